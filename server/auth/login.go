@@ -1,0 +1,187 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/shared"
+)
+
+// The login state machine (DESIGN.md, flow 1):
+//
+//	password ok, 2FA connected           -> stage password_ok, next "totp"
+//	password ok, no 2FA, account forces  -> stage enrollment,  next "enroll"
+//	password ok, no 2FA, not forced      -> stage full,        next "done"
+//	wrong password or unknown user       -> EWrongCredentials, the same answer
+//
+// Each step creates a new session with a new token and ends the one the
+// browser came with, so a token planted before login is worth nothing after.
+
+var errWrongCredentials = shared.Errorf(shared.EWrongCredentials, "Incorrect username or password.")
+
+// LoginResult is a successful login step: the new session's token for the
+// cookie, the session, and what the client must do next.
+type LoginResult struct {
+	Token   string
+	Session *store.Session
+	Next    string
+}
+
+// Login checks a username and password. oldToken is the session cookie the
+// request carried, if any; it is ended. Returns EWrongCredentials for an
+// unknown user and a wrong password alike.
+func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, oldToken string) (*LoginResult, error) {
+	c = c.clip()
+	username := shared.NormalizeUsername(req.Username)
+	event := &store.LoginEvent{Username: clip(username, 64), IP: c.IP, UserAgent: c.UserAgent, Method: store.MethodPassword}
+
+	u, err := s.Store.UserByUsername(ctx, username)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		// Same work as a real check, same answer.
+		s.Hasher.Verify(req.Password, s.dummy())
+		return nil, s.fail(ctx, event, store.ReasonUnknownUser, errWrongCredentials)
+	case err != nil:
+		return nil, err
+	}
+	event.UserID, event.AccountID = &u.ID, &u.AccountID
+
+	ok, rehash, err := s.Hasher.Verify(req.Password, u.PasswordHash)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, s.fail(ctx, event, store.ReasonWrongPassword, errWrongCredentials)
+	}
+	if rehash {
+		s.upgradeHash(ctx, u.ID, req.Password)
+	}
+
+	stage, next, ttl := store.StageFull, shared.NextDone, s.SessionMax
+	switch {
+	case u.TwoFactorEnabled():
+		stage, next, ttl = store.StagePasswordOK, shared.NextTOTP, s.SecondStepTTL
+	case u.Account.ForceTwoFactor:
+		stage, next, ttl = store.StageEnrollment, shared.NextEnroll, s.EnrollmentTTL
+	}
+	res, err := s.startSession(ctx, u, stage, ttl, c, oldToken)
+	if err != nil {
+		return nil, err
+	}
+	res.Next = next
+	event.Result = store.ResultSuccess
+	if err := s.Store.RecordLoginEvent(ctx, withTime(event, s.Now())); err != nil {
+		return nil, err
+	}
+	if stage == store.StageFull {
+		if err := s.Store.RecordLogin(ctx, u.ID, s.Now()); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// fail records a failed attempt and returns the answer for it.
+func (s *Service) fail(ctx context.Context, e *store.LoginEvent, reason string, answer error) error {
+	e.Result, e.Reason = store.ResultFailure, reason
+	if err := s.Store.RecordLoginEvent(ctx, withTime(e, s.Now())); err != nil {
+		return err
+	}
+	return answer
+}
+
+func withTime(e *store.LoginEvent, now time.Time) *store.LoginEvent {
+	e.CreatedAt = now
+	return e
+}
+
+// upgradeHash re-hashes a password under the current parameters. A failure
+// only delays the upgrade to the next login, so it is logged, not returned.
+func (s *Service) upgradeHash(ctx context.Context, userID int64, password string) {
+	hash, err := s.Hasher.Hash(password)
+	if err == nil {
+		err = s.Store.SetPasswordHash(ctx, userID, hash, s.Now())
+	}
+	if err != nil {
+		s.Log.Warn("password hash upgrade failed", "user_id", userID, "err", err)
+	}
+}
+
+// startSession ends the session of oldToken, if any, and creates a new one.
+func (s *Service) startSession(ctx context.Context, u *store.User, stage string, ttl time.Duration, c Client, oldToken string) (*LoginResult, error) {
+	if oldToken != "" {
+		if err := s.Store.DeleteSession(ctx, HashToken(oldToken)); err != nil {
+			return nil, err
+		}
+	}
+	token, hash, err := newToken(s.Rand)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	sess := &store.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: stage, CreatedAt: now,
+		LastSeenAt: now, ExpiresAt: now.Add(ttl), IP: c.IP, UserAgent: c.UserAgent}
+	if err := s.Store.CreateSession(ctx, sess); err != nil {
+		return nil, err
+	}
+	return &LoginResult{Token: token, Session: sess}, nil
+}
+
+// touchEvery limits how often a busy session writes its last-seen time.
+const touchEvery = time.Minute
+
+// Authenticate returns the live session of a token, with its user and
+// account, and its effective stage. Returns EUnauthenticated if the token is
+// unknown, expired or idle too long.
+//
+// The effective stage is the stored one, except that a full session of a user
+// without 2FA in an account that forces 2FA is an enrollment session: the
+// policy holds for sessions that began before it was switched on.
+func (s *Service) Authenticate(ctx context.Context, token string) (sess *store.Session, stage string, err error) {
+	if token == "" {
+		return nil, "", errUnauthenticated
+	}
+	now := s.Now()
+	sess, err = s.Store.SessionByTokenHash(ctx, HashToken(token), now)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, "", errUnauthenticated
+	} else if err != nil {
+		return nil, "", err
+	}
+	if now.Sub(sess.LastSeenAt) >= s.SessionIdle {
+		if err := s.Store.DeleteSession(ctx, sess.TokenHash); err != nil {
+			return nil, "", err
+		}
+		return nil, "", errUnauthenticated
+	}
+	if now.Sub(sess.LastSeenAt) >= touchEvery {
+		if err := s.Store.TouchSession(ctx, sess.ID, now); err != nil {
+			return nil, "", err
+		}
+	}
+	stage = sess.Stage
+	u := sess.User
+	if stage == store.StageFull && u.Account.ForceTwoFactor && !u.TwoFactorEnabled() {
+		stage = store.StageEnrollment
+	}
+	return sess, stage, nil
+}
+
+var errUnauthenticated = shared.Errorf(shared.EUnauthenticated, "Please log in.")
+
+// Logout ends the session of token. Ending a session that does not exist is
+// not an error.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	return s.Store.DeleteSession(ctx, HashToken(token))
+}
+
+// SweepSessions deletes expired and idle sessions.
+func (s *Service) SweepSessions(ctx context.Context) (int64, error) {
+	now := s.Now()
+	return s.Store.DeleteExpiredSessions(ctx, now, now.Add(-s.SessionIdle))
+}

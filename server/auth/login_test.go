@@ -1,0 +1,206 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/store/storetest"
+	"github.com/warden-auth/warden/shared"
+)
+
+// clock is a settable time for tests.
+type clock struct{ now time.Time }
+
+func (c *clock) Now() time.Time          { return c.now }
+func (c *clock) Advance(d time.Duration) { c.now = c.now.Add(d) }
+
+func newService(t *testing.T, s *store.Store) (*Service, *clock) {
+	t.Helper()
+	c := &clock{now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+	svc := New(s, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc.Hasher = NewHasher(cheap, rand.Reader)
+	svc.Now = c.Now
+	return svc, c
+}
+
+var browser = Client{IP: "198.51.100.7", UserAgent: "Mozilla/5.0 test"}
+
+func mustCreate(t *testing.T, svc *Service, username, role, account string) *store.User {
+	t.Helper()
+	u, err := svc.CreateUser(context.Background(), username, "s3cret-password", role, account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestCreateUser_ValidatesAndRefusesDuplicates(t *testing.T) {
+	svc, _ := newService(t, storetest.Open(t, store.SQLite))
+	ctx := context.Background()
+	u := mustCreate(t, svc, "  Alice ", shared.RoleUser, "Acme")
+	if u.Username != "alice" || u.Account.Name != "Acme" {
+		t.Fatalf("created %+v", u)
+	}
+	if _, err := svc.CreateUser(ctx, "ALICE", "another-password", shared.RoleUser, "Acme"); shared.ErrorCode(err) != shared.EConflict {
+		t.Fatalf("duplicate username: %v", err)
+	}
+	_, err := svc.CreateUser(ctx, "b", "short", "root", "")
+	var e *shared.Error
+	if !errors.As(err, &e) || e.Code != shared.EInvalid {
+		t.Fatalf("invalid input: %v", err)
+	}
+	for _, f := range []string{"username", "password", "role", "account"} {
+		if e.Fields[f] == "" {
+			t.Errorf("no message for %s in %v", f, e.Fields)
+		}
+	}
+}
+
+func TestBootstrap_CreatesOneAdminOnlyOnAnEmptyDatabase(t *testing.T) {
+	svc, _ := newService(t, storetest.Open(t, store.SQLite))
+	ctx := context.Background()
+	name, pw, err := svc.Bootstrap(ctx)
+	if err != nil || name != "admin" || len(pw) < 20 {
+		t.Fatalf("bootstrap: %q %q %v", name, pw, err)
+	}
+	res, err := svc.Login(ctx, shared.LoginRequest{Username: "admin", Password: pw}, browser, "")
+	if err != nil || res.Session.User.Role != shared.RoleAdmin {
+		t.Fatalf("log in as the bootstrapped admin: %v", err)
+	}
+	if name, _, err := svc.Bootstrap(ctx); name != "" || err != nil {
+		t.Fatalf("second bootstrap created %q (%v)", name, err)
+	}
+}
+
+func TestLogin_NextStepFollowsTwoFactorStateAndPolicy(t *testing.T) {
+	svc, _ := newService(t, storetest.Open(t, store.SQLite))
+	ctx := context.Background()
+	mustCreate(t, svc, "plain", shared.RoleUser, "Acme")
+	res, err := svc.Login(ctx, shared.LoginRequest{Username: "plain", Password: "s3cret-password"}, browser, "")
+	if err != nil || res.Next != shared.NextDone || res.Session.Stage != store.StageFull || len(res.Token) != 43 {
+		t.Fatalf("plain login: %+v, %v", res, err)
+	}
+	u, _ := svc.Store.UserByUsername(ctx, "plain")
+	if u.LastLoginAt == nil || !u.LastLoginAt.Equal(svc.Now()) {
+		t.Fatalf("last login not recorded: %v", u.LastLoginAt)
+	}
+}
+
+func TestLogin_UnknownUserAndWrongPasswordGiveTheSameError(t *testing.T) {
+	svc, _ := newService(t, storetest.Open(t, store.SQLite))
+	ctx := context.Background()
+	mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
+	_, errWrong := svc.Login(ctx, shared.LoginRequest{Username: "alice", Password: "not-the-password"}, browser, "")
+	_, errUnknown := svc.Login(ctx, shared.LoginRequest{Username: "mallory", Password: "not-the-password"}, browser, "")
+	if errWrong == nil || errWrong.Error() != errUnknown.Error() || shared.ErrorCode(errWrong) != shared.EWrongCredentials {
+		t.Fatalf("wrong password: %v; unknown user: %v", errWrong, errUnknown)
+	}
+}
+
+func TestLogin_RecordsEveryAttemptWithReason(t *testing.T) {
+	svc, c := newService(t, storetest.Open(t, store.SQLite))
+	ctx := context.Background()
+	alice := mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
+	svc.Login(ctx, shared.LoginRequest{Username: "alice", Password: "wrong-password"}, browser, "")
+	c.Advance(time.Second)
+	svc.Login(ctx, shared.LoginRequest{Username: "Alice", Password: "s3cret-password"}, browser, "")
+	events, _, err := svc.Store.LoginEvents(ctx, store.LoginEventFilter{UserID: alice.ID, Limit: 10})
+	if err != nil || len(events) != 2 {
+		t.Fatalf("events: %+v, %v", events, err)
+	}
+	ok, fail := events[0], events[1]
+	if ok.Result != store.ResultSuccess || ok.Reason != "" || !ok.CreatedAt.Equal(c.now) ||
+		fail.Result != store.ResultFailure || fail.Reason != store.ReasonWrongPassword {
+		t.Fatalf("events: %+v", events)
+	}
+	for _, e := range events {
+		if e.IP != browser.IP || e.UserAgent != browser.UserAgent || e.Method != store.MethodPassword ||
+			e.Username != "alice" || *e.AccountID != alice.AccountID {
+			t.Fatalf("event fields: %+v", e)
+		}
+	}
+}
+
+func TestLogin_UpgradesAnOldHash(t *testing.T) {
+	svc, _ := newService(t, storetest.Open(t, store.SQLite))
+	ctx := context.Background()
+	mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
+	stronger := cheap
+	stronger.Time = 3
+	svc.Hasher = NewHasher(stronger, rand.Reader)
+	if _, err := svc.Login(ctx, shared.LoginRequest{Username: "alice", Password: "s3cret-password"}, browser, ""); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := svc.Store.UserByUsername(ctx, "alice")
+	if p, _, _, err := parsePHC(u.PasswordHash); err != nil || p != stronger {
+		t.Fatalf("hash not upgraded: %s", u.PasswordHash)
+	}
+}
+
+func TestSessions_RotateAtLoginAndExpire(t *testing.T) {
+	svc, c := newService(t, storetest.Open(t, store.SQLite))
+	ctx := context.Background()
+	mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
+	login := func(old string) string {
+		res, err := svc.Login(ctx, shared.LoginRequest{Username: "alice", Password: "s3cret-password"}, browser, old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Token
+	}
+	first := login("")
+	second := login(first)
+	if _, _, err := svc.Authenticate(ctx, first); shared.ErrorCode(err) != shared.EUnauthenticated {
+		t.Fatalf("the session a login replaced still works: %v", err)
+	}
+	// Activity keeps a session alive past the idle limit...
+	for range 3 {
+		c.Advance(svc.SessionIdle - time.Minute)
+		if _, stage, err := svc.Authenticate(ctx, second); err != nil || stage != store.StageFull {
+			t.Fatalf("active session refused: %v", err)
+		}
+	}
+	// ...but not past the idle limit without activity,
+	c.Advance(svc.SessionIdle)
+	if _, _, err := svc.Authenticate(ctx, second); shared.ErrorCode(err) != shared.EUnauthenticated {
+		t.Fatalf("idle session accepted: %v", err)
+	}
+	// and never past the absolute limit.
+	third := login("")
+	for elapsed := time.Duration(0); elapsed < svc.SessionMax-svc.SessionIdle; elapsed += svc.SessionIdle / 2 {
+		c.Advance(svc.SessionIdle / 2)
+		if _, _, err := svc.Authenticate(ctx, third); err != nil {
+			t.Fatalf("session refused after %v: %v", elapsed, err)
+		}
+	}
+	c.Advance(svc.SessionIdle)
+	if _, _, err := svc.Authenticate(ctx, third); shared.ErrorCode(err) != shared.EUnauthenticated {
+		t.Fatalf("session older than SessionMax accepted: %v", err)
+	}
+	if err := svc.Logout(ctx, third); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAuthenticate_ForcedPolicyTurnsOldSessionsIntoEnrollment(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	svc, _ := newService(t, s)
+	ctx := context.Background()
+	mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
+	res, _ := svc.Login(ctx, shared.LoginRequest{Username: "alice", Password: "s3cret-password"}, browser, "")
+	forcePolicy(t, s, "Acme")
+	if _, stage, err := svc.Authenticate(ctx, res.Token); err != nil || stage != store.StageEnrollment {
+		t.Fatalf("stage after the policy was switched on: %q, %v", stage, err)
+	}
+	res, err := svc.Login(ctx, shared.LoginRequest{Username: "alice", Password: "s3cret-password"}, browser, res.Token)
+	if err != nil || res.Next != shared.NextEnroll || res.Session.Stage != store.StageEnrollment ||
+		!res.Session.ExpiresAt.Equal(svc.Now().Add(svc.EnrollmentTTL)) {
+		t.Fatalf("login under the policy: %+v, %v", res, err)
+	}
+}

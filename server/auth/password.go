@@ -1,0 +1,100 @@
+package auth
+
+import (
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Argon2Params are argon2id's cost parameters.
+type Argon2Params struct {
+	Memory  uint32 // KiB
+	Time    uint32 // passes
+	Threads uint8
+	SaltLen uint32
+	KeyLen  uint32
+}
+
+// OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 passes, 1 thread.
+var OWASPParams = Argon2Params{Memory: 19 * 1024, Time: 2, Threads: 1, SaltLen: 16, KeyLen: 32}
+
+// Hasher hashes passwords into PHC strings
+// ($argon2id$v=19$m=19456,t=2,p=1$salt$hash) and checks them.
+type Hasher struct {
+	Params Argon2Params
+	Rand   io.Reader
+
+	// slots bounds concurrent hashes: each holds Params.Memory, so a burst of
+	// logins must queue rather than exhaust the server's memory.
+	slots chan struct{}
+}
+
+// NewHasher returns a Hasher with the parameters and random source.
+func NewHasher(p Argon2Params, random io.Reader) *Hasher {
+	return &Hasher{Params: p, Rand: random, slots: make(chan struct{}, 2*runtime.NumCPU())}
+}
+
+// Hash returns the PHC string of password under fresh salt.
+func (h *Hasher) Hash(password string) (string, error) {
+	salt := make([]byte, h.Params.SaltLen)
+	if _, err := io.ReadFull(h.Rand, salt); err != nil {
+		return "", fmt.Errorf("read salt: %w", err)
+	}
+	key := h.derive(password, salt, h.Params)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version,
+		h.Params.Memory, h.Params.Time, h.Params.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// Verify reports whether password matches the PHC string, in constant time,
+// and whether the hash should be replaced because its parameters are not the
+// current ones.
+func (h *Hasher) Verify(password, phc string) (ok, rehash bool, err error) {
+	p, salt, want, err := parsePHC(phc)
+	if err != nil {
+		return false, false, err
+	}
+	got := h.derive(password, salt, p)
+	ok = subtle.ConstantTimeCompare(got, want) == 1
+	return ok, p != h.Params, nil
+}
+
+func (h *Hasher) derive(password string, salt []byte, p Argon2Params) []byte {
+	h.slots <- struct{}{}
+	defer func() { <-h.slots }()
+	return argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+}
+
+var errBadHash = errors.New("auth: malformed argon2id hash")
+
+func parsePHC(phc string) (p Argon2Params, salt, key []byte, err error) {
+	parts := strings.Split(phc, "$")
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
+		return p, nil, nil, errBadHash
+	}
+	var version int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return p, nil, nil, errBadHash
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
+		return p, nil, nil, errBadHash
+	}
+	if p.Memory == 0 || p.Time == 0 || p.Threads == 0 {
+		return p, nil, nil, errBadHash
+	}
+	b64 := base64.RawStdEncoding
+	if salt, err = b64.DecodeString(parts[4]); err != nil || len(salt) == 0 {
+		return p, nil, nil, errBadHash
+	}
+	if key, err = b64.DecodeString(parts[5]); err != nil || len(key) == 0 {
+		return p, nil, nil, errBadHash
+	}
+	p.SaltLen, p.KeyLen = uint32(len(salt)), uint32(len(key))
+	return p, salt, key, nil
+}

@@ -1,0 +1,70 @@
+package auth
+
+import (
+	"crypto/rand"
+	"strings"
+	"testing"
+)
+
+// cheap keeps tests fast; the production parameters are tested once below.
+var cheap = Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
+func TestHasher_HashesInPHCFormWithOWASPParameters(t *testing.T) {
+	h := NewHasher(OWASPParams, rand.Reader)
+	phc, err := h.Hash("correct horse battery staple")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(phc, "$argon2id$v=19$m=19456,t=2,p=1$") || strings.Count(phc, "$") != 5 {
+		t.Fatalf("not an OWASP argon2id PHC string: %s", phc)
+	}
+	ok, rehash, err := h.Verify("correct horse battery staple", phc)
+	if !ok || rehash || err != nil {
+		t.Fatalf("verify own hash: ok=%v rehash=%v err=%v", ok, rehash, err)
+	}
+}
+
+func TestHasher_RefusesWrongPasswordsAndSaltsEachHash(t *testing.T) {
+	h := NewHasher(cheap, rand.Reader)
+	a, _ := h.Hash("password-one")
+	b, _ := h.Hash("password-one")
+	if a == b {
+		t.Fatal("two hashes of one password are equal: no fresh salt")
+	}
+	for _, wrong := range []string{"password-One", "password-one ", "", "password-on"} {
+		if ok, _, err := h.Verify(wrong, a); ok || err != nil {
+			t.Errorf("Verify(%q) = %v, %v; want false, nil", wrong, ok, err)
+		}
+	}
+}
+
+func TestHasher_AsksForRehashWhenParametersChange(t *testing.T) {
+	old := NewHasher(cheap, rand.Reader)
+	phc, _ := old.Hash("pw-12345678")
+	stronger := cheap
+	stronger.Time = 2
+	ok, rehash, err := NewHasher(stronger, rand.Reader).Verify("pw-12345678", phc)
+	if !ok || !rehash || err != nil {
+		t.Fatalf("old hash under new parameters: ok=%v rehash=%v err=%v", ok, rehash, err)
+	}
+}
+
+func TestHasher_RejectsMalformedHashes(t *testing.T) {
+	h := NewHasher(cheap, rand.Reader)
+	good, _ := h.Hash("pw-12345678")
+	parts := strings.Split(good, "$")
+	for name, phc := range map[string]string{
+		"empty":       "",
+		"bcrypt":      "$2a$10$abcdefghijklmnopqrstuv",
+		"argon2i":     strings.Replace(good, "argon2id", "argon2i", 1),
+		"old version": strings.Replace(good, "v=19", "v=16", 1),
+		"zero memory": strings.Replace(good, "m=64", "m=0", 1),
+		"bad salt":    strings.Join(append(parts[:4:4], "!!", parts[5]), "$"),
+		"no key":      strings.Join(append(parts[:5:5], ""), "$"),
+		"extra part":  good + "$x",
+	} {
+		if ok, _, err := h.Verify("pw-12345678", phc); ok || err == nil {
+			t.Errorf("%s: Verify = %v, %v; want false and an error", name, ok, err)
+		}
+	}
+}

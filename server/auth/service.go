@@ -1,0 +1,158 @@
+// Package auth is the login state machine and the account-security rules:
+// password hashing, sessions and their stages, and the login history. Its
+// clock and random source are fields so tests can fix them.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/shared"
+)
+
+// Service holds the auth rules. Create it with New; the exported fields may be
+// changed before first use.
+type Service struct {
+	Store  *store.Store
+	Hasher *Hasher
+	Log    *slog.Logger
+	Now    func() time.Time
+	Rand   io.Reader
+
+	// Session lifetimes. A session ends when it has been idle for SessionIdle
+	// or is older than SessionMax, whichever comes first; a session still
+	// waiting for its second factor or its 2FA setup has a short life of its
+	// own.
+	SessionIdle   time.Duration
+	SessionMax    time.Duration
+	SecondStepTTL time.Duration
+	EnrollmentTTL time.Duration
+
+	dummyOnce sync.Once
+	dummyHash string
+}
+
+// New returns a Service with the production defaults: the system clock,
+// crypto/rand, and OWASP's argon2id parameters.
+func New(s *store.Store, log *slog.Logger) *Service {
+	svc := &Service{
+		Store:         s,
+		Hasher:        NewHasher(OWASPParams, rand.Reader),
+		Log:           log,
+		Now:           time.Now,
+		Rand:          rand.Reader,
+		SessionIdle:   30 * time.Minute,
+		SessionMax:    12 * time.Hour,
+		SecondStepTTL: 5 * time.Minute,
+		EnrollmentTTL: 30 * time.Minute,
+	}
+	return svc
+}
+
+// dummy returns a hash of a random password under the Hasher's parameters.
+// Unknown usernames are checked against it so that they cost the same time
+// as a wrong password and reveal nothing.
+func (s *Service) dummy() string {
+	s.dummyOnce.Do(func() {
+		h, err := s.Hasher.Hash(rand.Text())
+		if err != nil {
+			panic(fmt.Sprintf("auth: hash a dummy password: %v", err)) // only if crypto/rand fails
+		}
+		s.dummyHash = h
+	})
+	return s.dummyHash
+}
+
+// Client describes where a request comes from, for sessions and events.
+type Client struct {
+	IP        string
+	UserAgent string
+}
+
+// maxStoredField bounds what an attacker-controlled header or name can make
+// the server store.
+const maxStoredField = 256
+
+func (c Client) clip() Client {
+	return Client{IP: clip(c.IP, 64), UserAgent: clip(c.UserAgent, maxStoredField)}
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// CreateUser adds a user to the named account, creating the account if it
+// does not exist. Returns EInvalid for a bad username, password or account
+// name, and EConflict if the username is taken.
+func (s *Service) CreateUser(ctx context.Context, username, password, role, accountName string) (*store.User, error) {
+	username = shared.NormalizeUsername(username)
+	fields := map[string]string{}
+	for field, msg := range map[string]string{
+		"username": shared.ValidateUsername(username),
+		"password": shared.ValidatePassword(password),
+		"account":  shared.ValidateAccountName(accountName),
+	} {
+		if msg != "" {
+			fields[field] = msg
+		}
+	}
+	if role != shared.RoleUser && role != shared.RoleAdmin {
+		fields["role"] = "The role is user or admin."
+	}
+	if len(fields) > 0 {
+		return nil, &shared.Error{Code: shared.EInvalid, Message: "The user cannot be created.", Fields: fields}
+	}
+	now := s.Now()
+	acc, err := s.Store.AccountByName(ctx, accountName)
+	if errors.Is(err, store.ErrNotFound) {
+		acc, err = s.Store.CreateAccount(ctx, accountName, now)
+		if errors.Is(err, store.ErrConflict) { // created meanwhile by someone else
+			acc, err = s.Store.AccountByName(ctx, accountName)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	hash, err := s.Hasher.Hash(password)
+	if err != nil {
+		return nil, err
+	}
+	u := &store.User{AccountID: acc.ID, Account: acc, Username: username, PasswordHash: hash, Role: role, CreatedAt: now}
+	if err := s.Store.CreateUser(ctx, u); errors.Is(err, store.ErrConflict) {
+		return nil, shared.Errorf(shared.EConflict, "The username %q is taken.", username)
+	} else if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// DefaultAccount is the account a fresh install creates.
+const DefaultAccount = "Default"
+
+// Bootstrap creates the first administrator when there are no users at all,
+// and returns its generated password, to be shown once. It returns "" when
+// users exist.
+func (s *Service) Bootstrap(ctx context.Context) (username, password string, err error) {
+	n, err := s.Store.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return "", "", err
+	}
+	password = rand.Text() // 26 base32 characters: 130 bits
+	if _, err := s.CreateUser(ctx, "admin", password, shared.RoleAdmin, DefaultAccount); err != nil {
+		if shared.ErrorCode(err) == shared.EConflict { // another server bootstrapped first
+			return "", "", nil
+		}
+		return "", "", fmt.Errorf("create the first administrator: %w", err)
+	}
+	return "admin", password, nil
+}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/warden-auth/warden/server/store/storetest"
+)
+
+// browser is a headless Debian Chromium driven through chromedp. It collects
+// every console error, uncaught exception and CSP violation; the test fails
+// on any of them.
+type browser struct {
+	ctx context.Context
+	mu  sync.Mutex
+	bad []string
+}
+
+func newBrowser(t *testing.T) *browser {
+	t.Helper()
+	path := os.Getenv("CHROMIUM")
+	if path == "" {
+		path = "/usr/bin/chromium"
+	}
+	if _, err := exec.LookPath(path); err != nil {
+		storetest.Unavailable(t, "Chromium at "+path+" (apt-get install chromium)")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+
+	b := &browser{ctx: ctx}
+	chromedp.ListenTarget(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.APITypeError || ev.Type == runtime.APITypeAssert {
+				var args []string
+				for _, a := range ev.Args {
+					args = append(args, string(a.Value)+a.Description)
+				}
+				b.report("console." + string(ev.Type) + ": " + strings.Join(args, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			b.report("exception: " + ev.ExceptionDetails.Error())
+		case *log.EventEntryAdded:
+			// CSP violations and failed loads arrive here, not on the console API.
+			if ev.Entry.Level == log.LevelError {
+				b.report(fmt.Sprintf("log (%s): %s %s", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL))
+			}
+		}
+	})
+	if err := chromedp.Run(ctx, log.Enable(), runtime.Enable()); err != nil {
+		storetest.Unavailable(t, "starting Chromium: "+err.Error())
+	}
+	t.Cleanup(func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		for _, msg := range b.bad {
+			t.Errorf("browser: %s", msg)
+		}
+	})
+	return b
+}
+
+func (b *browser) report(msg string) {
+	b.mu.Lock()
+	b.bad = append(b.bad, msg)
+	b.mu.Unlock()
+}
+
+func (b *browser) run(t *testing.T, step string, actions ...chromedp.Action) {
+	t.Helper()
+	if err := chromedp.Run(b.ctx, actions...); err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
+}
+
+// waitText waits until the element's text contains want.
+func waitText(sel, want string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		for {
+			var got string
+			err := chromedp.Run(ctx, chromedp.Text(sel, &got, chromedp.ByQuery, chromedp.NodeVisible))
+			if err == nil && strings.Contains(got, want) {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("waiting for %q in %s (last %q): %w", want, sel, got, ctx.Err())
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	})
+}
+
+// waitPath waits until the page's path is want.
+func waitPath(want string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		for {
+			var path string
+			if err := chromedp.Run(ctx, chromedp.Evaluate(`location.pathname`, &path)); err == nil && path == want {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("waiting for path %s: %w", want, ctx.Err())
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	})
+}
+
+func TestBrowser_LogInSeeTheAppAndLogOut(t *testing.T) {
+	inst := start(t, "", t.TempDir())
+	b := newBrowser(t)
+
+	b.run(t, "open /login",
+		chromedp.Navigate(inst.URL+"/login"),
+		chromedp.WaitVisible("#username", chromedp.ByID),
+	)
+	// A wrong password shows the error inline and keeps the user on /login.
+	b.run(t, "wrong password",
+		chromedp.SendKeys("#username", "admin", chromedp.ByID),
+		chromedp.SendKeys("#password", "not the password", chromedp.ByID),
+		chromedp.Click("#login-submit", chromedp.ByID),
+		waitText("#login-error", "Incorrect username or password"),
+		waitPath("/login"),
+	)
+	b.run(t, "right password",
+		chromedp.SetValue("#password", "", chromedp.ByID),
+		chromedp.SendKeys("#password", inst.AdminPassword, chromedp.ByID),
+		chromedp.Click("#login-submit", chromedp.ByID),
+		waitPath("/"),
+		waitText("#welcome", "admin"),
+	)
+	b.run(t, "menu",
+		chromedp.Click("#avatar", chromedp.ByID),
+		chromedp.WaitVisible("#menu-profile", chromedp.ByID),
+		chromedp.WaitVisible("#menu-admin", chromedp.ByID),
+		chromedp.Click("#menu-logout", chromedp.ByID),
+		waitPath("/login"),
+		chromedp.WaitVisible("#username", chromedp.ByID),
+	)
+	// The session is gone on the server too: the app sends us back to login.
+	b.run(t, "after logout",
+		chromedp.Navigate(inst.URL+"/profile"),
+		waitPath("/login"),
+	)
+	var nodes []*cdp.Node
+	b.run(t, "nodes", chromedp.Nodes("#username", &nodes, chromedp.ByID))
+}

@@ -1,0 +1,172 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/shared"
+)
+
+// sessionAt creates a session of the stage for the user straight in the
+// store and returns its token: the way to reach stages whose endpoints are
+// not the subject of the test.
+func (e *env) sessionAt(u *store.User, stage string) string {
+	e.t.Helper()
+	token := fmt.Sprintf("%s-%s-%d", u.Username, stage, time.Now().UnixNano())
+	now := e.svc.Now()
+	err := e.st.CreateSession(context.Background(), &store.Session{TokenHash: auth.HashToken(token), UserID: u.ID,
+		Stage: stage, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour), IP: "127.0.0.1", UserAgent: "test"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return token
+}
+
+// TestRouteTable_EachStageAndRoleReachesOnlyItsRoutes walks the whole route
+// table: no route can be added without falling under these checks.
+func TestRouteTable_EachStageAndRoleReachesOnlyItsRoutes(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	user := e.user("ursula", shared.RoleUser, "Acme")
+	admin := e.user("adam", shared.RoleAdmin, "Acme")
+	type caller struct {
+		name  string
+		token string
+		// allowed reports whether the caller may reach a route of this
+		// access; if not, refusal is the status and code it gets.
+		allowed func(access) (ok bool, status int, code string)
+	}
+	unauth := func(access) (bool, int, string) { return false, 401, shared.EUnauthenticated }
+	callers := []caller{
+		{"no session", "", unauth},
+		{"unknown token", "forged", unauth},
+		{"password_ok", e.sessionAt(user, store.StagePasswordOK), func(a access) (bool, int, string) {
+			return a == secondStep, 401, shared.EUnauthenticated
+		}},
+		{"enrollment", e.sessionAt(user, store.StageEnrollment), func(a access) (bool, int, string) {
+			if a == secondStep {
+				return false, 403, shared.EForbidden
+			}
+			return a == enrolling, 403, shared.EEnrollmentRequired
+		}},
+		{"full user", e.sessionAt(user, store.StageFull), func(a access) (bool, int, string) {
+			return a == enrolling || a == signedIn, 403, shared.EForbidden
+		}},
+		{"full admin", e.sessionAt(admin, store.StageFull), func(a access) (bool, int, string) {
+			return a != secondStep, 403, shared.EForbidden
+		}},
+	}
+	for _, rt := range e.api.routes() {
+		if rt.access == public {
+			continue
+		}
+		path := strings.NewReplacer("{id}", "1").Replace(rt.pattern)
+		for _, c := range callers {
+			t.Run(rt.method+" "+rt.pattern+" as "+c.name, func(t *testing.T) {
+				cl := e.browser()
+				if c.token != "" {
+					cl = e.withCookie(c.token)
+				}
+				a := e.do(cl, rt.method, path, "{}")
+				ok, status, code := c.allowed(rt.access)
+				if ok {
+					if a.status == 401 || a.status == 403 {
+						t.Fatalf("allowed caller refused: %d %s", a.status, a.body)
+					}
+					return
+				}
+				if a.status != status || a.apiError(t).Code != code {
+					t.Fatalf("got %d %s, want %d %s", a.status, a.body, status, code)
+				}
+			})
+		}
+	}
+}
+
+func TestRouteTable_TheForcedPolicyTakesEffectOnExistingSessions(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	u := e.user("alice", shared.RoleUser, "Acme")
+	c := e.browser()
+	e.login(c, "alice", password)
+	if a := e.do(c, "GET", "/api/me", nil); a.status != 200 {
+		t.Fatalf("before the policy: %d", a.status)
+	}
+	if _, err := e.st.SetForceTwoFactor(context.Background(), u.AccountID, true, u.ID, e.svc.Now()); err != nil {
+		t.Fatal(err)
+	}
+	// /api/me stays open to an enrolling session, so the app can show setup.
+	a := e.do(c, "GET", "/api/me", nil)
+	var me shared.Me
+	a.decode(t, &me)
+	if a.status != 200 || !me.Force2FA || me.TOTPEnabled {
+		t.Fatalf("me under the policy: %d %s", a.status, a.body)
+	}
+	for _, rt := range e.api.routes() {
+		if rt.access == signedIn || rt.access == adminOnly {
+			if a := e.do(c, rt.method, rt.pattern, "{}"); a.status != 403 || a.apiError(t).Code != shared.EEnrollmentRequired {
+				t.Errorf("%s %s under the policy: %d %s", rt.method, rt.pattern, a.status, a.body)
+			}
+		}
+	}
+	var lr shared.LoginResponse
+	e.login(c, "alice", password).decode(t, &lr)
+	if lr.Next != shared.NextEnroll {
+		t.Fatalf("next login: %+v", lr)
+	}
+}
+
+func TestErrors_OnlyCodedMessagesReachTheClient(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	driverMsg := `pq: relation "users" does not exist at character 15`
+	for _, tc := range []struct {
+		err    error
+		status int
+		code   string
+		msg    string
+	}{
+		{shared.Errorf(shared.EConflict, "Taken."), 409, shared.EConflict, "Taken."},
+		{&shared.Error{Code: shared.ERateLimited, Message: "Wait."}, 429, shared.ERateLimited, "Wait."},
+		{fmt.Errorf("%w: %s", store.ErrUnavailable, driverMsg), 503, shared.EUnavailable, errUnavailable.Message},
+		{errors.New(driverMsg), 500, shared.EInternal, errInternal.Message},
+		{&shared.Error{Code: "made_up", Message: "?"}, 500, "made_up", "?"},
+	} {
+		rec := httptest.NewRecorder()
+		e.api.writeError(rec, httptest.NewRequest("GET", "/api/x", nil), tc.err)
+		var got shared.Error
+		answer{body: rec.Body.Bytes()}.decode(t, &got)
+		if rec.Code != tc.status || got.Code != tc.code || got.Message != tc.msg {
+			t.Errorf("%v: %d %+v, want %d %s %q", tc.err, rec.Code, got, tc.status, tc.code, tc.msg)
+		}
+		if strings.Contains(rec.Body.String(), "pq:") {
+			t.Errorf("driver message reached the client: %s", rec.Body)
+		}
+	}
+	// Every code has a status, so none falls through to 500 by mistake.
+	for _, code := range []string{shared.EInvalid, shared.EUnsupportedMedia, shared.ETooLarge, shared.EUnauthenticated,
+		shared.EWrongCredentials, shared.EForbidden, shared.EEnrollmentRequired, shared.ECrossOrigin, shared.ENotFound,
+		shared.EMethodNotAllowed, shared.EConflict, shared.EConfirmRequired, shared.ERateLimited, shared.EUnavailable, shared.EInternal} {
+		if statusOf[code] == 0 {
+			t.Errorf("no status for %s", code)
+		}
+	}
+	if !strings.Contains(e.log.String(), "does not exist at character 15") {
+		t.Error("the internal error was not logged")
+	}
+}
+
+func TestPanicsBecomeAGeneric500(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	h := e.api.recoverPanics(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("secret detail") }))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/x", nil))
+	if rec.Code != 500 || strings.Contains(rec.Body.String(), "secret detail") || strings.Contains(rec.Body.String(), "goroutine") {
+		t.Fatalf("panic answer: %d %s", rec.Code, rec.Body)
+	}
+}

@@ -1,0 +1,234 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/store/storetest"
+	"github.com/warden-auth/warden/shared"
+)
+
+func TestLogin_SucceedsAndMeAnswersWithTheUser(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			e.user("alice", shared.RoleAdmin, "Acme")
+			c := e.browser()
+			a := e.login(c, "Alice", password)
+			var lr shared.LoginResponse
+			a.decode(t, &lr)
+			if a.status != 200 || lr.Next != shared.NextDone {
+				t.Fatalf("login: %d %s", a.status, a.body)
+			}
+			setCookie := a.header.Get("Set-Cookie")
+			for _, attr := range []string{"HttpOnly", "SameSite=Lax", "Path=/", "Expires="} {
+				if !strings.Contains(setCookie, attr) {
+					t.Errorf("session cookie lacks %s: %s", attr, setCookie)
+				}
+			}
+			if strings.Contains(setCookie, "Secure") {
+				t.Errorf("plain-HTTP cookie marked Secure: %s", setCookie)
+			}
+			a = e.do(c, "GET", "/api/me", nil)
+			var me shared.Me
+			a.decode(t, &me)
+			want := shared.Me{Username: "alice", Role: shared.RoleAdmin, Account: "Acme"}
+			if a.status != 200 || me != want {
+				t.Fatalf("me: %d %+v, want %+v", a.status, me, want)
+			}
+			if a.header.Get("Cache-Control") != "no-store" {
+				t.Errorf("API answer may be cached: %q", a.header.Get("Cache-Control"))
+			}
+		})
+	}
+}
+
+func TestLogin_WrongPasswordAndUnknownUserGetTheSameAnswer(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	e.user("alice", shared.RoleUser, "Acme")
+	wrong := e.login(e.browser(), "alice", "wrong password")
+	unknown := e.login(e.browser(), "nobody", "wrong password")
+	if wrong.status != http.StatusUnauthorized || unknown.status != wrong.status || string(unknown.body) != string(wrong.body) {
+		t.Fatalf("wrong password: %d %s; unknown user: %d %s", wrong.status, wrong.body, unknown.status, unknown.body)
+	}
+	if e := wrong.apiError(t); e.Code != shared.EWrongCredentials {
+		t.Fatalf("code %q", e.Code)
+	}
+	if wrong.header.Get("Set-Cookie") != "" || unknown.header.Get("Set-Cookie") != "" {
+		t.Fatal("a failed login set a cookie")
+	}
+}
+
+func TestLogin_EachAttemptIsALoginEventWithClientDetails(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	alice := e.user("alice", shared.RoleUser, "Acme")
+	e.do(e.browser(), "POST", "/api/login", shared.LoginRequest{Username: "alice", Password: "nope-nope"}, "User-Agent", "Firefox/140")
+	e.do(e.browser(), "POST", "/api/login", shared.LoginRequest{Username: "alice", Password: password}, "User-Agent", "Firefox/140")
+	events, _, err := e.st.LoginEvents(t.Context(), store.LoginEventFilter{UserID: alice.ID, Limit: 10})
+	if err != nil || len(events) != 2 {
+		t.Fatalf("events: %v %v", events, err)
+	}
+	if events[0].Result != store.ResultSuccess || events[1].Reason != store.ReasonWrongPassword ||
+		events[0].IP != "127.0.0.1" || events[0].UserAgent != "Firefox/140" {
+		t.Fatalf("events: %+v", events)
+	}
+	if strings.Contains(e.log.String(), password) || strings.Contains(e.log.String(), "nope-nope") {
+		t.Fatal("a password reached the log")
+	}
+}
+
+func TestLogout_EndsTheSessionOnTheServer(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	e.user("alice", shared.RoleUser, "Acme")
+	c := e.browser()
+	e.login(c, "alice", password)
+	token := e.sessionCookie(c).Value
+	a := e.do(c, "POST", "/api/logout", nil)
+	if a.status != http.StatusNoContent || !strings.Contains(a.header.Get("Set-Cookie"), "Max-Age=0") {
+		t.Fatalf("logout: %d, Set-Cookie %q", a.status, a.header.Get("Set-Cookie"))
+	}
+	// The browser forgot the cookie; an attacker who copied it gets nothing.
+	if a := e.do(e.withCookie(token), "GET", "/api/me", nil); a.status != http.StatusUnauthorized {
+		t.Fatalf("old cookie after logout: %d %s", a.status, a.body)
+	}
+	if a := e.do(e.browser(), "POST", "/api/logout", nil); a.status != http.StatusNoContent {
+		t.Fatalf("logout without a session: %d", a.status)
+	}
+}
+
+func TestLogin_RotatesTheSessionToken(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	e.user("alice", shared.RoleUser, "Acme")
+	c := e.browser()
+	e.login(c, "alice", password)
+	first := e.sessionCookie(c).Value
+	e.login(c, "alice", password)
+	second := e.sessionCookie(c).Value
+	if first == second {
+		t.Fatal("token not rotated")
+	}
+	if a := e.do(e.withCookie(first), "GET", "/api/me", nil); a.status != http.StatusUnauthorized {
+		t.Fatalf("replaced token still works: %d", a.status)
+	}
+	// A token planted before login (session fixation) is never adopted.
+	planted := e.withCookie("planted-token-value")
+	e.login(planted, "alice", password)
+	if got := e.sessionCookie(planted).Value; got == "planted-token-value" {
+		t.Fatal("login kept a planted token")
+	}
+}
+
+func TestMe_WithoutSessionIsUnauthenticated(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	for name, c := range map[string]*http.Client{"no cookie": e.browser(), "forged cookie": e.withCookie("x")} {
+		a := e.do(c, "GET", "/api/me", nil)
+		if a.status != http.StatusUnauthorized || a.apiError(t).Code != shared.EUnauthenticated {
+			t.Errorf("%s: %d %s", name, a.status, a.body)
+		}
+	}
+}
+
+func TestLogin_BadInputIsAClear4xx(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	e.user("alice", shared.RoleUser, "Acme")
+	long := strings.Repeat("a", 70<<10)
+	for _, tc := range []struct {
+		name, contentType, body string
+		status                  int
+		code, field             string
+	}{
+		{"malformed JSON", "application/json", `{"username": "alice",`, 400, shared.EInvalid, ""},
+		{"not an object", "application/json", `["alice"]`, 400, shared.EInvalid, ""},
+		{"unknown field", "application/json", `{"username":"alice","password":"x","admin":true}`, 400, shared.EInvalid, "admin"},
+		{"wrong type", "application/json", `{"username":42,"password":"x"}`, 400, shared.EInvalid, "username"},
+		{"trailing data", "application/json", `{"username":"alice","password":"12345678"} {}`, 400, shared.EInvalid, ""},
+		{"empty body", "application/json", ``, 400, shared.EInvalid, ""},
+		{"wrong content type", "text/plain", `{"username":"alice","password":"12345678"}`, 415, shared.EUnsupportedMedia, ""},
+		{"form post", "application/x-www-form-urlencoded", `username=alice&password=12345678`, 415, shared.EUnsupportedMedia, ""},
+		{"no content type", "", `{"username":"alice","password":"12345678"}`, 415, shared.EUnsupportedMedia, ""},
+		{"body over 64 KiB", "application/json", `{"username":"alice","password":"` + long + `"}`, 413, shared.ETooLarge, ""},
+		{"empty username", "application/json", `{"username":"","password":"12345678"}`, 400, shared.EInvalid, "username"},
+		{"blank username", "application/json", `{"username":"   ","password":"12345678"}`, 400, shared.EInvalid, "username"},
+		{"empty password", "application/json", `{"username":"alice","password":""}`, 400, shared.EInvalid, "password"},
+		{"overlong username", "application/json", `{"username":"` + strings.Repeat("a", 100) + `","password":"12345678"}`, 400, shared.EInvalid, "username"},
+		{"overlong password", "application/json", `{"username":"alice","password":"` + strings.Repeat("p", 300) + `"}`, 400, shared.EInvalid, "password"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := e.do(e.browser(), "POST", "/api/login", tc.body, "Content-Type", tc.contentType)
+			if a.status != tc.status {
+				t.Fatalf("status %d, want %d: %s", a.status, tc.status, a.body)
+			}
+			got := a.apiError(t)
+			if got.Code != tc.code || (tc.field != "" && got.Fields[tc.field] == "") {
+				t.Fatalf("error %+v, want code %s and a message for %q", got, tc.code, tc.field)
+			}
+		})
+	}
+}
+
+func TestCrossOriginStateChangeIsRefused(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	e.user("alice", shared.RoleUser, "Acme")
+	for name, headers := range map[string][]string{
+		"fetch metadata": {"Sec-Fetch-Site", "cross-site"},
+		"origin header":  {"Origin", "https://evil.example"},
+	} {
+		a := e.do(e.browser(), "POST", "/api/login", shared.LoginRequest{Username: "alice", Password: password}, headers...)
+		if a.status != http.StatusForbidden || a.apiError(t).Code != shared.ECrossOrigin || a.header.Get("Set-Cookie") != "" {
+			t.Errorf("%s: %d %s", name, a.status, a.body)
+		}
+	}
+	// The same request from the app's own origin goes through.
+	a := e.do(e.browser(), "POST", "/api/login", shared.LoginRequest{Username: "alice", Password: password},
+		"Sec-Fetch-Site", "same-origin", "Origin", e.srv.URL)
+	if a.status != http.StatusOK {
+		t.Fatalf("same-origin login: %d %s", a.status, a.body)
+	}
+}
+
+func TestSecurityHeadersOnEveryResponse(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	for _, tc := range []struct{ method, path string }{
+		{"GET", "/login"}, {"GET", "/api/me"}, {"POST", "/api/login"}, {"GET", "/api/nope"}, {"GET", "/healthz"},
+	} {
+		a := e.do(e.browser(), tc.method, tc.path, nil)
+		h := a.header
+		csp := h.Get("Content-Security-Policy")
+		for _, want := range []string{"script-src 'self' 'wasm-unsafe-eval'", "frame-ancestors 'none'", "default-src 'self'", "style-src 'self'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("%s %s: CSP %q lacks %q", tc.method, tc.path, csp, want)
+			}
+		}
+		if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "'unsafe-eval'") {
+			t.Errorf("%s %s: CSP allows inline code: %q", tc.method, tc.path, csp)
+		}
+		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") != "no-referrer" || h.Get("X-Frame-Options") != "DENY" {
+			t.Errorf("%s %s: headers %v", tc.method, tc.path, h)
+		}
+	}
+}
+
+func TestUnknownRoutesAndMethodsAnswerJSON(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	a := e.do(e.browser(), "GET", "/api/does-not-exist", nil)
+	if a.status != 404 || a.apiError(t).Code != shared.ENotFound {
+		t.Fatalf("unknown route: %d %s", a.status, a.body)
+	}
+	a = e.do(e.browser(), "GET", "/api/login", nil)
+	if a.status != 405 || a.apiError(t).Code != shared.EMethodNotAllowed || a.header.Get("Allow") != "POST" {
+		t.Fatalf("wrong method: %d %s %v", a.status, a.body, a.header)
+	}
+}
+
+func TestSecureCookiesUseTheHostPrefix(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	e.api.secureCookies = true
+	e.user("alice", shared.RoleUser, "Acme")
+	a := e.login(e.browser(), "alice", password)
+	sc := a.header.Get("Set-Cookie")
+	if a.status != 200 || !strings.HasPrefix(sc, "__Host-"+cookieName+"=") || !strings.Contains(sc, "; Secure") {
+		t.Fatalf("cookie under TLS: %s", sc)
+	}
+}

@@ -1,0 +1,71 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/shared"
+)
+
+// statusOf is the one table from error codes to HTTP statuses.
+var statusOf = map[string]int{
+	shared.EInvalid:            http.StatusBadRequest,
+	shared.EUnsupportedMedia:   http.StatusUnsupportedMediaType,
+	shared.ETooLarge:           http.StatusRequestEntityTooLarge,
+	shared.EUnauthenticated:    http.StatusUnauthorized,
+	shared.EWrongCredentials:   http.StatusUnauthorized,
+	shared.EForbidden:          http.StatusForbidden,
+	shared.EEnrollmentRequired: http.StatusForbidden,
+	shared.ECrossOrigin:        http.StatusForbidden,
+	shared.ENotFound:           http.StatusNotFound,
+	shared.EMethodNotAllowed:   http.StatusMethodNotAllowed,
+	shared.EConflict:           http.StatusConflict,
+	shared.EConfirmRequired:    http.StatusConflict,
+	shared.ERateLimited:        http.StatusTooManyRequests,
+	shared.EUnavailable:        http.StatusServiceUnavailable,
+	shared.EInternal:           http.StatusInternalServerError,
+}
+
+var (
+	errNotFound         = shared.Errorf(shared.ENotFound, "There is nothing here.")
+	errMethodNotAllowed = shared.Errorf(shared.EMethodNotAllowed, "This method is not allowed here.")
+	errForbidden        = shared.Errorf(shared.EForbidden, "You do not have permission to do this.")
+	errEnrollment       = shared.Errorf(shared.EEnrollmentRequired, "Set up two-factor authentication to continue.")
+	errUnauthenticated  = shared.Errorf(shared.EUnauthenticated, "Please log in.")
+	errUnavailable      = shared.Errorf(shared.EUnavailable, "The service is temporarily unavailable. Please try again in a moment.")
+	errInternal         = shared.Errorf(shared.EInternal, "Something went wrong on our side. Please try again.")
+	errCrossOrigin      = shared.Errorf(shared.ECrossOrigin, "Requests from other sites are not allowed.")
+)
+
+// apiError turns any error into what the client may see. Only *shared.Error
+// messages reach users; everything else is logged and becomes "internal" (or
+// "unavailable" when the database is down), so no driver message leaks.
+func (s *Server) apiError(r *http.Request, err error) (*shared.Error, int) {
+	var e *shared.Error
+	switch {
+	case errors.As(err, &e):
+	case errors.Is(err, store.ErrUnavailable):
+		s.log.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		e = errUnavailable
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		e = errInternal // the client is gone; nobody reads this answer
+	default:
+		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		e = errInternal
+	}
+	status, ok := statusOf[e.Code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	return e, status
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	e, status := s.apiError(r, err)
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
+	}
+	writeJSON(w, status, e)
+}

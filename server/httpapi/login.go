@@ -1,0 +1,46 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/warden-auth/warden/shared"
+)
+
+// handleLogin is the password step. It answers what comes next and sets the
+// cookie of a new session; the session the request came with, if any, ends.
+func (s *Server) handleLogin(w http.ResponseWriter, r *request) error {
+	req, err := decode[shared.LoginRequest](w, r.Request)
+	if err != nil {
+		return err
+	}
+	res, err := s.auth.Login(r.Context(), req, client(r.Request), s.sessionToken(r.Request))
+	if err != nil {
+		return err
+	}
+	s.setSession(w, r.Request, res.Token, res.Session.ExpiresAt)
+	writeJSON(w, http.StatusOK, shared.LoginResponse{Next: res.Next})
+	return nil
+}
+
+// handleLogout ends the caller's session, whatever its stage, and clears the
+// cookie. Without a session it does the same: logging out is idempotent.
+func (s *Server) handleLogout(w http.ResponseWriter, r *request) error {
+	if err := s.auth.Logout(r.Context(), s.sessionToken(r.Request)); err != nil {
+		return err
+	}
+	s.clearSession(w, r.Request)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) handleMe(w http.ResponseWriter, r *request) error {
+	u := r.session.User
+	writeJSON(w, http.StatusOK, shared.Me{
+		Username:    u.Username,
+		Role:        u.Role,
+		Account:     u.Account.Name,
+		TOTPEnabled: u.TwoFactorEnabled(),
+		Force2FA:    u.Account.ForceTwoFactor,
+	})
+	return nil
+}

@@ -1,0 +1,183 @@
+// Package httpapi is the HTTP face of the product: the JSON API, the
+// go-app handler that serves the PWA, and the middleware every response goes
+// through (security headers, cross-origin protection, panic recovery).
+package httpapi
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"time"
+
+	"log/slog"
+
+	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/shared"
+)
+
+// Config is what the HTTP layer needs.
+type Config struct {
+	Auth *auth.Service
+	Log  *slog.Logger
+	// Pages serves everything outside /api/: the prerendered PWA and its
+	// static files (see NewPages).
+	Pages http.Handler
+	// SecureCookies forces Secure, __Host- cookies even when the server
+	// itself speaks plain HTTP behind a TLS-terminating proxy. Requests over
+	// TLS always get them.
+	SecureCookies bool
+}
+
+// Server is the product's http.Handler.
+type Server struct {
+	auth          *auth.Service
+	log           *slog.Logger
+	pages         http.Handler
+	secureCookies bool
+	handler       http.Handler
+}
+
+// New returns the server with every route and middleware in place.
+func New(cfg Config) *Server {
+	s := &Server{auth: cfg.Auth, log: cfg.Log, pages: cfg.Pages, secureCookies: cfg.SecureCookies}
+	if s.pages == nil {
+		s.pages = http.NotFoundHandler()
+	}
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, errCrossOrigin)
+	}))
+	s.handler = s.recoverPanics(securityHeaders(cop.Handler(s.mux())))
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// request is what a handler gets: the HTTP request and, on routes that need
+// one, the caller's session with its user and account.
+type request struct {
+	*http.Request
+	session *store.Session
+}
+
+type handlerFunc func(w http.ResponseWriter, r *request) error
+
+// dispatch serves the routes that share one path, choosing by method.
+func (s *Server) dispatch(rts []route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i := slices.IndexFunc(rts, func(rt route) bool { return rt.method == r.Method })
+		if i < 0 {
+			methods := make([]string, len(rts))
+			for j, rt := range rts {
+				methods[j] = rt.method
+			}
+			w.Header().Set("Allow", strings.Join(methods, ", "))
+			s.writeError(w, r, errMethodNotAllowed)
+			return
+		}
+		if err := s.serveRoute(w, r, rts[i]); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// serveRoute checks the caller's session against the route's access before
+// the handler runs. A session whose second factor is due is unauthenticated
+// everywhere but the second step; a session that must enroll is refused with
+// enrollment_required everywhere but the setup routes.
+func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) error {
+	req := &request{Request: r}
+	if rt.access == public {
+		return rt.handle(w, req)
+	}
+	sess, stage, err := s.auth.Authenticate(r.Context(), s.sessionToken(r))
+	if err != nil {
+		return err
+	}
+	req.session = sess
+	switch {
+	case stage == store.StagePasswordOK && rt.access != secondStep:
+		return errUnauthenticated
+	case stage != store.StagePasswordOK && rt.access == secondStep:
+		return errForbidden
+	case stage == store.StageEnrollment && rt.access != enrolling:
+		return errEnrollment
+	case rt.access == adminOnly && sess.User.Role != shared.RoleAdmin:
+		return errForbidden
+	}
+	return rt.handle(w, req)
+}
+
+// client returns where the request comes from, for sessions and events.
+func client(r *http.Request) auth.Client {
+	return auth.Client{IP: clientIP(r), UserAgent: r.UserAgent()}
+}
+
+// clientIP is the connection's address.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// securityHeaders sets the headers every response carries. The CSP allows
+// only this origin's scripts and styles, plus WebAssembly compilation, which
+// is all go-app needs: no inline scripts or styles anywhere.
+func securityHeaders(next http.Handler) http.Handler {
+	const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+		"img-src 'self' data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; " +
+		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverPanics turns a panic into a 500 with the generic message; the
+// stack goes to the log, never to the client.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				s.writeError(w, r, errInternal)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// handleReady reports whether the database answers, for load balancers.
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.auth.Store.Ping(ctx); err != nil {
+		s.log.Warn("not ready", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}

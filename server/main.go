@@ -1,0 +1,64 @@
+// Command server runs Warden: the HTTP API and the PWA, and the
+// administration commands (see usage). main only wires the process to run,
+// so tests can start the whole program in-process.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is the build's identity, set by the Makefile with
+// -ldflags "-X main.version=...". It names the PWA's cache.
+var version string
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `Warden: sign-in and two-factor authentication.
+
+Usage:
+  server                      run the server (also: server serve)
+  server migrate              apply database migrations and exit
+  server user create --username NAME [--admin] [--account NAME]
+                              create a user; the password is read from standard input
+  server help                 show this help
+
+Environment:
+  ADDR            listen address (default :8000)
+  DATA_DIR        SQLite file and generated keys (default ./data)
+  DATABASE_URL    postgres://... selects PostgreSQL; empty means SQLite in DATA_DIR
+  WEB_ROOT        the folder that holds web/ (default .)
+  SECURE_COOKIES  true to mark cookies Secure behind a TLS-terminating proxy
+`
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg := loadConfig(getenv)
+	cmd := ""
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "", "serve":
+		return serve(ctx, cfg, stdout, stderr)
+	case "migrate":
+		return migrateOnly(ctx, cfg, stdout)
+	case "user":
+		return userCommand(ctx, cfg, args, stdin, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	webapp "github.com/warden-auth/warden/app"
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/store/storetest"
+	"github.com/warden-auth/warden/shared"
+)
+
+// instance is the whole program running in-process on a loopback port.
+type instance struct {
+	URL           string
+	AdminPassword string // printed at first start, empty afterwards
+	env           map[string]string
+}
+
+// start runs the server as `server` would, with its data in dataDir and the
+// database at databaseURL, until the test ends.
+func start(t *testing.T, databaseURL, dataDir string) *instance {
+	t.Helper()
+	env := map[string]string{"ADDR": "127.0.0.1:0", "DATA_DIR": dataDir, "DATABASE_URL": databaseURL, "WEB_ROOT": ".."}
+	ctx, cancel := context.WithCancel(context.Background())
+	out, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, nil, func(k string) string { return env[k] }, strings.NewReader(""), outW, io.Discard)
+		outW.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("server exited with %v", err)
+		}
+	})
+	inst := &instance{env: env}
+	lines := bufio.NewScanner(out)
+	for lines.Scan() {
+		line := lines.Text()
+		if pw, ok := strings.CutPrefix(strings.TrimSpace(line), "password: "); ok {
+			inst.AdminPassword = pw
+		}
+		if u, ok := strings.CutPrefix(line, "Listening on "); ok {
+			inst.URL = u
+			go io.Copy(io.Discard, out)
+			return inst
+		}
+	}
+	t.Fatalf("server did not start: %v", <-done)
+	return nil
+}
+
+func get(t *testing.T, url string, headers ...string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	// A bare transport: no transparent gzip, so Content-Encoding is visible.
+	res, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func TestServer_FirstStartCreatesTheAdminOnceOnEitherDatabase(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			dbURL, dir := storetest.URL(t, dialect)
+			first := start(t, dbURL, dir)
+			if len(first.AdminPassword) < 20 {
+				t.Fatalf("no admin password printed: %q", first.AdminPassword)
+			}
+			body := `{"username":"admin","password":"` + first.AdminPassword + `"}`
+			res, err := http.Post(first.URL+"/api/login", "application/json", strings.NewReader(body))
+			if err != nil || res.StatusCode != 200 {
+				t.Fatalf("admin login: %v %v", res.Status, err)
+			}
+			if again := start(t, dbURL, dir); again.AdminPassword != "" {
+				t.Fatal("a second start printed a new admin password")
+			}
+		})
+	}
+}
+
+func TestServer_PrerendersEveryPageAndTheLoginForm(t *testing.T) {
+	inst := start(t, "", t.TempDir())
+	for _, path := range webapp.Paths {
+		res, body := get(t, inst.URL+path)
+		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+			t.Errorf("%s: %d %s", path, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		if !strings.Contains(body, `src="/app.js"`) || strings.Contains(body, "<script>") || strings.Contains(body, "style=") {
+			t.Errorf("%s: page has inline code or lacks the app script", path)
+		}
+	}
+	_, body := get(t, inst.URL+"/login")
+	for _, id := range []string{"username", "password", "login-submit", "login-error"} {
+		if !strings.Contains(body, `id="`+id+`"`) {
+			t.Errorf("prerendered /login lacks #%s", id)
+		}
+	}
+}
+
+func TestServer_ServiceWorkerListsOnlyFilesThatExist(t *testing.T) {
+	inst := start(t, "", t.TempDir())
+	_, js := get(t, inst.URL+"/app-worker.js")
+	m := regexp.MustCompile(`const resourcesToCache = (\[.*?\]);`).FindStringSubmatch(js)
+	if m == nil {
+		t.Fatalf("no cache list in the worker:\n%s", js)
+	}
+	var list []string
+	if err := json.Unmarshal([]byte(m[1]), &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list) < 6 {
+		t.Fatalf("the worker caches too little: %v", list)
+	}
+	for _, u := range list {
+		if !strings.HasPrefix(u, "/") {
+			t.Errorf("remote resource in the worker's list: %s", u)
+			continue
+		}
+		if res, _ := get(t, inst.URL+u); res.StatusCode != 200 {
+			t.Errorf("the worker caches %s, which answers %d", u, res.StatusCode)
+		}
+	}
+	_, manifest := get(t, inst.URL+"/manifest.webmanifest")
+	if strings.Contains(manifest, "http") {
+		t.Errorf("the manifest names remote resources: %s", manifest)
+	}
+}
+
+func TestServer_ServesAppWasmPrecompressed(t *testing.T) {
+	inst := start(t, "", t.TempDir())
+	raw, err := os.Stat("../web/app.wasm")
+	if err != nil {
+		t.Fatal("web/app.wasm is missing: run `make wasm`")
+	}
+	for _, tc := range []struct{ accept, encoding, file string }{
+		{"gzip, deflate, br, zstd", "br", "../web/app.wasm.br"},
+		{"gzip", "gzip", "../web/app.wasm.gz"},
+		{"br;q=0, gzip", "gzip", "../web/app.wasm.gz"},
+		{"", "", "../web/app.wasm"},
+	} {
+		res, body := get(t, inst.URL+"/web/app.wasm", "Accept-Encoding", tc.accept)
+		want, err := os.ReadFile(tc.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.StatusCode != 200 || res.Header.Get("Content-Encoding") != tc.encoding ||
+			res.Header.Get("Content-Type") != "application/wasm" || body != string(want) {
+			t.Errorf("Accept-Encoding %q: %d, encoding %q, type %q, %d bytes (want %d of %s)", tc.accept, res.StatusCode,
+				res.Header.Get("Content-Encoding"), res.Header.Get("Content-Type"), len(body), len(want), tc.file)
+		}
+	}
+	_, appJS := get(t, inst.URL+"/app.js")
+	if !strings.Contains(appJS, `goappWasmContentLength = "`+strconv.FormatInt(raw.Size(), 10)+`"`) {
+		t.Error("app.js does not carry the raw wasm size for its progress bar")
+	}
+	if res, _ := get(t, inst.URL+"/web/"); res.StatusCode != 404 {
+		t.Errorf("directory listing: %d", res.StatusCode)
+	}
+	if res, _ := get(t, inst.URL+"/web/../go.mod"); res.StatusCode == 200 {
+		t.Error("path traversal out of web/")
+	}
+}
+
+func TestCLI_UserCreateAndMigrate(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"DATA_DIR": dir}
+	cli := func(stdin string, args ...string) (string, error) {
+		var out strings.Builder
+		err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, io.Discard)
+		return out.String(), err
+	}
+	if out, err := cli("", "migrate"); err != nil || !strings.Contains(out, "applied") {
+		t.Fatalf("migrate: %q %v", out, err)
+	}
+	if out, err := cli("", "migrate"); err != nil || !strings.Contains(out, "up to date") {
+		t.Fatalf("second migrate: %q %v", out, err)
+	}
+	if out, err := cli("a long enough password\n", "user", "create", "--username", "Bob", "--admin", "--account", "Acme"); err != nil ||
+		!strings.Contains(out, `admin "bob" in account "Acme"`) {
+		t.Fatalf("create: %q %v", out, err)
+	}
+	if _, err := cli("another long password\n", "user", "create", "--username", "bob"); err == nil || !strings.Contains(err.Error(), "taken") {
+		t.Fatalf("duplicate: %v", err)
+	}
+	if _, err := cli("short\n", "user", "create", "--username", "carol"); err == nil || !strings.Contains(err.Error(), "at least 8") {
+		t.Fatalf("short password: %v", err)
+	}
+	if _, err := cli("", "user", "create"); err == nil {
+		t.Fatal("user create without --username succeeded")
+	}
+	if _, err := cli("", "frobnicate"); err == nil {
+		t.Fatal("unknown command succeeded")
+	}
+	st, err := store.Open(context.Background(), "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	u, err := st.UserByUsername(context.Background(), "bob")
+	if err != nil || u.Role != shared.RoleAdmin || u.Account.Name != "Acme" || !strings.HasPrefix(u.PasswordHash, "$argon2id$") {
+		t.Fatalf("stored user: %+v %v", u, err)
+	}
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	webapp "github.com/warden-auth/warden/app"
+	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/httpapi"
+	"github.com/warden-auth/warden/server/store"
+)
+
+// openStore opens and migrates the database.
+func openStore(ctx context.Context, cfg config) (*store.Store, []string, error) {
+	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, applied, nil
+}
+
+func migrateOnly(ctx context.Context, cfg config, stdout io.Writer) error {
+	st, applied, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if len(applied) == 0 {
+		fmt.Fprintln(stdout, "The database is up to date.")
+	}
+	for _, name := range applied {
+		fmt.Fprintln(stdout, "applied", name)
+	}
+	return nil
+}
+
+// serve runs the server until ctx ends, then stops taking connections and
+// lets requests in flight finish.
+func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	st, applied, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, name := range applied {
+		log.Info("migration applied", "name", name)
+	}
+	svc := auth.New(st, log)
+	if name, password, err := svc.Bootstrap(ctx); err != nil {
+		return err
+	} else if name != "" {
+		fmt.Fprintf(stdout, "Created the first administrator.\n  username: %s\n  password: %s\n"+
+			"This password is shown only this once: store it now.\n", name, password)
+	}
+
+	webapp.Routes()
+	pages, err := httpapi.NewPages(webapp.Handler(), cfg.WebRoot, version)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           httpapi.New(httpapi.Config{Auth: svc, Log: log, Pages: pages, SecureCookies: cfg.SecureCookies}),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       90 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Listening on http://%s\n", ln.Addr())
+
+	go sweepSessions(ctx, svc, log)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// sweepSessions deletes expired sessions now and then; they are refused
+// anyway, this only keeps the table small.
+func sweepSessions(ctx context.Context, svc *auth.Service, log *slog.Logger) {
+	tick := time.NewTicker(10 * time.Minute)
+	defer tick.Stop()
+	for {
+		if n, err := svc.SweepSessions(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("session sweep failed", "err", err)
+		} else if n > 0 {
+			log.Info("expired sessions deleted", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}

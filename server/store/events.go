@@ -1,0 +1,42 @@
+package store
+
+import (
+	"context"
+)
+
+// RecordLoginEvent appends one attempt to the login history.
+func (s *Store) RecordLoginEvent(ctx context.Context, e *LoginEvent) error {
+	_, err := s.db.NewInsert().Model(e).Returning("id").Exec(ctx)
+	return s.wrap(err)
+}
+
+// LoginEventFilter selects a page of login events, newest first.
+type LoginEventFilter struct {
+	UserID    int64 // required: whose history
+	Before    int64 // keyset cursor: only events with a smaller id; 0 for the first page
+	Limit     int   // page size, 1 to 100
+	OnlyFails bool  // only failed attempts
+}
+
+// LoginEvents returns a page of login events and the cursor of the next page
+// (0 when this is the last). Pages are keyset-paginated on the id, so a page
+// costs the same however deep it is and concurrent inserts never shift it.
+func (s *Store) LoginEvents(ctx context.Context, f LoginEventFilter) (events []LoginEvent, next int64, err error) {
+	limit := min(max(f.Limit, 1), 100)
+	q := s.db.NewSelect().Model(&events).Where("e.user_id = ?", f.UserID)
+	if f.Before > 0 {
+		q = q.Where("e.id < ?", f.Before)
+	}
+	if f.OnlyFails {
+		q = q.Where("e.result = ?", ResultFailure)
+	}
+	// One row more than asked tells whether there is a next page.
+	if err := q.OrderExpr("e.id DESC").Limit(limit + 1).Scan(ctx); err != nil {
+		return nil, 0, s.wrap(err)
+	}
+	if len(events) > limit {
+		events = events[:limit]
+		next = events[limit-1].ID
+	}
+	return events, next, nil
+}

@@ -1,0 +1,31 @@
+package store
+
+import (
+	"context"
+
+	"github.com/uptrace/bun"
+)
+
+type updateQuery = *bun.UpdateQuery
+
+// updateUser runs one UPDATE on a user row and reports ErrNotFound when no
+// row matched.
+func (s *Store) updateUser(ctx context.Context, userID int64, set func(updateQuery) updateQuery) error {
+	q := set(s.db.NewUpdate().Model((*User)(nil)).Where("id = ?", userID))
+	res, err := q.Exec(ctx)
+	if err != nil {
+		return s.wrap(err)
+	}
+	return affectedOne(res)
+}
+
+func affectedOne(res interface{ RowsAffected() (int64, error) }) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

@@ -1,0 +1,60 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// CreateSession inserts sess (all fields but ID set by the caller).
+func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
+	_, err := s.db.NewInsert().Model(sess).Returning("id").Exec(ctx)
+	return s.wrap(err)
+}
+
+// SessionByTokenHash returns the session, its user and the user's account, if
+// the session has not expired at now (absolute expiry; idle expiry is the
+// caller's policy). Returns ErrNotFound otherwise.
+func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash []byte, now time.Time) (*Session, error) {
+	sess := new(Session)
+	err := s.db.NewSelect().Model(sess).
+		Relation("User").Relation("User.Account").
+		Where("s.token_hash = ?", tokenHash).
+		Where("s.expires_at > ?", now).
+		Scan(ctx)
+	return sess, s.wrap(err)
+}
+
+// TouchSession records activity on a session, which keeps it from idling out.
+func (s *Store) TouchSession(ctx context.Context, id int64, now time.Time) error {
+	_, err := s.db.NewUpdate().Model((*Session)(nil)).Set("last_seen_at = ?", now).Where("id = ?", id).Exec(ctx)
+	return s.wrap(err)
+}
+
+// DeleteSession ends the session with this token hash; ending one that does
+// not exist is not an error (logout is idempotent).
+func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
+	_, err := s.db.NewDelete().Model((*Session)(nil)).Where("token_hash = ?", tokenHash).Exec(ctx)
+	return s.wrap(err)
+}
+
+// DeleteUserSessions ends every session of the user and returns how many.
+func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) (int64, error) {
+	res, err := s.db.NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID).Exec(ctx)
+	if err != nil {
+		return 0, s.wrap(err)
+	}
+	n, err := res.RowsAffected()
+	return n, s.wrap(err)
+}
+
+// DeleteExpiredSessions removes sessions past their absolute expiry or idle
+// since before idleBefore, and returns how many.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, now, idleBefore time.Time) (int64, error) {
+	res, err := s.db.NewDelete().Model((*Session)(nil)).
+		WhereOr("expires_at <= ?", now).WhereOr("last_seen_at < ?", idleBefore).Exec(ctx)
+	if err != nil {
+		return 0, s.wrap(err)
+	}
+	n, err := res.RowsAffected()
+	return n, s.wrap(err)
+}

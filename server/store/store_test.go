@@ -1,0 +1,251 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/store/storetest"
+)
+
+var t0 = time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
+
+// seed creates an account and a user in it.
+func seed(t *testing.T, s *store.Store, username string) *store.User {
+	t.Helper()
+	ctx := context.Background()
+	acc, err := s.AccountByName(ctx, "Acme")
+	if errors.Is(err, store.ErrNotFound) {
+		acc, err = s.CreateAccount(ctx, "Acme", t0)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &store.User{AccountID: acc.ID, Username: username, PasswordHash: "$argon2id$x", Role: "user", CreatedAt: t0}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestMigrate_IsIdempotentAndConcurrent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		// Open already migrated; more runs, also at once, apply nothing.
+		var wg sync.WaitGroup
+		errs := make(chan error, 3)
+		for range 3 {
+			wg.Go(func() {
+				applied, err := s.Migrate(ctx)
+				if err == nil && len(applied) > 0 {
+					err = errors.New("re-applied migrations")
+				}
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+func TestAccounts_CreateFindListAndConflict(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a, err := s.CreateAccount(ctx, "Acme", t0)
+		if err != nil || a.ID == 0 {
+			t.Fatalf("create: %v, id %d", err, a.ID)
+		}
+		if _, err := s.CreateAccount(ctx, "Acme", t0); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("duplicate name: got %v, want ErrConflict", err)
+		}
+		if _, err := s.CreateAccount(ctx, "Globex", t0); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.AccountByName(ctx, "Acme")
+		if err != nil || got.ID != a.ID || !got.CreatedAt.Equal(t0) || got.ForceTwoFactor {
+			t.Fatalf("by name: %+v, %v", got, err)
+		}
+		if _, err := s.AccountByName(ctx, "Nope"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("missing: got %v, want ErrNotFound", err)
+		}
+		changed, err := s.SetForceTwoFactor(ctx, a.ID, true, 42, t0.Add(time.Hour))
+		if err != nil || !changed.ForceTwoFactor || changed.Name != "Acme" || *changed.ForceChangedByID != 42 ||
+			!changed.ForceChangedAt.Equal(t0.Add(time.Hour)) {
+			t.Fatalf("set policy: %+v, %v", changed, err)
+		}
+		if _, err := s.SetForceTwoFactor(ctx, 9999, true, 42, t0); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("policy of a missing account: %v", err)
+		}
+		all, err := s.Accounts(ctx)
+		if err != nil || len(all) != 2 || all[0].Name != "Acme" || !all[0].ForceTwoFactor || all[1].Name != "Globex" {
+			t.Fatalf("list: %+v, %v", all, err)
+		}
+	})
+}
+
+func TestUsers_CreateFindCountAndUpdate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		n, err := s.CountUsers(ctx)
+		if err != nil || n != 0 {
+			t.Fatalf("count empty: %d, %v", n, err)
+		}
+		u := seed(t, s, "alice")
+		dup := &store.User{AccountID: u.AccountID, Username: "alice", PasswordHash: "h", Role: "user", CreatedAt: t0}
+		if err := s.CreateUser(ctx, dup); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("duplicate username: got %v, want ErrConflict", err)
+		}
+		byName, err := s.UserByUsername(ctx, "alice")
+		if err != nil || byName.ID != u.ID || byName.Account == nil || byName.Account.Name != "Acme" {
+			t.Fatalf("by name: %+v, %v", byName, err)
+		}
+		if byName.TwoFactorEnabled() || byName.TOTPSecret != nil || byName.LastLoginAt != nil {
+			t.Fatalf("fresh user has 2FA state: %+v", byName)
+		}
+		if _, err := s.UserByUsername(ctx, "bob"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("missing: got %v", err)
+		}
+		if err := s.SetPasswordHash(ctx, u.ID, "$argon2id$new", t0.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RecordLogin(ctx, u.ID, t0.Add(2*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		byID, err := s.UserByID(ctx, u.ID)
+		if err != nil || byID.PasswordHash != "$argon2id$new" || !byID.UpdatedAt.Equal(t0.Add(time.Hour)) ||
+			byID.LastLoginAt == nil || !byID.LastLoginAt.Equal(t0.Add(2*time.Hour)) {
+			t.Fatalf("after updates: %+v, %v", byID, err)
+		}
+		if err := s.SetPasswordHash(ctx, 9999, "x", t0); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("update missing user: got %v", err)
+		}
+		if n, _ := s.CountUsers(ctx); n != 1 {
+			t.Fatalf("count: %d", n)
+		}
+	})
+}
+
+func TestSessions_LifecycleAndExpiry(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		alice, bob := seed(t, s, "alice"), seed(t, s, "bob")
+		mk := func(u *store.User, hash string, expires time.Time) *store.Session {
+			sess := &store.Session{TokenHash: []byte(hash), UserID: u.ID, Stage: store.StageFull,
+				CreatedAt: t0, LastSeenAt: t0, ExpiresAt: expires, IP: "192.0.2.1", UserAgent: "test"}
+			if err := s.CreateSession(ctx, sess); err != nil {
+				t.Fatal(err)
+			}
+			return sess
+		}
+		a1 := mk(alice, "a1", t0.Add(time.Hour))
+		mk(alice, "a2", t0.Add(time.Hour))
+		mk(bob, "b1", t0.Add(time.Minute))
+
+		got, err := s.SessionByTokenHash(ctx, []byte("a1"), t0)
+		if err != nil || got.ID != a1.ID || got.User == nil || got.User.Username != "alice" ||
+			got.User.Account == nil || got.User.Account.Name != "Acme" || !bytes.Equal(got.TokenHash, []byte("a1")) {
+			t.Fatalf("by hash: %+v, %v", got, err)
+		}
+		// Absolute expiry is enforced by the lookup itself.
+		if _, err := s.SessionByTokenHash(ctx, []byte("b1"), t0.Add(time.Minute)); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("expired session found: %v", err)
+		}
+		if err := s.TouchSession(ctx, a1.ID, t0.Add(30*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = s.SessionByTokenHash(ctx, []byte("a1"), t0)
+		if !got.LastSeenAt.Equal(t0.Add(30 * time.Minute)) {
+			t.Fatalf("touch: last seen %v", got.LastSeenAt)
+		}
+		if err := s.DeleteSession(ctx, []byte("a1")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteSession(ctx, []byte("a1")); err != nil {
+			t.Fatalf("deleting twice must not fail: %v", err)
+		}
+		if _, err := s.SessionByTokenHash(ctx, []byte("a1"), t0); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("deleted session found: %v", err)
+		}
+		// Expired (b1) and idle (a2, last seen at t0) sessions are swept.
+		n, err := s.DeleteExpiredSessions(ctx, t0.Add(2*time.Minute), t0.Add(time.Second))
+		if err != nil || n != 2 {
+			t.Fatalf("sweep: %d, %v", n, err)
+		}
+		mk(alice, "a3", t0.Add(time.Hour))
+		mk(alice, "a4", t0.Add(time.Hour))
+		mk(bob, "b2", t0.Add(time.Hour))
+		if n, err := s.DeleteUserSessions(ctx, alice.ID); err != nil || n != 2 {
+			t.Fatalf("delete alice's sessions: %d, %v", n, err)
+		}
+		if _, err := s.SessionByTokenHash(ctx, []byte("b2"), t0); err != nil {
+			t.Fatalf("bob's session must survive: %v", err)
+		}
+	})
+}
+
+func TestLoginEvents_KeysetPagesNewestFirstPerUser(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		alice, bob := seed(t, s, "alice"), seed(t, s, "bob")
+		for i := range 25 {
+			u, result := alice, store.ResultSuccess
+			if i%5 == 0 {
+				u = bob
+			}
+			if i%2 == 0 {
+				result = store.ResultFailure
+			}
+			e := &store.LoginEvent{CreatedAt: t0.Add(time.Duration(i) * time.Second), AccountID: &u.AccountID,
+				UserID: &u.ID, Username: u.Username, IP: "192.0.2.1", UserAgent: "ua",
+				Method: store.MethodPassword, Result: result}
+			if err := s.RecordLoginEvent(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var all []store.LoginEvent
+		var cursor int64
+		for pages := 0; ; pages++ {
+			page, next, err := s.LoginEvents(ctx, store.LoginEventFilter{UserID: alice.ID, Before: cursor, Limit: 7})
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, page...)
+			if next == 0 {
+				break
+			}
+			cursor = next
+			if pages > 10 {
+				t.Fatal("pagination does not end")
+			}
+		}
+		if len(all) != 20 {
+			t.Fatalf("alice has %d events, want 20", len(all))
+		}
+		for i, e := range all {
+			if *e.UserID != alice.ID {
+				t.Fatalf("event %d belongs to user %d", i, *e.UserID)
+			}
+			if i > 0 && e.ID >= all[i-1].ID {
+				t.Fatalf("not newest first at %d", i)
+			}
+		}
+		fails, _, err := s.LoginEvents(ctx, store.LoginEventFilter{UserID: alice.ID, Limit: 100, OnlyFails: true})
+		if err != nil || len(fails) != 10 {
+			t.Fatalf("failures only: %d, %v", len(fails), err)
+		}
+		for _, e := range fails {
+			if e.Result != store.ResultFailure {
+				t.Fatalf("filter let through %+v", e)
+			}
+		}
+	})
+}

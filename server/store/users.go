@@ -1,0 +1,50 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// CreateUser inserts u (AccountID, Username, PasswordHash, Role and
+// CreatedAt set by the caller). Returns ErrConflict if the username is taken.
+func (s *Store) CreateUser(ctx context.Context, u *User) error {
+	u.UpdatedAt = u.CreatedAt
+	_, err := s.db.NewInsert().Model(u).Returning("id").Exec(ctx)
+	return s.wrap(err)
+}
+
+// UserByUsername returns the user with its account. The name must already be
+// normalized (shared.NormalizeUsername). Returns ErrNotFound if none.
+func (s *Store) UserByUsername(ctx context.Context, username string) (*User, error) {
+	u := new(User)
+	err := s.db.NewSelect().Model(u).Relation("Account").Where("u.username = ?", username).Scan(ctx)
+	return u, s.wrap(err)
+}
+
+// UserByID returns the user with its account. Returns ErrNotFound if none.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	u := new(User)
+	err := s.db.NewSelect().Model(u).Relation("Account").Where("u.id = ?", id).Scan(ctx)
+	return u, s.wrap(err)
+}
+
+// CountUsers returns how many users exist in all accounts.
+func (s *Store) CountUsers(ctx context.Context) (int, error) {
+	n, err := s.db.NewSelect().Model((*User)(nil)).Count(ctx)
+	return n, s.wrap(err)
+}
+
+// SetPasswordHash replaces the user's hash, as when a login upgrades it to
+// the current parameters. Returns ErrNotFound if the user is gone.
+func (s *Store) SetPasswordHash(ctx context.Context, userID int64, hash string, now time.Time) error {
+	return s.updateUser(ctx, userID, func(q updateQuery) updateQuery {
+		return q.Set("password_hash = ?", hash).Set("updated_at = ?", now)
+	})
+}
+
+// RecordLogin notes the time of a completed login.
+func (s *Store) RecordLogin(ctx context.Context, userID int64, now time.Time) error {
+	return s.updateUser(ctx, userID, func(q updateQuery) updateQuery {
+		return q.Set("last_login_at = ?", now)
+	})
+}

@@ -1,0 +1,57 @@
+// Package shared holds what the server and the WebAssembly app both speak: the
+// wire types of the JSON API, the coded error type, and field validation. It
+// builds for js/wasm and imports nothing that touches a database or the UI.
+package shared
+
+import "fmt"
+
+// Error codes. The server maps each to one HTTP status in a single table
+// (server/httpapi); the app shows Message to the user and may branch on Code.
+const (
+	EInvalid            = "invalid"             // 400: a field or the body is malformed
+	EUnsupportedMedia   = "unsupported_media"   // 415: the body is not JSON
+	ETooLarge           = "too_large"           // 413: the body is over the limit
+	EUnauthenticated    = "unauthenticated"     // 401: no valid session
+	EWrongCredentials   = "wrong_credentials"   // 401: username or password wrong
+	EForbidden          = "forbidden"           // 403: the role does not allow it
+	EEnrollmentRequired = "enrollment_required" // 403: 2FA must be set up first
+	ECrossOrigin        = "cross_origin"        // 403: a state change from another origin
+	ENotFound           = "not_found"           // 404
+	EMethodNotAllowed   = "method_not_allowed"  // 405
+	EConflict           = "conflict"            // 409
+	EConfirmRequired    = "confirm_required"    // 409: the user must confirm a warning
+	ERateLimited        = "rate_limited"        // 429: locked out or throttled
+	EUnavailable        = "unavailable"         // 503: the database cannot be reached
+	EInternal           = "internal"            // 500: anything unexpected; details only in the log
+)
+
+// Error is the one error type of the API. It is both the JSON body of every
+// error answer and a Go error that the server's layers return.
+type Error struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+func (e *Error) Error() string {
+	if len(e.Fields) > 0 {
+		return fmt.Sprintf("%s: %s %v", e.Code, e.Message, e.Fields)
+	}
+	return e.Code + ": " + e.Message
+}
+
+// Errorf returns an *Error with the code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err if it is an *Error, and EInternal otherwise.
+func ErrorCode(err error) string {
+	if e, ok := err.(*Error); ok && e != nil {
+		return e.Code
+	}
+	if err == nil {
+		return ""
+	}
+	return EInternal
+}

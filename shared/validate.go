@@ -1,0 +1,107 @@
+package shared
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits of the user-chosen fields. Passwords are counted in characters for
+// the minimum (what a person types) and capped in bytes for the maximum (what
+// the hash function is fed), per OWASP ASVS 2.1.1 and 2.1.2: at least 8, at
+// most 256, and no composition rules.
+const (
+	PasswordMinChars = 8
+	PasswordMaxBytes = 256
+	UsernameMinLen   = 3
+	UsernameMaxLen   = 32
+	AccountNameMax   = 64
+)
+
+// NormalizeUsername is how usernames are compared and stored: case-folded and
+// trimmed, so that "Alice" and "alice " are the same person.
+func NormalizeUsername(s string) string {
+	return strings.ToLower(strings.TrimSpace(s))
+}
+
+// ValidateUsername checks a username for a new user: 3 to 32 characters of
+// a-z, 0-9, '.', '_' and '-', starting with a letter or digit. It expects the
+// normalized form.
+func ValidateUsername(s string) string {
+	if s == "" {
+		return "Enter a username."
+	}
+	if len(s) < UsernameMinLen || len(s) > UsernameMaxLen {
+		return "A username has 3 to 32 characters."
+	}
+	for i, c := range s {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case (c == '.' || c == '_' || c == '-') && i > 0:
+		default:
+			return "A username may contain only letters, digits, '.', '_' and '-', and starts with a letter or digit."
+		}
+	}
+	return ""
+}
+
+// validateLoginUsername is the looser check at login: any attempted name that
+// could be stored is looked up (and, if unknown, fails like a wrong
+// password); only empty and absurd input is refused outright.
+func validateLoginUsername(s string) string {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return "Enter your username."
+	case len(s) > 2*UsernameMaxLen || !utf8.ValidString(s):
+		return "That is not a valid username."
+	}
+	return ""
+}
+
+// ValidatePassword checks a new password against the rules above.
+func ValidatePassword(p string) string {
+	switch {
+	case !utf8.ValidString(p):
+		return "The password must be valid text."
+	case utf8.RuneCountInString(p) < PasswordMinChars:
+		return "Use at least 8 characters."
+	case len(p) > PasswordMaxBytes:
+		return "Use at most 256 bytes (about 256 characters)."
+	}
+	return ""
+}
+
+// ValidateAccountName checks the name of an account (a tenant).
+func ValidateAccountName(s string) string {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return "Enter an account name."
+	case utf8.RuneCountInString(s) > AccountNameMax || !utf8.ValidString(s):
+		return "An account name has at most 64 characters."
+	}
+	return ""
+}
+
+// validator collects one message per field, the way a form shows them.
+type validator struct{ fields map[string]string }
+
+func (v *validator) add(field, msg string) {
+	if v.fields == nil {
+		v.fields = map[string]string{}
+	}
+	if _, seen := v.fields[field]; !seen {
+		v.fields[field] = msg
+	}
+}
+
+func (v *validator) check(field, msg string) {
+	if msg != "" {
+		v.add(field, msg)
+	}
+}
+
+func (v *validator) err() *Error {
+	if len(v.fields) == 0 {
+		return nil
+	}
+	return &Error{Code: EInvalid, Message: "Please correct the highlighted fields.", Fields: v.fields}
+}
