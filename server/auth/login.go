@@ -17,7 +17,8 @@ import (
 //	wrong password or unknown user       -> EWrongCredentials, the same answer
 //
 // Each step creates a new session with a new token and ends the one the
-// browser came with, so a token planted before login is worth nothing after.
+// browser came with (store.CompleteLoginStep, one transaction), so a token
+// planted before login is worth nothing after.
 
 var errWrongCredentials = shared.Errorf(shared.EWrongCredentials, "Incorrect username or password.")
 
@@ -66,21 +67,27 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	case u.Account.ForceTwoFactor:
 		stage, next, ttl = store.StageEnrollment, shared.NextEnroll, s.EnrollmentTTL
 	}
-	res, err := s.startSession(ctx, u, stage, ttl, c, oldToken)
+	token, hash, err := newToken(s.Rand)
 	if err != nil {
 		return nil, err
 	}
-	res.Next = next
+	now := s.Now()
+	step := store.LoginStep{
+		Session: &store.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: stage, CreatedAt: now,
+			LastSeenAt: now, ExpiresAt: now.Add(ttl), IP: c.IP, UserAgent: c.UserAgent},
+		Event: withTime(event, now),
+	}
 	event.Result = store.ResultSuccess
-	if err := s.Store.RecordLoginEvent(ctx, withTime(event, s.Now())); err != nil {
-		return nil, err
+	if oldToken != "" {
+		step.EndSession = HashToken(oldToken)
 	}
 	if stage == store.StageFull {
-		if err := s.Store.RecordLogin(ctx, u.ID, s.Now()); err != nil {
-			return nil, err
-		}
+		step.LoggedInAt = &now
 	}
-	return res, nil
+	if err := s.Store.CompleteLoginStep(ctx, step); err != nil {
+		return nil, err
+	}
+	return &LoginResult{Token: token, Session: step.Session, Next: next}, nil
 }
 
 // fail records a failed attempt and returns the answer for it.
@@ -107,26 +114,6 @@ func (s *Service) upgradeHash(ctx context.Context, userID int64, password string
 	if err != nil {
 		s.Log.Warn("password hash upgrade failed", "user_id", userID, "err", err)
 	}
-}
-
-// startSession ends the session of oldToken, if any, and creates a new one.
-func (s *Service) startSession(ctx context.Context, u *store.User, stage string, ttl time.Duration, c Client, oldToken string) (*LoginResult, error) {
-	if oldToken != "" {
-		if err := s.Store.DeleteSession(ctx, HashToken(oldToken)); err != nil {
-			return nil, err
-		}
-	}
-	token, hash, err := newToken(s.Rand)
-	if err != nil {
-		return nil, err
-	}
-	now := s.Now()
-	sess := &store.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: stage, CreatedAt: now,
-		LastSeenAt: now, ExpiresAt: now.Add(ttl), IP: c.IP, UserAgent: c.UserAgent}
-	if err := s.Store.CreateSession(ctx, sess); err != nil {
-		return nil, err
-	}
-	return &LoginResult{Token: token, Session: sess}, nil
 }
 
 // touchEvery limits how often a busy session writes its last-seen time.

@@ -25,7 +25,7 @@ const password = "correct horse battery"
 
 // env is a running API on a fresh database, with its log captured.
 type env struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 	api *Server
 	svc *auth.Service
@@ -41,7 +41,7 @@ type syncBuffer struct {
 func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
 func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-func newEnv(t *testing.T, dialect string) *env {
+func newEnv(t testing.TB, dialect string) *env {
 	t.Helper()
 	st := storetest.Open(t, dialect)
 	logBuf := &syncBuffer{}

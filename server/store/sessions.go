@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/uptrace/bun"
 )
 
 // CreateSession inserts sess (all fields but ID set by the caller).
@@ -57,4 +59,37 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now, idleBefore time.
 	}
 	n, err := res.RowsAffected()
 	return n, s.wrap(err)
+}
+
+// LoginStep is everything a successful login step writes. It is applied in
+// one transaction: a login never leaves a session without its event, and
+// costs one commit instead of four.
+type LoginStep struct {
+	EndSession []byte      // token hash of the session this step replaces, if any
+	Session    *Session    // the new session
+	Event      *LoginEvent // the attempt, for the history
+	LoggedInAt *time.Time  // set when the user is now fully logged in
+}
+
+// CompleteLoginStep applies step.
+func (s *Store) CompleteLoginStep(ctx context.Context, step LoginStep) error {
+	return s.tx(ctx, func(tx bun.Tx) error {
+		if step.EndSession != nil {
+			if _, err := tx.NewDelete().Model((*Session)(nil)).Where("token_hash = ?", step.EndSession).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.NewInsert().Model(step.Session).Returning("id").Exec(ctx); err != nil {
+			return err
+		}
+		if _, err := tx.NewInsert().Model(step.Event).Returning("id").Exec(ctx); err != nil {
+			return err
+		}
+		if step.LoggedInAt != nil {
+			_, err := tx.NewUpdate().Model((*User)(nil)).Set("last_login_at = ?", *step.LoggedInAt).
+				Where("id = ?", step.Session.UserID).Exec(ctx)
+			return err
+		}
+		return nil
+	})
 }

@@ -117,12 +117,8 @@ func TestUsers_CreateFindCountAndUpdate(t *testing.T) {
 		if err := s.SetPasswordHash(ctx, u.ID, "$argon2id$new", t0.Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RecordLogin(ctx, u.ID, t0.Add(2*time.Hour)); err != nil {
-			t.Fatal(err)
-		}
 		byID, err := s.UserByID(ctx, u.ID)
-		if err != nil || byID.PasswordHash != "$argon2id$new" || !byID.UpdatedAt.Equal(t0.Add(time.Hour)) ||
-			byID.LastLoginAt == nil || !byID.LastLoginAt.Equal(t0.Add(2*time.Hour)) {
+		if err != nil || byID.PasswordHash != "$argon2id$new" || !byID.UpdatedAt.Equal(t0.Add(time.Hour)) {
 			t.Fatalf("after updates: %+v, %v", byID, err)
 		}
 		if err := s.SetPasswordHash(ctx, 9999, "x", t0); !errors.Is(err, store.ErrNotFound) {
@@ -246,6 +242,55 @@ func TestLoginEvents_KeysetPagesNewestFirstPerUser(t *testing.T) {
 			if e.Result != store.ResultFailure {
 				t.Fatalf("filter let through %+v", e)
 			}
+		}
+	})
+}
+
+func TestCompleteLoginStep_WritesAllOrNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := seed(t, s, "alice")
+		sess := func(hash string) *store.Session {
+			return &store.Session{TokenHash: []byte(hash), UserID: u.ID, Stage: store.StagePasswordOK,
+				CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), IP: "192.0.2.1", UserAgent: "ua"}
+		}
+		event := func() *store.LoginEvent {
+			return &store.LoginEvent{CreatedAt: t0, UserID: &u.ID, AccountID: &u.AccountID, Username: "alice",
+				IP: "192.0.2.1", UserAgent: "ua", Method: store.MethodPassword, Result: store.ResultSuccess}
+		}
+		if err := s.CompleteLoginStep(ctx, store.LoginStep{Session: sess("first"), Event: event()}); err != nil {
+			t.Fatal(err)
+		}
+		later := t0.Add(time.Minute)
+		full := sess("second")
+		full.Stage = store.StageFull
+		if err := s.CompleteLoginStep(ctx, store.LoginStep{EndSession: []byte("first"), Session: full, Event: event(), LoggedInAt: &later}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SessionByTokenHash(ctx, []byte("first"), t0); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("the replaced session lives: %v", err)
+		}
+		got, err := s.SessionByTokenHash(ctx, []byte("second"), t0)
+		if err != nil || got.Stage != store.StageFull || got.User.LastLoginAt == nil || !got.User.LastLoginAt.Equal(later) {
+			t.Fatalf("new session: %+v, %v", got, err)
+		}
+		// A step that fails at its last write (the event breaks a CHECK
+		// constraint) leaves no trace: the old session survives, the new one
+		// does not exist.
+		bad := event()
+		bad.Result = "maybe"
+		if err := s.CompleteLoginStep(ctx, store.LoginStep{EndSession: []byte("second"), Session: sess("third"), Event: bad}); err == nil {
+			t.Fatal("an invalid event was stored")
+		}
+		if _, err := s.SessionByTokenHash(ctx, []byte("third"), t0); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("half a step was written: %v", err)
+		}
+		if _, err := s.SessionByTokenHash(ctx, []byte("second"), t0); err != nil {
+			t.Fatalf("a failed step ended the old session: %v", err)
+		}
+		events, _, _ := s.LoginEvents(ctx, store.LoginEventFilter{UserID: u.ID, Limit: 10})
+		if len(events) != 2 {
+			t.Fatalf("%d events after two good steps and one failed", len(events))
 		}
 	})
 }

@@ -41,10 +41,3 @@ func (s *Store) SetPasswordHash(ctx context.Context, userID int64, hash string, 
 		return q.Set("password_hash = ?", hash).Set("updated_at = ?", now)
 	})
 }
-
-// RecordLogin notes the time of a completed login.
-func (s *Store) RecordLogin(ctx context.Context, userID int64, now time.Time) error {
-	return s.updateUser(ctx, userID, func(q updateQuery) updateQuery {
-		return q.Set("last_login_at = ?", now)
-	})
-}
