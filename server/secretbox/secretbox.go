@@ -1,0 +1,171 @@
+// Package secretbox encrypts secrets at rest (TOTP seeds) under server keys
+// with XChaCha20-Poly1305. Every sealed value names the key that sealed it,
+// so keys can be rotated: new values use the current key, old values still
+// open with the key they name until they are sealed again.
+package secretbox
+
+import (
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/crypto/chacha20poly1305"
+)
+
+// ErrOpen is returned for a value that does not open: tampered, sealed for
+// another context, or under a key this keyring does not hold.
+var ErrOpen = errors.New("secretbox: cannot open sealed value")
+
+// Keyring holds the keys by id; the first one seals.
+type Keyring struct {
+	current string
+	aeads   map[string]cipher.AEAD
+	Rand    io.Reader
+}
+
+// Parse reads keys written as "id:base64key[,id:base64key...]", each key 32
+// bytes in standard base64. The first key is the current one.
+func Parse(spec string) (*Keyring, error) {
+	k := &Keyring{aeads: map[string]cipher.AEAD{}, Rand: rand.Reader}
+	for i, part := range strings.Split(strings.TrimSpace(spec), ",") {
+		id, b64, ok := strings.Cut(strings.TrimSpace(part), ":")
+		if !ok || id == "" || len(id) > 32 {
+			return nil, fmt.Errorf("key %d: want id:base64key with an id of 1 to 32 characters", i+1)
+		}
+		key, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil || len(key) != chacha20poly1305.KeySize {
+			return nil, fmt.Errorf("key %q: want %d bytes in standard base64", id, chacha20poly1305.KeySize)
+		}
+		if _, dup := k.aeads[id]; dup {
+			return nil, fmt.Errorf("key %q appears twice", id)
+		}
+		aead, err := chacha20poly1305.NewX(key)
+		if err != nil {
+			return nil, err
+		}
+		k.aeads[id] = aead
+		if i == 0 {
+			k.current = id
+		}
+	}
+	return k, nil
+}
+
+// Generate returns the spec of a new random key with the id.
+func Generate(id string) (string, error) {
+	key := make([]byte, chacha20poly1305.KeySize)
+	if _, err := io.ReadFull(rand.Reader, key); err != nil {
+		return "", err
+	}
+	return id + ":" + base64.StdEncoding.EncodeToString(key), nil
+}
+
+// KeyFile is the name of the generated key file in the data directory.
+const KeyFile = "secret.key"
+
+// Load returns the keyring of spec (the SECRET_KEY setting) when it is set.
+// Otherwise it reads DATA_DIR/secret.key, creating it with a new key, mode
+// 0600, on first start; created reports that.
+func Load(spec, dataDir string) (k *Keyring, created bool, err error) {
+	if strings.TrimSpace(spec) != "" {
+		k, err = Parse(spec)
+		return k, false, err
+	}
+	path := filepath.Join(dataDir, KeyFile)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(dataDir, 0o700); err != nil {
+			return nil, false, err
+		}
+		gen, err := Generate("k1")
+		if err != nil {
+			return nil, false, err
+		}
+		// O_EXCL: two servers starting at once on one data directory must
+		// not each write a key and lose the other's.
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, os.ErrExist) {
+			return Load(spec, dataDir)
+		} else if err != nil {
+			return nil, false, err
+		}
+		if _, err := f.WriteString(gen + "\n"); err != nil {
+			f.Close()
+			return nil, false, err
+		}
+		if err := f.Close(); err != nil {
+			return nil, false, err
+		}
+		k, err = Parse(gen)
+		return k, true, err
+	} else if err != nil {
+		return nil, false, err
+	}
+	k, err = Parse(string(b))
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %w", path, err)
+	}
+	return k, false, nil
+}
+
+// Seal encrypts plaintext under the current key. context is authenticated
+// but not stored (for a TOTP seed: the user's id), so a sealed value copied
+// to another row does not open there.
+func (k *Keyring) Seal(plaintext, context []byte) ([]byte, error) {
+	aead := k.aeads[k.current]
+	out := make([]byte, 0, 1+len(k.current)+aead.NonceSize()+len(plaintext)+aead.Overhead())
+	out = append(out, byte(len(k.current)))
+	out = append(out, k.current...)
+	nonce := make([]byte, aead.NonceSize())
+	if _, err := io.ReadFull(k.Rand, nonce); err != nil {
+		return nil, err
+	}
+	out = append(out, nonce...)
+	return aead.Seal(out, nonce, plaintext, additional(k.current, context)), nil
+}
+
+// Open decrypts a value sealed by Seal with the same context. Returns ErrOpen
+// if it cannot.
+func (k *Keyring) Open(sealed, context []byte) ([]byte, error) {
+	id, rest, ok := k.split(sealed)
+	if !ok {
+		return nil, ErrOpen
+	}
+	aead, ok := k.aeads[id]
+	if !ok || len(rest) < aead.NonceSize()+aead.Overhead() {
+		return nil, ErrOpen
+	}
+	nonce, ct := rest[:aead.NonceSize()], rest[aead.NonceSize():]
+	pt, err := aead.Open(nil, nonce, ct, additional(id, context))
+	if err != nil {
+		return nil, ErrOpen
+	}
+	return pt, nil
+}
+
+// Stale reports whether sealed was made under a key other than the current
+// one and should be sealed again.
+func (k *Keyring) Stale(sealed []byte) bool {
+	id, _, ok := k.split(sealed)
+	return !ok || id != k.current
+}
+
+func (k *Keyring) split(sealed []byte) (id string, rest []byte, ok bool) {
+	if len(sealed) < 1 || len(sealed) < 1+int(sealed[0]) {
+		return "", nil, false
+	}
+	n := int(sealed[0])
+	return string(sealed[1 : 1+n]), sealed[1+n:], true
+}
+
+// additional is the authenticated data: a version label, the key id (so the
+// id cannot be rewritten either) and the caller's context.
+func additional(id string, context []byte) []byte {
+	return append([]byte("warden/secretbox/v1\x00"+id+"\x00"), context...)
+}
