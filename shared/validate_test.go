@@ -1,0 +1,116 @@
+package shared
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestValidatePassword(t *testing.T) {
+	for _, tc := range []struct {
+		name, password string
+		ok             bool
+	}{
+		{"empty", "", false},
+		{"seven characters", "abcdefg", false},
+		{"eight characters", "abcdefgh", true},
+		{"eight multibyte characters", "ääääääää", true},
+		{"seven multibyte characters are still seven", "äääääää", false},
+		{"spaces count", "a b c d ", true},
+		{"no composition rules", "aaaaaaaa", true},
+		{"256 bytes", strings.Repeat("x", 256), true},
+		{"257 bytes", strings.Repeat("x", 257), false},
+		{"invalid UTF-8", "abcdefg\xff", false},
+	} {
+		if got := ValidatePassword(tc.password); (got == "") != tc.ok {
+			t.Errorf("%s: ValidatePassword = %q, want ok=%v", tc.name, got, tc.ok)
+		}
+	}
+}
+
+func TestValidateUsername(t *testing.T) {
+	for _, tc := range []struct {
+		username string
+		ok       bool
+	}{
+		{"alice", true},
+		{"al", false},
+		{"a.b-c_d9", true},
+		{strings.Repeat("a", 32), true},
+		{strings.Repeat("a", 33), false},
+		{"", false},
+		{".alice", false},
+		{"-alice", false},
+		{"Alice", false}, // callers normalize first
+		{"al ice", false},
+		{"ålice", false},
+		{"alice@example.com", false},
+	} {
+		if got := ValidateUsername(tc.username); (got == "") != tc.ok {
+			t.Errorf("ValidateUsername(%q) = %q, want ok=%v", tc.username, got, tc.ok)
+		}
+	}
+}
+
+func TestNormalizeUsername(t *testing.T) {
+	for in, want := range map[string]string{"Alice": "alice", "  bob ": "bob", "CAROL\t": "carol", "": ""} {
+		if got := NormalizeUsername(in); got != want {
+			t.Errorf("NormalizeUsername(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLoginRequest_Valid(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		req    LoginRequest
+		fields []string
+	}{
+		{"fine", LoginRequest{"alice", "whatever-password"}, nil},
+		{"short password is still a login attempt", LoginRequest{"alice", "x"}, nil},
+		{"unknown-looking names are still looked up", LoginRequest{"Mallory O'Brien", "x"}, nil},
+		{"empty", LoginRequest{}, []string{"username", "password"}},
+		{"blank username", LoginRequest{"   ", "x"}, []string{"username"}},
+		{"overlong username", LoginRequest{strings.Repeat("a", 65), "x"}, []string{"username"}},
+		{"overlong password", LoginRequest{"alice", strings.Repeat("p", 257)}, []string{"password"}},
+		{"invalid UTF-8 username", LoginRequest{"ali\xffce", "x"}, []string{"username"}},
+	} {
+		err := tc.req.Valid()
+		if len(tc.fields) == 0 {
+			if err != nil {
+				t.Errorf("%s: unexpected %v", tc.name, err)
+			}
+			continue
+		}
+		if err == nil || err.Code != EInvalid || len(err.Fields) != len(tc.fields) {
+			t.Errorf("%s: got %v, want messages for %v", tc.name, err, tc.fields)
+			continue
+		}
+		for _, f := range tc.fields {
+			if err.Fields[f] == "" {
+				t.Errorf("%s: no message for %s", tc.name, f)
+			}
+		}
+	}
+}
+
+func TestValidateAccountName(t *testing.T) {
+	for name, ok := range map[string]bool{"Acme": true, "": false, "  ": false, strings.Repeat("x", 64): true, strings.Repeat("x", 65): false} {
+		if got := ValidateAccountName(name); (got == "") != ok {
+			t.Errorf("ValidateAccountName(%q) = %q", name, got)
+		}
+	}
+}
+
+func TestError_CodeAndMessage(t *testing.T) {
+	e := Errorf(EConflict, "The username %q is taken.", "bob")
+	if e.Error() != `conflict: The username "bob" is taken.` || ErrorCode(e) != EConflict {
+		t.Fatalf("%v / %s", e, ErrorCode(e))
+	}
+	if ErrorCode(nil) != "" || ErrorCode(errString("boom")) != EInternal {
+		t.Fatal("ErrorCode of nil or a foreign error")
+	}
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
