@@ -1,0 +1,50 @@
+package auth
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/hotp"
+)
+
+// RFC 6238 appendix B's SHA-1 seed, "12345678901234567890".
+var rfcSeed = []byte("12345678901234567890")
+
+func TestMatchStep_RFC6238Vectors(t *testing.T) {
+	// Appendix B gives eight digits; six are their last six.
+	for unix, want := range map[int64]string{59: "287082", 1111111109: "081804", 1234567890: "005924", 2000000000: "279037"} {
+		at := time.Unix(unix, 0)
+		step, ok := matchStep(rfcSeed, want, at)
+		if !ok || step != unix/30 {
+			t.Errorf("t=%d code %s: step %d ok %v", unix, want, step, ok)
+		}
+	}
+}
+
+func TestMatchStep_AcceptsOneStepOfDriftEachWay(t *testing.T) {
+	now := time.Date(2026, 11, 23, 10, 0, 15, 0, time.UTC)
+	current := totpStep(now)
+	for offset, accepted := range map[int64]bool{-2: false, -1: true, 0: true, 1: true, 2: false} {
+		code, err := hotp.GenerateCodeCustom(b32.EncodeToString(rfcSeed), uint64(current+offset), totpOpts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		step, ok := matchStep(rfcSeed, code, now)
+		if ok != accepted || (ok && step != current+offset) {
+			t.Errorf("offset %+d: ok=%v step=%d, want ok=%v step=%d", offset, ok, step, accepted, current+offset)
+		}
+	}
+}
+
+func TestNormalizeCode(t *testing.T) {
+	for in, want := range map[string]string{
+		"123456": "123456", "123 456": "123456", " 123456 ": "123456", "1 2 3 4 5 6": "123456",
+		"12345": "", "1234567": "", "12345a": "", "123456\n": "", "\t123456": "", "١٢٣٤٥٦": "", "": "",
+		"+12345": "", "-12345": "", "0x1234": "",
+	} {
+		got, ok := normalizeCode(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("normalizeCode(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}
