@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -217,5 +218,40 @@ func TestCLI_UserCreateAndMigrate(t *testing.T) {
 	u, err := st.UserByUsername(context.Background(), "bob")
 	if err != nil || u.Role != shared.RoleAdmin || u.Account.Name != "Acme" || !strings.HasPrefix(u.PasswordHash, "$argon2id$") {
 		t.Fatalf("stored user: %+v %v", u, err)
+	}
+}
+
+// TestWasm_StaysWithinItsSizeBudget keeps the download small: 2.0 MB
+// brotli, and no net/http client linked in (the browser's fetch does that
+// job for a third of the size).
+func TestWasm_StaysWithinItsSizeBudget(t *testing.T) {
+	const budget = 2_000_000
+	st, err := os.Stat("../web/app.wasm.br")
+	if err != nil {
+		t.Fatal("web/app.wasm.br is missing: run `make wasm`")
+	}
+	if st.Size() > budget {
+		t.Errorf("app.wasm is %d bytes brotli, over the %d budget", st.Size(), budget)
+	}
+	// go-app itself imports net/http (its server half), and the linker drops
+	// what the app does not call; what must not happen is our own wasm code
+	// calling net/http, which drags in its whole client.
+	cmd := exec.Command("go", "list", "-deps", "-f", `{{.ImportPath}}:{{join .Imports " "}}`, "./app/wasm")
+	cmd.Dir = ".."
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		pkg, imports, _ := strings.Cut(line, ":")
+		if !strings.HasPrefix(pkg, "github.com/warden-auth/warden/") {
+			continue
+		}
+		for _, imp := range strings.Fields(imports) {
+			if imp == "net/http" || imp == "database/sql" || strings.HasPrefix(imp, "github.com/uptrace/bun") {
+				t.Errorf("%s imports %s into the wasm", pkg, imp)
+			}
+		}
 	}
 }

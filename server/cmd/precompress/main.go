@@ -50,6 +50,9 @@ func writeCompressed(name string, raw []byte, newWriter func(io.Writer) io.Write
 		return err
 	}
 	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o644); err != nil {
+		return err
+	}
 	zw := newWriter(tmp)
 	if _, err := zw.Write(raw); err != nil {
 		return err

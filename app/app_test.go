@@ -1,0 +1,177 @@
+package webapp
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared"
+)
+
+// render mounts c in go-app's test engine and returns its HTML.
+func render(t *testing.T, c app.Composer) string {
+	t.Helper()
+	e := app.NewTestEngine()
+	if err := e.Load(c); err != nil {
+		t.Fatal(err)
+	}
+	e.ConsumeAll()
+	return app.HTMLString(c)
+}
+
+func contains(t *testing.T, html string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(html, w) {
+			t.Errorf("missing %s in:\n%s", w, html)
+		}
+	}
+}
+
+func lacks(t *testing.T, html string, unwanted ...string) {
+	t.Helper()
+	for _, w := range unwanted {
+		if strings.Contains(html, w) {
+			t.Errorf("unexpected %s in:\n%s", w, html)
+		}
+	}
+}
+
+func TestLoginPage_RendersThePasswordFormWithTheDesignIDs(t *testing.T) {
+	p := &loginPage{}
+	html := render(t, p)
+	contains(t, html, `id="username"`, `autocomplete="username"`, `id="password"`, `type="password"`,
+		`autocomplete="current-password"`, `id="login-submit"`, `id="login-error"`, `role="alert"`, `method="post"`,
+		`<label for="username">`, `<label for="password">`)
+	// Before the app runs (the prerendered page), the form cannot be sent.
+	if !submitDisabled(t, html) {
+		t.Error("the prerendered login button is enabled")
+	}
+	if err := app.Match(app.Main().Class("login"), p, 0); err != nil {
+		t.Errorf("root: %v", err)
+	}
+	if err := app.TestMatch(p, app.TestUIDescriptor{
+		Path:     app.TestPath(0, 0, 1, 0),
+		Expected: app.H1().Text("Log in to Warden"),
+	}); err != nil {
+		t.Errorf("heading: %v", err)
+	}
+}
+
+// submitDisabled reports whether #login-submit carries a disabled attribute
+// that is not go-app's encoding of false.
+func submitDisabled(t *testing.T, html string) bool {
+	t.Helper()
+	m := regexp.MustCompile(`<button [^>]*id="login-submit"[^>]*>`).FindString(html)
+	if m == "" {
+		t.Fatalf("no login button in:\n%s", html)
+	}
+	return regexp.MustCompile(` disabled[ >]`).MatchString(m)
+}
+
+func TestLoginPage_SecondStepAsksForTheCodeOrARecoveryCode(t *testing.T) {
+	html := render(t, &loginPage{step: stepTOTP})
+	contains(t, html, `id="code"`, `autocomplete="one-time-code"`, `inputmode="numeric"`, `id="code-submit"`, `id="use-recovery-code"`)
+	lacks(t, html, `id="password"`)
+	html = render(t, &loginPage{step: stepRecovery})
+	contains(t, html, `id="recovery-code"`, `id="recovery-submit"`)
+	lacks(t, html, `id="code"`)
+}
+
+func TestLoginPage_ShowsTheServersMessagesInline(t *testing.T) {
+	p := &loginPage{mounted: true}
+	p.showError(&shared.Error{Code: shared.EInvalid, Message: "Please correct the highlighted fields.",
+		Fields: map[string]string{"username": "Enter your username."}})
+	html := render(t, p)
+	// go-app's HTML encoder writes a "true" value as a bare attribute.
+	contains(t, html, "Please correct the highlighted fields.", `id="username-error"`, "Enter your username.", `aria-invalid`)
+	lacks(t, html, `id="password-error"`)
+	if submitDisabled(t, html) {
+		t.Error("the running app's login button is disabled")
+	}
+}
+
+func TestHeader_MenuOffersAdministrationOnlyToAdmins(t *testing.T) {
+	for _, tc := range []struct {
+		role      string
+		wantAdmin bool
+	}{{shared.RoleUser, false}, {shared.RoleAdmin, true}} {
+		h := &appHeader{Me: &shared.Me{Username: "ann-marie", Account: "Acme", Role: tc.role}, open: true}
+		html := render(t, h)
+		// go-app's HTML encoder writes a "true" value as a bare attribute; the
+		// browser test checks the live DOM's aria-expanded="true".
+		contains(t, html, `id="avatar"`, `>AM<`, `aria-expanded`, `id="menu-profile"`, `href="/profile"`, `id="menu-logout"`)
+		if got := strings.Contains(html, `id="menu-admin"`); got != tc.wantAdmin {
+			t.Errorf("%s: menu-admin shown = %v", tc.role, got)
+		}
+	}
+	closed := render(t, &appHeader{Me: &shared.Me{Username: "bob", Role: shared.RoleAdmin}})
+	contains(t, closed, `aria-expanded="false"`)
+	lacks(t, closed, `id="menu-profile"`, `id="menu-admin"`)
+}
+
+func TestPages_ShowNothingUntilTheUserIsKnown(t *testing.T) {
+	html := render(t, &homePage{})
+	contains(t, html, "Loading")
+	lacks(t, html, `id="welcome"`, `id="avatar"`)
+
+	p := &profilePage{}
+	p.errMsg = "The server is having trouble."
+	contains(t, render(t, p), "The server is having trouble.", `role="alert"`)
+}
+
+func TestProfilePage_ShowsWhoAndTheTwoFactorStatus(t *testing.T) {
+	for on, want := range map[bool]string{false: ">Off<", true: ">On<"} {
+		p := &profilePage{}
+		p.me = &shared.Me{Username: "alice", Account: "Acme", Role: shared.RoleUser, TOTPEnabled: on}
+		html := render(t, p)
+		contains(t, html, "My profile", "Security settings", "Two-factor authentication", `id="twofa-status"`, want, ">alice<", ">Acme<")
+	}
+}
+
+func TestHomeAndAdminPages(t *testing.T) {
+	h := &homePage{}
+	h.me = &shared.Me{Username: "alice", Account: "Acme", Role: shared.RoleUser}
+	contains(t, render(t, h), `id="welcome"`, ">alice<")
+
+	a := &adminPage{}
+	a.me = h.me
+	contains(t, render(t, a), "You do not have access")
+	a = &adminPage{}
+	a.me = &shared.Me{Username: "root", Account: "Acme", Role: shared.RoleAdmin}
+	html := render(t, a)
+	lacks(t, html, "You do not have access")
+	contains(t, html, "Administration Panel", ">Acme<")
+}
+
+func TestInitials(t *testing.T) {
+	for in, want := range map[string]string{
+		"alice": "A", "ann-marie": "AM", "j.r.r.tolkien": "JR", "bob_smith": "BS", "x": "X", "": "?", "9lives": "9",
+	} {
+		if got := initials(in); got != want {
+			t.Errorf("initials(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestAnswerError_PrefersTheServersErrorAndNeverShowsRawBodies(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		body   string
+		code   string
+		msg    string
+	}{
+		{401, `{"code":"wrong_credentials","message":"Incorrect username or password."}`, shared.EWrongCredentials, "Incorrect username or password."},
+		{429, `{"code":"rate_limited","message":"Try again in 2 minutes."}`, shared.ERateLimited, "Try again in 2 minutes."},
+		{401, `Unauthorized`, shared.EUnauthenticated, "Please log in."},
+		{502, `<html>Bad Gateway</html>`, shared.EUnavailable, "The server is having trouble. Please try again in a moment."},
+		{418, `{"unexpected": true}`, shared.EInternal, "Something went wrong. Please try again."},
+	} {
+		e := answerError(tc.status, []byte(tc.body), json.Unmarshal)
+		if e.Code != tc.code || e.Message != tc.msg || errorMessage(e) != tc.msg || errorCode(e) != tc.code {
+			t.Errorf("%d %s: got %+v", tc.status, tc.body, e)
+		}
+	}
+}

@@ -1,0 +1,216 @@
+package webapp
+
+import (
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared"
+)
+
+// The steps of the login page.
+const (
+	stepPassword = "password"
+	stepTOTP     = "totp"
+	stepRecovery = "recovery"
+)
+
+// loginPage is "/login": the password, then, for users with 2FA, the
+// six-digit code or a recovery code.
+type loginPage struct {
+	app.Compo
+
+	step     string
+	username string
+	password string
+	code     string
+	recovery string
+	errMsg   string
+	fields   map[string]string
+	busy     bool
+	// mounted is false while the page is only the server's prerendered HTML:
+	// until the app runs, submitting would be a plain form post.
+	mounted bool
+}
+
+func (p *loginPage) OnNav(ctx app.Context) { ctx.Page().SetTitle("Log in · Warden") }
+
+// OnMount sends a visitor who is still signed in to the app.
+func (p *loginPage) OnMount(ctx app.Context) {
+	p.mounted = true
+	ctx.Async(func() {
+		var me shared.Me
+		if callAPI(ctx, "GET", "/api/me", nil, &me) == nil {
+			ctx.Dispatch(func(ctx app.Context) { ctx.Navigate("/") })
+		}
+	})
+}
+
+func (p *loginPage) Render() app.UI {
+	var form app.UI
+	switch p.step {
+	case stepTOTP:
+		form = p.codeForm()
+	case stepRecovery:
+		form = p.recoveryForm()
+	default:
+		form = p.passwordForm()
+	}
+	return app.Main().Class("login").Body(
+		app.Section().Class("card login-card").Body(
+			app.Img().Class("logo").Src("/web/icon.svg").Alt(""),
+			form,
+		),
+	)
+}
+
+func (p *loginPage) passwordForm() app.UI {
+	// method=post: even a form submitted before the app loads never puts the
+	// password into a URL.
+	return app.Form().ID("login-form").Method("post").OnSubmit(p.submitPassword).Body(
+		app.H1().Text("Log in to Warden"),
+		p.errorArea(),
+		field("username", "Username", p.fields["username"],
+			app.Input().ID("username").Name("username").Type("text").Required(true).
+				Attr("autocomplete", "username").Attr("autocapitalize", "none").Attr("spellcheck", "false").
+				Value(p.username).OnInput(p.ValueTo(&p.username)).AutoFocus(true)),
+		field("password", "Password", p.fields["password"],
+			app.Input().ID("password").Name("password").Type("password").Required(true).
+				Attr("autocomplete", "current-password").
+				Value(p.password).OnInput(p.ValueTo(&p.password))),
+		app.Button().ID("login-submit").Class("primary").Type("submit").Disabled(p.busy || !p.mounted).Text("Log in"),
+	)
+}
+
+func (p *loginPage) codeForm() app.UI {
+	return app.Form().ID("code-form").Method("post").OnSubmit(p.submitCode).Body(
+		app.H1().Text("Two-factor authentication"),
+		app.P().Text("Open your authenticator app and enter the six-digit code for Warden."),
+		p.errorArea(),
+		field("code", "Authentication code", p.fields["code"],
+			app.Input().ID("code").Name("code").Type("text").Required(true).
+				Attr("autocomplete", "one-time-code").Attr("inputmode", "numeric").
+				MaxLength(7).Placeholder("123 456").
+				Value(p.code).OnInput(p.ValueTo(&p.code)).AutoFocus(true)),
+		app.Button().ID("code-submit").Class("primary").Type("submit").Disabled(p.busy).Text("Verify"),
+		app.P().Class("alt-action").Body(
+			app.Button().ID("use-recovery-code").Class("link").Type("button").
+				OnClick(p.switchTo(stepRecovery)).Text("Use a recovery code"),
+		),
+	)
+}
+
+func (p *loginPage) recoveryForm() app.UI {
+	return app.Form().ID("recovery-form").Method("post").OnSubmit(p.submitRecovery).Body(
+		app.H1().Text("Use a recovery code"),
+		app.P().Text("Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once."),
+		p.errorArea(),
+		field("recovery-code", "Recovery code", p.fields["code"],
+			app.Input().ID("recovery-code").Name("recovery-code").Type("text").Required(true).
+				Attr("autocomplete", "off").Attr("autocapitalize", "none").Attr("spellcheck", "false").
+				Value(p.recovery).OnInput(p.ValueTo(&p.recovery)).AutoFocus(true)),
+		app.Button().ID("recovery-submit").Class("primary").Type("submit").Disabled(p.busy).Text("Verify"),
+		app.P().Class("alt-action").Body(
+			app.Button().Class("link").Type("button").OnClick(p.switchTo(stepTOTP)).Text("Use the authenticator app instead"),
+		),
+	)
+}
+
+// errorArea is always in the page, so screen readers announce a message as
+// soon as it appears.
+func (p *loginPage) errorArea() app.UI {
+	return app.P().ID("login-error").Class("form-error").Role("alert").Aria("live", "assertive").Text(p.errMsg)
+}
+
+// field is a labelled input with its own error message.
+func field(id, label, errMsg string, input app.HTMLInput) app.UI {
+	if errMsg != "" {
+		input = input.Aria("invalid", "true").Aria("describedby", id+"-error")
+	}
+	return app.Div().Class("field").Body(
+		app.Label().For(id).Text(label),
+		input,
+		app.If(errMsg != "", func() app.UI {
+			return app.P().ID(id + "-error").Class("field-error").Text(errMsg)
+		}),
+	)
+}
+
+func (p *loginPage) switchTo(step string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		p.step, p.errMsg, p.fields = step, "", nil
+	}
+}
+
+func (p *loginPage) submitPassword(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	req := shared.LoginRequest{Username: p.username, Password: p.password}
+	if err := req.Valid(); err != nil {
+		p.showError(err)
+		return
+	}
+	p.send(ctx, "/api/login", req, func(ctx app.Context, res shared.LoginResponse) {
+		p.password = ""
+		switch res.Next {
+		case shared.NextTOTP:
+			p.step = stepTOTP
+		case shared.NextEnroll:
+			ctx.Navigate("/profile?setup=1")
+		default:
+			ctx.Navigate("/")
+		}
+	})
+}
+
+func (p *loginPage) submitCode(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	code := strings.ReplaceAll(p.code, " ", "")
+	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
+		p.showError(&shared.Error{Code: shared.EInvalid, Message: "Enter the six digits your authenticator app shows."})
+		return
+	}
+	p.send(ctx, "/api/login/totp", shared.CodeRequest{Code: code}, func(ctx app.Context, _ shared.LoginResponse) {
+		ctx.Navigate("/")
+	})
+}
+
+func (p *loginPage) submitRecovery(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	code := strings.TrimSpace(p.recovery)
+	if code == "" {
+		p.showError(&shared.Error{Code: shared.EInvalid, Message: "Enter one of your recovery codes."})
+		return
+	}
+	p.send(ctx, "/api/login/recovery", shared.CodeRequest{Code: code}, func(ctx app.Context, _ shared.LoginResponse) {
+		ctx.Navigate("/")
+	})
+}
+
+// send posts a login step and hands a success to next. A session that
+// expired between steps (401 on a second step) starts over at the password.
+func (p *loginPage) send(ctx app.Context, path string, body any, next func(app.Context, shared.LoginResponse)) {
+	p.busy, p.errMsg, p.fields = true, "", nil
+	ctx.Async(func() {
+		var res shared.LoginResponse
+		err := callAPI(ctx, "POST", path, body, &res)
+		ctx.Dispatch(func(ctx app.Context) {
+			p.busy = false
+			if err != nil {
+				if p.step != stepPassword && p.step != "" && errorCode(err) == shared.EUnauthenticated {
+					p.step = stepPassword
+					p.showError(&shared.Error{Message: "Your sign-in took too long. Please enter your password again."})
+					return
+				}
+				p.showError(err)
+				return
+			}
+			next(ctx, res)
+		})
+	})
+}
+
+func (p *loginPage) showError(err error) {
+	p.errMsg = errorMessage(err)
+	if e, ok := err.(*shared.Error); ok {
+		p.fields = e.Fields
+	}
+}

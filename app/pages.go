@@ -1,0 +1,109 @@
+package webapp
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared"
+)
+
+// signedInPage is what every page behind the login shares: it loads the user
+// when it mounts.
+type signedInPage struct {
+	app.Compo
+	me     *shared.Me
+	errMsg string
+}
+
+func (p *signedInPage) OnMount(ctx app.Context) {
+	loadMe(ctx, func(me *shared.Me, errMsg string) { p.me, p.errMsg = me, errMsg })
+}
+
+// homePage is "/": who is signed in, and where to go next.
+type homePage struct{ signedInPage }
+
+func (p *homePage) OnNav(ctx app.Context) { ctx.Page().SetTitle("Warden") }
+
+func (p *homePage) Render() app.UI {
+	return shell(p.me, p.errMsg, func(me *shared.Me) app.UI {
+		return app.Section().Class("card").Body(
+			app.H1().Text("Welcome"),
+			app.P().ID("welcome").Body(
+				app.Text("Signed in as "), app.Strong().Text(me.Username),
+				app.Text(" in "), app.Strong().Text(me.Account), app.Text("."),
+			),
+			app.P().Body(
+				app.A().Href("/profile").Text("Open My profile"),
+				app.Text(" to review your security settings."),
+			),
+		)
+	})
+}
+
+// profilePage is "My profile": who the user is and their security settings.
+type profilePage struct{ signedInPage }
+
+func (p *profilePage) OnNav(ctx app.Context) { ctx.Page().SetTitle("My profile · Warden") }
+
+func (p *profilePage) Render() app.UI {
+	return shell(p.me, p.errMsg, func(me *shared.Me) app.UI {
+		return app.Div().Body(
+			app.Section().Class("card").Body(
+				app.H1().Text("My profile"),
+				app.Dl().Class("facts").Body(
+					app.Dt().Text("Username"), app.Dd().ID("profile-username").Text(me.Username),
+					app.Dt().Text("Account"), app.Dd().ID("profile-account").Text(me.Account),
+					app.Dt().Text("Role"), app.Dd().ID("profile-role").Text(roleName(me.Role)),
+				),
+			),
+			app.Section().Class("card").ID("security-settings").Body(
+				app.H2().Text("Security settings"),
+				app.H3().Text("Two-factor authentication"),
+				app.P().Body(
+					app.Text("Status: "),
+					app.Span().ID("twofa-status").Class(statusClass(me.TOTPEnabled)).Text(onOff(me.TOTPEnabled)),
+				),
+			),
+		)
+	})
+}
+
+// adminPage is the Administration Panel; the server refuses its data to
+// anyone but admins, and the page says so instead of showing empty tables.
+type adminPage struct{ signedInPage }
+
+func (p *adminPage) OnNav(ctx app.Context) { ctx.Page().SetTitle("Administration · Warden") }
+
+func (p *adminPage) Render() app.UI {
+	return shell(p.me, p.errMsg, func(me *shared.Me) app.UI {
+		if me.Role != shared.RoleAdmin {
+			return app.Section().Class("card").Body(
+				app.H1().Text("Administration Panel"),
+				app.P().Class("error").Role("alert").Text("You do not have access to the Administration Panel."),
+			)
+		}
+		return app.Section().Class("card").Body(
+			app.H1().Text("Administration Panel"),
+			app.P().Body(app.Text("Account: "), app.Strong().Text(me.Account)),
+		)
+	})
+}
+
+func roleName(role string) string {
+	if role == shared.RoleAdmin {
+		return "Administrator"
+	}
+	return "User"
+}
+
+func onOff(on bool) string {
+	if on {
+		return "On"
+	}
+	return "Off"
+}
+
+func statusClass(on bool) string {
+	if on {
+		return "badge badge-on"
+	}
+	return "badge badge-off"
+}

@@ -1,0 +1,41 @@
+// Package webapp is Warden's go-app frontend: its pages, their routes and the
+// handler configuration the server serves them with. The wasm main is in
+// app/wasm; the server registers the same routes, so every page is
+// prerendered there.
+package webapp
+
+import "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+// Paths lists every page route.
+var Paths = []string{"/", "/login", "/profile", "/admin"}
+
+// Routes registers every page with go-app.
+func Routes() {
+	app.Route("/", func() app.Composer { return &homePage{} })
+	app.Route("/login", func() app.Composer { return &loginPage{} })
+	app.Route("/profile", func() app.Composer { return &profilePage{} })
+	app.Route("/admin", func() app.Composer { return &adminPage{} })
+}
+
+// Handler returns the PWA's configuration. Icons and styles are local files:
+// go-app's defaults point at remote URLs, which the CSP and offline use both
+// forbid. The server adds Version, Resources and WasmContentLength.
+func Handler() *app.Handler {
+	return &app.Handler{
+		Name:            "Warden",
+		ShortName:       "Warden",
+		Title:           "Warden",
+		Description:     "Sign in and keep your account safe with two-factor authentication.",
+		Lang:            "en",
+		BackgroundColor: "#f6f7f9",
+		ThemeColor:      "#1f3a8a",
+		LoadingLabel:    "Loading Warden… {progress}%",
+		Icon: app.Icon{
+			Default:  "/web/icon-192.png",
+			Large:    "/web/icon-512.png",
+			Maskable: "/web/icon-512.png",
+			SVG:      "/web/icon.svg",
+		},
+		Styles: []string{"/web/styles.css"},
+	}
+}
