@@ -232,3 +232,25 @@ func TestSecureCookiesUseTheHostPrefix(t *testing.T) {
 		t.Fatalf("cookie under TLS: %s", sc)
 	}
 }
+
+func TestHealthAndReadiness(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	if a := e.do(e.browser(), "GET", "/healthz", nil); a.status != 200 {
+		t.Fatalf("healthz: %d", a.status)
+	}
+	if a := e.do(e.browser(), "GET", "/readyz", nil); a.status != 200 {
+		t.Fatalf("readyz: %d", a.status)
+	}
+	e.st.Close()
+	if a := e.do(e.browser(), "GET", "/readyz", nil); a.status != 503 {
+		t.Fatalf("readyz with the database gone: %d %s", a.status, a.body)
+	}
+	if a := e.do(e.browser(), "GET", "/healthz", nil); a.status != 200 {
+		t.Fatalf("healthz must not depend on the database: %d", a.status)
+	}
+	// With the database gone, the API says so clearly instead of failing.
+	a := e.login(e.browser(), "alice", password)
+	if a.status != 503 || a.apiError(t).Code != shared.EUnavailable || a.header.Get("Retry-After") == "" {
+		t.Fatalf("login with the database gone: %d %s", a.status, a.body)
+	}
+}

@@ -201,6 +201,10 @@ func isConnectionError(err error) bool {
 		errors.Is(err, driver.ErrBadConn), errors.Is(err, io.ErrUnexpectedEOF),
 		errors.Is(err, sql.ErrConnDone), errors.Is(err, context.DeadlineExceeded):
 		return true
+	case strings.Contains(err.Error(), "sql: database is closed"):
+		// database/sql's error for a closed pool is unexported; a closed pool
+		// means the server is shutting down, which is "unavailable" too.
+		return true
 	case errors.As(err, &liteErr):
 		code := liteErr.Code() & 0xff
 		return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED || code == sqlite3.SQLITE_CANTOPEN || code == sqlite3.SQLITE_IOERR

@@ -35,6 +35,9 @@ func seed(t *testing.T, s *store.Store, username string) *store.User {
 func TestMigrate_IsIdempotentAndConcurrent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
+		if err := s.Ping(ctx); err != nil {
+			t.Fatalf("ping: %v", err)
+		}
 		// Open already migrated; more runs, also at once, apply nothing.
 		var wg sync.WaitGroup
 		errs := make(chan error, 3)
@@ -291,6 +294,15 @@ func TestCompleteLoginStep_WritesAllOrNothing(t *testing.T) {
 		events, _, _ := s.LoginEvents(ctx, store.LoginEventFilter{UserID: u.ID, Limit: 10})
 		if len(events) != 2 {
 			t.Fatalf("%d events after two good steps and one failed", len(events))
+		}
+	})
+}
+
+func TestPing_ReportsAClosedDatabaseAsUnavailable(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		s.Close()
+		if err := s.Ping(context.Background()); !errors.Is(err, store.ErrUnavailable) {
+			t.Fatalf("ping after close: %v, want ErrUnavailable", err)
 		}
 	})
 }
