@@ -10,6 +10,8 @@ type config struct {
 	DatabaseURL   string
 	WebRoot       string
 	SecureCookies bool
+	SecretKey     string // keys that seal TOTP secrets: "id:base64[,id:base64...]"
+	Issuer        string // the name authenticator apps show
 }
 
 func loadConfig(getenv func(string) string) config {
@@ -19,5 +21,7 @@ func loadConfig(getenv func(string) string) config {
 		DatabaseURL:   getenv("DATABASE_URL"),
 		WebRoot:       cmp.Or(getenv("WEB_ROOT"), "."),
 		SecureCookies: getenv("SECURE_COOKIES") == "true",
+		SecretKey:     getenv("SECRET_KEY"),
+		Issuer:        cmp.Or(getenv("ISSUER"), "Warden"),
 	}
 }

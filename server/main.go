@@ -40,6 +40,9 @@ Environment:
   DATABASE_URL    postgres://... selects PostgreSQL; empty means SQLite in DATA_DIR
   WEB_ROOT        the folder that holds web/ (default .)
   SECURE_COOKIES  true to mark cookies Secure behind a TLS-terminating proxy
+  SECRET_KEY      keys sealing TOTP secrets, "id:base64key[,old-id:base64key]"
+                  (default: generated into DATA_DIR/secret.key)
+  ISSUER          the name authenticator apps show (default Warden)
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {

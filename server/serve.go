@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	webapp "github.com/warden-auth/warden/app"
 	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/httpapi"
+	"github.com/warden-auth/warden/server/secretbox"
 	"github.com/warden-auth/warden/server/store"
 )
 
@@ -57,7 +59,16 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	for _, name := range applied {
 		log.Info("migration applied", "name", name)
 	}
-	svc := auth.New(st, log)
+	keys, created, err := secretbox.Load(cfg.SecretKey, cfg.DataDir)
+	if err != nil {
+		return fmt.Errorf("load the secret-encryption key: %w", err)
+	}
+	if created {
+		log.Warn("generated a new secret-encryption key; back it up with the database, or set SECRET_KEY",
+			"file", filepath.Join(cfg.DataDir, secretbox.KeyFile))
+	}
+	svc := auth.New(st, keys, log)
+	svc.Issuer = cfg.Issuer
 	if name, password, err := svc.Bootstrap(ctx); err != nil {
 		return err
 	} else if name != "" {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/secretbox"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -44,7 +45,8 @@ func userCommand(ctx context.Context, cfg config, args []string, stdin io.Reader
 		return err
 	}
 	defer st.Close()
-	svc := auth.New(st, slog.New(slog.NewTextHandler(stderr, nil)))
+	// Creating a user seals nothing, so no key is loaded.
+	svc := auth.New(st, secretbox.Ephemeral(), slog.New(slog.NewTextHandler(stderr, nil)))
 	role := shared.RoleUser
 	if *admin {
 		role = shared.RoleAdmin

@@ -1,5 +1,7 @@
 package shared
 
+import "strings"
+
 // What comes after a correct password (LoginResponse.Next).
 const (
 	NextDone   = "done"   // fully logged in
@@ -45,6 +47,7 @@ type Me struct {
 	Role              string `json:"role"`
 	Account           string `json:"account"`
 	TOTPEnabled       bool   `json:"totp_enabled"`
+	TOTPEnabledAt     string `json:"totp_enabled_at,omitempty"` // RFC 3339
 	Force2FA          bool   `json:"force_2fa"`
 	RecoveryCodesLeft int    `json:"recovery_codes_left"`
 }
@@ -53,6 +56,33 @@ type Me struct {
 // a six-digit authenticator code or a recovery code.
 type CodeRequest struct {
 	Code string `json:"code"`
+}
+
+// Valid checks that a code was sent; its format (six digits for TOTP) is
+// checked by the server, which counts attempts.
+func (r CodeRequest) Valid() *Error {
+	var v validator
+	switch {
+	case strings.TrimSpace(r.Code) == "":
+		v.add("code", "Enter the code.")
+	case len(r.Code) > 64:
+		v.add("code", "That code is too long.")
+	}
+	return v.err()
+}
+
+// TOTPSetup answers POST /api/2fa/setup: the new secret in base32 (for typing
+// into an app), the otpauth:// URI the QR code holds, and the QR code as a
+// base64 PNG.
+type TOTPSetup struct {
+	Secret     string `json:"secret"`
+	OTPAuthURL string `json:"otpauth_url"`
+	QRPNG      string `json:"qr_png"`
+}
+
+// ConnectResponse answers POST /api/2fa/connect.
+type ConnectResponse struct {
+	RecoveryCodes []string `json:"recovery_codes"`
 }
 
 // RecoveryLoginResponse answers POST /api/login/recovery.

@@ -13,6 +13,7 @@ const (
 	ETooLarge           = "too_large"           // 413: the body is over the limit
 	EUnauthenticated    = "unauthenticated"     // 401: no valid session
 	EWrongCredentials   = "wrong_credentials"   // 401: username or password wrong
+	EWrongCode          = "wrong_code"          // 401: a wrong, reused or expired second-factor code
 	EForbidden          = "forbidden"           // 403: the role does not allow it
 	EEnrollmentRequired = "enrollment_required" // 403: 2FA must be set up first
 	ECrossOrigin        = "cross_origin"        // 403: a state change from another origin
@@ -31,6 +32,9 @@ type Error struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
+	// RetryAfter is set on ERateLimited: seconds until the next attempt may
+	// succeed (also sent as the Retry-After header).
+	RetryAfter int `json:"retry_after,omitempty"`
 }
 
 func (e *Error) Error() string {

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/warden-auth/warden/server/secretbox"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/shared"
 )
@@ -21,10 +22,13 @@ import (
 // changed before first use.
 type Service struct {
 	Store  *store.Store
+	Keys   *secretbox.Keyring // seals TOTP secrets at rest
 	Hasher *Hasher
 	Log    *slog.Logger
 	Now    func() time.Time
 	Rand   io.Reader
+	// Issuer names the platform in authenticator apps.
+	Issuer string
 
 	// Session lifetimes. A session ends when it has been idle for SessionIdle
 	// or is older than SessionMax, whichever comes first; a session still
@@ -41,9 +45,11 @@ type Service struct {
 
 // New returns a Service with the production defaults: the system clock,
 // crypto/rand, and OWASP's argon2id parameters.
-func New(s *store.Store, log *slog.Logger) *Service {
+func New(s *store.Store, keys *secretbox.Keyring, log *slog.Logger) *Service {
 	svc := &Service{
 		Store:         s,
+		Keys:          keys,
+		Issuer:        "Warden",
 		Hasher:        NewHasher(OWASPParams, rand.Reader),
 		Log:           log,
 		Now:           time.Now,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/shared"
@@ -16,6 +17,7 @@ var statusOf = map[string]int{
 	shared.ETooLarge:           http.StatusRequestEntityTooLarge,
 	shared.EUnauthenticated:    http.StatusUnauthorized,
 	shared.EWrongCredentials:   http.StatusUnauthorized,
+	shared.EWrongCode:          http.StatusUnauthorized,
 	shared.EForbidden:          http.StatusForbidden,
 	shared.EEnrollmentRequired: http.StatusForbidden,
 	shared.ECrossOrigin:        http.StatusForbidden,
@@ -64,8 +66,11 @@ func (s *Server) apiError(r *http.Request, err error) (*shared.Error, int) {
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e, status := s.apiError(r, err)
-	if status == http.StatusServiceUnavailable {
+	switch {
+	case status == http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "5")
+	case e.RetryAfter > 0:
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
 	}
 	writeJSON(w, status, e)
 }

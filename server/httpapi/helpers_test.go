@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/secretbox"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -50,7 +51,7 @@ func newEnv(t testing.TB, dialect string) *env {
 	st := storetest.Open(t, dialect)
 	logBuf := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logBuf, nil))
-	svc := auth.New(st, log)
+	svc := auth.New(st, secretbox.Ephemeral(), log)
 	svc.Hasher = auth.NewHasher(auth.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, rand.Reader)
 	api := New(Config{Auth: svc, Log: log, Pages: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "<html>page</html>")

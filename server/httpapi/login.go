@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/warden-auth/warden/shared"
 )
@@ -35,12 +36,16 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *request) error {
 
 func (s *Server) handleMe(w http.ResponseWriter, r *request) error {
 	u := r.session.User
-	writeJSON(w, http.StatusOK, shared.Me{
+	me := shared.Me{
 		Username:    u.Username,
 		Role:        u.Role,
 		Account:     u.Account.Name,
 		TOTPEnabled: u.TwoFactorEnabled(),
 		Force2FA:    u.Account.ForceTwoFactor,
-	})
+	}
+	if u.TOTPEnabledAt != nil {
+		me.TOTPEnabledAt = u.TOTPEnabledAt.UTC().Format(time.RFC3339)
+	}
+	writeJSON(w, http.StatusOK, me)
 	return nil
 }

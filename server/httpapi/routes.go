@@ -26,8 +26,11 @@ type route struct {
 func (s *Server) routes() []route {
 	return []route{
 		{"POST", "/api/login", public, s.handleLogin},
+		{"POST", "/api/login/totp", secondStep, s.handleLoginTOTP},
 		{"POST", "/api/logout", public, s.handleLogout},
 		{"GET", "/api/me", enrolling, s.handleMe},
+		{"POST", "/api/2fa/setup", enrolling, s.handleSetup},
+		{"POST", "/api/2fa/connect", enrolling, s.handleConnect},
 	}
 }
 

@@ -62,6 +62,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 type request struct {
 	*http.Request
 	session *store.Session
+	stage   string // the session's effective stage (auth.Authenticate)
 }
 
 type handlerFunc func(w http.ResponseWriter, r *request) error
@@ -98,7 +99,7 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) er
 	if err != nil {
 		return err
 	}
-	req.session = sess
+	req.session, req.stage = sess, stage
 	switch {
 	case stage == store.StagePasswordOK && rt.access != secondStep:
 		return errUnauthenticated

@@ -66,6 +66,20 @@ func Generate(id string) (string, error) {
 	return id + ":" + base64.StdEncoding.EncodeToString(key), nil
 }
 
+// Ephemeral returns a keyring with one random key that lives only in memory:
+// for tests, and for commands that never touch sealed values.
+func Ephemeral() *Keyring {
+	spec, err := Generate("ephemeral")
+	if err != nil {
+		panic(err) // only if crypto/rand fails
+	}
+	k, err := Parse(spec)
+	if err != nil {
+		panic(err)
+	}
+	return k
+}
+
 // KeyFile is the name of the generated key file in the data directory.
 const KeyFile = "secret.key"
 

@@ -69,11 +69,20 @@ type LoginStep struct {
 	Session    *Session    // the new session
 	Event      *LoginEvent // the attempt, for the history
 	LoggedInAt *time.Time  // set when the user is now fully logged in
+	// TOTPStep, when set, is the time step of the code this step accepted:
+	// it must be later than the last accepted one, or the whole step fails
+	// with ErrReplay (or ErrLocked while the user is locked out).
+	TOTPStep *int64
 }
 
 // CompleteLoginStep applies step.
 func (s *Store) CompleteLoginStep(ctx context.Context, step LoginStep) error {
 	return s.tx(ctx, func(tx bun.Tx) error {
+		if step.TOTPStep != nil {
+			if err := acceptStep(ctx, tx, step.Session.UserID, *step.TOTPStep, step.Session.CreatedAt); err != nil {
+				return err
+			}
+		}
 		if step.EndSession != nil {
 			if _, err := tx.NewDelete().Model((*Session)(nil)).Where("token_hash = ?", step.EndSession).Exec(ctx); err != nil {
 				return err

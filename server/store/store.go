@@ -34,6 +34,11 @@ var (
 	ErrNotFound    = errors.New("store: not found")
 	ErrConflict    = errors.New("store: conflict")
 	ErrUnavailable = errors.New("store: database unavailable")
+
+	// ErrReplay: a TOTP code for a time step at or before the last accepted one.
+	ErrReplay = errors.New("store: code already used")
+	// ErrLocked: second-factor attempts are locked for now.
+	ErrLocked = errors.New("store: locked out")
 )
 
 // Dialect names.
@@ -160,7 +165,8 @@ func (s *Store) wrap(err error) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, ErrNotFound), errors.Is(err, ErrConflict), errors.Is(err, ErrUnavailable):
+	case errors.Is(err, ErrNotFound), errors.Is(err, ErrConflict), errors.Is(err, ErrUnavailable),
+		errors.Is(err, ErrReplay), errors.Is(err, ErrLocked):
 		return err
 	case errors.Is(err, sql.ErrNoRows):
 		return ErrNotFound

@@ -1,0 +1,216 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image/png"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/shared"
+)
+
+// Second-factor lockout: after lockThreshold consecutive wrong codes, code
+// attempts are refused for a period that doubles with each further failure,
+// from lockMin up to lockMax. Only a caller who knows the password can reach
+// the code step, so only they can cause it.
+const (
+	lockThreshold = 5
+	lockMin       = time.Minute
+	lockMax       = 15 * time.Minute
+)
+
+func lockFor(failures int) time.Duration {
+	d := lockMin << min(failures-lockThreshold, 10)
+	return min(d, lockMax)
+}
+
+// sealContext binds a sealed TOTP secret to its user: a ciphertext copied to
+// another user's row does not open there.
+func sealContext(userID int64) []byte { return []byte("totp:" + strconv.FormatInt(userID, 10)) }
+
+var (
+	errCodeFormat     = &shared.Error{Code: shared.EInvalid, Message: "Enter the six digits your authenticator app shows.", Fields: map[string]string{"code": "Enter six digits."}}
+	errWrongCode      = shared.Errorf(shared.EWrongCode, "That code is not right. Check that your phone's clock is correct and try the current code.")
+	errReusedCode     = shared.Errorf(shared.EWrongCode, "That code was already used. Wait for your app to show a new one.")
+	errAlreadyOn      = shared.Errorf(shared.EConflict, "Two-factor authentication is already connected.")
+	errNoPendingSetup = shared.Errorf(shared.EConflict, "Start the setup again: the QR code expired.")
+)
+
+func lockedOut(until, now time.Time) *shared.Error {
+	secs := int(math.Ceil(until.Sub(now).Seconds()))
+	return &shared.Error{Code: shared.ERateLimited, RetryAfter: secs,
+		Message: fmt.Sprintf("Too many wrong codes. Try again in %s.", humanDuration(secs))}
+}
+
+func humanDuration(secs int) string {
+	if secs <= 60 {
+		return "a minute"
+	}
+	return fmt.Sprintf("%d minutes", (secs+59)/60)
+}
+
+// TOTPSetup is a new, pending authenticator secret.
+type TOTPSetup struct {
+	Secret string // base32, for typing into an app
+	URL    string // otpauth://totp/...
+	QRPNG  []byte
+}
+
+// SetupTOTP creates a new pending secret for u (replacing an earlier pending
+// one) and returns what the user needs to add it to an app. The secret is
+// stored sealed; once connected no endpoint returns it again. Returns
+// EConflict if 2FA is already connected.
+func (s *Service) SetupTOTP(ctx context.Context, u *store.User) (*TOTPSetup, error) {
+	if u.TwoFactorEnabled() {
+		return nil, errAlreadyOn
+	}
+	key, err := totp.Generate(totp.GenerateOpts{
+		Issuer: s.Issuer, AccountName: u.Username, Period: totpPeriod, SecretSize: 20,
+		Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1, Rand: s.Rand,
+	})
+	if err != nil {
+		return nil, err
+	}
+	raw, err := b32.DecodeString(key.Secret())
+	if err != nil {
+		return nil, err
+	}
+	sealed, err := s.Keys.Seal(raw, sealContext(u.ID))
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.SetPendingTOTP(ctx, u.ID, sealed, s.Now()); errors.Is(err, store.ErrConflict) {
+		return nil, errAlreadyOn
+	} else if err != nil {
+		return nil, err
+	}
+	img, err := key.Image(240, 240)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, err
+	}
+	return &TOTPSetup{Secret: key.Secret(), URL: key.URL(), QRPNG: buf.Bytes()}, nil
+}
+
+// ConnectTOTP confirms the pending secret with a code from the app and
+// switches 2FA on. The code counts as used. A session that was enrolling
+// becomes a full one under a new token, returned in the result; a full
+// session stays as it is (nil result).
+func (s *Service) ConnectTOTP(ctx context.Context, sess *store.Session, stage, code string, c Client) (*LoginResult, error) {
+	u := sess.User
+	if u.TwoFactorEnabled() {
+		return nil, errAlreadyOn
+	}
+	if u.TOTPPendingSecret == nil {
+		return nil, errNoPendingSetup
+	}
+	digits, ok := normalizeCode(code)
+	if !ok {
+		return nil, errCodeFormat
+	}
+	secret, err := s.Keys.Open(u.TOTPPendingSecret, sealContext(u.ID))
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	step, ok := matchStep(secret, digits, now)
+	if !ok {
+		return nil, errWrongCode
+	}
+	if err := s.Store.ConnectTOTP(ctx, u.ID, step, now); errors.Is(err, store.ErrConflict) {
+		return nil, errNoPendingSetup
+	} else if err != nil {
+		return nil, err
+	}
+	if stage != store.StageEnrollment {
+		return nil, nil
+	}
+	return s.completeStep(ctx, sess, u, store.MethodTOTP, c, nil)
+}
+
+// VerifyTOTP is the second login step: a session whose password was right
+// presents a code. A right code for a time step after the last accepted one
+// turns it into a full session under a new token. Wrong and reused codes are
+// counted toward the lockout; every attempt is a login event.
+func (s *Service) VerifyTOTP(ctx context.Context, sess *store.Session, code string, c Client) (*LoginResult, error) {
+	c = c.clip()
+	u := sess.User
+	now := s.Now()
+	event := &store.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
+		IP: c.IP, UserAgent: c.UserAgent, Method: store.MethodTOTP}
+	if u.LockedUntil != nil && u.LockedUntil.After(now) {
+		return nil, s.fail(ctx, event, store.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
+	}
+	digits, ok := normalizeCode(code)
+	if !ok {
+		return nil, errCodeFormat
+	}
+	secret, err := s.Keys.Open(u.TOTPSecret, sealContext(u.ID))
+	if err != nil {
+		return nil, err
+	}
+	step, ok := matchStep(secret, digits, now)
+	if !ok {
+		return nil, s.codeFailure(ctx, u, event, store.ReasonWrongCode, errWrongCode)
+	}
+	res, err := s.completeStep(ctx, sess, u, store.MethodTOTP, c, &step)
+	switch {
+	case errors.Is(err, store.ErrReplay):
+		return nil, s.codeFailure(ctx, u, event, store.ReasonReusedCode, errReusedCode)
+	case errors.Is(err, store.ErrLocked):
+		// Another request locked the user between our read and our write.
+		u, err := s.Store.UserByID(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		return nil, s.fail(ctx, event, store.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
+	}
+	return res, err
+}
+
+// codeFailure counts a wrong code and answers with answer, or with the
+// lockout if this failure started one.
+func (s *Service) codeFailure(ctx context.Context, u *store.User, event *store.LoginEvent, reason string, answer *shared.Error) error {
+	now := s.Now()
+	f, err := s.Store.RecordCodeFailure(ctx, u.ID, now, lockThreshold, lockFor)
+	if err != nil {
+		return err
+	}
+	if f.LockedUntil != nil {
+		return s.fail(ctx, event, reason, lockedOut(*f.LockedUntil, now))
+	}
+	return s.fail(ctx, event, reason, answer)
+}
+
+// completeStep replaces sess with a full session, recording the success.
+func (s *Service) completeStep(ctx context.Context, sess *store.Session, u *store.User, method string, c Client, totpStep *int64) (*LoginResult, error) {
+	c = c.clip()
+	token, hash, err := newToken(s.Rand)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	step := store.LoginStep{
+		EndSession: sess.TokenHash,
+		Session: &store.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: store.StageFull, CreatedAt: now,
+			LastSeenAt: now, ExpiresAt: now.Add(s.SessionMax), IP: c.IP, UserAgent: c.UserAgent},
+		Event: &store.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
+			IP: c.IP, UserAgent: c.UserAgent, Method: method, Result: store.ResultSuccess},
+		LoggedInAt: &now,
+		TOTPStep:   totpStep,
+	}
+	if err := s.Store.CompleteLoginStep(ctx, step); err != nil {
+		return nil, err
+	}
+	return &LoginResult{Token: token, Session: step.Session, Next: shared.NextDone}, nil
+}

@@ -1,0 +1,220 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/store/storetest"
+	"github.com/warden-auth/warden/shared"
+)
+
+// codeAt is what the user's authenticator app shows at t.
+func codeAt(t *testing.T, secret string, at time.Time) string {
+	t.Helper()
+	code, err := totp.GenerateCode(secret, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+// withTOTP creates alice and connects an authenticator for her; it returns
+// the base32 secret.
+func withTOTP(t *testing.T, svc *Service, c *clock) string {
+	t.Helper()
+	ctx := context.Background()
+	u := mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
+	setup, err := svc.SetupTOTP(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess := fullSession(t, svc, "alice")
+	if _, err := svc.ConnectTOTP(ctx, sess, store.StageFull, codeAt(t, setup.Secret, c.now), browser); err != nil {
+		t.Fatal(err)
+	}
+	return setup.Secret
+}
+
+func fullSession(t *testing.T, svc *Service, username string) *store.Session {
+	t.Helper()
+	u, err := svc.Store.UserByUsername(context.Background(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &store.Session{User: u, UserID: u.ID, Stage: store.StageFull}
+}
+
+// passwordStep logs alice in with her password and returns the session that
+// waits for the code.
+func passwordStep(t *testing.T, svc *Service) *store.Session {
+	t.Helper()
+	res, err := svc.Login(context.Background(), shared.LoginRequest{Username: "alice", Password: "s3cret-password"}, browser, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Next != shared.NextTOTP || res.Session.Stage != store.StagePasswordOK ||
+		!res.Session.ExpiresAt.Equal(svc.Now().Add(5*time.Minute)) {
+		t.Fatalf("password step: %+v", res)
+	}
+	sess, stage, err := svc.Authenticate(context.Background(), res.Token)
+	if err != nil || stage != store.StagePasswordOK {
+		t.Fatalf("authenticate: %v %s", err, stage)
+	}
+	return sess
+}
+
+func TestVerifyTOTP_AcceptsOneStepOfDriftAndRefusesTwo(t *testing.T) {
+	svc, c := newService(t, storetest.Open(t, store.SQLite))
+	secret := withTOTP(t, svc, c)
+	c.Advance(5 * time.Minute) // well past the connecting code's step
+	ctx := context.Background()
+	for _, tc := range []struct {
+		offset time.Duration
+		ok     bool
+	}{{-60 * time.Second, false}, {-30 * time.Second, true}, {0, true}, {30 * time.Second, true}, {60 * time.Second, false}} {
+		c.Advance(2 * time.Minute) // each case in a fresh window, after the last accepted step
+		_, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now.Add(tc.offset)), browser)
+		if (err == nil) != tc.ok {
+			t.Errorf("code from %v: err=%v, want ok=%v", tc.offset, err, tc.ok)
+		}
+	}
+}
+
+func TestVerifyTOTP_RefusesAReplayedCodeAndEarlierSteps(t *testing.T) {
+	svc, c := newService(t, storetest.Open(t, store.SQLite))
+	secret := withTOTP(t, svc, c)
+	ctx := context.Background()
+	// The code that connected cannot log in.
+	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now), browser); shared.ErrorCode(err) != shared.EWrongCode {
+		t.Fatalf("the connecting code logged in: %v", err)
+	}
+	c.Advance(time.Minute)
+	code := codeAt(t, secret, c.now)
+	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), code, browser); err != nil {
+		t.Fatal(err)
+	}
+	for _, replay := range []string{code, code[:3] + " " + code[3:], codeAt(t, secret, c.now.Add(-30*time.Second))} {
+		_, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), replay, browser)
+		if shared.ErrorCode(err) != shared.EWrongCode || err.Error() != errReusedCode.Error() {
+			t.Errorf("replay %q: %v", replay, err)
+		}
+	}
+	u, _ := svc.Store.UserByUsername(ctx, "alice")
+	events, _, _ := svc.Store.LoginEvents(ctx, store.LoginEventFilter{UserID: u.ID, Limit: 100})
+	reasons := map[string]int{}
+	for _, e := range events {
+		if e.Method == store.MethodTOTP {
+			reasons[e.Result+"/"+e.Reason]++
+		}
+	}
+	if reasons["failure/reused_code"] != 4 || reasons["success/"] != 1 {
+		t.Fatalf("events: %v", reasons)
+	}
+}
+
+func TestVerifyTOTP_LocksOutAfterFiveWrongCodesUntilThePeriodEnds(t *testing.T) {
+	svc, c := newService(t, storetest.Open(t, store.SQLite))
+	secret := withTOTP(t, svc, c)
+	c.Advance(time.Minute)
+	ctx := context.Background()
+	sess := passwordStep(t, svc)
+	wrong := func() error {
+		s := passwordStep(t, svc)
+		_, err := svc.VerifyTOTP(ctx, s, "000000", browser)
+		return err
+	}
+	for i := 1; i <= 4; i++ {
+		if err := wrong(); shared.ErrorCode(err) != shared.EWrongCode {
+			t.Fatalf("wrong code %d: %v", i, err)
+		}
+	}
+	err := wrong()
+	e, ok := err.(*shared.Error)
+	if !ok || e.Code != shared.ERateLimited || e.RetryAfter != 60 {
+		t.Fatalf("fifth wrong code: %#v", err)
+	}
+	// Locked: even the right code is refused, and says when to come back.
+	c.Advance(30 * time.Second)
+	_, err = svc.VerifyTOTP(ctx, sess, codeAt(t, secret, c.now), browser)
+	if e, ok := err.(*shared.Error); !ok || e.Code != shared.ERateLimited || e.RetryAfter != 30 {
+		t.Fatalf("right code while locked: %#v", err)
+	}
+	c.Advance(31 * time.Second)
+	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now), browser); err != nil {
+		t.Fatalf("right code after the lock: %v", err)
+	}
+	u, _ := svc.Store.UserByUsername(ctx, "alice")
+	if u.FailedCodeCount != 0 || u.LockedUntil != nil {
+		t.Fatalf("success did not reset the count: %+v", u)
+	}
+}
+
+func TestLockFor_GrowsFromOneToFifteenMinutes(t *testing.T) {
+	for failures, want := range map[int]time.Duration{5: time.Minute, 6: 2 * time.Minute, 7: 4 * time.Minute,
+		8: 8 * time.Minute, 9: 15 * time.Minute, 100: 15 * time.Minute} {
+		if got := lockFor(failures); got != want {
+			t.Errorf("lockFor(%d) = %v, want %v", failures, got, want)
+		}
+	}
+}
+
+func TestConnectTOTP_NeedsTheRightCodeAndStoresOnlyASealedSecret(t *testing.T) {
+	svc, c := newService(t, storetest.Open(t, store.SQLite))
+	ctx := context.Background()
+	u := mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
+	if _, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), store.StageFull, "123456", browser); shared.ErrorCode(err) != shared.EConflict {
+		t.Fatalf("connect before setup: %v", err)
+	}
+	first, _ := svc.SetupTOTP(ctx, u)
+	second, err := svc.SetupTOTP(ctx, u)
+	if err != nil || first.Secret == second.Secret || len(second.Secret) != 32 || len(second.QRPNG) < 100 {
+		t.Fatalf("setup: %+v %v", second, err)
+	}
+	if want := "otpauth://totp/Warden:alice?"; second.URL[:len(want)] != want {
+		t.Fatalf("otpauth URL %s", second.URL)
+	}
+	// The replaced secret's code no longer connects; a malformed code is
+	// refused before any comparison.
+	for code, want := range map[string]string{codeAt(t, first.Secret, c.now): shared.EWrongCode, "12345": shared.EInvalid, "abcdef": shared.EInvalid} {
+		if _, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), store.StageFull, code, browser); shared.ErrorCode(err) != want {
+			t.Errorf("connect with %q: %v, want %s", code, err, want)
+		}
+	}
+	if _, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), store.StageFull, codeAt(t, second.Secret, c.now), browser); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := svc.Store.UserByUsername(ctx, "alice")
+	raw, _ := b32.DecodeString(second.Secret)
+	if !stored.TwoFactorEnabled() || bytes.Contains(stored.TOTPSecret, raw) || bytes.Contains(stored.TOTPSecret, []byte(second.Secret)) {
+		t.Fatal("the stored secret is not sealed")
+	}
+	if _, err := svc.SetupTOTP(ctx, stored); shared.ErrorCode(err) != shared.EConflict {
+		t.Fatalf("setup while connected: %v", err)
+	}
+}
+
+func TestConnectTOTP_TurnsAnEnrollingSessionIntoAFullOne(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	svc, c := newService(t, s)
+	ctx := context.Background()
+	mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
+	forcePolicy(t, s, "Acme")
+	res, _ := svc.Login(ctx, shared.LoginRequest{Username: "alice", Password: "s3cret-password"}, browser, "")
+	sess, stage, _ := svc.Authenticate(ctx, res.Token)
+	setup, _ := svc.SetupTOTP(ctx, sess.User)
+	sess, stage, _ = svc.Authenticate(ctx, res.Token) // reload the pending secret
+	full, err := svc.ConnectTOTP(ctx, sess, stage, codeAt(t, setup.Secret, c.now), browser)
+	if err != nil || full == nil || full.Session.Stage != store.StageFull {
+		t.Fatalf("connect while enrolling: %+v %v", full, err)
+	}
+	if _, _, err := svc.Authenticate(ctx, res.Token); shared.ErrorCode(err) != shared.EUnauthenticated {
+		t.Fatal("the enrolling token survived its upgrade")
+	}
+	if _, stage, err := svc.Authenticate(ctx, full.Token); err != nil || stage != store.StageFull {
+		t.Fatalf("new token: %s %v", stage, err)
+	}
+}

@@ -1,0 +1,57 @@
+package httpapi
+
+import (
+	"encoding/base64"
+	"net/http"
+
+	"github.com/warden-auth/warden/shared"
+)
+
+// handleSetup starts connecting an authenticator: a new pending secret, its
+// otpauth URI and QR code. This is the only answer that ever carries the
+// secret, and only while it is pending.
+func (s *Server) handleSetup(w http.ResponseWriter, r *request) error {
+	setup, err := s.auth.SetupTOTP(r.Context(), r.session.User)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, shared.TOTPSetup{
+		Secret:     setup.Secret,
+		OTPAuthURL: setup.URL,
+		QRPNG:      base64.StdEncoding.EncodeToString(setup.QRPNG),
+	})
+	return nil
+}
+
+// handleConnect confirms the pending secret with a code. An enrolling
+// session becomes a full one with a new cookie.
+func (s *Server) handleConnect(w http.ResponseWriter, r *request) error {
+	req, err := decode[shared.CodeRequest](w, r.Request)
+	if err != nil {
+		return err
+	}
+	res, err := s.auth.ConnectTOTP(r.Context(), r.session, r.stage, req.Code, client(r.Request))
+	if err != nil {
+		return err
+	}
+	if res != nil {
+		s.setSession(w, r.Request, res.Token, res.Session.ExpiresAt)
+	}
+	writeJSON(w, http.StatusOK, shared.ConnectResponse{RecoveryCodes: []string{}})
+	return nil
+}
+
+// handleLoginTOTP is the second login step with an authenticator code.
+func (s *Server) handleLoginTOTP(w http.ResponseWriter, r *request) error {
+	req, err := decode[shared.CodeRequest](w, r.Request)
+	if err != nil {
+		return err
+	}
+	res, err := s.auth.VerifyTOTP(r.Context(), r.session, req.Code, client(r.Request))
+	if err != nil {
+		return err
+	}
+	s.setSession(w, r.Request, res.Token, res.Session.ExpiresAt)
+	writeJSON(w, http.StatusOK, shared.LoginResponse{Next: res.Next})
+	return nil
+}

@@ -1,0 +1,133 @@
+package httpapi
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/shared"
+)
+
+// fixClock replaces the server's clock with one the test moves.
+func (e *env) fixClock() *time.Time {
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	e.svc.Now = func() time.Time { return now }
+	return &now
+}
+
+func code(t *testing.T, secret string, at time.Time) string {
+	t.Helper()
+	c, err := totp.GenerateCode(secret, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestTwoFactor_ConnectThenEveryLoginNeedsTheCode(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	now := e.fixClock()
+	e.user("alice", shared.RoleUser, "Acme")
+	c := e.browser()
+	e.login(c, "alice", password)
+
+	a := e.do(c, "POST", "/api/2fa/setup", nil)
+	var setup shared.TOTPSetup
+	a.decode(t, &setup)
+	png, _ := base64.StdEncoding.DecodeString(setup.QRPNG)
+	if a.status != 200 || len(setup.Secret) != 32 || !strings.HasPrefix(setup.OTPAuthURL, "otpauth://totp/Warden:alice?") ||
+		!strings.HasPrefix(string(png), "\x89PNG") {
+		t.Fatalf("setup: %d %s", a.status, a.body)
+	}
+	if a := e.do(c, "POST", "/api/2fa/connect", shared.CodeRequest{Code: "000000"}); a.status != 401 || a.apiError(t).Code != shared.EWrongCode {
+		t.Fatalf("connect with a wrong code: %d %s", a.status, a.body)
+	}
+	if a := e.do(c, "POST", "/api/2fa/connect", shared.CodeRequest{Code: code(t, setup.Secret, *now)}); a.status != 200 {
+		t.Fatalf("connect: %d %s", a.status, a.body)
+	}
+	// From here on the secret must never appear again.
+	var seen []string
+	record := func(a answer) answer { seen = append(seen, string(a.body)); return a }
+
+	var me shared.Me
+	record(e.do(c, "GET", "/api/me", nil)).decode(t, &me)
+	if !me.TOTPEnabled || me.TOTPEnabledAt != "2026-11-23T10:00:00Z" {
+		t.Fatalf("me after connect: %+v", me)
+	}
+	if a := record(e.do(c, "POST", "/api/2fa/setup", nil)); a.status != 409 {
+		t.Fatalf("setup while connected: %d", a.status)
+	}
+	e.do(c, "POST", "/api/logout", nil)
+
+	*now = now.Add(time.Minute)
+	var lr shared.LoginResponse
+	a = record(e.login(c, "alice", password))
+	a.decode(t, &lr)
+	if lr.Next != shared.NextTOTP {
+		t.Fatalf("login with 2FA on: %s", a.body)
+	}
+	passwordCookie := e.sessionCookie(c).Value
+	// A session waiting for its code reaches nothing else.
+	for _, rt := range e.api.routes() {
+		if rt.access != public && rt.access != secondStep {
+			if a := record(e.do(c, rt.method, rt.pattern, "{}")); a.status != 401 {
+				t.Errorf("%s %s with the password only: %d", rt.method, rt.pattern, a.status)
+			}
+		}
+	}
+	if a := record(e.do(c, "POST", "/api/login/totp", shared.CodeRequest{Code: "12345"})); a.status != 400 {
+		t.Fatalf("malformed code: %d %s", a.status, a.body)
+	}
+	good := code(t, setup.Secret, *now)
+	if a := record(e.do(c, "POST", "/api/login/totp", shared.CodeRequest{Code: good[:3] + " " + good[3:]})); a.status != 200 {
+		t.Fatalf("second step: %d %s", a.status, a.body)
+	}
+	if e.sessionCookie(c).Value == passwordCookie {
+		t.Fatal("the token was not rotated after the code")
+	}
+	if a := e.do(e.withCookie(passwordCookie), "GET", "/api/me", nil); a.status != 401 {
+		t.Fatalf("the password-step cookie outlived the second step: %d", a.status)
+	}
+	if a := record(e.do(c, "GET", "/api/me", nil)); a.status != 200 {
+		t.Fatalf("me after the second step: %d", a.status)
+	}
+	for _, body := range append(seen, e.log.String()) {
+		if strings.Contains(body, setup.Secret) || strings.Contains(body, "otpauth") {
+			t.Fatalf("the secret reappeared: %s", body)
+		}
+	}
+}
+
+func TestTwoFactor_LockoutAnswers429WithRetryAfter(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	now := e.fixClock()
+	u := e.user("alice", shared.RoleUser, "Acme")
+	setup, _ := e.svc.SetupTOTP(t.Context(), u)
+	c := e.browser()
+	e.login(c, "alice", password)
+	e.do(c, "POST", "/api/2fa/connect", shared.CodeRequest{Code: code(t, setup.Secret, *now)})
+	e.do(c, "POST", "/api/logout", nil)
+	*now = now.Add(time.Minute)
+
+	// Five wrong codes, from five different browsers: the count is the user's.
+	var a answer
+	for i := range 5 {
+		b := e.browser()
+		e.login(b, "alice", password)
+		a = e.do(b, "POST", "/api/login/totp", shared.CodeRequest{Code: "000000"})
+		if i < 4 && a.status != 401 {
+			t.Fatalf("wrong code %d: %d", i+1, a.status)
+		}
+	}
+	if a.status != http.StatusTooManyRequests || a.header.Get("Retry-After") != "60" || a.apiError(t).RetryAfter != 60 {
+		t.Fatalf("fifth wrong code: %d %v %s", a.status, a.header, a.body)
+	}
+	e.login(c, "alice", password)
+	if a := e.do(c, "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, setup.Secret, *now)}); a.status != 429 {
+		t.Fatalf("right code while locked: %d", a.status)
+	}
+}

@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// SetPendingTOTP stores a new, not yet confirmed TOTP secret (sealed by the
+// caller), replacing any earlier pending one. Returns ErrConflict if the
+// user already has 2FA connected, and ErrNotFound if there is no such user.
+func (s *Store) SetPendingTOTP(ctx context.Context, userID int64, sealed []byte, now time.Time) error {
+	res, err := s.db.NewUpdate().Model((*User)(nil)).
+		Set("totp_pending_secret = ?", sealed).Set("updated_at = ?", now).
+		Where("id = ?", userID).Where("totp_enabled_at IS NULL").Exec(ctx)
+	if err != nil {
+		return s.wrap(err)
+	}
+	if err := affectedOne(res); err != nil {
+		if _, err := s.UserByID(ctx, userID); err != nil {
+			return err
+		}
+		return ErrConflict
+	}
+	return nil
+}
+
+// acceptStep records step as the user's last accepted TOTP time step, only
+// if it is later than the one stored, and clears the failure count. It is
+// one conditional UPDATE, so of two requests racing with the same code
+// exactly one wins (RFC 6238 §5.2). Returns ErrReplay if the step was not
+// later, and ErrLocked if the user is locked out at now.
+func acceptStep(ctx context.Context, db bun.IDB, userID, step int64, now time.Time) error {
+	res, err := db.NewUpdate().Model((*User)(nil)).
+		Set("totp_last_step = ?", step).Set("failed_code_count = 0").Set("locked_until = NULL").
+		Where("id = ?", userID).Where("totp_last_step < ?", step).
+		Where("(locked_until IS NULL OR locked_until <= ?)", now).
+		Exec(ctx)
+	if err != nil {
+		return err
+	}
+	if affectedOne(res) == nil {
+		return nil
+	}
+	var u User
+	if err := db.NewSelect().Model(&u).Column("totp_last_step", "locked_until").Where("id = ?", userID).Scan(ctx); err != nil {
+		return err
+	}
+	if u.LockedUntil != nil && u.LockedUntil.After(now) {
+		return ErrLocked
+	}
+	return ErrReplay
+}
+
+// ConnectTOTP makes the pending secret the user's TOTP secret, with step (the
+// confirming code's) as the last accepted one, so the code that connected
+// cannot log in again. Returns ErrConflict if there is no pending secret or
+// 2FA is already connected.
+func (s *Store) ConnectTOTP(ctx context.Context, userID, step int64, now time.Time) error {
+	res, err := s.db.NewUpdate().Model((*User)(nil)).
+		Set("totp_secret = totp_pending_secret").Set("totp_pending_secret = NULL").
+		Set("totp_enabled_at = ?", now).Set("totp_last_step = ?", step).
+		Set("failed_code_count = 0").Set("locked_until = NULL").Set("updated_at = ?", now).
+		Where("id = ?", userID).Where("totp_pending_secret IS NOT NULL").Where("totp_enabled_at IS NULL").
+		Exec(ctx)
+	if err != nil {
+		return s.wrap(err)
+	}
+	if affectedOne(res) != nil {
+		return ErrConflict
+	}
+	return nil
+}
+
+// CodeFailure is the outcome of a wrong second-factor code.
+type CodeFailure struct {
+	Count       int        // consecutive failures, capped at MaxCountedFailures
+	LockedUntil *time.Time // set once the count reaches the threshold
+}
+
+// MaxCountedFailures caps the failure counter: past it nothing changes but
+// the lock's length, which is capped too.
+const MaxCountedFailures = 100
+
+// RecordCodeFailure counts a wrong code for the user and, from the
+// threshold-th consecutive failure on, locks second-factor attempts until
+// now + lockFor(count). The count lives in the database, so every server
+// process sees the same one.
+func (s *Store) RecordCodeFailure(ctx context.Context, userID int64, now time.Time, threshold int, lockFor func(count int) time.Duration) (CodeFailure, error) {
+	var f CodeFailure
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		var count int
+		err := tx.NewUpdate().Model((*User)(nil)).
+			Set("failed_code_count = CASE WHEN failed_code_count < ? THEN failed_code_count + 1 ELSE ? END", MaxCountedFailures, MaxCountedFailures).
+			Where("id = ?", userID).Returning("failed_code_count").Scan(ctx, &count)
+		if err != nil {
+			return err
+		}
+		f.Count = count
+		if count >= threshold {
+			until := now.Add(lockFor(count))
+			f.LockedUntil = &until
+			_, err = tx.NewUpdate().Model((*User)(nil)).Set("locked_until = ?", until).Where("id = ?", userID).Exec(ctx)
+		}
+		return err
+	})
+	return f, err
+}

@@ -1,0 +1,155 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/store/storetest"
+)
+
+func TestTOTP_PendingSecretBecomesTheSecretOnConnect(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := seed(t, s, "alice")
+		if err := s.ConnectTOTP(ctx, u.ID, 100, t0); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("connect without a pending secret: %v", err)
+		}
+		if err := s.SetPendingTOTP(ctx, u.ID, []byte("sealed-1"), t0); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetPendingTOTP(ctx, u.ID, []byte("sealed-2"), t0); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ConnectTOTP(ctx, u.ID, 100, t0.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.UserByID(ctx, u.ID)
+		if string(got.TOTPSecret) != "sealed-2" || got.TOTPPendingSecret != nil || !got.TwoFactorEnabled() ||
+			got.TOTPLastStep != 100 || !got.TOTPEnabledAt.Equal(t0.Add(time.Minute)) {
+			t.Fatalf("after connect: %+v", got)
+		}
+		if err := s.SetPendingTOTP(ctx, u.ID, []byte("sealed-3"), t0); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("a new setup while connected: %v", err)
+		}
+		if err := s.ConnectTOTP(ctx, u.ID, 200, t0); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("connect twice: %v", err)
+		}
+		if err := s.SetPendingTOTP(ctx, 9999, []byte("x"), t0); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("setup for a missing user: %v", err)
+		}
+	})
+}
+
+// secondStep is a successful TOTP login step for u at step.
+func secondStep(u *store.User, hash string, step int64) store.LoginStep {
+	return store.LoginStep{
+		Session: &store.Session{TokenHash: []byte(hash), UserID: u.ID, Stage: store.StageFull, CreatedAt: t0,
+			LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), IP: "192.0.2.1", UserAgent: "ua"},
+		Event: &store.LoginEvent{CreatedAt: t0, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
+			IP: "192.0.2.1", UserAgent: "ua", Method: store.MethodTOTP, Result: store.ResultSuccess},
+		TOTPStep: &step,
+	}
+}
+
+func TestTOTP_AStepIsAcceptedOnceAndNeverAnEarlierOne(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := seed(t, s, "alice")
+		s.SetPendingTOTP(ctx, u.ID, []byte("sealed"), t0)
+		s.ConnectTOTP(ctx, u.ID, 100, t0)
+		if err := s.CompleteLoginStep(ctx, secondStep(u, "h100", 100)); !errors.Is(err, store.ErrReplay) {
+			t.Fatalf("the connecting code's step logged in: %v", err)
+		}
+		if err := s.CompleteLoginStep(ctx, secondStep(u, "h101", 101)); err != nil {
+			t.Fatal(err)
+		}
+		for _, step := range []int64{101, 100, 50} {
+			if err := s.CompleteLoginStep(ctx, secondStep(u, "again", step)); !errors.Is(err, store.ErrReplay) {
+				t.Fatalf("step %d after 101: %v", step, err)
+			}
+		}
+		if _, err := s.SessionByTokenHash(ctx, []byte("again"), t0); !errors.Is(err, store.ErrNotFound) {
+			t.Fatal("a replayed step created a session")
+		}
+	})
+}
+
+func TestTOTP_ConcurrentUsesOfOneStepHaveExactlyOneWinner(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := seed(t, s, "alice")
+		s.SetPendingTOTP(ctx, u.ID, []byte("sealed"), t0)
+		s.ConnectTOTP(ctx, u.ID, 100, t0)
+		var wins, replays atomic.Int32
+		var wg sync.WaitGroup
+		for i := range 20 {
+			wg.Go(func() {
+				err := s.CompleteLoginStep(ctx, secondStep(u, "race-"+string(rune('a'+i)), 101))
+				switch {
+				case err == nil:
+					wins.Add(1)
+				case errors.Is(err, store.ErrReplay):
+					replays.Add(1)
+				default:
+					t.Errorf("racer %d: %v", i, err)
+				}
+			})
+		}
+		wg.Wait()
+		if wins.Load() != 1 || replays.Load() != 19 {
+			t.Fatalf("%d winners and %d replays, want 1 and 19", wins.Load(), replays.Load())
+		}
+	})
+}
+
+func TestTOTP_FailuresLockAndSuccessResets(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := seed(t, s, "alice")
+		s.SetPendingTOTP(ctx, u.ID, []byte("sealed"), t0)
+		s.ConnectTOTP(ctx, u.ID, 100, t0)
+		lockFor := func(n int) time.Duration { return time.Duration(n) * time.Minute }
+		for i := 1; i <= 4; i++ {
+			f, err := s.RecordCodeFailure(ctx, u.ID, t0, 5, lockFor)
+			if err != nil || f.Count != i || f.LockedUntil != nil {
+				t.Fatalf("failure %d: %+v %v", i, f, err)
+			}
+		}
+		f, err := s.RecordCodeFailure(ctx, u.ID, t0, 5, lockFor)
+		if err != nil || f.Count != 5 || f.LockedUntil == nil || !f.LockedUntil.Equal(t0.Add(5*time.Minute)) {
+			t.Fatalf("fifth failure: %+v %v", f, err)
+		}
+		// While locked even the right code is refused, and nothing is written.
+		if err := s.CompleteLoginStep(ctx, secondStep(u, "locked", 101)); !errors.Is(err, store.ErrLocked) {
+			t.Fatalf("right code while locked: %v", err)
+		}
+		// After the lock, the right code works and clears the count.
+		step := secondStep(u, "after", 101)
+		step.Session.CreatedAt = t0.Add(5 * time.Minute)
+		if err := s.CompleteLoginStep(ctx, step); err != nil {
+			t.Fatalf("right code after the lock: %v", err)
+		}
+		got, _ := s.UserByID(ctx, u.ID)
+		if got.FailedCodeCount != 0 || got.LockedUntil != nil {
+			t.Fatalf("success did not reset: %+v", got)
+		}
+	})
+}
+
+func TestTOTP_TheFailureCountIsCapped(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	u := seed(t, s, "alice")
+	var f store.CodeFailure
+	for range store.MaxCountedFailures + 5 {
+		f, _ = s.RecordCodeFailure(ctx, u.ID, t0, 5, func(int) time.Duration { return time.Minute })
+	}
+	if f.Count != store.MaxCountedFailures {
+		t.Fatalf("count %d, want the cap %d", f.Count, store.MaxCountedFailures)
+	}
+}
