@@ -53,7 +53,7 @@ func TestLoginPage_RendersThePasswordFormWithTheDesignIDs(t *testing.T) {
 		t.Errorf("root: %v", err)
 	}
 	if err := app.TestMatch(p, app.TestUIDescriptor{
-		Path:     app.TestPath(0, 0, 1, 0),
+		Path:     app.TestPath(0, 0, 1, 0, 0),
 		Expected: app.H1().Text("Log in to Warden"),
 	}); err != nil {
 		t.Errorf("heading: %v", err)
@@ -172,6 +172,38 @@ func TestAnswerError_PrefersTheServersErrorAndNeverShowsRawBodies(t *testing.T) 
 		e := answerError(tc.status, []byte(tc.body), json.Unmarshal)
 		if e.Code != tc.code || e.Message != tc.msg || errorMessage(e) != tc.msg || errorCode(e) != tc.code {
 			t.Errorf("%d %s: got %+v", tc.status, tc.body, e)
+		}
+	}
+}
+
+func TestSecuritySettings_OffOffersConnect(t *testing.T) {
+	html := render(t, &securitySettings{Me: &shared.Me{Username: "alice"}})
+	contains(t, html, `id="twofa-status"`, ">Off<", `id="connect-2fa"`)
+	lacks(t, html, `id="connect-window"`, `id="qr-code"`)
+}
+
+func TestSecuritySettings_ConnectWindowShowsTheStepsQRAndKey(t *testing.T) {
+	s := &securitySettings{Me: &shared.Me{Username: "alice"},
+		setup: &shared.TOTPSetup{Secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", QRPNG: "iVBORw0KGgo="}}
+	html := render(t, s)
+	contains(t, html, "Install an authenticator app", "Google Authenticator", "Add Warden to the app", "Enter the six-digit code",
+		`id="qr-code"`, `src="data:image/png;base64,iVBORw0KGgo="`, `id="manual-key"`, ">JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP<",
+		`id="copy-key"`, `id="connect-code"`, `autocomplete="one-time-code"`, `inputmode="numeric"`, `id="connect-submit"`)
+	lacks(t, html, `id="connect-2fa"`)
+}
+
+func TestSecuritySettings_OnShowsSinceWhenAndNoConnect(t *testing.T) {
+	html := render(t, &securitySettings{Me: &shared.Me{Username: "alice", TOTPEnabled: true, TOTPEnabledAt: "2026-11-23T10:00:00Z"}})
+	contains(t, html, ">On<", "since 23 November 2026")
+	lacks(t, html, `id="connect-2fa"`, `id="connect-window"`)
+	forced := render(t, &securitySettings{Me: &shared.Me{Username: "bob", Force2FA: true}})
+	contains(t, forced, "requires two-factor authentication")
+}
+
+func TestGroupKey(t *testing.T) {
+	for in, want := range map[string]string{"": "", "ABC": "ABC", "ABCD": "ABCD", "ABCDE": "ABCD E", "ABCDEFGH": "ABCD EFGH"} {
+		if got := groupKey(in); got != want {
+			t.Errorf("groupKey(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

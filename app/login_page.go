@@ -46,14 +46,17 @@ func (p *loginPage) OnMount(ctx app.Context) {
 }
 
 func (p *loginPage) Render() app.UI {
+	// Each step sits in an element of its own tag. go-app patches an element
+	// of the same tag in place, and the DOM keeps what was typed: the code
+	// field would inherit the password input and show the password.
 	var form app.UI
 	switch p.step {
 	case stepTOTP:
-		form = p.codeForm()
+		form = app.Section().Class("step").Body(p.codeForm())
 	case stepRecovery:
-		form = p.recoveryForm()
+		form = app.Article().Class("step").Body(p.recoveryForm())
 	default:
-		form = p.passwordForm()
+		form = app.Div().Class("step").Body(p.passwordForm())
 	}
 	return app.Main().Class("login").Body(
 		app.Section().Class("card login-card").Body(

@@ -39,9 +39,17 @@ func (p *homePage) Render() app.UI {
 }
 
 // profilePage is "My profile": who the user is and their security settings.
-type profilePage struct{ signedInPage }
+type profilePage struct {
+	signedInPage
+	openSetup bool
+}
 
-func (p *profilePage) OnNav(ctx app.Context) { ctx.Page().SetTitle("My profile · Warden") }
+// OnNav reads ?setup=1, which the login page adds for a user who must set
+// up 2FA before anything else.
+func (p *profilePage) OnNav(ctx app.Context) {
+	ctx.Page().SetTitle("My profile · Warden")
+	p.openSetup = ctx.Page().URL().Query().Get("setup") == "1"
+}
 
 func (p *profilePage) Render() app.UI {
 	return shell(p.me, p.errMsg, func(me *shared.Me) app.UI {
@@ -54,14 +62,7 @@ func (p *profilePage) Render() app.UI {
 					app.Dt().Text("Role"), app.Dd().ID("profile-role").Text(roleName(me.Role)),
 				),
 			),
-			app.Section().Class("card").ID("security-settings").Body(
-				app.H2().Text("Security settings"),
-				app.H3().Text("Two-factor authentication"),
-				app.P().Body(
-					app.Text("Status: "),
-					app.Span().ID("twofa-status").Class(statusClass(me.TOTPEnabled)).Text(onOff(me.TOTPEnabled)),
-				),
-			),
+			&securitySettings{Me: me, OpenSetup: p.openSetup},
 		)
 	})
 }

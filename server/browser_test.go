@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/pquerna/otp/totp"
 	"github.com/warden-auth/warden/server/store/storetest"
 )
 
@@ -182,4 +183,85 @@ func TestBrowser_LogInSeeTheAppAndLogOut(t *testing.T) {
 		chromedp.Navigate(inst.URL+"/profile"),
 		waitPath("/login"),
 	)
+}
+
+// setInput replaces an input's value the way typing would, so go-app sees it.
+func setInput(id, value string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		js := fmt.Sprintf(`(() => { const el = document.getElementById(%q); el.value = %q;
+			el.dispatchEvent(new Event("input", {bubbles: true})); return true })()`, id, value)
+		var ok bool
+		return chromedp.Run(ctx, chromedp.Evaluate(js, &ok))
+	})
+}
+
+// logIn fills the password form once the app runs.
+func logIn(b *browser, t *testing.T, url, username, password string) {
+	t.Helper()
+	b.run(t, "log in as "+username,
+		chromedp.Navigate(url+"/login"),
+		chromedp.WaitEnabled("#login-submit", chromedp.ByID),
+		chromedp.SendKeys("#username", username, chromedp.ByID),
+		chromedp.SendKeys("#password", password, chromedp.ByID),
+		chromedp.Click("#login-submit", chromedp.ByID),
+	)
+}
+
+func TestBrowser_ConnectAnAuthenticatorAndLogInWithACode(t *testing.T) {
+	inst := start(t, "", t.TempDir())
+	b := newBrowser(t)
+	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
+	var key, qrSrc string
+	b.run(t, "open Security settings and Connect",
+		waitPath("/"),
+		chromedp.Click("#avatar", chromedp.ByID),
+		chromedp.Click("#menu-profile", chromedp.ByID),
+		waitText("#twofa-status", "Off"),
+		chromedp.Click("#connect-2fa", chromedp.ByID),
+		chromedp.WaitVisible("#qr-code", chromedp.ByID),
+		chromedp.Text("#manual-key", &key, chromedp.ByID),
+		chromedp.AttributeValue("#qr-code", "src", &qrSrc, nil, chromedp.ByID),
+	)
+	secret := strings.ReplaceAll(key, " ", "")
+	if len(secret) != 32 || !strings.HasPrefix(qrSrc, "data:image/png;base64,") {
+		t.Fatalf("key %q, QR %.40s", key, qrSrc)
+	}
+	b.run(t, "a wrong code is explained",
+		chromedp.SendKeys("#connect-code", "000000", chromedp.ByID),
+		chromedp.Click("#connect-submit", chromedp.ByID),
+		waitText("#connect-error", "not right"),
+	)
+	now := time.Now()
+	b.run(t, "connect with the app's code",
+		setInput("connect-code", totpCode(t, secret, now)),
+		chromedp.Click("#connect-submit", chromedp.ByID),
+		waitText("#twofa-status", "On"),
+	)
+	b.run(t, "log out", chromedp.Click("#avatar", chromedp.ByID), chromedp.Click("#menu-logout", chromedp.ByID), waitPath("/login"))
+
+	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
+	b.run(t, "a wrong code shows the error",
+		chromedp.WaitVisible("#code", chromedp.ByID),
+		chromedp.SendKeys("#code", "000000", chromedp.ByID),
+		chromedp.Click("#code-submit", chromedp.ByID),
+		waitText("#login-error", "not right"),
+	)
+	// The next step's code: later than the one that connected, and within
+	// the one-step drift the server allows, whenever this runs.
+	next := totpCode(t, secret, now.Add(30*time.Second))
+	b.run(t, "the right code logs in",
+		setInput("code", next[:3]+" "+next[3:]),
+		chromedp.Click("#code-submit", chromedp.ByID),
+		waitPath("/"),
+		waitText("#welcome", "admin"),
+	)
+}
+
+func totpCode(t *testing.T, secret string, at time.Time) string {
+	t.Helper()
+	code, err := totp.GenerateCode(secret, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
 }
