@@ -96,7 +96,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "Listening on http://%s\n", ln.Addr())
 
-	go sweepSessions(ctx, svc, log)
+	go sweep(ctx, svc, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -116,16 +116,15 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// sweepSessions deletes expired sessions now and then; they are refused
-// anyway, this only keeps the table small.
-func sweepSessions(ctx context.Context, svc *auth.Service, log *slog.Logger) {
+// sweep runs auth's clean-up now and then.
+func sweep(ctx context.Context, svc *auth.Service, log *slog.Logger) {
 	tick := time.NewTicker(10 * time.Minute)
 	defer tick.Stop()
 	for {
-		if n, err := svc.SweepSessions(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("session sweep failed", "err", err)
+		if n, err := svc.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sweep failed", "err", err)
 		} else if n > 0 {
-			log.Info("expired sessions deleted", "count", n)
+			log.Info("expired sessions and counters deleted", "count", n)
 		}
 		select {
 		case <-ctx.Done():

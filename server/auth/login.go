@@ -22,6 +22,22 @@ import (
 
 var errWrongCredentials = shared.Errorf(shared.EWrongCredentials, "Incorrect username or password.")
 
+// Password throttling. Failed passwords are counted in the database per
+// attempted username (known or not, so a lock reveals nothing about who has
+// an account) and per client IP; a key that reaches its threshold within the
+// window is locked with the same growing backoff as wrong codes. A success
+// clears the username's count but not the IP's: an attacker must not be able
+// to reset their IP's count by logging into an account of their own.
+var (
+	userThrottle = store.ThrottleRule{Threshold: 5, Window: 15 * time.Minute, LockFor: backoff(5)}
+	// An IP may stand for a whole office behind one NAT: a higher threshold.
+	ipThrottle = store.ThrottleRule{Threshold: 20, Window: 15 * time.Minute, LockFor: backoff(20)}
+)
+
+func throttleRules(username, ip string) map[string]store.ThrottleRule {
+	return map[string]store.ThrottleRule{"user:" + username: userThrottle, "ip:" + ip: ipThrottle}
+}
+
 // LoginResult is a successful login step: the new session's token for the
 // cookie, the session, and what the client must do next.
 type LoginResult struct {
@@ -38,23 +54,38 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	username := shared.NormalizeUsername(req.Username)
 	event := &store.LoginEvent{Username: clip(username, 64), IP: c.IP, UserAgent: c.UserAgent, Method: store.MethodPassword}
 
+	now := s.Now()
 	u, err := s.Store.UserByUsername(ctx, username)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		// Same work as a real check, same answer.
-		s.Hasher.Verify(req.Password, s.dummy())
-		return nil, s.fail(ctx, event, store.ReasonUnknownUser, errWrongCredentials)
-	case err != nil:
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	event.UserID, event.AccountID = &u.ID, &u.AccountID
+	known := err == nil
+	if known {
+		event.UserID, event.AccountID = &u.ID, &u.AccountID
+	}
+	rules := throttleRules(event.Username, c.IP)
+	keys := make([]string, 0, len(rules))
+	for k := range rules {
+		keys = append(keys, k)
+	}
+	if until, err := s.Store.ThrottledUntil(ctx, keys, now); err != nil {
+		return nil, err
+	} else if !until.IsZero() {
+		return nil, s.fail(ctx, event, store.ReasonThrottled, rateLimited("Too many failed login attempts.", until, now))
+	}
+
+	if !known {
+		// Same work as a real check, same answer.
+		s.Hasher.Verify(req.Password, s.dummy())
+		return nil, s.failPassword(ctx, event, store.ReasonUnknownUser, rules)
+	}
 
 	ok, rehash, err := s.Hasher.Verify(req.Password, u.PasswordHash)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, s.fail(ctx, event, store.ReasonWrongPassword, errWrongCredentials)
+		return nil, s.failPassword(ctx, event, store.ReasonWrongPassword, rules)
 	}
 	if rehash {
 		s.upgradeHash(ctx, u.ID, req.Password)
@@ -71,11 +102,11 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	if err != nil {
 		return nil, err
 	}
-	now := s.Now()
 	step := store.LoginStep{
 		Session: &store.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: stage, CreatedAt: now,
 			LastSeenAt: now, ExpiresAt: now.Add(ttl), IP: c.IP, UserAgent: c.UserAgent},
-		Event: withTime(event, now),
+		Event:         withTime(event, now),
+		ClearThrottle: "user:" + event.Username,
 	}
 	event.Result = store.ResultSuccess
 	if oldToken != "" {
@@ -88,6 +119,16 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 		return nil, err
 	}
 	return &LoginResult{Token: token, Session: step.Session, Next: next}, nil
+}
+
+// failPassword counts a wrong password toward the throttles and records it.
+// This attempt still gets the plain answer; a lock it starts applies from
+// the next attempt.
+func (s *Service) failPassword(ctx context.Context, e *store.LoginEvent, reason string, rules map[string]store.ThrottleRule) error {
+	if _, err := s.Store.RecordLoginFailure(ctx, rules, s.Now()); err != nil {
+		return err
+	}
+	return s.fail(ctx, e, reason, errWrongCredentials)
 }
 
 // fail records a failed attempt and returns the answer for it.
@@ -167,8 +208,15 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	return s.Store.DeleteSession(ctx, HashToken(token))
 }
 
-// SweepSessions deletes expired and idle sessions.
-func (s *Service) SweepSessions(ctx context.Context) (int64, error) {
+// Sweep deletes expired and idle sessions and stale throttle counters, and
+// returns how many rows it removed. Both are refused or ignored anyway; this
+// only keeps the tables small.
+func (s *Service) Sweep(ctx context.Context) (int64, error) {
 	now := s.Now()
-	return s.Store.DeleteExpiredSessions(ctx, now, now.Add(-s.SessionIdle))
+	n, err := s.Store.DeleteExpiredSessions(ctx, now, now.Add(-s.SessionIdle))
+	if err != nil {
+		return n, err
+	}
+	m, err := s.Store.DeleteStaleThrottles(ctx, now.Add(-24*time.Hour), now)
+	return n + m, err
 }

@@ -26,9 +26,14 @@ const (
 	lockMax       = 15 * time.Minute
 )
 
-func lockFor(failures int) time.Duration {
-	d := lockMin << min(failures-lockThreshold, 10)
-	return min(d, lockMax)
+func lockFor(failures int) time.Duration { return backoff(lockThreshold)(failures) }
+
+// backoff locks for lockMin at the threshold-th failure, doubling with each
+// one after, up to lockMax.
+func backoff(threshold int) func(failures int) time.Duration {
+	return func(failures int) time.Duration {
+		return min(lockMin<<min(max(failures-threshold, 0), 10), lockMax)
+	}
 }
 
 // sealContext binds a sealed TOTP secret to its user: a ciphertext copied to
@@ -44,9 +49,13 @@ var (
 )
 
 func lockedOut(until, now time.Time) *shared.Error {
+	return rateLimited("Too many wrong codes.", until, now)
+}
+
+func rateLimited(what string, until, now time.Time) *shared.Error {
 	secs := int(math.Ceil(until.Sub(now).Seconds()))
 	return &shared.Error{Code: shared.ERateLimited, RetryAfter: secs,
-		Message: fmt.Sprintf("Too many wrong codes. Try again in %s.", humanDuration(secs))}
+		Message: fmt.Sprintf("%s Try again in %s.", what, humanDuration(secs))}
 }
 
 func humanDuration(secs int) string {

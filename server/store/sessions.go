@@ -73,6 +73,9 @@ type LoginStep struct {
 	// it must be later than the last accepted one, or the whole step fails
 	// with ErrReplay (or ErrLocked while the user is locked out).
 	TOTPStep *int64
+	// ClearThrottle, when set, is a login-throttle key whose failures this
+	// success forgets.
+	ClearThrottle string
 }
 
 // CompleteLoginStep applies step.
@@ -93,6 +96,11 @@ func (s *Store) CompleteLoginStep(ctx context.Context, step LoginStep) error {
 		}
 		if _, err := tx.NewInsert().Model(step.Event).Returning("id").Exec(ctx); err != nil {
 			return err
+		}
+		if step.ClearThrottle != "" {
+			if _, err := tx.NewDelete().Model((*LoginThrottle)(nil)).Where("key = ?", step.ClearThrottle).Exec(ctx); err != nil {
+				return err
+			}
 		}
 		if step.LoggedInAt != nil {
 			_, err := tx.NewUpdate().Model((*User)(nil)).Set("last_login_at = ?", *step.LoggedInAt).

@@ -265,10 +265,16 @@ func TestCompleteLoginStep_WritesAllOrNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		later := t0.Add(time.Minute)
+		rule := store.ThrottleRule{Threshold: 1, Window: time.Hour, LockFor: func(int) time.Duration { return time.Hour }}
+		s.RecordLoginFailure(ctx, map[string]store.ThrottleRule{"user:alice": rule}, t0)
 		full := sess("second")
 		full.Stage = store.StageFull
-		if err := s.CompleteLoginStep(ctx, store.LoginStep{EndSession: []byte("first"), Session: full, Event: event(), LoggedInAt: &later}); err != nil {
+		if err := s.CompleteLoginStep(ctx, store.LoginStep{EndSession: []byte("first"), Session: full, Event: event(),
+			LoggedInAt: &later, ClearThrottle: "user:alice"}); err != nil {
 			t.Fatal(err)
+		}
+		if got, _ := s.ThrottledUntil(ctx, []string{"user:alice"}, t0); !got.IsZero() {
+			t.Fatal("the step did not clear the throttle")
 		}
 		if _, err := s.SessionByTokenHash(ctx, []byte("first"), t0); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("the replaced session lives: %v", err)

@@ -1,0 +1,12 @@
+-- Failed password attempts per client IP and per attempted username, so that
+-- every server process throttles the same way.
+CREATE TABLE login_throttles (
+    key          TEXT PRIMARY KEY,
+    failures     INTEGER NOT NULL,
+    locked_until TIMESTAMP,
+    updated_at   TIMESTAMP NOT NULL
+);
+
+--bun:split
+
+CREATE INDEX login_throttles_updated_at_idx ON login_throttles (updated_at);
