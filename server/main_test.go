@@ -28,9 +28,12 @@ type instance struct {
 
 // start runs the server as `server` would, with its data in dataDir and the
 // database at databaseURL, until the test ends.
-func start(t *testing.T, databaseURL, dataDir string) *instance {
+func start(t *testing.T, databaseURL, dataDir string, extraEnv ...string) *instance {
 	t.Helper()
 	env := map[string]string{"ADDR": "127.0.0.1:0", "DATA_DIR": dataDir, "DATABASE_URL": databaseURL, "WEB_ROOT": ".."}
+	for i := 0; i+1 < len(extraEnv); i += 2 {
+		env[extraEnv[i]] = extraEnv[i+1]
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	out, outW := io.Pipe()
 	done := make(chan error, 1)

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"database/sql"
+	"encoding/base32"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/warden-auth/warden/server/secretbox"
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/store/storetest"
+	"github.com/warden-auth/warden/shared"
+)
+
+// apiClient is one browser talking to one server instance.
+type apiClient struct {
+	t    *testing.T
+	base string
+	http *http.Client
+}
+
+func newClient(t *testing.T, inst *instance) *apiClient {
+	jar, _ := cookiejar.New(nil)
+	return &apiClient{t: t, base: inst.URL, http: &http.Client{Jar: jar, Timeout: 20 * time.Second}}
+}
+
+func (c *apiClient) post(path string, body, out any) int {
+	c.t.Helper()
+	b, _ := json.Marshal(body)
+	res, err := c.http.Post(c.base+path, "application/json", bytes.NewReader(b))
+	if err != nil {
+		c.t.Error(err)
+		return 0
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	if out != nil && res.StatusCode < 300 {
+		json.Unmarshal(data, out)
+	}
+	return res.StatusCode
+}
+
+func (c *apiClient) login(password string) {
+	c.t.Helper()
+	var lr shared.LoginResponse
+	if st := c.post("/api/login", shared.LoginRequest{Username: "admin", Password: password}, &lr); st != 200 {
+		c.t.Fatalf("login: %d", st)
+	}
+}
+
+// TestCluster_TwoServersShareReplayLockoutAndRaces runs two servers on one
+// PostgreSQL database, as two processes would: racing requests across both
+// have one winner, a code used on one is used on both, and wrong codes on
+// either count toward one lockout.
+func TestCluster_TwoServersShareReplayLockoutAndRaces(t *testing.T) {
+	dbURL, dir := storetest.URL(t, store.Postgres)
+	key, _ := secretbox.Generate("k1")
+	a := start(t, dbURL, dir, "SECRET_KEY", key)
+	b := start(t, dbURL, t.TempDir(), "SECRET_KEY", key)
+	pw := a.AdminPassword
+
+	admin := newClient(t, a)
+	admin.login(pw)
+	var setup shared.TOTPSetup
+	admin.post("/api/2fa/setup", nil, &setup)
+	connectedAt := time.Now()
+	if st := admin.post("/api/2fa/connect", shared.CodeRequest{Code: totpCode(t, setup.Secret, connectedAt)}, nil); st != 200 {
+		t.Fatalf("connect: %d", st)
+	}
+
+	assertNoPlaintext(t, dbURL, setup.Secret)
+
+	// Two browsers past the password step, one on each server, send the
+	// same next code at once (RFC 6238 §5.2): exactly one logs in.
+	code := totpCode(t, setup.Secret, connectedAt.Add(30*time.Second))
+	racers := []*apiClient{newClient(t, a), newClient(t, b)}
+	for _, c := range racers {
+		c.login(pw)
+	}
+	var wins atomic.Int32
+	var wg sync.WaitGroup
+	ready := make(chan struct{})
+	for _, c := range racers {
+		wg.Go(func() {
+			<-ready
+			switch st := c.post("/api/login/totp", shared.CodeRequest{Code: code}, nil); st {
+			case 200:
+				wins.Add(1)
+			case 401:
+			default:
+				t.Errorf("racer: %d", st)
+			}
+		})
+	}
+	close(ready)
+	wg.Wait()
+	if wins.Load() != 1 {
+		t.Fatalf("%d requests won with one code, want exactly 1", wins.Load())
+	}
+
+	// The code is spent on both servers. (Failures so far: the race's loser
+	// and these two replays.)
+	for _, inst := range []*instance{a, b} {
+		c := newClient(t, inst)
+		c.login(pw)
+		if st := c.post("/api/login/totp", shared.CodeRequest{Code: code}, nil); st != 401 {
+			t.Fatalf("replay on %s: %d", inst.URL, st)
+		}
+	}
+
+	// Wrong codes on either server count toward one lockout: the fourth
+	// failure is refused, the fifth locks.
+	for i, want := range []int{401, 429} {
+		c := newClient(t, []*instance{b, a}[i])
+		c.login(pw)
+		if st := c.post("/api/login/totp", shared.CodeRequest{Code: "000000"}, nil); st != want {
+			t.Fatalf("failure %d: %d, want %d", i+4, st, want)
+		}
+	}
+	for _, inst := range []*instance{a, b} {
+		c := newClient(t, inst)
+		c.login(pw)
+		if st := c.post("/api/login/totp", shared.CodeRequest{Code: totpCode(t, setup.Secret, time.Now())}, nil); st != 429 {
+			t.Fatalf("right code during the lockout on %s: %d", inst.URL, st)
+		}
+	}
+}
+
+// assertNoPlaintext reads every row of every table as text, as someone with
+// a copy of the database would, and fails if the TOTP secret is there in
+// base32 or as raw bytes.
+func assertNoPlaintext(t *testing.T, dbURL, secret string) {
+	t.Helper()
+	raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		rows.Scan(&name)
+		tables = append(tables, name)
+	}
+	rows.Close()
+	if len(tables) < 5 {
+		t.Fatalf("found only tables %v", tables)
+	}
+	for _, table := range tables {
+		var dump sql.NullString
+		if err := db.QueryRow(`SELECT string_agg(t::text, E'\n') FROM "` + table + `" t`).Scan(&dump); err != nil {
+			t.Fatal(err)
+		}
+		text := strings.ToLower(dump.String)
+		if strings.Contains(text, strings.ToLower(secret)) || strings.Contains(text, hex.EncodeToString(raw)) {
+			t.Errorf("table %s holds the TOTP secret in plaintext", table)
+		}
+	}
+}
