@@ -173,6 +173,9 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *store.Session, code stri
 		return nil, s.codeFailure(ctx, u, event, store.ReasonWrongCode, errWrongCode)
 	}
 	res, err := s.completeStep(ctx, sess, u, store.MethodTOTP, c, &step)
+	if err == nil && s.Keys.Stale(u.TOTPSecret) {
+		s.reseal(ctx, u, secret)
+	}
 	switch {
 	case errors.Is(err, store.ErrReplay):
 		return nil, s.codeFailure(ctx, u, event, store.ReasonReusedCode, errReusedCode)
@@ -185,6 +188,19 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *store.Session, code stri
 		return nil, s.fail(ctx, event, store.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
 	}
 	return res, err
+}
+
+// reseal moves a secret sealed under a retired key to the current one, so an
+// old key can be dropped once every active user has logged in. A failure
+// only delays that, so it is logged.
+func (s *Service) reseal(ctx context.Context, u *store.User, secret []byte) {
+	resealed, err := s.Keys.Seal(secret, sealContext(u.ID))
+	if err == nil {
+		err = s.Store.ResealTOTP(ctx, u.ID, u.TOTPSecret, resealed)
+	}
+	if err != nil {
+		s.Log.Warn("re-sealing a TOTP secret failed", "user_id", u.ID, "err", err)
+	}
 }
 
 // codeFailure counts a wrong code and answers with answer, or with the

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pquerna/otp/totp"
+	"github.com/warden-auth/warden/server/secretbox"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -216,5 +217,29 @@ func TestConnectTOTP_TurnsAnEnrollingSessionIntoAFullOne(t *testing.T) {
 	}
 	if _, stage, err := svc.Authenticate(ctx, full.Token); err != nil || stage != store.StageFull {
 		t.Fatalf("new token: %s %v", stage, err)
+	}
+}
+
+func TestVerifyTOTP_ResealsASecretUnderARetiredKey(t *testing.T) {
+	svc, c := newService(t, storetest.Open(t, store.SQLite))
+	oldSpec, _ := secretbox.Generate("old")
+	newSpec, _ := secretbox.Generate("new")
+	svc.Keys, _ = secretbox.Parse(oldSpec)
+	secret := withTOTP(t, svc, c)
+	// Rotate: the new key seals, the old one still opens.
+	svc.Keys, _ = secretbox.Parse(newSpec + "," + oldSpec)
+	c.Advance(time.Minute)
+	if _, err := svc.VerifyTOTP(context.Background(), passwordStep(t, svc), codeAt(t, secret, c.now), browser); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := svc.Store.UserByUsername(context.Background(), "alice")
+	if svc.Keys.Stale(u.TOTPSecret) {
+		t.Fatal("the secret is still sealed under the retired key")
+	}
+	// Now the old key can go.
+	svc.Keys, _ = secretbox.Parse(newSpec)
+	c.Advance(time.Minute)
+	if _, err := svc.VerifyTOTP(context.Background(), passwordStep(t, svc), codeAt(t, secret, c.now), browser); err != nil {
+		t.Fatalf("after dropping the old key: %v", err)
 	}
 }

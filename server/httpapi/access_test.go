@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/http"
@@ -20,7 +21,7 @@ import (
 // not the subject of the test.
 func (e *env) sessionAt(u *store.User, stage string) string {
 	e.t.Helper()
-	token := fmt.Sprintf("%s-%s-%d", u.Username, stage, time.Now().UnixNano())
+	token := rand.Text()
 	now := e.svc.Now()
 	err := e.st.CreateSession(context.Background(), &store.Session{TokenHash: auth.HashToken(token), UserID: u.ID,
 		Stage: stage, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour), IP: "127.0.0.1", UserAgent: "test"})

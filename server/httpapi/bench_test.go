@@ -1,10 +1,18 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/rand"
+	"encoding/base32"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+	"github.com/warden-auth/warden/shared"
 
 	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/store"
@@ -54,4 +62,56 @@ func BenchmarkLoginHTTP(b *testing.B) {
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logins/s")
 		})
 	}
+}
+
+// BenchmarkSecondStepHTTP measures the second login step alone on
+// PostgreSQL: each iteration is a different user whose password step is
+// done, sending the current code. Compare with the pgbench script in
+// docs/PERFORMANCE.md, which runs the same writes without Go, HTTP or TOTP.
+// Run: go test -run '^$' -bench SecondStep -benchtime 3000x ./server/httpapi
+func BenchmarkSecondStepHTTP(b *testing.B) {
+	e := newEnv(b, store.Postgres)
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	e.svc.Now = func() time.Time { return now }
+	ctx := context.Background()
+	type caller struct{ token, code string }
+	callers := make(chan caller, b.N)
+	secret := make([]byte, 20)
+	rand.Read(secret)
+	key := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(secret)
+	code, _ := totp.GenerateCode(key, now)
+	for i := range b.N {
+		u := e.user(fmt.Sprintf("user%d", i), shared.RoleUser, "Acme")
+		sealed, _ := e.svc.Keys.Seal(secret, []byte(fmt.Sprintf("totp:%d", u.ID)))
+		if err := e.st.SetPendingTOTP(ctx, u.ID, sealed, now); err != nil {
+			b.Fatal(err)
+		}
+		if err := e.st.ConnectTOTP(ctx, u.ID, now.Unix()/30-5, now); err != nil {
+			b.Fatal(err)
+		}
+		callers <- caller{token: e.sessionAt(u, store.StagePasswordOK), code: code}
+	}
+	close(callers)
+	body := func(c caller) io.Reader { return strings.NewReader(`{"code":"` + c.code + `"}`) }
+	b.SetParallelism(32) // 64 concurrent clients on two cores
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		client := &http.Client{}
+		for pb.Next() {
+			c := <-callers
+			req, _ := http.NewRequest("POST", e.srv.URL+"/api/login/totp", body(c))
+			req.Header.Set("Content-Type", "application/json")
+			req.AddCookie(&http.Cookie{Name: cookieName, Value: c.token})
+			res, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			res.Body.Close()
+			if res.StatusCode != 200 {
+				b.Errorf("second step: %d", res.StatusCode)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "verifications/s")
 }

@@ -107,3 +107,11 @@ func (s *Store) RecordCodeFailure(ctx context.Context, userID int64, now time.Ti
 	})
 	return f, err
 }
+
+// ResealTOTP replaces the user's sealed secret with the same secret sealed
+// under the current key, if it still holds old (key rotation).
+func (s *Store) ResealTOTP(ctx context.Context, userID int64, old, resealed []byte) error {
+	_, err := s.db.NewUpdate().Model((*User)(nil)).Set("totp_secret = ?", resealed).
+		Where("id = ?", userID).Where("totp_secret = ?", old).Exec(ctx)
+	return s.wrap(err)
+}

@@ -33,6 +33,17 @@ func TestTOTP_PendingSecretBecomesTheSecretOnConnect(t *testing.T) {
 			got.TOTPLastStep != 100 || !got.TOTPEnabledAt.Equal(t0.Add(time.Minute)) {
 			t.Fatalf("after connect: %+v", got)
 		}
+		// Re-sealing swaps only the value it was given (a concurrent re-seal
+		// that got there first is left alone).
+		if err := s.ResealTOTP(ctx, u.ID, []byte("not-the-current"), []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ResealTOTP(ctx, u.ID, []byte("sealed-2"), []byte("sealed-2b")); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.UserByID(ctx, u.ID); string(got.TOTPSecret) != "sealed-2b" {
+			t.Fatalf("after reseal: %q", got.TOTPSecret)
+		}
 		if err := s.SetPendingTOTP(ctx, u.ID, []byte("sealed-3"), t0); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("a new setup while connected: %v", err)
 		}
