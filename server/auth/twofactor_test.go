@@ -152,6 +152,16 @@ func TestVerifyTOTP_LocksOutAfterFiveWrongCodesUntilThePeriodEnds(t *testing.T) 
 	if u.FailedCodeCount != 0 || u.LockedUntil != nil {
 		t.Fatalf("success did not reset the count: %+v", u)
 	}
+	events, _, _ := svc.Store.LoginEvents(ctx, store.LoginEventFilter{UserID: u.ID, Limit: 100})
+	reasons := map[string]int{}
+	for _, e := range events {
+		if e.Method == store.MethodTOTP {
+			reasons[e.Result+"/"+e.Reason]++
+		}
+	}
+	if reasons["failure/wrong_code"] != 5 || reasons["failure/locked_out"] != 1 || reasons["success/"] != 1 {
+		t.Fatalf("code events: %v", reasons)
+	}
 }
 
 func TestLockFor_GrowsFromOneToFifteenMinutes(t *testing.T) {
