@@ -123,16 +123,11 @@ func (s *Service) ConnectTOTP(ctx context.Context, sess *store.Session, stage, c
 	if u.TOTPPendingSecret == nil {
 		return nil, errNoPendingSetup
 	}
-	digits, ok := normalizeCode(code)
-	if !ok {
-		return nil, errCodeFormat
-	}
-	secret, err := s.Keys.Open(u.TOTPPendingSecret, sealContext(u.ID))
+	now := s.Now()
+	_, step, ok, err := s.checkCode(u.ID, u.TOTPPendingSecret, code, now)
 	if err != nil {
 		return nil, err
 	}
-	now := s.Now()
-	step, ok := matchStep(secret, digits, now)
 	if !ok {
 		return nil, errWrongCode
 	}
@@ -160,15 +155,10 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *store.Session, code stri
 	if u.LockedUntil != nil && u.LockedUntil.After(now) {
 		return nil, s.fail(ctx, event, store.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
 	}
-	digits, ok := normalizeCode(code)
-	if !ok {
-		return nil, errCodeFormat
-	}
-	secret, err := s.Keys.Open(u.TOTPSecret, sealContext(u.ID))
+	secret, step, ok, err := s.checkCode(u.ID, u.TOTPSecret, code, now)
 	if err != nil {
 		return nil, err
 	}
-	step, ok := matchStep(secret, digits, now)
 	if !ok {
 		return nil, s.codeFailure(ctx, u, event, store.ReasonWrongCode, errWrongCode)
 	}
@@ -188,6 +178,21 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *store.Session, code stri
 		return nil, s.fail(ctx, event, store.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
 	}
 	return res, err
+}
+
+// checkCode opens the user's sealed secret and reports the time step whose
+// code was typed. A code that is not six digits is EInvalid, before any
+// comparison; whether the step was already used is the caller's concern.
+func (s *Service) checkCode(userID int64, sealed []byte, code string, now time.Time) (secret []byte, step int64, ok bool, err error) {
+	digits, valid := normalizeCode(code)
+	if !valid {
+		return nil, 0, false, errCodeFormat
+	}
+	if secret, err = s.Keys.Open(sealed, sealContext(userID)); err != nil {
+		return nil, 0, false, err
+	}
+	step, ok = matchStep(secret, digits, now)
+	return secret, step, ok, nil
 }
 
 // reseal moves a secret sealed under a retired key to the current one, so an

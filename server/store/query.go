@@ -29,3 +29,12 @@ func affectedOne(res interface{ RowsAffected() (int64, error) }) error {
 	}
 	return nil
 }
+
+// rowsAffected returns how many rows a write changed.
+func (s *Store) rowsAffected(res interface{ RowsAffected() (int64, error) }, err error) (int64, error) {
+	if err != nil {
+		return 0, s.wrap(err)
+	}
+	n, err := res.RowsAffected()
+	return n, s.wrap(err)
+}

@@ -42,11 +42,7 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
 // DeleteUserSessions ends every session of the user and returns how many.
 func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) (int64, error) {
 	res, err := s.db.NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID).Exec(ctx)
-	if err != nil {
-		return 0, s.wrap(err)
-	}
-	n, err := res.RowsAffected()
-	return n, s.wrap(err)
+	return s.rowsAffected(res, err)
 }
 
 // DeleteExpiredSessions removes sessions past their absolute expiry or idle
@@ -54,11 +50,7 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) (int64, er
 func (s *Store) DeleteExpiredSessions(ctx context.Context, now, idleBefore time.Time) (int64, error) {
 	res, err := s.db.NewDelete().Model((*Session)(nil)).
 		WhereOr("expires_at <= ?", now).WhereOr("last_seen_at < ?", idleBefore).Exec(ctx)
-	if err != nil {
-		return 0, s.wrap(err)
-	}
-	n, err := res.RowsAffected()
-	return n, s.wrap(err)
+	return s.rowsAffected(res, err)
 }
 
 // LoginStep is everything a successful login step writes. It is applied in

@@ -79,9 +79,5 @@ func (s *Store) RecordLoginFailure(ctx context.Context, rules map[string]Throttl
 func (s *Store) DeleteStaleThrottles(ctx context.Context, before, now time.Time) (int64, error) {
 	res, err := s.db.NewDelete().Model((*LoginThrottle)(nil)).
 		Where("updated_at < ?", before).Where("(locked_until IS NULL OR locked_until <= ?)", now).Exec(ctx)
-	if err != nil {
-		return 0, s.wrap(err)
-	}
-	n, err := res.RowsAffected()
-	return n, s.wrap(err)
+	return s.rowsAffected(res, err)
 }
