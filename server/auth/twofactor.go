@@ -111,11 +111,18 @@ func (s *Service) SetupTOTP(ctx context.Context, u *store.User) (*TOTPSetup, err
 	return &TOTPSetup{Secret: key.Secret(), URL: key.URL(), QRPNG: buf.Bytes()}, nil
 }
 
-// ConnectTOTP confirms the pending secret with a code from the app and
-// switches 2FA on. The code counts as used. A session that was enrolling
-// becomes a full one under a new token, returned in the result; a full
-// session stays as it is (nil result).
-func (s *Service) ConnectTOTP(ctx context.Context, sess *store.Session, stage, code string, c Client) (*LoginResult, error) {
+// Connected is the outcome of ConnectTOTP: the recovery codes to show once,
+// and, for a session that was enrolling, its replacement.
+type Connected struct {
+	RecoveryCodes []string
+	Session       *LoginResult // nil when the session stays as it was
+}
+
+// ConnectTOTP confirms the pending secret with a code from the app, switches
+// 2FA on and creates the user's recovery codes. The code counts as used. A
+// session that was enrolling becomes a full one under a new token; a full
+// session stays as it is.
+func (s *Service) ConnectTOTP(ctx context.Context, sess *store.Session, stage, code string, c Client) (*Connected, error) {
 	u := sess.User
 	if u.TwoFactorEnabled() {
 		return nil, errAlreadyOn
@@ -131,15 +138,22 @@ func (s *Service) ConnectTOTP(ctx context.Context, sess *store.Session, stage, c
 	if !ok {
 		return nil, errWrongCode
 	}
-	if err := s.Store.ConnectTOTP(ctx, u.ID, step, now); errors.Is(err, store.ErrConflict) {
+	codes, hashes, err := s.newRecoveryCodes()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.ConnectTOTP(ctx, u.ID, step, hashes, now); errors.Is(err, store.ErrConflict) {
 		return nil, errNoPendingSetup
 	} else if err != nil {
 		return nil, err
 	}
-	if stage != store.StageEnrollment {
-		return nil, nil
+	done := &Connected{RecoveryCodes: codes}
+	if stage == store.StageEnrollment {
+		if done.Session, err = s.completeStep(ctx, sess, u, store.MethodTOTP, c, nil); err != nil {
+			return nil, err
+		}
 	}
-	return s.completeStep(ctx, sess, u, store.MethodTOTP, c, nil)
+	return done, nil
 }
 
 // VerifyTOTP is the second login step: a session whose password was right
@@ -162,7 +176,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *store.Session, code stri
 	if !ok {
 		return nil, s.codeFailure(ctx, u, event, store.ReasonWrongCode, errWrongCode)
 	}
-	res, err := s.completeStep(ctx, sess, u, store.MethodTOTP, c, &step)
+	res, err := s.completeStep(ctx, sess, u, store.MethodTOTP, c, func(ls *store.LoginStep) { ls.TOTPStep = &step })
 	if err == nil && s.Keys.Stale(u.TOTPSecret) {
 		s.reseal(ctx, u, secret)
 	}
@@ -211,19 +225,30 @@ func (s *Service) reseal(ctx context.Context, u *store.User, secret []byte) {
 // codeFailure counts a wrong code and answers with answer, or with the
 // lockout if this failure started one.
 func (s *Service) codeFailure(ctx context.Context, u *store.User, event *store.LoginEvent, reason string, answer *shared.Error) error {
+	err := s.countFailure(ctx, u, answer)
+	var e *shared.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	return s.fail(ctx, event, reason, e)
+}
+
+// countFailure counts a wrong code toward the lockout and returns answer, or
+// the lockout if this failure started one.
+func (s *Service) countFailure(ctx context.Context, u *store.User, answer *shared.Error) error {
 	now := s.Now()
 	f, err := s.Store.RecordCodeFailure(ctx, u.ID, now, lockThreshold, lockFor)
 	if err != nil {
 		return err
 	}
 	if f.LockedUntil != nil {
-		return s.fail(ctx, event, reason, lockedOut(*f.LockedUntil, now))
+		return lockedOut(*f.LockedUntil, now)
 	}
-	return s.fail(ctx, event, reason, answer)
+	return answer
 }
 
 // completeStep replaces sess with a full session, recording the success.
-func (s *Service) completeStep(ctx context.Context, sess *store.Session, u *store.User, method string, c Client, totpStep *int64) (*LoginResult, error) {
+func (s *Service) completeStep(ctx context.Context, sess *store.Session, u *store.User, method string, c Client, with func(*store.LoginStep)) (*LoginResult, error) {
 	c = c.clip()
 	token, hash, err := newToken(s.Rand)
 	if err != nil {
@@ -237,7 +262,9 @@ func (s *Service) completeStep(ctx context.Context, sess *store.Session, u *stor
 		Event: &store.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
 			IP: c.IP, UserAgent: c.UserAgent, Method: method, Result: store.ResultSuccess},
 		LoggedInAt: &now,
-		TOTPStep:   totpStep,
+	}
+	if with != nil {
+		with(&step)
 	}
 	if err := s.Store.CompleteLoginStep(ctx, step); err != nil {
 		return nil, err

@@ -218,10 +218,11 @@ func TestConnectTOTP_TurnsAnEnrollingSessionIntoAFullOne(t *testing.T) {
 	sess, stage, _ := svc.Authenticate(ctx, res.Token)
 	setup, _ := svc.SetupTOTP(ctx, sess.User)
 	sess, stage, _ = svc.Authenticate(ctx, res.Token) // reload the pending secret
-	full, err := svc.ConnectTOTP(ctx, sess, stage, codeAt(t, setup.Secret, c.now), browser)
-	if err != nil || full == nil || full.Session.Stage != store.StageFull {
-		t.Fatalf("connect while enrolling: %+v %v", full, err)
+	done, err := svc.ConnectTOTP(ctx, sess, stage, codeAt(t, setup.Secret, c.now), browser)
+	if err != nil || done.Session == nil || done.Session.Session.Stage != store.StageFull || len(done.RecoveryCodes) != 10 {
+		t.Fatalf("connect while enrolling: %+v %v", done, err)
 	}
+	full := done.Session
 	if _, _, err := svc.Authenticate(ctx, res.Token); shared.ErrorCode(err) != shared.EUnauthenticated {
 		t.Fatal("the enrolling token survived its upgrade")
 	}

@@ -45,6 +45,11 @@ func (s *Server) handleMe(w http.ResponseWriter, r *request) error {
 	}
 	if u.TOTPEnabledAt != nil {
 		me.TOTPEnabledAt = u.TOTPEnabledAt.UTC().Format(time.RFC3339)
+		left, err := s.auth.Store.RecoveryCodesLeft(r.Context(), u.ID)
+		if err != nil {
+			return err
+		}
+		me.RecoveryCodesLeft = left
 	}
 	writeJSON(w, http.StatusOK, me)
 	return nil

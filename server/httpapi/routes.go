@@ -27,10 +27,12 @@ func (s *Server) routes() []route {
 	return []route{
 		{"POST", "/api/login", public, s.handleLogin},
 		{"POST", "/api/login/totp", secondStep, s.handleLoginTOTP},
+		{"POST", "/api/login/recovery", secondStep, s.handleLoginRecovery},
 		{"POST", "/api/logout", public, s.handleLogout},
 		{"GET", "/api/me", enrolling, s.handleMe},
 		{"POST", "/api/2fa/setup", enrolling, s.handleSetup},
 		{"POST", "/api/2fa/connect", enrolling, s.handleConnect},
+		{"POST", "/api/2fa/recovery-codes", signedIn, s.handleRegenerateCodes},
 	}
 }
 

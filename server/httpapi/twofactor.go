@@ -30,14 +30,14 @@ func (s *Server) handleConnect(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.auth.ConnectTOTP(r.Context(), r.session, r.stage, req.Code, client(r.Request))
+	done, err := s.auth.ConnectTOTP(r.Context(), r.session, r.stage, req.Code, client(r.Request))
 	if err != nil {
 		return err
 	}
-	if res != nil {
-		s.setSession(w, r.Request, res.Token, res.Session.ExpiresAt)
+	if done.Session != nil {
+		s.setSession(w, r.Request, done.Session.Token, done.Session.Session.ExpiresAt)
 	}
-	writeJSON(w, http.StatusOK, shared.ConnectResponse{RecoveryCodes: []string{}})
+	writeJSON(w, http.StatusOK, shared.ConnectResponse{RecoveryCodes: done.RecoveryCodes})
 	return nil
 }
 
@@ -53,5 +53,35 @@ func (s *Server) handleLoginTOTP(w http.ResponseWriter, r *request) error {
 	}
 	s.setSession(w, r.Request, res.Token, res.Session.ExpiresAt)
 	writeJSON(w, http.StatusOK, shared.LoginResponse{Next: res.Next})
+	return nil
+}
+
+// handleLoginRecovery is the second login step with a recovery code.
+func (s *Server) handleLoginRecovery(w http.ResponseWriter, r *request) error {
+	req, err := decode[shared.CodeRequest](w, r.Request)
+	if err != nil {
+		return err
+	}
+	res, left, err := s.auth.LoginWithRecoveryCode(r.Context(), r.session, req.Code, client(r.Request))
+	if err != nil {
+		return err
+	}
+	s.setSession(w, r.Request, res.Token, res.Session.ExpiresAt)
+	writeJSON(w, http.StatusOK, shared.RecoveryLoginResponse{Next: res.Next, RecoveryCodesLeft: left})
+	return nil
+}
+
+// handleRegenerateCodes replaces the recovery codes; a current
+// authenticator code proves it is the user.
+func (s *Server) handleRegenerateCodes(w http.ResponseWriter, r *request) error {
+	req, err := decode[shared.CodeRequest](w, r.Request)
+	if err != nil {
+		return err
+	}
+	codes, err := s.auth.RegenerateRecoveryCodes(r.Context(), r.session.User, req.Code)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, shared.ConnectResponse{RecoveryCodes: codes})
 	return nil
 }

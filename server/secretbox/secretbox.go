@@ -6,8 +6,11 @@ package secretbox
 
 import (
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -26,13 +29,14 @@ var ErrOpen = errors.New("secretbox: cannot open sealed value")
 type Keyring struct {
 	current string
 	aeads   map[string]cipher.AEAD
+	macKeys map[string][]byte
 	Rand    io.Reader
 }
 
 // Parse reads keys written as "id:base64key[,id:base64key...]", each key 32
 // bytes in standard base64. The first key is the current one.
 func Parse(spec string) (*Keyring, error) {
-	k := &Keyring{aeads: map[string]cipher.AEAD{}, Rand: rand.Reader}
+	k := &Keyring{aeads: map[string]cipher.AEAD{}, macKeys: map[string][]byte{}, Rand: rand.Reader}
 	for i, part := range strings.Split(strings.TrimSpace(spec), ",") {
 		id, b64, ok := strings.Cut(strings.TrimSpace(part), ":")
 		if !ok || id == "" || len(id) > 32 {
@@ -50,6 +54,10 @@ func Parse(spec string) (*Keyring, error) {
 			return nil, err
 		}
 		k.aeads[id] = aead
+		// A separate key for MACs, so no key serves two algorithms.
+		mac := hmac.New(sha256.New, key)
+		mac.Write([]byte("warden/secretbox/mac-key/v1"))
+		k.macKeys[id] = mac.Sum(nil)
 		if i == 0 {
 			k.current = id
 		}
@@ -161,6 +169,36 @@ func (k *Keyring) Open(sealed, context []byte) ([]byte, error) {
 		return nil, ErrOpen
 	}
 	return pt, nil
+}
+
+// Tag returns a keyed hash of data for purpose under the current key, as
+// "key-id:hex". It is for secrets that are checked but never read back
+// (recovery codes): without the server key, a copy of the database gives an
+// attacker nothing to test guesses against.
+func (k *Keyring) Tag(purpose string, data []byte) string {
+	return k.current + ":" + hex.EncodeToString(k.mac(k.current, purpose, data))
+}
+
+// TagMatches reports, in constant time, whether tag is data's tag for
+// purpose under the key the tag names.
+func (k *Keyring) TagMatches(tag, purpose string, data []byte) bool {
+	id, sum, ok := strings.Cut(tag, ":")
+	if !ok {
+		return false
+	}
+	want, err := hex.DecodeString(sum)
+	if err != nil || k.macKeys[id] == nil {
+		return false
+	}
+	return hmac.Equal(want, k.mac(id, purpose, data))
+}
+
+func (k *Keyring) mac(id, purpose string, data []byte) []byte {
+	m := hmac.New(sha256.New, k.macKeys[id])
+	m.Write([]byte(purpose))
+	m.Write([]byte{0})
+	m.Write(data)
+	return m.Sum(nil)
 }
 
 // Stale reports whether sealed was made under a key other than the current

@@ -120,3 +120,35 @@ func TestLoad_GeneratesAPrivateKeyFileOnceAndReusesIt(t *testing.T) {
 		t.Fatalf("SECRET_KEY ignored: %v", err)
 	}
 }
+
+func TestTag_MatchesOnlyTheSameDataPurposeAndKey(t *testing.T) {
+	old, _ := Generate("k1")
+	next, _ := Generate("k2")
+	k := mustParse(t, old)
+	tag := k.Tag("recovery", []byte("abcd-efgh-jkmn"))
+	if !strings.HasPrefix(tag, "k1:") || strings.Contains(tag, "abcd") {
+		t.Fatalf("tag %q", tag)
+	}
+	if !k.TagMatches(tag, "recovery", []byte("abcd-efgh-jkmn")) {
+		t.Fatal("own tag does not match")
+	}
+	for name, ok := range map[string]bool{
+		"other data":    k.TagMatches(tag, "recovery", []byte("abcd-efgh-jkmp")),
+		"other purpose": k.TagMatches(tag, "session", []byte("abcd-efgh-jkmn")),
+		"no key id":     k.TagMatches(strings.TrimPrefix(tag, "k1:"), "recovery", []byte("abcd-efgh-jkmn")),
+		"unknown key":   k.TagMatches("k9"+tag[2:], "recovery", []byte("abcd-efgh-jkmn")),
+		"bad hex":       k.TagMatches("k1:zz", "recovery", []byte("abcd-efgh-jkmn")),
+	} {
+		if ok {
+			t.Errorf("%s matched", name)
+		}
+	}
+	// After rotation, tags under the old key still match.
+	rotated := mustParse(t, next+","+old)
+	if !rotated.TagMatches(tag, "recovery", []byte("abcd-efgh-jkmn")) {
+		t.Fatal("an old tag fails after rotation")
+	}
+	if other := mustParse(t, next); other.TagMatches(tag, "recovery", []byte("abcd-efgh-jkmn")) {
+		t.Fatal("a keyring without k1 matched a k1 tag")
+	}
+}

@@ -65,6 +65,10 @@ type LoginStep struct {
 	// it must be later than the last accepted one, or the whole step fails
 	// with ErrReplay (or ErrLocked while the user is locked out).
 	TOTPStep *int64
+	// RecoveryCodeID, when set, is the recovery code this step spends: if it
+	// was spent already (a racing request), the whole step fails with
+	// ErrReplay.
+	RecoveryCodeID *int64
 	// ClearThrottle, when set, is a login-throttle key whose failures this
 	// success forgets.
 	ClearThrottle string
@@ -75,6 +79,11 @@ func (s *Store) CompleteLoginStep(ctx context.Context, step LoginStep) error {
 	return s.tx(ctx, func(tx bun.Tx) error {
 		if step.TOTPStep != nil {
 			if err := acceptStep(ctx, tx, step.Session.UserID, *step.TOTPStep, step.Session.CreatedAt); err != nil {
+				return err
+			}
+		}
+		if step.RecoveryCodeID != nil {
+			if err := spendRecoveryCode(ctx, tx, *step.RecoveryCodeID, step.Session.CreatedAt); err != nil {
 				return err
 			}
 		}

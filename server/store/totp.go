@@ -55,22 +55,37 @@ func acceptStep(ctx context.Context, db bun.IDB, userID, step int64, now time.Ti
 
 // ConnectTOTP makes the pending secret the user's TOTP secret, with step (the
 // confirming code's) as the last accepted one, so the code that connected
-// cannot log in again. Returns ErrConflict if there is no pending secret or
-// 2FA is already connected.
-func (s *Store) ConnectTOTP(ctx context.Context, userID, step int64, now time.Time) error {
-	res, err := s.db.NewUpdate().Model((*User)(nil)).
-		Set("totp_secret = totp_pending_secret").Set("totp_pending_secret = NULL").
-		Set("totp_enabled_at = ?", now).Set("totp_last_step = ?", step).
-		Set("failed_code_count = 0").Set("locked_until = NULL").Set("updated_at = ?", now).
-		Where("id = ?", userID).Where("totp_pending_secret IS NOT NULL").Where("totp_enabled_at IS NULL").
-		Exec(ctx)
-	if err != nil {
-		return s.wrap(err)
-	}
-	if affectedOne(res) != nil {
-		return ErrConflict
-	}
-	return nil
+// cannot log in again, and replaces the user's recovery codes with
+// recoveryHashes, in one transaction. Returns ErrConflict if there is no
+// pending secret or 2FA is already connected.
+func (s *Store) ConnectTOTP(ctx context.Context, userID, step int64, recoveryHashes []string, now time.Time) error {
+	return s.tx(ctx, func(tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*User)(nil)).
+			Set("totp_secret = totp_pending_secret").Set("totp_pending_secret = NULL").
+			Set("totp_enabled_at = ?", now).Set("totp_last_step = ?", step).
+			Set("failed_code_count = 0").Set("locked_until = NULL").Set("updated_at = ?", now).
+			Where("id = ?", userID).Where("totp_pending_secret IS NOT NULL").Where("totp_enabled_at IS NULL").
+			Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if affectedOne(res) != nil {
+			return ErrConflict
+		}
+		return replaceRecoveryCodes(ctx, tx, userID, recoveryHashes, now)
+	})
+}
+
+// RegenerateRecoveryCodes replaces the user's recovery codes after a TOTP
+// code for step proved it is them; the step counts as used. Returns
+// ErrReplay or ErrLocked as a login step would.
+func (s *Store) RegenerateRecoveryCodes(ctx context.Context, userID, step int64, hashes []string, now time.Time) error {
+	return s.tx(ctx, func(tx bun.Tx) error {
+		if err := acceptStep(ctx, tx, userID, step, now); err != nil {
+			return err
+		}
+		return replaceRecoveryCodes(ctx, tx, userID, hashes, now)
+	})
 }
 
 // CodeFailure is the outcome of a wrong second-factor code.

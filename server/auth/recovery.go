@@ -1,0 +1,150 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/shared"
+)
+
+// Recovery codes: ten per user, each twelve characters of Crockford's base32
+// (60 bits), shown as xxxx-xxxx-xxxx. The alphabet has no i, l, o or u, and
+// typing one of the look-alikes is forgiven (o -> 0, i and l -> 1).
+const (
+	recoveryCodeCount = 10
+	recoveryCodeLen   = 12
+	recoveryAlphabet  = "0123456789abcdefghjkmnpqrstvwxyz"
+	recoveryPurpose   = "recovery-code"
+)
+
+var (
+	errRecoveryFormat = &shared.Error{Code: shared.EInvalid, Message: "A recovery code has 12 letters and digits, like abcd-efgh-2345.",
+		Fields: map[string]string{"code": "Check the recovery code."}}
+	errWrongRecovery = shared.Errorf(shared.EWrongCode, "That recovery code is not right.")
+	errUsedRecovery  = shared.Errorf(shared.EWrongCode, "That recovery code was already used. Each code works once.")
+	errTOTPOff       = shared.Errorf(shared.EConflict, "Connect two-factor authentication first.")
+)
+
+// newRecoveryCodes returns a fresh set for showing once and the keyed hashes
+// that are all the database keeps.
+func (s *Service) newRecoveryCodes() (codes, hashes []string, err error) {
+	buf := make([]byte, recoveryCodeLen)
+	for range recoveryCodeCount {
+		if _, err := io.ReadFull(s.Rand, buf); err != nil {
+			return nil, nil, err
+		}
+		raw := make([]byte, recoveryCodeLen)
+		for i, b := range buf {
+			raw[i] = recoveryAlphabet[b&31] // 32 symbols: every byte value maps evenly
+		}
+		code := string(raw)
+		codes = append(codes, code[:4]+"-"+code[4:8]+"-"+code[8:])
+		hashes = append(hashes, s.Keys.Tag(recoveryPurpose, raw))
+	}
+	return codes, hashes, nil
+}
+
+// normalizeRecoveryCode returns the twelve characters of a typed code.
+func normalizeRecoveryCode(in string) (string, bool) {
+	var b strings.Builder
+	for _, r := range strings.ToLower(in) {
+		switch {
+		case r == '-' || r == ' ':
+			continue
+		case r == 'o':
+			r = '0'
+		case r == 'i' || r == 'l':
+			r = '1'
+		}
+		if r > 127 || !strings.ContainsRune(recoveryAlphabet, r) {
+			return "", false
+		}
+		b.WriteRune(r)
+	}
+	return b.String(), b.Len() == recoveryCodeLen
+}
+
+// LoginWithRecoveryCode is the second login step with a recovery code
+// instead of an authenticator code. The code is spent by the same
+// transaction that creates the full session, so of racing requests exactly
+// one logs in. Wrong and used codes count toward the same lockout as wrong
+// TOTP codes. It returns how many codes are left.
+func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *store.Session, code string, c Client) (*LoginResult, int, error) {
+	c = c.clip()
+	u := sess.User
+	now := s.Now()
+	event := &store.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
+		IP: c.IP, UserAgent: c.UserAgent, Method: store.MethodRecoveryCode}
+	if u.LockedUntil != nil && u.LockedUntil.After(now) {
+		return nil, 0, s.fail(ctx, event, store.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
+	}
+	normalized, ok := normalizeRecoveryCode(code)
+	if !ok {
+		return nil, 0, errRecoveryFormat
+	}
+	codes, err := s.Store.RecoveryCodes(ctx, u.ID)
+	if err != nil {
+		return nil, 0, err
+	}
+	// Compare with every code, not stopping at a match, so the time taken
+	// does not tell which one matched.
+	var match *store.RecoveryCode
+	for i := range codes {
+		if s.Keys.TagMatches(codes[i].CodeHash, recoveryPurpose, []byte(normalized)) && match == nil {
+			match = &codes[i]
+		}
+	}
+	switch {
+	case match == nil:
+		return nil, 0, s.codeFailure(ctx, u, event, store.ReasonWrongCode, errWrongRecovery)
+	case match.UsedAt != nil:
+		return nil, 0, s.codeFailure(ctx, u, event, store.ReasonReusedCode, errUsedRecovery)
+	}
+	res, err := s.completeStep(ctx, sess, u, store.MethodRecoveryCode, c, func(step *store.LoginStep) {
+		step.RecoveryCodeID = &match.ID
+	})
+	switch {
+	case errors.Is(err, store.ErrReplay): // a racing request spent it first
+		return nil, 0, s.codeFailure(ctx, u, event, store.ReasonReusedCode, errUsedRecovery)
+	case err != nil:
+		return nil, 0, err
+	}
+	left, err := s.Store.RecoveryCodesLeft(ctx, u.ID)
+	return res, left, err
+}
+
+// RegenerateRecoveryCodes replaces the user's recovery codes after a current
+// TOTP code proves it is them, and returns the new set to show once. Wrong
+// codes count toward the lockout, as at login.
+func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *store.User, code string) ([]string, error) {
+	if !u.TwoFactorEnabled() {
+		return nil, errTOTPOff
+	}
+	now := s.Now()
+	if u.LockedUntil != nil && u.LockedUntil.After(now) {
+		return nil, lockedOut(*u.LockedUntil, now)
+	}
+	_, step, ok, err := s.checkCode(u.ID, u.TOTPSecret, code, now)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, s.countFailure(ctx, u, errWrongCode)
+	}
+	codes, hashes, err := s.newRecoveryCodes()
+	if err != nil {
+		return nil, err
+	}
+	switch err := s.Store.RegenerateRecoveryCodes(ctx, u.ID, step, hashes, now); {
+	case errors.Is(err, store.ErrReplay):
+		return nil, s.countFailure(ctx, u, errReusedCode)
+	case errors.Is(err, store.ErrLocked):
+		return nil, lockedOut(now.Add(lockMin), now)
+	case err != nil:
+		return nil, err
+	}
+	return codes, nil
+}

@@ -1,0 +1,164 @@
+package auth
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/store/storetest"
+	"github.com/warden-auth/warden/shared"
+)
+
+func TestNewRecoveryCodes_TenReadableUniqueCodesStoredOnlyAsKeyedHashes(t *testing.T) {
+	svc, _ := newService(t, storetest.Open(t, store.SQLite))
+	codes, hashes, err := svc.newRecoveryCodes()
+	if err != nil || len(codes) != 10 || len(hashes) != 10 {
+		t.Fatalf("%v %v %v", codes, hashes, err)
+	}
+	shape := regexp.MustCompile(`^[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}$`)
+	seen := map[string]bool{}
+	for i, c := range codes {
+		if !shape.MatchString(c) || seen[c] {
+			t.Errorf("code %q: wrong shape or repeated", c)
+		}
+		seen[c] = true
+		bare := strings.ReplaceAll(c, "-", "")
+		if strings.Contains(hashes[i], bare) || !svc.Keys.TagMatches(hashes[i], recoveryPurpose, []byte(bare)) {
+			t.Errorf("hash %q of %q", hashes[i], c)
+		}
+	}
+}
+
+func TestNormalizeRecoveryCode(t *testing.T) {
+	for in, want := range map[string]string{
+		"abcd-efgh-2345": "abcdefgh2345", "ABCD EFGH 2345": "abcdefgh2345", "abcdefgh2345": "abcdefgh2345",
+		"oOiI-lLab-cdef": "00111 1abcdef", "abcd-efgh-234": "", "abcd-efgh-23456": "", "abcd-efgh-234u": "",
+		"abcd-efgh-23é5": "", "": "", "abcd_efgh_2345": "",
+	} {
+		want = strings.ReplaceAll(want, " ", "")
+		got, ok := normalizeRecoveryCode(in)
+		if ok != (want != "") || (ok && got != want) {
+			t.Errorf("normalizeRecoveryCode(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}
+
+// connectWithCodes connects alice's authenticator and returns its secret and
+// her recovery codes.
+func connectWithCodes(t *testing.T, svc *Service, c *clock) (string, []string) {
+	t.Helper()
+	ctx := context.Background()
+	u := mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
+	setup, _ := svc.SetupTOTP(ctx, u)
+	done, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), store.StageFull, codeAt(t, setup.Secret, c.now), browser)
+	if err != nil || len(done.RecoveryCodes) != 10 {
+		t.Fatalf("connect: %+v %v", done, err)
+	}
+	return setup.Secret, done.RecoveryCodes
+}
+
+func TestLoginWithRecoveryCode_EachCodeWorksOnce(t *testing.T) {
+	svc, c := newService(t, storetest.Open(t, store.SQLite))
+	secret, codes := connectWithCodes(t, svc, c)
+	ctx := context.Background()
+	res, left, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), strings.ToUpper(codes[3]), browser)
+	if err != nil || left != 9 || res.Session.Stage != store.StageFull {
+		t.Fatalf("first use: %v left=%d", err, left)
+	}
+	_, _, err = svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), codes[3], browser)
+	if shared.ErrorCode(err) != shared.EWrongCode || err.Error() != errUsedRecovery.Error() {
+		t.Fatalf("second use: %v", err)
+	}
+	if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), "zzzz-zzzz-zzzz", browser); err.Error() != errWrongRecovery.Error() {
+		t.Fatalf("wrong code: %v", err)
+	}
+	if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), "not a code", browser); shared.ErrorCode(err) != shared.EInvalid {
+		t.Fatalf("malformed code: %v", err)
+	}
+	// Spend the rest: TOTP still works when none is left.
+	for i, code := range codes {
+		if i == 3 {
+			continue
+		}
+		if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), code, browser); err != nil {
+			t.Fatalf("code %d: %v", i, err)
+		}
+	}
+	u, _ := svc.Store.UserByUsername(ctx, "alice")
+	if n, _ := svc.Store.RecoveryCodesLeft(ctx, u.ID); n != 0 {
+		t.Fatalf("%d left after using all", n)
+	}
+	c.Advance(time.Minute)
+	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now), browser); err != nil {
+		t.Fatalf("TOTP with no recovery codes left: %v", err)
+	}
+	events, _, _ := svc.Store.LoginEvents(ctx, store.LoginEventFilter{UserID: u.ID, Limit: 100})
+	reasons := map[string]int{}
+	for _, e := range events {
+		if e.Method == store.MethodRecoveryCode {
+			reasons[e.Result+"/"+e.Reason]++
+		}
+	}
+	if reasons["success/"] != 10 || reasons["failure/reused_code"] != 1 || reasons["failure/wrong_code"] != 1 {
+		t.Fatalf("recovery events: %v", reasons)
+	}
+}
+
+func TestLoginWithRecoveryCode_WrongCodesShareTheTOTPLockout(t *testing.T) {
+	svc, c := newService(t, storetest.Open(t, store.SQLite))
+	_, codes := connectWithCodes(t, svc, c)
+	ctx := context.Background()
+	for i := range 4 {
+		var err error
+		if i%2 == 0 {
+			_, _, err = svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), "zzzz-zzzz-zzzz", browser)
+		} else {
+			_, err = svc.VerifyTOTP(ctx, passwordStep(t, svc), "000000", browser)
+		}
+		if shared.ErrorCode(err) != shared.EWrongCode {
+			t.Fatalf("failure %d: %v", i+1, err)
+		}
+	}
+	_, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), "zzzz-zzzz-zzzz", browser)
+	if shared.ErrorCode(err) != shared.ERateLimited {
+		t.Fatalf("fifth failure: %v", err)
+	}
+	if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), codes[0], browser); shared.ErrorCode(err) != shared.ERateLimited {
+		t.Fatalf("a right recovery code while locked: %v", err)
+	}
+}
+
+func TestRegenerateRecoveryCodes_NeedsACurrentCodeAndKillsTheOldSet(t *testing.T) {
+	svc, c := newService(t, storetest.Open(t, store.SQLite))
+	secret, old := connectWithCodes(t, svc, c)
+	ctx := context.Background()
+	u, _ := svc.Store.UserByUsername(ctx, "alice")
+	if _, err := svc.RegenerateRecoveryCodes(ctx, u, "000000"); shared.ErrorCode(err) != shared.EWrongCode {
+		t.Fatalf("wrong code: %v", err)
+	}
+	if _, err := svc.RegenerateRecoveryCodes(ctx, u, codeAt(t, secret, c.now)); shared.ErrorCode(err) != shared.EWrongCode {
+		t.Fatalf("the connecting (used) code: %v", err)
+	}
+	c.Advance(time.Minute)
+	fresh, err := svc.RegenerateRecoveryCodes(ctx, u, codeAt(t, secret, c.now))
+	if err != nil || len(fresh) != 10 || fresh[0] == old[0] {
+		t.Fatalf("regenerate: %v %v", fresh, err)
+	}
+	if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), old[0], browser); shared.ErrorCode(err) != shared.EWrongCode {
+		t.Fatalf("an old code still works: %v", err)
+	}
+	if _, left, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), fresh[0], browser); err != nil || left != 9 {
+		t.Fatalf("a new code: %v left=%d", err, left)
+	}
+	// The code that regenerated is spent for login too.
+	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now), browser); shared.ErrorCode(err) != shared.EWrongCode {
+		t.Fatalf("the regenerating code logged in: %v", err)
+	}
+	nobody := mustCreate(t, svc, "bob", shared.RoleUser, "Acme")
+	if _, err := svc.RegenerateRecoveryCodes(ctx, nobody, "123456"); shared.ErrorCode(err) != shared.EConflict {
+		t.Fatalf("regenerate without 2FA: %v", err)
+	}
+}
