@@ -1,21 +1,30 @@
 package main
 
-import "cmp"
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // config is the server's environment, each value with a default that works
 // on a fresh machine.
 type config struct {
-	Addr          string
-	DataDir       string
-	DatabaseURL   string
-	WebRoot       string
-	SecureCookies bool
-	SecretKey     string // keys that seal TOTP secrets: "id:base64[,id:base64...]"
-	Issuer        string // the name authenticator apps show
+	Addr           string
+	DataDir        string
+	DatabaseURL    string
+	WebRoot        string
+	SecureCookies  bool
+	SecretKey      string // keys that seal TOTP secrets: "id:base64[,id:base64...]"
+	Issuer         string // the name authenticator apps show
+	TrustedProxies []netip.Prefix
+	HistoryDays    int // login events older than this are deleted
 }
 
-func loadConfig(getenv func(string) string) config {
-	return config{
+func loadConfig(getenv func(string) string) (config, error) {
+	cfg := config{
 		Addr:          cmp.Or(getenv("ADDR"), ":8000"),
 		DataDir:       cmp.Or(getenv("DATA_DIR"), "data"),
 		DatabaseURL:   getenv("DATABASE_URL"),
@@ -23,5 +32,34 @@ func loadConfig(getenv func(string) string) config {
 		SecureCookies: getenv("SECURE_COOKIES") == "true",
 		SecretKey:     getenv("SECRET_KEY"),
 		Issuer:        cmp.Or(getenv("ISSUER"), "Warden"),
+		HistoryDays:   180,
 	}
+	for _, s := range strings.Split(getenv("TRUSTED_PROXIES"), ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			// A single address is a /32 or /128.
+			a, aerr := netip.ParseAddr(s)
+			if aerr != nil {
+				return cfg, fmt.Errorf("TRUSTED_PROXIES: %q is not a CIDR or an IP address", s)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		cfg.TrustedProxies = append(cfg.TrustedProxies, p.Masked())
+	}
+	if s := getenv("LOGIN_HISTORY_DAYS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return cfg, fmt.Errorf("LOGIN_HISTORY_DAYS: %q is not a number of days of at least 1", s)
+		}
+		cfg.HistoryDays = n
+	}
+	return cfg, nil
+}
+
+// historyRetention is how long login events are kept.
+func (c config) historyRetention() time.Duration {
+	return time.Duration(c.HistoryDays) * 24 * time.Hour
 }

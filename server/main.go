@@ -43,10 +43,15 @@ Environment:
   SECRET_KEY      keys sealing TOTP secrets, "id:base64key[,old-id:base64key]"
                   (default: generated into DATA_DIR/secret.key)
   ISSUER          the name authenticator apps show (default Warden)
+  TRUSTED_PROXIES CIDRs of reverse proxies whose X-Forwarded-For is believed
+  LOGIN_HISTORY_DAYS  days login events are kept (default 180)
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	cfg := loadConfig(getenv)
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
 	cmd := ""
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]

@@ -69,6 +69,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	}
 	svc := auth.New(st, keys, log)
 	svc.Issuer = cfg.Issuer
+	svc.HistoryRetention = cfg.historyRetention()
 	if name, password, err := svc.Bootstrap(ctx); err != nil {
 		return err
 	} else if name != "" {
@@ -82,7 +83,8 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           httpapi.New(httpapi.Config{Auth: svc, Log: log, Pages: pages, SecureCookies: cfg.SecureCookies}),
+		Handler: httpapi.New(httpapi.Config{Auth: svc, Log: log, Pages: pages,
+			SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,

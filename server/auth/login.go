@@ -208,15 +208,21 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	return s.Store.DeleteSession(ctx, HashToken(token))
 }
 
-// Sweep deletes expired and idle sessions and stale throttle counters, and
-// returns how many rows it removed. Both are refused or ignored anyway; this
-// only keeps the tables small.
+// Sweep deletes expired and idle sessions, stale throttle counters and login
+// events past their retention, and returns how many rows it removed.
 func (s *Service) Sweep(ctx context.Context) (int64, error) {
 	now := s.Now()
-	n, err := s.Store.DeleteExpiredSessions(ctx, now, now.Add(-s.SessionIdle))
-	if err != nil {
-		return n, err
+	var total int64
+	for _, del := range []func() (int64, error){
+		func() (int64, error) { return s.Store.DeleteExpiredSessions(ctx, now, now.Add(-s.SessionIdle)) },
+		func() (int64, error) { return s.Store.DeleteStaleThrottles(ctx, now.Add(-24*time.Hour), now) },
+		func() (int64, error) { return s.Store.DeleteLoginEventsBefore(ctx, now.Add(-s.HistoryRetention)) },
+	} {
+		n, err := del()
+		total += n
+		if err != nil {
+			return total, err
+		}
 	}
-	m, err := s.Store.DeleteStaleThrottles(ctx, now.Add(-24*time.Hour), now)
-	return n + m, err
+	return total, nil
 }

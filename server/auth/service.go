@@ -39,6 +39,9 @@ type Service struct {
 	SecondStepTTL time.Duration
 	EnrollmentTTL time.Duration
 
+	// HistoryRetention is how long login events are kept.
+	HistoryRetention time.Duration
+
 	dummyOnce sync.Once
 	dummyHash string
 }
@@ -47,17 +50,18 @@ type Service struct {
 // crypto/rand, and OWASP's argon2id parameters.
 func New(s *store.Store, keys *secretbox.Keyring, log *slog.Logger) *Service {
 	svc := &Service{
-		Store:         s,
-		Keys:          keys,
-		Issuer:        "Warden",
-		Hasher:        NewHasher(OWASPParams, rand.Reader),
-		Log:           log,
-		Now:           time.Now,
-		Rand:          rand.Reader,
-		SessionIdle:   30 * time.Minute,
-		SessionMax:    12 * time.Hour,
-		SecondStepTTL: 5 * time.Minute,
-		EnrollmentTTL: 30 * time.Minute,
+		Store:            s,
+		Keys:             keys,
+		Issuer:           "Warden",
+		Hasher:           NewHasher(OWASPParams, rand.Reader),
+		Log:              log,
+		Now:              time.Now,
+		Rand:             rand.Reader,
+		SessionIdle:      30 * time.Minute,
+		SessionMax:       12 * time.Hour,
+		SecondStepTTL:    5 * time.Minute,
+		EnrollmentTTL:    30 * time.Minute,
+		HistoryRetention: 180 * 24 * time.Hour,
 	}
 	return svc
 }

@@ -14,7 +14,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.auth.Login(r.Context(), req, client(r.Request), s.sessionToken(r.Request))
+	res, err := s.auth.Login(r.Context(), req, s.client(r.Request), s.sessionToken(r.Request))
 	if err != nil {
 		return err
 	}

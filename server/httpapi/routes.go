@@ -30,6 +30,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/login/recovery", secondStep, s.handleLoginRecovery},
 		{"POST", "/api/logout", public, s.handleLogout},
 		{"GET", "/api/me", enrolling, s.handleMe},
+		{"GET", "/api/me/logins", signedIn, s.handleMyLogins},
 		{"POST", "/api/2fa/setup", enrolling, s.handleSetup},
 		{"POST", "/api/2fa/connect", enrolling, s.handleConnect},
 		{"POST", "/api/2fa/recovery-codes", signedIn, s.handleRegenerateCodes},

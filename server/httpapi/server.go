@@ -7,6 +7,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -30,20 +31,26 @@ type Config struct {
 	// itself speaks plain HTTP behind a TLS-terminating proxy. Requests over
 	// TLS always get them.
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed. From anyone else the header is ignored: it is the client's
+	// to write, and a forged IP would poison the login history and dodge the
+	// per-IP throttle.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the product's http.Handler.
 type Server struct {
-	auth          *auth.Service
-	log           *slog.Logger
-	pages         http.Handler
-	secureCookies bool
-	handler       http.Handler
+	auth           *auth.Service
+	log            *slog.Logger
+	pages          http.Handler
+	secureCookies  bool
+	trustedProxies []netip.Prefix
+	handler        http.Handler
 }
 
 // New returns the server with every route and middleware in place.
 func New(cfg Config) *Server {
-	s := &Server{auth: cfg.Auth, log: cfg.Log, pages: cfg.Pages, secureCookies: cfg.SecureCookies}
+	s := &Server{auth: cfg.Auth, log: cfg.Log, pages: cfg.Pages, secureCookies: cfg.SecureCookies, trustedProxies: cfg.TrustedProxies}
 	if s.pages == nil {
 		s.pages = http.NotFoundHandler()
 	}
@@ -114,17 +121,46 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) er
 }
 
 // client returns where the request comes from, for sessions and events.
-func client(r *http.Request) auth.Client {
-	return auth.Client{IP: clientIP(r), UserAgent: r.UserAgent()}
+func (s *Server) client(r *http.Request) auth.Client {
+	return auth.Client{IP: s.clientIP(r), UserAgent: r.UserAgent()}
 }
 
-// clientIP is the connection's address.
-func clientIP(r *http.Request) string {
+// clientIP is the connection's address, unless that is a trusted proxy: then
+// it is the right-most address in X-Forwarded-For that is not a trusted
+// proxy (the ones to its left were written by the client and may be forged).
+func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	peer, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	peer = peer.Unmap()
+	if !s.trusted(peer) {
+		return peer.String()
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		addr, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // garbage from here on: trust nothing further left
+		}
+		if !s.trusted(addr.Unmap()) {
+			return addr.Unmap().String()
+		}
+	}
+	return peer.String()
+}
+
+func (s *Server) trusted(addr netip.Addr) bool {
+	for _, p := range s.trustedProxies {
+		if p.Contains(addr.Unmap()) {
+			return true
+		}
+	}
+	return false
 }
 
 // securityHeaders sets the headers every response carries. The CSP allows

@@ -30,7 +30,7 @@ func (s *Server) handleConnect(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	done, err := s.auth.ConnectTOTP(r.Context(), r.session, r.stage, req.Code, client(r.Request))
+	done, err := s.auth.ConnectTOTP(r.Context(), r.session, r.stage, req.Code, s.client(r.Request))
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (s *Server) handleLoginTOTP(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.auth.VerifyTOTP(r.Context(), r.session, req.Code, client(r.Request))
+	res, err := s.auth.VerifyTOTP(r.Context(), r.session, req.Code, s.client(r.Request))
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (s *Server) handleLoginRecovery(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	res, left, err := s.auth.LoginWithRecoveryCode(r.Context(), r.session, req.Code, client(r.Request))
+	res, left, err := s.auth.LoginWithRecoveryCode(r.Context(), r.session, req.Code, s.client(r.Request))
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 )
 
 // RecordLoginEvent appends one attempt to the login history.
@@ -39,4 +40,29 @@ func (s *Store) LoginEvents(ctx context.Context, f LoginEventFilter) (events []L
 		next = events[limit-1].ID
 	}
 	return events, next, nil
+}
+
+// DeleteLoginEventsBefore removes events older than before, in batches so
+// that a large backlog never holds a long lock, and returns how many.
+func (s *Store) DeleteLoginEventsBefore(ctx context.Context, before time.Time) (int64, error) {
+	const batch = 5000
+	var total int64
+	for {
+		ids := s.db.NewSelect().Model((*LoginEvent)(nil)).Column("id").Where("created_at < ?", before).Limit(batch)
+		n, err := s.rowsAffected(s.db.NewDelete().Model((*LoginEvent)(nil)).Where("id IN (?)", ids).Exec(ctx))
+		total += n
+		if err != nil || n < batch {
+			return total, err
+		}
+	}
+}
+
+// RecordLoginEvents appends many events in one statement (imports, seeds
+// for tests and benchmarks).
+func (s *Store) RecordLoginEvents(ctx context.Context, events []LoginEvent) error {
+	if len(events) == 0 {
+		return nil
+	}
+	_, err := s.db.NewInsert().Model(&events).Exec(ctx)
+	return s.wrap(err)
 }

@@ -312,3 +312,29 @@ func TestPing_ReportsAClosedDatabaseAsUnavailable(t *testing.T) {
 		}
 	})
 }
+
+func TestLoginEvents_RetentionDeletesOnlyOldEventsInBatches(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := seed(t, s, "alice")
+		var events []store.LoginEvent
+		for i := range 12000 {
+			events = append(events, store.LoginEvent{CreatedAt: t0.Add(time.Duration(i) * time.Second), UserID: &u.ID,
+				AccountID: &u.AccountID, Username: "alice", IP: "192.0.2.1", UserAgent: "ua",
+				Method: store.MethodPassword, Result: store.ResultSuccess})
+		}
+		for i := 0; i < len(events); i += 1000 { // SQLite caps the variables of one statement
+			if err := s.RecordLoginEvents(ctx, events[i:i+1000]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := s.DeleteLoginEventsBefore(ctx, t0.Add(11000*time.Second))
+		if err != nil || n != 11000 {
+			t.Fatalf("deleted %d, %v; want 11000", n, err)
+		}
+		left, _, _ := s.LoginEvents(ctx, store.LoginEventFilter{UserID: u.ID, Limit: 100})
+		if len(left) != 100 || !left[len(left)-1].CreatedAt.Equal(t0.Add(11900*time.Second)) {
+			t.Fatalf("survivors: %d, oldest on the page %v", len(left), left[len(left)-1].CreatedAt)
+		}
+	})
+}

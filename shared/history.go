@@ -1,0 +1,128 @@
+package shared
+
+import (
+	"strconv"
+	"strings"
+)
+
+// LoginEvent is one login attempt as the history shows it.
+type LoginEvent struct {
+	ID        int64  `json:"id"`
+	Time      string `json:"time"`   // RFC 3339, UTC
+	Result    string `json:"result"` // "success" or "failure"
+	Method    string `json:"method"` // "password", "totp" or "recovery_code"
+	Reason    string `json:"reason,omitempty"`
+	IP        string `json:"ip"`
+	UserAgent string `json:"user_agent"`
+	Username  string `json:"username,omitempty"` // the attempted name, in admin views
+}
+
+// LoginEventPage answers GET /api/me/logins: a page of events, newest first,
+// and the cursor of the next page ("" on the last).
+type LoginEventPage struct {
+	Events []LoginEvent `json:"events"`
+	Next   string       `json:"next,omitempty"`
+}
+
+// HistoryQuery is the query of GET /api/me/logins.
+type HistoryQuery struct {
+	Limit      int   // 1 to 100; 20 when absent
+	Before     int64 // cursor from a previous page; 0 for the first
+	FailedOnly bool  // result=failure
+}
+
+// ParseHistoryQuery reads and checks limit, before and result.
+func ParseHistoryQuery(get func(string) string) (HistoryQuery, *Error) {
+	q := HistoryQuery{Limit: 20}
+	var v validator
+	if s := get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 100 {
+			v.add("limit", "The limit is a number from 1 to 100.")
+		}
+		q.Limit = n
+	}
+	if s := get("before"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			v.add("before", "That is not a page cursor from this list.")
+		}
+		q.Before = n
+	}
+	switch get("result") {
+	case "":
+	case "failure":
+		q.FailedOnly = true
+	default:
+		v.add("result", `The result filter is "failure" or absent.`)
+	}
+	return q, v.err()
+}
+
+// MethodText names a login method for people.
+func MethodText(method string) string {
+	switch method {
+	case "password":
+		return "Password"
+	case "totp":
+		return "Authenticator code"
+	case "recovery_code":
+		return "Recovery code"
+	}
+	return method
+}
+
+// ReasonText explains why an attempt failed.
+func ReasonText(reason string) string {
+	switch reason {
+	case "":
+		return ""
+	case "wrong_password":
+		return "Wrong password"
+	case "unknown_user": // only in administrators' views: no account has it
+		return "No such user"
+	case "wrong_code":
+		return "Wrong code"
+	case "reused_code":
+		return "Code already used"
+	case "locked_out":
+		return "Locked after too many wrong codes"
+	case "throttled":
+		return "Too many failed attempts"
+	}
+	return strings.ReplaceAll(reason, "_", " ")
+}
+
+// DescribeUserAgent turns a User-Agent header into "Browser on OS", good
+// enough for a person to recognise their own devices. It is no full parser:
+// unknown agents are shown as "Unknown browser" with the OS if known.
+func DescribeUserAgent(ua string) string {
+	if ua == "" {
+		return "Unknown device"
+	}
+	browser := "Unknown browser"
+	for _, b := range []struct{ token, name string }{
+		{"Edg/", "Edge"}, {"OPR/", "Opera"}, {"SamsungBrowser/", "Samsung Internet"}, {"Firefox/", "Firefox"},
+		{"FxiOS/", "Firefox"}, {"CriOS/", "Chrome"}, {"Chrome/", "Chrome"}, {"Chromium/", "Chromium"},
+		{"Safari/", "Safari"}, {"curl/", "curl"}, {"Go-http-client/", "Go HTTP client"},
+	} {
+		if strings.Contains(ua, b.token) {
+			browser = b.name
+			break
+		}
+	}
+	os := ""
+	for _, o := range []struct{ token, name string }{
+		{"iPhone", "iOS"}, {"iPad", "iPadOS"}, {"Android", "Android"}, {"CrOS", "ChromeOS"},
+		{"Windows", "Windows"}, {"Mac OS X", "macOS"}, {"Macintosh", "macOS"}, {"Linux", "Linux"},
+	} {
+		if strings.Contains(ua, o.token) {
+			os = o.name
+			break
+		}
+	}
+	if os == "" {
+		return browser
+	}
+	return browser + " on " + os
+}
