@@ -205,3 +205,23 @@ func TestAuthenticate_ForcedPolicyTurnsOldSessionsIntoEnrollment(t *testing.T) {
 		t.Fatalf("login under the policy: %+v, %v", res, err)
 	}
 }
+
+func TestSweep_DropsExpiredSessionsAndEventsPastRetention(t *testing.T) {
+	svc, c := newService(t, storetest.Open(t, store.SQLite))
+	ctx := context.Background()
+	alice := mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
+	svc.Login(ctx, shared.LoginRequest{Username: "alice", Password: "s3cret-password"}, browser, "")
+	c.Advance(svc.HistoryRetention + time.Hour)
+	fresh, _ := svc.Login(ctx, shared.LoginRequest{Username: "alice", Password: "s3cret-password"}, browser, "")
+	n, err := svc.Sweep(ctx)
+	if err != nil || n != 2 { // the old session and the old event
+		t.Fatalf("sweep: %d %v", n, err)
+	}
+	events, _, _ := svc.Store.LoginEvents(ctx, store.LoginEventFilter{UserID: alice.ID, Limit: 10})
+	if len(events) != 1 {
+		t.Fatalf("%d events left, want the recent one", len(events))
+	}
+	if _, _, err := svc.Authenticate(ctx, fresh.Token); err != nil {
+		t.Fatalf("the live session was swept: %v", err)
+	}
+}

@@ -1,0 +1,30 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestLoadConfig_DefaultsAndChecks(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		m := map[string]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return func(k string) string { return m[k] }
+	}
+	cfg, err := loadConfig(env())
+	if err != nil || cfg.Addr != ":8000" || cfg.DataDir != "data" || cfg.HistoryDays != 180 || cfg.Issuer != "Warden" || cfg.TrustedProxies != nil {
+		t.Fatalf("defaults: %+v %v", cfg, err)
+	}
+	cfg, err = loadConfig(env("TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7 ,::1", "LOGIN_HISTORY_DAYS", "30"))
+	if err != nil || len(cfg.TrustedProxies) != 3 || cfg.TrustedProxies[1].String() != "192.0.2.7/32" || cfg.HistoryDays != 30 {
+		t.Fatalf("set: %+v %v", cfg, err)
+	}
+	for _, bad := range [][]string{{"TRUSTED_PROXIES", "10.0.0.0/33"}, {"TRUSTED_PROXIES", "proxy.local"},
+		{"LOGIN_HISTORY_DAYS", "0"}, {"LOGIN_HISTORY_DAYS", "a week"}} {
+		if _, err := loadConfig(env(bad...)); err == nil || !strings.Contains(err.Error(), bad[0]) {
+			t.Errorf("%v: %v", bad, err)
+		}
+	}
+}
