@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
@@ -206,4 +207,61 @@ func TestGroupKey(t *testing.T) {
 			t.Errorf("groupKey(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+var tenCodes = []string{"abcd-efgh-0001", "abcd-efgh-0002", "abcd-efgh-0003", "abcd-efgh-0004", "abcd-efgh-0005",
+	"abcd-efgh-0006", "abcd-efgh-0007", "abcd-efgh-0008", "abcd-efgh-0009", "abcd-efgh-0010"}
+
+func TestRecoveryCodesScreen_ShowsEveryCodeAndHoldsContinueUntilStored(t *testing.T) {
+	html := render(t, &recoveryCodesScreen{Codes: tenCodes, Username: "alice"})
+	contains(t, html, `id="recovery-codes"`, "never be shown again", "works once", `id="copy-codes"`, `id="download-codes"`,
+		`download="warden-recovery-codes-alice.txt"`, `href="data:text/plain;charset=utf-8,Warden%20recovery%20codes%0A`,
+		`id="print-codes"`, `id="codes-saved"`, `type="checkbox"`)
+	if strings.Count(html, "<li>") != 10 {
+		t.Errorf("%d codes listed", strings.Count(html, "<li>"))
+	}
+	for _, c := range tenCodes {
+		contains(t, html, ">"+c+"<")
+	}
+	btn := regexp.MustCompile(`<button [^>]*id="codes-continue"[^>]*>`).FindString(html)
+	if !regexp.MustCompile(` disabled[ >]`).MatchString(btn) {
+		t.Errorf("Continue is enabled before the box is ticked: %s", btn)
+	}
+	ticked := render(t, &recoveryCodesScreen{Codes: tenCodes, Username: "alice", saved: true})
+	btn = regexp.MustCompile(`<button [^>]*id="codes-continue"[^>]*>`).FindString(ticked)
+	if regexp.MustCompile(` disabled[ >]`).MatchString(btn) {
+		t.Errorf("Continue is disabled after the box is ticked: %s", btn)
+	}
+}
+
+func TestCodesFile_NamesTheProductTheUserAndTheDate(t *testing.T) {
+	f := codesFile("alice", tenCodes, time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	contains(t, f, "Warden recovery codes", "User: alice", "Created: 23 November 2026")
+	for _, c := range tenCodes {
+		contains(t, f, c+"\n")
+	}
+}
+
+func TestSecuritySettings_RecoveryCodesCountAndWarning(t *testing.T) {
+	for left, warn := range map[int]bool{10: false, 4: false, 3: true, 0: true} {
+		html := render(t, &securitySettings{codesLeft: -1, Me: &shared.Me{Username: "alice", TOTPEnabled: true, RecoveryCodesLeft: left}})
+		contains(t, html, `id="recovery-codes-left"`, `id="regenerate-codes"`, `id="login-history"`)
+		if got := strings.Contains(html, `id="codes-warning"`); got != warn {
+			t.Errorf("%d left: warning shown = %v", left, got)
+		}
+	}
+	// While enrolling, the history (refused by the server until then) is not asked for.
+	lacks(t, render(t, &securitySettings{codesLeft: -1, Me: &shared.Me{Username: "bob", Force2FA: true}}), `id="login-history"`)
+}
+
+func TestLoginHistory_RowsSayWhatHappenedInWords(t *testing.T) {
+	h := &loginHistory{next: "41", events: []shared.LoginEvent{
+		{ID: 42, Time: "2026-11-23T10:00:00Z", Result: "failure", Method: "totp", Reason: "reused_code", IP: "192.0.2.1",
+			UserAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0"},
+		{ID: 41, Time: "2026-11-23T09:59:00Z", Result: "success", Method: "recovery_code", IP: "192.0.2.1", UserAgent: "curl/8"},
+	}}
+	html := render(t, h)
+	contains(t, html, `id="login-history"`, ">Failed<", ">Success<", "Authenticator code", "Recovery code", "Code already used",
+		"Firefox on Linux", "192.0.2.1", `id="history-more"`, `id="history-failed-only"`, `datetime="2026-11-23T10:00:00Z"`)
+	lacks(t, render(t, &loginHistory{}), `id="history-more"`)
 }

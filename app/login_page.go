@@ -166,8 +166,8 @@ func (p *loginPage) submitPassword(ctx app.Context, e app.Event) {
 
 func (p *loginPage) submitCode(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	code := strings.ReplaceAll(p.code, " ", "")
-	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
+	code, ok := sixDigits(p.code)
+	if !ok {
 		p.showError(&shared.Error{Code: shared.EInvalid, Message: "Enter the six digits your authenticator app shows."})
 		return
 	}

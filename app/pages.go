@@ -30,9 +30,15 @@ func (p *homePage) Render() app.UI {
 				app.Text("Signed in as "), app.Strong().Text(me.Username),
 				app.Text(" in "), app.Strong().Text(me.Account), app.Text("."),
 			),
+			app.If(me.TOTPEnabled && me.RecoveryCodesLeft <= 3, func() app.UI {
+				return app.P().ID("codes-warning").Class("warning").Role("status").Body(
+					app.Text("You have "+plural(me.RecoveryCodesLeft, "recovery code", "recovery codes")+" left. "),
+					app.A().Href("/profile").Text("Regenerate them in Security settings."),
+				)
+			}),
 			app.P().Body(
 				app.A().Href("/profile").Text("Open My profile"),
-				app.Text(" to review your security settings."),
+				app.Text(" to review your security settings and login history."),
 			),
 		)
 	})

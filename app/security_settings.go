@@ -1,6 +1,7 @@
 package webapp
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,7 +24,14 @@ type securitySettings struct {
 	busy      bool
 	connected string // RFC 3339 time of a connect made on this page
 	copied    bool
+
+	codes      []string // a fresh set to show once, then forget
+	codesLeft  int      // after a change on this page; -1 until then
+	regenerate bool     // the form asking for a code to regenerate
+	regenCode  string
 }
+
+func (s *securitySettings) OnInit() { s.codesLeft = -1 }
 
 func (s *securitySettings) OnMount(ctx app.Context) {
 	if s.OpenSetup && s.Me != nil && !s.Me.TOTPEnabled {
@@ -36,10 +44,15 @@ func (s *securitySettings) Render() app.UI {
 	if s.connected != "" {
 		on, since = true, s.connected
 	}
+	left := s.Me.RecoveryCodesLeft
+	if s.codesLeft >= 0 {
+		left = s.codesLeft
+	}
+	enrolling := s.Me.Force2FA && !on
 	return app.Section().Class("card").ID("security-settings").Body(
 		app.H2().Text("Security settings"),
 		app.H3().Text("Two-factor authentication"),
-		app.If(s.Me.Force2FA && !on, func() app.UI {
+		app.If(enrolling, func() app.UI {
 			return app.P().Class("notice").Role("status").
 				Text("Your account requires two-factor authentication. Connect an authenticator app to continue.")
 		}),
@@ -50,20 +63,106 @@ func (s *securitySettings) Render() app.UI {
 				return app.Span().Class("muted").Text(" since " + formatDay(since))
 			}),
 		),
-		app.If(!on && s.setup == nil, func() app.UI {
+		app.If(len(s.codes) > 0, func() app.UI {
+			return &recoveryCodesScreen{Codes: s.codes, Username: s.Me.Username, OnDone: s.codesStored}
+		}).ElseIf(!on && s.setup == nil, func() app.UI {
 			return app.Div().Body(
 				app.P().Text("Protect your account with a six-digit code from an authenticator app on your phone, asked for at every login."),
 				app.Button().ID("connect-2fa").Class("primary inline").Type("button").Disabled(s.busy).OnClick(s.startSetup).Text("Connect"),
 			)
+		}).ElseIf(!on, func() app.UI {
+			return s.connectWindow()
+		}).Else(func() app.UI {
+			return s.recoveryBlock(left)
 		}),
-		app.If(!on && s.setup != nil, func() app.UI { return s.connectWindow() }),
-		app.If(s.connected != "", func() app.UI {
+		app.If(s.connected != "" && len(s.codes) == 0, func() app.UI {
 			return app.P().Class("success").Role("status").Text("Two-factor authentication is on. From now on, every login asks for a code from your app.")
 		}),
-		app.If(s.setup == nil && s.errMsg != "", func() app.UI {
+		app.If(s.setup == nil && !s.regenerate && s.errMsg != "", func() app.UI {
 			return app.P().Class("error").Role("alert").Text(s.errMsg)
 		}),
+		app.If(!enrolling, func() app.UI { return &loginHistory{} }),
 	)
+}
+
+// recoveryBlock shows how many recovery codes are left and offers a new set.
+func (s *securitySettings) recoveryBlock(left int) app.UI {
+	var warning string
+	switch {
+	case left == 0:
+		warning = "You have no recovery codes left. Regenerate them now, or you cannot log in if you lose your phone."
+	case left <= 3:
+		warning = "Only a few recovery codes are left. Regenerate them so you can still log in if you lose your phone."
+	}
+	return app.Div().Class("recovery").Body(
+		app.H4().Text("Recovery codes"),
+		app.P().Body(
+			app.Span().ID("recovery-codes-left").Text(plural(left, "recovery code", "recovery codes")),
+			app.Text(" left. Each works once, in place of a code from your app."),
+		),
+		app.If(warning != "", func() app.UI { return app.P().ID("codes-warning").Class("warning").Role("status").Text(warning) }),
+		app.If(!s.regenerate, func() app.UI {
+			return app.Button().ID("regenerate-codes").Class("secondary").Type("button").
+				OnClick(func(ctx app.Context, e app.Event) { s.regenerate, s.errMsg, s.regenCode = true, "", "" }).
+				Text("Regenerate recovery codes")
+		}).Else(func() app.UI {
+			return app.Form().Method("post").OnSubmit(s.submitRegenerate).Body(
+				app.P().Text("Your current codes stop working as soon as the new ones are made. Enter a code from your authenticator app to confirm."),
+				app.P().ID("regenerate-error").Class("form-error").Role("alert").Text(s.errMsg),
+				app.Div().Class("field").Body(
+					app.Label().For("regenerate-code").Text("Code from the app"),
+					app.Input().ID("regenerate-code").Type("text").Required(true).
+						Attr("autocomplete", "one-time-code").Attr("inputmode", "numeric").
+						MaxLength(7).Placeholder("123 456").Value(s.regenCode).OnInput(s.ValueTo(&s.regenCode)),
+				),
+				app.Div().Class("actions").Body(
+					app.Button().ID("regenerate-submit").Class("primary inline").Type("submit").Disabled(s.busy).Text("Make new codes"),
+					app.Button().Class("secondary").Type("button").
+						OnClick(func(ctx app.Context, e app.Event) { s.regenerate, s.errMsg = false, "" }).Text("Cancel"),
+				),
+			)
+		}),
+	)
+}
+
+func (s *securitySettings) submitRegenerate(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	code, ok := sixDigits(s.regenCode)
+	if !ok {
+		s.errMsg = "Enter the six digits your authenticator app shows."
+		return
+	}
+	s.busy, s.errMsg = true, ""
+	ctx.Async(func() {
+		var res shared.ConnectResponse
+		err := callAPI(ctx, "POST", "/api/2fa/recovery-codes", shared.CodeRequest{Code: code}, &res)
+		ctx.Dispatch(func(ctx app.Context) {
+			s.busy = false
+			if err != nil {
+				s.errMsg = errorMessage(err)
+				return
+			}
+			s.regenerate, s.regenCode, s.codes = false, "", res.RecoveryCodes
+		})
+	})
+}
+
+// codesStored is the codes screen's Continue: the codes are forgotten.
+func (s *securitySettings) codesStored(ctx app.Context) {
+	s.codesLeft, s.codes = len(s.codes), nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// sixDigits returns the code without spaces if it is six digits.
+func sixDigits(s string) (string, bool) {
+	code := strings.ReplaceAll(s, " ", "")
+	return code, len(code) == 6 && strings.Trim(code, "0123456789") == ""
 }
 
 // connectWindow is the step-by-step setup: app, QR code or key, code.
@@ -79,7 +178,7 @@ func (s *securitySettings) connectWindow() app.UI {
 				app.P().Text("Scan this QR code with the app, or type the key shown beside it."),
 				app.Div().Class("qr-row").Body(
 					app.Img().ID("qr-code").Class("qr").Alt("QR code to add Warden to your authenticator app").
-						Src("data:image/png;base64,"+s.setup.QRPNG).Width(200).Height(200),
+						Src("data:image/png;base64,%s", s.setup.QRPNG).Width(200).Height(200),
 					app.Div().Class("manual").Body(
 						app.P().Class("muted").Text("Key"),
 						app.Code().ID("manual-key").Class("key").Text(groupKey(s.setup.Secret)),
@@ -126,8 +225,8 @@ func (s *securitySettings) startSetup(ctx app.Context, e app.Event) {
 
 func (s *securitySettings) connect(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	code := strings.ReplaceAll(s.code, " ", "")
-	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
+	code, ok := sixDigits(s.code)
+	if !ok {
 		s.errMsg = "Enter the six digits your authenticator app shows."
 		return
 	}
@@ -141,7 +240,7 @@ func (s *securitySettings) connect(ctx app.Context, e app.Event) {
 				s.errMsg = errorMessage(err)
 				return
 			}
-			s.setup, s.code = nil, ""
+			s.setup, s.code, s.codes = nil, "", res.RecoveryCodes
 			s.connected = time.Now().UTC().Format(time.RFC3339)
 		})
 	})

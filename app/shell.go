@@ -43,7 +43,7 @@ func (h *appHeader) Render() app.UI {
 				app.Button().ID("avatar").Class("avatar").Type("button").
 					Aria("label", "Account menu").Aria("haspopup", "menu").
 					Aria("expanded", strconv.FormatBool(h.open)).Aria("controls", "account-menu").
-					Title(h.Me.Username).
+					Title("%s", h.Me.Username).
 					OnClick(h.toggle).
 					Text(initials(h.Me.Username)),
 				app.If(h.open, func() app.UI { return h.menu() }),

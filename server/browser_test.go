@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -264,4 +266,87 @@ func totpCode(t *testing.T, secret string, at time.Time) string {
 		t.Fatal(err)
 	}
 	return code
+}
+
+// jsBool evaluates a JavaScript expression to a bool.
+func jsBool(expr string, out *bool) chromedp.Action { return chromedp.Evaluate(expr, out) }
+
+func TestBrowser_RecoveryCodesAreShownOnceAndLogInOnce(t *testing.T) {
+	inst := start(t, "", t.TempDir())
+	b := newBrowser(t)
+	downloads := t.TempDir()
+	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
+	var key string
+	b.run(t, "connect",
+		waitPath("/"),
+		cdpbrowser.SetDownloadBehavior(cdpbrowser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(downloads),
+		chromedp.Navigate(inst.URL+"/profile"),
+		chromedp.Click("#connect-2fa", chromedp.ByID),
+		chromedp.WaitVisible("#manual-key", chromedp.ByID),
+		chromedp.Text("#manual-key", &key, chromedp.ByID),
+	)
+	secret := strings.ReplaceAll(key, " ", "")
+	var codes []string
+	var continueDisabled bool
+	b.run(t, "see the codes",
+		setInput("connect-code", totpCode(t, secret, time.Now())),
+		chromedp.Click("#connect-submit", chromedp.ByID),
+		chromedp.WaitVisible("#recovery-codes", chromedp.ByID),
+		chromedp.Evaluate(`[...document.querySelectorAll("#recovery-codes li")].map(li => li.textContent.trim())`, &codes),
+		jsBool(`document.getElementById("codes-continue").disabled`, &continueDisabled),
+	)
+	if len(codes) != 10 || !continueDisabled {
+		t.Fatalf("codes %v; Continue disabled before ticking: %v", codes, continueDisabled)
+	}
+	b.run(t, "download", chromedp.Click("#download-codes", chromedp.ByID))
+	file := filepath.Join(downloads, "warden-recovery-codes-admin.txt")
+	var content []byte
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if content, _ = os.ReadFile(file); len(content) > 0 {
+			break
+		}
+	}
+	for _, c := range codes {
+		if !strings.Contains(string(content), c+"\n") {
+			t.Fatalf("the download lacks %s:\n%s", c, content)
+		}
+	}
+	b.run(t, "store and continue",
+		chromedp.Click("#codes-saved", chromedp.ByID),
+		chromedp.WaitEnabled("#codes-continue", chromedp.ByID),
+		chromedp.Click("#codes-continue", chromedp.ByID),
+		waitText("#recovery-codes-left", "10 recovery codes"),
+	)
+	b.run(t, "log out", chromedp.Click("#avatar", chromedp.ByID), chromedp.Click("#menu-logout", chromedp.ByID), waitPath("/login"))
+
+	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
+	b.run(t, "a wrong authenticator code, then a recovery code",
+		chromedp.WaitVisible("#code", chromedp.ByID),
+		chromedp.SendKeys("#code", "000000", chromedp.ByID),
+		chromedp.Click("#code-submit", chromedp.ByID),
+		waitText("#login-error", "not right"),
+		chromedp.Click("#use-recovery-code", chromedp.ByID),
+		chromedp.WaitVisible("#recovery-code", chromedp.ByID),
+		chromedp.SendKeys("#recovery-code", strings.ToUpper(codes[4]), chromedp.ByID),
+		chromedp.Click("#recovery-submit", chromedp.ByID),
+		waitPath("/"),
+		waitText("#welcome", "admin"),
+	)
+	var rows []string
+	b.run(t, "the history shows both",
+		chromedp.Navigate(inst.URL+"/profile"),
+		waitText("#recovery-codes-left", "9 recovery codes"),
+		waitText("#login-history tbody", "Recovery code"),
+		chromedp.Evaluate(`[...document.querySelectorAll("#login-history tbody tr")].map(tr => tr.innerText.replace(/\s+/g, " "))`, &rows),
+	)
+	if len(rows) < 3 || !strings.Contains(rows[0], "Success Recovery code") ||
+		!strings.Contains(rows[1], "Failed Authenticator code") || !strings.Contains(rows[1], "Wrong code") {
+		t.Fatalf("history rows: %q", rows)
+	}
+	// Reloading the page never brings the codes back.
+	var shown bool
+	b.run(t, "no codes after reload", jsBool(`document.getElementById("recovery-codes") !== null`, &shown))
+	if shown {
+		t.Fatal("the codes are on the page again")
+	}
 }

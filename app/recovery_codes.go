@@ -1,0 +1,88 @@
+package webapp
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// recoveryCodesScreen shows a fresh set of recovery codes, the only time
+// they are ever shown: copy, download, print, and Continue once the user
+// confirms they stored them. The codes live only in this component's memory.
+type recoveryCodesScreen struct {
+	app.Compo
+	Codes    []string
+	Username string
+	OnDone   func(ctx app.Context)
+
+	saved  bool
+	copied bool
+}
+
+func (r *recoveryCodesScreen) Render() app.UI {
+	return app.Div().ID("recovery-codes-screen").Class("codes-sheet").Body(
+		app.H3().Text("Save your recovery codes"),
+		app.P().Text("If you lose your phone, each of these codes lets you log in once instead of a code from your app. "+
+			"Store them somewhere safe, such as a password manager."),
+		app.P().Class("notice no-print").Role("status").
+			Text("This list will never be shown again. Each code works once."),
+		app.Ul().ID("recovery-codes").Class("codes").Body(
+			app.Range(r.Codes).Slice(func(i int) app.UI {
+				return app.Li().Body(app.Code().Text(r.Codes[i]))
+			}),
+		),
+		app.Div().Class("actions no-print").Body(
+			app.Button().ID("copy-codes").Class("secondary").Type("button").OnClick(r.copy).
+				Text(map[bool]string{false: "Copy", true: "Copied"}[r.copied]),
+			app.A().ID("download-codes").Class("button secondary").
+				Href("%s", "data:text/plain;charset=utf-8,"+url.PathEscape(codesFile(r.Username, r.Codes, time.Now()))).
+				Download("%s", codesFileName(r.Username)).Text("Download"),
+			app.Button().ID("print-codes").Class("secondary").Type("button").OnClick(r.print).Text("Print"),
+		),
+		app.Div().Class("confirm no-print").Body(
+			app.Label().For("codes-saved").Body(
+				app.Input().ID("codes-saved").Type("checkbox").Checked(r.saved).OnChange(r.toggleSaved),
+				app.Text(" I have stored these codes"),
+			),
+		),
+		app.Button().ID("codes-continue").Class("primary inline no-print").Type("button").
+			Disabled(!r.saved).OnClick(r.done).Text("Continue"),
+	)
+}
+
+func (r *recoveryCodesScreen) toggleSaved(ctx app.Context, e app.Event) {
+	r.saved = ctx.JSSrc().Get("checked").Bool()
+}
+
+func (r *recoveryCodesScreen) copy(ctx app.Context, e app.Event) {
+	if clip := app.Window().Get("navigator").Get("clipboard"); clip.Truthy() {
+		clip.Call("writeText", strings.Join(r.Codes, "\n"))
+		r.copied = true
+	}
+}
+
+func (r *recoveryCodesScreen) print(ctx app.Context, e app.Event) { app.Window().Call("print") }
+
+func (r *recoveryCodesScreen) done(ctx app.Context, e app.Event) {
+	if r.saved && r.OnDone != nil {
+		r.OnDone(ctx)
+	}
+}
+
+// codesFile is the downloaded text file: what it is, whose, and when.
+func codesFile(username string, codes []string, now time.Time) string {
+	var b strings.Builder
+	b.WriteString("Warden recovery codes\n")
+	b.WriteString("User: " + username + "\n")
+	b.WriteString("Created: " + now.Format("2 January 2006") + "\n\n")
+	b.WriteString("Each code works once, in place of a code from your authenticator app.\n")
+	b.WriteString("Keep this file somewhere safe.\n\n")
+	for _, c := range codes {
+		b.WriteString(c + "\n")
+	}
+	return b.String()
+}
+
+func codesFileName(username string) string { return "warden-recovery-codes-" + username + ".txt" }
