@@ -184,7 +184,8 @@ func (p *loginPage) submitRecovery(ctx app.Context, e app.Event) {
 		return
 	}
 	p.send(ctx, "/api/login/recovery", shared.CodeRequest{Code: code}, func(ctx app.Context, _ shared.LoginResponse) {
-		ctx.Navigate("/")
+		// Home says how many codes are left and when to make new ones.
+		ctx.Navigate("/?recovered=1")
 	})
 }
 

@@ -331,6 +331,7 @@ func TestBrowser_RecoveryCodesAreShownOnceAndLogInOnce(t *testing.T) {
 		chromedp.Click("#recovery-submit", chromedp.ByID),
 		waitPath("/"),
 		waitText("#welcome", "admin"),
+		waitText("#codes-used", "9 recovery codes left"),
 	)
 	var rows []string
 	b.run(t, "the history shows both",
