@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
+	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -113,4 +115,66 @@ func hammer(b *testing.B, send func(*http.Client) (*http.Response, error)) {
 			}
 		}
 	})
+}
+
+// BenchmarkHistoryPage measures one page of a user's login history on
+// PostgreSQL when that user has 10 thousand or 1 million events and as many
+// again belong to 100 other users. Each iteration reads a page at a random
+// depth, as "Load more" would. p50 and p99 are reported per size.
+// Run: go test -run '^$' -bench HistoryPage -benchtime 500x -timeout 30m ./server/httpapi
+func BenchmarkHistoryPage(b *testing.B) {
+	for _, size := range []int{10_000, 1_000_000} {
+		b.Run(fmt.Sprintf("events=%d", size), func(b *testing.B) {
+			e := newEnv(b, store.Postgres)
+			alice := e.user("alice", shared.RoleUser, "Acme")
+			var others []*store.User
+			for i := range 100 {
+				others = append(others, e.user(fmt.Sprintf("user%d", i), shared.RoleUser, "Acme"))
+			}
+			ctx := context.Background()
+			base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			batch := make([]store.LoginEvent, 0, 2000)
+			for i := range 2 * size {
+				u := alice
+				if i%2 == 1 {
+					u = others[i%len(others)]
+				}
+				batch = append(batch, store.LoginEvent{CreatedAt: base.Add(time.Duration(i) * time.Second), UserID: &u.ID,
+					AccountID: &u.AccountID, Username: u.Username, IP: "192.0.2.1", UserAgent: "Mozilla/5.0",
+					Method: store.MethodPassword, Result: store.ResultSuccess})
+				if len(batch) == cap(batch) || i == 2*size-1 {
+					if err := e.st.RecordLoginEvents(ctx, batch); err != nil {
+						b.Fatal(err)
+					}
+					batch = batch[:0]
+				}
+			}
+			token := e.sessionAt(alice, store.StageFull)
+			first, _, _ := e.st.LoginEvents(ctx, store.LoginEventFilter{UserID: alice.ID, Limit: 1})
+			top := first[0].ID
+			client := &http.Client{}
+			lat := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for i := range b.N {
+				cursor := top - int64((i*7919)%(2*size)) // spread over the whole depth
+				req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/me/logins?limit=20&before=%d", e.srv.URL, cursor), nil)
+				req.AddCookie(&http.Cookie{Name: cookieName, Value: token})
+				t0 := time.Now()
+				res, err := client.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				lat = append(lat, time.Since(t0))
+				if res.StatusCode != 200 {
+					b.Fatalf("page: %d", res.StatusCode)
+				}
+			}
+			b.StopTimer()
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
 }
