@@ -32,6 +32,8 @@ Usage:
   server migrate              apply database migrations and exit
   server user create --username NAME [--admin] [--account NAME]
                               create a user; the password is read from standard input
+  server user reset-2fa --username NAME
+                              switch a user's 2FA off (lost phone) and end their sessions
   server help                 show this help
 
 Environment:

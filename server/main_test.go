@@ -210,6 +210,12 @@ func TestCLI_UserCreateAndMigrate(t *testing.T) {
 	if _, err := cli("", "user", "create"); err == nil {
 		t.Fatal("user create without --username succeeded")
 	}
+	if out, err := cli("", "user", "reset-2fa", "--username", "Bob"); err != nil || !strings.Contains(out, `"bob" is reset`) {
+		t.Fatalf("reset-2fa: %q %v", out, err)
+	}
+	if _, err := cli("", "user", "reset-2fa", "--username", "nobody"); err == nil || !strings.Contains(err.Error(), "no user") {
+		t.Fatalf("reset-2fa of nobody: %v", err)
+	}
 	if _, err := cli("", "frobnicate"); err == nil {
 		t.Fatal("unknown command succeeded")
 	}

@@ -17,16 +17,56 @@ import (
 
 // userCommand runs `server user ...`.
 func userCommand(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprint(stderr, usage)
-		return errors.New("usage: server user create --username NAME [--admin] [--account NAME]")
+	switch {
+	case len(args) > 0 && args[0] == "create":
+		return createUser(ctx, cfg, args[1:], stdin, stdout, stderr)
+	case len(args) > 0 && args[0] == "reset-2fa":
+		return resetTwoFactor(ctx, cfg, args[1:], stdout, stderr)
 	}
+	fmt.Fprint(stderr, usage)
+	return errors.New("usage: server user create|reset-2fa --username NAME")
+}
+
+// resetTwoFactor runs `server user reset-2fa --username NAME`: for a user
+// who lost their phone, when no administrator can log in to do it.
+func resetTwoFactor(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("user reset-2fa", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	username := fs.String("username", "", "whose two-factor authentication to reset")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *username == "" {
+		return errors.New("--username is required")
+	}
+	st, _, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	// Resetting opens no sealed value, so no key is loaded.
+	svc := auth.New(st, secretbox.Ephemeral(), slog.New(slog.NewTextHandler(stderr, nil)))
+	u, err := svc.ResetTwoFactorByUsername(ctx, *username)
+	if err != nil {
+		var e *shared.Error
+		if errors.As(err, &e) {
+			return errors.New(describe(e))
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "Two-factor authentication of %q is reset: secret and recovery codes deleted, sessions ended.\n"+
+		"At the next login they can connect an authenticator again.\n", u.Username)
+	return nil
+}
+
+// createUser runs `server user create`.
+func createUser(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	username := fs.String("username", "", "the new user's name")
 	admin := fs.Bool("admin", false, "make the user an administrator")
 	account := fs.String("account", auth.DefaultAccount, "the account (created if missing)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *username == "" {

@@ -13,7 +13,7 @@ func forcePolicy(t *testing.T, s *store.Store, account string) {
 	ctx := context.Background()
 	a, err := s.AccountByName(ctx, account)
 	if err == nil {
-		_, err = s.SetForceTwoFactor(ctx, a.ID, true, 0, a.CreatedAt)
+		_, err = s.SetForceTwoFactor(ctx, a.ID, true, 0, a.CreatedAt, nil)
 	}
 	if err != nil {
 		t.Fatal(err)

@@ -119,7 +119,7 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *store.Session
 // RegenerateRecoveryCodes replaces the user's recovery codes after a current
 // TOTP code proves it is them, and returns the new set to show once. Wrong
 // codes count toward the lockout, as at login.
-func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *store.User, code string) ([]string, error) {
+func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *store.User, code string, c Client) ([]string, error) {
 	if !u.TwoFactorEnabled() {
 		return nil, errTOTPOff
 	}
@@ -138,7 +138,8 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *store.User, co
 	if err != nil {
 		return nil, err
 	}
-	switch err := s.Store.RegenerateRecoveryCodes(ctx, u.ID, step, hashes, now); {
+	switch err := s.Store.RegenerateRecoveryCodes(ctx, u.ID, step, hashes, now,
+		s.audit(u.AccountID, u, store.AuditCodesRegenerated, u, c.clip(), "")); {
 	case errors.Is(err, store.ErrReplay):
 		return nil, s.countFailure(ctx, u, errReusedCode)
 	case errors.Is(err, store.ErrLocked):

@@ -136,14 +136,14 @@ func TestRegenerateRecoveryCodes_NeedsACurrentCodeAndKillsTheOldSet(t *testing.T
 	secret, old := connectWithCodes(t, svc, c)
 	ctx := context.Background()
 	u, _ := svc.Store.UserByUsername(ctx, "alice")
-	if _, err := svc.RegenerateRecoveryCodes(ctx, u, "000000"); shared.ErrorCode(err) != shared.EWrongCode {
+	if _, err := svc.RegenerateRecoveryCodes(ctx, u, "000000", browser); shared.ErrorCode(err) != shared.EWrongCode {
 		t.Fatalf("wrong code: %v", err)
 	}
-	if _, err := svc.RegenerateRecoveryCodes(ctx, u, codeAt(t, secret, c.now)); shared.ErrorCode(err) != shared.EWrongCode {
+	if _, err := svc.RegenerateRecoveryCodes(ctx, u, codeAt(t, secret, c.now), browser); shared.ErrorCode(err) != shared.EWrongCode {
 		t.Fatalf("the connecting (used) code: %v", err)
 	}
 	c.Advance(time.Minute)
-	fresh, err := svc.RegenerateRecoveryCodes(ctx, u, codeAt(t, secret, c.now))
+	fresh, err := svc.RegenerateRecoveryCodes(ctx, u, codeAt(t, secret, c.now), browser)
 	if err != nil || len(fresh) != 10 || fresh[0] == old[0] {
 		t.Fatalf("regenerate: %v %v", fresh, err)
 	}
@@ -158,7 +158,7 @@ func TestRegenerateRecoveryCodes_NeedsACurrentCodeAndKillsTheOldSet(t *testing.T
 		t.Fatalf("the regenerating code logged in: %v", err)
 	}
 	nobody := mustCreate(t, svc, "bob", shared.RoleUser, "Acme")
-	if _, err := svc.RegenerateRecoveryCodes(ctx, nobody, "123456"); shared.ErrorCode(err) != shared.EConflict {
+	if _, err := svc.RegenerateRecoveryCodes(ctx, nobody, "123456", browser); shared.ErrorCode(err) != shared.EConflict {
 		t.Fatalf("regenerate without 2FA: %v", err)
 	}
 }

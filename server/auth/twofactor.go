@@ -142,7 +142,8 @@ func (s *Service) ConnectTOTP(ctx context.Context, sess *store.Session, stage, c
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Store.ConnectTOTP(ctx, u.ID, step, hashes, now); errors.Is(err, store.ErrConflict) {
+	if err := s.Store.ConnectTOTP(ctx, u.ID, step, hashes, now,
+		s.audit(u.AccountID, u, store.AuditConnected, u, c.clip(), "")); errors.Is(err, store.ErrConflict) {
 		return nil, errNoPendingSetup
 	} else if err != nil {
 		return nil, err

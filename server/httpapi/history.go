@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/warden-auth/warden/server/store"
@@ -39,8 +38,6 @@ func eventPage(events []store.LoginEvent, next int64, withUsername bool) shared.
 			page.Events[i].Username = e.Username
 		}
 	}
-	if next > 0 {
-		page.Next = strconv.FormatInt(next, 10)
-	}
+	page.Next = shared.FormatCursor(next)
 	return page
 }

@@ -34,6 +34,13 @@ func (s *Server) routes() []route {
 		{"POST", "/api/2fa/setup", enrolling, s.handleSetup},
 		{"POST", "/api/2fa/connect", enrolling, s.handleConnect},
 		{"POST", "/api/2fa/recovery-codes", signedIn, s.handleRegenerateCodes},
+		{"POST", "/api/2fa/disconnect", signedIn, s.handleDisconnect},
+		{"GET", "/api/admin/accounts", adminOnly, s.handleAdminAccounts},
+		{"PUT", "/api/admin/accounts/{id}/settings", adminOnly, s.handleAdminSettings},
+		{"GET", "/api/admin/users", adminOnly, s.handleAdminUsers},
+		{"POST", "/api/admin/users/{id}/reset-2fa", adminOnly, s.handleAdminReset},
+		{"GET", "/api/admin/logins", adminOnly, s.handleAdminLogins},
+		{"GET", "/api/admin/audit", adminOnly, s.handleAdminAudit},
 	}
 }
 

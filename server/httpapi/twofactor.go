@@ -78,7 +78,7 @@ func (s *Server) handleRegenerateCodes(w http.ResponseWriter, r *request) error 
 	if err != nil {
 		return err
 	}
-	codes, err := s.auth.RegenerateRecoveryCodes(r.Context(), r.session.User, req.Code)
+	codes, err := s.auth.RegenerateRecoveryCodes(r.Context(), r.session.User, req.Code, s.client(r.Request))
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -13,10 +14,13 @@ func (s *Store) RecordLoginEvent(ctx context.Context, e *LoginEvent) error {
 
 // LoginEventFilter selects a page of login events, newest first.
 type LoginEventFilter struct {
-	UserID    int64 // required: whose history
-	Before    int64 // keyset cursor: only events with a smaller id; 0 for the first page
-	Limit     int   // page size, 1 to 100
-	OnlyFails bool  // only failed attempts
+	UserID    int64     // whose history; or
+	AccountID int64     // every attempt on the account's users (one of the two is required)
+	Before    int64     // keyset cursor: only events with a smaller id; 0 for the first page
+	Limit     int       // page size, 1 to 100
+	OnlyFails bool      // only failed attempts
+	Since     time.Time // if set, only events at or after
+	Until     time.Time // if set, only events before
 }
 
 // LoginEvents returns a page of login events and the cursor of the next page
@@ -24,7 +28,21 @@ type LoginEventFilter struct {
 // costs the same however deep it is and concurrent inserts never shift it.
 func (s *Store) LoginEvents(ctx context.Context, f LoginEventFilter) (events []LoginEvent, next int64, err error) {
 	limit := min(max(f.Limit, 1), 100)
-	q := s.db.NewSelect().Model(&events).Where("e.user_id = ?", f.UserID)
+	q := s.db.NewSelect().Model(&events)
+	switch {
+	case f.UserID > 0:
+		q = q.Where("e.user_id = ?", f.UserID)
+	case f.AccountID > 0:
+		q = q.Where("e.account_id = ?", f.AccountID)
+	default:
+		return nil, 0, errors.New("store: a login event page needs a user or an account")
+	}
+	if !f.Since.IsZero() {
+		q = q.Where("e.created_at >= ?", f.Since)
+	}
+	if !f.Until.IsZero() {
+		q = q.Where("e.created_at < ?", f.Until)
+	}
 	if f.Before > 0 {
 		q = q.Where("e.id < ?", f.Before)
 	}

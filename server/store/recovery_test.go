@@ -17,7 +17,7 @@ func TestRecoveryCodes_ConnectStoresRegenerateReplacesLoginSpends(t *testing.T) 
 		ctx := context.Background()
 		u := seed(t, s, "alice")
 		s.SetPendingTOTP(ctx, u.ID, []byte("sealed"), t0)
-		if err := s.ConnectTOTP(ctx, u.ID, 100, []string{"k:a", "k:b", "k:c"}, t0); err != nil {
+		if err := s.ConnectTOTP(ctx, u.ID, 100, []string{"k:a", "k:b", "k:c"}, t0, nil); err != nil {
 			t.Fatal(err)
 		}
 		codes, err := s.RecoveryCodes(ctx, u.ID)
@@ -37,10 +37,10 @@ func TestRecoveryCodes_ConnectStoresRegenerateReplacesLoginSpends(t *testing.T) 
 		if err := s.CompleteLoginStep(ctx, step); !errors.Is(err, store.ErrReplay) {
 			t.Fatalf("spending twice: %v", err)
 		}
-		if err := s.RegenerateRecoveryCodes(ctx, u.ID, 100, []string{"k:x"}, t0); !errors.Is(err, store.ErrReplay) {
+		if err := s.RegenerateRecoveryCodes(ctx, u.ID, 100, []string{"k:x"}, t0, nil); !errors.Is(err, store.ErrReplay) {
 			t.Fatalf("regenerate with a used step: %v", err)
 		}
-		if err := s.RegenerateRecoveryCodes(ctx, u.ID, 105, []string{"k:x", "k:y"}, t0); err != nil {
+		if err := s.RegenerateRecoveryCodes(ctx, u.ID, 105, []string{"k:x", "k:y"}, t0, nil); err != nil {
 			t.Fatal(err)
 		}
 		codes, _ = s.RecoveryCodes(ctx, u.ID)
@@ -55,7 +55,7 @@ func TestRecoveryCodes_TwentyRacersForOneCodeHaveOneWinner(t *testing.T) {
 		ctx := context.Background()
 		u := seed(t, s, "alice")
 		s.SetPendingTOTP(ctx, u.ID, []byte("sealed"), t0)
-		s.ConnectTOTP(ctx, u.ID, 100, []string{"k:a", "k:b"}, t0)
+		s.ConnectTOTP(ctx, u.ID, 100, []string{"k:a", "k:b"}, t0, nil)
 		codes, _ := s.RecoveryCodes(ctx, u.ID)
 		var wins atomic.Int32
 		var wg sync.WaitGroup

@@ -58,7 +58,7 @@ func acceptStep(ctx context.Context, db bun.IDB, userID, step int64, now time.Ti
 // cannot log in again, and replaces the user's recovery codes with
 // recoveryHashes, in one transaction. Returns ErrConflict if there is no
 // pending secret or 2FA is already connected.
-func (s *Store) ConnectTOTP(ctx context.Context, userID, step int64, recoveryHashes []string, now time.Time) error {
+func (s *Store) ConnectTOTP(ctx context.Context, userID, step int64, recoveryHashes []string, now time.Time, audit *AuditEvent) error {
 	return s.tx(ctx, func(tx bun.Tx) error {
 		res, err := tx.NewUpdate().Model((*User)(nil)).
 			Set("totp_secret = totp_pending_secret").Set("totp_pending_secret = NULL").
@@ -72,19 +72,25 @@ func (s *Store) ConnectTOTP(ctx context.Context, userID, step int64, recoveryHas
 		if affectedOne(res) != nil {
 			return ErrConflict
 		}
-		return replaceRecoveryCodes(ctx, tx, userID, recoveryHashes, now)
+		if err := replaceRecoveryCodes(ctx, tx, userID, recoveryHashes, now); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, audit)
 	})
 }
 
 // RegenerateRecoveryCodes replaces the user's recovery codes after a TOTP
 // code for step proved it is them; the step counts as used. Returns
 // ErrReplay or ErrLocked as a login step would.
-func (s *Store) RegenerateRecoveryCodes(ctx context.Context, userID, step int64, hashes []string, now time.Time) error {
+func (s *Store) RegenerateRecoveryCodes(ctx context.Context, userID, step int64, hashes []string, now time.Time, audit *AuditEvent) error {
 	return s.tx(ctx, func(tx bun.Tx) error {
 		if err := acceptStep(ctx, tx, userID, step, now); err != nil {
 			return err
 		}
-		return replaceRecoveryCodes(ctx, tx, userID, hashes, now)
+		if err := replaceRecoveryCodes(ctx, tx, userID, hashes, now); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, audit)
 	})
 }
 

@@ -1,0 +1,135 @@
+package auth
+
+import (
+	"context"
+	"errors"
+
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/shared"
+)
+
+// Administrators administer their own account, and only it: another
+// account's id answers as if it did not exist, so the panel reveals nothing
+// about other tenants.
+var errNoSuchThing = shared.Errorf(shared.ENotFound, "There is no such account or user.")
+
+// audit builds an audit event for an action by actor (nil: the command
+// line) on target (nil: the account itself).
+func (s *Service) audit(accountID int64, actor *store.User, action string, target *store.User, c Client, detail string) *store.AuditEvent {
+	e := &store.AuditEvent{CreatedAt: s.Now(), AccountID: accountID, ActorName: "command line", Action: action,
+		IP: clip(c.IP, 64), Detail: detail}
+	if actor != nil {
+		e.ActorID, e.ActorName = &actor.ID, actor.Username
+	}
+	if target != nil {
+		e.TargetID, e.TargetName = &target.ID, target.Username
+	}
+	return e
+}
+
+// ownAccount checks that admin may administer accountID.
+func ownAccount(admin *store.User, accountID int64) error {
+	if admin.Role != shared.RoleAdmin || admin.AccountID != accountID {
+		return errNoSuchThing
+	}
+	return nil
+}
+
+// SetForceTwoFactor switches "Force 2FA for users" for the admin's account.
+// Sessions of users without 2FA turn into enrollment sessions at their next
+// request (see Authenticate). Returns ENotFound for another account.
+func (s *Service) SetForceTwoFactor(ctx context.Context, admin *store.User, accountID int64, on bool, c Client) (*store.Account, error) {
+	if err := ownAccount(admin, accountID); err != nil {
+		return nil, err
+	}
+	detail := "off"
+	if on {
+		detail = "on"
+	}
+	a, err := s.Store.SetForceTwoFactor(ctx, accountID, on, admin.ID, s.Now(),
+		s.audit(accountID, admin, store.AuditPolicyChanged, nil, c, detail))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNoSuchThing
+	}
+	return a, err
+}
+
+// AccountUsers lists the users of the admin's account.
+func (s *Service) AccountUsers(ctx context.Context, admin *store.User, accountID int64) ([]store.UserSummary, error) {
+	if err := ownAccount(admin, accountID); err != nil {
+		return nil, err
+	}
+	return s.Store.AccountUsers(ctx, accountID)
+}
+
+// ResetTwoFactor switches 2FA off for a user of the admin's account who lost
+// their phone: secret and recovery codes go, every session of the user ends,
+// and the audit log records it. Returns ENotFound for anyone else.
+func (s *Service) ResetTwoFactor(ctx context.Context, admin *store.User, targetID int64, c Client) error {
+	target, err := s.Store.UserByID(ctx, targetID)
+	if errors.Is(err, store.ErrNotFound) {
+		return errNoSuchThing
+	} else if err != nil {
+		return err
+	}
+	if err := ownAccount(admin, target.AccountID); err != nil {
+		return err
+	}
+	_, err = s.Store.RemoveTOTP(ctx, target.ID, true, s.Now(), s.audit(target.AccountID, admin, store.AuditTwoFactorReset, target, c, ""))
+	return err
+}
+
+// ResetTwoFactorByUsername is the command line's reset for a lost phone.
+func (s *Service) ResetTwoFactorByUsername(ctx context.Context, username string) (*store.User, error) {
+	target, err := s.Store.UserByUsername(ctx, shared.NormalizeUsername(username))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, shared.Errorf(shared.ENotFound, "There is no user %q.", username)
+	} else if err != nil {
+		return nil, err
+	}
+	_, err = s.Store.RemoveTOTP(ctx, target.ID, true, s.Now(), s.audit(target.AccountID, nil, store.AuditTwoFactorReset, target, Client{}, ""))
+	return target, err
+}
+
+var (
+	errNotConnected    = shared.Errorf(shared.EConflict, "Two-factor authentication is not connected.")
+	errWrongPassword   = shared.Errorf(shared.EWrongCredentials, "That password is not right.")
+	errConfirmRequired = shared.Errorf(shared.EConfirmRequired, "Two-factor authentication is mandatory for your account. "+
+		"If you disconnect it, you will be logged out everywhere and must set it up again at your next login.")
+)
+
+// Disconnect switches the user's 2FA off after their password proves it is
+// them. Where the account forces 2FA, it first answers EConfirmRequired
+// (the app shows the warning); confirmed, it removes 2FA and ends every
+// session of the user, and loggedOut is true. Wrong passwords count toward
+// the username's throttle, as at login.
+func (s *Service) Disconnect(ctx context.Context, sess *store.Session, password string, confirm bool, c Client) (loggedOut bool, err error) {
+	c = c.clip()
+	u := sess.User
+	if !u.TwoFactorEnabled() {
+		return false, errNotConnected
+	}
+	now := s.Now()
+	rules := map[string]store.ThrottleRule{"user:" + u.Username: userThrottle}
+	if until, err := s.Store.ThrottledUntil(ctx, []string{"user:" + u.Username}, now); err != nil {
+		return false, err
+	} else if !until.IsZero() {
+		return false, rateLimited("Too many wrong passwords.", until, now)
+	}
+	ok, _, err := s.Hasher.Verify(password, u.PasswordHash)
+	if err != nil {
+		return false, err
+	}
+	if !ok {
+		if _, err := s.Store.RecordLoginFailure(ctx, rules, now); err != nil {
+			return false, err
+		}
+		return false, errWrongPassword
+	}
+	forced := u.Account.ForceTwoFactor
+	if forced && !confirm {
+		return false, errConfirmRequired
+	}
+	_, err = s.Store.RemoveTOTP(ctx, u.ID, forced, now, s.audit(u.AccountID, u, store.AuditDisconnected, u, c, ""))
+	return forced, err
+}

@@ -1,0 +1,92 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// AccountByID returns the account. Returns ErrNotFound if none.
+func (s *Store) AccountByID(ctx context.Context, id int64) (*Account, error) {
+	a := new(Account)
+	err := s.db.NewSelect().Model(a).Where("a.id = ?", id).Scan(ctx)
+	return a, s.wrap(err)
+}
+
+// UserSummary is a user as the Administration Panel lists them.
+type UserSummary struct {
+	User
+	RecoveryCodesLeft int `bun:"recovery_codes_left"`
+}
+
+// AccountUsers lists the users of an account by username, with how many
+// recovery codes each has left.
+func (s *Store) AccountUsers(ctx context.Context, accountID int64) ([]UserSummary, error) {
+	var users []UserSummary
+	left := s.db.NewSelect().Model((*RecoveryCode)(nil)).ColumnExpr("count(*)").
+		Where("rc.user_id = u.id").Where("rc.used_at IS NULL")
+	err := s.db.NewSelect().Model(&users).ModelTableExpr("users AS u").
+		ColumnExpr("u.*").ColumnExpr("(?) AS recovery_codes_left", left).
+		Where("u.account_id = ?", accountID).Order("u.username").Scan(ctx)
+	return users, s.wrap(err)
+}
+
+// SetForceTwoFactor switches the account's "Force 2FA for users" policy,
+// records who did it and when, and writes the audit event, in one
+// transaction. Returns ErrNotFound if there is no account.
+func (s *Store) SetForceTwoFactor(ctx context.Context, accountID int64, on bool, byUserID int64, now time.Time, audit *AuditEvent) (*Account, error) {
+	a := &Account{ID: accountID}
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model(a).
+			Set("force_2fa = ?", on).Set("force_2fa_changed_at = ?", now).Set("force_2fa_changed_by = ?", byUserID).
+			WherePK().Returning("*").Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if err := affectedOne(res); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, audit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// RemoveTOTP switches the user's 2FA off: the secret, any pending secret and
+// the recovery codes are deleted, the lockout is cleared, and, if
+// endSessions, every session of the user ends; with the audit event, in one
+// transaction. The last accepted time step stays, so no code accepted before
+// can be replayed later. Returns how many sessions ended, and ErrNotFound if
+// there is no such user.
+func (s *Store) RemoveTOTP(ctx context.Context, userID int64, endSessions bool, now time.Time, audit *AuditEvent) (int64, error) {
+	var ended int64
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*User)(nil)).
+			Set("totp_secret = NULL").Set("totp_pending_secret = NULL").Set("totp_enabled_at = NULL").
+			Set("failed_code_count = 0").Set("locked_until = NULL").Set("updated_at = ?", now).
+			Where("id = ?", userID).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if err := affectedOne(res); err != nil {
+			return err
+		}
+		if err := replaceRecoveryCodes(ctx, tx, userID, nil, now); err != nil {
+			return err
+		}
+		if endSessions {
+			res, err := tx.NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID).Exec(ctx)
+			if err != nil {
+				return err
+			}
+			if ended, err = res.RowsAffected(); err != nil {
+				return err
+			}
+		}
+		return insertAudit(ctx, tx, audit)
+	})
+	return ended, err
+}

@@ -1,0 +1,87 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/store/storetest"
+)
+
+func TestAdmin_UsersRemoveTOTPAndTheAuditLog(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		alice, bob := seed(t, s, "alice"), seed(t, s, "bob")
+		acc, err := s.AccountByID(ctx, alice.AccountID)
+		if err != nil || acc.Name != "Acme" {
+			t.Fatalf("account by id: %+v %v", acc, err)
+		}
+		if _, err := s.AccountByID(ctx, 9999); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("missing account: %v", err)
+		}
+		s.SetPendingTOTP(ctx, alice.ID, []byte("sealed"), t0)
+		s.ConnectTOTP(ctx, alice.ID, 100, []string{"k:a", "k:b"}, t0, &store.AuditEvent{CreatedAt: t0, AccountID: alice.AccountID,
+			ActorID: &alice.ID, ActorName: "alice", Action: store.AuditConnected, TargetID: &alice.ID, TargetName: "alice"})
+		for _, h := range []string{"a1", "a2"} {
+			s.CreateSession(ctx, &store.Session{TokenHash: []byte(h), UserID: alice.ID, Stage: store.StageFull, CreatedAt: t0,
+				LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), IP: "ip", UserAgent: "ua"})
+		}
+		s.CreateSession(ctx, &store.Session{TokenHash: []byte("b1"), UserID: bob.ID, Stage: store.StageFull, CreatedAt: t0,
+			LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), IP: "ip", UserAgent: "ua"})
+
+		users, err := s.AccountUsers(ctx, alice.AccountID)
+		if err != nil || len(users) != 2 || users[0].Username != "alice" || users[0].RecoveryCodesLeft != 2 ||
+			!users[0].TwoFactorEnabled() || users[1].RecoveryCodesLeft != 0 {
+			t.Fatalf("account users: %+v %v", users, err)
+		}
+		ended, err := s.RemoveTOTP(ctx, alice.ID, true, t0.Add(time.Minute), &store.AuditEvent{CreatedAt: t0.Add(time.Minute),
+			AccountID: alice.AccountID, ActorName: "command line", Action: store.AuditTwoFactorReset, TargetID: &alice.ID, TargetName: "alice"})
+		if err != nil || ended != 2 {
+			t.Fatalf("remove: ended %d, %v", ended, err)
+		}
+		got, _ := s.UserByID(ctx, alice.ID)
+		if got.TwoFactorEnabled() || got.TOTPSecret != nil || got.TOTPLastStep != 100 {
+			t.Fatalf("after remove: %+v (the last step must stay)", got)
+		}
+		if n, _ := s.RecoveryCodesLeft(ctx, alice.ID); n != 0 {
+			t.Fatalf("codes left after remove: %d", n)
+		}
+		if _, err := s.SessionByTokenHash(ctx, []byte("b1"), t0); err != nil {
+			t.Fatal("bob's session ended")
+		}
+		if _, err := s.RemoveTOTP(ctx, 9999, true, t0, nil); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("remove for nobody: %v", err)
+		}
+		events, next, err := s.AuditEvents(ctx, alice.AccountID, 0, 1)
+		if err != nil || len(events) != 1 || events[0].Action != store.AuditTwoFactorReset || events[0].ActorID != nil || next == 0 {
+			t.Fatalf("audit page 1: %+v %d %v", events, next, err)
+		}
+		events, next, _ = s.AuditEvents(ctx, alice.AccountID, next, 1)
+		if len(events) != 1 || events[0].Action != store.AuditConnected || *events[0].ActorID != alice.ID || next != 0 {
+			t.Fatalf("audit page 2: %+v %d", events, next)
+		}
+	})
+}
+
+func TestLoginEvents_ByAccountAndTimeRange(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		alice := seed(t, s, "alice")
+		for i := range 6 {
+			s.RecordLoginEvent(ctx, &store.LoginEvent{CreatedAt: t0.Add(time.Duration(i) * time.Hour), UserID: &alice.ID,
+				AccountID: &alice.AccountID, Username: "alice", IP: "ip", UserAgent: "ua", Method: store.MethodPassword, Result: store.ResultSuccess})
+		}
+		s.RecordLoginEvent(ctx, &store.LoginEvent{CreatedAt: t0, Username: "mallory", IP: "ip", UserAgent: "ua",
+			Method: store.MethodPassword, Result: store.ResultFailure, Reason: store.ReasonUnknownUser})
+		got, _, err := s.LoginEvents(ctx, store.LoginEventFilter{AccountID: alice.AccountID, Limit: 100,
+			Since: t0.Add(2 * time.Hour), Until: t0.Add(5 * time.Hour)})
+		if err != nil || len(got) != 3 || !got[0].CreatedAt.Equal(t0.Add(4*time.Hour)) {
+			t.Fatalf("range: %+v %v", got, err)
+		}
+		if _, _, err := s.LoginEvents(ctx, store.LoginEventFilter{Limit: 10}); err == nil {
+			t.Fatal("a page over every account was served")
+		}
+	})
+}
