@@ -144,7 +144,7 @@ func TestHomeAndAdminPages(t *testing.T) {
 	a.me = &shared.Me{Username: "root", Account: "Acme", Role: shared.RoleAdmin}
 	html := render(t, a)
 	lacks(t, html, "You do not have access")
-	contains(t, html, "Administration Panel", ">Acme<")
+	contains(t, html, "Administration Panel", `id="users-table"`, `id="admin-logins"`, `id="audit-log"`)
 }
 
 func TestInitials(t *testing.T) {
@@ -264,4 +264,43 @@ func TestLoginHistory_RowsSayWhatHappenedInWords(t *testing.T) {
 	contains(t, html, `id="login-history"`, ">Failed<", ">Success<", "Authenticator code", "Recovery code", "Code already used",
 		"Firefox on Linux", "192.0.2.1", `id="history-more"`, `id="history-failed-only"`, `datetime="2026-11-23T10:00:00Z"`)
 	lacks(t, render(t, &loginHistory{}), `id="history-more"`)
+}
+
+func TestAdminAccount_TheSwitchAndWhoChangedIt(t *testing.T) {
+	a := &adminAccount{Me: &shared.Me{Username: "root", Role: shared.RoleAdmin},
+		account: &shared.AccountSettings{ID: 1, Name: "Acme", ChangedAt: "2026-11-23T10:00:00Z", ChangedBy: "root"}}
+	html := render(t, a)
+	contains(t, html, `id="force-2fa"`, `role="switch"`, "Force 2FA for users", "Account settings: Acme", `id="policy-changed"`, "by root",
+		`id="admin-2fa-warning"`) // the admin has no 2FA: warned before switching on
+	on := render(t, &adminAccount{Me: &shared.Me{Username: "root", TOTPEnabled: true},
+		account: &shared.AccountSettings{ID: 1, Name: "Acme", Force2FA: true}})
+	lacks(t, on, `id="admin-2fa-warning"`, `id="policy-changed"`)
+}
+
+func TestAdminUsers_ResetAsksForConfirmationFirst(t *testing.T) {
+	users := []shared.AdminUser{
+		{ID: 1, Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true, RecoveryCodesLeft: 10, LastLoginAt: "2026-11-23T10:00:00Z"},
+		{ID: 2, Username: "ursula", Role: shared.RoleUser, LockedUntil: "2026-11-23T10:05:00Z"},
+	}
+	html := render(t, &adminUsers{users: users})
+	contains(t, html, `id="users-table"`, `id="reset-2fa-root"`, ">Never<", "Code entry locked until")
+	lacks(t, html, `id="reset-2fa-ursula"`, `id="confirm-reset"`) // no 2FA: nothing to reset
+	confirming := render(t, &adminUsers{users: users, confirm: "root"})
+	contains(t, confirming, `id="confirm-reset"`, `id="cancel-reset"`, "logged out everywhere")
+	lacks(t, confirming, `id="reset-2fa-root"`)
+}
+
+func TestSecuritySettings_DisconnectAsksForThePasswordAndShowsTheWarning(t *testing.T) {
+	me := &shared.Me{Username: "alice", TOTPEnabled: true, Force2FA: true, RecoveryCodesLeft: 10}
+	contains(t, render(t, &securitySettings{codesLeft: -1, Me: me}), `id="disconnect-2fa"`)
+	form := render(t, &securitySettings{codesLeft: -1, Me: me, disconnecting: true})
+	contains(t, form, `id="disconnect-password"`, `type="password"`, `id="disconnect-submit"`)
+	lacks(t, form, `id="disconnect-warning"`)
+	warned := render(t, &securitySettings{codesLeft: -1, Me: me, disconnecting: true, warning: "2FA is mandatory for your account."})
+	contains(t, warned, `id="disconnect-warning"`, "mandatory", `id="disconnect-confirm"`)
+	lacks(t, warned, `id="disconnect-submit"`)
+}
+
+func TestLoginPage_ShowsWhyTheUserWasSentBack(t *testing.T) {
+	contains(t, render(t, &loginPage{notice: notices["disconnected"]}), `id="login-notice"`, "logged out everywhere")
 }

@@ -72,7 +72,7 @@ func (h *loginHistory) Render() app.UI {
 					app.Th().Scope("col").Text("Details"),
 				)),
 				app.TBody().Body(
-					app.Range(h.events).Slice(func(i int) app.UI { return historyRow(h.events[i]) }),
+					app.Range(h.events).Slice(func(i int) app.UI { return historyRow(h.events[i], false) }),
 				),
 			),
 		),
@@ -86,13 +86,16 @@ func (h *loginHistory) Render() app.UI {
 	)
 }
 
-func historyRow(e shared.LoginEvent) app.UI {
+// historyRow is one attempt; withUser adds the attempted username (the
+// administrators' view).
+func historyRow(e shared.LoginEvent, withUser bool) app.UI {
 	result, class := "Success", "badge badge-on"
 	if e.Result != "success" {
 		result, class = "Failed", "badge badge-fail"
 	}
 	return app.Tr().Class("event-"+e.Result).Body(
 		app.Td().Body(app.Time().DateTime(e.Time).Text(localTime(e.Time))),
+		app.If(withUser, func() app.UI { return app.Td().Text(e.Username) }),
 		app.Td().Body(app.Span().Class(class).Text(result)),
 		app.Td().Text(shared.MethodText(e.Method)),
 		app.Td().Text(e.IP),

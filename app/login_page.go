@@ -30,9 +30,19 @@ type loginPage struct {
 	// mounted is false while the page is only the server's prerendered HTML:
 	// until the app runs, submitting would be a plain form post.
 	mounted bool
+	notice  string // why the user is here, from ?notice=
 }
 
-func (p *loginPage) OnNav(ctx app.Context) { ctx.Page().SetTitle("Log in · Warden") }
+// notices are the messages other pages send the user here with.
+var notices = map[string]string{
+	"disconnected": "Two-factor authentication is disconnected and you are logged out everywhere. " +
+		"Your account requires it: log in to set it up again.",
+}
+
+func (p *loginPage) OnNav(ctx app.Context) {
+	ctx.Page().SetTitle("Log in · Warden")
+	p.notice = notices[ctx.Page().URL().Query().Get("notice")]
+}
 
 // OnMount sends a visitor who is still signed in to the app.
 func (p *loginPage) OnMount(ctx app.Context) {
@@ -71,6 +81,7 @@ func (p *loginPage) passwordForm() app.UI {
 	// password into a URL.
 	return app.Form().ID("login-form").Method("post").OnSubmit(p.submitPassword).Body(
 		app.H1().Text("Log in to Warden"),
+		app.If(p.notice != "", func() app.UI { return app.P().ID("login-notice").Class("notice").Role("status").Text(p.notice) }),
 		p.errorArea(),
 		field("username", "Username", p.fields["username"],
 			app.Input().ID("username").Name("username").Type("text").Required(true).

@@ -14,7 +14,15 @@ type signedInPage struct {
 }
 
 func (p *signedInPage) OnMount(ctx app.Context) {
-	loadMe(ctx, func(me *shared.Me, errMsg string) { p.me, p.errMsg = me, errMsg })
+	loadMe(ctx, func(me *shared.Me, errMsg string) {
+		// A user whose account forces 2FA can do nothing before setting it
+		// up (the server refuses it anyway): straight to the setup window.
+		if me != nil && me.Force2FA && !me.TOTPEnabled && ctx.Page().URL().Path != "/profile" {
+			ctx.Navigate("/profile?setup=1")
+			return
+		}
+		p.me, p.errMsg = me, errMsg
+	})
 }
 
 // homePage is "/": who is signed in, and where to go next.
@@ -98,9 +106,12 @@ func (p *adminPage) Render() app.UI {
 				app.P().Class("error").Role("alert").Text("You do not have access to the Administration Panel."),
 			)
 		}
-		return app.Section().Class("card").Body(
-			app.H1().Text("Administration Panel"),
-			app.P().Body(app.Text("Account: "), app.Strong().Text(me.Account)),
+		return app.Div().Body(
+			app.H1().Class("page-title").Text("Administration Panel"),
+			&adminAccount{Me: me},
+			&adminUsers{},
+			&adminLogins{},
+			&adminAudit{},
 		)
 	})
 }

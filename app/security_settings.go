@@ -25,6 +25,11 @@ type securitySettings struct {
 	connected string // RFC 3339 time of a connect made on this page
 	copied    bool
 
+	disconnecting bool   // the Disconnect form is open
+	password      string // for Disconnect
+	warning       string // the server's warning when the policy forces 2FA
+	disconnected  bool   // 2FA was switched off on this page
+
 	codes      []string // a fresh set to show once, then forget
 	codesLeft  int      // after a change on this page; -1 until then
 	regenerate bool     // the form asking for a code to regenerate
@@ -43,6 +48,9 @@ func (s *securitySettings) Render() app.UI {
 	on, since := s.Me.TOTPEnabled, s.Me.TOTPEnabledAt
 	if s.connected != "" {
 		on, since = true, s.connected
+	}
+	if s.disconnected {
+		on = false
 	}
 	left := s.Me.RecoveryCodesLeft
 	if s.codesLeft >= 0 {
@@ -73,7 +81,7 @@ func (s *securitySettings) Render() app.UI {
 		}).ElseIf(!on, func() app.UI {
 			return s.connectWindow()
 		}).Else(func() app.UI {
-			return s.recoveryBlock(left)
+			return app.Div().Body(s.recoveryBlock(left), s.disconnectBlock())
 		}),
 		app.If(s.connected != "" && len(s.codes) == 0, func() app.UI {
 			return app.P().Class("success").Role("status").Text("Two-factor authentication is on. From now on, every login asks for a code from your app.")
@@ -83,6 +91,77 @@ func (s *securitySettings) Render() app.UI {
 		}),
 		app.If(!enrolling, func() app.UI { return &loginHistory{} }),
 	)
+}
+
+// disconnectBlock switches 2FA off after the password. Where the account
+// forces 2FA, the server first answers with a warning, shown here, and only
+// a confirmed request goes through: then every session ends.
+func (s *securitySettings) disconnectBlock() app.UI {
+	return app.Div().Class("disconnect").Body(
+		app.H4().Text("Disconnect"),
+		app.If(!s.disconnecting, func() app.UI {
+			return app.Button().ID("disconnect-2fa").Class("secondary").Type("button").
+				OnClick(func(ctx app.Context, e app.Event) { s.disconnecting, s.errMsg, s.warning = true, "", "" }).
+				Text("Disconnect two-factor authentication")
+		}).Else(func() app.UI {
+			return app.Form().Method("post").OnSubmit(s.submitDisconnect).Body(
+				app.P().Text("Without two-factor authentication, your password alone lets anyone into your account. Enter your password to confirm."),
+				app.P().ID("disconnect-error").Class("form-error").Role("alert").Text(s.errMsg),
+				app.Div().Class("field").Body(
+					app.Label().For("disconnect-password").Text("Password"),
+					app.Input().ID("disconnect-password").Type("password").Required(true).
+						Attr("autocomplete", "current-password").Value(s.password).OnInput(s.ValueTo(&s.password)),
+				),
+				app.If(s.warning != "", func() app.UI {
+					return app.Div().ID("disconnect-warning").Class("warning").Role("alertdialog").Aria("label", "Warning").Body(
+						app.P().Text(s.warning),
+						app.Button().ID("disconnect-confirm").Class("danger").Type("button").Disabled(s.busy).
+							OnClick(func(ctx app.Context, e app.Event) { s.disconnect(ctx, true) }).
+							Text("Disconnect and log out"),
+					)
+				}).Else(func() app.UI {
+					return app.Button().ID("disconnect-submit").Class("danger").Type("submit").Disabled(s.busy).Text("Disconnect")
+				}),
+				app.Button().Class("secondary").Type("button").
+					OnClick(func(ctx app.Context, e app.Event) {
+						s.disconnecting, s.password, s.warning, s.errMsg = false, "", "", ""
+					}).
+					Text("Cancel"),
+			)
+		}),
+	)
+}
+
+func (s *securitySettings) submitDisconnect(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	s.disconnect(ctx, false)
+}
+
+func (s *securitySettings) disconnect(ctx app.Context, confirm bool) {
+	if s.password == "" {
+		s.errMsg = "Enter your password."
+		return
+	}
+	req := shared.DisconnectRequest{Password: s.password, Confirm: confirm}
+	s.busy, s.errMsg = true, ""
+	ctx.Async(func() {
+		var res shared.DisconnectResponse
+		err := callAPI(ctx, "POST", "/api/2fa/disconnect", req, &res)
+		ctx.Dispatch(func(ctx app.Context) {
+			s.busy = false
+			switch {
+			case errorCode(err) == shared.EConfirmRequired:
+				s.warning = errorMessage(err)
+			case err != nil:
+				s.errMsg = errorMessage(err)
+			case res.LoggedOut:
+				ctx.Navigate("/login?notice=disconnected")
+			default:
+				s.disconnecting, s.password, s.disconnected = false, "", true
+				s.connected, s.codesLeft = "", 0
+			}
+		})
+	})
 }
 
 // recoveryBlock shows how many recovery codes are left and offers a new set.
@@ -208,6 +287,9 @@ func (s *securitySettings) connectWindow() app.UI {
 }
 
 func (s *securitySettings) startSetup(ctx app.Context, e app.Event) {
+	if s.busy {
+		return // each setup replaces the pending key: one at a time
+	}
 	s.busy, s.errMsg = true, ""
 	ctx.Async(func() {
 		var setup shared.TOTPSetup

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -37,6 +39,9 @@ func newBrowser(t *testing.T) *browser {
 	if _, err := exec.LookPath(path); err != nil {
 		storetest.Unavailable(t, "Chromium at "+path+" (apt-get install chromium)")
 	}
+	if _, err := os.Stat("../web/app.wasm"); err != nil {
+		t.Fatal("web/app.wasm is missing: run `make wasm` (make test does)")
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
@@ -53,9 +58,11 @@ func newBrowser(t *testing.T) *browser {
 	}
 	opts = append(opts, chromedp.UserDataDir(profile))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	// The first Run's context owns the tab, so it has no deadline of its
+	// own: each step gets one (run), and a failed step can still be
+	// photographed.
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc(); os.RemoveAll(profile) })
+	t.Cleanup(func() { cancelCtx(); cancelAlloc(); os.RemoveAll(profile) })
 
 	b := &browser{ctx: ctx}
 	chromedp.ListenTarget(ctx, func(ev any) {
@@ -102,9 +109,50 @@ func (b *browser) report(msg string) {
 
 func (b *browser) run(t *testing.T, step string, actions ...chromedp.Action) {
 	t.Helper()
-	if err := chromedp.Run(b.ctx, actions...); err != nil {
-		t.Fatalf("%s: %v", step, err)
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Run(ctx, actions...); err != nil {
+		// What the page said when it failed, for whoever debugs it: its
+		// text always, a screenshot when BROWSER_FAILURE_DIR is set.
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		defer cancel()
+		var page string
+		chromedp.Run(ctx, chromedp.Evaluate(`location.href + "\n" + document.body.innerText`, &page))
+		if dir := os.Getenv("BROWSER_FAILURE_DIR"); dir != "" {
+			var png []byte
+			if chromedp.Run(ctx, chromedp.CaptureScreenshot(&png)) == nil {
+				os.WriteFile(filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_")+".png"), png, 0o644)
+			}
+		}
+		t.Fatalf("%s: %v\npage: %s", step, err, page)
 	}
+}
+
+// click clicks the element once it is visible and has stopped moving: a
+// click lands where the element was when it was measured, and a page that
+// is still settling (an answer arriving, a block closing) would take it
+// somewhere else.
+func click(sel string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		js := `(() => { const r = document.querySelector(` + strconv.Quote(sel) + `)?.getBoundingClientRect();
+			return r ? [r.x, r.y, r.width, r.height].join(",") : ""; })()`
+		var last string
+		for {
+			var box string
+			if err := chromedp.Run(ctx, chromedp.WaitVisible(sel, chromedp.ByQuery), chromedp.Evaluate(js, &box)); err != nil {
+				return err
+			}
+			if box != "" && box == last {
+				return chromedp.Run(ctx, chromedp.Click(sel, chromedp.ByQuery))
+			}
+			last = box
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	})
 }
 
 // waitText waits until the element's text contains want.
@@ -154,7 +202,7 @@ func TestBrowser_LogInSeeTheAppAndLogOut(t *testing.T) {
 	b.run(t, "wrong password",
 		chromedp.SendKeys("#username", "admin", chromedp.ByID),
 		chromedp.SendKeys("#password", "not the password", chromedp.ByID),
-		chromedp.Click("#login-submit", chromedp.ByID),
+		click("#login-submit"),
 		waitText("#login-error", "Incorrect username or password"),
 		waitPath("/login"),
 	)
@@ -163,17 +211,17 @@ func TestBrowser_LogInSeeTheAppAndLogOut(t *testing.T) {
 		chromedp.WaitEnabled("#login-submit", chromedp.ByID),
 		chromedp.SendKeys("#username", "admin", chromedp.ByID),
 		chromedp.SendKeys("#password", inst.AdminPassword, chromedp.ByID),
-		chromedp.Click("#login-submit", chromedp.ByID),
+		click("#login-submit"),
 		waitPath("/"),
 		waitText("#welcome", "admin"),
 	)
 	var expanded string
 	b.run(t, "menu",
-		chromedp.Click("#avatar", chromedp.ByID),
+		click("#avatar"),
 		chromedp.WaitVisible("#menu-profile", chromedp.ByID),
 		chromedp.WaitVisible("#menu-admin", chromedp.ByID),
 		chromedp.AttributeValue("#avatar", "aria-expanded", &expanded, nil, chromedp.ByID),
-		chromedp.Click("#menu-logout", chromedp.ByID),
+		click("#menu-logout"),
 		waitPath("/login"),
 		chromedp.WaitVisible("#username", chromedp.ByID),
 	)
@@ -205,7 +253,7 @@ func logIn(b *browser, t *testing.T, url, username, password string) {
 		chromedp.WaitEnabled("#login-submit", chromedp.ByID),
 		chromedp.SendKeys("#username", username, chromedp.ByID),
 		chromedp.SendKeys("#password", password, chromedp.ByID),
-		chromedp.Click("#login-submit", chromedp.ByID),
+		click("#login-submit"),
 	)
 }
 
@@ -216,10 +264,10 @@ func TestBrowser_ConnectAnAuthenticatorAndLogInWithACode(t *testing.T) {
 	var key, qrSrc string
 	b.run(t, "open Security settings and Connect",
 		waitPath("/"),
-		chromedp.Click("#avatar", chromedp.ByID),
-		chromedp.Click("#menu-profile", chromedp.ByID),
+		click("#avatar"),
+		click("#menu-profile"),
 		waitText("#twofa-status", "Off"),
-		chromedp.Click("#connect-2fa", chromedp.ByID),
+		click("#connect-2fa"),
 		chromedp.WaitVisible("#qr-code", chromedp.ByID),
 		chromedp.Text("#manual-key", &key, chromedp.ByID),
 		chromedp.AttributeValue("#qr-code", "src", &qrSrc, nil, chromedp.ByID),
@@ -230,22 +278,22 @@ func TestBrowser_ConnectAnAuthenticatorAndLogInWithACode(t *testing.T) {
 	}
 	b.run(t, "a wrong code is explained",
 		chromedp.SendKeys("#connect-code", "000000", chromedp.ByID),
-		chromedp.Click("#connect-submit", chromedp.ByID),
+		click("#connect-submit"),
 		waitText("#connect-error", "not right"),
 	)
 	now := time.Now()
 	b.run(t, "connect with the app's code",
 		setInput("connect-code", totpCode(t, secret, now)),
-		chromedp.Click("#connect-submit", chromedp.ByID),
+		click("#connect-submit"),
 		waitText("#twofa-status", "On"),
 	)
-	b.run(t, "log out", chromedp.Click("#avatar", chromedp.ByID), chromedp.Click("#menu-logout", chromedp.ByID), waitPath("/login"))
+	b.run(t, "log out", click("#avatar"), click("#menu-logout"), waitPath("/login"))
 
 	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
 	b.run(t, "a wrong code shows the error",
 		chromedp.WaitVisible("#code", chromedp.ByID),
 		chromedp.SendKeys("#code", "000000", chromedp.ByID),
-		chromedp.Click("#code-submit", chromedp.ByID),
+		click("#code-submit"),
 		waitText("#login-error", "not right"),
 	)
 	// The next step's code: later than the one that connected, and within
@@ -253,7 +301,7 @@ func TestBrowser_ConnectAnAuthenticatorAndLogInWithACode(t *testing.T) {
 	next := totpCode(t, secret, now.Add(30*time.Second))
 	b.run(t, "the right code logs in",
 		setInput("code", next[:3]+" "+next[3:]),
-		chromedp.Click("#code-submit", chromedp.ByID),
+		click("#code-submit"),
 		waitPath("/"),
 		waitText("#welcome", "admin"),
 	)
@@ -281,7 +329,7 @@ func TestBrowser_RecoveryCodesAreShownOnceAndLogInOnce(t *testing.T) {
 		waitPath("/"),
 		cdpbrowser.SetDownloadBehavior(cdpbrowser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(downloads),
 		chromedp.Navigate(inst.URL+"/profile"),
-		chromedp.Click("#connect-2fa", chromedp.ByID),
+		click("#connect-2fa"),
 		chromedp.WaitVisible("#manual-key", chromedp.ByID),
 		chromedp.Text("#manual-key", &key, chromedp.ByID),
 	)
@@ -290,7 +338,7 @@ func TestBrowser_RecoveryCodesAreShownOnceAndLogInOnce(t *testing.T) {
 	var continueDisabled bool
 	b.run(t, "see the codes",
 		setInput("connect-code", totpCode(t, secret, time.Now())),
-		chromedp.Click("#connect-submit", chromedp.ByID),
+		click("#connect-submit"),
 		chromedp.WaitVisible("#recovery-codes", chromedp.ByID),
 		chromedp.Evaluate(`[...document.querySelectorAll("#recovery-codes li")].map(li => li.textContent.trim())`, &codes),
 		jsBool(`document.getElementById("codes-continue").disabled`, &continueDisabled),
@@ -298,7 +346,7 @@ func TestBrowser_RecoveryCodesAreShownOnceAndLogInOnce(t *testing.T) {
 	if len(codes) != 10 || !continueDisabled {
 		t.Fatalf("codes %v; Continue disabled before ticking: %v", codes, continueDisabled)
 	}
-	b.run(t, "download", chromedp.Click("#download-codes", chromedp.ByID))
+	b.run(t, "download", click("#download-codes"))
 	file := filepath.Join(downloads, "warden-recovery-codes-admin.txt")
 	var content []byte
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
@@ -312,23 +360,23 @@ func TestBrowser_RecoveryCodesAreShownOnceAndLogInOnce(t *testing.T) {
 		}
 	}
 	b.run(t, "store and continue",
-		chromedp.Click("#codes-saved", chromedp.ByID),
+		click("#codes-saved"),
 		chromedp.WaitEnabled("#codes-continue", chromedp.ByID),
-		chromedp.Click("#codes-continue", chromedp.ByID),
+		click("#codes-continue"),
 		waitText("#recovery-codes-left", "10 recovery codes"),
 	)
-	b.run(t, "log out", chromedp.Click("#avatar", chromedp.ByID), chromedp.Click("#menu-logout", chromedp.ByID), waitPath("/login"))
+	b.run(t, "log out", click("#avatar"), click("#menu-logout"), waitPath("/login"))
 
 	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
 	b.run(t, "a wrong authenticator code, then a recovery code",
 		chromedp.WaitVisible("#code", chromedp.ByID),
 		chromedp.SendKeys("#code", "000000", chromedp.ByID),
-		chromedp.Click("#code-submit", chromedp.ByID),
+		click("#code-submit"),
 		waitText("#login-error", "not right"),
-		chromedp.Click("#use-recovery-code", chromedp.ByID),
+		click("#use-recovery-code"),
 		chromedp.WaitVisible("#recovery-code", chromedp.ByID),
 		chromedp.SendKeys("#recovery-code", strings.ToUpper(codes[4]), chromedp.ByID),
-		chromedp.Click("#recovery-submit", chromedp.ByID),
+		click("#recovery-submit"),
 		waitPath("/"),
 		waitText("#welcome", "admin"),
 		waitText("#codes-used", "9 recovery codes left"),
@@ -350,4 +398,80 @@ func TestBrowser_RecoveryCodesAreShownOnceAndLogInOnce(t *testing.T) {
 	if shown {
 		t.Fatal("the codes are on the page again")
 	}
+}
+
+// connectInBrowser goes through Connect on the open profile page, stores
+// the recovery codes and returns the secret read from the page.
+func connectInBrowser(b *browser, t *testing.T) string {
+	t.Helper()
+	var key string
+	var codes int
+	b.run(t, "the setup window",
+		chromedp.WaitVisible("#qr-code", chromedp.ByID),
+		chromedp.Text("#manual-key", &key, chromedp.ByID),
+	)
+	secret := strings.ReplaceAll(key, " ", "")
+	b.run(t, "connect and see the codes",
+		setInput("connect-code", totpCode(t, secret, time.Now())),
+		click("#connect-submit"),
+		chromedp.WaitVisible("#recovery-codes", chromedp.ByID),
+		chromedp.Evaluate(`document.querySelectorAll("#recovery-codes li").length`, &codes),
+		click("#codes-saved"),
+		chromedp.WaitEnabled("#codes-continue", chromedp.ByID),
+		click("#codes-continue"),
+		// The page settles before the next click: clicks land where an
+		// element was when it was found.
+		chromedp.WaitNotPresent("#recovery-codes", chromedp.ByID),
+		waitText("#twofa-status", "On"),
+	)
+	if codes != 10 {
+		t.Fatalf("%d recovery codes shown", codes)
+	}
+	return secret
+}
+
+// TestBrowser_ForcedTwoFactorStory is the product's story end to end: an
+// admin with 2FA forces it for the account; a user is made to set it up at
+// login; disconnecting warns, logs them out, and setup comes back.
+func TestBrowser_ForcedTwoFactorStory(t *testing.T) {
+	dir := t.TempDir()
+	inst := start(t, "", dir)
+	var out strings.Builder
+	err := run(context.Background(), []string{"user", "create", "--username", "ursula"},
+		func(k string) string { return map[string]string{"DATA_DIR": dir}[k] }, strings.NewReader("ursula's password\n"), &out, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t)
+
+	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
+	b.run(t, "admin opens Security settings", waitPath("/"), chromedp.Navigate(inst.URL+"/profile"),
+		click("#connect-2fa"))
+	connectInBrowser(b, t)
+	b.run(t, "admin forces 2FA",
+		click("#avatar"),
+		click("#menu-admin"),
+		waitPath("/admin"),
+		waitText("#users-table", "ursula"),
+		click(`label[for="force-2fa"]`),
+		waitText("#policy-changed", "by admin"),
+		click("#avatar"),
+		click("#menu-logout"),
+		waitPath("/login"),
+	)
+
+	logIn(b, t, inst.URL, "ursula", "ursula's password")
+	b.run(t, "ursula gets the setup window at once", waitPath("/profile"))
+	connectInBrowser(b, t)
+	b.run(t, "ursula disconnects, sees the warning, confirms",
+		click("#disconnect-2fa"),
+		chromedp.SendKeys("#disconnect-password", "ursula's password", chromedp.ByID),
+		click("#disconnect-submit"),
+		waitText("#disconnect-warning", "mandatory"),
+		click("#disconnect-confirm"),
+		waitPath("/login"),
+		waitText("#login-notice", "logged out everywhere"),
+	)
+	logIn(b, t, inst.URL, "ursula", "ursula's password")
+	b.run(t, "the setup window again", waitPath("/profile"), chromedp.WaitVisible("#qr-code", chromedp.ByID))
 }

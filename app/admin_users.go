@@ -1,0 +1,118 @@
+package webapp
+
+import (
+	"fmt"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared"
+)
+
+// adminUsers lists the account's users with their 2FA state, and resets the
+// 2FA of one who lost their phone, after a confirmation.
+type adminUsers struct {
+	app.Compo
+
+	users   []shared.AdminUser
+	confirm string // the username whose reset waits for confirmation
+	notice  string
+	errMsg  string
+	busy    bool
+}
+
+func (u *adminUsers) OnMount(ctx app.Context) { u.load(ctx) }
+
+func (u *adminUsers) load(ctx app.Context) {
+	ctx.Async(func() {
+		var users []shared.AdminUser
+		err := callAPI(ctx, "GET", "/api/admin/users", nil, &users)
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				u.errMsg = errorMessage(err)
+				return
+			}
+			u.users = users
+		})
+	})
+}
+
+func (u *adminUsers) Render() app.UI {
+	return app.Section().Class("card").Body(
+		app.H2().Text("Users"),
+		app.If(u.notice != "", func() app.UI { return app.P().Class("success").Role("status").Text(u.notice) }),
+		app.If(u.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(u.errMsg) }),
+		app.Div().Class("table-wrap").Body(
+			app.Table().ID("users-table").Class("history-table").Body(
+				app.THead().Body(app.Tr().Body(
+					app.Th().Scope("col").Text("Username"),
+					app.Th().Scope("col").Text("Role"),
+					app.Th().Scope("col").Text("2FA"),
+					app.Th().Scope("col").Text("Recovery codes"),
+					app.Th().Scope("col").Text("Last login"),
+					app.Th().Scope("col").Text("Status"),
+					app.Th().Scope("col").Text(""),
+				)),
+				app.TBody().Body(app.Range(u.users).Slice(func(i int) app.UI { return u.row(u.users[i]) })),
+			),
+		),
+	)
+}
+
+func (u *adminUsers) row(user shared.AdminUser) app.UI {
+	lastLogin := "Never"
+	if user.LastLoginAt != "" {
+		lastLogin = localTime(user.LastLoginAt)
+	}
+	status := "Active"
+	if user.LockedUntil != "" {
+		status = "Code entry locked until " + localTime(user.LockedUntil)
+	}
+	codes := "–"
+	if user.TOTPEnabled {
+		codes = fmt.Sprint(user.RecoveryCodesLeft)
+	}
+	return app.Tr().Body(
+		app.Td().Text(user.Username),
+		app.Td().Text(roleName(user.Role)),
+		app.Td().Body(app.Span().Class(statusClass(user.TOTPEnabled)).Text(onOff(user.TOTPEnabled))),
+		app.Td().Text(codes),
+		app.Td().Text(lastLogin),
+		app.Td().Text(status),
+		app.Td().Body(
+			app.If(user.TOTPEnabled && u.confirm != user.Username, func() app.UI {
+				return app.Button().ID("reset-2fa-" + user.Username).Class("secondary").Type("button").
+					OnClick(func(ctx app.Context, e app.Event) { u.confirm, u.notice, u.errMsg = user.Username, "", "" }).
+					Text("Reset 2FA")
+			}),
+			app.If(u.confirm == user.Username, func() app.UI {
+				return app.Div().Class("confirm-reset").Role("alertdialog").Aria("label", "Confirm the reset").Body(
+					app.P().Text("Reset two-factor authentication for "+user.Username+"? Their authenticator and recovery codes "+
+						"stop working and they are logged out everywhere. They can connect a new phone at their next login."),
+					app.Div().Class("actions").Body(
+						app.Button().ID("confirm-reset").Class("danger").Type("button").Disabled(u.busy).
+							OnClick(u.reset(user)).Text("Reset 2FA"),
+						app.Button().ID("cancel-reset").Class("secondary").Type("button").
+							OnClick(func(ctx app.Context, e app.Event) { u.confirm = "" }).Text("Cancel"),
+					),
+				)
+			}),
+		),
+	)
+}
+
+func (u *adminUsers) reset(user shared.AdminUser) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		u.busy = true
+		ctx.Async(func() {
+			err := callAPI(ctx, "POST", fmt.Sprintf("/api/admin/users/%d/reset-2fa", user.ID), nil, nil)
+			ctx.Dispatch(func(ctx app.Context) {
+				u.busy, u.confirm = false, ""
+				if err != nil {
+					u.errMsg = errorMessage(err)
+					return
+				}
+				u.notice = "Two-factor authentication of " + user.Username + " is reset, and they are logged out."
+				u.load(ctx)
+			})
+		})
+	}
+}
