@@ -14,29 +14,33 @@ import (
 //	password ok, 2FA connected           -> stage password_ok, next "totp"
 //	password ok, no 2FA, account forces  -> stage enrollment,  next "enroll"
 //	password ok, no 2FA, not forced      -> stage full,        next "done"
-//	wrong password or unknown user       -> EWrongCredentials, the same answer
+//	wrong password, unknown user, or a
+//	username locked by failed attempts   -> EWrongCredentials, the same answer
+//	client IP locked by failed attempts  -> ERateLimited with Retry-After
 //
 // Each step creates a new session with a new token and ends the one the
 // browser came with (store.CompleteLoginStep, one transaction), so a token
 // planted before login is worth nothing after.
 
-var errWrongCredentials = shared.Errorf(shared.EWrongCredentials, "Incorrect username or password.")
+// errWrongCredentials is the one answer to a wrong password, an unknown
+// username and a locked username, so that none can be told from the others;
+// its words cover the lock.
+var errWrongCredentials = shared.Errorf(shared.EWrongCredentials,
+	"Incorrect username or password. After repeated failures, logins to this username pause for a few minutes.")
 
 // Password throttling. Failed passwords are counted in the database per
-// attempted username (known or not, so a lock reveals nothing about who has
-// an account) and per client IP; a key that reaches its threshold within the
-// window is locked with the same growing backoff as wrong codes. A success
-// clears the username's count but not the IP's: an attacker must not be able
-// to reset their IP's count by logging into an account of their own.
+// attempted username (known or not) and per client IP; a key that reaches
+// its threshold within the window is locked with the same growing backoff as
+// wrong codes. A locked username answers exactly like a wrong password, after
+// the same work; a locked IP gets 429 with Retry-After, which says nothing
+// about any account. A success clears the username's count but not the IP's:
+// an attacker must not be able to reset their IP's count by logging into an
+// account of their own.
 var (
 	userThrottle = store.ThrottleRule{Threshold: 5, Window: 15 * time.Minute, LockFor: backoff(5)}
 	// An IP may stand for a whole office behind one NAT: a higher threshold.
 	ipThrottle = store.ThrottleRule{Threshold: 20, Window: 15 * time.Minute, LockFor: backoff(20)}
 )
-
-func throttleRules(username, ip string) map[string]store.ThrottleRule {
-	return map[string]store.ThrottleRule{"user:" + username: userThrottle, "ip:" + ip: ipThrottle}
-}
 
 // LoginResult is a successful login step: the new session's token for the
 // cookie, the session, and what the client must do next.
@@ -63,15 +67,20 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	if known {
 		event.UserID, event.AccountID = &u.ID, &u.AccountID
 	}
-	rules := throttleRules(event.Username, c.IP)
-	keys := make([]string, 0, len(rules))
-	for k := range rules {
-		keys = append(keys, k)
-	}
-	if until, err := s.Store.ThrottledUntil(ctx, keys, now); err != nil {
+	userKey, ipKey := "user:"+event.Username, "ip:"+c.IP
+	rules := map[string]store.ThrottleRule{userKey: userThrottle, ipKey: ipThrottle}
+	locks, err := s.Store.Locks(ctx, []string{userKey, ipKey}, now)
+	if err != nil {
 		return nil, err
-	} else if !until.IsZero() {
-		return nil, s.fail(ctx, event, store.ReasonThrottled, rateLimited("Too many failed login attempts.", until, now))
+	}
+	if until, ok := locks[ipKey]; ok {
+		return nil, s.fail(ctx, event, store.ReasonThrottled, rateLimited("Too many failed login attempts from your network.", until, now))
+	}
+	if _, ok := locks[userKey]; ok {
+		// The attempt still counts for the IP, but does not stretch the
+		// username's lock: that would let anyone keep it locked for ever.
+		s.Hasher.Verify(req.Password, s.dummy())
+		return nil, s.failPassword(ctx, event, store.ReasonThrottled, map[string]store.ThrottleRule{ipKey: ipThrottle})
 	}
 
 	if !known {
@@ -106,7 +115,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 		Session: &store.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: stage, CreatedAt: now,
 			LastSeenAt: now, ExpiresAt: now.Add(ttl), IP: c.IP, UserAgent: c.UserAgent},
 		Event:         withTime(event, now),
-		ClearThrottle: "user:" + event.Username,
+		ClearThrottle: userKey,
 	}
 	event.Result = store.ResultSuccess
 	if oldToken != "" {

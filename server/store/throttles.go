@@ -18,19 +18,29 @@ type LoginThrottle struct {
 	UpdatedAt   time.Time  `bun:"updated_at,notnull"`
 }
 
+// Locks returns, for each of the keys locked at now, the time its lock ends.
+func (s *Store) Locks(ctx context.Context, keys []string, now time.Time) (map[string]time.Time, error) {
+	var rows []LoginThrottle
+	err := s.db.NewSelect().Model(&rows).Column("key", "locked_until").
+		Where("key IN (?)", bun.In(keys)).Where("locked_until > ?", now).Scan(ctx)
+	locks := make(map[string]time.Time, len(rows))
+	for _, r := range rows {
+		locks[r.Key] = *r.LockedUntil
+	}
+	return locks, s.wrap(err)
+}
+
 // ThrottledUntil returns the latest time until which any of the keys is
 // locked at now, or the zero time if none is.
 func (s *Store) ThrottledUntil(ctx context.Context, keys []string, now time.Time) (time.Time, error) {
-	var rows []LoginThrottle
-	err := s.db.NewSelect().Model(&rows).Column("locked_until").
-		Where("key IN (?)", bun.In(keys)).Where("locked_until > ?", now).Scan(ctx)
+	locks, err := s.Locks(ctx, keys, now)
 	var until time.Time
-	for _, r := range rows {
-		if r.LockedUntil.After(until) {
-			until = *r.LockedUntil
+	for _, l := range locks {
+		if l.After(until) {
+			until = l
 		}
 	}
-	return until, s.wrap(err)
+	return until, err
 }
 
 // ThrottleRule is how failures of one kind of key lock it.

@@ -12,7 +12,9 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -46,7 +48,69 @@ func Open(tb testing.TB, dialect string) *store.Store {
 	if _, err := s.Migrate(ctx); err != nil {
 		tb.Fatalf("migrate %s: %v", dialect, err)
 	}
+	opened.Store(s, [2]string{url, dir})
+	tb.Cleanup(func() { opened.Delete(s) })
 	return s
+}
+
+// opened remembers where each store of Open lives, for Dump.
+var opened sync.Map // *store.Store -> [2]string{databaseURL, dataDir}
+
+// Dump returns everything the database of a store from Open holds, as an
+// attacker with a copy of it would read it: the raw bytes of the SQLite
+// files (the main file and its write-ahead log), or every row of every
+// PostgreSQL table as text.
+func Dump(tb testing.TB, s *store.Store) string {
+	tb.Helper()
+	where, ok := opened.Load(s)
+	if !ok {
+		tb.Fatal("storetest.Dump: the store was not opened by storetest.Open")
+	}
+	return DumpAt(tb, where.([2]string)[0], where.([2]string)[1])
+}
+
+// DumpAt is Dump for the database at a URL and data directory of URL.
+func DumpAt(tb testing.TB, url, dir string) string {
+	tb.Helper()
+	var b strings.Builder
+	if url == "" {
+		files, _ := filepath.Glob(filepath.Join(dir, "warden.db*"))
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			b.Write(data)
+		}
+		return b.String()
+	}
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		rows.Scan(&name)
+		tables = append(tables, name)
+	}
+	rows.Close()
+	if len(tables) < 5 {
+		tb.Fatalf("storetest.Dump found only the tables %v", tables)
+	}
+	for _, table := range tables {
+		var text sql.NullString
+		if err := db.QueryRow(`SELECT string_agg(t::text, E'\n') FROM "` + table + `" t`).Scan(&text); err != nil {
+			tb.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s:\n%s\n", table, text.String)
+	}
+	return b.String()
 }
 
 // URL returns a DATABASE_URL and DATA_DIR pair for a fresh, empty database of
