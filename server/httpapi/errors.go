@@ -48,7 +48,7 @@ func (s *Server) apiError(r *http.Request, err error) (*shared.Error, int) {
 	var e *shared.Error
 	switch {
 	case errors.As(err, &e):
-	case errors.Is(err, store.ErrUnavailable):
+	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		s.log.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 		e = errUnavailable
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:

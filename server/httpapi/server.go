@@ -36,6 +36,10 @@ type Config struct {
 	// to write, and a forged IP would poison the login history and dodge the
 	// per-IP throttle.
 	TrustedProxies []netip.Prefix
+	// RequestTimeout bounds each API request's work (default 10 s): a
+	// database that stops answering gets a 503 then, not a hang that holds
+	// the client and a connection.
+	RequestTimeout time.Duration
 }
 
 // Server is the product's http.Handler.
@@ -45,14 +49,19 @@ type Server struct {
 	pages          http.Handler
 	secureCookies  bool
 	trustedProxies []netip.Prefix
+	requestTimeout time.Duration
 	handler        http.Handler
 }
 
 // New returns the server with every route and middleware in place.
 func New(cfg Config) *Server {
-	s := &Server{auth: cfg.Auth, log: cfg.Log, pages: cfg.Pages, secureCookies: cfg.SecureCookies, trustedProxies: cfg.TrustedProxies}
+	s := &Server{auth: cfg.Auth, log: cfg.Log, pages: cfg.Pages, secureCookies: cfg.SecureCookies,
+		trustedProxies: cfg.TrustedProxies, requestTimeout: cfg.RequestTimeout}
 	if s.pages == nil {
 		s.pages = http.NotFoundHandler()
+	}
+	if s.requestTimeout <= 0 {
+		s.requestTimeout = 10 * time.Second
 	}
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -87,6 +96,9 @@ func (s *Server) dispatch(rts []route) http.Handler {
 			s.writeError(w, r, errMethodNotAllowed)
 			return
 		}
+		ctx, cancel := context.WithTimeout(r.Context(), s.requestTimeout)
+		defer cancel()
+		r = r.WithContext(ctx)
 		if err := s.serveRoute(w, r, rts[i]); err != nil {
 			s.writeError(w, r, err)
 		}
