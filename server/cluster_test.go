@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -56,16 +57,45 @@ func (c *apiClient) login(password string) {
 	}
 }
 
-// TestCluster_TwoServersShareReplayLockoutAndRaces runs two servers on one
-// PostgreSQL database, as two processes would: racing requests across both
-// have one winner, a code used on one is used on both, and wrong codes on
-// either count toward one lockout.
+// status sends a GET to another server with the client's cookies (a jar
+// keys cookies by host, not port, so both servers get them).
+func (c *apiClient) status(url string) int {
+	c.t.Helper()
+	res, err := c.http.Get(url)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// TestCluster_TwoServersShareReplayLockoutAndRaces runs two server processes
+// on one PostgreSQL database: a session ended on one is dead on the other,
+// racing requests across both have one winner, a code used on one is used
+// on both, and wrong codes on either count toward one lockout.
 func TestCluster_TwoServersShareReplayLockoutAndRaces(t *testing.T) {
 	dbURL, dir := storetest.URL(t, store.Postgres)
 	key, _ := secretbox.Generate("k1")
-	a := start(t, dbURL, dir, "SECRET_KEY", key)
-	b := start(t, dbURL, t.TempDir(), "SECRET_KEY", key)
+	a := startProcess(t, dbURL, dir, "SECRET_KEY", key).instance
+	b := startProcess(t, dbURL, t.TempDir(), "SECRET_KEY", key).instance
 	pw := a.AdminPassword
+
+	// Logged in on a, known on b; logged out on a, dead on b.
+	s := newClient(t, a)
+	s.login(pw)
+	if st := s.status(b.URL + "/api/me"); st != 200 {
+		t.Fatalf("a's session on b: %d", st)
+	}
+	thief := newClient(t, b) // a copy of the cookie, kept after logout
+	u, _ := url.Parse(a.URL)
+	thief.http.Jar.SetCookies(u, s.http.Jar.Cookies(u))
+	if st := thief.status(b.URL + "/api/me"); st != 200 {
+		t.Fatalf("the copied cookie before logout: %d", st)
+	}
+	s.post("/api/logout", nil, nil)
+	if st := thief.status(b.URL + "/api/me"); st != 401 {
+		t.Fatalf("a session logged out on a, on b: %d", st)
+	}
 
 	admin := newClient(t, a)
 	admin.login(pw)

@@ -26,14 +26,20 @@ type instance struct {
 	env           map[string]string
 }
 
-// start runs the server as `server` would, with its data in dataDir and the
-// database at databaseURL, until the test ends.
-func start(t *testing.T, databaseURL, dataDir string, extraEnv ...string) *instance {
-	t.Helper()
+// serverEnv is the environment of a test server: its data in dataDir, the
+// database at databaseURL, a free loopback port, plus extraEnv pairs.
+func serverEnv(databaseURL, dataDir string, extraEnv ...string) map[string]string {
 	env := map[string]string{"ADDR": "127.0.0.1:0", "DATA_DIR": dataDir, "DATABASE_URL": databaseURL, "WEB_ROOT": ".."}
 	for i := 0; i+1 < len(extraEnv); i += 2 {
 		env[extraEnv[i]] = extraEnv[i+1]
 	}
+	return env
+}
+
+// start runs the server in-process as `server` would, until the test ends.
+func start(t *testing.T, databaseURL, dataDir string, extraEnv ...string) *instance {
+	t.Helper()
+	env := serverEnv(databaseURL, dataDir, extraEnv...)
 	ctx, cancel := context.WithCancel(context.Background())
 	out, outW := io.Pipe()
 	done := make(chan error, 1)
@@ -48,6 +54,15 @@ func start(t *testing.T, databaseURL, dataDir string, extraEnv ...string) *insta
 		}
 	})
 	inst := &instance{env: env}
+	if !inst.readStartup(out) {
+		t.Fatalf("server did not start: %v", <-done)
+	}
+	return inst
+}
+
+// readStartup reads the server's output up to "Listening on", noting the
+// address and the first admin's password, and drains the rest.
+func (inst *instance) readStartup(out io.Reader) bool {
 	lines := bufio.NewScanner(out)
 	for lines.Scan() {
 		line := lines.Text()
@@ -57,11 +72,61 @@ func start(t *testing.T, databaseURL, dataDir string, extraEnv ...string) *insta
 		if u, ok := strings.CutPrefix(line, "Listening on "); ok {
 			inst.URL = u
 			go io.Copy(io.Discard, out)
-			return inst
+			return true
 		}
 	}
-	t.Fatalf("server did not start: %v", <-done)
-	return nil
+	return false
+}
+
+// TestMain lets the test binary be the server program: a test that needs a
+// real process (signals, two servers) runs it with WARDEN_TEST_MAIN=1.
+func TestMain(m *testing.M) {
+	if os.Getenv("WARDEN_TEST_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// process is the server running as a separate process of the test binary.
+type process struct {
+	*instance
+	cmd  *exec.Cmd
+	done chan struct{} // closed when the process has exited, with err set
+	err  error
+}
+
+// startProcess runs the server program in a process of its own until the
+// test ends (or the test stops it).
+func startProcess(t *testing.T, databaseURL, dataDir string, extraEnv ...string) *process {
+	t.Helper()
+	env := serverEnv(databaseURL, dataDir, extraEnv...)
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "WARDEN_TEST_MAIN=1")
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &process{instance: &instance{env: env}, cmd: cmd, done: make(chan struct{})}
+	started := p.readStartup(out)
+	go func() { p.err = cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-p.done
+	})
+	if !started {
+		<-p.done
+		t.Fatalf("server process did not start: %v\n%s", p.err, stderr.String())
+	}
+	return p
 }
 
 func get(t *testing.T, url string, headers ...string) (*http.Response, string) {

@@ -48,7 +48,12 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 
 func newEnv(t testing.TB, dialect string) *env {
 	t.Helper()
-	st := storetest.Open(t, dialect)
+	return newEnvOn(t, storetest.Open(t, dialect))
+}
+
+// newEnvOn is newEnv on a store the test opened itself.
+func newEnvOn(t testing.TB, st *store.Store) *env {
+	t.Helper()
 	logBuf := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logBuf, nil))
 	svc := auth.New(st, secretbox.Ephemeral(), log)
