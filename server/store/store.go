@@ -19,8 +19,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
@@ -63,10 +64,18 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	var s *Store
 	switch {
 	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
-		sqldb, err := sql.Open("pgx", databaseURL)
+		cfg, err := pgx.ParseConfig(databaseURL)
 		if err != nil {
-			return nil, fmt.Errorf("open postgres: %w", err)
+			return nil, fmt.Errorf("parse DATABASE_URL: %w", err)
 		}
+		// Bun writes the values into the SQL text, so every statement is
+		// new to the server: preparing each one (pgx's default) would add a
+		// round trip and a plan cache that never hits. The simple protocol
+		// sends it once. An explicit default_query_exec_mode in the URL wins.
+		if !strings.Contains(databaseURL, "default_query_exec_mode=") {
+			cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+		}
+		sqldb := stdlib.OpenDB(*cfg)
 		sqldb.SetMaxOpenConns(20)
 		sqldb.SetMaxIdleConns(20)
 		sqldb.SetConnMaxIdleTime(5 * time.Minute)
