@@ -39,6 +39,27 @@ vet: ## go vet for the server and for the wasm side
 test: vet $(WASM).br ## vet, then every test: unit, store (SQLite + PostgreSQL), HTTP, go-app, browser
 	$(GO) test -count=1 -timeout 15m ./...
 
+# Fuzz targets are found, not listed here, so a new one is never forgotten.
+# Each runs alone for FUZZTIME; a failing input lands in that package's
+# testdata/fuzz/ and from then on runs with the ordinary tests.
+# FUZZFLAGS passes more flags, e.g. FUZZFLAGS=-parallel=2 on a shared machine.
+FUZZTIME ?= 30s
+.PHONY: fuzz
+fuzz: ## run every fuzz target for FUZZTIME each (default 30s): make fuzz FUZZTIME=5m
+	@failed=; for dir in $$(grep -rlE --include='*_test.go' '^func Fuzz' . | xargs -r -n1 dirname | sort -u); do \
+		for name in $$($(GO) test -list '^Fuzz' $$dir | grep '^Fuzz'); do \
+			echo "== $$dir $$name"; \
+			$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) $$dir || failed="$$failed $$dir:$$name"; \
+		done; \
+	done; \
+	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi
+
+# The figures of docs/PERFORMANCE.md, against bin/server in its own process;
+# BENCHFLAGS passes flags to the tool, e.g. BENCHFLAGS='-duration 30s -only login'.
+.PHONY: bench
+bench: build ## measure logins, second steps, history pages, memory, wasm size and page load (a few minutes)
+	$(GO) run ./server/cmd/bench $(BENCHFLAGS)
+
 migrate: bin/server ## apply database migrations and exit
 	./bin/server migrate
 

@@ -36,9 +36,9 @@ func backoff(threshold int) func(failures int) time.Duration {
 	}
 }
 
-// sealContext binds a sealed TOTP secret to its user: a ciphertext copied to
-// another user's row does not open there.
-func sealContext(userID int64) []byte { return []byte("totp:" + strconv.FormatInt(userID, 10)) }
+// SealContext binds a sealed TOTP secret to its user (the AEAD's additional
+// data): a ciphertext copied to another user's row does not open there.
+func SealContext(userID int64) []byte { return []byte("totp:" + strconv.FormatInt(userID, 10)) }
 
 var (
 	errCodeFormat     = &shared.Error{Code: shared.EInvalid, Message: "Enter the six digits your authenticator app shows.", Fields: map[string]string{"code": "Enter six digits."}}
@@ -91,7 +91,7 @@ func (s *Service) SetupTOTP(ctx context.Context, u *store.User) (*TOTPSetup, err
 	if err != nil {
 		return nil, err
 	}
-	sealed, err := s.Keys.Seal(raw, sealContext(u.ID))
+	sealed, err := s.Keys.Seal(raw, SealContext(u.ID))
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +203,7 @@ func (s *Service) checkCode(userID int64, sealed []byte, code string, now time.T
 	if !valid {
 		return nil, 0, false, errCodeFormat
 	}
-	if secret, err = s.Keys.Open(sealed, sealContext(userID)); err != nil {
+	if secret, err = s.Keys.Open(sealed, SealContext(userID)); err != nil {
 		return nil, 0, false, err
 	}
 	step, ok = matchStep(secret, digits, now)
@@ -214,7 +214,7 @@ func (s *Service) checkCode(userID int64, sealed []byte, code string, now time.T
 // old key can be dropped once every active user has logged in. A failure
 // only delays that, so it is logged.
 func (s *Service) reseal(ctx context.Context, u *store.User, secret []byte) {
-	resealed, err := s.Keys.Seal(secret, sealContext(u.ID))
+	resealed, err := s.Keys.Seal(secret, SealContext(u.ID))
 	if err == nil {
 		err = s.Store.ResealTOTP(ctx, u.ID, u.TOTPSecret, resealed)
 	}

@@ -76,7 +76,7 @@ func BenchmarkSecondStepHTTP(b *testing.B) {
 	code, _ := totp.GenerateCode(key, now)
 	for i := range b.N {
 		u := e.user(fmt.Sprintf("user%d", i), shared.RoleUser, "Acme")
-		sealed, _ := e.svc.Keys.Seal(secret, []byte(fmt.Sprintf("totp:%d", u.ID)))
+		sealed, _ := e.svc.Keys.Seal(secret, auth.SealContext(u.ID))
 		if err := e.st.SetPendingTOTP(ctx, u.ID, sealed, now); err != nil {
 			b.Fatal(err)
 		}

@@ -1,0 +1,234 @@
+// Command bench measures the figures of docs/PERFORMANCE.md on this machine:
+// `make bench`. The server is the real program (bin/server) in a process of
+// its own on loopback; this process is the load, the raw baselines (argon2id
+// hashes, pgbench) and the browser. Each load phase runs for -duration.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+)
+
+type options struct {
+	server   string        // the server binary
+	dbURL    string        // PostgreSQL base URL
+	duration time.Duration // each load phase
+	chromium string
+	only     string // comma-separated phases, empty for all
+	dataDir  string // DATA_DIR of the servers: SQLite and the secret key
+}
+
+// phase is one group of figures.
+type phase struct {
+	name string
+	run  func(ctx context.Context, o options) error
+}
+
+var phases = []phase{
+	{"wasm", benchWasm},
+	{"login", benchLogin},
+	{"second-step", benchSecondStep},
+	{"history", benchHistory},
+	{"rss", benchRSS},
+	{"browser", benchBrowser},
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.server, "server", "bin/server", "the server binary (make build)")
+	flag.StringVar(&o.dbURL, "db", envOr("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL URL")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of each load phase")
+	flag.StringVar(&o.chromium, "chromium", envOr("CHROMIUM", "/usr/bin/chromium"), "Chromium for the navigation timing")
+	flag.StringVar(&o.only, "only", "", "comma-separated phases to run (default all): wasm,login,second-step,history,rss,browser")
+	flag.Parse()
+
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "warden-bench-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	defer os.RemoveAll(dir)
+	o.dataDir = dir
+	fmt.Printf("# make bench, %s, %d-second load phases\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), int(o.duration.Seconds()))
+	failed := false
+	for _, p := range phases {
+		if o.only != "" && !slices.Contains(strings.Split(o.only, ","), p.name) {
+			continue
+		}
+		fmt.Printf("\n## %s\n", p.name)
+		start := time.Now()
+		if err := p.run(ctx, o); err != nil {
+			fmt.Printf("FAILED: %v\n", err)
+			failed = true
+		}
+		fmt.Printf("(%s took %.0f s)\n", p.name, time.Since(start).Seconds())
+	}
+	if failed {
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// schema is a PostgreSQL schema of the bench's own.
+type schema struct {
+	name string
+	url  string // the base URL with search_path set to it
+	db   *sql.DB
+}
+
+// openSchema creates the schema (dropping an old one first if fresh) and
+// returns a connection whose search_path is it.
+func openSchema(ctx context.Context, base, name string, fresh bool) (*schema, error) {
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		return nil, err
+	}
+	defer admin.Close()
+	if fresh {
+		if _, err := admin.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+name+" CASCADE"); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+name); err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return nil, err
+	}
+	q := u.Query()
+	q.Set("search_path", name)
+	u.RawQuery = q.Encode()
+	db, err := sql.Open("pgx", u.String())
+	if err != nil {
+		return nil, err
+	}
+	return &schema{name: name, url: u.String(), db: db}, nil
+}
+
+func (s *schema) drop(ctx context.Context) {
+	s.db.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+s.name+" CASCADE")
+	s.db.Close()
+}
+
+// serverProc is a running bin/server.
+type serverProc struct {
+	cmd  *exec.Cmd
+	URL  string
+	done chan struct{}
+}
+
+// benchPassword is the password of the users the bench creates.
+const benchPassword = "a password for the benchmark"
+
+// serverEnv is the environment of the server program: the machine's, then
+// the bench's data folder, then env.
+func serverEnv(o options, env ...string) []string {
+	return append(append(os.Environ(), "LOGIN_HISTORY_DAYS=100000", "DATA_DIR="+o.dataDir), env...)
+}
+
+// serverCmd runs a command of the server program (migrate, user create) to
+// its end, with stdin as its input.
+func serverCmd(ctx context.Context, o options, stdin string, env []string, args ...string) error {
+	cmd := exec.CommandContext(ctx, o.server, args...)
+	cmd.Env = serverEnv(o, env...)
+	cmd.Stdin = strings.NewReader(stdin)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("server %s: %v: %s", strings.Join(args, " "), err, out)
+	}
+	return nil
+}
+
+// createUser adds a user with benchPassword (migrating the database first).
+func createUser(ctx context.Context, o options, name string, env ...string) error {
+	return serverCmd(ctx, o, benchPassword+"\n", env, "user", "create", "--username", name)
+}
+
+// startServer runs the server binary with env on a free loopback port and
+// waits until it answers /healthz.
+func startServer(o options, env ...string) (*serverProc, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(o.server)
+	cmd.Env = serverEnv(o, append(env, "ADDR="+addr)...)
+	var output strings.Builder
+	cmd.Stdout, cmd.Stderr = &output, &output
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w (run make build)", o.server, err)
+	}
+	p := &serverProc{cmd: cmd, URL: "http://" + addr, done: make(chan struct{})}
+	go func() { cmd.Wait(); close(p.done) }()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		select {
+		case <-p.done:
+			return nil, fmt.Errorf("the server exited: %s", output.String())
+		default:
+		}
+		if res, err := http.Get(p.URL + "/healthz"); err == nil {
+			res.Body.Close()
+			return p, nil
+		}
+	}
+	p.stop()
+	return nil, fmt.Errorf("the server did not answer within 30 s: %s", output.String())
+}
+
+// stop ends the server as an operator would (SIGTERM) and waits.
+func (p *serverProc) stop() {
+	p.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-p.done:
+	case <-time.After(30 * time.Second):
+		p.cmd.Process.Kill()
+		<-p.done
+	}
+}
+
+// percentile returns the q-quantile (0..1) of sorted durations.
+func percentile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, int(float64(len(sorted))*q))]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+// pgConn is what pgbench and psql need of a postgres:// URL.
+type pgConn struct{ host, port, user, db string }
+
+func parsePG(raw string) (pgConn, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return pgConn{}, err
+	}
+	c := pgConn{host: u.Hostname(), port: u.Port(), user: u.User.Username(), db: strings.TrimPrefix(u.Path, "/")}
+	if c.port == "" {
+		c.port = "5432"
+	}
+	return c, nil
+}

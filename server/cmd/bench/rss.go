@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// rssClients is the concurrency the memory figure is asked at.
+const rssClients = 200
+
+// benchRSS reports the server's resident memory, idle and under 200
+// concurrent clients that all log in at once (the costliest request: each
+// password check holds 19 MiB while it runs) and then use the app.
+func benchRSS(ctx context.Context, o options) error {
+	s, err := openSchema(ctx, o.dbURL, "bench_rss", true)
+	if err != nil {
+		return err
+	}
+	defer s.drop(ctx)
+	if err := createUser(ctx, o, "bench", "DATABASE_URL="+s.url); err != nil {
+		return err
+	}
+	srv, err := startServer(o, "DATABASE_URL="+s.url)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	pid := srv.cmd.Process.Pid
+	idle, _ := procStatus(pid, "VmRSS")
+
+	body := fmt.Sprintf(`{"username":"bench","password":%q}`, benchPassword)
+	var peak int
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		for {
+			if kb, err := procStatus(pid, "VmRSS"); err == nil {
+				peak = max(peak, kb)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
+	// Each client logs in once (all at the start: the worst moment for
+	// memory), then uses the app: its profile and its login history.
+	// A login the server sheds (503 past its request deadline while the
+	// password checks queue) is tried again, as the app would.
+	cookies := make([]string, rssClients)
+	n := make([]int, rssClients)
+	r := load(ctx, rssClients, o.duration, func(c *http.Client, i int) (bool, error) {
+		n[i]++
+		if cookies[i] == "" {
+			ck, err := login(c, srv.URL, body)
+			cookies[i] = ck
+			return true, err
+		}
+		if n[i]%2 == 0 {
+			return true, call(c, "GET", srv.URL+"/api/me", "", 200, cookies[i])
+		}
+		return true, call(c, "GET", srv.URL+"/api/me/logins?limit=20", "", 200, cookies[i])
+	})
+	close(stop)
+	<-sampled
+	hwm, err := procStatus(pid, "VmHWM")
+	if err != nil {
+		return err
+	}
+	if r.failed > 0 {
+		return fmt.Errorf("logins: %v", r)
+	}
+	fmt.Printf("%d clients on PostgreSQL, each logging in then reading its profile and history: %v\n\n", rssClients, r)
+	fmt.Println("| server RSS | MiB |")
+	fmt.Println("|---|---|")
+	fmt.Printf("| idle, after start | %.1f |\n", float64(idle)/1024)
+	fmt.Printf("| highest sampled under load (every 50 ms) | %.1f |\n", float64(peak)/1024)
+	fmt.Printf("| peak (VmHWM) | %.1f |\n", float64(hwm)/1024)
+	return nil
+}
+
+// procStatus reads a kB field of /proc/PID/status.
+func procStatus(pid int, field string) (int, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
+			return strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+		}
+	}
+	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
+}

@@ -1,0 +1,435 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"net/textproto"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/shared"
+)
+
+// The fuzz targets here send whatever a client could send through the whole
+// handler stack (security headers, cross-origin check, route table, stage
+// checks, handlers, SQLite) and check what every answer must be: never a
+// 5xx, JSON in shared's error shape for every API error, the security
+// headers everywhere, and session cookies only with their attributes.
+
+// fuzzWorld is one API on one SQLite database with a fixed cast, built once
+// per fuzz target and process. Every input starts an hour after the last, so
+// the sessions, locks and throttles an input leaves behind have expired by
+// the next one; inputs that change the cast's 2FA or policy are undone, so
+// each input meets the same world and a failing one reproduces alone.
+type fuzzWorld struct {
+	e    *env
+	now  time.Time
+	cast []castMember
+	// accounts holds each account's id and the policy it starts with.
+	accounts map[int64]bool
+	routes   []route
+}
+
+type castMember struct {
+	name, role, account string
+	twoFactor           bool // connected; otherwise a setup is pending
+	user                *store.User
+	secret              string // base32: the connected secret, or the pending one
+	recoveryCode        string // one unspent code, when connected
+}
+
+// Stages a minted session can have. Every pairing with any cast member is
+// reachable: a second session stays at password_ok when 2FA is disconnected
+// from the first, and at enrollment when 2FA is connected from the first.
+var fuzzStages = []string{store.StagePasswordOK, store.StageEnrollment, store.StageFull}
+
+func newFuzzWorld(f *testing.F) *fuzzWorld {
+	f.Helper()
+	e := newEnv(f, store.SQLite)
+	w := &fuzzWorld{e: e, now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), accounts: map[int64]bool{}}
+	e.svc.Now = func() time.Time { return w.now }
+	// Believe X-Forwarded-For from the documentation range the requests
+	// come from, so the header's parsing is fuzzed too.
+	e.api.trustedProxies = []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}
+	w.cast = []castMember{
+		{name: "alice", role: shared.RoleUser, account: "Acme"},
+		{name: "bob", role: shared.RoleUser, account: "Acme", twoFactor: true},
+		{name: "root", role: shared.RoleAdmin, account: "Acme", twoFactor: true},
+		{name: "carol", role: shared.RoleUser, account: "Forced"},
+		{name: "dora", role: shared.RoleAdmin, account: "Forced", twoFactor: true},
+	}
+	for i := range w.cast {
+		m := &w.cast[i]
+		m.user = e.user(m.name, m.role, m.account)
+		w.accounts[m.user.AccountID] = m.account == "Forced"
+	}
+	w.routes = e.api.routes()
+	if err := w.reset(f.Context()); err != nil {
+		f.Fatal(err)
+	}
+	return w
+}
+
+// reset brings the cast back to the start: each member's 2FA connected (with
+// a known secret and recovery code) or pending, and each account's policy.
+func (w *fuzzWorld) reset(ctx context.Context) error {
+	svc, st := w.e.svc, w.e.st
+	for i := range w.cast {
+		m := &w.cast[i]
+		if _, err := st.RemoveTOTP(ctx, m.user.ID, false, w.now, nil); err != nil {
+			return err
+		}
+		u, err := st.UserByID(ctx, m.user.ID)
+		if err != nil {
+			return err
+		}
+		setup, err := svc.SetupTOTP(ctx, u)
+		if err != nil {
+			return err
+		}
+		m.secret, m.recoveryCode = setup.Secret, ""
+		if !m.twoFactor {
+			continue
+		}
+		if u, err = st.UserByID(ctx, m.user.ID); err != nil {
+			return err
+		}
+		code, err := totp.GenerateCode(m.secret, w.now)
+		if err != nil {
+			return err
+		}
+		done, err := svc.ConnectTOTP(ctx, &store.Session{User: u}, store.StageFull, code, auth.Client{IP: "192.0.2.9"})
+		if err != nil {
+			return err
+		}
+		m.recoveryCode = done.RecoveryCodes[0]
+	}
+	// An admin with 2FA switches, as the policy binds admins too.
+	for id, on := range w.accounts {
+		if _, err := st.SetForceTwoFactor(ctx, id, on, 0, w.now, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mint creates a session straight in the store, as sessionAt does, but
+// reporting to the fuzz input's t.
+func (w *fuzzWorld) mint(ctx context.Context, u *store.User, stage string) (string, error) {
+	token := rand.Text()
+	return token, w.e.st.CreateSession(ctx, &store.Session{TokenHash: auth.HashToken(token), UserID: u.ID,
+		Stage: stage, CreatedAt: w.now, LastSeenAt: w.now, ExpiresAt: w.now.Add(time.Hour), IP: "192.0.2.1", UserAgent: "fuzz"})
+}
+
+// who encodes a caller for the fuzz input: 0 is nobody, then every cast
+// member at every stage.
+func (w *fuzzWorld) who(name, stage string) uint8 {
+	i := slices.IndexFunc(w.cast, func(m castMember) bool { return m.name == name })
+	return uint8(1 + slices.Index(fuzzStages, stage)*len(w.cast) + i)
+}
+
+func (w *fuzzWorld) caller(who uint8) (*castMember, string) {
+	if who == 0 {
+		return nil, ""
+	}
+	n := int(who-1) % (len(w.cast) * len(fuzzStages))
+	return &w.cast[n%len(w.cast)], fuzzStages[n/len(w.cast)]
+}
+
+// Paths besides the route table: the catch-all, the probes and the pages.
+var fuzzExtraPaths = []string{"/api/", "/api/nope", "/api/me/", "/healthz", "/readyz", "/", "/login"}
+
+var fuzzMethods = []string{"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}
+
+func (w *fuzzWorld) target(routeIdx, methodIdx uint8) (method, pattern string) {
+	n := int(routeIdx) % (len(w.routes) + len(fuzzExtraPaths))
+	if n < len(w.routes) {
+		method, pattern = w.routes[n].method, w.routes[n].pattern
+	} else {
+		method, pattern = "GET", fuzzExtraPaths[n-len(w.routes)]
+	}
+	if methodIdx != 0 {
+		method = fuzzMethods[int(methodIdx-1)%len(fuzzMethods)]
+	}
+	return method, pattern
+}
+
+func (w *fuzzWorld) route(method, pattern string) uint8 {
+	return uint8(slices.IndexFunc(w.routes, func(rt route) bool { return rt.method == method && rt.pattern == pattern }))
+}
+
+// fuzzInput is one request as the fuzzer builds it.
+type fuzzInput struct {
+	route, method, who             uint8
+	tls                            bool
+	id, query, contentType, header string
+	cookie, body                   string
+}
+
+// Placeholders a body, query or path may hold, replaced by the caller's
+// current authenticator code and an unspent recovery code: the fuzzer cannot
+// guess either, and without them the success paths would be out of reach.
+const (
+	totpMark     = "{totp}"
+	recoveryMark = "{recovery}"
+)
+
+func FuzzAPI(f *testing.F) {
+	w := newFuzzWorld(f)
+	const ctJSON = "application/json"
+	login := func(u, p string) string { return fmt.Sprintf(`{"username":%q,"password":%q}`, u, p) }
+	post := w.route("POST", "/api/login")
+	seeds := []fuzzInput{
+		{route: post, contentType: ctJSON, body: login("alice", password)},
+		{route: post, contentType: ctJSON, body: login(" BOB ", password)},
+		{route: post, contentType: ctJSON, body: login("carol", password), tls: true},
+		{route: post, contentType: ctJSON, body: login("alice", "wrong password")},
+		{route: post, contentType: ctJSON, body: login("nobody", password), header: "X-Forwarded-For: 198.51.100.7, 192.0.2.3\nUser-Agent: Mozilla/5.0 Firefox/140"},
+		{route: post, contentType: ctJSON, body: `{"username":"alice","password":"x","admin":true}`},
+		{route: post, contentType: ctJSON, body: `{"username":42}`},
+		{route: post, contentType: ctJSON, body: `{"username":"alice","password":"` + strings.Repeat("p", 70<<10) + `"}`},
+		{route: post, contentType: "application/json; charset=utf-8", body: login("alice", password) + ` {}`},
+		{route: post, contentType: "text/plain", body: login("alice", password)},
+		{route: post, contentType: "application/json; charset", body: login("alice", password)},
+		{route: post, contentType: ctJSON, body: login("alice", password), header: "Sec-Fetch-Site: cross-site"},
+		{route: post, contentType: ctJSON, body: login("alice", password), header: "Origin: https://evil.example"},
+		{route: post, contentType: ctJSON, body: login("alice", password), cookie: "warden_session=planted"},
+		{route: w.route("POST", "/api/login/totp"), who: w.who("bob", store.StagePasswordOK), contentType: ctJSON, body: `{"code":"{totp}"}`},
+		{route: w.route("POST", "/api/login/totp"), who: w.who("bob", store.StagePasswordOK), contentType: ctJSON, body: `{"code":"000 000"}`},
+		{route: w.route("POST", "/api/login/totp"), who: w.who("bob", store.StageFull), contentType: ctJSON, body: `{"code":"{totp}"}`},
+		{route: w.route("POST", "/api/login/recovery"), who: w.who("dora", store.StagePasswordOK), contentType: ctJSON, body: `{"code":"{recovery}"}`},
+		{route: w.route("POST", "/api/login/recovery"), who: w.who("dora", store.StagePasswordOK), contentType: ctJSON, body: `{"code":"oooo-iiii-llll"}`},
+		{route: w.route("POST", "/api/logout"), who: w.who("alice", store.StageFull)},
+		{route: w.route("POST", "/api/logout"), cookie: "warden_session=x; warden_session=y"},
+		{route: w.route("GET", "/api/me"), who: w.who("root", store.StageFull)},
+		{route: w.route("GET", "/api/me"), who: w.who("carol", store.StageEnrollment), tls: true},
+		{route: w.route("GET", "/api/me/logins"), who: w.who("bob", store.StageFull), query: "limit=1&result=failure"},
+		{route: w.route("GET", "/api/me/logins"), who: w.who("bob", store.StageFull), query: "limit=0&before=x"},
+		{route: w.route("POST", "/api/2fa/setup"), who: w.who("carol", store.StageEnrollment)},
+		{route: w.route("POST", "/api/2fa/connect"), who: w.who("alice", store.StageFull), contentType: ctJSON, body: `{"code":"{totp}"}`},
+		{route: w.route("POST", "/api/2fa/connect"), who: w.who("carol", store.StageEnrollment), contentType: ctJSON, body: `{"code":"{totp}"}`},
+		{route: w.route("POST", "/api/2fa/recovery-codes"), who: w.who("bob", store.StageFull), contentType: ctJSON, body: `{"code":"{totp}"}`},
+		{route: w.route("POST", "/api/2fa/disconnect"), who: w.who("bob", store.StageFull), contentType: ctJSON, body: `{"password":"` + password + `"}`},
+		{route: w.route("POST", "/api/2fa/disconnect"), who: w.who("dora", store.StageFull), contentType: ctJSON, body: `{"password":"` + password + `"}`},
+		{route: w.route("POST", "/api/2fa/disconnect"), who: w.who("dora", store.StageFull), contentType: ctJSON, body: `{"password":"` + password + `","confirm":true}`},
+		{route: w.route("GET", "/api/admin/accounts"), who: w.who("root", store.StageFull)},
+		{route: w.route("PUT", "/api/admin/accounts/{id}/settings"), who: w.who("root", store.StageFull), id: "1", contentType: ctJSON, body: `{"force_2fa":true}`},
+		{route: w.route("PUT", "/api/admin/accounts/{id}/settings"), who: w.who("dora", store.StageFull), id: "2", contentType: ctJSON, body: `{"force_2fa":false}`},
+		{route: w.route("PUT", "/api/admin/accounts/{id}/settings"), who: w.who("root", store.StageFull), id: "2", contentType: ctJSON, body: `{"force_2fa":null}`},
+		{route: w.route("GET", "/api/admin/users"), who: w.who("root", store.StageFull), query: "account=2"},
+		{route: w.route("GET", "/api/admin/users"), who: w.who("root", store.StageFull), query: "account=x"},
+		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", store.StageFull), id: "2"},
+		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", store.StageFull), id: "9223372036854775808"},
+		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", store.StageFull), id: "../../me"},
+		{route: w.route("GET", "/api/admin/logins"), who: w.who("root", store.StageFull), query: "user=BOB&result=failure&since=2026-01-01&until=2026-03-01T10:00:00Z"},
+		{route: w.route("GET", "/api/admin/logins"), who: w.who("root", store.StageFull), query: "user=dora"},
+		{route: w.route("GET", "/api/admin/audit"), who: w.who("dora", store.StageFull), query: "limit=100"},
+		{route: w.route("GET", "/api/admin/audit"), who: w.who("alice", store.StageFull)},
+		{route: w.route("GET", "/api/admin/audit"), who: w.who("carol", store.StagePasswordOK)},
+		{route: w.route("POST", "/api/login"), method: 1},
+		{route: uint8(len(w.routes)) + 1, header: "Accept: text/html"},
+		{route: uint8(len(w.routes)) + 4, method: 3},
+		{route: uint8(len(w.routes)) + 6, tls: true},
+	}
+	for _, s := range seeds {
+		f.Add(s.route, s.method, s.who, s.tls, s.id, s.query, s.contentType, s.header, s.cookie, s.body)
+	}
+	f.Fuzz(func(t *testing.T, routeIdx, methodIdx, who uint8, overTLS bool, id, query, contentType, header, cookie, body string) {
+		in := fuzzInput{routeIdx, methodIdx, who, overTLS, id, query, contentType, header, cookie, body}
+		w.serve(t, in)
+	})
+}
+
+// serve sends one input and checks the answer.
+func (w *fuzzWorld) serve(t *testing.T, in fuzzInput) {
+	ctx := t.Context()
+	w.now = w.now.Add(time.Hour)
+	method, pattern := w.target(in.route, in.method)
+	m, stage := w.caller(in.who)
+
+	marks := []string{totpMark, "", recoveryMark, ""}
+	if m != nil {
+		code, err := totp.GenerateCode(m.secret, w.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		marks = []string{totpMark, code, recoveryMark, m.recoveryCode}
+	}
+	fill := strings.NewReplacer(marks...).Replace
+
+	id := fill(in.id)
+	u := &url.URL{Path: strings.Replace(pattern, "{id}", id, 1), RawPath: strings.Replace(pattern, "{id}", url.PathEscape(id), 1),
+		RawQuery: requestTargetOnly(fill(in.query))}
+	body := fill(in.body)
+	r := &http.Request{Method: method, URL: u, RequestURI: u.RequestURI(), Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{}, Host: "warden.test", RemoteAddr: "192.0.2.1:40000",
+		Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body))}
+	if in.tls {
+		r.TLS = &tls.ConnectionState{Version: tls.VersionTLS13, HandshakeComplete: true, ServerName: "warden.test"}
+	}
+	for line := range strings.SplitSeq(in.header, "\n") {
+		name, value, ok := strings.Cut(line, ":")
+		value = strings.Trim(value, " \t")
+		if !ok || !validHeaderName(name) || !validHeaderValue(value) {
+			continue
+		}
+		if name = textproto.CanonicalMIMEHeaderKey(name); name == "Host" {
+			r.Host = value
+		} else {
+			r.Header.Add(name, value)
+		}
+	}
+	if in.contentType != "" && validHeaderValue(in.contentType) {
+		r.Header.Set("Content-Type", in.contentType)
+	}
+	sessionCookie := cookieName
+	if in.tls {
+		sessionCookie = "__Host-" + cookieName
+	}
+	var cookies []string
+	if m != nil {
+		token, err := w.mint(ctx, m.user, stage)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cookies = append(cookies, sessionCookie+"="+token)
+	}
+	if in.cookie != "" && validHeaderValue(in.cookie) {
+		cookies = append(cookies, in.cookie)
+	}
+	if len(cookies) > 0 {
+		r.Header.Add("Cookie", strings.Join(cookies, "; "))
+	}
+
+	logBefore := len(w.e.log.String())
+	rec := httptest.NewRecorder()
+	w.e.api.ServeHTTP(rec, r.WithContext(ctx))
+	res := rec.Result()
+	got, _ := io.ReadAll(res.Body)
+
+	who := "nobody"
+	if m != nil {
+		who = m.name + " at " + stage
+	}
+	fail := func(format string, args ...any) {
+		t.Helper()
+		t.Fatalf("%s %s as %s (tls=%v): %d %s\n%s\nlog: %s", method, u, who, in.tls, res.StatusCode, got,
+			fmt.Sprintf(format, args...), w.e.log.String()[logBefore:])
+	}
+	checkAnswer(res, got, in.tls, strings.HasPrefix(u.Path, "/api/"), fail)
+
+	// Undo what changed the cast, so the next input meets the same world.
+	if res.StatusCode < 300 && method != "GET" && !slices.Contains([]string{"/api/login", "/api/logout", "/api/login/totp"}, u.Path) {
+		if err := w.reset(ctx); err != nil {
+			t.Fatalf("reset after %s %s: %v", method, u, err)
+		}
+	}
+}
+
+// checkAnswer checks what every answer must be.
+func checkAnswer(res *http.Response, body []byte, overTLS, api bool, fail func(string, ...any)) {
+	h := res.Header
+	if res.StatusCode >= 500 {
+		fail("a server error")
+	}
+	csp := h.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") ||
+		h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Frame-Options") != "DENY" || h.Get("Referrer-Policy") != "no-referrer" {
+		fail("security headers missing: %v", h)
+	}
+	if overTLS && !strings.HasPrefix(h.Get("Strict-Transport-Security"), "max-age=") {
+		fail("no HSTS over TLS: %v", h)
+	}
+	for _, c := range res.Cookies() {
+		wantName := cookieName
+		if overTLS {
+			wantName = "__Host-" + cookieName
+		}
+		if c.Name != wantName || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.Secure != overTLS || c.Domain != "" {
+			fail("bad session cookie %q", c.String())
+		}
+		if res.StatusCode >= 400 {
+			fail("an error answer touches the session cookie: %q", c.String())
+		}
+	}
+	if !api {
+		return
+	}
+	if res.StatusCode >= 300 && res.StatusCode < 400 {
+		return // ServeMux's redirect to the cleaned path
+	}
+	if res.StatusCode == http.StatusNoContent {
+		if len(body) != 0 {
+			fail("204 with a body")
+		}
+		return
+	}
+	if ct := h.Get("Content-Type"); ct != "application/json; charset=utf-8" || h.Get("Cache-Control") != "no-store" {
+		fail("API answer with Content-Type %q, Cache-Control %q", ct, h.Get("Cache-Control"))
+	}
+	if res.StatusCode < 400 {
+		if !json.Valid(body) {
+			fail("not JSON")
+		}
+		return
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	var e shared.Error
+	if err := dec.Decode(&e); err != nil {
+		fail("not shared's error shape: %v", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		fail("more than one JSON value")
+	}
+	if e.Code == "" || e.Message == "" || statusOf[e.Code] != res.StatusCode {
+		fail("error code %q does not belong to status %d", e.Code, res.StatusCode)
+	}
+	switch res.StatusCode {
+	case http.StatusMethodNotAllowed:
+		if h.Get("Allow") == "" {
+			fail("405 without Allow")
+		}
+	case http.StatusTooManyRequests:
+		if n, err := strconv.Atoi(h.Get("Retry-After")); err != nil || n < 1 || e.RetryAfter != n {
+			fail("429 with Retry-After %q and retry_after %d", h.Get("Retry-After"), e.RetryAfter)
+		}
+	}
+}
+
+// validHeaderName and validHeaderValue keep what net/http's server would
+// refuse before any handler runs out of the requests (RFC 9110 §5.1, §5.5).
+func validHeaderName(s string) bool {
+	return s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return r <= ' ' || r >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r)
+	})
+}
+
+func validHeaderValue(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool { return (r < ' ' && r != '\t') || r == 0x7f })
+}
+
+// requestTargetOnly drops what cannot stand in a request line's query.
+func requestTargetOnly(q string) string {
+	return strings.Map(func(r rune) rune {
+		if r <= ' ' || r == 0x7f || r == '#' {
+			return -1
+		}
+		return r
+	}, q)
+}
