@@ -42,6 +42,8 @@ test: vet $(WASM).br ## vet, then every test: unit, store (SQLite + PostgreSQL),
 # Fuzz targets are found, not listed here, so a new one is never forgotten.
 # Each runs alone for FUZZTIME; a failing input lands in that package's
 # testdata/fuzz/ and from then on runs with the ordinary tests.
+# Shrinking each new input may take up to a minute by default, time in which
+# nothing is fuzzed; a few seconds keeps most of a short run for fuzzing.
 # FUZZFLAGS passes more flags, e.g. FUZZFLAGS=-parallel=2 on a shared machine.
 FUZZTIME ?= 30s
 .PHONY: fuzz
@@ -49,7 +51,7 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 30s): make fuzz FUZZTI
 	@failed=; for dir in $$(grep -rlE --include='*_test.go' '^func Fuzz' . | xargs -r -n1 dirname | sort -u); do \
 		for name in $$($(GO) test -list '^Fuzz' $$dir | grep '^Fuzz'); do \
 			echo "== $$dir $$name"; \
-			$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) $$dir || failed="$$failed $$dir:$$name"; \
+			$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $(FUZZFLAGS) $$dir || failed="$$failed $$dir:$$name"; \
 		done; \
 	done; \
 	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi

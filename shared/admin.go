@@ -134,8 +134,13 @@ func ParseAdminLoginsQuery(get func(string) string) (AdminLoginsQuery, *Error) {
 		if err != nil {
 			t, err = time.Parse("2006-01-02", s)
 		}
-		if err != nil {
+		switch {
+		case err != nil:
 			v.add(f.name, "Give a date as YYYY-MM-DD or an RFC 3339 time.")
+		case t.Year() < 1970:
+			// The zero time means "no bound": an earlier date must not
+			// pass as one.
+			v.add(f.name, "Give a date from 1970 on.")
 		}
 		*f.dst = t
 	}

@@ -167,6 +167,12 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *store.Session, code stri
 	now := s.Now()
 	event := &store.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
 		IP: c.IP, UserAgent: c.UserAgent, Method: store.MethodTOTP}
+	if !u.TwoFactorEnabled() {
+		// 2FA was switched off after this session's password step (which
+		// Disconnect now ends, but a session may be mid-request): there is
+		// no code to check, so the step starts again.
+		return nil, errUnauthenticated
+	}
 	if u.LockedUntil != nil && u.LockedUntil.After(now) {
 		return nil, s.fail(ctx, event, store.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
 	}
@@ -190,7 +196,11 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *store.Session, code stri
 		if err != nil {
 			return nil, err
 		}
-		return nil, s.fail(ctx, event, store.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
+		until := now.Add(time.Minute) // a reset may have cleared the lock since
+		if u.LockedUntil != nil {
+			until = *u.LockedUntil
+		}
+		return nil, s.fail(ctx, event, store.ReasonLockedOut, lockedOut(until, now))
 	}
 	return res, err
 }

@@ -587,3 +587,29 @@ func TestAttack_LoginEventsNeverHoldAPasswordOrACode(t *testing.T) {
 		}
 	}
 }
+
+// TestAttack_ASecondStepOutlivingItsTwoFactorIsRefused: 2FA switched off in
+// one browser while another waits at the code step (found by FuzzAPI, a 500
+// before).
+func TestAttack_ASecondStepOutlivingItsTwoFactorIsRefused(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	now := e.fixClock()
+	c, secret, _ := e.connected(t, now)
+	*now = now.Add(time.Minute)
+	waiting := e.passwordStep(t, "alice")
+	if a := e.do(c, "POST", "/api/2fa/disconnect", shared.DisconnectRequest{Password: password}); a.status != 200 {
+		t.Fatalf("disconnect: %d %s", a.status, a.body)
+	}
+	if a := e.do(waiting, "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, secret, *now)}); a.status != 401 || a.apiError(t).Code != shared.EUnauthenticated {
+		t.Fatalf("the waiting session after Disconnect: %d %s", a.status, a.body)
+	}
+	// A password_ok session that Disconnect could not reach (made mid-way)
+	// gets the same answer, not a 500.
+	u, _ := e.st.UserByUsername(context.Background(), "alice")
+	if a := e.do(e.withCookie(e.sessionAt(u, store.StagePasswordOK)), "POST", "/api/login/totp", shared.CodeRequest{Code: "123456"}); a.status != 401 {
+		t.Fatalf("a password_ok session without 2FA: %d %s", a.status, a.body)
+	}
+	if a := e.do(c, "GET", "/api/me", nil); a.status != 200 {
+		t.Fatalf("the disconnecting browser keeps its session: %d", a.status)
+	}
+}

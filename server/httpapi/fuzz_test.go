@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
@@ -51,6 +52,10 @@ type castMember struct {
 	user                *store.User
 	secret              string // base32: the connected secret, or the pending one
 	recoveryCode        string // one unspent code, when connected
+	// What the store held after the last reset, to tell whether an input
+	// changed it.
+	sealed  []byte
+	codeIDs []int64
 }
 
 // Stages a minted session can have. Every pairing with any cast member is
@@ -87,49 +92,100 @@ func newFuzzWorld(f *testing.F) *fuzzWorld {
 
 // reset brings the cast back to the start: each member's 2FA connected (with
 // a known secret and recovery code) or pending, and each account's policy.
+// Only what changed is redone: a setup costs a QR code and a few commits.
 func (w *fuzzWorld) reset(ctx context.Context) error {
-	svc, st := w.e.svc, w.e.st
 	for i := range w.cast {
 		m := &w.cast[i]
-		if _, err := st.RemoveTOTP(ctx, m.user.ID, false, w.now, nil); err != nil {
+		if ok, err := w.intact(ctx, m); err != nil {
 			return err
+		} else if !ok {
+			if err := w.resetMember(ctx, m); err != nil {
+				return fmt.Errorf("reset %s: %w", m.name, err)
+			}
 		}
-		u, err := st.UserByID(ctx, m.user.ID)
-		if err != nil {
-			return err
-		}
-		setup, err := svc.SetupTOTP(ctx, u)
-		if err != nil {
-			return err
-		}
-		m.secret, m.recoveryCode = setup.Secret, ""
-		if !m.twoFactor {
-			continue
-		}
-		if u, err = st.UserByID(ctx, m.user.ID); err != nil {
-			return err
-		}
-		code, err := totp.GenerateCode(m.secret, w.now)
-		if err != nil {
-			return err
-		}
-		done, err := svc.ConnectTOTP(ctx, &store.Session{User: u}, store.StageFull, code, auth.Client{IP: "192.0.2.9"})
-		if err != nil {
-			return err
-		}
-		m.recoveryCode = done.RecoveryCodes[0]
 	}
-	// An admin with 2FA switches, as the policy binds admins too.
 	for id, on := range w.accounts {
-		if _, err := st.SetForceTwoFactor(ctx, id, on, 0, w.now, nil); err != nil {
+		a, err := w.e.st.AccountByID(ctx, id)
+		if err != nil {
 			return err
+		}
+		if a.ForceTwoFactor != on {
+			if _, err := w.e.st.SetForceTwoFactor(ctx, id, on, 0, w.now, nil); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
-// mint creates a session straight in the store, as sessionAt does, but
-// reporting to the fuzz input's t.
+// intact reports whether m's 2FA is as resetMember left it.
+func (w *fuzzWorld) intact(ctx context.Context, m *castMember) (bool, error) {
+	u, err := w.e.st.UserByID(ctx, m.user.ID)
+	if err != nil {
+		return false, err
+	}
+	if !m.twoFactor {
+		return u.TOTPEnabledAt == nil && m.sealed != nil && bytes.Equal(u.TOTPPendingSecret, m.sealed), nil
+	}
+	if u.TOTPEnabledAt == nil || !bytes.Equal(u.TOTPSecret, m.sealed) {
+		return false, nil
+	}
+	codes, err := w.e.st.RecoveryCodes(ctx, m.user.ID)
+	if err != nil {
+		return false, err
+	}
+	ids := make([]int64, 0, len(codes))
+	for _, c := range codes {
+		if c.UsedAt != nil {
+			return false, nil
+		}
+		ids = append(ids, c.ID)
+	}
+	return slices.Equal(ids, m.codeIDs), nil
+}
+
+// resetMember gives m a new secret, pending or connected as m wants it.
+func (w *fuzzWorld) resetMember(ctx context.Context, m *castMember) error {
+	svc, st := w.e.svc, w.e.st
+	if _, err := st.RemoveTOTP(ctx, m.user.ID, false, w.now, nil); err != nil {
+		return err
+	}
+	u, err := st.UserByID(ctx, m.user.ID)
+	if err != nil {
+		return err
+	}
+	setup, err := svc.SetupTOTP(ctx, u)
+	if err != nil {
+		return err
+	}
+	if u, err = st.UserByID(ctx, m.user.ID); err != nil {
+		return err
+	}
+	m.secret, m.sealed, m.recoveryCode, m.codeIDs = setup.Secret, u.TOTPPendingSecret, "", nil
+	if !m.twoFactor {
+		return nil
+	}
+	code, err := totp.GenerateCode(m.secret, w.now)
+	if err != nil {
+		return err
+	}
+	done, err := svc.ConnectTOTP(ctx, &store.Session{User: u}, store.StageFull, code, auth.Client{IP: "192.0.2.9"})
+	if err != nil {
+		return err
+	}
+	codes, err := st.RecoveryCodes(ctx, m.user.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range codes {
+		m.codeIDs = append(m.codeIDs, c.ID)
+	}
+	m.recoveryCode = done.RecoveryCodes[0]
+	return nil
+}
+
+// mint creates a session straight in the store, like sessionAt, but
+// returning its error: inside the fuzz function only its own t may fail.
 func (w *fuzzWorld) mint(ctx context.Context, u *store.User, stage string) (string, error) {
 	token := rand.Text()
 	return token, w.e.st.CreateSession(ctx, &store.Session{TokenHash: auth.HashToken(token), UserID: u.ID,
@@ -137,7 +193,7 @@ func (w *fuzzWorld) mint(ctx context.Context, u *store.User, stage string) (stri
 }
 
 // who encodes a caller for the fuzz input: 0 is nobody, then every cast
-// member at every stage.
+// member at every stage (1+stage*len(cast)+member; larger values wrap).
 func (w *fuzzWorld) who(name, stage string) uint8 {
 	i := slices.IndexFunc(w.cast, func(m castMember) bool { return m.name == name })
 	return uint8(1 + slices.Index(fuzzStages, stage)*len(w.cast) + i)

@@ -57,7 +57,8 @@ func (s *Store) SetForceTwoFactor(ctx context.Context, accountID int64, on bool,
 
 // RemoveTOTP switches the user's 2FA off: the secret, any pending secret and
 // the recovery codes are deleted, the lockout is cleared, and, if
-// endSessions, every session of the user ends; with the audit event, in one
+// endSessions, every session of the user ends (without it, only those still
+// waiting for a code, which could never finish); with the audit event, in one
 // transaction. The last accepted time step stays, so no code accepted before
 // can be replayed later. Returns how many sessions ended, and ErrNotFound if
 // there is no such user.
@@ -77,14 +78,17 @@ func (s *Store) RemoveTOTP(ctx context.Context, userID int64, endSessions bool, 
 		if err := replaceRecoveryCodes(ctx, tx, userID, nil, now); err != nil {
 			return err
 		}
-		if endSessions {
-			res, err := tx.NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID).Exec(ctx)
-			if err != nil {
-				return err
-			}
-			if ended, err = res.RowsAffected(); err != nil {
-				return err
-			}
+		// Sessions waiting for a code can never finish now: they end either way.
+		del := tx.NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID)
+		if !endSessions {
+			del = del.Where("stage = ?", StagePasswordOK)
+		}
+		res, err = del.Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if ended, err = res.RowsAffected(); err != nil {
+			return err
 		}
 		return insertAudit(ctx, tx, audit)
 	})
