@@ -10,8 +10,13 @@ SERVER_SRC := $(shell find server shared app -name '*.go' -not -name '*_test.go'
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
+# Each login's argon2id allocates 19 MiB. With MADV_FREE the Go runtime keeps
+# that memory mapped between logins instead of faulting it in anew each time:
+# about 15% more logins per second (README, Configuration).
+SERVER_GODEBUG ?= madvdontneed=0
+
 run: build ## build everything and start the server on :8000 (SQLite in ./data, or DATABASE_URL)
-	./bin/server
+	GODEBUG=$(SERVER_GODEBUG) ./bin/server
 
 build: $(WASM).br bin/server ## build the wasm app (pre-compressed) and the server binary
 
@@ -60,7 +65,7 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 30s): make fuzz FUZZTI
 # BENCHFLAGS passes flags to the tool, e.g. BENCHFLAGS='-duration 30s -only login'.
 .PHONY: bench
 bench: build ## measure logins, second steps, history pages, memory, wasm size and page load (a few minutes)
-	$(GO) run ./server/cmd/bench $(BENCHFLAGS)
+	GODEBUG=$(SERVER_GODEBUG) $(GO) run ./server/cmd/bench $(BENCHFLAGS)
 
 migrate: bin/server ## apply database migrations and exit
 	./bin/server migrate

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -76,6 +78,9 @@ type LoginStep struct {
 
 // CompleteLoginStep applies step.
 func (s *Store) CompleteLoginStep(ctx context.Context, step LoginStep) error {
+	if s.dialect == Postgres && step.TOTPStep == nil && step.RecoveryCodeID == nil {
+		return s.completeInOneStatement(ctx, step)
+	}
 	return s.tx(ctx, func(tx bun.Tx) error {
 		if step.TOTPStep != nil {
 			if err := acceptStep(ctx, tx, step.Session.UserID, *step.TOTPStep, step.Session.CreatedAt); err != nil {
@@ -87,27 +92,55 @@ func (s *Store) CompleteLoginStep(ctx context.Context, step LoginStep) error {
 				return err
 			}
 		}
-		if step.EndSession != nil {
-			if _, err := tx.NewDelete().Model((*Session)(nil)).Where("token_hash = ?", step.EndSession).Exec(ctx); err != nil {
-				return err
-			}
-		}
 		if _, err := tx.NewInsert().Model(step.Session).Returning("id").Exec(ctx); err != nil {
 			return err
 		}
 		if _, err := tx.NewInsert().Model(step.Event).Returning("id").Exec(ctx); err != nil {
 			return err
 		}
-		if step.ClearThrottle != "" {
-			if _, err := tx.NewDelete().Model((*LoginThrottle)(nil)).Where("key = ?", step.ClearThrottle).Exec(ctx); err != nil {
+		for _, q := range step.sideWrites(tx) {
+			if _, err := q.Exec(ctx); err != nil {
 				return err
 			}
 		}
-		if step.LoggedInAt != nil {
-			_, err := tx.NewUpdate().Model((*User)(nil)).Set("last_login_at = ?", *step.LoggedInAt).
-				Where("id = ?", step.Session.UserID).Exec(ctx)
-			return err
-		}
 		return nil
 	})
+}
+
+// completeInOneStatement applies a step that has no condition to check (a
+// password step) as one PostgreSQL statement: data-modifying WITH clauses
+// are atomic and all run, and it saves the BEGIN and COMMIT round trips,
+// which are most of a login's database cost (docs/PERFORMANCE.md).
+func (s *Store) completeInOneStatement(ctx context.Context, step LoginStep) error {
+	q := s.db.NewSelect().
+		With("new_session", s.db.NewInsert().Model(step.Session).Returning("id")).
+		With("new_event", s.db.NewInsert().Model(step.Event).Returning("id"))
+	for i, w := range step.sideWrites(s.db) {
+		q = q.With(fmt.Sprintf("side_%d", i), w)
+	}
+	err := q.ColumnExpr("(SELECT id FROM new_session), (SELECT id FROM new_event)").
+		Scan(ctx, &step.Session.ID, &step.Event.ID)
+	return s.wrap(err)
+}
+
+// sideWrites are the step's writes besides its session and event.
+func (step LoginStep) sideWrites(db bun.IDB) []execer {
+	var qs []execer
+	if step.EndSession != nil {
+		qs = append(qs, db.NewDelete().Model((*Session)(nil)).Where("token_hash = ?", step.EndSession))
+	}
+	if step.ClearThrottle != "" {
+		qs = append(qs, db.NewDelete().Model((*LoginThrottle)(nil)).Where("key = ?", step.ClearThrottle))
+	}
+	if step.LoggedInAt != nil {
+		qs = append(qs, db.NewUpdate().Model((*User)(nil)).Set("last_login_at = ?", *step.LoggedInAt).
+			Where("id = ?", step.Session.UserID))
+	}
+	return qs
+}
+
+// execer is a write query, run alone or as part of a larger statement.
+type execer interface {
+	bun.Query
+	Exec(ctx context.Context, dest ...any) (sql.Result, error)
 }

@@ -261,8 +261,12 @@ func TestCompleteLoginStep_WritesAllOrNothing(t *testing.T) {
 			return &store.LoginEvent{CreatedAt: t0, UserID: &u.ID, AccountID: &u.AccountID, Username: "alice",
 				IP: "192.0.2.1", UserAgent: "ua", Method: store.MethodPassword, Result: store.ResultSuccess}
 		}
-		if err := s.CompleteLoginStep(ctx, store.LoginStep{Session: sess("first"), Event: event()}); err != nil {
+		first, firstEvent := sess("first"), event()
+		if err := s.CompleteLoginStep(ctx, store.LoginStep{Session: first, Event: firstEvent}); err != nil {
 			t.Fatal(err)
+		}
+		if first.ID == 0 || firstEvent.ID == 0 {
+			t.Fatalf("the step did not return its ids: session %d, event %d", first.ID, firstEvent.ID)
 		}
 		later := t0.Add(time.Minute)
 		rule := store.ThrottleRule{Threshold: 1, Window: time.Hour, LockFor: func(int) time.Duration { return time.Hour }}

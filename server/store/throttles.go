@@ -18,26 +18,31 @@ type LoginThrottle struct {
 	UpdatedAt   time.Time  `bun:"updated_at,notnull"`
 }
 
-// Locks returns, for each of the keys locked at now, the time its lock ends.
-func (s *Store) Locks(ctx context.Context, keys []string, now time.Time) (map[string]time.Time, error) {
+// Locked reports whether the counter's key is locked at now.
+func (t LoginThrottle) Locked(now time.Time) bool {
+	return t.LockedUntil != nil && t.LockedUntil.After(now)
+}
+
+// Throttles returns the failure counters that exist for keys, locked or
+// not, by key.
+func (s *Store) Throttles(ctx context.Context, keys []string) (map[string]LoginThrottle, error) {
 	var rows []LoginThrottle
-	err := s.db.NewSelect().Model(&rows).Column("key", "locked_until").
-		Where("key IN (?)", bun.In(keys)).Where("locked_until > ?", now).Scan(ctx)
-	locks := make(map[string]time.Time, len(rows))
+	err := s.db.NewSelect().Model(&rows).Where("key IN (?)", bun.In(keys)).Scan(ctx)
+	counters := make(map[string]LoginThrottle, len(rows))
 	for _, r := range rows {
-		locks[r.Key] = *r.LockedUntil
+		counters[r.Key] = r
 	}
-	return locks, s.wrap(err)
+	return counters, s.wrap(err)
 }
 
 // ThrottledUntil returns the latest time until which any of the keys is
 // locked at now, or the zero time if none is.
 func (s *Store) ThrottledUntil(ctx context.Context, keys []string, now time.Time) (time.Time, error) {
-	locks, err := s.Locks(ctx, keys, now)
+	counters, err := s.Throttles(ctx, keys)
 	var until time.Time
-	for _, l := range locks {
-		if l.After(until) {
-			until = l
+	for _, t := range counters {
+		if t.Locked(now) && t.LockedUntil.After(until) {
+			until = *t.LockedUntil
 		}
 	}
 	return until, err
@@ -90,4 +95,42 @@ func (s *Store) DeleteStaleThrottles(ctx context.Context, before, now time.Time)
 	res, err := s.db.NewDelete().Model((*LoginThrottle)(nil)).
 		Where("updated_at < ?", before).Where("(locked_until IS NULL OR locked_until <= ?)", now).Exec(ctx)
 	return s.rowsAffected(res, err)
+}
+
+// UserAndThrottles returns the user with this username (nil if none) with
+// its account, and the failure counters that exist for keys: what a password
+// step reads, in one statement. It is the same statement whether or not the
+// user exists, so an unknown username costs what a known one does.
+func (s *Store) UserAndThrottles(ctx context.Context, username string, keys []string) (*User, map[string]LoginThrottle, error) {
+	// One row per counter found, or a single row if none is; the user's
+	// columns are NULL (scanned as zero) when the username is unknown.
+	type row struct {
+		bun.BaseModel `bun:"table:users,alias:u"`
+		User
+		ThrottleKey         *string    `bun:"throttle_key"`
+		ThrottleFailures    int        `bun:"throttle_failures"`
+		ThrottleLockedUntil *time.Time `bun:"throttle_locked_until"`
+	}
+	var rows []row
+	err := s.db.NewSelect().Model(&rows).
+		ModelTableExpr("(SELECT 1) AS one LEFT JOIN users AS u ON u.username = ?", username).
+		Relation("Account").
+		Join("LEFT JOIN login_throttles AS lt ON lt.key IN (?)", bun.In(keys)).
+		ColumnExpr("u.*").
+		ColumnExpr("lt.key AS throttle_key, lt.failures AS throttle_failures, lt.locked_until AS throttle_locked_until").
+		Scan(ctx)
+	if err != nil {
+		return nil, nil, s.wrap(err)
+	}
+	var u *User
+	counters := make(map[string]LoginThrottle, len(rows))
+	for _, r := range rows {
+		if r.ID != 0 {
+			u = &r.User
+		}
+		if r.ThrottleKey != nil {
+			counters[*r.ThrottleKey] = LoginThrottle{Key: *r.ThrottleKey, Failures: r.ThrottleFailures, LockedUntil: r.ThrottleLockedUntil}
+		}
+	}
+	return u, counters, nil
 }

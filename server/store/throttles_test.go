@@ -21,6 +21,10 @@ func TestThrottles_CountLockExpireAndClear(t *testing.T) {
 				t.Fatalf("failure %d: %v %v", i, until, err)
 			}
 		}
+		counters, err := s.Throttles(ctx, []string{"user:alice", "ip:192.0.2.1", "user:bob"})
+		if err != nil || len(counters) != 2 || counters["user:alice"].Failures != 2 || counters["user:alice"].Locked(t0) {
+			t.Fatalf("counters under the threshold: %+v %v", counters, err)
+		}
 		until, err := s.RecordLoginFailure(ctx, rules, t0)
 		if err != nil || !until.Equal(t0.Add(3*time.Minute)) {
 			t.Fatalf("third failure: %v %v", until, err)
@@ -47,6 +51,38 @@ func TestThrottles_CountLockExpireAndClear(t *testing.T) {
 		}
 		if got, _ := s.ThrottledUntil(ctx, []string{"user:carol"}, t0.Add(2*time.Hour)); got.IsZero() {
 			t.Fatal("the sweep removed a live lock")
+		}
+	})
+}
+
+func TestUserAndThrottles_ReadsTheUserAndItsCountersInOneGo(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		alice := seed(t, s, "alice")
+		keys := func(name string) []string { return []string{"user:" + name, "ip:192.0.2.1"} }
+		for _, name := range []string{"alice", "nobody"} {
+			u, counters, err := s.UserAndThrottles(ctx, name, keys(name))
+			if err != nil || len(counters) != 0 || (u != nil) != (name == "alice") {
+				t.Fatalf("%s, no counters: %+v %v %v", name, u, counters, err)
+			}
+		}
+		lockAll := store.ThrottleRule{Threshold: 1, Window: time.Hour, LockFor: func(int) time.Duration { return time.Hour }}
+		for _, name := range []string{"alice", "nobody"} {
+			if _, err := s.RecordLoginFailure(ctx, map[string]store.ThrottleRule{"user:" + name: lockAll, "ip:192.0.2.1": lockAll}, t0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		u, counters, err := s.UserAndThrottles(ctx, "alice", keys("alice"))
+		if err != nil || u == nil || u.ID != alice.ID || u.Account == nil || u.Account.Name != "Acme" {
+			t.Fatalf("alice: %+v %v", u, err)
+		}
+		ip := counters["ip:192.0.2.1"]
+		if len(counters) != 2 || counters["user:alice"].Failures != 1 || ip.Failures != 2 || !ip.Locked(t0) {
+			t.Fatalf("alice's counters: %+v", counters)
+		}
+		u, counters, err = s.UserAndThrottles(ctx, "nobody", keys("nobody"))
+		if err != nil || u != nil || len(counters) != 2 || !counters["user:nobody"].Locked(t0) {
+			t.Fatalf("nobody: %+v %+v %v", u, counters, err)
 		}
 	})
 }
