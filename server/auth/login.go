@@ -19,7 +19,7 @@ import (
 //	client IP locked by failed attempts  -> ERateLimited with Retry-After
 //
 // Each step creates a new session with a new token and ends the one the
-// browser came with (store.CompleteLoginStep, one transaction), so a token
+// browser came with (store.CompleteLoginStep, all or nothing), so a token
 // planted before login is worth nothing after.
 
 // errWrongCredentials is the one answer to a wrong password, an unknown
