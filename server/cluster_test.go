@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warden-auth/warden/server/secretbox"
+	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -75,7 +75,7 @@ func (c *apiClient) status(url string) int {
 // on both, and wrong codes on either count toward one lockout.
 func TestCluster_TwoServersShareReplayLockoutAndRaces(t *testing.T) {
 	dbURL, dir := storetest.URL(t, store.Postgres)
-	key, _ := secretbox.Generate("k1")
+	key, _ := sealing.Generate("k1")
 	a := startProcess(t, dbURL, dir, "SECRET_KEY", key).instance
 	b := startProcess(t, dbURL, t.TempDir(), "SECRET_KEY", key).instance
 	pw := a.AdminPassword

@@ -14,7 +14,7 @@ import (
 	webapp "github.com/warden-auth/warden/app"
 	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/httpapi"
-	"github.com/warden-auth/warden/server/secretbox"
+	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/server/store"
 )
 
@@ -59,13 +59,13 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	for _, name := range applied {
 		log.Info("migration applied", "name", name)
 	}
-	keys, created, err := secretbox.Load(cfg.SecretKey, cfg.DataDir)
+	keys, created, err := sealing.Load(cfg.SecretKey, cfg.DataDir)
 	if err != nil {
 		return fmt.Errorf("load the secret-encryption key: %w", err)
 	}
 	if created {
 		log.Warn("generated a new secret-encryption key; back it up with the database, or set SECRET_KEY",
-			"file", filepath.Join(cfg.DataDir, secretbox.KeyFile))
+			"file", filepath.Join(cfg.DataDir, sealing.KeyFile))
 	}
 	svc := auth.New(st, keys, log)
 	svc.Issuer = cfg.Issuer

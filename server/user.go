@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/warden-auth/warden/server/auth"
-	"github.com/warden-auth/warden/server/secretbox"
+	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -45,7 +45,7 @@ func resetTwoFactor(ctx context.Context, cfg config, args []string, stdout, stde
 	}
 	defer st.Close()
 	// Resetting opens no sealed value, so no key is loaded.
-	svc := auth.New(st, secretbox.Ephemeral(), slog.New(slog.NewTextHandler(stderr, nil)))
+	svc := auth.New(st, sealing.Ephemeral(), slog.New(slog.NewTextHandler(stderr, nil)))
 	u, err := svc.ResetTwoFactorByUsername(ctx, *username)
 	if err != nil {
 		var e *shared.Error
@@ -86,7 +86,7 @@ func createUser(ctx context.Context, cfg config, args []string, stdin io.Reader,
 	}
 	defer st.Close()
 	// Creating a user seals nothing, so no key is loaded.
-	svc := auth.New(st, secretbox.Ephemeral(), slog.New(slog.NewTextHandler(stderr, nil)))
+	svc := auth.New(st, sealing.Ephemeral(), slog.New(slog.NewTextHandler(stderr, nil)))
 	role := shared.RoleUser
 	if *admin {
 		role = shared.RoleAdmin

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warden-auth/warden/server/secretbox"
+	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -24,7 +24,7 @@ func (c *clock) Advance(d time.Duration) { c.now = c.now.Add(d) }
 func newService(t *testing.T, s *store.Store) (*Service, *clock) {
 	t.Helper()
 	c := &clock{now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
-	svc := New(s, secretbox.Ephemeral(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc := New(s, sealing.Ephemeral(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	svc.Hasher = NewHasher(cheap, rand.Reader)
 	svc.Now = c.Now
 	return svc, c

@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/warden-auth/warden/server/secretbox"
+	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/shared"
 )
@@ -22,7 +22,7 @@ import (
 // changed before first use.
 type Service struct {
 	Store  *store.Store
-	Keys   *secretbox.Keyring // seals TOTP secrets at rest
+	Keys   *sealing.Keyring // seals TOTP secrets at rest
 	Hasher *Hasher
 	Log    *slog.Logger
 	Now    func() time.Time
@@ -48,7 +48,7 @@ type Service struct {
 
 // New returns a Service with the production defaults: the system clock,
 // crypto/rand, and OWASP's argon2id parameters.
-func New(s *store.Store, keys *secretbox.Keyring, log *slog.Logger) *Service {
+func New(s *store.Store, keys *sealing.Keyring, log *slog.Logger) *Service {
 	svc := &Service{
 		Store:            s,
 		Keys:             keys,

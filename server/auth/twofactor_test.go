@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/pquerna/otp/totp"
-	"github.com/warden-auth/warden/server/secretbox"
+	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -233,12 +233,12 @@ func TestConnectTOTP_TurnsAnEnrollingSessionIntoAFullOne(t *testing.T) {
 
 func TestVerifyTOTP_ResealsASecretUnderARetiredKey(t *testing.T) {
 	svc, c := newService(t, storetest.Open(t, store.SQLite))
-	oldSpec, _ := secretbox.Generate("old")
-	newSpec, _ := secretbox.Generate("new")
-	svc.Keys, _ = secretbox.Parse(oldSpec)
+	oldSpec, _ := sealing.Generate("old")
+	newSpec, _ := sealing.Generate("new")
+	svc.Keys, _ = sealing.Parse(oldSpec)
 	secret := withTOTP(t, svc, c)
 	// Rotate: the new key seals, the old one still opens.
-	svc.Keys, _ = secretbox.Parse(newSpec + "," + oldSpec)
+	svc.Keys, _ = sealing.Parse(newSpec + "," + oldSpec)
 	c.Advance(time.Minute)
 	if _, err := svc.VerifyTOTP(context.Background(), passwordStep(t, svc), codeAt(t, secret, c.now), browser); err != nil {
 		t.Fatal(err)
@@ -248,7 +248,7 @@ func TestVerifyTOTP_ResealsASecretUnderARetiredKey(t *testing.T) {
 		t.Fatal("the secret is still sealed under the retired key")
 	}
 	// Now the old key can go.
-	svc.Keys, _ = secretbox.Parse(newSpec)
+	svc.Keys, _ = sealing.Parse(newSpec)
 	c.Advance(time.Minute)
 	if _, err := svc.VerifyTOTP(context.Background(), passwordStep(t, svc), codeAt(t, secret, c.now), browser); err != nil {
 		t.Fatalf("after dropping the old key: %v", err)

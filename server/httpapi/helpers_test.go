@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/auth"
-	"github.com/warden-auth/warden/server/secretbox"
+	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -56,7 +56,7 @@ func newEnvOn(t testing.TB, st *store.Store) *env {
 	t.Helper()
 	logBuf := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logBuf, nil))
-	svc := auth.New(st, secretbox.Ephemeral(), log)
+	svc := auth.New(st, sealing.Ephemeral(), log)
 	svc.Hasher = auth.NewHasher(auth.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, rand.Reader)
 	api := New(Config{Auth: svc, Log: log, Pages: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "<html>page</html>")

@@ -16,7 +16,7 @@ import (
 
 	"github.com/pquerna/otp/totp"
 	"github.com/warden-auth/warden/server/auth"
-	"github.com/warden-auth/warden/server/secretbox"
+	"github.com/warden-auth/warden/server/sealing"
 )
 
 // stepClients is the concurrency the second-step figures are asked at.
@@ -32,7 +32,7 @@ func benchSecondStep(ctx context.Context, o options) error {
 		return err
 	}
 	defer s.drop(ctx)
-	key, err := secretbox.Generate("bench")
+	key, err := sealing.Generate("bench")
 	if err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func benchSecondStep(ctx context.Context, o options) error {
 		return err
 	}
 	defer srv.stop()
-	keys, err := secretbox.Parse(key)
+	keys, err := sealing.Parse(key)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func benchToken(id int64) string { return "bench-" + strconv.FormatInt(id, 10) }
 
 // seedSecondStep adds n users with the secret connected and a session each
 // waiting for its second step, and returns their ids.
-func seedSecondStep(ctx context.Context, s *schema, keys *secretbox.Keyring, secret []byte, n int) ([]int64, error) {
+func seedSecondStep(ctx context.Context, s *schema, keys *sealing.Keyring, secret []byte, n int) ([]int64, error) {
 	rows, err := s.db.QueryContext(ctx, `INSERT INTO users (account_id, username, password_hash, role, totp_enabled_at, created_at, updated_at)
 		SELECT (SELECT min(id) FROM accounts), 'bench' || g, 'x', 'user', now(), now(), now() FROM generate_series(1, $1) g RETURNING id`, n)
 	if err != nil {

@@ -1,8 +1,8 @@
-// Package secretbox encrypts secrets at rest (TOTP seeds) under server keys
+// Package sealing encrypts secrets at rest (TOTP seeds) under server keys
 // with XChaCha20-Poly1305. Every sealed value names the key that sealed it,
 // so keys can be rotated: new values use the current key, old values still
 // open with the key they name until they are sealed again.
-package secretbox
+package sealing
 
 import (
 	"crypto/cipher"
@@ -23,7 +23,7 @@ import (
 
 // ErrOpen is returned for a value that does not open: tampered, sealed for
 // another context, or under a key this keyring does not hold.
-var ErrOpen = errors.New("secretbox: cannot open sealed value")
+var ErrOpen = errors.New("sealing: cannot open sealed value")
 
 // Keyring holds the keys by id; the first one seals.
 type Keyring struct {
@@ -54,7 +54,9 @@ func Parse(spec string) (*Keyring, error) {
 			return nil, err
 		}
 		k.aeads[id] = aead
-		// A separate key for MACs, so no key serves two algorithms.
+		// A separate key for MACs, so no key serves two algorithms. The
+		// labels keep the package's former name: they are part of the
+		// stored format.
 		mac := hmac.New(sha256.New, key)
 		mac.Write([]byte("warden/secretbox/mac-key/v1"))
 		k.macKeys[id] = mac.Sum(nil)
