@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/pquerna/otp/totp"
+	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 )
 
@@ -257,8 +258,11 @@ func logIn(b *browser, t *testing.T, url, username, password string) {
 	)
 }
 
+// On PostgreSQL, the production store: its password step is written as one
+// statement, the code step as a transaction (store.CompleteLoginStep).
 func TestBrowser_ConnectAnAuthenticatorAndLogInWithACode(t *testing.T) {
-	inst := start(t, "", t.TempDir())
+	databaseURL, dataDir := storetest.URL(t, store.Postgres)
+	inst := start(t, databaseURL, dataDir)
 	b := newBrowser(t)
 	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
 	var key, qrSrc string
