@@ -38,7 +38,7 @@ func newBrowser(t *testing.T) *browser {
 		path = "/usr/bin/chromium"
 	}
 	if _, err := exec.LookPath(path); err != nil {
-		storetest.Unavailable(t, "Chromium at "+path+" (apt-get install chromium)")
+		storetest.Unavailable(t, "Chromium", path+" not found (apt-get install chromium)")
 	}
 	if _, err := os.Stat("../web/app.wasm"); err != nil {
 		t.Fatal("web/app.wasm is missing: run `make wasm` (make test does)")
@@ -90,7 +90,7 @@ func newBrowser(t *testing.T) *browser {
 		}
 	})
 	if err := chromedp.Run(ctx, log.Enable(), runtime.Enable()); err != nil {
-		storetest.Unavailable(t, "starting Chromium: "+err.Error())
+		storetest.Unavailable(t, "Chromium", "starting it: "+err.Error())
 	}
 	t.Cleanup(func() {
 		b.mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"github.com/warden-auth/warden/server/internal/testclock"
 	"io"
 	"log/slog"
 	"testing"
@@ -23,7 +24,7 @@ func (c *clock) Advance(d time.Duration) { c.now = c.now.Add(d) }
 
 func newService(t *testing.T, s *store.Store) (*Service, *clock) {
 	t.Helper()
-	c := &clock{now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+	c := &clock{now: testclock.Base}
 	svc := New(s, sealing.Ephemeral(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	svc.Hasher = NewHasher(cheap, rand.Reader)
 	svc.Now = c.Now

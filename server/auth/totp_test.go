@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"github.com/warden-auth/warden/server/internal/testclock"
 	"testing"
 	"time"
 
@@ -22,7 +23,7 @@ func TestMatchStep_RFC6238Vectors(t *testing.T) {
 }
 
 func TestMatchStep_AcceptsOneStepOfDriftEachWay(t *testing.T) {
-	now := time.Date(2026, 11, 23, 10, 0, 15, 0, time.UTC)
+	now := testclock.At(15 * time.Second)
 	current := totpStep(now)
 	for offset, accepted := range map[int64]bool{-2: false, -1: true, 0: true, 1: true, 2: false} {
 		code, err := hotp.GenerateCodeCustom(b32.EncodeToString(rfcSeed), uint64(current+offset), totpOpts)

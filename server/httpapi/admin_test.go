@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"fmt"
+	"github.com/warden-auth/warden/server/internal/testclock"
 	"net/http"
 	"testing"
 	"time"
@@ -43,7 +44,7 @@ func TestPolicy_SwitchedOnRefusesOldSessionsAtOnceAndEnrollsAtLogin(t *testing.T
 	a := e.setPolicy(t, admin, adminUser.AccountID, true)
 	var settings shared.AccountSettings
 	a.decode(t, &settings)
-	if a.status != 200 || !settings.Force2FA || settings.ChangedBy != "root" || settings.ChangedAt != "2026-11-23T10:00:00Z" {
+	if a.status != 200 || !settings.Force2FA || settings.ChangedBy != "root" || settings.ChangedAt != testclock.Base.Format(time.RFC3339) {
 		t.Fatalf("switch on: %d %s", a.status, a.body)
 	}
 	// Ursula's session from before is refused on every route but setup.
@@ -225,10 +226,10 @@ func TestAdmin_LoginAttemptsOfTheAccountFilteredByUserResultAndTime(t *testing.T
 	if got := page("user=Ursula&result=failure"); len(got) != 1 || got[0].Reason != store.ReasonWrongPassword {
 		t.Fatalf("ursula's failures: %+v", got)
 	}
-	if got := page("since=2026-11-23T10:10:00Z"); len(got) != 2 {
+	if got := page("since=" + testclock.At(10*time.Minute).Format(time.RFC3339)); len(got) != 2 {
 		t.Fatalf("since: %+v", got)
 	}
-	if got := page("until=2026-11-23T10:10:00Z"); len(got) != 1 || got[0].Username != "root" {
+	if got := page("until=" + testclock.At(10*time.Minute).Format(time.RFC3339)); len(got) != 1 || got[0].Username != "root" {
 		t.Fatalf("until: %+v", got)
 	}
 	if got := page("user=gus"); len(got) != 0 {

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
+	"github.com/warden-auth/warden/server/internal/testclock"
 	"io"
 	"net/http"
 	"slices"
@@ -65,7 +66,7 @@ func BenchmarkLoginHTTP(b *testing.B) {
 // Run: go test -run '^$' -bench SecondStep -benchtime 3000x ./server/httpapi
 func BenchmarkSecondStepHTTP(b *testing.B) {
 	e := newEnv(b, store.Postgres)
-	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	now := testclock.Base
 	e.svc.Now = func() time.Time { return now }
 	ctx := context.Background()
 	type caller struct{ token, code string }
@@ -132,7 +133,7 @@ func BenchmarkHistoryPage(b *testing.B) {
 				others = append(others, e.user(fmt.Sprintf("user%d", i), shared.RoleUser, "Acme"))
 			}
 			ctx := context.Background()
-			base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			base := testclock.Base.AddDate(0, -10, 0)
 			batch := make([]store.LoginEvent, 0, 2000)
 			for i := range 2 * size {
 				u := alice

@@ -28,9 +28,18 @@ func (s *Server) sessionToken(r *http.Request) string {
 }
 
 // setSession sets the session cookie to live as long as the session does.
+// The lifetime goes out as Max-Age, which a browser counts on its own clock
+// from when it got the cookie (RFC 6265 §5.3: Max-Age wins over Expires), so
+// a phone whose clock is days off keeps its session for exactly as long as
+// the server does. Expires, an absolute date on the server's clock, is only
+// for the rare client that ignores Max-Age.
 func (s *Server) setSession(w http.ResponseWriter, r *http.Request, token string, expires time.Time) {
+	maxAge := int(expires.Sub(s.auth.Now()) / time.Second)
+	if maxAge <= 0 {
+		maxAge = -1 // already over: delete rather than keep for the browser's session
+	}
 	http.SetCookie(w, &http.Cookie{
-		Name: s.cookieName(r), Value: token, Path: "/", Expires: expires,
+		Name: s.cookieName(r), Value: token, Path: "/", MaxAge: maxAge, Expires: expires,
 		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/warden-auth/warden/server/internal/testclock"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -66,7 +67,7 @@ var fuzzStages = []string{store.StagePasswordOK, store.StageEnrollment, store.St
 func newFuzzWorld(f *testing.F) *fuzzWorld {
 	f.Helper()
 	e := newEnv(f, store.SQLite)
-	w := &fuzzWorld{e: e, now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), accounts: map[int64]bool{}}
+	w := &fuzzWorld{e: e, now: testclock.Base, accounts: map[int64]bool{}}
 	e.svc.Now = func() time.Time { return w.now }
 	// Believe X-Forwarded-For from the documentation range the requests
 	// come from, so the header's parsing is fuzzed too.

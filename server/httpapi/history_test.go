@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"github.com/warden-auth/warden/server/internal/testclock"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -25,7 +26,7 @@ func (e *env) seedEvents(u *store.User, n int) {
 		}
 		batch = batch[:0]
 	}
-	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	base := testclock.Base.AddDate(0, -10, 0)
 	for i := range n {
 		result, reason := store.ResultSuccess, ""
 		if i%3 == 0 {

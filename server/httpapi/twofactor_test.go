@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/base64"
+	"github.com/warden-auth/warden/server/internal/testclock"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,7 +15,7 @@ import (
 
 // fixClock replaces the server's clock with one the test moves.
 func (e *env) fixClock() *time.Time {
-	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	now := testclock.Base
 	e.svc.Now = func() time.Time { return now }
 	return &now
 }
@@ -55,7 +56,7 @@ func TestTwoFactor_ConnectThenEveryLoginNeedsTheCode(t *testing.T) {
 
 	var me shared.Me
 	record(e.do(c, "GET", "/api/me", nil)).decode(t, &me)
-	if !me.TOTPEnabled || me.TOTPEnabledAt != "2026-11-23T10:00:00Z" {
+	if !me.TOTPEnabled || me.TOTPEnabledAt != testclock.Base.Format(time.RFC3339) {
 		t.Fatalf("me after connect: %+v", me)
 	}
 	if a := record(e.do(c, "POST", "/api/2fa/setup", nil)); a.status != 409 {

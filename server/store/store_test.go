@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/warden-auth/warden/server/internal/testclock"
 	"sync"
 	"testing"
 	"time"
@@ -12,7 +13,7 @@ import (
 	"github.com/warden-auth/warden/server/store/storetest"
 )
 
-var t0 = time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
+var t0 = testclock.At(-30 * time.Minute)
 
 // seed creates an account and a user in it.
 func seed(t *testing.T, s *store.Store, username string) *store.User {

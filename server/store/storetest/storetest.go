@@ -141,19 +141,35 @@ func PostgresURL(tb testing.TB) string {
 		db.Close()
 	}
 	if err != nil {
-		Unavailable(tb, fmt.Sprintf("PostgreSQL at %s: %v", redact(base), err))
+		Unavailable(tb, "PostgreSQL", fmt.Sprintf("%s: %v", redact(base), err))
 	}
 	return base
 }
 
+// SkipLogEnv names a file that Unavailable appends each skip to, one line
+// of "what<TAB>why", so that `make test` can end with one line saying what
+// was skipped and why: go test shows a passing package's skips only with -v.
+const SkipLogEnv = "TEST_SKIP_LOG"
+
 // Unavailable skips the test, or fails it under CI=true, for a missing
-// dependency (a database, a browser).
-func Unavailable(tb testing.TB, what string) {
+// dependency: what names it ("PostgreSQL", "Chromium"), why says how it was
+// looked for and what failed.
+func Unavailable(tb testing.TB, what, why string) {
 	tb.Helper()
 	if os.Getenv("CI") == "true" {
-		tb.Fatalf("required for CI but unavailable: %s", what)
+		tb.Fatalf("required for CI but unavailable: %s: %s", what, why)
 	}
-	tb.Skipf("unavailable (set CI=true to fail instead): %s", what)
+	if path := os.Getenv(SkipLogEnv); path != "" {
+		// One short write with O_APPEND: lines from parallel test
+		// processes do not interleave.
+		line := strings.NewReplacer("\t", " ", "\n", " ").Replace(what) + "\t" +
+			strings.NewReplacer("\t", " ", "\n", " ").Replace(why) + "\n"
+		if f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600); err == nil {
+			f.WriteString(line)
+			f.Close()
+		}
+	}
+	tb.Skipf("%s unavailable (set CI=true to fail instead): %s", what, why)
 }
 
 func freshSchema(tb testing.TB) string {
