@@ -34,6 +34,7 @@ Usage:
                               create a user; the password is read from standard input
   server user reset-2fa --username NAME
                               switch a user's 2FA off (lost phone) and end their sessions
+  server keys status          per key id of SECRET_KEY, how many stored values still need it
   server help                 show this help
 
 Environment:
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return migrateOnly(ctx, cfg, stdout)
 	case "user":
 		return userCommand(ctx, cfg, args, stdin, stdout, stderr)
+	case "keys":
+		return keysCommand(ctx, cfg, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

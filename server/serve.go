@@ -70,6 +70,9 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	svc := auth.New(st, keys, log)
 	svc.Issuer = cfg.Issuer
 	svc.HistoryRetention = cfg.historyRetention()
+	if err := svc.OpenKeys(ctx); err != nil {
+		return err
+	}
 	if name, password, err := svc.Bootstrap(ctx); err != nil {
 		return err
 	} else if name != "" {

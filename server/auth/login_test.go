@@ -24,10 +24,19 @@ func (c *clock) Advance(d time.Duration) { c.now = c.now.Add(d) }
 
 func newService(t *testing.T, s *store.Store) (*Service, *clock) {
 	t.Helper()
+	return newServiceWithKeys(t, s, sealing.Ephemeral())
+}
+
+// newServiceWithKeys is newService started with a key ring of the test's.
+func newServiceWithKeys(t *testing.T, s *store.Store, keys *sealing.Keyring) (*Service, *clock) {
+	t.Helper()
 	c := &clock{now: testclock.Base}
-	svc := New(s, sealing.Ephemeral(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc := New(s, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	svc.Hasher = NewHasher(cheap, rand.Reader)
 	svc.Now = c.Now
+	if err := svc.OpenKeys(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	return svc, c
 }
 
@@ -173,15 +182,21 @@ func TestSessions_RotateAtLoginAndExpire(t *testing.T) {
 	if _, _, err := svc.Authenticate(ctx, second); shared.ErrorCode(err) != shared.EUnauthenticated {
 		t.Fatalf("idle session accepted: %v", err)
 	}
-	// and never past the absolute limit.
+	// and never past the absolute limit, however active: the last use is
+	// moments before SessionMax, so only the absolute limit can end it.
 	third := login("")
-	for elapsed := time.Duration(0); elapsed < svc.SessionMax-svc.SessionIdle; elapsed += svc.SessionIdle / 2 {
+	start := c.now
+	for c.now.Sub(start) < svc.SessionMax-svc.SessionIdle/2 {
 		c.Advance(svc.SessionIdle / 2)
 		if _, _, err := svc.Authenticate(ctx, third); err != nil {
-			t.Fatalf("session refused after %v: %v", elapsed, err)
+			t.Fatalf("session refused after %v: %v", c.now.Sub(start), err)
 		}
 	}
-	c.Advance(svc.SessionIdle)
+	c.now = start.Add(svc.SessionMax - time.Second)
+	if _, _, err := svc.Authenticate(ctx, third); err != nil {
+		t.Fatalf("session refused a second before SessionMax: %v", err)
+	}
+	c.Advance(2 * time.Second)
 	if _, _, err := svc.Authenticate(ctx, third); shared.ErrorCode(err) != shared.EUnauthenticated {
 		t.Fatalf("session older than SessionMax accepted: %v", err)
 	}

@@ -41,8 +41,12 @@ func (s *Service) newRecoveryCodes() (codes, hashes []string, err error) {
 			raw[i] = recoveryAlphabet[b&31] // 32 symbols: every byte value maps evenly
 		}
 		code := string(raw)
+		tag, err := s.Keys.Tag(recoveryPurpose, raw)
+		if err != nil {
+			return nil, nil, err
+		}
 		codes = append(codes, code[:4]+"-"+code[4:8]+"-"+code[8:])
-		hashes = append(hashes, s.Keys.Tag(recoveryPurpose, raw))
+		hashes = append(hashes, tag)
 	}
 	return codes, hashes, nil
 }

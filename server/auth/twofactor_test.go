@@ -3,6 +3,8 @@ package auth
 import (
 	"bytes"
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -231,26 +233,121 @@ func TestConnectTOTP_TurnsAnEnrollingSessionIntoAFullOne(t *testing.T) {
 	}
 }
 
-func TestVerifyTOTP_ResealsASecretUnderARetiredKey(t *testing.T) {
-	svc, c := newService(t, storetest.Open(t, store.SQLite))
-	oldSpec, _ := sealing.Generate("old")
-	newSpec, _ := sealing.Generate("new")
-	svc.Keys, _ = sealing.Parse(oldSpec)
-	secret := withTOTP(t, svc, c)
-	// Rotate: the new key seals, the old one still opens.
-	svc.Keys, _ = sealing.Parse(newSpec + "," + oldSpec)
-	c.Advance(time.Minute)
-	if _, err := svc.VerifyTOTP(context.Background(), passwordStep(t, svc), codeAt(t, secret, c.now), browser); err != nil {
+// A key rotation as the README tells an operator to do it: put the new key
+// first, restart, let users log in, drop the old key. Nothing may depend on
+// the old key by then: not the authenticator, and not the recovery codes,
+// which a user needs exactly when the phone is gone.
+func TestKeyRotation_NothingNeedsTheOldKeyOnceStatusSaysItCanGo(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		oldSpec, _ := sealing.Generate("old")
+		newSpec, _ := sealing.Generate("new")
+		svc, c := newServiceWithKeys(t, s, mustParse(t, oldSpec))
+		restart := func(spec string) error {
+			svc.Keys = mustParse(t, spec)
+			return svc.OpenKeys(ctx)
+		}
+		u := mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
+		setup, err := svc.SetupTOTP(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), store.StageFull, codeAt(t, setup.Secret, c.now), browser)
+		if err != nil {
+			t.Fatal(err)
+		}
+		need := func(id string) int {
+			t.Helper()
+			status, err := svc.KeyStatus(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range status {
+				if k.KeyID == id {
+					return k.Total()
+				}
+			}
+			return 0
+		}
+
+		// Rotate: the new key seals, the old one still opens.
+		if err := restart(newSpec + "," + oldSpec); err != nil {
+			t.Fatal(err)
+		}
+		if n := need("old"); n != 1 {
+			t.Fatalf("after the restart the old key is needed by %d values, want 1 (alice's secret)", n)
+		}
+		c.Advance(time.Minute)
+		if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, setup.Secret, c.now), browser); err != nil {
+			t.Fatal(err)
+		}
+		u, _ = svc.Store.UserByUsername(ctx, "alice")
+		if svc.Keys.Stale(u.TOTPSecret) {
+			t.Fatal("the secret is still sealed under the retired key")
+		}
+		if n := need("old"); n != 0 {
+			t.Fatalf("after alice's login the old key is still needed by %d values", n)
+		}
+
+		// Now the old key can go: the authenticator and every recovery
+		// code still work, and no failure was counted.
+		if err := restart(newSpec); err != nil {
+			t.Fatalf("start without the old key: %v", err)
+		}
+		c.Advance(time.Minute)
+		if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, setup.Secret, c.now), browser); err != nil {
+			t.Fatalf("authenticator after dropping the old key: %v", err)
+		}
+		for i, code := range done.RecoveryCodes[:3] {
+			if _, left, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), code, browser); err != nil || left != 9-i {
+				t.Fatalf("recovery code %d after dropping the old key: %d left, %v", i+1, left, err)
+			}
+		}
+		if u, _ := svc.Store.UserByUsername(ctx, "alice"); u.FailedCodeCount != 0 {
+			t.Fatalf("%d failures counted", u.FailedCodeCount)
+		}
+	})
+}
+
+// A server started with a ring that cannot open the database's keys, or
+// without a key that stored secrets still need, refuses to start and says
+// which key is missing.
+func TestOpenKeys_RefusesARingThatCannotOpenTheDatabase(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		firstSpec, _ := sealing.Generate("k1")
+		svc, c := newServiceWithKeys(t, s, mustParse(t, firstSpec))
+		withTOTP(t, svc, c)
+
+		// A second server with a key of its own under the same id, as
+		// one with its own DATA_DIR generates.
+		otherSpec, _ := sealing.Generate("k1")
+		svc.Keys = mustParse(t, otherSpec)
+		err := svc.OpenKeys(ctx)
+		if !errors.Is(err, ErrKeysDoNotOpen) || !strings.Contains(err.Error(), "same SECRET_KEY") {
+			t.Fatalf("a foreign key ring: %v", err)
+		}
+
+		// The right ring after a rotation, but with the old key dropped
+		// while alice's secret still needs it.
+		newSpec, _ := sealing.Generate("k2")
+		svc.Keys = mustParse(t, newSpec+","+firstSpec)
+		if err := svc.OpenKeys(ctx); err != nil {
+			t.Fatal(err)
+		}
+		svc.Keys = mustParse(t, newSpec)
+		err = svc.OpenKeys(ctx)
+		if !errors.Is(err, ErrKeysDoNotOpen) || !strings.Contains(err.Error(), `"k1"`) || !strings.Contains(err.Error(), "1 authenticator secrets") {
+			t.Fatalf("a dropped key that a secret needs: %v", err)
+		}
+	})
+}
+
+func mustParse(t *testing.T, spec string) *sealing.Keyring {
+	t.Helper()
+	k, err := sealing.Parse(spec)
+	if err != nil {
 		t.Fatal(err)
 	}
-	u, _ := svc.Store.UserByUsername(context.Background(), "alice")
-	if svc.Keys.Stale(u.TOTPSecret) {
-		t.Fatal("the secret is still sealed under the retired key")
-	}
-	// Now the old key can go.
-	svc.Keys, _ = sealing.Parse(newSpec)
-	c.Advance(time.Minute)
-	if _, err := svc.VerifyTOTP(context.Background(), passwordStep(t, svc), codeAt(t, secret, c.now), browser); err != nil {
-		t.Fatalf("after dropping the old key: %v", err)
-	}
+	return k
 }

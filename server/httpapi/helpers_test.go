@@ -58,6 +58,9 @@ func newEnvOn(t testing.TB, st *store.Store) *env {
 	log := slog.New(slog.NewJSONHandler(logBuf, nil))
 	svc := auth.New(st, sealing.Ephemeral(), log)
 	svc.Hasher = auth.NewHasher(auth.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, rand.Reader)
+	if err := svc.OpenKeys(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	api := New(Config{Auth: svc, Log: log, Pages: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "<html>page</html>")
 	})})

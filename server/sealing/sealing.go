@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/crypto/chacha20poly1305"
@@ -30,6 +31,7 @@ type Keyring struct {
 	current string
 	aeads   map[string]cipher.AEAD
 	macKeys map[string][]byte
+	tagKey  []byte
 	Rand    io.Reader
 }
 
@@ -173,30 +175,85 @@ func (k *Keyring) Open(sealed, context []byte) ([]byte, error) {
 	return pt, nil
 }
 
-// Tag returns a keyed hash of data for purpose under the current key, as
-// "key-id:hex". It is for secrets that are checked but never read back
-// (recovery codes): without the server key, a copy of the database gives an
-// attacker nothing to test guesses against.
-func (k *Keyring) Tag(purpose string, data []byte) string {
-	return k.current + ":" + hex.EncodeToString(k.mac(k.current, purpose, data))
+// ErrNoTagKey is returned by Tag before UseTagKey.
+var ErrNoTagKey = errors.New("sealing: no tag key: the database's keys were not opened")
+
+// TagKeySize is the length of a tag key.
+const TagKeySize = 32
+
+// tagPrefix starts the tags of the tag key. It has no ':', so no tag of a
+// key in the ring ("id:hex") can be taken for one.
+const tagPrefix = "db."
+
+// UseTagKey sets the key of Tag. It is not a key of the ring but one the
+// database keeps sealed under the ring: the ring's keys rotate and are
+// dropped, while a tag must stay checkable for as long as its secret lives.
+func (k *Keyring) UseTagKey(key []byte) {
+	k.tagKey = append([]byte(nil), key...)
+}
+
+// Tag returns a keyed hash of data for purpose under the tag key, as
+// "db.hex". It is for secrets that are checked but never read back
+// (recovery codes): without the server key, which opens the tag key, a copy
+// of the database gives an attacker nothing to test guesses against.
+// Returns ErrNoTagKey before UseTagKey.
+func (k *Keyring) Tag(purpose string, data []byte) (string, error) {
+	if k.tagKey == nil {
+		return "", ErrNoTagKey
+	}
+	return tagPrefix + hex.EncodeToString(macWith(k.tagKey, purpose, data)), nil
 }
 
 // TagMatches reports, in constant time, whether tag is data's tag for
-// purpose under the key the tag names.
+// purpose: under the tag key, or for a tag written before there was one
+// ("key-id:hex"), under the ring's key that it names.
 func (k *Keyring) TagMatches(tag, purpose string, data []byte) bool {
-	id, sum, ok := strings.Cut(tag, ":")
-	if !ok {
-		return false
+	key, sum := k.tagKey, strings.TrimPrefix(tag, tagPrefix)
+	if sum == tag {
+		id, rest, ok := strings.Cut(tag, ":")
+		if !ok {
+			return false
+		}
+		key, sum = k.macKeys[id], rest
 	}
 	want, err := hex.DecodeString(sum)
-	if err != nil || k.macKeys[id] == nil {
+	if err != nil || key == nil {
 		return false
 	}
-	return hmac.Equal(want, k.mac(id, purpose, data))
+	return hmac.Equal(want, macWith(key, purpose, data))
 }
 
-func (k *Keyring) mac(id, purpose string, data []byte) []byte {
-	m := hmac.New(sha256.New, k.macKeys[id])
+// TagKeyID returns the id of the ring's key that a tag needs: "" for a tag
+// of the tag key, which needs none.
+func TagKeyID(tag string) string {
+	if strings.HasPrefix(tag, tagPrefix) {
+		return ""
+	}
+	id, _, _ := strings.Cut(tag, ":")
+	return id
+}
+
+// KeyID returns the id of the key that sealed a value, and false if the
+// value is not one of Seal's.
+func KeyID(sealed []byte) (string, bool) {
+	id, _, ok := (*Keyring)(nil).split(sealed)
+	return id, ok
+}
+
+// IDs returns the ids of the ring's keys, the current one first.
+func (k *Keyring) IDs() []string {
+	ids := []string{k.current}
+	for id := range k.aeads {
+		if id != k.current {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids[1:])
+	return ids
+}
+
+func macWith(key []byte, purpose string, data []byte) []byte {
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte(purpose))
 	m.Write([]byte{0})
 	m.Write(data)

@@ -2,6 +2,7 @@ package sealing
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -121,34 +122,66 @@ func TestLoad_GeneratesAPrivateKeyFileOnceAndReusesIt(t *testing.T) {
 	}
 }
 
-func TestTag_MatchesOnlyTheSameDataPurposeAndKey(t *testing.T) {
+func TestTag_MatchesOnlyTheSameDataPurposeAndTagKey(t *testing.T) {
 	old, _ := Generate("k1")
 	next, _ := Generate("k2")
 	k := mustParse(t, old)
-	tag := k.Tag("recovery", []byte("abcd-efgh-jkmn"))
-	if !strings.HasPrefix(tag, "k1:") || strings.Contains(tag, "abcd") {
-		t.Fatalf("tag %q", tag)
+	if _, err := k.Tag("recovery", []byte("abcd-efgh-jkmn")); !errors.Is(err, ErrNoTagKey) {
+		t.Fatalf("a tag without a tag key: %v", err)
+	}
+	tagKey := bytes.Repeat([]byte{7}, TagKeySize)
+	k.UseTagKey(tagKey)
+	tag, err := k.Tag("recovery", []byte("abcd-efgh-jkmn"))
+	if err != nil || !strings.HasPrefix(tag, "db.") || strings.Contains(tag, "abcd") || TagKeyID(tag) != "" {
+		t.Fatalf("tag %q, %v", tag, err)
 	}
 	if !k.TagMatches(tag, "recovery", []byte("abcd-efgh-jkmn")) {
 		t.Fatal("own tag does not match")
 	}
+	otherTagKey := mustParse(t, old)
+	otherTagKey.UseTagKey(bytes.Repeat([]byte{8}, TagKeySize))
 	for name, ok := range map[string]bool{
-		"other data":    k.TagMatches(tag, "recovery", []byte("abcd-efgh-jkmp")),
-		"other purpose": k.TagMatches(tag, "session", []byte("abcd-efgh-jkmn")),
-		"no key id":     k.TagMatches(strings.TrimPrefix(tag, "k1:"), "recovery", []byte("abcd-efgh-jkmn")),
-		"unknown key":   k.TagMatches("k9"+tag[2:], "recovery", []byte("abcd-efgh-jkmn")),
-		"bad hex":       k.TagMatches("k1:zz", "recovery", []byte("abcd-efgh-jkmn")),
+		"other data":       k.TagMatches(tag, "recovery", []byte("abcd-efgh-jkmp")),
+		"other purpose":    k.TagMatches(tag, "session", []byte("abcd-efgh-jkmn")),
+		"other tag key":    otherTagKey.TagMatches(tag, "recovery", []byte("abcd-efgh-jkmn")),
+		"no tag key":       mustParse(t, old).TagMatches(tag, "recovery", []byte("abcd-efgh-jkmn")),
+		"as a key's tag":   k.TagMatches("k1:"+strings.TrimPrefix(tag, "db."), "recovery", []byte("abcd-efgh-jkmn")),
+		"bad hex":          k.TagMatches("db.zz", "recovery", []byte("abcd-efgh-jkmn")),
+		"no prefix at all": k.TagMatches(strings.TrimPrefix(tag, "db."), "recovery", []byte("abcd-efgh-jkmn")),
 	} {
 		if ok {
 			t.Errorf("%s matched", name)
 		}
 	}
-	// After rotation, tags under the old key still match.
-	rotated := mustParse(t, next+","+old)
+	// The tag key is not a key of the ring: a ring rotated and stripped of
+	// every key it had still checks the tag.
+	rotated := mustParse(t, next)
+	rotated.UseTagKey(tagKey)
 	if !rotated.TagMatches(tag, "recovery", []byte("abcd-efgh-jkmn")) {
-		t.Fatal("an old tag fails after rotation")
+		t.Fatal("a tag fails once its ring's keys are gone")
 	}
-	if other := mustParse(t, next); other.TagMatches(tag, "recovery", []byte("abcd-efgh-jkmn")) {
-		t.Fatal("a keyring without k1 matched a k1 tag")
+}
+
+// Tags written before the tag key ("id:hex", under a ring key) still match
+// while that key is in the ring, and name it for `keys status`.
+func TestTagMatches_TagsOfARingKeyWhileTheKeyIsThere(t *testing.T) {
+	old, _ := Generate("k1")
+	next, _ := Generate("k2")
+	k := mustParse(t, old)
+	k.UseTagKey(bytes.Repeat([]byte{7}, TagKeySize))
+	legacy := "k1:" + hex.EncodeToString(macWith(k.macKeys["k1"], "recovery", []byte("abcd-efgh-jkmn")))
+	if TagKeyID(legacy) != "k1" {
+		t.Fatalf("TagKeyID(%q) = %q", legacy, TagKeyID(legacy))
+	}
+	for name, ok := range map[string]bool{
+		"own":         k.TagMatches(legacy, "recovery", []byte("abcd-efgh-jkmn")),
+		"rotated":     mustParse(t, next+","+old).TagMatches(legacy, "recovery", []byte("abcd-efgh-jkmn")),
+		"!other data": k.TagMatches(legacy, "recovery", []byte("abcd-efgh-jkmp")),
+		"!unknown":    k.TagMatches("k9"+legacy[2:], "recovery", []byte("abcd-efgh-jkmn")),
+		"!dropped":    mustParse(t, next).TagMatches(legacy, "recovery", []byte("abcd-efgh-jkmn")),
+	} {
+		if want := !strings.HasPrefix(name, "!"); ok != want {
+			t.Errorf("%s: matched %v", name, ok)
+		}
 	}
 }

@@ -113,6 +113,71 @@ func DumpAt(tb testing.TB, url, dir string) string {
 	return b.String()
 }
 
+// Rows runs a query on the database of a store from Open, beside the store,
+// and returns every row as text (NULL as ""): for tests that check what was
+// written where the store has no query for it, such as the attempts on a
+// username that does not exist.
+func Rows(tb testing.TB, s *store.Store, query string, args ...any) [][]string {
+	tb.Helper()
+	where, ok := opened.Load(s)
+	if !ok {
+		tb.Fatal("storetest.Rows: the store was not opened by storetest.Open")
+	}
+	url, dir := where.([2]string)[0], where.([2]string)[1]
+	driver, dsn := "pgx", url
+	if url == "" {
+		driver, dsn = "sqlite", filepath.Join(dir, "warden.db")
+	} else {
+		query = rebind(query)
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(query, args...)
+	if err != nil {
+		tb.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out [][]string
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			tb.Fatal(err)
+		}
+		row := make([]string, len(cols))
+		for i, v := range vals {
+			row[i] = v.String
+		}
+		out = append(out, row)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// rebind turns ? placeholders into PostgreSQL's $1, $2, ...
+func rebind(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // URL returns a DATABASE_URL and DATA_DIR pair for a fresh, empty database of
 // the dialect: a new SQLite file, or a new PostgreSQL schema dropped at
 // cleanup. Use it to start a whole server on its own database.

@@ -1,0 +1,133 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+
+	"github.com/warden-auth/warden/server/sealing"
+	"github.com/warden-auth/warden/server/store"
+)
+
+// recoveryTagKey names the sealed key under which recovery codes are
+// hashed. It lives in the database, sealed under the key ring, and is
+// re-sealed when the ring's current key changes, so a recovery code never
+// depends on a ring key that rotation lets the operator drop.
+const recoveryTagKey = "recovery-codes"
+
+func sealedKeyContext(name string) []byte { return []byte("sealed-key:" + name) }
+
+// ErrKeysDoNotOpen is returned by OpenKeys when the key ring cannot open
+// what the database holds: a server started with another SECRET_KEY than
+// the servers before it. It must not start: it could read no TOTP secret
+// and check no recovery code.
+var ErrKeysDoNotOpen = errors.New("the server's keys cannot open this database's keys")
+
+// OpenKeys opens the keys the database keeps sealed under the ring, creating
+// them on a fresh database and re-sealing them under the ring's current key
+// after a rotation. Call it once at start, before serving. It returns an
+// error wrapping ErrKeysDoNotOpen, with what to do, when the ring is not the
+// one the database was sealed with.
+func (s *Service) OpenKeys(ctx context.Context) error {
+	raw, err := s.openSealedKey(ctx, recoveryTagKey)
+	if err != nil {
+		return err
+	}
+	s.Keys.UseTagKey(raw)
+	status, err := s.KeyStatus(ctx)
+	if err != nil {
+		return err
+	}
+	for _, k := range status {
+		// A pending set-up under a dropped key is only started again; a
+		// connected authenticator or a recovery code would be lost.
+		if needed := k.Total() - k.PendingTOTP; !k.InRing && needed > 0 {
+			return fmt.Errorf("%w: %d stored values (%d authenticator secrets, %d recovery codes, %d keys) are sealed under the key id %q, "+
+				"which SECRET_KEY (or DATA_DIR/secret.key) does not hold; it holds %q. Put that key back after the current one",
+				ErrKeysDoNotOpen, needed, k.TOTPSecrets, k.RecoveryCodes, k.SealedKeys, k.KeyID, s.Keys.IDs())
+		}
+	}
+	return nil
+}
+
+// KeyStatus is one key id of `server keys status`: how many stored values
+// need it, and whether the ring holds it.
+type KeyStatus struct {
+	store.KeyUse
+	InRing  bool // SECRET_KEY holds it
+	Current bool // it seals new values
+}
+
+// KeyStatus lists the ring's keys, the current one first, then any key id
+// the database needs that the ring does not hold. A key that is not current
+// and that nothing needs can be dropped from SECRET_KEY.
+func (s *Service) KeyStatus(ctx context.Context) ([]KeyStatus, error) {
+	uses, err := s.Store.KeyUses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []KeyStatus
+	for i, id := range s.Keys.IDs() {
+		k := KeyStatus{KeyUse: store.KeyUse{KeyID: id}, InRing: true, Current: i == 0}
+		if u := uses[id]; u != nil {
+			k.KeyUse = *u
+			delete(uses, id)
+		}
+		out = append(out, k)
+	}
+	missing := slices.Sorted(maps.Keys(uses))
+	for _, id := range missing {
+		out = append(out, KeyStatus{KeyUse: *uses[id]})
+	}
+	return out, nil
+}
+
+func (s *Service) openSealedKey(ctx context.Context, name string) ([]byte, error) {
+	k, err := s.Store.SealedKey(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		raw := make([]byte, sealing.TagKeySize)
+		if _, err := io.ReadFull(s.Rand, raw); err != nil {
+			return nil, err
+		}
+		sealed, err := s.Keys.Seal(raw, sealedKeyContext(name))
+		if err != nil {
+			return nil, err
+		}
+		now := s.Now()
+		err = s.Store.AddSealedKey(ctx, &store.SealedKey{Name: name, Sealed: sealed, CreatedAt: now, SealedAt: now})
+		if err == nil {
+			return raw, nil
+		}
+		if !errors.Is(err, store.ErrConflict) {
+			return nil, err
+		}
+		// Another server made it first: use theirs.
+		k, err = s.Store.SealedKey(ctx, name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	raw, err := s.Keys.Open(k.Sealed, sealedKeyContext(name))
+	if err != nil {
+		id, _ := sealing.KeyID(k.Sealed)
+		return nil, fmt.Errorf("%w: its key %q is sealed under the key id %q, and SECRET_KEY (or DATA_DIR/secret.key) holds %q. "+
+			"Every server on one database needs the same SECRET_KEY: copy it from the server that first used this database. "+
+			"After a rotation keep the old key after the new one (new-id:...,old-id:...) until `server keys status` says nothing needs it",
+			ErrKeysDoNotOpen, name, id, s.Keys.IDs())
+	}
+	if s.Keys.Stale(k.Sealed) {
+		resealed, err := s.Keys.Seal(raw, sealedKeyContext(name))
+		if err != nil {
+			return nil, err
+		}
+		// ErrConflict: another server re-sealed it meanwhile; the key is
+		// the same either way.
+		if err := s.Store.ResealKey(ctx, name, k.Sealed, resealed, s.Now()); err != nil && !errors.Is(err, store.ErrConflict) {
+			return nil, err
+		}
+	}
+	return raw, nil
+}
