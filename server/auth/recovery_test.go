@@ -109,14 +109,14 @@ func TestLoginWithRecoveryCode_EachCodeWorksOnce(t *testing.T) {
 
 func TestLoginWithRecoveryCode_WrongCodesShareTheTOTPLockout(t *testing.T) {
 	svc, c := newService(t, storetest.Open(t, store.SQLite))
-	_, codes := connectWithCodes(t, svc, c)
+	secret, codes := connectWithCodes(t, svc, c)
 	ctx := context.Background()
 	for i := range 4 {
 		var err error
 		if i%2 == 0 {
 			_, _, err = svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), "zzzz-zzzz-zzzz", browser)
 		} else {
-			_, err = svc.VerifyTOTP(ctx, passwordStep(t, svc), "000000", browser)
+			_, err = svc.VerifyTOTP(ctx, passwordStep(t, svc), wrongCodeAt(t, secret, c.now), browser)
 		}
 		if shared.ErrorCode(err) != shared.EWrongCode {
 			t.Fatalf("failure %d: %v", i+1, err)
@@ -136,7 +136,7 @@ func TestRegenerateRecoveryCodes_NeedsACurrentCodeAndKillsTheOldSet(t *testing.T
 	secret, old := connectWithCodes(t, svc, c)
 	ctx := context.Background()
 	u, _ := svc.Store.UserByUsername(ctx, "alice")
-	if _, err := svc.RegenerateRecoveryCodes(ctx, u, "000000", browser); shared.ErrorCode(err) != shared.EWrongCode {
+	if _, err := svc.RegenerateRecoveryCodes(ctx, u, wrongCodeAt(t, secret, c.now), browser); shared.ErrorCode(err) != shared.EWrongCode {
 		t.Fatalf("wrong code: %v", err)
 	}
 	if _, err := svc.RegenerateRecoveryCodes(ctx, u, codeAt(t, secret, c.now), browser); shared.ErrorCode(err) != shared.EWrongCode {
