@@ -71,25 +71,28 @@ func (a *adminAccount) Render() app.UI {
 }
 
 func (a *adminAccount) toggle(ctx app.Context, e app.Event) {
-	on := ctx.JSSrc().Get("checked").Bool()
+	// The element already shows the flip; the state follows it, so that the
+	// page agrees with the element while the change is saved.
+	on := !a.account.Force2FA
 	id := a.account.ID
-	a.busy, a.errMsg = true, ""
+	a.account.Force2FA, a.busy, a.errMsg = on, true, ""
 	ctx.Async(func() {
 		var settings shared.AccountSettings
 		err := callAPI(ctx, "PUT", fmt.Sprintf("/api/admin/accounts/%d/settings", id), shared.SettingsRequest{Force2FA: &on}, &settings)
 		ctx.Dispatch(func(ctx app.Context) {
 			a.busy = false
 			if err != nil {
-				a.errMsg = errorMessage(err)
-				// The switch must show what is saved; the virtual DOM did not
-				// change, so set the element itself back.
+				// The switch must show what is saved. go-app writes "checked"
+				// only when the rendered value changes, and the answer can
+				// come before the flip was ever rendered: set the element too.
+				a.account.Force2FA, a.errMsg = !on, errorMessage(err)
 				app.Window().GetElementByID("force-2fa").Set("checked", !on)
 				return
 			}
 			a.account = &settings
 			if on && !a.Me.TOTPEnabled {
 				// The policy now holds for this admin too.
-				ctx.Navigate("/profile?setup=1")
+				navigate(ctx, "/profile?setup=1")
 			}
 		})
 	})

@@ -2,17 +2,46 @@ package webapp
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 
 	"github.com/warden-auth/warden/shared"
 )
 
-// callAPI is the app's one way to the server (client_js.go in the browser).
-// It sends in as JSON, decodes a 2xx answer into out, and returns every
-// failure as a *shared.Error whose Message can be shown to the user.
-var callAPI func(ctx context.Context, method, path string, in, out any) error = fetchJSON
+// sendRequest is the app's one way to the server: it sends body (JSON, or nil
+// for none) and returns the answer's status and body, or an error when no
+// answer came. In the browser it is fetch (client_js.go); tests replace it
+// with a fake server.
+var sendRequest func(ctx context.Context, method, path string, body []byte) (status int, answer []byte, err error) = fetch
 
 var errOffline = &shared.Error{Code: shared.EUnavailable, Message: "Could not reach the server. Check your connection and try again."}
+
+// callAPI sends in as JSON, decodes a 2xx answer into out, and returns every
+// failure as a *shared.Error whose Message can be shown to the user.
+func callAPI(ctx context.Context, method, path string, in, out any) error {
+	var body []byte
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return errOffline
+		}
+		body = b
+	}
+	status, answer, err := sendRequest(ctx, method, path, body)
+	if err != nil {
+		return errOffline
+	}
+	if status < 200 || status > 299 {
+		return answerError(status, answer, json.Unmarshal)
+	}
+	if out == nil || status == 204 || len(answer) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(answer, out); err != nil {
+		return answerError(500, nil, json.Unmarshal)
+	}
+	return nil
+}
 
 // answerError turns a non-2xx answer into the error to show: the server's own
 // JSON error when there is one, otherwise a message for the status.

@@ -4,44 +4,28 @@ package webapp
 
 import (
 	"context"
-	"encoding/json"
 	"syscall/js"
 )
 
-// fetchJSON calls the browser's fetch directly: linking net/http into the
+// fetch calls the browser's fetch directly: linking net/http into the
 // wasm would add its whole client for the same request (see the README's
 // size figures).
-func fetchJSON(_ context.Context, method, path string, in, out any) error {
+func fetch(_ context.Context, method, path string, body []byte) (int, []byte, error) {
 	headers := map[string]any{"Accept": "application/json"}
 	opts := map[string]any{"method": method, "credentials": "same-origin", "headers": headers}
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return errOffline
-		}
+	if body != nil {
 		headers["Content-Type"] = "application/json"
-		opts["body"] = string(b)
+		opts["body"] = string(body)
 	}
 	res, err := await(js.Global().Call("fetch", path, opts))
 	if err != nil {
-		return errOffline
+		return 0, nil, err
 	}
-	status := res.Get("status").Int()
 	text, err := await(res.Call("text"))
 	if err != nil {
-		return errOffline
+		return 0, nil, err
 	}
-	body := []byte(text.String())
-	if status < 200 || status > 299 {
-		return answerError(status, body, json.Unmarshal)
-	}
-	if out == nil || status == 204 || len(body) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return answerError(500, nil, json.Unmarshal)
-	}
-	return nil
+	return res.Get("status").Int(), []byte(text.String()), nil
 }
 
 // await blocks the calling goroutine (never the UI's: callers run in

@@ -2,9 +2,14 @@
 
 package webapp
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
-// fetchJSON exists only in the browser. Off the browser (prerendering, unit
+// fetch exists only in the browser. Off the browser (prerendering, unit
 // tests) components never call it: network calls start in OnMount, which
-// go-app runs only on the client.
-func fetchJSON(context.Context, string, string, any, any) error { return errOffline }
+// go-app runs only on the client, and tests replace sendRequest.
+func fetch(context.Context, string, string, []byte) (int, []byte, error) {
+	return 0, nil, errors.New("no browser to send the request")
+}

@@ -50,7 +50,7 @@ func (p *loginPage) OnMount(ctx app.Context) {
 	ctx.Async(func() {
 		var me shared.Me
 		if callAPI(ctx, "GET", "/api/me", nil, &me) == nil {
-			ctx.Dispatch(func(ctx app.Context) { ctx.Navigate("/") })
+			ctx.Dispatch(func(ctx app.Context) { navigate(ctx, "/") })
 		}
 	})
 }
@@ -168,9 +168,9 @@ func (p *loginPage) submitPassword(ctx app.Context, e app.Event) {
 		case shared.NextTOTP:
 			p.step = stepTOTP
 		case shared.NextEnroll:
-			ctx.Navigate("/profile?setup=1")
+			navigate(ctx, "/profile?setup=1")
 		default:
-			ctx.Navigate("/")
+			navigate(ctx, "/")
 		}
 	})
 }
@@ -183,7 +183,7 @@ func (p *loginPage) submitCode(ctx app.Context, e app.Event) {
 		return
 	}
 	p.send(ctx, "/api/login/totp", shared.CodeRequest{Code: code}, func(ctx app.Context, _ shared.LoginResponse) {
-		ctx.Navigate("/")
+		navigate(ctx, "/")
 	})
 }
 
@@ -196,7 +196,7 @@ func (p *loginPage) submitRecovery(ctx app.Context, e app.Event) {
 	}
 	p.send(ctx, "/api/login/recovery", shared.CodeRequest{Code: code}, func(ctx app.Context, _ shared.LoginResponse) {
 		// Home says how many codes are left and when to make new ones.
-		ctx.Navigate("/?recovered=1")
+		navigate(ctx, "/?recovered=1")
 	})
 }
 

@@ -18,7 +18,7 @@ func (p *signedInPage) OnMount(ctx app.Context) {
 		// A user whose account forces 2FA can do nothing before setting it
 		// up (the server refuses it anyway): straight to the setup window.
 		if me != nil && me.Force2FA && !me.TOTPEnabled && ctx.Page().URL().Path != "/profile" {
-			ctx.Navigate("/profile?setup=1")
+			navigate(ctx, "/profile?setup=1")
 			return
 		}
 		p.me, p.errMsg = me, errMsg

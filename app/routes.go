@@ -17,6 +17,11 @@ func Routes() {
 	app.Route("/admin", func() app.Composer { return &adminPage{} })
 }
 
+// navigate is how pages send the user elsewhere: ctx.Navigate. go-app's
+// test engine has no routes and keeps no record of a navigation, so tests
+// replace it to see where the app went.
+var navigate = app.Context.Navigate
+
 // Handler returns the PWA's configuration. Icons and styles are local files:
 // go-app's defaults point at remote URLs, which the CSP and offline use both
 // forbid. The server adds Version, Resources and WasmContentLength.

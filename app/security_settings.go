@@ -101,8 +101,7 @@ func (s *securitySettings) disconnectBlock() app.UI {
 		app.H4().Text("Disconnect"),
 		app.If(!s.disconnecting, func() app.UI {
 			return app.Button().ID("disconnect-2fa").Class("secondary").Type("button").
-				OnClick(func(ctx app.Context, e app.Event) { s.disconnecting, s.errMsg, s.warning = true, "", "" }).
-				Text("Disconnect two-factor authentication")
+				OnClick(s.openDisconnect).Text("Disconnect two-factor authentication")
 		}).Else(func() app.UI {
 			return app.Form().Method("post").OnSubmit(s.submitDisconnect).Body(
 				app.P().Text("Without two-factor authentication, your password alone lets anyone into your account. Enter your password to confirm."),
@@ -116,8 +115,7 @@ func (s *securitySettings) disconnectBlock() app.UI {
 					return app.Div().ID("disconnect-warning").Class("warning").Role("alertdialog").Aria("label", "Warning").Body(
 						app.P().Text(s.warning),
 						app.Button().ID("disconnect-confirm").Class("danger").Type("button").Disabled(s.busy).
-							OnClick(func(ctx app.Context, e app.Event) { s.disconnect(ctx, true) }).
-							Text("Disconnect and log out"),
+							OnClick(s.confirmDisconnect).Text("Disconnect and log out"),
 					)
 				}).Else(func() app.UI {
 					return app.Button().ID("disconnect-submit").Class("danger").Type("submit").Disabled(s.busy).Text("Disconnect")
@@ -132,10 +130,17 @@ func (s *securitySettings) disconnectBlock() app.UI {
 	)
 }
 
+func (s *securitySettings) openDisconnect(ctx app.Context, e app.Event) {
+	s.disconnecting, s.errMsg, s.warning = true, "", ""
+}
+
 func (s *securitySettings) submitDisconnect(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	s.disconnect(ctx, false)
 }
+
+// confirmDisconnect is the warning's button: the same request, confirmed.
+func (s *securitySettings) confirmDisconnect(ctx app.Context, e app.Event) { s.disconnect(ctx, true) }
 
 func (s *securitySettings) disconnect(ctx app.Context, confirm bool) {
 	if s.password == "" {
@@ -155,7 +160,7 @@ func (s *securitySettings) disconnect(ctx app.Context, confirm bool) {
 			case err != nil:
 				s.errMsg = errorMessage(err)
 			case res.LoggedOut:
-				ctx.Navigate("/login?notice=disconnected")
+				navigate(ctx, "/login?notice=disconnected")
 			default:
 				s.disconnecting, s.password, s.disconnected = false, "", true
 				s.connected, s.codesLeft = "", 0

@@ -16,7 +16,7 @@ func loadMe(ctx app.Context, set func(me *shared.Me, errMsg string)) {
 			case err == nil:
 				set(&me, "")
 			case errorCode(err) == shared.EUnauthenticated:
-				ctx.Navigate("/login")
+				navigate(ctx, "/login")
 			default:
 				set(nil, errorMessage(err))
 			}

@@ -73,6 +73,6 @@ func (h *appHeader) logout(ctx app.Context, e app.Event) {
 		// Even if the server cannot be reached the user wants out: go to the
 		// login page, where the session (if still alive) is replaced.
 		callAPI(ctx, "POST", "/api/logout", nil, nil)
-		ctx.Dispatch(func(ctx app.Context) { ctx.Navigate("/login") })
+		ctx.Dispatch(func(ctx app.Context) { navigate(ctx, "/login") })
 	})
 }

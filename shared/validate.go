@@ -2,6 +2,7 @@ package shared
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -53,9 +54,19 @@ func validateLoginUsername(s string) string {
 		return "Enter your username."
 	case len(s) > 2*UsernameMaxLen || !utf8.ValidString(s):
 		return "That is not a valid username."
+	case strings.ContainsFunc(s, invisible):
+		// A byte that a database or driver drops ("vic\x00" found as
+		// "vic") would let the name throttled and the name looked up
+		// differ: refused before anything is counted.
+		return "A username cannot contain control or invisible characters."
 	}
 	return ""
 }
+
+// invisible reports control characters (C0, DEL, C1) and format characters
+// (zero-width spaces and joiners, direction marks, BOM): none can be part of
+// a username, and each can make two spellings look or compare alike.
+func invisible(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }
 
 // ValidatePassword checks a new password against the rules above.
 func ValidatePassword(p string) string {

@@ -54,6 +54,11 @@ type LoginResult struct {
 // request carried, if any; it is ended. Returns EWrongCredentials for an
 // unknown user and a wrong password alike.
 func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, oldToken string) (*LoginResult, error) {
+	// The HTTP layer checked this too; the rules hold for every caller,
+	// before anything is hashed or counted.
+	if e := req.Valid(); e != nil {
+		return nil, e
+	}
 	c = c.clip()
 	username := shared.NormalizeUsername(req.Username)
 	event := &store.LoginEvent{Username: clip(username, 64), IP: c.IP, UserAgent: c.UserAgent, Method: store.MethodPassword}
@@ -67,6 +72,15 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	known := u != nil
 	if known {
 		event.UserID, event.AccountID = &u.ID, &u.AccountID
+		if u.Username != username {
+			// The database found the user under another spelling than
+			// the one asked for: count and check the lock under the name
+			// it found, or a variant of the name would dodge the lock.
+			userKey = "user:" + u.Username
+			if counters, err = s.Store.Throttles(ctx, []string{userKey, ipKey}); err != nil {
+				return nil, err
+			}
+		}
 	}
 	rules := map[string]store.ThrottleRule{userKey: userThrottle, ipKey: ipThrottle}
 	if t := counters[ipKey]; t.Locked(now) {

@@ -22,13 +22,13 @@ type clock struct{ now time.Time }
 func (c *clock) Now() time.Time          { return c.now }
 func (c *clock) Advance(d time.Duration) { c.now = c.now.Add(d) }
 
-func newService(t *testing.T, s *store.Store) (*Service, *clock) {
+func newService(t testing.TB, s *store.Store) (*Service, *clock) {
 	t.Helper()
 	return newServiceWithKeys(t, s, sealing.Ephemeral())
 }
 
 // newServiceWithKeys is newService started with a key ring of the test's.
-func newServiceWithKeys(t *testing.T, s *store.Store, keys *sealing.Keyring) (*Service, *clock) {
+func newServiceWithKeys(t testing.TB, s *store.Store, keys *sealing.Keyring) (*Service, *clock) {
 	t.Helper()
 	c := &clock{now: testclock.Base}
 	svc := New(s, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))

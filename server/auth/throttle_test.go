@@ -81,3 +81,56 @@ func TestLogin_ThrottlesAnIPThatTriesManyUsernames(t *testing.T) {
 		t.Fatalf("another IP is throttled too: %v", err)
 	}
 }
+
+// Whatever the bytes of a username, if the database finds a user by them,
+// five wrong passwords through them lock that user: no spelling of a name
+// (a NUL, a case, an invisible character) may count under a key of its own.
+func FuzzLogin_ANameThatFindsAUserIsThrottledAsThatUser(f *testing.F) {
+	for _, seed := range []string{"vic", "VIC", " vic ", "vic\x00", "\x00vic", "v\x00ic", "vic\u200b", "v\u0131c", "v\u0130c", "vic\t", "vic%", "vi_"} {
+		f.Add(seed)
+	}
+	s := storetest.Open(f, store.SQLite)
+	svc, c := newService(f, s)
+	ctx := context.Background()
+	if _, err := svc.CreateUser(ctx, "vic", "s3cret-password", shared.RoleUser, "Acme"); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		u, _, err := s.UserAndThrottles(ctx, shared.NormalizeUsername(name), []string{"-"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := u != nil // the name finds vic
+		wrongFive := func(as string) bool {
+			for i := range 5 {
+				err := login(svc, as, "wrong-password", fmt.Sprintf("198.51.100.%d", i+1))
+				if shared.ErrorCode(err) == shared.EInvalid {
+					if i > 0 {
+						t.Fatalf("%q was refused only at attempt %d", as, i+1)
+					}
+					return false // refused before anything was counted
+				}
+				if err == nil {
+					t.Fatalf("%q logged in with a wrong password", as)
+				}
+			}
+			return true
+		}
+
+		// vic is locked: the name gets no further than "vic" would.
+		c.Advance(24 * time.Hour) // every lock and window of the input before is over
+		wrongFive("vic")
+		if err := login(svc, name, "s3cret-password", "203.0.113.9"); err == nil {
+			t.Fatalf("%q logged in through vic's lock (found: %v)", name, found)
+		}
+
+		// Five wrong passwords through the name lock vic, if it finds vic.
+		c.Advance(24 * time.Hour)
+		if !wrongFive(name) || !found {
+			return
+		}
+		if err := login(svc, "vic", "s3cret-password", "203.0.113.9"); shared.ErrorCode(err) != shared.EWrongCredentials {
+			t.Fatalf("five wrong passwords as %q found vic but did not lock it: %v", name, err)
+		}
+	})
+}

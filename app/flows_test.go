@@ -1,0 +1,428 @@
+package webapp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/url"
+	"reflect"
+	"regexp"
+	"sync"
+	"testing"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared"
+)
+
+// fakeAPI stands in for the server behind sendRequest. Its routes answer as
+// server/httpapi does: a status, and a shared/ value or *shared.Error as the
+// JSON body. Every request is kept for the test to check.
+type fakeAPI struct {
+	t        *testing.T
+	mu       sync.Mutex
+	routes   map[string]route
+	requests []string // "METHOD /path body"
+}
+
+// route answers one request; a non-nil err is a request that got no answer.
+type route func(body []byte) (status int, answer any, err error)
+
+func newFakeAPI(t *testing.T) *fakeAPI {
+	f := &fakeAPI{t: t, routes: map[string]route{}}
+	prev := sendRequest
+	sendRequest = f.send
+	t.Cleanup(func() { sendRequest = prev })
+	return f
+}
+
+func (f *fakeAPI) on(methodPath string, r route) { f.routes[methodPath] = r }
+
+func (f *fakeAPI) send(_ context.Context, method, path string, body []byte) (int, []byte, error) {
+	f.mu.Lock()
+	r, ok := f.routes[method+" "+path]
+	req := method + " " + path
+	if body != nil {
+		req += " " + string(body)
+	}
+	f.requests = append(f.requests, req)
+	f.mu.Unlock()
+	if !ok {
+		f.t.Errorf("unexpected request %s %s", method, path)
+		return 404, []byte(`{"code":"not_found","message":"There is nothing here."}`), nil
+	}
+	status, answer, err := r(body)
+	if err != nil {
+		return 0, nil, err
+	}
+	b, err := json.Marshal(answer)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return status, b, nil
+}
+
+// sent returns the requests so far and forgets them.
+func (f *fakeAPI) sent() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r := f.requests
+	f.requests = nil
+	return r
+}
+
+func answer(status int, v any) route {
+	return func([]byte) (int, any, error) { return status, v, nil }
+}
+
+func unreachable() route {
+	return func([]byte) (int, any, error) { return 0, nil, errors.New("connection refused") }
+}
+
+var errPleaseLogIn = shared.Errorf(shared.EUnauthenticated, "Please log in.") // the server's 401 for a missing or ended session
+
+// recordNavigation replaces navigate: go-app's test engine has no routes to
+// go to. It returns where the app went.
+func recordNavigation(t *testing.T) *[]string {
+	var went []string
+	prev := navigate
+	navigate = func(_ app.Context, u string) { went = append(went, u) }
+	t.Cleanup(func() { navigate = prev })
+	return &went
+}
+
+// go-app runs OnMount only in the browser, and its test engine cannot fire a
+// DOM event. It does run OnPreRender, with the component's own context: the
+// wrappers below use it to run OnMount as the browser would, and keep the
+// context so that a test can call the event handlers the elements are bound
+// to. Each wrapper embeds the real component: its Render and state are the
+// ones under test.
+type clientSide struct{ ctx app.Context }
+
+func (c *clientSide) context() app.Context { return c.ctx }
+
+type inBrowser interface {
+	app.Composer
+	context() app.Context
+}
+
+type loginOnClient struct {
+	loginPage
+	clientSide
+}
+
+func (c *loginOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
+
+type profileOnClient struct {
+	profilePage
+	clientSide
+}
+
+func (c *profileOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
+
+type adminAccountOnClient struct {
+	adminAccount
+	clientSide
+}
+
+func (c *adminAccountOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
+
+type securityOnClient struct {
+	securitySettings
+	clientSide
+}
+
+func (c *securityOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
+
+// screen is a component mounted in go-app's test engine.
+type screen struct {
+	e app.TestEngine
+	c inBrowser
+}
+
+func open(t *testing.T, c inBrowser) *screen {
+	t.Helper()
+	s := &screen{e: app.NewTestEngine(), c: c}
+	if err := s.e.Load(c); err != nil {
+		t.Fatal(err)
+	}
+	s.e.ConsumeAll()
+	return s
+}
+
+// do runs an event handler as go-app does for a DOM event, dispatched on the
+// component's context so that the component renders again, then everything
+// the handler started (requests, their dispatches).
+func (s *screen) do(handler func(ctx app.Context)) {
+	s.c.context().Dispatch(handler)
+	s.e.ConsumeAll()
+}
+
+// html is the component's mounted tree: what the user sees.
+func (s *screen) html() string { return app.HTMLString(s.c) }
+
+// noEvent stands for the DOM event a handler receives; its methods do nothing
+// outside the browser.
+var noEvent = app.Event{Value: app.Undefined()}
+
+// attrSet reports whether the element with the id carries attr as true
+// (go-app writes false as attr="false").
+func attrSet(t *testing.T, html, id, attr string) bool {
+	t.Helper()
+	tag := regexp.MustCompile(`<[a-z]+ [^>]*id="` + id + `"[^>]*>`).FindString(html)
+	if tag == "" {
+		t.Fatalf("no #%s in:\n%s", id, html)
+	}
+	return regexp.MustCompile(` ` + attr + `[ >]`).MatchString(tag)
+}
+
+func sameRequests(t *testing.T, got []string, want ...string) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("requests:\n got %q\nwant %q", got, want)
+	}
+}
+
+// loginAPI is the server's login for alice, who has 2FA: the password step
+// leaves a pre-login session, which the second step needs.
+func loginAPI(t *testing.T) *fakeAPI {
+	api := newFakeAPI(t)
+	api.on("GET /api/me", answer(401, errPleaseLogIn)) // no session yet
+	api.on("POST /api/login", func(body []byte) (int, any, error) {
+		var req shared.LoginRequest
+		if json.Unmarshal(body, &req) != nil || req.Username != "alice" || req.Password != "alice's password" {
+			return 401, shared.Errorf(shared.EWrongCredentials, "Incorrect username or password."), nil
+		}
+		return 200, shared.LoginResponse{Next: shared.NextTOTP}, nil
+	})
+	return api
+}
+
+// passwordThenSecondStep logs in with the password and opens the second step
+// the test names, where the pre-login session is then found ended.
+func passwordThenSecondStep(t *testing.T, api *fakeAPI, step string) (*screen, *loginOnClient) {
+	t.Helper()
+	p := &loginOnClient{}
+	s := open(t, p)
+	s.do(func(ctx app.Context) {
+		p.username, p.password = "alice", "alice's password"
+		p.submitPassword(ctx, noEvent)
+	})
+	contains(t, s.html(), `id="code"`)
+	if step == stepRecovery {
+		s.do(func(ctx app.Context) { p.switchTo(stepRecovery)(ctx, noEvent) })
+		contains(t, s.html(), `id="recovery-code"`)
+	}
+	sameRequests(t, api.sent(), "GET /api/me", `POST /api/login {"username":"alice","password":"alice's password"}`)
+	return s, p
+}
+
+func TestLogin_ASessionThatEndsAtTheSecondStepReturnsToThePasswordStep(t *testing.T) {
+	for _, tc := range []struct {
+		step   string
+		path   string
+		submit func(p *loginOnClient, ctx app.Context)
+		sent   string
+	}{
+		{stepTOTP, "/api/login/totp", func(p *loginOnClient, ctx app.Context) {
+			p.code = "123 456"
+			p.submitCode(ctx, noEvent)
+		}, `{"code":"123456"}`},
+		{stepRecovery, "/api/login/recovery", func(p *loginOnClient, ctx app.Context) {
+			p.recovery = "abcd-efgh-0001"
+			p.submitRecovery(ctx, noEvent)
+		}, `{"code":"abcd-efgh-0001"}`},
+	} {
+		t.Run(tc.step, func(t *testing.T) {
+			api := loginAPI(t)
+			went := recordNavigation(t)
+			// The pre-login session expired while the user looked for the code.
+			api.on("POST "+tc.path, answer(401, errPleaseLogIn))
+			s, p := passwordThenSecondStep(t, api, tc.step)
+
+			s.do(func(ctx app.Context) { tc.submit(p, ctx) })
+			sameRequests(t, api.sent(), "POST "+tc.path+" "+tc.sent)
+			html := s.html()
+			contains(t, html, `id="password"`, `id="login-submit"`, `value="alice"`,
+				"Your sign-in took too long. Please enter your password again.")
+			lacks(t, html, `id="code"`, `id="recovery-code"`, "Please log in.")
+			if submitDisabled(t, html) {
+				t.Error("the password step's button is disabled")
+			}
+			if len(*went) != 0 {
+				t.Errorf("navigated to %q", *went)
+			}
+		})
+	}
+}
+
+// A 401 for a wrong code is not an ended session: the user stays on the step
+// and may try again.
+func TestLogin_AWrongCodeKeepsTheSecondStep(t *testing.T) {
+	api := loginAPI(t)
+	api.on("POST /api/login/totp", answer(401, shared.Errorf(shared.EWrongCode, "That code is not right. Check your app and try again.")))
+	s, p := passwordThenSecondStep(t, api, stepTOTP)
+
+	s.do(func(ctx app.Context) {
+		p.code = "654321"
+		p.submitCode(ctx, noEvent)
+	})
+	html := s.html()
+	contains(t, html, `id="code"`, "That code is not right.")
+	lacks(t, html, `id="password"`, "took too long")
+}
+
+func TestProfile_ASessionThatEndedSendsTheUserToTheLoginPage(t *testing.T) {
+	api := newFakeAPI(t)
+	went := recordNavigation(t)
+	api.on("GET /api/me", answer(401, errPleaseLogIn))
+
+	s := open(t, &profileOnClient{})
+	sameRequests(t, api.sent(), "GET /api/me")
+	if want := []string{"/login"}; !reflect.DeepEqual(*went, want) {
+		t.Errorf("navigated to %q, want %q", *went, want)
+	}
+	// Until the login page replaces it, the page shows nothing of the
+	// account, and no error that would suggest a retry.
+	html := s.html()
+	contains(t, html, "Loading")
+	lacks(t, html, "My profile", `id="avatar"`, `role="alert"`, "Please log in.")
+}
+
+func TestAdminAccount_TheForce2FASwitchRevertsWhenTheChangeIsNotSaved(t *testing.T) {
+	for _, fail := range []struct {
+		name  string
+		route route
+		shown string
+	}{
+		{"409", answer(409, shared.Errorf(shared.EConflict, "Another administrator changed the policy. Reload to see it.")),
+			"Another administrator changed the policy. Reload to see it."},
+		{"503", answer(503, shared.Errorf(shared.EUnavailable, "The service is temporarily unavailable. Please try again in a moment.")),
+			"The service is temporarily unavailable. Please try again in a moment."},
+		{"network error", unreachable(), errOffline.Message},
+	} {
+		for _, was := range []bool{false, true} {
+			t.Run(fail.name+"/"+onOff(was), func(t *testing.T) {
+				api := newFakeAPI(t)
+				went := recordNavigation(t)
+				api.on("GET /api/admin/accounts", answer(200, []shared.AccountSettings{{ID: 7, Name: "Acme", Force2FA: was}}))
+				api.on("PUT /api/admin/accounts/7/settings", fail.route)
+				a := &adminAccountOnClient{adminAccount: adminAccount{Me: &shared.Me{Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true}}}
+				s := open(t, a)
+				if got := attrSet(t, s.html(), "force-2fa", "checked"); got != was {
+					t.Fatalf("loaded switch on = %v, want %v", got, was)
+				}
+
+				s.do(func(ctx app.Context) { a.toggle(ctx, noEvent) })
+				wantBody, _ := json.Marshal(shared.SettingsRequest{Force2FA: func(b bool) *bool { return &b }(!was)})
+				sameRequests(t, api.sent(), "GET /api/admin/accounts", "PUT /api/admin/accounts/7/settings "+string(wantBody))
+				html := s.html()
+				if attrSet(t, html, "force-2fa", "checked") != was {
+					t.Errorf("after the failed save the switch shows %s, the saved state is %s", onOff(!was), onOff(was))
+				}
+				if attrSet(t, html, "force-2fa", "disabled") {
+					t.Error("the switch stays disabled after the failed save")
+				}
+				contains(t, html, `role="alert"`, fail.shown)
+				if len(*went) != 0 {
+					t.Errorf("navigated to %q", *went)
+				}
+			})
+		}
+	}
+}
+
+// The contrast to the test above: a saved change stays, with who made it.
+func TestAdminAccount_TheForce2FASwitchShowsASavedChange(t *testing.T) {
+	api := newFakeAPI(t)
+	api.on("GET /api/admin/accounts", answer(200, []shared.AccountSettings{{ID: 7, Name: "Acme"}}))
+	api.on("PUT /api/admin/accounts/7/settings", answer(200, shared.AccountSettings{ID: 7, Name: "Acme", Force2FA: true,
+		ChangedAt: "2026-11-23T10:00:00Z", ChangedBy: "root"}))
+	a := &adminAccountOnClient{adminAccount: adminAccount{Me: &shared.Me{Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true}}}
+	s := open(t, a)
+
+	s.do(func(ctx app.Context) { a.toggle(ctx, noEvent) })
+	html := s.html()
+	if !attrSet(t, html, "force-2fa", "checked") {
+		t.Error("the saved switch shows Off")
+	}
+	contains(t, html, `id="policy-changed"`, "by root")
+	lacks(t, html, `role="alert"`)
+}
+
+// disconnectAPI is the server's Disconnect for alice: a wrong password is
+// refused; where the account forces 2FA, an unconfirmed request is answered
+// with the warning, and a confirmed one ends every session.
+func disconnectAPI(t *testing.T, forced bool) *fakeAPI {
+	api := newFakeAPI(t)
+	api.on("POST /api/2fa/disconnect", func(body []byte) (int, any, error) {
+		var req shared.DisconnectRequest
+		switch {
+		case json.Unmarshal(body, &req) != nil || req.Password != "alice's password":
+			return 401, shared.Errorf(shared.EWrongCredentials, "That password is not right."), nil
+		case forced && !req.Confirm:
+			return 409, shared.Errorf(shared.EConfirmRequired, "Two-factor authentication is mandatory for your account. "+
+				"If you disconnect it, you will be logged out everywhere and must set it up again at your next login."), nil
+		}
+		return 200, shared.DisconnectResponse{LoggedOut: forced}, nil
+	})
+	return api
+}
+
+// openDisconnectForm opens the Disconnect form and sends the password.
+func openDisconnectForm(s *screen, c *securityOnClient) {
+	s.do(func(ctx app.Context) { c.openDisconnect(ctx, noEvent) })
+	s.do(func(ctx app.Context) {
+		c.password = "alice's password"
+		c.submitDisconnect(ctx, noEvent)
+	})
+}
+
+func TestSecuritySettings_DisconnectUnderThePolicyWarnsThenConfirmsAndLogsOut(t *testing.T) {
+	api := disconnectAPI(t, true)
+	went := recordNavigation(t)
+	c := &securityOnClient{securitySettings: securitySettings{
+		Me: &shared.Me{Username: "alice", TOTPEnabled: true, Force2FA: true, RecoveryCodesLeft: 10}}}
+	s := open(t, c)
+
+	openDisconnectForm(s, c)
+	sameRequests(t, api.sent(), `POST /api/2fa/disconnect {"password":"alice's password","confirm":false}`)
+	html := s.html()
+	contains(t, html, `id="disconnect-warning"`, `role="alertdialog"`, "mandatory for your account", `id="disconnect-confirm"`)
+	lacks(t, html, `id="disconnect-submit"`)
+	if attrSet(t, html, "disconnect-confirm", "disabled") {
+		t.Error("the confirm button is disabled")
+	}
+	if len(*went) != 0 {
+		t.Fatalf("navigated to %q before the confirmation", *went)
+	}
+
+	s.do(func(ctx app.Context) { c.confirmDisconnect(ctx, noEvent) })
+	sameRequests(t, api.sent(), `POST /api/2fa/disconnect {"password":"alice's password","confirm":true}`)
+	if len(*went) != 1 {
+		t.Fatalf("navigated to %q, want the login page once", *went)
+	}
+	u, err := url.Parse((*went)[0])
+	if err != nil || u.Path != "/login" {
+		t.Fatalf("navigated to %q, want /login", (*went)[0])
+	}
+	// The login page says why the user is there.
+	p := &loginPage{notice: notices[u.Query().Get("notice")]}
+	contains(t, render(t, p), `id="login-notice"`, "logged out everywhere", `id="password"`)
+}
+
+func TestSecuritySettings_DisconnectWithoutThePolicySucceedsDirectly(t *testing.T) {
+	api := disconnectAPI(t, false)
+	went := recordNavigation(t)
+	c := &securityOnClient{securitySettings: securitySettings{
+		Me: &shared.Me{Username: "alice", TOTPEnabled: true, RecoveryCodesLeft: 10}}}
+	s := open(t, c)
+
+	openDisconnectForm(s, c)
+	sameRequests(t, api.sent(), `POST /api/2fa/disconnect {"password":"alice's password","confirm":false}`)
+	html := s.html()
+	contains(t, html, `id="twofa-status"`, ">Off<", `id="connect-2fa"`)
+	lacks(t, html, `id="disconnect-warning"`, `id="disconnect-password"`, `id="recovery-codes-left"`, `role="alert"`)
+	if len(*went) != 0 {
+		t.Errorf("navigated to %q: the session goes on without the policy", *went)
+	}
+}
