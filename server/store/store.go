@@ -84,10 +84,22 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		if err := os.MkdirAll(dataDir, 0o700); err != nil {
 			return nil, fmt.Errorf("create data dir: %w", err)
 		}
+		// The file holds password hashes and sealed secrets: only the
+		// server's user may read it. SQLite gives its -wal and -shm files
+		// the main file's mode.
+		path := filepath.Join(dataDir, "warden.db")
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("create the database file: %w", err)
+		}
+		f.Close()
+		if err := os.Chmod(path, 0o600); err != nil {
+			return nil, fmt.Errorf("restrict the database file: %w", err)
+		}
 		// WAL lets readers run beside the one writer; busy_timeout makes a
 		// second writer wait instead of failing; _txlock=immediate takes the
 		// write lock at BEGIN so a read-then-write transaction cannot deadlock.
-		dsn := "file:" + filepath.Join(dataDir, "warden.db") +
+		dsn := "file:" + path +
 			"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		sqldb, err := sql.Open("sqlite", dsn)
 		if err != nil {
