@@ -26,6 +26,15 @@ const (
 	EInternal           = "internal"            // 500: anything unexpected; details only in the log
 )
 
+// ErrorCodes is every code above. The server's test checks each against its
+// status table, so a new code cannot fall through to 500 unnoticed; a test
+// there also checks that this list names every E* constant of this package.
+var ErrorCodes = []string{
+	EInvalid, EUnsupportedMedia, ETooLarge, EUnauthenticated, EWrongCredentials, EWrongCode,
+	EForbidden, EEnrollmentRequired, ECrossOrigin, ENotFound, EMethodNotAllowed, EConflict,
+	EConfirmRequired, ERateLimited, EUnavailable, EInternal,
+}
+
 // Error is the one error type of the API. It is both the JSON body of every
 // error answer and a Go error that the server's layers return.
 type Error struct {

@@ -1,13 +1,17 @@
 package httpapi
 
 import (
+	"database/sql"
 	"fmt"
-	"github.com/warden-auth/warden/server/internal/testclock"
 	"net/http"
+	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/internal/testclock"
 	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -69,8 +73,8 @@ func TestPolicy_SwitchedOnRefusesOldSessionsAtOnceAndEnrollsAtLogin(t *testing.T
 	if a := e.do(user, "GET", "/api/me/logins", nil); a.status != 200 {
 		t.Fatalf("after connecting: %d %s", a.status, a.body)
 	}
-	if a := e.do(e.withCookie(enrolling), "GET", "/api/me", nil); a.status != 401 {
-		t.Fatalf("the enrolling token still works: %d", a.status)
+	if a := e.do(e.withCookie(enrolling), "GET", "/api/me", nil); a.status != 401 || a.apiError(t).Code != shared.EUnauthenticated {
+		t.Fatalf("the enrolling token still works: %d %s", a.status, a.body)
 	}
 }
 
@@ -90,11 +94,13 @@ func TestDisconnect_UnderThePolicyWarnsThenLogsOutEverywhere(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if a := e.do(first, "POST", "/api/2fa/disconnect", shared.DisconnectRequest{Password: "wrong password"}); a.status != 401 {
-		t.Fatalf("wrong password: %d", a.status)
+	if a := e.do(first, "POST", "/api/2fa/disconnect", shared.DisconnectRequest{Password: "wrong password"}); a.status != 401 ||
+		a.apiError(t).Code != shared.EWrongCredentials {
+		t.Fatalf("wrong password: %d %s", a.status, a.body)
 	}
-	if a := e.do(first, "POST", "/api/2fa/disconnect", map[string]any{}); a.status != 400 {
-		t.Fatalf("no password: %d", a.status)
+	if a := e.do(first, "POST", "/api/2fa/disconnect", map[string]any{}); a.status != 400 ||
+		a.apiError(t).Code != shared.EInvalid || a.apiError(t).Fields["password"] == "" {
+		t.Fatalf("no password: %d %s", a.status, a.body)
 	}
 	a := e.do(first, "POST", "/api/2fa/disconnect", shared.DisconnectRequest{Password: password})
 	if a.status != 409 || a.apiError(t).Code != shared.EConfirmRequired {
@@ -110,8 +116,8 @@ func TestDisconnect_UnderThePolicyWarnsThenLogsOutEverywhere(t *testing.T) {
 		t.Fatalf("confirmed: %d %s", a.status, a.body)
 	}
 	for name, c := range map[string]*http.Client{"the session that asked": first, "her other session": second} {
-		if a := e.do(c, "GET", "/api/me", nil); a.status != 401 {
-			t.Errorf("%s survived: %d", name, a.status)
+		if a := e.do(c, "GET", "/api/me", nil); a.status != 401 || a.apiError(t).Code != shared.EUnauthenticated {
+			t.Errorf("%s survived: %d %s", name, a.status, a.body)
 		}
 	}
 	if a := e.do(bob, "GET", "/api/me", nil); a.status != 200 {
@@ -134,13 +140,19 @@ func TestDisconnect_WithoutThePolicyKeepsTheSession(t *testing.T) {
 	var res shared.DisconnectResponse
 	a := e.do(c, "POST", "/api/2fa/disconnect", shared.DisconnectRequest{Password: password})
 	a.decode(t, &res)
-	var me shared.Me
-	e.do(c, "GET", "/api/me", nil).decode(t, &me)
-	if a.status != 200 || res.LoggedOut || me.TOTPEnabled || me.RecoveryCodesLeft != 0 {
-		t.Fatalf("disconnect: %d %s; me %+v", a.status, a.body, me)
+	if a.status != 200 || res.LoggedOut {
+		t.Fatalf("disconnect: %d %s", a.status, a.body)
 	}
-	if a := e.do(c, "POST", "/api/2fa/disconnect", shared.DisconnectRequest{Password: password}); a.status != 409 {
-		t.Fatalf("disconnect twice: %d", a.status)
+	// The same session goes on, now without 2FA.
+	var me shared.Me
+	m := e.do(c, "GET", "/api/me", nil)
+	m.decode(t, &me)
+	if m.status != 200 || me.Username != "ursula" || me.TOTPEnabled || me.RecoveryCodesLeft != 0 {
+		t.Fatalf("after disconnect: %d %s", m.status, m.body)
+	}
+	if a := e.do(c, "POST", "/api/2fa/disconnect", shared.DisconnectRequest{Password: password}); a.status != 409 ||
+		a.apiError(t).Code != shared.EConflict {
+		t.Fatalf("disconnect twice: %d %s", a.status, a.body)
 	}
 	var lr shared.LoginResponse
 	e.login(c, "ursula", password).decode(t, &lr)
@@ -154,48 +166,212 @@ func TestAdmin_ResetEndsTheUsersSessionsAndIsAudited(t *testing.T) {
 	now := e.fixClock()
 	e.user("root", shared.RoleAdmin, "Acme")
 	ursula := e.user("ursula", shared.RoleUser, "Acme")
-	e.user("gadmin", shared.RoleAdmin, "Globex")
-	admin, user, other := e.browser(), e.browser(), e.browser()
+	admin, user, phone := e.browser(), e.browser(), e.browser()
 	e.login(admin, "root", password)
 	e.login(user, "ursula", password)
-	e.enroll(t, user, *now)
-	e.login(other, "gadmin", password)
+	secret := e.enroll(t, user, *now)
+	*now = now.Add(time.Minute)
+	e.login(phone, "ursula", password)
+	if a := e.do(phone, "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, secret, *now)}); a.status != 200 {
+		t.Fatalf("second session: %d %s", a.status, a.body)
+	}
 
 	var users []shared.AdminUser
 	e.do(admin, "GET", "/api/admin/users", nil).decode(t, &users)
 	if len(users) != 2 || users[1].Username != "ursula" || !users[1].TOTPEnabled || users[1].RecoveryCodesLeft != 10 {
 		t.Fatalf("users: %+v", users)
 	}
-	// Another account's admin cannot see or touch Acme's users.
-	if a := e.do(other, "POST", fmt.Sprintf("/api/admin/users/%d/reset-2fa", ursula.ID), nil); a.status != 404 {
-		t.Fatalf("reset across accounts: %d", a.status)
-	}
-	if a := e.do(other, "GET", fmt.Sprintf("/api/admin/users?account=%d", ursula.AccountID), nil); a.status != 404 {
-		t.Fatalf("list across accounts: %d", a.status)
-	}
-	if a := e.setPolicy(t, other, ursula.AccountID, true); a.status != 404 {
-		t.Fatalf("policy across accounts: %d", a.status)
-	}
 	if a := e.do(admin, "POST", fmt.Sprintf("/api/admin/users/%d/reset-2fa", ursula.ID), nil); a.status != 204 {
 		t.Fatalf("reset: %d %s", a.status, a.body)
 	}
-	if a := e.do(user, "GET", "/api/me", nil); a.status != 401 {
-		t.Fatalf("the reset user's session lives: %d", a.status)
+	for name, c := range map[string]*http.Client{"her first session": user, "her second session": phone} {
+		if a := e.do(c, "GET", "/api/me", nil); a.status != 401 || a.apiError(t).Code != shared.EUnauthenticated {
+			t.Errorf("%s lives: %d %s", name, a.status, a.body)
+		}
 	}
 	e.do(admin, "GET", "/api/admin/users", nil).decode(t, &users)
 	if users[1].TOTPEnabled || users[1].RecoveryCodesLeft != 0 {
 		t.Fatalf("after reset: %+v", users[1])
 	}
 	var audit shared.AuditPage
-	e.do(admin, "GET", "/api/admin/audit", nil).decode(t, &audit)
+	if a := e.do(admin, "GET", "/api/admin/audit", nil); a.status != 200 {
+		t.Fatalf("audit: %d %s", a.status, a.body)
+	} else {
+		a.decode(t, &audit)
+	}
 	if len(audit.Events) != 2 || audit.Events[0].Action != store.AuditTwoFactorReset || audit.Events[0].Actor != "root" ||
 		audit.Events[0].Target != "ursula" || audit.Events[0].IP != "127.0.0.1" || audit.Events[1].Action != store.AuditConnected {
 		t.Fatalf("audit: %+v", audit.Events)
 	}
-	var globex shared.AuditPage
-	e.do(other, "GET", "/api/admin/audit", nil).decode(t, &globex)
-	if len(globex.Events) != 0 {
-		t.Fatalf("Globex sees Acme's audit log: %+v", globex.Events)
+	var lr shared.LoginResponse
+	e.login(user, "ursula", password).decode(t, &lr)
+	if lr.Next != shared.NextDone {
+		t.Fatalf("login after the reset: %+v", lr)
+	}
+}
+
+// envWithDB is newEnv with a second connection to its database, for reading
+// rows the store has no query for.
+func envWithDB(t *testing.T, dialect string) (*env, *sql.DB) {
+	t.Helper()
+	url, dir := storetest.URL(t, dialect)
+	st, err := store.Open(t.Context(), url, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	driver, dsn := "pgx", url
+	if url == "" {
+		driver, dsn = "sqlite", filepath.Join(dir, "warden.db")
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return newEnvOn(t, st), db
+}
+
+// accountRows is every stored row that belongs to an account, as text by
+// table: the account with its settings, its users with their 2FA state,
+// their recovery codes, sessions and throttles, and the account's login and
+// audit events (also those naming its users from elsewhere).
+func accountRows(t *testing.T, db *sql.DB, accountID int64) map[string][]string {
+	t.Helper()
+	users := fmt.Sprintf("(SELECT id FROM users WHERE account_id = %d)", accountID)
+	out := map[string][]string{}
+	for table, where := range map[string]string{
+		"accounts":        fmt.Sprintf("id = %d", accountID),
+		"users":           fmt.Sprintf("account_id = %d", accountID),
+		"recovery_codes":  "user_id IN " + users,
+		"sessions":        "user_id IN " + users,
+		"login_events":    fmt.Sprintf("account_id = %d OR user_id IN %s", accountID, users),
+		"audit_events":    fmt.Sprintf("account_id = %d OR actor_id IN %s OR target_id IN %s", accountID, users, users),
+		"login_throttles": fmt.Sprintf("key IN (SELECT 'user:' || username FROM users WHERE account_id = %d)", accountID),
+	} {
+		out[table] = []string{} // listed even when empty, so rows that appear later are compared
+		rows, err := db.Query("SELECT * FROM " + table + " WHERE " + where + " ORDER BY 1")
+		if err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			out[table] = append(out[table], fmt.Sprintf("%v", vals))
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+	}
+	return out
+}
+
+func TestAdmin_AnotherAccountsAdminIsRefusedAndChangesNothing(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e, db := envWithDB(t, dialect)
+			now := e.fixClock()
+			root := e.user("root", shared.RoleAdmin, "Acme")
+			ursula := e.user("ursula", shared.RoleUser, "Acme")
+			e.user("gadmin", shared.RoleAdmin, "Globex")
+			e.user("gus", shared.RoleUser, "Globex")
+			// Acme has everything an attack could change: 2FA with recovery
+			// codes, sessions, the policy switched on, login and audit events,
+			// and a throttle counter.
+			admin, user, other := e.browser(), e.browser(), e.browser()
+			e.login(admin, "root", password)
+			e.enroll(t, admin, *now)
+			e.login(user, "ursula", password)
+			e.enroll(t, user, *now)
+			if a := e.setPolicy(t, admin, root.AccountID, true); a.status != 200 {
+				t.Fatalf("Acme's policy: %d %s", a.status, a.body)
+			}
+			e.login(e.browser(), "ursula", "wrong password")
+			e.login(other, "gadmin", password)
+			before := accountRows(t, db, root.AccountID)
+			if len(before["accounts"]) != 1 || len(before["users"]) != 2 || len(before["recovery_codes"]) != 20 ||
+				len(before["sessions"]) != 2 || len(before["login_events"]) < 3 || len(before["audit_events"]) != 3 ||
+				len(before["login_throttles"]) != 1 {
+				t.Fatalf("Acme's rows before: %v", before)
+			}
+
+			// Each refusal is the answer for an id that does not exist, so
+			// Globex cannot even tell that Acme's ids are taken.
+			const missing = 1 << 40
+			refused := []struct{ method, path, missingPath string }{
+				{"POST", fmt.Sprintf("/api/admin/users/%d/reset-2fa", ursula.ID), fmt.Sprintf("/api/admin/users/%d/reset-2fa", missing)},
+				{"POST", fmt.Sprintf("/api/admin/users/%d/reset-2fa", root.ID), ""},
+				{"GET", fmt.Sprintf("/api/admin/users?account=%d", root.AccountID), fmt.Sprintf("/api/admin/users?account=%d", missing)},
+				{"PUT", fmt.Sprintf("/api/admin/accounts/%d/settings", root.AccountID), fmt.Sprintf("/api/admin/accounts/%d/settings", missing)},
+			}
+			for _, r := range refused {
+				for _, on := range []bool{false, true} {
+					a := e.do(other, r.method, r.path, map[string]bool{"force_2fa": on})
+					if a.status != 404 || a.apiError(t).Code != shared.ENotFound {
+						t.Errorf("%s %s: %d %s", r.method, r.path, a.status, a.body)
+					}
+					if r.missingPath != "" {
+						if m := e.do(other, r.method, r.missingPath, map[string]bool{"force_2fa": on}); m.status != a.status || string(m.body) != string(a.body) {
+							t.Errorf("%s %s answers %d %s, but an id that does not exist %d %s", r.method, r.path, a.status, a.body, m.status, m.body)
+						}
+					}
+				}
+			}
+			// What Globex may read is its own account only.
+			var accounts []shared.AccountSettings
+			if a := e.do(other, "GET", "/api/admin/accounts", nil); a.status != 200 {
+				t.Errorf("accounts: %d %s", a.status, a.body)
+			} else if a.decode(t, &accounts); len(accounts) != 1 || accounts[0].Name != "Globex" {
+				t.Errorf("accounts: %s", a.body)
+			}
+			var users []shared.AdminUser
+			if a := e.do(other, "GET", "/api/admin/users", nil); a.status != 200 {
+				t.Errorf("users: %d %s", a.status, a.body)
+			} else if a.decode(t, &users); len(users) != 2 || users[0].Username != "gadmin" || users[1].Username != "gus" {
+				t.Errorf("users: %s", a.body)
+			}
+			for _, query := range []string{"", "user=ursula", "user=root&result=failure"} {
+				var logins shared.LoginEventPage
+				a := e.do(other, "GET", "/api/admin/logins?"+query, nil)
+				if a.status != 200 {
+					t.Errorf("logins?%s: %d %s", query, a.status, a.body)
+					continue
+				}
+				a.decode(t, &logins)
+				for _, ev := range logins.Events {
+					if ev.Username != "gadmin" {
+						t.Errorf("logins?%s shows %+v", query, ev)
+					}
+				}
+			}
+			var audit shared.AuditPage
+			if a := e.do(other, "GET", "/api/admin/audit", nil); a.status != 200 {
+				t.Errorf("audit: %d %s", a.status, a.body)
+			} else if a.decode(t, &audit); len(audit.Events) != 0 {
+				t.Errorf("Globex's audit log after refused attempts: %s", a.body)
+			}
+
+			after := accountRows(t, db, root.AccountID)
+			for table := range before {
+				if !slices.Equal(before[table], after[table]) {
+					t.Errorf("Acme's %s changed:\nbefore %q\nafter  %q", table, before[table], after[table])
+				}
+			}
+			if a := e.do(user, "GET", "/api/me", nil); a.status != 200 {
+				t.Fatalf("ursula's session: %d %s", a.status, a.body)
+			}
+		})
 	}
 }
 
@@ -235,7 +411,10 @@ func TestAdmin_LoginAttemptsOfTheAccountFilteredByUserResultAndTime(t *testing.T
 	if got := page("user=gus"); len(got) != 0 {
 		t.Fatalf("another account's user: %+v", got)
 	}
-	if a := e.do(admin, "GET", "/api/admin/logins?since=yesterday", nil); a.status != 400 {
-		t.Fatalf("bad date: %d", a.status)
+	for _, bound := range []string{"since", "until"} {
+		a := e.do(admin, "GET", "/api/admin/logins?"+bound+"=yesterday", nil)
+		if a.status != 400 || a.apiError(t).Code != shared.EInvalid || a.apiError(t).Fields[bound] == "" {
+			t.Fatalf("bad %s date: %d %s", bound, a.status, a.body)
+		}
 	}
 }

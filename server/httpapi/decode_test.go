@@ -22,7 +22,7 @@ func TestDecode_ABodyWithTwoReadingsIsRefused(t *testing.T) {
 		`{"username":"vic","Password":"` + password + `"}`:                      "Password",
 		`{"username":"vic","password":"` + password + `","Username":"mallory"}`: "Username",
 		`{"username":"vic","pass\u0077ord":"x","password":"` + password + `"}`:  "password",
-		"{\"username\":\"vic\xff\",\"password\":\"" + password + "\"}":           "",
+		"{\"username\":\"vic\xff\",\"password\":\"" + password + "\"}":          "",
 		`{"username":"vic","password":"` + password + `"} {}`:                   "",
 		`[{"username":"vic","password":"` + password + `"}]`:                    "",
 		`"vic"`: "",

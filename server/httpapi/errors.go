@@ -10,7 +10,9 @@ import (
 	"github.com/warden-auth/warden/shared"
 )
 
-// statusOf is the one table from error codes to HTTP statuses.
+// statusOf is the one table from error codes to HTTP statuses. Every code of
+// shared.ErrorCodes has an entry (errors_test.go checks it): a missing one
+// would answer 500.
 var statusOf = map[string]int{
 	shared.EInvalid:            http.StatusBadRequest,
 	shared.EUnsupportedMedia:   http.StatusUnsupportedMediaType,

@@ -1,0 +1,299 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/store/storetest"
+)
+
+// Account scoping at the store: the Administration Panel of one account must
+// never read or change another account's rows. Each test seeds two accounts
+// with the same shape and interleaved ids (so a cursor or a missing filter
+// would pull in the neighbour's rows) and checks the other one is untouched.
+
+// tenant is one seeded account: an admin and a user, both with 2FA, recovery
+// codes, a session each, login events and audit events.
+type tenant struct {
+	account  *store.Account
+	users    []*store.User
+	sessions [][]byte // token hashes
+	logins   []int64  // ids of the login events of its users
+	failures []int64  // the failed ones among them
+	audit    []int64  // ids of its audit events
+}
+
+// twoAccounts seeds Acme and Globex, interleaving every kind of row.
+func twoAccounts(t *testing.T, s *store.Store) (acme, globex *tenant) {
+	t.Helper()
+	ctx := context.Background()
+	acme, globex = &tenant{}, &tenant{}
+	tenants := []*tenant{acme, globex}
+	for i, name := range []string{"Acme", "Globex"} {
+		a, err := s.CreateAccount(ctx, name, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tenants[i].account = a
+	}
+	for _, role := range []string{"admin", "user"} {
+		for _, tn := range tenants {
+			u := &store.User{AccountID: tn.account.ID, Username: fmt.Sprintf("%s-%s", tn.account.Name, role),
+				PasswordHash: "$argon2id$x", Role: role, CreatedAt: t0, UpdatedAt: t0}
+			if err := s.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+			tn.users = append(tn.users, u)
+		}
+	}
+	for _, i := range []int{0, 1} {
+		for _, tn := range tenants {
+			u := tn.users[i]
+			audit := &store.AuditEvent{CreatedAt: t0, AccountID: u.AccountID, ActorID: &u.ID, ActorName: u.Username,
+				Action: store.AuditConnected, TargetID: &u.ID, TargetName: u.Username}
+			if err := s.SetPendingTOTP(ctx, u.ID, []byte("sealed "+u.Username), t0); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.ConnectTOTP(ctx, u.ID, 100, []string{"k:" + u.Username + "1", "k:" + u.Username + "2"}, t0, audit); err != nil {
+				t.Fatal(err)
+			}
+			tn.audit = append(tn.audit, audit.ID)
+			hash := []byte("token of " + u.Username)
+			if err := s.CreateSession(ctx, &store.Session{TokenHash: hash, UserID: u.ID, Stage: store.StageFull, CreatedAt: t0,
+				LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), IP: "ip", UserAgent: "ua"}); err != nil {
+				t.Fatal(err)
+			}
+			tn.sessions = append(tn.sessions, hash)
+		}
+	}
+	// Four hours of attempts, a success and a failure per user per hour,
+	// alternating between the accounts.
+	for h := range 4 {
+		for _, result := range []string{store.ResultSuccess, store.ResultFailure} {
+			for _, i := range []int{0, 1} {
+				for _, tn := range tenants {
+					u := tn.users[i]
+					e := &store.LoginEvent{CreatedAt: t0.Add(time.Duration(h) * time.Hour), AccountID: &u.AccountID, UserID: &u.ID,
+						Username: u.Username, IP: "ip", UserAgent: "ua", Method: store.MethodPassword, Result: result}
+					if result == store.ResultFailure {
+						e.Reason = store.ReasonWrongPassword
+					}
+					if err := s.RecordLoginEvent(ctx, e); err != nil {
+						t.Fatal(err)
+					}
+					tn.logins = append(tn.logins, e.ID)
+					if result == store.ResultFailure {
+						tn.failures = append(tn.failures, e.ID)
+					}
+				}
+			}
+		}
+		// An attempt on a username nobody has belongs to no account.
+		if err := s.RecordLoginEvent(ctx, &store.LoginEvent{CreatedAt: t0.Add(time.Duration(h) * time.Hour), Username: "nobody",
+			IP: "ip", UserAgent: "ua", Method: store.MethodPassword, Result: store.ResultFailure, Reason: store.ReasonUnknownUser}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return acme, globex
+}
+
+// tenantState is everything stored for a tenant, read without the
+// account-scoped queries under test where the store has another way.
+type tenantState struct {
+	Account  store.Account
+	Users    []store.User
+	Codes    [][]store.RecoveryCode
+	Sessions []store.Session // without their User, which Users holds
+	Logins   [][]store.LoginEvent
+	Audit    []store.AuditEvent
+}
+
+func snapshot(t *testing.T, s *store.Store, tn *tenant) tenantState {
+	t.Helper()
+	ctx := context.Background()
+	var st tenantState
+	a, err := s.AccountByID(ctx, tn.account.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Account = *a
+	for _, u := range tn.users {
+		got, err := s.UserByID(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes, err := s.RecoveryCodes(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logins, _, err := s.LoginEvents(ctx, store.LoginEventFilter{UserID: u.ID, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Users, st.Codes, st.Logins = append(st.Users, *got), append(st.Codes, codes), append(st.Logins, logins)
+	}
+	for _, h := range tn.sessions {
+		sess, err := s.SessionByTokenHash(ctx, h, t0)
+		if err != nil {
+			t.Fatalf("session %q: %v", h, err)
+		}
+		sess.User = nil
+		st.Sessions = append(st.Sessions, *sess)
+	}
+	if st.Audit, _, err = s.AuditEvents(ctx, tn.account.ID, 0, 100); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func assertUnchanged(t *testing.T, before, after tenantState) {
+	t.Helper()
+	b, a := reflect.ValueOf(before), reflect.ValueOf(after)
+	for i := range b.NumField() {
+		if !reflect.DeepEqual(b.Field(i).Interface(), a.Field(i).Interface()) {
+			t.Errorf("the other account's %s changed:\nbefore %+v\nafter  %+v", b.Type().Field(i).Name, b.Field(i), a.Field(i))
+		}
+	}
+}
+
+func TestScoping_AccountUsersListsOnlyThatAccountsUsers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		acme, globex := twoAccounts(t, s)
+		for _, tn := range []*tenant{acme, globex} {
+			users, err := s.AccountUsers(context.Background(), tn.account.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got, want []int64
+			for _, u := range users {
+				got = append(got, u.ID)
+				if u.AccountID != tn.account.ID || u.RecoveryCodesLeft != 2 {
+					t.Errorf("%s lists %s of account %d, %d codes left", tn.account.Name, u.Username, u.AccountID, u.RecoveryCodesLeft)
+				}
+			}
+			for _, u := range tn.users {
+				want = append(want, u.ID)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s lists users %v, want %v", tn.account.Name, got, want)
+			}
+		}
+		if users, err := s.AccountUsers(context.Background(), globex.account.ID+100); err != nil || len(users) != 0 {
+			t.Fatalf("an account that does not exist: %+v %v", users, err)
+		}
+	})
+}
+
+func TestScoping_LoginEventsOfAnAccountNeverIncludeAnothersOnAnyPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		acme, globex := twoAccounts(t, s)
+		for _, tn := range []*tenant{acme, globex} {
+			for _, tc := range []struct {
+				name   string
+				filter store.LoginEventFilter
+				want   []int64
+			}{
+				{"all", store.LoginEventFilter{}, tn.logins},
+				{"failures", store.LoginEventFilter{OnlyFails: true}, tn.failures},
+				{"since the second hour", store.LoginEventFilter{Since: t0.Add(time.Hour)}, tn.logins[4:]},
+				{"until the third hour", store.LoginEventFilter{Until: t0.Add(3 * time.Hour)}, tn.logins[:12]},
+				{"failures in between", store.LoginEventFilter{OnlyFails: true, Since: t0.Add(time.Hour), Until: t0.Add(3 * time.Hour)}, tn.failures[2:6]},
+			} {
+				// Pages of three: every cursor lands between the two accounts' rows.
+				f := tc.filter
+				f.AccountID, f.Limit = tn.account.ID, 3
+				var got []int64
+				for page := 0; page == 0 || f.Before != 0; page++ {
+					events, next, err := s.LoginEvents(context.Background(), f)
+					if err != nil || page > 20 {
+						t.Fatalf("%s, %s, page %d: %v", tn.account.Name, tc.name, page, err)
+					}
+					for _, e := range events {
+						if e.AccountID == nil || *e.AccountID != tn.account.ID {
+							t.Errorf("%s, %s: event %d of %s is not the account's", tn.account.Name, tc.name, e.ID, e.Username)
+						}
+						got = append(got, e.ID)
+					}
+					f.Before = next
+				}
+				want := slices.Clone(tc.want)
+				slices.Reverse(want) // newest first
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%s, %s: events %v, want %v", tn.account.Name, tc.name, got, want)
+				}
+			}
+		}
+	})
+}
+
+func TestScoping_AuditEventsOfAnAccountNeverIncludeAnothersOnAnyPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		acme, globex := twoAccounts(t, s)
+		for _, tn := range []*tenant{acme, globex} {
+			var got []int64
+			for before, page := int64(0), 0; page == 0 || before != 0; page++ {
+				events, next, err := s.AuditEvents(context.Background(), tn.account.ID, before, 1)
+				if err != nil || page > 10 {
+					t.Fatalf("%s, page %d: %v", tn.account.Name, page, err)
+				}
+				for _, e := range events {
+					if e.AccountID != tn.account.ID {
+						t.Errorf("%s: audit event %d (%s on %s) is another account's", tn.account.Name, e.ID, e.Action, e.TargetName)
+					}
+					got = append(got, e.ID)
+				}
+				before = next
+			}
+			want := slices.Clone(tn.audit)
+			slices.Reverse(want)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: audit events %v, want %v", tn.account.Name, got, want)
+			}
+		}
+	})
+}
+
+func TestScoping_SwitchingAnAccountsPolicyLeavesTheOtherAccountAlone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		acme, globex := twoAccounts(t, s)
+		for _, on := range []bool{true, false} {
+			before := snapshot(t, s, globex)
+			admin := acme.users[0]
+			at := t0.Add(time.Minute)
+			a, err := s.SetForceTwoFactor(ctx, acme.account.ID, on, admin.ID, at, &store.AuditEvent{CreatedAt: at,
+				AccountID: acme.account.ID, ActorID: &admin.ID, ActorName: admin.Username, Action: store.AuditPolicyChanged})
+			if err != nil || a.ID != acme.account.ID || a.ForceTwoFactor != on || *a.ForceChangedByID != admin.ID {
+				t.Fatalf("switch Acme's policy to %v: %+v %v", on, a, err)
+			}
+			if got, _ := s.AccountByID(ctx, acme.account.ID); got.ForceTwoFactor != on {
+				t.Fatalf("Acme's policy was not switched to %v", on)
+			}
+			assertUnchanged(t, before, snapshot(t, s, globex))
+		}
+	})
+}
+
+func TestScoping_ResettingAUsersTwoFactorLeavesTheOtherAccountAlone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		acme, globex := twoAccounts(t, s)
+		before := snapshot(t, s, globex)
+		target, admin := acme.users[1], acme.users[0]
+		ended, err := s.RemoveTOTP(ctx, target.ID, true, t0.Add(time.Minute), &store.AuditEvent{CreatedAt: t0.Add(time.Minute),
+			AccountID: acme.account.ID, ActorID: &admin.ID, ActorName: admin.Username, Action: store.AuditTwoFactorReset,
+			TargetID: &target.ID, TargetName: target.Username})
+		if err != nil || ended != 1 {
+			t.Fatalf("reset: ended %d, %v", ended, err)
+		}
+		if u, _ := s.UserByID(ctx, target.ID); u.TwoFactorEnabled() {
+			t.Fatal("the target still has 2FA")
+		}
+		assertUnchanged(t, before, snapshot(t, s, globex))
+	})
+}
