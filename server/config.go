@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -20,7 +21,8 @@ type config struct {
 	SecretKey      string // keys that seal TOTP secrets: "id:base64[,id:base64...]"
 	Issuer         string // the name authenticator apps show
 	TrustedProxies []netip.Prefix
-	HistoryDays    int // login events older than this are deleted
+	HistoryDays    int      // login events older than this are deleted
+	PublicURL      *url.URL // where users reach the server; nil: whatever Host a request names
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -48,6 +50,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 			p = netip.PrefixFrom(a, a.BitLen())
 		}
 		cfg.TrustedProxies = append(cfg.TrustedProxies, p.Masked())
+	}
+	if s := strings.TrimSpace(getenv("PUBLIC_URL")); s != "" {
+		u, err := url.Parse(s)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
+			strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" {
+			return cfg, fmt.Errorf("PUBLIC_URL: %q is not an address like https://login.example.com (a scheme and a host, with a port if needed, and no path)", s)
+		}
+		u.Path = ""
+		cfg.PublicURL = u
 	}
 	if s := getenv("LOGIN_HISTORY_DAYS"); s != "" {
 		n, err := strconv.Atoi(s)

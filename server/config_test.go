@@ -21,8 +21,15 @@ func TestLoadConfig_DefaultsAndChecks(t *testing.T) {
 	if err != nil || len(cfg.TrustedProxies) != 3 || cfg.TrustedProxies[1].String() != "192.0.2.7/32" || cfg.HistoryDays != 30 {
 		t.Fatalf("set: %+v %v", cfg, err)
 	}
+	cfg, err = loadConfig(env("PUBLIC_URL", " https://login.example.com:8443/ "))
+	if err != nil || cfg.PublicURL.String() != "https://login.example.com:8443" {
+		t.Fatalf("PUBLIC_URL: %v %v", cfg.PublicURL, err)
+	}
 	for _, bad := range [][]string{{"TRUSTED_PROXIES", "10.0.0.0/33"}, {"TRUSTED_PROXIES", "proxy.local"},
-		{"LOGIN_HISTORY_DAYS", "0"}, {"LOGIN_HISTORY_DAYS", "a week"}} {
+		{"LOGIN_HISTORY_DAYS", "0"}, {"LOGIN_HISTORY_DAYS", "a week"},
+		{"PUBLIC_URL", "login.example.com"}, {"PUBLIC_URL", "ftp://login.example.com"}, {"PUBLIC_URL", "https://"},
+		{"PUBLIC_URL", "https://login.example.com/app"}, {"PUBLIC_URL", "https://admin:pw@login.example.com"},
+		{"PUBLIC_URL", "https://login.example.com/?a=b"}} {
 		if _, err := loadConfig(env(bad...)); err == nil || !strings.Contains(err.Error(), bad[0]) {
 			t.Errorf("%v: %v", bad, err)
 		}

@@ -42,6 +42,8 @@ Environment:
   DATA_DIR        SQLite file and generated keys (default ./data)
   DATABASE_URL    postgres://... selects PostgreSQL; empty means SQLite in DATA_DIR
   WEB_ROOT        the folder that holds web/ (default .)
+  PUBLIC_URL      where users reach the server, e.g. https://login.example.com: other hosts
+                  are refused, state changes must come from it, https means Secure cookies and HSTS
   SECURE_COOKIES  true to mark cookies Secure behind a TLS-terminating proxy
   SECRET_KEY      keys sealing TOTP secrets, "id:base64key[,old-id:base64key]"
                   (default: generated into DATA_DIR/secret.key)

@@ -329,3 +329,23 @@ func TestWasm_StaysWithinItsSizeBudget(t *testing.T) {
 		}
 	}
 }
+
+// With PUBLIC_URL set, the prerendered pages name it in their metadata, not
+// "https:///login".
+func TestServer_PagesNameThePublicURL(t *testing.T) {
+	inst := start(t, "", t.TempDir(), "PUBLIC_URL", "https://login.example.com")
+	req, _ := http.NewRequest("GET", inst.URL+"/login", nil)
+	req.Host = "login.example.com"
+	res, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 || !strings.Contains(string(b), `content="https://login.example.com/login"`) || strings.Contains(string(b), "https:///") {
+		t.Fatalf("%d, og:url not the public URL", res.StatusCode)
+	}
+	if res, _ := get(t, inst.URL+"/login"); res.StatusCode != 421 {
+		t.Fatalf("a page for another host: %d", res.StatusCode)
+	}
+}

@@ -81,13 +81,17 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	}
 
 	webapp.Routes()
-	pages, err := httpapi.NewPages(webapp.Handler(), cfg.WebRoot, version)
+	h := webapp.Handler()
+	if cfg.PublicURL != nil {
+		h.Domain = cfg.PublicURL.Host // the pages' og:url and og:image
+	}
+	pages, err := httpapi.NewPages(h, cfg.WebRoot, version)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
 		Handler: httpapi.New(httpapi.Config{Auth: svc, Log: log, Pages: pages,
-			SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies}),
+			SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, PublicURL: cfg.PublicURL}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,

@@ -21,6 +21,7 @@ const (
 	EMethodNotAllowed   = "method_not_allowed"  // 405
 	EConflict           = "conflict"            // 409
 	EConfirmRequired    = "confirm_required"    // 409: the user must confirm a warning
+	EMisdirected        = "misdirected"         // 421: a request for another host than the server's PUBLIC_URL
 	ERateLimited        = "rate_limited"        // 429: locked out or throttled
 	EUnavailable        = "unavailable"         // 503: the database cannot be reached
 	EInternal           = "internal"            // 500: anything unexpected; details only in the log
@@ -32,7 +33,7 @@ const (
 var ErrorCodes = []string{
 	EInvalid, EUnsupportedMedia, ETooLarge, EUnauthenticated, EWrongCredentials, EWrongCode,
 	EForbidden, EEnrollmentRequired, ECrossOrigin, ENotFound, EMethodNotAllowed, EConflict,
-	EConfirmRequired, ERateLimited, EUnavailable, EInternal,
+	EConfirmRequired, EMisdirected, ERateLimited, EUnavailable, EInternal,
 }
 
 // Error is the one error type of the API. It is both the JSON body of every

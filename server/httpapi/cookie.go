@@ -10,7 +10,7 @@ const cookieName = "warden_session"
 // secure reports whether the session cookie gets the Secure flag and the
 // __Host- prefix (which makes the browser refuse it without Secure, with a
 // Domain, or with a Path other than /).
-func (s *Server) secure(r *http.Request) bool { return s.secureCookies || r.TLS != nil }
+func (s *Server) secure(r *http.Request) bool { return s.secureCookies || s.httpsOnly(r) }
 
 func (s *Server) cookieName(r *http.Request) string {
 	if s.secure(r) {

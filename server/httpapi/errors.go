@@ -27,6 +27,7 @@ var statusOf = map[string]int{
 	shared.EMethodNotAllowed:   http.StatusMethodNotAllowed,
 	shared.EConflict:           http.StatusConflict,
 	shared.EConfirmRequired:    http.StatusConflict,
+	shared.EMisdirected:        http.StatusMisdirectedRequest,
 	shared.ERateLimited:        http.StatusTooManyRequests,
 	shared.EUnavailable:        http.StatusServiceUnavailable,
 	shared.EInternal:           http.StatusInternalServerError,
@@ -41,6 +42,7 @@ var (
 	errUnavailable      = shared.Errorf(shared.EUnavailable, "The service is temporarily unavailable. Please try again in a moment.")
 	errInternal         = shared.Errorf(shared.EInternal, "Something went wrong on our side. Please try again.")
 	errCrossOrigin      = shared.Errorf(shared.ECrossOrigin, "Requests from other sites are not allowed.")
+	errMisdirected      = shared.Errorf(shared.EMisdirected, "This server does not answer for that host name.")
 )
 
 // apiError turns any error into what the client may see. Only *shared.Error

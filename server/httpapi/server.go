@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -36,6 +37,14 @@ type Config struct {
 	// to write, and a forged IP would poison the login history and dodge the
 	// per-IP throttle.
 	TrustedProxies []netip.Prefix
+	// PublicURL is the address users reach the server at (PUBLIC_URL), or
+	// nil in development. When set, a request for another host is refused
+	// (DNS rebinding: a hostile name pointed at this server would
+	// otherwise be same-origin to itself), a state change must come from
+	// exactly this origin, scheme included, and under https cookies are
+	// Secure with the __Host- prefix and HSTS is sent, also behind a
+	// TLS-terminating proxy.
+	PublicURL *url.URL
 	// RequestTimeout bounds each API request's work (default 10 s): a
 	// database that stops answering gets a 503 then, not a hang that holds
 	// the client and a connection.
@@ -49,6 +58,7 @@ type Server struct {
 	pages          http.Handler
 	secureCookies  bool
 	trustedProxies []netip.Prefix
+	publicURL      *url.URL
 	requestTimeout time.Duration
 	handler        http.Handler
 }
@@ -56,7 +66,7 @@ type Server struct {
 // New returns the server with every route and middleware in place.
 func New(cfg Config) *Server {
 	s := &Server{auth: cfg.Auth, log: cfg.Log, pages: cfg.Pages, secureCookies: cfg.SecureCookies,
-		trustedProxies: cfg.TrustedProxies, requestTimeout: cfg.RequestTimeout}
+		trustedProxies: cfg.TrustedProxies, publicURL: cfg.PublicURL, requestTimeout: cfg.RequestTimeout}
 	if s.pages == nil {
 		s.pages = http.NotFoundHandler()
 	}
@@ -64,10 +74,17 @@ func New(cfg Config) *Server {
 		s.requestTimeout = 10 * time.Second
 	}
 	cop := http.NewCrossOriginProtection()
+	if s.publicURL != nil {
+		// publicOnly has checked the origin exactly; the host may differ
+		// from it in case only.
+		if err := cop.AddTrustedOrigin(s.publicURL.Scheme + "://" + s.publicURL.Host); err != nil {
+			panic("httpapi: PublicURL: " + err.Error()) // config.go parsed it
+		}
+	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errCrossOrigin)
 	}))
-	s.handler = s.recoverPanics(securityHeaders(cop.Handler(s.mux())))
+	s.handler = s.recoverPanics(s.securityHeaders(s.publicOnly(cop.Handler(s.mux()))))
 	return s
 }
 
@@ -175,10 +192,39 @@ func (s *Server) trusted(addr netip.Addr) bool {
 	return false
 }
 
+// publicOnly enforces PUBLIC_URL: the request's host must be its host, and
+// a state change that names its origin must name exactly PUBLIC_URL's. The
+// health checks answer any host: load balancers probe by address.
+func (s *Server) publicOnly(next http.Handler) http.Handler {
+	if s.publicURL == nil {
+		return next
+	}
+	origin := s.publicURL.Scheme + "://" + s.publicURL.Host
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/healthz" || r.URL.Path == "/readyz":
+		case !strings.EqualFold(r.Host, s.publicURL.Host):
+			s.writeError(w, r, errMisdirected)
+			return
+		case r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions &&
+			r.Header.Get("Origin") != "" && r.Header.Get("Origin") != origin:
+			s.writeError(w, r, errCrossOrigin)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// httpsOnly reports whether users reach the server over https: its own TLS,
+// or a PUBLIC_URL of https in front of it.
+func (s *Server) httpsOnly(r *http.Request) bool {
+	return r.TLS != nil || (s.publicURL != nil && s.publicURL.Scheme == "https")
+}
+
 // securityHeaders sets the headers every response carries. The CSP allows
 // only this origin's scripts and styles, plus WebAssembly compilation, which
 // is all go-app needs: no inline scripts or styles anywhere.
-func securityHeaders(next http.Handler) http.Handler {
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
 		"img-src 'self' data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; " +
 		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -191,7 +237,7 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-		if r.TLS != nil {
+		if s.httpsOnly(r) {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
 		next.ServeHTTP(w, r)
