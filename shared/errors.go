@@ -21,6 +21,7 @@ const (
 	EMethodNotAllowed   = "method_not_allowed"  // 405
 	EConflict           = "conflict"            // 409
 	EConfirmRequired    = "confirm_required"    // 409: the user must confirm a warning
+	ETwoFactorRequired  = "twofa_required"      // 409: the caller must have 2FA on first
 	EMisdirected        = "misdirected"         // 421: a request for another host than the server's PUBLIC_URL
 	ERateLimited        = "rate_limited"        // 429: locked out or throttled
 	EUnavailable        = "unavailable"         // 503: the database cannot be reached
@@ -33,7 +34,7 @@ const (
 var ErrorCodes = []string{
 	EInvalid, EUnsupportedMedia, ETooLarge, EUnauthenticated, EWrongCredentials, EWrongCode,
 	EForbidden, EEnrollmentRequired, ECrossOrigin, ENotFound, EMethodNotAllowed, EConflict,
-	EConfirmRequired, EMisdirected, ERateLimited, EUnavailable, EInternal,
+	EConfirmRequired, ETwoFactorRequired, EMisdirected, ERateLimited, EUnavailable, EInternal,
 }
 
 // Error is the one error type of the API. It is both the JSON body of every

@@ -27,6 +27,13 @@ func (s *Service) audit(accountID int64, actor *store.User, action string, targe
 	return e
 }
 
+var (
+	errTwoFactorRequired = shared.Errorf(shared.ETwoFactorRequired,
+		"Connect two-factor authentication to your own account before you make it mandatory for everyone.")
+	errResetSelf = shared.Errorf(shared.EConflict,
+		"To switch off your own two-factor authentication, use Disconnect in your security settings.")
+)
+
 // ownAccount checks that admin may administer accountID.
 func ownAccount(admin *store.User, accountID int64) error {
 	if admin.Role != shared.RoleAdmin || admin.AccountID != accountID {
@@ -41,6 +48,11 @@ func ownAccount(admin *store.User, accountID int64) error {
 func (s *Service) SetForceTwoFactor(ctx context.Context, admin *store.User, accountID int64, on bool, c Client) (*store.Account, error) {
 	if err := ownAccount(admin, accountID); err != nil {
 		return nil, err
+	}
+	if on && !admin.TwoFactorEnabled() {
+		// The policy binds its admin too: switched on without 2FA, it
+		// would send them to the setup window at once.
+		return nil, errTwoFactorRequired
 	}
 	detail := "off"
 	if on {
@@ -74,6 +86,11 @@ func (s *Service) ResetTwoFactor(ctx context.Context, admin *store.User, targetI
 	}
 	if err := ownAccount(admin, target.AccountID); err != nil {
 		return err
+	}
+	if target.ID == admin.ID {
+		// Their own 2FA goes through Disconnect: the password, and the
+		// policy's warning.
+		return errResetSelf
 	}
 	_, err = s.Store.RemoveTOTP(ctx, target.ID, true, s.Now(), s.audit(target.AccountID, admin, store.AuditTwoFactorReset, target, c, ""))
 	return err

@@ -27,6 +27,7 @@ var statusOf = map[string]int{
 	shared.EMethodNotAllowed:   http.StatusMethodNotAllowed,
 	shared.EConflict:           http.StatusConflict,
 	shared.EConfirmRequired:    http.StatusConflict,
+	shared.ETwoFactorRequired:  http.StatusConflict,
 	shared.EMisdirected:        http.StatusMisdirectedRequest,
 	shared.ERateLimited:        http.StatusTooManyRequests,
 	shared.EUnavailable:        http.StatusServiceUnavailable,
