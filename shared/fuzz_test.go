@@ -7,7 +7,6 @@ import (
 	"maps"
 	"net/url"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,11 +15,14 @@ import (
 	"unicode/utf8"
 )
 
-// The fuzz targets below state each rule a second time, from the documented
-// limits (README, DESIGN.md and the doc comments), rather than calling the
-// code under test: a request is refused exactly when it breaks a rule, and a
-// refusal names exactly the broken fields. The numbers are written out, not
-// taken from the constants, so that a changed limit is a visible decision.
+// The fuzz targets below check properties, not the rules again: a second
+// copy of a rule passes whenever it shares the first one's mistake, and
+// fails only where the two were typed differently. What every answer must
+// be (a refusal names fields, with messages), what accepted values must
+// satisfy (the documented bounds, written out so that a changed limit is a
+// visible decision), that they survive the wire, and how verdicts relate
+// (each field judged alone, a stored form stays stored) do not depend on
+// how the rule is written. The exact verdicts are validate_test.go's.
 
 // decodeStrict reads body as server/httpapi's decode does: one JSON value,
 // no unknown fields, nothing after it.
@@ -52,53 +54,38 @@ func roundTrip[T any](t *testing.T, v T) {
 	}
 }
 
-// wantFields checks err against the fields that broke a rule: nil when none
-// did, else an EInvalid error with a message for each of them and no other.
-func wantFields(t *testing.T, input any, err *Error, broken ...string) {
+// checkRefusal checks what every refusal must be: EInvalid with a message,
+// naming at least one field, each one of fields and with its own message,
+// which the form shows beside it.
+func checkRefusal(t *testing.T, input any, err *Error, fields ...string) {
 	t.Helper()
-	if len(broken) == 0 {
-		if err != nil {
-			t.Fatalf("%#v: refused with %v, but it breaks no rule", input, err)
-		}
-		return
+	if err.Code != EInvalid || err.Message == "" || len(err.Fields) == 0 {
+		t.Fatalf("%#v: refused with %+v, want an %q error with a message naming fields", input, err, EInvalid)
 	}
-	if err == nil {
-		t.Fatalf("%#v: accepted, but it breaks the rules for %v", input, broken)
-	}
-	if err.Code != EInvalid || err.Message == "" || len(err.Fields) != len(broken) {
-		t.Fatalf("%#v: got %+v, want an %q error for exactly %v", input, err, EInvalid, broken)
-	}
-	for _, f := range broken {
-		if err.Fields[f] == "" {
-			t.Fatalf("%#v: no message for %q in %v", input, f, err.Fields)
+	for f, msg := range err.Fields {
+		if !slices.Contains(fields, f) || msg == "" {
+			t.Fatalf("%#v: refusal names field %q (message %q); the fields are %v", input, f, msg, fields)
 		}
 	}
 }
 
-// which returns the fields whose rule is broken.
-func which(broken map[string]bool) []string {
-	var out []string
-	for f, b := range broken {
-		if b {
-			out = append(out, f)
-		}
+// named returns the fields a refusal names, sorted; none for nil.
+func named(err *Error) []string {
+	if err == nil {
+		return nil
 	}
-	return out
+	return slices.Sorted(maps.Keys(err.Fields))
 }
 
 // huge is far past every limit; bigger would only slow the fuzzer down.
 var huge = strings.Repeat("x", 4<<10)
 
-// badLoginUsername is the documented login-time check: present (not only
-// spaces), at most 64 bytes, valid text. Anything else is looked up.
-func badLoginUsername(s string) bool {
-	return strings.TrimSpace(s) == "" || len(s) > 64 || !utf8.ValidString(s)
-}
+// An everyday login: Valid must take it, and each field is judged against
+// the other one of it.
+const goodUsername, goodPassword = "alice", "correct horse battery"
 
-// badEnteredPassword is the check on a password typed to prove who one is
-// (login, disconnect): present and at most 256 bytes, the most any password
-// can be set to.
-func badEnteredPassword(p string) bool { return p == "" || len(p) > 256 }
+// blank reports whether s has nothing but white space.
+func blank(s string) bool { return strings.TrimSpace(s) == "" }
 
 func FuzzLoginRequest(f *testing.F) {
 	for _, s := range []struct{ body, username, password string }{
@@ -124,19 +111,38 @@ func FuzzLoginRequest(f *testing.F) {
 		f.Add(s.body, s.username, s.password)
 	}
 	f.Fuzz(func(t *testing.T, body, username, password string) {
+		if err := (LoginRequest{Username: goodUsername, Password: goodPassword}).Valid(); err != nil {
+			t.Fatalf("the everyday login is refused: %v", err)
+		}
 		// The app builds the request from what was typed; the server decodes it.
 		check := func(r LoginRequest) {
-			wantFields(t, r, r.Valid(),
-				which(map[string]bool{"username": badLoginUsername(r.Username), "password": badEnteredPassword(r.Password)})...)
+			err := r.Valid()
+			if err != nil {
+				checkRefusal(t, r, err, "username", "password")
+			}
+			// Each field is judged alone: a bad password neither hides nor
+			// excuses a bad username.
+			alone := append(named(LoginRequest{Username: r.Username, Password: goodPassword}.Valid()),
+				named(LoginRequest{Username: goodUsername, Password: r.Password}.Valid())...)
+			slices.Sort(alone)
+			if got := named(err); !slices.Equal(got, alone) {
+				t.Fatalf("%#v: refusal names %v, but judged one by one %v", r, got, alone)
+			}
+			if err != nil {
+				return
+			}
+			// Accepted: a name to look up and a password to hash, within what
+			// the store and the hash function take.
+			if blank(r.Username) || len(r.Username) > 64 || !utf8.ValidString(r.Username) || r.Password == "" || len(r.Password) > 256 {
+				t.Fatalf("%#v: accepted, outside the documented bounds", r)
+			}
+			if utf8.ValidString(r.Password) {
+				roundTrip(t, r)
+			}
 		}
-		typed := LoginRequest{Username: username, Password: password}
-		check(typed)
-		if utf8.ValidString(username) && utf8.ValidString(password) {
-			roundTrip(t, typed)
-		}
+		check(LoginRequest{Username: username, Password: password})
 		if r, ok := decodeStrict[LoginRequest](body); ok {
 			check(r)
-			roundTrip(t, r)
 		}
 	})
 }
@@ -165,16 +171,42 @@ func FuzzCodeRequest(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body, code string) {
 		check := func(r CodeRequest) {
-			wantFields(t, r, r.Valid(), which(map[string]bool{"code": strings.TrimSpace(r.Code) == "" || len(r.Code) > 64})...)
+			err := r.Valid()
+			if err != nil {
+				checkRefusal(t, r, err, "code")
+				return
+			}
+			if blank(r.Code) || len(r.Code) > 64 {
+				t.Fatalf("%#v: accepted, outside the documented bounds", r)
+			}
+			if utf8.ValidString(r.Code) {
+				roundTrip(t, r)
+			}
 		}
-		typed := CodeRequest{Code: code}
-		check(typed)
-		if utf8.ValidString(code) {
-			roundTrip(t, typed)
-		}
+		check(CodeRequest{Code: code})
 		if r, ok := decodeStrict[CodeRequest](body); ok {
 			check(r)
-			roundTrip(t, r)
+		}
+		// Whatever the server could take passes here, or a right code would
+		// be refused before it is checked: six digits, also spaced as apps
+		// show them, and a recovery code (Crockford's base32), made of the
+		// fuzzed bytes.
+		six, rec := make([]byte, 6), make([]byte, 12)
+		for i := range rec {
+			var b byte
+			if i < len(code) {
+				b = code[i]
+			}
+			if i < len(six) {
+				six[i] = '0' + b%10
+			}
+			rec[i] = "0123456789abcdefghjkmnpqrstvwxyz"[b%32]
+		}
+		for _, c := range []string{string(six), string(six[:3]) + " " + string(six[3:]),
+			string(rec[:4]) + "-" + string(rec[4:8]) + "-" + string(rec[8:])} {
+			if err := (CodeRequest{Code: c}).Valid(); err != nil {
+				t.Fatalf("%q, of a shape the server takes, is refused: %v", c, err)
+			}
 		}
 	})
 }
@@ -198,16 +230,27 @@ func FuzzDisconnectRequest(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body, password string, confirm bool) {
 		check := func(r DisconnectRequest) {
-			wantFields(t, r, r.Valid(), which(map[string]bool{"password": badEnteredPassword(r.Password)})...)
+			err := r.Valid()
+			// Whether the warning was confirmed is the server's to weigh
+			// (EConfirmRequired), never a reason to refuse the form.
+			flipped := DisconnectRequest{Password: r.Password, Confirm: !r.Confirm}
+			if other := flipped.Valid(); !reflect.DeepEqual(err, other) {
+				t.Fatalf("%#v gives %v, %#v gives %v", r, err, flipped, other)
+			}
+			if err != nil {
+				checkRefusal(t, r, err, "password")
+				return
+			}
+			if r.Password == "" || len(r.Password) > 256 {
+				t.Fatalf("%#v: accepted, outside the documented bounds", r)
+			}
+			if utf8.ValidString(r.Password) {
+				roundTrip(t, r)
+			}
 		}
-		typed := DisconnectRequest{Password: password, Confirm: confirm}
-		check(typed)
-		if utf8.ValidString(password) {
-			roundTrip(t, typed)
-		}
+		check(DisconnectRequest{Password: password, Confirm: confirm})
 		if r, ok := decodeStrict[DisconnectRequest](body); ok {
 			check(r)
-			roundTrip(t, r)
 		}
 	})
 }
@@ -220,27 +263,27 @@ func FuzzSettingsRequest(f *testing.F) {
 		f.Add(body)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
+		for _, on := range []bool{true, false} {
+			if err := (SettingsRequest{Force2FA: &on}).Valid(); err != nil {
+				t.Fatalf("the switch set to %v, as the panel sends it, is refused: %v", on, err)
+			}
+		}
 		r, ok := decodeStrict[SettingsRequest](body)
 		if !ok {
 			return
 		}
-		// The switch's new position must be said; "absent" is not "off".
-		wantFields(t, body, r.Valid(), which(map[string]bool{"force_2fa": r.Force2FA == nil})...)
+		err := r.Valid()
+		if err != nil {
+			checkRefusal(t, body, err, "force_2fa")
+			return
+		}
+		// The handler reads *Force2FA: "absent" must never pass as "off".
+		if r.Force2FA == nil {
+			t.Fatalf("%q: accepted without the switch's position", body)
+		}
 		roundTrip(t, r)
 	})
 }
-
-// says reports whether raw is written as a plain decimal (a sign and ASCII
-// digits, nothing around them) and means n.
-func says(raw string, n int64) bool {
-	digits := strings.TrimLeft(strings.TrimPrefix(raw, "+"), "0")
-	if digits == "" {
-		digits = "0"
-	}
-	return decimal.MatchString(raw) && digits == strconv.FormatInt(n, 10)
-}
-
-var decimal = regexp.MustCompile(`^[+-]?[0-9]+$`)
 
 // encodeHistory writes q as a query, the way the app asks for a page.
 func encodeHistory(v url.Values, q HistoryQuery) url.Values {
@@ -253,6 +296,9 @@ func encodeHistory(v url.Values, q HistoryQuery) url.Values {
 	}
 	return v
 }
+
+// historyParams are the parameters of a history page.
+var historyParams = []string{"limit", "before", "result"}
 
 var historySeeds = []string{
 	"", "limit=20", "limit=1&before=1", "limit=100&before=9223372036854775807&result=failure",
@@ -271,31 +317,36 @@ func FuzzParseHistoryQuery(f *testing.F) {
 		// As r.URL.Query() does: a malformed pair is dropped, the rest is kept.
 		values, _ := url.ParseQuery(rawQuery)
 		got, err := ParseHistoryQuery(values.Get)
-		if err != nil {
-			// The error names only fields that were given, each with a
-			// message; without them the rest of the query is accepted.
-			if err.Code != EInvalid || err.Message == "" || len(err.Fields) == 0 {
-				t.Fatalf("%q: got %+v, want an %q error naming fields", rawQuery, err, EInvalid)
+		// It reads its own parameters only: the admin view adds others.
+		own := func(k string) string {
+			if slices.Contains(historyParams, k) {
+				return values.Get(k)
 			}
-			for f, msg := range err.Fields {
-				if (f != "limit" && f != "before" && f != "result") || values.Get(f) == "" || msg == "" {
-					t.Fatalf("%q: error on field %q (%q)", rawQuery, f, msg)
+			return "1"
+		}
+		if again, againErr := ParseHistoryQuery(own); again != got || !reflect.DeepEqual(againErr, err) {
+			t.Fatalf("%q: other parameters changed %+v, %v into %+v, %v", rawQuery, got, err, again, againErr)
+		}
+		if err != nil {
+			checkRefusal(t, rawQuery, err, historyParams...)
+			for f := range err.Fields {
+				if values.Get(f) == "" {
+					t.Fatalf("%q: refuses %q, which was not given", rawQuery, f)
 				}
 				values.Del(f)
 			}
+			// The fields named are all that was wrong: without them the
+			// rest is accepted.
 			if _, err := ParseHistoryQuery(values.Get); err != nil {
 				t.Fatalf("%q: without the fields named, still refused: %v", rawQuery, err)
 			}
 			return
 		}
-		// Accepted: within the documented bounds, defaults for what is
-		// absent, numbers only as plain decimals.
-		limit, before := values.Get("limit"), values.Get("before")
+		// Accepted: within the documented bounds, the defaults for what is
+		// absent.
 		switch {
-		case got.Limit < 1 || got.Limit > 100, got.Before < 0,
-			got.FailedOnly != (values.Get("result") == "failure"),
-			limit == "" && got.Limit != 20, before == "" && got.Before != 0,
-			limit != "" && !says(limit, int64(got.Limit)), before != "" && !says(before, got.Before):
+		case got.Limit < 1 || got.Limit > 100, got.Before < 0, got.FailedOnly && values.Get("result") == "",
+			values.Get("limit") == "" && got.Limit != 20, values.Get("before") == "" && got.Before != 0:
 			t.Fatalf("%q: accepted as %+v", rawQuery, got)
 		}
 		again, err := ParseHistoryQuery(encodeHistory(url.Values{}, got).Get)
@@ -309,16 +360,6 @@ func FuzzParseHistoryQuery(f *testing.F) {
 			t.Fatalf("cursor %d as %q: read back as %+v, %v", cursor, FormatCursor(cursor), page, err)
 		}
 	})
-}
-
-// adminTime is the documented format of since and until: RFC 3339, or a
-// date (midnight UTC), from 1970 on.
-func adminTime(s string) (time.Time, bool) {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		t, err = time.Parse(time.DateOnly, s)
-	}
-	return t, err == nil && t.Year() >= 1970
 }
 
 func FuzzParseAdminLoginsQuery(f *testing.F) {
@@ -339,38 +380,45 @@ func FuzzParseAdminLoginsQuery(f *testing.F) {
 	f.Fuzz(func(t *testing.T, rawQuery string) {
 		values, _ := url.ParseQuery(rawQuery)
 		got, err := ParseAdminLoginsQuery(values.Get)
-		// The history fields follow ParseHistoryQuery, fuzzed on its own.
-		wantHistory, historyErr := ParseHistoryQuery(values.Get)
-		var broken []string
-		if historyErr != nil {
-			broken = slices.Collect(maps.Keys(historyErr.Fields))
-		}
-		wantUser := NormalizeUsername(values.Get("user"))
-		if len(wantUser) > 64 {
-			broken = append(broken, "user")
-		}
-		var since, until time.Time
-		var sinceOK, untilOK bool
-		if s := values.Get("since"); s != "" {
-			if since, sinceOK = adminTime(s); !sinceOK {
-				broken = append(broken, "since")
-			}
-		}
-		if s := values.Get("until"); s != "" {
-			if until, untilOK = adminTime(s); !untilOK {
-				broken = append(broken, "until")
-			}
-		}
-		// A range given in full must not be empty or reversed.
-		if sinceOK && untilOK && !since.Before(until) && !slices.Contains(broken, "until") {
-			broken = append(broken, "until")
-		}
-		wantFields(t, rawQuery, err, broken...)
+		// The history fields are ParseHistoryQuery's (fuzzed on its own):
+		// the same value and the same refusals.
+		history, historyErr := ParseHistoryQuery(values.Get)
+		var theirs map[string]string
 		if err != nil {
+			theirs = maps.Collect(func(yield func(string, string) bool) {
+				for f, msg := range err.Fields {
+					if slices.Contains(historyParams, f) && !yield(f, msg) {
+						return
+					}
+				}
+			})
+		}
+		if historyErr == nil && len(theirs) > 0 || historyErr != nil && !maps.Equal(theirs, historyErr.Fields) {
+			t.Fatalf("%q: history fields refused as %v, ParseHistoryQuery says %v", rawQuery, theirs, historyErr)
+		}
+		if err != nil {
+			checkRefusal(t, rawQuery, err, append([]string{"user", "since", "until"}, historyParams...)...)
+			for f := range err.Fields {
+				if values.Get(f) == "" {
+					t.Fatalf("%q: refuses %q, which was not given", rawQuery, f)
+				}
+				values.Del(f)
+			}
+			if _, err := ParseAdminLoginsQuery(values.Get); err != nil {
+				t.Fatalf("%q: without the fields named, still refused: %v", rawQuery, err)
+			}
 			return
 		}
-		if got.HistoryQuery != wantHistory || got.Username != wantUser || !got.Since.Equal(since) || !got.Until.Equal(until) {
-			t.Fatalf("%q: got %+v, want %+v user %q since %v until %v", rawQuery, got, wantHistory, wantUser, since, until)
+		// Accepted: the name in its stored form; a bound given is kept, from
+		// 1970 on (the zero time means "no bound"); a full range is not
+		// empty.
+		since, until := values.Get("since") != "", values.Get("until") != ""
+		switch {
+		case got.HistoryQuery != history, got.Username != NormalizeUsername(values.Get("user")),
+			got.Since.IsZero() == since, got.Until.IsZero() == until,
+			since && got.Since.Year() < 1970, until && got.Until.Year() < 1970,
+			since && until && !got.Since.Before(got.Until):
+			t.Fatalf("%q: accepted as %+v", rawQuery, got)
 		}
 		// The panel keeps the filter in its address: writing it back and
 		// reading it again must give the same filter.
@@ -378,10 +426,10 @@ func FuzzParseAdminLoginsQuery(f *testing.F) {
 		if got.Username != "" {
 			v.Set("user", got.Username)
 		}
-		if sinceOK {
+		if since {
 			v.Set("since", got.Since.Format(time.RFC3339Nano))
 		}
-		if untilOK {
+		if until {
 			v.Set("until", got.Until.Format(time.RFC3339Nano))
 		}
 		again, err := ParseAdminLoginsQuery(v.Get)
@@ -425,8 +473,6 @@ func FuzzDescribeUserAgent(f *testing.F) {
 	})
 }
 
-var usernameRule = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,31}$`)
-
 func FuzzNormalizeUsername(f *testing.F) {
 	for _, s := range []string{
 		"alice", " Alice\t", "ALICE", "a.b-c_d9", "al", strings.Repeat("a", 32), strings.Repeat("a", 33), ".alice",
@@ -445,15 +491,26 @@ func FuzzNormalizeUsername(f *testing.F) {
 		if strings.TrimSpace(n) != n {
 			t.Fatalf("%q normalizes to %q, which has spaces around it", s, n)
 		}
-		ok := ValidateUsername(n) == ""
-		if ok != usernameRule.MatchString(n) {
-			t.Fatalf("ValidateUsername(%q) ok=%v, but the rule says %v", n, ok, !ok)
+		// A name is created only in its stored form, or "Alice" and "alice"
+		// could be two people.
+		if ValidateUsername(s) == "" && n != s {
+			t.Fatalf("ValidateUsername accepts %q, which is stored as %q", s, n)
 		}
-		// Whoever can be created can log in.
-		if ok {
-			if err := (LoginRequest{Username: n, Password: "x"}).Valid(); err != nil {
-				t.Fatalf("username %q can be created but not logged in with: %v", n, err)
+		if ValidateUsername(n) != "" {
+			return
+		}
+		// Accepted: 3 to 32 bytes of printable ASCII, no spaces; the same
+		// person however it is capitalised or padded; and it can log in.
+		if len(n) < 3 || len(n) > 32 || strings.ContainsFunc(n, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
+			t.Fatalf("ValidateUsername accepts %q, outside the documented bounds", n)
+		}
+		for _, typed := range []string{strings.ToUpper(n), " " + n + "\t"} {
+			if got := NormalizeUsername(typed); got != n {
+				t.Fatalf("%q is stored as %q, but typed as %q it is %q", n, n, typed, got)
 			}
+		}
+		if err := (LoginRequest{Username: n, Password: "x"}).Valid(); err != nil {
+			t.Fatalf("username %q can be created but not logged in with: %v", n, err)
 		}
 	})
 }
@@ -462,22 +519,41 @@ func FuzzValidatePassword(f *testing.F) {
 	for _, p := range []string{
 		"", "abcdefg", "abcdefgh", "ääääääää", "äääääää", "        ", strings.Repeat("x", 256), strings.Repeat("x", 257),
 		strings.Repeat("€", 85), strings.Repeat("€", 86), "abcdefg\xff", "\x00\x00\x00\x00\x00\x00\x00\x00", "🔑🔑🔑🔑🔑🔑🔑🔑",
+		"2fa-is-on, finally",
 	} {
 		f.Add(p)
 	}
 	f.Fuzz(func(t *testing.T, p string) {
-		ok := ValidatePassword(p) == ""
-		if want := utf8.ValidString(p) && utf8.RuneCountInString(p) >= 8 && len(p) <= 256; ok != want {
-			t.Fatalf("ValidatePassword(%q) ok=%v, but the rule says %v", p, ok, want)
+		msg := ValidatePassword(p)
+		// No composition rules (ASVS 2.1.9): only length counts, so the same
+		// characters in another order get the same answer.
+		if utf8.ValidString(p) {
+			runes := []rune(p)
+			slices.Reverse(runes)
+			if back := ValidatePassword(string(runes)); (msg == "") != (back == "") {
+				t.Fatalf("%q gets %q, but reversed it gets %q", p, msg, back)
+			}
+		}
+		if msg != "" {
+			return
+		}
+		// Accepted: valid text, at least 8 characters (what a person types)
+		// and at most 256 bytes (what the hash function is fed).
+		if !utf8.ValidString(p) || utf8.RuneCountInString(p) < 8 || len(p) > 256 {
+			t.Fatalf("ValidatePassword accepts %q, outside the documented bounds", p)
+		}
+		// Nor does one more character hurt, within the cap.
+		if len(p) < 256 {
+			if msg := ValidatePassword(p + "x"); msg != "" {
+				t.Fatalf("%q is accepted but %q is refused: %s", p, p+"x", msg)
+			}
 		}
 		// A password that can be set can always be typed back in.
-		if ok {
-			if err := (LoginRequest{Username: "alice", Password: p}).Valid(); err != nil {
-				t.Fatalf("password %q can be set but not logged in with: %v", p, err)
-			}
-			if err := (DisconnectRequest{Password: p}).Valid(); err != nil {
-				t.Fatalf("password %q can be set but not used to disconnect: %v", p, err)
-			}
+		if err := (LoginRequest{Username: goodUsername, Password: p}).Valid(); err != nil {
+			t.Fatalf("password %q can be set but not logged in with: %v", p, err)
+		}
+		if err := (DisconnectRequest{Password: p}).Valid(); err != nil {
+			t.Fatalf("password %q can be set but not used to disconnect: %v", p, err)
 		}
 	})
 }
@@ -490,9 +566,13 @@ func FuzzValidateAccountName(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		ok := ValidateAccountName(s) == ""
-		if want := strings.TrimSpace(s) != "" && utf8.ValidString(s) && utf8.RuneCountInString(s) <= 64; ok != want {
-			t.Fatalf("ValidateAccountName(%q) ok=%v, but the rule says %v", s, ok, want)
+		if ValidateAccountName(s) != "" {
+			return
 		}
+		if !utf8.ValidString(s) || blank(s) || utf8.RuneCountInString(s) > 64 {
+			t.Fatalf("ValidateAccountName accepts %q, outside the documented bounds", s)
+		}
+		// The panel shows it: an accepted name survives the wire.
+		roundTrip(t, AccountSettings{ID: 1, Name: s})
 	})
 }

@@ -90,17 +90,16 @@ func TestLogout_EndsTheSessionOnTheServer(t *testing.T) {
 		t.Fatalf("logout: %d, Set-Cookie %q", a.status, a.header.Get("Set-Cookie"))
 	}
 	// The browser forgot the cookie; an attacker who copied it gets nothing.
-	if a := e.do(e.withCookie(token), "GET", "/api/me", nil); a.status != http.StatusUnauthorized {
-		t.Fatalf("old cookie after logout: %d %s", a.status, a.body)
-	}
+	e.assertEnded(t, "the cookie after logout", token)
 	if a := e.do(e.browser(), "POST", "/api/logout", nil); a.status != http.StatusNoContent {
 		t.Fatalf("logout without a session: %d", a.status)
 	}
 }
 
-func TestLogin_RotatesTheSessionToken(t *testing.T) {
+func TestLogin_RotatesTheSessionTokenAndEndsTheOldSession(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	e.user("alice", shared.RoleUser, "Acme")
+	e.user("mallory", shared.RoleUser, "Acme")
 	c := e.browser()
 	e.login(c, "alice", password)
 	first := e.sessionCookie(c).Value
@@ -109,14 +108,27 @@ func TestLogin_RotatesTheSessionToken(t *testing.T) {
 	if first == second {
 		t.Fatal("token not rotated")
 	}
-	if a := e.do(e.withCookie(first), "GET", "/api/me", nil); a.status != http.StatusUnauthorized {
-		t.Fatalf("replaced token still works: %d", a.status)
+	e.assertEnded(t, "the replaced token", first)
+
+	// Session fixation with a real session: mallory logs in as himself and
+	// slips his full session's token into alice's browser. Her login ends
+	// his session instead of carrying on in it.
+	m := e.browser()
+	e.login(m, "mallory", password)
+	planted := e.sessionCookie(m).Value
+	victim := e.withCookie(planted)
+	if a := e.login(victim, "alice", password); a.status != 200 {
+		t.Fatalf("alice's login: %d %s", a.status, a.body)
 	}
-	// A token planted before login (session fixation) is never adopted.
-	planted := e.withCookie("planted-token-value")
-	e.login(planted, "alice", password)
-	if got := e.sessionCookie(planted).Value; got == "planted-token-value" {
-		t.Fatal("login kept a planted token")
+	if got := e.sessionCookie(victim).Value; got == planted {
+		t.Fatal("login kept the planted token")
+	}
+	e.assertEnded(t, "mallory's planted session", planted)
+	var me shared.Me
+	if a := e.do(victim, "GET", "/api/me", nil); a.status != 200 {
+		t.Fatalf("the victim's browser after login: %d %s", a.status, a.body)
+	} else if a.decode(t, &me); me.Username != "alice" {
+		t.Fatalf("the victim's browser after login is %s's", me.Username)
 	}
 }
 

@@ -193,6 +193,9 @@ func TestFaults_TheDatabaseGoesAwayAndComesBack(t *testing.T) {
 	if a := e.login(c, "alice", password); a.status != 200 {
 		t.Fatalf("login: %d %s", a.status, a.body)
 	}
+	// Bounded means by the request timeout, with room for a busy machine:
+	// a hang instead runs into the client's 10 s timeout and fails e.do.
+	bound := e.api.requestTimeout + 4*time.Second
 	check := func(t *testing.T) {
 		for _, tc := range []struct {
 			name string
@@ -207,7 +210,7 @@ func TestFaults_TheDatabaseGoesAwayAndComesBack(t *testing.T) {
 			start := time.Now()
 			a := tc.do()
 			took := time.Since(start)
-			if a.status != tc.want || took > 5*time.Second {
+			if a.status != tc.want || took > bound {
 				t.Errorf("%s: %d %s after %v", tc.name, a.status, a.body, took)
 			}
 			if a.status == 503 && tc.name != "readyz" {
@@ -260,7 +263,7 @@ func TestFaults_ConnectAndDisconnectAreAllOrNothing(t *testing.T) {
 
 	const lastStatement = `INSERT INTO "audit_events"`
 	p.cutWhenSent(lastStatement)
-	if a := e.do(c, "POST", "/api/2fa/connect", connect); a.status != 503 {
+	if a := e.do(c, "POST", "/api/2fa/connect", connect); a.status != 503 || a.apiError(t).Code != shared.EUnavailable {
 		t.Fatalf("connect with the connection cut: %d %s", a.status, a.body)
 	}
 	ctx := context.Background()
@@ -292,7 +295,7 @@ func TestFaults_ConnectAndDisconnectAreAllOrNothing(t *testing.T) {
 	e.login(other, "alice", password)
 	e.do(other, "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, setup.Secret, *now)})
 	p.cutWhenSent(lastStatement)
-	if a := e.do(c, "POST", "/api/2fa/disconnect", shared.DisconnectRequest{Password: password, Confirm: true}); a.status != 503 {
+	if a := e.do(c, "POST", "/api/2fa/disconnect", shared.DisconnectRequest{Password: password, Confirm: true}); a.status != 503 || a.apiError(t).Code != shared.EUnavailable {
 		t.Fatalf("disconnect with the connection cut: %d %s", a.status, a.body)
 	}
 	got, _ = e.st.UserByID(ctx, u.ID)
@@ -308,7 +311,7 @@ func TestFaults_ConnectAndDisconnectAreAllOrNothing(t *testing.T) {
 	if a := e.do(c, "POST", "/api/2fa/disconnect", shared.DisconnectRequest{Password: password, Confirm: true}); a.status != 200 {
 		t.Fatalf("disconnect again: %d %s", a.status, a.body)
 	}
-	if a := e.do(other, "GET", "/api/me", nil); a.status != 401 {
-		t.Fatalf("the other session after Disconnect: %d", a.status)
+	if a := e.do(other, "GET", "/api/me", nil); a.status != 401 || a.apiError(t).Code != shared.EUnauthenticated {
+		t.Fatalf("the other session after Disconnect: %d %s", a.status, a.body)
 	}
 }

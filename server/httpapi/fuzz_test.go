@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,6 +25,7 @@ import (
 	"github.com/pquerna/otp/totp"
 	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -31,20 +33,29 @@ import (
 // handler stack (security headers, cross-origin check, route table, stage
 // checks, handlers, SQLite) and check what every answer must be: never a
 // 5xx, JSON in shared's error shape for every API error, the security
-// headers everywhere, and session cookies only with their attributes.
+// headers everywhere, and session cookies only with their attributes; and
+// that it changed only what it had the right to (fuzzstate_test.go).
 
 // fuzzWorld is one API on one SQLite database with a fixed cast, built once
-// per fuzz target and process. Every input starts an hour after the last, so
-// the sessions, locks and throttles an input leaves behind have expired by
-// the next one; inputs that change the cast's 2FA or policy are undone, so
-// each input meets the same world and a failing one reproduces alone.
+// per fuzz target and process. Each input is checked twice: its answer, and
+// what it changed in the database, which must be its to change (see
+// unjustified). Then the world is restored, so each input meets the same
+// world and a failing one reproduces alone. Every input starts an hour after
+// the last, so that each one's codes are new to the replay guard.
 type fuzzWorld struct {
 	e    *env
+	db   *sql.DB // the store's file, opened beside it
 	now  time.Time
 	cast []castMember
 	// accounts holds each account's id and the policy it starts with.
 	accounts map[int64]bool
 	routes   []route
+	// Where the logs stood when the cast was ready: restore removes the
+	// rows after them.
+	baseEvents, baseAudit int64
+	// castChanged: the last input changed users, recovery codes or an
+	// account, which reset then checks and redoes.
+	castChanged bool
 }
 
 type castMember struct {
@@ -66,8 +77,23 @@ var fuzzStages = []string{store.StagePasswordOK, store.StageEnrollment, store.St
 
 func newFuzzWorld(f *testing.F) *fuzzWorld {
 	f.Helper()
-	e := newEnv(f, store.SQLite)
-	w := &fuzzWorld{e: e, now: testclock.Base, accounts: map[int64]bool{}}
+	// A store of our own, to know its file and read it beside the store.
+	url, dir := storetest.URL(f, store.SQLite)
+	st, err := store.Open(f.Context(), url, dir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(f.Context()); err != nil {
+		f.Fatal(err)
+	}
+	db, err := openBeside(dir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { db.Close() })
+	e := newEnvOn(f, st)
+	w := &fuzzWorld{e: e, db: db, now: testclock.Base, accounts: map[int64]bool{}}
 	e.svc.Now = func() time.Time { return w.now }
 	// Believe X-Forwarded-For from the documentation range the requests
 	// come from, so the header's parsing is fuzzed too.
@@ -88,7 +114,48 @@ func newFuzzWorld(f *testing.F) *fuzzWorld {
 	if err := w.reset(f.Context()); err != nil {
 		f.Fatal(err)
 	}
+	for _, base := range []struct {
+		table string
+		id    *int64
+	}{{"login_events", &w.baseEvents}, {"audit_events", &w.baseAudit}} {
+		if err := db.QueryRowContext(f.Context(), `SELECT coalesce(max(id), 0) FROM `+base.table).Scan(base.id); err != nil {
+			f.Fatal(err)
+		}
+	}
 	return w
+}
+
+// restore undoes what the last input changed. The cast's 2FA and policy are
+// redone through the product (reset); the rest is bookkeeping that time
+// would clear anyway (sessions, throttles, second-factor failure counts) or
+// that only grows (the logs), deleted here so the next snapshot stays small.
+func (w *fuzzWorld) restore(ctx context.Context) error {
+	if w.castChanged {
+		if err := w.reset(ctx); err != nil {
+			return err
+		}
+		w.castChanged = false
+	}
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`DELETE FROM sessions`, nil},
+		{`DELETE FROM login_throttles`, nil},
+		{`DELETE FROM login_events WHERE id > ?`, []any{w.baseEvents}},
+		{`DELETE FROM audit_events WHERE id > ?`, []any{w.baseAudit}},
+		{`UPDATE users SET failed_code_count = 0, locked_until = NULL WHERE failed_code_count <> 0 OR locked_until IS NOT NULL`, nil},
+	} {
+		if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
+			return fmt.Errorf("%s: %w", q.sql, err)
+		}
+	}
+	return tx.Commit()
 }
 
 // reset brings the cast back to the start: each member's 2FA connected (with
@@ -187,10 +254,11 @@ func (w *fuzzWorld) resetMember(ctx context.Context, m *castMember) error {
 
 // mint creates a session straight in the store, like sessionAt, but
 // returning its error: inside the fuzz function only its own t may fail.
-func (w *fuzzWorld) mint(ctx context.Context, u *store.User, stage string) (string, error) {
+func (w *fuzzWorld) mint(ctx context.Context, u *store.User, stage string) (string, *store.Session, error) {
 	token := rand.Text()
-	return token, w.e.st.CreateSession(ctx, &store.Session{TokenHash: auth.HashToken(token), UserID: u.ID,
-		Stage: stage, CreatedAt: w.now, LastSeenAt: w.now, ExpiresAt: w.now.Add(time.Hour), IP: "192.0.2.1", UserAgent: "fuzz"})
+	sess := &store.Session{TokenHash: auth.HashToken(token), UserID: u.ID,
+		Stage: stage, CreatedAt: w.now, LastSeenAt: w.now, ExpiresAt: w.now.Add(time.Hour), IP: "192.0.2.1", UserAgent: "fuzz"}
+	return token, sess, w.e.st.CreateSession(ctx, sess)
 }
 
 // who encodes a caller for the fuzz input: 0 is nobody, then every cast
@@ -295,6 +363,17 @@ func FuzzAPI(f *testing.F) {
 		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", store.StageFull), id: "../../me"},
 		{route: w.route("GET", "/api/admin/logins"), who: w.who("root", store.StageFull), query: "user=BOB&result=failure&since=2026-01-01&until=2026-03-01T10:00:00Z"},
 		{route: w.route("GET", "/api/admin/logins"), who: w.who("root", store.StageFull), query: "user=dora"},
+		// What the state check guards: a non-admin acting as one, an admin
+		// reaching into another account, error answers that write.
+		{route: w.route("PUT", "/api/admin/accounts/{id}/settings"), who: w.who("alice", store.StageFull), id: "1", contentType: ctJSON, body: `{"force_2fa":true}`},
+		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("alice", store.StageFull), id: "2"},
+		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", store.StageFull), id: "5"},
+		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("dora", store.StageFull), id: "3"},
+		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", store.StagePasswordOK), id: "2"},
+		{route: w.route("POST", "/api/2fa/disconnect"), who: w.who("bob", store.StageFull), contentType: ctJSON, body: `{"password":"wrong password"}`},
+		{route: w.route("POST", "/api/2fa/recovery-codes"), who: w.who("bob", store.StageFull), contentType: ctJSON, body: `{"code":"000 000"}`},
+		{route: post, who: w.who("alice", store.StageFull), contentType: ctJSON, body: login("bob", "wrong password")},
+		{route: post, who: w.who("alice", store.StageFull), contentType: ctJSON, body: login("bob", password)},
 		{route: w.route("GET", "/api/admin/audit"), who: w.who("dora", store.StageFull), query: "limit=100"},
 		{route: w.route("GET", "/api/admin/audit"), who: w.who("alice", store.StageFull)},
 		{route: w.route("GET", "/api/admin/audit"), who: w.who("carol", store.StagePasswordOK)},
@@ -312,9 +391,12 @@ func FuzzAPI(f *testing.F) {
 	})
 }
 
-// serve sends one input and checks the answer.
+// serve sends one input and checks the answer and what it changed.
 func (w *fuzzWorld) serve(t *testing.T, in fuzzInput) {
 	ctx := t.Context()
+	if err := w.restore(ctx); err != nil {
+		t.Fatalf("restore: %v", err)
+	}
 	w.now = w.now.Add(time.Hour)
 	method, pattern := w.target(in.route, in.method)
 	m, stage := w.caller(in.who)
@@ -359,12 +441,14 @@ func (w *fuzzWorld) serve(t *testing.T, in fuzzInput) {
 		sessionCookie = "__Host-" + cookieName
 	}
 	var cookies []string
+	x := exchange{method: method, pattern: pattern}
 	if m != nil {
-		token, err := w.mint(ctx, m.user, stage)
+		token, sess, err := w.mint(ctx, m.user, stage)
 		if err != nil {
 			t.Fatal(err)
 		}
 		cookies = append(cookies, sessionCookie+"="+token)
+		x.caller, x.stage, x.presented = m.user, stage, sess.ID
 	}
 	if in.cookie != "" && validHeaderValue(in.cookie) {
 		cookies = append(cookies, in.cookie)
@@ -373,11 +457,24 @@ func (w *fuzzWorld) serve(t *testing.T, in fuzzInput) {
 		r.Header.Add("Cookie", strings.Join(cookies, "; "))
 	}
 
+	before, err := snapshot(ctx, w.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.castChanged = true // until the diff says otherwise
 	logBefore := len(w.e.log.String())
 	rec := httptest.NewRecorder()
 	w.e.api.ServeHTTP(rec, r.WithContext(ctx))
 	res := rec.Result()
 	got, _ := io.ReadAll(res.Body)
+	after, err := snapshot(ctx, w.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes := diff(before, after)
+	w.castChanged = slices.ContainsFunc(changes, func(c rowChange) bool {
+		return c.table == "users" || c.table == "recovery_codes" || c.table == "accounts"
+	})
 
 	who := "nobody"
 	if m != nil {
@@ -389,12 +486,9 @@ func (w *fuzzWorld) serve(t *testing.T, in fuzzInput) {
 			fmt.Sprintf(format, args...), w.e.log.String()[logBefore:])
 	}
 	checkAnswer(res, got, in.tls, strings.HasPrefix(u.Path, "/api/"), fail)
-
-	// Undo what changed the cast, so the next input meets the same world.
-	if res.StatusCode < 300 && method != "GET" && !slices.Contains([]string{"/api/login", "/api/logout", "/api/login/totp"}, u.Path) {
-		if err := w.reset(ctx); err != nil {
-			t.Fatalf("reset after %s %s: %v", method, u, err)
-		}
+	x.status = res.StatusCode
+	if why := w.unjustified(x, changes); why != "" {
+		fail("changed what it had no right to:\n%s", why)
 	}
 }
 

@@ -2,15 +2,16 @@ package httpapi
 
 import (
 	"context"
-	"github.com/warden-auth/warden/server/internal/testclock"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/internal/testclock"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -127,7 +128,9 @@ func TestHistory_AUserSeesOnlyTheirOwnEvents(t *testing.T) {
 	// A cursor taken from anywhere only ever narrows bob's own list.
 	a := e.do(c, "GET", "/api/me/logins?before=999999999", nil)
 	var page shared.LoginEventPage
-	a.decode(t, &page)
+	if a.decode(t, &page); a.status != 200 || len(page.Events) != 20 {
+		t.Fatalf("a cursor past every event: %d, %d events", a.status, len(page.Events))
+	}
 	aliceIDs := map[int64]bool{}
 	events, _, _ := e.st.LoginEvents(context.Background(), store.LoginEventFilter{UserID: alice.ID, Limit: 100})
 	for _, ev := range events {
@@ -139,8 +142,9 @@ func TestHistory_AUserSeesOnlyTheirOwnEvents(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"limit=0", "limit=1000", "before=abc", "result=maybe"} {
-		if a := e.do(c, "GET", "/api/me/logins?"+bad, nil); a.status != 400 {
-			t.Errorf("%s: %d", bad, a.status)
+		field, _, _ := strings.Cut(bad, "=")
+		if a := e.do(c, "GET", "/api/me/logins?"+bad, nil); a.status != 400 || a.apiError(t).Code != shared.EInvalid || a.apiError(t).Fields[field] == "" {
+			t.Errorf("%s: %d %s", bad, a.status, a.body)
 		}
 	}
 }

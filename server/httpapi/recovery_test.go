@@ -55,8 +55,8 @@ func TestRecovery_CodesAreShownOnceAndNeverAgain(t *testing.T) {
 	}
 	// Regenerating needs a current authenticator code; the new set is shown
 	// in that answer only.
-	if a := keep(e.do(c, "POST", "/api/2fa/recovery-codes", shared.CodeRequest{Code: "000000"})); a.status != 401 {
-		t.Fatalf("regenerate with a wrong code: %d", a.status)
+	if a := keep(e.do(c, "POST", "/api/2fa/recovery-codes", shared.CodeRequest{Code: wrongCode(t, secret, *now)})); a.status != 401 || a.apiError(t).Code != shared.EWrongCode {
+		t.Fatalf("regenerate with a wrong code: %d %s", a.status, a.body)
 	}
 	var fresh shared.ConnectResponse
 	a = e.do(c, "POST", "/api/2fa/recovery-codes", shared.CodeRequest{Code: code(t, secret, *now)})

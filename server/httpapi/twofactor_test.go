@@ -2,13 +2,14 @@ package httpapi
 
 import (
 	"encoding/base64"
-	"github.com/warden-auth/warden/server/internal/testclock"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pquerna/otp/totp"
+	"github.com/warden-auth/warden/server/internal/testclock"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/shared"
 )
@@ -29,6 +30,19 @@ func code(t *testing.T, secret string, at time.Time) string {
 	return c
 }
 
+// wrongCode returns six digits that no step of the ±1 window around at
+// accepts: the right code with its last digit changed until it differs from
+// all three. "000000" against a random secret is right once in a million.
+func wrongCode(t *testing.T, secret string, at time.Time) string {
+	t.Helper()
+	window := []string{code(t, secret, at.Add(-30*time.Second)), code(t, secret, at), code(t, secret, at.Add(30*time.Second))}
+	w := []byte(window[1])
+	for slices.Contains(window, string(w)) {
+		w[5] = '0' + (w[5]-'0'+1)%10
+	}
+	return string(w)
+}
+
 func TestTwoFactor_ConnectThenEveryLoginNeedsTheCode(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	now := e.fixClock()
@@ -44,7 +58,7 @@ func TestTwoFactor_ConnectThenEveryLoginNeedsTheCode(t *testing.T) {
 		!strings.HasPrefix(string(png), "\x89PNG") {
 		t.Fatalf("setup: %d %s", a.status, a.body)
 	}
-	if a := e.do(c, "POST", "/api/2fa/connect", shared.CodeRequest{Code: "000000"}); a.status != 401 || a.apiError(t).Code != shared.EWrongCode {
+	if a := e.do(c, "POST", "/api/2fa/connect", shared.CodeRequest{Code: wrongCode(t, setup.Secret, *now)}); a.status != 401 || a.apiError(t).Code != shared.EWrongCode {
 		t.Fatalf("connect with a wrong code: %d %s", a.status, a.body)
 	}
 	if a := e.do(c, "POST", "/api/2fa/connect", shared.CodeRequest{Code: code(t, setup.Secret, *now)}); a.status != 200 {
@@ -59,8 +73,8 @@ func TestTwoFactor_ConnectThenEveryLoginNeedsTheCode(t *testing.T) {
 	if !me.TOTPEnabled || me.TOTPEnabledAt != testclock.Base.Format(time.RFC3339) {
 		t.Fatalf("me after connect: %+v", me)
 	}
-	if a := record(e.do(c, "POST", "/api/2fa/setup", nil)); a.status != 409 {
-		t.Fatalf("setup while connected: %d", a.status)
+	if a := record(e.do(c, "POST", "/api/2fa/setup", nil)); a.status != 409 || a.apiError(t).Code != shared.EConflict {
+		t.Fatalf("setup while connected: %d %s", a.status, a.body)
 	}
 	e.do(c, "POST", "/api/logout", nil)
 
@@ -75,12 +89,12 @@ func TestTwoFactor_ConnectThenEveryLoginNeedsTheCode(t *testing.T) {
 	// A session waiting for its code reaches nothing else.
 	for _, rt := range e.api.routes() {
 		if rt.access != public && rt.access != secondStep {
-			if a := record(e.do(c, rt.method, rt.pattern, "{}")); a.status != 401 {
-				t.Errorf("%s %s with the password only: %d", rt.method, rt.pattern, a.status)
+			if a := record(e.do(c, rt.method, rt.pattern, "{}")); a.status != 401 || a.apiError(t).Code != shared.EUnauthenticated {
+				t.Errorf("%s %s with the password only: %d %s", rt.method, rt.pattern, a.status, a.body)
 			}
 		}
 	}
-	if a := record(e.do(c, "POST", "/api/login/totp", shared.CodeRequest{Code: "12345"})); a.status != 400 {
+	if a := record(e.do(c, "POST", "/api/login/totp", shared.CodeRequest{Code: "12345"})); a.status != 400 || a.apiError(t).Code != shared.EInvalid {
 		t.Fatalf("malformed code: %d %s", a.status, a.body)
 	}
 	good := code(t, setup.Secret, *now)
@@ -90,9 +104,7 @@ func TestTwoFactor_ConnectThenEveryLoginNeedsTheCode(t *testing.T) {
 	if e.sessionCookie(c).Value == passwordCookie {
 		t.Fatal("the token was not rotated after the code")
 	}
-	if a := e.do(e.withCookie(passwordCookie), "GET", "/api/me", nil); a.status != 401 {
-		t.Fatalf("the password-step cookie outlived the second step: %d", a.status)
-	}
+	e.assertEnded(t, "the password-step session after the second step", passwordCookie)
 	if a := record(e.do(c, "GET", "/api/me", nil)); a.status != 200 {
 		t.Fatalf("me after the second step: %d", a.status)
 	}
@@ -119,16 +131,16 @@ func TestTwoFactor_LockoutAnswers429WithRetryAfter(t *testing.T) {
 	for i := range 5 {
 		b := e.browser()
 		e.login(b, "alice", password)
-		a = e.do(b, "POST", "/api/login/totp", shared.CodeRequest{Code: "000000"})
-		if i < 4 && a.status != 401 {
-			t.Fatalf("wrong code %d: %d", i+1, a.status)
+		a = e.do(b, "POST", "/api/login/totp", shared.CodeRequest{Code: wrongCode(t, setup.Secret, *now)})
+		if i < 4 && (a.status != 401 || a.apiError(t).Code != shared.EWrongCode) {
+			t.Fatalf("wrong code %d: %d %s", i+1, a.status, a.body)
 		}
 	}
-	if a.status != http.StatusTooManyRequests || a.header.Get("Retry-After") != "60" || a.apiError(t).RetryAfter != 60 {
+	if a.status != http.StatusTooManyRequests || a.header.Get("Retry-After") != "60" || a.apiError(t).RetryAfter != 60 || a.apiError(t).Code != shared.ERateLimited {
 		t.Fatalf("fifth wrong code: %d %v %s", a.status, a.header, a.body)
 	}
 	e.login(c, "alice", password)
-	if a := e.do(c, "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, setup.Secret, *now)}); a.status != 429 {
-		t.Fatalf("right code while locked: %d", a.status)
+	if a := e.do(c, "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, setup.Secret, *now)}); a.status != 429 || a.apiError(t).Code != shared.ERateLimited {
+		t.Fatalf("right code while locked: %d %s", a.status, a.body)
 	}
 }
