@@ -21,7 +21,9 @@ func TestSession_CookieLivesItsLifetimeOnAClientClockDaysOff(t *testing.T) {
 			e := newEnv(t, store.SQLite)
 			serverNow := time.Now().Add(skew)
 			e.svc.Now = func() time.Time { return serverNow }
-			const lifetime = 2 * time.Second
+			// Long enough that a loaded machine gets from the login to
+			// the first use well within it.
+			const lifetime = 4 * time.Second
 			e.svc.SessionMax = lifetime
 			e.user("alice", shared.RoleUser, "Acme")
 			c := e.browser()
