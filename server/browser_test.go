@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/warden-auth/warden/server/internal/testcode"
 	"io"
 	"os"
 	"os/exec"
@@ -281,7 +282,7 @@ func TestBrowser_ConnectAnAuthenticatorAndLogInWithACode(t *testing.T) {
 		t.Fatalf("key %q, QR %.40s", key, qrSrc)
 	}
 	b.run(t, "a wrong code is explained",
-		chromedp.SendKeys("#connect-code", wrongCode(t, secret, time.Now()), chromedp.ByID),
+		chromedp.SendKeys("#connect-code", testcode.Wrong(t, secret, time.Now()), chromedp.ByID),
 		click("#connect-submit"),
 		waitText("#connect-error", "not right"),
 	)
@@ -296,7 +297,7 @@ func TestBrowser_ConnectAnAuthenticatorAndLogInWithACode(t *testing.T) {
 	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
 	b.run(t, "a wrong code shows the error",
 		chromedp.WaitVisible("#code", chromedp.ByID),
-		chromedp.SendKeys("#code", wrongCode(t, secret, time.Now()), chromedp.ByID),
+		chromedp.SendKeys("#code", testcode.Wrong(t, secret, time.Now()), chromedp.ByID),
 		click("#code-submit"),
 		waitText("#login-error", "not right"),
 	)
@@ -318,21 +319,6 @@ func totpCode(t *testing.T, secret string, at time.Time) string {
 		t.Fatal(err)
 	}
 	return code
-}
-
-// wrongCode returns six digits that no time step near at accepts ("000000"
-// is right for a random secret about three times in a million runs).
-func wrongCode(t *testing.T, secret string, at time.Time) string {
-	t.Helper()
-	near := map[string]bool{}
-	for d := -3; d <= 3; d++ {
-		near[totpCode(t, secret, at.Add(time.Duration(d)*30*time.Second))] = true
-	}
-	for i := 0; ; i++ {
-		if c := fmt.Sprintf("%06d", i); !near[c] {
-			return c
-		}
-	}
 }
 
 // jsBool evaluates a JavaScript expression to a bool.
@@ -389,7 +375,7 @@ func TestBrowser_RecoveryCodesAreShownOnceAndLogInOnce(t *testing.T) {
 	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
 	b.run(t, "a wrong authenticator code, then a recovery code",
 		chromedp.WaitVisible("#code", chromedp.ByID),
-		chromedp.SendKeys("#code", wrongCode(t, secret, time.Now()), chromedp.ByID),
+		chromedp.SendKeys("#code", testcode.Wrong(t, secret, time.Now()), chromedp.ByID),
 		click("#code-submit"),
 		waitText("#login-error", "not right"),
 		click("#use-recovery-code"),

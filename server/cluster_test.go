@@ -5,6 +5,7 @@ import (
 	"encoding/base32"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/warden-auth/warden/server/internal/testcode"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -151,7 +152,7 @@ func TestCluster_TwoServersShareReplayLockoutAndRaces(t *testing.T) {
 	for i, want := range []int{401, 429} {
 		c := newClient(t, []*instance{b, a}[i])
 		c.login(pw)
-		if st := c.post("/api/login/totp", shared.CodeRequest{Code: wrongCode(t, setup.Secret, time.Now())}, nil); st != want {
+		if st := c.post("/api/login/totp", shared.CodeRequest{Code: testcode.Wrong(t, setup.Secret, time.Now())}, nil); st != want {
 			t.Fatalf("failure %d: %d, want %d", i+4, st, want)
 		}
 	}

@@ -58,6 +58,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return cfg, fmt.Errorf("PUBLIC_URL: %q is not an address like https://login.example.com (a scheme and a host, with a port if needed, and no path)", s)
 		}
 		u.Path = ""
+		// Browsers leave a scheme's own port out of Host and Origin.
+		if (u.Scheme == "https" && u.Port() == "443") || (u.Scheme == "http" && u.Port() == "80") {
+			u.Host = u.Hostname()
+		}
+		u.Host = strings.ToLower(u.Host)
 		cfg.PublicURL = u
 	}
 	if s := getenv("LOGIN_HISTORY_DAYS"); s != "" {

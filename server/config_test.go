@@ -21,9 +21,15 @@ func TestLoadConfig_DefaultsAndChecks(t *testing.T) {
 	if err != nil || len(cfg.TrustedProxies) != 3 || cfg.TrustedProxies[1].String() != "192.0.2.7/32" || cfg.HistoryDays != 30 {
 		t.Fatalf("set: %+v %v", cfg, err)
 	}
-	cfg, err = loadConfig(env("PUBLIC_URL", " https://login.example.com:8443/ "))
-	if err != nil || cfg.PublicURL.String() != "https://login.example.com:8443" {
-		t.Fatalf("PUBLIC_URL: %v %v", cfg.PublicURL, err)
+	for in, want := range map[string]string{
+		" https://login.example.com:8443/ ": "https://login.example.com:8443",
+		"https://Login.Example.com:443":     "https://login.example.com", // as browsers send Host and Origin
+		"http://localhost:80":               "http://localhost",
+	} {
+		cfg, err = loadConfig(env("PUBLIC_URL", in))
+		if err != nil || cfg.PublicURL.String() != want {
+			t.Errorf("PUBLIC_URL %q: %v %v, want %s", in, cfg.PublicURL, err, want)
+		}
 	}
 	for _, bad := range [][]string{{"TRUSTED_PROXIES", "10.0.0.0/33"}, {"TRUSTED_PROXIES", "proxy.local"},
 		{"LOGIN_HISTORY_DAYS", "0"}, {"LOGIN_HISTORY_DAYS", "a week"},

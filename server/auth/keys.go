@@ -88,27 +88,15 @@ func (s *Service) KeyStatus(ctx context.Context) ([]KeyStatus, error) {
 func (s *Service) openSealedKey(ctx context.Context, name string) ([]byte, error) {
 	k, err := s.Store.SealedKey(ctx, name)
 	if errors.Is(err, store.ErrNotFound) {
-		raw := make([]byte, sealing.TagKeySize)
-		if _, err := io.ReadFull(s.Rand, raw); err != nil {
-			return nil, err
-		}
-		sealed, err := s.Keys.Seal(raw, sealedKeyContext(name))
-		if err != nil {
-			return nil, err
-		}
-		now := s.Now()
-		err = s.Store.AddSealedKey(ctx, &store.SealedKey{Name: name, Sealed: sealed, CreatedAt: now, SealedAt: now})
-		if err == nil {
-			return raw, nil
-		}
+		raw, err := s.addSealedKey(ctx, name)
 		if !errors.Is(err, store.ErrConflict) {
-			return nil, err
+			return raw, err
 		}
 		// Another server made it first: use theirs.
 		k, err = s.Store.SealedKey(ctx, name)
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read the database's key %q: %w", name, err)
 	}
 	raw, err := s.Keys.Open(k.Sealed, sealedKeyContext(name))
 	if err != nil {
@@ -128,6 +116,24 @@ func (s *Service) openSealedKey(ctx context.Context, name string) ([]byte, error
 		if err := s.Store.ResealKey(ctx, name, k.Sealed, resealed, s.Now()); err != nil && !errors.Is(err, store.ErrConflict) {
 			return nil, err
 		}
+	}
+	return raw, nil
+}
+
+// addSealedKey makes the key of the name and stores it sealed. Returns
+// store.ErrConflict if another server stored one first.
+func (s *Service) addSealedKey(ctx context.Context, name string) ([]byte, error) {
+	raw := make([]byte, sealing.TagKeySize)
+	if _, err := io.ReadFull(s.Rand, raw); err != nil {
+		return nil, err
+	}
+	sealed, err := s.Keys.Seal(raw, sealedKeyContext(name))
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	if err := s.Store.AddSealedKey(ctx, &store.SealedKey{Name: name, Sealed: sealed, CreatedAt: now, SealedAt: now}); err != nil {
+		return nil, err
 	}
 	return raw, nil
 }

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"github.com/warden-auth/warden/server/internal/testcode"
 	"regexp"
 	"strings"
 	"testing"
@@ -116,7 +117,7 @@ func TestLoginWithRecoveryCode_WrongCodesShareTheTOTPLockout(t *testing.T) {
 		if i%2 == 0 {
 			_, _, err = svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), "zzzz-zzzz-zzzz", browser)
 		} else {
-			_, err = svc.VerifyTOTP(ctx, passwordStep(t, svc), wrongCodeAt(t, secret, c.now), browser)
+			_, err = svc.VerifyTOTP(ctx, passwordStep(t, svc), testcode.Wrong(t, secret, c.now), browser)
 		}
 		if shared.ErrorCode(err) != shared.EWrongCode {
 			t.Fatalf("failure %d: %v", i+1, err)
@@ -136,7 +137,7 @@ func TestRegenerateRecoveryCodes_NeedsACurrentCodeAndKillsTheOldSet(t *testing.T
 	secret, old := connectWithCodes(t, svc, c)
 	ctx := context.Background()
 	u, _ := svc.Store.UserByUsername(ctx, "alice")
-	if _, err := svc.RegenerateRecoveryCodes(ctx, u, wrongCodeAt(t, secret, c.now), browser); shared.ErrorCode(err) != shared.EWrongCode {
+	if _, err := svc.RegenerateRecoveryCodes(ctx, u, testcode.Wrong(t, secret, c.now), browser); shared.ErrorCode(err) != shared.EWrongCode {
 		t.Fatalf("wrong code: %v", err)
 	}
 	if _, err := svc.RegenerateRecoveryCodes(ctx, u, codeAt(t, secret, c.now), browser); shared.ErrorCode(err) != shared.EWrongCode {

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
+	"github.com/warden-auth/warden/server/internal/testcode"
 	"strings"
 	"testing"
 	"time"
@@ -24,22 +24,6 @@ func codeAt(t *testing.T, secret string, at time.Time) string {
 		t.Fatal(err)
 	}
 	return code
-}
-
-// wrongCodeAt returns six digits that no time step near at accepts. A
-// literal such as "000000" is right for a random secret about three times in
-// a million runs, which is a test that fails by chance.
-func wrongCodeAt(t *testing.T, secret string, at time.Time) string {
-	t.Helper()
-	near := map[string]bool{}
-	for d := -3; d <= 3; d++ {
-		near[codeAt(t, secret, at.Add(time.Duration(d)*30*time.Second))] = true
-	}
-	for i := 0; ; i++ {
-		if c := fmt.Sprintf("%06d", i); !near[c] {
-			return c
-		}
-	}
 }
 
 // withTOTP creates alice and connects an authenticator for her; it returns
@@ -144,7 +128,7 @@ func TestVerifyTOTP_LocksOutAfterFiveWrongCodesUntilThePeriodEnds(t *testing.T) 
 	sess := passwordStep(t, svc)
 	wrong := func() error {
 		s := passwordStep(t, svc)
-		_, err := svc.VerifyTOTP(ctx, s, wrongCodeAt(t, secret, c.now), browser)
+		_, err := svc.VerifyTOTP(ctx, s, testcode.Wrong(t, secret, c.now), browser)
 		return err
 	}
 	for i := 1; i <= 4; i++ {

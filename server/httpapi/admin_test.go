@@ -1,10 +1,8 @@
 package httpapi
 
 import (
-	"database/sql"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -210,36 +208,11 @@ func TestAdmin_ResetEndsTheUsersSessionsAndIsAudited(t *testing.T) {
 	}
 }
 
-// envWithDB is newEnv with a second connection to its database, for reading
-// rows the store has no query for.
-func envWithDB(t *testing.T, dialect string) (*env, *sql.DB) {
-	t.Helper()
-	url, dir := storetest.URL(t, dialect)
-	st, err := store.Open(t.Context(), url, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	driver, dsn := "pgx", url
-	if url == "" {
-		driver, dsn = "sqlite", filepath.Join(dir, "warden.db")
-	}
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return newEnvOn(t, st), db
-}
-
 // accountRows is every stored row that belongs to an account, as text by
 // table: the account with its settings, its users with their 2FA state,
 // their recovery codes, sessions and throttles, and the account's login and
 // audit events (also those naming its users from elsewhere).
-func accountRows(t *testing.T, db *sql.DB, accountID int64) map[string][]string {
+func accountRows(t *testing.T, st *store.Store, accountID int64) map[string][]string {
 	t.Helper()
 	users := fmt.Sprintf("(SELECT id FROM users WHERE account_id = %d)", accountID)
 	out := map[string][]string{}
@@ -253,26 +226,9 @@ func accountRows(t *testing.T, db *sql.DB, accountID int64) map[string][]string 
 		"login_throttles": fmt.Sprintf("key IN (SELECT 'user:' || username FROM users WHERE account_id = %d)", accountID),
 	} {
 		out[table] = []string{} // listed even when empty, so rows that appear later are compared
-		rows, err := db.Query("SELECT * FROM " + table + " WHERE " + where + " ORDER BY 1")
-		if err != nil {
-			t.Fatalf("%s: %v", table, err)
+		for _, row := range storetest.Rows(t, st, "SELECT * FROM "+table+" WHERE "+where+" ORDER BY 1") {
+			out[table] = append(out[table], fmt.Sprintf("%q", row))
 		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			out[table] = append(out[table], fmt.Sprintf("%v", vals))
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		rows.Close()
 	}
 	return out
 }
@@ -280,7 +236,7 @@ func accountRows(t *testing.T, db *sql.DB, accountID int64) map[string][]string 
 func TestAdmin_AnotherAccountsAdminIsRefusedAndChangesNothing(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
-			e, db := envWithDB(t, dialect)
+			e := newEnv(t, dialect)
 			now := e.fixClock()
 			root := e.user("root", shared.RoleAdmin, "Acme")
 			ursula := e.user("ursula", shared.RoleUser, "Acme")
@@ -299,7 +255,7 @@ func TestAdmin_AnotherAccountsAdminIsRefusedAndChangesNothing(t *testing.T) {
 			}
 			e.login(e.browser(), "ursula", "wrong password")
 			e.login(other, "gadmin", password)
-			before := accountRows(t, db, root.AccountID)
+			before := accountRows(t, e.st, root.AccountID)
 			if len(before["accounts"]) != 1 || len(before["users"]) != 2 || len(before["recovery_codes"]) != 20 ||
 				len(before["sessions"]) != 2 || len(before["login_events"]) < 3 || len(before["audit_events"]) != 3 ||
 				len(before["login_throttles"]) != 1 {
@@ -362,7 +318,7 @@ func TestAdmin_AnotherAccountsAdminIsRefusedAndChangesNothing(t *testing.T) {
 				t.Errorf("Globex's audit log after refused attempts: %s", a.body)
 			}
 
-			after := accountRows(t, db, root.AccountID)
+			after := accountRows(t, e.st, root.AccountID)
 			for table := range before {
 				if !slices.Equal(before[table], after[table]) {
 					t.Errorf("Acme's %s changed:\nbefore %q\nafter  %q", table, before[table], after[table])

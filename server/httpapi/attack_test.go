@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/warden-auth/warden/server/internal/testcode"
 	"net/http"
 	"net/netip"
 	"runtime"
@@ -248,7 +249,7 @@ func TestAttack_MalformedCodesAreRefusedUncountedAndSpacedWrongCodesCount(t *tes
 	now := e.fixClock()
 	_, secret, _ := e.connected(t, now)
 	*now = now.Add(time.Minute)
-	good, wrong := code(t, secret, *now), wrongCode(t, secret, *now)
+	good, wrong := code(t, secret, *now), testcode.Wrong(t, secret, *now)
 	for _, try := range []string{
 		"", "   ", wrong + "\n", "\t" + wrong, "12345", "1234567", "12 345", "abcdef", "12345a", "١٢٣٤٥٦", "１２３４５６",
 		good + "\n", "\t" + good, good + "\u00a0", "\u2009" + good, good + "0", good[:5], "+" + good[1:], "0x" + good[2:],
@@ -433,7 +434,7 @@ func TestAttack_WrongCodesAreThrottledPerUserAcrossSessionsAndIPs(t *testing.T) 
 	wrong := func(ip string) answer {
 		c := e.browser()
 		e.do(c, "POST", "/api/login", shared.LoginRequest{Username: "alice", Password: password}, "X-Forwarded-For", ip)
-		return e.do(c, "POST", "/api/login/totp", shared.CodeRequest{Code: wrongCode(t, secret, *now)}, "X-Forwarded-For", ip)
+		return e.do(c, "POST", "/api/login/totp", shared.CodeRequest{Code: testcode.Wrong(t, secret, *now)}, "X-Forwarded-For", ip)
 	}
 	for i := range 5 {
 		a := wrong(fmt.Sprintf("198.51.100.%d", i+1))
@@ -597,7 +598,7 @@ func TestAttack_DisconnectAndRegenerateNeedThePasswordAndACurrentCode(t *testing
 	}
 	old := connectCode
 	if slices.Contains([]string{code(t, secret, now.Add(-30*time.Second)), spent, code(t, secret, now.Add(30*time.Second))}, old) {
-		old = wrongCode(t, secret, *now) // Connect's code is also a current one, once in 300,000 secrets
+		old = testcode.Wrong(t, secret, *now) // Connect's code is also a current one, once in 300,000 secrets
 	}
 	for _, tc := range []struct {
 		name, code string
@@ -606,7 +607,7 @@ func TestAttack_DisconnectAndRegenerateNeedThePasswordAndACurrentCode(t *testing
 	}{
 		{"no code", "", 400, shared.EInvalid},
 		{"a malformed code", "12345", 400, shared.EInvalid},
-		{"a wrong code", wrongCode(t, secret, *now), 401, shared.EWrongCode},
+		{"a wrong code", testcode.Wrong(t, secret, *now), 401, shared.EWrongCode},
 		{"Connect's code, two minutes old", old, 401, shared.EWrongCode},
 		{"the current code, spent at login", spent, 401, shared.EWrongCode},
 	} {
@@ -914,7 +915,7 @@ func TestAttack_LoginEventsNeverHoldAPasswordOrACode(t *testing.T) {
 	now := e.fixClock()
 	_, secret, codes := e.connected(t, now)
 	*now = now.Add(time.Minute)
-	tried := []string{password, "a wrong password 1", "a wrong password 2", code(t, secret, *now), wrongCode(t, secret, *now), codes[2], "ABCD-EFGH-JKMN"}
+	tried := []string{password, "a wrong password 1", "a wrong password 2", code(t, secret, *now), testcode.Wrong(t, secret, *now), codes[2], "ABCD-EFGH-JKMN"}
 	e.login(e.browser(), "alice", tried[1])
 	e.login(e.browser(), tried[2], password) // a password typed into the username field is still a username
 	e.do(e.passwordStep(t, "alice"), "POST", "/api/login/totp", shared.CodeRequest{Code: tried[4]})

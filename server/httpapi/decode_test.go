@@ -44,6 +44,11 @@ func TestDecode_ABodyWithTwoReadingsIsRefused(t *testing.T) {
 	if rows := storetest.Rows(t, e.st, "SELECT id FROM login_events"); len(rows) != 0 {
 		t.Fatalf("refused bodies recorded %d login events", len(rows))
 	}
+	// A field of the wrong kind is named, in JSON's words.
+	a := e.do(e.browser(), "POST", "/api/login", `{"username":"vic","password":7}`)
+	if got := a.apiError(t); a.status != 400 || got.Fields["password"] != "Expected a string." {
+		t.Fatalf("a number for the password: %d %s", a.status, a.body)
+	}
 	// The same request, written once, logs in.
 	if a := e.do(e.browser(), "POST", "/api/login", `{"username":"vic","password":"`+password+`"}`); a.status != 200 {
 		t.Fatalf("a plain body: %d %s", a.status, a.body)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -74,11 +75,30 @@ func decodeError(err error) *shared.Error {
 			Fields: map[string]string{name: "This field is not accepted."}}
 	case errors.As(err, &sem) && sem.JSONPointer != "" && sem.GoType != nil:
 		return &shared.Error{Code: shared.EInvalid, Message: "Please correct the highlighted fields.",
-			Fields: map[string]string{field(sem.JSONPointer): fmt.Sprintf("Expected %s.", sem.GoType)}}
+			Fields: map[string]string{field(sem.JSONPointer): fmt.Sprintf("Expected %s.", jsonKind(sem.GoType))}}
 	case errors.As(err, &sem) && sem.JSONKind != 0 && sem.JSONKind != '{':
 		return shared.Errorf(shared.EInvalid, "The request body must be a single JSON object.")
 	}
 	return shared.Errorf(shared.EInvalid, "The request body is not valid JSON.")
+}
+
+// jsonKind names what a field takes in the words of JSON, not of Go.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a string"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	}
+	return "an object"
 }
 
 // writeJSON writes v as the JSON answer. API answers are never cached: they

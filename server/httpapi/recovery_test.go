@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"github.com/warden-auth/warden/server/internal/testcode"
 	"net/http"
 	"strings"
 	"testing"
@@ -55,7 +56,7 @@ func TestRecovery_CodesAreShownOnceAndNeverAgain(t *testing.T) {
 	}
 	// Regenerating needs a current authenticator code; the new set is shown
 	// in that answer only.
-	if a := keep(e.do(c, "POST", "/api/2fa/recovery-codes", shared.CodeRequest{Code: wrongCode(t, secret, *now)})); a.status != 401 || a.apiError(t).Code != shared.EWrongCode {
+	if a := keep(e.do(c, "POST", "/api/2fa/recovery-codes", shared.CodeRequest{Code: testcode.Wrong(t, secret, *now)})); a.status != 401 || a.apiError(t).Code != shared.EWrongCode {
 		t.Fatalf("regenerate with a wrong code: %d %s", a.status, a.body)
 	}
 	var fresh shared.ConnectResponse

@@ -2,8 +2,8 @@ package httpapi
 
 import (
 	"encoding/base64"
+	"github.com/warden-auth/warden/server/internal/testcode"
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,19 +30,6 @@ func code(t *testing.T, secret string, at time.Time) string {
 	return c
 }
 
-// wrongCode returns six digits that no step of the ±1 window around at
-// accepts: the right code with its last digit changed until it differs from
-// all three. "000000" against a random secret is right once in a million.
-func wrongCode(t *testing.T, secret string, at time.Time) string {
-	t.Helper()
-	window := []string{code(t, secret, at.Add(-30*time.Second)), code(t, secret, at), code(t, secret, at.Add(30*time.Second))}
-	w := []byte(window[1])
-	for slices.Contains(window, string(w)) {
-		w[5] = '0' + (w[5]-'0'+1)%10
-	}
-	return string(w)
-}
-
 func TestTwoFactor_ConnectThenEveryLoginNeedsTheCode(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	now := e.fixClock()
@@ -58,7 +45,7 @@ func TestTwoFactor_ConnectThenEveryLoginNeedsTheCode(t *testing.T) {
 		!strings.HasPrefix(string(png), "\x89PNG") {
 		t.Fatalf("setup: %d %s", a.status, a.body)
 	}
-	if a := e.do(c, "POST", "/api/2fa/connect", shared.CodeRequest{Code: wrongCode(t, setup.Secret, *now)}); a.status != 401 || a.apiError(t).Code != shared.EWrongCode {
+	if a := e.do(c, "POST", "/api/2fa/connect", shared.CodeRequest{Code: testcode.Wrong(t, setup.Secret, *now)}); a.status != 401 || a.apiError(t).Code != shared.EWrongCode {
 		t.Fatalf("connect with a wrong code: %d %s", a.status, a.body)
 	}
 	if a := e.do(c, "POST", "/api/2fa/connect", shared.CodeRequest{Code: code(t, setup.Secret, *now)}); a.status != 200 {
@@ -131,7 +118,7 @@ func TestTwoFactor_LockoutAnswers429WithRetryAfter(t *testing.T) {
 	for i := range 5 {
 		b := e.browser()
 		e.login(b, "alice", password)
-		a = e.do(b, "POST", "/api/login/totp", shared.CodeRequest{Code: wrongCode(t, setup.Secret, *now)})
+		a = e.do(b, "POST", "/api/login/totp", shared.CodeRequest{Code: testcode.Wrong(t, setup.Secret, *now)})
 		if i < 4 && (a.status != 401 || a.apiError(t).Code != shared.EWrongCode) {
 			t.Fatalf("wrong code %d: %d %s", i+1, a.status, a.body)
 		}

@@ -44,6 +44,11 @@ func Parse(spec string) (*Keyring, error) {
 		if !ok || id == "" || len(id) > 32 {
 			return nil, fmt.Errorf("key %d: want id:base64key with an id of 1 to 32 characters", i+1)
 		}
+		if strings.ContainsFunc(id, func(r rune) bool { return r <= ' ' || r == 0x7f || r > 0x7e }) {
+			// The id is written into every sealed value and printed by
+			// `keys status`: printable ASCII only.
+			return nil, fmt.Errorf("key %d: the id %q may hold only printable ASCII characters, no spaces", i+1, id)
+		}
 		key, err := base64.StdEncoding.DecodeString(b64)
 		if err != nil || len(key) != chacha20poly1305.KeySize {
 			return nil, fmt.Errorf("key %q: want %d bytes in standard base64", id, chacha20poly1305.KeySize)
@@ -159,7 +164,7 @@ func (k *Keyring) Seal(plaintext, context []byte) ([]byte, error) {
 // Open decrypts a value sealed by Seal with the same context. Returns ErrOpen
 // if it cannot.
 func (k *Keyring) Open(sealed, context []byte) ([]byte, error) {
-	id, rest, ok := k.split(sealed)
+	id, rest, ok := split(sealed)
 	if !ok {
 		return nil, ErrOpen
 	}
@@ -236,7 +241,7 @@ func TagKeyID(tag string) string {
 // KeyID returns the id of the key that sealed a value, and false if the
 // value is not one of Seal's.
 func KeyID(sealed []byte) (string, bool) {
-	id, _, ok := (*Keyring)(nil).split(sealed)
+	id, _, ok := split(sealed)
 	return id, ok
 }
 
@@ -263,11 +268,11 @@ func macWith(key []byte, purpose string, data []byte) []byte {
 // Stale reports whether sealed was made under a key other than the current
 // one and should be sealed again.
 func (k *Keyring) Stale(sealed []byte) bool {
-	id, _, ok := k.split(sealed)
+	id, _, ok := split(sealed)
 	return !ok || id != k.current
 }
 
-func (k *Keyring) split(sealed []byte) (id string, rest []byte, ok bool) {
+func split(sealed []byte) (id string, rest []byte, ok bool) {
 	if len(sealed) < 1 || len(sealed) < 1+int(sealed[0]) {
 		return "", nil, false
 	}

@@ -89,7 +89,8 @@ func TestRotation_OldValuesOpenAndAreMarkedStale(t *testing.T) {
 func TestParse_RejectsBadSpecs(t *testing.T) {
 	good, _ := Generate("k1")
 	for _, spec := range []string{"", "k1", "k1:notbase64!", "k1:c2hvcnQ=", ":" + strings.SplitN(good, ":", 2)[1],
-		good + "," + good} {
+		good + "," + good, "k\x001:" + strings.SplitN(good, ":", 2)[1], "k 1:" + strings.SplitN(good, ":", 2)[1],
+		"k\u00e91:" + strings.SplitN(good, ":", 2)[1]} {
 		if _, err := Parse(spec); err == nil {
 			t.Errorf("Parse(%q) succeeded", spec)
 		}

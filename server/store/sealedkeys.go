@@ -36,6 +36,11 @@ func (s *Store) SealedKey(ctx context.Context, name string) (*SealedKey, error) 
 // one everybody uses. Returns ErrConflict if the name was taken.
 func (s *Store) AddSealedKey(ctx context.Context, k *SealedKey) error {
 	res, err := s.db.NewInsert().Model(k).On("CONFLICT (name) DO NOTHING").Exec(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Bun reads back what it inserted (RETURNING): nothing, when
+		// another server's row was there first.
+		return ErrConflict
+	}
 	if err != nil {
 		return s.wrap(err)
 	}
