@@ -16,7 +16,7 @@ import (
 var t0 = testclock.At(-30 * time.Minute)
 
 // seed creates an account and a user in it.
-func seed(t *testing.T, s *store.Store, username string) *store.User {
+func seed(t testing.TB, s *store.Store, username string) *store.User {
 	t.Helper()
 	ctx := context.Background()
 	acc, err := s.AccountByName(ctx, "Acme")
