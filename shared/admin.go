@@ -96,6 +96,12 @@ func ActionText(action string) string {
 		return "Disconnected 2FA"
 	case "recovery_codes_regenerated":
 		return "Regenerated recovery codes"
+	case "user_created":
+		return "Created the user"
+	case "2fa_disconnect_refused":
+		return "Disconnect refused"
+	case "recovery_codes_regenerate_refused":
+		return "Regenerating recovery codes refused"
 	}
 	return strings.ReplaceAll(action, "_", " ")
 }

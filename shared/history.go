@@ -89,6 +89,8 @@ func ReasonText(reason string) string {
 		return "Locked after too many wrong codes"
 	case "throttled":
 		return "Too many failed attempts"
+	case "malformed_code":
+		return "Not a code"
 	}
 	return strings.ReplaceAll(reason, "_", " ")
 }

@@ -141,6 +141,9 @@ func (s *Service) Disconnect(ctx context.Context, sess *store.Session, password 
 		if _, err := s.Store.RecordLoginFailure(ctx, rules, now); err != nil {
 			return false, err
 		}
+		if err := s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, store.AuditDisconnectRefused, u, c, store.ReasonWrongPassword)); err != nil {
+			return false, err
+		}
 		return false, errWrongPassword
 	}
 	forced := u.Account.ForceTwoFactor

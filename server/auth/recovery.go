@@ -87,7 +87,7 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *store.Session
 	}
 	normalized, ok := normalizeRecoveryCode(code)
 	if !ok {
-		return nil, 0, errRecoveryFormat
+		return nil, 0, s.fail(ctx, event, store.ReasonMalformedCode, errRecoveryFormat)
 	}
 	codes, err := s.Store.RecoveryCodes(ctx, u.ID)
 	if err != nil {
@@ -132,10 +132,21 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *store.User, co
 		return nil, lockedOut(*u.LockedUntil, now)
 	}
 	_, step, ok, err := s.checkCode(u.ID, u.TOTPSecret, code, now)
-	if err != nil {
+	refused := func(reason string) error {
+		return s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, store.AuditRegenerateRefused, u, c.clip(), reason))
+	}
+	if err == errCodeFormat {
+		if err := refused(store.ReasonMalformedCode); err != nil {
+			return nil, err
+		}
+		return nil, errCodeFormat
+	} else if err != nil {
 		return nil, err
 	}
 	if !ok {
+		if err := refused(store.ReasonWrongCode); err != nil {
+			return nil, err
+		}
 		return nil, s.countFailure(ctx, u, errWrongCode)
 	}
 	codes, hashes, err := s.newRecoveryCodes()
@@ -145,6 +156,9 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *store.User, co
 	switch err := s.Store.RegenerateRecoveryCodes(ctx, u.ID, step, hashes, now,
 		s.audit(u.AccountID, u, store.AuditCodesRegenerated, u, c.clip(), "")); {
 	case errors.Is(err, store.ErrReplay):
+		if err := refused(store.ReasonReusedCode); err != nil {
+			return nil, err
+		}
 		return nil, s.countFailure(ctx, u, errReusedCode)
 	case errors.Is(err, store.ErrLocked):
 		return nil, lockedOut(now.Add(lockMin), now)

@@ -177,7 +177,11 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *store.Session, code stri
 		return nil, s.fail(ctx, event, store.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
 	}
 	secret, step, ok, err := s.checkCode(u.ID, u.TOTPSecret, code, now)
-	if err != nil {
+	if err == errCodeFormat {
+		// Not a code at all: no guess at the secret, so not counted
+		// toward the lockout, but an attempt all the same.
+		return nil, s.fail(ctx, event, store.ReasonMalformedCode, errCodeFormat)
+	} else if err != nil {
 		return nil, err
 	}
 	if !ok {

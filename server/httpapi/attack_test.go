@@ -242,14 +242,17 @@ func TestAttack_OnlyOneStepOfDriftIsAccepted(t *testing.T) {
 // TestAttack_MalformedCodesAreRefusedUncountedAndSpacedWrongCodesCount: apps
 // show "123 456", so spaces are dropped (normalizeCode) and a spaced code is
 // a code: a wrong one counts toward the lockout like any other. Anything else
-// that is not six ASCII digits is refused as invalid before any comparison,
-// and counts nowhere.
+// that is not six ASCII digits is refused as invalid before any comparison:
+// recorded as an attempt (malformed_code), never counted toward the lockout.
+// An empty code is refused by the request's own check and not recorded,
+// like an empty password.
 func TestAttack_MalformedCodesAreRefusedUncountedAndSpacedWrongCodesCount(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	now := e.fixClock()
 	_, secret, _ := e.connected(t, now)
 	*now = now.Add(time.Minute)
 	good, wrong := code(t, secret, *now), testcode.Wrong(t, secret, *now)
+	malformed := 0
 	for _, try := range []string{
 		"", "   ", wrong + "\n", "\t" + wrong, "12345", "1234567", "12 345", "abcdef", "12345a", "١٢٣٤٥٦", "１２３４５６",
 		good + "\n", "\t" + good, good + "\u00a0", "\u2009" + good, good + "0", good[:5], "+" + good[1:], "0x" + good[2:],
@@ -258,8 +261,14 @@ func TestAttack_MalformedCodesAreRefusedUncountedAndSpacedWrongCodesCount(t *tes
 		if a.status != 400 || a.apiError(t).Code != shared.EInvalid || a.apiError(t).Fields["code"] == "" {
 			t.Errorf("code %q: %d %s, want 400 invalid", try, a.status, a.body)
 		}
-		if counted, events := e.codeAttempts(t, "alice"); counted != 0 || events != 0 {
-			t.Errorf("code %q counted: %d failures, %d failed events", try, counted, events)
+		if strings.TrimSpace(try) != "" {
+			malformed++
+			if r := e.lastReason(t, "alice"); r != store.ReasonMalformedCode {
+				t.Errorf("code %q recorded as %q", try, r)
+			}
+		}
+		if counted, events := e.codeAttempts(t, "alice"); counted != 0 || events != malformed {
+			t.Errorf("code %q: %d failures counted, %d failed events, want 0 and %d", try, counted, events, malformed)
 		}
 	}
 	for i, try := range []string{" " + wrong, wrong[:3] + " " + wrong[3:], wrong + " "} {
@@ -267,8 +276,8 @@ func TestAttack_MalformedCodesAreRefusedUncountedAndSpacedWrongCodesCount(t *tes
 		if a.status != 401 || a.apiError(t).Code != shared.EWrongCode || e.lastReason(t, "alice") != store.ReasonWrongCode {
 			t.Errorf("code %q: %d %s, event %q, want 401 wrong_code", try, a.status, a.body, e.lastReason(t, "alice"))
 		}
-		if counted, events := e.codeAttempts(t, "alice"); counted != i+1 || events != i+1 {
-			t.Errorf("after %q: %d failures, %d failed events, want %d of each", try, counted, events, i+1)
+		if counted, events := e.codeAttempts(t, "alice"); counted != i+1 || events != malformed+i+1 {
+			t.Errorf("after %q: %d failures, %d failed events, want %d and %d", try, counted, events, i+1, malformed+i+1)
 		}
 	}
 	// Three counted failures are under the lockout's five: the real code

@@ -256,14 +256,15 @@ type failureRecord struct {
 	anyThrottle   bool   // counts a wrong password for the client IP and the attempted name
 	ownThrottle   bool   // counts a wrong password for the caller's username
 	callerIsActor bool   // the attempt recorded is the caller's (the second step)
+	refusal       string // the audit action of a refused security change, by and on the caller ("": none)
 }
 
 var failureRecords = map[string]failureRecord{
 	"POST /api/login":              {event: store.MethodPassword, anyThrottle: true},
 	"POST /api/login/totp":         {event: store.MethodTOTP, codeFailures: true, callerIsActor: true},
 	"POST /api/login/recovery":     {event: store.MethodRecoveryCode, codeFailures: true, callerIsActor: true},
-	"POST /api/2fa/recovery-codes": {codeFailures: true},
-	"POST /api/2fa/disconnect":     {ownThrottle: true},
+	"POST /api/2fa/recovery-codes": {codeFailures: true, refusal: store.AuditRegenerateRefused},
+	"POST /api/2fa/disconnect":     {ownThrottle: true, refusal: store.AuditDisconnectRefused},
 }
 
 // Columns that make a user who they are: no answer changes them.
@@ -296,20 +297,23 @@ func (w *fuzzWorld) unjustified(x exchange, changes []rowChange) string {
 		}
 	}
 	if x.status >= 400 {
-		var events, ipKeys, userKeys int
+		var events, refusals, ipKeys, userKeys int
 		for _, c := range changes {
 			key, _ := c.get("key").(string)
 			switch {
 			case c.table == "login_events":
 				events++
+			case c.table == "audit_events":
+				refusals++
 			case c.table == "login_throttles" && strings.HasPrefix(key, "ip:"):
 				ipKeys++
 			case c.table == "login_throttles":
 				userKeys++
 			}
 		}
-		if events > 1 || ipKeys > 1 || userKeys > 1 {
-			return fmt.Sprintf("one failed request recorded %d attempts and counted %d IPs and %d usernames: at most one each", events, ipKeys, userKeys)
+		if events+refusals > 1 || ipKeys > 1 || userKeys > 1 {
+			return fmt.Sprintf("one failed request recorded %d attempts and %d refusals and counted %d IPs and %d usernames: at most one each",
+				events, refusals, ipKeys, userKeys)
 		}
 	}
 	return ""
@@ -335,6 +339,11 @@ func (w *fuzzWorld) mayFail(x exchange, c rowChange) string {
 			return "an error answer never clears a throttle counter"
 		case rec.anyThrottle && (strings.HasPrefix(key, "ip:") || strings.HasPrefix(key, "user:")),
 			rec.ownThrottle && x.caller != nil && key == "user:"+x.caller.Username:
+			return ""
+		}
+	case "audit_events":
+		if c.added() && rec.refusal != "" && c.get("action") == rec.refusal && x.caller != nil &&
+			c.get("actor_id") == x.caller.ID && c.get("target_id") == x.caller.ID {
 			return ""
 		}
 	case "users":

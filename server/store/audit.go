@@ -14,6 +14,10 @@ const (
 	AuditConnected        = "2fa_connected"
 	AuditDisconnected     = "2fa_disconnected"
 	AuditCodesRegenerated = "recovery_codes_regenerated"
+	AuditUserCreated      = "user_created"
+	// Refused security changes: the proof (password, code) was wrong.
+	AuditDisconnectRefused = "2fa_disconnect_refused"
+	AuditRegenerateRefused = "recovery_codes_regenerate_refused"
 )
 
 // AuditEvent is one administrative action or security change, written in the
@@ -39,6 +43,12 @@ func insertAudit(ctx context.Context, db bun.IDB, e *AuditEvent) error {
 	}
 	_, err := db.NewInsert().Model(e).Returning("id").Exec(ctx)
 	return err
+}
+
+// RecordAudit stores an audit event that goes with no change: a refused
+// attempt at one.
+func (s *Store) RecordAudit(ctx context.Context, e *AuditEvent) error {
+	return s.wrap(insertAudit(ctx, s.db, e))
 }
 
 // AuditEvents returns a page of an account's audit log, newest first, and

@@ -32,6 +32,7 @@ const (
 	ReasonReusedCode    = "reused_code"
 	ReasonLockedOut     = "locked_out"
 	ReasonThrottled     = "throttled"
+	ReasonMalformedCode = "malformed_code" // not a code at all: recorded, not counted toward the lockout
 )
 
 // Account is a tenant of the platform and holds its policies.

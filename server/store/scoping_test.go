@@ -45,7 +45,7 @@ func twoAccounts(t *testing.T, s *store.Store) (acme, globex *tenant) {
 		for _, tn := range tenants {
 			u := &store.User{AccountID: tn.account.ID, Username: fmt.Sprintf("%s-%s", tn.account.Name, role),
 				PasswordHash: "$argon2id$x", Role: role, CreatedAt: t0, UpdatedAt: t0}
-			if err := s.CreateUser(ctx, u); err != nil {
+			if err := s.CreateUser(ctx, u, nil); err != nil {
 				t.Fatal(err)
 			}
 			tn.users = append(tn.users, u)

@@ -27,7 +27,7 @@ func seed(t testing.TB, s *store.Store, username string) *store.User {
 		t.Fatal(err)
 	}
 	u := &store.User{AccountID: acc.ID, Username: username, PasswordHash: "$argon2id$x", Role: "user", CreatedAt: t0}
-	if err := s.CreateUser(ctx, u); err != nil {
+	if err := s.CreateUser(ctx, u, nil); err != nil {
 		t.Fatal(err)
 	}
 	return u
@@ -105,7 +105,7 @@ func TestUsers_CreateFindCountAndUpdate(t *testing.T) {
 		}
 		u := seed(t, s, "alice")
 		dup := &store.User{AccountID: u.AccountID, Username: "alice", PasswordHash: "h", Role: "user", CreatedAt: t0}
-		if err := s.CreateUser(ctx, dup); !errors.Is(err, store.ErrConflict) {
+		if err := s.CreateUser(ctx, dup, nil); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("duplicate username: got %v, want ErrConflict", err)
 		}
 		byName, err := s.UserByUsername(ctx, "alice")

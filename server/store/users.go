@@ -3,14 +3,25 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/uptrace/bun"
 )
 
 // CreateUser inserts u (AccountID, Username, PasswordHash, Role and
-// CreatedAt set by the caller). Returns ErrConflict if the username is taken.
-func (s *Store) CreateUser(ctx context.Context, u *User) error {
+// CreatedAt set by the caller), with its audit event (nil: none) naming it
+// as the target, in one transaction. Returns ErrConflict if the username is
+// taken.
+func (s *Store) CreateUser(ctx context.Context, u *User, audit *AuditEvent) error {
 	u.UpdatedAt = u.CreatedAt
-	_, err := s.db.NewInsert().Model(u).Returning("id").Exec(ctx)
-	return s.wrap(err)
+	return s.tx(ctx, func(tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(u).Returning("id").Exec(ctx); err != nil {
+			return err
+		}
+		if audit != nil {
+			audit.TargetID, audit.TargetName = &u.ID, u.Username
+		}
+		return insertAudit(ctx, tx, audit)
+	})
 }
 
 // UserByUsername returns the user with its account. The name must already be
