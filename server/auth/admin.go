@@ -92,7 +92,7 @@ func (s *Service) ResetTwoFactor(ctx context.Context, admin *store.User, targetI
 		// policy's warning.
 		return errResetSelf
 	}
-	_, err = s.Store.RemoveTOTP(ctx, target.ID, true, s.Now(), s.audit(target.AccountID, admin, store.AuditTwoFactorReset, target, c, ""))
+	_, err = s.Store.RemoveTOTP(ctx, target.ID, admin.ID, true, s.Now(), s.audit(target.AccountID, admin, store.AuditTwoFactorReset, target, c, ""))
 	return err
 }
 
@@ -104,7 +104,7 @@ func (s *Service) ResetTwoFactorByUsername(ctx context.Context, username string)
 	} else if err != nil {
 		return nil, err
 	}
-	_, err = s.Store.RemoveTOTP(ctx, target.ID, true, s.Now(), s.audit(target.AccountID, nil, store.AuditTwoFactorReset, target, Client{}, ""))
+	_, err = s.Store.RemoveTOTP(ctx, target.ID, 0, true, s.Now(), s.audit(target.AccountID, nil, store.AuditTwoFactorReset, target, Client{}, ""))
 	return target, err
 }
 
@@ -150,6 +150,6 @@ func (s *Service) Disconnect(ctx context.Context, sess *store.Session, password 
 	if forced && !confirm {
 		return false, errConfirmRequired
 	}
-	_, err = s.Store.RemoveTOTP(ctx, u.ID, forced, now, s.audit(u.AccountID, u, store.AuditDisconnected, u, c, ""))
+	_, err = s.Store.RemoveTOTP(ctx, u.ID, 0, forced, now, s.audit(u.AccountID, u, store.AuditDisconnected, u, c, ""))
 	return forced, err
 }

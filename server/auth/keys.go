@@ -88,8 +88,8 @@ func (s *Service) KeyStatus(ctx context.Context) ([]KeyStatus, error) {
 func (s *Service) openSealedKey(ctx context.Context, name string) ([]byte, error) {
 	k, err := s.Store.SealedKey(ctx, name)
 	if errors.Is(err, store.ErrNotFound) {
-		raw, err := s.addSealedKey(ctx, name)
-		if !errors.Is(err, store.ErrConflict) {
+		var raw []byte
+		if raw, err = s.addSealedKey(ctx, name); !errors.Is(err, store.ErrConflict) {
 			return raw, err
 		}
 		// Another server made it first: use theirs.

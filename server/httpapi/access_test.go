@@ -108,7 +108,7 @@ func TestRouteTable_TheForcedPolicyTakesEffectOnExistingSessions(t *testing.T) {
 	if a := e.do(c, "GET", "/api/me", nil); a.status != 200 {
 		t.Fatalf("before the policy: %d", a.status)
 	}
-	if _, err := e.st.SetForceTwoFactor(context.Background(), u.AccountID, true, u.ID, e.svc.Now(), nil); err != nil {
+	if _, err := e.st.SetForceTwoFactor(context.Background(), u.AccountID, true, 0, e.svc.Now(), nil); err != nil {
 		t.Fatal(err)
 	}
 	// /api/me stays open to an enrolling session, so the app can show setup.

@@ -14,8 +14,8 @@ func (s *Store) RecordLoginEvent(ctx context.Context, e *LoginEvent) error {
 
 // LoginEventFilter selects a page of login events, newest first.
 type LoginEventFilter struct {
-	UserID    int64     // whose history; or
-	AccountID int64     // every attempt on the account's users (one of the two is required)
+	UserID    int64     // whose history; and/or
+	AccountID int64     // every attempt on the account's users (at least one of the two is required)
 	Before    int64     // keyset cursor: only events with a smaller id; 0 for the first page
 	Limit     int       // page size, 1 to 100
 	OnlyFails bool      // only failed attempts
@@ -29,12 +29,15 @@ type LoginEventFilter struct {
 func (s *Store) LoginEvents(ctx context.Context, f LoginEventFilter) (events []LoginEvent, next int64, err error) {
 	limit := min(max(f.Limit, 1), 100)
 	q := s.db.NewSelect().Model(&events)
-	switch {
-	case f.UserID > 0:
+	// Both when both are given: an admin's look at one user is limited to
+	// the admin's account in SQL too, whatever the caller checked.
+	if f.UserID > 0 {
 		q = q.Where("e.user_id = ?", f.UserID)
-	case f.AccountID > 0:
+	}
+	if f.AccountID > 0 {
 		q = q.Where("e.account_id = ?", f.AccountID)
-	default:
+	}
+	if f.UserID <= 0 && f.AccountID <= 0 {
 		return nil, 0, errors.New("store: a login event page needs a user or an account")
 	}
 	if !f.Since.IsZero() {

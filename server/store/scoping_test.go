@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -285,7 +286,7 @@ func TestScoping_ResettingAUsersTwoFactorLeavesTheOtherAccountAlone(t *testing.T
 		acme, globex := twoAccounts(t, s)
 		before := snapshot(t, s, globex)
 		target, admin := acme.users[1], acme.users[0]
-		ended, err := s.RemoveTOTP(ctx, target.ID, true, t0.Add(time.Minute), &store.AuditEvent{CreatedAt: t0.Add(time.Minute),
+		ended, err := s.RemoveTOTP(ctx, target.ID, admin.ID, true, t0.Add(time.Minute), &store.AuditEvent{CreatedAt: t0.Add(time.Minute),
 			AccountID: acme.account.ID, ActorID: &admin.ID, ActorName: admin.Username, Action: store.AuditTwoFactorReset,
 			TargetID: &target.ID, TargetName: target.Username})
 		if err != nil || ended != 1 {
@@ -295,5 +296,41 @@ func TestScoping_ResettingAUsersTwoFactorLeavesTheOtherAccountAlone(t *testing.T
 			t.Fatal("the target still has 2FA")
 		}
 		assertUnchanged(t, before, snapshot(t, s, globex))
+	})
+}
+
+// The store is the second line: even a caller that skipped the auth layer's
+// account check cannot reach another account through an admin statement,
+// because the statement itself asks the database whom the admin administers.
+func TestScoping_AdminStatementsRefuseAnotherAccountInSQL(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		acme, globex := twoAccounts(t, s)
+		before := snapshot(t, s, acme)
+		intruder, plainUser := globex.users[0], acme.users[1] // Globex's admin; a user of Acme
+
+		for name, by := range map[string]int64{"another account's admin": intruder.ID, "a user who is no admin": plainUser.ID} {
+			if _, err := s.SetForceTwoFactor(ctx, acme.account.ID, true, by, t0.Add(time.Minute), nil); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("%s switched Acme's policy: %v", name, err)
+			}
+			if _, err := s.RemoveTOTP(ctx, acme.users[1].ID, by, true, t0.Add(time.Minute), nil); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("%s reset an Acme user's 2FA: %v", name, err)
+			}
+		}
+		if got, _, err := s.LoginEvents(ctx, store.LoginEventFilter{UserID: acme.users[1].ID, AccountID: globex.account.ID, Limit: 100}); err != nil || len(got) != 0 {
+			t.Errorf("Acme's user through Globex's account: %d events, %v", len(got), err)
+		}
+		assertUnchanged(t, before, snapshot(t, s, acme))
+
+		// The listing reads no password hash and no secret.
+		users, err := s.AccountUsers(ctx, acme.account.ID)
+		if err != nil || len(users) != 2 {
+			t.Fatalf("list: %d %v", len(users), err)
+		}
+		for _, u := range users {
+			if u.PasswordHash != "" || u.TOTPSecret != nil || u.TOTPPendingSecret != nil || !u.TwoFactorEnabled() || u.Username == "" {
+				t.Errorf("listed %s with hash %q, secret %v, pending %v", u.Username, u.PasswordHash, u.TOTPSecret != nil, u.TOTPPendingSecret != nil)
+			}
+		}
 	})
 }

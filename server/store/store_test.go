@@ -81,12 +81,16 @@ func TestAccounts_CreateFindListAndConflict(t *testing.T) {
 		if _, err := s.AccountByName(ctx, "Nope"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("missing: got %v, want ErrNotFound", err)
 		}
-		changed, err := s.SetForceTwoFactor(ctx, a.ID, true, 42, t0.Add(time.Hour), nil)
-		if err != nil || !changed.ForceTwoFactor || changed.Name != "Acme" || *changed.ForceChangedByID != 42 ||
+		root := &store.User{AccountID: a.ID, Username: "root", PasswordHash: "$argon2id$x", Role: "admin", CreatedAt: t0}
+		if err := s.CreateUser(ctx, root, nil); err != nil {
+			t.Fatal(err)
+		}
+		changed, err := s.SetForceTwoFactor(ctx, a.ID, true, root.ID, t0.Add(time.Hour), nil)
+		if err != nil || !changed.ForceTwoFactor || changed.Name != "Acme" || *changed.ForceChangedByID != root.ID ||
 			!changed.ForceChangedAt.Equal(t0.Add(time.Hour)) {
 			t.Fatalf("set policy: %+v, %v", changed, err)
 		}
-		if _, err := s.SetForceTwoFactor(ctx, 9999, true, 42, t0, nil); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.SetForceTwoFactor(ctx, 9999, true, root.ID, t0, nil); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("policy of a missing account: %v", err)
 		}
 		all, err := s.Accounts(ctx)
