@@ -91,6 +91,8 @@ func ReasonText(reason string) string {
 		return "Too many failed attempts"
 	case "malformed_code":
 		return "Not a code"
+	case "authenticator_stopped":
+		return "Authenticator blocked after too many wrong codes"
 	}
 	return strings.ReplaceAll(reason, "_", " ")
 }

@@ -131,6 +131,9 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *store.User, co
 	if u.LockedUntil != nil && u.LockedUntil.After(now) {
 		return nil, lockedOut(*u.LockedUntil, now)
 	}
+	if stopped(u) {
+		return nil, errStopped
+	}
 	_, step, ok, err := s.checkCode(u.ID, u.TOTPSecret, code, now)
 	refused := func(reason string) error {
 		return s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, store.AuditRegenerateRefused, u, c.clip(), reason))

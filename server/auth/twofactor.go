@@ -28,6 +28,19 @@ const (
 
 func lockFor(failures int) time.Duration { return backoff(lockThreshold)(failures) }
 
+// stopAfter wrong codes in a row, the authenticator's codes are refused for
+// good, not just for a while: at the longest lock an attacker who has the
+// password still gets some hundred guesses a day, and each is three in a
+// million. A right recovery code (spendRecoveryCode) or an administrator's
+// reset ends the stop; wrong recovery codes keep counting.
+const stopAfter = 20
+
+var errStopped = shared.Errorf(shared.ERateLimited, "After %d wrong codes in a row, codes from the authenticator app are no longer "+
+	"accepted for this account. Log in with a recovery code, or ask your administrator to reset two-factor authentication.", stopAfter)
+
+// stopped reports whether the user's authenticator codes are refused for good.
+func stopped(u *store.User) bool { return u.FailedCodeCount >= stopAfter }
+
 // backoff locks for lockMin at the threshold-th failure, doubling with each
 // one after, up to lockMax.
 func backoff(threshold int) func(failures int) time.Duration {
@@ -176,6 +189,9 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *store.Session, code stri
 	if u.LockedUntil != nil && u.LockedUntil.After(now) {
 		return nil, s.fail(ctx, event, store.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
 	}
+	if stopped(u) {
+		return nil, s.fail(ctx, event, store.ReasonStopped, errStopped)
+	}
 	secret, step, ok, err := s.checkCode(u.ID, u.TOTPSecret, code, now)
 	if err == errCodeFormat {
 		// Not a code at all: no guess at the secret, so not counted
@@ -256,7 +272,10 @@ func (s *Service) countFailure(ctx context.Context, u *store.User, answer *share
 	if err != nil {
 		return err
 	}
-	if f.LockedUntil != nil {
+	switch {
+	case f.Count >= stopAfter:
+		return errStopped
+	case f.LockedUntil != nil:
 		return lockedOut(*f.LockedUntil, now)
 	}
 	return answer

@@ -423,7 +423,7 @@ func TestAttack_WrongCodesAreThrottledPerUserAcrossSessionsAndIPs(t *testing.T) 
 	e := newEnv(t, store.SQLite)
 	e.api.trustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 	now := e.fixClock()
-	_, secret, _ := e.connected(t, now)
+	_, secret, recovery := e.connected(t, now)
 	*now = now.Add(time.Minute)
 
 	// Without the password there is no second step to attack: the user
@@ -460,8 +460,9 @@ func TestAttack_WrongCodesAreThrottledPerUserAcrossSessionsAndIPs(t *testing.T) 
 		t.Fatalf("the right code from a new place during the lock: %d %v %s", a.status, a.header, a.body)
 	}
 
-	// The count stops at 100 however long the attack goes on; each wrong
-	// code past a lock's end locks again.
+	// Each wrong code past a lock's end locks again, and the twentieth in
+	// a row stops the authenticator for good: however long the attack goes
+	// on, no code is checked again, so the count stays at twenty.
 	for i := range 150 {
 		*now = now.Add(16 * time.Minute) // past the longest lock
 		if a := wrong(fmt.Sprintf("192.0.2.%d", i%200+1)); a.status != 429 || a.apiError(t).Code != shared.ERateLimited {
@@ -469,9 +470,54 @@ func TestAttack_WrongCodesAreThrottledPerUserAcrossSessionsAndIPs(t *testing.T) 
 		}
 	}
 	u, _ := e.st.UserByUsername(context.Background(), "alice")
-	if u.FailedCodeCount != store.MaxCountedFailures {
-		t.Fatalf("%d counted failures, want the cap %d", u.FailedCodeCount, store.MaxCountedFailures)
+	if u.FailedCodeCount != 20 {
+		t.Fatalf("%d counted failures, want 20", u.FailedCodeCount)
 	}
+	*now = now.Add(16 * time.Minute)
+	a = e.do(e.passwordStep(t, "alice"), "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, secret, *now)})
+	if a.status != 429 || a.header.Get("Retry-After") != "" || !strings.Contains(a.apiError(t).Message, "recovery code") ||
+		e.lastReason(t, "alice") != store.ReasonStopped {
+		t.Fatalf("the right code after the stop: %d %v %s", a.status, a.header, a.body)
+	}
+	c := e.passwordStep(t, "alice")
+
+	// The owner's recovery code ends the stop: the authenticator works
+	// again at the next login.
+	if a := e.do(c, "POST", "/api/login/recovery", shared.CodeRequest{Code: recovery[0]}); a.status != 200 {
+		t.Fatalf("recovery code after the stop: %d %s", a.status, a.body)
+	}
+	*now = now.Add(time.Minute)
+	if a := e.do(e.passwordStep(t, "alice"), "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, secret, *now)}); a.status != 200 {
+		t.Fatalf("the authenticator after a recovery code: %d %s", a.status, a.body)
+	}
+}
+
+// A stopped authenticator cannot make new recovery codes either, even from
+// a full session: regenerating needs a code, and no code is checked.
+func TestAttack_AStoppedAuthenticatorCannotRegenerateCodes(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	now := e.fixClock()
+	c, secret, _ := e.connected(t, now)
+	// Twenty wrong codes in a row, none of them locking for long.
+	for range 20 {
+		if _, err := e.st.RecordCodeFailure(context.Background(), mustUser(t, e, "alice").ID, *now, 1000, func(int) time.Duration { return 0 }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	*now = now.Add(time.Minute)
+	a := e.do(c, "POST", "/api/2fa/recovery-codes", shared.CodeRequest{Code: code(t, secret, *now)})
+	if a.status != 429 || !strings.Contains(a.apiError(t).Message, "recovery code") {
+		t.Fatalf("regenerate with the right code after the stop: %d %s", a.status, a.body)
+	}
+}
+
+func mustUser(t *testing.T, e *env, name string) *store.User {
+	t.Helper()
+	u, err := e.st.UserByUsername(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
 
 // TestAttack_UnknownUserWrongPasswordAndLockedUsernameLookAlike: the answer

@@ -32,7 +32,8 @@ const (
 	ReasonReusedCode    = "reused_code"
 	ReasonLockedOut     = "locked_out"
 	ReasonThrottled     = "throttled"
-	ReasonMalformedCode = "malformed_code" // not a code at all: recorded, not counted toward the lockout
+	ReasonMalformedCode = "malformed_code"        // not a code at all: recorded, not counted toward the lockout
+	ReasonStopped       = "authenticator_stopped" // codes refused for good after a run of wrong ones
 )
 
 // Account is a tenant of the platform and holds its policies.

@@ -51,14 +51,18 @@ func (s *Store) RecoveryCodesLeft(ctx context.Context, userID int64) (int, error
 // spendRecoveryCode marks the code used if it still is unused: one
 // conditional UPDATE, so of racing requests with one code exactly one wins.
 // Returns ErrReplay if it was already used.
-func spendRecoveryCode(ctx context.Context, db bun.IDB, codeID int64, now time.Time) error {
+func spendRecoveryCode(ctx context.Context, db bun.IDB, userID, codeID int64, now time.Time) error {
 	res, err := db.NewUpdate().Model((*RecoveryCode)(nil)).Set("used_at = ?", now).
-		Where("id = ?", codeID).Where("used_at IS NULL").Exec(ctx)
+		Where("id = ?", codeID).Where("user_id = ?", userID).Where("used_at IS NULL").Exec(ctx)
 	if err != nil {
 		return err
 	}
 	if affectedOne(res) != nil {
 		return ErrReplay
 	}
-	return nil
+	// A right recovery code proves the user as a code would: the run of
+	// wrong codes is over, and an authenticator stopped by it works again.
+	_, err = db.NewUpdate().Model((*User)(nil)).Set("failed_code_count = 0").Set("locked_until = NULL").
+		Where("id = ?", userID).Exec(ctx)
+	return err
 }

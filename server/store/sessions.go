@@ -88,7 +88,7 @@ func (s *Store) CompleteLoginStep(ctx context.Context, step LoginStep) error {
 			}
 		}
 		if step.RecoveryCodeID != nil {
-			if err := spendRecoveryCode(ctx, tx, *step.RecoveryCodeID, step.Session.CreatedAt); err != nil {
+			if err := spendRecoveryCode(ctx, tx, step.Session.UserID, *step.RecoveryCodeID, step.Session.CreatedAt); err != nil {
 				return err
 			}
 		}
