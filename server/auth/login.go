@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"net/netip"
 	"time"
 
 	"github.com/warden-auth/warden/server/store"
@@ -42,6 +43,19 @@ var (
 	ipThrottle = store.ThrottleRule{Threshold: 20, Window: 15 * time.Minute, LockFor: backoff(20)}
 )
 
+// ipThrottleKey is the key an address's failures count under. An IPv6 host
+// is handed a whole /64 (RFC 4291 §2.5.1: the interface identifier is the
+// host's own choice), so counting per address would give one attacker 2^64
+// fresh counters; a /64 counts as one address.
+func ipThrottleKey(ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil || addr.Unmap().Is4() {
+		return "ip:" + ip
+	}
+	p, _ := addr.Prefix(64)
+	return "ip:" + p.String()
+}
+
 // LoginResult is a successful login step: the new session's token for the
 // cookie, the session, and what the client must do next.
 type LoginResult struct {
@@ -64,7 +78,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	event := &store.LoginEvent{Username: clip(username, 64), IP: c.IP, UserAgent: c.UserAgent, Method: store.MethodPassword}
 
 	now := s.Now()
-	userKey, ipKey := "user:"+event.Username, "ip:"+c.IP
+	userKey, ipKey := "user:"+event.Username, ipThrottleKey(c.IP)
 	u, counters, err := s.Store.UserAndThrottles(ctx, username, []string{userKey, ipKey})
 	if err != nil {
 		return nil, err

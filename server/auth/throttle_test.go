@@ -134,3 +134,30 @@ func FuzzLogin_ANameThatFindsAUserIsThrottledAsThatUser(f *testing.F) {
 		}
 	})
 }
+
+// An IPv6 host chooses its own address within its /64, so the network, not
+// the address, is what a client's failures count under; IPv4 addresses and
+// IPv4 mapped into IPv6 count one by one.
+func TestLogin_AnIPv6NetworkCountsAsOneAddress(t *testing.T) {
+	svc, _ := newService(t, storetest.Open(t, store.SQLite))
+	mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
+	for i := range 20 {
+		login(svc, fmt.Sprintf("user%d", i), "wrong-password", fmt.Sprintf("2001:db8:0:7::%x", i+1))
+	}
+	for ip, locked := range map[string]bool{
+		"2001:db8:0:7:ffff:ffff:ffff:ffff": true,  // same /64, a new address
+		"2001:db8:0:8::1":                  false, // the next /64
+		"198.51.100.7":                     false,
+	} {
+		err := login(svc, "alice", "s3cret-password", ip)
+		if got := shared.ErrorCode(err) == shared.ERateLimited; got != locked {
+			t.Errorf("%s: %v, want locked %v", ip, err, locked)
+		}
+	}
+	for i := range 20 {
+		login(svc, fmt.Sprintf("other%d", i), "wrong-password", fmt.Sprintf("::ffff:192.0.2.%d", i+1))
+	}
+	if err := login(svc, "alice", "s3cret-password", "::ffff:192.0.2.200"); err != nil {
+		t.Errorf("IPv4 in IPv6 counted as one network: %v", err)
+	}
+}
