@@ -36,7 +36,8 @@ var errWrongCredentials = shared.Errorf(shared.EWrongCredentials,
 // the same work; a locked IP gets 429 with Retry-After, which says nothing
 // about any account. A success clears the username's count but not the IP's:
 // an attacker must not be able to reset their IP's count by logging into an
-// account of their own.
+// account of their own. A browser with the username's device cookie
+// (device.go) counts under its own key instead of the username's.
 var (
 	userThrottle = store.ThrottleRule{Threshold: 5, Window: 15 * time.Minute, LockFor: backoff(5)}
 	// An IP may stand for a whole office behind one NAT: a higher threshold.
@@ -62,6 +63,7 @@ type LoginResult struct {
 	Token   string
 	Session *store.Session
 	Next    string
+	Device  string // a new device cookie for the browser ("": keep the one it has)
 }
 
 // Login checks a username and password. oldToken is the session cookie the
@@ -79,7 +81,13 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 
 	now := s.Now()
 	userKey, ipKey := "user:"+event.Username, ipThrottleKey(c.IP)
-	u, counters, err := s.Store.UserAndThrottles(ctx, username, []string{userKey, ipKey})
+	// A browser that proved this username before counts under its own key
+	// instead of the username's, so others' failures do not lock it out.
+	lockKey := userKey
+	if k := s.deviceKey(username, c.Device); k != "" {
+		lockKey = k
+	}
+	u, counters, err := s.Store.UserAndThrottles(ctx, username, []string{userKey, ipKey, lockKey})
 	if err != nil {
 		return nil, err
 	}
@@ -90,17 +98,20 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 			// The database found the user under another spelling than
 			// the one asked for: count and check the lock under the name
 			// it found, or a variant of the name would dodge the lock.
+			if lockKey == userKey {
+				lockKey = "user:" + u.Username
+			}
 			userKey = "user:" + u.Username
-			if counters, err = s.Store.Throttles(ctx, []string{userKey, ipKey}); err != nil {
+			if counters, err = s.Store.Throttles(ctx, []string{userKey, ipKey, lockKey}); err != nil {
 				return nil, err
 			}
 		}
 	}
-	rules := map[string]store.ThrottleRule{userKey: userThrottle, ipKey: ipThrottle}
+	rules := map[string]store.ThrottleRule{lockKey: userThrottle, ipKey: ipThrottle}
 	if t := counters[ipKey]; t.Locked(now) {
 		return nil, s.fail(ctx, event, store.ReasonThrottled, rateLimited("Too many failed login attempts from your network.", *t.LockedUntil, now))
 	}
-	if counters[userKey].Locked(now) {
+	if counters[lockKey].Locked(now) {
 		// The attempt still counts for the IP, but does not stretch the
 		// username's lock: that would let anyone keep it locked for ever.
 		s.Hasher.Verify(req.Password, s.dummy())
@@ -135,16 +146,22 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	if err != nil {
 		return nil, err
 	}
+	var device string
+	if lockKey == userKey {
+		if device, err = s.newDevice(u.Username); err != nil {
+			return nil, err
+		}
+	}
 	step := store.LoginStep{
 		Session: &store.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: stage, CreatedAt: now,
 			LastSeenAt: now, ExpiresAt: now.Add(ttl), IP: c.IP, UserAgent: c.UserAgent},
 		Event: withTime(event, now),
 	}
-	if _, ok := counters[userKey]; ok {
+	if _, ok := counters[lockKey]; ok {
 		// Most logins have no counter to clear: no statement for them. A
 		// failure counted since the read above stays counted, which errs
 		// on the safe side.
-		step.ClearThrottle = userKey
+		step.ClearThrottle = lockKey
 	}
 	event.Result = store.ResultSuccess
 	if oldToken != "" {
@@ -156,7 +173,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	if err := s.Store.CompleteLoginStep(ctx, step); err != nil {
 		return nil, err
 	}
-	return &LoginResult{Token: token, Session: step.Session, Next: next}, nil
+	return &LoginResult{Token: token, Session: step.Session, Next: next, Device: device}, nil
 }
 
 // failPassword counts a wrong password toward the throttles and records it.

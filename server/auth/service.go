@@ -84,6 +84,7 @@ func (s *Service) dummy() string {
 type Client struct {
 	IP        string
 	UserAgent string
+	Device    string // the device cookie, if the browser has one (device.go)
 }
 
 // maxStoredField bounds what an attacker-controlled header or name can make
@@ -91,7 +92,7 @@ type Client struct {
 const maxStoredField = 256
 
 func (c Client) clip() Client {
-	return Client{IP: clip(c.IP, 64), UserAgent: clip(c.UserAgent, maxStoredField)}
+	return Client{IP: clip(c.IP, 64), UserAgent: clip(c.UserAgent, maxStoredField), Device: clip(c.Device, 128)}
 }
 
 func clip(s string, n int) string {

@@ -406,14 +406,19 @@ func TestAttack_CookieFlags(t *testing.T) {
 			e.user("alice", shared.RoleUser, "Acme")
 			a := e.login(e.browser(), "alice", password)
 			cookies := (&http.Response{Header: a.header}).Cookies()
-			if a.status != 200 || len(cookies) != 1 {
+			if a.status != 200 || len(cookies) != 2 {
 				t.Fatalf("login: %d %v", a.status, a.header)
 			}
-			ck := cookies[0]
-			wantName := map[bool]string{false: cookieName, true: "__Host-" + cookieName}[secure]
-			if ck.Name != wantName || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/" ||
-				ck.Domain != "" || ck.Secure != secure || len(ck.Value) < 43 {
-				t.Fatalf("cookie %+v", ck)
+			prefix := map[bool]string{false: "", true: "__Host-"}[secure]
+			for i, want := range []struct {
+				name     string
+				sameSite http.SameSite
+			}{{prefix + cookieName, http.SameSiteLaxMode}, {prefix + deviceCookieName, http.SameSiteStrictMode}} {
+				ck := cookies[i]
+				if ck.Name != want.name || !ck.HttpOnly || ck.SameSite != want.sameSite || ck.Path != "/" ||
+					ck.Domain != "" || ck.Secure != secure || len(ck.Value) < 43 {
+					t.Fatalf("cookie %+v", ck)
+				}
 			}
 		})
 	}

@@ -3,20 +3,36 @@ package httpapi
 import (
 	"net/http"
 	"time"
+
+	"github.com/warden-auth/warden/server/auth"
 )
 
-const cookieName = "warden_session"
+const (
+	cookieName       = "warden_session"
+	deviceCookieName = "warden_device" // auth's device cookie: this browser has logged in as the username before
+)
 
 // secure reports whether the session cookie gets the Secure flag and the
 // __Host- prefix (which makes the browser refuse it without Secure, with a
 // Domain, or with a Path other than /).
 func (s *Server) secure(r *http.Request) bool { return s.secureCookies || s.httpsOnly(r) }
 
-func (s *Server) cookieName(r *http.Request) string {
+func (s *Server) cookieName(r *http.Request) string { return s.cookiePrefix(r) + cookieName }
+
+func (s *Server) cookiePrefix(r *http.Request) string {
 	if s.secure(r) {
-		return "__Host-" + cookieName
+		return "__Host-"
 	}
-	return cookieName
+	return ""
+}
+
+// setDevice gives the browser its device cookie. It is sent to the login
+// step only (Strict), and read by no script.
+func (s *Server) setDevice(w http.ResponseWriter, r *http.Request, value string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: s.cookiePrefix(r) + deviceCookieName, Value: value, Path: "/", MaxAge: int(auth.DeviceLifetime / time.Second),
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode,
+	})
 }
 
 func (s *Server) sessionToken(r *http.Request) string {

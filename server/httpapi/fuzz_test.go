@@ -507,12 +507,15 @@ func checkAnswer(res *http.Response, body []byte, overTLS, api bool, fail func(s
 		fail("no HSTS over TLS: %v", h)
 	}
 	for _, c := range res.Cookies() {
-		wantName := cookieName
+		prefix := ""
 		if overTLS {
-			wantName = "__Host-" + cookieName
+			prefix = "__Host-"
 		}
-		if c.Name != wantName || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.Secure != overTLS || c.Domain != "" {
-			fail("bad session cookie %q", c.String())
+		// The session cookie goes with navigation (Lax); the device cookie
+		// only with the login step, from this site (Strict).
+		sameSite := map[string]http.SameSite{prefix + cookieName: http.SameSiteLaxMode, prefix + deviceCookieName: http.SameSiteStrictMode}
+		if want, ok := sameSite[c.Name]; !ok || !c.HttpOnly || c.SameSite != want || c.Path != "/" || c.Secure != overTLS || c.Domain != "" {
+			fail("bad cookie %q", c.String())
 		}
 		if res.StatusCode >= 400 {
 			fail("an error answer touches the session cookie: %q", c.String())

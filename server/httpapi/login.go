@@ -19,6 +19,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	s.setSession(w, r.Request, res.Token, res.Session.ExpiresAt)
+	if res.Device != "" {
+		s.setDevice(w, r.Request, res.Device)
+	}
 	writeJSON(w, http.StatusOK, shared.LoginResponse{Next: res.Next})
 	return nil
 }

@@ -151,7 +151,11 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) er
 
 // client returns where the request comes from, for sessions and events.
 func (s *Server) client(r *http.Request) auth.Client {
-	return auth.Client{IP: s.clientIP(r), UserAgent: r.UserAgent()}
+	c := auth.Client{IP: s.clientIP(r), UserAgent: r.UserAgent()}
+	if ck, err := r.Cookie(s.cookiePrefix(r) + deviceCookieName); err == nil {
+		c.Device = ck.Value
+	}
+	return c
 }
 
 // clientIP is the connection's address, unless that is a trusted proxy: then
