@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
@@ -425,4 +426,37 @@ func TestSecuritySettings_DisconnectWithoutThePolicySucceedsDirectly(t *testing.
 	if len(*went) != 0 {
 		t.Errorf("navigated to %q: the session goes on without the policy", *went)
 	}
+}
+
+type headerOnClient struct {
+	appHeader
+	clientSide
+}
+
+func (c *headerOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx }
+
+// Logging out while the server cannot be reached must not look like it
+// worked: the session still lives. The header says so and offers to try
+// again; the app goes to the login page only once the server ended it.
+func TestHeader_LogoutThatDidNotHappenSaysSoAndTriesAgain(t *testing.T) {
+	api := newFakeAPI(t)
+	went := recordNavigation(t)
+	logoutRetry = 0 // the test engine waits for every timer: the test presses Try again itself
+	t.Cleanup(func() { logoutRetry = 5 * time.Second })
+	h := &headerOnClient{appHeader: appHeader{Me: &shared.Me{Username: "alice"}, open: true}}
+	s := open(t, h)
+
+	api.on("POST /api/logout", unreachable())
+	s.do(func(ctx app.Context) { h.logout(ctx, noEvent) })
+	if len(*went) != 0 {
+		t.Fatalf("went to %v although the session was not ended", *went)
+	}
+	contains(t, s.html(), `id="logout-error"`, "Logging out failed, and you are still logged in", "Could not reach the server", `id="logout-retry"`)
+
+	api.on("POST /api/logout", answer(204, nil))
+	s.do(func(ctx app.Context) { h.logout(ctx, noEvent) })
+	if !reflect.DeepEqual(*went, []string{"/login"}) {
+		t.Fatalf("after the server ended the session: went to %v", *went)
+	}
+	sameRequests(t, api.sent(), "POST /api/logout", "POST /api/logout")
 }

@@ -2,6 +2,7 @@ package webapp
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
@@ -32,8 +33,14 @@ type appHeader struct {
 	app.Compo
 	Me *shared.Me
 
-	open bool
+	open       bool
+	loggingOut bool
+	logoutErr  string // why the last try to log out failed
 }
+
+// logoutRetry is how long the app waits before it tries again to log out,
+// on its own, after the server could not be reached (0: it does not).
+var logoutRetry = 5 * time.Second
 
 func (h *appHeader) Render() app.UI {
 	return app.Header().Class("app-header").Body(
@@ -47,6 +54,12 @@ func (h *appHeader) Render() app.UI {
 					OnClick(h.toggle).
 					Text(initials(h.Me.Username)),
 				app.If(h.open, func() app.UI { return h.menu() }),
+			)
+		}),
+		app.If(h.logoutErr != "", func() app.UI {
+			return app.Div().ID("logout-error").Class("error").Role("alert").Body(
+				app.Text(h.logoutErr+" "),
+				app.Button().ID("logout-retry").Type("button").OnClick(h.logout).Disabled(h.loggingOut).Text("Try again"),
 			)
 		}),
 	)
@@ -68,11 +81,32 @@ func (h *appHeader) menu() app.UI {
 
 func (h *appHeader) toggle(ctx app.Context, e app.Event) { h.open = !h.open }
 
+// logout ends the session on the server, and only then leaves for the login
+// page: showing "logged out" while the session lives on (offline, server
+// down) would leave a shared computer signed in. Until the server answers,
+// the header says so, offers to try again, and tries again by itself.
 func (h *appHeader) logout(ctx app.Context, e app.Event) {
+	if h.loggingOut {
+		return
+	}
+	h.loggingOut = true
 	ctx.Async(func() {
-		// Even if the server cannot be reached the user wants out: go to the
-		// login page, where the session (if still alive) is replaced.
-		callAPI(ctx, "POST", "/api/logout", nil, nil)
-		ctx.Dispatch(func(ctx app.Context) { navigate(ctx, "/login") })
+		err := callAPI(ctx, "POST", "/api/logout", nil, nil)
+		ctx.Dispatch(func(ctx app.Context) {
+			h.loggingOut = false
+			if err == nil {
+				h.logoutErr = ""
+				navigate(ctx, "/login")
+				return
+			}
+			h.logoutErr = "Logging out failed, and you are still logged in: " + errorMessage(err)
+			if logoutRetry > 0 {
+				ctx.After(logoutRetry, func(ctx app.Context) {
+					if h.logoutErr != "" {
+						h.logout(ctx, e)
+					}
+				})
+			}
+		})
 	})
 }
