@@ -21,8 +21,9 @@ type config struct {
 	SecretKey      string // keys that seal TOTP secrets: "id:base64[,id:base64...]"
 	Issuer         string // the name authenticator apps show
 	TrustedProxies []netip.Prefix
-	HistoryDays    int      // login events older than this are deleted
-	PublicURL      *url.URL // where users reach the server; nil: whatever Host a request names
+	HistoryDays    int           // login events older than this are deleted
+	PublicURL      *url.URL      // where users reach the server; nil: whatever Host a request names
+	ReauthWindow   time.Duration // how long a proof of the user allows sensitive actions
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -35,6 +36,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		SecretKey:     getenv("SECRET_KEY"),
 		Issuer:        cmp.Or(getenv("ISSUER"), "Warden"),
 		HistoryDays:   180,
+		ReauthWindow:  10 * time.Minute,
 	}
 	for _, s := range strings.Split(getenv("TRUSTED_PROXIES"), ",") {
 		if s = strings.TrimSpace(s); s == "" {
@@ -64,6 +66,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		u.Host = strings.ToLower(u.Host)
 		cfg.PublicURL = u
+	}
+	if s := getenv("REAUTH_WINDOW"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < time.Minute || d > 24*time.Hour {
+			return cfg, fmt.Errorf("REAUTH_WINDOW: %q is not a duration from 1m to 24h, like 10m", s)
+		}
+		cfg.ReauthWindow = d
 	}
 	if s := getenv("LOGIN_HISTORY_DAYS"); s != "" {
 		n, err := strconv.Atoi(s)

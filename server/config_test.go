@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLoadConfig_DefaultsAndChecks(t *testing.T) {
@@ -21,6 +22,9 @@ func TestLoadConfig_DefaultsAndChecks(t *testing.T) {
 	if err != nil || len(cfg.TrustedProxies) != 3 || cfg.TrustedProxies[1].String() != "192.0.2.7/32" || cfg.HistoryDays != 30 {
 		t.Fatalf("set: %+v %v", cfg, err)
 	}
+	if cfg, err := loadConfig(env("REAUTH_WINDOW", "5m")); err != nil || cfg.ReauthWindow != 5*time.Minute {
+		t.Fatalf("REAUTH_WINDOW: %v %v", cfg.ReauthWindow, err)
+	}
 	for in, want := range map[string]string{
 		" https://login.example.com:8443/ ": "https://login.example.com:8443",
 		"https://Login.Example.com:443":     "https://login.example.com", // as browsers send Host and Origin
@@ -35,7 +39,7 @@ func TestLoadConfig_DefaultsAndChecks(t *testing.T) {
 		{"LOGIN_HISTORY_DAYS", "0"}, {"LOGIN_HISTORY_DAYS", "a week"},
 		{"PUBLIC_URL", "login.example.com"}, {"PUBLIC_URL", "ftp://login.example.com"}, {"PUBLIC_URL", "https://"},
 		{"PUBLIC_URL", "https://login.example.com/app"}, {"PUBLIC_URL", "https://admin:pw@login.example.com"},
-		{"PUBLIC_URL", "https://login.example.com/?a=b"}} {
+		{"PUBLIC_URL", "https://login.example.com/?a=b"}, {"REAUTH_WINDOW", "10"}, {"REAUTH_WINDOW", "30s"}, {"REAUTH_WINDOW", "48h"}} {
 		if _, err := loadConfig(env(bad...)); err == nil || !strings.Contains(err.Error(), bad[0]) {
 			t.Errorf("%v: %v", bad, err)
 		}

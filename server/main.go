@@ -50,6 +50,7 @@ Environment:
   ISSUER          the name authenticator apps show (default Warden)
   TRUSTED_PROXIES CIDRs of reverse proxies whose X-Forwarded-For is believed
   LOGIN_HISTORY_DAYS  days login events are kept (default 180)
+  REAUTH_WINDOW   how long the password or a code, once given, allows sensitive actions (default 10m)
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {

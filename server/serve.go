@@ -70,6 +70,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	svc := auth.New(st, keys, log)
 	svc.Issuer = cfg.Issuer
 	svc.HistoryRetention = cfg.historyRetention()
+	svc.ReauthWindow = cfg.ReauthWindow
 	if err := svc.OpenKeys(ctx); err != nil {
 		return err
 	}

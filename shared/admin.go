@@ -100,6 +100,8 @@ func ActionText(action string) string {
 		return "Created the user"
 	case "2fa_disconnect_refused":
 		return "Disconnect refused"
+	case "reauth_refused":
+		return "Confirming it was them failed"
 	case "recovery_codes_regenerate_refused":
 		return "Regenerating recovery codes refused"
 	}

@@ -52,6 +52,29 @@ type Me struct {
 	RecoveryCodesLeft int    `json:"recovery_codes_left"`
 }
 
+// ReauthRequest is the body of POST /api/me/reauth: the password, or a
+// current authenticator code, exactly one of them.
+type ReauthRequest struct {
+	Password string `json:"password,omitempty"`
+	Code     string `json:"code,omitempty"`
+}
+
+// Valid checks that exactly one proof was sent.
+func (r ReauthRequest) Valid() *Error {
+	var v validator
+	switch {
+	case r.Password == "" && strings.TrimSpace(r.Code) == "":
+		v.add("password", "Enter your password.")
+	case r.Password != "" && r.Code != "":
+		v.add("code", "Give your password or a code, not both.")
+	case len(r.Password) > PasswordMaxBytes:
+		v.add("password", "The password is too long.")
+	case len(r.Code) > 64:
+		v.add("code", "That code is too long.")
+	}
+	return v.err()
+}
+
 // CodeRequest is the body of POST /api/login/totp and /api/login/recovery:
 // a six-digit authenticator code or a recovery code.
 type CodeRequest struct {

@@ -16,6 +16,7 @@ const (
 	EWrongCode          = "wrong_code"          // 401: a wrong, reused or expired second-factor code
 	EForbidden          = "forbidden"           // 403: the role does not allow it
 	EEnrollmentRequired = "enrollment_required" // 403: 2FA must be set up first
+	EReauthRequired     = "reauth_required"     // 403: a sensitive action needs the password or a code again
 	ECrossOrigin        = "cross_origin"        // 403: a state change from another origin
 	ENotFound           = "not_found"           // 404
 	EMethodNotAllowed   = "method_not_allowed"  // 405
@@ -33,7 +34,7 @@ const (
 // there also checks that this list names every E* constant of this package.
 var ErrorCodes = []string{
 	EInvalid, EUnsupportedMedia, ETooLarge, EUnauthenticated, EWrongCredentials, EWrongCode,
-	EForbidden, EEnrollmentRequired, ECrossOrigin, ENotFound, EMethodNotAllowed, EConflict,
+	EForbidden, EEnrollmentRequired, EReauthRequired, ECrossOrigin, ENotFound, EMethodNotAllowed, EConflict,
 	EConfirmRequired, ETwoFactorRequired, EMisdirected, ERateLimited, EUnavailable, EInternal,
 }
 

@@ -127,24 +127,13 @@ func (s *Service) Disconnect(ctx context.Context, sess *store.Session, password 
 		return false, errNotConnected
 	}
 	now := s.Now()
-	rules := map[string]store.ThrottleRule{"user:" + u.Username: userThrottle}
-	if until, err := s.Store.ThrottledUntil(ctx, []string{"user:" + u.Username}, now); err != nil {
-		return false, err
-	} else if !until.IsZero() {
-		return false, rateLimited("Too many wrong passwords.", until, now)
-	}
-	ok, _, err := s.Hasher.Verify(password, u.PasswordHash)
-	if err != nil {
-		return false, err
-	}
-	if !ok {
-		if _, err := s.Store.RecordLoginFailure(ctx, rules, now); err != nil {
-			return false, err
-		}
+	if err := s.checkOwnPassword(ctx, u, password); errors.Is(err, errWrongPassword) {
 		if err := s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, store.AuditDisconnectRefused, u, c, store.ReasonWrongPassword)); err != nil {
 			return false, err
 		}
 		return false, errWrongPassword
+	} else if err != nil {
+		return false, err
 	}
 	forced := u.Account.ForceTwoFactor
 	if forced && !confirm {

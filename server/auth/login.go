@@ -154,7 +154,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	}
 	step := store.LoginStep{
 		Session: &store.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: stage, CreatedAt: now,
-			LastSeenAt: now, ExpiresAt: now.Add(ttl), IP: c.IP, UserAgent: c.UserAgent},
+			LastSeenAt: now, ExpiresAt: now.Add(ttl), IP: c.IP, UserAgent: c.UserAgent, ReauthAt: &now},
 		Event: withTime(event, now),
 	}
 	if _, ok := counters[lockKey]; ok {

@@ -42,6 +42,10 @@ type Service struct {
 	// HistoryRetention is how long login events are kept.
 	HistoryRetention time.Duration
 
+	// ReauthWindow is how long a proof of the user (the login, a password
+	// or a code given again) lets them take sensitive actions.
+	ReauthWindow time.Duration
+
 	dummyOnce sync.Once
 	dummyHash string
 }
@@ -62,6 +66,7 @@ func New(s *store.Store, keys *sealing.Keyring, log *slog.Logger) *Service {
 		SecondStepTTL:    5 * time.Minute,
 		EnrollmentTTL:    30 * time.Minute,
 		HistoryRetention: 180 * 24 * time.Hour,
+		ReauthWindow:     10 * time.Minute,
 	}
 	return svc
 }

@@ -155,7 +155,7 @@ func (s *Service) ConnectTOTP(ctx context.Context, sess *store.Session, stage, c
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Store.ConnectTOTP(ctx, u.ID, step, hashes, now,
+	if err := s.Store.ConnectTOTP(ctx, u.ID, step, hashes, sess.ID, now,
 		s.audit(u.AccountID, u, store.AuditConnected, u, c.clip(), "")); errors.Is(err, store.ErrConflict) {
 		return nil, errNoPendingSetup
 	} else if err != nil {
@@ -292,7 +292,7 @@ func (s *Service) completeStep(ctx context.Context, sess *store.Session, u *stor
 	step := store.LoginStep{
 		EndSession: sess.TokenHash,
 		Session: &store.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: store.StageFull, CreatedAt: now,
-			LastSeenAt: now, ExpiresAt: now.Add(s.SessionMax), IP: c.IP, UserAgent: c.UserAgent},
+			LastSeenAt: now, ExpiresAt: now.Add(s.SessionMax), IP: c.IP, UserAgent: c.UserAgent, ReauthAt: &now},
 		Event: &store.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
 			IP: c.IP, UserAgent: c.UserAgent, Method: method, Result: store.ResultSuccess},
 		LoggedInAt: &now,

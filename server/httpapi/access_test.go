@@ -19,13 +19,15 @@ import (
 
 // sessionAt creates a session of the stage for the user straight in the
 // store and returns its token: the way to reach stages whose endpoints are
-// not the subject of the test.
+// not the subject of the test. Like a login's, its proof of the user is
+// fresh.
 func (e *env) sessionAt(u *store.User, stage string) string {
 	e.t.Helper()
 	token := rand.Text()
 	now := e.svc.Now()
 	err := e.st.CreateSession(context.Background(), &store.Session{TokenHash: auth.HashToken(token), UserID: u.ID,
-		Stage: stage, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour), IP: "127.0.0.1", UserAgent: "test"})
+		Stage: stage, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour), IP: "127.0.0.1", UserAgent: "test",
+		ReauthAt: &now})
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -81,7 +81,7 @@ func BenchmarkSecondStepHTTP(b *testing.B) {
 		if err := e.st.SetPendingTOTP(ctx, u.ID, sealed, now); err != nil {
 			b.Fatal(err)
 		}
-		if err := e.st.ConnectTOTP(ctx, u.ID, now.Unix()/30-5, nil, now, nil); err != nil {
+		if err := e.st.ConnectTOTP(ctx, u.ID, now.Unix()/30-5, nil, 0, now, nil); err != nil {
 			b.Fatal(err)
 		}
 		callers <- caller{token: e.sessionAt(u, store.StagePasswordOK), code: code}

@@ -22,6 +22,7 @@ var statusOf = map[string]int{
 	shared.EWrongCode:          http.StatusUnauthorized,
 	shared.EForbidden:          http.StatusForbidden,
 	shared.EEnrollmentRequired: http.StatusForbidden,
+	shared.EReauthRequired:     http.StatusForbidden,
 	shared.ECrossOrigin:        http.StatusForbidden,
 	shared.ENotFound:           http.StatusNotFound,
 	shared.EMethodNotAllowed:   http.StatusMethodNotAllowed,

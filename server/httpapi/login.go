@@ -37,6 +37,20 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *request) error {
 	return nil
 }
 
+// handleReauth takes the password or a current code again, so the session
+// may take sensitive actions for the next REAUTH_WINDOW.
+func (s *Server) handleReauth(w http.ResponseWriter, r *request) error {
+	req, err := decode[shared.ReauthRequest](w, r.Request)
+	if err != nil {
+		return err
+	}
+	if err := s.auth.Reauthenticate(r.Context(), r.session, req, s.client(r.Request)); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 func (s *Server) handleMe(w http.ResponseWriter, r *request) error {
 	u := r.session.User
 	me := shared.Me{

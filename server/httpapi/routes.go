@@ -21,6 +21,19 @@ type route struct {
 	handle  handlerFunc
 }
 
+// recent marks a sensitive route: it needs the password or a code given
+// within the re-authentication window (auth.RequireRecentProof), else 403
+// reauth_required, and the app asks for one and tries again. Routes that
+// take a proof in their own body (Disconnect, Regenerate) are not marked.
+func (s *Server) recent(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *request) error {
+		if err := s.auth.RequireRecentProof(r.session); err != nil {
+			return err
+		}
+		return h(w, r)
+	}
+}
+
 // routes is the whole API at a glance. Tests iterate it, so a route added
 // here is covered by the stage and role checks without a test naming it.
 func (s *Server) routes() []route {
@@ -30,15 +43,16 @@ func (s *Server) routes() []route {
 		{"POST", "/api/login/recovery", secondStep, s.handleLoginRecovery},
 		{"POST", "/api/logout", public, s.handleLogout},
 		{"GET", "/api/me", enrolling, s.handleMe},
+		{"POST", "/api/me/reauth", enrolling, s.handleReauth},
 		{"GET", "/api/me/logins", signedIn, s.handleMyLogins},
-		{"POST", "/api/2fa/setup", enrolling, s.handleSetup},
-		{"POST", "/api/2fa/connect", enrolling, s.handleConnect},
+		{"POST", "/api/2fa/setup", enrolling, s.recent(s.handleSetup)},
+		{"POST", "/api/2fa/connect", enrolling, s.recent(s.handleConnect)},
 		{"POST", "/api/2fa/recovery-codes", signedIn, s.handleRegenerateCodes},
 		{"POST", "/api/2fa/disconnect", signedIn, s.handleDisconnect},
 		{"GET", "/api/admin/accounts", adminOnly, s.handleAdminAccounts},
-		{"PUT", "/api/admin/accounts/{id}/settings", adminOnly, s.handleAdminSettings},
+		{"PUT", "/api/admin/accounts/{id}/settings", adminOnly, s.recent(s.handleAdminSettings)},
 		{"GET", "/api/admin/users", adminOnly, s.handleAdminUsers},
-		{"POST", "/api/admin/users/{id}/reset-2fa", adminOnly, s.handleAdminReset},
+		{"POST", "/api/admin/users/{id}/reset-2fa", adminOnly, s.recent(s.handleAdminReset)},
 		{"GET", "/api/admin/logins", adminOnly, s.handleAdminLogins},
 		{"GET", "/api/admin/audit", adminOnly, s.handleAdminAudit},
 	}

@@ -25,7 +25,7 @@ func TestAdmin_UsersRemoveTOTPAndTheAuditLog(t *testing.T) {
 		if err := s.SetPendingTOTP(ctx, alice.ID, []byte("sealed"), t0); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.ConnectTOTP(ctx, alice.ID, 100, []string{"k:a", "k:b"}, t0, &store.AuditEvent{CreatedAt: t0, AccountID: alice.AccountID,
+		if err := s.ConnectTOTP(ctx, alice.ID, 100, []string{"k:a", "k:b"}, 0, t0, &store.AuditEvent{CreatedAt: t0, AccountID: alice.AccountID,
 			ActorID: &alice.ID, ActorName: "alice", Action: store.AuditConnected, TargetID: &alice.ID, TargetName: "alice"}); err != nil {
 			t.Fatal(err)
 		}

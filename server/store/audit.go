@@ -17,6 +17,7 @@ const (
 	AuditUserCreated      = "user_created"
 	// Refused security changes: the proof (password, code) was wrong.
 	AuditDisconnectRefused = "2fa_disconnect_refused"
+	AuditReauthRefused     = "reauth_refused"
 	AuditRegenerateRefused = "recovery_codes_regenerate_refused"
 )
 

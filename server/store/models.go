@@ -88,6 +88,9 @@ type Session struct {
 	ExpiresAt  time.Time `bun:"expires_at,notnull"`
 	IP         string    `bun:"ip,notnull"`
 	UserAgent  string    `bun:"user_agent,notnull"`
+	// ReauthAt is when the user last proved it is them in this session:
+	// the login that made it, or a re-authentication.
+	ReauthAt *time.Time `bun:"reauth_at"`
 }
 
 // LoginEvent is one attempt at one login step, successful or not.

@@ -17,7 +17,7 @@ func TestRecoveryCodes_ConnectStoresRegenerateReplacesLoginSpends(t *testing.T) 
 		ctx := context.Background()
 		u := seed(t, s, "alice")
 		s.SetPendingTOTP(ctx, u.ID, []byte("sealed"), t0)
-		if err := s.ConnectTOTP(ctx, u.ID, 100, []string{"k:a", "k:b", "k:c"}, t0, nil); err != nil {
+		if err := s.ConnectTOTP(ctx, u.ID, 100, []string{"k:a", "k:b", "k:c"}, 0, t0, nil); err != nil {
 			t.Fatal(err)
 		}
 		codes, err := s.RecoveryCodes(ctx, u.ID)
@@ -55,7 +55,7 @@ func TestRecoveryCodes_TwentyRacersForOneCodeHaveOneWinner(t *testing.T) {
 		ctx := context.Background()
 		u := seed(t, s, "alice")
 		s.SetPendingTOTP(ctx, u.ID, []byte("sealed"), t0)
-		s.ConnectTOTP(ctx, u.ID, 100, []string{"k:a", "k:b"}, t0, nil)
+		s.ConnectTOTP(ctx, u.ID, 100, []string{"k:a", "k:b"}, 0, t0, nil)
 		codes, _ := s.RecoveryCodes(ctx, u.ID)
 		var wins atomic.Int32
 		var wg sync.WaitGroup

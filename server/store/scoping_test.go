@@ -60,7 +60,7 @@ func twoAccounts(t *testing.T, s *store.Store) (acme, globex *tenant) {
 			if err := s.SetPendingTOTP(ctx, u.ID, []byte("sealed "+u.Username), t0); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.ConnectTOTP(ctx, u.ID, 100, []string{"k:" + u.Username + "1", "k:" + u.Username + "2"}, t0, audit); err != nil {
+			if err := s.ConnectTOTP(ctx, u.ID, 100, []string{"k:" + u.Username + "1", "k:" + u.Username + "2"}, 0, t0, audit); err != nil {
 				t.Fatal(err)
 			}
 			tn.audit = append(tn.audit, audit.ID)

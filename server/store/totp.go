@@ -56,9 +56,10 @@ func acceptStep(ctx context.Context, db bun.IDB, userID, step int64, now time.Ti
 // ConnectTOTP makes the pending secret the user's TOTP secret, with step (the
 // confirming code's) as the last accepted one, so the code that connected
 // cannot log in again, and replaces the user's recovery codes with
-// recoveryHashes, in one transaction. Returns ErrConflict if there is no
-// pending secret or 2FA is already connected.
-func (s *Store) ConnectTOTP(ctx context.Context, userID, step int64, recoveryHashes []string, now time.Time, audit *AuditEvent) error {
+// recoveryHashes, and ends every session of the user but keepSession, in one
+// transaction. Returns ErrConflict if there is no pending secret or 2FA is
+// already connected.
+func (s *Store) ConnectTOTP(ctx context.Context, userID, step int64, recoveryHashes []string, keepSession int64, now time.Time, audit *AuditEvent) error {
 	return s.tx(ctx, func(tx bun.Tx) error {
 		res, err := tx.NewUpdate().Model((*User)(nil)).
 			Set("totp_secret = totp_pending_secret").Set("totp_pending_secret = NULL").
@@ -75,7 +76,31 @@ func (s *Store) ConnectTOTP(ctx context.Context, userID, step int64, recoveryHas
 		if err := replaceRecoveryCodes(ctx, tx, userID, recoveryHashes, now); err != nil {
 			return err
 		}
+		// Every other session was made without the second factor that now
+		// guards the account, perhaps by whoever made 2FA necessary.
+		if _, err := tx.NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID).Where("id <> ?", keepSession).Exec(ctx); err != nil {
+			return err
+		}
 		return insertAudit(ctx, tx, audit)
+	})
+}
+
+// MarkReauth records on the session that its user proved it is them at now;
+// with a TOTP step, that step counts as used, as at login (ErrReplay,
+// ErrLocked). Returns ErrNotFound if the session is gone.
+func (s *Store) MarkReauth(ctx context.Context, sessionID, userID int64, step *int64, now time.Time) error {
+	return s.tx(ctx, func(tx bun.Tx) error {
+		if step != nil {
+			if err := acceptStep(ctx, tx, userID, *step, now); err != nil {
+				return err
+			}
+		}
+		res, err := tx.NewUpdate().Model((*Session)(nil)).Set("reauth_at = ?", now).
+			Where("id = ?", sessionID).Where("user_id = ?", userID).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		return affectedOne(res)
 	})
 }
 

@@ -16,7 +16,7 @@ func TestTOTP_PendingSecretBecomesTheSecretOnConnect(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		u := seed(t, s, "alice")
-		if err := s.ConnectTOTP(ctx, u.ID, 100, nil, t0, nil); !errors.Is(err, store.ErrConflict) {
+		if err := s.ConnectTOTP(ctx, u.ID, 100, nil, 0, t0, nil); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("connect without a pending secret: %v", err)
 		}
 		if err := s.SetPendingTOTP(ctx, u.ID, []byte("sealed-1"), t0); err != nil {
@@ -25,7 +25,7 @@ func TestTOTP_PendingSecretBecomesTheSecretOnConnect(t *testing.T) {
 		if err := s.SetPendingTOTP(ctx, u.ID, []byte("sealed-2"), t0); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.ConnectTOTP(ctx, u.ID, 100, nil, t0.Add(time.Minute), nil); err != nil {
+		if err := s.ConnectTOTP(ctx, u.ID, 100, nil, 0, t0.Add(time.Minute), nil); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := s.UserByID(ctx, u.ID)
@@ -47,7 +47,7 @@ func TestTOTP_PendingSecretBecomesTheSecretOnConnect(t *testing.T) {
 		if err := s.SetPendingTOTP(ctx, u.ID, []byte("sealed-3"), t0); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("a new setup while connected: %v", err)
 		}
-		if err := s.ConnectTOTP(ctx, u.ID, 200, nil, t0, nil); !errors.Is(err, store.ErrConflict) {
+		if err := s.ConnectTOTP(ctx, u.ID, 200, nil, 0, t0, nil); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("connect twice: %v", err)
 		}
 		if err := s.SetPendingTOTP(ctx, 9999, []byte("x"), t0); !errors.Is(err, store.ErrNotFound) {
@@ -72,7 +72,7 @@ func TestTOTP_AStepIsAcceptedOnceAndNeverAnEarlierOne(t *testing.T) {
 		ctx := context.Background()
 		u := seed(t, s, "alice")
 		s.SetPendingTOTP(ctx, u.ID, []byte("sealed"), t0)
-		s.ConnectTOTP(ctx, u.ID, 100, nil, t0, nil)
+		s.ConnectTOTP(ctx, u.ID, 100, nil, 0, t0, nil)
 		if err := s.CompleteLoginStep(ctx, secondStep(u, "h100", 100)); !errors.Is(err, store.ErrReplay) {
 			t.Fatalf("the connecting code's step logged in: %v", err)
 		}
@@ -95,7 +95,7 @@ func TestTOTP_ConcurrentUsesOfOneStepHaveExactlyOneWinner(t *testing.T) {
 		ctx := context.Background()
 		u := seed(t, s, "alice")
 		s.SetPendingTOTP(ctx, u.ID, []byte("sealed"), t0)
-		s.ConnectTOTP(ctx, u.ID, 100, nil, t0, nil)
+		s.ConnectTOTP(ctx, u.ID, 100, nil, 0, t0, nil)
 		var wins, replays atomic.Int32
 		var wg sync.WaitGroup
 		for i := range 20 {
@@ -123,7 +123,7 @@ func TestTOTP_FailuresLockAndSuccessResets(t *testing.T) {
 		ctx := context.Background()
 		u := seed(t, s, "alice")
 		s.SetPendingTOTP(ctx, u.ID, []byte("sealed"), t0)
-		s.ConnectTOTP(ctx, u.ID, 100, nil, t0, nil)
+		s.ConnectTOTP(ctx, u.ID, 100, nil, 0, t0, nil)
 		lockFor := func(n int) time.Duration { return time.Duration(n) * time.Minute }
 		for i := 1; i <= 4; i++ {
 			f, err := s.RecordCodeFailure(ctx, u.ID, t0, 5, lockFor)

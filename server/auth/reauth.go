@@ -1,0 +1,108 @@
+package auth
+
+import (
+	"context"
+	"errors"
+
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/shared"
+)
+
+// Re-authentication (DESIGN.md): a stolen session must not be enough to
+// change how the account is protected. Sensitive actions need a proof of the
+// user, the password or a current code, given within ReauthWindow; the login
+// that made the session counts. Actions that take a proof themselves
+// (Disconnect its password, Regenerate its code) need no other.
+
+var errReauthRequired = shared.Errorf(shared.EReauthRequired,
+	"For your security, confirm it is you: enter your password (or a code from your authenticator app).")
+
+// RequireRecentProof returns EReauthRequired unless the session's user proved
+// it is them within ReauthWindow.
+func (s *Service) RequireRecentProof(sess *store.Session) error {
+	if sess.ReauthAt == nil || s.Now().Sub(*sess.ReauthAt) >= s.ReauthWindow {
+		return errReauthRequired
+	}
+	return nil
+}
+
+// checkOwnPassword checks a signed-in user's password, as a proof for a
+// sensitive action. Wrong ones count toward the username's throttle, as at
+// login, and a throttled username is refused before any check. Returns
+// errWrongPassword or ERateLimited.
+func (s *Service) checkOwnPassword(ctx context.Context, u *store.User, password string) error {
+	now := s.Now()
+	key := "user:" + u.Username
+	if until, err := s.Store.ThrottledUntil(ctx, []string{key}, now); err != nil {
+		return err
+	} else if !until.IsZero() {
+		return rateLimited("Too many wrong passwords.", until, now)
+	}
+	ok, _, err := s.Hasher.Verify(password, u.PasswordHash)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if _, err := s.Store.RecordLoginFailure(ctx, map[string]store.ThrottleRule{key: userThrottle}, now); err != nil {
+			return err
+		}
+		return errWrongPassword
+	}
+	return nil
+}
+
+// Reauthenticate records on the session a proof of its user: the password,
+// or a current authenticator code (used up, as at login). Wrong proofs
+// count toward the same throttles as at login, and are audited. Returns
+// EWrongCredentials, EWrongCode, EInvalid or ERateLimited.
+func (s *Service) Reauthenticate(ctx context.Context, sess *store.Session, req shared.ReauthRequest, c Client) error {
+	c = c.clip()
+	u := sess.User
+	now := s.Now()
+	refused := func(reason string, answer error) error {
+		if err := s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, store.AuditReauthRefused, u, c, reason)); err != nil {
+			return err
+		}
+		return answer
+	}
+	if req.Password != "" {
+		if err := s.checkOwnPassword(ctx, u, req.Password); errors.Is(err, errWrongPassword) {
+			return refused(store.ReasonWrongPassword, err)
+		} else if err != nil {
+			return err
+		}
+		return s.Store.MarkReauth(ctx, sess.ID, u.ID, nil, now)
+	}
+	if !u.TwoFactorEnabled() {
+		return errTOTPOff
+	}
+	if u.LockedUntil != nil && u.LockedUntil.After(now) {
+		return lockedOut(*u.LockedUntil, now)
+	}
+	if stopped(u) {
+		return errStopped
+	}
+	_, step, ok, err := s.checkCode(u.ID, u.TOTPSecret, req.Code, now)
+	switch {
+	case err == errCodeFormat:
+		return refused(store.ReasonMalformedCode, err)
+	case err != nil:
+		return err
+	case !ok:
+		if err := refused(store.ReasonWrongCode, nil); err != nil {
+			return err
+		}
+		return s.countFailure(ctx, u, errWrongCode)
+	}
+	switch err := s.Store.MarkReauth(ctx, sess.ID, u.ID, &step, now); {
+	case errors.Is(err, store.ErrReplay):
+		if err := refused(store.ReasonReusedCode, nil); err != nil {
+			return err
+		}
+		return s.countFailure(ctx, u, errReusedCode)
+	case errors.Is(err, store.ErrLocked):
+		return lockedOut(now.Add(lockMin), now)
+	default:
+		return err
+	}
+}
