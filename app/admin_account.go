@@ -11,6 +11,7 @@ import (
 // "Force 2FA for users" switch, saved as soon as it is flipped.
 type adminAccount struct {
 	app.Compo
+	reauthGate
 	Me *shared.Me
 
 	account *shared.AccountSettings
@@ -19,6 +20,7 @@ type adminAccount struct {
 }
 
 func (a *adminAccount) OnMount(ctx app.Context) {
+	a.mountedAt(ctx)
 	ctx.Async(func() {
 		var accounts []shared.AccountSettings
 		err := callAPI(ctx, "GET", "/api/admin/accounts", nil, &accounts)
@@ -44,6 +46,7 @@ func (a *adminAccount) Render() app.UI {
 	acc := a.account
 	return app.Section().Class("card").ID("account-settings").Body(
 		app.H2().Text("Account settings: "+acc.Name),
+		a.prompt(a.ValueTo, a.Me.TOTPEnabled),
 		app.Div().Class("switch-row").Body(
 			app.Label().Class("switch").For("force-2fa").Body(
 				app.Input().ID("force-2fa").Type("checkbox").Role("switch").Checked(acc.Force2FA).
@@ -82,10 +85,17 @@ func (a *adminAccount) toggle(ctx app.Context, e app.Event) {
 		ctx.Dispatch(func(ctx app.Context) {
 			a.busy = false
 			if err != nil {
+				if a.needsProof(err, func(ctx app.Context) { a.toggle(ctx, e) }) {
+					// The flip waits for the proof; until then the switch
+					// shows what is saved.
+					a.errMsg = ""
+				} else {
+					a.errMsg = errorMessage(err)
+				}
 				// The switch must show what is saved. go-app writes "checked"
 				// only when the rendered value changes, and the answer can
 				// come before the flip was ever rendered: set the element too.
-				a.account.Force2FA, a.errMsg = !on, errorMessage(err)
+				a.account.Force2FA = !on
 				app.Window().GetElementByID("force-2fa").Set("checked", !on)
 				return
 			}

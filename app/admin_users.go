@@ -11,6 +11,8 @@ import (
 // 2FA of one who lost their phone, after a confirmation.
 type adminUsers struct {
 	app.Compo
+	reauthGate
+	Me *shared.Me
 
 	users   []shared.AdminUser
 	confirm string // the username whose reset waits for confirmation
@@ -19,7 +21,10 @@ type adminUsers struct {
 	busy    bool
 }
 
-func (u *adminUsers) OnMount(ctx app.Context) { u.load(ctx) }
+func (u *adminUsers) OnMount(ctx app.Context) {
+	u.mountedAt(ctx)
+	u.load(ctx)
+}
 
 func (u *adminUsers) load(ctx app.Context) {
 	ctx.Async(func() {
@@ -38,6 +43,7 @@ func (u *adminUsers) load(ctx app.Context) {
 func (u *adminUsers) Render() app.UI {
 	return app.Section().Class("card").Body(
 		app.H2().Text("Users"),
+		u.prompt(u.ValueTo, u.Me != nil && u.Me.TOTPEnabled),
 		app.If(u.notice != "", func() app.UI { return app.P().Class("success").Role("status").Text(u.notice) }),
 		app.If(u.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(u.errMsg) }),
 		app.Div().Class("table-wrap").Body(
@@ -106,6 +112,9 @@ func (u *adminUsers) reset(user shared.AdminUser) app.EventHandler {
 			err := callAPI(ctx, "POST", fmt.Sprintf("/api/admin/users/%d/reset-2fa", user.ID), nil, nil)
 			ctx.Dispatch(func(ctx app.Context) {
 				u.busy, u.confirm = false, ""
+				if u.needsProof(err, func(ctx app.Context) { u.reset(user)(ctx, e) }) {
+					return
+				}
 				if err != nil {
 					u.errMsg = errorMessage(err)
 					return

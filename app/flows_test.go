@@ -460,3 +460,83 @@ func TestHeader_LogoutThatDidNotHappenSaysSoAndTriesAgain(t *testing.T) {
 	}
 	sameRequests(t, api.sent(), "POST /api/logout", "POST /api/logout")
 }
+
+// A sensitive action past the re-authentication window asks for the
+// password inline and, once it is right, runs the action again: the user
+// stays where they were. A wrong password keeps the prompt open with the
+// server's reason; Cancel closes it without running anything.
+func TestSecuritySettings_ASensitiveActionAsksForThePasswordAndRunsAgain(t *testing.T) {
+	api := newFakeAPI(t)
+	proved := false
+	api.on("POST /api/2fa/setup", func([]byte) (int, any, error) {
+		if !proved {
+			return 403, shared.Errorf(shared.EReauthRequired, "For your security, confirm it is you."), nil
+		}
+		return 200, shared.TOTPSetup{Secret: "JBSWY3DPEHPK3PXP", OTPAuthURL: "otpauth://totp/x", QRPNG: "iVBORw0KGgo="}, nil
+	})
+	api.on("POST /api/me/reauth", func(body []byte) (int, any, error) {
+		var req shared.ReauthRequest
+		if json.Unmarshal(body, &req) != nil || req.Password != "alice's password" {
+			return 401, shared.Errorf(shared.EWrongCredentials, "That password is not right."), nil
+		}
+		proved = true
+		return 204, nil, nil
+	})
+	c := &securityOnClient{securitySettings: securitySettings{Me: &shared.Me{Username: "alice"}}}
+	s := open(t, c)
+
+	s.do(func(ctx app.Context) { c.startSetup(ctx, noEvent) })
+	contains(t, s.html(), `id="reauth-form"`, `id="reauth-password"`, "Confirm it is you")
+	lacks(t, s.html(), `id="reauth-code"`, `id="qr-code"`) // no authenticator yet: the password is the proof
+
+	s.do(func(ctx app.Context) { c.reauthGate.password = "wrong"; c.reauthGate.submit(ctx, noEvent) })
+	contains(t, s.html(), `id="reauth-form"`, `id="reauth-error"`, "That password is not right.")
+	lacks(t, s.html(), `id="qr-code"`)
+
+	s.do(func(ctx app.Context) { c.reauthGate.password = "alice's password"; c.reauthGate.submit(ctx, noEvent) })
+	lacks(t, s.html(), `id="reauth-form"`)
+	contains(t, s.html(), `id="qr-code"`, `id="manual-key"`)
+	sameRequests(t, api.sent(), "POST /api/2fa/setup", `POST /api/me/reauth {"password":"wrong"}`,
+		`POST /api/me/reauth {"password":"alice's password"}`, "POST /api/2fa/setup")
+
+	// Cancel runs nothing.
+	proved = false
+	c.setup = nil
+	s.do(func(ctx app.Context) { c.startSetup(ctx, noEvent) })
+	s.do(func(ctx app.Context) { c.reauthGate.cancel(ctx, noEvent) })
+	lacks(t, s.html(), `id="reauth-form"`, `id="qr-code"`)
+	sameRequests(t, api.sent(), "POST /api/2fa/setup")
+}
+
+// The Force 2FA switch past the window: it shows what is saved while the
+// prompt asks, and flips once the proof (here a code) is given.
+func TestAdminAccount_TheSwitchWaitsForAProofThenFlips(t *testing.T) {
+	api := newFakeAPI(t)
+	proved := false
+	api.on("GET /api/admin/accounts", answer(200, []shared.AccountSettings{{ID: 1, Name: "Acme"}}))
+	api.on("PUT /api/admin/accounts/1/settings", func([]byte) (int, any, error) {
+		if !proved {
+			return 403, shared.Errorf(shared.EReauthRequired, "For your security, confirm it is you."), nil
+		}
+		return 200, shared.AccountSettings{ID: 1, Name: "Acme", Force2FA: true, ChangedBy: "root"}, nil
+	})
+	api.on("POST /api/me/reauth", func(body []byte) (int, any, error) {
+		proved = string(body) == `{"code":"123456"}`
+		return 204, nil, nil
+	})
+	c := &adminAccountOnClient{adminAccount: adminAccount{Me: &shared.Me{Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true}}}
+	s := open(t, c)
+	s.do(func(ctx app.Context) { c.toggle(ctx, noEvent) })
+	if c.account.Force2FA {
+		t.Fatal("the switch shows On before the change was saved")
+	}
+	contains(t, s.html(), `id="reauth-form"`, `id="reauth-code"`)
+	lacks(t, s.html(), `role="alert"`)
+	s.do(func(ctx app.Context) { c.reauthGate.code = "123 456"; c.reauthGate.submit(ctx, noEvent) })
+	if !c.account.Force2FA {
+		t.Fatal("the switch did not flip after the proof")
+	}
+	lacks(t, s.html(), `id="reauth-form"`)
+	sameRequests(t, api.sent(), "GET /api/admin/accounts", `PUT /api/admin/accounts/1/settings {"force_2fa":true}`,
+		`POST /api/me/reauth {"code":"123456"}`, `PUT /api/admin/accounts/1/settings {"force_2fa":true}`)
+}

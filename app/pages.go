@@ -109,7 +109,7 @@ func (p *adminPage) Render() app.UI {
 		return app.Div().Body(
 			app.H1().Class("page-title").Text("Administration Panel"),
 			&adminAccount{Me: me},
-			&adminUsers{},
+			&adminUsers{Me: me},
 			&adminLogins{},
 			&adminAudit{},
 		)

@@ -13,6 +13,7 @@ import (
 // two-factor authentication block and its Connect window.
 type securitySettings struct {
 	app.Compo
+	reauthGate
 	Me *shared.Me
 	// OpenSetup opens the Connect window at once (the login sent an
 	// enrolling user here).
@@ -39,6 +40,7 @@ type securitySettings struct {
 func (s *securitySettings) OnInit() { s.codesLeft = -1 }
 
 func (s *securitySettings) OnMount(ctx app.Context) {
+	s.mountedAt(ctx)
 	if s.OpenSetup && s.Me != nil && !s.Me.TOTPEnabled {
 		s.startSetup(ctx, app.Event{})
 	}
@@ -59,6 +61,7 @@ func (s *securitySettings) Render() app.UI {
 	enrolling := s.Me.Force2FA && !on
 	return app.Section().Class("card").ID("security-settings").Body(
 		app.H2().Text("Security settings"),
+		s.prompt(s.ValueTo, on),
 		app.H3().Text("Two-factor authentication"),
 		app.If(enrolling, func() app.UI {
 			return app.P().Class("notice").Role("status").
@@ -301,6 +304,9 @@ func (s *securitySettings) startSetup(ctx app.Context, e app.Event) {
 		err := callAPI(ctx, "POST", "/api/2fa/setup", nil, &setup)
 		ctx.Dispatch(func(ctx app.Context) {
 			s.busy = false
+			if s.needsProof(err, func(ctx app.Context) { s.startSetup(ctx, e) }) {
+				return
+			}
 			if err != nil {
 				s.errMsg = errorMessage(err)
 				return
@@ -323,6 +329,9 @@ func (s *securitySettings) connect(ctx app.Context, e app.Event) {
 		err := callAPI(ctx, "POST", "/api/2fa/connect", shared.CodeRequest{Code: code}, &res)
 		ctx.Dispatch(func(ctx app.Context) {
 			s.busy = false
+			if s.needsProof(err, func(ctx app.Context) { s.connect(ctx, e) }) {
+				return
+			}
 			if err != nil {
 				s.errMsg = errorMessage(err)
 				return

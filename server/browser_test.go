@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"github.com/warden-auth/warden/server/internal/testcode"
 	"io"
@@ -260,6 +261,20 @@ func setInput(id, value string) chromedp.Action {
 	})
 }
 
+// forgetProofs makes every session's proof of its user too old for a
+// sensitive action, as time past REAUTH_WINDOW would.
+func forgetProofs(t *testing.T, databaseURL string) {
+	t.Helper()
+	db, err := sql.Open("pgx", databaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("UPDATE sessions SET reauth_at = NULL"); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // logIn fills the password form once the app runs.
 func logIn(b *browser, t *testing.T, url, username, password string) {
 	t.Helper()
@@ -285,7 +300,18 @@ func TestBrowser_ConnectAnAuthenticatorAndLogInWithACode(t *testing.T) {
 		click("#avatar"),
 		click("#menu-profile"),
 		waitText("#twofa-status", "Off"),
+	)
+	// As if the login were longer ago than REAUTH_WINDOW: Connect asks for
+	// the password inline, then goes on by itself.
+	forgetProofs(t, databaseURL)
+	b.run(t, "Connect asks for the password first",
 		click("#connect-2fa"),
+		chromedp.WaitVisible("#reauth-password", chromedp.ByID),
+		chromedp.SendKeys("#reauth-password", "not it", chromedp.ByID),
+		click("#reauth-submit"),
+		waitText("#reauth-error", "not right"),
+		setInput("reauth-password", inst.AdminPassword),
+		click("#reauth-submit"),
 		chromedp.WaitVisible("#qr-code", chromedp.ByID),
 		chromedp.Text("#manual-key", &key, chromedp.ByID),
 		chromedp.AttributeValue("#qr-code", "src", &qrSrc, nil, chromedp.ByID),

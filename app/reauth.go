@@ -1,0 +1,101 @@
+package webapp
+
+import (
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared"
+)
+
+// reauthGate asks for the password (or a current code) when a sensitive
+// action answers reauth_required, then runs the action again: the user stays
+// where they were and nothing they did is lost. A component with sensitive
+// actions embeds it and renders its prompt; the prompt's elements are the
+// component's own, so their handlers update that component.
+type reauthGate struct {
+	// home is the embedding component's own context (from its OnMount).
+	// The retry runs on it: the context of the prompt's button goes with
+	// the prompt, and go-app drops the updates of an unmounted element's
+	// context, so the retried action would never show its answer.
+	home     app.Context
+	homeSet  bool
+	retry    func(ctx app.Context) // the action to run again, while the prompt is open
+	password string
+	code     string
+	errMsg   string
+	proving  bool
+}
+
+// mountedAt records the embedding component's context; call it in OnMount.
+func (g *reauthGate) mountedAt(ctx app.Context) { g.home, g.homeSet = ctx, true }
+
+// needsProof reports whether err asks for a proof of the user, and if so
+// opens the prompt, to run retry once the proof is given.
+func (g *reauthGate) needsProof(err error, retry func(ctx app.Context)) bool {
+	if errorCode(err) != shared.EReauthRequired {
+		return false
+	}
+	g.retry, g.password, g.code, g.errMsg = retry, "", "", ""
+	return true
+}
+
+// prompt is the inline form, or nothing when no action waits for a proof.
+// bind is the embedding component's ValueTo; withCode offers a code from the
+// authenticator app as the other proof.
+func (g *reauthGate) prompt(bind func(any) app.EventHandler, withCode bool) app.UI {
+	if g.retry == nil {
+		return nil
+	}
+	return app.Form().ID("reauth-form").Class("card reauth").Attr("aria-labelledby", "reauth-title").OnSubmit(g.submit).Body(
+		app.H3().ID("reauth-title").Text("Confirm it is you"),
+		app.P().Text("This change protects your account, so it needs your password again."),
+		app.Label().For("reauth-password").Text("Password"),
+		app.Input().ID("reauth-password").Type("password").Attr("autocomplete", "current-password").
+			AutoFocus(true).Value(g.password).OnInput(bind(&g.password)),
+		app.If(withCode, func() app.UI {
+			return app.Div().Body(
+				app.Label().For("reauth-code").Text("Or a code from your authenticator app"),
+				app.Input().ID("reauth-code").Type("text").Attr("autocomplete", "one-time-code").Attr("inputmode", "numeric").
+					MaxLength(7).Placeholder("123 456").Value(g.code).OnInput(bind(&g.code)),
+			)
+		}),
+		app.If(g.errMsg != "", func() app.UI {
+			return app.P().ID("reauth-error").Class("form-error").Role("alert").Text(g.errMsg)
+		}),
+		app.Div().Class("actions").Body(
+			app.Button().ID("reauth-submit").Class("primary inline").Type("submit").Disabled(g.proving).Text("Confirm"),
+			app.Button().ID("reauth-cancel").Class("secondary").Type("button").OnClick(g.cancel).Text("Cancel"),
+		),
+	)
+}
+
+func (g *reauthGate) submit(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	req := shared.ReauthRequest{Password: g.password}
+	if g.password == "" {
+		req.Code = strings.ReplaceAll(g.code, " ", "")
+	}
+	if e := req.Valid(); e != nil {
+		g.errMsg = errorMessage(e)
+		return
+	}
+	g.proving, g.errMsg = true, ""
+	ctx.Async(func() {
+		err := callAPI(ctx, "POST", "/api/me/reauth", req, nil)
+		ctx.Dispatch(func(ctx app.Context) {
+			g.proving = false
+			if err != nil {
+				g.errMsg, g.password, g.code = errorMessage(err), "", ""
+				return
+			}
+			retry := g.retry
+			g.retry, g.password, g.code = nil, "", ""
+			if g.homeSet {
+				ctx = g.home
+			}
+			retry(ctx)
+		})
+	})
+}
+
+func (g *reauthGate) cancel(ctx app.Context, e app.Event) { g.retry = nil }
