@@ -114,17 +114,21 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	if counters[lockKey].Locked(now) {
 		// The attempt still counts for the IP, but does not stretch the
 		// username's lock: that would let anyone keep it locked for ever.
-		s.Hasher.Verify(req.Password, s.dummy())
+		if _, _, err := s.Hasher.VerifyContext(ctx, req.Password, s.dummy()); err != nil {
+			return nil, err
+		}
 		return nil, s.failPassword(ctx, event, store.ReasonThrottled, map[string]store.ThrottleRule{ipKey: ipThrottle})
 	}
 
 	if !known {
 		// Same work as a real check, same answer.
-		s.Hasher.Verify(req.Password, s.dummy())
+		if _, _, err := s.Hasher.VerifyContext(ctx, req.Password, s.dummy()); err != nil {
+			return nil, err
+		}
 		return nil, s.failPassword(ctx, event, store.ReasonUnknownUser, rules)
 	}
 
-	ok, rehash, err := s.Hasher.Verify(req.Password, u.PasswordHash)
+	ok, rehash, err := s.Hasher.VerifyContext(ctx, req.Password, u.PasswordHash)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
@@ -40,6 +41,10 @@ func NewHasher(p Argon2Params, random io.Reader) *Hasher {
 	return &Hasher{Params: p, Rand: random, slots: make(chan struct{}, 2*runtime.NumCPU())}
 }
 
+// SetConcurrency sets how many hashes may run at once (at least one). Call
+// it before the Hasher is used.
+func (h *Hasher) SetConcurrency(n int) { h.slots = make(chan struct{}, max(n, 1)) }
+
 // Hash returns the PHC string of password under fresh salt.
 func (h *Hasher) Hash(password string) (string, error) {
 	salt := make([]byte, h.Params.SaltLen)
@@ -56,11 +61,24 @@ func (h *Hasher) Hash(password string) (string, error) {
 // and whether the hash should be replaced because its parameters are not the
 // current ones.
 func (h *Hasher) Verify(password, phc string) (ok, rehash bool, err error) {
+	return h.VerifyContext(context.Background(), password, phc)
+}
+
+// VerifyContext is Verify for a request: when every slot is busy it waits
+// at most until ctx ends, and then returns ctx's error (the client gets 503
+// with Retry-After) instead of holding the request past its deadline.
+func (h *Hasher) VerifyContext(ctx context.Context, password, phc string) (ok, rehash bool, err error) {
 	p, salt, want, err := parsePHC(phc)
 	if err != nil {
 		return false, false, err
 	}
-	got := h.derive(password, salt, p)
+	select {
+	case h.slots <- struct{}{}:
+	case <-ctx.Done():
+		return false, false, ctx.Err()
+	}
+	defer func() { <-h.slots }()
+	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
 	ok = subtle.ConstantTimeCompare(got, want) == 1
 	return ok, p != h.Params, nil
 }

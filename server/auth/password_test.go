@@ -1,9 +1,12 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 // cheap keeps tests fast; the production parameters are tested once below.
@@ -66,5 +69,27 @@ func TestHasher_RejectsMalformedHashes(t *testing.T) {
 		if ok, _, err := h.Verify("pw-12345678", phc); ok || err == nil {
 			t.Errorf("%s: Verify = %v, %v; want false and an error", name, ok, err)
 		}
+	}
+}
+
+// A check that cannot get a slot before its request's deadline gives up
+// with the deadline's error (the client gets 503 with Retry-After), rather
+// than holding the request, its goroutine and its memory past the deadline.
+func TestVerifyContext_GivesUpAtTheDeadlineWhenEverySlotIsBusy(t *testing.T) {
+	h := NewHasher(cheap, rand.Reader)
+	h.SetConcurrency(1)
+	phc, err := h.Hash("pw-12345678")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.slots <- struct{}{} // a check that takes long
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, _, err := h.VerifyContext(ctx, "pw-12345678", phc); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("with every slot busy: %v", err)
+	}
+	<-h.slots
+	if ok, _, err := h.VerifyContext(context.Background(), "pw-12345678", phc); !ok || err != nil {
+		t.Fatalf("with a free slot: %v %v", ok, err)
 	}
 }

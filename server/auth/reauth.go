@@ -38,7 +38,7 @@ func (s *Service) checkOwnPassword(ctx context.Context, u *store.User, password 
 	} else if !until.IsZero() {
 		return rateLimited("Too many wrong passwords.", until, now)
 	}
-	ok, _, err := s.Hasher.Verify(password, u.PasswordHash)
+	ok, _, err := s.Hasher.VerifyContext(ctx, password, u.PasswordHash)
 	if err != nil {
 		return err
 	}

@@ -73,10 +73,10 @@ func (s *Server) apiError(r *http.Request, err error) (*shared.Error, int) {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e, status := s.apiError(r, err)
 	switch {
-	case status == http.StatusServiceUnavailable:
-		w.Header().Set("Retry-After", "5")
 	case e.RetryAfter > 0:
 		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	case status == http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", "5")
 	}
 	writeJSON(w, status, e)
 }
