@@ -265,6 +265,7 @@ var failureRecords = map[string]failureRecord{
 	"POST /api/login/recovery":     {event: store.MethodRecoveryCode, codeFailures: true, callerIsActor: true},
 	"POST /api/2fa/recovery-codes": {codeFailures: true, refusal: store.AuditRegenerateRefused},
 	"POST /api/2fa/disconnect":     {ownThrottle: true, refusal: store.AuditDisconnectRefused},
+	"POST /api/me/reauth":          {ownThrottle: true, codeFailures: true, refusal: store.AuditReauthRefused},
 }
 
 // Columns that make a user who they are: no answer changes them.
