@@ -10,10 +10,10 @@ SERVER_SRC := $(shell find server shared app -name '*.go' -not -name '*_test.go'
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-# Each login's argon2id allocates 19 MiB. With MADV_FREE the Go runtime keeps
-# that memory mapped between logins instead of faulting it in anew each time:
-# about 15% more logins per second (README, Configuration).
-SERVER_GODEBUG ?= madvdontneed=0
+# The Go runtime's settings for the server, e.g. SERVER_GODEBUG=madvdontneed=0:
+# freed memory then stays mapped (MADV_FREE), a few percent more logins per
+# second for a resident size well past the memory limit (README, Configuration).
+SERVER_GODEBUG ?=
 
 run: build ## build everything and start the server on :8000 (SQLite in ./data, or DATABASE_URL)
 	GODEBUG=$(SERVER_GODEBUG) ./bin/server

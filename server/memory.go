@@ -12,15 +12,17 @@ import (
 // The server's memory: each password check holds argon2id's 19 MiB while it
 // runs, so a burst of logins is what decides the peak. The server keeps the
 // Go runtime under a memory limit and lets only as many checks run at once
-// as fit under it; the rest wait for a slot (and past the request's deadline
-// get 503 with Retry-After).
+// as fit under it, and no more than one per CPU (a check with p=1 runs on
+// one: a further one would only hold its 19 MiB while waiting for a CPU).
+// The rest wait for a slot in a bounded queue; past it, or past the
+// request's deadline, they get 503 with Retry-After (auth.Hasher.Admit).
 //
 // The limit is GOMEMLIMIT when set, else three quarters of the container's
 // (cgroup's) memory limit, leaving room for what the Go runtime does not
 // count, else defaultMemoryLimit: a server that knows nothing of its
 // machine behaves as if it had a small container.
 const (
-	defaultMemoryLimit = 100 << 20
+	defaultMemoryLimit = 90 << 20
 	// baseMemory is what the server needs besides the password checks:
 	// the heap at rest, goroutine stacks and buffers of a few thousand
 	// connections (measured: docs/PERFORMANCE.md).
@@ -49,7 +51,7 @@ func passwordChecks(hashMemory int64) (checks int, limit int64) {
 	if limit == math.MaxInt64 {
 		limit = defaultMemoryLimit
 	}
-	return int(min(max((limit-baseMemory)/(hashMemory+1<<20), 1), int64(2*runtime.NumCPU()))), limit
+	return int(min(max((limit-baseMemory)/(hashMemory+1<<20), 1), int64(runtime.NumCPU()))), limit
 }
 
 // cgroupMemoryLimit is the memory limit of the server's cgroup (v2, else

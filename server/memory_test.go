@@ -13,8 +13,8 @@ func TestPasswordChecks_FitUnderTheMemoryLimit(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	for limit, want := range map[int64]int{
 		64 << 20:  1, // 24 MiB left: one check
-		100 << 20: min(3, 2*runtime.NumCPU()),
-		192 << 20: min(7, 2*runtime.NumCPU()),
+		100 << 20: min(3, runtime.NumCPU()),
+		192 << 20: min(7, runtime.NumCPU()),
 		16 << 20:  1, // never none
 	} {
 		debug.SetMemoryLimit(limit)

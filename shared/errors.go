@@ -44,8 +44,9 @@ type Error struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
-	// RetryAfter is set on ERateLimited: seconds until the next attempt may
-	// succeed (also sent as the Retry-After header).
+	// RetryAfter is set on ERateLimited, and on EUnavailable when the server
+	// sheds logins: seconds until the next attempt may succeed (also sent as
+	// the Retry-After header).
 	RetryAfter int `json:"retry_after,omitempty"`
 }
 

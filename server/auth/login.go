@@ -75,6 +75,11 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	if e := req.Valid(); e != nil {
 		return nil, e
 	}
+	done, err := s.Hasher.Admit()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	c = c.clip()
 	username := shared.NormalizeUsername(req.Username)
 	event := &store.LoginEvent{Username: clip(username, 64), IP: c.IP, UserAgent: c.UserAgent, Method: store.MethodPassword}

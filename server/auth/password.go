@@ -9,6 +9,7 @@ import (
 	"io"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -34,7 +35,21 @@ type Hasher struct {
 	// slots bounds concurrent hashes: each holds Params.Memory, so a burst of
 	// logins must queue rather than exhaust the server's memory.
 	slots chan struct{}
+	// admitted counts the requests that hold a place (Admit) for a check.
+	admitted atomic.Int64
 }
+
+// waitPerSlot is how many admitted checks may queue per slot: at about
+// 50 ms a check, the last in the queue starts within half a second. Beyond
+// them a request is refused at once: each one waiting holds a connection,
+// its goroutine, its buffers and a database connection's turn, and at
+// thousands of clients those, not the hashes, outgrow the memory limit.
+const waitPerSlot = 8
+
+// ErrBusy is a request refused because the password checks already
+// admitted fill every slot and its queue, or because its turn did not come
+// before its deadline; the caller should try again in a moment.
+var ErrBusy = errors.New("auth: too many password checks waiting")
 
 // NewHasher returns a Hasher with the parameters and random source.
 func NewHasher(p Argon2Params, random io.Reader) *Hasher {
@@ -64,9 +79,22 @@ func (h *Hasher) Verify(password, phc string) (ok, rehash bool, err error) {
 	return h.VerifyContext(context.Background(), password, phc)
 }
 
+// Admit reserves a request's place for its password checks, before the
+// request does any other work (a login's database lookups), so that a
+// request shed under a burst costs next to nothing. It returns ErrBusy when
+// the places are taken; else call done once the request is over.
+func (h *Hasher) Admit() (done func(), err error) {
+	if h.admitted.Add(1) > int64((1+waitPerSlot)*cap(h.slots)) {
+		h.admitted.Add(-1)
+		return nil, ErrBusy
+	}
+	return func() { h.admitted.Add(-1) }, nil
+}
+
 // VerifyContext is Verify for a request: when every slot is busy it waits
-// at most until ctx ends, and then returns ctx's error (the client gets 503
-// with Retry-After) instead of holding the request past its deadline.
+// at most until ctx ends, and then returns ErrBusy wrapping ctx's error (the
+// client gets 503 with Retry-After) instead of holding the request past its
+// deadline.
 func (h *Hasher) VerifyContext(ctx context.Context, password, phc string) (ok, rehash bool, err error) {
 	p, salt, want, err := parsePHC(phc)
 	if err != nil {
@@ -75,7 +103,7 @@ func (h *Hasher) VerifyContext(ctx context.Context, password, phc string) (ok, r
 	select {
 	case h.slots <- struct{}{}:
 	case <-ctx.Done():
-		return false, false, ctx.Err()
+		return false, false, fmt.Errorf("%w: %w", ErrBusy, ctx.Err())
 	}
 	defer func() { <-h.slots }()
 	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)

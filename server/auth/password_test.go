@@ -85,11 +85,35 @@ func TestVerifyContext_GivesUpAtTheDeadlineWhenEverySlotIsBusy(t *testing.T) {
 	h.slots <- struct{}{} // a check that takes long
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if _, _, err := h.VerifyContext(ctx, "pw-12345678", phc); !errors.Is(err, context.DeadlineExceeded) {
+	if _, _, err := h.VerifyContext(ctx, "pw-12345678", phc); !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, ErrBusy) {
 		t.Fatalf("with every slot busy: %v", err)
 	}
 	<-h.slots
 	if ok, _, err := h.VerifyContext(context.Background(), "pw-12345678", phc); !ok || err != nil {
 		t.Fatalf("with a free slot: %v %v", ok, err)
 	}
+}
+
+// Admit hands out places for (1+waitPerSlot) checks per slot, refuses the
+// next with ErrBusy, and a place given back can be taken again.
+func TestAdmit_RefusesPastTheQueueAndFreesPlacesOnDone(t *testing.T) {
+	h := NewHasher(cheap, rand.Reader)
+	h.SetConcurrency(2)
+	var dones []func()
+	for range (1 + waitPerSlot) * 2 {
+		done, err := h.Admit()
+		if err != nil {
+			t.Fatalf("place %d refused: %v", len(dones)+1, err)
+		}
+		dones = append(dones, done)
+	}
+	if _, err := h.Admit(); !errors.Is(err, ErrBusy) {
+		t.Fatalf("past the queue: %v, want ErrBusy", err)
+	}
+	dones[0]()
+	done, err := h.Admit()
+	if err != nil {
+		t.Fatalf("after one place was given back: %v", err)
+	}
+	done()
 }

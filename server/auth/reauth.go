@@ -31,6 +31,11 @@ func (s *Service) RequireRecentProof(sess *store.Session) error {
 // login, and a throttled username is refused before any check. Returns
 // errWrongPassword or ERateLimited.
 func (s *Service) checkOwnPassword(ctx context.Context, u *store.User, password string) error {
+	done, err := s.Hasher.Admit()
+	if err != nil {
+		return err
+	}
+	defer done()
 	now := s.Now()
 	key := "user:" + u.Username
 	if until, err := s.Store.ThrottledUntil(ctx, []string{key}, now); err != nil {

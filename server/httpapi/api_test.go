@@ -235,3 +235,46 @@ func TestHealthAndReadiness(t *testing.T) {
 		t.Fatalf("login with the database gone: %d %s", a.status, a.body)
 	}
 }
+
+// TestLogin_ABurstPastTheQueueIsShedBeforeAnyWork: while the password checks
+// already admitted fill every slot and its queue, a login is answered 503
+// at once, with Retry-After and Connection: close (the client need not hold
+// a connection while it waits), and it leaves no trace: no login event and
+// nothing counted toward any throttle, so a burst cannot lock anyone out.
+// Once places are free, the same login works.
+func TestLogin_ABurstPastTheQueueIsShedBeforeAnyWork(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			e.user("alice", shared.RoleUser, "Acme")
+			e.svc.Hasher.SetConcurrency(1)
+			var dones []func()
+			for len(dones) < 1000 {
+				done, err := e.svc.Hasher.Admit()
+				if err != nil {
+					break
+				}
+				dones = append(dones, done)
+			}
+			for range 3 {
+				a := e.login(e.browser(), "alice", "wrong password")
+				if a.status != http.StatusServiceUnavailable || a.apiError(t).Code != shared.EUnavailable ||
+					a.header.Get("Retry-After") != "2" || !a.close {
+					t.Fatalf("login past the queue: %d %s, Retry-After %q, close %v", a.status, a.body, a.header.Get("Retry-After"), a.close)
+				}
+			}
+			if rows := storetest.Rows(t, e.st, "SELECT count(*) FROM login_events"); rows[0][0] != "0" {
+				t.Fatalf("shed logins left %s login events", rows[0][0])
+			}
+			if rows := storetest.Rows(t, e.st, "SELECT count(*) FROM login_throttles"); rows[0][0] != "0" {
+				t.Fatalf("shed logins counted toward %s throttles", rows[0][0])
+			}
+			for _, done := range dones {
+				done()
+			}
+			if a := e.login(e.browser(), "alice", password); a.status != 200 {
+				t.Fatalf("login once places are free: %d %s", a.status, a.body)
+			}
+		})
+	}
+}

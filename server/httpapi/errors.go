@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/shared"
 )
@@ -42,6 +43,7 @@ var (
 	errEnrollment       = shared.Errorf(shared.EEnrollmentRequired, "Set up two-factor authentication to continue.")
 	errUnauthenticated  = shared.Errorf(shared.EUnauthenticated, "Please log in.")
 	errUnavailable      = shared.Errorf(shared.EUnavailable, "The service is temporarily unavailable. Please try again in a moment.")
+	errBusy             = &shared.Error{Code: shared.EUnavailable, RetryAfter: 2, Message: "Many people are signing in right now. Please try again in a few seconds."}
 	errInternal         = shared.Errorf(shared.EInternal, "Something went wrong on our side. Please try again.")
 	errCrossOrigin      = shared.Errorf(shared.ECrossOrigin, "Requests from other sites are not allowed.")
 	errMisdirected      = shared.Errorf(shared.EMisdirected, "This server does not answer for that host name.")
@@ -54,6 +56,8 @@ func (s *Server) apiError(r *http.Request, err error) (*shared.Error, int) {
 	var e *shared.Error
 	switch {
 	case errors.As(err, &e):
+	case errors.Is(err, auth.ErrBusy):
+		e = errBusy
 	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		s.log.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 		e = errUnavailable
@@ -77,6 +81,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
 	case status == http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "5")
+	}
+	if status == http.StatusServiceUnavailable {
+		// A client told to come back later need not hold its connection (a
+		// goroutine and its buffers here) while it waits.
+		w.Header().Set("Connection", "close")
 	}
 	writeJSON(w, status, e)
 }

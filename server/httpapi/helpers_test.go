@@ -89,6 +89,7 @@ type answer struct {
 	status int
 	header http.Header
 	body   []byte
+	close  bool // the server ends the connection after this answer
 }
 
 func (a answer) decode(t *testing.T, v any) {
@@ -136,7 +137,7 @@ func (e *env) do(c *http.Client, method, path string, body any, headers ...strin
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	return answer{status: res.StatusCode, header: res.Header, body: b}
+	return answer{status: res.StatusCode, header: res.Header, body: b, close: res.Close}
 }
 
 func (e *env) login(c *http.Client, username, pw string) answer {

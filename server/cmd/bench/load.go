@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -142,6 +143,11 @@ func login(c *http.Client, base, body string) (string, error) {
 	io.Copy(io.Discard, res.Body)
 	switch {
 	case res.StatusCode == http.StatusServiceUnavailable:
+		// Come back when told to, as a well-behaved client does: retrying
+		// at once would only take the CPU from the checks under way.
+		if s, err := strconv.Atoi(res.Header.Get("Retry-After")); err == nil {
+			time.Sleep(time.Duration(s) * time.Second)
+		}
 		return "", errBusy
 	case res.StatusCode != 200 || len(res.Cookies()) == 0:
 		return "", fmt.Errorf("login: %d", res.StatusCode)

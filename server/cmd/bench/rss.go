@@ -65,8 +65,9 @@ func benchRSSAt(ctx context.Context, o options, rssClients int) error {
 	}()
 	// Each client logs in once (all at the start: the worst moment for
 	// memory), then uses the app: its profile and its login history.
-	// A login the server sheds (503 past its request deadline while the
-	// password checks queue) is tried again, as the app would.
+	// A login the server sheds (503: the checks' queue is full, or its turn
+	// did not come before its deadline) is tried again after Retry-After,
+	// as the app's user would.
 	cookies := make([]string, rssClients)
 	n := make([]int, rssClients)
 	r := load(ctx, rssClients, o.duration, func(c *http.Client, i int) (bool, error) {
