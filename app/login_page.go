@@ -177,9 +177,9 @@ func (p *loginPage) submitPassword(ctx app.Context, e app.Event) {
 
 func (p *loginPage) submitCode(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	code, ok := sixDigits(p.code)
+	code, ok := shared.NormalizeCode(p.code)
 	if !ok {
-		p.showError(&shared.Error{Code: shared.EInvalid, Message: "Enter the six digits your authenticator app shows."})
+		p.showError(&shared.Error{Code: shared.EInvalid, Message: shared.CodeFormatMessage})
 		return
 	}
 	p.send(ctx, "/api/login/totp", shared.CodeRequest{Code: code}, func(ctx app.Context, _ shared.LoginResponse) {

@@ -214,9 +214,9 @@ func (s *securitySettings) recoveryBlock(left int) app.UI {
 
 func (s *securitySettings) submitRegenerate(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	code, ok := sixDigits(s.regenCode)
+	code, ok := shared.NormalizeCode(s.regenCode)
 	if !ok {
-		s.errMsg = "Enter the six digits your authenticator app shows."
+		s.errMsg = shared.CodeFormatMessage
 		return
 	}
 	s.busy, s.errMsg = true, ""
@@ -244,12 +244,6 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.Itoa(n) + " " + many
-}
-
-// sixDigits returns the code without spaces if it is six digits.
-func sixDigits(s string) (string, bool) {
-	code := strings.ReplaceAll(s, " ", "")
-	return code, len(code) == 6 && strings.Trim(code, "0123456789") == ""
 }
 
 // connectWindow is the step-by-step setup: app, QR code or key, code.
@@ -318,9 +312,9 @@ func (s *securitySettings) startSetup(ctx app.Context, e app.Event) {
 
 func (s *securitySettings) connect(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	code, ok := sixDigits(s.code)
+	code, ok := shared.NormalizeCode(s.code)
 	if !ok {
-		s.errMsg = "Enter the six digits your authenticator app shows."
+		s.errMsg = shared.CodeFormatMessage
 		return
 	}
 	s.busy, s.errMsg = true, ""

@@ -2,7 +2,6 @@ package shared
 
 import (
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -81,31 +80,6 @@ type AuditEvent struct {
 type AuditPage struct {
 	Events []AuditEvent `json:"events"`
 	Next   string       `json:"next,omitempty"`
-}
-
-// ActionText names an audit action for people.
-func ActionText(action string) string {
-	switch action {
-	case "policy_changed":
-		return "Changed Force 2FA"
-	case "2fa_reset":
-		return "Reset 2FA"
-	case "2fa_connected":
-		return "Connected 2FA"
-	case "2fa_disconnected":
-		return "Disconnected 2FA"
-	case "recovery_codes_regenerated":
-		return "Regenerated recovery codes"
-	case "user_created":
-		return "Created the user"
-	case "2fa_disconnect_refused":
-		return "Disconnect refused"
-	case "reauth_refused":
-		return "Confirming it was them failed"
-	case "recovery_codes_regenerate_refused":
-		return "Regenerating recovery codes refused"
-	}
-	return strings.ReplaceAll(action, "_", " ")
 }
 
 // AdminLoginsQuery is the query of GET /api/admin/logins.

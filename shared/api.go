@@ -43,6 +43,10 @@ type LoginResponse struct {
 
 // Me answers GET /api/me.
 type Me struct {
+	// Stage is what the session may do: NextDone, everything its role
+	// allows, or NextEnroll, only set up 2FA (the account forces it). The
+	// server decides; the app follows it and never restates the policy.
+	Stage             string `json:"stage"`
 	Username          string `json:"username"`
 	Role              string `json:"role"`
 	Account           string `json:"account"`

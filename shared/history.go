@@ -59,43 +59,7 @@ func ParseHistoryQuery(get func(string) string) (HistoryQuery, *Error) {
 	return q, v.err()
 }
 
-// MethodText names a login method for people.
-func MethodText(method string) string {
-	switch method {
-	case "password":
-		return "Password"
-	case "totp":
-		return "Authenticator code"
-	case "recovery_code":
-		return "Recovery code"
-	}
-	return method
-}
 
-// ReasonText explains why an attempt failed.
-func ReasonText(reason string) string {
-	switch reason {
-	case "":
-		return ""
-	case "wrong_password":
-		return "Wrong password"
-	case "unknown_user": // only in administrators' views: no account has it
-		return "No such user"
-	case "wrong_code":
-		return "Wrong code"
-	case "reused_code":
-		return "Code already used"
-	case "locked_out":
-		return "Locked after too many wrong codes"
-	case "throttled":
-		return "Too many failed attempts"
-	case "malformed_code":
-		return "Not a code"
-	case "authenticator_stopped":
-		return "Authenticator blocked after too many wrong codes"
-	}
-	return strings.ReplaceAll(reason, "_", " ")
-}
 
 // DescribeUserAgent turns a User-Agent header into "Browser on OS", good
 // enough for a person to recognise their own devices. It is no full parser:

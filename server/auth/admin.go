@@ -59,7 +59,7 @@ func (s *Service) SetForceTwoFactor(ctx context.Context, admin *store.User, acco
 		detail = "on"
 	}
 	a, err := s.Store.SetForceTwoFactor(ctx, accountID, on, admin.ID, s.Now(),
-		s.audit(accountID, admin, store.AuditPolicyChanged, nil, c, detail))
+		s.audit(accountID, admin, shared.AuditPolicyChanged, nil, c, detail))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errNoSuchThing
 	}
@@ -92,7 +92,7 @@ func (s *Service) ResetTwoFactor(ctx context.Context, admin *store.User, targetI
 		// policy's warning.
 		return errResetSelf
 	}
-	_, err = s.Store.RemoveTOTP(ctx, target.ID, admin.ID, true, s.Now(), s.audit(target.AccountID, admin, store.AuditTwoFactorReset, target, c, ""))
+	_, err = s.Store.RemoveTOTP(ctx, target.ID, admin.ID, true, s.Now(), s.audit(target.AccountID, admin, shared.AuditTwoFactorReset, target, c, ""))
 	return err
 }
 
@@ -104,7 +104,7 @@ func (s *Service) ResetTwoFactorByUsername(ctx context.Context, username string)
 	} else if err != nil {
 		return nil, err
 	}
-	_, err = s.Store.RemoveTOTP(ctx, target.ID, 0, true, s.Now(), s.audit(target.AccountID, nil, store.AuditTwoFactorReset, target, Client{}, ""))
+	_, err = s.Store.RemoveTOTP(ctx, target.ID, 0, true, s.Now(), s.audit(target.AccountID, nil, shared.AuditTwoFactorReset, target, Client{}, ""))
 	return target, err
 }
 
@@ -128,7 +128,7 @@ func (s *Service) Disconnect(ctx context.Context, sess *store.Session, password 
 	}
 	now := s.Now()
 	if err := s.checkOwnPassword(ctx, u, password); errors.Is(err, errWrongPassword) {
-		if err := s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, store.AuditDisconnectRefused, u, c, store.ReasonWrongPassword)); err != nil {
+		if err := s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditDisconnectRefused, u, c, shared.ReasonWrongPassword)); err != nil {
 			return false, err
 		}
 		return false, errWrongPassword
@@ -139,6 +139,6 @@ func (s *Service) Disconnect(ctx context.Context, sess *store.Session, password 
 	if forced && !confirm {
 		return false, errConfirmRequired
 	}
-	_, err = s.Store.RemoveTOTP(ctx, u.ID, 0, forced, now, s.audit(u.AccountID, u, store.AuditDisconnected, u, c, ""))
+	_, err = s.Store.RemoveTOTP(ctx, u.ID, 0, forced, now, s.audit(u.AccountID, u, shared.AuditDisconnected, u, c, ""))
 	return forced, err
 }

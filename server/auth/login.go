@@ -82,7 +82,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	defer done()
 	c = c.clip()
 	username := shared.NormalizeUsername(req.Username)
-	event := &store.LoginEvent{Username: clip(username, 64), IP: c.IP, UserAgent: c.UserAgent, Method: store.MethodPassword}
+	event := &store.LoginEvent{Username: clip(username, 64), IP: c.IP, UserAgent: c.UserAgent, Method: shared.MethodPassword}
 
 	now := s.Now()
 	userKey, ipKey := "user:"+event.Username, ipThrottleKey(c.IP)
@@ -114,7 +114,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	}
 	rules := map[string]store.ThrottleRule{lockKey: userThrottle, ipKey: ipThrottle}
 	if t := counters[ipKey]; t.Locked(now) {
-		return nil, s.fail(ctx, event, store.ReasonThrottled, rateLimited("Too many failed login attempts from your network.", *t.LockedUntil, now))
+		return nil, s.fail(ctx, event, shared.ReasonThrottled, rateLimited("Too many failed login attempts from your network.", *t.LockedUntil, now))
 	}
 	if counters[lockKey].Locked(now) {
 		// The attempt still counts for the IP, but does not stretch the
@@ -122,7 +122,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 		if _, _, err := s.Hasher.VerifyContext(ctx, req.Password, s.dummy()); err != nil {
 			return nil, err
 		}
-		return nil, s.failPassword(ctx, event, store.ReasonThrottled, map[string]store.ThrottleRule{ipKey: ipThrottle})
+		return nil, s.failPassword(ctx, event, shared.ReasonThrottled, map[string]store.ThrottleRule{ipKey: ipThrottle})
 	}
 
 	if !known {
@@ -130,7 +130,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 		if _, _, err := s.Hasher.VerifyContext(ctx, req.Password, s.dummy()); err != nil {
 			return nil, err
 		}
-		return nil, s.failPassword(ctx, event, store.ReasonUnknownUser, rules)
+		return nil, s.failPassword(ctx, event, shared.ReasonUnknownUser, rules)
 	}
 
 	ok, rehash, err := s.Hasher.VerifyContext(ctx, req.Password, u.PasswordHash)
@@ -138,7 +138,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 		return nil, err
 	}
 	if !ok {
-		return nil, s.failPassword(ctx, event, store.ReasonWrongPassword, rules)
+		return nil, s.failPassword(ctx, event, shared.ReasonWrongPassword, rules)
 	}
 	if rehash {
 		s.upgradeHash(ctx, u.ID, req.Password)
@@ -172,7 +172,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 		// on the safe side.
 		step.ClearThrottle = lockKey
 	}
-	event.Result = store.ResultSuccess
+	event.Result = shared.ResultSuccess
 	if oldToken != "" {
 		step.EndSession = HashToken(oldToken)
 	}
@@ -197,7 +197,7 @@ func (s *Service) failPassword(ctx context.Context, e *store.LoginEvent, reason 
 
 // fail records a failed attempt and returns the answer for it.
 func (s *Service) fail(ctx context.Context, e *store.LoginEvent, reason string, answer error) error {
-	e.Result, e.Reason = store.ResultFailure, reason
+	e.Result, e.Reason = shared.ResultFailure, reason
 	if err := s.Store.RecordLoginEvent(ctx, withTime(e, s.Now())); err != nil {
 		return err
 	}

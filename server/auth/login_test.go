@@ -126,12 +126,12 @@ func TestLogin_RecordsEveryAttemptWithReason(t *testing.T) {
 		t.Fatalf("events: %+v, %v", events, err)
 	}
 	ok, fail := events[0], events[1]
-	if ok.Result != store.ResultSuccess || ok.Reason != "" || !ok.CreatedAt.Equal(c.now) ||
-		fail.Result != store.ResultFailure || fail.Reason != store.ReasonWrongPassword {
+	if ok.Result != shared.ResultSuccess || ok.Reason != "" || !ok.CreatedAt.Equal(c.now) ||
+		fail.Result != shared.ResultFailure || fail.Reason != shared.ReasonWrongPassword {
 		t.Fatalf("events: %+v", events)
 	}
 	for _, e := range events {
-		if e.IP != browser.IP || e.UserAgent != browser.UserAgent || e.Method != store.MethodPassword ||
+		if e.IP != browser.IP || e.UserAgent != browser.UserAgent || e.Method != shared.MethodPassword ||
 			e.Username != "alice" || *e.AccountID != alice.AccountID {
 			t.Fatalf("event fields: %+v", e)
 		}

@@ -65,14 +65,14 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *store.Session, req s
 	u := sess.User
 	now := s.Now()
 	refused := func(reason string, answer error) error {
-		if err := s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, store.AuditReauthRefused, u, c, reason)); err != nil {
+		if err := s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditReauthRefused, u, c, reason)); err != nil {
 			return err
 		}
 		return answer
 	}
 	if req.Password != "" {
 		if err := s.checkOwnPassword(ctx, u, req.Password); errors.Is(err, errWrongPassword) {
-			return refused(store.ReasonWrongPassword, err)
+			return refused(shared.ReasonWrongPassword, err)
 		} else if err != nil {
 			return err
 		}
@@ -90,18 +90,18 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *store.Session, req s
 	_, step, ok, err := s.checkCode(u.ID, u.TOTPSecret, req.Code, now)
 	switch {
 	case err == errCodeFormat:
-		return refused(store.ReasonMalformedCode, err)
+		return refused(shared.ReasonMalformedCode, err)
 	case err != nil:
 		return err
 	case !ok:
-		if err := refused(store.ReasonWrongCode, nil); err != nil {
+		if err := refused(shared.ReasonWrongCode, nil); err != nil {
 			return err
 		}
 		return s.countFailure(ctx, u, errWrongCode)
 	}
 	switch err := s.Store.MarkReauth(ctx, sess.ID, u.ID, &step, now); {
 	case errors.Is(err, store.ErrReplay):
-		if err := refused(store.ReasonReusedCode, nil); err != nil {
+		if err := refused(shared.ReasonReusedCode, nil); err != nil {
 			return err
 		}
 		return s.countFailure(ctx, u, errReusedCode)

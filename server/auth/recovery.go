@@ -81,13 +81,13 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *store.Session
 	u := sess.User
 	now := s.Now()
 	event := &store.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
-		IP: c.IP, UserAgent: c.UserAgent, Method: store.MethodRecoveryCode}
+		IP: c.IP, UserAgent: c.UserAgent, Method: shared.MethodRecoveryCode}
 	if u.LockedUntil != nil && u.LockedUntil.After(now) {
-		return nil, 0, s.fail(ctx, event, store.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
+		return nil, 0, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
 	}
 	normalized, ok := normalizeRecoveryCode(code)
 	if !ok {
-		return nil, 0, s.fail(ctx, event, store.ReasonMalformedCode, errRecoveryFormat)
+		return nil, 0, s.fail(ctx, event, shared.ReasonMalformedCode, errRecoveryFormat)
 	}
 	codes, err := s.Store.RecoveryCodes(ctx, u.ID)
 	if err != nil {
@@ -103,16 +103,16 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *store.Session
 	}
 	switch {
 	case match == nil:
-		return nil, 0, s.codeFailure(ctx, u, event, store.ReasonWrongCode, errWrongRecovery)
+		return nil, 0, s.codeFailure(ctx, u, event, shared.ReasonWrongCode, errWrongRecovery)
 	case match.UsedAt != nil:
-		return nil, 0, s.codeFailure(ctx, u, event, store.ReasonReusedCode, errUsedRecovery)
+		return nil, 0, s.codeFailure(ctx, u, event, shared.ReasonReusedCode, errUsedRecovery)
 	}
-	res, err := s.completeStep(ctx, sess, u, store.MethodRecoveryCode, c, func(step *store.LoginStep) {
+	res, err := s.completeStep(ctx, sess, u, shared.MethodRecoveryCode, c, func(step *store.LoginStep) {
 		step.RecoveryCodeID = &match.ID
 	})
 	switch {
 	case errors.Is(err, store.ErrReplay): // a racing request spent it first
-		return nil, 0, s.codeFailure(ctx, u, event, store.ReasonReusedCode, errUsedRecovery)
+		return nil, 0, s.codeFailure(ctx, u, event, shared.ReasonReusedCode, errUsedRecovery)
 	case err != nil:
 		return nil, 0, err
 	}
@@ -136,10 +136,10 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *store.User, co
 	}
 	_, step, ok, err := s.checkCode(u.ID, u.TOTPSecret, code, now)
 	refused := func(reason string) error {
-		return s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, store.AuditRegenerateRefused, u, c.clip(), reason))
+		return s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditRegenerateRefused, u, c.clip(), reason))
 	}
 	if err == errCodeFormat {
-		if err := refused(store.ReasonMalformedCode); err != nil {
+		if err := refused(shared.ReasonMalformedCode); err != nil {
 			return nil, err
 		}
 		return nil, errCodeFormat
@@ -147,7 +147,7 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *store.User, co
 		return nil, err
 	}
 	if !ok {
-		if err := refused(store.ReasonWrongCode); err != nil {
+		if err := refused(shared.ReasonWrongCode); err != nil {
 			return nil, err
 		}
 		return nil, s.countFailure(ctx, u, errWrongCode)
@@ -157,9 +157,9 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *store.User, co
 		return nil, err
 	}
 	switch err := s.Store.RegenerateRecoveryCodes(ctx, u.ID, step, hashes, now,
-		s.audit(u.AccountID, u, store.AuditCodesRegenerated, u, c.clip(), "")); {
+		s.audit(u.AccountID, u, shared.AuditCodesRegenerated, u, c.clip(), "")); {
 	case errors.Is(err, store.ErrReplay):
-		if err := refused(store.ReasonReusedCode); err != nil {
+		if err := refused(shared.ReasonReusedCode); err != nil {
 			return nil, err
 		}
 		return nil, s.countFailure(ctx, u, errReusedCode)

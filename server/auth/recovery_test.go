@@ -99,7 +99,7 @@ func TestLoginWithRecoveryCode_EachCodeWorksOnce(t *testing.T) {
 	events, _, _ := svc.Store.LoginEvents(ctx, store.LoginEventFilter{UserID: u.ID, Limit: 100})
 	reasons := map[string]int{}
 	for _, e := range events {
-		if e.Method == store.MethodRecoveryCode {
+		if e.Method == shared.MethodRecoveryCode {
 			reasons[e.Result+"/"+e.Reason]++
 		}
 	}

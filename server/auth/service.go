@@ -144,7 +144,7 @@ func (s *Service) CreateUser(ctx context.Context, username, password, role, acco
 		return nil, err
 	}
 	u := &store.User{AccountID: acc.ID, Account: acc, Username: username, PasswordHash: hash, Role: role, CreatedAt: now}
-	if err := s.Store.CreateUser(ctx, u, s.audit(acc.ID, nil, store.AuditUserCreated, nil, Client{}, "role "+role)); errors.Is(err, store.ErrConflict) {
+	if err := s.Store.CreateUser(ctx, u, s.audit(acc.ID, nil, shared.AuditUserCreated, nil, Client{}, "role "+role)); errors.Is(err, store.ErrConflict) {
 		return nil, shared.Errorf(shared.EConflict, "The username %q is taken.", username)
 	} else if err != nil {
 		return nil, err

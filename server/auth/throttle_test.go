@@ -22,7 +22,7 @@ func TestLogin_ThrottlesAUsernameAfterFiveFailuresKnownOrNot(t *testing.T) {
 	s := storetest.Open(t, store.SQLite)
 	svc, c := newService(t, s)
 	mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
-	for name, failure := range map[string]string{"alice": store.ReasonWrongPassword, "nobody": store.ReasonUnknownUser} {
+	for name, failure := range map[string]string{"alice": shared.ReasonWrongPassword, "nobody": shared.ReasonUnknownUser} {
 		for i := range 5 {
 			// From a new IP each time: the username's count alone locks.
 			if err := login(svc, name, "wrong-password", fmt.Sprintf("198.51.100.%d", i+1)); shared.ErrorCode(err) != shared.EWrongCredentials {
@@ -36,7 +36,7 @@ func TestLogin_ThrottlesAUsernameAfterFiveFailuresKnownOrNot(t *testing.T) {
 		if err == nil || err.Error() != errWrongCredentials.Error() || shared.ErrorCode(err) != shared.EWrongCredentials {
 			t.Fatalf("%s after five failures: %#v", name, err)
 		}
-		want := []string{failure, failure, failure, failure, failure, store.ReasonThrottled}
+		want := []string{failure, failure, failure, failure, failure, shared.ReasonThrottled}
 		if got := reasons(t, s, name); !slices.Equal(got, want) {
 			t.Fatalf("%s's attempts were recorded as %q, want %q", name, got, want)
 		}
@@ -52,7 +52,7 @@ func TestLogin_ThrottlesAUsernameAfterFiveFailuresKnownOrNot(t *testing.T) {
 	if err := login(svc, "alice", "s3cret-password", "203.0.113.9"); err != nil {
 		t.Fatalf("count not cleared by success: %v", err)
 	}
-	if got := reasons(t, s, "alice"); len(got) != 12 || got[6] != "" || got[11] != "" || slices.Contains(got[7:11], store.ReasonThrottled) {
+	if got := reasons(t, s, "alice"); len(got) != 12 || got[6] != "" || got[11] != "" || slices.Contains(got[7:11], shared.ReasonThrottled) {
 		t.Fatalf("alice's attempts after the lock: %q", got)
 	}
 }

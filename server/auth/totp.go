@@ -3,7 +3,6 @@ package auth
 import (
 	"crypto/subtle"
 	"encoding/base32"
-	"strings"
 	"time"
 
 	"github.com/pquerna/otp"
@@ -20,22 +19,6 @@ const (
 var totpOpts = hotp.ValidateOpts{Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
 
 var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
-
-// normalizeCode returns the six digits of a typed or pasted code. Spaces are
-// removed (apps show "123 456"); anything else that is not exactly six ASCII
-// digits is refused, before any comparison.
-func normalizeCode(s string) (string, bool) {
-	s = strings.ReplaceAll(s, " ", "")
-	if len(s) != 6 {
-		return "", false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return "", false
-		}
-	}
-	return s, true
-}
 
 // totpStep is the RFC 6238 time step of t.
 func totpStep(t time.Time) int64 { return t.Unix() / totpPeriod }

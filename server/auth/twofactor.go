@@ -54,7 +54,7 @@ func backoff(threshold int) func(failures int) time.Duration {
 func SealContext(userID int64) []byte { return []byte("totp:" + strconv.FormatInt(userID, 10)) }
 
 var (
-	errCodeFormat     = &shared.Error{Code: shared.EInvalid, Message: "Enter the six digits your authenticator app shows.", Fields: map[string]string{"code": "Enter six digits."}}
+	errCodeFormat     = &shared.Error{Code: shared.EInvalid, Message: shared.CodeFormatMessage, Fields: map[string]string{"code": "Enter six digits."}}
 	errWrongCode      = shared.Errorf(shared.EWrongCode, "That code is not right. Check that your phone's clock is correct and try the current code.")
 	errReusedCode     = shared.Errorf(shared.EWrongCode, "That code was already used. Wait for your app to show a new one.")
 	errAlreadyOn      = shared.Errorf(shared.EConflict, "Two-factor authentication is already connected.")
@@ -156,14 +156,14 @@ func (s *Service) ConnectTOTP(ctx context.Context, sess *store.Session, stage, c
 		return nil, err
 	}
 	if err := s.Store.ConnectTOTP(ctx, u.ID, step, hashes, sess.ID, now,
-		s.audit(u.AccountID, u, store.AuditConnected, u, c.clip(), "")); errors.Is(err, store.ErrConflict) {
+		s.audit(u.AccountID, u, shared.AuditConnected, u, c.clip(), "")); errors.Is(err, store.ErrConflict) {
 		return nil, errNoPendingSetup
 	} else if err != nil {
 		return nil, err
 	}
 	done := &Connected{RecoveryCodes: codes}
 	if stage == store.StageEnrollment {
-		if done.Session, err = s.completeStep(ctx, sess, u, store.MethodTOTP, c, nil); err != nil {
+		if done.Session, err = s.completeStep(ctx, sess, u, shared.MethodTOTP, c, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -179,7 +179,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *store.Session, code stri
 	u := sess.User
 	now := s.Now()
 	event := &store.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
-		IP: c.IP, UserAgent: c.UserAgent, Method: store.MethodTOTP}
+		IP: c.IP, UserAgent: c.UserAgent, Method: shared.MethodTOTP}
 	if !u.TwoFactorEnabled() {
 		// 2FA was switched off after this session's password step (which
 		// Disconnect now ends, but a session may be mid-request): there is
@@ -187,29 +187,29 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *store.Session, code stri
 		return nil, errUnauthenticated
 	}
 	if u.LockedUntil != nil && u.LockedUntil.After(now) {
-		return nil, s.fail(ctx, event, store.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
+		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
 	}
 	if stopped(u) {
-		return nil, s.fail(ctx, event, store.ReasonStopped, errStopped)
+		return nil, s.fail(ctx, event, shared.ReasonStopped, errStopped)
 	}
 	secret, step, ok, err := s.checkCode(u.ID, u.TOTPSecret, code, now)
 	if err == errCodeFormat {
 		// Not a code at all: no guess at the secret, so not counted
 		// toward the lockout, but an attempt all the same.
-		return nil, s.fail(ctx, event, store.ReasonMalformedCode, errCodeFormat)
+		return nil, s.fail(ctx, event, shared.ReasonMalformedCode, errCodeFormat)
 	} else if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, s.codeFailure(ctx, u, event, store.ReasonWrongCode, errWrongCode)
+		return nil, s.codeFailure(ctx, u, event, shared.ReasonWrongCode, errWrongCode)
 	}
-	res, err := s.completeStep(ctx, sess, u, store.MethodTOTP, c, func(ls *store.LoginStep) { ls.TOTPStep = &step })
+	res, err := s.completeStep(ctx, sess, u, shared.MethodTOTP, c, func(ls *store.LoginStep) { ls.TOTPStep = &step })
 	if err == nil && s.Keys.Stale(u.TOTPSecret) {
 		s.reseal(ctx, u, secret)
 	}
 	switch {
 	case errors.Is(err, store.ErrReplay):
-		return nil, s.codeFailure(ctx, u, event, store.ReasonReusedCode, errReusedCode)
+		return nil, s.codeFailure(ctx, u, event, shared.ReasonReusedCode, errReusedCode)
 	case errors.Is(err, store.ErrLocked):
 		// Another request locked the user between our read and our write.
 		u, err := s.Store.UserByID(ctx, u.ID)
@@ -220,7 +220,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *store.Session, code stri
 		if u.LockedUntil != nil {
 			until = *u.LockedUntil
 		}
-		return nil, s.fail(ctx, event, store.ReasonLockedOut, lockedOut(until, now))
+		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(until, now))
 	}
 	return res, err
 }
@@ -229,7 +229,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *store.Session, code stri
 // code was typed. A code that is not six digits is EInvalid, before any
 // comparison; whether the step was already used is the caller's concern.
 func (s *Service) checkCode(userID int64, sealed []byte, code string, now time.Time) (secret []byte, step int64, ok bool, err error) {
-	digits, valid := normalizeCode(code)
+	digits, valid := shared.NormalizeCode(code)
 	if !valid {
 		return nil, 0, false, errCodeFormat
 	}
@@ -294,7 +294,7 @@ func (s *Service) completeStep(ctx context.Context, sess *store.Session, u *stor
 		Session: &store.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: store.StageFull, CreatedAt: now,
 			LastSeenAt: now, ExpiresAt: now.Add(s.SessionMax), IP: c.IP, UserAgent: c.UserAgent, ReauthAt: &now},
 		Event: &store.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
-			IP: c.IP, UserAgent: c.UserAgent, Method: method, Result: store.ResultSuccess},
+			IP: c.IP, UserAgent: c.UserAgent, Method: method, Result: shared.ResultSuccess},
 		LoggedInAt: &now,
 	}
 	if with != nil {

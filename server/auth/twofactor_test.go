@@ -111,7 +111,7 @@ func TestVerifyTOTP_RefusesAReplayedCodeAndEarlierSteps(t *testing.T) {
 	events, _, _ := svc.Store.LoginEvents(ctx, store.LoginEventFilter{UserID: u.ID, Limit: 100})
 	reasons := map[string]int{}
 	for _, e := range events {
-		if e.Method == store.MethodTOTP {
+		if e.Method == shared.MethodTOTP {
 			reasons[e.Result+"/"+e.Reason]++
 		}
 	}
@@ -158,7 +158,7 @@ func TestVerifyTOTP_LocksOutAfterFiveWrongCodesUntilThePeriodEnds(t *testing.T) 
 	events, _, _ := svc.Store.LoginEvents(ctx, store.LoginEventFilter{UserID: u.ID, Limit: 100})
 	reasons := map[string]int{}
 	for _, e := range events {
-		if e.Method == store.MethodTOTP {
+		if e.Method == shared.MethodTOTP {
 			reasons[e.Result+"/"+e.Reason]++
 		}
 	}

@@ -63,8 +63,15 @@ func TestPolicy_SwitchedOnRefusesOldSessionsAtOnceAndEnrollsAtLogin(t *testing.T
 	if lr.Next != shared.NextEnroll {
 		t.Fatalf("login under the policy: %+v", lr)
 	}
+	var me shared.Me
+	if e.do(user, "GET", "/api/me", nil).decode(t, &me); me.Stage != shared.NextEnroll {
+		t.Fatalf("/api/me of the enrolling session: %+v", me)
+	}
 	enrolling := e.sessionCookie(user).Value
 	e.enroll(t, user, *now)
+	if e.do(user, "GET", "/api/me", nil).decode(t, &me); me.Stage != shared.NextDone {
+		t.Fatalf("/api/me once connected: %+v", me)
+	}
 	if e.sessionCookie(user).Value == enrolling {
 		t.Fatal("connecting did not rotate the enrolling session")
 	}
@@ -197,9 +204,9 @@ func TestAdmin_ResetEndsTheUsersSessionsAndIsAudited(t *testing.T) {
 	} else {
 		a.decode(t, &audit)
 	}
-	if len(audit.Events) != 4 || audit.Events[0].Action != store.AuditTwoFactorReset || audit.Events[0].Actor != "root" ||
-		audit.Events[0].Target != "ursula" || audit.Events[0].IP != "127.0.0.1" || audit.Events[1].Action != store.AuditConnected ||
-		audit.Events[2].Action != store.AuditUserCreated || audit.Events[2].Target != "ursula" || audit.Events[3].Target != "root" {
+	if len(audit.Events) != 4 || audit.Events[0].Action != shared.AuditTwoFactorReset || audit.Events[0].Actor != "root" ||
+		audit.Events[0].Target != "ursula" || audit.Events[0].IP != "127.0.0.1" || audit.Events[1].Action != shared.AuditConnected ||
+		audit.Events[2].Action != shared.AuditUserCreated || audit.Events[2].Target != "ursula" || audit.Events[3].Target != "root" {
 		t.Fatalf("audit: %+v", audit.Events)
 	}
 	var lr shared.LoginResponse
@@ -315,7 +322,7 @@ func TestAdmin_AnotherAccountsAdminIsRefusedAndChangesNothing(t *testing.T) {
 			var audit shared.AuditPage
 			if a := e.do(other, "GET", "/api/admin/audit", nil); a.status != 200 {
 				t.Errorf("audit: %d %s", a.status, a.body)
-			} else if a.decode(t, &audit); slices.ContainsFunc(audit.Events, func(ev shared.AuditEvent) bool { return ev.Action != store.AuditUserCreated }) {
+			} else if a.decode(t, &audit); slices.ContainsFunc(audit.Events, func(ev shared.AuditEvent) bool { return ev.Action != shared.AuditUserCreated }) {
 				t.Errorf("Globex's audit log after refused attempts: %s", a.body)
 			}
 
@@ -356,7 +363,7 @@ func TestAdmin_LoginAttemptsOfTheAccountFilteredByUserResultAndTime(t *testing.T
 	if all := page(""); len(all) != 3 || all[0].Username != "ursula" {
 		t.Fatalf("all: %+v", all) // gus is in Globex: not listed
 	}
-	if got := page("user=Ursula&result=failure"); len(got) != 1 || got[0].Reason != store.ReasonWrongPassword {
+	if got := page("user=Ursula&result=failure"); len(got) != 1 || got[0].Reason != shared.ReasonWrongPassword {
 		t.Fatalf("ursula's failures: %+v", got)
 	}
 	if got := page("since=" + testclock.At(10*time.Minute).Format(time.RFC3339)); len(got) != 2 {

@@ -34,7 +34,7 @@ func TestLogin_SucceedsAndMeAnswersWithTheUser(t *testing.T) {
 			a = e.do(c, "GET", "/api/me", nil)
 			var me shared.Me
 			a.decode(t, &me)
-			want := shared.Me{Username: "alice", Role: shared.RoleAdmin, Account: "Acme"}
+			want := shared.Me{Stage: shared.NextDone, Username: "alice", Role: shared.RoleAdmin, Account: "Acme"}
 			if a.status != 200 || me != want {
 				t.Fatalf("me: %d %+v, want %+v", a.status, me, want)
 			}
@@ -70,7 +70,7 @@ func TestLogin_EachAttemptIsALoginEventWithClientDetails(t *testing.T) {
 	if err != nil || len(events) != 2 {
 		t.Fatalf("events: %v %v", events, err)
 	}
-	if events[0].Result != store.ResultSuccess || events[1].Reason != store.ReasonWrongPassword ||
+	if events[0].Result != shared.ResultSuccess || events[1].Reason != shared.ReasonWrongPassword ||
 		events[0].IP != "127.0.0.1" || events[0].UserAgent != "Firefox/140" {
 		t.Fatalf("events: %+v", events)
 	}

@@ -69,7 +69,7 @@ func (e *env) codeAttempts(t *testing.T, username string) (counted, failedEvents
 		t.Fatal(err)
 	}
 	for _, ev := range events {
-		if ev.Result == store.ResultFailure && ev.Method != store.MethodPassword {
+		if ev.Result == shared.ResultFailure && ev.Method != shared.MethodPassword {
 			failedEvents++
 		}
 	}
@@ -122,7 +122,7 @@ func TestAttack_ACodeIsUsedOnceWithinAStepAndAcrossLogins(t *testing.T) {
 	// Connect's code counts as used: a thief watching the setup gains nothing.
 	*now = now.Add(10 * time.Second)
 	if a := e.do(e.passwordStep(t, "alice"), "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, secret, *now)}); a.status != 401 ||
-		a.apiError(t).Code != shared.EWrongCode || e.lastReason(t, "alice") != store.ReasonReusedCode {
+		a.apiError(t).Code != shared.EWrongCode || e.lastReason(t, "alice") != shared.ReasonReusedCode {
 		t.Fatalf("Connect's code at login: %d %s, event %q", a.status, a.body, e.lastReason(t, "alice"))
 	}
 	*now = now.Add(30 * time.Second)
@@ -132,7 +132,7 @@ func TestAttack_ACodeIsUsedOnceWithinAStepAndAcrossLogins(t *testing.T) {
 	}
 	for name, try := range map[string]string{"the same code": good, "with a space": good[:3] + " " + good[3:], "with spaces around": " " + good + " "} {
 		a := e.do(e.passwordStep(t, "alice"), "POST", "/api/login/totp", shared.CodeRequest{Code: try})
-		if a.status != 401 || a.apiError(t).Code != shared.EWrongCode || e.lastReason(t, "alice") != store.ReasonReusedCode {
+		if a.status != 401 || a.apiError(t).Code != shared.EWrongCode || e.lastReason(t, "alice") != shared.ReasonReusedCode {
 			t.Errorf("%s at a second login: %d %s, event %q", name, a.status, a.body, e.lastReason(t, "alice"))
 		}
 	}
@@ -149,7 +149,7 @@ func TestAttack_AnOlderStepsCodeAfterANewerOneIsRefused(t *testing.T) {
 	}
 	// ...and from then on the current step's code, never used, is too old.
 	a := e.do(e.passwordStep(t, "alice"), "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, secret, *now)})
-	if a.status != 401 || a.apiError(t).Code != shared.EWrongCode || e.lastReason(t, "alice") != store.ReasonReusedCode {
+	if a.status != 401 || a.apiError(t).Code != shared.EWrongCode || e.lastReason(t, "alice") != shared.ReasonReusedCode {
 		t.Fatalf("an older step's code after a newer one: %d %s", a.status, a.body)
 	}
 }
@@ -188,12 +188,12 @@ func TestAttack_TwentyParallelRequestsWithOneCodeHaveOneWinner(t *testing.T) {
 	events, _, _ := e.st.LoginEvents(context.Background(), store.LoginEventFilter{UserID: u.ID, Limit: 100})
 	reasons := map[string]int{}
 	for _, ev := range events {
-		if ev.Method == store.MethodTOTP && ev.Result == store.ResultFailure {
+		if ev.Method == shared.MethodTOTP && ev.Result == shared.ResultFailure {
 			reasons[ev.Reason]++
 		}
 	}
-	if reasons[store.ReasonReusedCode]+reasons[store.ReasonLockedOut] != 19 || len(reasons) > 2 ||
-		u.FailedCodeCount != reasons[store.ReasonReusedCode] {
+	if reasons[shared.ReasonReusedCode]+reasons[shared.ReasonLockedOut] != 19 || len(reasons) > 2 ||
+		u.FailedCodeCount != reasons[shared.ReasonReusedCode] {
 		t.Errorf("the losers' events %v and %d counted failures, want 19 events, one counted per replay", reasons, u.FailedCodeCount)
 	}
 }
@@ -233,14 +233,14 @@ func TestAttack_OnlyOneStepOfDriftIsAccepted(t *testing.T) {
 		a := e.do(e.passwordStep(t, "alice"), "POST", "/api/login/totp", shared.CodeRequest{Code: stepCode(tc.steps)})
 		if a.status != tc.status {
 			t.Errorf("code of step %+d: %d %s, want %d", tc.steps, a.status, a.body, tc.status)
-		} else if a.status == 401 && (a.apiError(t).Code != shared.EWrongCode || e.lastReason(t, "alice") != store.ReasonWrongCode) {
+		} else if a.status == 401 && (a.apiError(t).Code != shared.EWrongCode || e.lastReason(t, "alice") != shared.ReasonWrongCode) {
 			t.Errorf("code of step %+d: %s, event %q", tc.steps, a.body, e.lastReason(t, "alice"))
 		}
 	}
 }
 
 // TestAttack_MalformedCodesAreRefusedUncountedAndSpacedWrongCodesCount: apps
-// show "123 456", so spaces are dropped (normalizeCode) and a spaced code is
+// show "123 456", so spaces are dropped (shared.NormalizeCode) and a spaced code is
 // a code: a wrong one counts toward the lockout like any other. Anything else
 // that is not six ASCII digits is refused as invalid before any comparison:
 // recorded as an attempt (malformed_code), never counted toward the lockout.
@@ -263,7 +263,7 @@ func TestAttack_MalformedCodesAreRefusedUncountedAndSpacedWrongCodesCount(t *tes
 		}
 		if strings.TrimSpace(try) != "" {
 			malformed++
-			if r := e.lastReason(t, "alice"); r != store.ReasonMalformedCode {
+			if r := e.lastReason(t, "alice"); r != shared.ReasonMalformedCode {
 				t.Errorf("code %q recorded as %q", try, r)
 			}
 		}
@@ -273,7 +273,7 @@ func TestAttack_MalformedCodesAreRefusedUncountedAndSpacedWrongCodesCount(t *tes
 	}
 	for i, try := range []string{" " + wrong, wrong[:3] + " " + wrong[3:], wrong + " "} {
 		a := e.do(e.passwordStep(t, "alice"), "POST", "/api/login/totp", shared.CodeRequest{Code: try})
-		if a.status != 401 || a.apiError(t).Code != shared.EWrongCode || e.lastReason(t, "alice") != store.ReasonWrongCode {
+		if a.status != 401 || a.apiError(t).Code != shared.EWrongCode || e.lastReason(t, "alice") != shared.ReasonWrongCode {
 			t.Errorf("code %q: %d %s, event %q, want 401 wrong_code", try, a.status, a.body, e.lastReason(t, "alice"))
 		}
 		if counted, events := e.codeAttempts(t, "alice"); counted != i+1 || events != malformed+i+1 {
@@ -481,7 +481,7 @@ func TestAttack_WrongCodesAreThrottledPerUserAcrossSessionsAndIPs(t *testing.T) 
 	*now = now.Add(16 * time.Minute)
 	a = e.do(e.passwordStep(t, "alice"), "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, secret, *now)})
 	if a.status != 429 || a.header.Get("Retry-After") != "" || !strings.Contains(a.apiError(t).Message, "recovery code") ||
-		e.lastReason(t, "alice") != store.ReasonStopped {
+		e.lastReason(t, "alice") != shared.ReasonStopped {
 		t.Fatalf("the right code after the stop: %d %v %s", a.status, a.header, a.body)
 	}
 	c := e.passwordStep(t, "alice")
@@ -609,7 +609,7 @@ func TestAttack_ARecoveryCodeWorksOnceAndRacersGetOneWinner(t *testing.T) {
 	// counted at least the lockout's five failures, so this one locks again.
 	*now = now.Add(16 * time.Minute)
 	a := e.do(e.passwordStep(t, "alice"), "POST", "/api/login/recovery", shared.CodeRequest{Code: codes[0]})
-	if a.status != 429 || a.apiError(t).Code != shared.ERateLimited || e.lastReason(t, "alice") != store.ReasonReusedCode {
+	if a.status != 429 || a.apiError(t).Code != shared.ERateLimited || e.lastReason(t, "alice") != shared.ReasonReusedCode {
 		t.Fatalf("the spent code later: %d %s, event %q", a.status, a.body, e.lastReason(t, "alice"))
 	}
 }

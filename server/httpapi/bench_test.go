@@ -142,7 +142,7 @@ func BenchmarkHistoryPage(b *testing.B) {
 				}
 				batch = append(batch, store.LoginEvent{CreatedAt: base.Add(time.Duration(i) * time.Second), UserID: &u.ID,
 					AccountID: &u.AccountID, Username: u.Username, IP: "192.0.2.1", UserAgent: "Mozilla/5.0",
-					Method: store.MethodPassword, Result: store.ResultSuccess})
+					Method: shared.MethodPassword, Result: shared.ResultSuccess})
 				if len(batch) == cap(batch) || i == 2*size-1 {
 					if err := e.st.RecordLoginEvents(ctx, batch); err != nil {
 						b.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
 )
@@ -60,7 +59,7 @@ func TestLogin_AnAttackerWhoLocksAUsernameDoesNotLockOutItsOwnersBrowser(t *test
 			if a := e.login(owner, "alice", password); a.apiError(t).Code != shared.EWrongCredentials {
 				t.Fatalf("a device after its own five failures: %d %s", a.status, a.body)
 			}
-			if r := e.lastReason(t, "alice"); r != store.ReasonThrottled {
+			if r := e.lastReason(t, "alice"); r != shared.ReasonThrottled {
 				t.Fatalf("recorded as %q", r)
 			}
 			*now = now.Add(16 * time.Minute)

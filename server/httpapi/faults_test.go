@@ -274,7 +274,7 @@ func TestFaults_ConnectAndDisconnectAreAllOrNothing(t *testing.T) {
 	}
 	left, _ := e.st.RecoveryCodesLeft(ctx, u.ID)
 	audit, _, _ := e.st.AuditEvents(ctx, u.AccountID, 0, 10)
-	audit = slices.DeleteFunc(audit, func(a store.AuditEvent) bool { return a.Action == store.AuditUserCreated })
+	audit = slices.DeleteFunc(audit, func(a store.AuditEvent) bool { return a.Action == shared.AuditUserCreated })
 	if got.TOTPEnabledAt != nil || got.TOTPSecret != nil || got.TOTPPendingSecret == nil || left != 0 || len(audit) != 0 {
 		t.Fatalf("half a Connect was written: enabled %v, secret %v, pending %v, %d codes, audit %v",
 			got.TOTPEnabledAt, got.TOTPSecret != nil, got.TOTPPendingSecret != nil, left, audit)

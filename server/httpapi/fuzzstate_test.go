@@ -260,12 +260,12 @@ type failureRecord struct {
 }
 
 var failureRecords = map[string]failureRecord{
-	"POST /api/login":              {event: store.MethodPassword, anyThrottle: true},
-	"POST /api/login/totp":         {event: store.MethodTOTP, codeFailures: true, callerIsActor: true},
-	"POST /api/login/recovery":     {event: store.MethodRecoveryCode, codeFailures: true, callerIsActor: true},
-	"POST /api/2fa/recovery-codes": {codeFailures: true, refusal: store.AuditRegenerateRefused},
-	"POST /api/2fa/disconnect":     {ownThrottle: true, refusal: store.AuditDisconnectRefused},
-	"POST /api/me/reauth":          {ownThrottle: true, codeFailures: true, refusal: store.AuditReauthRefused},
+	"POST /api/login":              {event: shared.MethodPassword, anyThrottle: true},
+	"POST /api/login/totp":         {event: shared.MethodTOTP, codeFailures: true, callerIsActor: true},
+	"POST /api/login/recovery":     {event: shared.MethodRecoveryCode, codeFailures: true, callerIsActor: true},
+	"POST /api/2fa/recovery-codes": {codeFailures: true, refusal: shared.AuditRegenerateRefused},
+	"POST /api/2fa/disconnect":     {ownThrottle: true, refusal: shared.AuditDisconnectRefused},
+	"POST /api/me/reauth":          {ownThrottle: true, codeFailures: true, refusal: shared.AuditReauthRefused},
 }
 
 // Columns that make a user who they are: no answer changes them.
@@ -329,7 +329,7 @@ func (w *fuzzWorld) mayFail(x exchange, c rowChange) string {
 	}
 	switch c.table {
 	case "login_events":
-		if c.added() && rec.event != "" && c.get("result") == store.ResultFailure && c.get("method") == rec.event &&
+		if c.added() && rec.event != "" && c.get("result") == shared.ResultFailure && c.get("method") == rec.event &&
 			(!rec.callerIsActor || (x.caller != nil && c.get("user_id") == x.caller.ID)) {
 			return ""
 		}

@@ -29,13 +29,13 @@ func (e *env) seedEvents(u *store.User, n int) {
 	}
 	base := testclock.Base.AddDate(0, -10, 0)
 	for i := range n {
-		result, reason := store.ResultSuccess, ""
+		result, reason := shared.ResultSuccess, ""
 		if i%3 == 0 {
-			result, reason = store.ResultFailure, store.ReasonWrongPassword
+			result, reason = shared.ResultFailure, shared.ReasonWrongPassword
 		}
 		batch = append(batch, store.LoginEvent{CreatedAt: base.Add(time.Duration(i) * time.Minute), UserID: &u.ID,
 			AccountID: &u.AccountID, Username: u.Username, IP: "192.0.2.1", UserAgent: "ua",
-			Method: store.MethodPassword, Result: result, Reason: reason})
+			Method: shared.MethodPassword, Result: result, Reason: reason})
 		if len(batch) == cap(batch) {
 			flush()
 		}
@@ -105,7 +105,7 @@ func TestHistory_PagesThroughTenThousandEventsEachOnceNewestFirst(t *testing.T) 
 				t.Fatalf("%d failures, want 3334", len(fails))
 			}
 			for _, ev := range fails {
-				if ev.Result != "failure" || ev.Reason != store.ReasonWrongPassword {
+				if ev.Result != "failure" || ev.Reason != shared.ReasonWrongPassword {
 					t.Fatalf("filter let through %+v", ev)
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -54,11 +55,15 @@ func (s *Server) handleReauth(w http.ResponseWriter, r *request) error {
 func (s *Server) handleMe(w http.ResponseWriter, r *request) error {
 	u := r.session.User
 	me := shared.Me{
+		Stage:       shared.NextDone,
 		Username:    u.Username,
 		Role:        u.Role,
 		Account:     u.Account.Name,
 		TOTPEnabled: u.TwoFactorEnabled(),
 		Force2FA:    u.Account.ForceTwoFactor,
+	}
+	if r.stage == store.StageEnrollment {
+		me.Stage = shared.NextEnroll
 	}
 	if u.TOTPEnabledAt != nil {
 		me.TOTPEnabledAt = u.TOTPEnabledAt.UTC().Format(time.RFC3339)

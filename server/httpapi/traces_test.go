@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/internal/testcode"
-	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
 )
@@ -63,7 +62,7 @@ func TestAttempts_RefusedSecurityChangesAndMalformedCodesLeaveATrace(t *testing.
 			// A malformed recovery code at the second step is recorded,
 			// not counted toward the lockout.
 			a := e.do(e.passwordStep(t, "alice"), "POST", "/api/login/recovery", shared.CodeRequest{Code: "not-a-code"})
-			if a.apiError(t).Code != shared.EInvalid || e.lastReason(t, "alice") != store.ReasonMalformedCode {
+			if a.apiError(t).Code != shared.EInvalid || e.lastReason(t, "alice") != shared.ReasonMalformedCode {
 				t.Fatalf("malformed recovery code: %s, recorded as %q", a.body, e.lastReason(t, "alice"))
 			}
 			if counted, _ := e.codeAttempts(t, "alice"); counted != 1 { // the wrong code at Regenerate

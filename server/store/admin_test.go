@@ -9,6 +9,7 @@ import (
 
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
+	"github.com/warden-auth/warden/shared"
 )
 
 func TestAdmin_UsersRemoveTOTPAndTheAuditLog(t *testing.T) {
@@ -26,7 +27,7 @@ func TestAdmin_UsersRemoveTOTPAndTheAuditLog(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := s.ConnectTOTP(ctx, alice.ID, 100, []string{"k:a", "k:b"}, 0, t0, &store.AuditEvent{CreatedAt: t0, AccountID: alice.AccountID,
-			ActorID: &alice.ID, ActorName: "alice", Action: store.AuditConnected, TargetID: &alice.ID, TargetName: "alice"}); err != nil {
+			ActorID: &alice.ID, ActorName: "alice", Action: shared.AuditConnected, TargetID: &alice.ID, TargetName: "alice"}); err != nil {
 			t.Fatal(err)
 		}
 		for _, sess := range []struct {
@@ -45,7 +46,7 @@ func TestAdmin_UsersRemoveTOTPAndTheAuditLog(t *testing.T) {
 			t.Fatalf("account users: %+v %v", users, err)
 		}
 		ended, err := s.RemoveTOTP(ctx, alice.ID, 0, true, t0.Add(time.Minute), &store.AuditEvent{CreatedAt: t0.Add(time.Minute),
-			AccountID: alice.AccountID, ActorName: "command line", Action: store.AuditTwoFactorReset, TargetID: &alice.ID, TargetName: "alice"})
+			AccountID: alice.AccountID, ActorName: "command line", Action: shared.AuditTwoFactorReset, TargetID: &alice.ID, TargetName: "alice"})
 		if err != nil || ended != 2 {
 			t.Fatalf("remove: ended %d, %v", ended, err)
 		}
@@ -63,11 +64,11 @@ func TestAdmin_UsersRemoveTOTPAndTheAuditLog(t *testing.T) {
 			t.Fatalf("remove for nobody: %v", err)
 		}
 		events, next, err := s.AuditEvents(ctx, alice.AccountID, 0, 1)
-		if err != nil || len(events) != 1 || events[0].Action != store.AuditTwoFactorReset || events[0].ActorID != nil || next == 0 {
+		if err != nil || len(events) != 1 || events[0].Action != shared.AuditTwoFactorReset || events[0].ActorID != nil || next == 0 {
 			t.Fatalf("audit page 1: %+v %d %v", events, next, err)
 		}
 		events, next, _ = s.AuditEvents(ctx, alice.AccountID, next, 1)
-		if len(events) != 1 || events[0].Action != store.AuditConnected || *events[0].ActorID != alice.ID || next != 0 {
+		if len(events) != 1 || events[0].Action != shared.AuditConnected || *events[0].ActorID != alice.ID || next != 0 {
 			t.Fatalf("audit page 2: %+v %d", events, next)
 		}
 	})
@@ -79,12 +80,12 @@ func TestLoginEvents_ByAccountAndTimeRange(t *testing.T) {
 		alice := seed(t, s, "alice")
 		for i := range 6 {
 			if err := s.RecordLoginEvent(ctx, &store.LoginEvent{CreatedAt: t0.Add(time.Duration(i) * time.Hour), UserID: &alice.ID,
-				AccountID: &alice.AccountID, Username: "alice", IP: "ip", UserAgent: "ua", Method: store.MethodPassword, Result: store.ResultSuccess}); err != nil {
+				AccountID: &alice.AccountID, Username: "alice", IP: "ip", UserAgent: "ua", Method: shared.MethodPassword, Result: shared.ResultSuccess}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if err := s.RecordLoginEvent(ctx, &store.LoginEvent{CreatedAt: t0, Username: "mallory", IP: "ip", UserAgent: "ua",
-			Method: store.MethodPassword, Result: store.ResultFailure, Reason: store.ReasonUnknownUser}); err != nil {
+			Method: shared.MethodPassword, Result: shared.ResultFailure, Reason: shared.ReasonUnknownUser}); err != nil {
 			t.Fatal(err)
 		}
 		got, _, err := s.LoginEvents(ctx, store.LoginEventFilter{AccountID: alice.AccountID, Limit: 100,

@@ -7,20 +7,6 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// Audit actions.
-const (
-	AuditPolicyChanged    = "policy_changed"
-	AuditTwoFactorReset   = "2fa_reset"
-	AuditConnected        = "2fa_connected"
-	AuditDisconnected     = "2fa_disconnected"
-	AuditCodesRegenerated = "recovery_codes_regenerated"
-	AuditUserCreated      = "user_created"
-	// Refused security changes: the proof (password, code) was wrong.
-	AuditDisconnectRefused = "2fa_disconnect_refused"
-	AuditReauthRefused     = "reauth_refused"
-	AuditRegenerateRefused = "recovery_codes_regenerate_refused"
-)
-
 // AuditEvent is one administrative action or security change, written in the
 // same transaction as the change itself.
 type AuditEvent struct {

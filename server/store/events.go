@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/warden-auth/warden/shared"
 )
 
 // RecordLoginEvent appends one attempt to the login history.
@@ -50,7 +52,7 @@ func (s *Store) LoginEvents(ctx context.Context, f LoginEventFilter) (events []L
 		q = q.Where("e.id < ?", f.Before)
 	}
 	if f.OnlyFails {
-		q = q.Where("e.result = ?", ResultFailure)
+		q = q.Where("e.result = ?", shared.ResultFailure)
 	}
 	// One row more than asked tells whether there is a next page.
 	if err := q.OrderExpr("e.id DESC").Limit(limit + 1).Scan(ctx); err != nil {

@@ -14,28 +14,6 @@ const (
 	StageFull       = "full"
 )
 
-// Login methods and results of a LoginEvent.
-const (
-	MethodPassword     = "password"
-	MethodTOTP         = "totp"
-	MethodRecoveryCode = "recovery_code"
-
-	ResultSuccess = "success"
-	ResultFailure = "failure"
-)
-
-// Reasons a login step failed, as recorded in LoginEvent.Reason.
-const (
-	ReasonWrongPassword = "wrong_password"
-	ReasonUnknownUser   = "unknown_user"
-	ReasonWrongCode     = "wrong_code"
-	ReasonReusedCode    = "reused_code"
-	ReasonLockedOut     = "locked_out"
-	ReasonThrottled     = "throttled"
-	ReasonMalformedCode = "malformed_code"        // not a code at all: recorded, not counted toward the lockout
-	ReasonStopped       = "authenticator_stopped" // codes refused for good after a run of wrong ones
-)
-
 // Account is a tenant of the platform and holds its policies.
 type Account struct {
 	bun.BaseModel `bun:"table:accounts,alias:a"`

@@ -11,6 +11,7 @@ import (
 
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
+	"github.com/warden-auth/warden/shared"
 )
 
 // Account scoping at the store: the Administration Panel of one account must
@@ -56,7 +57,7 @@ func twoAccounts(t *testing.T, s *store.Store) (acme, globex *tenant) {
 		for _, tn := range tenants {
 			u := tn.users[i]
 			audit := &store.AuditEvent{CreatedAt: t0, AccountID: u.AccountID, ActorID: &u.ID, ActorName: u.Username,
-				Action: store.AuditConnected, TargetID: &u.ID, TargetName: u.Username}
+				Action: shared.AuditConnected, TargetID: &u.ID, TargetName: u.Username}
 			if err := s.SetPendingTOTP(ctx, u.ID, []byte("sealed "+u.Username), t0); err != nil {
 				t.Fatal(err)
 			}
@@ -75,20 +76,20 @@ func twoAccounts(t *testing.T, s *store.Store) (acme, globex *tenant) {
 	// Four hours of attempts, a success and a failure per user per hour,
 	// alternating between the accounts.
 	for h := range 4 {
-		for _, result := range []string{store.ResultSuccess, store.ResultFailure} {
+		for _, result := range []string{shared.ResultSuccess, shared.ResultFailure} {
 			for _, i := range []int{0, 1} {
 				for _, tn := range tenants {
 					u := tn.users[i]
 					e := &store.LoginEvent{CreatedAt: t0.Add(time.Duration(h) * time.Hour), AccountID: &u.AccountID, UserID: &u.ID,
-						Username: u.Username, IP: "ip", UserAgent: "ua", Method: store.MethodPassword, Result: result}
-					if result == store.ResultFailure {
-						e.Reason = store.ReasonWrongPassword
+						Username: u.Username, IP: "ip", UserAgent: "ua", Method: shared.MethodPassword, Result: result}
+					if result == shared.ResultFailure {
+						e.Reason = shared.ReasonWrongPassword
 					}
 					if err := s.RecordLoginEvent(ctx, e); err != nil {
 						t.Fatal(err)
 					}
 					tn.logins = append(tn.logins, e.ID)
-					if result == store.ResultFailure {
+					if result == shared.ResultFailure {
 						tn.failures = append(tn.failures, e.ID)
 					}
 				}
@@ -96,7 +97,7 @@ func twoAccounts(t *testing.T, s *store.Store) (acme, globex *tenant) {
 		}
 		// An attempt on a username nobody has belongs to no account.
 		if err := s.RecordLoginEvent(ctx, &store.LoginEvent{CreatedAt: t0.Add(time.Duration(h) * time.Hour), Username: "nobody",
-			IP: "ip", UserAgent: "ua", Method: store.MethodPassword, Result: store.ResultFailure, Reason: store.ReasonUnknownUser}); err != nil {
+			IP: "ip", UserAgent: "ua", Method: shared.MethodPassword, Result: shared.ResultFailure, Reason: shared.ReasonUnknownUser}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -268,7 +269,7 @@ func TestScoping_SwitchingAnAccountsPolicyLeavesTheOtherAccountAlone(t *testing.
 			admin := acme.users[0]
 			at := t0.Add(time.Minute)
 			a, err := s.SetForceTwoFactor(ctx, acme.account.ID, on, admin.ID, at, &store.AuditEvent{CreatedAt: at,
-				AccountID: acme.account.ID, ActorID: &admin.ID, ActorName: admin.Username, Action: store.AuditPolicyChanged})
+				AccountID: acme.account.ID, ActorID: &admin.ID, ActorName: admin.Username, Action: shared.AuditPolicyChanged})
 			if err != nil || a.ID != acme.account.ID || a.ForceTwoFactor != on || *a.ForceChangedByID != admin.ID {
 				t.Fatalf("switch Acme's policy to %v: %+v %v", on, a, err)
 			}
@@ -287,7 +288,7 @@ func TestScoping_ResettingAUsersTwoFactorLeavesTheOtherAccountAlone(t *testing.T
 		before := snapshot(t, s, globex)
 		target, admin := acme.users[1], acme.users[0]
 		ended, err := s.RemoveTOTP(ctx, target.ID, admin.ID, true, t0.Add(time.Minute), &store.AuditEvent{CreatedAt: t0.Add(time.Minute),
-			AccountID: acme.account.ID, ActorID: &admin.ID, ActorName: admin.Username, Action: store.AuditTwoFactorReset,
+			AccountID: acme.account.ID, ActorID: &admin.ID, ActorName: admin.Username, Action: shared.AuditTwoFactorReset,
 			TargetID: &target.ID, TargetName: target.Username})
 		if err != nil || ended != 1 {
 			t.Fatalf("reset: ended %d, %v", ended, err)

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/warden-auth/warden/server/internal/testclock"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/warden-auth/warden/server/internal/testclock"
+	"github.com/warden-auth/warden/shared"
 
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
@@ -201,16 +203,16 @@ func TestLoginEvents_KeysetPagesNewestFirstPerUser(t *testing.T) {
 		ctx := context.Background()
 		alice, bob := seed(t, s, "alice"), seed(t, s, "bob")
 		for i := range 25 {
-			u, result := alice, store.ResultSuccess
+			u, result := alice, shared.ResultSuccess
 			if i%5 == 0 {
 				u = bob
 			}
 			if i%2 == 0 {
-				result = store.ResultFailure
+				result = shared.ResultFailure
 			}
 			e := &store.LoginEvent{CreatedAt: t0.Add(time.Duration(i) * time.Second), AccountID: &u.AccountID,
 				UserID: &u.ID, Username: u.Username, IP: "192.0.2.1", UserAgent: "ua",
-				Method: store.MethodPassword, Result: result}
+				Method: shared.MethodPassword, Result: result}
 			if err := s.RecordLoginEvent(ctx, e); err != nil {
 				t.Fatal(err)
 			}
@@ -247,7 +249,7 @@ func TestLoginEvents_KeysetPagesNewestFirstPerUser(t *testing.T) {
 			t.Fatalf("failures only: %d, %v", len(fails), err)
 		}
 		for _, e := range fails {
-			if e.Result != store.ResultFailure {
+			if e.Result != shared.ResultFailure {
 				t.Fatalf("filter let through %+v", e)
 			}
 		}
@@ -264,7 +266,7 @@ func TestCompleteLoginStep_WritesAllOrNothing(t *testing.T) {
 		}
 		event := func() *store.LoginEvent {
 			return &store.LoginEvent{CreatedAt: t0, UserID: &u.ID, AccountID: &u.AccountID, Username: "alice",
-				IP: "192.0.2.1", UserAgent: "ua", Method: store.MethodPassword, Result: store.ResultSuccess}
+				IP: "192.0.2.1", UserAgent: "ua", Method: shared.MethodPassword, Result: shared.ResultSuccess}
 		}
 		first, firstEvent := sess("first"), event()
 		if err := s.CompleteLoginStep(ctx, store.LoginStep{Session: first, Event: firstEvent}); err != nil {
@@ -330,7 +332,7 @@ func TestLoginEvents_RetentionDeletesOnlyOldEventsInBatches(t *testing.T) {
 		for i := range 12000 {
 			events = append(events, store.LoginEvent{CreatedAt: t0.Add(time.Duration(i) * time.Second), UserID: &u.ID,
 				AccountID: &u.AccountID, Username: "alice", IP: "192.0.2.1", UserAgent: "ua",
-				Method: store.MethodPassword, Result: store.ResultSuccess})
+				Method: shared.MethodPassword, Result: shared.ResultSuccess})
 		}
 		for i := 0; i < len(events); i += 1000 { // SQLite caps the variables of one statement
 			if err := s.RecordLoginEvents(ctx, events[i:i+1000]); err != nil {

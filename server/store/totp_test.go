@@ -10,6 +10,7 @@ import (
 
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
+	"github.com/warden-auth/warden/shared"
 )
 
 func TestTOTP_PendingSecretBecomesTheSecretOnConnect(t *testing.T) {
@@ -62,7 +63,7 @@ func secondStep(u *store.User, hash string, step int64) store.LoginStep {
 		Session: &store.Session{TokenHash: []byte(hash), UserID: u.ID, Stage: store.StageFull, CreatedAt: t0,
 			LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), IP: "192.0.2.1", UserAgent: "ua"},
 		Event: &store.LoginEvent{CreatedAt: t0, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
-			IP: "192.0.2.1", UserAgent: "ua", Method: store.MethodTOTP, Result: store.ResultSuccess},
+			IP: "192.0.2.1", UserAgent: "ua", Method: shared.MethodTOTP, Result: shared.ResultSuccess},
 		TOTPStep: &step,
 	}
 }

@@ -1,0 +1,35 @@
+package shared
+
+import "testing"
+
+func TestNormalizeCode(t *testing.T) {
+	for in, want := range map[string]string{
+		"123456": "123456", "123 456": "123456", " 123456 ": "123456", "1 2 3 4 5 6": "123456",
+		"12345": "", "1234567": "", "12345a": "", "123456\n": "", "\t123456": "", "١٢٣٤٥٦": "", "": "",
+		"+12345": "", "-12345": "", "0x1234": "",
+	} {
+		got, ok := NormalizeCode(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("NormalizeCode(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}
+
+// Every word the server may store has its text for people; an unknown one
+// (from a newer server) is shown readably rather than dropped.
+func TestTexts_EveryWordIsSaid(t *testing.T) {
+	for _, m := range []string{MethodPassword, MethodTOTP, MethodRecoveryCode} {
+		if MethodText(m) == m {
+			t.Errorf("method %q has no text", m)
+		}
+	}
+	for _, r := range []string{ReasonWrongPassword, ReasonUnknownUser, ReasonWrongCode, ReasonReusedCode,
+		ReasonLockedOut, ReasonThrottled, ReasonMalformedCode, ReasonStopped} {
+		if ReasonText(r) == r || ReasonText(r) == "" {
+			t.Errorf("reason %q has no text", r)
+		}
+	}
+	if ReasonText("") != "" || ActionText("some_new_action") != "some new action" {
+		t.Errorf("fallbacks: %q %q", ReasonText(""), ActionText("some_new_action"))
+	}
+}
