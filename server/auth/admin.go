@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -15,8 +15,8 @@ var errNoSuchThing = shared.Errorf(shared.ENotFound, "There is no such account o
 
 // audit builds an audit event for an action by actor (nil: the command
 // line) on target (nil: the account itself).
-func (s *Service) audit(accountID int64, actor *store.User, action string, target *store.User, c Client, detail string) *store.AuditEvent {
-	e := &store.AuditEvent{CreatedAt: s.Now(), AccountID: accountID, ActorName: "command line", Action: action,
+func (s *Service) audit(accountID int64, actor *domain.User, action string, target *domain.User, c Client, detail string) *domain.AuditEvent {
+	e := &domain.AuditEvent{CreatedAt: s.Now(), AccountID: accountID, ActorName: "command line", Action: action,
 		IP: clip(c.IP, 64), Detail: detail}
 	if actor != nil {
 		e.ActorID, e.ActorName = &actor.ID, actor.Username
@@ -35,7 +35,7 @@ var (
 )
 
 // ownAccount checks that admin may administer accountID.
-func ownAccount(admin *store.User, accountID int64) error {
+func ownAccount(admin *domain.User, accountID int64) error {
 	if admin.Role != shared.RoleAdmin || admin.AccountID != accountID {
 		return errNoSuchThing
 	}
@@ -45,7 +45,7 @@ func ownAccount(admin *store.User, accountID int64) error {
 // SetForceTwoFactor switches "Force 2FA for users" for the admin's account.
 // Sessions of users without 2FA turn into enrollment sessions at their next
 // request (see Authenticate). Returns ENotFound for another account.
-func (s *Service) SetForceTwoFactor(ctx context.Context, admin *store.User, accountID int64, on bool, c Client) (*store.Account, error) {
+func (s *Service) SetForceTwoFactor(ctx context.Context, admin *domain.User, accountID int64, on bool, c Client) (*domain.Account, error) {
 	if err := ownAccount(admin, accountID); err != nil {
 		return nil, err
 	}
@@ -60,14 +60,14 @@ func (s *Service) SetForceTwoFactor(ctx context.Context, admin *store.User, acco
 	}
 	a, err := s.Store.SetForceTwoFactor(ctx, accountID, on, admin.ID, s.Now(),
 		s.audit(accountID, admin, shared.AuditPolicyChanged, nil, c, detail))
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, domain.ErrNotFound) {
 		return nil, errNoSuchThing
 	}
 	return a, err
 }
 
 // AccountUsers lists the users of the admin's account.
-func (s *Service) AccountUsers(ctx context.Context, admin *store.User, accountID int64) ([]store.UserSummary, error) {
+func (s *Service) AccountUsers(ctx context.Context, admin *domain.User, accountID int64) ([]domain.UserSummary, error) {
 	if err := ownAccount(admin, accountID); err != nil {
 		return nil, err
 	}
@@ -77,9 +77,9 @@ func (s *Service) AccountUsers(ctx context.Context, admin *store.User, accountID
 // ResetTwoFactor switches 2FA off for a user of the admin's account who lost
 // their phone: secret and recovery codes go, every session of the user ends,
 // and the audit log records it. Returns ENotFound for anyone else.
-func (s *Service) ResetTwoFactor(ctx context.Context, admin *store.User, targetID int64, c Client) error {
+func (s *Service) ResetTwoFactor(ctx context.Context, admin *domain.User, targetID int64, c Client) error {
 	target, err := s.Store.UserByID(ctx, targetID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, domain.ErrNotFound) {
 		return errNoSuchThing
 	} else if err != nil {
 		return err
@@ -97,9 +97,9 @@ func (s *Service) ResetTwoFactor(ctx context.Context, admin *store.User, targetI
 }
 
 // ResetTwoFactorByUsername is the command line's reset for a lost phone.
-func (s *Service) ResetTwoFactorByUsername(ctx context.Context, username string) (*store.User, error) {
+func (s *Service) ResetTwoFactorByUsername(ctx context.Context, username string) (*domain.User, error) {
 	target, err := s.Store.UserByUsername(ctx, shared.NormalizeUsername(username))
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, domain.ErrNotFound) {
 		return nil, shared.Errorf(shared.ENotFound, "There is no user %q.", username)
 	} else if err != nil {
 		return nil, err
@@ -120,7 +120,7 @@ var (
 // (the app shows the warning); confirmed, it removes 2FA and ends every
 // session of the user, and loggedOut is true. Wrong passwords count toward
 // the username's throttle, as at login.
-func (s *Service) Disconnect(ctx context.Context, sess *store.Session, password string, confirm bool, c Client) (loggedOut bool, err error) {
+func (s *Service) Disconnect(ctx context.Context, sess *domain.Session, password string, confirm bool, c Client) (loggedOut bool, err error) {
 	c = c.clip()
 	u := sess.User
 	if !u.TwoFactorEnabled() {

@@ -8,8 +8,8 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/sealing"
-	"github.com/warden-auth/warden/server/store"
 )
 
 // recoveryTagKey names the sealed key under which recovery codes are
@@ -56,7 +56,7 @@ func (s *Service) OpenKeys(ctx context.Context) error {
 // KeyStatus is one key id of `server keys status`: how many stored values
 // need it, and whether the ring holds it.
 type KeyStatus struct {
-	store.KeyUse
+	domain.KeyUse
 	InRing  bool // SECRET_KEY holds it
 	Current bool // it seals new values
 }
@@ -71,7 +71,7 @@ func (s *Service) KeyStatus(ctx context.Context) ([]KeyStatus, error) {
 	}
 	var out []KeyStatus
 	for i, id := range s.Keys.IDs() {
-		k := KeyStatus{KeyUse: store.KeyUse{KeyID: id}, InRing: true, Current: i == 0}
+		k := KeyStatus{KeyUse: domain.KeyUse{KeyID: id}, InRing: true, Current: i == 0}
 		if u := uses[id]; u != nil {
 			k.KeyUse = *u
 			delete(uses, id)
@@ -87,9 +87,9 @@ func (s *Service) KeyStatus(ctx context.Context) ([]KeyStatus, error) {
 
 func (s *Service) openSealedKey(ctx context.Context, name string) ([]byte, error) {
 	k, err := s.Store.SealedKey(ctx, name)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, domain.ErrNotFound) {
 		var raw []byte
-		if raw, err = s.addSealedKey(ctx, name); !errors.Is(err, store.ErrConflict) {
+		if raw, err = s.addSealedKey(ctx, name); !errors.Is(err, domain.ErrConflict) {
 			return raw, err
 		}
 		// Another server made it first: use theirs.
@@ -113,7 +113,7 @@ func (s *Service) openSealedKey(ctx context.Context, name string) ([]byte, error
 		}
 		// ErrConflict: another server re-sealed it meanwhile; the key is
 		// the same either way.
-		if err := s.Store.ResealKey(ctx, name, k.Sealed, resealed, s.Now()); err != nil && !errors.Is(err, store.ErrConflict) {
+		if err := s.Store.ResealKey(ctx, name, k.Sealed, resealed, s.Now()); err != nil && !errors.Is(err, domain.ErrConflict) {
 			return nil, err
 		}
 	}
@@ -121,7 +121,7 @@ func (s *Service) openSealedKey(ctx context.Context, name string) ([]byte, error
 }
 
 // addSealedKey makes the key of the name and stores it sealed. Returns
-// store.ErrConflict if another server stored one first.
+// domain.ErrConflict if another server stored one first.
 func (s *Service) addSealedKey(ctx context.Context, name string) ([]byte, error) {
 	raw := make([]byte, sealing.TagKeySize)
 	if _, err := io.ReadFull(s.Rand, raw); err != nil {
@@ -132,7 +132,7 @@ func (s *Service) addSealedKey(ctx context.Context, name string) ([]byte, error)
 		return nil, err
 	}
 	now := s.Now()
-	if err := s.Store.AddSealedKey(ctx, &store.SealedKey{Name: name, Sealed: sealed, CreatedAt: now, SealedAt: now}); err != nil {
+	if err := s.Store.AddSealedKey(ctx, &domain.SealedKey{Name: name, Sealed: sealed, CreatedAt: now, SealedAt: now}); err != nil {
 		return nil, err
 	}
 	return raw, nil

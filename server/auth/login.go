@@ -6,7 +6,7 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -39,9 +39,9 @@ var errWrongCredentials = shared.Errorf(shared.EWrongCredentials,
 // account of their own. A browser with the username's device cookie
 // (device.go) counts under its own key instead of the username's.
 var (
-	userThrottle = store.ThrottleRule{Threshold: 5, Window: 15 * time.Minute, LockFor: backoff(5)}
+	userThrottle = domain.ThrottleRule{Threshold: 5, Window: 15 * time.Minute, LockFor: backoff(5)}
 	// An IP may stand for a whole office behind one NAT: a higher threshold.
-	ipThrottle = store.ThrottleRule{Threshold: 20, Window: 15 * time.Minute, LockFor: backoff(20)}
+	ipThrottle = domain.ThrottleRule{Threshold: 20, Window: 15 * time.Minute, LockFor: backoff(20)}
 )
 
 // ipThrottleKey is the key an address's failures count under. An IPv6 host
@@ -61,7 +61,7 @@ func ipThrottleKey(ip string) string {
 // cookie, the session, and what the client must do next.
 type LoginResult struct {
 	Token   string
-	Session *store.Session
+	Session *domain.Session
 	Next    string
 	Device  string // a new device cookie for the browser ("": keep the one it has)
 }
@@ -82,7 +82,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	defer done()
 	c = c.clip()
 	username := shared.NormalizeUsername(req.Username)
-	event := &store.LoginEvent{Username: clip(username, 64), IP: c.IP, UserAgent: c.UserAgent, Method: shared.MethodPassword}
+	event := &domain.LoginEvent{Username: clip(username, 64), IP: c.IP, UserAgent: c.UserAgent, Method: shared.MethodPassword}
 
 	now := s.Now()
 	userKey, ipKey := "user:"+event.Username, ipThrottleKey(c.IP)
@@ -112,7 +112,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 			}
 		}
 	}
-	rules := map[string]store.ThrottleRule{lockKey: userThrottle, ipKey: ipThrottle}
+	rules := map[string]domain.ThrottleRule{lockKey: userThrottle, ipKey: ipThrottle}
 	if t := counters[ipKey]; t.Locked(now) {
 		return nil, s.fail(ctx, event, shared.ReasonThrottled, rateLimited("Too many failed login attempts from your network.", *t.LockedUntil, now))
 	}
@@ -122,7 +122,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 		if _, _, err := s.Hasher.VerifyContext(ctx, req.Password, s.dummy()); err != nil {
 			return nil, err
 		}
-		return nil, s.failPassword(ctx, event, shared.ReasonThrottled, map[string]store.ThrottleRule{ipKey: ipThrottle})
+		return nil, s.failPassword(ctx, event, shared.ReasonThrottled, map[string]domain.ThrottleRule{ipKey: ipThrottle})
 	}
 
 	if !known {
@@ -144,12 +144,12 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 		s.upgradeHash(ctx, u.ID, req.Password)
 	}
 
-	stage, next, ttl := store.StageFull, shared.NextDone, s.SessionMax
+	stage, next, ttl := domain.StageFull, shared.NextDone, s.SessionMax
 	switch {
 	case u.TwoFactorEnabled():
-		stage, next, ttl = store.StagePasswordOK, shared.NextTOTP, s.SecondStepTTL
+		stage, next, ttl = domain.StagePasswordOK, shared.NextTOTP, s.SecondStepTTL
 	case u.Account.ForceTwoFactor:
-		stage, next, ttl = store.StageEnrollment, shared.NextEnroll, s.EnrollmentTTL
+		stage, next, ttl = domain.StageEnrollment, shared.NextEnroll, s.EnrollmentTTL
 	}
 	token, hash, err := newToken(s.Rand)
 	if err != nil {
@@ -161,8 +161,8 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 			return nil, err
 		}
 	}
-	step := store.LoginStep{
-		Session: &store.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: stage, CreatedAt: now,
+	step := domain.LoginStep{
+		Session: &domain.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: stage, CreatedAt: now,
 			LastSeenAt: now, ExpiresAt: now.Add(ttl), IP: c.IP, UserAgent: c.UserAgent, ReauthAt: &now},
 		Event: withTime(event, now),
 	}
@@ -176,7 +176,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	if oldToken != "" {
 		step.EndSession = HashToken(oldToken)
 	}
-	if stage == store.StageFull {
+	if stage == domain.StageFull {
 		step.LoggedInAt = &now
 	}
 	if err := s.Store.CompleteLoginStep(ctx, step); err != nil {
@@ -188,7 +188,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 // failPassword counts a wrong password toward the throttles and records it.
 // This attempt still gets the plain answer; a lock it starts applies from
 // the next attempt.
-func (s *Service) failPassword(ctx context.Context, e *store.LoginEvent, reason string, rules map[string]store.ThrottleRule) error {
+func (s *Service) failPassword(ctx context.Context, e *domain.LoginEvent, reason string, rules map[string]domain.ThrottleRule) error {
 	if _, err := s.Store.RecordLoginFailure(ctx, rules, s.Now()); err != nil {
 		return err
 	}
@@ -196,7 +196,7 @@ func (s *Service) failPassword(ctx context.Context, e *store.LoginEvent, reason 
 }
 
 // fail records a failed attempt and returns the answer for it.
-func (s *Service) fail(ctx context.Context, e *store.LoginEvent, reason string, answer error) error {
+func (s *Service) fail(ctx context.Context, e *domain.LoginEvent, reason string, answer error) error {
 	e.Result, e.Reason = shared.ResultFailure, reason
 	if err := s.Store.RecordLoginEvent(ctx, withTime(e, s.Now())); err != nil {
 		return err
@@ -204,7 +204,7 @@ func (s *Service) fail(ctx context.Context, e *store.LoginEvent, reason string, 
 	return answer
 }
 
-func withTime(e *store.LoginEvent, now time.Time) *store.LoginEvent {
+func withTime(e *domain.LoginEvent, now time.Time) *domain.LoginEvent {
 	e.CreatedAt = now
 	return e
 }
@@ -231,13 +231,13 @@ const touchEvery = time.Minute
 // The effective stage is the stored one, except that a full session of a user
 // without 2FA in an account that forces 2FA is an enrollment session: the
 // policy holds for sessions that began before it was switched on.
-func (s *Service) Authenticate(ctx context.Context, token string) (sess *store.Session, stage string, err error) {
+func (s *Service) Authenticate(ctx context.Context, token string) (sess *domain.Session, stage string, err error) {
 	if token == "" {
 		return nil, "", errUnauthenticated
 	}
 	now := s.Now()
 	sess, err = s.Store.SessionByTokenHash(ctx, HashToken(token), now)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, domain.ErrNotFound) {
 		return nil, "", errUnauthenticated
 	} else if err != nil {
 		return nil, "", err
@@ -255,8 +255,8 @@ func (s *Service) Authenticate(ctx context.Context, token string) (sess *store.S
 	}
 	stage = sess.Stage
 	u := sess.User
-	if stage == store.StageFull && u.Account.ForceTwoFactor && !u.TwoFactorEnabled() {
-		stage = store.StageEnrollment
+	if stage == domain.StageFull && u.Account.ForceTwoFactor && !u.TwoFactorEnabled() {
+		stage = domain.StageEnrollment
 	}
 	return sess, stage, nil
 }

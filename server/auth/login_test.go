@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"github.com/warden-auth/warden/server/internal/testclock"
 	"io"
 	"log/slog"
 	"testing"
 	"time"
+
+	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/internal/testclock"
 
 	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/server/store"
@@ -42,7 +44,7 @@ func newServiceWithKeys(t testing.TB, s *store.Store, keys *sealing.Keyring) (*S
 
 var browser = Client{IP: "198.51.100.7", UserAgent: "Mozilla/5.0 test"}
 
-func mustCreate(t *testing.T, svc *Service, username, role, account string) *store.User {
+func mustCreate(t *testing.T, svc *Service, username, role, account string) *domain.User {
 	t.Helper()
 	u, err := svc.CreateUser(context.Background(), username, "s3cret-password", role, account)
 	if err != nil {
@@ -94,7 +96,7 @@ func TestLogin_NextStepFollowsTwoFactorStateAndPolicy(t *testing.T) {
 	ctx := context.Background()
 	mustCreate(t, svc, "plain", shared.RoleUser, "Acme")
 	res, err := svc.Login(ctx, shared.LoginRequest{Username: "plain", Password: "s3cret-password"}, browser, "")
-	if err != nil || res.Next != shared.NextDone || res.Session.Stage != store.StageFull || len(res.Token) != 43 {
+	if err != nil || res.Next != shared.NextDone || res.Session.Stage != domain.StageFull || len(res.Token) != 43 {
 		t.Fatalf("plain login: %+v, %v", res, err)
 	}
 	u, _ := svc.Store.UserByUsername(ctx, "plain")
@@ -121,7 +123,7 @@ func TestLogin_RecordsEveryAttemptWithReason(t *testing.T) {
 	svc.Login(ctx, shared.LoginRequest{Username: "alice", Password: "wrong-password"}, browser, "")
 	c.Advance(time.Second)
 	svc.Login(ctx, shared.LoginRequest{Username: "Alice", Password: "s3cret-password"}, browser, "")
-	events, _, err := svc.Store.LoginEvents(ctx, store.LoginEventFilter{UserID: alice.ID, Limit: 10})
+	events, _, err := svc.Store.LoginEvents(ctx, domain.LoginEventFilter{UserID: alice.ID, Limit: 10})
 	if err != nil || len(events) != 2 {
 		t.Fatalf("events: %+v, %v", events, err)
 	}
@@ -173,7 +175,7 @@ func TestSessions_RotateAtLoginAndExpire(t *testing.T) {
 	// Activity keeps a session alive past the idle limit...
 	for range 3 {
 		c.Advance(svc.SessionIdle - time.Minute)
-		if _, stage, err := svc.Authenticate(ctx, second); err != nil || stage != store.StageFull {
+		if _, stage, err := svc.Authenticate(ctx, second); err != nil || stage != domain.StageFull {
 			t.Fatalf("active session refused: %v", err)
 		}
 	}
@@ -212,11 +214,11 @@ func TestAuthenticate_ForcedPolicyTurnsOldSessionsIntoEnrollment(t *testing.T) {
 	mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
 	res, _ := svc.Login(ctx, shared.LoginRequest{Username: "alice", Password: "s3cret-password"}, browser, "")
 	forcePolicy(t, s, "Acme")
-	if _, stage, err := svc.Authenticate(ctx, res.Token); err != nil || stage != store.StageEnrollment {
+	if _, stage, err := svc.Authenticate(ctx, res.Token); err != nil || stage != domain.StageEnrollment {
 		t.Fatalf("stage after the policy was switched on: %q, %v", stage, err)
 	}
 	res, err := svc.Login(ctx, shared.LoginRequest{Username: "alice", Password: "s3cret-password"}, browser, res.Token)
-	if err != nil || res.Next != shared.NextEnroll || res.Session.Stage != store.StageEnrollment ||
+	if err != nil || res.Next != shared.NextEnroll || res.Session.Stage != domain.StageEnrollment ||
 		!res.Session.ExpiresAt.Equal(svc.Now().Add(svc.EnrollmentTTL)) {
 		t.Fatalf("login under the policy: %+v, %v", res, err)
 	}
@@ -233,7 +235,7 @@ func TestSweep_DropsExpiredSessionsAndEventsPastRetention(t *testing.T) {
 	if err != nil || n != 2 { // the old session and the old event
 		t.Fatalf("sweep: %d %v", n, err)
 	}
-	events, _, _ := svc.Store.LoginEvents(ctx, store.LoginEventFilter{UserID: alice.ID, Limit: 10})
+	events, _, _ := svc.Store.LoginEvents(ctx, domain.LoginEventFilter{UserID: alice.ID, Limit: 10})
 	if len(events) != 1 {
 		t.Fatalf("%d events left, want the recent one", len(events))
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -19,7 +19,7 @@ var errReauthRequired = shared.Errorf(shared.EReauthRequired,
 
 // RequireRecentProof returns EReauthRequired unless the session's user proved
 // it is them within ReauthWindow.
-func (s *Service) RequireRecentProof(sess *store.Session) error {
+func (s *Service) RequireRecentProof(sess *domain.Session) error {
 	if sess.ReauthAt == nil || s.Now().Sub(*sess.ReauthAt) >= s.ReauthWindow {
 		return errReauthRequired
 	}
@@ -30,7 +30,7 @@ func (s *Service) RequireRecentProof(sess *store.Session) error {
 // sensitive action. Wrong ones count toward the username's throttle, as at
 // login, and a throttled username is refused before any check. Returns
 // errWrongPassword or ERateLimited.
-func (s *Service) checkOwnPassword(ctx context.Context, u *store.User, password string) error {
+func (s *Service) checkOwnPassword(ctx context.Context, u *domain.User, password string) error {
 	done, err := s.Hasher.Admit()
 	if err != nil {
 		return err
@@ -48,7 +48,7 @@ func (s *Service) checkOwnPassword(ctx context.Context, u *store.User, password 
 		return err
 	}
 	if !ok {
-		if _, err := s.Store.RecordLoginFailure(ctx, map[string]store.ThrottleRule{key: userThrottle}, now); err != nil {
+		if _, err := s.Store.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{key: userThrottle}, now); err != nil {
 			return err
 		}
 		return errWrongPassword
@@ -60,7 +60,7 @@ func (s *Service) checkOwnPassword(ctx context.Context, u *store.User, password 
 // or a current authenticator code (used up, as at login). Wrong proofs
 // count toward the same throttles as at login, and are audited. Returns
 // EWrongCredentials, EWrongCode, EInvalid or ERateLimited.
-func (s *Service) Reauthenticate(ctx context.Context, sess *store.Session, req shared.ReauthRequest, c Client) error {
+func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, req shared.ReauthRequest, c Client) error {
 	c = c.clip()
 	u := sess.User
 	now := s.Now()
@@ -100,12 +100,12 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *store.Session, req s
 		return s.countFailure(ctx, u, errWrongCode)
 	}
 	switch err := s.Store.MarkReauth(ctx, sess.ID, u.ID, &step, now); {
-	case errors.Is(err, store.ErrReplay):
+	case errors.Is(err, domain.ErrReplay):
 		if err := refused(shared.ReasonReusedCode, nil); err != nil {
 			return err
 		}
 		return s.countFailure(ctx, u, errReusedCode)
-	case errors.Is(err, store.ErrLocked):
+	case errors.Is(err, domain.ErrLocked):
 		return lockedOut(now.Add(lockMin), now)
 	default:
 		return err

@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -76,11 +76,11 @@ func normalizeRecoveryCode(in string) (string, bool) {
 // transaction that creates the full session, so of racing requests exactly
 // one logs in. Wrong and used codes count toward the same lockout as wrong
 // TOTP codes. It returns how many codes are left.
-func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *store.Session, code string, c Client) (*LoginResult, int, error) {
+func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Session, code string, c Client) (*LoginResult, int, error) {
 	c = c.clip()
 	u := sess.User
 	now := s.Now()
-	event := &store.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
+	event := &domain.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
 		IP: c.IP, UserAgent: c.UserAgent, Method: shared.MethodRecoveryCode}
 	if u.LockedUntil != nil && u.LockedUntil.After(now) {
 		return nil, 0, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
@@ -95,7 +95,7 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *store.Session
 	}
 	// Compare with every code, not stopping at a match, so the time taken
 	// does not tell which one matched.
-	var match *store.RecoveryCode
+	var match *domain.RecoveryCode
 	for i := range codes {
 		if s.Keys.TagMatches(codes[i].CodeHash, recoveryPurpose, []byte(normalized)) && match == nil {
 			match = &codes[i]
@@ -107,11 +107,11 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *store.Session
 	case match.UsedAt != nil:
 		return nil, 0, s.codeFailure(ctx, u, event, shared.ReasonReusedCode, errUsedRecovery)
 	}
-	res, err := s.completeStep(ctx, sess, u, shared.MethodRecoveryCode, c, func(step *store.LoginStep) {
+	res, err := s.completeStep(ctx, sess, u, shared.MethodRecoveryCode, c, func(step *domain.LoginStep) {
 		step.RecoveryCodeID = &match.ID
 	})
 	switch {
-	case errors.Is(err, store.ErrReplay): // a racing request spent it first
+	case errors.Is(err, domain.ErrReplay): // a racing request spent it first
 		return nil, 0, s.codeFailure(ctx, u, event, shared.ReasonReusedCode, errUsedRecovery)
 	case err != nil:
 		return nil, 0, err
@@ -123,7 +123,7 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *store.Session
 // RegenerateRecoveryCodes replaces the user's recovery codes after a current
 // TOTP code proves it is them, and returns the new set to show once. Wrong
 // codes count toward the lockout, as at login.
-func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *store.User, code string, c Client) ([]string, error) {
+func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, code string, c Client) ([]string, error) {
 	if !u.TwoFactorEnabled() {
 		return nil, errTOTPOff
 	}
@@ -158,12 +158,12 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *store.User, co
 	}
 	switch err := s.Store.RegenerateRecoveryCodes(ctx, u.ID, step, hashes, now,
 		s.audit(u.AccountID, u, shared.AuditCodesRegenerated, u, c.clip(), "")); {
-	case errors.Is(err, store.ErrReplay):
+	case errors.Is(err, domain.ErrReplay):
 		if err := refused(shared.ReasonReusedCode); err != nil {
 			return nil, err
 		}
 		return nil, s.countFailure(ctx, u, errReusedCode)
-	case errors.Is(err, store.ErrLocked):
+	case errors.Is(err, domain.ErrLocked):
 		return nil, lockedOut(now.Add(lockMin), now)
 	case err != nil:
 		return nil, err

@@ -2,11 +2,13 @@ package auth
 
 import (
 	"context"
-	"github.com/warden-auth/warden/server/internal/testcode"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/internal/testcode"
 
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
@@ -54,7 +56,7 @@ func connectWithCodes(t *testing.T, svc *Service, c *clock) (string, []string) {
 	ctx := context.Background()
 	u := mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
 	setup, _ := svc.SetupTOTP(ctx, u)
-	done, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), store.StageFull, codeAt(t, setup.Secret, c.now), browser)
+	done, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), domain.StageFull, codeAt(t, setup.Secret, c.now), browser)
 	if err != nil || len(done.RecoveryCodes) != 10 {
 		t.Fatalf("connect: %+v %v", done, err)
 	}
@@ -66,7 +68,7 @@ func TestLoginWithRecoveryCode_EachCodeWorksOnce(t *testing.T) {
 	secret, codes := connectWithCodes(t, svc, c)
 	ctx := context.Background()
 	res, left, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), strings.ToUpper(codes[3]), browser)
-	if err != nil || left != 9 || res.Session.Stage != store.StageFull {
+	if err != nil || left != 9 || res.Session.Stage != domain.StageFull {
 		t.Fatalf("first use: %v left=%d", err, left)
 	}
 	_, _, err = svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), codes[3], browser)
@@ -96,7 +98,7 @@ func TestLoginWithRecoveryCode_EachCodeWorksOnce(t *testing.T) {
 	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now), browser); err != nil {
 		t.Fatalf("TOTP with no recovery codes left: %v", err)
 	}
-	events, _, _ := svc.Store.LoginEvents(ctx, store.LoginEventFilter{UserID: u.ID, Limit: 100})
+	events, _, _ := svc.Store.LoginEvents(ctx, domain.LoginEventFilter{UserID: u.ID, Limit: 100})
 	reasons := map[string]int{}
 	for _, e := range events {
 		if e.Method == shared.MethodRecoveryCode {

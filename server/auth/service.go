@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/shared"
@@ -110,7 +111,7 @@ func clip(s string, n int) string {
 // CreateUser adds a user to the named account, creating the account if it
 // does not exist. Returns EInvalid for a bad username, password or account
 // name, and EConflict if the username is taken.
-func (s *Service) CreateUser(ctx context.Context, username, password, role, accountName string) (*store.User, error) {
+func (s *Service) CreateUser(ctx context.Context, username, password, role, accountName string) (*domain.User, error) {
 	username = shared.NormalizeUsername(username)
 	fields := map[string]string{}
 	for field, msg := range map[string]string{
@@ -130,9 +131,9 @@ func (s *Service) CreateUser(ctx context.Context, username, password, role, acco
 	}
 	now := s.Now()
 	acc, err := s.Store.AccountByName(ctx, accountName)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, domain.ErrNotFound) {
 		acc, err = s.Store.CreateAccount(ctx, accountName, now)
-		if errors.Is(err, store.ErrConflict) { // created meanwhile by someone else
+		if errors.Is(err, domain.ErrConflict) { // created meanwhile by someone else
 			acc, err = s.Store.AccountByName(ctx, accountName)
 		}
 	}
@@ -143,8 +144,8 @@ func (s *Service) CreateUser(ctx context.Context, username, password, role, acco
 	if err != nil {
 		return nil, err
 	}
-	u := &store.User{AccountID: acc.ID, Account: acc, Username: username, PasswordHash: hash, Role: role, CreatedAt: now}
-	if err := s.Store.CreateUser(ctx, u, s.audit(acc.ID, nil, shared.AuditUserCreated, nil, Client{}, "role "+role)); errors.Is(err, store.ErrConflict) {
+	u := &domain.User{AccountID: acc.ID, Account: acc, Username: username, PasswordHash: hash, Role: role, CreatedAt: now}
+	if err := s.Store.CreateUser(ctx, u, s.audit(acc.ID, nil, shared.AuditUserCreated, nil, Client{}, "role "+role)); errors.Is(err, domain.ErrConflict) {
 		return nil, shared.Errorf(shared.EConflict, "The username %q is taken.", username)
 	} else if err != nil {
 		return nil, err

@@ -12,7 +12,7 @@ import (
 
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
-	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -39,7 +39,7 @@ var errStopped = shared.Errorf(shared.ERateLimited, "After %d wrong codes in a r
 	"accepted for this account. Log in with a recovery code, or ask your administrator to reset two-factor authentication.", stopAfter)
 
 // stopped reports whether the user's authenticator codes are refused for good.
-func stopped(u *store.User) bool { return u.FailedCodeCount >= stopAfter }
+func stopped(u *domain.User) bool { return u.FailedCodeCount >= stopAfter }
 
 // backoff locks for lockMin at the threshold-th failure, doubling with each
 // one after, up to lockMax.
@@ -89,7 +89,7 @@ type TOTPSetup struct {
 // one) and returns what the user needs to add it to an app. The secret is
 // stored sealed; once connected no endpoint returns it again. Returns
 // EConflict if 2FA is already connected.
-func (s *Service) SetupTOTP(ctx context.Context, u *store.User) (*TOTPSetup, error) {
+func (s *Service) SetupTOTP(ctx context.Context, u *domain.User) (*TOTPSetup, error) {
 	if u.TwoFactorEnabled() {
 		return nil, errAlreadyOn
 	}
@@ -108,7 +108,7 @@ func (s *Service) SetupTOTP(ctx context.Context, u *store.User) (*TOTPSetup, err
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Store.SetPendingTOTP(ctx, u.ID, sealed, s.Now()); errors.Is(err, store.ErrConflict) {
+	if err := s.Store.SetPendingTOTP(ctx, u.ID, sealed, s.Now()); errors.Is(err, domain.ErrConflict) {
 		return nil, errAlreadyOn
 	} else if err != nil {
 		return nil, err
@@ -135,7 +135,7 @@ type Connected struct {
 // 2FA on and creates the user's recovery codes. The code counts as used. A
 // session that was enrolling becomes a full one under a new token; a full
 // session stays as it is.
-func (s *Service) ConnectTOTP(ctx context.Context, sess *store.Session, stage, code string, c Client) (*Connected, error) {
+func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, stage, code string, c Client) (*Connected, error) {
 	u := sess.User
 	if u.TwoFactorEnabled() {
 		return nil, errAlreadyOn
@@ -156,13 +156,13 @@ func (s *Service) ConnectTOTP(ctx context.Context, sess *store.Session, stage, c
 		return nil, err
 	}
 	if err := s.Store.ConnectTOTP(ctx, u.ID, step, hashes, sess.ID, now,
-		s.audit(u.AccountID, u, shared.AuditConnected, u, c.clip(), "")); errors.Is(err, store.ErrConflict) {
+		s.audit(u.AccountID, u, shared.AuditConnected, u, c.clip(), "")); errors.Is(err, domain.ErrConflict) {
 		return nil, errNoPendingSetup
 	} else if err != nil {
 		return nil, err
 	}
 	done := &Connected{RecoveryCodes: codes}
-	if stage == store.StageEnrollment {
+	if stage == domain.StageEnrollment {
 		if done.Session, err = s.completeStep(ctx, sess, u, shared.MethodTOTP, c, nil); err != nil {
 			return nil, err
 		}
@@ -174,11 +174,11 @@ func (s *Service) ConnectTOTP(ctx context.Context, sess *store.Session, stage, c
 // presents a code. A right code for a time step after the last accepted one
 // turns it into a full session under a new token. Wrong and reused codes are
 // counted toward the lockout; every attempt is a login event.
-func (s *Service) VerifyTOTP(ctx context.Context, sess *store.Session, code string, c Client) (*LoginResult, error) {
+func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code string, c Client) (*LoginResult, error) {
 	c = c.clip()
 	u := sess.User
 	now := s.Now()
-	event := &store.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
+	event := &domain.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
 		IP: c.IP, UserAgent: c.UserAgent, Method: shared.MethodTOTP}
 	if !u.TwoFactorEnabled() {
 		// 2FA was switched off after this session's password step (which
@@ -203,14 +203,14 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *store.Session, code stri
 	if !ok {
 		return nil, s.codeFailure(ctx, u, event, shared.ReasonWrongCode, errWrongCode)
 	}
-	res, err := s.completeStep(ctx, sess, u, shared.MethodTOTP, c, func(ls *store.LoginStep) { ls.TOTPStep = &step })
+	res, err := s.completeStep(ctx, sess, u, shared.MethodTOTP, c, func(ls *domain.LoginStep) { ls.TOTPStep = &step })
 	if err == nil && s.Keys.Stale(u.TOTPSecret) {
 		s.reseal(ctx, u, secret)
 	}
 	switch {
-	case errors.Is(err, store.ErrReplay):
+	case errors.Is(err, domain.ErrReplay):
 		return nil, s.codeFailure(ctx, u, event, shared.ReasonReusedCode, errReusedCode)
-	case errors.Is(err, store.ErrLocked):
+	case errors.Is(err, domain.ErrLocked):
 		// Another request locked the user between our read and our write.
 		u, err := s.Store.UserByID(ctx, u.ID)
 		if err != nil {
@@ -243,7 +243,7 @@ func (s *Service) checkCode(userID int64, sealed []byte, code string, now time.T
 // reseal moves a secret sealed under a retired key to the current one, so an
 // old key can be dropped once every active user has logged in. A failure
 // only delays that, so it is logged.
-func (s *Service) reseal(ctx context.Context, u *store.User, secret []byte) {
+func (s *Service) reseal(ctx context.Context, u *domain.User, secret []byte) {
 	resealed, err := s.Keys.Seal(secret, SealContext(u.ID))
 	if err == nil {
 		err = s.Store.ResealTOTP(ctx, u.ID, u.TOTPSecret, resealed)
@@ -255,7 +255,7 @@ func (s *Service) reseal(ctx context.Context, u *store.User, secret []byte) {
 
 // codeFailure counts a wrong code and answers with answer, or with the
 // lockout if this failure started one.
-func (s *Service) codeFailure(ctx context.Context, u *store.User, event *store.LoginEvent, reason string, answer *shared.Error) error {
+func (s *Service) codeFailure(ctx context.Context, u *domain.User, event *domain.LoginEvent, reason string, answer *shared.Error) error {
 	err := s.countFailure(ctx, u, answer)
 	var e *shared.Error
 	if !errors.As(err, &e) {
@@ -266,7 +266,7 @@ func (s *Service) codeFailure(ctx context.Context, u *store.User, event *store.L
 
 // countFailure counts a wrong code toward the lockout and returns answer, or
 // the lockout if this failure started one.
-func (s *Service) countFailure(ctx context.Context, u *store.User, answer *shared.Error) error {
+func (s *Service) countFailure(ctx context.Context, u *domain.User, answer *shared.Error) error {
 	now := s.Now()
 	f, err := s.Store.RecordCodeFailure(ctx, u.ID, now, lockThreshold, lockFor)
 	if err != nil {
@@ -282,18 +282,18 @@ func (s *Service) countFailure(ctx context.Context, u *store.User, answer *share
 }
 
 // completeStep replaces sess with a full session, recording the success.
-func (s *Service) completeStep(ctx context.Context, sess *store.Session, u *store.User, method string, c Client, with func(*store.LoginStep)) (*LoginResult, error) {
+func (s *Service) completeStep(ctx context.Context, sess *domain.Session, u *domain.User, method string, c Client, with func(*domain.LoginStep)) (*LoginResult, error) {
 	c = c.clip()
 	token, hash, err := newToken(s.Rand)
 	if err != nil {
 		return nil, err
 	}
 	now := s.Now()
-	step := store.LoginStep{
+	step := domain.LoginStep{
 		EndSession: sess.TokenHash,
-		Session: &store.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: store.StageFull, CreatedAt: now,
+		Session: &domain.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: domain.StageFull, CreatedAt: now,
 			LastSeenAt: now, ExpiresAt: now.Add(s.SessionMax), IP: c.IP, UserAgent: c.UserAgent, ReauthAt: &now},
-		Event: &store.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
+		Event: &domain.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
 			IP: c.IP, UserAgent: c.UserAgent, Method: method, Result: shared.ResultSuccess},
 		LoggedInAt: &now,
 	}

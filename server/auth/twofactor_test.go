@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/warden-auth/warden/server/internal/testcode"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/internal/testcode"
 
 	"github.com/pquerna/otp/totp"
 	"github.com/warden-auth/warden/server/sealing"
@@ -37,35 +39,35 @@ func withTOTP(t *testing.T, svc *Service, c *clock) string {
 		t.Fatal(err)
 	}
 	sess := fullSession(t, svc, "alice")
-	if _, err := svc.ConnectTOTP(ctx, sess, store.StageFull, codeAt(t, setup.Secret, c.now), browser); err != nil {
+	if _, err := svc.ConnectTOTP(ctx, sess, domain.StageFull, codeAt(t, setup.Secret, c.now), browser); err != nil {
 		t.Fatal(err)
 	}
 	return setup.Secret
 }
 
-func fullSession(t *testing.T, svc *Service, username string) *store.Session {
+func fullSession(t *testing.T, svc *Service, username string) *domain.Session {
 	t.Helper()
 	u, err := svc.Store.UserByUsername(context.Background(), username)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &store.Session{User: u, UserID: u.ID, Stage: store.StageFull}
+	return &domain.Session{User: u, UserID: u.ID, Stage: domain.StageFull}
 }
 
 // passwordStep logs alice in with her password and returns the session that
 // waits for the code.
-func passwordStep(t *testing.T, svc *Service) *store.Session {
+func passwordStep(t *testing.T, svc *Service) *domain.Session {
 	t.Helper()
 	res, err := svc.Login(context.Background(), shared.LoginRequest{Username: "alice", Password: "s3cret-password"}, browser, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Next != shared.NextTOTP || res.Session.Stage != store.StagePasswordOK ||
+	if res.Next != shared.NextTOTP || res.Session.Stage != domain.StagePasswordOK ||
 		!res.Session.ExpiresAt.Equal(svc.Now().Add(5*time.Minute)) {
 		t.Fatalf("password step: %+v", res)
 	}
 	sess, stage, err := svc.Authenticate(context.Background(), res.Token)
-	if err != nil || stage != store.StagePasswordOK {
+	if err != nil || stage != domain.StagePasswordOK {
 		t.Fatalf("authenticate: %v %s", err, stage)
 	}
 	return sess
@@ -108,7 +110,7 @@ func TestVerifyTOTP_RefusesAReplayedCodeAndEarlierSteps(t *testing.T) {
 		}
 	}
 	u, _ := svc.Store.UserByUsername(ctx, "alice")
-	events, _, _ := svc.Store.LoginEvents(ctx, store.LoginEventFilter{UserID: u.ID, Limit: 100})
+	events, _, _ := svc.Store.LoginEvents(ctx, domain.LoginEventFilter{UserID: u.ID, Limit: 100})
 	reasons := map[string]int{}
 	for _, e := range events {
 		if e.Method == shared.MethodTOTP {
@@ -155,7 +157,7 @@ func TestVerifyTOTP_LocksOutAfterFiveWrongCodesUntilThePeriodEnds(t *testing.T) 
 	if u.FailedCodeCount != 0 || u.LockedUntil != nil {
 		t.Fatalf("success did not reset the count: %+v", u)
 	}
-	events, _, _ := svc.Store.LoginEvents(ctx, store.LoginEventFilter{UserID: u.ID, Limit: 100})
+	events, _, _ := svc.Store.LoginEvents(ctx, domain.LoginEventFilter{UserID: u.ID, Limit: 100})
 	reasons := map[string]int{}
 	for _, e := range events {
 		if e.Method == shared.MethodTOTP {
@@ -180,7 +182,7 @@ func TestConnectTOTP_NeedsTheRightCodeAndStoresOnlyASealedSecret(t *testing.T) {
 	svc, c := newService(t, storetest.Open(t, store.SQLite))
 	ctx := context.Background()
 	u := mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
-	if _, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), store.StageFull, "123456", browser); shared.ErrorCode(err) != shared.EConflict {
+	if _, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), domain.StageFull, "123456", browser); shared.ErrorCode(err) != shared.EConflict {
 		t.Fatalf("connect before setup: %v", err)
 	}
 	first, _ := svc.SetupTOTP(ctx, u)
@@ -194,11 +196,11 @@ func TestConnectTOTP_NeedsTheRightCodeAndStoresOnlyASealedSecret(t *testing.T) {
 	// The replaced secret's code no longer connects; a malformed code is
 	// refused before any comparison.
 	for code, want := range map[string]string{codeAt(t, first.Secret, c.now): shared.EWrongCode, "12345": shared.EInvalid, "abcdef": shared.EInvalid} {
-		if _, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), store.StageFull, code, browser); shared.ErrorCode(err) != want {
+		if _, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), domain.StageFull, code, browser); shared.ErrorCode(err) != want {
 			t.Errorf("connect with %q: %v, want %s", code, err, want)
 		}
 	}
-	if _, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), store.StageFull, codeAt(t, second.Secret, c.now), browser); err != nil {
+	if _, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), domain.StageFull, codeAt(t, second.Secret, c.now), browser); err != nil {
 		t.Fatal(err)
 	}
 	stored, _ := svc.Store.UserByUsername(ctx, "alice")
@@ -222,14 +224,14 @@ func TestConnectTOTP_TurnsAnEnrollingSessionIntoAFullOne(t *testing.T) {
 	setup, _ := svc.SetupTOTP(ctx, sess.User)
 	sess, stage, _ = svc.Authenticate(ctx, res.Token) // reload the pending secret
 	done, err := svc.ConnectTOTP(ctx, sess, stage, codeAt(t, setup.Secret, c.now), browser)
-	if err != nil || done.Session == nil || done.Session.Session.Stage != store.StageFull || len(done.RecoveryCodes) != 10 {
+	if err != nil || done.Session == nil || done.Session.Session.Stage != domain.StageFull || len(done.RecoveryCodes) != 10 {
 		t.Fatalf("connect while enrolling: %+v %v", done, err)
 	}
 	full := done.Session
 	if _, _, err := svc.Authenticate(ctx, res.Token); shared.ErrorCode(err) != shared.EUnauthenticated {
 		t.Fatal("the enrolling token survived its upgrade")
 	}
-	if _, stage, err := svc.Authenticate(ctx, full.Token); err != nil || stage != store.StageFull {
+	if _, stage, err := svc.Authenticate(ctx, full.Token); err != nil || stage != domain.StageFull {
 		t.Fatalf("new token: %s %v", stage, err)
 	}
 }
@@ -253,7 +255,7 @@ func TestKeyRotation_NothingNeedsTheOldKeyOnceStatusSaysItCanGo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		done, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), store.StageFull, codeAt(t, setup.Secret, c.now), browser)
+		done, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), domain.StageFull, codeAt(t, setup.Secret, c.now), browser)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/auth"
-	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -21,11 +21,11 @@ import (
 // store and returns its token: the way to reach stages whose endpoints are
 // not the subject of the test. Like a login's, its proof of the user is
 // fresh.
-func (e *env) sessionAt(u *store.User, stage string) string {
+func (e *env) sessionAt(u *domain.User, stage string) string {
 	e.t.Helper()
 	token := rand.Text()
 	now := e.svc.Now()
-	err := e.st.CreateSession(context.Background(), &store.Session{TokenHash: auth.HashToken(token), UserID: u.ID,
+	err := e.st.CreateSession(context.Background(), &domain.Session{TokenHash: auth.HashToken(token), UserID: u.ID,
 		Stage: stage, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour), IP: "127.0.0.1", UserAgent: "test",
 		ReauthAt: &now})
 	if err != nil {
@@ -51,19 +51,19 @@ func TestRouteTable_EachStageAndRoleReachesOnlyItsRoutes(t *testing.T) {
 	callers := []caller{
 		{"no session", "", unauth},
 		{"unknown token", "forged", unauth},
-		{"password_ok", e.sessionAt(user, store.StagePasswordOK), func(a access) (bool, int, string) {
+		{"password_ok", e.sessionAt(user, domain.StagePasswordOK), func(a access) (bool, int, string) {
 			return a == secondStep, 401, shared.EUnauthenticated
 		}},
-		{"enrollment", e.sessionAt(user, store.StageEnrollment), func(a access) (bool, int, string) {
+		{"enrollment", e.sessionAt(user, domain.StageEnrollment), func(a access) (bool, int, string) {
 			if a == secondStep {
 				return false, 403, shared.EForbidden
 			}
 			return a == enrolling, 403, shared.EEnrollmentRequired
 		}},
-		{"full user", e.sessionAt(user, store.StageFull), func(a access) (bool, int, string) {
+		{"full user", e.sessionAt(user, domain.StageFull), func(a access) (bool, int, string) {
 			return a == enrolling || a == signedIn, 403, shared.EForbidden
 		}},
-		{"full admin", e.sessionAt(admin, store.StageFull), func(a access) (bool, int, string) {
+		{"full admin", e.sessionAt(admin, domain.StageFull), func(a access) (bool, int, string) {
 			return a != secondStep, 403, shared.EForbidden
 		}},
 	}
@@ -145,7 +145,7 @@ func TestErrors_OnlyCodedMessagesReachTheClient(t *testing.T) {
 	}{
 		{shared.Errorf(shared.EConflict, "Taken."), 409, shared.EConflict, "Taken."},
 		{&shared.Error{Code: shared.ERateLimited, Message: "Wait."}, 429, shared.ERateLimited, "Wait."},
-		{fmt.Errorf("%w: %s", store.ErrUnavailable, driverMsg), 503, shared.EUnavailable, errUnavailable.Message},
+		{fmt.Errorf("%w: %s", domain.ErrUnavailable, driverMsg), 503, shared.EUnavailable, errUnavailable.Message},
 		{errors.New(driverMsg), 500, shared.EInternal, errInternal.Message},
 		{&shared.Error{Code: "made_up", Message: "?"}, 500, "made_up", "?"},
 	} {

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -31,14 +31,14 @@ func rfc3339(t *time.Time) string {
 
 // accountSettings puts an account's policy on the wire, with the name of the
 // admin who last changed it.
-func (s *Server) accountSettings(ctx context.Context, a *store.Account) (shared.AccountSettings, error) {
+func (s *Server) accountSettings(ctx context.Context, a *domain.Account) (shared.AccountSettings, error) {
 	out := shared.AccountSettings{ID: a.ID, Name: a.Name, Force2FA: a.ForceTwoFactor, ChangedAt: rfc3339(a.ForceChangedAt)}
 	if a.ForceChangedByID != nil && *a.ForceChangedByID > 0 {
 		u, err := s.auth.Store.UserByID(ctx, *a.ForceChangedByID)
 		switch {
 		case err == nil:
 			out.ChangedBy = u.Username
-		case !errors.Is(err, store.ErrNotFound):
+		case !errors.Is(err, domain.ErrNotFound):
 			return out, err
 		}
 	}
@@ -124,11 +124,11 @@ func (s *Server) handleAdminLogins(w http.ResponseWriter, r *request) error {
 	if verr != nil {
 		return verr
 	}
-	f := store.LoginEventFilter{AccountID: r.session.User.AccountID, Before: q.Before, Limit: q.Limit,
+	f := domain.LoginEventFilter{AccountID: r.session.User.AccountID, Before: q.Before, Limit: q.Limit,
 		OnlyFails: q.FailedOnly, Since: q.Since, Until: q.Until}
 	if q.Username != "" {
 		u, err := s.auth.Store.UserByUsername(r.Context(), q.Username)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && u.AccountID != f.AccountID) {
+		if errors.Is(err, domain.ErrNotFound) || (err == nil && u.AccountID != f.AccountID) {
 			writeJSON(w, http.StatusOK, shared.LoginEventPage{Events: []shared.LoginEvent{}})
 			return nil
 		} else if err != nil {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -66,7 +67,7 @@ func TestLogin_EachAttemptIsALoginEventWithClientDetails(t *testing.T) {
 	alice := e.user("alice", shared.RoleUser, "Acme")
 	e.do(e.browser(), "POST", "/api/login", shared.LoginRequest{Username: "alice", Password: "nope-nope"}, "User-Agent", "Firefox/140")
 	e.do(e.browser(), "POST", "/api/login", shared.LoginRequest{Username: "alice", Password: password}, "User-Agent", "Firefox/140")
-	events, _, err := e.st.LoginEvents(t.Context(), store.LoginEventFilter{UserID: alice.ID, Limit: 10})
+	events, _, err := e.st.LoginEvents(t.Context(), domain.LoginEventFilter{UserID: alice.ID, Limit: 10})
 	if err != nil || len(events) != 2 {
 		t.Fatalf("events: %v %v", events, err)
 	}

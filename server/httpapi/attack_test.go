@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/warden-auth/warden/server/internal/testcode"
 	"net/http"
 	"net/netip"
 	"runtime"
@@ -20,6 +19,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/internal/testcode"
 
 	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/internal/testclock"
@@ -49,7 +51,7 @@ func (e *env) lastReason(t *testing.T, username string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, _, err := e.st.LoginEvents(context.Background(), store.LoginEventFilter{UserID: u.ID, Limit: 1})
+	events, _, err := e.st.LoginEvents(context.Background(), domain.LoginEventFilter{UserID: u.ID, Limit: 1})
 	if err != nil || len(events) == 0 {
 		t.Fatalf("no login event: %v", err)
 	}
@@ -64,7 +66,7 @@ func (e *env) codeAttempts(t *testing.T, username string) (counted, failedEvents
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, _, err := e.st.LoginEvents(context.Background(), store.LoginEventFilter{UserID: u.ID, Limit: 100})
+	events, _, err := e.st.LoginEvents(context.Background(), domain.LoginEventFilter{UserID: u.ID, Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +87,7 @@ func (e *env) assertEnded(t *testing.T, what, token string) {
 	t.Helper()
 	// A year before the clock's base: the row is found whatever its expiry.
 	sess, err := e.st.SessionByTokenHash(context.Background(), auth.HashToken(token), testclock.Base.AddDate(-1, 0, 0))
-	if !errors.Is(err, store.ErrNotFound) {
+	if !errors.Is(err, domain.ErrNotFound) {
 		t.Errorf("%s: the session is still stored (stage %q, err %v)", what, sess.Stage, err)
 	}
 	for _, try := range []struct {
@@ -185,7 +187,7 @@ func TestAttack_TwentyParallelRequestsWithOneCodeHaveOneWinner(t *testing.T) {
 	// Each loser is one failed event: a replay, counted, or (once a
 	// replay started the lock) a locked-out attempt, which is not.
 	u, _ := e.st.UserByUsername(context.Background(), "alice")
-	events, _, _ := e.st.LoginEvents(context.Background(), store.LoginEventFilter{UserID: u.ID, Limit: 100})
+	events, _, _ := e.st.LoginEvents(context.Background(), domain.LoginEventFilter{UserID: u.ID, Limit: 100})
 	reasons := map[string]int{}
 	for _, ev := range events {
 		if ev.Method == shared.MethodTOTP && ev.Result == shared.ResultFailure {
@@ -516,7 +518,7 @@ func TestAttack_AStoppedAuthenticatorCannotRegenerateCodes(t *testing.T) {
 	}
 }
 
-func mustUser(t *testing.T, e *env, name string) *store.User {
+func mustUser(t *testing.T, e *env, name string) *domain.User {
 	t.Helper()
 	u, err := e.st.UserByUsername(context.Background(), name)
 	if err != nil {
@@ -813,14 +815,14 @@ func nothingSecretComesBackOrIsStored(t *testing.T, dialect string) {
 
 	type caller struct {
 		name  string
-		user  *store.User // nil: no session
+		user  *domain.User // nil: no session
 		stage string
 	}
-	callers := []caller{{"no session", nil, ""}, {"alice at the code step", alice, store.StagePasswordOK},
-		{"alice", alice, store.StageFull}, {"adam", admin, store.StageFull}}
+	callers := []caller{{"no session", nil, ""}, {"alice at the code step", alice, domain.StagePasswordOK},
+		{"alice", alice, domain.StageFull}, {"adam", admin, domain.StageFull}}
 	// body is a request each caller could have a reason to send, one that
 	// succeeds where the caller may call the route.
-	body := func(rt route, u *store.User) any {
+	body := func(rt route, u *domain.User) any {
 		var id int64
 		if u != nil {
 			id = u.ID
@@ -984,7 +986,7 @@ func TestAttack_LoginEventsNeverHoldAPasswordOrACode(t *testing.T) {
 	e.do(e.passwordStep(t, "alice"), "POST", "/api/login/totp", shared.CodeRequest{Code: tried[3]})
 
 	u, _ := e.st.UserByUsername(context.Background(), "alice")
-	events, _, err := e.st.LoginEvents(context.Background(), store.LoginEventFilter{UserID: u.ID, Limit: 100})
+	events, _, err := e.st.LoginEvents(context.Background(), domain.LoginEventFilter{UserID: u.ID, Limit: 100})
 	// Connect's login, the wrong password, four password steps and their
 	// four second steps (the unknown username's event is not alice's).
 	if err != nil || len(events) != 10 {
@@ -1018,7 +1020,7 @@ func TestAttack_ASecondStepOutlivingItsTwoFactorIsRefused(t *testing.T) {
 	u, _ := e.st.UserByUsername(context.Background(), "alice")
 	// (There is no secret to check any code against: the code is refused
 	// before any comparison.)
-	if a := e.do(e.withCookie(e.sessionAt(u, store.StagePasswordOK)), "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, secret, *now)}); a.status != 401 || a.apiError(t).Code != shared.EUnauthenticated {
+	if a := e.do(e.withCookie(e.sessionAt(u, domain.StagePasswordOK)), "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, secret, *now)}); a.status != 401 || a.apiError(t).Code != shared.EUnauthenticated {
 		t.Fatalf("a password_ok session without 2FA: %d %s", a.status, a.body)
 	}
 	if a := e.do(c, "GET", "/api/me", nil); a.status != 200 {

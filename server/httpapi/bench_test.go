@@ -5,13 +5,15 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
-	"github.com/warden-auth/warden/server/internal/testclock"
 	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/internal/testclock"
 
 	"github.com/pquerna/otp/totp"
 	"github.com/warden-auth/warden/shared"
@@ -84,7 +86,7 @@ func BenchmarkSecondStepHTTP(b *testing.B) {
 		if err := e.st.ConnectTOTP(ctx, u.ID, now.Unix()/30-5, nil, 0, now, nil); err != nil {
 			b.Fatal(err)
 		}
-		callers <- caller{token: e.sessionAt(u, store.StagePasswordOK), code: code}
+		callers <- caller{token: e.sessionAt(u, domain.StagePasswordOK), code: code}
 	}
 	close(callers)
 	b.SetParallelism(32) // 64 concurrent clients on two cores
@@ -128,19 +130,19 @@ func BenchmarkHistoryPage(b *testing.B) {
 		b.Run(fmt.Sprintf("events=%d", size), func(b *testing.B) {
 			e := newEnv(b, store.Postgres)
 			alice := e.user("alice", shared.RoleUser, "Acme")
-			var others []*store.User
+			var others []*domain.User
 			for i := range 100 {
 				others = append(others, e.user(fmt.Sprintf("user%d", i), shared.RoleUser, "Acme"))
 			}
 			ctx := context.Background()
 			base := testclock.Base.AddDate(0, -10, 0)
-			batch := make([]store.LoginEvent, 0, 2000)
+			batch := make([]domain.LoginEvent, 0, 2000)
 			for i := range 2 * size {
 				u := alice
 				if i%2 == 1 {
 					u = others[i%len(others)]
 				}
-				batch = append(batch, store.LoginEvent{CreatedAt: base.Add(time.Duration(i) * time.Second), UserID: &u.ID,
+				batch = append(batch, domain.LoginEvent{CreatedAt: base.Add(time.Duration(i) * time.Second), UserID: &u.ID,
 					AccountID: &u.AccountID, Username: u.Username, IP: "192.0.2.1", UserAgent: "Mozilla/5.0",
 					Method: shared.MethodPassword, Result: shared.ResultSuccess})
 				if len(batch) == cap(batch) || i == 2*size-1 {
@@ -150,8 +152,8 @@ func BenchmarkHistoryPage(b *testing.B) {
 					batch = batch[:0]
 				}
 			}
-			token := e.sessionAt(alice, store.StageFull)
-			first, _, _ := e.st.LoginEvents(ctx, store.LoginEventFilter{UserID: alice.ID, Limit: 1})
+			token := e.sessionAt(alice, domain.StageFull)
+			first, _, _ := e.st.LoginEvents(ctx, domain.LoginEventFilter{UserID: alice.ID, Limit: 1})
 			top := first[0].ID
 			client := &http.Client{}
 			lat := make([]time.Duration, 0, b.N)

@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/warden-auth/warden/server/auth"
-	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -58,7 +58,7 @@ func (s *Server) apiError(r *http.Request, err error) (*shared.Error, int) {
 	case errors.As(err, &e):
 	case errors.Is(err, auth.ErrBusy):
 		e = errBusy
-	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, domain.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		s.log.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 		e = errUnavailable
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:

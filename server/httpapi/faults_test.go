@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -274,7 +275,7 @@ func TestFaults_ConnectAndDisconnectAreAllOrNothing(t *testing.T) {
 	}
 	left, _ := e.st.RecoveryCodesLeft(ctx, u.ID)
 	audit, _, _ := e.st.AuditEvents(ctx, u.AccountID, 0, 10)
-	audit = slices.DeleteFunc(audit, func(a store.AuditEvent) bool { return a.Action == shared.AuditUserCreated })
+	audit = slices.DeleteFunc(audit, func(a domain.AuditEvent) bool { return a.Action == shared.AuditUserCreated })
 	if got.TOTPEnabledAt != nil || got.TOTPSecret != nil || got.TOTPPendingSecret == nil || left != 0 || len(audit) != 0 {
 		t.Fatalf("half a Connect was written: enabled %v, secret %v, pending %v, %d codes, audit %v",
 			got.TOTPEnabledAt, got.TOTPSecret != nil, got.TOTPPendingSecret != nil, left, audit)

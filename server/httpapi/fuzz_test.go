@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/warden-auth/warden/server/internal/testclock"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -21,6 +20,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/internal/testclock"
 
 	"github.com/pquerna/otp/totp"
 	"github.com/warden-auth/warden/server/auth"
@@ -61,7 +63,7 @@ type fuzzWorld struct {
 type castMember struct {
 	name, role, account string
 	twoFactor           bool // connected; otherwise a setup is pending
-	user                *store.User
+	user                *domain.User
 	secret              string // base32: the connected secret, or the pending one
 	recoveryCode        string // one unspent code, when connected
 	// What the store held after the last reset, to tell whether an input
@@ -73,7 +75,7 @@ type castMember struct {
 // Stages a minted session can have. Every pairing with any cast member is
 // reachable: a second session stays at password_ok when 2FA is disconnected
 // from the first, and at enrollment when 2FA is connected from the first.
-var fuzzStages = []string{store.StagePasswordOK, store.StageEnrollment, store.StageFull}
+var fuzzStages = []string{domain.StagePasswordOK, domain.StageEnrollment, domain.StageFull}
 
 func newFuzzWorld(f *testing.F) *fuzzWorld {
 	f.Helper()
@@ -237,7 +239,7 @@ func (w *fuzzWorld) resetMember(ctx context.Context, m *castMember) error {
 	if err != nil {
 		return err
 	}
-	done, err := svc.ConnectTOTP(ctx, &store.Session{User: u}, store.StageFull, code, auth.Client{IP: "192.0.2.9"})
+	done, err := svc.ConnectTOTP(ctx, &domain.Session{User: u}, domain.StageFull, code, auth.Client{IP: "192.0.2.9"})
 	if err != nil {
 		return err
 	}
@@ -254,9 +256,9 @@ func (w *fuzzWorld) resetMember(ctx context.Context, m *castMember) error {
 
 // mint creates a session straight in the store, like sessionAt, but
 // returning its error: inside the fuzz function only its own t may fail.
-func (w *fuzzWorld) mint(ctx context.Context, u *store.User, stage string) (string, *store.Session, error) {
+func (w *fuzzWorld) mint(ctx context.Context, u *domain.User, stage string) (string, *domain.Session, error) {
 	token := rand.Text()
-	sess := &store.Session{TokenHash: auth.HashToken(token), UserID: u.ID,
+	sess := &domain.Session{TokenHash: auth.HashToken(token), UserID: u.ID,
 		Stage: stage, CreatedAt: w.now, LastSeenAt: w.now, ExpiresAt: w.now.Add(time.Hour), IP: "192.0.2.1", UserAgent: "fuzz"}
 	return token, sess, w.e.st.CreateSession(ctx, sess)
 }
@@ -334,53 +336,53 @@ func FuzzAPI(f *testing.F) {
 		{route: post, contentType: ctJSON, body: login("alice", password), header: "Sec-Fetch-Site: cross-site"},
 		{route: post, contentType: ctJSON, body: login("alice", password), header: "Origin: https://evil.example"},
 		{route: post, contentType: ctJSON, body: login("alice", password), cookie: "warden_session=planted"},
-		{route: w.route("POST", "/api/login/totp"), who: w.who("bob", store.StagePasswordOK), contentType: ctJSON, body: `{"code":"{totp}"}`},
-		{route: w.route("POST", "/api/login/totp"), who: w.who("bob", store.StagePasswordOK), contentType: ctJSON, body: `{"code":"000 000"}`},
-		{route: w.route("POST", "/api/login/totp"), who: w.who("bob", store.StageFull), contentType: ctJSON, body: `{"code":"{totp}"}`},
-		{route: w.route("POST", "/api/login/recovery"), who: w.who("dora", store.StagePasswordOK), contentType: ctJSON, body: `{"code":"{recovery}"}`},
-		{route: w.route("POST", "/api/login/recovery"), who: w.who("dora", store.StagePasswordOK), contentType: ctJSON, body: `{"code":"oooo-iiii-llll"}`},
-		{route: w.route("POST", "/api/logout"), who: w.who("alice", store.StageFull)},
+		{route: w.route("POST", "/api/login/totp"), who: w.who("bob", domain.StagePasswordOK), contentType: ctJSON, body: `{"code":"{totp}"}`},
+		{route: w.route("POST", "/api/login/totp"), who: w.who("bob", domain.StagePasswordOK), contentType: ctJSON, body: `{"code":"000 000"}`},
+		{route: w.route("POST", "/api/login/totp"), who: w.who("bob", domain.StageFull), contentType: ctJSON, body: `{"code":"{totp}"}`},
+		{route: w.route("POST", "/api/login/recovery"), who: w.who("dora", domain.StagePasswordOK), contentType: ctJSON, body: `{"code":"{recovery}"}`},
+		{route: w.route("POST", "/api/login/recovery"), who: w.who("dora", domain.StagePasswordOK), contentType: ctJSON, body: `{"code":"oooo-iiii-llll"}`},
+		{route: w.route("POST", "/api/logout"), who: w.who("alice", domain.StageFull)},
 		{route: w.route("POST", "/api/logout"), cookie: "warden_session=x; warden_session=y"},
-		{route: w.route("GET", "/api/me"), who: w.who("root", store.StageFull)},
-		{route: w.route("GET", "/api/me"), who: w.who("carol", store.StageEnrollment), tls: true},
-		{route: w.route("GET", "/api/me/logins"), who: w.who("bob", store.StageFull), query: "limit=1&result=failure"},
-		{route: w.route("GET", "/api/me/logins"), who: w.who("bob", store.StageFull), query: "limit=0&before=x"},
-		{route: w.route("POST", "/api/2fa/setup"), who: w.who("carol", store.StageEnrollment)},
-		{route: w.route("POST", "/api/2fa/connect"), who: w.who("alice", store.StageFull), contentType: ctJSON, body: `{"code":"{totp}"}`},
-		{route: w.route("POST", "/api/2fa/connect"), who: w.who("carol", store.StageEnrollment), contentType: ctJSON, body: `{"code":"{totp}"}`},
-		{route: w.route("POST", "/api/2fa/recovery-codes"), who: w.who("bob", store.StageFull), contentType: ctJSON, body: `{"code":"{totp}"}`},
-		{route: w.route("POST", "/api/me/reauth"), who: w.who("bob", store.StageFull), contentType: ctJSON, body: `{"password":"` + password + `"}`},
-		{route: w.route("POST", "/api/me/reauth"), who: w.who("alice", store.StageFull), contentType: ctJSON, body: `{"password":"wrong"}`},
-		{route: w.route("POST", "/api/me/reauth"), who: w.who("bob", store.StageFull), contentType: ctJSON, body: `{"code":"123456"}`},
-		{route: w.route("POST", "/api/me/reauth"), who: w.who("carol", store.StageEnrollment), contentType: ctJSON, body: `{"password":"` + password + `"}`},
-		{route: w.route("POST", "/api/2fa/disconnect"), who: w.who("bob", store.StageFull), contentType: ctJSON, body: `{"password":"` + password + `"}`},
-		{route: w.route("POST", "/api/2fa/disconnect"), who: w.who("dora", store.StageFull), contentType: ctJSON, body: `{"password":"` + password + `"}`},
-		{route: w.route("POST", "/api/2fa/disconnect"), who: w.who("dora", store.StageFull), contentType: ctJSON, body: `{"password":"` + password + `","confirm":true}`},
-		{route: w.route("GET", "/api/admin/accounts"), who: w.who("root", store.StageFull)},
-		{route: w.route("PUT", "/api/admin/accounts/{id}/settings"), who: w.who("root", store.StageFull), id: "1", contentType: ctJSON, body: `{"force_2fa":true}`},
-		{route: w.route("PUT", "/api/admin/accounts/{id}/settings"), who: w.who("dora", store.StageFull), id: "2", contentType: ctJSON, body: `{"force_2fa":false}`},
-		{route: w.route("PUT", "/api/admin/accounts/{id}/settings"), who: w.who("root", store.StageFull), id: "2", contentType: ctJSON, body: `{"force_2fa":null}`},
-		{route: w.route("GET", "/api/admin/users"), who: w.who("root", store.StageFull), query: "account=2"},
-		{route: w.route("GET", "/api/admin/users"), who: w.who("root", store.StageFull), query: "account=x"},
-		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", store.StageFull), id: "2"},
-		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", store.StageFull), id: "9223372036854775808"},
-		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", store.StageFull), id: "../../me"},
-		{route: w.route("GET", "/api/admin/logins"), who: w.who("root", store.StageFull), query: "user=BOB&result=failure&since=2026-01-01&until=2026-03-01T10:00:00Z"},
-		{route: w.route("GET", "/api/admin/logins"), who: w.who("root", store.StageFull), query: "user=dora"},
+		{route: w.route("GET", "/api/me"), who: w.who("root", domain.StageFull)},
+		{route: w.route("GET", "/api/me"), who: w.who("carol", domain.StageEnrollment), tls: true},
+		{route: w.route("GET", "/api/me/logins"), who: w.who("bob", domain.StageFull), query: "limit=1&result=failure"},
+		{route: w.route("GET", "/api/me/logins"), who: w.who("bob", domain.StageFull), query: "limit=0&before=x"},
+		{route: w.route("POST", "/api/2fa/setup"), who: w.who("carol", domain.StageEnrollment)},
+		{route: w.route("POST", "/api/2fa/connect"), who: w.who("alice", domain.StageFull), contentType: ctJSON, body: `{"code":"{totp}"}`},
+		{route: w.route("POST", "/api/2fa/connect"), who: w.who("carol", domain.StageEnrollment), contentType: ctJSON, body: `{"code":"{totp}"}`},
+		{route: w.route("POST", "/api/2fa/recovery-codes"), who: w.who("bob", domain.StageFull), contentType: ctJSON, body: `{"code":"{totp}"}`},
+		{route: w.route("POST", "/api/me/reauth"), who: w.who("bob", domain.StageFull), contentType: ctJSON, body: `{"password":"` + password + `"}`},
+		{route: w.route("POST", "/api/me/reauth"), who: w.who("alice", domain.StageFull), contentType: ctJSON, body: `{"password":"wrong"}`},
+		{route: w.route("POST", "/api/me/reauth"), who: w.who("bob", domain.StageFull), contentType: ctJSON, body: `{"code":"123456"}`},
+		{route: w.route("POST", "/api/me/reauth"), who: w.who("carol", domain.StageEnrollment), contentType: ctJSON, body: `{"password":"` + password + `"}`},
+		{route: w.route("POST", "/api/2fa/disconnect"), who: w.who("bob", domain.StageFull), contentType: ctJSON, body: `{"password":"` + password + `"}`},
+		{route: w.route("POST", "/api/2fa/disconnect"), who: w.who("dora", domain.StageFull), contentType: ctJSON, body: `{"password":"` + password + `"}`},
+		{route: w.route("POST", "/api/2fa/disconnect"), who: w.who("dora", domain.StageFull), contentType: ctJSON, body: `{"password":"` + password + `","confirm":true}`},
+		{route: w.route("GET", "/api/admin/accounts"), who: w.who("root", domain.StageFull)},
+		{route: w.route("PUT", "/api/admin/accounts/{id}/settings"), who: w.who("root", domain.StageFull), id: "1", contentType: ctJSON, body: `{"force_2fa":true}`},
+		{route: w.route("PUT", "/api/admin/accounts/{id}/settings"), who: w.who("dora", domain.StageFull), id: "2", contentType: ctJSON, body: `{"force_2fa":false}`},
+		{route: w.route("PUT", "/api/admin/accounts/{id}/settings"), who: w.who("root", domain.StageFull), id: "2", contentType: ctJSON, body: `{"force_2fa":null}`},
+		{route: w.route("GET", "/api/admin/users"), who: w.who("root", domain.StageFull), query: "account=2"},
+		{route: w.route("GET", "/api/admin/users"), who: w.who("root", domain.StageFull), query: "account=x"},
+		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", domain.StageFull), id: "2"},
+		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", domain.StageFull), id: "9223372036854775808"},
+		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", domain.StageFull), id: "../../me"},
+		{route: w.route("GET", "/api/admin/logins"), who: w.who("root", domain.StageFull), query: "user=BOB&result=failure&since=2026-01-01&until=2026-03-01T10:00:00Z"},
+		{route: w.route("GET", "/api/admin/logins"), who: w.who("root", domain.StageFull), query: "user=dora"},
 		// What the state check guards: a non-admin acting as one, an admin
 		// reaching into another account, error answers that write.
-		{route: w.route("PUT", "/api/admin/accounts/{id}/settings"), who: w.who("alice", store.StageFull), id: "1", contentType: ctJSON, body: `{"force_2fa":true}`},
-		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("alice", store.StageFull), id: "2"},
-		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", store.StageFull), id: "5"},
-		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("dora", store.StageFull), id: "3"},
-		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", store.StagePasswordOK), id: "2"},
-		{route: w.route("POST", "/api/2fa/disconnect"), who: w.who("bob", store.StageFull), contentType: ctJSON, body: `{"password":"wrong password"}`},
-		{route: w.route("POST", "/api/2fa/recovery-codes"), who: w.who("bob", store.StageFull), contentType: ctJSON, body: `{"code":"000 000"}`},
-		{route: post, who: w.who("alice", store.StageFull), contentType: ctJSON, body: login("bob", "wrong password")},
-		{route: post, who: w.who("alice", store.StageFull), contentType: ctJSON, body: login("bob", password)},
-		{route: w.route("GET", "/api/admin/audit"), who: w.who("dora", store.StageFull), query: "limit=100"},
-		{route: w.route("GET", "/api/admin/audit"), who: w.who("alice", store.StageFull)},
-		{route: w.route("GET", "/api/admin/audit"), who: w.who("carol", store.StagePasswordOK)},
+		{route: w.route("PUT", "/api/admin/accounts/{id}/settings"), who: w.who("alice", domain.StageFull), id: "1", contentType: ctJSON, body: `{"force_2fa":true}`},
+		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("alice", domain.StageFull), id: "2"},
+		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", domain.StageFull), id: "5"},
+		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("dora", domain.StageFull), id: "3"},
+		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", domain.StagePasswordOK), id: "2"},
+		{route: w.route("POST", "/api/2fa/disconnect"), who: w.who("bob", domain.StageFull), contentType: ctJSON, body: `{"password":"wrong password"}`},
+		{route: w.route("POST", "/api/2fa/recovery-codes"), who: w.who("bob", domain.StageFull), contentType: ctJSON, body: `{"code":"000 000"}`},
+		{route: post, who: w.who("alice", domain.StageFull), contentType: ctJSON, body: login("bob", "wrong password")},
+		{route: post, who: w.who("alice", domain.StageFull), contentType: ctJSON, body: login("bob", password)},
+		{route: w.route("GET", "/api/admin/audit"), who: w.who("dora", domain.StageFull), query: "limit=100"},
+		{route: w.route("GET", "/api/admin/audit"), who: w.who("alice", domain.StageFull)},
+		{route: w.route("GET", "/api/admin/audit"), who: w.who("carol", domain.StagePasswordOK)},
 		{route: w.route("POST", "/api/login"), method: 1},
 		{route: uint8(len(w.routes)) + 1, header: "Accept: text/html"},
 		{route: uint8(len(w.routes)) + 4, method: 3},

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -240,9 +240,9 @@ func diff(a, b dbState) []rowChange {
 type exchange struct {
 	method, pattern string // the route the request was aimed at ("{id}" unfilled)
 	status          int
-	caller          *store.User // whose session the request carried; nil: none
-	stage           string      // that session's stage
-	presented       int64       // that session's id
+	caller          *domain.User // whose session the request carried; nil: none
+	stage           string       // that session's stage
+	presented       int64        // that session's id
 }
 
 func (x exchange) route() string { return x.method + " " + x.pattern }
@@ -358,11 +358,11 @@ func (w *fuzzWorld) mayFail(x exchange, c rowChange) string {
 
 // actor is whom a successful answer acts for: the caller, or for a login the
 // user it logs in (the one whose session it creates).
-func (w *fuzzWorld) actor(x exchange, changes []rowChange) *store.User {
+func (w *fuzzWorld) actor(x exchange, changes []rowChange) *domain.User {
 	if x.route() != "POST /api/login" {
 		return x.caller
 	}
-	var in *store.User
+	var in *domain.User
 	for _, c := range changes {
 		if c.table == "sessions" && c.added() {
 			if in != nil {
@@ -378,8 +378,8 @@ func (w *fuzzWorld) actor(x exchange, changes []rowChange) *store.User {
 // theirs; an admin, through the admin routes and with a full session, also
 // changes their own account's policy and its users' 2FA, never another
 // account's.
-func (w *fuzzWorld) maySucceed(x exchange, self *store.User, c rowChange) string {
-	admin := self != nil && self == x.caller && self.Role == shared.RoleAdmin && x.stage == store.StageFull
+func (w *fuzzWorld) maySucceed(x exchange, self *domain.User, c rowChange) string {
+	admin := self != nil && self == x.caller && self.Role == shared.RoleAdmin && x.stage == domain.StageFull
 	mine := func(col string) bool {
 		owners := c.owners(col)
 		return self != nil && len(owners) > 0 && !slices.ContainsFunc(owners, func(v dbValue) bool { return v != self.ID })
@@ -442,7 +442,7 @@ func (w *fuzzWorld) maySucceed(x exchange, self *store.User, c rowChange) string
 	return "no answer changes " + c.table
 }
 
-func (w *fuzzWorld) userByID(id dbValue) *store.User {
+func (w *fuzzWorld) userByID(id dbValue) *domain.User {
 	for _, m := range w.cast {
 		if m.user.ID == id {
 			return m.user

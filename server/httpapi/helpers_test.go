@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
@@ -69,7 +70,7 @@ func newEnvOn(t testing.TB, st *store.Store) *env {
 	return &env{t: t, srv: srv, api: api, svc: svc, st: st, log: logBuf}
 }
 
-func (e *env) user(name, role, account string) *store.User {
+func (e *env) user(name, role, account string) *domain.User {
 	e.t.Helper()
 	u, err := e.svc.CreateUser(context.Background(), name, password, role, account)
 	if err != nil {

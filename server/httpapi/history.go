@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -15,7 +15,7 @@ func (s *Server) handleMyLogins(w http.ResponseWriter, r *request) error {
 	if verr != nil {
 		return verr
 	}
-	events, next, err := s.auth.Store.LoginEvents(r.Context(), store.LoginEventFilter{
+	events, next, err := s.auth.Store.LoginEvents(r.Context(), domain.LoginEventFilter{
 		UserID: r.session.UserID, Before: q.Before, Limit: q.Limit, OnlyFails: q.FailedOnly,
 	})
 	if err != nil {
@@ -27,7 +27,7 @@ func (s *Server) handleMyLogins(w http.ResponseWriter, r *request) error {
 
 // eventPage converts a store page to the wire; withUsername adds the
 // attempted name, for views across users.
-func eventPage(events []store.LoginEvent, next int64, withUsername bool) shared.LoginEventPage {
+func eventPage(events []domain.LoginEvent, next int64, withUsername bool) shared.LoginEventPage {
 	page := shared.LoginEventPage{Events: make([]shared.LoginEvent, len(events))}
 	for i, e := range events {
 		page.Events[i] = shared.LoginEvent{

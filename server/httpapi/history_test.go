@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/internal/testclock"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
@@ -18,9 +19,9 @@ import (
 )
 
 // seedEvents writes n events for u, every third a failure.
-func (e *env) seedEvents(u *store.User, n int) {
+func (e *env) seedEvents(u *domain.User, n int) {
 	e.t.Helper()
-	batch := make([]store.LoginEvent, 0, 1000)
+	batch := make([]domain.LoginEvent, 0, 1000)
 	flush := func() {
 		if err := e.st.RecordLoginEvents(context.Background(), batch); err != nil {
 			e.t.Fatal(err)
@@ -33,7 +34,7 @@ func (e *env) seedEvents(u *store.User, n int) {
 		if i%3 == 0 {
 			result, reason = shared.ResultFailure, shared.ReasonWrongPassword
 		}
-		batch = append(batch, store.LoginEvent{CreatedAt: base.Add(time.Duration(i) * time.Minute), UserID: &u.ID,
+		batch = append(batch, domain.LoginEvent{CreatedAt: base.Add(time.Duration(i) * time.Minute), UserID: &u.ID,
 			AccountID: &u.AccountID, Username: u.Username, IP: "192.0.2.1", UserAgent: "ua",
 			Method: shared.MethodPassword, Result: result, Reason: reason})
 		if len(batch) == cap(batch) {
@@ -132,7 +133,7 @@ func TestHistory_AUserSeesOnlyTheirOwnEvents(t *testing.T) {
 		t.Fatalf("a cursor past every event: %d, %d events", a.status, len(page.Events))
 	}
 	aliceIDs := map[int64]bool{}
-	events, _, _ := e.st.LoginEvents(context.Background(), store.LoginEventFilter{UserID: alice.ID, Limit: 100})
+	events, _, _ := e.st.LoginEvents(context.Background(), domain.LoginEventFilter{UserID: alice.ID, Limit: 100})
 	for _, ev := range events {
 		aliceIDs[ev.ID] = true
 	}

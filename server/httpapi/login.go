@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -62,7 +62,7 @@ func (s *Server) handleMe(w http.ResponseWriter, r *request) error {
 		TOTPEnabled: u.TwoFactorEnabled(),
 		Force2FA:    u.Account.ForceTwoFactor,
 	}
-	if r.stage == store.StageEnrollment {
+	if r.stage == domain.StageEnrollment {
 		me.Stage = shared.NextEnroll
 	}
 	if u.TOTPEnabledAt != nil {

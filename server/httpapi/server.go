@@ -17,7 +17,7 @@ import (
 	"log/slog"
 
 	"github.com/warden-auth/warden/server/auth"
-	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -94,7 +94,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // one, the caller's session with its user and account.
 type request struct {
 	*http.Request
-	session *store.Session
+	session *domain.Session
 	stage   string // the session's effective stage (auth.Authenticate)
 }
 
@@ -137,11 +137,11 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) er
 	}
 	req.session, req.stage = sess, stage
 	switch {
-	case stage == store.StagePasswordOK && rt.access != secondStep:
+	case stage == domain.StagePasswordOK && rt.access != secondStep:
 		return errUnauthenticated
-	case stage != store.StagePasswordOK && rt.access == secondStep:
+	case stage != domain.StagePasswordOK && rt.access == secondStep:
 		return errForbidden
-	case stage == store.StageEnrollment && rt.access != enrolling:
+	case stage == domain.StageEnrollment && rt.access != enrolling:
 		return errEnrollment
 	case rt.access == adminOnly && sess.User.Role != shared.RoleAdmin:
 		return errForbidden

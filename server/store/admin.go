@@ -5,20 +5,14 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/warden-auth/warden/server/domain"
 )
 
 // AccountByID returns the account. Returns ErrNotFound if none.
-func (s *Store) AccountByID(ctx context.Context, id int64) (*Account, error) {
-	a := new(Account)
+func (s *Store) AccountByID(ctx context.Context, id int64) (*domain.Account, error) {
+	a := new(domain.Account)
 	err := s.db.NewSelect().Model(a).Where("a.id = ?", id).Scan(ctx)
 	return a, s.wrap(err)
-}
-
-// UserSummary is a user as the Administration Panel lists them. Its User
-// holds no password hash and no secret: the listing never reads them.
-type UserSummary struct {
-	User
-	RecoveryCodesLeft int `bun:"recovery_codes_left"`
 }
 
 // summaryColumns are the users' columns a listing reads: everything but the
@@ -42,9 +36,9 @@ func byAdmin[Q interface {
 
 // AccountUsers lists the users of an account by username, with how many
 // recovery codes each has left.
-func (s *Store) AccountUsers(ctx context.Context, accountID int64) ([]UserSummary, error) {
-	var users []UserSummary
-	left := s.db.NewSelect().Model((*RecoveryCode)(nil)).ColumnExpr("count(*)").
+func (s *Store) AccountUsers(ctx context.Context, accountID int64) ([]domain.UserSummary, error) {
+	var users []domain.UserSummary
+	left := s.db.NewSelect().Model((*domain.RecoveryCode)(nil)).ColumnExpr("count(*)").
 		Where("rc.user_id = u.id").Where("rc.used_at IS NULL")
 	q := s.db.NewSelect().Model(&users).ModelTableExpr("users AS u")
 	for _, col := range summaryColumns {
@@ -59,8 +53,8 @@ func (s *Store) AccountUsers(ctx context.Context, accountID int64) ([]UserSummar
 // records who did it and when, and writes the audit event, in one
 // transaction. byAdminID must be an admin of the account (0: the command
 // line). Returns ErrNotFound if there is no account, or none of that admin.
-func (s *Store) SetForceTwoFactor(ctx context.Context, accountID int64, on bool, byAdminID int64, now time.Time, audit *AuditEvent) (*Account, error) {
-	a := &Account{ID: accountID}
+func (s *Store) SetForceTwoFactor(ctx context.Context, accountID int64, on bool, byAdminID int64, now time.Time, audit *domain.AuditEvent) (*domain.Account, error) {
+	a := &domain.Account{ID: accountID}
 	var by *int64
 	if byAdminID != 0 {
 		by = &byAdminID
@@ -92,10 +86,10 @@ func (s *Store) SetForceTwoFactor(ctx context.Context, accountID int64, on bool,
 // administer the user's account (0: the user themselves or the command
 // line). Returns how many sessions ended, and ErrNotFound if there is no
 // such user, or none of that admin's account.
-func (s *Store) RemoveTOTP(ctx context.Context, userID int64, byAdminID int64, endSessions bool, now time.Time, audit *AuditEvent) (int64, error) {
+func (s *Store) RemoveTOTP(ctx context.Context, userID int64, byAdminID int64, endSessions bool, now time.Time, audit *domain.AuditEvent) (int64, error) {
 	var ended int64
 	err := s.tx(ctx, func(tx bun.Tx) error {
-		res, err := byAdmin(tx.NewUpdate().Model((*User)(nil)).
+		res, err := byAdmin(tx.NewUpdate().Model((*domain.User)(nil)).
 			Set("totp_secret = NULL").Set("totp_pending_secret = NULL").Set("totp_enabled_at = NULL").
 			Set("failed_code_count = 0").Set("locked_until = NULL").Set("updated_at = ?", now).
 			Where("u.id = ?", userID), "u.account_id", byAdminID).Exec(ctx)
@@ -109,9 +103,9 @@ func (s *Store) RemoveTOTP(ctx context.Context, userID int64, byAdminID int64, e
 			return err
 		}
 		// Sessions waiting for a code can never finish now: they end either way.
-		del := tx.NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID)
+		del := tx.NewDelete().Model((*domain.Session)(nil)).Where("user_id = ?", userID)
 		if !endSessions {
-			del = del.Where("stage = ?", StagePasswordOK)
+			del = del.Where("stage = ?", domain.StagePasswordOK)
 		}
 		res, err = del.Exec(ctx)
 		if err != nil {

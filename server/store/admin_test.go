@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -20,13 +21,13 @@ func TestAdmin_UsersRemoveTOTPAndTheAuditLog(t *testing.T) {
 		if err != nil || acc.Name != "Acme" {
 			t.Fatalf("account by id: %+v %v", acc, err)
 		}
-		if _, err := s.AccountByID(ctx, 9999); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.AccountByID(ctx, 9999); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("missing account: %v", err)
 		}
 		if err := s.SetPendingTOTP(ctx, alice.ID, []byte("sealed"), t0); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.ConnectTOTP(ctx, alice.ID, 100, []string{"k:a", "k:b"}, 0, t0, &store.AuditEvent{CreatedAt: t0, AccountID: alice.AccountID,
+		if err := s.ConnectTOTP(ctx, alice.ID, 100, []string{"k:a", "k:b"}, 0, t0, &domain.AuditEvent{CreatedAt: t0, AccountID: alice.AccountID,
 			ActorID: &alice.ID, ActorName: "alice", Action: shared.AuditConnected, TargetID: &alice.ID, TargetName: "alice"}); err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +35,7 @@ func TestAdmin_UsersRemoveTOTPAndTheAuditLog(t *testing.T) {
 			hash string
 			user int64
 		}{{"a1", alice.ID}, {"a2", alice.ID}, {"b1", bob.ID}} {
-			if err := s.CreateSession(ctx, &store.Session{TokenHash: []byte(sess.hash), UserID: sess.user, Stage: store.StageFull,
+			if err := s.CreateSession(ctx, &domain.Session{TokenHash: []byte(sess.hash), UserID: sess.user, Stage: domain.StageFull,
 				CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), IP: "ip", UserAgent: "ua"}); err != nil {
 				t.Fatal(err)
 			}
@@ -45,7 +46,7 @@ func TestAdmin_UsersRemoveTOTPAndTheAuditLog(t *testing.T) {
 			!users[0].TwoFactorEnabled() || users[1].RecoveryCodesLeft != 0 {
 			t.Fatalf("account users: %+v %v", users, err)
 		}
-		ended, err := s.RemoveTOTP(ctx, alice.ID, 0, true, t0.Add(time.Minute), &store.AuditEvent{CreatedAt: t0.Add(time.Minute),
+		ended, err := s.RemoveTOTP(ctx, alice.ID, 0, true, t0.Add(time.Minute), &domain.AuditEvent{CreatedAt: t0.Add(time.Minute),
 			AccountID: alice.AccountID, ActorName: "command line", Action: shared.AuditTwoFactorReset, TargetID: &alice.ID, TargetName: "alice"})
 		if err != nil || ended != 2 {
 			t.Fatalf("remove: ended %d, %v", ended, err)
@@ -60,7 +61,7 @@ func TestAdmin_UsersRemoveTOTPAndTheAuditLog(t *testing.T) {
 		if _, err := s.SessionByTokenHash(ctx, []byte("b1"), t0); err != nil {
 			t.Fatalf("bob's session ended: %v", err)
 		}
-		if _, err := s.RemoveTOTP(ctx, 9999, 0, true, t0, nil); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.RemoveTOTP(ctx, 9999, 0, true, t0, nil); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("remove for nobody: %v", err)
 		}
 		events, next, err := s.AuditEvents(ctx, alice.AccountID, 0, 1)
@@ -79,22 +80,22 @@ func TestLoginEvents_ByAccountAndTimeRange(t *testing.T) {
 		ctx := context.Background()
 		alice := seed(t, s, "alice")
 		for i := range 6 {
-			if err := s.RecordLoginEvent(ctx, &store.LoginEvent{CreatedAt: t0.Add(time.Duration(i) * time.Hour), UserID: &alice.ID,
+			if err := s.RecordLoginEvent(ctx, &domain.LoginEvent{CreatedAt: t0.Add(time.Duration(i) * time.Hour), UserID: &alice.ID,
 				AccountID: &alice.AccountID, Username: "alice", IP: "ip", UserAgent: "ua", Method: shared.MethodPassword, Result: shared.ResultSuccess}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := s.RecordLoginEvent(ctx, &store.LoginEvent{CreatedAt: t0, Username: "mallory", IP: "ip", UserAgent: "ua",
+		if err := s.RecordLoginEvent(ctx, &domain.LoginEvent{CreatedAt: t0, Username: "mallory", IP: "ip", UserAgent: "ua",
 			Method: shared.MethodPassword, Result: shared.ResultFailure, Reason: shared.ReasonUnknownUser}); err != nil {
 			t.Fatal(err)
 		}
-		got, _, err := s.LoginEvents(ctx, store.LoginEventFilter{AccountID: alice.AccountID, Limit: 100,
+		got, _, err := s.LoginEvents(ctx, domain.LoginEventFilter{AccountID: alice.AccountID, Limit: 100,
 			Since: t0.Add(2 * time.Hour), Until: t0.Add(5 * time.Hour)})
 		if err != nil || len(got) != 3 || !got[0].CreatedAt.Equal(t0.Add(4*time.Hour)) {
 			t.Fatalf("range: %+v %v", got, err)
 		}
 		// The store has no sentinel for this programming error; its message is the contract.
-		if _, _, err := s.LoginEvents(ctx, store.LoginEventFilter{Limit: 10}); err == nil || !strings.Contains(err.Error(), "needs a user or an account") {
+		if _, _, err := s.LoginEvents(ctx, domain.LoginEventFilter{Limit: 10}); err == nil || !strings.Contains(err.Error(), "needs a user or an account") {
 			t.Fatalf("a page over every account: %v", err)
 		}
 	})

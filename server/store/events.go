@@ -5,30 +5,20 @@ import (
 	"errors"
 	"time"
 
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
 // RecordLoginEvent appends one attempt to the login history.
-func (s *Store) RecordLoginEvent(ctx context.Context, e *LoginEvent) error {
+func (s *Store) RecordLoginEvent(ctx context.Context, e *domain.LoginEvent) error {
 	_, err := s.db.NewInsert().Model(e).Returning("id").Exec(ctx)
 	return s.wrap(err)
-}
-
-// LoginEventFilter selects a page of login events, newest first.
-type LoginEventFilter struct {
-	UserID    int64     // whose history; and/or
-	AccountID int64     // every attempt on the account's users (at least one of the two is required)
-	Before    int64     // keyset cursor: only events with a smaller id; 0 for the first page
-	Limit     int       // page size, 1 to 100
-	OnlyFails bool      // only failed attempts
-	Since     time.Time // if set, only events at or after
-	Until     time.Time // if set, only events before
 }
 
 // LoginEvents returns a page of login events and the cursor of the next page
 // (0 when this is the last). Pages are keyset-paginated on the id, so a page
 // costs the same however deep it is and concurrent inserts never shift it.
-func (s *Store) LoginEvents(ctx context.Context, f LoginEventFilter) (events []LoginEvent, next int64, err error) {
+func (s *Store) LoginEvents(ctx context.Context, f domain.LoginEventFilter) (events []domain.LoginEvent, next int64, err error) {
 	limit := min(max(f.Limit, 1), 100)
 	q := s.db.NewSelect().Model(&events)
 	// Both when both are given: an admin's look at one user is limited to
@@ -71,8 +61,8 @@ func (s *Store) DeleteLoginEventsBefore(ctx context.Context, before time.Time) (
 	const batch = 5000
 	var total int64
 	for {
-		ids := s.db.NewSelect().Model((*LoginEvent)(nil)).Column("id").Where("created_at < ?", before).Limit(batch)
-		n, err := s.rowsAffected(s.db.NewDelete().Model((*LoginEvent)(nil)).Where("id IN (?)", ids).Exec(ctx))
+		ids := s.db.NewSelect().Model((*domain.LoginEvent)(nil)).Column("id").Where("created_at < ?", before).Limit(batch)
+		n, err := s.rowsAffected(s.db.NewDelete().Model((*domain.LoginEvent)(nil)).Where("id IN (?)", ids).Exec(ctx))
 		total += n
 		if err != nil || n < batch {
 			return total, err
@@ -82,7 +72,7 @@ func (s *Store) DeleteLoginEventsBefore(ctx context.Context, before time.Time) (
 
 // RecordLoginEvents appends many events in one statement (imports, seeds
 // for tests and benchmarks).
-func (s *Store) RecordLoginEvents(ctx context.Context, events []LoginEvent) error {
+func (s *Store) RecordLoginEvents(ctx context.Context, events []domain.LoginEvent) error {
 	if len(events) == 0 {
 		return nil
 	}

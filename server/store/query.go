@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/uptrace/bun"
+	"github.com/warden-auth/warden/server/domain"
 )
 
 type updateQuery = *bun.UpdateQuery
@@ -11,7 +12,7 @@ type updateQuery = *bun.UpdateQuery
 // updateUser runs one UPDATE on a user row and reports ErrNotFound when no
 // row matched.
 func (s *Store) updateUser(ctx context.Context, userID int64, set func(updateQuery) updateQuery) error {
-	q := set(s.db.NewUpdate().Model((*User)(nil)).Where("id = ?", userID))
+	q := set(s.db.NewUpdate().Model((*domain.User)(nil)).Where("id = ?", userID))
 	res, err := q.Exec(ctx)
 	if err != nil {
 		return s.wrap(err)
@@ -25,7 +26,7 @@ func affectedOne(res interface{ RowsAffected() (int64, error) }) error {
 		return err
 	}
 	if n == 0 {
-		return ErrNotFound
+		return domain.ErrNotFound
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 )
@@ -34,10 +35,10 @@ func TestRecoveryCodes_ConnectStoresRegenerateReplacesLoginSpends(t *testing.T) 
 		}
 		step = secondStep(u, "h2", 102)
 		step.TOTPStep, step.RecoveryCodeID = nil, &codes[1].ID
-		if err := s.CompleteLoginStep(ctx, step); !errors.Is(err, store.ErrReplay) {
+		if err := s.CompleteLoginStep(ctx, step); !errors.Is(err, domain.ErrReplay) {
 			t.Fatalf("spending twice: %v", err)
 		}
-		if err := s.RegenerateRecoveryCodes(ctx, u.ID, 100, []string{"k:x"}, t0, nil); !errors.Is(err, store.ErrReplay) {
+		if err := s.RegenerateRecoveryCodes(ctx, u.ID, 100, []string{"k:x"}, t0, nil); !errors.Is(err, domain.ErrReplay) {
 			t.Fatalf("regenerate with a used step: %v", err)
 		}
 		if err := s.RegenerateRecoveryCodes(ctx, u.ID, 105, []string{"k:x", "k:y"}, t0, nil); err != nil {
@@ -67,7 +68,7 @@ func TestRecoveryCodes_TwentyRacersForOneCodeHaveOneWinner(t *testing.T) {
 				switch err := s.CompleteLoginStep(ctx, step); {
 				case err == nil:
 					wins.Add(1)
-				case !errors.Is(err, store.ErrReplay):
+				case !errors.Is(err, domain.ErrReplay):
 					t.Errorf("racer %d: %v", i, err)
 				}
 			})

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -22,8 +23,8 @@ import (
 // tenant is one seeded account: an admin and a user, both with 2FA, recovery
 // codes, a session each, login events and audit events.
 type tenant struct {
-	account  *store.Account
-	users    []*store.User
+	account  *domain.Account
+	users    []*domain.User
 	sessions [][]byte // token hashes
 	logins   []int64  // ids of the login events of its users
 	failures []int64  // the failed ones among them
@@ -45,7 +46,7 @@ func twoAccounts(t *testing.T, s *store.Store) (acme, globex *tenant) {
 	}
 	for _, role := range []string{"admin", "user"} {
 		for _, tn := range tenants {
-			u := &store.User{AccountID: tn.account.ID, Username: fmt.Sprintf("%s-%s", tn.account.Name, role),
+			u := &domain.User{AccountID: tn.account.ID, Username: fmt.Sprintf("%s-%s", tn.account.Name, role),
 				PasswordHash: "$argon2id$x", Role: role, CreatedAt: t0, UpdatedAt: t0}
 			if err := s.CreateUser(ctx, u, nil); err != nil {
 				t.Fatal(err)
@@ -56,7 +57,7 @@ func twoAccounts(t *testing.T, s *store.Store) (acme, globex *tenant) {
 	for _, i := range []int{0, 1} {
 		for _, tn := range tenants {
 			u := tn.users[i]
-			audit := &store.AuditEvent{CreatedAt: t0, AccountID: u.AccountID, ActorID: &u.ID, ActorName: u.Username,
+			audit := &domain.AuditEvent{CreatedAt: t0, AccountID: u.AccountID, ActorID: &u.ID, ActorName: u.Username,
 				Action: shared.AuditConnected, TargetID: &u.ID, TargetName: u.Username}
 			if err := s.SetPendingTOTP(ctx, u.ID, []byte("sealed "+u.Username), t0); err != nil {
 				t.Fatal(err)
@@ -66,7 +67,7 @@ func twoAccounts(t *testing.T, s *store.Store) (acme, globex *tenant) {
 			}
 			tn.audit = append(tn.audit, audit.ID)
 			hash := []byte("token of " + u.Username)
-			if err := s.CreateSession(ctx, &store.Session{TokenHash: hash, UserID: u.ID, Stage: store.StageFull, CreatedAt: t0,
+			if err := s.CreateSession(ctx, &domain.Session{TokenHash: hash, UserID: u.ID, Stage: domain.StageFull, CreatedAt: t0,
 				LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), IP: "ip", UserAgent: "ua"}); err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +81,7 @@ func twoAccounts(t *testing.T, s *store.Store) (acme, globex *tenant) {
 			for _, i := range []int{0, 1} {
 				for _, tn := range tenants {
 					u := tn.users[i]
-					e := &store.LoginEvent{CreatedAt: t0.Add(time.Duration(h) * time.Hour), AccountID: &u.AccountID, UserID: &u.ID,
+					e := &domain.LoginEvent{CreatedAt: t0.Add(time.Duration(h) * time.Hour), AccountID: &u.AccountID, UserID: &u.ID,
 						Username: u.Username, IP: "ip", UserAgent: "ua", Method: shared.MethodPassword, Result: result}
 					if result == shared.ResultFailure {
 						e.Reason = shared.ReasonWrongPassword
@@ -96,7 +97,7 @@ func twoAccounts(t *testing.T, s *store.Store) (acme, globex *tenant) {
 			}
 		}
 		// An attempt on a username nobody has belongs to no account.
-		if err := s.RecordLoginEvent(ctx, &store.LoginEvent{CreatedAt: t0.Add(time.Duration(h) * time.Hour), Username: "nobody",
+		if err := s.RecordLoginEvent(ctx, &domain.LoginEvent{CreatedAt: t0.Add(time.Duration(h) * time.Hour), Username: "nobody",
 			IP: "ip", UserAgent: "ua", Method: shared.MethodPassword, Result: shared.ResultFailure, Reason: shared.ReasonUnknownUser}); err != nil {
 			t.Fatal(err)
 		}
@@ -107,12 +108,12 @@ func twoAccounts(t *testing.T, s *store.Store) (acme, globex *tenant) {
 // tenantState is everything stored for a tenant, read without the
 // account-scoped queries under test where the store has another way.
 type tenantState struct {
-	Account  store.Account
-	Users    []store.User
-	Codes    [][]store.RecoveryCode
-	Sessions []store.Session // without their User, which Users holds
-	Logins   [][]store.LoginEvent
-	Audit    []store.AuditEvent
+	Account  domain.Account
+	Users    []domain.User
+	Codes    [][]domain.RecoveryCode
+	Sessions []domain.Session // without their User, which Users holds
+	Logins   [][]domain.LoginEvent
+	Audit    []domain.AuditEvent
 }
 
 func snapshot(t *testing.T, s *store.Store, tn *tenant) tenantState {
@@ -133,7 +134,7 @@ func snapshot(t *testing.T, s *store.Store, tn *tenant) tenantState {
 		if err != nil {
 			t.Fatal(err)
 		}
-		logins, _, err := s.LoginEvents(ctx, store.LoginEventFilter{UserID: u.ID, Limit: 100})
+		logins, _, err := s.LoginEvents(ctx, domain.LoginEventFilter{UserID: u.ID, Limit: 100})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,14 +198,14 @@ func TestScoping_LoginEventsOfAnAccountNeverIncludeAnothersOnAnyPage(t *testing.
 		for _, tn := range []*tenant{acme, globex} {
 			for _, tc := range []struct {
 				name   string
-				filter store.LoginEventFilter
+				filter domain.LoginEventFilter
 				want   []int64
 			}{
-				{"all", store.LoginEventFilter{}, tn.logins},
-				{"failures", store.LoginEventFilter{OnlyFails: true}, tn.failures},
-				{"since the second hour", store.LoginEventFilter{Since: t0.Add(time.Hour)}, tn.logins[4:]},
-				{"until the third hour", store.LoginEventFilter{Until: t0.Add(3 * time.Hour)}, tn.logins[:12]},
-				{"failures in between", store.LoginEventFilter{OnlyFails: true, Since: t0.Add(time.Hour), Until: t0.Add(3 * time.Hour)}, tn.failures[2:6]},
+				{"all", domain.LoginEventFilter{}, tn.logins},
+				{"failures", domain.LoginEventFilter{OnlyFails: true}, tn.failures},
+				{"since the second hour", domain.LoginEventFilter{Since: t0.Add(time.Hour)}, tn.logins[4:]},
+				{"until the third hour", domain.LoginEventFilter{Until: t0.Add(3 * time.Hour)}, tn.logins[:12]},
+				{"failures in between", domain.LoginEventFilter{OnlyFails: true, Since: t0.Add(time.Hour), Until: t0.Add(3 * time.Hour)}, tn.failures[2:6]},
 			} {
 				// Pages of three: every cursor lands between the two accounts' rows.
 				f := tc.filter
@@ -268,7 +269,7 @@ func TestScoping_SwitchingAnAccountsPolicyLeavesTheOtherAccountAlone(t *testing.
 			before := snapshot(t, s, globex)
 			admin := acme.users[0]
 			at := t0.Add(time.Minute)
-			a, err := s.SetForceTwoFactor(ctx, acme.account.ID, on, admin.ID, at, &store.AuditEvent{CreatedAt: at,
+			a, err := s.SetForceTwoFactor(ctx, acme.account.ID, on, admin.ID, at, &domain.AuditEvent{CreatedAt: at,
 				AccountID: acme.account.ID, ActorID: &admin.ID, ActorName: admin.Username, Action: shared.AuditPolicyChanged})
 			if err != nil || a.ID != acme.account.ID || a.ForceTwoFactor != on || *a.ForceChangedByID != admin.ID {
 				t.Fatalf("switch Acme's policy to %v: %+v %v", on, a, err)
@@ -287,7 +288,7 @@ func TestScoping_ResettingAUsersTwoFactorLeavesTheOtherAccountAlone(t *testing.T
 		acme, globex := twoAccounts(t, s)
 		before := snapshot(t, s, globex)
 		target, admin := acme.users[1], acme.users[0]
-		ended, err := s.RemoveTOTP(ctx, target.ID, admin.ID, true, t0.Add(time.Minute), &store.AuditEvent{CreatedAt: t0.Add(time.Minute),
+		ended, err := s.RemoveTOTP(ctx, target.ID, admin.ID, true, t0.Add(time.Minute), &domain.AuditEvent{CreatedAt: t0.Add(time.Minute),
 			AccountID: acme.account.ID, ActorID: &admin.ID, ActorName: admin.Username, Action: shared.AuditTwoFactorReset,
 			TargetID: &target.ID, TargetName: target.Username})
 		if err != nil || ended != 1 {
@@ -311,14 +312,14 @@ func TestScoping_AdminStatementsRefuseAnotherAccountInSQL(t *testing.T) {
 		intruder, plainUser := globex.users[0], acme.users[1] // Globex's admin; a user of Acme
 
 		for name, by := range map[string]int64{"another account's admin": intruder.ID, "a user who is no admin": plainUser.ID} {
-			if _, err := s.SetForceTwoFactor(ctx, acme.account.ID, true, by, t0.Add(time.Minute), nil); !errors.Is(err, store.ErrNotFound) {
+			if _, err := s.SetForceTwoFactor(ctx, acme.account.ID, true, by, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
 				t.Errorf("%s switched Acme's policy: %v", name, err)
 			}
-			if _, err := s.RemoveTOTP(ctx, acme.users[1].ID, by, true, t0.Add(time.Minute), nil); !errors.Is(err, store.ErrNotFound) {
+			if _, err := s.RemoveTOTP(ctx, acme.users[1].ID, by, true, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
 				t.Errorf("%s reset an Acme user's 2FA: %v", name, err)
 			}
 		}
-		if got, _, err := s.LoginEvents(ctx, store.LoginEventFilter{UserID: acme.users[1].ID, AccountID: globex.account.ID, Limit: 100}); err != nil || len(got) != 0 {
+		if got, _, err := s.LoginEvents(ctx, domain.LoginEventFilter{UserID: acme.users[1].ID, AccountID: globex.account.ID, Limit: 100}); err != nil || len(got) != 0 {
 			t.Errorf("Acme's user through Globex's account: %d events, %v", len(got), err)
 		}
 		assertUnchanged(t, before, snapshot(t, s, acme))

@@ -6,27 +6,16 @@ import (
 	"errors"
 	"time"
 
-	"github.com/uptrace/bun"
+	"github.com/warden-auth/warden/server/domain"
 )
-
-// SealedKey is a key the server keeps in the database, sealed under the
-// server's key ring (sealing.Keyring); only its name is readable.
-type SealedKey struct {
-	bun.BaseModel `bun:"table:sealed_keys,alias:sk"`
-
-	Name      string    `bun:"name,pk"`
-	Sealed    []byte    `bun:"sealed,notnull" json:"-"`
-	CreatedAt time.Time `bun:"created_at,notnull"`
-	SealedAt  time.Time `bun:"sealed_at,notnull"`
-}
 
 // SealedKey returns the sealed key of the name. Returns ErrNotFound if there
 // is none yet.
-func (s *Store) SealedKey(ctx context.Context, name string) (*SealedKey, error) {
-	k := new(SealedKey)
+func (s *Store) SealedKey(ctx context.Context, name string) (*domain.SealedKey, error) {
+	k := new(domain.SealedKey)
 	err := s.db.NewSelect().Model(k).Where("name = ?", name).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, domain.ErrNotFound
 	}
 	return k, s.wrap(err)
 }
@@ -34,18 +23,18 @@ func (s *Store) SealedKey(ctx context.Context, name string) (*SealedKey, error) 
 // AddSealedKey stores a new sealed key unless one of that name exists: of
 // servers starting at once on an empty database, the first one's key is the
 // one everybody uses. Returns ErrConflict if the name was taken.
-func (s *Store) AddSealedKey(ctx context.Context, k *SealedKey) error {
+func (s *Store) AddSealedKey(ctx context.Context, k *domain.SealedKey) error {
 	res, err := s.db.NewInsert().Model(k).On("CONFLICT (name) DO NOTHING").Exec(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Bun reads back what it inserted (RETURNING): nothing, when
 		// another server's row was there first.
-		return ErrConflict
+		return domain.ErrConflict
 	}
 	if err != nil {
 		return s.wrap(err)
 	}
 	if affectedOne(res) != nil {
-		return ErrConflict
+		return domain.ErrConflict
 	}
 	return nil
 }
@@ -54,35 +43,23 @@ func (s *Store) AddSealedKey(ctx context.Context, k *SealedKey) error {
 // that of two servers re-sealing at once one wins and the other reads the
 // winner's. Returns ErrConflict if it was no longer old.
 func (s *Store) ResealKey(ctx context.Context, name string, old, resealed []byte, now time.Time) error {
-	res, err := s.db.NewUpdate().Model((*SealedKey)(nil)).
+	res, err := s.db.NewUpdate().Model((*domain.SealedKey)(nil)).
 		Set("sealed = ?", resealed).Set("sealed_at = ?", now).
 		Where("name = ?", name).Where("sealed = ?", old).Exec(ctx)
 	if err != nil {
 		return s.wrap(err)
 	}
 	if affectedOne(res) != nil {
-		return ErrConflict
+		return domain.ErrConflict
 	}
 	return nil
 }
-
-// KeyUse is how many stored values need one key of the ring to be read.
-type KeyUse struct {
-	KeyID         string
-	TOTPSecrets   int // connected authenticators
-	PendingTOTP   int // set-ups not yet confirmed
-	RecoveryCodes int // unused codes hashed under the ring key itself (before sealed keys)
-	SealedKeys    int // keys of sealed_keys
-}
-
-// Total is the number of values that need the key.
-func (u KeyUse) Total() int { return u.TOTPSecrets + u.PendingTOTP + u.RecoveryCodes + u.SealedKeys }
 
 // KeyUses counts, per key id, the stored values that need that key: every
 // sealed value names its key in its first bytes (a length, then the id),
 // which the database reads itself, so the count costs one pass and moves
 // no secret.
-func (s *Store) KeyUses(ctx context.Context) (map[string]*KeyUse, error) {
+func (s *Store) KeyUses(ctx context.Context) (map[string]*domain.KeyUse, error) {
 	keyID := func(col string) string {
 		if s.dialect == Postgres {
 			return "convert_from(substring(" + col + " from 2 for get_byte(" + col + ", 0)), 'UTF8')"
@@ -94,8 +71,8 @@ func (s *Store) KeyUses(ctx context.Context) (map[string]*KeyUse, error) {
 	if s.dialect == Postgres {
 		tagKeyID = "split_part(code_hash, ':', 1)"
 	}
-	uses := map[string]*KeyUse{}
-	count := func(query string, add func(u *KeyUse, n int)) error {
+	uses := map[string]*domain.KeyUse{}
+	count := func(query string, add func(u *domain.KeyUse, n int)) error {
 		rows, err := s.db.QueryContext(ctx, query)
 		if err != nil {
 			return s.wrap(err)
@@ -108,7 +85,7 @@ func (s *Store) KeyUses(ctx context.Context) (map[string]*KeyUse, error) {
 				return s.wrap(err)
 			}
 			if uses[id] == nil {
-				uses[id] = &KeyUse{KeyID: id}
+				uses[id] = &domain.KeyUse{KeyID: id}
 			}
 			add(uses[id], n)
 		}
@@ -116,16 +93,16 @@ func (s *Store) KeyUses(ctx context.Context) (map[string]*KeyUse, error) {
 	}
 	for _, c := range []struct {
 		query string
-		add   func(u *KeyUse, n int)
+		add   func(u *domain.KeyUse, n int)
 	}{
 		{"SELECT " + keyID("totp_secret") + ", count(*) FROM users WHERE totp_secret IS NOT NULL GROUP BY 1",
-			func(u *KeyUse, n int) { u.TOTPSecrets += n }},
+			func(u *domain.KeyUse, n int) { u.TOTPSecrets += n }},
 		{"SELECT " + keyID("totp_pending_secret") + ", count(*) FROM users WHERE totp_pending_secret IS NOT NULL GROUP BY 1",
-			func(u *KeyUse, n int) { u.PendingTOTP += n }},
+			func(u *domain.KeyUse, n int) { u.PendingTOTP += n }},
 		{"SELECT " + keyID("sealed") + ", count(*) FROM sealed_keys GROUP BY 1",
-			func(u *KeyUse, n int) { u.SealedKeys += n }},
+			func(u *domain.KeyUse, n int) { u.SealedKeys += n }},
 		{"SELECT " + tagKeyID + ", count(*) FROM recovery_codes WHERE used_at IS NULL AND code_hash NOT LIKE 'db.%' GROUP BY 1",
-			func(u *KeyUse, n int) { u.RecoveryCodes += n }},
+			func(u *domain.KeyUse, n int) { u.RecoveryCodes += n }},
 	} {
 		if err := count(c.query, c.add); err != nil {
 			return nil, err

@@ -7,10 +7,11 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/warden-auth/warden/server/domain"
 )
 
 // CreateSession inserts sess (all fields but ID set by the caller).
-func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
+func (s *Store) CreateSession(ctx context.Context, sess *domain.Session) error {
 	_, err := s.db.NewInsert().Model(sess).Returning("id").Exec(ctx)
 	return s.wrap(err)
 }
@@ -18,8 +19,8 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 // SessionByTokenHash returns the session, its user and the user's account, if
 // the session has not expired at now (absolute expiry; idle expiry is the
 // caller's policy). Returns ErrNotFound otherwise.
-func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash []byte, now time.Time) (*Session, error) {
-	sess := new(Session)
+func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash []byte, now time.Time) (*domain.Session, error) {
+	sess := new(domain.Session)
 	err := s.db.NewSelect().Model(sess).
 		Relation("User").Relation("User.Account").
 		Where("s.token_hash = ?", tokenHash).
@@ -30,54 +31,33 @@ func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash []byte, now ti
 
 // TouchSession records activity on a session, which keeps it from idling out.
 func (s *Store) TouchSession(ctx context.Context, id int64, now time.Time) error {
-	_, err := s.db.NewUpdate().Model((*Session)(nil)).Set("last_seen_at = ?", now).Where("id = ?", id).Exec(ctx)
+	_, err := s.db.NewUpdate().Model((*domain.Session)(nil)).Set("last_seen_at = ?", now).Where("id = ?", id).Exec(ctx)
 	return s.wrap(err)
 }
 
 // DeleteSession ends the session with this token hash; ending one that does
 // not exist is not an error (logout is idempotent).
 func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
-	_, err := s.db.NewDelete().Model((*Session)(nil)).Where("token_hash = ?", tokenHash).Exec(ctx)
+	_, err := s.db.NewDelete().Model((*domain.Session)(nil)).Where("token_hash = ?", tokenHash).Exec(ctx)
 	return s.wrap(err)
 }
 
 // DeleteUserSessions ends every session of the user and returns how many.
 func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) (int64, error) {
-	res, err := s.db.NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID).Exec(ctx)
+	res, err := s.db.NewDelete().Model((*domain.Session)(nil)).Where("user_id = ?", userID).Exec(ctx)
 	return s.rowsAffected(res, err)
 }
 
 // DeleteExpiredSessions removes sessions past their absolute expiry or idle
 // since before idleBefore, and returns how many.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, now, idleBefore time.Time) (int64, error) {
-	res, err := s.db.NewDelete().Model((*Session)(nil)).
+	res, err := s.db.NewDelete().Model((*domain.Session)(nil)).
 		WhereOr("expires_at <= ?", now).WhereOr("last_seen_at < ?", idleBefore).Exec(ctx)
 	return s.rowsAffected(res, err)
 }
 
-// LoginStep is everything a successful login step writes. It is applied in
-// one transaction: a login never leaves a session without its event, and
-// costs one commit instead of four.
-type LoginStep struct {
-	EndSession []byte      // token hash of the session this step replaces, if any
-	Session    *Session    // the new session
-	Event      *LoginEvent // the attempt, for the history
-	LoggedInAt *time.Time  // set when the user is now fully logged in
-	// TOTPStep, when set, is the time step of the code this step accepted:
-	// it must be later than the last accepted one, or the whole step fails
-	// with ErrReplay (or ErrLocked while the user is locked out).
-	TOTPStep *int64
-	// RecoveryCodeID, when set, is the recovery code this step spends: if it
-	// was spent already (a racing request), the whole step fails with
-	// ErrReplay.
-	RecoveryCodeID *int64
-	// ClearThrottle, when set, is a login-throttle key whose failures this
-	// success forgets.
-	ClearThrottle string
-}
-
 // CompleteLoginStep applies step.
-func (s *Store) CompleteLoginStep(ctx context.Context, step LoginStep) error {
+func (s *Store) CompleteLoginStep(ctx context.Context, step domain.LoginStep) error {
 	if s.dialect == Postgres && step.TOTPStep == nil && step.RecoveryCodeID == nil {
 		return s.completeInOneStatement(ctx, step)
 	}
@@ -98,7 +78,7 @@ func (s *Store) CompleteLoginStep(ctx context.Context, step LoginStep) error {
 		if _, err := tx.NewInsert().Model(step.Event).Returning("id").Exec(ctx); err != nil {
 			return err
 		}
-		for _, q := range step.sideWrites(tx) {
+		for _, q := range sideWrites(step, tx) {
 			if _, err := q.Exec(ctx); err != nil {
 				return err
 			}
@@ -111,11 +91,11 @@ func (s *Store) CompleteLoginStep(ctx context.Context, step LoginStep) error {
 // password step) as one PostgreSQL statement: data-modifying WITH clauses
 // are atomic and all run, and it saves the BEGIN and COMMIT round trips,
 // which are most of a login's database cost (docs/PERFORMANCE.md).
-func (s *Store) completeInOneStatement(ctx context.Context, step LoginStep) error {
+func (s *Store) completeInOneStatement(ctx context.Context, step domain.LoginStep) error {
 	q := s.db.NewSelect().
 		With("new_session", s.db.NewInsert().Model(step.Session).Returning("id")).
 		With("new_event", s.db.NewInsert().Model(step.Event).Returning("id"))
-	for i, w := range step.sideWrites(s.db) {
+	for i, w := range sideWrites(step, s.db) {
 		q = q.With(fmt.Sprintf("side_%d", i), w)
 	}
 	err := q.ColumnExpr("(SELECT id FROM new_session), (SELECT id FROM new_event)").
@@ -124,16 +104,16 @@ func (s *Store) completeInOneStatement(ctx context.Context, step LoginStep) erro
 }
 
 // sideWrites are the step's writes besides its session and event.
-func (step LoginStep) sideWrites(db bun.IDB) []execer {
+func sideWrites(step domain.LoginStep, db bun.IDB) []execer {
 	var qs []execer
 	if step.EndSession != nil {
-		qs = append(qs, db.NewDelete().Model((*Session)(nil)).Where("token_hash = ?", step.EndSession))
+		qs = append(qs, db.NewDelete().Model((*domain.Session)(nil)).Where("token_hash = ?", step.EndSession))
 	}
 	if step.ClearThrottle != "" {
-		qs = append(qs, db.NewDelete().Model((*LoginThrottle)(nil)).Where("key = ?", step.ClearThrottle))
+		qs = append(qs, db.NewDelete().Model((*domain.LoginThrottle)(nil)).Where("key = ?", step.ClearThrottle))
 	}
 	if step.LoggedInAt != nil {
-		qs = append(qs, db.NewUpdate().Model((*User)(nil)).Set("last_login_at = ?", *step.LoggedInAt).
+		qs = append(qs, db.NewUpdate().Model((*domain.User)(nil)).Set("last_login_at = ?", *step.LoggedInAt).
 			Where("id = ?", step.Session.UserID))
 	}
 	return qs

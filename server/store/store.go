@@ -26,20 +26,9 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 	"github.com/uptrace/bun/migrate"
+	"github.com/warden-auth/warden/server/domain"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
-)
-
-// Sentinel errors; test with errors.Is.
-var (
-	ErrNotFound    = errors.New("store: not found")
-	ErrConflict    = errors.New("store: conflict")
-	ErrUnavailable = errors.New("store: database unavailable")
-
-	// ErrReplay: a TOTP code for a time step at or before the last accepted one.
-	ErrReplay = errors.New("store: code already used")
-	// ErrLocked: second-factor attempts are locked for now.
-	ErrLocked = errors.New("store: locked out")
 )
 
 // Dialect names.
@@ -186,15 +175,15 @@ func (s *Store) wrap(err error) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, ErrNotFound), errors.Is(err, ErrConflict), errors.Is(err, ErrUnavailable),
-		errors.Is(err, ErrReplay), errors.Is(err, ErrLocked):
+	case errors.Is(err, domain.ErrNotFound), errors.Is(err, domain.ErrConflict), errors.Is(err, domain.ErrUnavailable),
+		errors.Is(err, domain.ErrReplay), errors.Is(err, domain.ErrLocked):
 		return err
 	case errors.Is(err, sql.ErrNoRows):
-		return ErrNotFound
+		return domain.ErrNotFound
 	case isUniqueViolation(err):
-		return fmt.Errorf("%w: %v", ErrConflict, err)
+		return fmt.Errorf("%w: %v", domain.ErrConflict, err)
 	case isConnectionError(err):
-		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return fmt.Errorf("%w: %v", domain.ErrUnavailable, err)
 	}
 	return err
 }

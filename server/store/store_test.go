@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/internal/testclock"
 	"github.com/warden-auth/warden/shared"
 
@@ -18,17 +19,17 @@ import (
 var t0 = testclock.At(-30 * time.Minute)
 
 // seed creates an account and a user in it.
-func seed(t testing.TB, s *store.Store, username string) *store.User {
+func seed(t testing.TB, s *store.Store, username string) *domain.User {
 	t.Helper()
 	ctx := context.Background()
 	acc, err := s.AccountByName(ctx, "Acme")
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, domain.ErrNotFound) {
 		acc, err = s.CreateAccount(ctx, "Acme", t0)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := &store.User{AccountID: acc.ID, Username: username, PasswordHash: "$argon2id$x", Role: "user", CreatedAt: t0}
+	u := &domain.User{AccountID: acc.ID, Username: username, PasswordHash: "$argon2id$x", Role: "user", CreatedAt: t0}
 	if err := s.CreateUser(ctx, u, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func TestAccounts_CreateFindListAndConflict(t *testing.T) {
 		if err != nil || a.ID == 0 {
 			t.Fatalf("create: %v, id %d", err, a.ID)
 		}
-		if _, err := s.CreateAccount(ctx, "Acme", t0); !errors.Is(err, store.ErrConflict) {
+		if _, err := s.CreateAccount(ctx, "Acme", t0); !errors.Is(err, domain.ErrConflict) {
 			t.Fatalf("duplicate name: got %v, want ErrConflict", err)
 		}
 		if _, err := s.CreateAccount(ctx, "Globex", t0); err != nil {
@@ -80,10 +81,10 @@ func TestAccounts_CreateFindListAndConflict(t *testing.T) {
 		if err != nil || got.ID != a.ID || !got.CreatedAt.Equal(t0) || got.ForceTwoFactor {
 			t.Fatalf("by name: %+v, %v", got, err)
 		}
-		if _, err := s.AccountByName(ctx, "Nope"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.AccountByName(ctx, "Nope"); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("missing: got %v, want ErrNotFound", err)
 		}
-		root := &store.User{AccountID: a.ID, Username: "root", PasswordHash: "$argon2id$x", Role: "admin", CreatedAt: t0}
+		root := &domain.User{AccountID: a.ID, Username: "root", PasswordHash: "$argon2id$x", Role: "admin", CreatedAt: t0}
 		if err := s.CreateUser(ctx, root, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +93,7 @@ func TestAccounts_CreateFindListAndConflict(t *testing.T) {
 			!changed.ForceChangedAt.Equal(t0.Add(time.Hour)) {
 			t.Fatalf("set policy: %+v, %v", changed, err)
 		}
-		if _, err := s.SetForceTwoFactor(ctx, 9999, true, root.ID, t0, nil); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.SetForceTwoFactor(ctx, 9999, true, root.ID, t0, nil); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("policy of a missing account: %v", err)
 		}
 		all, err := s.Accounts(ctx)
@@ -110,8 +111,8 @@ func TestUsers_CreateFindCountAndUpdate(t *testing.T) {
 			t.Fatalf("count empty: %d, %v", n, err)
 		}
 		u := seed(t, s, "alice")
-		dup := &store.User{AccountID: u.AccountID, Username: "alice", PasswordHash: "h", Role: "user", CreatedAt: t0}
-		if err := s.CreateUser(ctx, dup, nil); !errors.Is(err, store.ErrConflict) {
+		dup := &domain.User{AccountID: u.AccountID, Username: "alice", PasswordHash: "h", Role: "user", CreatedAt: t0}
+		if err := s.CreateUser(ctx, dup, nil); !errors.Is(err, domain.ErrConflict) {
 			t.Fatalf("duplicate username: got %v, want ErrConflict", err)
 		}
 		byName, err := s.UserByUsername(ctx, "alice")
@@ -121,7 +122,7 @@ func TestUsers_CreateFindCountAndUpdate(t *testing.T) {
 		if byName.TwoFactorEnabled() || byName.TOTPSecret != nil || byName.LastLoginAt != nil {
 			t.Fatalf("fresh user has 2FA state: %+v", byName)
 		}
-		if _, err := s.UserByUsername(ctx, "bob"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.UserByUsername(ctx, "bob"); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("missing: got %v", err)
 		}
 		if err := s.SetPasswordHash(ctx, u.ID, "$argon2id$new", t0.Add(time.Hour)); err != nil {
@@ -131,7 +132,7 @@ func TestUsers_CreateFindCountAndUpdate(t *testing.T) {
 		if err != nil || byID.PasswordHash != "$argon2id$new" || !byID.UpdatedAt.Equal(t0.Add(time.Hour)) {
 			t.Fatalf("after updates: %+v, %v", byID, err)
 		}
-		if err := s.SetPasswordHash(ctx, 9999, "x", t0); !errors.Is(err, store.ErrNotFound) {
+		if err := s.SetPasswordHash(ctx, 9999, "x", t0); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("update missing user: got %v", err)
 		}
 		if n, _ := s.CountUsers(ctx); n != 1 {
@@ -144,8 +145,8 @@ func TestSessions_LifecycleAndExpiry(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		alice, bob := seed(t, s, "alice"), seed(t, s, "bob")
-		mk := func(u *store.User, hash string, expires time.Time) *store.Session {
-			sess := &store.Session{TokenHash: []byte(hash), UserID: u.ID, Stage: store.StageFull,
+		mk := func(u *domain.User, hash string, expires time.Time) *domain.Session {
+			sess := &domain.Session{TokenHash: []byte(hash), UserID: u.ID, Stage: domain.StageFull,
 				CreatedAt: t0, LastSeenAt: t0, ExpiresAt: expires, IP: "192.0.2.1", UserAgent: "test"}
 			if err := s.CreateSession(ctx, sess); err != nil {
 				t.Fatal(err)
@@ -162,7 +163,7 @@ func TestSessions_LifecycleAndExpiry(t *testing.T) {
 			t.Fatalf("by hash: %+v, %v", got, err)
 		}
 		// Absolute expiry is enforced by the lookup itself.
-		if _, err := s.SessionByTokenHash(ctx, []byte("b1"), t0.Add(time.Minute)); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.SessionByTokenHash(ctx, []byte("b1"), t0.Add(time.Minute)); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("expired session found: %v", err)
 		}
 		if err := s.TouchSession(ctx, a1.ID, t0.Add(30*time.Minute)); err != nil {
@@ -178,7 +179,7 @@ func TestSessions_LifecycleAndExpiry(t *testing.T) {
 		if err := s.DeleteSession(ctx, []byte("a1")); err != nil {
 			t.Fatalf("deleting twice must not fail: %v", err)
 		}
-		if _, err := s.SessionByTokenHash(ctx, []byte("a1"), t0); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.SessionByTokenHash(ctx, []byte("a1"), t0); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("deleted session found: %v", err)
 		}
 		// Expired (b1) and idle (a2, last seen at t0) sessions are swept.
@@ -210,17 +211,17 @@ func TestLoginEvents_KeysetPagesNewestFirstPerUser(t *testing.T) {
 			if i%2 == 0 {
 				result = shared.ResultFailure
 			}
-			e := &store.LoginEvent{CreatedAt: t0.Add(time.Duration(i) * time.Second), AccountID: &u.AccountID,
+			e := &domain.LoginEvent{CreatedAt: t0.Add(time.Duration(i) * time.Second), AccountID: &u.AccountID,
 				UserID: &u.ID, Username: u.Username, IP: "192.0.2.1", UserAgent: "ua",
 				Method: shared.MethodPassword, Result: result}
 			if err := s.RecordLoginEvent(ctx, e); err != nil {
 				t.Fatal(err)
 			}
 		}
-		var all []store.LoginEvent
+		var all []domain.LoginEvent
 		var cursor int64
 		for pages := 0; ; pages++ {
-			page, next, err := s.LoginEvents(ctx, store.LoginEventFilter{UserID: alice.ID, Before: cursor, Limit: 7})
+			page, next, err := s.LoginEvents(ctx, domain.LoginEventFilter{UserID: alice.ID, Before: cursor, Limit: 7})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -244,7 +245,7 @@ func TestLoginEvents_KeysetPagesNewestFirstPerUser(t *testing.T) {
 				t.Fatalf("not newest first at %d", i)
 			}
 		}
-		fails, _, err := s.LoginEvents(ctx, store.LoginEventFilter{UserID: alice.ID, Limit: 100, OnlyFails: true})
+		fails, _, err := s.LoginEvents(ctx, domain.LoginEventFilter{UserID: alice.ID, Limit: 100, OnlyFails: true})
 		if err != nil || len(fails) != 10 {
 			t.Fatalf("failures only: %d, %v", len(fails), err)
 		}
@@ -260,38 +261,38 @@ func TestCompleteLoginStep_WritesAllOrNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		u := seed(t, s, "alice")
-		sess := func(hash string) *store.Session {
-			return &store.Session{TokenHash: []byte(hash), UserID: u.ID, Stage: store.StagePasswordOK,
+		sess := func(hash string) *domain.Session {
+			return &domain.Session{TokenHash: []byte(hash), UserID: u.ID, Stage: domain.StagePasswordOK,
 				CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), IP: "192.0.2.1", UserAgent: "ua"}
 		}
-		event := func() *store.LoginEvent {
-			return &store.LoginEvent{CreatedAt: t0, UserID: &u.ID, AccountID: &u.AccountID, Username: "alice",
+		event := func() *domain.LoginEvent {
+			return &domain.LoginEvent{CreatedAt: t0, UserID: &u.ID, AccountID: &u.AccountID, Username: "alice",
 				IP: "192.0.2.1", UserAgent: "ua", Method: shared.MethodPassword, Result: shared.ResultSuccess}
 		}
 		first, firstEvent := sess("first"), event()
-		if err := s.CompleteLoginStep(ctx, store.LoginStep{Session: first, Event: firstEvent}); err != nil {
+		if err := s.CompleteLoginStep(ctx, domain.LoginStep{Session: first, Event: firstEvent}); err != nil {
 			t.Fatal(err)
 		}
 		if first.ID == 0 || firstEvent.ID == 0 {
 			t.Fatalf("the step did not return its ids: session %d, event %d", first.ID, firstEvent.ID)
 		}
 		later := t0.Add(time.Minute)
-		rule := store.ThrottleRule{Threshold: 1, Window: time.Hour, LockFor: func(int) time.Duration { return time.Hour }}
-		s.RecordLoginFailure(ctx, map[string]store.ThrottleRule{"user:alice": rule}, t0)
+		rule := domain.ThrottleRule{Threshold: 1, Window: time.Hour, LockFor: func(int) time.Duration { return time.Hour }}
+		s.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{"user:alice": rule}, t0)
 		full := sess("second")
-		full.Stage = store.StageFull
-		if err := s.CompleteLoginStep(ctx, store.LoginStep{EndSession: []byte("first"), Session: full, Event: event(),
+		full.Stage = domain.StageFull
+		if err := s.CompleteLoginStep(ctx, domain.LoginStep{EndSession: []byte("first"), Session: full, Event: event(),
 			LoggedInAt: &later, ClearThrottle: "user:alice"}); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := s.ThrottledUntil(ctx, []string{"user:alice"}, t0); !got.IsZero() {
 			t.Fatal("the step did not clear the throttle")
 		}
-		if _, err := s.SessionByTokenHash(ctx, []byte("first"), t0); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.SessionByTokenHash(ctx, []byte("first"), t0); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("the replaced session lives: %v", err)
 		}
 		got, err := s.SessionByTokenHash(ctx, []byte("second"), t0)
-		if err != nil || got.Stage != store.StageFull || got.User.LastLoginAt == nil || !got.User.LastLoginAt.Equal(later) {
+		if err != nil || got.Stage != domain.StageFull || got.User.LastLoginAt == nil || !got.User.LastLoginAt.Equal(later) {
 			t.Fatalf("new session: %+v, %v", got, err)
 		}
 		// A step that fails at its last write (the event breaks a CHECK
@@ -299,16 +300,16 @@ func TestCompleteLoginStep_WritesAllOrNothing(t *testing.T) {
 		// does not exist.
 		bad := event()
 		bad.Result = "maybe"
-		if err := s.CompleteLoginStep(ctx, store.LoginStep{EndSession: []byte("second"), Session: sess("third"), Event: bad}); err == nil {
+		if err := s.CompleteLoginStep(ctx, domain.LoginStep{EndSession: []byte("second"), Session: sess("third"), Event: bad}); err == nil {
 			t.Fatal("an invalid event was stored")
 		}
-		if _, err := s.SessionByTokenHash(ctx, []byte("third"), t0); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.SessionByTokenHash(ctx, []byte("third"), t0); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("half a step was written: %v", err)
 		}
 		if _, err := s.SessionByTokenHash(ctx, []byte("second"), t0); err != nil {
 			t.Fatalf("a failed step ended the old session: %v", err)
 		}
-		events, _, _ := s.LoginEvents(ctx, store.LoginEventFilter{UserID: u.ID, Limit: 10})
+		events, _, _ := s.LoginEvents(ctx, domain.LoginEventFilter{UserID: u.ID, Limit: 10})
 		if len(events) != 2 {
 			t.Fatalf("%d events after two good steps and one failed", len(events))
 		}
@@ -318,7 +319,7 @@ func TestCompleteLoginStep_WritesAllOrNothing(t *testing.T) {
 func TestPing_ReportsAClosedDatabaseAsUnavailable(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		s.Close()
-		if err := s.Ping(context.Background()); !errors.Is(err, store.ErrUnavailable) {
+		if err := s.Ping(context.Background()); !errors.Is(err, domain.ErrUnavailable) {
 			t.Fatalf("ping after close: %v, want ErrUnavailable", err)
 		}
 	})
@@ -328,9 +329,9 @@ func TestLoginEvents_RetentionDeletesOnlyOldEventsInBatches(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		u := seed(t, s, "alice")
-		var events []store.LoginEvent
+		var events []domain.LoginEvent
 		for i := range 12000 {
-			events = append(events, store.LoginEvent{CreatedAt: t0.Add(time.Duration(i) * time.Second), UserID: &u.ID,
+			events = append(events, domain.LoginEvent{CreatedAt: t0.Add(time.Duration(i) * time.Second), UserID: &u.ID,
 				AccountID: &u.AccountID, Username: "alice", IP: "192.0.2.1", UserAgent: "ua",
 				Method: shared.MethodPassword, Result: shared.ResultSuccess})
 		}
@@ -343,7 +344,7 @@ func TestLoginEvents_RetentionDeletesOnlyOldEventsInBatches(t *testing.T) {
 		if err != nil || n != 11000 {
 			t.Fatalf("deleted %d, %v; want 11000", n, err)
 		}
-		left, _, _ := s.LoginEvents(ctx, store.LoginEventFilter{UserID: u.ID, Limit: 100})
+		left, _, _ := s.LoginEvents(ctx, domain.LoginEventFilter{UserID: u.ID, Limit: 100})
 		if len(left) != 100 || !left[len(left)-1].CreatedAt.Equal(t0.Add(11900*time.Second)) {
 			t.Fatalf("survivors: %d, oldest on the page %v", len(left), left[len(left)-1].CreatedAt)
 		}

@@ -5,30 +5,15 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/warden-auth/warden/server/domain"
 )
-
-// LoginThrottle counts recent failed password attempts for one key
-// ("ip:192.0.2.1" or "user:alice").
-type LoginThrottle struct {
-	bun.BaseModel `bun:"table:login_throttles,alias:lt"`
-
-	Key         string     `bun:"key,pk"`
-	Failures    int        `bun:"failures,notnull"`
-	LockedUntil *time.Time `bun:"locked_until"`
-	UpdatedAt   time.Time  `bun:"updated_at,notnull"`
-}
-
-// Locked reports whether the counter's key is locked at now.
-func (t LoginThrottle) Locked(now time.Time) bool {
-	return t.LockedUntil != nil && t.LockedUntil.After(now)
-}
 
 // Throttles returns the failure counters that exist for keys, locked or
 // not, by key.
-func (s *Store) Throttles(ctx context.Context, keys []string) (map[string]LoginThrottle, error) {
-	var rows []LoginThrottle
+func (s *Store) Throttles(ctx context.Context, keys []string) (map[string]domain.LoginThrottle, error) {
+	var rows []domain.LoginThrottle
 	err := s.db.NewSelect().Model(&rows).Where("key IN (?)", bun.In(keys)).Scan(ctx)
-	counters := make(map[string]LoginThrottle, len(rows))
+	counters := make(map[string]domain.LoginThrottle, len(rows))
 	for _, r := range rows {
 		counters[r.Key] = r
 	}
@@ -48,21 +33,14 @@ func (s *Store) ThrottledUntil(ctx context.Context, keys []string, now time.Time
 	return until, err
 }
 
-// ThrottleRule is how failures of one kind of key lock it.
-type ThrottleRule struct {
-	Threshold int           // failures within Window before a lock
-	Window    time.Duration // a failure older than this starts the count anew
-	LockFor   func(failures int) time.Duration
-}
-
 // RecordLoginFailure counts a failed attempt for each key under its rule and
 // locks the keys that reach their threshold. It returns the latest lock it
 // set, or the zero time.
-func (s *Store) RecordLoginFailure(ctx context.Context, rules map[string]ThrottleRule, now time.Time) (time.Time, error) {
+func (s *Store) RecordLoginFailure(ctx context.Context, rules map[string]domain.ThrottleRule, now time.Time) (time.Time, error) {
 	var until time.Time
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		for key, rule := range rules {
-			row := &LoginThrottle{Key: key, Failures: 1, UpdatedAt: now}
+			row := &domain.LoginThrottle{Key: key, Failures: 1, UpdatedAt: now}
 			var failures int
 			err := tx.NewInsert().Model(row).
 				On("CONFLICT (key) DO UPDATE").
@@ -78,7 +56,7 @@ func (s *Store) RecordLoginFailure(ctx context.Context, rules map[string]Throttl
 				if lock.After(until) {
 					until = lock
 				}
-				if _, err := tx.NewUpdate().Model((*LoginThrottle)(nil)).Set("locked_until = ?", lock).
+				if _, err := tx.NewUpdate().Model((*domain.LoginThrottle)(nil)).Set("locked_until = ?", lock).
 					Where("key = ?", key).Exec(ctx); err != nil {
 					return err
 				}
@@ -92,7 +70,7 @@ func (s *Store) RecordLoginFailure(ctx context.Context, rules map[string]Throttl
 // DeleteStaleThrottles removes counters last touched before before whose
 // lock, if any, has ended.
 func (s *Store) DeleteStaleThrottles(ctx context.Context, before, now time.Time) (int64, error) {
-	res, err := s.db.NewDelete().Model((*LoginThrottle)(nil)).
+	res, err := s.db.NewDelete().Model((*domain.LoginThrottle)(nil)).
 		Where("updated_at < ?", before).Where("(locked_until IS NULL OR locked_until <= ?)", now).Exec(ctx)
 	return s.rowsAffected(res, err)
 }
@@ -101,12 +79,12 @@ func (s *Store) DeleteStaleThrottles(ctx context.Context, before, now time.Time)
 // its account, and the failure counters that exist for keys: what a password
 // step reads, in one statement. It is the same statement whether or not the
 // user exists, so an unknown username costs what a known one does.
-func (s *Store) UserAndThrottles(ctx context.Context, username string, keys []string) (*User, map[string]LoginThrottle, error) {
+func (s *Store) UserAndThrottles(ctx context.Context, username string, keys []string) (*domain.User, map[string]domain.LoginThrottle, error) {
 	// One row per counter found, or a single row if none is; the user's
 	// columns are NULL (scanned as zero) when the username is unknown.
 	type row struct {
 		bun.BaseModel `bun:"table:users,alias:u"`
-		User
+		domain.User
 		ThrottleKey         *string    `bun:"throttle_key"`
 		ThrottleFailures    int        `bun:"throttle_failures"`
 		ThrottleLockedUntil *time.Time `bun:"throttle_locked_until"`
@@ -122,14 +100,14 @@ func (s *Store) UserAndThrottles(ctx context.Context, username string, keys []st
 	if err != nil {
 		return nil, nil, s.wrap(err)
 	}
-	var u *User
-	counters := make(map[string]LoginThrottle, len(rows))
+	var u *domain.User
+	counters := make(map[string]domain.LoginThrottle, len(rows))
 	for _, r := range rows {
 		if r.ID != 0 {
 			u = &r.User
 		}
 		if r.ThrottleKey != nil {
-			counters[*r.ThrottleKey] = LoginThrottle{Key: *r.ThrottleKey, Failures: r.ThrottleFailures, LockedUntil: r.ThrottleLockedUntil}
+			counters[*r.ThrottleKey] = domain.LoginThrottle{Key: *r.ThrottleKey, Failures: r.ThrottleFailures, LockedUntil: r.ThrottleLockedUntil}
 		}
 	}
 	return u, counters, nil

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 )
@@ -12,9 +13,9 @@ import (
 func TestThrottles_CountLockExpireAndClear(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		rule := store.ThrottleRule{Threshold: 3, Window: 10 * time.Minute,
+		rule := domain.ThrottleRule{Threshold: 3, Window: 10 * time.Minute,
 			LockFor: func(n int) time.Duration { return time.Duration(n) * time.Minute }}
-		rules := map[string]store.ThrottleRule{"user:alice": rule, "ip:192.0.2.1": {Threshold: 5, Window: time.Hour, LockFor: rule.LockFor}}
+		rules := map[string]domain.ThrottleRule{"user:alice": rule, "ip:192.0.2.1": {Threshold: 5, Window: time.Hour, LockFor: rule.LockFor}}
 		for i := 1; i <= 2; i++ {
 			until, err := s.RecordLoginFailure(ctx, rules, t0)
 			if err != nil || !until.IsZero() {
@@ -40,11 +41,11 @@ func TestThrottles_CountLockExpireAndClear(t *testing.T) {
 			t.Fatalf("the lock did not end: %v", got)
 		}
 		// A failure after the window starts the count anew.
-		if until, _ := s.RecordLoginFailure(ctx, map[string]store.ThrottleRule{"user:alice": rule}, t0.Add(time.Hour)); !until.IsZero() {
+		if until, _ := s.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{"user:alice": rule}, t0.Add(time.Hour)); !until.IsZero() {
 			t.Fatalf("a failure after the window locked: %v", until)
 		}
 		// A row still locked survives the sweep; unlocked stale ones go.
-		s.RecordLoginFailure(ctx, map[string]store.ThrottleRule{"user:carol": {Threshold: 1, Window: time.Hour,
+		s.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{"user:carol": {Threshold: 1, Window: time.Hour,
 			LockFor: func(int) time.Duration { return 24 * time.Hour }}}, t0)
 		if n, err := s.DeleteStaleThrottles(ctx, t0.Add(2*time.Hour), t0.Add(2*time.Hour)); err != nil || n != 2 {
 			t.Fatalf("sweep: %d %v", n, err)
@@ -66,9 +67,9 @@ func TestUserAndThrottles_ReadsTheUserAndItsCountersInOneGo(t *testing.T) {
 				t.Fatalf("%s, no counters: %+v %v %v", name, u, counters, err)
 			}
 		}
-		lockAll := store.ThrottleRule{Threshold: 1, Window: time.Hour, LockFor: func(int) time.Duration { return time.Hour }}
+		lockAll := domain.ThrottleRule{Threshold: 1, Window: time.Hour, LockFor: func(int) time.Duration { return time.Hour }}
 		for _, name := range []string{"alice", "nobody"} {
-			if _, err := s.RecordLoginFailure(ctx, map[string]store.ThrottleRule{"user:" + name: lockAll, "ip:192.0.2.1": lockAll}, t0); err != nil {
+			if _, err := s.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{"user:" + name: lockAll, "ip:192.0.2.1": lockAll}, t0); err != nil {
 				t.Fatal(err)
 			}
 		}

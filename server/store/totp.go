@@ -5,13 +5,14 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/warden-auth/warden/server/domain"
 )
 
 // SetPendingTOTP stores a new, not yet confirmed TOTP secret (sealed by the
 // caller), replacing any earlier pending one. Returns ErrConflict if the
 // user already has 2FA connected, and ErrNotFound if there is no such user.
 func (s *Store) SetPendingTOTP(ctx context.Context, userID int64, sealed []byte, now time.Time) error {
-	res, err := s.db.NewUpdate().Model((*User)(nil)).
+	res, err := s.db.NewUpdate().Model((*domain.User)(nil)).
 		Set("totp_pending_secret = ?", sealed).Set("updated_at = ?", now).
 		Where("id = ?", userID).Where("totp_enabled_at IS NULL").Exec(ctx)
 	if err != nil {
@@ -21,7 +22,7 @@ func (s *Store) SetPendingTOTP(ctx context.Context, userID int64, sealed []byte,
 		if _, err := s.UserByID(ctx, userID); err != nil {
 			return err
 		}
-		return ErrConflict
+		return domain.ErrConflict
 	}
 	return nil
 }
@@ -32,7 +33,7 @@ func (s *Store) SetPendingTOTP(ctx context.Context, userID int64, sealed []byte,
 // exactly one wins (RFC 6238 §5.2). Returns ErrReplay if the step was not
 // later, and ErrLocked if the user is locked out at now.
 func acceptStep(ctx context.Context, db bun.IDB, userID, step int64, now time.Time) error {
-	res, err := db.NewUpdate().Model((*User)(nil)).
+	res, err := db.NewUpdate().Model((*domain.User)(nil)).
 		Set("totp_last_step = ?", step).Set("failed_code_count = 0").Set("locked_until = NULL").
 		Where("id = ?", userID).Where("totp_last_step < ?", step).
 		Where("(locked_until IS NULL OR locked_until <= ?)", now).
@@ -43,14 +44,14 @@ func acceptStep(ctx context.Context, db bun.IDB, userID, step int64, now time.Ti
 	if affectedOne(res) == nil {
 		return nil
 	}
-	var u User
+	var u domain.User
 	if err := db.NewSelect().Model(&u).Column("totp_last_step", "locked_until").Where("id = ?", userID).Scan(ctx); err != nil {
 		return err
 	}
 	if u.LockedUntil != nil && u.LockedUntil.After(now) {
-		return ErrLocked
+		return domain.ErrLocked
 	}
-	return ErrReplay
+	return domain.ErrReplay
 }
 
 // ConnectTOTP makes the pending secret the user's TOTP secret, with step (the
@@ -59,9 +60,9 @@ func acceptStep(ctx context.Context, db bun.IDB, userID, step int64, now time.Ti
 // recoveryHashes, and ends every session of the user but keepSession, in one
 // transaction. Returns ErrConflict if there is no pending secret or 2FA is
 // already connected.
-func (s *Store) ConnectTOTP(ctx context.Context, userID, step int64, recoveryHashes []string, keepSession int64, now time.Time, audit *AuditEvent) error {
+func (s *Store) ConnectTOTP(ctx context.Context, userID, step int64, recoveryHashes []string, keepSession int64, now time.Time, audit *domain.AuditEvent) error {
 	return s.tx(ctx, func(tx bun.Tx) error {
-		res, err := tx.NewUpdate().Model((*User)(nil)).
+		res, err := tx.NewUpdate().Model((*domain.User)(nil)).
 			Set("totp_secret = totp_pending_secret").Set("totp_pending_secret = NULL").
 			Set("totp_enabled_at = ?", now).Set("totp_last_step = ?", step).
 			Set("failed_code_count = 0").Set("locked_until = NULL").Set("updated_at = ?", now).
@@ -71,14 +72,14 @@ func (s *Store) ConnectTOTP(ctx context.Context, userID, step int64, recoveryHas
 			return err
 		}
 		if affectedOne(res) != nil {
-			return ErrConflict
+			return domain.ErrConflict
 		}
 		if err := replaceRecoveryCodes(ctx, tx, userID, recoveryHashes, now); err != nil {
 			return err
 		}
 		// Every other session was made without the second factor that now
 		// guards the account, perhaps by whoever made 2FA necessary.
-		if _, err := tx.NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID).Where("id <> ?", keepSession).Exec(ctx); err != nil {
+		if _, err := tx.NewDelete().Model((*domain.Session)(nil)).Where("user_id = ?", userID).Where("id <> ?", keepSession).Exec(ctx); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, audit)
@@ -95,7 +96,7 @@ func (s *Store) MarkReauth(ctx context.Context, sessionID, userID int64, step *i
 				return err
 			}
 		}
-		res, err := tx.NewUpdate().Model((*Session)(nil)).Set("reauth_at = ?", now).
+		res, err := tx.NewUpdate().Model((*domain.Session)(nil)).Set("reauth_at = ?", now).
 			Where("id = ?", sessionID).Where("user_id = ?", userID).Exec(ctx)
 		if err != nil {
 			return err
@@ -107,7 +108,7 @@ func (s *Store) MarkReauth(ctx context.Context, sessionID, userID int64, step *i
 // RegenerateRecoveryCodes replaces the user's recovery codes after a TOTP
 // code for step proved it is them; the step counts as used. Returns
 // ErrReplay or ErrLocked as a login step would.
-func (s *Store) RegenerateRecoveryCodes(ctx context.Context, userID, step int64, hashes []string, now time.Time, audit *AuditEvent) error {
+func (s *Store) RegenerateRecoveryCodes(ctx context.Context, userID, step int64, hashes []string, now time.Time, audit *domain.AuditEvent) error {
 	return s.tx(ctx, func(tx bun.Tx) error {
 		if err := acceptStep(ctx, tx, userID, step, now); err != nil {
 			return err
@@ -119,12 +120,6 @@ func (s *Store) RegenerateRecoveryCodes(ctx context.Context, userID, step int64,
 	})
 }
 
-// CodeFailure is the outcome of a wrong second-factor code.
-type CodeFailure struct {
-	Count       int        // consecutive failures, capped at MaxCountedFailures
-	LockedUntil *time.Time // set once the count reaches the threshold
-}
-
 // MaxCountedFailures caps the failure counter: past it nothing changes but
 // the lock's length, which is capped too.
 const MaxCountedFailures = 100
@@ -133,11 +128,11 @@ const MaxCountedFailures = 100
 // threshold-th consecutive failure on, locks second-factor attempts until
 // now + lockFor(count). The count lives in the database, so every server
 // process sees the same one.
-func (s *Store) RecordCodeFailure(ctx context.Context, userID int64, now time.Time, threshold int, lockFor func(count int) time.Duration) (CodeFailure, error) {
-	var f CodeFailure
+func (s *Store) RecordCodeFailure(ctx context.Context, userID int64, now time.Time, threshold int, lockFor func(count int) time.Duration) (domain.CodeFailure, error) {
+	var f domain.CodeFailure
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		var count int
-		err := tx.NewUpdate().Model((*User)(nil)).
+		err := tx.NewUpdate().Model((*domain.User)(nil)).
 			Set("failed_code_count = CASE WHEN failed_code_count < ? THEN failed_code_count + 1 ELSE ? END", MaxCountedFailures, MaxCountedFailures).
 			Where("id = ?", userID).Returning("failed_code_count").Scan(ctx, &count)
 		if err != nil {
@@ -147,7 +142,7 @@ func (s *Store) RecordCodeFailure(ctx context.Context, userID int64, now time.Ti
 		if count >= threshold {
 			until := now.Add(lockFor(count))
 			f.LockedUntil = &until
-			_, err = tx.NewUpdate().Model((*User)(nil)).Set("locked_until = ?", until).Where("id = ?", userID).Exec(ctx)
+			_, err = tx.NewUpdate().Model((*domain.User)(nil)).Set("locked_until = ?", until).Where("id = ?", userID).Exec(ctx)
 		}
 		return err
 	})
@@ -157,7 +152,7 @@ func (s *Store) RecordCodeFailure(ctx context.Context, userID int64, now time.Ti
 // ResealTOTP replaces the user's sealed secret with the same secret sealed
 // under the current key, if it still holds old (key rotation).
 func (s *Store) ResealTOTP(ctx context.Context, userID int64, old, resealed []byte) error {
-	_, err := s.db.NewUpdate().Model((*User)(nil)).Set("totp_secret = ?", resealed).
+	_, err := s.db.NewUpdate().Model((*domain.User)(nil)).Set("totp_secret = ?", resealed).
 		Where("id = ?", userID).Where("totp_secret = ?", old).Exec(ctx)
 	return s.wrap(err)
 }

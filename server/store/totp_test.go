@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -17,7 +18,7 @@ func TestTOTP_PendingSecretBecomesTheSecretOnConnect(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		u := seed(t, s, "alice")
-		if err := s.ConnectTOTP(ctx, u.ID, 100, nil, 0, t0, nil); !errors.Is(err, store.ErrConflict) {
+		if err := s.ConnectTOTP(ctx, u.ID, 100, nil, 0, t0, nil); !errors.Is(err, domain.ErrConflict) {
 			t.Fatalf("connect without a pending secret: %v", err)
 		}
 		if err := s.SetPendingTOTP(ctx, u.ID, []byte("sealed-1"), t0); err != nil {
@@ -45,24 +46,24 @@ func TestTOTP_PendingSecretBecomesTheSecretOnConnect(t *testing.T) {
 		if got, _ := s.UserByID(ctx, u.ID); string(got.TOTPSecret) != "sealed-2b" {
 			t.Fatalf("after reseal: %q", got.TOTPSecret)
 		}
-		if err := s.SetPendingTOTP(ctx, u.ID, []byte("sealed-3"), t0); !errors.Is(err, store.ErrConflict) {
+		if err := s.SetPendingTOTP(ctx, u.ID, []byte("sealed-3"), t0); !errors.Is(err, domain.ErrConflict) {
 			t.Fatalf("a new setup while connected: %v", err)
 		}
-		if err := s.ConnectTOTP(ctx, u.ID, 200, nil, 0, t0, nil); !errors.Is(err, store.ErrConflict) {
+		if err := s.ConnectTOTP(ctx, u.ID, 200, nil, 0, t0, nil); !errors.Is(err, domain.ErrConflict) {
 			t.Fatalf("connect twice: %v", err)
 		}
-		if err := s.SetPendingTOTP(ctx, 9999, []byte("x"), t0); !errors.Is(err, store.ErrNotFound) {
+		if err := s.SetPendingTOTP(ctx, 9999, []byte("x"), t0); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("setup for a missing user: %v", err)
 		}
 	})
 }
 
 // secondStep is a successful TOTP login step for u at step.
-func secondStep(u *store.User, hash string, step int64) store.LoginStep {
-	return store.LoginStep{
-		Session: &store.Session{TokenHash: []byte(hash), UserID: u.ID, Stage: store.StageFull, CreatedAt: t0,
+func secondStep(u *domain.User, hash string, step int64) domain.LoginStep {
+	return domain.LoginStep{
+		Session: &domain.Session{TokenHash: []byte(hash), UserID: u.ID, Stage: domain.StageFull, CreatedAt: t0,
 			LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), IP: "192.0.2.1", UserAgent: "ua"},
-		Event: &store.LoginEvent{CreatedAt: t0, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
+		Event: &domain.LoginEvent{CreatedAt: t0, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
 			IP: "192.0.2.1", UserAgent: "ua", Method: shared.MethodTOTP, Result: shared.ResultSuccess},
 		TOTPStep: &step,
 	}
@@ -74,18 +75,18 @@ func TestTOTP_AStepIsAcceptedOnceAndNeverAnEarlierOne(t *testing.T) {
 		u := seed(t, s, "alice")
 		s.SetPendingTOTP(ctx, u.ID, []byte("sealed"), t0)
 		s.ConnectTOTP(ctx, u.ID, 100, nil, 0, t0, nil)
-		if err := s.CompleteLoginStep(ctx, secondStep(u, "h100", 100)); !errors.Is(err, store.ErrReplay) {
+		if err := s.CompleteLoginStep(ctx, secondStep(u, "h100", 100)); !errors.Is(err, domain.ErrReplay) {
 			t.Fatalf("the connecting code's step logged in: %v", err)
 		}
 		if err := s.CompleteLoginStep(ctx, secondStep(u, "h101", 101)); err != nil {
 			t.Fatal(err)
 		}
 		for _, step := range []int64{101, 100, 50} {
-			if err := s.CompleteLoginStep(ctx, secondStep(u, "again", step)); !errors.Is(err, store.ErrReplay) {
+			if err := s.CompleteLoginStep(ctx, secondStep(u, "again", step)); !errors.Is(err, domain.ErrReplay) {
 				t.Fatalf("step %d after 101: %v", step, err)
 			}
 		}
-		if _, err := s.SessionByTokenHash(ctx, []byte("again"), t0); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.SessionByTokenHash(ctx, []byte("again"), t0); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatal("a replayed step created a session")
 		}
 	})
@@ -105,7 +106,7 @@ func TestTOTP_ConcurrentUsesOfOneStepHaveExactlyOneWinner(t *testing.T) {
 				switch {
 				case err == nil:
 					wins.Add(1)
-				case errors.Is(err, store.ErrReplay):
+				case errors.Is(err, domain.ErrReplay):
 					replays.Add(1)
 				default:
 					t.Errorf("racer %d: %v", i, err)
@@ -137,7 +138,7 @@ func TestTOTP_FailuresLockAndSuccessResets(t *testing.T) {
 			t.Fatalf("fifth failure: %+v %v", f, err)
 		}
 		// While locked even the right code is refused, and nothing is written.
-		if err := s.CompleteLoginStep(ctx, secondStep(u, "locked", 101)); !errors.Is(err, store.ErrLocked) {
+		if err := s.CompleteLoginStep(ctx, secondStep(u, "locked", 101)); !errors.Is(err, domain.ErrLocked) {
 			t.Fatalf("right code while locked: %v", err)
 		}
 		// After the lock, the right code works and clears the count.
@@ -157,7 +158,7 @@ func TestTOTP_TheFailureCountIsCapped(t *testing.T) {
 	s := storetest.Open(t, store.SQLite)
 	ctx := context.Background()
 	u := seed(t, s, "alice")
-	var f store.CodeFailure
+	var f domain.CodeFailure
 	for range store.MaxCountedFailures + 5 {
 		f, _ = s.RecordCodeFailure(ctx, u.ID, t0, 5, func(int) time.Duration { return time.Minute })
 	}
