@@ -81,7 +81,7 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, req 
 	if !u.TwoFactorEnabled() {
 		return errTOTPOff
 	}
-	if u.LockedUntil != nil && u.LockedUntil.After(now) {
+	if u.CodesLocked(now) {
 		return lockedOut(*u.LockedUntil, now)
 	}
 	if stopped(u) {

@@ -82,7 +82,7 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 	now := s.Now()
 	event := &domain.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
 		IP: c.IP, UserAgent: c.UserAgent, Method: shared.MethodRecoveryCode}
-	if u.LockedUntil != nil && u.LockedUntil.After(now) {
+	if u.CodesLocked(now) {
 		return nil, 0, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
 	}
 	normalized, ok := normalizeRecoveryCode(code)
@@ -128,7 +128,7 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, c
 		return nil, errTOTPOff
 	}
 	now := s.Now()
-	if u.LockedUntil != nil && u.LockedUntil.After(now) {
+	if u.CodesLocked(now) {
 		return nil, lockedOut(*u.LockedUntil, now)
 	}
 	if stopped(u) {

@@ -15,14 +15,13 @@ import (
 
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/sealing"
-	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/shared"
 )
 
 // Service holds the auth rules. Create it with New; the exported fields may be
 // changed before first use.
 type Service struct {
-	Store  *store.Store
+	Store  Store
 	Keys   *sealing.Keyring // seals TOTP secrets at rest
 	Hasher *Hasher
 	Log    *slog.Logger
@@ -53,7 +52,7 @@ type Service struct {
 
 // New returns a Service with the production defaults: the system clock,
 // crypto/rand, and OWASP's argon2id parameters.
-func New(s *store.Store, keys *sealing.Keyring, log *slog.Logger) *Service {
+func New(s Store, keys *sealing.Keyring, log *slog.Logger) *Service {
 	svc := &Service{
 		Store:            s,
 		Keys:             keys,

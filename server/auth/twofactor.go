@@ -186,7 +186,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 		// no code to check, so the step starts again.
 		return nil, errUnauthenticated
 	}
-	if u.LockedUntil != nil && u.LockedUntil.After(now) {
+	if u.CodesLocked(now) {
 		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
 	}
 	if stopped(u) {

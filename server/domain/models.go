@@ -1,3 +1,7 @@
+// Package domain holds what the server's layers share: the records of users,
+// accounts, sessions and their history, and the sentinel errors a store
+// returns. auth decides with them, store keeps them (the Bun tags say
+// where), httpapi only carries them between the client and auth.
 package domain
 
 import (
@@ -5,49 +9,6 @@ import (
 
 	"github.com/uptrace/bun"
 )
-
-// Session stages (DESIGN.md): a session rises from PasswordOK or Enrollment to
-// Full, and its token is rotated each time it does.
-const (
-	StagePasswordOK = "password_ok" // the password was right; the second factor is due
-	StageEnrollment = "enrollment"  // 2FA is forced and must be set up first
-	StageFull       = "full"
-)
-
-// UserSummary is a user as the Administration Panel lists them. Its User
-// holds no password hash and no secret: the listing never reads them.
-type UserSummary struct {
-	User
-	RecoveryCodesLeft int `bun:"recovery_codes_left"`
-}
-
-// AuditEvent is one administrative action or security change, written in the
-// same transaction as the change itself.
-type AuditEvent struct {
-	bun.BaseModel `bun:"table:audit_events,alias:ae"`
-
-	ID         int64     `bun:"id,pk,autoincrement"`
-	CreatedAt  time.Time `bun:"created_at,notnull"`
-	AccountID  int64     `bun:"account_id,notnull"`
-	ActorID    *int64    `bun:"actor_id"` // nil for the command line
-	ActorName  string    `bun:"actor_name,notnull"`
-	Action     string    `bun:"action,notnull"`
-	TargetID   *int64    `bun:"target_id"`
-	TargetName string    `bun:"target_name,notnull"`
-	IP         string    `bun:"ip,notnull"`
-	Detail     string    `bun:"detail,notnull"`
-}
-
-// LoginEventFilter selects a page of login events, newest first.
-type LoginEventFilter struct {
-	UserID    int64     // whose history; and/or
-	AccountID int64     // every attempt on the account's users (at least one of the two is required)
-	Before    int64     // keyset cursor: only events with a smaller id; 0 for the first page
-	Limit     int       // page size, 1 to 100
-	OnlyFails bool      // only failed attempts
-	Since     time.Time // if set, only events at or after
-	Until     time.Time // if set, only events before
-}
 
 // Account is a tenant of the platform and holds its policies.
 type Account struct {
@@ -83,6 +44,30 @@ type User struct {
 	UpdatedAt         time.Time  `bun:"updated_at,notnull"`
 }
 
+// TwoFactorEnabled reports whether the user has connected an authenticator.
+func (u *User) TwoFactorEnabled() bool { return u.TOTPEnabledAt != nil }
+
+// CodesLocked reports whether the user's second-factor attempts are locked
+// at now, after a run of wrong codes.
+func (u *User) CodesLocked(now time.Time) bool {
+	return u.LockedUntil != nil && u.LockedUntil.After(now)
+}
+
+// UserSummary is a user as the Administration Panel lists them. Its User
+// holds no password hash and no secret: the listing never reads them.
+type UserSummary struct {
+	User
+	RecoveryCodesLeft int `bun:"recovery_codes_left"`
+}
+
+// Session stages (DESIGN.md): a session rises from PasswordOK or Enrollment to
+// Full, and its token is rotated each time it does.
+const (
+	StagePasswordOK = "password_ok" // the password was right; the second factor is due
+	StageEnrollment = "enrollment"  // 2FA is forced and must be set up first
+	StageFull       = "full"
+)
+
 // Session is a logged-in browser. Only the SHA-256 of its token is stored, so
 // a copy of the database does not hand out live sessions.
 type Session struct {
@@ -103,6 +88,27 @@ type Session struct {
 	ReauthAt *time.Time `bun:"reauth_at"`
 }
 
+// LoginStep is everything a successful login step writes. It is applied in
+// one transaction: a login never leaves a session without its event, and
+// costs one commit instead of four.
+type LoginStep struct {
+	EndSession []byte      // token hash of the session this step replaces, if any
+	Session    *Session    // the new session
+	Event      *LoginEvent // the attempt, for the history
+	LoggedInAt *time.Time  // set when the user is now fully logged in
+	// TOTPStep, when set, is the time step of the code this step accepted:
+	// it must be later than the last accepted one, or the whole step fails
+	// with ErrReplay (or ErrLocked while the user is locked out).
+	TOTPStep *int64
+	// RecoveryCodeID, when set, is the recovery code this step spends: if it
+	// was spent already (a racing request), the whole step fails with
+	// ErrReplay.
+	RecoveryCodeID *int64
+	// ClearThrottle, when set, is a login-throttle key whose failures this
+	// success forgets.
+	ClearThrottle string
+}
+
 // LoginEvent is one attempt at one login step, successful or not.
 type LoginEvent struct {
 	bun.BaseModel `bun:"table:login_events,alias:e"`
@@ -119,8 +125,45 @@ type LoginEvent struct {
 	Reason    string    `bun:"reason,notnull"`
 }
 
-// TwoFactorEnabled reports whether the user has connected an authenticator.
-func (u *User) TwoFactorEnabled() bool { return u.TOTPEnabledAt != nil }
+// LoginEventFilter selects a page of login events, newest first.
+type LoginEventFilter struct {
+	UserID    int64     // whose history; and/or
+	AccountID int64     // every attempt on the account's users (at least one of the two is required)
+	Before    int64     // keyset cursor: only events with a smaller id; 0 for the first page
+	Limit     int       // page size, 1 to 100
+	OnlyFails bool      // only failed attempts
+	Since     time.Time // if set, only events at or after
+	Until     time.Time // if set, only events before
+}
+
+// LoginThrottle counts recent failed password attempts for one key
+// ("ip:192.0.2.1" or "user:alice").
+type LoginThrottle struct {
+	bun.BaseModel `bun:"table:login_throttles,alias:lt"`
+
+	Key         string     `bun:"key,pk"`
+	Failures    int        `bun:"failures,notnull"`
+	LockedUntil *time.Time `bun:"locked_until"`
+	UpdatedAt   time.Time  `bun:"updated_at,notnull"`
+}
+
+// Locked reports whether the counter's key is locked at now.
+func (t LoginThrottle) Locked(now time.Time) bool {
+	return t.LockedUntil != nil && t.LockedUntil.After(now)
+}
+
+// ThrottleRule is how failures of one kind of key lock it.
+type ThrottleRule struct {
+	Threshold int           // failures within Window before a lock
+	Window    time.Duration // a failure older than this starts the count anew
+	LockFor   func(failures int) time.Duration
+}
+
+// CodeFailure is the outcome of a wrong second-factor code.
+type CodeFailure struct {
+	Count       int        // consecutive failures, capped at MaxCountedFailures
+	LockedUntil *time.Time // set once the count reaches the threshold
+}
 
 // RecoveryCode is one single-use recovery code, kept only as a keyed hash.
 type RecoveryCode struct {
@@ -131,6 +174,23 @@ type RecoveryCode struct {
 	CodeHash  string     `bun:"code_hash,notnull" json:"-"`
 	UsedAt    *time.Time `bun:"used_at"`
 	CreatedAt time.Time  `bun:"created_at,notnull"`
+}
+
+// AuditEvent is one administrative action or security change, written in the
+// same transaction as the change itself.
+type AuditEvent struct {
+	bun.BaseModel `bun:"table:audit_events,alias:ae"`
+
+	ID         int64     `bun:"id,pk,autoincrement"`
+	CreatedAt  time.Time `bun:"created_at,notnull"`
+	AccountID  int64     `bun:"account_id,notnull"`
+	ActorID    *int64    `bun:"actor_id"` // nil for the command line
+	ActorName  string    `bun:"actor_name,notnull"`
+	Action     string    `bun:"action,notnull"`
+	TargetID   *int64    `bun:"target_id"`
+	TargetName string    `bun:"target_name,notnull"`
+	IP         string    `bun:"ip,notnull"`
+	Detail     string    `bun:"detail,notnull"`
 }
 
 // SealedKey is a key the server keeps in the database, sealed under the
@@ -155,53 +215,3 @@ type KeyUse struct {
 
 // Total is the number of values that need the key.
 func (u KeyUse) Total() int { return u.TOTPSecrets + u.PendingTOTP + u.RecoveryCodes + u.SealedKeys }
-
-// LoginStep is everything a successful login step writes. It is applied in
-// one transaction: a login never leaves a session without its event, and
-// costs one commit instead of four.
-type LoginStep struct {
-	EndSession []byte      // token hash of the session this step replaces, if any
-	Session    *Session    // the new session
-	Event      *LoginEvent // the attempt, for the history
-	LoggedInAt *time.Time  // set when the user is now fully logged in
-	// TOTPStep, when set, is the time step of the code this step accepted:
-	// it must be later than the last accepted one, or the whole step fails
-	// with ErrReplay (or ErrLocked while the user is locked out).
-	TOTPStep *int64
-	// RecoveryCodeID, when set, is the recovery code this step spends: if it
-	// was spent already (a racing request), the whole step fails with
-	// ErrReplay.
-	RecoveryCodeID *int64
-	// ClearThrottle, when set, is a login-throttle key whose failures this
-	// success forgets.
-	ClearThrottle string
-}
-
-// LoginThrottle counts recent failed password attempts for one key
-// ("ip:192.0.2.1" or "user:alice").
-type LoginThrottle struct {
-	bun.BaseModel `bun:"table:login_throttles,alias:lt"`
-
-	Key         string     `bun:"key,pk"`
-	Failures    int        `bun:"failures,notnull"`
-	LockedUntil *time.Time `bun:"locked_until"`
-	UpdatedAt   time.Time  `bun:"updated_at,notnull"`
-}
-
-// ThrottleRule is how failures of one kind of key lock it.
-type ThrottleRule struct {
-	Threshold int           // failures within Window before a lock
-	Window    time.Duration // a failure older than this starts the count anew
-	LockFor   func(failures int) time.Duration
-}
-
-// Locked reports whether the counter's key is locked at now.
-func (t LoginThrottle) Locked(now time.Time) bool {
-	return t.LockedUntil != nil && t.LockedUntil.After(now)
-}
-
-// CodeFailure is the outcome of a wrong second-factor code.
-type CodeFailure struct {
-	Count       int        // consecutive failures, capped at MaxCountedFailures
-	LockedUntil *time.Time // set once the count reaches the threshold
-}

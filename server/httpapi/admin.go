@@ -98,7 +98,7 @@ func (s *Server) handleAdminUsers(w http.ResponseWriter, r *request) error {
 	for i, u := range users {
 		out[i] = shared.AdminUser{ID: u.ID, Username: u.Username, Role: u.Role, TOTPEnabled: u.TwoFactorEnabled(),
 			RecoveryCodesLeft: u.RecoveryCodesLeft, LastLoginAt: rfc3339(u.LastLoginAt)}
-		if u.LockedUntil != nil && u.LockedUntil.After(now) {
+		if u.CodesLocked(now) {
 			out[i].LockedUntil = rfc3339(u.LockedUntil)
 		}
 	}

@@ -48,7 +48,7 @@ func acceptStep(ctx context.Context, db bun.IDB, userID, step int64, now time.Ti
 	if err := db.NewSelect().Model(&u).Column("totp_last_step", "locked_until").Where("id = ?", userID).Scan(ctx); err != nil {
 		return err
 	}
-	if u.LockedUntil != nil && u.LockedUntil.After(now) {
+	if u.CodesLocked(now) {
 		return domain.ErrLocked
 	}
 	return domain.ErrReplay
