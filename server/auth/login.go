@@ -3,59 +3,45 @@ package auth
 import (
 	"context"
 	"errors"
-	"net/netip"
 	"time"
 
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
-// The login state machine (DESIGN.md, flow 1):
+// The login state machine (DESIGN.md, flows 1 to 3), every transition in
+// this file, in this order:
 //
-//	password ok, 2FA connected           -> stage password_ok, next "totp"
-//	password ok, no 2FA, account forces  -> stage enrollment,  next "enroll"
-//	password ok, no 2FA, not forced      -> stage full,        next "done"
-//	wrong password, unknown user, or a
-//	username locked by failed attempts   -> EWrongCredentials, the same answer
-//	client IP locked by failed attempts  -> ERateLimited with Retry-After
+//	Login: the password
+//	  right, 2FA connected            -> stage password_ok, next "totp"
+//	  right, no 2FA, account forces   -> stage enrollment,  next "enroll"
+//	  right, no 2FA, not forced       -> stage full,        next "done"
+//	  wrong, unknown user, or a
+//	  username locked by failures     -> EWrongCredentials, the same answer
+//	  client IP locked by failures    -> ERateLimited with Retry-After
+//	VerifyTOTP, password_ok: a code
+//	  right, a step not used before   -> stage full, next "done"
+//	  wrong, reused, malformed        -> EWrongCode / EInvalid, counted toward the lockout
+//	LoginWithRecoveryCode, password_ok: a recovery code
+//	  right, unused                   -> stage full, next "done" (the code is spent)
+//	ConnectTOTP, enrollment or full: the first code of a new authenticator
+//	  right                           -> 2FA on, recovery codes; enrollment becomes
+//	                                     full, a full session stays
+//	Authenticate, at every request: the session's effective stage
+//	  full, but the account now forces 2FA and the user has none -> enrollment
+//	Logout                            -> the session ends
 //
-// Each step creates a new session with a new token and ends the one the
-// browser came with (store.CompleteLoginStep, all or nothing), so a token
-// planted before login is worth nothing after.
+// Each step that raises a session creates a new session with a new token
+// and ends the one the browser came with (Store.CompleteLoginStep, all or
+// nothing), so a token planted before login is worth nothing after.
+// Throttling and lockout are in throttle.go, codes in twofactor.go and
+// recovery.go.
 
 // errWrongCredentials is the one answer to a wrong password, an unknown
 // username and a locked username, so that none can be told from the others;
 // its words cover the lock.
 var errWrongCredentials = shared.Errorf(shared.EWrongCredentials,
 	"Incorrect username or password. After repeated failures, logins to this username pause for a few minutes.")
-
-// Password throttling. Failed passwords are counted in the database per
-// attempted username (known or not) and per client IP; a key that reaches
-// its threshold within the window is locked with the same growing backoff as
-// wrong codes. A locked username answers exactly like a wrong password, after
-// the same work; a locked IP gets 429 with Retry-After, which says nothing
-// about any account. A success clears the username's count but not the IP's:
-// an attacker must not be able to reset their IP's count by logging into an
-// account of their own. A browser with the username's device cookie
-// (device.go) counts under its own key instead of the username's.
-var (
-	userThrottle = domain.ThrottleRule{Threshold: 5, Window: 15 * time.Minute, LockFor: backoff(5)}
-	// An IP may stand for a whole office behind one NAT: a higher threshold.
-	ipThrottle = domain.ThrottleRule{Threshold: 20, Window: 15 * time.Minute, LockFor: backoff(20)}
-)
-
-// ipThrottleKey is the key an address's failures count under. An IPv6 host
-// is handed a whole /64 (RFC 4291 §2.5.1: the interface identifier is the
-// host's own choice), so counting per address would give one attacker 2^64
-// fresh counters; a /64 counts as one address.
-func ipThrottleKey(ip string) string {
-	addr, err := netip.ParseAddr(ip)
-	if err != nil || addr.Unmap().Is4() {
-		return "ip:" + ip
-	}
-	p, _ := addr.Prefix(64)
-	return "ip:" + p.String()
-}
 
 // LoginResult is a successful login step: the new session's token for the
 // cookie, the session, and what the client must do next.
@@ -82,9 +68,8 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	defer done()
 	c = c.clip()
 	username := shared.NormalizeUsername(req.Username)
-	event := &domain.LoginEvent{Username: clip(username, 64), IP: c.IP, UserAgent: c.UserAgent, Method: shared.MethodPassword}
-
 	now := s.Now()
+	event := loginEvent(clip(username, 64), nil, shared.MethodPassword, c, now)
 	userKey, ipKey := "user:"+event.Username, ipThrottleKey(c.IP)
 	// A browser that proved this username before counts under its own key
 	// instead of the username's, so others' failures do not lock it out.
@@ -185,14 +170,233 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	return &LoginResult{Token: token, Session: step.Session, Next: next, Device: device}, nil
 }
 
-// failPassword counts a wrong password toward the throttles and records it.
-// This attempt still gets the plain answer; a lock it starts applies from
-// the next attempt.
-func (s *Service) failPassword(ctx context.Context, e *domain.LoginEvent, reason string, rules map[string]domain.ThrottleRule) error {
-	if _, err := s.Store.RecordLoginFailure(ctx, rules, s.Now()); err != nil {
-		return err
+// VerifyTOTP is the second login step: a session whose password was right
+// presents a code. A right code for a time step after the last accepted one
+// turns it into a full session under a new token. Wrong and reused codes are
+// counted toward the lockout; every attempt is a login event.
+func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code string, c Client) (*LoginResult, error) {
+	c = c.clip()
+	u := sess.User
+	now := s.Now()
+	event := loginEvent(u.Username, u, shared.MethodTOTP, c, now)
+	if !u.TwoFactorEnabled() {
+		// 2FA was switched off after this session's password step (which
+		// Disconnect now ends, but a session may be mid-request): there is
+		// no code to check, so the step starts again.
+		return nil, ErrUnauthenticated
 	}
-	return s.fail(ctx, e, reason, errWrongCredentials)
+	if u.CodesLocked(now) {
+		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
+	}
+	if stopped(u) {
+		return nil, s.fail(ctx, event, shared.ReasonStopped, errStopped)
+	}
+	secret, step, ok, err := s.checkCode(u.ID, u.TOTPSecret, code, now)
+	if err == errCodeFormat {
+		// Not a code at all: no guess at the secret, so not counted
+		// toward the lockout, but an attempt all the same.
+		return nil, s.fail(ctx, event, shared.ReasonMalformedCode, errCodeFormat)
+	} else if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, s.codeFailure(ctx, u, event, shared.ReasonWrongCode, errWrongCode)
+	}
+	res, err := s.completeStep(ctx, sess, u, shared.MethodTOTP, c, func(ls *domain.LoginStep) { ls.TOTPStep = &step })
+	if err == nil && s.Keys.Stale(u.TOTPSecret) {
+		s.reseal(ctx, u, secret)
+	}
+	switch {
+	case errors.Is(err, domain.ErrReplay):
+		return nil, s.codeFailure(ctx, u, event, shared.ReasonReusedCode, errReusedCode)
+	case errors.Is(err, domain.ErrLocked):
+		// Another request locked the user between our read and our write.
+		u, err := s.Store.UserByID(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		until := now.Add(time.Minute) // a reset may have cleared the lock since
+		if u.LockedUntil != nil {
+			until = *u.LockedUntil
+		}
+		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(until, now))
+	}
+	return res, err
+}
+
+// LoginWithRecoveryCode is the second login step with a recovery code
+// instead of an authenticator code. The code is spent by the same
+// transaction that creates the full session, so of racing requests exactly
+// one logs in. Wrong and used codes count toward the same lockout as wrong
+// TOTP codes. It returns how many codes are left.
+func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Session, code string, c Client) (*LoginResult, int, error) {
+	c = c.clip()
+	u := sess.User
+	now := s.Now()
+	event := loginEvent(u.Username, u, shared.MethodRecoveryCode, c, now)
+	if u.CodesLocked(now) {
+		return nil, 0, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
+	}
+	normalized, ok := normalizeRecoveryCode(code)
+	if !ok {
+		return nil, 0, s.fail(ctx, event, shared.ReasonMalformedCode, errRecoveryFormat)
+	}
+	codes, err := s.Store.RecoveryCodes(ctx, u.ID)
+	if err != nil {
+		return nil, 0, err
+	}
+	// Compare with every code, not stopping at a match, so the time taken
+	// does not tell which one matched.
+	var match *domain.RecoveryCode
+	for i := range codes {
+		if s.Keys.TagMatches(codes[i].CodeHash, recoveryPurpose, []byte(normalized)) && match == nil {
+			match = &codes[i]
+		}
+	}
+	switch {
+	case match == nil:
+		return nil, 0, s.codeFailure(ctx, u, event, shared.ReasonWrongCode, errWrongRecovery)
+	case match.UsedAt != nil:
+		return nil, 0, s.codeFailure(ctx, u, event, shared.ReasonReusedCode, errUsedRecovery)
+	}
+	res, err := s.completeStep(ctx, sess, u, shared.MethodRecoveryCode, c, func(step *domain.LoginStep) {
+		step.RecoveryCodeID = &match.ID
+	})
+	switch {
+	case errors.Is(err, domain.ErrReplay): // a racing request spent it first
+		return nil, 0, s.codeFailure(ctx, u, event, shared.ReasonReusedCode, errUsedRecovery)
+	case err != nil:
+		return nil, 0, err
+	}
+	left, err := s.Store.RecoveryCodesLeft(ctx, u.ID)
+	return res, left, err
+}
+
+// ConnectTOTP confirms the pending secret with a code from the app, switches
+// 2FA on and creates the user's recovery codes. The code counts as used. A
+// session that was enrolling becomes a full one under a new token; a full
+// session stays as it is.
+func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, stage, code string, c Client) (*Connected, error) {
+	u := sess.User
+	if u.TwoFactorEnabled() {
+		return nil, errAlreadyOn
+	}
+	if u.TOTPPendingSecret == nil {
+		return nil, errNoPendingSetup
+	}
+	now := s.Now()
+	_, step, ok, err := s.checkCode(u.ID, u.TOTPPendingSecret, code, now)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errWrongCode
+	}
+	codes, hashes, err := s.newRecoveryCodes()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.ConnectTOTP(ctx, u.ID, step, hashes, sess.ID, now,
+		s.audit(u.AccountID, u, shared.AuditConnected, u, c.clip(), "")); errors.Is(err, domain.ErrConflict) {
+		return nil, errNoPendingSetup
+	} else if err != nil {
+		return nil, err
+	}
+	done := &Connected{RecoveryCodes: codes}
+	if stage == domain.StageEnrollment {
+		if done.Session, err = s.completeStep(ctx, sess, u, shared.MethodTOTP, c, nil); err != nil {
+			return nil, err
+		}
+	}
+	return done, nil
+}
+
+// completeStep replaces sess with a full session, recording the success.
+func (s *Service) completeStep(ctx context.Context, sess *domain.Session, u *domain.User, method string, c Client, with func(*domain.LoginStep)) (*LoginResult, error) {
+	c = c.clip()
+	token, hash, err := newToken(s.Rand)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	step := domain.LoginStep{
+		EndSession: sess.TokenHash,
+		Session: &domain.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: domain.StageFull, CreatedAt: now,
+			LastSeenAt: now, ExpiresAt: now.Add(s.SessionMax), IP: c.IP, UserAgent: c.UserAgent, ReauthAt: &now},
+		Event:      loginEvent(u.Username, u, method, c, now),
+		LoggedInAt: &now,
+	}
+	step.Event.Result = shared.ResultSuccess
+	if with != nil {
+		with(&step)
+	}
+	if err := s.Store.CompleteLoginStep(ctx, step); err != nil {
+		return nil, err
+	}
+	return &LoginResult{Token: token, Session: step.Session, Next: shared.NextDone}, nil
+}
+
+// touchEvery limits how often a busy session writes its last-seen time.
+const touchEvery = time.Minute
+
+// Authenticate returns the live session of a token, with its user and
+// account, and its effective stage. Returns EUnauthenticated if the token is
+// unknown, expired or idle too long.
+//
+// The effective stage is the stored one, except that a full session of a user
+// without 2FA in an account that forces 2FA is an enrollment session: the
+// policy holds for sessions that began before it was switched on.
+func (s *Service) Authenticate(ctx context.Context, token string) (sess *domain.Session, stage string, err error) {
+	if token == "" {
+		return nil, "", ErrUnauthenticated
+	}
+	now := s.Now()
+	sess, err = s.Store.SessionByTokenHash(ctx, HashToken(token), now)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, "", ErrUnauthenticated
+	} else if err != nil {
+		return nil, "", err
+	}
+	if now.Sub(sess.LastSeenAt) >= s.SessionIdle {
+		if err := s.Store.DeleteSession(ctx, sess.TokenHash); err != nil {
+			return nil, "", err
+		}
+		return nil, "", ErrUnauthenticated
+	}
+	if now.Sub(sess.LastSeenAt) >= touchEvery {
+		if err := s.Store.TouchSession(ctx, sess.ID, now); err != nil {
+			return nil, "", err
+		}
+	}
+	stage = sess.Stage
+	u := sess.User
+	if stage == domain.StageFull && u.Account.ForceTwoFactor && !u.TwoFactorEnabled() {
+		stage = domain.StageEnrollment
+	}
+	return sess, stage, nil
+}
+
+// ErrUnauthenticated is the answer to a request without a live session.
+var ErrUnauthenticated = shared.Errorf(shared.EUnauthenticated, "Please log in.")
+
+// Logout ends the session of token. Ending a session that does not exist is
+// not an error.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	return s.Store.DeleteSession(ctx, HashToken(token))
+}
+
+// loginEvent starts the history's record of one login step from c under the
+// name username; u is the user it is for (nil while, or when, the name
+// matches nobody). The step's outcome fills in Result and Reason.
+func loginEvent(username string, u *domain.User, method string, c Client, now time.Time) *domain.LoginEvent {
+	e := &domain.LoginEvent{CreatedAt: now, Username: username, IP: c.IP, UserAgent: c.UserAgent, Method: method}
+	if u != nil {
+		e.UserID, e.AccountID = &u.ID, &u.AccountID
+	}
+	return e
 }
 
 // fail records a failed attempt and returns the answer for it.
@@ -219,74 +423,4 @@ func (s *Service) upgradeHash(ctx context.Context, userID int64, password string
 	if err != nil {
 		s.Log.Warn("password hash upgrade failed", "user_id", userID, "err", err)
 	}
-}
-
-// touchEvery limits how often a busy session writes its last-seen time.
-const touchEvery = time.Minute
-
-// Authenticate returns the live session of a token, with its user and
-// account, and its effective stage. Returns EUnauthenticated if the token is
-// unknown, expired or idle too long.
-//
-// The effective stage is the stored one, except that a full session of a user
-// without 2FA in an account that forces 2FA is an enrollment session: the
-// policy holds for sessions that began before it was switched on.
-func (s *Service) Authenticate(ctx context.Context, token string) (sess *domain.Session, stage string, err error) {
-	if token == "" {
-		return nil, "", errUnauthenticated
-	}
-	now := s.Now()
-	sess, err = s.Store.SessionByTokenHash(ctx, HashToken(token), now)
-	if errors.Is(err, domain.ErrNotFound) {
-		return nil, "", errUnauthenticated
-	} else if err != nil {
-		return nil, "", err
-	}
-	if now.Sub(sess.LastSeenAt) >= s.SessionIdle {
-		if err := s.Store.DeleteSession(ctx, sess.TokenHash); err != nil {
-			return nil, "", err
-		}
-		return nil, "", errUnauthenticated
-	}
-	if now.Sub(sess.LastSeenAt) >= touchEvery {
-		if err := s.Store.TouchSession(ctx, sess.ID, now); err != nil {
-			return nil, "", err
-		}
-	}
-	stage = sess.Stage
-	u := sess.User
-	if stage == domain.StageFull && u.Account.ForceTwoFactor && !u.TwoFactorEnabled() {
-		stage = domain.StageEnrollment
-	}
-	return sess, stage, nil
-}
-
-var errUnauthenticated = shared.Errorf(shared.EUnauthenticated, "Please log in.")
-
-// Logout ends the session of token. Ending a session that does not exist is
-// not an error.
-func (s *Service) Logout(ctx context.Context, token string) error {
-	if token == "" {
-		return nil
-	}
-	return s.Store.DeleteSession(ctx, HashToken(token))
-}
-
-// Sweep deletes expired and idle sessions, stale throttle counters and login
-// events past their retention, and returns how many rows it removed.
-func (s *Service) Sweep(ctx context.Context) (int64, error) {
-	now := s.Now()
-	var total int64
-	for _, del := range []func() (int64, error){
-		func() (int64, error) { return s.Store.DeleteExpiredSessions(ctx, now, now.Add(-s.SessionIdle)) },
-		func() (int64, error) { return s.Store.DeleteStaleThrottles(ctx, now.Add(-24*time.Hour), now) },
-		func() (int64, error) { return s.Store.DeleteLoginEventsBefore(ctx, now.Add(-s.HistoryRetention)) },
-	} {
-		n, err := del()
-		total += n
-		if err != nil {
-			return total, err
-		}
-	}
-	return total, nil
 }

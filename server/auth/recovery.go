@@ -71,55 +71,6 @@ func normalizeRecoveryCode(in string) (string, bool) {
 	return b.String(), b.Len() == recoveryCodeLen
 }
 
-// LoginWithRecoveryCode is the second login step with a recovery code
-// instead of an authenticator code. The code is spent by the same
-// transaction that creates the full session, so of racing requests exactly
-// one logs in. Wrong and used codes count toward the same lockout as wrong
-// TOTP codes. It returns how many codes are left.
-func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Session, code string, c Client) (*LoginResult, int, error) {
-	c = c.clip()
-	u := sess.User
-	now := s.Now()
-	event := &domain.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
-		IP: c.IP, UserAgent: c.UserAgent, Method: shared.MethodRecoveryCode}
-	if u.CodesLocked(now) {
-		return nil, 0, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
-	}
-	normalized, ok := normalizeRecoveryCode(code)
-	if !ok {
-		return nil, 0, s.fail(ctx, event, shared.ReasonMalformedCode, errRecoveryFormat)
-	}
-	codes, err := s.Store.RecoveryCodes(ctx, u.ID)
-	if err != nil {
-		return nil, 0, err
-	}
-	// Compare with every code, not stopping at a match, so the time taken
-	// does not tell which one matched.
-	var match *domain.RecoveryCode
-	for i := range codes {
-		if s.Keys.TagMatches(codes[i].CodeHash, recoveryPurpose, []byte(normalized)) && match == nil {
-			match = &codes[i]
-		}
-	}
-	switch {
-	case match == nil:
-		return nil, 0, s.codeFailure(ctx, u, event, shared.ReasonWrongCode, errWrongRecovery)
-	case match.UsedAt != nil:
-		return nil, 0, s.codeFailure(ctx, u, event, shared.ReasonReusedCode, errUsedRecovery)
-	}
-	res, err := s.completeStep(ctx, sess, u, shared.MethodRecoveryCode, c, func(step *domain.LoginStep) {
-		step.RecoveryCodeID = &match.ID
-	})
-	switch {
-	case errors.Is(err, domain.ErrReplay): // a racing request spent it first
-		return nil, 0, s.codeFailure(ctx, u, event, shared.ReasonReusedCode, errUsedRecovery)
-	case err != nil:
-		return nil, 0, err
-	}
-	left, err := s.Store.RecoveryCodesLeft(ctx, u.ID)
-	return res, left, err
-}
-
 // RegenerateRecoveryCodes replaces the user's recovery codes after a current
 // TOTP code proves it is them, and returns the new set to show once. Wrong
 // codes count toward the lockout, as at login.

@@ -172,3 +172,25 @@ func (s *Service) Bootstrap(ctx context.Context) (username, password string, err
 	}
 	return "admin", password, nil
 }
+
+// Sweep deletes expired and idle sessions, stale throttle counters and login
+// events past their retention, and returns how many rows it removed.
+func (s *Service) Sweep(ctx context.Context) (int64, error) {
+	now := s.Now()
+	var total int64
+	for _, del := range []func() (int64, error){
+		func() (int64, error) { return s.Store.DeleteExpiredSessions(ctx, now, now.Add(-s.SessionIdle)) },
+		func() (int64, error) { return s.Store.DeleteStaleThrottles(ctx, now.Add(-24*time.Hour), now) },
+		func() (int64, error) { return s.Store.DeleteLoginEventsBefore(ctx, now.Add(-s.HistoryRetention)) },
+	} {
+		n, err := del()
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// Ready reports whether the database answers, for the readiness probe.
+func (s *Service) Ready(ctx context.Context) error { return s.Store.Ping(ctx) }

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"image/png"
-	"math"
 	"strconv"
 	"time"
 
@@ -15,39 +13,6 @@ import (
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
-
-// Second-factor lockout: after lockThreshold consecutive wrong codes, code
-// attempts are refused for a period that doubles with each further failure,
-// from lockMin up to lockMax. Only a caller who knows the password can reach
-// the code step, so only they can cause it.
-const (
-	lockThreshold = 5
-	lockMin       = time.Minute
-	lockMax       = 15 * time.Minute
-)
-
-func lockFor(failures int) time.Duration { return backoff(lockThreshold)(failures) }
-
-// stopAfter wrong codes in a row, the authenticator's codes are refused for
-// good, not just for a while: at the longest lock an attacker who has the
-// password still gets some hundred guesses a day, and each is three in a
-// million. A right recovery code (spendRecoveryCode) or an administrator's
-// reset ends the stop; wrong recovery codes keep counting.
-const stopAfter = 20
-
-var errStopped = shared.Errorf(shared.ERateLimited, "After %d wrong codes in a row, codes from the authenticator app are no longer "+
-	"accepted for this account. Log in with a recovery code, or ask your administrator to reset two-factor authentication.", stopAfter)
-
-// stopped reports whether the user's authenticator codes are refused for good.
-func stopped(u *domain.User) bool { return u.FailedCodeCount >= stopAfter }
-
-// backoff locks for lockMin at the threshold-th failure, doubling with each
-// one after, up to lockMax.
-func backoff(threshold int) func(failures int) time.Duration {
-	return func(failures int) time.Duration {
-		return min(lockMin<<min(max(failures-threshold, 0), 10), lockMax)
-	}
-}
 
 // SealContext binds a sealed TOTP secret to its user (the AEAD's additional
 // data): a ciphertext copied to another user's row does not open there.
@@ -60,23 +25,6 @@ var (
 	errAlreadyOn      = shared.Errorf(shared.EConflict, "Two-factor authentication is already connected.")
 	errNoPendingSetup = shared.Errorf(shared.EConflict, "Start the setup again: the QR code expired.")
 )
-
-func lockedOut(until, now time.Time) *shared.Error {
-	return rateLimited("Too many wrong codes.", until, now)
-}
-
-func rateLimited(what string, until, now time.Time) *shared.Error {
-	secs := int(math.Ceil(until.Sub(now).Seconds()))
-	return &shared.Error{Code: shared.ERateLimited, RetryAfter: secs,
-		Message: fmt.Sprintf("%s Try again in %s.", what, humanDuration(secs))}
-}
-
-func humanDuration(secs int) string {
-	if secs <= 60 {
-		return "a minute"
-	}
-	return fmt.Sprintf("%d minutes", (secs+59)/60)
-}
 
 // TOTPSetup is a new, pending authenticator secret.
 type TOTPSetup struct {
@@ -129,100 +77,6 @@ func (s *Service) SetupTOTP(ctx context.Context, u *domain.User) (*TOTPSetup, er
 type Connected struct {
 	RecoveryCodes []string
 	Session       *LoginResult // nil when the session stays as it was
-}
-
-// ConnectTOTP confirms the pending secret with a code from the app, switches
-// 2FA on and creates the user's recovery codes. The code counts as used. A
-// session that was enrolling becomes a full one under a new token; a full
-// session stays as it is.
-func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, stage, code string, c Client) (*Connected, error) {
-	u := sess.User
-	if u.TwoFactorEnabled() {
-		return nil, errAlreadyOn
-	}
-	if u.TOTPPendingSecret == nil {
-		return nil, errNoPendingSetup
-	}
-	now := s.Now()
-	_, step, ok, err := s.checkCode(u.ID, u.TOTPPendingSecret, code, now)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, errWrongCode
-	}
-	codes, hashes, err := s.newRecoveryCodes()
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Store.ConnectTOTP(ctx, u.ID, step, hashes, sess.ID, now,
-		s.audit(u.AccountID, u, shared.AuditConnected, u, c.clip(), "")); errors.Is(err, domain.ErrConflict) {
-		return nil, errNoPendingSetup
-	} else if err != nil {
-		return nil, err
-	}
-	done := &Connected{RecoveryCodes: codes}
-	if stage == domain.StageEnrollment {
-		if done.Session, err = s.completeStep(ctx, sess, u, shared.MethodTOTP, c, nil); err != nil {
-			return nil, err
-		}
-	}
-	return done, nil
-}
-
-// VerifyTOTP is the second login step: a session whose password was right
-// presents a code. A right code for a time step after the last accepted one
-// turns it into a full session under a new token. Wrong and reused codes are
-// counted toward the lockout; every attempt is a login event.
-func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code string, c Client) (*LoginResult, error) {
-	c = c.clip()
-	u := sess.User
-	now := s.Now()
-	event := &domain.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
-		IP: c.IP, UserAgent: c.UserAgent, Method: shared.MethodTOTP}
-	if !u.TwoFactorEnabled() {
-		// 2FA was switched off after this session's password step (which
-		// Disconnect now ends, but a session may be mid-request): there is
-		// no code to check, so the step starts again.
-		return nil, errUnauthenticated
-	}
-	if u.CodesLocked(now) {
-		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
-	}
-	if stopped(u) {
-		return nil, s.fail(ctx, event, shared.ReasonStopped, errStopped)
-	}
-	secret, step, ok, err := s.checkCode(u.ID, u.TOTPSecret, code, now)
-	if err == errCodeFormat {
-		// Not a code at all: no guess at the secret, so not counted
-		// toward the lockout, but an attempt all the same.
-		return nil, s.fail(ctx, event, shared.ReasonMalformedCode, errCodeFormat)
-	} else if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, s.codeFailure(ctx, u, event, shared.ReasonWrongCode, errWrongCode)
-	}
-	res, err := s.completeStep(ctx, sess, u, shared.MethodTOTP, c, func(ls *domain.LoginStep) { ls.TOTPStep = &step })
-	if err == nil && s.Keys.Stale(u.TOTPSecret) {
-		s.reseal(ctx, u, secret)
-	}
-	switch {
-	case errors.Is(err, domain.ErrReplay):
-		return nil, s.codeFailure(ctx, u, event, shared.ReasonReusedCode, errReusedCode)
-	case errors.Is(err, domain.ErrLocked):
-		// Another request locked the user between our read and our write.
-		u, err := s.Store.UserByID(ctx, u.ID)
-		if err != nil {
-			return nil, err
-		}
-		until := now.Add(time.Minute) // a reset may have cleared the lock since
-		if u.LockedUntil != nil {
-			until = *u.LockedUntil
-		}
-		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(until, now))
-	}
-	return res, err
 }
 
 // checkCode opens the user's sealed secret and reports the time step whose
@@ -281,27 +135,37 @@ func (s *Service) countFailure(ctx context.Context, u *domain.User, answer *shar
 	return answer
 }
 
-// completeStep replaces sess with a full session, recording the success.
-func (s *Service) completeStep(ctx context.Context, sess *domain.Session, u *domain.User, method string, c Client, with func(*domain.LoginStep)) (*LoginResult, error) {
+var (
+	errNotConnected    = shared.Errorf(shared.EConflict, "Two-factor authentication is not connected.")
+	errWrongPassword   = shared.Errorf(shared.EWrongCredentials, "That password is not right.")
+	errConfirmRequired = shared.Errorf(shared.EConfirmRequired, "Two-factor authentication is mandatory for your account. "+
+		"If you disconnect it, you will be logged out everywhere and must set it up again at your next login.")
+)
+
+// Disconnect switches the user's 2FA off after their password proves it is
+// them. Where the account forces 2FA, it first answers EConfirmRequired
+// (the app shows the warning); confirmed, it removes 2FA and ends every
+// session of the user, and loggedOut is true. Wrong passwords count toward
+// the username's throttle, as at login.
+func (s *Service) Disconnect(ctx context.Context, sess *domain.Session, password string, confirm bool, c Client) (loggedOut bool, err error) {
 	c = c.clip()
-	token, hash, err := newToken(s.Rand)
-	if err != nil {
-		return nil, err
+	u := sess.User
+	if !u.TwoFactorEnabled() {
+		return false, errNotConnected
 	}
 	now := s.Now()
-	step := domain.LoginStep{
-		EndSession: sess.TokenHash,
-		Session: &domain.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: domain.StageFull, CreatedAt: now,
-			LastSeenAt: now, ExpiresAt: now.Add(s.SessionMax), IP: c.IP, UserAgent: c.UserAgent, ReauthAt: &now},
-		Event: &domain.LoginEvent{CreatedAt: now, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
-			IP: c.IP, UserAgent: c.UserAgent, Method: method, Result: shared.ResultSuccess},
-		LoggedInAt: &now,
+	if err := s.checkOwnPassword(ctx, u, password); errors.Is(err, errWrongPassword) {
+		if err := s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditDisconnectRefused, u, c, shared.ReasonWrongPassword)); err != nil {
+			return false, err
+		}
+		return false, errWrongPassword
+	} else if err != nil {
+		return false, err
 	}
-	if with != nil {
-		with(&step)
+	forced := u.Account.ForceTwoFactor
+	if forced && !confirm {
+		return false, errConfirmRequired
 	}
-	if err := s.Store.CompleteLoginStep(ctx, step); err != nil {
-		return nil, err
-	}
-	return &LoginResult{Token: token, Session: step.Session, Next: shared.NextDone}, nil
+	_, err = s.Store.RemoveTOTP(ctx, u.ID, 0, forced, now, s.audit(u.AccountID, u, shared.AuditDisconnected, u, c, ""))
+	return forced, err
 }

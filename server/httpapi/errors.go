@@ -41,7 +41,6 @@ var (
 	errMethodNotAllowed = shared.Errorf(shared.EMethodNotAllowed, "This method is not allowed here.")
 	errForbidden        = shared.Errorf(shared.EForbidden, "You do not have permission to do this.")
 	errEnrollment       = shared.Errorf(shared.EEnrollmentRequired, "Set up two-factor authentication to continue.")
-	errUnauthenticated  = shared.Errorf(shared.EUnauthenticated, "Please log in.")
 	errUnavailable      = shared.Errorf(shared.EUnavailable, "The service is temporarily unavailable. Please try again in a moment.")
 	errBusy             = &shared.Error{Code: shared.EUnavailable, RetryAfter: 2, Message: "Many people are signing in right now. Please try again in a few seconds."}
 	errInternal         = shared.Errorf(shared.EInternal, "Something went wrong on our side. Please try again.")

@@ -2,9 +2,7 @@ package httpapi
 
 import (
 	"net/http"
-	"time"
 
-	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -53,25 +51,9 @@ func (s *Server) handleReauth(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) handleMe(w http.ResponseWriter, r *request) error {
-	u := r.session.User
-	me := shared.Me{
-		Stage:       shared.NextDone,
-		Username:    u.Username,
-		Role:        u.Role,
-		Account:     u.Account.Name,
-		TOTPEnabled: u.TwoFactorEnabled(),
-		Force2FA:    u.Account.ForceTwoFactor,
-	}
-	if r.stage == domain.StageEnrollment {
-		me.Stage = shared.NextEnroll
-	}
-	if u.TOTPEnabledAt != nil {
-		me.TOTPEnabledAt = u.TOTPEnabledAt.UTC().Format(time.RFC3339)
-		left, err := s.auth.Store.RecoveryCodesLeft(r.Context(), u.ID)
-		if err != nil {
-			return err
-		}
-		me.RecoveryCodesLeft = left
+	me, err := s.auth.Me(r.Context(), r.session, r.stage)
+	if err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, me)
 	return nil

@@ -1,11 +1,12 @@
 package httpapi
 
 import (
-	"github.com/warden-auth/warden/server/internal/testcode"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/warden-auth/warden/server/internal/testcode"
 
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/shared"

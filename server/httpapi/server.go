@@ -138,7 +138,7 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) er
 	req.session, req.stage = sess, stage
 	switch {
 	case stage == domain.StagePasswordOK && rt.access != secondStep:
-		return errUnauthenticated
+		return auth.ErrUnauthenticated
 	case stage != domain.StagePasswordOK && rt.access == secondStep:
 		return errForbidden
 	case stage == domain.StageEnrollment && rt.access != enrolling:
@@ -273,7 +273,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.auth.Store.Ping(ctx); err != nil {
+	if err := s.auth.Ready(ctx); err != nil {
 		s.log.Warn("not ready", "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
 		return

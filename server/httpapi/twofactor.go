@@ -85,3 +85,21 @@ func (s *Server) handleRegenerateCodes(w http.ResponseWriter, r *request) error 
 	writeJSON(w, http.StatusOK, shared.ConnectResponse{RecoveryCodes: codes})
 	return nil
 }
+
+// handleDisconnect switches the caller's 2FA off. When the account forces
+// 2FA and the user confirmed, every session ends, this one included.
+func (s *Server) handleDisconnect(w http.ResponseWriter, r *request) error {
+	req, err := decode[shared.DisconnectRequest](w, r.Request)
+	if err != nil {
+		return err
+	}
+	loggedOut, err := s.auth.Disconnect(r.Context(), r.session, req.Password, req.Confirm, s.client(r.Request))
+	if err != nil {
+		return err
+	}
+	if loggedOut {
+		s.clearSession(w, r.Request)
+	}
+	writeJSON(w, http.StatusOK, shared.DisconnectResponse{LoggedOut: loggedOut})
+	return nil
+}

@@ -2,11 +2,12 @@ package httpapi
 
 import (
 	"encoding/base64"
-	"github.com/warden-auth/warden/server/internal/testcode"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/warden-auth/warden/server/internal/testcode"
 
 	"github.com/pquerna/otp/totp"
 	"github.com/warden-auth/warden/server/internal/testclock"

@@ -1,0 +1,100 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/netip"
+	"time"
+
+	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/shared"
+)
+
+// Password throttling. Failed passwords are counted in the database per
+// attempted username (known or not) and per client IP; a key that reaches
+// its threshold within the window is locked with the same growing backoff as
+// wrong codes. A locked username answers exactly like a wrong password, after
+// the same work; a locked IP gets 429 with Retry-After, which says nothing
+// about any account. A success clears the username's count but not the IP's:
+// an attacker must not be able to reset their IP's count by logging into an
+// account of their own. A browser with the username's device cookie
+// (device.go) counts under its own key instead of the username's.
+var (
+	userThrottle = domain.ThrottleRule{Threshold: 5, Window: 15 * time.Minute, LockFor: backoff(5)}
+	// An IP may stand for a whole office behind one NAT: a higher threshold.
+	ipThrottle = domain.ThrottleRule{Threshold: 20, Window: 15 * time.Minute, LockFor: backoff(20)}
+)
+
+// ipThrottleKey is the key an address's failures count under. An IPv6 host
+// is handed a whole /64 (RFC 4291 §2.5.1: the interface identifier is the
+// host's own choice), so counting per address would give one attacker 2^64
+// fresh counters; a /64 counts as one address.
+func ipThrottleKey(ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil || addr.Unmap().Is4() {
+		return "ip:" + ip
+	}
+	p, _ := addr.Prefix(64)
+	return "ip:" + p.String()
+}
+
+// failPassword counts a wrong password toward the throttles and records it.
+// This attempt still gets the plain answer; a lock it starts applies from
+// the next attempt.
+func (s *Service) failPassword(ctx context.Context, e *domain.LoginEvent, reason string, rules map[string]domain.ThrottleRule) error {
+	if _, err := s.Store.RecordLoginFailure(ctx, rules, s.Now()); err != nil {
+		return err
+	}
+	return s.fail(ctx, e, reason, errWrongCredentials)
+}
+
+// Second-factor lockout: after lockThreshold consecutive wrong codes, code
+// attempts are refused for a period that doubles with each further failure,
+// from lockMin up to lockMax. Only a caller who knows the password can reach
+// the code step, so only they can cause it.
+const (
+	lockThreshold = 5
+	lockMin       = time.Minute
+	lockMax       = 15 * time.Minute
+)
+
+func lockFor(failures int) time.Duration { return backoff(lockThreshold)(failures) }
+
+// stopAfter wrong codes in a row, the authenticator's codes are refused for
+// good, not just for a while: at the longest lock an attacker who has the
+// password still gets some hundred guesses a day, and each is three in a
+// million. A right recovery code (spendRecoveryCode) or an administrator's
+// reset ends the stop; wrong recovery codes keep counting.
+const stopAfter = 20
+
+var errStopped = shared.Errorf(shared.ERateLimited, "After %d wrong codes in a row, codes from the authenticator app are no longer "+
+	"accepted for this account. Log in with a recovery code, or ask your administrator to reset two-factor authentication.", stopAfter)
+
+// stopped reports whether the user's authenticator codes are refused for good.
+func stopped(u *domain.User) bool { return u.FailedCodeCount >= stopAfter }
+
+// backoff locks for lockMin at the threshold-th failure, doubling with each
+// one after, up to lockMax.
+func backoff(threshold int) func(failures int) time.Duration {
+	return func(failures int) time.Duration {
+		return min(lockMin<<min(max(failures-threshold, 0), 10), lockMax)
+	}
+}
+
+func lockedOut(until, now time.Time) *shared.Error {
+	return rateLimited("Too many wrong codes.", until, now)
+}
+
+func rateLimited(what string, until, now time.Time) *shared.Error {
+	secs := int(math.Ceil(until.Sub(now).Seconds()))
+	return &shared.Error{Code: shared.ERateLimited, RetryAfter: secs,
+		Message: fmt.Sprintf("%s Try again in %s.", what, humanDuration(secs))}
+}
+
+func humanDuration(secs int) string {
+	if secs <= 60 {
+		return "a minute"
+	}
+	return fmt.Sprintf("%d minutes", (secs+59)/60)
+}
