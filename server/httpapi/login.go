@@ -3,25 +3,42 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/shared"
 )
 
 // handleLogin is the password step. It answers what comes next and sets the
 // cookie of a new session; the session the request came with, if any, ends.
 func (s *Server) handleLogin(w http.ResponseWriter, r *request) error {
-	req, err := decode[shared.LoginRequest](w, r.Request)
+	return loginStep(s, w, r, func(req shared.LoginRequest) (*auth.LoginResult, any, error) {
+		res, err := s.auth.Login(r.Context(), req, s.client(r.Request), s.sessionToken(r.Request))
+		if err != nil {
+			return nil, nil, err
+		}
+		return res, shared.LoginResponse{Next: res.Next}, nil
+	})
+}
+
+// loginStep serves a step that may raise the session (the password, a code,
+// a recovery code, connecting): it decodes the request, runs the step, sets
+// the cookie of the session the step made, if it made one (and the device
+// cookie, if it gave one), and answers what the step says the client gets.
+func loginStep[Req validator](s *Server, w http.ResponseWriter, r *request, step func(Req) (*auth.LoginResult, any, error)) error {
+	req, err := decode[Req](w, r.Request)
 	if err != nil {
 		return err
 	}
-	res, err := s.auth.Login(r.Context(), req, s.client(r.Request), s.sessionToken(r.Request))
+	res, answer, err := step(req)
 	if err != nil {
 		return err
 	}
-	s.setSession(w, r.Request, res.Token, res.Session.ExpiresAt)
-	if res.Device != "" {
-		s.setDevice(w, r.Request, res.Device)
+	if res != nil {
+		s.setSession(w, r.Request, res.Token, res.Session.ExpiresAt)
+		if res.Device != "" {
+			s.setDevice(w, r.Request, res.Device)
+		}
 	}
-	writeJSON(w, http.StatusOK, shared.LoginResponse{Next: res.Next})
+	writeJSON(w, http.StatusOK, answer)
 	return nil
 }
 

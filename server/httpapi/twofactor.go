@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"net/http"
 
+	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -26,49 +27,35 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *request) error {
 // handleConnect confirms the pending secret with a code. An enrolling
 // session becomes a full one with a new cookie.
 func (s *Server) handleConnect(w http.ResponseWriter, r *request) error {
-	req, err := decode[shared.CodeRequest](w, r.Request)
-	if err != nil {
-		return err
-	}
-	done, err := s.auth.ConnectTOTP(r.Context(), r.session, r.stage, req.Code, s.client(r.Request))
-	if err != nil {
-		return err
-	}
-	if done.Session != nil {
-		s.setSession(w, r.Request, done.Session.Token, done.Session.Session.ExpiresAt)
-	}
-	writeJSON(w, http.StatusOK, shared.ConnectResponse{RecoveryCodes: done.RecoveryCodes})
-	return nil
+	return loginStep(s, w, r, func(req shared.CodeRequest) (*auth.LoginResult, any, error) {
+		done, err := s.auth.ConnectTOTP(r.Context(), r.session, r.stage, req.Code, s.client(r.Request))
+		if err != nil {
+			return nil, nil, err
+		}
+		return done.Session, shared.ConnectResponse{RecoveryCodes: done.RecoveryCodes}, nil
+	})
 }
 
 // handleLoginTOTP is the second login step with an authenticator code.
 func (s *Server) handleLoginTOTP(w http.ResponseWriter, r *request) error {
-	req, err := decode[shared.CodeRequest](w, r.Request)
-	if err != nil {
-		return err
-	}
-	res, err := s.auth.VerifyTOTP(r.Context(), r.session, req.Code, s.client(r.Request))
-	if err != nil {
-		return err
-	}
-	s.setSession(w, r.Request, res.Token, res.Session.ExpiresAt)
-	writeJSON(w, http.StatusOK, shared.LoginResponse{Next: res.Next})
-	return nil
+	return loginStep(s, w, r, func(req shared.CodeRequest) (*auth.LoginResult, any, error) {
+		res, err := s.auth.VerifyTOTP(r.Context(), r.session, req.Code, s.client(r.Request))
+		if err != nil {
+			return nil, nil, err
+		}
+		return res, shared.LoginResponse{Next: res.Next}, nil
+	})
 }
 
 // handleLoginRecovery is the second login step with a recovery code.
 func (s *Server) handleLoginRecovery(w http.ResponseWriter, r *request) error {
-	req, err := decode[shared.CodeRequest](w, r.Request)
-	if err != nil {
-		return err
-	}
-	res, left, err := s.auth.LoginWithRecoveryCode(r.Context(), r.session, req.Code, s.client(r.Request))
-	if err != nil {
-		return err
-	}
-	s.setSession(w, r.Request, res.Token, res.Session.ExpiresAt)
-	writeJSON(w, http.StatusOK, shared.RecoveryLoginResponse{Next: res.Next, RecoveryCodesLeft: left})
-	return nil
+	return loginStep(s, w, r, func(req shared.CodeRequest) (*auth.LoginResult, any, error) {
+		res, left, err := s.auth.LoginWithRecoveryCode(r.Context(), r.session, req.Code, s.client(r.Request))
+		if err != nil {
+			return nil, nil, err
+		}
+		return res, shared.RecoveryLoginResponse{Next: res.Next, RecoveryCodesLeft: left}, nil
+	})
 }
 
 // handleRegenerateCodes replaces the recovery codes; a current

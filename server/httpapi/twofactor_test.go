@@ -132,3 +132,86 @@ func TestTwoFactor_LockoutAnswers429WithRetryAfter(t *testing.T) {
 		t.Fatalf("right code while locked: %d %s", a.status, a.body)
 	}
 }
+
+func TestDisconnect_UnderThePolicyWarnsThenLogsOutEverywhere(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	now := e.fixClock()
+	u := e.user("ursula", shared.RoleUser, "Acme")
+	e.user("bob", shared.RoleUser, "Acme")
+	first, second, bob := e.browser(), e.browser(), e.browser()
+	e.login(first, "ursula", password)
+	secret := e.enroll(t, first, *now)
+	*now = now.Add(time.Minute)
+	e.login(second, "ursula", password)
+	e.do(second, "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, secret, *now)})
+	e.login(bob, "bob", password)
+	if _, err := e.st.SetForceTwoFactor(t.Context(), u.AccountID, true, 0, *now, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	if a := e.do(first, "POST", "/api/2fa/disconnect", shared.DisconnectRequest{Password: "wrong password"}); a.status != 401 ||
+		a.apiError(t).Code != shared.EWrongCredentials {
+		t.Fatalf("wrong password: %d %s", a.status, a.body)
+	}
+	if a := e.do(first, "POST", "/api/2fa/disconnect", map[string]any{}); a.status != 400 ||
+		a.apiError(t).Code != shared.EInvalid || a.apiError(t).Fields["password"] == "" {
+		t.Fatalf("no password: %d %s", a.status, a.body)
+	}
+	a := e.do(first, "POST", "/api/2fa/disconnect", shared.DisconnectRequest{Password: password})
+	if a.status != 409 || a.apiError(t).Code != shared.EConfirmRequired {
+		t.Fatalf("without confirm: %d %s", a.status, a.body)
+	}
+	if a := e.do(second, "GET", "/api/me/logins", nil); a.status != 200 {
+		t.Fatalf("the warning changed something: %d", a.status)
+	}
+	a = e.do(first, "POST", "/api/2fa/disconnect", shared.DisconnectRequest{Password: password, Confirm: true})
+	var res shared.DisconnectResponse
+	a.decode(t, &res)
+	if a.status != 200 || !res.LoggedOut {
+		t.Fatalf("confirmed: %d %s", a.status, a.body)
+	}
+	for name, c := range map[string]*http.Client{"the session that asked": first, "her other session": second} {
+		if a := e.do(c, "GET", "/api/me", nil); a.status != 401 || a.apiError(t).Code != shared.EUnauthenticated {
+			t.Errorf("%s survived: %d %s", name, a.status, a.body)
+		}
+	}
+	if a := e.do(bob, "GET", "/api/me", nil); a.status != 200 {
+		t.Fatalf("another user's session ended: %d", a.status)
+	}
+	var lr shared.LoginResponse
+	e.login(first, "ursula", password).decode(t, &lr)
+	if lr.Next != shared.NextEnroll {
+		t.Fatalf("next login: %+v", lr)
+	}
+}
+
+func TestDisconnect_WithoutThePolicyKeepsTheSession(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	now := e.fixClock()
+	e.user("ursula", shared.RoleUser, "Acme")
+	c := e.browser()
+	e.login(c, "ursula", password)
+	e.enroll(t, c, *now)
+	var res shared.DisconnectResponse
+	a := e.do(c, "POST", "/api/2fa/disconnect", shared.DisconnectRequest{Password: password})
+	a.decode(t, &res)
+	if a.status != 200 || res.LoggedOut {
+		t.Fatalf("disconnect: %d %s", a.status, a.body)
+	}
+	// The same session goes on, now without 2FA.
+	var me shared.Me
+	m := e.do(c, "GET", "/api/me", nil)
+	m.decode(t, &me)
+	if m.status != 200 || me.Username != "ursula" || me.TOTPEnabled || me.RecoveryCodesLeft != 0 {
+		t.Fatalf("after disconnect: %d %s", m.status, m.body)
+	}
+	if a := e.do(c, "POST", "/api/2fa/disconnect", shared.DisconnectRequest{Password: password}); a.status != 409 ||
+		a.apiError(t).Code != shared.EConflict {
+		t.Fatalf("disconnect twice: %d %s", a.status, a.body)
+	}
+	var lr shared.LoginResponse
+	e.login(c, "ursula", password).decode(t, &lr)
+	if lr.Next != shared.NextDone {
+		t.Fatalf("login after disconnect: %+v", lr)
+	}
+}

@@ -156,3 +156,45 @@ func (s *Store) ResealTOTP(ctx context.Context, userID int64, old, resealed []by
 		Where("id = ?", userID).Where("totp_secret = ?", old).Exec(ctx)
 	return s.wrap(err)
 }
+
+// RemoveTOTP switches the user's 2FA off: the secret, any pending secret and
+// the recovery codes are deleted, the lockout is cleared, and, if
+// endSessions, every session of the user ends (without it, only those still
+// waiting for a code, which could never finish); with the audit event, in one
+// transaction. The last accepted time step stays, so no code accepted before
+// can be replayed later. byAdminID is the admin who resets it, who must
+// administer the user's account (0: the user themselves or the command
+// line). Returns how many sessions ended, and ErrNotFound if there is no
+// such user, or none of that admin's account.
+func (s *Store) RemoveTOTP(ctx context.Context, userID int64, byAdminID int64, endSessions bool, now time.Time, audit *domain.AuditEvent) (int64, error) {
+	var ended int64
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		res, err := byAdmin(tx.NewUpdate().Model((*domain.User)(nil)).
+			Set("totp_secret = NULL").Set("totp_pending_secret = NULL").Set("totp_enabled_at = NULL").
+			Set("failed_code_count = 0").Set("locked_until = NULL").Set("updated_at = ?", now).
+			Where("u.id = ?", userID), "u.account_id", byAdminID).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if err := affectedOne(res); err != nil {
+			return err
+		}
+		if err := replaceRecoveryCodes(ctx, tx, userID, nil, now); err != nil {
+			return err
+		}
+		// Sessions waiting for a code can never finish now: they end either way.
+		del := tx.NewDelete().Model((*domain.Session)(nil)).Where("user_id = ?", userID)
+		if !endSessions {
+			del = del.Where("stage = ?", domain.StagePasswordOK)
+		}
+		res, err = del.Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if ended, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, audit)
+	})
+	return ended, err
+}
