@@ -51,12 +51,7 @@ type DisconnectRequest struct {
 // Valid requires the password.
 func (r DisconnectRequest) Valid() *Error {
 	var v validator
-	switch {
-	case r.Password == "":
-		v.add("password", "Enter your password.")
-	case len(r.Password) > PasswordMaxBytes:
-		v.add("password", "The password is too long.")
-	}
+	v.check("password", validateGivenPassword(r.Password))
 	return v.err()
 }
 

@@ -1,7 +1,5 @@
 package shared
 
-import "strings"
-
 // What comes after a correct password (LoginResponse.Next).
 const (
 	NextDone   = "done"   // fully logged in
@@ -28,11 +26,7 @@ type LoginRequest struct {
 func (r LoginRequest) Valid() *Error {
 	var v validator
 	v.check("username", validateLoginUsername(r.Username))
-	if r.Password == "" {
-		v.add("password", "Enter your password.")
-	} else if len(r.Password) > PasswordMaxBytes {
-		v.add("password", "The password is too long.")
-	}
+	v.check("password", validateGivenPassword(r.Password))
 	return v.err()
 }
 
@@ -67,14 +61,12 @@ type ReauthRequest struct {
 func (r ReauthRequest) Valid() *Error {
 	var v validator
 	switch {
-	case r.Password == "" && strings.TrimSpace(r.Code) == "":
-		v.add("password", "Enter your password.")
 	case r.Password != "" && r.Code != "":
 		v.add("code", "Give your password or a code, not both.")
-	case len(r.Password) > PasswordMaxBytes:
-		v.add("password", "The password is too long.")
-	case len(r.Code) > 64:
-		v.add("code", "That code is too long.")
+	case r.Code != "":
+		v.check("code", validateGivenCode(r.Code))
+	default:
+		v.check("password", validateGivenPassword(r.Password))
 	}
 	return v.err()
 }
@@ -89,12 +81,7 @@ type CodeRequest struct {
 // checked by the server, which counts attempts.
 func (r CodeRequest) Valid() *Error {
 	var v validator
-	switch {
-	case strings.TrimSpace(r.Code) == "":
-		v.add("code", "Enter the code.")
-	case len(r.Code) > 64:
-		v.add("code", "That code is too long.")
-	}
+	v.check("code", validateGivenCode(r.Code))
 	return v.err()
 }
 

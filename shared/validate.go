@@ -81,6 +81,34 @@ func ValidatePassword(p string) string {
 	return ""
 }
 
+// validateGivenPassword checks a password given as a proof (at login, to
+// disconnect, to confirm it is the user): present, and not absurdly long.
+// Whether it is right is the server's to say.
+func validateGivenPassword(p string) string {
+	switch {
+	case p == "":
+		return "Enter your password."
+	case len(p) > PasswordMaxBytes:
+		return "The password is too long."
+	}
+	return ""
+}
+
+// CodeMaxBytes bounds a typed code, authenticator or recovery.
+const CodeMaxBytes = 64
+
+// validateGivenCode checks a code given as a proof: present, and not absurdly
+// long. Its format is checked by the server, which counts the attempts.
+func validateGivenCode(c string) string {
+	switch {
+	case strings.TrimSpace(c) == "":
+		return "Enter the code."
+	case len(c) > CodeMaxBytes:
+		return "That code is too long."
+	}
+	return ""
+}
+
 // ValidateAccountName checks the name of an account (a tenant).
 func ValidateAccountName(s string) string {
 	switch {
