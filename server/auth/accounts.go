@@ -161,24 +161,14 @@ func (s *Service) accountSettings(ctx context.Context, a *domain.Account) (share
 }
 
 // AccountLogins is a page of the login attempts on the admin's account,
-// newest first; q.Username narrows it to one user of the account (a name of
-// another account's user, or of nobody, gives an empty page).
+// newest first; q.Username narrows it to the attempted names that start
+// with it.
 func (s *Service) AccountLogins(ctx context.Context, admin *domain.User, q shared.AdminLoginsQuery) (shared.LoginEventPage, error) {
 	if err := ownAccount(admin, admin.AccountID); err != nil {
 		return shared.LoginEventPage{}, err
 	}
-	f := domain.LoginEventFilter{AccountID: admin.AccountID, Before: q.Before, Limit: q.Limit,
-		OnlyFails: q.FailedOnly, Since: q.Since, Until: q.Until}
-	if q.Username != "" {
-		u, err := s.Store.UserByUsername(ctx, q.Username)
-		if errors.Is(err, domain.ErrNotFound) || (err == nil && u.AccountID != f.AccountID) {
-			return shared.LoginEventPage{Events: []shared.LoginEvent{}}, nil
-		} else if err != nil {
-			return shared.LoginEventPage{}, err
-		}
-		f.UserID = u.ID
-	}
-	return s.loginEvents(ctx, f, true)
+	return s.loginEvents(ctx, domain.LoginEventFilter{AccountID: admin.AccountID, Before: q.Before, Limit: q.Limit,
+		OnlyFails: q.FailedOnly, Since: q.Since, Until: q.Until, UsernamePrefix: q.Username}, true)
 }
 
 // AccountAudit is a page of the admin's account's audit log, newest first.

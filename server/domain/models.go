@@ -132,6 +132,9 @@ type LoginEventFilter struct {
 	Before    int64     // keyset cursor: only events with a smaller id; 0 for the first page
 	Limit     int       // page size, 1 to 100
 	OnlyFails bool      // only failed attempts
+	// UsernamePrefix, if set, keeps the attempts whose attempted name starts
+	// with it (names are stored normalized: give it normalized).
+	UsernamePrefix string
 	Since     time.Time // if set, only events at or after
 	Until     time.Time // if set, only events before
 }

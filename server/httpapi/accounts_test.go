@@ -261,6 +261,7 @@ func TestAdmin_LoginAttemptsOfTheAccountFilteredByUserResultAndTime(t *testing.T
 	now := e.fixClock()
 	e.user("root", shared.RoleAdmin, "Acme")
 	e.user("ursula", shared.RoleUser, "Acme")
+	e.user("ursa_x", shared.RoleUser, "Acme")
 	e.user("gus", shared.RoleUser, "Globex")
 	admin := e.browser()
 	e.login(admin, "root", password)
@@ -291,6 +292,20 @@ func TestAdmin_LoginAttemptsOfTheAccountFilteredByUserResultAndTime(t *testing.T
 	}
 	if got := page("user=gus"); len(got) != 0 {
 		t.Fatalf("another account's user: %+v", got)
+	}
+	// The user filter matches a prefix of the attempted name; its % and _
+	// are themselves, not patterns.
+	e.login(e.browser(), "ursa_x", "wrong password")
+	if got := page("user=URS"); len(got) != 3 {
+		t.Fatalf("prefix urs: %+v", got)
+	}
+	if got := page("user=ursa_"); len(got) != 1 || got[0].Username != "ursa_x" {
+		t.Fatalf("prefix ursa_: %+v", got)
+	}
+	for _, pattern := range []string{"%25", "u%25a", "_rsula", "ur_"} {
+		if got := page("user=" + pattern); len(got) != 0 {
+			t.Fatalf("user=%s matched as a pattern: %+v", pattern, got)
+		}
 	}
 	for _, bound := range []string{"since", "until"} {
 		a := e.do(admin, "GET", "/api/admin/logins?"+bound+"=yesterday", nil)

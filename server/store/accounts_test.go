@@ -100,3 +100,24 @@ func TestLoginEvents_ByAccountAndTimeRange(t *testing.T) {
 		}
 	})
 }
+
+// The username filter is a prefix: LIKE's own % and _ (and the escape) in it
+// stand for themselves, on both databases.
+func TestLoginEvents_UsernamePrefixMatchesLiterally(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		alice := seed(t, s, "alice")
+		for _, name := range []string{"ursula", "ursa_x", `ur\sa`, "bob"} {
+			if err := s.RecordLoginEvent(ctx, &domain.LoginEvent{CreatedAt: t0, UserID: &alice.ID, AccountID: &alice.AccountID,
+				Username: name, IP: "ip", UserAgent: "ua", Method: shared.MethodPassword, Result: shared.ResultFailure}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for prefix, want := range map[string]int{"ur": 3, "urs": 2, "ursa_": 1, "ur_": 0, "%": 0, "u%": 0, `ur\`: 1, "": 4} {
+			got, _, err := s.LoginEvents(ctx, domain.LoginEventFilter{AccountID: alice.AccountID, Limit: 100, UsernamePrefix: prefix})
+			if err != nil || len(got) != want {
+				t.Errorf("prefix %q: %d events (%v), want %d", prefix, len(got), err, want)
+			}
+		}
+	})
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/warden-auth/warden/server/domain"
@@ -44,6 +45,9 @@ func (s *Store) LoginEvents(ctx context.Context, f domain.LoginEventFilter) (eve
 	if f.OnlyFails {
 		q = q.Where("e.result = ?", shared.ResultFailure)
 	}
+	if f.UsernamePrefix != "" {
+		q = q.Where(`e.username LIKE ? ESCAPE '\'`, likePrefix(f.UsernamePrefix))
+	}
 	// One row more than asked tells whether there is a next page.
 	if err := q.OrderExpr("e.id DESC").Limit(limit + 1).Scan(ctx); err != nil {
 		return nil, 0, s.wrap(err)
@@ -78,4 +82,10 @@ func (s *Store) RecordLoginEvents(ctx context.Context, events []domain.LoginEven
 	}
 	_, err := s.db.NewInsert().Model(&events).Exec(ctx)
 	return s.wrap(err)
+}
+
+// likePrefix is a LIKE pattern for the strings that start with prefix: its
+// own % and _ (and the escape) stand for themselves.
+func likePrefix(prefix string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(prefix) + "%"
 }
