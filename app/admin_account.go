@@ -15,23 +15,14 @@ type adminAccount struct {
 	Me *shared.Me
 
 	account *shared.AccountSettings
-	busy    bool
-	errMsg  string
 }
 
 func (a *adminAccount) OnMount(ctx app.Context) {
 	a.mountedAt(ctx)
-	ctx.Async(func() {
-		var accounts []shared.AccountSettings
-		err := callAPI(ctx, "GET", "/api/admin/accounts", nil, &accounts)
-		ctx.Dispatch(func(ctx app.Context) {
-			switch {
-			case err != nil:
-				a.errMsg = errorMessage(err)
-			case len(accounts) > 0:
-				a.account = &accounts[0]
-			}
-		})
+	send(ctx, &a.apiState, apiCall{method: "GET", path: "/api/admin/accounts"}, func(ctx app.Context, accounts []shared.AccountSettings) {
+		if len(accounts) > 0 {
+			a.account = &accounts[0]
+		}
 	})
 }
 
@@ -49,15 +40,17 @@ func (a *adminAccount) Render() app.UI {
 		a.prompt(a.ValueTo, a.Me.TOTPEnabled),
 		app.Div().Class("switch-row").Body(
 			app.Label().Class("switch").For("force-2fa").Body(
+				// The switch shows the state, never the browser's own flip
+				// (see toggle).
 				app.Input().ID("force-2fa").Type("checkbox").Role("switch").Checked(acc.Force2FA).
-					Disabled(a.busy).OnChange(a.toggle),
+					Disabled(a.busy).OnClick(a.toggle),
 				app.Span().Class("slider").Aria("hidden", "true"),
 				app.Span().Class("switch-label").Text("Force 2FA for users"),
 			),
 		),
 		app.P().Class("muted").Text("While this is on, every user of the account must use two-factor authentication. "+
 			"Users without it are asked to set it up right after their password, and can do nothing else until they have."),
-		app.If(!acc.Force2FA && !a.Me.TOTPEnabled, func() app.UI {
+		app.If(!acc.Force2FA && a.lacksOwnFactor(), func() app.UI {
 			return app.P().ID("admin-2fa-warning").Class("warning").Role("status").
 				Text("The policy applies to administrators too, and you have not connected two-factor authentication yet. " +
 					"If you switch it on, you will have to set it up right away.")
@@ -73,37 +66,37 @@ func (a *adminAccount) Render() app.UI {
 	)
 }
 
+// lacksOwnFactor reports whether the administrator has no second factor of
+// their own: before they switch the policy on, they are told that it binds
+// them too. What their session may do afterwards is the server's to say.
+func (a *adminAccount) lacksOwnFactor() bool { return !a.Me.TOTPEnabled }
+
+// toggle is a click on the switch. The click's own flip of the checkbox is
+// cancelled: the switch shows the state, which shows the change while it is
+// saved and what is saved once the server answers. Were the browser's flip
+// kept, an answer that came before the flip was ever rendered would leave
+// the element checked while the state says off, since go-app writes
+// "checked" only when the rendered value changes.
 func (a *adminAccount) toggle(ctx app.Context, e app.Event) {
-	// The element already shows the flip; the state follows it, so that the
-	// page agrees with the element while the change is saved.
-	on := !a.account.Force2FA
-	id := a.account.ID
-	a.account.Force2FA, a.busy, a.errMsg = on, true, ""
-	ctx.Async(func() {
-		var settings shared.AccountSettings
-		err := callAPI(ctx, "PUT", fmt.Sprintf("/api/admin/accounts/%d/settings", id), shared.SettingsRequest{Force2FA: &on}, &settings)
-		ctx.Dispatch(func(ctx app.Context) {
-			a.busy = false
-			if err != nil {
-				if a.needsProof(err, func(ctx app.Context) { a.toggle(ctx, e) }) {
-					// The flip waits for the proof; until then the switch
-					// shows what is saved.
-					a.errMsg = ""
-				} else {
-					a.errMsg = errorMessage(err)
-				}
-				// The switch must show what is saved. go-app writes "checked"
-				// only when the rendered value changes, and the answer can
-				// come before the flip was ever rendered: set the element too.
-				a.account.Force2FA = !on
-				app.Window().GetElementByID("force-2fa").Set("checked", !on)
-				return
-			}
-			a.account = &settings
-			if on && !a.Me.TOTPEnabled {
-				// The policy now holds for this admin too.
-				navigate(ctx, "/profile?setup=1")
-			}
-		})
+	e.PreventDefault()
+	if a.busy {
+		return
+	}
+	a.save(ctx, !a.account.Force2FA)
+}
+
+func (a *adminAccount) save(ctx app.Context, on bool) {
+	a.account.Force2FA = on
+	path := fmt.Sprintf("/api/admin/accounts/%d/settings", a.account.ID)
+	send(ctx, &a.apiState, apiCall{method: "PUT", path: path, body: shared.SettingsRequest{Force2FA: &on},
+		failed: func(ctx app.Context, err error) bool {
+			a.account.Force2FA = !on // the switch shows what is saved
+			// A proof asked for: the flip waits for it, the prompt says so.
+			return a.needsProof(err, func(ctx app.Context) { a.save(ctx, on) })
+		}}, func(ctx app.Context, settings shared.AccountSettings) {
+		a.account = &settings
+		// The policy may change what this admin's own session may do (set
+		// up 2FA first): the server says, and the page follows.
+		reloadMe(ctx)
 	})
 }

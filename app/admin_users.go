@@ -17,8 +17,6 @@ type adminUsers struct {
 	users   []shared.AdminUser
 	confirm string // the username whose reset waits for confirmation
 	notice  string
-	errMsg  string
-	busy    bool
 }
 
 func (u *adminUsers) OnMount(ctx app.Context) {
@@ -27,16 +25,8 @@ func (u *adminUsers) OnMount(ctx app.Context) {
 }
 
 func (u *adminUsers) load(ctx app.Context) {
-	ctx.Async(func() {
-		var users []shared.AdminUser
-		err := callAPI(ctx, "GET", "/api/admin/users", nil, &users)
-		ctx.Dispatch(func(ctx app.Context) {
-			if err != nil {
-				u.errMsg = errorMessage(err)
-				return
-			}
-			u.users = users
-		})
+	send(ctx, &u.apiState, apiCall{method: "GET", path: "/api/admin/users"}, func(ctx app.Context, users []shared.AdminUser) {
+		u.users = users
 	})
 }
 
@@ -107,21 +97,14 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 
 func (u *adminUsers) reset(user shared.AdminUser) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		u.busy = true
-		ctx.Async(func() {
-			err := callAPI(ctx, "POST", fmt.Sprintf("/api/admin/users/%d/reset-2fa", user.ID), nil, nil)
-			ctx.Dispatch(func(ctx app.Context) {
-				u.busy, u.confirm = false, ""
-				if u.needsProof(err, func(ctx app.Context) { u.reset(user)(ctx, e) }) {
-					return
-				}
-				if err != nil {
-					u.errMsg = errorMessage(err)
-					return
-				}
-				u.notice = "Two-factor authentication of " + user.Username + " is reset, and they are logged out."
-				u.load(ctx)
-			})
+		path := fmt.Sprintf("/api/admin/users/%d/reset-2fa", user.ID)
+		send(ctx, &u.apiState, apiCall{method: "POST", path: path, failed: func(ctx app.Context, err error) bool {
+			u.confirm = ""
+			return u.needsProof(err, func(ctx app.Context) { u.reset(user)(ctx, e) })
+		}}, func(ctx app.Context, _ struct{}) {
+			u.confirm = ""
+			u.notice = "Two-factor authentication of " + user.Username + " is reset, and they are logged out."
+			u.load(ctx)
 		})
 	}
 }

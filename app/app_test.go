@@ -184,8 +184,7 @@ func TestSecuritySettings_OffOffersConnect(t *testing.T) {
 }
 
 func TestSecuritySettings_ConnectWindowShowsTheStepsQRAndKey(t *testing.T) {
-	s := &securitySettings{Me: &shared.Me{Username: "alice"},
-		setup: &shared.TOTPSetup{Secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", QRPNG: "iVBORw0KGgo="}}
+	s := &connectTwoFactor{setup: &shared.TOTPSetup{Secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", QRPNG: "iVBORw0KGgo="}}
 	html := render(t, s)
 	contains(t, html, "Install an authenticator app", "Google Authenticator", "Add Warden to the app", "Enter the six-digit code",
 		`id="qr-code"`, `src="data:image/png;base64,iVBORw0KGgo="`, `id="manual-key"`, ">JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP<",
@@ -197,7 +196,7 @@ func TestSecuritySettings_OnShowsSinceWhenAndNoConnect(t *testing.T) {
 	html := render(t, &securitySettings{Me: &shared.Me{Username: "alice", TOTPEnabled: true, TOTPEnabledAt: "2026-11-23T10:00:00Z"}})
 	contains(t, html, ">On<", "since 23 November 2026")
 	lacks(t, html, `id="connect-2fa"`, `id="connect-window"`)
-	forced := render(t, &securitySettings{Me: &shared.Me{Username: "bob", Force2FA: true}})
+	forced := render(t, &securitySettings{Me: &shared.Me{Username: "bob", Force2FA: true, Stage: shared.NextEnroll}})
 	contains(t, forced, "requires two-factor authentication")
 }
 
@@ -244,26 +243,28 @@ func TestCodesFile_NamesTheProductTheUserAndTheDate(t *testing.T) {
 
 func TestSecuritySettings_RecoveryCodesCountAndWarning(t *testing.T) {
 	for left, warn := range map[int]bool{10: false, 4: false, 3: true, 0: true} {
-		html := render(t, &securitySettings{codesLeft: -1, Me: &shared.Me{Username: "alice", TOTPEnabled: true, RecoveryCodesLeft: left}})
+		html := render(t, &securitySettings{Me: &shared.Me{Username: "alice", TOTPEnabled: true, RecoveryCodesLeft: left}})
 		contains(t, html, `id="recovery-codes-left"`, `id="regenerate-codes"`, `id="login-history"`)
 		if got := strings.Contains(html, `id="codes-warning"`); got != warn {
 			t.Errorf("%d left: warning shown = %v", left, got)
 		}
 	}
 	// While enrolling, the history (refused by the server until then) is not asked for.
-	lacks(t, render(t, &securitySettings{codesLeft: -1, Me: &shared.Me{Username: "bob", Force2FA: true}}), `id="login-history"`)
+	lacks(t, render(t, &securitySettings{Me: &shared.Me{Username: "bob", Force2FA: true, Stage: shared.NextEnroll}}), `id="login-history"`)
 }
 
 func TestLoginHistory_RowsSayWhatHappenedInWords(t *testing.T) {
-	h := &loginHistory{next: "41", events: []shared.LoginEvent{
+	contains(t, render(t, &loginHistory{}), `id="login-history"`, `id="history-failed-only"`)
+	h := (&loginHistory{}).table()
+	h.next, h.rows = "41", []shared.LoginEvent{
 		{ID: 42, Time: "2026-11-23T10:00:00Z", Result: "failure", Method: "totp", Reason: "reused_code", IP: "192.0.2.1",
 			UserAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0"},
 		{ID: 41, Time: "2026-11-23T09:59:00Z", Result: "success", Method: "recovery_code", IP: "192.0.2.1", UserAgent: "curl/8"},
-	}}
+	}
 	html := render(t, h)
 	contains(t, html, `id="login-history"`, ">Failed<", ">Success<", "Authenticator code", "Recovery code", "Code already used",
-		"Firefox on Linux", "192.0.2.1", `id="history-more"`, `id="history-failed-only"`, `datetime="2026-11-23T10:00:00Z"`)
-	lacks(t, render(t, &loginHistory{}), `id="history-more"`)
+		"Firefox on Linux", "192.0.2.1", `id="history-more"`, `datetime="2026-11-23T10:00:00Z"`)
+	lacks(t, render(t, (&loginHistory{}).table()), `id="history-more"`)
 }
 
 func TestAdminAccount_TheSwitchAndWhoChangedIt(t *testing.T) {
@@ -292,11 +293,11 @@ func TestAdminUsers_ResetAsksForConfirmationFirst(t *testing.T) {
 
 func TestSecuritySettings_DisconnectAsksForThePasswordAndShowsTheWarning(t *testing.T) {
 	me := &shared.Me{Username: "alice", TOTPEnabled: true, Force2FA: true, RecoveryCodesLeft: 10}
-	contains(t, render(t, &securitySettings{codesLeft: -1, Me: me}), `id="disconnect-2fa"`)
-	form := render(t, &securitySettings{codesLeft: -1, Me: me, disconnecting: true})
+	contains(t, render(t, &securitySettings{Me: me}), `id="disconnect-2fa"`)
+	form := render(t, &disconnectTwoFactor{open: true})
 	contains(t, form, `id="disconnect-password"`, `type="password"`, `id="disconnect-submit"`)
 	lacks(t, form, `id="disconnect-warning"`)
-	warned := render(t, &securitySettings{codesLeft: -1, Me: me, disconnecting: true, warning: "2FA is mandatory for your account."})
+	warned := render(t, &disconnectTwoFactor{open: true, warning: "2FA is mandatory for your account."})
 	contains(t, warned, `id="disconnect-warning"`, "mandatory", `id="disconnect-confirm"`)
 	lacks(t, warned, `id="disconnect-submit"`)
 }

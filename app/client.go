@@ -10,11 +10,14 @@ import (
 
 // sendRequest is the app's one way to the server: it sends body (JSON, or nil
 // for none) and returns the answer's status and body, or an error when no
-// answer came. In the browser it is fetch (client_js.go); tests replace it
-// with a fake server.
+// answer came. It gives up when ctx ends. In the browser it is fetch
+// (client_js.go); tests replace it with a fake server.
 var sendRequest func(ctx context.Context, method, path string, body []byte) (status int, answer []byte, err error) = fetch
 
-var errOffline = &shared.Error{Code: shared.EUnavailable, Message: "Could not reach the server. Check your connection and try again."}
+var (
+	errOffline = &shared.Error{Code: shared.EUnavailable, Message: "Could not reach the server. Check your connection and try again."}
+	errTimeout = &shared.Error{Code: shared.EUnavailable, Message: "The server did not answer in time. Check your connection and try again."}
+)
 
 // callAPI sends in as JSON, decodes a 2xx answer into out, and returns every
 // failure as a *shared.Error whose Message can be shown to the user.
@@ -28,7 +31,10 @@ func callAPI(ctx context.Context, method, path string, in, out any) error {
 		body = b
 	}
 	status, answer, err := sendRequest(ctx, method, path, body)
-	if err != nil {
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return errTimeout
+	case err != nil:
 		return errOffline
 	}
 	if status < 200 || status > 299 {

@@ -9,23 +9,30 @@ import (
 
 // fetch calls the browser's fetch directly: linking net/http into the
 // wasm would add its whole client for the same request (see the README's
-// size figures).
-func fetch(_ context.Context, method, path string, body []byte) (int, []byte, error) {
+// size figures). When ctx ends first, the request is aborted and ctx's
+// error returned.
+func fetch(ctx context.Context, method, path string, body []byte) (int, []byte, error) {
+	abort := js.Global().Get("AbortController").New()
+	stop := context.AfterFunc(ctx, func() { abort.Call("abort") })
+	defer stop()
 	headers := map[string]any{"Accept": "application/json"}
-	opts := map[string]any{"method": method, "credentials": "same-origin", "headers": headers}
+	opts := map[string]any{"method": method, "credentials": "same-origin", "headers": headers, "signal": abort.Get("signal")}
 	if body != nil {
 		headers["Content-Type"] = "application/json"
 		opts["body"] = string(body)
 	}
 	res, err := await(js.Global().Call("fetch", path, opts))
-	if err != nil {
-		return 0, nil, err
+	if err == nil {
+		var text js.Value
+		// The signal aborts reading the body too.
+		if text, err = await(res.Call("text")); err == nil {
+			return res.Get("status").Int(), []byte(text.String()), nil
+		}
 	}
-	text, err := await(res.Call("text"))
-	if err != nil {
-		return 0, nil, err
+	if ctx.Err() != nil {
+		return 0, nil, ctx.Err()
 	}
-	return res.Get("status").Int(), []byte(text.String()), nil
+	return 0, nil, err
 }
 
 // await blocks the calling goroutine (never the UI's: callers run in
@@ -47,8 +54,9 @@ func await(promise js.Value) (js.Value, error) {
 	defer then.Release()
 	defer catch.Release()
 	promise.Call("then", then).Call("catch", catch)
-	// Waiting for the promise even after ctx ends: releasing the callbacks
-	// while the promise can still call them would crash the app.
+	// Always until the promise settles, never only until ctx ends: releasing
+	// the callbacks while the promise can still call them would crash the
+	// app. fetch's abort signal makes it settle soon after ctx ends.
 	r := <-done
 	return r.v, r.err
 }

@@ -127,12 +127,19 @@ type adminAccountOnClient struct {
 
 func (c *adminAccountOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
 
-type securityOnClient struct {
-	securitySettings
+type connectOnClient struct {
+	connectTwoFactor
 	clientSide
 }
 
-func (c *securityOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
+func (c *connectOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
+
+type disconnectOnClient struct {
+	disconnectTwoFactor
+	clientSide
+}
+
+func (c *disconnectOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
 
 // screen is a component mounted in go-app's test engine.
 type screen struct {
@@ -160,6 +167,19 @@ func (s *screen) do(handler func(ctx app.Context)) {
 
 // html is the component's mounted tree: what the user sees.
 func (s *screen) html() string { return app.HTMLString(s.c) }
+
+// signIn puts me in the app state, as the first page that asked the server
+// for the user would have.
+func (s *screen) signIn(me *shared.Me) {
+	s.do(func(ctx app.Context) { ctx.SetState(meState, session{me: me, status: meKnown}) })
+}
+
+// user is the app state's signed-in user.
+func (s *screen) user() session {
+	var u session
+	s.c.context().GetState(meState, &u)
+	return u
+}
 
 // noEvent stands for the DOM event a handler receives; its methods do nothing
 // outside the browser.
@@ -338,8 +358,11 @@ func TestAdminAccount_TheForce2FASwitchShowsASavedChange(t *testing.T) {
 	api.on("GET /api/admin/accounts", answer(200, []shared.AccountSettings{{ID: 7, Name: "Acme"}}))
 	api.on("PUT /api/admin/accounts/7/settings", answer(200, shared.AccountSettings{ID: 7, Name: "Acme", Force2FA: true,
 		ChangedAt: "2026-11-23T10:00:00Z", ChangedBy: "root"}))
-	a := &adminAccountOnClient{adminAccount: adminAccount{Me: &shared.Me{Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true}}}
+	root := shared.Me{Stage: shared.NextDone, Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true}
+	api.on("GET /api/me", answer(200, func() shared.Me { m := root; m.Force2FA = true; return m }()))
+	a := &adminAccountOnClient{adminAccount: adminAccount{Me: &root}}
 	s := open(t, a)
+	s.signIn(&root)
 
 	s.do(func(ctx app.Context) { a.toggle(ctx, noEvent) })
 	html := s.html()
@@ -348,6 +371,11 @@ func TestAdminAccount_TheForce2FASwitchShowsASavedChange(t *testing.T) {
 	}
 	contains(t, html, `id="policy-changed"`, "by root")
 	lacks(t, html, `role="alert"`)
+	// The session's user is asked for again: what it may do is the server's to say.
+	sameRequests(t, api.sent(), "GET /api/admin/accounts", `PUT /api/admin/accounts/7/settings {"force_2fa":true}`, "GET /api/me")
+	if me := s.user().me; me == nil || !me.Force2FA {
+		t.Errorf("the app's user after the change: %+v", me)
+	}
 }
 
 // disconnectAPI is the server's Disconnect for alice: a wrong password is
@@ -370,20 +398,20 @@ func disconnectAPI(t *testing.T, forced bool) *fakeAPI {
 }
 
 // openDisconnectForm opens the Disconnect form and sends the password.
-func openDisconnectForm(s *screen, c *securityOnClient) {
-	s.do(func(ctx app.Context) { c.openDisconnect(ctx, noEvent) })
+func openDisconnectForm(s *screen, c *disconnectOnClient) {
+	s.do(func(ctx app.Context) { c.openForm(ctx, noEvent) })
 	s.do(func(ctx app.Context) {
 		c.password = "alice's password"
-		c.submitDisconnect(ctx, noEvent)
+		c.submit(ctx, noEvent)
 	})
 }
 
 func TestSecuritySettings_DisconnectUnderThePolicyWarnsThenConfirmsAndLogsOut(t *testing.T) {
 	api := disconnectAPI(t, true)
 	went := recordNavigation(t)
-	c := &securityOnClient{securitySettings: securitySettings{
-		Me: &shared.Me{Username: "alice", TOTPEnabled: true, Force2FA: true, RecoveryCodesLeft: 10}}}
+	c := &disconnectOnClient{}
 	s := open(t, c)
+	s.signIn(&shared.Me{Username: "alice", TOTPEnabled: true, Force2FA: true, RecoveryCodesLeft: 10})
 
 	openDisconnectForm(s, c)
 	sameRequests(t, api.sent(), `POST /api/2fa/disconnect {"password":"alice's password","confirm":false}`)
@@ -397,7 +425,7 @@ func TestSecuritySettings_DisconnectUnderThePolicyWarnsThenConfirmsAndLogsOut(t 
 		t.Fatalf("navigated to %q before the confirmation", *went)
 	}
 
-	s.do(func(ctx app.Context) { c.confirmDisconnect(ctx, noEvent) })
+	s.do(func(ctx app.Context) { c.confirm(ctx, noEvent) })
 	sameRequests(t, api.sent(), `POST /api/2fa/disconnect {"password":"alice's password","confirm":true}`)
 	if len(*went) != 1 {
 		t.Fatalf("navigated to %q, want the login page once", *went)
@@ -414,13 +442,20 @@ func TestSecuritySettings_DisconnectUnderThePolicyWarnsThenConfirmsAndLogsOut(t 
 func TestSecuritySettings_DisconnectWithoutThePolicySucceedsDirectly(t *testing.T) {
 	api := disconnectAPI(t, false)
 	went := recordNavigation(t)
-	c := &securityOnClient{securitySettings: securitySettings{
-		Me: &shared.Me{Username: "alice", TOTPEnabled: true, RecoveryCodesLeft: 10}}}
+	c := &disconnectOnClient{}
 	s := open(t, c)
+	s.signIn(&shared.Me{Username: "alice", TOTPEnabled: true, RecoveryCodesLeft: 10})
 
 	openDisconnectForm(s, c)
 	sameRequests(t, api.sent(), `POST /api/2fa/disconnect {"password":"alice's password","confirm":false}`)
-	html := s.html()
+	lacks(t, s.html(), `id="disconnect-warning"`, `id="disconnect-password"`, `role="alert"`)
+	// The app's user has 2FA off now; Security settings, rendered with it
+	// as the page does, says so and offers Connect again.
+	me := s.user().me
+	if me == nil || me.TOTPEnabled || me.RecoveryCodesLeft != 0 {
+		t.Fatalf("the app's user after the disconnect: %+v", me)
+	}
+	html := render(t, &securitySettings{Me: me})
 	contains(t, html, `id="twofa-status"`, ">Off<", `id="connect-2fa"`)
 	lacks(t, html, `id="disconnect-warning"`, `id="disconnect-password"`, `id="recovery-codes-left"`, `role="alert"`)
 	if len(*went) != 0 {
@@ -482,7 +517,7 @@ func TestSecuritySettings_ASensitiveActionAsksForThePasswordAndRunsAgain(t *test
 		proved = true
 		return 204, nil, nil
 	})
-	c := &securityOnClient{securitySettings: securitySettings{Me: &shared.Me{Username: "alice"}}}
+	c := &connectOnClient{}
 	s := open(t, c)
 
 	s.do(func(ctx app.Context) { c.startSetup(ctx, noEvent) })
@@ -524,6 +559,7 @@ func TestAdminAccount_TheSwitchWaitsForAProofThenFlips(t *testing.T) {
 		proved = string(body) == `{"code":"123456"}`
 		return 204, nil, nil
 	})
+	api.on("GET /api/me", answer(200, shared.Me{Stage: shared.NextDone, Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true}))
 	c := &adminAccountOnClient{adminAccount: adminAccount{Me: &shared.Me{Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true}}}
 	s := open(t, c)
 	s.do(func(ctx app.Context) { c.toggle(ctx, noEvent) })
@@ -538,5 +574,5 @@ func TestAdminAccount_TheSwitchWaitsForAProofThenFlips(t *testing.T) {
 	}
 	lacks(t, s.html(), `id="reauth-form"`)
 	sameRequests(t, api.sent(), "GET /api/admin/accounts", `PUT /api/admin/accounts/1/settings {"force_2fa":true}`,
-		`POST /api/me/reauth {"code":"123456"}`, `PUT /api/admin/accounts/1/settings {"force_2fa":true}`)
+		`POST /api/me/reauth {"code":"123456"}`, `PUT /api/admin/accounts/1/settings {"force_2fa":true}`, "GET /api/me")
 }

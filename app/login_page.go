@@ -18,15 +18,15 @@ const (
 // six-digit code or a recovery code.
 type loginPage struct {
 	app.Compo
+	apiState // each step's request; errMsg is the form's message
 
 	step     string
 	username string
 	password string
 	code     string
 	recovery string
-	errMsg   string
 	fields   map[string]string
-	busy     bool
+	user     session // who is signed in, if anyone
 	// mounted is false while the page is only the server's prerendered HTML:
 	// until the app runs, submitting would be a plain form post.
 	mounted bool
@@ -47,12 +47,14 @@ func (p *loginPage) OnNav(ctx app.Context) {
 // OnMount sends a visitor who is still signed in to the app.
 func (p *loginPage) OnMount(ctx app.Context) {
 	p.mounted = true
-	ctx.Async(func() {
-		var me shared.Me
-		if callAPI(ctx, "GET", "/api/me", nil, &me) == nil {
-			ctx.Dispatch(func(ctx app.Context) { navigate(ctx, "/") })
+	p.mountedAt(ctx)
+	signedIn := func() {
+		if p.user.status == meKnown {
+			navigate(ctx, "/")
 		}
-	})
+	}
+	observeMe(ctx, &p.user, signedIn)
+	signedIn()
 }
 
 func (p *loginPage) Render() app.UI {
@@ -101,10 +103,7 @@ func (p *loginPage) codeForm() app.UI {
 		app.P().Text("Open your authenticator app and enter the six-digit code for Warden."),
 		p.errorArea(),
 		field("code", "Authentication code", p.fields["code"],
-			app.Input().ID("code").Name("code").Type("text").Required(true).
-				Attr("autocomplete", "one-time-code").Attr("inputmode", "numeric").
-				MaxLength(7).Placeholder("123 456").
-				Value(p.code).OnInput(p.ValueTo(&p.code)).AutoFocus(true)),
+			codeInput("code", p.code, p.ValueTo(&p.code)).Name("code").AutoFocus(true)),
 		app.Button().ID("code-submit").Class("primary").Type("submit").Disabled(p.busy).Text("Verify"),
 		app.P().Class("alt-action").Body(
 			app.Button().ID("use-recovery-code").Class("link").Type("button").
@@ -133,20 +132,6 @@ func (p *loginPage) recoveryForm() app.UI {
 // soon as it appears.
 func (p *loginPage) errorArea() app.UI {
 	return app.P().ID("login-error").Class("form-error").Role("alert").Aria("live", "assertive").Text(p.errMsg)
-}
-
-// field is a labelled input with its own error message.
-func field(id, label, errMsg string, input app.HTMLInput) app.UI {
-	if errMsg != "" {
-		input = input.Aria("invalid", "true").Aria("describedby", id+"-error")
-	}
-	return app.Div().Class("field").Body(
-		app.Label().For(id).Text(label),
-		input,
-		app.If(errMsg != "", func() app.UI {
-			return app.P().ID(id + "-error").Class("field-error").Text(errMsg)
-		}),
-	)
 }
 
 func (p *loginPage) switchTo(step string) app.EventHandler {
@@ -202,24 +187,19 @@ func (p *loginPage) submitRecovery(ctx app.Context, e app.Event) {
 
 // send posts a login step and hands a success to next. A session that
 // expired between steps (401 on a second step) starts over at the password.
+// Whoever is signed in after a step, the next page asks the server.
 func (p *loginPage) send(ctx app.Context, path string, body any, next func(app.Context, shared.LoginResponse)) {
-	p.busy, p.errMsg, p.fields = true, "", nil
-	ctx.Async(func() {
-		var res shared.LoginResponse
-		err := callAPI(ctx, "POST", path, body, &res)
-		ctx.Dispatch(func(ctx app.Context) {
-			p.busy = false
-			if err != nil {
-				if p.step != stepPassword && p.step != "" && errorCode(err) == shared.EUnauthenticated {
-					p.step = stepPassword
-					p.showError(&shared.Error{Message: "Your sign-in took too long. Please enter your password again."})
-					return
-				}
-				p.showError(err)
-				return
-			}
-			next(ctx, res)
-		})
+	p.fields = nil
+	send(ctx, &p.apiState, apiCall{method: "POST", path: path, body: body, failed: func(ctx app.Context, err error) bool {
+		if p.step != stepPassword && p.step != "" && errorCode(err) == shared.EUnauthenticated {
+			p.step = stepPassword
+			err = &shared.Error{Message: "Your sign-in took too long. Please enter your password again."}
+		}
+		p.showError(err)
+		return true
+	}}, func(ctx app.Context, res shared.LoginResponse) {
+		forgetMe(ctx)
+		next(ctx, res)
 	})
 }
 

@@ -13,21 +13,16 @@ import (
 // actions embeds it and renders its prompt; the prompt's elements are the
 // component's own, so their handlers update that component.
 type reauthGate struct {
-	// home is the embedding component's own context (from its OnMount).
-	// The retry runs on it: the context of the prompt's button goes with
-	// the prompt, and go-app drops the updates of an unmounted element's
-	// context, so the retried action would never show its answer.
-	home     app.Context
-	homeSet  bool
+	// apiState is the embedding component's: its requests, and its own
+	// context, which the retry runs on. The context of the prompt's button
+	// goes with the prompt, and go-app drops the updates of an unmounted
+	// element's context, so the retried action would never show its answer.
+	apiState
+	proof    apiState              // the request that sends the proof
 	retry    func(ctx app.Context) // the action to run again, while the prompt is open
 	password string
 	code     string
-	errMsg   string
-	proving  bool
 }
-
-// mountedAt records the embedding component's context; call it in OnMount.
-func (g *reauthGate) mountedAt(ctx app.Context) { g.home, g.homeSet = ctx, true }
 
 // needsProof reports whether err asks for a proof of the user, and if so
 // opens the prompt, to run retry once the proof is given.
@@ -35,7 +30,7 @@ func (g *reauthGate) needsProof(err error, retry func(ctx app.Context)) bool {
 	if errorCode(err) != shared.EReauthRequired {
 		return false
 	}
-	g.retry, g.password, g.code, g.errMsg = retry, "", "", ""
+	g.retry, g.password, g.code, g.proof.errMsg = retry, "", "", ""
 	return true
 }
 
@@ -59,11 +54,11 @@ func (g *reauthGate) prompt(bind func(any) app.EventHandler, withCode bool) app.
 					MaxLength(7).Placeholder("123 456").Value(g.code).OnInput(bind(&g.code)),
 			)
 		}),
-		app.If(g.errMsg != "", func() app.UI {
-			return app.P().ID("reauth-error").Class("form-error").Role("alert").Text(g.errMsg)
+		app.If(g.proof.errMsg != "", func() app.UI {
+			return app.P().ID("reauth-error").Class("form-error").Role("alert").Text(g.proof.errMsg)
 		}),
 		app.Div().Class("actions").Body(
-			app.Button().ID("reauth-submit").Class("primary inline").Type("submit").Disabled(g.proving).Text("Confirm"),
+			app.Button().ID("reauth-submit").Class("primary inline").Type("submit").Disabled(g.proof.busy).Text("Confirm"),
 			app.Button().ID("reauth-cancel").Class("secondary").Type("button").OnClick(g.cancel).Text("Cancel"),
 		),
 	)
@@ -76,25 +71,16 @@ func (g *reauthGate) submit(ctx app.Context, e app.Event) {
 		req.Code = strings.ReplaceAll(g.code, " ", "")
 	}
 	if e := req.Valid(); e != nil {
-		g.errMsg = errorMessage(e)
+		g.proof.errMsg = errorMessage(e)
 		return
 	}
-	g.proving, g.errMsg = true, ""
-	ctx.Async(func() {
-		err := callAPI(ctx, "POST", "/api/me/reauth", req, nil)
-		ctx.Dispatch(func(ctx app.Context) {
-			g.proving = false
-			if err != nil {
-				g.errMsg, g.password, g.code = errorMessage(err), "", ""
-				return
-			}
-			retry := g.retry
-			g.retry, g.password, g.code = nil, "", ""
-			if g.homeSet {
-				ctx = g.home
-			}
-			retry(ctx)
-		})
+	send(ctx, &g.proof, apiCall{method: "POST", path: "/api/me/reauth", body: req, failed: func(ctx app.Context, err error) bool {
+		g.password, g.code = "", ""
+		return false
+	}}, func(ctx app.Context, _ struct{}) {
+		retry := g.retry
+		g.retry, g.password, g.code = nil, "", ""
+		retry(g.onHome(ctx))
 	})
 }
 

@@ -5,45 +5,85 @@ import (
 	"github.com/warden-auth/warden/shared"
 )
 
-// loadMe fetches the signed-in user for a page and hands it to set. Without
-// a session it sends the browser to the login page.
-func loadMe(ctx app.Context, set func(me *shared.Me, errMsg string)) {
+// meState is the app state that holds the signed-in user (a session value).
+// It is loaded from GET /api/me once, by the first page that needs it, and
+// then changed by the flows that change the user (connect, disconnect,
+// regenerate, the policy switch, logout, login): a page never asks again.
+// It lives in memory only: nothing about the user is kept in the browser.
+const meState = "/warden/me"
+
+// session is the signed-in user as the app knows it.
+type session struct {
+	// me is the user, once known. It is never changed in place: a flow
+	// that changes the user sets a new one.
+	me     *shared.Me
+	errMsg string // why the user could not be loaded
+	status meStatus
+}
+
+type meStatus int
+
+const (
+	meUnknown   meStatus = iota // not asked yet, or forgotten by a login
+	meLoading                   // asked, no answer yet
+	meKnown                     // me is the signed-in user
+	meSignedOut                 // no session
+	meFailed                    // the server could not say: ask again on the next page
+)
+
+// observeMe makes *s follow the signed-in user, calls changed after every
+// change, and asks the server for the user if nobody has yet.
+func observeMe(ctx app.Context, s *session, changed func()) {
+	ctx.ObserveState(meState, s).OnChange(changed)
+	if s.status == meUnknown || s.status == meFailed {
+		ctx.SetState(meState, session{status: meLoading})
+		loadMe(ctx, nil)
+	}
+}
+
+// reloadMe asks the server for the user again, where only the server can
+// say what changed (the session's stage after a connect or a policy
+// change). Until it answers, and if it cannot, the app keeps what it knew.
+func reloadMe(ctx app.Context) {
+	var s session
+	ctx.GetState(meState, &s)
+	loadMe(ctx, s.me)
+}
+
+// loadMe fetches the user; known is what to keep when the server cannot
+// be reached (nil: nothing, the page says why).
+func loadMe(ctx app.Context, known *shared.Me) {
 	ctx.Async(func() {
-		var me shared.Me
-		err := callAPI(ctx, "GET", "/api/me", nil, &me)
-		ctx.Dispatch(func(ctx app.Context) {
-			switch {
-			case err == nil:
-				set(&me, "")
-			case errorCode(err) == shared.EUnauthenticated:
-				navigate(ctx, "/login")
-			default:
-				set(nil, errorMessage(err))
-			}
-		})
+		me, err := request[shared.Me](ctx, "GET", "/api/me", nil)
+		switch {
+		case err == nil:
+			ctx.SetState(meState, session{me: &me, status: meKnown})
+		case errorCode(err) == shared.EUnauthenticated:
+			ctx.SetState(meState, session{status: meSignedOut})
+		case known == nil:
+			ctx.SetState(meState, session{status: meFailed, errMsg: errorMessage(err)})
+		}
 	})
 }
 
-// initials is what the avatar shows: the first letter of up to two parts of
-// the username ("ann-marie" -> "AM", "alice" -> "A").
-func initials(username string) string {
-	var out []rune
-	start := true
-	for _, r := range username {
-		if r == '.' || r == '_' || r == '-' || r == ' ' {
-			start = true
-			continue
-		}
-		if start && len(out) < 2 {
-			if r >= 'a' && r <= 'z' {
-				r -= 'a' - 'A'
-			}
-			out = append(out, r)
-		}
-		start = false
+// updateMe applies change to a copy of the signed-in user and makes it the
+// app's: every page and component showing the user follows.
+func updateMe(ctx app.Context, change func(me *shared.Me)) {
+	var s session
+	ctx.GetState(meState, &s)
+	if s.me == nil {
+		return
 	}
-	if len(out) == 0 {
-		return "?"
-	}
-	return string(out)
+	me := *s.me
+	change(&me)
+	ctx.SetState(meState, session{me: &me, status: meKnown})
 }
+
+// signedOut records that the session has ended (logout, a disconnect that
+// logged out), so that the login page need not ask.
+func signedOut(ctx app.Context) { ctx.SetState(meState, session{status: meSignedOut}) }
+
+// forgetMe drops the user after a login: whoever is signed in now, the next
+// page asks the server. No observer hears it: the login page, which
+// observes, is about to leave.
+func forgetMe(ctx app.Context) { ctx.DelState(meState) }

@@ -43,6 +43,7 @@ var phases = []phase{
 	{"history", benchHistory},
 	{"rss", benchRSS},
 	{"browser", benchBrowser},
+	{"first-visit", benchFirstVisit},
 }
 
 func main() {
@@ -51,7 +52,7 @@ func main() {
 	flag.StringVar(&o.dbURL, "db", envOr("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL URL")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of each load phase")
 	flag.StringVar(&o.chromium, "chromium", envOr("CHROMIUM", "/usr/bin/chromium"), "Chromium for the navigation timing")
-	flag.StringVar(&o.only, "only", "", "comma-separated phases to run (default all): wasm,login,second-step,history,rss,browser")
+	flag.StringVar(&o.only, "only", "", "comma-separated phases to run (default all): wasm,login,second-step,history,rss,browser,first-visit")
 	flag.Parse()
 
 	ctx := context.Background()

@@ -55,21 +55,11 @@ func benchBrowser(ctx context.Context, o options) error {
 // the service worker is active, warm. It fails if the warm load did not
 // take app.wasm from the service worker.
 func navigate(ctx context.Context, chromium, url string) (cold, warm time.Duration, err error) {
-	profile, err := os.MkdirTemp("", "warden-bench-chromium-")
+	bctx, done, err := newBrowser(ctx, chromium)
 	if err != nil {
 		return 0, 0, err
 	}
-	defer os.RemoveAll(profile)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(chromium), chromedp.UserDataDir(profile),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true))
-	defer cancelAlloc()
-	bctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	if err := chromedp.Run(bctx); err != nil { // the browser is up before the clock starts
-		return 0, 0, err
-	}
+	defer done()
 	tctx, cancelT := context.WithTimeout(bctx, 60*time.Second)
 	defer cancelT()
 	load := func() (time.Duration, error) {
@@ -100,4 +90,25 @@ func navigate(ctx context.Context, chromium, url string) (cold, warm time.Durati
 		return 0, 0, fmt.Errorf("the warm load did not take app.wasm from the service worker")
 	}
 	return cold, warm, nil
+}
+
+// newBrowser starts headless Chromium with a new, empty profile and returns
+// the context of its first tab, up and running before any clock starts, and
+// a function that stops it and removes the profile.
+func newBrowser(ctx context.Context, chromium string) (context.Context, func(), error) {
+	profile, err := os.MkdirTemp("", "warden-bench-chromium-")
+	if err != nil {
+		return nil, nil, err
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(chromium), chromedp.UserDataDir(profile),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true))
+	bctx, cancel := chromedp.NewContext(alloc)
+	done := func() { cancel(); cancelAlloc(); os.RemoveAll(profile) }
+	if err := chromedp.Run(bctx); err != nil {
+		done()
+		return nil, nil, err
+	}
+	return bctx, done, nil
 }

@@ -1,0 +1,28 @@
+package webapp
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared"
+)
+
+// adminAudit is the account's audit log, a page at a time.
+type adminAudit struct{ app.Compo }
+
+func (a *adminAudit) Render() app.UI {
+	return app.Section().Class("card").Body(
+		app.H2().Text("Audit log"),
+		&pagedTable[shared.AuditEvent]{
+			ID: "audit-log", MoreID: "audit-more", Path: "/api/admin/audit",
+			Columns: []string{"Date and time", "Who", "What", "User", "IP address", "Details"},
+			Row:     auditRow,
+			Empty:   "Nothing recorded yet.",
+		},
+	)
+}
+
+func auditRow(e shared.AuditEvent) app.UI {
+	return app.Tr().Body(
+		app.Td().Text(localTime(e.Time)), app.Td().Text(e.Actor), app.Td().Text(shared.ActionText(e.Action)),
+		app.Td().Text(e.Target), app.Td().Text(e.IP), app.Td().Text(e.Detail),
+	)
+}

@@ -1,0 +1,77 @@
+package webapp
+
+import (
+	"net/url"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared"
+)
+
+// adminLogins lists the login attempts of the account's users, filterable by
+// user, result and a range of days, a keyset page at a time.
+type adminLogins struct {
+	app.Compo
+
+	// The filter form; it applies on Apply.
+	user, since, until string
+	failedOnly         bool
+
+	path  string // the list's endpoint with the filters last applied
+	apply int    // Apply pressed so many times: each loads the list again
+}
+
+func (l *adminLogins) OnInit() { l.path = l.listPath() }
+
+// listPath is the endpoint with the form's filters. From and To are days
+// in the browser's time zone; the server takes since and until as instants
+// with until exclusive, so To becomes the start of the day after it:
+// "to 1 December" is through the last instant of 1 December, local time.
+func (l *adminLogins) listPath() string {
+	q := url.Values{}
+	if l.user != "" {
+		q.Set("user", l.user)
+	}
+	if l.since != "" {
+		q.Set("since", dayStart(l.since, 0))
+	}
+	if l.until != "" {
+		q.Set("until", dayStart(l.until, 1))
+	}
+	if l.failedOnly {
+		q.Set("result", shared.ResultFailure)
+	}
+	if len(q) == 0 {
+		return "/api/admin/logins"
+	}
+	return "/api/admin/logins?" + q.Encode()
+}
+
+func (l *adminLogins) submit(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	l.path, l.apply = l.listPath(), l.apply+1
+}
+
+func (l *adminLogins) Render() app.UI {
+	return app.Section().Class("card").Body(
+		app.H2().Text("Login attempts"),
+		app.Form().Class("filters").OnSubmit(l.submit).Body(
+			app.Div().Class("field").Body(app.Label().For("logins-user").Text("User"),
+				app.Input().ID("logins-user").Type("text").Value(l.user).OnInput(l.ValueTo(&l.user))),
+			app.Div().Class("field").Body(app.Label().For("logins-since").Text("From"),
+				app.Input().ID("logins-since").Type("date").Value(l.since).OnInput(l.ValueTo(&l.since))),
+			app.Div().Class("field").Body(app.Label().For("logins-until").Text("To"),
+				app.Input().ID("logins-until").Type("date").Value(l.until).OnInput(l.ValueTo(&l.until))),
+			app.Label().Class("filter").For("logins-failed").Body(
+				app.Input().ID("logins-failed").Type("checkbox").Checked(l.failedOnly).
+					OnChange(func(ctx app.Context, e app.Event) { l.failedOnly = ctx.JSSrc().Get("checked").Bool() }),
+				app.Text(" Failed only"),
+			),
+			app.Button().ID("logins-apply").Class("secondary").Type("submit").Text("Apply"),
+		),
+		&pagedTable[shared.LoginEvent]{
+			ID: "admin-logins", MoreID: "admin-logins-more", Path: l.path, Reload: l.apply,
+			Columns: []string{"Date and time", "User", "Result", "Method", "IP address", "Device", "Details"},
+			Row:     func(e shared.LoginEvent) app.UI { return historyRow(e, true) },
+		},
+	)
+}

@@ -1,0 +1,140 @@
+package webapp
+
+import (
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared"
+)
+
+// connectTwoFactor is Connect: the button, then the step-by-step setup
+// window (app, QR code or key, code). Setup and connect are sensitive: a
+// stale session is asked to prove it is the user first.
+type connectTwoFactor struct {
+	app.Compo
+	reauthGate
+	// Open starts the setup at once (the login sent an enrolling user here).
+	Open bool
+	// OnConnected receives the fresh recovery codes, to show them once.
+	OnConnected func(ctx app.Context, codes []string)
+
+	setup  *shared.TOTPSetup // the pending key, while the window is open
+	code   string
+	copied bool
+}
+
+func (c *connectTwoFactor) OnMount(ctx app.Context) {
+	c.mountedAt(ctx)
+	if c.Open {
+		c.startSetup(ctx, app.Event{})
+	}
+}
+
+func (c *connectTwoFactor) Render() app.UI {
+	return app.Div().Class("connect").Body(
+		c.prompt(c.ValueTo, false), // no authenticator yet: the password is the proof
+		app.If(c.setup == nil, func() app.UI {
+			return app.Div().Body(
+				app.P().Text("Protect your account with a six-digit code from an authenticator app on your phone, asked for at every login."),
+				app.Button().ID("connect-2fa").Class("primary inline").Type("button").Disabled(c.busy).OnClick(c.startSetup).Text("Connect"),
+				app.If(c.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(c.errMsg) }),
+			)
+		}).Else(c.window),
+	)
+}
+
+// window is the step-by-step setup: app, QR code or key, code.
+func (c *connectTwoFactor) window() app.UI {
+	return app.Div().ID("connect-window").Class("connect-window").Body(
+		app.Ol().Class("steps").Body(
+			app.Li().Body(
+				app.H4().Text("Install an authenticator app"),
+				app.P().Text("Use Google Authenticator, Microsoft Authenticator, Aegis, 1Password, or any app that supports time-based codes (RFC 6238)."),
+			),
+			app.Li().Body(
+				app.H4().Text("Add Warden to the app"),
+				app.P().Text("Scan this QR code with the app, or type the key shown beside it."),
+				app.Div().Class("qr-row").Body(
+					app.Img().ID("qr-code").Class("qr").Alt("QR code to add Warden to your authenticator app").
+						Src("data:image/png;base64,%s", c.setup.QRPNG).Width(200).Height(200),
+					app.Div().Class("manual").Body(
+						app.P().Class("muted").Text("Key"),
+						app.Code().ID("manual-key").Class("key").Text(groupKey(c.setup.Secret)),
+						app.Button().ID("copy-key").Class("secondary").Type("button").OnClick(c.copyKey).
+							Text(map[bool]string{false: "Copy key", true: "Copied"}[c.copied]),
+					),
+				),
+			),
+			app.Li().Body(
+				app.H4().Text("Enter the six-digit code"),
+				app.Form().Method("post").OnSubmit(c.connect).Body(
+					app.P().ID("connect-error").Class("form-error").Role("alert").Text(c.errMsg),
+					field("connect-code", "Code from the app", "", codeInput("connect-code", c.code, c.ValueTo(&c.code))),
+					app.Div().Class("actions").Body(
+						app.Button().ID("connect-submit").Class("primary inline").Type("submit").Disabled(c.busy).Text("Connect"),
+						app.Button().ID("connect-cancel").Class("secondary").Type("button").OnClick(c.cancel).Text("Cancel"),
+					),
+				),
+			),
+		),
+	)
+}
+
+func (c *connectTwoFactor) startSetup(ctx app.Context, e app.Event) {
+	if c.busy {
+		return // each setup replaces the pending key: one at a time
+	}
+	send(ctx, &c.apiState, apiCall{method: "POST", path: "/api/2fa/setup", failed: func(ctx app.Context, err error) bool {
+		return c.needsProof(err, func(ctx app.Context) { c.startSetup(ctx, e) })
+	}}, func(ctx app.Context, setup shared.TOTPSetup) {
+		c.setup, c.code, c.copied = &setup, "", false
+	})
+}
+
+func (c *connectTwoFactor) connect(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	req, ok := codeRequest(c.code, &c.errMsg)
+	if !ok {
+		return
+	}
+	send(ctx, &c.apiState, apiCall{method: "POST", path: "/api/2fa/connect", body: req,
+		failed: func(ctx app.Context, err error) bool {
+			return c.needsProof(err, func(ctx app.Context) { c.connect(ctx, e) })
+		}}, func(ctx app.Context, res shared.ConnectResponse) {
+		c.setup, c.code = nil, ""
+		if c.OnConnected != nil {
+			c.OnConnected(ctx, res.RecoveryCodes)
+		}
+		updateMe(ctx, func(me *shared.Me) {
+			me.TOTPEnabled, me.RecoveryCodesLeft = true, len(res.RecoveryCodes)
+			me.TOTPEnabledAt = time.Now().UTC().Format(time.RFC3339)
+		})
+		// What the session may do now (the end of an enrolment) is the
+		// server's to say.
+		reloadMe(ctx)
+	})
+}
+
+func (c *connectTwoFactor) cancel(ctx app.Context, e app.Event) {
+	c.setup, c.code, c.errMsg = nil, "", ""
+}
+
+func (c *connectTwoFactor) copyKey(ctx app.Context, e app.Event) {
+	if clip := app.Window().Get("navigator").Get("clipboard"); clip.Truthy() {
+		clip.Call("writeText", c.setup.Secret)
+		c.copied = true
+	}
+}
+
+// groupKey shows a base32 key in groups of four, as apps ask it to be typed.
+func groupKey(key string) string {
+	var b strings.Builder
+	for i, r := range key {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

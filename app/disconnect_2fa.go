@@ -1,0 +1,87 @@
+package webapp
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared"
+)
+
+// disconnectTwoFactor is Disconnect: it switches 2FA off after the
+// password. Where the account forces 2FA, the server first answers with a
+// warning, shown here, and only a confirmed request goes through: then every
+// session ends.
+type disconnectTwoFactor struct {
+	app.Compo
+	apiState
+
+	open     bool // the form is open
+	password string
+	warning  string // the server's warning when the policy forces 2FA
+}
+
+func (d *disconnectTwoFactor) OnMount(ctx app.Context) { d.mountedAt(ctx) }
+
+func (d *disconnectTwoFactor) Render() app.UI {
+	return app.Div().Class("disconnect").Body(
+		app.H4().Text("Disconnect"),
+		app.If(!d.open, func() app.UI {
+			return app.Button().ID("disconnect-2fa").Class("secondary").Type("button").
+				OnClick(d.openForm).Text("Disconnect two-factor authentication")
+		}).Else(func() app.UI {
+			return app.Form().Method("post").OnSubmit(d.submit).Body(
+				app.P().Text("Without two-factor authentication, your password alone lets anyone into your account. Enter your password to confirm."),
+				app.P().ID("disconnect-error").Class("form-error").Role("alert").Text(d.errMsg),
+				field("disconnect-password", "Password", "", app.Input().ID("disconnect-password").Type("password").Required(true).
+					Attr("autocomplete", "current-password").Value(d.password).OnInput(d.ValueTo(&d.password))),
+				app.If(d.warning != "", func() app.UI {
+					return app.Div().ID("disconnect-warning").Class("warning").Role("alertdialog").Aria("label", "Warning").Body(
+						app.P().Text(d.warning),
+						app.Button().ID("disconnect-confirm").Class("danger").Type("button").Disabled(d.busy).
+							OnClick(d.confirm).Text("Disconnect and log out"),
+					)
+				}).Else(func() app.UI {
+					return app.Button().ID("disconnect-submit").Class("danger").Type("submit").Disabled(d.busy).Text("Disconnect")
+				}),
+				app.Button().Class("secondary").Type("button").
+					OnClick(func(ctx app.Context, e app.Event) { d.open, d.password, d.warning, d.errMsg = false, "", "", "" }).
+					Text("Cancel"),
+			)
+		}),
+	)
+}
+
+func (d *disconnectTwoFactor) openForm(ctx app.Context, e app.Event) {
+	d.open, d.errMsg, d.warning = true, "", ""
+}
+
+func (d *disconnectTwoFactor) submit(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	d.disconnect(ctx, false)
+}
+
+// confirm is the warning's button: the same request, confirmed.
+func (d *disconnectTwoFactor) confirm(ctx app.Context, e app.Event) { d.disconnect(ctx, true) }
+
+func (d *disconnectTwoFactor) disconnect(ctx app.Context, confirm bool) {
+	if d.password == "" {
+		d.errMsg = "Enter your password."
+		return
+	}
+	req := shared.DisconnectRequest{Password: d.password, Confirm: confirm}
+	send(ctx, &d.apiState, apiCall{method: "POST", path: "/api/2fa/disconnect", body: req, failed: func(ctx app.Context, err error) bool {
+		if errorCode(err) != shared.EConfirmRequired {
+			return false
+		}
+		d.warning = errorMessage(err)
+		return true
+	}}, func(ctx app.Context, res shared.DisconnectResponse) {
+		if res.LoggedOut {
+			signedOut(ctx)
+			navigate(ctx, "/login?notice=disconnected")
+			return
+		}
+		d.open, d.password = false, ""
+		updateMe(ctx, func(me *shared.Me) {
+			me.TOTPEnabled, me.TOTPEnabledAt, me.RecoveryCodesLeft = false, "", 0
+		})
+	})
+}

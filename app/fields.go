@@ -1,0 +1,39 @@
+package webapp
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared"
+)
+
+// field is a labelled input with its own error message.
+func field(id, label, errMsg string, input app.HTMLInput) app.UI {
+	if errMsg != "" {
+		input = input.Aria("invalid", "true").Aria("describedby", id+"-error")
+	}
+	return app.Div().Class("field").Body(
+		app.Label().For(id).Text(label),
+		input,
+		app.If(errMsg != "", func() app.UI {
+			return app.P().ID(id + "-error").Class("field-error").Text(errMsg)
+		}),
+	)
+}
+
+// codeInput is the field for a six-digit code from the authenticator app:
+// the browser offers the code it received, phones show digits, and the
+// "123 456" an app shows fits.
+func codeInput(id, value string, onInput app.EventHandler) app.HTMLInput {
+	return app.Input().ID(id).Type("text").Required(true).
+		Attr("autocomplete", "one-time-code").Attr("inputmode", "numeric").
+		MaxLength(7).Placeholder("123 456").Value(value).OnInput(onInput)
+}
+
+// codeRequest is a typed code as the API takes it; anything that is not six
+// digits is refused here with the one message for it, set in errMsg.
+func codeRequest(typed string, errMsg *string) (shared.CodeRequest, bool) {
+	code, ok := shared.NormalizeCode(typed)
+	if !ok {
+		*errMsg = shared.CodeFormatMessage
+	}
+	return shared.CodeRequest{Code: code}, ok
+}

@@ -1,0 +1,97 @@
+package webapp
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// pageSize is how many rows each request for a list asks for.
+const pageSize = 20
+
+// eventPage is a keyset page as the lists' endpoints answer it: the rows,
+// newest first, and the cursor of the next page ("" on the last).
+type eventPage[T any] struct {
+	Events []T    `json:"events"`
+	Next   string `json:"next,omitempty"`
+}
+
+// pagedTable is a table of events loaded a page at a time: the first page
+// when it mounts or its Path (its filters) or Reload changes, the next one
+// appended on "Load more" while the server gives a cursor.
+type pagedTable[T any] struct {
+	app.Compo
+	apiState
+	ID      string         // the table's id
+	MoreID  string         // the Load more button's id
+	Path    string         // the endpoint with its filters, without limit and before
+	Reload  int            // a change loads the first page again, as a new Path does
+	Columns []string       // the header row
+	Row     func(T) app.UI // one row, a <tr>
+	Empty   string         // what an empty list says
+
+	rows   []T
+	next   string
+	source string // the Path and Reload that rows belong to
+}
+
+func (t *pagedTable[T]) OnMount(ctx app.Context) {
+	t.mountedAt(ctx)
+	t.load(ctx, "")
+}
+
+func (t *pagedTable[T]) OnUpdate(ctx app.Context) {
+	if t.key() != t.source {
+		t.load(ctx, "")
+	}
+}
+
+func (t *pagedTable[T]) key() string { return t.Path + "#" + strconv.Itoa(t.Reload) }
+
+// load fetches the page after cursor ("" for the first) and appends it.
+func (t *pagedTable[T]) load(ctx app.Context, cursor string) {
+	key := t.key()
+	t.source = key
+	q := url.Values{"limit": {strconv.Itoa(pageSize)}}
+	if cursor != "" {
+		q.Set("before", cursor)
+	}
+	sep := "?"
+	if strings.Contains(t.Path, "?") {
+		sep = "&"
+	}
+	send(ctx, &t.apiState, apiCall{method: "GET", path: t.Path + sep + q.Encode()}, func(ctx app.Context, page eventPage[T]) {
+		if key != t.key() {
+			return // the filters changed since: the newer request's answer counts
+		}
+		if cursor == "" {
+			t.rows = nil
+		}
+		t.rows, t.next = append(t.rows, page.Events...), page.Next
+	})
+}
+
+func (t *pagedTable[T]) more(ctx app.Context, e app.Event) { t.load(ctx, t.next) }
+
+func (t *pagedTable[T]) Render() app.UI {
+	return app.Div().Body(
+		app.If(t.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(t.errMsg) }),
+		app.Div().Class("table-wrap").Body(
+			app.Table().ID(t.ID).Class("history-table").Aria("busy", t.busy).Body(
+				app.THead().Body(app.Tr().Body(
+					app.Range(t.Columns).Slice(func(i int) app.UI { return app.Th().Scope("col").Text(t.Columns[i]) }),
+				)),
+				app.TBody().Body(app.Range(t.rows).Slice(func(i int) app.UI { return t.Row(t.rows[i]) })),
+			),
+		),
+		app.If(len(t.rows) == 0 && !t.busy && t.errMsg == "" && t.Empty != "", func() app.UI {
+			return app.P().Class("muted").Role("status").Text(t.Empty)
+		}),
+		app.If(t.next != "", func() app.UI {
+			return app.Button().ID(t.MoreID).Class("secondary load-more").Type("button").Disabled(t.busy).
+				OnClick(t.more).Text("Load more")
+		}),
+	)
+}

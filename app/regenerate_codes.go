@@ -1,0 +1,72 @@
+package webapp
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared"
+)
+
+// regenerateCodes is the recovery codes block of Security settings: how
+// many are left, a warning when few are, and Regenerate, which asks for a
+// code from the app and makes a new set (the old one dies).
+type regenerateCodes struct {
+	app.Compo
+	apiState
+	Left int // recovery codes left
+	// OnCodes receives the new set, to show it once.
+	OnCodes func(ctx app.Context, codes []string)
+
+	open bool // the form asking for a code
+	code string
+}
+
+func (r *regenerateCodes) OnMount(ctx app.Context) { r.mountedAt(ctx) }
+
+func (r *regenerateCodes) Render() app.UI {
+	var warning string
+	switch {
+	case r.Left == 0:
+		warning = "You have no recovery codes left. Regenerate them now, or you cannot log in if you lose your phone."
+	case r.Left <= 3:
+		warning = "Only a few recovery codes are left. Regenerate them so you can still log in if you lose your phone."
+	}
+	return app.Div().Class("recovery").Body(
+		app.H4().Text("Recovery codes"),
+		app.P().Body(
+			app.Span().ID("recovery-codes-left").Text(plural(r.Left, "recovery code", "recovery codes")),
+			app.Text(" left. Each works once, in place of a code from your app."),
+		),
+		app.If(warning != "", func() app.UI { return app.P().ID("codes-warning").Class("warning").Role("status").Text(warning) }),
+		app.If(!r.open, func() app.UI {
+			return app.Button().ID("regenerate-codes").Class("secondary").Type("button").
+				OnClick(func(ctx app.Context, e app.Event) { r.open, r.errMsg, r.code = true, "", "" }).
+				Text("Regenerate recovery codes")
+		}).Else(func() app.UI {
+			return app.Form().Method("post").OnSubmit(r.submit).Body(
+				app.P().Text("Your current codes stop working as soon as the new ones are made. Enter a code from your authenticator app to confirm."),
+				app.P().ID("regenerate-error").Class("form-error").Role("alert").Text(r.errMsg),
+				field("regenerate-code", "Code from the app", "", codeInput("regenerate-code", r.code, r.ValueTo(&r.code))),
+				app.Div().Class("actions").Body(
+					app.Button().ID("regenerate-submit").Class("primary inline").Type("submit").Disabled(r.busy).Text("Make new codes"),
+					app.Button().Class("secondary").Type("button").
+						OnClick(func(ctx app.Context, e app.Event) { r.open, r.errMsg = false, "" }).Text("Cancel"),
+				),
+			)
+		}),
+	)
+}
+
+func (r *regenerateCodes) submit(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	req, ok := codeRequest(r.code, &r.errMsg)
+	if !ok {
+		return
+	}
+	send(ctx, &r.apiState, apiCall{method: "POST", path: "/api/2fa/recovery-codes", body: req},
+		func(ctx app.Context, res shared.ConnectResponse) {
+			r.open, r.code = false, ""
+			updateMe(ctx, func(me *shared.Me) { me.RecoveryCodesLeft = len(res.RecoveryCodes) })
+			if r.OnCodes != nil {
+				r.OnCodes(ctx, res.RecoveryCodes)
+			}
+		})
+}
