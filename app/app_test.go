@@ -2,6 +2,7 @@ package webapp
 
 import (
 	"encoding/json"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -46,9 +47,11 @@ func TestLoginPage_RendersThePasswordFormWithTheDesignIDs(t *testing.T) {
 	contains(t, html, `id="username"`, `autocomplete="username"`, `id="password"`, `type="password"`,
 		`autocomplete="current-password"`, `id="login-submit"`, `id="login-error"`, `role="alert"`, `method="post"`,
 		`<label for="username">`, `<label for="password">`)
-	// Before the app runs (the prerendered page), the form cannot be sent.
-	if !submitDisabled(t, html) {
-		t.Error("the prerendered login button is enabled")
+	// Before the app runs (the prerendered page), the form posts to the
+	// server's form route, which never puts the password into a URL.
+	contains(t, html, `action="/login"`, `data-ready="false"`)
+	if submitDisabled(t, html) {
+		t.Error("the prerendered login button is disabled: nothing could be sent before the app runs")
 	}
 	if err := app.Match(app.Main().Class("login"), p, 0); err != nil {
 		t.Errorf("root: %v", err)
@@ -304,4 +307,22 @@ func TestSecuritySettings_DisconnectAsksForThePasswordAndShowsTheWarning(t *test
 
 func TestLoginPage_ShowsWhyTheUserWasSentBack(t *testing.T) {
 	contains(t, render(t, &loginPage{notice: notices["disconnected"]}), `id="login-notice"`, "logged out everywhere")
+}
+
+// A form posted before the app ran comes back to the prerendered page with
+// the step it reached, the error's code and the username: the page shows
+// that step, the message and the name, and each form posts to its route.
+func TestLoginPage_ShowsWhatAFormPostCameBackWith(t *testing.T) {
+	for query, want := range map[string][]string{
+		"error=wrong_credentials&username=Alice": {`action="/login"`, `value="Alice"`, "Incorrect username or password."},
+		"step=code&error=wrong_code":             {`action="/login/code"`, `name="code"`, "That code is not right."},
+		"step=recovery":                          {`action="/login/recovery"`, `id="recovery-code"`, `name="code"`},
+		"error=rate_limited&retry=300":           {"Try again in 5 minutes."},
+		"error=%3Cscript%3E":                     {"Something went wrong."},
+	} {
+		p := &loginPage{}
+		u, _ := url.Parse("/login?" + query)
+		p.onNavQuery(u.Query())
+		contains(t, render(t, p), want...)
+	}
 }

@@ -1,6 +1,8 @@
 package webapp
 
 import (
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -28,7 +30,7 @@ type loginPage struct {
 	fields   map[string]string
 	user     session // who is signed in, if anyone
 	// mounted is false while the page is only the server's prerendered HTML:
-	// until the app runs, submitting would be a plain form post.
+	// until the app runs, its forms post to the server (httpapi/forms.go).
 	mounted bool
 	notice  string // why the user is here, from ?notice=
 }
@@ -39,9 +41,27 @@ var notices = map[string]string{
 		"Your account requires it: log in to set it up again.",
 }
 
+// OnNav also runs on the server, for the prerendered page: a form posted
+// before the app ran comes back here with the step it reached, the error's
+// code and the username typed (never a password or a code).
 func (p *loginPage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle("Log in · Warden")
-	p.notice = notices[ctx.Page().URL().Query().Get("notice")]
+	p.onNavQuery(ctx.Page().URL().Query())
+}
+
+func (p *loginPage) onNavQuery(q url.Values) {
+	p.notice = notices[q.Get("notice")]
+	switch q.Get("step") {
+	case "code":
+		p.step = stepTOTP
+	case "recovery":
+		p.step = stepRecovery
+	}
+	if u := q.Get("username"); u != "" && p.username == "" {
+		p.username = u
+	}
+	retry, _ := strconv.Atoi(q.Get("retry"))
+	p.errMsg = shared.FormErrorText(q.Get("error"), retry)
 }
 
 // OnMount sends a visitor who is still signed in to the app.
@@ -81,7 +101,7 @@ func (p *loginPage) Render() app.UI {
 func (p *loginPage) passwordForm() app.UI {
 	// method=post: even a form submitted before the app loads never puts the
 	// password into a URL.
-	return app.Form().ID("login-form").Method("post").OnSubmit(p.submitPassword).Body(
+	return app.Form().ID("login-form").Method("post").Action("/login").DataSet("ready", p.mounted).OnSubmit(p.submitPassword).Body(
 		app.H1().Text("Log in to Warden"),
 		app.If(p.notice != "", func() app.UI { return app.P().ID("login-notice").Class("notice").Role("status").Text(p.notice) }),
 		p.errorArea(),
@@ -93,12 +113,12 @@ func (p *loginPage) passwordForm() app.UI {
 			app.Input().ID("password").Name("password").Type("password").Required(true).
 				Attr("autocomplete", "current-password").
 				Value(p.password).OnInput(p.ValueTo(&p.password))),
-		app.Button().ID("login-submit").Class("primary").Type("submit").Disabled(p.busy || !p.mounted).Text("Log in"),
+		app.Button().ID("login-submit").Class("primary").Type("submit").Disabled(p.busy).Text("Log in"),
 	)
 }
 
 func (p *loginPage) codeForm() app.UI {
-	return app.Form().ID("code-form").Method("post").OnSubmit(p.submitCode).Body(
+	return app.Form().ID("code-form").Method("post").Action("/login/code").DataSet("ready", p.mounted).OnSubmit(p.submitCode).Body(
 		app.H1().Text("Two-factor authentication"),
 		app.P().Text("Open your authenticator app and enter the six-digit code for Warden."),
 		p.errorArea(),
@@ -113,12 +133,12 @@ func (p *loginPage) codeForm() app.UI {
 }
 
 func (p *loginPage) recoveryForm() app.UI {
-	return app.Form().ID("recovery-form").Method("post").OnSubmit(p.submitRecovery).Body(
+	return app.Form().ID("recovery-form").Method("post").Action("/login/recovery").DataSet("ready", p.mounted).OnSubmit(p.submitRecovery).Body(
 		app.H1().Text("Use a recovery code"),
 		app.P().Text("Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once."),
 		p.errorArea(),
 		field("recovery-code", "Recovery code", p.fields["code"],
-			app.Input().ID("recovery-code").Name("recovery-code").Type("text").Required(true).
+			app.Input().ID("recovery-code").Name("code").Type("text").Required(true).
 				Attr("autocomplete", "off").Attr("autocapitalize", "none").Attr("spellcheck", "false").
 				Value(p.recovery).OnInput(p.ValueTo(&p.recovery)).AutoFocus(true)),
 		app.Button().ID("recovery-submit").Class("primary").Type("submit").Disabled(p.busy).Text("Verify"),
@@ -193,7 +213,7 @@ func (p *loginPage) send(ctx app.Context, path string, body any, next func(app.C
 	send(ctx, &p.apiState, apiCall{method: "POST", path: path, body: body, failed: func(ctx app.Context, err error) bool {
 		if p.step != stepPassword && p.step != "" && errorCode(err) == shared.EUnauthenticated {
 			p.step = stepPassword
-			err = &shared.Error{Message: "Your sign-in took too long. Please enter your password again."}
+			err = &shared.Error{Message: shared.MsgSessionExpired}
 		}
 		p.showError(err)
 		return true

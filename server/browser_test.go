@@ -199,7 +199,7 @@ func TestBrowser_LogInSeeTheAppAndLogOut(t *testing.T) {
 
 	b.run(t, "open /login",
 		chromedp.Navigate(inst.URL+"/login"),
-		chromedp.WaitEnabled("#login-submit", chromedp.ByID), // the app is running
+		chromedp.WaitVisible(`#login-form[data-ready="true"]`, chromedp.ByQuery), // the app is running
 	)
 	// A wrong password shows the error inline and keeps the user on /login.
 	b.run(t, "wrong password",
@@ -211,7 +211,7 @@ func TestBrowser_LogInSeeTheAppAndLogOut(t *testing.T) {
 	)
 	b.run(t, "right password",
 		chromedp.Navigate(inst.URL+"/login"),
-		chromedp.WaitEnabled("#login-submit", chromedp.ByID),
+		chromedp.WaitVisible(`#login-form[data-ready="true"]`, chromedp.ByQuery),
 		chromedp.SendKeys("#username", "admin", chromedp.ByID),
 		chromedp.SendKeys("#password", inst.AdminPassword, chromedp.ByID),
 		click("#login-submit"),
@@ -280,7 +280,7 @@ func logIn(b *browser, t *testing.T, url, username, password string) {
 	t.Helper()
 	b.run(t, "log in as "+username,
 		chromedp.Navigate(url+"/login"),
-		chromedp.WaitEnabled("#login-submit", chromedp.ByID),
+		chromedp.WaitVisible(`#login-form[data-ready="true"]`, chromedp.ByQuery),
 		chromedp.SendKeys("#username", username, chromedp.ByID),
 		chromedp.SendKeys("#password", password, chromedp.ByID),
 		click("#login-submit"),

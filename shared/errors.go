@@ -72,3 +72,37 @@ func ErrorCode(err error) string {
 	}
 	return EInternal
 }
+
+// Messages of the login errors, said the same by the API (auth uses these)
+// and by a page that a form post sent back with only the error's code.
+const (
+	MsgWrongCredentials = "Incorrect username or password. After repeated failures, logins to this username pause for a few minutes."
+	MsgWrongCode        = "That code is not right. Check that your phone's clock is correct and try the current code."
+	MsgSessionExpired   = "Your sign-in took too long. Please enter your password again."
+)
+
+// FormErrorText is what a page shows for the code of an error that a form
+// post of it was answered with (the code is all the redirect carries: a
+// message in a URL could be anyone's words). retryAfter is in seconds.
+func FormErrorText(code string, retryAfter int) string {
+	switch code {
+	case "":
+		return ""
+	case EWrongCredentials:
+		return MsgWrongCredentials
+	case EWrongCode:
+		return MsgWrongCode
+	case EUnauthenticated:
+		return MsgSessionExpired
+	case EInvalid:
+		return "Please check what you entered and try again."
+	case ERateLimited:
+		if retryAfter > 60 {
+			return fmt.Sprintf("Too many failed attempts. Try again in %d minutes.", (retryAfter+59)/60)
+		}
+		return "Too many failed attempts. Try again in a minute."
+	case EUnavailable:
+		return "The service is busy or temporarily unavailable. Please try again in a moment."
+	}
+	return "Something went wrong. Please try again."
+}

@@ -40,8 +40,7 @@ import (
 // errWrongCredentials is the one answer to a wrong password, an unknown
 // username and a locked username, so that none can be told from the others;
 // its words cover the lock.
-var errWrongCredentials = shared.Errorf(shared.EWrongCredentials,
-	"Incorrect username or password. After repeated failures, logins to this username pause for a few minutes.")
+var errWrongCredentials = shared.Errorf(shared.EWrongCredentials, shared.MsgWrongCredentials)
 
 // LoginResult is a successful login step: the new session's token for the
 // cookie, the session, and what the client must do next.

@@ -20,7 +20,7 @@ func SealContext(userID int64) []byte { return []byte("totp:" + strconv.FormatIn
 
 var (
 	errCodeFormat     = &shared.Error{Code: shared.EInvalid, Message: shared.CodeFormatMessage, Fields: map[string]string{"code": "Enter six digits."}}
-	errWrongCode      = shared.Errorf(shared.EWrongCode, "That code is not right. Check that your phone's clock is correct and try the current code.")
+	errWrongCode      = shared.Errorf(shared.EWrongCode, shared.MsgWrongCode)
 	errReusedCode     = shared.Errorf(shared.EWrongCode, "That code was already used. Wait for your app to show a new one.")
 	errAlreadyOn      = shared.Errorf(shared.EConflict, "Two-factor authentication is already connected.")
 	errNoPendingSetup = shared.Errorf(shared.EConflict, "Start the setup again: the QR code expired.")

@@ -73,6 +73,9 @@ func (s *Server) mux() *http.ServeMux {
 	for _, p := range order {
 		mux.Handle(p, s.dispatch(byPattern[p]))
 	}
+	for _, f := range formRoutes() {
+		mux.Handle("POST "+f.path, s.formPost(f, s.dispatch(byPattern[f.api])))
+	}
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errNotFound)
 	})

@@ -15,9 +15,8 @@ import (
 const navigationRounds = 5
 
 // benchBrowser times, in headless Chromium, the way from navigating to
-// /login to a login form that works: the Log in button is disabled in the
-// server's prerendered HTML and enabled by the app once the wasm runs, so
-// its enabling is the moment the Go handlers are live. Cold is a fresh
+// /login to the app running: the login form's data-ready turns "true" when
+// the app has mounted it, the moment the Go handlers are live. Cold is a fresh
 // profile; warm is the same profile again once the service worker has
 // cached the shell and app.wasm.
 func benchBrowser(ctx context.Context, o options) error {
@@ -67,7 +66,7 @@ func navigate(ctx context.Context, chromium, url string) (cold, warm time.Durati
 			return 0, err
 		}
 		start := time.Now()
-		err := chromedp.Run(tctx, chromedp.Navigate(url), chromedp.WaitEnabled("#login-submit", chromedp.ByID))
+		err := chromedp.Run(tctx, chromedp.Navigate(url), chromedp.WaitVisible(`#login-form[data-ready="true"]`, chromedp.ByQuery))
 		return time.Since(start), err
 	}
 	if cold, err = load(); err != nil {

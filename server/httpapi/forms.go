@@ -1,0 +1,145 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/warden-auth/warden/shared"
+)
+
+// Before the app runs, a page is the server's prerendered HTML, and its
+// forms post here as a browser posts any form. Each form route runs the API
+// route of the same step, so the same origin, stage and validation checks,
+// throttles and cookies apply, and turns its JSON answer into a redirect:
+// 303 to where the step leads, or back to the form's page with the error's
+// code for the page to show. A redirect never carries a password or a code.
+
+// formRoute is a form of a prerendered page.
+type formRoute struct {
+	path   string   // where the form posts
+	api    string   // the API route that takes the step
+	page   string   // the form's page: an error sends the browser back there
+	fields []string // the form's fields, sent to the API under the same names
+	keep   string   // a field the page gets back after an error (never a secret)
+}
+
+// formRoutes are the forms a person can submit before the app has loaded.
+func formRoutes() []formRoute {
+	return []formRoute{
+		{path: "/login", api: "/api/login", page: "/login", fields: []string{"username", "password"}, keep: "username"},
+		{path: "/login/code", api: "/api/login/totp", page: "/login?step=code", fields: []string{"code"}},
+		{path: "/login/recovery", api: "/api/login/recovery", page: "/login?step=recovery", fields: []string{"code"}},
+	}
+}
+
+// nextPages is where a login step's next leads.
+var nextPages = map[string]string{
+	shared.NextDone:   "/",
+	shared.NextTOTP:   "/login?step=code",
+	shared.NextEnroll: "/profile?setup=1",
+}
+
+// formPost serves f with api, the handler of f.api.
+func (s *Server) formPost(f formRoute, api http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		form, ok := readForm(w, r, f.fields)
+		if !ok {
+			s.redirectWithError(w, r, f, shared.EInvalid, 0, form)
+			return
+		}
+		body, _ := json.Marshal(form)
+		req := r.Clone(r.Context())
+		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := &answerRecorder{header: http.Header{}}
+		api.ServeHTTP(rec, req)
+		for _, c := range rec.header.Values("Set-Cookie") {
+			w.Header().Add("Set-Cookie", c)
+		}
+		if rec.status == http.StatusOK {
+			var res shared.LoginResponse
+			if json.Unmarshal(rec.body.Bytes(), &res) == nil && nextPages[res.Next] != "" {
+				redirect(w, r, nextPages[res.Next])
+				return
+			}
+		}
+		var e shared.Error
+		if json.Unmarshal(rec.body.Bytes(), &e) != nil || e.Code == "" {
+			e.Code = shared.EInternal
+		}
+		s.redirectWithError(w, r, f, e.Code, e.RetryAfter, form)
+	})
+}
+
+// readForm reads exactly the fields of a urlencoded body, each at most once;
+// anything else (another encoding, an unknown or repeated field, a body
+// too large) is not ok.
+func readForm(w http.ResponseWriter, r *http.Request, fields []string) (map[string]string, bool) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/x-www-form-urlencoded" {
+		return nil, false
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 16<<10))
+	if err != nil {
+		return nil, false
+	}
+	values, err := url.ParseQuery(string(raw))
+	if err != nil {
+		return nil, false
+	}
+	form := map[string]string{}
+	for k, v := range values {
+		if len(v) != 1 || !slices.Contains(fields, k) {
+			return form, false
+		}
+		form[k] = v[0]
+	}
+	return form, true
+}
+
+// redirectWithError sends the browser back to the form's page with the
+// error's code, and the field the page may show again.
+func (s *Server) redirectWithError(w http.ResponseWriter, r *http.Request, f formRoute, code string, retryAfter int, form map[string]string) {
+	u, _ := url.Parse(f.page)
+	q := u.Query()
+	q.Set("error", code)
+	if retryAfter > 0 {
+		q.Set("retry", strconv.Itoa(retryAfter))
+	}
+	if v := form[f.keep]; f.keep != "" && v != "" && len(v) <= 2*shared.UsernameMaxLen {
+		q.Set(f.keep, v)
+	}
+	u.RawQuery = q.Encode()
+	redirect(w, r, u.String())
+}
+
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// answerRecorder keeps an API answer for formPost to translate.
+type answerRecorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (a *answerRecorder) Header() http.Header { return a.header }
+func (a *answerRecorder) WriteHeader(status int) {
+	if a.status == 0 {
+		a.status = status
+	}
+}
+func (a *answerRecorder) Write(b []byte) (int, error) {
+	if a.status == 0 {
+		a.status = http.StatusOK
+	}
+	return a.body.Write(b)
+}
