@@ -113,7 +113,7 @@ func (p *loginPage) passwordForm() app.UI {
 			app.Input().ID("password").Name("password").Type("password").Required(true).
 				Attr("autocomplete", "current-password").
 				Value(p.password).OnInput(p.ValueTo(&p.password))),
-		app.Button().ID("login-submit").Class("primary").Type("submit").Disabled(p.busy).Text("Log in"),
+		submitButton("login-submit", "Log in", p.busy),
 	)
 }
 
@@ -124,7 +124,7 @@ func (p *loginPage) codeForm() app.UI {
 		p.errorArea(),
 		field("code", "Authentication code", p.fields["code"],
 			codeInput("code", p.code, p.ValueTo(&p.code)).Name("code").AutoFocus(true)),
-		app.Button().ID("code-submit").Class("primary").Type("submit").Disabled(p.busy).Text("Verify"),
+		submitButton("code-submit", "Verify", p.busy),
 		app.P().Class("alt-action").Body(
 			app.Button().ID("use-recovery-code").Class("link").Type("button").
 				OnClick(p.switchTo(stepRecovery)).Text("Use a recovery code"),
@@ -141,7 +141,7 @@ func (p *loginPage) recoveryForm() app.UI {
 			app.Input().ID("recovery-code").Name("code").Type("text").Required(true).
 				Attr("autocomplete", "off").Attr("autocapitalize", "none").Attr("spellcheck", "false").
 				Value(p.recovery).OnInput(p.ValueTo(&p.recovery)).AutoFocus(true)),
-		app.Button().ID("recovery-submit").Class("primary").Type("submit").Disabled(p.busy).Text("Verify"),
+		submitButton("recovery-submit", "Verify", p.busy),
 		app.P().Class("alt-action").Body(
 			app.Button().Class("link").Type("button").OnClick(p.switchTo(stepTOTP)).Text("Use the authenticator app instead"),
 		),
@@ -228,4 +228,15 @@ func (p *loginPage) showError(err error) {
 	if e, ok := err.(*shared.Error); ok {
 		p.fields = e.Fields
 	}
+}
+
+// submitButton is a form's primary button, disabled while busy. Only then
+// does it carry the attribute: the server's prerendering writes
+// disabled="false" for false, which HTML reads as disabled.
+func submitButton(id, text string, busy bool) app.UI {
+	b := app.Button().ID(id).Class("primary").Type("submit").Text(text)
+	if busy {
+		b = b.Disabled(true)
+	}
+	return b
 }

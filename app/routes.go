@@ -42,5 +42,10 @@ func Handler() *app.Handler {
 			SVG:      "/web/icon.svg",
 		},
 		Styles: []string{"/web/styles.css"},
+		// Makes the prerendered forms work before the wasm arrives, and
+		// keeps what was typed when the app takes over (web/early.js).
+		Scripts: []string{"/web/early.js"},
+		// Every page's shell opens offline, not only "/".
+		CacheableResources: Paths,
 	}
 }
