@@ -576,3 +576,20 @@ func TestAdminAccount_TheSwitchWaitsForAProofThenFlips(t *testing.T) {
 	sameRequests(t, api.sent(), "GET /api/admin/accounts", `PUT /api/admin/accounts/1/settings {"force_2fa":true}`,
 		`POST /api/me/reauth {"code":"123456"}`, `PUT /api/admin/accounts/1/settings {"force_2fa":true}`, "GET /api/me")
 }
+
+// When the server cannot be reached, a signed-in page says so and offers
+// Try again, which asks once more and then shows the page.
+func TestProfile_AnUnreachableServerOffersTryAgain(t *testing.T) {
+	api := newFakeAPI(t)
+	recordNavigation(t)
+	api.on("GET /api/me", unreachable())
+	c := &profileOnClient{}
+	s := open(t, c)
+	contains(t, s.html(), errOffline.Message, `id="retry"`)
+	api.on("GET /api/me", answer(200, shared.Me{Stage: shared.NextDone, Username: "alice", Role: shared.RoleUser, Account: "Acme"}))
+	s.do(func(ctx app.Context) { retryMe(ctx, noEvent) })
+	sameRequests(t, api.sent(), "GET /api/me", "GET /api/me")
+	html := s.html()
+	lacks(t, html, errOffline.Message, `id="retry"`)
+	contains(t, html, "alice")
+}

@@ -45,7 +45,8 @@ func Handler() *app.Handler {
 		// Makes the prerendered forms work before the wasm arrives, and
 		// keeps what was typed when the app takes over (web/early.js).
 		Scripts: []string{"/web/early.js"},
-		// Every page's shell opens offline, not only "/".
-		CacheableResources: Paths,
+		// Every page's shell opens offline, not only "/", with the logo the
+		// pages show (go-app caches the other icons itself).
+		CacheableResources: append([]string{"/web/icon.svg"}, Paths...),
 	}
 }

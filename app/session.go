@@ -50,6 +50,12 @@ func reloadMe(ctx app.Context) {
 	loadMe(ctx, s.me)
 }
 
+// retryMe asks the server for the user again, after it could not say.
+func retryMe(ctx app.Context, _ app.Event) {
+	ctx.SetState(meState, session{status: meLoading})
+	loadMe(ctx, nil)
+}
+
 // loadMe fetches the user; known is what to keep when the server cannot
 // be reached (nil: nothing, the page says why).
 func loadMe(ctx app.Context, known *shared.Me) {

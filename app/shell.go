@@ -12,7 +12,12 @@ func shell(me *shared.Me, errMsg string, content func(me *shared.Me) app.UI) app
 	var body app.UI
 	switch {
 	case errMsg != "":
-		body = app.P().Class("error").Role("alert").Text(errMsg)
+		// The server could not be reached (offline, or down): say so, and
+		// offer to ask again rather than leave a dead page.
+		body = app.Div().Class("load-error").Body(
+			app.P().Class("error").Role("alert").Text(errMsg),
+			app.Button().ID("retry").Class("secondary").Type("button").OnClick(retryMe).Text("Try again"),
+		)
 	case me == nil:
 		body = app.P().Class("muted").Text("Loading…")
 	default:

@@ -31,6 +31,9 @@ type browser struct {
 	ctx context.Context
 	mu  sync.Mutex
 	bad []string
+	// tolerate holds what the browser may report in the test's current
+	// phase (a server that a test stopped on purpose is unreachable).
+	tolerate []string
 }
 
 func newBrowser(t *testing.T) *browser {
@@ -106,7 +109,19 @@ func newBrowser(t *testing.T) *browser {
 
 func (b *browser) report(msg string) {
 	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, ok := range b.tolerate {
+		if strings.Contains(msg, ok) {
+			return
+		}
+	}
 	b.bad = append(b.bad, msg)
+}
+
+// tolerating sets what the browser may report from now on (nil: nothing).
+func (b *browser) tolerating(msgs ...string) {
+	b.mu.Lock()
+	b.tolerate = msgs
 	b.mu.Unlock()
 }
 

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	webapp "github.com/warden-auth/warden/app"
@@ -23,6 +24,7 @@ import (
 type instance struct {
 	URL           string
 	AdminPassword string // printed at first start, empty afterwards
+	Stop          func() // ends it before the test does (the test's end does too)
 	env           map[string]string
 }
 
@@ -47,13 +49,17 @@ func start(t *testing.T, databaseURL, dataDir string, extraEnv ...string) *insta
 		done <- run(ctx, nil, func(k string) string { return env[k] }, strings.NewReader(""), outW, io.Discard)
 		outW.Close()
 	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("server exited with %v", err)
-		}
-	})
-	inst := &instance{env: env}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("server exited with %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	inst := &instance{env: env, Stop: stop}
 	if !inst.readStartup(out) {
 		t.Fatalf("server did not start: %v", <-done)
 	}
