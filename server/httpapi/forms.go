@@ -29,22 +29,6 @@ type formRoute struct {
 	keep   string   // a field the page gets back after an error (never a secret)
 }
 
-// formRoutes are the forms a person can submit before the app has loaded.
-func formRoutes() []formRoute {
-	return []formRoute{
-		{path: "/login", api: "/api/login", page: "/login", fields: []string{"username", "password"}, keep: "username"},
-		{path: "/login/code", api: "/api/login/totp", page: "/login?step=code", fields: []string{"code"}},
-		{path: "/login/recovery", api: "/api/login/recovery", page: "/login?step=recovery", fields: []string{"code"}},
-	}
-}
-
-// nextPages is where a login step's next leads.
-var nextPages = map[string]string{
-	shared.NextDone:   "/",
-	shared.NextTOTP:   "/login?step=code",
-	shared.NextEnroll: "/profile?setup=1",
-}
-
 // formPost serves f with api, the handler of f.api.
 func (s *Server) formPost(f formRoute, api http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,10 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/warden-auth/warden/shared"
+)
 
 // access is who may call a route. The checks live in one place (serveRoute)
 // so that no handler can forget them.
@@ -56,6 +60,23 @@ func (s *Server) routes() []route {
 		{"GET", "/api/admin/logins", adminOnly, s.handleAdminLogins},
 		{"GET", "/api/admin/audit", adminOnly, s.handleAdminAudit},
 	}
+}
+
+// formRoutes are the forms a person can submit before the app has loaded
+// (forms.go): each runs the API route of its step.
+func formRoutes() []formRoute {
+	return []formRoute{
+		{path: "/login", api: "/api/login", page: "/login", fields: []string{"username", "password"}, keep: "username"},
+		{path: "/login/code", api: "/api/login/totp", page: "/login?step=code", fields: []string{"code"}},
+		{path: "/login/recovery", api: "/api/login/recovery", page: "/login?step=recovery", fields: []string{"code"}},
+	}
+}
+
+// nextPages is where a login step's next leads.
+var nextPages = map[string]string{
+	shared.NextDone:   "/",
+	shared.NextTOTP:   "/login?step=code",
+	shared.NextEnroll: "/profile?setup=1",
 }
 
 // mux registers the route table on a ServeMux: one entry per path, so that a
