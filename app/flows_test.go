@@ -230,7 +230,7 @@ func passwordThenSecondStep(t *testing.T, api *fakeAPI, step string) (*screen, *
 	})
 	contains(t, s.html(), `id="code"`)
 	if step == stepRecovery {
-		s.do(func(ctx app.Context) { p.switchTo(stepRecovery)(ctx, noEvent) })
+		s.do(func(ctx app.Context) { p.onNavQuery(url.Values{"step": {"recovery"}}) }) // the "Use a recovery code" link
 		contains(t, s.html(), `id="recovery-code"`)
 	}
 	sameRequests(t, api.sent(), "GET /api/me", `POST /api/login {"username":"alice","password":"alice's password"}`)

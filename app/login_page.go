@@ -50,12 +50,15 @@ func (p *loginPage) OnNav(ctx app.Context) {
 }
 
 func (p *loginPage) onNavQuery(q url.Values) {
+	p.fields = nil
 	p.notice = notices[q.Get("notice")]
 	switch q.Get("step") {
 	case "code":
 		p.step = stepTOTP
 	case "recovery":
 		p.step = stepRecovery
+	default:
+		p.step = stepPassword
 	}
 	if u := q.Get("username"); u != "" && p.username == "" {
 		p.username = u
@@ -126,8 +129,8 @@ func (p *loginPage) codeForm() app.UI {
 			codeInput("code", p.code, p.ValueTo(&p.code)).Name("code").AutoFocus(true)),
 		submitButton("code-submit", "Verify", p.busy),
 		app.P().Class("alt-action").Body(
-			app.Button().ID("use-recovery-code").Class("link").Type("button").
-				OnClick(p.switchTo(stepRecovery)).Text("Use a recovery code"),
+			// Links, not buttons: before the app runs they work too.
+			app.A().ID("use-recovery-code").Class("link").Href("/login?step=recovery").Text("Use a recovery code"),
 		),
 	)
 }
@@ -143,7 +146,7 @@ func (p *loginPage) recoveryForm() app.UI {
 				Value(p.recovery).OnInput(p.ValueTo(&p.recovery)).AutoFocus(true)),
 		submitButton("recovery-submit", "Verify", p.busy),
 		app.P().Class("alt-action").Body(
-			app.Button().Class("link").Type("button").OnClick(p.switchTo(stepTOTP)).Text("Use the authenticator app instead"),
+			app.A().ID("use-authenticator").Class("link").Href("/login?step=code").Text("Use the authenticator app instead"),
 		),
 	)
 }
@@ -152,12 +155,6 @@ func (p *loginPage) recoveryForm() app.UI {
 // soon as it appears.
 func (p *loginPage) errorArea() app.UI {
 	return app.P().ID("login-error").Class("form-error").Role("alert").Aria("live", "assertive").Text(p.errMsg)
-}
-
-func (p *loginPage) switchTo(step string) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		p.step, p.errMsg, p.fields = step, "", nil
-	}
 }
 
 func (p *loginPage) submitPassword(ctx app.Context, e app.Event) {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/cookiejar"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +39,7 @@ func appNotRunning(t *testing.T, b *browser, when string) {
 // lands on.
 func TestBrowser_OnASlowLinkTheFormsWorkBeforeTheApp(t *testing.T) {
 	inst := start(t, "", t.TempDir())
-	secret := connectOverAPI(t, inst.URL, "admin", inst.AdminPassword)
+	secret, _ := connectOverAPI(t, inst.URL, "admin", inst.AdminPassword)
 
 	b := newBrowser(t)
 	b.run(t, "slow link", slowLink())
@@ -71,8 +70,14 @@ func TestBrowser_OnASlowLinkTheFormsWorkBeforeTheApp(t *testing.T) {
 	appNotRunning(t, b, "logged in")
 	t.Logf("password and code sent at once: at / after %s, before the app ran", time.Since(start).Round(time.Millisecond))
 	b.run(t, "the app arrives and shows the user", waitText("#welcome", "admin"))
-	// The page was never navigated away: the document is still the one
-	// /login loaded, so the app's download went on through both steps.
+	oneDocument(t, b)
+}
+
+// oneDocument fails unless the page was never navigated away: the document
+// is still the one /login loaded, so the app's download went on through
+// every step.
+func oneDocument(t *testing.T, b *browser) {
+	t.Helper()
 	var loaded string
 	var wasmFetches int
 	b.run(t, "one document, one download", chromedp.Evaluate(`performance.getEntriesByType("navigation")[0].name`, &loaded),
@@ -80,6 +85,28 @@ func TestBrowser_OnASlowLinkTheFormsWorkBeforeTheApp(t *testing.T) {
 	if !strings.HasSuffix(loaded, "/login") || wasmFetches != 1 {
 		t.Fatalf("the document was loaded from %s and fetched app.wasm %d times: a navigation restarted the download", loaded, wasmFetches)
 	}
+}
+
+// TestBrowser_OnASlowLinkARecoveryCodeWorksBeforeTheApp: from the code
+// step, "Use a recovery code" and the recovery code itself both work before
+// the app has arrived, in the same document.
+func TestBrowser_OnASlowLinkARecoveryCodeWorksBeforeTheApp(t *testing.T) {
+	inst := start(t, "", t.TempDir())
+	_, codes := connectOverAPI(t, inst.URL, "admin", inst.AdminPassword)
+	b := newBrowser(t)
+	b.run(t, "slow link", slowLink())
+	b.run(t, "password at once, then a recovery code",
+		chromedp.Navigate(inst.URL+"/login"),
+		chromedp.WaitVisible("#password", chromedp.ByID),
+		chromedp.SendKeys("#username", "admin", chromedp.ByID),
+		chromedp.SendKeys("#password", inst.AdminPassword+"\r", chromedp.ByID),
+		click("#use-recovery-code"),
+		chromedp.SendKeys("#recovery-code", codes[0]+"\r", chromedp.ByID),
+		waitPath("/"),
+	)
+	appNotRunning(t, b, "logged in with a recovery code")
+	b.run(t, "the app arrives and shows the user", waitText("#welcome", "admin"))
+	oneDocument(t, b)
 }
 
 // TestBrowser_WhatWasTypedSurvivesTheAppTakingOver: typing into the
@@ -125,7 +152,7 @@ func TestBrowser_WhatWasTypedSurvivesTheAppTakingOver(t *testing.T) {
 
 // connectOverAPI logs in as username and connects an authenticator through
 // the JSON API, as the app would, and returns its secret.
-func connectOverAPI(t *testing.T, base, username, password string) string {
+func connectOverAPI(t *testing.T, base, username, password string) (secret string, recoveryCodes []string) {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
@@ -153,8 +180,14 @@ func connectOverAPI(t *testing.T, base, username, password string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	post("/api/2fa/connect", `{"code":"`+code+`"}`).Body.Close()
-	u, _ := url.Parse(base)
-	jar.SetCookies(u, nil)
-	return setup.Secret
+	var connected struct {
+		RecoveryCodes []string `json:"recovery_codes"`
+	}
+	res = post("/api/2fa/connect", `{"code":"`+code+`"}`)
+	err = json.NewDecoder(res.Body).Decode(&connected)
+	res.Body.Close()
+	if err != nil || len(connected.RecoveryCodes) == 0 {
+		t.Fatalf("connect: %+v %v", connected, err)
+	}
+	return setup.Secret, connected.RecoveryCodes
 }

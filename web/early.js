@@ -61,7 +61,28 @@
     }
   }, true);
 
-  // show puts the page a redirect led to in place of this one.
+  // A link to another step of the page, before the app runs: fetched and
+  // shown in place too, for the same reason.
+  document.addEventListener("click", async (event) => {
+    const a = event.target instanceof Element && event.target.closest("a[href]");
+    if (!a || appRunning() || a.origin !== location.origin || !a.pathname.startsWith("/login") ||
+      event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) {
+      return;
+    }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    try {
+      const res = await fetch(a.href, { credentials: "same-origin" });
+      if (!res.ok) {
+        throw new Error("status " + res.status);
+      }
+      await show(res);
+    } catch (err) {
+      window.location.assign(a.href);
+    }
+  }, true);
+
+  // show puts the page a redirect (or a link) led to in place of this one.
   async function show(res) {
     const next = new DOMParser().parseFromString(await res.text(), "text/html");
     const from = document.body.firstElementChild;
