@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/pquerna/otp/totp"
@@ -131,6 +132,13 @@ func TestBrowser_WhatWasTypedSurvivesTheAppTakingOver(t *testing.T) {
 		return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2).id; })()`, &onTop))
 	if onTop != "username" {
 		t.Fatalf("while the app loads, a click on the username lands on %q", onTop)
+	}
+	// Its spinner stands still for someone who asked for less motion.
+	var spin string
+	b.run(t, "reduced motion", emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}),
+		chromedp.Evaluate(`getComputedStyle(document.getElementById("app-wasm-loader-icon")).animationName`, &spin))
+	if spin != "none" {
+		t.Errorf("with prefers-reduced-motion the loader still animates (%q)", spin)
 	}
 	var value, focused string
 	b.run(t, "the app takes over",
