@@ -38,20 +38,15 @@ func (u *adminUsers) Render() app.UI {
 		app.If(u.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(u.errMsg) }),
 		app.Div().Class("table-wrap").Body(
 			app.Table().ID("users-table").Class("history-table").Body(
-				app.THead().Body(app.Tr().Body(
-					app.Th().Scope("col").Text("Username"),
-					app.Th().Scope("col").Text("Role"),
-					app.Th().Scope("col").Text("2FA"),
-					app.Th().Scope("col").Text("Recovery codes"),
-					app.Th().Scope("col").Text("Last login"),
-					app.Th().Scope("col").Text("Status"),
-					app.Th().Scope("col").Text(""),
-				)),
+				headerRow(userColumns),
 				app.TBody().Body(app.Range(u.users).Slice(func(i int) app.UI { return u.row(u.users[i]) })),
 			),
 		),
 	)
 }
+
+// userColumns heads the users table; the last column holds the actions.
+var userColumns = []string{"Username", "Role", "2FA", "Recovery codes", "Last login", "Status", ""}
 
 func (u *adminUsers) row(user shared.AdminUser) app.UI {
 	lastLogin := "Never"
@@ -66,7 +61,7 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 	if user.TOTPEnabled {
 		codes = fmt.Sprint(user.RecoveryCodesLeft)
 	}
-	return app.Tr().Body(
+	return tableRow(userColumns, []app.HTMLTd{
 		app.Td().Text(user.Username),
 		app.Td().Text(roleName(user.Role)),
 		app.Td().Body(app.Span().Class(statusClass(user.TOTPEnabled)).Text(onOff(user.TOTPEnabled))),
@@ -92,7 +87,7 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 				)
 			}),
 		),
-	)
+	})
 }
 
 func (u *adminUsers) reset(user shared.AdminUser) app.EventHandler {

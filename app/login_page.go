@@ -72,7 +72,7 @@ func (p *loginPage) Render() app.UI {
 	}
 	return app.Main().Class("login").Body(
 		app.Section().Class("card login-card").Body(
-			app.Img().Class("logo").Src("/web/icon.svg").Alt(""),
+			logo(),
 			form,
 		),
 	)

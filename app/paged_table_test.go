@@ -18,7 +18,7 @@ func (c *auditTableOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMou
 func auditTable() *auditTableOnClient {
 	return &auditTableOnClient{pagedTable: pagedTable[shared.AuditEvent]{
 		ID: "audit-log", MoreID: "audit-more", Path: "/api/admin/audit",
-		Columns: []string{"Date and time", "What"}, Row: auditRow, Empty: "Nothing recorded yet.",
+		Columns: []string{"Date and time", "What"}, Cells: auditCells, Empty: "Nothing recorded yet.",
 	}}
 }
 

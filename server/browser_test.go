@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"github.com/warden-auth/warden/server/internal/testcode"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,9 +27,10 @@ import (
 // every console error, uncaught exception and CSP violation; the test fails
 // on any of them.
 type browser struct {
-	ctx context.Context
-	mu  sync.Mutex
-	bad []string
+	ctx      context.Context
+	mu       sync.Mutex
+	bad      []string
+	notFound map[string]bool // pages a test opens knowing they answer 404
 }
 
 func newBrowser(t *testing.T) *browser {
@@ -85,7 +85,7 @@ func newBrowser(t *testing.T) *browser {
 			// API. An API call answered 4xx is logged too, but it is the API
 			// speaking (a wrong password is a 401) and the app shows it.
 			expected := ev.Entry.Source == log.SourceNetwork && strings.Contains(ev.Entry.URL, "/api/") &&
-				strings.Contains(ev.Entry.Text, "status of 4")
+				strings.Contains(ev.Entry.Text, "status of 4") || b.expectedNotFound(ev.Entry.URL, ev.Entry.Text)
 			if ev.Entry.Level == log.LevelError && !expected {
 				b.report(fmt.Sprintf("log (%s): %s %s", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL))
 			}
@@ -102,6 +102,22 @@ func newBrowser(t *testing.T) *browser {
 		}
 	})
 	return b
+}
+
+// expectNotFound tells the browser that url answers 404 and should.
+func (b *browser) expectNotFound(url string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.notFound == nil {
+		b.notFound = map[string]bool{}
+	}
+	b.notFound[url] = true
+}
+
+func (b *browser) expectedNotFound(url, text string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.notFound[url] && strings.Contains(text, "status of 404")
 }
 
 func (b *browser) report(msg string) {
@@ -480,12 +496,7 @@ func connectInBrowser(b *browser, t *testing.T) string {
 func TestBrowser_ForcedTwoFactorStory(t *testing.T) {
 	dir := t.TempDir()
 	inst := start(t, "", dir)
-	var out strings.Builder
-	err := run(context.Background(), []string{"user", "create", "--username", "ursula"},
-		func(k string) string { return map[string]string{"DATA_DIR": dir}[k] }, strings.NewReader("ursula's password\n"), &out, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
+	addUser(t, dir, "ursula", "ursula's password")
 	b := newBrowser(t)
 
 	logIn(b, t, inst.URL, "admin", inst.AdminPassword)

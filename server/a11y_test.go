@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/warden-auth/warden/server/store/storetest"
+)
+
+// screenSize is a window the accessibility test looks at every screen in.
+type screenSize struct {
+	name          string
+	width, height int64
+	mobile        bool
+}
+
+var screenSizes = []screenSize{
+	{"desktop", 1280, 900, false},
+	{"phone", 390, 844, true},
+}
+
+// longUsername is as long as a username may be (shared.UsernameMaxLen),
+// with no place to break: the header, the menu and the tables must wrap it.
+const longUsername = "averyveryverylongusername0123456"
+
+// axePath is axe-core as `npm ci` installs it in test/ (make test does).
+const axePath = "../test/node_modules/axe-core/axe.min.js"
+
+// loadAxe reads axe-core, or skips (fails under CI=true) without it.
+func loadAxe(t *testing.T) string {
+	t.Helper()
+	src, err := os.ReadFile(axePath)
+	if err != nil {
+		storetest.Unavailable(t, "axe-core", "reading "+axePath+": "+err.Error()+" (run `cd test && npm ci`, make test does)")
+	}
+	return string(src)
+}
+
+// axeViolation is what the test reports of one failed axe rule.
+type axeViolation struct {
+	ID     string   `json:"id"`
+	Impact string   `json:"impact"`
+	Help   string   `json:"help"`
+	Nodes  []string `json:"nodes"`
+}
+
+// axeRun runs axe on the page (injecting it first if the page lacks it) and
+// keeps the serious and critical violations.
+const axeRun = `(async () => {
+	const r = await axe.run(document, {resultTypes: ["violations"]});
+	return JSON.stringify(r.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v => ({
+		id: v.id, impact: v.impact, help: v.help,
+		nodes: v.nodes.map(n => n.target.join(" ") + ": " + (n.failureSummary || "").replace(/\s+/g, " ")),
+	})));
+})()`
+
+// overflowCheck lists what is wider than the window, or than the card or
+// table container it sits in.
+const overflowCheck = `(() => {
+	const out = [];
+	const root = document.documentElement;
+	if (root.scrollWidth > window.innerWidth) out.push("the page is " + root.scrollWidth + " px wide in a " + window.innerWidth + " px window");
+	const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className ? "." + String(el.className).trim().replace(/\s+/g, ".") : "");
+	for (const el of document.querySelectorAll(".card, .table-wrap, .app-header, .menu, table")) {
+		if (el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1) {
+			out.push(name(el) + ": content " + el.scrollWidth + " px wide in " + el.clientWidth + " px");
+		}
+	}
+	return out;
+})()`
+
+// a11yChecker looks at screens with axe-core and for overflow, at every size.
+type a11yChecker struct {
+	b       *browser
+	axe     string
+	checked int
+	failed  int
+}
+
+// check looks at the screen as it is now at each size, then leaves the
+// window at the first (desktop) size.
+func (c *a11yChecker) check(t *testing.T, screen string) {
+	t.Helper()
+	for _, size := range screenSizes {
+		var violations string
+		var overflow []string
+		var present bool
+		c.b.run(t, screen+" at "+size.name,
+			setSize(size),
+			chromedp.Sleep(150*time.Millisecond), // layout and go-app's resize handler
+			chromedp.Evaluate(`typeof axe !== "undefined"`, &present),
+		)
+		actions := []chromedp.Action{}
+		if !present {
+			var ignored any
+			actions = append(actions, chromedp.Evaluate(c.axe+";true", &ignored))
+		}
+		actions = append(actions,
+			chromedp.Evaluate(axeRun, &violations, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
+			chromedp.Evaluate(overflowCheck, &overflow),
+		)
+		c.b.run(t, "axe on "+screen+" at "+size.name, actions...)
+		var found []axeViolation
+		if err := json.Unmarshal([]byte(violations), &found); err != nil {
+			t.Fatalf("axe's answer: %v: %s", err, violations)
+		}
+		c.checked++
+		if len(found) > 0 || len(overflow) > 0 {
+			c.failed++
+		}
+		for _, v := range found {
+			t.Errorf("%s at %s (%dx%d): axe %s (%s): %s\n\t%s", screen, size.name, size.width, size.height,
+				v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n\t"))
+		}
+		for _, o := range overflow {
+			t.Errorf("%s at %s (%dx%d): overflow: %s", screen, size.name, size.width, size.height, o)
+		}
+	}
+	c.b.run(t, "back to "+screenSizes[0].name, setSize(screenSizes[0]))
+}
+
+// setSize emulates the window of size, as a phone for a phone.
+func setSize(size screenSize) chromedp.Action {
+	scale := 1.0
+	if size.mobile {
+		scale = 3
+	}
+	return emulation.SetDeviceMetricsOverride(size.width, size.height, scale, size.mobile)
+}
+
+// TestA11y_EveryScreenAtBothSizes walks through every screen as a user with
+// the longest possible username, and checks each at a desktop and a phone
+// size: no serious or critical axe-core violation, nothing wider than the
+// window or its card.
+func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
+	dir := t.TempDir()
+	inst := start(t, "", dir)
+	password := "a long enough password"
+	addUser(t, dir, longUsername, password, "--admin")
+	b := newBrowser(t)
+	c := &a11yChecker{b: b, axe: loadAxe(t)}
+	defer func() { t.Logf("%d of %d screen checks fall short", c.failed, c.checked) }()
+
+	b.run(t, "open /login",
+		chromedp.Navigate(inst.URL+"/login"),
+		chromedp.WaitEnabled("#login-submit", chromedp.ByID),
+	)
+	c.check(t, "login")
+	b.run(t, "wrong password",
+		chromedp.SendKeys("#username", longUsername, chromedp.ByID),
+		chromedp.SendKeys("#password", "not the password", chromedp.ByID),
+		click("#login-submit"),
+		waitText("#login-error", "Incorrect username or password"),
+	)
+	c.check(t, "wrong password")
+	logIn(b, t, inst.URL, longUsername, password)
+	b.run(t, "home", waitPath("/"), waitText("#welcome", longUsername))
+	c.check(t, "home")
+	b.run(t, "open the menu", click("#avatar"), chromedp.WaitVisible("#menu-profile", chromedp.ByID))
+	c.check(t, "menu")
+	b.run(t, "security settings",
+		click("#menu-profile"),
+		waitPath("/profile"),
+		waitText("#twofa-status", "Off"),
+		waitText("#login-history tbody", "Wrong password"),
+	)
+	c.check(t, "security settings")
+	var key string
+	b.run(t, "the Connect window",
+		click("#connect-2fa"),
+		chromedp.WaitVisible("#qr-code", chromedp.ByID),
+		chromedp.Text("#manual-key", &key, chromedp.ByID),
+	)
+	c.check(t, "Connect window")
+	secret := strings.ReplaceAll(key, " ", "")
+	now := time.Now()
+	b.run(t, "the recovery codes",
+		setInput("connect-code", totpCode(t, secret, now)),
+		click("#connect-submit"),
+		chromedp.WaitVisible("#recovery-codes", chromedp.ByID),
+	)
+	c.check(t, "recovery codes")
+	b.run(t, "2FA on",
+		click("#codes-saved"),
+		chromedp.WaitEnabled("#codes-continue", chromedp.ByID),
+		click("#codes-continue"),
+		chromedp.WaitNotPresent("#recovery-codes", chromedp.ByID),
+		waitText("#twofa-status", "On"),
+	)
+	c.check(t, "2FA on")
+	b.run(t, "the administration panel",
+		chromedp.Navigate(inst.URL+"/admin"),
+		waitText("#users-table", longUsername),
+		waitText("#admin-logins tbody", "Wrong password"),
+		waitText("#audit-log tbody", longUsername),
+	)
+	c.check(t, "administration panel")
+	b.run(t, "log out", click("#avatar"), click("#menu-logout"), waitPath("/login"))
+	logIn(b, t, inst.URL, longUsername, password)
+	b.run(t, "the second step", chromedp.WaitVisible("#code", chromedp.ByID))
+	c.check(t, "second step")
+	b.expectNotFound(inst.URL + "/no/such/page")
+	b.run(t, "a page that does not exist",
+		chromedp.Navigate(inst.URL+"/no/such/page"),
+		chromedp.WaitVisible("#not-found-home", chromedp.ByID),
+	)
+	c.check(t, "404")
+}
+
+// addUser creates a user with the command line, as an operator would.
+func addUser(t *testing.T, dataDir, username, password string, flags ...string) {
+	t.Helper()
+	var out strings.Builder
+	args := append([]string{"user", "create", "--username", username}, flags...)
+	err := run(context.Background(), args, func(k string) string { return map[string]string{"DATA_DIR": dataDir}[k] },
+		strings.NewReader(password+"\n"), &out, &out)
+	if err != nil {
+		t.Fatalf("user create %s: %v\n%s", username, err, out.String())
+	}
+}
