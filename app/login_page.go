@@ -55,6 +55,24 @@ func (p *loginPage) OnMount(ctx app.Context) {
 	}
 	observeMe(ctx, &p.user, signedIn)
 	signedIn()
+	// autofocus works only while a page loads, and not at all on some
+	// phones: once the app runs, the first field gets the focus, unless
+	// the user is already somewhere.
+	if focusedID() == "" {
+		p.focus(ctx, stepField(p.step))
+	}
+}
+
+// stepField is the first field of a step, which gets the focus when the
+// step opens, and after a failed try.
+func stepField(step string) string {
+	switch step {
+	case stepTOTP:
+		return "code"
+	case stepRecovery:
+		return "recovery-code"
+	}
+	return "username"
 }
 
 func (p *loginPage) Render() app.UI {
@@ -137,6 +155,7 @@ func (p *loginPage) errorArea() app.UI {
 func (p *loginPage) switchTo(step string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		p.step, p.errMsg, p.fields = step, "", nil
+		p.focus(ctx, stepField(step))
 	}
 }
 
@@ -144,7 +163,7 @@ func (p *loginPage) submitPassword(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	req := shared.LoginRequest{Username: p.username, Password: p.password}
 	if err := req.Valid(); err != nil {
-		p.showError(err)
+		p.fail(ctx, err)
 		return
 	}
 	p.send(ctx, "/api/login", req, func(ctx app.Context, res shared.LoginResponse) {
@@ -152,6 +171,7 @@ func (p *loginPage) submitPassword(ctx app.Context, e app.Event) {
 		switch res.Next {
 		case shared.NextTOTP:
 			p.step = stepTOTP
+			p.focus(ctx, stepField(stepTOTP))
 		case shared.NextEnroll:
 			navigate(ctx, "/profile?setup=1")
 		default:
@@ -164,7 +184,7 @@ func (p *loginPage) submitCode(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	code, ok := shared.NormalizeCode(p.code)
 	if !ok {
-		p.showError(&shared.Error{Code: shared.EInvalid, Message: shared.CodeFormatMessage})
+		p.fail(ctx, &shared.Error{Code: shared.EInvalid, Message: shared.CodeFormatMessage})
 		return
 	}
 	p.send(ctx, "/api/login/totp", shared.CodeRequest{Code: code}, func(ctx app.Context, _ shared.LoginResponse) {
@@ -176,7 +196,7 @@ func (p *loginPage) submitRecovery(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	code := strings.TrimSpace(p.recovery)
 	if code == "" {
-		p.showError(&shared.Error{Code: shared.EInvalid, Message: "Enter one of your recovery codes."})
+		p.fail(ctx, &shared.Error{Code: shared.EInvalid, Message: "Enter one of your recovery codes."})
 		return
 	}
 	p.send(ctx, "/api/login/recovery", shared.CodeRequest{Code: code}, func(ctx app.Context, _ shared.LoginResponse) {
@@ -195,12 +215,27 @@ func (p *loginPage) send(ctx app.Context, path string, body any, next func(app.C
 			p.step = stepPassword
 			err = &shared.Error{Message: "Your sign-in took too long. Please enter your password again."}
 		}
-		p.showError(err)
+		p.fail(ctx, err)
 		return true
 	}}, func(ctx app.Context, res shared.LoginResponse) {
 		forgetMe(ctx)
 		next(ctx, res)
 	})
+}
+
+// fail shows why a step failed (the error area announces it) and puts the
+// focus where the user fixes it: the field the server names, else the
+// password or the code just refused.
+func (p *loginPage) fail(ctx app.Context, err error) {
+	p.showError(err)
+	switch {
+	case p.fields["username"] != "":
+		p.focus(ctx, "username")
+	case p.step == stepPassword || p.step == "":
+		p.focus(ctx, "password")
+	default:
+		p.focus(ctx, stepField(p.step))
+	}
 }
 
 func (p *loginPage) showError(err error) {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -11,6 +12,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/warden-auth/warden/server/internal/testcode"
 	"github.com/warden-auth/warden/server/store/storetest"
 )
 
@@ -224,4 +227,142 @@ func addUser(t *testing.T, dataDir, username, password string, flags ...string) 
 	if err != nil {
 		t.Fatalf("user create %s: %v\n%s", username, err, out.String())
 	}
+}
+
+// focusIs waits until the element with id has the keyboard focus.
+func focusIs(id string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		var got string
+		for {
+			if err := chromedp.Run(ctx, chromedp.Evaluate(`document.activeElement ? document.activeElement.id : ""`, &got)); err != nil {
+				return err
+			}
+			if got == id {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("waiting for the focus on #%s (it is on %q): %w", id, got, ctx.Err())
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	})
+}
+
+// key presses a key on the element that has the focus.
+func key(k string) chromedp.Action { return chromedp.KeyEvent(k) }
+
+// TestA11y_FocusFollowsEachStepAndTheKeysWork: each new step puts the focus
+// on its first field, a failed one on the field to fix; the account menu
+// and the dialogs answer the keys a keyboard user presses.
+func TestA11y_FocusFollowsEachStepAndTheKeysWork(t *testing.T) {
+	dir := t.TempDir()
+	inst := start(t, "", dir)
+	password := "a long enough password"
+	addUser(t, dir, longUsername, password, "--admin")
+	b := newBrowser(t)
+
+	b.run(t, "on a phone, the username has the focus once the app runs",
+		setSize(screenSizes[1]),
+		chromedp.Navigate(inst.URL+"/login"),
+		chromedp.WaitEnabled("#login-submit", chromedp.ByID),
+		focusIs("username"),
+		setSize(screenSizes[0]),
+	)
+	b.run(t, "a wrong password: the error is announced, the focus is on the password",
+		chromedp.SendKeys("#username", longUsername, chromedp.ByID),
+		chromedp.SendKeys("#password", "not the password", chromedp.ByID),
+		click("#login-submit"),
+		waitText("#login-error", "Incorrect username or password"),
+		focusIs("password"),
+	)
+	var role, live string
+	b.run(t, "the error area",
+		chromedp.AttributeValue("#login-error", "role", &role, nil, chromedp.ByID),
+		chromedp.AttributeValue("#login-error", "aria-live", &live, nil, chromedp.ByID),
+	)
+	if role != "alert" || live != "assertive" {
+		t.Errorf("#login-error: role=%q aria-live=%q", role, live)
+	}
+	logIn(b, t, inst.URL, longUsername, password)
+	menuOpen := func(want bool) chromedp.Action {
+		if want {
+			return chromedp.WaitVisible("#account-menu", chromedp.ByID)
+		}
+		return chromedp.WaitNotPresent("#account-menu", chromedp.ByID)
+	}
+	b.run(t, "the menu opens with the focus on its first item; the arrows, Home and End move it",
+		waitPath("/"),
+		click("#avatar"),
+		menuOpen(true),
+		focusIs("menu-profile"),
+		key(kb.ArrowDown), focusIs("menu-admin"),
+		key(kb.ArrowDown), focusIs("menu-logout"),
+		key(kb.ArrowDown), focusIs("menu-profile"),
+		key(kb.ArrowUp), focusIs("menu-logout"),
+		key(kb.Home), focusIs("menu-profile"),
+		key(kb.End), focusIs("menu-logout"),
+	)
+	b.run(t, "Escape closes the menu and gives the focus back to the avatar",
+		key(kb.Escape), menuOpen(false), focusIs("avatar"),
+	)
+	b.run(t, "Arrow Up on the avatar opens the menu at its last item; Tab closes it",
+		key(kb.ArrowUp), menuOpen(true), focusIs("menu-logout"),
+		key(kb.Tab), menuOpen(false),
+	)
+	b.run(t, "a click outside closes the menu",
+		click("#avatar"), menuOpen(true),
+		chromedp.MouseClickXY(600, 600),
+		menuOpen(false),
+	)
+	var key2FA string
+	b.run(t, "the Connect window puts the focus on the code",
+		chromedp.Navigate(inst.URL+"/profile"),
+		click("#connect-2fa"),
+		chromedp.WaitVisible("#qr-code", chromedp.ByID),
+		focusIs("connect-code"),
+		chromedp.Text("#manual-key", &key2FA, chromedp.ByID),
+	)
+	secret := strings.ReplaceAll(key2FA, " ", "")
+	b.run(t, "a wrong code: the focus stays on the code",
+		chromedp.SendKeys("#connect-code", testcode.Wrong(t, secret, time.Now()), chromedp.ByID),
+		click("#connect-submit"),
+		waitText("#connect-error", "not right"),
+		focusIs("connect-code"),
+	)
+	connectedAt := time.Now()
+	b.run(t, "connect",
+		setInput("connect-code", totpCode(t, secret, connectedAt)),
+		click("#connect-submit"),
+		chromedp.WaitVisible("#recovery-codes", chromedp.ByID),
+		click("#codes-saved"),
+		chromedp.WaitEnabled("#codes-continue", chromedp.ByID),
+		click("#codes-continue"),
+		waitText("#twofa-status", "On"),
+	)
+	b.run(t, "Disconnect puts the focus on the password; Escape closes it",
+		click("#disconnect-2fa"),
+		focusIs("disconnect-password"),
+		key(kb.Escape),
+		chromedp.WaitNotPresent("#disconnect-password", chromedp.ByID),
+		focusIs("disconnect-2fa"),
+	)
+	resetButton := "reset-2fa-" + longUsername
+	b.run(t, "the reset confirmation takes the focus; Escape closes it",
+		chromedp.Navigate(inst.URL+"/admin"),
+		click("#"+resetButton),
+		chromedp.WaitVisible("#confirm-reset-dialog", chromedp.ByID),
+		focusIs("confirm-reset-dialog"),
+		key(kb.Escape),
+		chromedp.WaitNotPresent("#confirm-reset-dialog", chromedp.ByID),
+		focusIs(resetButton),
+	)
+	b.run(t, "log out", click("#avatar"), click("#menu-logout"), waitPath("/login"))
+	logIn(b, t, inst.URL, longUsername, password)
+	b.run(t, "the second step puts the focus on the code, a recovery code on its field",
+		chromedp.WaitVisible("#code", chromedp.ByID),
+		focusIs("code"),
+		click("#use-recovery-code"),
+		focusIs("recovery-code"),
+	)
 }

@@ -523,6 +523,7 @@ func TestBrowser_ForcedTwoFactorStory(t *testing.T) {
 		chromedp.SendKeys("#disconnect-password", "ursula's password", chromedp.ByID),
 		click("#disconnect-submit"),
 		waitText("#disconnect-warning", "mandatory"),
+		focusIs("disconnect-warning"), // read out at once
 		click("#disconnect-confirm"),
 		waitPath("/login"),
 		waitText("#login-notice", "logged out everywhere"),
