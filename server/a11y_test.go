@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -129,6 +130,52 @@ func (c *a11yChecker) check(t *testing.T, screen string) {
 	c.b.run(t, "back to "+screenSizes[0].name, setSize(screenSizes[0]))
 }
 
+// edgeContrast checks that the colour prop of the element sel (a field's
+// border, a switch's track) stands out 3:1 from the background of the
+// element around it, as WCAG 1.4.11 asks of the parts of a control.
+func edgeContrast(b *browser, t *testing.T, what, sel, prop, around string) {
+	t.Helper()
+	var colours []string
+	b.run(t, "the colours of "+what, chromedp.Evaluate(fmt.Sprintf(`[
+		getComputedStyle(document.querySelector(%q))[%q],
+		getComputedStyle(document.querySelector(%q)).backgroundColor]`, sel, prop, around), &colours))
+	ratio, err := contrastRatio(colours[0], colours[1])
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if ratio < 3 {
+		t.Errorf("%s: %s on %s is %.2f:1, under 3:1", what, colours[0], colours[1], ratio)
+	}
+}
+
+// contrastRatio is WCAG's contrast ratio of two colours written as
+// getComputedStyle writes them, "rgb(r, g, b)".
+func contrastRatio(a, b string) (float64, error) {
+	la, err := luminance(a)
+	if err != nil {
+		return 0, err
+	}
+	lb, err := luminance(b)
+	if err != nil {
+		return 0, err
+	}
+	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05), nil
+}
+
+func luminance(css string) (float64, error) {
+	var r, g, b float64
+	if _, err := fmt.Sscanf(css, "rgb(%g, %g, %g)", &r, &g, &b); err != nil {
+		return 0, fmt.Errorf("colour %q: %v", css, err)
+	}
+	lin := func(v float64) float64 {
+		if v /= 255; v <= 0.04045 {
+			return v / 12.92
+		}
+		return math.Pow((v+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b), nil
+}
+
 // setSize emulates the window of size, as a phone for a phone.
 func setSize(size screenSize) chromedp.Action {
 	scale := 1.0
@@ -143,11 +190,8 @@ func setSize(size screenSize) chromedp.Action {
 // size: no serious or critical axe-core violation, nothing wider than the
 // window or its card.
 func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
-	dir := t.TempDir()
-	inst := start(t, "", dir)
-	password := "a long enough password"
-	addUser(t, dir, longUsername, password, "--admin")
-	b := newBrowser(t)
+	inst, b := startWithLongAdmin(t)
+	password := longPassword
 	c := &a11yChecker{b: b, axe: loadAxe(t)}
 	defer func() { t.Logf("%d of %d screen checks fall short", c.failed, c.checked) }()
 
@@ -156,6 +200,7 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 		chromedp.WaitEnabled("#login-submit", chromedp.ByID),
 	)
 	c.check(t, "login")
+	edgeContrast(b, t, "the username field's border", "#username", "borderTopColor", ".login-card")
 	b.run(t, "wrong password",
 		chromedp.SendKeys("#username", longUsername, chromedp.ByID),
 		chromedp.SendKeys("#password", "not the password", chromedp.ByID),
@@ -205,6 +250,7 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 		waitText("#audit-log tbody", longUsername),
 	)
 	c.check(t, "administration panel")
+	edgeContrast(b, t, "the switch's off track", "#force-2fa + .slider", "backgroundColor", "#account-settings")
 	b.run(t, "log out", click("#avatar"), click("#menu-logout"), waitPath("/login"))
 	logIn(b, t, inst.URL, longUsername, password)
 	b.run(t, "the second step", chromedp.WaitVisible("#code", chromedp.ByID))
@@ -215,6 +261,19 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 		chromedp.WaitVisible("#not-found-home", chromedp.ByID),
 	)
 	c.check(t, "404")
+}
+
+// longPassword is longUsername's password.
+const longPassword = "a long enough password"
+
+// startWithLongAdmin starts a server with an administrator named
+// longUsername, and a browser.
+func startWithLongAdmin(t *testing.T) (*instance, *browser) {
+	t.Helper()
+	dir := t.TempDir()
+	inst := start(t, "", dir)
+	addUser(t, dir, longUsername, longPassword, "--admin")
+	return inst, newBrowser(t)
 }
 
 // addUser creates a user with the command line, as an operator would.
@@ -256,11 +315,8 @@ func key(k string) chromedp.Action { return chromedp.KeyEvent(k) }
 // on its first field, a failed one on the field to fix; the account menu
 // and the dialogs answer the keys a keyboard user presses.
 func TestA11y_FocusFollowsEachStepAndTheKeysWork(t *testing.T) {
-	dir := t.TempDir()
-	inst := start(t, "", dir)
-	password := "a long enough password"
-	addUser(t, dir, longUsername, password, "--admin")
-	b := newBrowser(t)
+	inst, b := startWithLongAdmin(t)
+	password := longPassword
 
 	b.run(t, "on a phone, the username has the focus once the app runs",
 		setSize(screenSizes[1]),
@@ -303,6 +359,14 @@ func TestA11y_FocusFollowsEachStepAndTheKeysWork(t *testing.T) {
 		key(kb.Home), focusIs("menu-profile"),
 		key(kb.End), focusIs("menu-logout"),
 	)
+	// The focused item shows it in the product's colours, not with the
+	// browser's own ring (outline-style auto).
+	var outline string
+	b.run(t, "the focused item's outline", chromedp.Evaluate(`getComputedStyle(document.activeElement).outlineStyle`, &outline))
+	if outline != "solid" {
+		t.Errorf("the focused menu item's outline is %q", outline)
+	}
+	edgeContrast(b, t, "the focused menu item's outline", "#menu-logout", "outlineColor", ".menu")
 	b.run(t, "Escape closes the menu and gives the focus back to the avatar",
 		key(kb.Escape), menuOpen(false), focusIs("avatar"),
 	)
