@@ -45,8 +45,8 @@ func (u *adminUsers) Render() app.UI {
 	)
 }
 
-// userColumns heads the users table; the last column holds the actions.
-var userColumns = []string{"Username", "Role", "2FA", "Recovery codes", "Last login", "Status", ""}
+// userColumns heads the users table.
+var userColumns = []string{"Username", "Role", "2FA", "Recovery codes", "Last login", "Status", "Actions"}
 
 func (u *adminUsers) row(user shared.AdminUser) app.UI {
 	lastLogin := "Never"

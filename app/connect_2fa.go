@@ -121,6 +121,7 @@ func (c *connectTwoFactor) connect(ctx app.Context, e app.Event) {
 
 func (c *connectTwoFactor) cancel(ctx app.Context, e app.Event) {
 	c.setup, c.code, c.errMsg = nil, "", ""
+	c.focus(ctx, "connect-2fa")
 }
 
 func (c *connectTwoFactor) copyKey(ctx app.Context, e app.Event) {

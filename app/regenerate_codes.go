@@ -51,7 +51,10 @@ func (r *regenerateCodes) Render() app.UI {
 				app.Div().Class("actions").Body(
 					app.Button().ID("regenerate-submit").Class("primary inline").Type("submit").Disabled(r.busy).Text("Make new codes"),
 					app.Button().Class("secondary").Type("button").
-						OnClick(func(ctx app.Context, e app.Event) { r.open, r.errMsg = false, "" }).Text("Cancel"),
+						OnClick(func(ctx app.Context, e app.Event) {
+							r.open, r.errMsg = false, ""
+							r.focus(ctx, "regenerate-codes")
+						}).Text("Cancel"),
 				),
 			)
 		}),
