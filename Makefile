@@ -40,13 +40,20 @@ vet: ## go vet for the server and for the wasm side
 
 # Store tests run on SQLite and on PostgreSQL (TEST_DATABASE_URL, default the
 # local server); browser tests use Chromium (CHROMIUM, default
-# /usr/bin/chromium). Without them those tests skip, or fail under CI=true;
+# /usr/bin/chromium), the accessibility test axe-core from test/node_modules.
+# Without them those tests skip, or fail under CI=true;
 # the last line says what was skipped and why.
 # Then the packages whose tests fix the clock run again with its base five
 # years ahead and five years back: nothing may depend on today's date.
 SKIP_LOG := $(CURDIR)/.test-skips
+# axe-core for the accessibility test, from npm (test/package-lock.json).
+NPM_STAMP := test/node_modules/.installed
+$(NPM_STAMP): test/package.json test/package-lock.json
+	cd test && npm ci --no-audit --no-fund
+	touch $@
+
 CLOCK_PACKAGES := ./server/auth ./server/store ./server/httpapi
-test: vet $(WASM).br ## vet, then every test (unit, store on SQLite + PostgreSQL, HTTP, go-app, browser), then the clock-shifted runs
+test: vet $(WASM).br $(NPM_STAMP) ## vet, then every test (unit, store on SQLite + PostgreSQL, HTTP, go-app, browser and axe-core), then the clock-shifted runs
 	@rm -f $(SKIP_LOG)
 	TEST_SKIP_LOG=$(SKIP_LOG) $(GO) test -count=1 -timeout 15m ./... ; rc=$$?; \
 	if [ $$rc = 0 ]; then $(MAKE) --no-print-directory test-clocks || rc=$$?; fi; \

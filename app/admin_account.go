@@ -92,7 +92,7 @@ func (a *adminAccount) save(ctx app.Context, on bool) {
 		failed: func(ctx app.Context, err error) bool {
 			a.account.Force2FA = !on // the switch shows what is saved
 			// A proof asked for: the flip waits for it, the prompt says so.
-			return a.needsProof(err, func(ctx app.Context) { a.save(ctx, on) })
+			return a.needsProof(ctx, err, func(ctx app.Context) { a.save(ctx, on) })
 		}}, func(ctx app.Context, settings shared.AccountSettings) {
 		a.account = &settings
 		// The policy may change what this admin's own session may do (set

@@ -14,15 +14,15 @@ func (a *adminAudit) Render() app.UI {
 		&pagedTable[shared.AuditEvent]{
 			ID: "audit-log", MoreID: "audit-more", Path: "/api/admin/audit",
 			Columns: []string{"Date and time", "Who", "What", "User", "IP address", "Details"},
-			Row:     auditRow,
+			Cells:   auditCells,
 			Empty:   "Nothing recorded yet.",
 		},
 	)
 }
 
-func auditRow(e shared.AuditEvent) app.UI {
-	return app.Tr().Body(
+func auditCells(e shared.AuditEvent) []app.HTMLTd {
+	return []app.HTMLTd{
 		app.Td().Text(localTime(e.Time)), app.Td().Text(e.Actor), app.Td().Text(shared.ActionText(e.Action)),
 		app.Td().Text(e.Target), app.Td().Text(e.IP), app.Td().Text(e.Detail),
-	)
+	}
 }

@@ -71,7 +71,7 @@ func (l *adminLogins) Render() app.UI {
 		&pagedTable[shared.LoginEvent]{
 			ID: "admin-logins", MoreID: "admin-logins-more", Path: l.path, Reload: l.apply,
 			Columns: []string{"Date and time", "User", "Result", "Method", "IP address", "Device", "Details"},
-			Row:     func(e shared.LoginEvent) app.UI { return historyRow(e, true) },
+			Cells:   func(e shared.LoginEvent) []app.HTMLTd { return historyCells(e, true) },
 		},
 	)
 }

@@ -38,20 +38,15 @@ func (u *adminUsers) Render() app.UI {
 		app.If(u.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(u.errMsg) }),
 		app.Div().Class("table-wrap").Body(
 			app.Table().ID("users-table").Class("history-table").Body(
-				app.THead().Body(app.Tr().Body(
-					app.Th().Scope("col").Text("Username"),
-					app.Th().Scope("col").Text("Role"),
-					app.Th().Scope("col").Text("2FA"),
-					app.Th().Scope("col").Text("Recovery codes"),
-					app.Th().Scope("col").Text("Last login"),
-					app.Th().Scope("col").Text("Status"),
-					app.Th().Scope("col").Text(""),
-				)),
+				headerRow(userColumns),
 				app.TBody().Body(app.Range(u.users).Slice(func(i int) app.UI { return u.row(u.users[i]) })),
 			),
 		),
 	)
 }
+
+// userColumns heads the users table.
+var userColumns = []string{"Username", "Role", "2FA", "Recovery codes", "Last login", "Status", "Actions"}
 
 func (u *adminUsers) row(user shared.AdminUser) app.UI {
 	lastLogin := "Never"
@@ -66,7 +61,7 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 	if user.TOTPEnabled {
 		codes = fmt.Sprint(user.RecoveryCodesLeft)
 	}
-	return app.Tr().Body(
+	return tableRow(userColumns, []app.HTMLTd{
 		app.Td().Text(user.Username),
 		app.Td().Text(roleName(user.Role)),
 		app.Td().Body(app.Span().Class(statusClass(user.TOTPEnabled)).Text(onOff(user.TOTPEnabled))),
@@ -76,23 +71,35 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 		app.Td().Body(
 			app.If(user.TOTPEnabled && u.confirm != user.Username, func() app.UI {
 				return app.Button().ID("reset-2fa-" + user.Username).Class("secondary").Type("button").
-					OnClick(func(ctx app.Context, e app.Event) { u.confirm, u.notice, u.errMsg = user.Username, "", "" }).
+					OnClick(func(ctx app.Context, e app.Event) {
+						u.confirm, u.notice, u.errMsg = user.Username, "", ""
+						u.focus(ctx, "confirm-reset-dialog")
+					}).
 					Text("Reset 2FA")
 			}),
 			app.If(u.confirm == user.Username, func() app.UI {
-				return app.Div().Class("confirm-reset").Role("alertdialog").Aria("label", "Confirm the reset").Body(
-					app.P().Text("Reset two-factor authentication for "+user.Username+"? Their authenticator and recovery codes "+
+				return app.Div().ID("confirm-reset-dialog").Class("confirm-reset").Role("alertdialog").TabIndex(-1).
+					Aria("label", "Confirm the reset").Aria("describedby", "confirm-reset-text").
+					OnKeyDown(onEscape(u.cancelReset)).Body(
+					app.P().ID("confirm-reset-text").Text("Reset two-factor authentication for "+user.Username+"? Their authenticator and recovery codes "+
 						"stop working and they are logged out everywhere. They can connect a new phone at their next login."),
 					app.Div().Class("actions").Body(
 						app.Button().ID("confirm-reset").Class("danger").Type("button").Disabled(u.busy).
 							OnClick(u.reset(user)).Text("Reset 2FA"),
 						app.Button().ID("cancel-reset").Class("secondary").Type("button").
-							OnClick(func(ctx app.Context, e app.Event) { u.confirm = "" }).Text("Cancel"),
+							OnClick(func(ctx app.Context, e app.Event) { u.cancelReset(ctx) }).Text("Cancel"),
 					),
 				)
 			}),
 		),
-	)
+	})
+}
+
+// cancelReset is Cancel or Escape on the confirmation: the focus goes back
+// to the user's Reset 2FA button.
+func (u *adminUsers) cancelReset(ctx app.Context) {
+	u.focus(ctx, "reset-2fa-"+u.confirm)
+	u.confirm = ""
 }
 
 func (u *adminUsers) reset(user shared.AdminUser) app.EventHandler {
@@ -100,7 +107,7 @@ func (u *adminUsers) reset(user shared.AdminUser) app.EventHandler {
 		path := fmt.Sprintf("/api/admin/users/%d/reset-2fa", user.ID)
 		send(ctx, &u.apiState, apiCall{method: "POST", path: path, failed: func(ctx app.Context, err error) bool {
 			u.confirm = ""
-			return u.needsProof(err, func(ctx app.Context) { u.reset(user)(ctx, e) })
+			return u.needsProof(ctx, err, func(ctx app.Context) { u.reset(user)(ctx, e) })
 		}}, func(ctx app.Context, _ struct{}) {
 			u.confirm = ""
 			u.notice = "Two-factor authentication of " + user.Username + " is reset, and they are logged out."

@@ -1,6 +1,7 @@
 package webapp
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -34,7 +35,7 @@ func (h *appHeader) Render() app.UI {
 					Aria("label", "Account menu").Aria("haspopup", "menu").
 					Aria("expanded", strconv.FormatBool(h.open)).Aria("controls", "account-menu").
 					Title("%s", h.Me.Username).
-					OnClick(h.toggle).
+					OnClick(h.toggle).OnKeyDown(h.avatarKey).
 					Text(initials(h.Me.Username)),
 				app.If(h.open, func() app.UI { return h.menu() }),
 			)
@@ -48,21 +49,97 @@ func (h *appHeader) Render() app.UI {
 	)
 }
 
+// menu is the open account menu, a menu as WAI-ARIA's menu button pattern
+// has it: the focus moves into it, the arrow keys, Home and End move
+// between its items, Escape closes it and gives the focus back to the
+// avatar, Tab or a click anywhere else closes it.
 func (h *appHeader) menu() app.UI {
-	return app.Div().ID("account-menu").Class("menu").Role("menu").Body(
-		app.P().Class("menu-user").Body(
-			app.Strong().Text(h.Me.Username),
-			app.Span().Class("muted").Text(h.Me.Account),
+	items := h.menuItems()
+	return app.Div().Body(
+		// A click outside the menu lands here, and closes it.
+		app.Div().ID("menu-backdrop").Class("menu-backdrop").OnClick(func(ctx app.Context, e app.Event) { h.open = false }),
+		app.Div().Class("menu").OnKeyDown(h.menuKey).Body(
+			app.P().Class("menu-user").Body(
+				app.Strong().Text(h.Me.Username),
+				app.Span().Class("muted").Text(h.Me.Account),
+			),
+			app.Div().ID("account-menu").Role("menu").Aria("label", "Account").Body(
+				app.A().ID(items[0]).Role("menuitem").TabIndex(-1).Href("/profile").Text("My profile"),
+				app.If(len(items) == 3, func() app.UI {
+					return app.A().ID(items[1]).Role("menuitem").TabIndex(-1).Href("/admin").Text("Administration")
+				}),
+				app.Button().ID(items[len(items)-1]).Role("menuitem").TabIndex(-1).Type("button").OnClick(h.logout).Text("Log out"),
+			),
 		),
-		app.A().ID("menu-profile").Role("menuitem").Href("/profile").Text("My profile"),
-		app.If(h.Me.Role == shared.RoleAdmin, func() app.UI {
-			return app.A().ID("menu-admin").Role("menuitem").Href("/admin").Text("Administration")
-		}),
-		app.Button().ID("menu-logout").Role("menuitem").Type("button").OnClick(h.logout).Text("Log out"),
 	)
 }
 
-func (h *appHeader) toggle(ctx app.Context, e app.Event) { h.open = !h.open }
+// menuItems are the ids of the menu's items, in order.
+func (h *appHeader) menuItems() []string {
+	if h.Me.Role == shared.RoleAdmin {
+		return []string{"menu-profile", "menu-admin", "menu-logout"}
+	}
+	return []string{"menu-profile", "menu-logout"}
+}
+
+func (h *appHeader) toggle(ctx app.Context, e app.Event) {
+	if h.open {
+		h.open = false
+		return
+	}
+	h.openAt(ctx, 0)
+}
+
+// openAt opens the menu with the focus on its item i (-1: the last).
+func (h *appHeader) openAt(ctx app.Context, i int) {
+	items := h.menuItems()
+	h.open = true
+	h.focus(ctx, items[(i+len(items))%len(items)])
+}
+
+// avatarKey opens the menu from the keyboard at its first item (Arrow
+// Down) or its last (Arrow Up); Enter and Space click.
+func (h *appHeader) avatarKey(ctx app.Context, e app.Event) {
+	switch e.Get("key").String() {
+	case "ArrowDown":
+		e.PreventDefault()
+		h.openAt(ctx, 0)
+	case "ArrowUp":
+		e.PreventDefault()
+		h.openAt(ctx, -1)
+	}
+}
+
+func (h *appHeader) menuKey(ctx app.Context, e app.Event) {
+	items := h.menuItems()
+	at := slices.Index(items, focusedID())
+	next := -1
+	switch e.Get("key").String() {
+	case "Escape":
+		e.PreventDefault()
+		h.open = false
+		focusNow("avatar")
+		return
+	case "Tab":
+		h.open = false // the focus goes on to the next element by itself
+		return
+	case "ArrowDown":
+		next = (at + 1) % len(items)
+	case "ArrowUp":
+		next = (at - 1 + len(items)) % len(items)
+		if at < 0 {
+			next = len(items) - 1
+		}
+	case "Home":
+		next = 0
+	case "End":
+		next = len(items) - 1
+	default:
+		return
+	}
+	e.PreventDefault()
+	focusNow(items[next])
+}
 
 // logout ends the session on the server, and only then leaves for the login
 // page: showing "logged out" while the session lives on (offline, server

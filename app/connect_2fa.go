@@ -86,9 +86,10 @@ func (c *connectTwoFactor) startSetup(ctx app.Context, e app.Event) {
 		return // each setup replaces the pending key: one at a time
 	}
 	send(ctx, &c.apiState, apiCall{method: "POST", path: "/api/2fa/setup", failed: func(ctx app.Context, err error) bool {
-		return c.needsProof(err, func(ctx app.Context) { c.startSetup(ctx, e) })
+		return c.needsProof(ctx, err, func(ctx app.Context) { c.startSetup(ctx, e) })
 	}}, func(ctx app.Context, setup shared.TOTPSetup) {
 		c.setup, c.code, c.copied = &setup, "", false
+		c.focus(ctx, "connect-code")
 	})
 }
 
@@ -96,11 +97,13 @@ func (c *connectTwoFactor) connect(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	req, ok := codeRequest(c.code, &c.errMsg)
 	if !ok {
+		c.focus(ctx, "connect-code")
 		return
 	}
 	send(ctx, &c.apiState, apiCall{method: "POST", path: "/api/2fa/connect", body: req,
 		failed: func(ctx app.Context, err error) bool {
-			return c.needsProof(err, func(ctx app.Context) { c.connect(ctx, e) })
+			c.focus(ctx, "connect-code") // the error is announced; the code is to type again
+			return c.needsProof(ctx, err, func(ctx app.Context) { c.connect(ctx, e) })
 		}}, func(ctx app.Context, res shared.ConnectResponse) {
 		c.setup, c.code = nil, ""
 		if c.OnConnected != nil {
@@ -118,6 +121,7 @@ func (c *connectTwoFactor) connect(ctx app.Context, e app.Event) {
 
 func (c *connectTwoFactor) cancel(ctx app.Context, e app.Event) {
 	c.setup, c.code, c.errMsg = nil, "", ""
+	c.focus(ctx, "connect-2fa")
 }
 
 func (c *connectTwoFactor) copyKey(ctx app.Context, e app.Event) {

@@ -27,22 +27,24 @@ func (d *disconnectTwoFactor) Render() app.UI {
 			return app.Button().ID("disconnect-2fa").Class("secondary").Type("button").
 				OnClick(d.openForm).Text("Disconnect two-factor authentication")
 		}).Else(func() app.UI {
-			return app.Form().Method("post").OnSubmit(d.submit).Body(
+			return app.Form().Method("post").OnSubmit(d.submit).OnKeyDown(onEscape(d.close)).Body(
 				app.P().Text("Without two-factor authentication, your password alone lets anyone into your account. Enter your password to confirm."),
 				app.P().ID("disconnect-error").Class("form-error").Role("alert").Text(d.errMsg),
 				field("disconnect-password", "Password", "", app.Input().ID("disconnect-password").Type("password").Required(true).
 					Attr("autocomplete", "current-password").Value(d.password).OnInput(d.ValueTo(&d.password))),
 				app.If(d.warning != "", func() app.UI {
-					return app.Div().ID("disconnect-warning").Class("warning").Role("alertdialog").Aria("label", "Warning").Body(
-						app.P().Text(d.warning),
+					return app.Div().ID("disconnect-warning").Class("warning").Role("alertdialog").TabIndex(-1).
+						Aria("label", "Warning").Aria("describedby", "disconnect-warning-text").
+						OnKeyDown(onEscape(d.closeWarning)).Body(
+						app.P().ID("disconnect-warning-text").Text(d.warning),
 						app.Button().ID("disconnect-confirm").Class("danger").Type("button").Disabled(d.busy).
 							OnClick(d.confirm).Text("Disconnect and log out"),
 					)
 				}).Else(func() app.UI {
 					return app.Button().ID("disconnect-submit").Class("danger").Type("submit").Disabled(d.busy).Text("Disconnect")
 				}),
-				app.Button().Class("secondary").Type("button").
-					OnClick(func(ctx app.Context, e app.Event) { d.open, d.password, d.warning, d.errMsg = false, "", "", "" }).
+				app.Button().ID("disconnect-cancel").Class("secondary").Type("button").
+					OnClick(func(ctx app.Context, e app.Event) { d.close(ctx) }).
 					Text("Cancel"),
 			)
 		}),
@@ -51,6 +53,20 @@ func (d *disconnectTwoFactor) Render() app.UI {
 
 func (d *disconnectTwoFactor) openForm(ctx app.Context, e app.Event) {
 	d.open, d.errMsg, d.warning = true, "", ""
+	d.focus(ctx, "disconnect-password")
+}
+
+// close is Cancel, or Escape: the form closes and the focus goes back to
+// the button that opened it.
+func (d *disconnectTwoFactor) close(ctx app.Context) {
+	d.open, d.password, d.warning, d.errMsg = false, "", "", ""
+	d.focus(ctx, "disconnect-2fa")
+}
+
+// closeWarning is Escape on the warning: it goes, the form stays.
+func (d *disconnectTwoFactor) closeWarning(ctx app.Context) {
+	d.warning = ""
+	d.focus(ctx, "disconnect-submit")
 }
 
 func (d *disconnectTwoFactor) submit(ctx app.Context, e app.Event) {
@@ -69,9 +85,11 @@ func (d *disconnectTwoFactor) disconnect(ctx app.Context, confirm bool) {
 	req := shared.DisconnectRequest{Password: d.password, Confirm: confirm}
 	send(ctx, &d.apiState, apiCall{method: "POST", path: "/api/2fa/disconnect", body: req, failed: func(ctx app.Context, err error) bool {
 		if errorCode(err) != shared.EConfirmRequired {
+			d.focus(ctx, "disconnect-password")
 			return false
 		}
 		d.warning = errorMessage(err)
+		d.focus(ctx, "disconnect-warning")
 		return true
 	}}, func(ctx app.Context, res shared.DisconnectResponse) {
 		if res.LoggedOut {

@@ -37,3 +37,39 @@ func codeRequest(typed string, errMsg *string) (shared.CodeRequest, bool) {
 	}
 	return shared.CodeRequest{Code: code}, ok
 }
+
+// focus moves the keyboard focus to the element with id once the update
+// under way is rendered: a new step's first field, an opened warning.
+// Screen readers then read where the user is. It waits on the component's
+// own context: go-app skips what waits on an element that the update
+// removes, such as the button that opened the step.
+func (a *apiState) focus(ctx app.Context, id string) {
+	a.onHome(ctx).Defer(func(app.Context) { focusNow(id) })
+}
+
+// focusNow moves the focus to an element already on the page.
+func focusNow(id string) {
+	if el := app.Window().GetElementByID(id); el.Truthy() {
+		el.Call("focus")
+	}
+}
+
+// focusedID is the id of the element that has the focus ("" for none).
+func focusedID() string {
+	if el := app.Window().Get("document").Get("activeElement"); el.Truthy() {
+		return el.Get("id").String()
+	}
+	return ""
+}
+
+// onEscape calls close when Escape is pressed inside the element, as it
+// closes a menu or a dialog.
+func onEscape(close func(ctx app.Context)) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		if e.Get("key").String() == "Escape" {
+			e.PreventDefault()
+			e.Call("stopPropagation") // the innermost closes, not what holds it too
+			close(ctx)
+		}
+	}
+}

@@ -33,7 +33,7 @@ func (h *loginHistory) table() *pagedTable[shared.LoginEvent] {
 	return &pagedTable[shared.LoginEvent]{
 		ID: "login-history", MoreID: "history-more", Path: path,
 		Columns: []string{"Date and time", "Result", "Method", "IP address", "Device", "Details"},
-		Row:     func(e shared.LoginEvent) app.UI { return historyRow(e, false) },
+		Cells:   func(e shared.LoginEvent) []app.HTMLTd { return historyCells(e, false) },
 		Empty:   "No login attempts to show.",
 	}
 }
@@ -42,16 +42,18 @@ func (h *loginHistory) toggleFailed(ctx app.Context, e app.Event) {
 	h.failedOnly = ctx.JSSrc().Get("checked").Bool()
 }
 
-// historyRow is one attempt; withUser adds the attempted username (the
+// historyCells is one attempt; withUser adds the attempted username (the
 // administrators' view).
-func historyRow(e shared.LoginEvent, withUser bool) app.UI {
+func historyCells(e shared.LoginEvent, withUser bool) []app.HTMLTd {
 	result, class := "Success", "badge badge-on"
 	if e.Result != shared.ResultSuccess {
 		result, class = "Failed", "badge badge-fail"
 	}
-	return app.Tr().Class("event-"+e.Result).Body(
-		app.Td().Body(app.Time().DateTime(e.Time).Text(localTime(e.Time))),
-		app.If(withUser, func() app.UI { return app.Td().Text(e.Username) }),
+	cells := []app.HTMLTd{app.Td().Body(app.Time().DateTime(e.Time).Text(localTime(e.Time)))}
+	if withUser {
+		cells = append(cells, app.Td().Text(e.Username))
+	}
+	return append(cells,
 		app.Td().Body(app.Span().Class(class).Text(result)),
 		app.Td().Text(shared.MethodText(e.Method)),
 		app.Td().Text(e.IP),

@@ -46,7 +46,11 @@ var notices = map[string]string{
 // code and the username typed (never a password or a code).
 func (p *loginPage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle("Log in · Warden")
+	was := p.step
 	p.onNavQuery(ctx.Page().URL().Query())
+	if p.mounted && p.step != was {
+		p.focus(ctx, stepField(p.step)) // a step's link was followed
+	}
 }
 
 func (p *loginPage) onNavQuery(q url.Values) {
@@ -78,6 +82,24 @@ func (p *loginPage) OnMount(ctx app.Context) {
 	}
 	observeMe(ctx, &p.user, signedIn)
 	signedIn()
+	// autofocus works only while a page loads, and not at all on some
+	// phones: once the app runs, the first field gets the focus, unless
+	// the user is already somewhere.
+	if focusedID() == "" {
+		p.focus(ctx, stepField(p.step))
+	}
+}
+
+// stepField is the first field of a step, which gets the focus when the
+// step opens, and after a failed try.
+func stepField(step string) string {
+	switch step {
+	case stepTOTP:
+		return "code"
+	case stepRecovery:
+		return "recovery-code"
+	}
+	return "username"
 }
 
 func (p *loginPage) Render() app.UI {
@@ -95,7 +117,7 @@ func (p *loginPage) Render() app.UI {
 	}
 	return app.Main().Class("login").Body(
 		app.Section().Class("card login-card").Body(
-			app.Img().Class("logo").Src("/web/icon.svg").Alt(""),
+			logo(),
 			form,
 		),
 	)
@@ -161,7 +183,7 @@ func (p *loginPage) submitPassword(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	req := shared.LoginRequest{Username: p.username, Password: p.password}
 	if err := req.Valid(); err != nil {
-		p.showError(err)
+		p.fail(ctx, err)
 		return
 	}
 	p.send(ctx, "/api/login", req, func(ctx app.Context, res shared.LoginResponse) {
@@ -169,6 +191,7 @@ func (p *loginPage) submitPassword(ctx app.Context, e app.Event) {
 		switch res.Next {
 		case shared.NextTOTP:
 			p.step = stepTOTP
+			p.focus(ctx, stepField(stepTOTP))
 		case shared.NextEnroll:
 			navigate(ctx, "/profile?setup=1")
 		default:
@@ -181,7 +204,7 @@ func (p *loginPage) submitCode(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	code, ok := shared.NormalizeCode(p.code)
 	if !ok {
-		p.showError(&shared.Error{Code: shared.EInvalid, Message: shared.CodeFormatMessage})
+		p.fail(ctx, &shared.Error{Code: shared.EInvalid, Message: shared.CodeFormatMessage})
 		return
 	}
 	p.send(ctx, "/api/login/totp", shared.CodeRequest{Code: code}, func(ctx app.Context, _ shared.LoginResponse) {
@@ -193,7 +216,7 @@ func (p *loginPage) submitRecovery(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	code := strings.TrimSpace(p.recovery)
 	if code == "" {
-		p.showError(&shared.Error{Code: shared.EInvalid, Message: "Enter one of your recovery codes."})
+		p.fail(ctx, &shared.Error{Code: shared.EInvalid, Message: "Enter one of your recovery codes."})
 		return
 	}
 	p.send(ctx, "/api/login/recovery", shared.CodeRequest{Code: code}, func(ctx app.Context, _ shared.LoginResponse) {
@@ -212,12 +235,27 @@ func (p *loginPage) send(ctx app.Context, path string, body any, next func(app.C
 			p.step = stepPassword
 			err = &shared.Error{Message: shared.MsgSessionExpired}
 		}
-		p.showError(err)
+		p.fail(ctx, err)
 		return true
 	}}, func(ctx app.Context, res shared.LoginResponse) {
 		forgetMe(ctx)
 		next(ctx, res)
 	})
+}
+
+// fail shows why a step failed (the error area announces it) and puts the
+// focus where the user fixes it: the field the server names, else the
+// password or the code just refused.
+func (p *loginPage) fail(ctx app.Context, err error) {
+	p.showError(err)
+	switch {
+	case p.fields["username"] != "":
+		p.focus(ctx, "username")
+	case p.step == stepPassword || p.step == "":
+		p.focus(ctx, "password")
+	default:
+		p.focus(ctx, stepField(p.step))
+	}
 }
 
 func (p *loginPage) showError(err error) {

@@ -24,13 +24,13 @@ type eventPage[T any] struct {
 type pagedTable[T any] struct {
 	app.Compo
 	apiState
-	ID      string         // the table's id
-	MoreID  string         // the Load more button's id
-	Path    string         // the endpoint with its filters, without limit and before
-	Reload  int            // a change loads the first page again, as a new Path does
-	Columns []string       // the header row
-	Row     func(T) app.UI // one row, a <tr>
-	Empty   string         // what an empty list says
+	ID      string               // the table's id
+	MoreID  string               // the Load more button's id
+	Path    string               // the endpoint with its filters, without limit and before
+	Reload  int                  // a change loads the first page again, as a new Path does
+	Columns []string             // the header row
+	Cells   func(T) []app.HTMLTd // one row's cells, a column each
+	Empty   string               // what an empty list says
 
 	rows   []T
 	next   string
@@ -80,10 +80,8 @@ func (t *pagedTable[T]) Render() app.UI {
 		app.If(t.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(t.errMsg) }),
 		app.Div().Class("table-wrap").Body(
 			app.Table().ID(t.ID).Class("history-table").Aria("busy", t.busy).Body(
-				app.THead().Body(app.Tr().Body(
-					app.Range(t.Columns).Slice(func(i int) app.UI { return app.Th().Scope("col").Text(t.Columns[i]) }),
-				)),
-				app.TBody().Body(app.Range(t.rows).Slice(func(i int) app.UI { return t.Row(t.rows[i]) })),
+				headerRow(t.Columns),
+				app.TBody().Body(app.Range(t.rows).Slice(func(i int) app.UI { return tableRow(t.Columns, t.Cells(t.rows[i])) })),
 			),
 		),
 		app.If(len(t.rows) == 0 && !t.busy && t.errMsg == "" && t.Empty != "", func() app.UI {
@@ -94,4 +92,22 @@ func (t *pagedTable[T]) Render() app.UI {
 				OnClick(t.more).Text("Load more")
 		}),
 	)
+}
+
+// headerRow is a table's head: one header cell per column.
+func headerRow(columns []string) app.UI {
+	return app.THead().Body(app.Tr().Body(
+		app.Range(columns).Slice(func(i int) app.UI { return app.Th().Scope("col").Text(columns[i]) }),
+	))
+}
+
+// tableRow is a row whose cells carry their column's name: on a phone the
+// rows stack, and each cell shows that name beside it (styles.css).
+func tableRow(columns []string, cells []app.HTMLTd) app.UI {
+	return app.Tr().Body(app.Range(cells).Slice(func(i int) app.UI {
+		if i < len(columns) && columns[i] != "" {
+			return cells[i].DataSet("label", columns[i])
+		}
+		return cells[i]
+	}))
 }

@@ -18,7 +18,7 @@ func (c *auditTableOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMou
 func auditTable() *auditTableOnClient {
 	return &auditTableOnClient{pagedTable: pagedTable[shared.AuditEvent]{
 		ID: "audit-log", MoreID: "audit-more", Path: "/api/admin/audit",
-		Columns: []string{"Date and time", "What"}, Row: auditRow, Empty: "Nothing recorded yet.",
+		Columns: []string{"Date and time", "What"}, Cells: auditCells, Empty: "Nothing recorded yet.",
 	}}
 }
 
@@ -48,7 +48,8 @@ func TestPagedTable_LoadsAPageThenAppendsTheNextByItsCursorUntilTheLast(t *testi
 
 	sameRequests(t, api.sent(), "GET /api/admin/audit?limit=20")
 	html := s.html()
-	contains(t, html, `id="audit-log"`, `<th scope="col">Date and time</th>`, `<th scope="col">What</th>`, `id="audit-more"`, "Load more")
+	contains(t, html, `id="audit-log"`, `<th scope="col">Date and time</th>`, `<th scope="col">What</th>`, `id="audit-more"`, "Load more",
+		`<td data-label="What">`) // what a phone shows beside each value, the rows stacked
 	if got := rowsOf(html); strings.Join(got, ",") != "3,2" {
 		t.Fatalf("rows after the first page: %q", got)
 	}

@@ -26,11 +26,12 @@ type reauthGate struct {
 
 // needsProof reports whether err asks for a proof of the user, and if so
 // opens the prompt, to run retry once the proof is given.
-func (g *reauthGate) needsProof(err error, retry func(ctx app.Context)) bool {
+func (g *reauthGate) needsProof(ctx app.Context, err error, retry func(ctx app.Context)) bool {
 	if errorCode(err) != shared.EReauthRequired {
 		return false
 	}
 	g.retry, g.password, g.code, g.proof.errMsg = retry, "", "", ""
+	g.focus(ctx, "reauth-password")
 	return true
 }
 
@@ -41,12 +42,13 @@ func (g *reauthGate) prompt(bind func(any) app.EventHandler, withCode bool) app.
 	if g.retry == nil {
 		return nil
 	}
-	return app.Form().ID("reauth-form").Class("card reauth").Attr("aria-labelledby", "reauth-title").OnSubmit(g.submit).Body(
+	return app.Form().ID("reauth-form").Class("card reauth").Attr("aria-labelledby", "reauth-title").OnSubmit(g.submit).
+		OnKeyDown(onEscape(func(ctx app.Context) { g.retry = nil })).Body(
 		app.H3().ID("reauth-title").Text("Confirm it is you"),
 		app.P().Text("This change protects your account, so it needs your password again."),
 		app.Label().For("reauth-password").Text("Password"),
 		app.Input().ID("reauth-password").Type("password").Attr("autocomplete", "current-password").
-			AutoFocus(true).Value(g.password).OnInput(bind(&g.password)),
+			Value(g.password).OnInput(bind(&g.password)),
 		app.If(withCode, func() app.UI {
 			return app.Div().Body(
 				app.Label().For("reauth-code").Text("Or a code from your authenticator app"),
@@ -76,6 +78,7 @@ func (g *reauthGate) submit(ctx app.Context, e app.Event) {
 	}
 	send(ctx, &g.proof, apiCall{method: "POST", path: "/api/me/reauth", body: req, failed: func(ctx app.Context, err error) bool {
 		g.password, g.code = "", ""
+		g.focus(ctx, "reauth-password")
 		return false
 	}}, func(ctx app.Context, _ struct{}) {
 		retry := g.retry

@@ -38,7 +38,10 @@ func (r *regenerateCodes) Render() app.UI {
 		app.If(warning != "", func() app.UI { return app.P().ID("codes-warning").Class("warning").Role("status").Text(warning) }),
 		app.If(!r.open, func() app.UI {
 			return app.Button().ID("regenerate-codes").Class("secondary").Type("button").
-				OnClick(func(ctx app.Context, e app.Event) { r.open, r.errMsg, r.code = true, "", "" }).
+				OnClick(func(ctx app.Context, e app.Event) {
+					r.open, r.errMsg, r.code = true, "", ""
+					r.focus(ctx, "regenerate-code")
+				}).
 				Text("Regenerate recovery codes")
 		}).Else(func() app.UI {
 			return app.Form().Method("post").OnSubmit(r.submit).Body(
@@ -48,7 +51,10 @@ func (r *regenerateCodes) Render() app.UI {
 				app.Div().Class("actions").Body(
 					app.Button().ID("regenerate-submit").Class("primary inline").Type("submit").Disabled(r.busy).Text("Make new codes"),
 					app.Button().Class("secondary").Type("button").
-						OnClick(func(ctx app.Context, e app.Event) { r.open, r.errMsg = false, "" }).Text("Cancel"),
+						OnClick(func(ctx app.Context, e app.Event) {
+							r.open, r.errMsg = false, ""
+							r.focus(ctx, "regenerate-codes")
+						}).Text("Cancel"),
 				),
 			)
 		}),

@@ -4,10 +4,18 @@
 // prerendered there.
 package webapp
 
-import "github.com/maxence-charriere/go-app/v10/pkg/app"
+import (
+	"slices"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
 
 // Paths lists every page route.
 var Paths = []string{"/", "/login", "/profile", "/admin"}
+
+// NotFound reports whether path is none of the pages: the server answers it
+// with the not-found page and a 404.
+func NotFound(path string) bool { return !slices.Contains(Paths, path) }
 
 // Routes registers every page with go-app.
 func Routes() {
@@ -15,6 +23,8 @@ func Routes() {
 	app.Route("/login", func() app.Composer { return &loginPage{} })
 	app.Route("/profile", func() app.Composer { return &profilePage{} })
 	app.Route("/admin", func() app.Composer { return &adminPage{} })
+	// Last: go-app tries the exact routes first, then these in order.
+	app.RouteWithRegexp("^/", func() app.Composer { return &notFoundPage{} })
 }
 
 // navigate is how pages send the user elsewhere: ctx.Navigate. go-app's

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"github.com/warden-auth/warden/server/internal/testcode"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -495,12 +494,7 @@ func connectInBrowser(b *browser, t *testing.T) string {
 func TestBrowser_ForcedTwoFactorStory(t *testing.T) {
 	dir := t.TempDir()
 	inst := start(t, "", dir)
-	var out strings.Builder
-	err := run(context.Background(), []string{"user", "create", "--username", "ursula"},
-		func(k string) string { return map[string]string{"DATA_DIR": dir}[k] }, strings.NewReader("ursula's password\n"), &out, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
+	addUser(t, dir, "ursula", "ursula's password")
 	b := newBrowser(t)
 
 	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
@@ -527,6 +521,7 @@ func TestBrowser_ForcedTwoFactorStory(t *testing.T) {
 		chromedp.SendKeys("#disconnect-password", "ursula's password", chromedp.ByID),
 		click("#disconnect-submit"),
 		waitText("#disconnect-warning", "mandatory"),
+		focusIs("disconnect-warning"), // read out at once
 		click("#disconnect-confirm"),
 		waitPath("/login"),
 		waitText("#login-notice", "logged out everywhere"),

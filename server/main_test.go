@@ -190,6 +190,29 @@ func TestServer_PrerendersEveryPageAndTheLoginForm(t *testing.T) {
 	}
 }
 
+func TestServer_AnUnknownPathIsTheNotFoundPageWith404(t *testing.T) {
+	inst := start(t, "", t.TempDir())
+	for _, path := range []string{"/no-such-page", "/profile/extra", "/web/no-such-file.css"} {
+		res, _ := get(t, inst.URL+path)
+		if res.StatusCode != 404 {
+			t.Errorf("%s: %d", path, res.StatusCode)
+		}
+	}
+	res, body := get(t, inst.URL+"/no-such-page")
+	for _, want := range []string{`<html lang="en"`, "<title>Page not found · Warden</title>", `id="not-found-home"`, `href="/"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the not-found page lacks %s:\n%s", want, body)
+		}
+	}
+	if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("not-found page served as %s", res.Header.Get("Content-Type"))
+	}
+	// go-app's own files are no pages, and keep their status.
+	if res, _ := get(t, inst.URL+"/app.js"); res.StatusCode != 200 {
+		t.Errorf("/app.js: %d", res.StatusCode)
+	}
+}
+
 func TestServer_ServiceWorkerListsOnlyFilesThatExist(t *testing.T) {
 	inst := start(t, "", t.TempDir())
 	_, js := get(t, inst.URL+"/app-worker.js")

@@ -89,7 +89,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	if cfg.PublicURL != nil {
 		h.Domain = cfg.PublicURL.Host // the pages' og:url and og:image
 	}
-	pages, err := httpapi.NewPages(h, cfg.WebRoot, version)
+	pages, err := httpapi.NewPages(h, cfg.WebRoot, version, webapp.NotFound)
 	if err != nil {
 		return err
 	}

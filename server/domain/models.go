@@ -127,16 +127,16 @@ type LoginEvent struct {
 
 // LoginEventFilter selects a page of login events, newest first.
 type LoginEventFilter struct {
-	UserID    int64     // whose history; and/or
-	AccountID int64     // every attempt on the account's users (at least one of the two is required)
-	Before    int64     // keyset cursor: only events with a smaller id; 0 for the first page
-	Limit     int       // page size, 1 to 100
-	OnlyFails bool      // only failed attempts
+	UserID    int64 // whose history; and/or
+	AccountID int64 // every attempt on the account's users (at least one of the two is required)
+	Before    int64 // keyset cursor: only events with a smaller id; 0 for the first page
+	Limit     int   // page size, 1 to 100
+	OnlyFails bool  // only failed attempts
 	// UsernamePrefix, if set, keeps the attempts whose attempted name starts
 	// with it (names are stored normalized: give it normalized).
 	UsernamePrefix string
-	Since     time.Time // if set, only events at or after
-	Until     time.Time // if set, only events before
+	Since          time.Time // if set, only events at or after
+	Until          time.Time // if set, only events before
 }
 
 // LoginThrottle counts recent failed password attempts for one key

@@ -22,7 +22,11 @@ import (
 // version is the build's identity (set at build time, see the Makefile); it
 // names the service worker's cache, so a new build replaces the old shell.
 // When empty, it is derived from the content of web/app.wasm.
-func NewPages(h *app.Handler, root, version string) (http.Handler, error) {
+//
+// notFound reports the paths that are no page: go-app renders the app's
+// not-found page for them (a route that takes every path), and this handler
+// sends it with the status 404.
+func NewPages(h *app.Handler, root, version string, notFound func(path string) bool) (http.Handler, error) {
 	files := staticFiles{dir: filepath.Join(root, "web")}
 	wasm, err := os.Stat(filepath.Join(files.dir, "app.wasm"))
 	if err != nil {
@@ -37,7 +41,34 @@ func NewPages(h *app.Handler, root, version string) (http.Handler, error) {
 	h.Resources = files
 	// The progress bar counts decompressed bytes, so it needs the raw size.
 	h.WasmContentLength = strconv.FormatInt(wasm.Size(), 10)
-	return h, nil
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if notFound(r.URL.Path) {
+			w = &notFoundWriter{ResponseWriter: w}
+		}
+		h.ServeHTTP(w, r)
+	}), nil
+}
+
+// notFoundWriter turns a page (an HTML answer) into a 404; go-app's own
+// files (app.js, the manifest, the worker) keep their status.
+type notFoundWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (w *notFoundWriter) WriteHeader(status int) {
+	if !w.wrote && status == http.StatusOK && strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
+		status = http.StatusNotFound
+	}
+	w.wrote = true
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *notFoundWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
 }
 
 func fileVersion(name string) (string, error) {

@@ -1,0 +1,25 @@
+package webapp
+
+import "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+// notFoundPage is every path no other route takes: it says so in the
+// product's own frame, with a title, and links home. The server answers it
+// with 404 (see NotFound); in the app, a link to nowhere lands here too.
+type notFoundPage struct{ app.Compo }
+
+func (p *notFoundPage) OnNav(ctx app.Context) { ctx.Page().SetTitle("Page not found · Warden") }
+
+func (p *notFoundPage) Render() app.UI {
+	return app.Main().Class("login").Body(
+		app.Section().Class("card login-card not-found").Body(
+			logo(),
+			app.H1().Text("Page not found"),
+			app.P().Text("There is no page at this address. It may have moved, or the link may be mistyped."),
+			app.P().Body(app.A().ID("not-found-home").Class("button primary").Href("/").Text("Go to the home page")),
+		),
+	)
+}
+
+// logo is the product's mark at the top of the pages outside the app's
+// frame. go-app drops an empty alt, so the mark is named.
+func logo() app.UI { return app.Img().Class("logo").Src("/web/icon.svg").Alt("Warden") }

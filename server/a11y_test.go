@@ -1,0 +1,432 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/warden-auth/warden/server/internal/testcode"
+	"github.com/warden-auth/warden/server/store/storetest"
+)
+
+// screenSize is a window the accessibility test looks at every screen in.
+type screenSize struct {
+	name          string
+	width, height int64
+	mobile        bool
+}
+
+var screenSizes = []screenSize{
+	{"desktop", 1280, 900, false},
+	{"phone", 390, 844, true},
+}
+
+// longUsername is as long as a username may be (shared.UsernameMaxLen),
+// with no place to break: the header, the menu and the tables must wrap it.
+const longUsername = "averyveryverylongusername0123456"
+
+// axePath is axe-core as `npm ci` installs it in test/ (make test does).
+const axePath = "../test/node_modules/axe-core/axe.min.js"
+
+// loadAxe reads axe-core, or skips (fails under CI=true) without it.
+func loadAxe(t *testing.T) string {
+	t.Helper()
+	src, err := os.ReadFile(axePath)
+	if err != nil {
+		storetest.Unavailable(t, "axe-core", "reading "+axePath+": "+err.Error()+" (run `cd test && npm ci`, make test does)")
+	}
+	return string(src)
+}
+
+// axeViolation is what the test reports of one failed axe rule.
+type axeViolation struct {
+	ID     string   `json:"id"`
+	Impact string   `json:"impact"`
+	Help   string   `json:"help"`
+	Nodes  []string `json:"nodes"`
+}
+
+// axeRun runs axe on the page (injecting it first if the page lacks it) and
+// keeps the serious and critical violations.
+const axeRun = `(async () => {
+	const r = await axe.run(document, {resultTypes: ["violations"]});
+	return JSON.stringify(r.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v => ({
+		id: v.id, impact: v.impact, help: v.help,
+		nodes: v.nodes.map(n => n.target.join(" ") + ": " + (n.failureSummary || "").replace(/\s+/g, " ")),
+	})));
+})()`
+
+// overflowCheck lists what is wider than the window, or than the card or
+// table container it sits in.
+const overflowCheck = `(() => {
+	const out = [];
+	const root = document.documentElement;
+	if (root.scrollWidth > window.innerWidth) out.push("the page is " + root.scrollWidth + " px wide in a " + window.innerWidth + " px window");
+	const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className ? "." + String(el.className).trim().replace(/\s+/g, ".") : "");
+	for (const el of document.querySelectorAll(".card, .table-wrap, .app-header, .menu, table")) {
+		if (el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1) {
+			out.push(name(el) + ": content " + el.scrollWidth + " px wide in " + el.clientWidth + " px");
+		}
+	}
+	return out;
+})()`
+
+// a11yChecker looks at screens with axe-core and for overflow, at every size.
+type a11yChecker struct {
+	b       *browser
+	axe     string
+	checked int
+	failed  int
+}
+
+// check looks at the screen as it is now at each size, then leaves the
+// window at the first (desktop) size.
+func (c *a11yChecker) check(t *testing.T, screen string) {
+	t.Helper()
+	for _, size := range screenSizes {
+		var violations string
+		var overflow []string
+		var present bool
+		c.b.run(t, screen+" at "+size.name,
+			setSize(size),
+			chromedp.Sleep(150*time.Millisecond), // layout and go-app's resize handler
+			chromedp.Evaluate(`typeof axe !== "undefined"`, &present),
+		)
+		actions := []chromedp.Action{}
+		if !present {
+			var ignored any
+			actions = append(actions, chromedp.Evaluate(c.axe+";true", &ignored))
+		}
+		actions = append(actions,
+			chromedp.Evaluate(axeRun, &violations, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
+			chromedp.Evaluate(overflowCheck, &overflow),
+		)
+		c.b.run(t, "axe on "+screen+" at "+size.name, actions...)
+		var found []axeViolation
+		if err := json.Unmarshal([]byte(violations), &found); err != nil {
+			t.Fatalf("axe's answer: %v: %s", err, violations)
+		}
+		c.checked++
+		if len(found) > 0 || len(overflow) > 0 {
+			c.failed++
+		}
+		for _, v := range found {
+			t.Errorf("%s at %s (%dx%d): axe %s (%s): %s\n\t%s", screen, size.name, size.width, size.height,
+				v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n\t"))
+		}
+		for _, o := range overflow {
+			t.Errorf("%s at %s (%dx%d): overflow: %s", screen, size.name, size.width, size.height, o)
+		}
+	}
+	c.b.run(t, "back to "+screenSizes[0].name, setSize(screenSizes[0]))
+}
+
+// edgeContrast checks that the colour prop of the element sel (a field's
+// border, a switch's track) stands out 3:1 from the background of the
+// element around it, as WCAG 1.4.11 asks of the parts of a control.
+func edgeContrast(b *browser, t *testing.T, what, sel, prop, around string) {
+	t.Helper()
+	var colours []string
+	b.run(t, "the colours of "+what, chromedp.Evaluate(fmt.Sprintf(`[
+		getComputedStyle(document.querySelector(%q))[%q],
+		getComputedStyle(document.querySelector(%q)).backgroundColor]`, sel, prop, around), &colours))
+	ratio, err := contrastRatio(colours[0], colours[1])
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if ratio < 3 {
+		t.Errorf("%s: %s on %s is %.2f:1, under 3:1", what, colours[0], colours[1], ratio)
+	}
+}
+
+// contrastRatio is WCAG's contrast ratio of two colours written as
+// getComputedStyle writes them, "rgb(r, g, b)".
+func contrastRatio(a, b string) (float64, error) {
+	la, err := luminance(a)
+	if err != nil {
+		return 0, err
+	}
+	lb, err := luminance(b)
+	if err != nil {
+		return 0, err
+	}
+	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05), nil
+}
+
+func luminance(css string) (float64, error) {
+	var r, g, b float64
+	if _, err := fmt.Sscanf(css, "rgb(%g, %g, %g)", &r, &g, &b); err != nil {
+		return 0, fmt.Errorf("colour %q: %v", css, err)
+	}
+	lin := func(v float64) float64 {
+		if v /= 255; v <= 0.04045 {
+			return v / 12.92
+		}
+		return math.Pow((v+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b), nil
+}
+
+// setSize emulates the window of size, as a phone for a phone.
+func setSize(size screenSize) chromedp.Action {
+	scale := 1.0
+	if size.mobile {
+		scale = 3
+	}
+	return emulation.SetDeviceMetricsOverride(size.width, size.height, scale, size.mobile)
+}
+
+// TestA11y_EveryScreenAtBothSizes walks through every screen as a user with
+// the longest possible username, and checks each at a desktop and a phone
+// size: no serious or critical axe-core violation, nothing wider than the
+// window or its card.
+func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
+	inst, b := startWithLongAdmin(t)
+	password := longPassword
+	c := &a11yChecker{b: b, axe: loadAxe(t)}
+	defer func() { t.Logf("%d of %d screen checks fall short", c.failed, c.checked) }()
+
+	b.run(t, "open /login",
+		chromedp.Navigate(inst.URL+"/login"),
+		chromedp.WaitEnabled("#login-submit", chromedp.ByID),
+	)
+	c.check(t, "login")
+	edgeContrast(b, t, "the username field's border", "#username", "borderTopColor", ".login-card")
+	b.run(t, "wrong password",
+		chromedp.SendKeys("#username", longUsername, chromedp.ByID),
+		chromedp.SendKeys("#password", "not the password", chromedp.ByID),
+		click("#login-submit"),
+		waitText("#login-error", "Incorrect username or password"),
+	)
+	c.check(t, "wrong password")
+	logIn(b, t, inst.URL, longUsername, password)
+	b.run(t, "home", waitPath("/"), waitText("#welcome", longUsername))
+	c.check(t, "home")
+	b.run(t, "open the menu", click("#avatar"), chromedp.WaitVisible("#menu-profile", chromedp.ByID))
+	c.check(t, "menu")
+	b.run(t, "security settings",
+		click("#menu-profile"),
+		waitPath("/profile"),
+		waitText("#twofa-status", "Off"),
+		waitText("#login-history tbody", "Wrong password"),
+	)
+	c.check(t, "security settings")
+	var key string
+	b.run(t, "the Connect window",
+		click("#connect-2fa"),
+		chromedp.WaitVisible("#qr-code", chromedp.ByID),
+		chromedp.Text("#manual-key", &key, chromedp.ByID),
+	)
+	c.check(t, "Connect window")
+	secret := strings.ReplaceAll(key, " ", "")
+	now := time.Now()
+	b.run(t, "the recovery codes",
+		setInput("connect-code", totpCode(t, secret, now)),
+		click("#connect-submit"),
+		chromedp.WaitVisible("#recovery-codes", chromedp.ByID),
+	)
+	c.check(t, "recovery codes")
+	b.run(t, "2FA on",
+		click("#codes-saved"),
+		chromedp.WaitEnabled("#codes-continue", chromedp.ByID),
+		click("#codes-continue"),
+		chromedp.WaitNotPresent("#recovery-codes", chromedp.ByID),
+		waitText("#twofa-status", "On"),
+	)
+	c.check(t, "2FA on")
+	b.run(t, "the administration panel",
+		chromedp.Navigate(inst.URL+"/admin"),
+		waitText("#users-table", longUsername),
+		waitText("#admin-logins tbody", "Wrong password"),
+		waitText("#audit-log tbody", longUsername),
+	)
+	c.check(t, "administration panel")
+	edgeContrast(b, t, "the switch's off track", "#force-2fa + .slider", "backgroundColor", "#account-settings")
+	b.run(t, "log out", click("#avatar"), click("#menu-logout"), waitPath("/login"))
+	logIn(b, t, inst.URL, longUsername, password)
+	b.run(t, "the second step", chromedp.WaitVisible("#code", chromedp.ByID))
+	c.check(t, "second step")
+	b.tolerating("status of 404 (Not Found) " + inst.URL + "/no/such/page") // and it should
+	b.run(t, "a page that does not exist",
+		chromedp.Navigate(inst.URL+"/no/such/page"),
+		chromedp.WaitVisible("#not-found-home", chromedp.ByID),
+	)
+	c.check(t, "404")
+}
+
+// longPassword is longUsername's password.
+const longPassword = "a long enough password"
+
+// startWithLongAdmin starts a server with an administrator named
+// longUsername, and a browser.
+func startWithLongAdmin(t *testing.T) (*instance, *browser) {
+	t.Helper()
+	dir := t.TempDir()
+	inst := start(t, "", dir)
+	addUser(t, dir, longUsername, longPassword, "--admin")
+	return inst, newBrowser(t)
+}
+
+// addUser creates a user with the command line, as an operator would.
+func addUser(t *testing.T, dataDir, username, password string, flags ...string) {
+	t.Helper()
+	var out strings.Builder
+	args := append([]string{"user", "create", "--username", username}, flags...)
+	err := run(context.Background(), args, func(k string) string { return map[string]string{"DATA_DIR": dataDir}[k] },
+		strings.NewReader(password+"\n"), &out, &out)
+	if err != nil {
+		t.Fatalf("user create %s: %v\n%s", username, err, out.String())
+	}
+}
+
+// focusIs waits until the element with id has the keyboard focus.
+func focusIs(id string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		var got string
+		for {
+			if err := chromedp.Run(ctx, chromedp.Evaluate(`document.activeElement ? document.activeElement.id : ""`, &got)); err != nil {
+				return err
+			}
+			if got == id {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("waiting for the focus on #%s (it is on %q): %w", id, got, ctx.Err())
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	})
+}
+
+// key presses a key on the element that has the focus.
+func key(k string) chromedp.Action { return chromedp.KeyEvent(k) }
+
+// TestA11y_FocusFollowsEachStepAndTheKeysWork: each new step puts the focus
+// on its first field, a failed one on the field to fix; the account menu
+// and the dialogs answer the keys a keyboard user presses.
+func TestA11y_FocusFollowsEachStepAndTheKeysWork(t *testing.T) {
+	inst, b := startWithLongAdmin(t)
+	password := longPassword
+
+	b.run(t, "on a phone, the username has the focus once the app runs",
+		setSize(screenSizes[1]),
+		chromedp.Navigate(inst.URL+"/login"),
+		chromedp.WaitEnabled("#login-submit", chromedp.ByID),
+		focusIs("username"),
+		setSize(screenSizes[0]),
+	)
+	b.run(t, "a wrong password: the error is announced, the focus is on the password",
+		chromedp.SendKeys("#username", longUsername, chromedp.ByID),
+		chromedp.SendKeys("#password", "not the password", chromedp.ByID),
+		click("#login-submit"),
+		waitText("#login-error", "Incorrect username or password"),
+		focusIs("password"),
+	)
+	var role, live string
+	b.run(t, "the error area",
+		chromedp.AttributeValue("#login-error", "role", &role, nil, chromedp.ByID),
+		chromedp.AttributeValue("#login-error", "aria-live", &live, nil, chromedp.ByID),
+	)
+	if role != "alert" || live != "assertive" {
+		t.Errorf("#login-error: role=%q aria-live=%q", role, live)
+	}
+	logIn(b, t, inst.URL, longUsername, password)
+	menuOpen := func(want bool) chromedp.Action {
+		if want {
+			return chromedp.WaitVisible("#account-menu", chromedp.ByID)
+		}
+		return chromedp.WaitNotPresent("#account-menu", chromedp.ByID)
+	}
+	b.run(t, "the menu opens with the focus on its first item; the arrows, Home and End move it",
+		waitPath("/"),
+		click("#avatar"),
+		menuOpen(true),
+		focusIs("menu-profile"),
+		key(kb.ArrowDown), focusIs("menu-admin"),
+		key(kb.ArrowDown), focusIs("menu-logout"),
+		key(kb.ArrowDown), focusIs("menu-profile"),
+		key(kb.ArrowUp), focusIs("menu-logout"),
+		key(kb.Home), focusIs("menu-profile"),
+		key(kb.End), focusIs("menu-logout"),
+	)
+	// The focused item shows it in the product's colours, not with the
+	// browser's own ring (outline-style auto).
+	var outline string
+	b.run(t, "the focused item's outline", chromedp.Evaluate(`getComputedStyle(document.activeElement).outlineStyle`, &outline))
+	if outline != "solid" {
+		t.Errorf("the focused menu item's outline is %q", outline)
+	}
+	edgeContrast(b, t, "the focused menu item's outline", "#menu-logout", "outlineColor", ".menu")
+	b.run(t, "Escape closes the menu and gives the focus back to the avatar",
+		key(kb.Escape), menuOpen(false), focusIs("avatar"),
+	)
+	b.run(t, "Arrow Up on the avatar opens the menu at its last item; Tab closes it",
+		key(kb.ArrowUp), menuOpen(true), focusIs("menu-logout"),
+		key(kb.Tab), menuOpen(false),
+	)
+	b.run(t, "a click outside closes the menu",
+		click("#avatar"), menuOpen(true),
+		chromedp.MouseClickXY(600, 600),
+		menuOpen(false),
+	)
+	var key2FA string
+	b.run(t, "the Connect window puts the focus on the code",
+		chromedp.Navigate(inst.URL+"/profile"),
+		click("#connect-2fa"),
+		chromedp.WaitVisible("#qr-code", chromedp.ByID),
+		focusIs("connect-code"),
+		chromedp.Text("#manual-key", &key2FA, chromedp.ByID),
+	)
+	secret := strings.ReplaceAll(key2FA, " ", "")
+	b.run(t, "a wrong code: the focus stays on the code",
+		chromedp.SendKeys("#connect-code", testcode.Wrong(t, secret, time.Now()), chromedp.ByID),
+		click("#connect-submit"),
+		waitText("#connect-error", "not right"),
+		focusIs("connect-code"),
+	)
+	connectedAt := time.Now()
+	b.run(t, "connect",
+		setInput("connect-code", totpCode(t, secret, connectedAt)),
+		click("#connect-submit"),
+		chromedp.WaitVisible("#recovery-codes", chromedp.ByID),
+		click("#codes-saved"),
+		chromedp.WaitEnabled("#codes-continue", chromedp.ByID),
+		click("#codes-continue"),
+		waitText("#twofa-status", "On"),
+	)
+	b.run(t, "Disconnect puts the focus on the password; Escape closes it",
+		click("#disconnect-2fa"),
+		focusIs("disconnect-password"),
+		key(kb.Escape),
+		chromedp.WaitNotPresent("#disconnect-password", chromedp.ByID),
+		focusIs("disconnect-2fa"),
+	)
+	resetButton := "reset-2fa-" + longUsername
+	b.run(t, "the reset confirmation takes the focus; Escape closes it",
+		chromedp.Navigate(inst.URL+"/admin"),
+		click("#"+resetButton),
+		chromedp.WaitVisible("#confirm-reset-dialog", chromedp.ByID),
+		focusIs("confirm-reset-dialog"),
+		key(kb.Escape),
+		chromedp.WaitNotPresent("#confirm-reset-dialog", chromedp.ByID),
+		focusIs(resetButton),
+	)
+	b.run(t, "log out", click("#avatar"), click("#menu-logout"), waitPath("/login"))
+	logIn(b, t, inst.URL, longUsername, password)
+	b.run(t, "the second step puts the focus on the code, a recovery code on its field",
+		chromedp.WaitVisible("#code", chromedp.ByID),
+		focusIs("code"),
+		click("#use-recovery-code"),
+		focusIs("recovery-code"),
+	)
+}
