@@ -233,6 +233,13 @@ func TestRecoveryCodesScreen_ShowsEveryCodeAndHoldsContinueUntilStored(t *testin
 	}
 }
 
+func TestRecoveryCodesScreen_ThePrintedSheetNamesTheProductTheUserAndTheDate(t *testing.T) {
+	html := render(t, &recoveryCodesScreen{Codes: tenCodes, Username: "alice", now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)})
+	heading := regexp.MustCompile(`(?s)<div [^>]*id="codes-sheet-heading"[^>]*>.*?</div>`).FindString(html)
+	contains(t, heading, `class="print-only"`, "Warden recovery codes", "User: alice", "Created: 23 November 2026")
+	contains(t, html, "Created:%2023%20November%202026") // the file says the same day
+}
+
 func TestCodesFile_NamesTheProductTheUserAndTheDate(t *testing.T) {
 	f := codesFile("alice", tenCodes, time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	contains(t, f, "Warden recovery codes", "User: alice", "Created: 23 November 2026")
