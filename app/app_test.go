@@ -184,8 +184,14 @@ func TestSecuritySettings_OffOffersConnect(t *testing.T) {
 }
 
 func TestSecuritySettings_ConnectWindowShowsTheStepsQRAndKey(t *testing.T) {
-	s := &connectTwoFactor{setup: &shared.TOTPSetup{Secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", QRPNG: "iVBORw0KGgo="}}
+	otpauth := "otpauth://totp/Warden:alice?issuer=Warden&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	s := &connectTwoFactor{setup: &shared.TOTPSetup{Secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", QRPNG: "iVBORw0KGgo=", OTPAuthURL: otpauth}}
 	html := render(t, s)
+	// On a phone: a link to the app, and the key is said to be where it is.
+	link := regexp.MustCompile(`<a [^>]*id="otpauth-link"[^>]*>[^<]*`).FindString(html)
+	contains(t, link, `href="`+otpauth+`"`, "Open in authenticator app")
+	contains(t, html, "type the key shown below it")
+	lacks(t, html, "beside")
 	contains(t, html, "Install an authenticator app", "Google Authenticator", "Add Warden to the app", "Enter the six-digit code",
 		`id="qr-code"`, `src="data:image/png;base64,iVBORw0KGgo="`, `id="manual-key"`, ">JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP<",
 		`id="copy-key"`, `id="connect-code"`, `autocomplete="one-time-code"`, `inputmode="numeric"`, `id="connect-submit"`)

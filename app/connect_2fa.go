@@ -54,10 +54,16 @@ func (c *connectTwoFactor) window() app.UI {
 			),
 			app.Li().Body(
 				app.H4().Text("Add Warden to the app"),
-				app.P().Text("Scan this QR code with the app, or type the key shown beside it."),
+				app.P().Text("Scan this QR code with the app, or type the key shown below it. "+
+					"On the phone that has the app, open the link instead."),
 				app.Div().Class("qr-row").Body(
 					app.Img().ID("qr-code").Class("qr").Alt("QR code to add Warden to your authenticator app").
 						Src("data:image/png;base64,%s", c.setup.QRPNG).Width(200).Height(200),
+					// A phone cannot scan its own screen: the link hands the key to
+					// the authenticator app. target=_blank keeps go-app from taking
+					// the click for a navigation of its own (window.open).
+					app.A().ID("otpauth-link").Class("button secondary").Href("%s", c.setup.OTPAuthURL).
+						Target("_blank").Rel("noopener").Text("Open in authenticator app"),
 					app.Div().Class("manual").Body(
 						app.P().Class("muted").Text("Key"),
 						app.Code().ID("manual-key").Class("key").Text(groupKey(c.setup.Secret)),
