@@ -16,6 +16,9 @@ type connectTwoFactor struct {
 	reauthGate
 	// Open starts the setup at once (the login sent an enrolling user here).
 	Open bool
+	// Enrolling: the session may do nothing else until 2FA is set up, so
+	// Cancel logs out rather than leave a user who can go nowhere.
+	Enrolling bool
 	// OnConnected receives the fresh recovery codes, to show them once.
 	OnConnected func(ctx app.Context, codes []string)
 
@@ -79,7 +82,8 @@ func (c *connectTwoFactor) window() app.UI {
 					field("connect-code", "Code from the app", "", codeInput("connect-code", c.code, c.ValueTo(&c.code))),
 					app.Div().Class("actions").Body(
 						app.Button().ID("connect-submit").Class("primary inline").Type("submit").Disabled(c.busy).Text("Connect"),
-						app.Button().ID("connect-cancel").Class("secondary").Type("button").OnClick(c.cancel).Text("Cancel"),
+						app.Button().ID("connect-cancel").Class("secondary").Type("button").Disabled(c.busy).OnClick(c.cancel).
+							Text(map[bool]string{false: "Cancel", true: "Cancel and log out"}[c.Enrolling]),
 					),
 				),
 			),
@@ -123,6 +127,10 @@ func (c *connectTwoFactor) connect(ctx app.Context, e app.Event) {
 }
 
 func (c *connectTwoFactor) cancel(ctx app.Context, e app.Event) {
+	if c.Enrolling {
+		logOut(ctx, &c.apiState, nil)
+		return
+	}
 	c.setup, c.code, c.errMsg = nil, "", ""
 }
 

@@ -576,3 +576,54 @@ func TestAdminAccount_TheSwitchWaitsForAProofThenFlips(t *testing.T) {
 	sameRequests(t, api.sent(), "GET /api/admin/accounts", `PUT /api/admin/accounts/1/settings {"force_2fa":true}`,
 		`POST /api/me/reauth {"code":"123456"}`, `PUT /api/admin/accounts/1/settings {"force_2fa":true}`, "GET /api/me")
 }
+
+type settingsOnClient struct {
+	securitySettings
+	clientSide
+}
+
+func (c *settingsOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx }
+
+// A user the policy sends to set up 2FA, who cancels, is logged out: the
+// session could do nothing else.
+func TestForcedSetup_CancelLogsOut(t *testing.T) {
+	api := newFakeAPI(t)
+	went := recordNavigation(t)
+	api.on("POST /api/2fa/setup", answer(200, shared.TOTPSetup{Secret: "JBSWY3DPEHPK3PXP", QRPNG: "iVBORw0KGgo="}))
+	api.on("POST /api/logout", answer(204, nil))
+	c := &connectOnClient{connectTwoFactor: connectTwoFactor{Open: true, Enrolling: true}}
+	s := open(t, c)
+	s.signIn(&shared.Me{Stage: shared.NextEnroll, Username: "ursula", Force2FA: true})
+	contains(t, s.html(), `id="connect-cancel"`, "Cancel and log out")
+	s.do(func(ctx app.Context) { c.cancel(ctx, noEvent) })
+	sameRequests(t, api.sent(), "POST /api/2fa/setup", "POST /api/logout")
+	if want := []string{"/login"}; !reflect.DeepEqual(*went, want) {
+		t.Errorf("navigated to %q, want %q", *went, want)
+	}
+	if st := s.user().status; st != meSignedOut {
+		t.Errorf("the app's user after Cancel: %v", st)
+	}
+}
+
+// After the codes of a forced setup are saved, Continue goes into the app;
+// a connect from the settings themselves stays there.
+func TestForcedSetup_ContinueGoesIntoTheApp(t *testing.T) {
+	for _, tc := range []struct {
+		setup bool
+		want  []string
+	}{{true, []string{"/"}}, {false, nil}} {
+		went := recordNavigation(t)
+		stage := shared.NextDone
+		if tc.setup {
+			stage = shared.NextEnroll
+		}
+		c := &settingsOnClient{securitySettings: securitySettings{OpenSetup: tc.setup, Me: &shared.Me{Username: "ursula", Stage: stage}}}
+		s := open(t, c)
+		s.do(func(ctx app.Context) { c.showConnected(ctx, tenCodes) })
+		contains(t, s.html(), `id="codes-continue"`)
+		s.do(func(ctx app.Context) { c.codesStored(ctx) })
+		if !reflect.DeepEqual(*went, tc.want) {
+			t.Errorf("setup=%v: navigated to %q, want %q", tc.setup, *went, tc.want)
+		}
+	}
+}

@@ -87,3 +87,13 @@ func signedOut(ctx app.Context) { ctx.SetState(meState, session{status: meSigned
 // page asks the server. No observer hears it: the login page, which
 // observes, is about to leave.
 func forgetMe(ctx app.Context) { ctx.DelState(meState) }
+
+// logOut ends the session on the server, and only then records it and
+// leaves for the login page. failed, when set, sees a failure first (as
+// apiCall's does).
+func logOut(ctx app.Context, a *apiState, failed func(ctx app.Context, err error) bool) {
+	send(ctx, a, apiCall{method: "POST", path: "/api/logout", failed: failed}, func(ctx app.Context, _ struct{}) {
+		signedOut(ctx)
+		navigate(ctx, "/login")
+	})
+}

@@ -445,7 +445,8 @@ func TestBrowser_RecoveryCodesAreShownOnceAndLogInOnce(t *testing.T) {
 }
 
 // connectInBrowser goes through Connect on the open profile page, stores
-// the recovery codes and returns the secret read from the page.
+// the recovery codes and returns the secret read from the page. Continue
+// then stays on the profile, or goes into the app after a forced setup.
 func connectInBrowser(b *browser, t *testing.T) string {
 	t.Helper()
 	var key string
@@ -466,7 +467,6 @@ func connectInBrowser(b *browser, t *testing.T) string {
 		// The page settles before the next click: clicks land where an
 		// element was when it was found.
 		chromedp.WaitNotPresent("#recovery-codes", chromedp.ByID),
-		waitText("#twofa-status", "On"),
 	)
 	if codes != 10 {
 		t.Fatalf("%d recovery codes shown", codes)
@@ -492,6 +492,7 @@ func TestBrowser_ForcedTwoFactorStory(t *testing.T) {
 	b.run(t, "admin opens Security settings", waitPath("/"), chromedp.Navigate(inst.URL+"/profile"),
 		click("#connect-2fa"))
 	connectInBrowser(b, t)
+	b.run(t, "admin has 2FA", waitText("#twofa-status", "On"))
 	b.run(t, "admin forces 2FA",
 		click("#avatar"),
 		click("#menu-admin"),
@@ -507,7 +508,11 @@ func TestBrowser_ForcedTwoFactorStory(t *testing.T) {
 	logIn(b, t, inst.URL, "ursula", "ursula's password")
 	b.run(t, "ursula gets the setup window at once", waitPath("/profile"))
 	connectInBrowser(b, t)
+	b.run(t, "once the codes are saved, ursula is in the app", waitPath("/"), waitText("#welcome", "ursula"))
 	b.run(t, "ursula disconnects, sees the warning, confirms",
+		click("#avatar"),
+		click("#menu-profile"),
+		waitText("#twofa-status", "On"),
 		click("#disconnect-2fa"),
 		chromedp.SendKeys("#disconnect-password", "ursula's password", chromedp.ByID),
 		click("#disconnect-submit"),
