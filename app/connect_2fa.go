@@ -110,6 +110,7 @@ func (c *connectTwoFactor) connect(ctx app.Context, e app.Event) {
 	}
 	send(ctx, &c.apiState, apiCall{method: "POST", path: "/api/2fa/connect", body: req,
 		failed: func(ctx app.Context, err error) bool {
+			retypeIfRefused(ctx, err, "connect-code", &c.code)
 			return c.needsProof(err, func(ctx app.Context) { c.connect(ctx, e) })
 		}}, func(ctx app.Context, res shared.ConnectResponse) {
 		c.setup, c.code = nil, ""

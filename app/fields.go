@@ -37,3 +37,24 @@ func codeRequest(typed string, errMsg *string) (shared.CodeRequest, bool) {
 	}
 	return shared.CodeRequest{Code: code}, ok
 }
+
+// retypeIfRefused clears a password or code the server refused (wrong,
+// reused, expired) and puts the cursor back in its field once the page
+// shows the message: the next try starts from an empty field, and nobody
+// has to select and delete what was wrong.
+func retypeIfRefused(ctx app.Context, err error, id string, value *string) {
+	switch errorCode(err) {
+	case shared.EWrongCredentials, shared.EWrongCode:
+		retype(ctx, id, value)
+	}
+}
+
+// retype empties the field and focuses it after the next render.
+func retype(ctx app.Context, id string, value *string) {
+	*value = ""
+	ctx.Defer(func(app.Context) {
+		if el := app.Window().GetElementByID(id); el.Truthy() {
+			el.Call("focus")
+		}
+	})
+}

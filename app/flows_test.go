@@ -627,3 +627,46 @@ func TestForcedSetup_ContinueGoesIntoTheApp(t *testing.T) {
 		}
 	}
 }
+
+// inputValue is the value attribute of the input with the id.
+func inputValue(t *testing.T, html, id string) string {
+	t.Helper()
+	tag := regexp.MustCompile(`<input [^>]*id="` + id + `"[^>]*>`).FindString(html)
+	if tag == "" {
+		t.Fatalf("no #%s in:\n%s", id, html)
+	}
+	return regexp.MustCompile(` value="([^"]*)"`).FindStringSubmatch(tag + ` value=""`)[1]
+}
+
+// A password or code the server refused is cleared (the browser test sees
+// the field focused too); the next try starts from an empty field.
+func TestLogin_ARefusedPasswordOrCodeIsCleared(t *testing.T) {
+	api := loginAPI(t)
+	api.on("POST /api/login/totp", answer(401, shared.Errorf(shared.EWrongCode, "That code is not right. Check your app and try again.")))
+	api.on("POST /api/login/recovery", answer(401, shared.Errorf(shared.EWrongCode, "That recovery code is not right.")))
+	p := &loginOnClient{}
+	s := open(t, p)
+	s.do(func(ctx app.Context) {
+		p.username, p.password = "alice", "not it"
+		p.submitPassword(ctx, noEvent)
+	})
+	contains(t, s.html(), "Incorrect username or password.")
+	if p.password != "" || inputValue(t, s.html(), "password") != "" || p.username != "alice" {
+		t.Errorf("after a wrong password: username %q, password %q", p.username, p.password)
+	}
+	api.sent()
+
+	s, p = passwordThenSecondStep(t, api, stepTOTP)
+	s.do(func(ctx app.Context) { p.code = "654321"; p.submitCode(ctx, noEvent) })
+	contains(t, s.html(), "That code is not right.", `id="lost-phone"`, "Lost your phone?", "recovery code", "administrator")
+	if p.code != "" || inputValue(t, s.html(), "code") != "" {
+		t.Errorf("after a wrong code the field holds %q", p.code)
+	}
+
+	s.do(func(ctx app.Context) { p.switchTo(stepRecovery)(ctx, noEvent) })
+	s.do(func(ctx app.Context) { p.recovery = "abcd-efgh-0001"; p.submitRecovery(ctx, noEvent) })
+	contains(t, s.html(), "That recovery code is not right.")
+	if p.recovery != "" || inputValue(t, s.html(), "recovery-code") != "" {
+		t.Errorf("after a wrong recovery code the field holds %q", p.recovery)
+	}
+}

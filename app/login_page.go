@@ -103,12 +103,14 @@ func (p *loginPage) codeForm() app.UI {
 		app.P().Text("Open your authenticator app and enter the six-digit code for Warden."),
 		p.errorArea(),
 		field("code", "Authentication code", p.fields["code"],
-			codeInput("code", p.code, p.ValueTo(&p.code)).Name("code").AutoFocus(true)),
+			codeInput("code", p.code, p.typeCode).Name("code").AutoFocus(true)),
 		app.Button().ID("code-submit").Class("primary").Type("submit").Disabled(p.busy).Text("Verify"),
 		app.P().Class("alt-action").Body(
 			app.Button().ID("use-recovery-code").Class("link").Type("button").
 				OnClick(p.switchTo(stepRecovery)).Text("Use a recovery code"),
 		),
+		app.P().ID("lost-phone").Class("muted").Text("Lost your phone? Use one of your recovery codes, "+
+			"or ask an administrator of your account to reset two-factor authentication."),
 	)
 }
 
@@ -162,6 +164,9 @@ func (p *loginPage) submitPassword(ctx app.Context, e app.Event) {
 
 func (p *loginPage) submitCode(ctx app.Context, e app.Event) {
 	e.PreventDefault()
+	if p.busy {
+		return // the code went by itself at its sixth digit
+	}
 	code, ok := shared.NormalizeCode(p.code)
 	if !ok {
 		p.showError(&shared.Error{Code: shared.EInvalid, Message: shared.CodeFormatMessage})
@@ -170,6 +175,15 @@ func (p *loginPage) submitCode(ctx app.Context, e app.Event) {
 	p.send(ctx, "/api/login/totp", shared.CodeRequest{Code: code}, func(ctx app.Context, _ shared.LoginResponse) {
 		navigate(ctx, "/")
 	})
+}
+
+// typeCode follows the code field and sends the form by itself once it
+// holds six digits (typed, pasted or filled in by the browser).
+func (p *loginPage) typeCode(ctx app.Context, e app.Event) {
+	p.code = ctx.JSSrc().Get("value").String()
+	if _, ok := shared.NormalizeCode(p.code); ok && !p.busy {
+		p.submitCode(ctx, e)
+	}
 }
 
 func (p *loginPage) submitRecovery(ctx app.Context, e app.Event) {
@@ -196,11 +210,24 @@ func (p *loginPage) send(ctx app.Context, path string, body any, next func(app.C
 			err = &shared.Error{Message: "Your sign-in took too long. Please enter your password again."}
 		}
 		p.showError(err)
+		p.retypeRefused(ctx, err)
 		return true
 	}}, func(ctx app.Context, res shared.LoginResponse) {
 		forgetMe(ctx)
 		next(ctx, res)
 	})
+}
+
+// retypeRefused empties and focuses the field the server refused.
+func (p *loginPage) retypeRefused(ctx app.Context, err error) {
+	switch p.step {
+	case stepTOTP:
+		retypeIfRefused(ctx, err, "code", &p.code)
+	case stepRecovery:
+		retypeIfRefused(ctx, err, "recovery-code", &p.recovery)
+	default:
+		retypeIfRefused(ctx, err, "password", &p.password)
+	}
 }
 
 func (p *loginPage) showError(err error) {

@@ -75,7 +75,12 @@ func (g *reauthGate) submit(ctx app.Context, e app.Event) {
 		return
 	}
 	send(ctx, &g.proof, apiCall{method: "POST", path: "/api/me/reauth", body: req, failed: func(ctx app.Context, err error) bool {
-		g.password, g.code = "", ""
+		field := "reauth-password"
+		if req.Password == "" {
+			field = "reauth-code"
+		}
+		g.code = ""
+		retype(ctx, field, &g.password)
 		return false
 	}}, func(ctx app.Context, _ struct{}) {
 		retry := g.retry
