@@ -299,9 +299,18 @@ func TestAdminUsers_ResetAsksForConfirmationFirst(t *testing.T) {
 	html := render(t, &adminUsers{users: users})
 	contains(t, html, `id="users-table"`, `id="reset-2fa-root"`, ">Never<", "Code entry locked until")
 	lacks(t, html, `id="reset-2fa-ursula"`, `id="confirm-reset"`) // no 2FA: nothing to reset
+	// The action column has a name for screen readers.
+	contains(t, html, `<span class="visually-hidden">Actions</span>`)
 	confirming := render(t, &adminUsers{users: users, confirm: "root"})
-	contains(t, confirming, `id="confirm-reset"`, `id="cancel-reset"`, "logged out everywhere")
-	lacks(t, confirming, `id="reset-2fa-root"`)
+	contains(t, confirming, `id="confirm-reset"`, `id="cancel-reset"`, "logged out everywhere",
+		"Reset two-factor authentication for root?", "Reset 2FA for root")
+	if !attrSet(t, confirming, "reset-2fa-root", "disabled") {
+		t.Error("Reset 2FA can be pressed again while its confirmation is open")
+	}
+	// Above the table, not in a cell at the end of a wide row.
+	if strings.Index(confirming, `id="confirm-reset-dialog"`) > strings.Index(confirming, `id="users-table"`) {
+		t.Error("the confirmation is inside the table")
+	}
 }
 
 func TestSecuritySettings_DisconnectAsksForThePasswordAndShowsTheWarning(t *testing.T) {
