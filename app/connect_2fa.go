@@ -24,7 +24,7 @@ type connectTwoFactor struct {
 
 	setup  *shared.TOTPSetup // the pending key, while the window is open
 	code   string
-	copied bool
+	clip   clipCopy
 }
 
 func (c *connectTwoFactor) OnMount(ctx app.Context) {
@@ -70,8 +70,8 @@ func (c *connectTwoFactor) window() app.UI {
 					app.Div().Class("manual").Body(
 						app.P().Class("muted").Text("Key"),
 						app.Code().ID("manual-key").Class("key").Text(groupKey(c.setup.Secret)),
-						app.Button().ID("copy-key").Class("secondary").Type("button").OnClick(c.copyKey).
-							Text(map[bool]string{false: "Copy key", true: "Copied"}[c.copied]),
+						app.Button().ID("copy-key").Class("secondary").Type("button").OnClick(c.copyKey).Text(c.clip.label("Copy key")),
+						c.clip.failure("key"),
 					),
 				),
 			),
@@ -98,7 +98,7 @@ func (c *connectTwoFactor) startSetup(ctx app.Context, e app.Event) {
 	send(ctx, &c.apiState, apiCall{method: "POST", path: "/api/2fa/setup", failed: func(ctx app.Context, err error) bool {
 		return c.needsProof(err, func(ctx app.Context) { c.startSetup(ctx, e) })
 	}}, func(ctx app.Context, setup shared.TOTPSetup) {
-		c.setup, c.code, c.copied = &setup, "", false
+		c.setup, c.code, c.clip = &setup, "", clipCopy{}
 	})
 }
 
@@ -136,10 +136,7 @@ func (c *connectTwoFactor) cancel(ctx app.Context, e app.Event) {
 }
 
 func (c *connectTwoFactor) copyKey(ctx app.Context, e app.Event) {
-	if clip := app.Window().Get("navigator").Get("clipboard"); clip.Truthy() {
-		clip.Call("writeText", c.setup.Secret)
-		c.copied = true
-	}
+	c.clip.write(ctx, c.setup.Secret)
 }
 
 // groupKey shows a base32 key in groups of four, as apps ask it to be typed.

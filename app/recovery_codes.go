@@ -18,7 +18,7 @@ type recoveryCodesScreen struct {
 	OnDone   func(ctx app.Context)
 
 	saved  bool
-	copied bool
+	clip   clipCopy
 	leave  leaveGuard // until the box is ticked, leaving the page asks first
 	now    time.Time  // when the codes were shown: the date on the sheet and the file
 }
@@ -56,13 +56,13 @@ func (r *recoveryCodesScreen) Render() app.UI {
 			}),
 		),
 		app.Div().Class("actions no-print").Body(
-			app.Button().ID("copy-codes").Class("secondary").Type("button").OnClick(r.copy).
-				Text(map[bool]string{false: "Copy", true: "Copied"}[r.copied]),
+			app.Button().ID("copy-codes").Class("secondary").Type("button").OnClick(r.copy).Text(r.clip.label("Copy")),
 			app.A().ID("download-codes").Class("button secondary").
 				Href("%s", "data:text/plain;charset=utf-8,"+url.PathEscape(codesFile(r.Username, r.Codes, now))).
 				Download("%s", codesFileName(r.Username)).Text("Download"),
 			app.Button().ID("print-codes").Class("secondary").Type("button").OnClick(r.print).Text("Print"),
 		),
+		app.Div().Class("no-print").Body(r.clip.failure("codes")),
 		app.Div().Class("confirm no-print").Body(
 			app.Label().For("codes-saved").Body(
 				app.Input().ID("codes-saved").Type("checkbox").Checked(r.saved).OnChange(r.toggleSaved),
@@ -79,10 +79,7 @@ func (r *recoveryCodesScreen) toggleSaved(ctx app.Context, e app.Event) {
 }
 
 func (r *recoveryCodesScreen) copy(ctx app.Context, e app.Event) {
-	if clip := app.Window().Get("navigator").Get("clipboard"); clip.Truthy() {
-		clip.Call("writeText", strings.Join(r.Codes, "\n"))
-		r.copied = true
-	}
+	r.clip.write(ctx, strings.Join(r.Codes, "\n"))
 }
 
 func (r *recoveryCodesScreen) print(ctx app.Context, e app.Event) { app.Window().Call("print") }
