@@ -109,9 +109,16 @@ type inBrowser interface {
 type loginOnClient struct {
 	loginPage
 	clientSide
+	hinted bool // the browser had a session when the app last knew
 }
 
-func (c *loginOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
+func (c *loginOnClient) OnPreRender(ctx app.Context) {
+	c.ctx = ctx
+	if c.hinted {
+		hintSession(ctx, true)
+	}
+	c.OnMount(ctx)
+}
 
 type profileOnClient struct {
 	profilePage
@@ -233,7 +240,7 @@ func passwordThenSecondStep(t *testing.T, api *fakeAPI, step string) (*screen, *
 		s.do(func(ctx app.Context) { p.switchTo(stepRecovery)(ctx, noEvent) })
 		contains(t, s.html(), `id="recovery-code"`)
 	}
-	sameRequests(t, api.sent(), "GET /api/me", `POST /api/login {"username":"alice","password":"alice's password"}`)
+	sameRequests(t, api.sent(), `POST /api/login {"username":"alice","password":"alice's password"}`)
 	return s, p
 }
 

@@ -53,7 +53,7 @@ func (p *loginPage) OnMount(ctx app.Context) {
 			navigate(ctx, "/")
 		}
 	}
-	observeMe(ctx, &p.user, signedIn)
+	observeMeIfHinted(ctx, &p.user, signedIn)
 	signedIn()
 }
 
