@@ -22,9 +22,9 @@ type connectTwoFactor struct {
 	// OnConnected receives the fresh recovery codes, to show them once.
 	OnConnected func(ctx app.Context, codes []string)
 
-	setup  *shared.TOTPSetup // the pending key, while the window is open
-	code   string
-	clip   clipCopy
+	setup *shared.TOTPSetup // the pending key, while the window is open
+	code  string
+	clip  clipCopy
 }
 
 func (c *connectTwoFactor) OnMount(ctx app.Context) {

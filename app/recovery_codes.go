@@ -17,10 +17,10 @@ type recoveryCodesScreen struct {
 	Username string
 	OnDone   func(ctx app.Context)
 
-	saved  bool
-	clip   clipCopy
-	leave  leaveGuard // until the box is ticked, leaving the page asks first
-	now    time.Time  // when the codes were shown: the date on the sheet and the file
+	saved bool
+	clip  clipCopy
+	leave leaveGuard // until the box is ticked, leaving the page asks first
+	now   time.Time  // when the codes were shown: the date on the sheet and the file
 }
 
 func (r *recoveryCodesScreen) OnMount(ctx app.Context) {

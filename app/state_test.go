@@ -160,7 +160,10 @@ func TestLoginPage_AsksWhoIsSignedInOnlyWhenASessionMayExist(t *testing.T) {
 	api.on("POST /api/login", answer(200, shared.LoginResponse{Next: shared.NextDone}))
 	p := &loginOnClient{}
 	s = open(t, p)
-	s.do(func(ctx app.Context) { p.username, p.password = "alice", "alice's password"; p.submitPassword(ctx, noEvent) })
+	s.do(func(ctx app.Context) {
+		p.username, p.password = "alice", "alice's password"
+		p.submitPassword(ctx, noEvent)
+	})
 	s.c.context().LocalStorage().Get(sessionHint, &hinted)
 	if !hinted {
 		t.Error("no hint after a login")
