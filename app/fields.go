@@ -49,11 +49,14 @@ func retypeIfRefused(ctx app.Context, err error, id string, value *string) {
 	}
 }
 
-// retype empties the field and focuses it after the next render.
+// retype empties the field and focuses it after the next render. The
+// element's value is emptied too: go-app renders an empty Value by removing
+// the attribute, which leaves what was typed in the field.
 func retype(ctx app.Context, id string, value *string) {
 	*value = ""
 	ctx.Defer(func(app.Context) {
 		if el := app.Window().GetElementByID(id); el.Truthy() {
+			el.Set("value", "")
 			el.Call("focus")
 		}
 	})

@@ -17,6 +17,7 @@ import (
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/pquerna/otp/totp"
@@ -31,6 +32,20 @@ type browser struct {
 	ctx context.Context
 	mu  sync.Mutex
 	bad []string
+	// apiErrors are the API's own 4xx answers the browser logged (URLs).
+	apiErrors []string
+	// dialogs are the types of the JavaScript dialogs the page opened
+	// (each dismissed: the user stays).
+	dialogs []string
+}
+
+// seen returns what was recorded so far and forgets it.
+func (b *browser) seen(list *[]string) []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := *list
+	*list = nil
+	return out
 }
 
 func newBrowser(t *testing.T) *browser {
@@ -89,6 +104,16 @@ func newBrowser(t *testing.T) *browser {
 			if ev.Entry.Level == log.LevelError && !expected {
 				b.report(fmt.Sprintf("log (%s): %s %s", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL))
 			}
+			if expected {
+				b.mu.Lock()
+				b.apiErrors = append(b.apiErrors, ev.Entry.URL)
+				b.mu.Unlock()
+			}
+		case *page.EventJavascriptDialogOpening:
+			b.mu.Lock()
+			b.dialogs = append(b.dialogs, string(ev.Type))
+			b.mu.Unlock()
+			go chromedp.Run(ctx, page.HandleJavaScriptDialog(false))
 		}
 	})
 	if err := chromedp.Run(ctx, log.Enable(), runtime.Enable()); err != nil {
