@@ -127,6 +127,13 @@ type profileOnClient struct {
 
 func (c *profileOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
 
+type settingsOnClient struct {
+	securitySettings
+	clientSide
+}
+
+func (c *settingsOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx }
+
 type adminAccountOnClient struct {
 	adminAccount
 	clientSide
@@ -583,13 +590,6 @@ func TestAdminAccount_TheSwitchWaitsForAProofThenFlips(t *testing.T) {
 	sameRequests(t, api.sent(), "GET /api/admin/accounts", `PUT /api/admin/accounts/1/settings {"force_2fa":true}`,
 		`POST /api/me/reauth {"code":"123456"}`, `PUT /api/admin/accounts/1/settings {"force_2fa":true}`, "GET /api/me")
 }
-
-type settingsOnClient struct {
-	securitySettings
-	clientSide
-}
-
-func (c *settingsOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx }
 
 // A user the policy sends to set up 2FA, who cancels, is logged out: the
 // session could do nothing else.

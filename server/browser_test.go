@@ -225,14 +225,22 @@ func TestBrowser_LogInSeeTheAppAndLogOut(t *testing.T) {
 	b.run(t, "open /login",
 		chromedp.Navigate(inst.URL+"/login"),
 		chromedp.WaitEnabled("#login-submit", chromedp.ByID), // the app is running
+		chromedp.Sleep(500*time.Millisecond),                 // time for a question the app should not ask
 	)
-	// A wrong password shows the error inline and keeps the user on /login.
+	// Without a session the login page asks the server nothing: no 401 in
+	// the console at every visit.
+	if got := b.seen(&b.apiErrors); len(got) != 0 {
+		t.Errorf("a visit to the login page logged %q", got)
+	}
+	// A wrong password shows the error inline and keeps the user on /login;
+	// the field is emptied and has the cursor for the next try.
 	b.run(t, "wrong password",
 		chromedp.SendKeys("#username", "admin", chromedp.ByID),
 		chromedp.SendKeys("#password", "not the password", chromedp.ByID),
 		click("#login-submit"),
 		waitText("#login-error", "Incorrect username or password"),
 		waitPath("/login"),
+		clearedAndFocused("password"),
 	)
 	b.run(t, "right password",
 		chromedp.Navigate(inst.URL+"/login"),
@@ -240,6 +248,10 @@ func TestBrowser_LogInSeeTheAppAndLogOut(t *testing.T) {
 		chromedp.SendKeys("#username", "admin", chromedp.ByID),
 		chromedp.SendKeys("#password", inst.AdminPassword, chromedp.ByID),
 		click("#login-submit"),
+		waitPath("/"),
+		waitText("#welcome", "admin"),
+		// With a session, the login page asks who it is and goes in.
+		chromedp.Navigate(inst.URL+"/login"),
 		waitPath("/"),
 		waitText("#welcome", "admin"),
 	)
