@@ -134,6 +134,27 @@ type settingsOnClient struct {
 
 func (c *settingsOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx }
 
+type regenerateOnClient struct {
+	regenerateCodes
+	clientSide
+}
+
+func (c *regenerateOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
+
+type adminOnClient struct {
+	adminPage
+	clientSide
+}
+
+func (c *adminOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
+
+type adminUsersOnClient struct {
+	adminUsers
+	clientSide
+}
+
+func (c *adminUsersOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
+
 type adminAccountOnClient struct {
 	adminAccount
 	clientSide
@@ -675,5 +696,40 @@ func TestLogin_ARefusedPasswordOrCodeIsCleared(t *testing.T) {
 	contains(t, s.html(), "That recovery code is not right.")
 	if p.recovery != "" || inputValue(t, s.html(), "recovery-code") != "" {
 		t.Errorf("after a wrong recovery code the field holds %q", p.recovery)
+	}
+}
+
+// Connect, Regenerate and Disconnect empty a refused code or password too.
+func TestSecuritySettings_ARefusedCodeOrPasswordIsCleared(t *testing.T) {
+	api := newFakeAPI(t)
+	wrong := answer(401, shared.Errorf(shared.EWrongCode, "That code is not right."))
+	api.on("POST /api/2fa/setup", answer(200, shared.TOTPSetup{Secret: "JBSWY3DPEHPK3PXP", QRPNG: "iVBORw0KGgo="}))
+	api.on("POST /api/2fa/connect", wrong)
+	api.on("POST /api/2fa/recovery-codes", wrong)
+	api.on("POST /api/2fa/disconnect", answer(401, shared.Errorf(shared.EWrongCredentials, "That password is not right.")))
+
+	c := &connectOnClient{connectTwoFactor: connectTwoFactor{Open: true}}
+	s := open(t, c)
+	s.do(func(ctx app.Context) { c.code = "123 456"; c.connect(ctx, noEvent) })
+	contains(t, s.html(), "That code is not right.")
+	if c.code != "" || inputValue(t, s.html(), "connect-code") != "" {
+		t.Errorf("Connect kept the refused code %q", c.code)
+	}
+
+	r := &regenerateOnClient{regenerateCodes: regenerateCodes{Left: 10, open: true}}
+	s = open(t, r)
+	s.do(func(ctx app.Context) { r.code = "123456"; r.submit(ctx, noEvent) })
+	contains(t, s.html(), "That code is not right.")
+	if r.code != "" || inputValue(t, s.html(), "regenerate-code") != "" {
+		t.Errorf("Regenerate kept the refused code %q", r.code)
+	}
+
+	d := &disconnectOnClient{}
+	s = open(t, d)
+	s.do(func(ctx app.Context) { d.openForm(ctx, noEvent) })
+	s.do(func(ctx app.Context) { d.password = "not it"; d.submit(ctx, noEvent) })
+	contains(t, s.html(), "That password is not right.")
+	if d.password != "" || inputValue(t, s.html(), "disconnect-password") != "" {
+		t.Errorf("Disconnect kept the refused password %q", d.password)
 	}
 }

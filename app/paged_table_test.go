@@ -123,13 +123,6 @@ func TestAdminLogins_MarksTheRefusedFilterAndSaysNoAttemptsMatch(t *testing.T) {
 	contains(t, render(t, &adminLogins{path: "/api/admin/logins"}), "No login attempts yet.")
 }
 
-type adminOnClient struct {
-	adminPage
-	clientSide
-}
-
-func (c *adminOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
-
 // A change the admin makes on the page (the switch, a reset) loads the audit
 // log again, which records it.
 func TestAdminPage_TheAuditLogFollowsTheAdminsOwnChanges(t *testing.T) {
@@ -169,10 +162,3 @@ func TestAdminPage_TheAuditLogFollowsTheAdminsOwnChanges(t *testing.T) {
 		t.Errorf("%d changes told, want 2 (the switch, the reset)", changes)
 	}
 }
-
-type adminUsersOnClient struct {
-	adminUsers
-	clientSide
-}
-
-func (c *adminUsersOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
