@@ -21,16 +21,42 @@ func (g *leaveGuard) watch(armed func() bool) {
 		}
 		return nil
 	})
-	app.Window().Call("addEventListener", "beforeunload", onLeave)
+	// Back to a page of the app unloads nothing: go-app swaps the page in
+	// its window.onpopstate. That handler is wrapped, so that it runs only
+	// once the user agreed; else the page is put back in the history.
+	window := app.Window()
+	here := window.Get("location").Get("href").String()
+	goApps := window.Get("onpopstate")
+	onBack := app.FuncOf(func(this app.Value, args []app.Value) any {
+		if armed() {
+			window.Get("history").Call("pushState", nil, "", here)
+			if !window.Call("confirm", leaveQuestion).Bool() {
+				return nil
+			}
+			g.stop()
+			window.Get("history").Call("back")
+			return nil
+		}
+		if goApps.Truthy() {
+			goApps.Call("call", this, args[0])
+		}
+		return nil
+	})
+	window.Call("addEventListener", "beforeunload", onLeave)
+	window.Set("onpopstate", onBack)
 	g.release = func() {
-		app.Window().Call("removeEventListener", "beforeunload", onLeave)
+		window.Call("removeEventListener", "beforeunload", onLeave)
+		window.Set("onpopstate", goApps)
 		onLeave.Release()
+		onBack.Release()
 	}
 }
 
+const leaveQuestion = "Leave without saving your recovery codes? They can never be shown again."
+
 func (g *leaveGuard) stop() {
-	if g.release != nil {
-		g.release()
+	if release := g.release; release != nil {
 		g.release = nil
+		release()
 	}
 }

@@ -44,7 +44,8 @@ func TestBrowser_RecoveryCodesSecondStepAndAdminMoments(t *testing.T) {
 	var link bool
 	b.run(t, "the setup window links to the app",
 		waitPath("/"),
-		chromedp.Navigate(inst.URL+"/profile"),
+		click("#avatar"),
+		click("#menu-profile"), // within the app: Back is go-app's, not an unload
 		click("#connect-2fa"),
 		chromedp.WaitVisible("#qr-code", chromedp.ByID),
 		chromedp.Text("#manual-key", &key, chromedp.ByID),
@@ -93,6 +94,15 @@ func TestBrowser_RecoveryCodesSecondStepAndAdminMoments(t *testing.T) {
 
 	// Until the box is ticked, leaving asks first (dismissed: the codes stay).
 	b.seen(&b.dialogs)
+	b.run(t, "Back within the app before the codes are saved",
+		chromedp.Evaluate(`window.stillHere = true; history.back(); true`, &ok),
+		chromedp.Sleep(time.Second),
+		waitPath("/profile"),
+		waitTrue(`window.stillHere === true && document.getElementById("recovery-codes") !== null`),
+	)
+	if got := b.seen(&b.dialogs); len(got) != 1 || got[0] != "confirm" {
+		t.Fatalf("dialogs on Back with unsaved codes: %q", got)
+	}
 	b.run(t, "reload before the codes are saved",
 		chromedp.Evaluate(`window.stillHere = true; setTimeout(() => location.reload(), 0); true`, &ok),
 		chromedp.Sleep(time.Second),
