@@ -13,6 +13,8 @@ type adminAccount struct {
 	app.Compo
 	reauthGate
 	Me *shared.Me
+	// OnChanged hears of each saved change, which the audit log records.
+	OnChanged func(ctx app.Context)
 
 	account *shared.AccountSettings
 }
@@ -95,6 +97,9 @@ func (a *adminAccount) save(ctx app.Context, on bool) {
 			return a.needsProof(ctx, err, func(ctx app.Context) { a.save(ctx, on) })
 		}}, func(ctx app.Context, settings shared.AccountSettings) {
 		a.account = &settings
+		if a.OnChanged != nil {
+			a.OnChanged(ctx)
+		}
 		// The policy may change what this admin's own session may do (set
 		// up 2FA first): the server says, and the page follows.
 		reloadMe(ctx)

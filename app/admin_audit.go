@@ -6,13 +6,16 @@ import (
 )
 
 // adminAudit is the account's audit log, a page at a time.
-type adminAudit struct{ app.Compo }
+type adminAudit struct {
+	app.Compo
+	Reload int // a change loads the log again (the admin changed something here)
+}
 
 func (a *adminAudit) Render() app.UI {
 	return app.Section().Class("card").Body(
 		app.H2().Text("Audit log"),
 		&pagedTable[shared.AuditEvent]{
-			ID: "audit-log", MoreID: "audit-more", Path: "/api/admin/audit",
+			ID: "audit-log", MoreID: "audit-more", Path: "/api/admin/audit", Reload: a.Reload,
 			Columns: []string{"Date and time", "Who", "What", "User", "IP address", "Details"},
 			Cells:   auditCells,
 			Empty:   "Nothing recorded yet.",

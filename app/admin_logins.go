@@ -18,6 +18,8 @@ type adminLogins struct {
 
 	path  string // the list's endpoint with the filters last applied
 	apply int    // Apply pressed so many times: each loads the list again
+	// fields: the filters the server refused, with why (by query name).
+	fields map[string]string
 }
 
 func (l *adminLogins) OnInit() { l.path = l.listPath() }
@@ -55,11 +57,11 @@ func (l *adminLogins) Render() app.UI {
 	return app.Section().Class("card").Body(
 		app.H2().Text("Login attempts"),
 		app.Form().Class("filters").OnSubmit(l.submit).Body(
-			app.Div().Class("field").Body(app.Label().For("logins-user").Text("User"),
+			field("logins-user", "User", l.fields["user"],
 				app.Input().ID("logins-user").Type("text").Value(l.user).OnInput(l.ValueTo(&l.user))),
-			app.Div().Class("field").Body(app.Label().For("logins-since").Text("From"),
+			field("logins-since", "From", l.fields["since"],
 				app.Input().ID("logins-since").Type("date").Value(l.since).OnInput(l.ValueTo(&l.since))),
-			app.Div().Class("field").Body(app.Label().For("logins-until").Text("To"),
+			field("logins-until", "To", l.fields["until"],
 				app.Input().ID("logins-until").Type("date").Value(l.until).OnInput(l.ValueTo(&l.until))),
 			app.Label().Class("filter").For("logins-failed").Body(
 				app.Input().ID("logins-failed").Type("checkbox").Checked(l.failedOnly).
@@ -72,6 +74,13 @@ func (l *adminLogins) Render() app.UI {
 			ID: "admin-logins", MoreID: "admin-logins-more", Path: l.path, Reload: l.apply,
 			Columns: []string{"Date and time", "User", "Result", "Method", "IP address", "Device", "Details"},
 			Cells:   func(e shared.LoginEvent) []app.HTMLTd { return historyCells(e, true) },
+			Empty:   map[bool]string{false: "No login attempts yet.", true: "No attempts match these filters."}[l.path != "/api/admin/logins"],
+			Loaded: func(err error) {
+				l.fields = nil
+				if e, ok := err.(*shared.Error); ok {
+					l.fields = e.Fields
+				}
+			},
 		},
 	)
 }

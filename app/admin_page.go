@@ -7,7 +7,10 @@ import (
 
 // adminPage is the Administration Panel; the server refuses its data to
 // anyone but admins, and the page says so instead of showing empty tables.
-type adminPage struct{ signedInPage }
+type adminPage struct {
+	signedInPage
+	changes int // changes made on this page, each recorded in the audit log
+}
 
 func (p *adminPage) OnNav(ctx app.Context) { ctx.Page().SetTitle("Administration · Warden") }
 
@@ -21,10 +24,13 @@ func (p *adminPage) Render() app.UI {
 		}
 		return app.Div().Body(
 			app.H1().Class("page-title").Text("Administration Panel"),
-			&adminAccount{Me: me},
-			&adminUsers{Me: me},
+			&adminAccount{Me: me, OnChanged: p.changed},
+			&adminUsers{Me: me, OnChanged: p.changed},
 			&adminLogins{},
-			&adminAudit{},
+			&adminAudit{Reload: p.changes},
 		)
 	})
 }
+
+// changed is a change of the admin's own: the audit log shows it.
+func (p *adminPage) changed(ctx app.Context) { p.changes++ }

@@ -13,6 +13,9 @@ type adminUsers struct {
 	app.Compo
 	reauthGate
 	Me *shared.Me
+	// OnChanged hears of each change made here (a reset), which the audit
+	// log records.
+	OnChanged func(ctx app.Context)
 
 	users   []shared.AdminUser
 	confirm string // the username whose reset waits for confirmation
@@ -36,6 +39,7 @@ func (u *adminUsers) Render() app.UI {
 		u.prompt(u.ValueTo, u.Me != nil && u.Me.TOTPEnabled),
 		app.If(u.notice != "", func() app.UI { return app.P().Class("success").Role("status").Text(u.notice) }),
 		app.If(u.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(u.errMsg) }),
+		u.confirmation(),
 		app.Div().Class("table-wrap").Body(
 			app.Table().ID("users-table").Class("history-table").Body(
 				headerRow(userColumns),
@@ -69,30 +73,45 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 		app.Td().Text(lastLogin),
 		app.Td().Text(status),
 		app.Td().Body(
-			app.If(user.TOTPEnabled && u.confirm != user.Username, func() app.UI {
+			app.If(user.TOTPEnabled, func() app.UI {
 				return app.Button().ID("reset-2fa-" + user.Username).Class("secondary").Type("button").
+					Disabled(u.confirm == user.Username).
 					OnClick(func(ctx app.Context, e app.Event) {
 						u.confirm, u.notice, u.errMsg = user.Username, "", ""
 						u.focus(ctx, "confirm-reset-dialog")
 					}).
 					Text("Reset 2FA")
 			}),
-			app.If(u.confirm == user.Username, func() app.UI {
-				return app.Div().ID("confirm-reset-dialog").Class("confirm-reset").Role("alertdialog").TabIndex(-1).
-					Aria("label", "Confirm the reset").Aria("describedby", "confirm-reset-text").
-					OnKeyDown(onEscape(u.cancelReset)).Body(
-					app.P().ID("confirm-reset-text").Text("Reset two-factor authentication for "+user.Username+"? Their authenticator and recovery codes "+
-						"stop working and they are logged out everywhere. They can connect a new phone at their next login."),
-					app.Div().Class("actions").Body(
-						app.Button().ID("confirm-reset").Class("danger").Type("button").Disabled(u.busy).
-							OnClick(u.reset(user)).Text("Reset 2FA"),
-						app.Button().ID("cancel-reset").Class("secondary").Type("button").
-							OnClick(func(ctx app.Context, e app.Event) { u.cancelReset(ctx) }).Text("Cancel"),
-					),
-				)
-			}),
 		),
 	})
+}
+
+// confirmation asks before a reset, above the table: inside a row it would
+// sit at the far end of a table wider than a phone's screen. It takes the
+// focus when it opens; Escape or Cancel closes it.
+func (u *adminUsers) confirmation() app.UI {
+	var user *shared.AdminUser
+	for i := range u.users {
+		if u.users[i].Username == u.confirm {
+			user = &u.users[i]
+		}
+	}
+	if user == nil {
+		return nil
+	}
+	return app.Div().ID("confirm-reset-dialog").Class("confirm-reset warning").Role("alertdialog").TabIndex(-1).
+		Aria("labelledby", "confirm-reset-title").Aria("describedby", "confirm-reset-text").
+		OnKeyDown(onEscape(u.cancelReset)).Body(
+		app.H3().ID("confirm-reset-title").Text("Reset two-factor authentication for "+user.Username+"?"),
+		app.P().ID("confirm-reset-text").Text("The authenticator and recovery codes of "+user.Username+" stop working and they are logged out everywhere. "+
+			"They can connect a new phone at their next login."),
+		app.Div().Class("actions").Body(
+			app.Button().ID("confirm-reset").Class("danger").Type("button").Disabled(u.busy).
+				OnClick(u.reset(*user)).Text("Reset 2FA for "+user.Username),
+			app.Button().ID("cancel-reset").Class("secondary").Type("button").
+				OnClick(func(ctx app.Context, e app.Event) { u.cancelReset(ctx) }).Text("Cancel"),
+		),
+	)
 }
 
 // cancelReset is Cancel or Escape on the confirmation: the focus goes back
@@ -112,6 +131,9 @@ func (u *adminUsers) reset(user shared.AdminUser) app.EventHandler {
 			u.confirm = ""
 			u.notice = "Two-factor authentication of " + user.Username + " is reset, and they are logged out."
 			u.load(ctx)
+			if u.OnChanged != nil {
+				u.OnChanged(ctx)
+			}
 		})
 	}
 }

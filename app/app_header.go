@@ -149,7 +149,7 @@ func (h *appHeader) logout(ctx app.Context, e app.Event) {
 	if h.busy {
 		return
 	}
-	send(ctx, &h.apiState, apiCall{method: "POST", path: "/api/logout", failed: func(ctx app.Context, err error) bool {
+	logOut(ctx, &h.apiState, func(ctx app.Context, err error) bool {
 		h.logoutErr = "Logging out failed, and you are still logged in: " + errorMessage(err)
 		if logoutRetry > 0 {
 			ctx.After(logoutRetry, func(ctx app.Context) {
@@ -159,10 +159,6 @@ func (h *appHeader) logout(ctx app.Context, e app.Event) {
 			})
 		}
 		return true
-	}}, func(ctx app.Context, _ struct{}) {
-		h.logoutErr = ""
-		signedOut(ctx)
-		navigate(ctx, "/login")
 	})
 }
 

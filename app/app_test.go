@@ -187,8 +187,14 @@ func TestSecuritySettings_OffOffersConnect(t *testing.T) {
 }
 
 func TestSecuritySettings_ConnectWindowShowsTheStepsQRAndKey(t *testing.T) {
-	s := &connectTwoFactor{setup: &shared.TOTPSetup{Secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", QRPNG: "iVBORw0KGgo="}}
+	otpauth := "otpauth://totp/Warden:alice?issuer=Warden&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	s := &connectTwoFactor{setup: &shared.TOTPSetup{Secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", QRPNG: "iVBORw0KGgo=", OTPAuthURL: otpauth}}
 	html := render(t, s)
+	// On a phone: a link to the app, and the key is said to be where it is.
+	link := regexp.MustCompile(`<a [^>]*id="otpauth-link"[^>]*>[^<]*`).FindString(html)
+	contains(t, link, `href="`+otpauth+`"`, "Open in authenticator app")
+	contains(t, html, "type the key shown below it")
+	lacks(t, html, "beside")
 	contains(t, html, "Install an authenticator app", "Google Authenticator", "Add Warden to the app", "Enter the six-digit code",
 		`id="qr-code"`, `src="data:image/png;base64,iVBORw0KGgo="`, `id="manual-key"`, ">JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP<",
 		`id="copy-key"`, `id="connect-code"`, `autocomplete="one-time-code"`, `inputmode="numeric"`, `id="connect-submit"`)
@@ -234,6 +240,13 @@ func TestRecoveryCodesScreen_ShowsEveryCodeAndHoldsContinueUntilStored(t *testin
 	if regexp.MustCompile(` disabled[ >]`).MatchString(btn) {
 		t.Errorf("Continue is disabled after the box is ticked: %s", btn)
 	}
+}
+
+func TestRecoveryCodesScreen_ThePrintedSheetNamesTheProductTheUserAndTheDate(t *testing.T) {
+	html := render(t, &recoveryCodesScreen{Codes: tenCodes, Username: "alice", now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)})
+	heading := regexp.MustCompile(`(?s)<div [^>]*id="codes-sheet-heading"[^>]*>.*?</div>`).FindString(html)
+	contains(t, heading, `class="print-only"`, "Warden recovery codes", "User: alice", "Created: 23 November 2026")
+	contains(t, html, "Created:%2023%20November%202026") // the file says the same day
 }
 
 func TestCodesFile_NamesTheProductTheUserAndTheDate(t *testing.T) {
@@ -289,9 +302,18 @@ func TestAdminUsers_ResetAsksForConfirmationFirst(t *testing.T) {
 	html := render(t, &adminUsers{users: users})
 	contains(t, html, `id="users-table"`, `id="reset-2fa-root"`, ">Never<", "Code entry locked until")
 	lacks(t, html, `id="reset-2fa-ursula"`, `id="confirm-reset"`) // no 2FA: nothing to reset
+	// The action column has a name for screen readers.
+	contains(t, html, `<th scope="col">Actions</th>`)
 	confirming := render(t, &adminUsers{users: users, confirm: "root"})
-	contains(t, confirming, `id="confirm-reset"`, `id="cancel-reset"`, "logged out everywhere")
-	lacks(t, confirming, `id="reset-2fa-root"`)
+	contains(t, confirming, `id="confirm-reset"`, `id="cancel-reset"`, "logged out everywhere",
+		"Reset two-factor authentication for root?", "Reset 2FA for root")
+	if !attrSet(t, confirming, "reset-2fa-root", "disabled") {
+		t.Error("Reset 2FA can be pressed again while its confirmation is open")
+	}
+	// Above the table, not in a cell at the end of a wide row.
+	if strings.Index(confirming, `id="confirm-reset-dialog"`) > strings.Index(confirming, `id="users-table"`) {
+		t.Error("the confirmation is inside the table")
+	}
 }
 
 func TestSecuritySettings_DisconnectAsksForThePasswordAndShowsTheWarning(t *testing.T) {

@@ -16,12 +16,15 @@ type connectTwoFactor struct {
 	reauthGate
 	// Open starts the setup at once (the login sent an enrolling user here).
 	Open bool
+	// Enrolling: the session may do nothing else until 2FA is set up, so
+	// Cancel logs out rather than leave a user who can go nowhere.
+	Enrolling bool
 	// OnConnected receives the fresh recovery codes, to show them once.
 	OnConnected func(ctx app.Context, codes []string)
 
-	setup  *shared.TOTPSetup // the pending key, while the window is open
-	code   string
-	copied bool
+	setup *shared.TOTPSetup // the pending key, while the window is open
+	code  string
+	clip  clipCopy
 }
 
 func (c *connectTwoFactor) OnMount(ctx app.Context) {
@@ -54,15 +57,21 @@ func (c *connectTwoFactor) window() app.UI {
 			),
 			app.Li().Body(
 				app.H4().Text("Add Warden to the app"),
-				app.P().Text("Scan this QR code with the app, or type the key shown beside it."),
+				app.P().Text("Scan this QR code with the app, or type the key shown below it. "+
+					"On the phone that has the app, open the link instead."),
 				app.Div().Class("qr-row").Body(
 					app.Img().ID("qr-code").Class("qr").Alt("QR code to add Warden to your authenticator app").
 						Src("data:image/png;base64,%s", c.setup.QRPNG).Width(200).Height(200),
+					// A phone cannot scan its own screen: the link hands the key to
+					// the authenticator app. target=_blank keeps go-app from taking
+					// the click for a navigation of its own (window.open).
+					app.A().ID("otpauth-link").Class("button secondary").Href("%s", c.setup.OTPAuthURL).
+						Target("_blank").Rel("noopener").Text("Open in authenticator app"),
 					app.Div().Class("manual").Body(
 						app.P().Class("muted").Text("Key"),
 						app.Code().ID("manual-key").Class("key").Text(groupKey(c.setup.Secret)),
-						app.Button().ID("copy-key").Class("secondary").Type("button").OnClick(c.copyKey).
-							Text(map[bool]string{false: "Copy key", true: "Copied"}[c.copied]),
+						app.Button().ID("copy-key").Class("secondary").Type("button").OnClick(c.copyKey).Text(c.clip.label("Copy key")),
+						c.clip.failure("key"),
 					),
 				),
 			),
@@ -73,7 +82,8 @@ func (c *connectTwoFactor) window() app.UI {
 					field("connect-code", "Code from the app", "", codeInput("connect-code", c.code, c.ValueTo(&c.code))),
 					app.Div().Class("actions").Body(
 						app.Button().ID("connect-submit").Class("primary inline").Type("submit").Disabled(c.busy).Text("Connect"),
-						app.Button().ID("connect-cancel").Class("secondary").Type("button").OnClick(c.cancel).Text("Cancel"),
+						app.Button().ID("connect-cancel").Class("secondary").Type("button").Disabled(c.busy).OnClick(c.cancel).
+							Text(map[bool]string{false: "Cancel", true: "Cancel and log out"}[c.Enrolling]),
 					),
 				),
 			),
@@ -88,7 +98,7 @@ func (c *connectTwoFactor) startSetup(ctx app.Context, e app.Event) {
 	send(ctx, &c.apiState, apiCall{method: "POST", path: "/api/2fa/setup", failed: func(ctx app.Context, err error) bool {
 		return c.needsProof(ctx, err, func(ctx app.Context) { c.startSetup(ctx, e) })
 	}}, func(ctx app.Context, setup shared.TOTPSetup) {
-		c.setup, c.code, c.copied = &setup, "", false
+		c.setup, c.code, c.clip = &setup, "", clipCopy{}
 		c.focus(ctx, "connect-code")
 	})
 }
@@ -102,7 +112,7 @@ func (c *connectTwoFactor) connect(ctx app.Context, e app.Event) {
 	}
 	send(ctx, &c.apiState, apiCall{method: "POST", path: "/api/2fa/connect", body: req,
 		failed: func(ctx app.Context, err error) bool {
-			c.focus(ctx, "connect-code") // the error is announced; the code is to type again
+			c.retypeIfRefused(ctx, err, "connect-code", &c.code) // the error is announced; the code is to type again
 			return c.needsProof(ctx, err, func(ctx app.Context) { c.connect(ctx, e) })
 		}}, func(ctx app.Context, res shared.ConnectResponse) {
 		c.setup, c.code = nil, ""
@@ -120,15 +130,16 @@ func (c *connectTwoFactor) connect(ctx app.Context, e app.Event) {
 }
 
 func (c *connectTwoFactor) cancel(ctx app.Context, e app.Event) {
+	if c.Enrolling {
+		logOut(ctx, &c.apiState, nil)
+		return
+	}
 	c.setup, c.code, c.errMsg = nil, "", ""
 	c.focus(ctx, "connect-2fa")
 }
 
 func (c *connectTwoFactor) copyKey(ctx app.Context, e app.Event) {
-	if clip := app.Window().Get("navigator").Get("clipboard"); clip.Truthy() {
-		clip.Call("writeText", c.setup.Secret)
-		c.copied = true
-	}
+	c.clip.write(ctx, c.setup.Secret)
 }
 
 // groupKey shows a base32 key in groups of four, as apps ask it to be typed.

@@ -85,7 +85,7 @@ func (d *disconnectTwoFactor) disconnect(ctx app.Context, confirm bool) {
 	req := shared.DisconnectRequest{Password: d.password, Confirm: confirm}
 	send(ctx, &d.apiState, apiCall{method: "POST", path: "/api/2fa/disconnect", body: req, failed: func(ctx app.Context, err error) bool {
 		if errorCode(err) != shared.EConfirmRequired {
-			d.focus(ctx, "disconnect-password")
+			d.retypeIfRefused(ctx, err, "disconnect-password", &d.password)
 			return false
 		}
 		d.warning = errorMessage(err)

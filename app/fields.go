@@ -73,3 +73,29 @@ func onEscape(close func(ctx app.Context)) app.EventHandler {
 		}
 	}
 }
+
+// retypeIfRefused puts the cursor back in the field of a failed try once
+// the page shows why; a password or code the server refused (wrong,
+// reused, expired) is emptied first, so the next try starts from an empty
+// field and nobody has to select and delete what was wrong.
+func (a *apiState) retypeIfRefused(ctx app.Context, err error, id string, value *string) {
+	switch errorCode(err) {
+	case shared.EWrongCredentials, shared.EWrongCode:
+		a.retype(ctx, id, value)
+	default:
+		a.focus(ctx, id)
+	}
+}
+
+// retype empties the field and focuses it after the next render. The
+// element's value is emptied too: go-app renders an empty Value by removing
+// the attribute, which leaves what was typed in the field.
+func (a *apiState) retype(ctx app.Context, id string, value *string) {
+	*value = ""
+	a.onHome(ctx).Defer(func(app.Context) {
+		if el := app.Window().GetElementByID(id); el.Truthy() {
+			el.Set("value", "")
+			el.Call("focus")
+		}
+	})
+}

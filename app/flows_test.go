@@ -109,9 +109,16 @@ type inBrowser interface {
 type loginOnClient struct {
 	loginPage
 	clientSide
+	hinted bool // the browser had a session when the app last knew
 }
 
-func (c *loginOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
+func (c *loginOnClient) OnPreRender(ctx app.Context) {
+	c.ctx = ctx
+	if c.hinted {
+		hintSession(ctx, true)
+	}
+	c.OnMount(ctx)
+}
 
 type profileOnClient struct {
 	profilePage
@@ -119,6 +126,34 @@ type profileOnClient struct {
 }
 
 func (c *profileOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
+
+type settingsOnClient struct {
+	securitySettings
+	clientSide
+}
+
+func (c *settingsOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx }
+
+type regenerateOnClient struct {
+	regenerateCodes
+	clientSide
+}
+
+func (c *regenerateOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
+
+type adminOnClient struct {
+	adminPage
+	clientSide
+}
+
+func (c *adminOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
+
+type adminUsersOnClient struct {
+	adminUsers
+	clientSide
+}
+
+func (c *adminUsersOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
 
 type adminAccountOnClient struct {
 	adminAccount
@@ -233,7 +268,7 @@ func passwordThenSecondStep(t *testing.T, api *fakeAPI, step string) (*screen, *
 		s.do(func(ctx app.Context) { p.onNavQuery(url.Values{"step": {"recovery"}}) }) // the "Use a recovery code" link
 		contains(t, s.html(), `id="recovery-code"`)
 	}
-	sameRequests(t, api.sent(), "GET /api/me", `POST /api/login {"username":"alice","password":"alice's password"}`)
+	sameRequests(t, api.sent(), `POST /api/login {"username":"alice","password":"alice's password"}`)
 	return s, p
 }
 
@@ -592,4 +627,126 @@ func TestProfile_AnUnreachableServerOffersTryAgain(t *testing.T) {
 	html := s.html()
 	lacks(t, html, errOffline.Message, `id="retry"`)
 	contains(t, html, "alice")
+}
+
+// A user the policy sends to set up 2FA, who cancels, is logged out: the
+// session could do nothing else.
+func TestForcedSetup_CancelLogsOut(t *testing.T) {
+	api := newFakeAPI(t)
+	went := recordNavigation(t)
+	api.on("POST /api/2fa/setup", answer(200, shared.TOTPSetup{Secret: "JBSWY3DPEHPK3PXP", QRPNG: "iVBORw0KGgo="}))
+	api.on("POST /api/logout", answer(204, nil))
+	c := &connectOnClient{connectTwoFactor: connectTwoFactor{Open: true, Enrolling: true}}
+	s := open(t, c)
+	s.signIn(&shared.Me{Stage: shared.NextEnroll, Username: "ursula", Force2FA: true})
+	contains(t, s.html(), `id="connect-cancel"`, "Cancel and log out")
+	s.do(func(ctx app.Context) { c.cancel(ctx, noEvent) })
+	sameRequests(t, api.sent(), "POST /api/2fa/setup", "POST /api/logout")
+	if want := []string{"/login"}; !reflect.DeepEqual(*went, want) {
+		t.Errorf("navigated to %q, want %q", *went, want)
+	}
+	if st := s.user().status; st != meSignedOut {
+		t.Errorf("the app's user after Cancel: %v", st)
+	}
+}
+
+// After the codes of a forced setup are saved, Continue goes into the app;
+// a connect from the settings themselves stays there.
+func TestForcedSetup_ContinueGoesIntoTheApp(t *testing.T) {
+	for _, tc := range []struct {
+		setup bool
+		want  []string
+	}{{true, []string{"/"}}, {false, nil}} {
+		went := recordNavigation(t)
+		stage := shared.NextDone
+		if tc.setup {
+			stage = shared.NextEnroll
+		}
+		c := &settingsOnClient{securitySettings: securitySettings{OpenSetup: tc.setup, Me: &shared.Me{Username: "ursula", Stage: stage}}}
+		s := open(t, c)
+		s.do(func(ctx app.Context) { c.showConnected(ctx, tenCodes) })
+		contains(t, s.html(), `id="codes-continue"`)
+		s.do(func(ctx app.Context) { c.codesStored(ctx) })
+		if !reflect.DeepEqual(*went, tc.want) {
+			t.Errorf("setup=%v: navigated to %q, want %q", tc.setup, *went, tc.want)
+		}
+	}
+}
+
+// inputValue is the value attribute of the input with the id.
+func inputValue(t *testing.T, html, id string) string {
+	t.Helper()
+	tag := regexp.MustCompile(`<input [^>]*id="` + id + `"[^>]*>`).FindString(html)
+	if tag == "" {
+		t.Fatalf("no #%s in:\n%s", id, html)
+	}
+	return regexp.MustCompile(` value="([^"]*)"`).FindStringSubmatch(tag + ` value=""`)[1]
+}
+
+// A password or code the server refused is cleared (the browser test sees
+// the field focused too); the next try starts from an empty field.
+func TestLogin_ARefusedPasswordOrCodeIsCleared(t *testing.T) {
+	api := loginAPI(t)
+	api.on("POST /api/login/totp", answer(401, shared.Errorf(shared.EWrongCode, "That code is not right. Check your app and try again.")))
+	api.on("POST /api/login/recovery", answer(401, shared.Errorf(shared.EWrongCode, "That recovery code is not right.")))
+	p := &loginOnClient{}
+	s := open(t, p)
+	s.do(func(ctx app.Context) {
+		p.username, p.password = "alice", "not it"
+		p.submitPassword(ctx, noEvent)
+	})
+	contains(t, s.html(), "Incorrect username or password.")
+	if p.password != "" || inputValue(t, s.html(), "password") != "" || p.username != "alice" {
+		t.Errorf("after a wrong password: username %q, password %q", p.username, p.password)
+	}
+	api.sent()
+
+	s, p = passwordThenSecondStep(t, api, stepTOTP)
+	s.do(func(ctx app.Context) { p.code = "654321"; p.submitCode(ctx, noEvent) })
+	contains(t, s.html(), "That code is not right.", `id="lost-phone"`, "Lost your phone?", "recovery code", "administrator")
+	if p.code != "" || inputValue(t, s.html(), "code") != "" {
+		t.Errorf("after a wrong code the field holds %q", p.code)
+	}
+
+	s.do(func(ctx app.Context) { p.onNavQuery(url.Values{"step": {"recovery"}}) }) // the "Use a recovery code" link
+	s.do(func(ctx app.Context) { p.recovery = "abcd-efgh-0001"; p.submitRecovery(ctx, noEvent) })
+	contains(t, s.html(), "That recovery code is not right.")
+	if p.recovery != "" || inputValue(t, s.html(), "recovery-code") != "" {
+		t.Errorf("after a wrong recovery code the field holds %q", p.recovery)
+	}
+}
+
+// Connect, Regenerate and Disconnect empty a refused code or password too.
+func TestSecuritySettings_ARefusedCodeOrPasswordIsCleared(t *testing.T) {
+	api := newFakeAPI(t)
+	wrong := answer(401, shared.Errorf(shared.EWrongCode, "That code is not right."))
+	api.on("POST /api/2fa/setup", answer(200, shared.TOTPSetup{Secret: "JBSWY3DPEHPK3PXP", QRPNG: "iVBORw0KGgo="}))
+	api.on("POST /api/2fa/connect", wrong)
+	api.on("POST /api/2fa/recovery-codes", wrong)
+	api.on("POST /api/2fa/disconnect", answer(401, shared.Errorf(shared.EWrongCredentials, "That password is not right.")))
+
+	c := &connectOnClient{connectTwoFactor: connectTwoFactor{Open: true}}
+	s := open(t, c)
+	s.do(func(ctx app.Context) { c.code = "123 456"; c.connect(ctx, noEvent) })
+	contains(t, s.html(), "That code is not right.")
+	if c.code != "" || inputValue(t, s.html(), "connect-code") != "" {
+		t.Errorf("Connect kept the refused code %q", c.code)
+	}
+
+	r := &regenerateOnClient{regenerateCodes: regenerateCodes{Left: 10, open: true}}
+	s = open(t, r)
+	s.do(func(ctx app.Context) { r.code = "123456"; r.submit(ctx, noEvent) })
+	contains(t, s.html(), "That code is not right.")
+	if r.code != "" || inputValue(t, s.html(), "regenerate-code") != "" {
+		t.Errorf("Regenerate kept the refused code %q", r.code)
+	}
+
+	d := &disconnectOnClient{}
+	s = open(t, d)
+	s.do(func(ctx app.Context) { d.openForm(ctx, noEvent) })
+	s.do(func(ctx app.Context) { d.password = "not it"; d.submit(ctx, noEvent) })
+	contains(t, s.html(), "That password is not right.")
+	if d.password != "" || inputValue(t, s.html(), "disconnect-password") != "" {
+		t.Errorf("Disconnect kept the refused password %q", d.password)
+	}
 }

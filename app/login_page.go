@@ -80,7 +80,7 @@ func (p *loginPage) OnMount(ctx app.Context) {
 			navigate(ctx, "/")
 		}
 	}
-	observeMe(ctx, &p.user, signedIn)
+	observeMeIfHinted(ctx, &p.user, signedIn)
 	signedIn()
 	// autofocus works only while a page loads, and not at all on some
 	// phones: once the app runs, the first field gets the focus, unless
@@ -148,12 +148,14 @@ func (p *loginPage) codeForm() app.UI {
 		app.P().Text("Open your authenticator app and enter the six-digit code for Warden."),
 		p.errorArea(),
 		field("code", "Authentication code", p.fields["code"],
-			codeInput("code", p.code, p.ValueTo(&p.code)).Name("code").AutoFocus(true)),
+			codeInput("code", p.code, p.typeCode).Name("code").AutoFocus(true)),
 		submitButton("code-submit", "Verify", p.busy),
 		app.P().Class("alt-action").Body(
 			// Links, not buttons: before the app runs they work too.
 			app.A().ID("use-recovery-code").Class("link").Href("/login?step=recovery").Text("Use a recovery code"),
 		),
+		app.P().ID("lost-phone").Class("muted").Text("Lost your phone? Use one of your recovery codes, "+
+			"or ask an administrator of your account to reset two-factor authentication."),
 	)
 }
 
@@ -202,6 +204,9 @@ func (p *loginPage) submitPassword(ctx app.Context, e app.Event) {
 
 func (p *loginPage) submitCode(ctx app.Context, e app.Event) {
 	e.PreventDefault()
+	if p.busy {
+		return // the code went by itself at its sixth digit
+	}
 	code, ok := shared.NormalizeCode(p.code)
 	if !ok {
 		p.fail(ctx, &shared.Error{Code: shared.EInvalid, Message: shared.CodeFormatMessage})
@@ -210,6 +215,15 @@ func (p *loginPage) submitCode(ctx app.Context, e app.Event) {
 	p.send(ctx, "/api/login/totp", shared.CodeRequest{Code: code}, func(ctx app.Context, _ shared.LoginResponse) {
 		navigate(ctx, "/")
 	})
+}
+
+// typeCode follows the code field and sends the form by itself once it
+// holds six digits (typed, pasted or filled in by the browser).
+func (p *loginPage) typeCode(ctx app.Context, e app.Event) {
+	p.code = ctx.JSSrc().Get("value").String()
+	if _, ok := shared.NormalizeCode(p.code); ok && !p.busy {
+		p.submitCode(ctx, e)
+	}
 }
 
 func (p *loginPage) submitRecovery(ctx app.Context, e app.Event) {
@@ -245,16 +259,18 @@ func (p *loginPage) send(ctx app.Context, path string, body any, next func(app.C
 
 // fail shows why a step failed (the error area announces it) and puts the
 // focus where the user fixes it: the field the server names, else the
-// password or the code just refused.
+// password or the code just tried, emptied when it was refused.
 func (p *loginPage) fail(ctx app.Context, err error) {
 	p.showError(err)
 	switch {
 	case p.fields["username"] != "":
 		p.focus(ctx, "username")
-	case p.step == stepPassword || p.step == "":
-		p.focus(ctx, "password")
+	case p.step == stepTOTP:
+		p.retypeIfRefused(ctx, err, "code", &p.code)
+	case p.step == stepRecovery:
+		p.retypeIfRefused(ctx, err, "recovery-code", &p.recovery)
 	default:
-		p.focus(ctx, stepField(p.step))
+		p.retypeIfRefused(ctx, err, "password", &p.password)
 	}
 }
 

@@ -31,6 +31,9 @@ type pagedTable[T any] struct {
 	Columns []string             // the header row
 	Cells   func(T) []app.HTMLTd // one row's cells, a column each
 	Empty   string               // what an empty list says
+	// Loaded, when set, hears how each first page went: nil, or why the
+	// server refused it (a filter's shared.Error names the wrong field).
+	Loaded func(err error)
 
 	rows   []T
 	next   string
@@ -62,15 +65,31 @@ func (t *pagedTable[T]) load(ctx app.Context, cursor string) {
 	if strings.Contains(t.Path, "?") {
 		sep = "&"
 	}
-	send(ctx, &t.apiState, apiCall{method: "GET", path: t.Path + sep + q.Encode()}, func(ctx app.Context, page eventPage[T]) {
+	first := cursor == ""
+	call := apiCall{method: "GET", path: t.Path + sep + q.Encode(), failed: func(ctx app.Context, err error) bool {
+		if key == t.key() && first {
+			// What was listed belongs to other filters: it goes.
+			t.rows, t.next = nil, ""
+			t.loaded(err)
+		}
+		return false
+	}}
+	send(ctx, &t.apiState, call, func(ctx app.Context, page eventPage[T]) {
 		if key != t.key() {
 			return // the filters changed since: the newer request's answer counts
 		}
-		if cursor == "" {
+		if first {
 			t.rows = nil
+			t.loaded(nil)
 		}
 		t.rows, t.next = append(t.rows, page.Events...), page.Next
 	})
+}
+
+func (t *pagedTable[T]) loaded(err error) {
+	if t.Loaded != nil {
+		t.Loaded(err)
+	}
 }
 
 func (t *pagedTable[T]) more(ctx app.Context, e app.Event) { t.load(ctx, t.next) }

@@ -77,8 +77,12 @@ func (g *reauthGate) submit(ctx app.Context, e app.Event) {
 		return
 	}
 	send(ctx, &g.proof, apiCall{method: "POST", path: "/api/me/reauth", body: req, failed: func(ctx app.Context, err error) bool {
+		field, value := "reauth-password", &g.password
+		if req.Password == "" {
+			field, value = "reauth-code", &g.code
+		}
 		g.password, g.code = "", ""
-		g.focus(ctx, "reauth-password")
+		g.retype(ctx, field, value)
 		return false
 	}}, func(ctx app.Context, _ struct{}) {
 		retry := g.retry

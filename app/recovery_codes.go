@@ -17,13 +17,35 @@ type recoveryCodesScreen struct {
 	Username string
 	OnDone   func(ctx app.Context)
 
-	saved  bool
-	copied bool
+	saved bool
+	clip  clipCopy
+	leave leaveGuard // until the box is ticked, leaving the page asks first
+	now   time.Time  // when the codes were shown: the date on the sheet and the file
+}
+
+func (r *recoveryCodesScreen) OnMount(ctx app.Context) {
+	r.leave.watch(func() bool { return !r.saved })
+}
+
+func (r *recoveryCodesScreen) OnDismount() { r.leave.stop() }
+
+func (r *recoveryCodesScreen) shownAt() time.Time {
+	if r.now.IsZero() {
+		r.now = time.Now()
+	}
+	return r.now
 }
 
 func (r *recoveryCodesScreen) Render() app.UI {
+	now := r.shownAt()
 	return app.Div().ID("recovery-codes-screen").Class("codes-sheet").Body(
-		app.H3().Text("Save your recovery codes"),
+		// On paper, the sheet says what it is, whose and when, as the file does.
+		app.Div().ID("codes-sheet-heading").Class("print-only").Body(
+			app.Range(codesHeading(r.Username, now)).Slice(func(i int) app.UI {
+				return app.P().Text(codesHeading(r.Username, now)[i])
+			}),
+		),
+		app.H3().Class("no-print").Text("Save your recovery codes"),
 		app.P().Text("If you lose your phone, each of these codes lets you log in once instead of a code from your app. "+
 			"Store them somewhere safe, such as a password manager."),
 		app.P().Class("notice no-print").Role("status").
@@ -34,17 +56,17 @@ func (r *recoveryCodesScreen) Render() app.UI {
 			}),
 		),
 		app.Div().Class("actions no-print").Body(
-			app.Button().ID("copy-codes").Class("secondary").Type("button").OnClick(r.copy).
-				Text(map[bool]string{false: "Copy", true: "Copied"}[r.copied]),
+			app.Button().ID("copy-codes").Class("secondary").Type("button").OnClick(r.copy).Text(r.clip.label("Copy")),
 			app.A().ID("download-codes").Class("button secondary").
-				Href("%s", "data:text/plain;charset=utf-8,"+url.PathEscape(codesFile(r.Username, r.Codes, time.Now()))).
+				Href("%s", "data:text/plain;charset=utf-8,"+url.PathEscape(codesFile(r.Username, r.Codes, now))).
 				Download("%s", codesFileName(r.Username)).Text("Download"),
 			app.Button().ID("print-codes").Class("secondary").Type("button").OnClick(r.print).Text("Print"),
 		),
+		app.Div().Class("no-print").Body(r.clip.failure("codes")),
 		app.Div().Class("confirm no-print").Body(
 			app.Label().For("codes-saved").Body(
 				app.Input().ID("codes-saved").Type("checkbox").Checked(r.saved).OnChange(r.toggleSaved),
-				app.Text(" I have stored these codes"),
+				app.Text(" I have saved these codes"),
 			),
 		),
 		app.Button().ID("codes-continue").Class("primary inline no-print").Type("button").
@@ -57,10 +79,7 @@ func (r *recoveryCodesScreen) toggleSaved(ctx app.Context, e app.Event) {
 }
 
 func (r *recoveryCodesScreen) copy(ctx app.Context, e app.Event) {
-	if clip := app.Window().Get("navigator").Get("clipboard"); clip.Truthy() {
-		clip.Call("writeText", strings.Join(r.Codes, "\n"))
-		r.copied = true
-	}
+	r.clip.write(ctx, strings.Join(r.Codes, "\n"))
 }
 
 func (r *recoveryCodesScreen) print(ctx app.Context, e app.Event) { app.Window().Call("print") }
@@ -74,15 +93,19 @@ func (r *recoveryCodesScreen) done(ctx app.Context, e app.Event) {
 // codesFile is the downloaded text file: what it is, whose, and when.
 func codesFile(username string, codes []string, now time.Time) string {
 	var b strings.Builder
-	b.WriteString("Warden recovery codes\n")
-	b.WriteString("User: " + username + "\n")
-	b.WriteString("Created: " + now.Format("2 January 2006") + "\n\n")
+	b.WriteString(strings.Join(codesHeading(username, now), "\n") + "\n\n")
 	b.WriteString("Each code works once, in place of a code from your authenticator app.\n")
 	b.WriteString("Keep this file somewhere safe.\n\n")
 	for _, c := range codes {
 		b.WriteString(c + "\n")
 	}
 	return b.String()
+}
+
+// codesHeading names the product, the user and the day, on the file and on
+// the printed sheet.
+func codesHeading(username string, now time.Time) []string {
+	return []string{"Warden recovery codes", "User: " + username, "Created: " + now.Format("2 January 2006")}
 }
 
 func codesFileName(username string) string { return "warden-recovery-codes-" + username + ".txt" }

@@ -67,7 +67,11 @@ func (r *regenerateCodes) submit(ctx app.Context, e app.Event) {
 	if !ok {
 		return
 	}
-	send(ctx, &r.apiState, apiCall{method: "POST", path: "/api/2fa/recovery-codes", body: req},
+	send(ctx, &r.apiState, apiCall{method: "POST", path: "/api/2fa/recovery-codes", body: req,
+		failed: func(ctx app.Context, err error) bool {
+			r.retypeIfRefused(ctx, err, "regenerate-code", &r.code)
+			return false
+		}},
 		func(ctx app.Context, res shared.ConnectResponse) {
 			r.open, r.code = false, ""
 			updateMe(ctx, func(me *shared.Me) { me.RecoveryCodesLeft = len(res.RecoveryCodes) })

@@ -18,6 +18,9 @@ type securitySettings struct {
 
 	codes     []string // a fresh set to show once, then forget
 	connected bool     // 2FA was connected here: say what that changes
+	// enrolled: the connect ended a setup the login asked for, so once the
+	// codes are saved the user goes on into the app.
+	enrolled bool
 }
 
 func (s *securitySettings) Render() app.UI {
@@ -41,7 +44,7 @@ func (s *securitySettings) Render() app.UI {
 		app.If(len(s.codes) > 0, func() app.UI {
 			return &recoveryCodesScreen{Codes: s.codes, Username: me.Username, OnDone: s.codesStored}
 		}).ElseIf(!me.TOTPEnabled, func() app.UI {
-			return &connectTwoFactor{Open: s.OpenSetup, OnConnected: s.showConnected}
+			return &connectTwoFactor{Open: s.OpenSetup, Enrolling: enrolling, OnConnected: s.showConnected}
 		}).Else(func() app.UI {
 			return app.Div().Body(
 				&regenerateCodes{Left: me.RecoveryCodesLeft, OnCodes: s.showCodes},
@@ -59,7 +62,14 @@ func (s *securitySettings) showCodes(ctx app.Context, codes []string) { s.codes 
 
 func (s *securitySettings) showConnected(ctx app.Context, codes []string) {
 	s.codes, s.connected = codes, true
+	s.enrolled = s.OpenSetup || s.Me.Stage == shared.NextEnroll
 }
 
-// codesStored is the codes screen's Continue: the codes are forgotten.
-func (s *securitySettings) codesStored(ctx app.Context) { s.codes = nil }
+// codesStored is the codes screen's Continue: the codes are forgotten, and
+// a setup the login asked for goes on into the app.
+func (s *securitySettings) codesStored(ctx app.Context) {
+	s.codes = nil
+	if s.enrolled {
+		navigate(ctx, "/")
+	}
+}

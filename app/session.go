@@ -64,8 +64,9 @@ func loadMe(ctx app.Context, known *shared.Me) {
 		switch {
 		case err == nil:
 			ctx.SetState(meState, session{me: &me, status: meKnown})
+			hintSession(ctx, true)
 		case errorCode(err) == shared.EUnauthenticated:
-			ctx.SetState(meState, session{status: meSignedOut})
+			signedOut(ctx)
 		case known == nil:
 			ctx.SetState(meState, session{status: meFailed, errMsg: errorMessage(err)})
 		}
@@ -87,9 +88,54 @@ func updateMe(ctx app.Context, change func(me *shared.Me)) {
 
 // signedOut records that the session has ended (logout, a disconnect that
 // logged out), so that the login page need not ask.
-func signedOut(ctx app.Context) { ctx.SetState(meState, session{status: meSignedOut}) }
+func signedOut(ctx app.Context) {
+	ctx.SetState(meState, session{status: meSignedOut})
+	hintSession(ctx, false)
+}
 
 // forgetMe drops the user after a login: whoever is signed in now, the next
 // page asks the server. No observer hears it: the login page, which
 // observes, is about to leave.
-func forgetMe(ctx app.Context) { ctx.DelState(meState) }
+func forgetMe(ctx app.Context) {
+	ctx.DelState(meState)
+	hintSession(ctx, true)
+}
+
+// sessionHint, in the browser's local storage, says that this browser had a
+// session when the app last knew: the login page asks the server who is
+// signed in only then, so that a visitor without one (most of them) does
+// not get a 401 in the console at every visit. It says nothing about who:
+// the session cookie itself is out of the app's reach (HttpOnly). A stale
+// hint costs one question, whose 401 removes it.
+const sessionHint = "/warden/session-hint"
+
+func hintSession(ctx app.Context, maybe bool) {
+	if maybe {
+		ctx.LocalStorage().Set(sessionHint, true)
+		return
+	}
+	ctx.LocalStorage().Del(sessionHint)
+}
+
+// observeMeIfHinted is observeMe for the login page: without a hint of a
+// session, the visitor is taken as signed out and the server is not asked.
+func observeMeIfHinted(ctx app.Context, s *session, changed func()) {
+	var hinted bool
+	ctx.LocalStorage().Get(sessionHint, &hinted)
+	var known session
+	ctx.GetState(meState, &known)
+	if !hinted && (known.status == meUnknown || known.status == meFailed) {
+		ctx.SetState(meState, session{status: meSignedOut})
+	}
+	observeMe(ctx, s, changed)
+}
+
+// logOut ends the session on the server, and only then records it and
+// leaves for the login page. failed, when set, sees a failure first (as
+// apiCall's does).
+func logOut(ctx app.Context, a *apiState, failed func(ctx app.Context, err error) bool) {
+	send(ctx, a, apiCall{method: "POST", path: "/api/logout", failed: failed}, func(ctx app.Context, _ struct{}) {
+		signedOut(ctx)
+		navigate(ctx, "/login")
+	})
+}

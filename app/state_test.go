@@ -97,7 +97,7 @@ func TestLogin_TheNextPageAsksWhoIsSignedIn(t *testing.T) {
 
 	api.on("GET /api/me", answer(200, alice))
 	s.load(t, &homeOnClient{})
-	sameRequests(t, api.sent(), "GET /api/me", `POST /api/login {"username":"alice","password":"alice's password"}`, "GET /api/me")
+	sameRequests(t, api.sent(), `POST /api/login {"username":"alice","password":"alice's password"}`, "GET /api/me")
 	contains(t, s.html(), `id="welcome"`, ">alice<")
 }
 
@@ -125,4 +125,47 @@ func TestConnect_TheUserHas2FAAndTheServerSaysTheNewStage(t *testing.T) {
 		t.Errorf("the app's user after connecting: %+v", me)
 	}
 	lacks(t, s.html(), `id="qr-code"`, `role="alert"`)
+}
+
+// The login page asks who is signed in only when the browser had a session
+// when the app last knew: a plain visit sends nothing, so no 401 is logged.
+// A stale hint costs one question, and its 401 ends the hint.
+func TestLoginPage_AsksWhoIsSignedInOnlyWhenASessionMayExist(t *testing.T) {
+	api := newFakeAPI(t)
+	went := recordNavigation(t)
+	s := open(t, &loginOnClient{})
+	sameRequests(t, api.sent())
+	contains(t, s.html(), `id="username"`)
+	if st := s.user().status; st != meSignedOut {
+		t.Errorf("without a hint the visitor is %v, want signed out", st)
+	}
+
+	api.on("GET /api/me", answer(401, errPleaseLogIn))
+	s = open(t, &loginOnClient{hinted: true})
+	sameRequests(t, api.sent(), "GET /api/me")
+	var hinted bool
+	s.c.context().LocalStorage().Get(sessionHint, &hinted)
+	if hinted {
+		t.Error("the hint outlived a 401")
+	}
+
+	api.on("GET /api/me", answer(200, alice))
+	s = open(t, &loginOnClient{hinted: true})
+	sameRequests(t, api.sent(), "GET /api/me")
+	if want := []string{"/"}; !reflect.DeepEqual(*went, want) {
+		t.Errorf("a signed-in visitor went to %q, want %q", *went, want)
+	}
+
+	// A login leaves the hint for the next visit.
+	api.on("POST /api/login", answer(200, shared.LoginResponse{Next: shared.NextDone}))
+	p := &loginOnClient{}
+	s = open(t, p)
+	s.do(func(ctx app.Context) {
+		p.username, p.password = "alice", "alice's password"
+		p.submitPassword(ctx, noEvent)
+	})
+	s.c.context().LocalStorage().Get(sessionHint, &hinted)
+	if !hinted {
+		t.Error("no hint after a login")
+	}
 }

@@ -16,6 +16,7 @@ import (
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/pquerna/otp/totp"
@@ -33,6 +34,20 @@ type browser struct {
 	// tolerate holds what the browser may report in the test's current
 	// phase (a server that a test stopped on purpose is unreachable).
 	tolerate []string
+	// apiErrors are the API's own 4xx answers the browser logged (URLs).
+	apiErrors []string
+	// dialogs are the types of the JavaScript dialogs the page opened
+	// (each dismissed: the user stays).
+	dialogs []string
+}
+
+// seen returns what was recorded so far and forgets it.
+func (b *browser) seen(list *[]string) []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := *list
+	*list = nil
+	return out
 }
 
 func newBrowser(t *testing.T) *browser {
@@ -91,6 +106,16 @@ func newBrowser(t *testing.T) *browser {
 			if ev.Entry.Level == log.LevelError && !expected {
 				b.report(fmt.Sprintf("log (%s): %s %s", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL))
 			}
+			if expected {
+				b.mu.Lock()
+				b.apiErrors = append(b.apiErrors, ev.Entry.URL)
+				b.mu.Unlock()
+			}
+		case *page.EventJavascriptDialogOpening:
+			b.mu.Lock()
+			b.dialogs = append(b.dialogs, string(ev.Type))
+			b.mu.Unlock()
+			go chromedp.Run(ctx, page.HandleJavaScriptDialog(false))
 		}
 	})
 	if err := chromedp.Run(ctx, log.Enable(), runtime.Enable()); err != nil {
@@ -214,14 +239,22 @@ func TestBrowser_LogInSeeTheAppAndLogOut(t *testing.T) {
 	b.run(t, "open /login",
 		chromedp.Navigate(inst.URL+"/login"),
 		chromedp.WaitVisible(`#login-form[data-ready="true"]`, chromedp.ByQuery), // the app is running
+		chromedp.Sleep(500*time.Millisecond),                                     // time for a question the app should not ask
 	)
-	// A wrong password shows the error inline and keeps the user on /login.
+	// Without a session the login page asks the server nothing: no 401 in
+	// the console at every visit.
+	if got := b.seen(&b.apiErrors); len(got) != 0 {
+		t.Errorf("a visit to the login page logged %q", got)
+	}
+	// A wrong password shows the error inline and keeps the user on /login;
+	// the field is emptied and has the cursor for the next try.
 	b.run(t, "wrong password",
 		chromedp.SendKeys("#username", "admin", chromedp.ByID),
 		chromedp.SendKeys("#password", "not the password", chromedp.ByID),
 		click("#login-submit"),
 		waitText("#login-error", "Incorrect username or password"),
 		waitPath("/login"),
+		clearedAndFocused("password"),
 	)
 	b.run(t, "right password",
 		chromedp.Navigate(inst.URL+"/login"),
@@ -229,6 +262,10 @@ func TestBrowser_LogInSeeTheAppAndLogOut(t *testing.T) {
 		chromedp.SendKeys("#username", "admin", chromedp.ByID),
 		chromedp.SendKeys("#password", inst.AdminPassword, chromedp.ByID),
 		click("#login-submit"),
+		waitPath("/"),
+		waitText("#welcome", "admin"),
+		// With a session, the login page asks who it is and goes in.
+		chromedp.Navigate(inst.URL+"/login"),
 		waitPath("/"),
 		waitText("#welcome", "admin"),
 	)
@@ -350,8 +387,8 @@ func TestBrowser_ConnectAnAuthenticatorAndLogInWithACode(t *testing.T) {
 	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
 	b.run(t, "a wrong code shows the error",
 		chromedp.WaitVisible("#code", chromedp.ByID),
+		// Six digits send the form by themselves.
 		chromedp.SendKeys("#code", testcode.Wrong(t, secret, time.Now()), chromedp.ByID),
-		click("#code-submit"),
 		waitText("#login-error", "not right"),
 	)
 	// The next step's code: later than the one that connected, and within
@@ -359,7 +396,6 @@ func TestBrowser_ConnectAnAuthenticatorAndLogInWithACode(t *testing.T) {
 	next := totpCode(t, secret, now.Add(30*time.Second))
 	b.run(t, "the right code logs in",
 		setInput("code", next[:3]+" "+next[3:]),
-		click("#code-submit"),
 		waitPath("/"),
 		waitText("#welcome", "admin"),
 	)
@@ -428,8 +464,8 @@ func TestBrowser_RecoveryCodesAreShownOnceAndLogInOnce(t *testing.T) {
 	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
 	b.run(t, "a wrong authenticator code, then a recovery code",
 		chromedp.WaitVisible("#code", chromedp.ByID),
+		// Six digits send the form by themselves.
 		chromedp.SendKeys("#code", testcode.Wrong(t, secret, time.Now()), chromedp.ByID),
-		click("#code-submit"),
 		waitText("#login-error", "not right"),
 		click("#use-recovery-code"),
 		chromedp.WaitVisible("#recovery-code", chromedp.ByID),
@@ -459,7 +495,8 @@ func TestBrowser_RecoveryCodesAreShownOnceAndLogInOnce(t *testing.T) {
 }
 
 // connectInBrowser goes through Connect on the open profile page, stores
-// the recovery codes and returns the secret read from the page.
+// the recovery codes and returns the secret read from the page. Continue
+// then stays on the profile, or goes into the app after a forced setup.
 func connectInBrowser(b *browser, t *testing.T) string {
 	t.Helper()
 	var key string
@@ -480,7 +517,6 @@ func connectInBrowser(b *browser, t *testing.T) string {
 		// The page settles before the next click: clicks land where an
 		// element was when it was found.
 		chromedp.WaitNotPresent("#recovery-codes", chromedp.ByID),
-		waitText("#twofa-status", "On"),
 	)
 	if codes != 10 {
 		t.Fatalf("%d recovery codes shown", codes)
@@ -501,6 +537,7 @@ func TestBrowser_ForcedTwoFactorStory(t *testing.T) {
 	b.run(t, "admin opens Security settings", waitPath("/"), chromedp.Navigate(inst.URL+"/profile"),
 		click("#connect-2fa"))
 	connectInBrowser(b, t)
+	b.run(t, "admin has 2FA", waitText("#twofa-status", "On"))
 	b.run(t, "admin forces 2FA",
 		click("#avatar"),
 		click("#menu-admin"),
@@ -516,7 +553,11 @@ func TestBrowser_ForcedTwoFactorStory(t *testing.T) {
 	logIn(b, t, inst.URL, "ursula", "ursula's password")
 	b.run(t, "ursula gets the setup window at once", waitPath("/profile"))
 	connectInBrowser(b, t)
+	b.run(t, "once the codes are saved, ursula is in the app", waitPath("/"), waitText("#welcome", "ursula"))
 	b.run(t, "ursula disconnects, sees the warning, confirms",
+		click("#avatar"),
+		click("#menu-profile"),
+		waitText("#twofa-status", "On"),
 		click("#disconnect-2fa"),
 		chromedp.SendKeys("#disconnect-password", "ursula's password", chromedp.ByID),
 		click("#disconnect-submit"),
