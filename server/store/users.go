@@ -73,12 +73,9 @@ func (s *Store) ChangePassword(ctx context.Context, userID int64, old, hash stri
 		if err := affectedOne(res); err != nil {
 			return err
 		}
-		res, err = tx.NewDelete().Model((*domain.Session)(nil)).
-			Where("user_id = ?", userID).Where("id <> ?", keepSession).Exec(ctx)
+		ended, err = s.rowsAffected(tx.NewDelete().Model((*domain.Session)(nil)).
+			Where("user_id = ?", userID).Where("id <> ?", keepSession).Exec(ctx))
 		if err != nil {
-			return err
-		}
-		if ended, err = res.RowsAffected(); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, audit)
