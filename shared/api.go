@@ -71,6 +71,23 @@ func (r ReauthRequest) Valid() *Error {
 	return v.err()
 }
 
+// ChangePasswordRequest is the body of POST /api/me/password: the current
+// password proves it is the user; the app checks the new one's repeat.
+type ChangePasswordRequest struct {
+	Current string `json:"current"`
+	New     string `json:"new"`
+}
+
+// Valid checks that the current password was given and that the new one
+// follows the length rules; the username rules need the user
+// (ValidateNewPassword), and the strength score is the server's.
+func (r ChangePasswordRequest) Valid() *Error {
+	var v validator
+	v.check("current", validateGivenPassword(r.Current))
+	v.check("new", ValidatePassword(r.New))
+	return v.err()
+}
+
 // CodeRequest is the body of POST /api/login/totp and /api/login/recovery:
 // a six-digit authenticator code or a recovery code.
 type CodeRequest struct {

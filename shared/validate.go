@@ -81,6 +81,27 @@ func ValidatePassword(p string) string {
 	return ""
 }
 
+// ValidateNewPassword checks a password the user chooses for themselves:
+// the rules above, and not their username nor containing it in any case
+// (the first thing an attacker who knows the name tries). It says why in
+// words; "" is a password these rules accept. How easy it is to guess
+// otherwise is the server's to score.
+func ValidateNewPassword(p, username string) string {
+	if msg := ValidatePassword(p); msg != "" {
+		return msg
+	}
+	name := NormalizeUsername(username)
+	lower := strings.ToLower(p)
+	switch {
+	case name == "":
+	case strings.TrimSpace(lower) == name:
+		return "Your password cannot be your username."
+	case strings.Contains(lower, name):
+		return "Your password cannot contain your username."
+	}
+	return ""
+}
+
 // validateGivenPassword checks a password given as a proof (at login, to
 // disconnect, to confirm it is the user): present, and not absurdly long.
 // Whether it is right is the server's to say.

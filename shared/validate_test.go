@@ -114,3 +114,37 @@ func TestError_CodeAndMessage(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+// A chosen password is refused, in words, when it is the username or holds
+// it in any case; the length rules come first.
+func TestValidateNewPassword_RefusesTheUsernameInAnyForm(t *testing.T) {
+	for _, tc := range []struct {
+		password, want string
+	}{
+		{"alice.smith", "Your password cannot be your username."},
+		{"ALICE.SMITH", "Your password cannot be your username."},
+		{" Alice.Smith ", "Your password cannot be your username."},
+		{"my Alice.Smith 2026", "Your password cannot contain your username."},
+		{"xxalice.smithxx", "Your password cannot contain your username."},
+		{"short", "Use at least 8 characters."},
+		{"alice smith is here", ""},
+		{"correct horse battery", ""},
+	} {
+		if got := ValidateNewPassword(tc.password, "Alice.Smith"); got != tc.want {
+			t.Errorf("ValidateNewPassword(%q) = %q, want %q", tc.password, got, tc.want)
+		}
+	}
+	if got := ValidateNewPassword("anything long", ""); got != "" {
+		t.Errorf("no username: %q", got)
+	}
+}
+
+func TestChangePasswordRequest_Valid(t *testing.T) {
+	if e := (ChangePasswordRequest{Current: "old one here", New: "a new password"}).Valid(); e != nil {
+		t.Fatalf("a good request: %v", e)
+	}
+	e := ChangePasswordRequest{New: "short"}.Valid()
+	if e == nil || e.Fields["current"] != "Enter your password." || e.Fields["new"] != "Use at least 8 characters." {
+		t.Fatalf("missing current, short new: %+v", e)
+	}
+}

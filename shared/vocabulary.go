@@ -37,10 +37,12 @@ const (
 	AuditDisconnected     = "2fa_disconnected"
 	AuditCodesRegenerated = "recovery_codes_regenerated"
 	AuditUserCreated      = "user_created"
+	AuditPasswordChanged  = "password_changed"
 	// Refused security changes: the proof (password, code) was wrong.
 	AuditDisconnectRefused = "2fa_disconnect_refused"
 	AuditReauthRefused     = "reauth_refused"
 	AuditRegenerateRefused = "recovery_codes_regenerate_refused"
+	AuditPasswordRefused   = "password_change_refused"
 )
 
 var (
@@ -66,9 +68,11 @@ var (
 		AuditDisconnected:      "Disconnected 2FA",
 		AuditCodesRegenerated:  "Regenerated recovery codes",
 		AuditUserCreated:       "Created the user",
+		AuditPasswordChanged:   "Changed the password",
 		AuditDisconnectRefused: "Disconnect refused",
 		AuditReauthRefused:     "Confirming it was them failed",
 		AuditRegenerateRefused: "Regenerating recovery codes refused",
+		AuditPasswordRefused:   "Password change refused",
 	}
 )
 

@@ -1,6 +1,9 @@
 package shared
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestNormalizeCode(t *testing.T) {
 	for in, want := range map[string]string{
@@ -27,6 +30,13 @@ func TestTexts_EveryWordIsSaid(t *testing.T) {
 		ReasonLockedOut, ReasonThrottled, ReasonMalformedCode, ReasonStopped} {
 		if ReasonText(r) == r || ReasonText(r) == "" {
 			t.Errorf("reason %q has no text", r)
+		}
+	}
+	for _, a := range []string{AuditPolicyChanged, AuditTwoFactorReset, AuditConnected, AuditDisconnected,
+		AuditCodesRegenerated, AuditUserCreated, AuditPasswordChanged, AuditDisconnectRefused, AuditReauthRefused,
+		AuditRegenerateRefused, AuditPasswordRefused} {
+		if ActionText(a) == strings.ReplaceAll(a, "_", " ") {
+			t.Errorf("action %q has no text", a)
 		}
 	}
 	if ReasonText("") != "" || ActionText("some_new_action") != "some new action" {

@@ -70,16 +70,17 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	now := s.Now()
 	event := loginEvent(clip(username, 64), nil, shared.MethodPassword, c, now)
 	userKey, ipKey := "user:"+event.Username, ipThrottleKey(c.IP)
-	// A browser that proved this username before counts under its own key
-	// instead of the username's, so others' failures do not lock it out.
-	lockKey := userKey
-	if k := s.deviceKey(username, c.Device); k != "" {
-		lockKey = k
+	// The device cookie's counter is read with the user; whether the cookie
+	// is good is known only once the user (and its password epoch) is.
+	keys := []string{userKey, ipKey}
+	if k := deviceThrottleKey(c.Device); k != "" {
+		keys = append(keys, k)
 	}
-	u, counters, err := s.Store.UserAndThrottles(ctx, username, []string{userKey, ipKey, lockKey})
+	u, counters, err := s.Store.UserAndThrottles(ctx, username, keys)
 	if err != nil {
 		return nil, err
 	}
+	lockKey := userKey
 	known := u != nil
 	if known {
 		event.UserID, event.AccountID = &u.ID, &u.AccountID
@@ -87,13 +88,17 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 			// The database found the user under another spelling than
 			// the one asked for: count and check the lock under the name
 			// it found, or a variant of the name would dodge the lock.
-			if lockKey == userKey {
-				lockKey = "user:" + u.Username
-			}
 			userKey = "user:" + u.Username
-			if counters, err = s.Store.Throttles(ctx, []string{userKey, ipKey, lockKey}); err != nil {
+			keys[0], lockKey = userKey, userKey
+			if counters, err = s.Store.Throttles(ctx, keys); err != nil {
 				return nil, err
 			}
+		}
+		// A browser that proved this username before, with its current
+		// password, counts under its own key instead of the username's,
+		// so others' failures do not lock it out.
+		if k := s.deviceKey(u, c.Device); k != "" {
+			lockKey = k
 		}
 	}
 	rules := map[string]domain.ThrottleRule{lockKey: userThrottle, ipKey: ipThrottle}
@@ -125,7 +130,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 		return nil, s.failPassword(ctx, event, shared.ReasonWrongPassword, rules)
 	}
 	if rehash {
-		s.upgradeHash(ctx, u.ID, req.Password)
+		s.upgradeHash(ctx, u, req.Password)
 	}
 
 	stage, next, ttl := domain.StageFull, shared.NextDone, s.SessionMax
@@ -141,7 +146,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	}
 	var device string
 	if lockKey == userKey {
-		if device, err = s.newDevice(u.Username); err != nil {
+		if device, err = s.newDevice(u); err != nil {
 			return nil, err
 		}
 	}
@@ -414,12 +419,12 @@ func withTime(e *domain.LoginEvent, now time.Time) *domain.LoginEvent {
 
 // upgradeHash re-hashes a password under the current parameters. A failure
 // only delays the upgrade to the next login, so it is logged, not returned.
-func (s *Service) upgradeHash(ctx context.Context, userID int64, password string) {
+func (s *Service) upgradeHash(ctx context.Context, u *domain.User, password string) {
 	hash, err := s.Hasher.Hash(password)
 	if err == nil {
-		err = s.Store.SetPasswordHash(ctx, userID, hash, s.Now())
+		err = s.Store.SetPasswordHash(ctx, u.ID, u.PasswordHash, hash, s.Now())
 	}
 	if err != nil {
-		s.Log.Warn("password hash upgrade failed", "user_id", userID, "err", err)
+		s.Log.Warn("password hash upgrade failed", "user_id", u.ID, "err", err)
 	}
 }

@@ -29,7 +29,12 @@ type Store interface {
 	UserByID(ctx context.Context, id int64) (*domain.User, error)
 	UserByUsername(ctx context.Context, username string) (*domain.User, error)
 	AccountUsers(ctx context.Context, accountID int64) ([]domain.UserSummary, error)
-	SetPasswordHash(ctx context.Context, userID int64, hash string, now time.Time) error
+	// SetPasswordHash and ChangePassword replace the hash only while it is
+	// still old, else domain.ErrNotFound. ChangePassword also counts the
+	// change (User.PasswordEpoch), ends every session of the user but
+	// keepSession and returns how many ended.
+	SetPasswordHash(ctx context.Context, userID int64, old, hash string, now time.Time) error
+	ChangePassword(ctx context.Context, userID int64, old, hash string, keepSession int64, now time.Time, audit *domain.AuditEvent) (int64, error)
 
 	// Sessions and login steps. CompleteLoginStep returns domain.ErrReplay
 	// when its code's time step or recovery code was used already, and

@@ -32,6 +32,7 @@ type User struct {
 	Account           *Account   `bun:"rel:belongs-to,join:account_id=id"`
 	Username          string     `bun:"username,notnull"`
 	PasswordHash      string     `bun:"password_hash,notnull" json:"-"`
+	PasswordEpoch     int64      `bun:"password_epoch,notnull"` // counts password changes; device cookies bind it
 	Role              string     `bun:"role,notnull"`
 	TOTPSecret        []byte     `bun:"totp_secret" json:"-"`
 	TOTPPendingSecret []byte     `bun:"totp_pending_secret" json:"-"`

@@ -28,7 +28,8 @@ type route struct {
 // recent marks a sensitive route: it needs the password or a code given
 // within the re-authentication window (auth.RequireRecentProof), else 403
 // reauth_required, and the app asks for one and tries again. Routes that
-// take a proof in their own body (Disconnect, Regenerate) are not marked.
+// take a proof in their own body (Disconnect, Regenerate, the password
+// change) are not marked.
 func (s *Server) recent(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *request) error {
 		if err := s.auth.RequireRecentProof(r.session); err != nil {
@@ -49,6 +50,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/me", enrolling, s.handleMe},
 		{"POST", "/api/me/reauth", enrolling, s.handleReauth},
 		{"GET", "/api/me/logins", signedIn, s.handleMyLogins},
+		{"POST", "/api/me/password", signedIn, s.handleChangePassword},
 		{"POST", "/api/2fa/setup", enrolling, s.recent(s.handleSetup)},
 		{"POST", "/api/2fa/connect", enrolling, s.recent(s.handleConnect)},
 		{"POST", "/api/2fa/recovery-codes", signedIn, s.handleRegenerateCodes},

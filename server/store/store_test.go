@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -125,14 +126,17 @@ func TestUsers_CreateFindCountAndUpdate(t *testing.T) {
 		if _, err := s.UserByUsername(ctx, "bob"); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("missing: got %v", err)
 		}
-		if err := s.SetPasswordHash(ctx, u.ID, "$argon2id$new", t0.Add(time.Hour)); err != nil {
+		if err := s.SetPasswordHash(ctx, u.ID, "wrong old", "$argon2id$stale", t0); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("upgrade of a hash that changed meanwhile: got %v", err)
+		}
+		if err := s.SetPasswordHash(ctx, u.ID, u.PasswordHash, "$argon2id$new", t0.Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 		byID, err := s.UserByID(ctx, u.ID)
 		if err != nil || byID.PasswordHash != "$argon2id$new" || !byID.UpdatedAt.Equal(t0.Add(time.Hour)) {
 			t.Fatalf("after updates: %+v, %v", byID, err)
 		}
-		if err := s.SetPasswordHash(ctx, 9999, "x", t0); !errors.Is(err, domain.ErrNotFound) {
+		if err := s.SetPasswordHash(ctx, 9999, "", "x", t0); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("update missing user: got %v", err)
 		}
 		if n, _ := s.CountUsers(ctx); n != 1 {
@@ -347,6 +351,60 @@ func TestLoginEvents_RetentionDeletesOnlyOldEventsInBatches(t *testing.T) {
 		left, _, _ := s.LoginEvents(ctx, domain.LoginEventFilter{UserID: u.ID, Limit: 100})
 		if len(left) != 100 || !left[len(left)-1].CreatedAt.Equal(t0.Add(11900*time.Second)) {
 			t.Fatalf("survivors: %d, oldest on the page %v", len(left), left[len(left)-1].CreatedAt)
+		}
+	})
+}
+
+// A password change is all or nothing: the new hash, the epoch counted, every
+// other session of the user ended and the audit row; a change whose proof is
+// no longer the stored hash (another change came first) does none of it.
+func TestChangePassword_ReplacesTheHashAndEndsTheOtherSessionsAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		alice, bob := seed(t, s, "alice"), seed(t, s, "bob")
+		var kept *domain.Session
+		for _, tok := range []struct {
+			u    *domain.User
+			hash string
+		}{{alice, "a1"}, {alice, "a2"}, {alice, "a3"}, {bob, "b1"}} {
+			sess := &domain.Session{TokenHash: []byte(tok.hash), UserID: tok.u.ID, Stage: domain.StageFull,
+				CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), IP: "192.0.2.1", UserAgent: "test"}
+			if err := s.CreateSession(ctx, sess); err != nil {
+				t.Fatal(err)
+			}
+			if tok.hash == "a2" {
+				kept = sess
+			}
+		}
+		audit := func() *domain.AuditEvent {
+			return &domain.AuditEvent{CreatedAt: t0, AccountID: alice.AccountID, ActorID: &alice.ID, ActorName: "alice",
+				Action: shared.AuditPasswordChanged, TargetID: &alice.ID, TargetName: "alice"}
+		}
+		ended, err := s.ChangePassword(ctx, alice.ID, alice.PasswordHash, "$argon2id$new", kept.ID, t0.Add(time.Minute), audit())
+		if err != nil || ended != 2 {
+			t.Fatalf("change: ended %d, %v", ended, err)
+		}
+		if _, err := s.ChangePassword(ctx, alice.ID, alice.PasswordHash, "$argon2id$stale", 0, t0, audit()); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("a second change proved by the old hash: %v", err)
+		}
+		want := [][]string{{"$argon2id$new", "1"}}
+		if got := storetest.Rows(t, s, "SELECT password_hash, password_epoch FROM users WHERE id = ?", alice.ID); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("alice's row: %v, want %v", got, want)
+		}
+		if got := storetest.Rows(t, s, "SELECT token_hash FROM sessions ORDER BY id"); len(got) != 2 {
+			t.Fatalf("sessions left: %v (want a2 and bob's)", got)
+		}
+		for _, h := range []string{"a2", "b1"} {
+			if _, err := s.SessionByTokenHash(ctx, []byte(h), t0); err != nil {
+				t.Fatalf("session %s must survive: %v", h, err)
+			}
+		}
+		if got := storetest.Rows(t, s, "SELECT password_epoch FROM users WHERE id = ?", bob.ID); got[0][0] != "0" {
+			t.Fatalf("bob's epoch: %v", got)
+		}
+		events, _, err := s.AuditEvents(ctx, alice.AccountID, 0, 10)
+		if err != nil || len(events) != 1 || events[0].Action != shared.AuditPasswordChanged {
+			t.Fatalf("audit: %+v, %v", events, err)
 		}
 	})
 }

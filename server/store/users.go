@@ -46,10 +46,39 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	return n, s.wrap(err)
 }
 
-// SetPasswordHash replaces the user's hash, as when a login upgrades it to
-// the current parameters. Returns ErrNotFound if the user is gone.
-func (s *Store) SetPasswordHash(ctx context.Context, userID int64, hash string, now time.Time) error {
+// SetPasswordHash replaces the user's hash old by hash, as when a login
+// upgrades it to the current parameters. Returns ErrNotFound if the user is
+// gone or the hash is no longer old (the password changed meanwhile: an
+// upgrade must not bring the old password back).
+func (s *Store) SetPasswordHash(ctx context.Context, userID int64, old, hash string, now time.Time) error {
 	return s.updateUser(ctx, userID, func(q updateQuery) updateQuery {
-		return q.Set("password_hash = ?", hash).Set("updated_at = ?", now)
+		return q.Set("password_hash = ?", hash).Set("updated_at = ?", now).Where("password_hash = ?", old)
 	})
+}
+
+// ChangePassword replaces the user's hash old by hash and counts the change
+// in password_epoch, ends every session of the user but keepSession, and
+// writes the audit event, in one transaction. Returns how many sessions
+// ended, and ErrNotFound if the user is gone or the hash is no longer old
+// (another change came first: its proof was the old password too).
+func (s *Store) ChangePassword(ctx context.Context, userID int64, old, hash string, keepSession int64, now time.Time, audit *domain.AuditEvent) (int64, error) {
+	var ended int64
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*domain.User)(nil)).
+			Set("password_hash = ?", hash).Set("password_epoch = password_epoch + 1").Set("updated_at = ?", now).
+			Where("id = ?", userID).Where("password_hash = ?", old).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if err := affectedOne(res); err != nil {
+			return err
+		}
+		ended, err = s.rowsAffected(tx.NewDelete().Model((*domain.Session)(nil)).
+			Where("user_id = ?", userID).Where("id <> ?", keepSession).Exec(ctx))
+		if err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, audit)
+	})
+	return ended, err
 }

@@ -1,0 +1,42 @@
+package auth
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/warden-auth/warden/server/domain"
+)
+
+// A chosen password is scored with the user's own words as an attacker's
+// first guesses, and a refusal says why in words.
+func TestPasswordProblem_RefusesWhatIsEasyToGuessAndSaysWhy(t *testing.T) {
+	u := &domain.User{Username: "alice", Account: &domain.Account{Name: "Zanthorpe Logistics"}}
+	for _, tc := range []struct{ password, why string }{
+		{"password123", "commonly used password"},
+		{"hunter22", "commonly used password"},
+		{"qwertyuiop[]", "keyboard patterns"},
+		{"abcdefghijkl", "sequences"},
+		{"19841984", "repeated"},
+		{"zanthorpelogistics", "account's name"},
+		{"zanthorpe2026", "account's name"},
+		{"Xy7#pQ2m", "short one"},
+		{"my ALICE password", "cannot contain your username"},
+		{"short", "at least 8"},
+	} {
+		got := passwordProblem(tc.password, u)
+		if !strings.Contains(got, tc.why) || strings.Contains(strings.ToLower(got), "invalid") {
+			t.Errorf("%q: %q, want it to say %q", tc.password, got, tc.why)
+		}
+	}
+	for _, ok := range []string{"correct horse battery", "violet tractor umbrella", "Zanthorpe-Logistics! plum 7"} {
+		if got := passwordProblem(ok, u); got != "" {
+			t.Errorf("%q refused: %q", ok, got)
+		}
+	}
+	// The scoring reads a bounded prefix: the longest password allowed is
+	// scored as fast as a short one, and still refused when its start is weak.
+	long := "password" + strings.Repeat("1", 248)
+	if got := passwordProblem(long, u); got == "" {
+		t.Errorf("a weak 256-byte password accepted")
+	}
+}
