@@ -169,6 +169,13 @@ type connectOnClient struct {
 
 func (c *connectOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
 
+type changePasswordOnClient struct {
+	changePassword
+	clientSide
+}
+
+func (c *changePasswordOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
+
 type disconnectOnClient struct {
 	disconnectTwoFactor
 	clientSide
@@ -748,5 +755,47 @@ func TestSecuritySettings_ARefusedCodeOrPasswordIsCleared(t *testing.T) {
 	contains(t, s.html(), "That password is not right.")
 	if d.password != "" || inputValue(t, s.html(), "disconnect-password") != "" {
 		t.Errorf("Disconnect kept the refused password %q", d.password)
+	}
+}
+
+// The password form: two new passwords that differ are caught before any
+// request; the server's reason for refusing the new one is shown at that
+// field; a wrong current password is emptied; a change says so and clears
+// the form.
+func TestChangePassword_RefusalsAreShownAtTheirFieldAndAChangeClearsTheForm(t *testing.T) {
+	api := newFakeAPI(t)
+	c := &changePasswordOnClient{}
+	s := open(t, c)
+	contains(t, s.html(), `id="password-current"`, `id="password-new"`, `id="password-repeat"`, `id="password-submit"`,
+		`autocomplete="new-password"`)
+
+	s.do(func(ctx app.Context) {
+		c.current, c.next, c.repeat = "old secret 1", "a new long secret", "a new long secreT"
+		c.submit(ctx, noEvent)
+	})
+	sameRequests(t, api.sent())
+	contains(t, s.html(), "The two new passwords are not the same.")
+
+	api.on("POST /api/me/password", answer(400, &shared.Error{Code: shared.EInvalid, Message: "Please correct the highlighted fields.",
+		Fields: map[string]string{"new": "This is one of the most common passwords."}}))
+	s.do(func(ctx app.Context) { c.repeat = c.next; c.submit(ctx, noEvent) })
+	want, _ := json.Marshal(shared.ChangePasswordRequest{Current: "old secret 1", New: "a new long secret"})
+	sameRequests(t, api.sent(), "POST /api/me/password "+string(want))
+	contains(t, s.html(), `id="password-new-error"`, "This is one of the most common passwords.")
+
+	api.on("POST /api/me/password", answer(401, shared.Errorf(shared.EWrongCredentials, "That password is not right.")))
+	s.do(func(ctx app.Context) { c.submit(ctx, noEvent) })
+	if c.current != "" || c.next == "" {
+		t.Errorf("after a wrong current password: current %q, new %q", c.current, c.next)
+	}
+	contains(t, s.html(), "That password is not right.")
+
+	api.on("POST /api/me/password", answer(204, nil))
+	s.do(func(ctx app.Context) { c.current = "old secret 1"; c.submit(ctx, noEvent) })
+	html := s.html()
+	contains(t, html, `id="password-changed"`, "other sessions have ended")
+	lacks(t, html, `role="alert"`)
+	if c.current != "" || c.next != "" || c.repeat != "" {
+		t.Errorf("after the change the form holds %q %q %q", c.current, c.next, c.repeat)
 	}
 }

@@ -54,6 +54,7 @@ func (s *securitySettings) Render() app.UI {
 		app.If(s.connected && len(s.codes) == 0, func() app.UI {
 			return app.P().Class("success").Role("status").Text("Two-factor authentication is on. From now on, every login asks for a code from your app.")
 		}),
+		app.If(!enrolling, func() app.UI { return &changePassword{} }),
 		app.If(!enrolling, func() app.UI { return &loginHistory{} }),
 	)
 }
