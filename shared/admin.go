@@ -2,17 +2,98 @@ package shared
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
 // AccountSettings is an account and its policy, as the Administration Panel
 // shows it (GET /api/admin/accounts, PUT /api/admin/accounts/{id}/settings).
 type AccountSettings struct {
-	ID        int64  `json:"id"`
-	Name      string `json:"name"`
-	Force2FA  bool   `json:"force_2fa"`
-	ChangedAt string `json:"changed_at,omitempty"` // RFC 3339: the last change of the policy
-	ChangedBy string `json:"changed_by,omitempty"` // the admin who made it
+	ID           int64  `json:"id"`
+	Name         string `json:"name"`
+	CreatedAt    string `json:"created_at,omitempty"` // RFC 3339
+	Force2FA     bool   `json:"force_2fa"`
+	GraceDays    int    `json:"grace_days"`
+	ChangedAt    string `json:"changed_at,omitempty"` // RFC 3339: the last change of the policy
+	ChangedBy    string `json:"changed_by,omitempty"` // the admin who made it
+	Users        int    `json:"users"`
+	UsersWith2FA int    `json:"users_with_2fa"`
+	UsersInGrace int    `json:"users_in_grace"`
+}
+
+// AccountsPage answers GET /api/admin/accounts.
+type AccountsPage struct {
+	Accounts []AccountSettings `json:"accounts"`
+}
+
+// AccountRequest is the body of POST /api/admin/accounts and PATCH
+// /api/admin/accounts/{id}.
+type AccountRequest struct {
+	Name string `json:"name"`
+}
+
+// Valid checks the name (NormalizeAccountName first).
+func (r AccountRequest) Valid() *Error {
+	var v validator
+	v.check("name", ValidateAccountName(NormalizeAccountName(r.Name)))
+	return v.err()
+}
+
+// NormalizeAccountName trims the spaces around a typed account name. Names
+// are unique regardless of case; their case is kept as typed.
+func NormalizeAccountName(s string) string { return strings.TrimSpace(s) }
+
+// UserPatch is the body of PATCH /api/admin/users/{id}: the fields to change.
+type UserPatch struct {
+	Role     *string `json:"role,omitempty"`
+	Disabled *bool   `json:"disabled,omitempty"`
+}
+
+// Valid requires something to change and a known role.
+func (p UserPatch) Valid() *Error {
+	var v validator
+	if p.Role == nil && p.Disabled == nil {
+		v.add("role", "Say what to change: role or disabled.")
+	}
+	if p.Role != nil {
+		v.check("role", ValidateRole(*p.Role))
+	}
+	return v.err()
+}
+
+// AdminUsersQuery is the query of GET /api/admin/users.
+type AdminUsersQuery struct {
+	AccountID int64  // 0: the caller's own account
+	TwoFA     string // "", "on" or "off"
+	Prefix    string // usernames starting with it, normalized
+}
+
+// ParseAdminUsersQuery reads account, twofa and q.
+func ParseAdminUsersQuery(get func(string) string) (AdminUsersQuery, *Error) {
+	var q AdminUsersQuery
+	var v validator
+	if s := get("account"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id < 1 {
+			v.add("account", "Expected an account id.")
+		}
+		q.AccountID = id
+	}
+	switch q.TwoFA = get("twofa"); q.TwoFA {
+	case "", "on", "off":
+	default:
+		v.add("twofa", "Filter 2FA by on or off.")
+	}
+	q.Prefix = NormalizeUsername(get("q"))
+	if len(q.Prefix) > 2*UsernameMaxLen {
+		v.add("q", "That is not the beginning of a username.")
+	}
+	return q, v.err()
+}
+
+// UsersPage answers GET /api/admin/users.
+type UsersPage struct {
+	Users []AdminUser `json:"users"`
 }
 
 // SettingsRequest is the body of PUT /api/admin/accounts/{id}/settings.
@@ -33,8 +114,13 @@ func (r SettingsRequest) Valid() *Error {
 type AdminUser struct {
 	ID                int64  `json:"id"`
 	Username          string `json:"username"`
+	AccountID         int64  `json:"account_id"`
+	Account           string `json:"account"`
 	Role              string `json:"role"`
+	TwoFA             bool   `json:"twofa"`
 	TOTPEnabled       bool   `json:"totp_enabled"`
+	Locked            bool   `json:"locked"`   // by wrong passwords or wrong codes: Unlock clears it
+	Disabled          bool   `json:"disabled"` // cannot log in
 	RecoveryCodesLeft int    `json:"recovery_codes_left"`
 	LastLoginAt       string `json:"last_login_at,omitempty"` // RFC 3339
 	LockedUntil       string `json:"locked_until,omitempty"`  // RFC 3339, while second-factor attempts are locked

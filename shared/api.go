@@ -7,11 +7,29 @@ const (
 	NextEnroll = "enroll" // the account forces 2FA and the user must set it up now
 )
 
-// Roles of a user.
+// Roles of a user: a platform administrator administers every account, an
+// administrator their own (server/auth/accounts.go decides).
 const (
-	RoleUser  = "user"
-	RoleAdmin = "admin"
+	RoleUser          = "user"
+	RoleAdmin         = "admin"
+	RolePlatformAdmin = "platform_admin"
 )
+
+// Roles is every role, least powerful first.
+var Roles = []string{RoleUser, RoleAdmin, RolePlatformAdmin}
+
+// ValidateRole checks a role's name.
+func ValidateRole(role string) string {
+	for _, r := range Roles {
+		if role == r {
+			return ""
+		}
+	}
+	return "The role is user, admin or platform_admin."
+}
+
+// IsAdministrator reports whether role opens the Administration Panel.
+func IsAdministrator(role string) bool { return role == RoleAdmin || role == RolePlatformAdmin }
 
 // LoginRequest is the body of POST /api/login.
 type LoginRequest struct {

@@ -15,6 +15,7 @@ const (
 	EWrongCredentials   = "wrong_credentials"   // 401: username or password wrong
 	EWrongCode          = "wrong_code"          // 401: a wrong, reused or expired second-factor code
 	EForbidden          = "forbidden"           // 403: the role does not allow it
+	EAccountDisabled    = "account_disabled"    // 403: the right password of a user an administrator disabled
 	EEnrollmentRequired = "enrollment_required" // 403: 2FA must be set up first
 	EReauthRequired     = "reauth_required"     // 403: a sensitive action needs the password or a code again
 	ECrossOrigin        = "cross_origin"        // 403: a state change from another origin
@@ -34,7 +35,7 @@ const (
 // there also checks that this list names every E* constant of this package.
 var ErrorCodes = []string{
 	EInvalid, EUnsupportedMedia, ETooLarge, EUnauthenticated, EWrongCredentials, EWrongCode,
-	EForbidden, EEnrollmentRequired, EReauthRequired, ECrossOrigin, ENotFound, EMethodNotAllowed, EConflict,
+	EForbidden, EAccountDisabled, EEnrollmentRequired, EReauthRequired, ECrossOrigin, ENotFound, EMethodNotAllowed, EConflict,
 	EConfirmRequired, ETwoFactorRequired, EMisdirected, ERateLimited, EUnavailable, EInternal,
 }
 
@@ -79,6 +80,7 @@ const (
 	MsgWrongCredentials = "Incorrect username or password. After repeated failures, logins to this username pause for a few minutes."
 	MsgWrongCode        = "That code is not right. Check that your phone's clock is correct and try the current code."
 	MsgSessionExpired   = "Your sign-in took too long. Please enter your password again."
+	MsgAccountDisabled  = "This user is disabled. Ask your administrator to enable it again."
 )
 
 // FormErrorText is what a page shows for the code of an error that a form
@@ -94,6 +96,8 @@ func FormErrorText(code string, retryAfter int) string {
 		return MsgWrongCode
 	case EUnauthenticated:
 		return MsgSessionExpired
+	case EAccountDisabled:
+		return MsgAccountDisabled
 	case EInvalid:
 		return "Please check what you entered and try again."
 	case ERateLimited:

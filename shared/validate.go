@@ -137,6 +137,8 @@ func ValidateAccountName(s string) string {
 		return "Enter an account name."
 	case utf8.RuneCountInString(s) > AccountNameMax || !utf8.ValidString(s):
 		return "An account name has at most 64 characters."
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		return "An account name cannot contain control characters such as tabs or line breaks."
 	}
 	return ""
 }

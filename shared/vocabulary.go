@@ -27,6 +27,7 @@ const (
 	ReasonThrottled     = "throttled"
 	ReasonMalformedCode = "malformed_code"        // not a code at all: recorded, not counted toward the lockout
 	ReasonStopped       = "authenticator_stopped" // codes refused for good after a run of wrong ones
+	ReasonDisabled      = "user_disabled"         // the right password of a disabled user
 )
 
 // Audit actions.
@@ -38,6 +39,12 @@ const (
 	AuditCodesRegenerated = "recovery_codes_regenerated"
 	AuditUserCreated      = "user_created"
 	AuditPasswordChanged  = "password_changed"
+	AuditAccountCreated   = "account_created"
+	AuditAccountRenamed   = "account_renamed"
+	AuditRoleChanged      = "role_changed"
+	AuditUserDisabled     = "user_disabled"
+	AuditUserEnabled      = "user_enabled"
+	AuditUserUnlocked     = "user_unlocked"
 	// Refused security changes: the proof (password, code) was wrong.
 	AuditDisconnectRefused = "2fa_disconnect_refused"
 	AuditReauthRefused     = "reauth_refused"
@@ -60,6 +67,7 @@ var (
 		ReasonThrottled:     "Too many failed attempts",
 		ReasonMalformedCode: "Not a code",
 		ReasonStopped:       "Authenticator blocked after too many wrong codes",
+		ReasonDisabled:      "User disabled",
 	}
 	actionTexts = map[string]string{
 		AuditPolicyChanged:     "Changed Force 2FA",
@@ -69,6 +77,12 @@ var (
 		AuditCodesRegenerated:  "Regenerated recovery codes",
 		AuditUserCreated:       "Created the user",
 		AuditPasswordChanged:   "Changed the password",
+		AuditAccountCreated:    "Created the account",
+		AuditAccountRenamed:    "Renamed the account",
+		AuditRoleChanged:       "Changed the role",
+		AuditUserDisabled:      "Disabled the user",
+		AuditUserEnabled:       "Enabled the user",
+		AuditUserUnlocked:      "Unlocked the user",
 		AuditDisconnectRefused: "Disconnect refused",
 		AuditReauthRefused:     "Confirming it was them failed",
 		AuditRegenerateRefused: "Regenerating recovery codes refused",

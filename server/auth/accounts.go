@@ -9,10 +9,17 @@ import (
 )
 
 // Account administration. This file is the one place that decides who may
-// see or change an account: administrators administer their own account, and
-// only it (ownAccount); another account's id answers as if it did not exist,
-// so the panel reveals nothing about other tenants. The store scopes the same
-// changes by account in SQL as a second line.
+// see or change an account and its users:
+//   - a platform administrator administers every account (and creates and
+//     renames accounts: mayRunPlatform);
+//   - an account administrator administers their own account, and only it
+//     (mayAdminister); another account's id answers as if it did not exist,
+//     so the panel reveals nothing about other tenants;
+//   - a user administers nothing.
+// Changing a user (mayChangeUser) adds: nobody changes their own role or
+// disables themselves (the panel must not lock out the one using it), and
+// only a platform administrator makes or changes a platform administrator.
+// The store scopes the same changes by account in SQL as a second line.
 
 // ErrNoSuchThing is the answer for an account or user that does not exist
 // or is not the caller's to see.
@@ -39,19 +46,76 @@ var (
 		"To switch off your own two-factor authentication, use Disconnect in your security settings.")
 )
 
-// ownAccount checks that admin may administer accountID.
-func ownAccount(admin *domain.User, accountID int64) error {
-	if admin.Role != shared.RoleAdmin || admin.AccountID != accountID {
-		return ErrNoSuchThing
+var (
+	errPlatformOnly = shared.Errorf(shared.EForbidden, "Only a platform administrator can do this.")
+	errSelfRole     = shared.Errorf(shared.EConflict, "You cannot change your own role: ask another administrator.")
+	errSelfDisable  = shared.Errorf(shared.EConflict, "You cannot disable yourself: ask another administrator.")
+	errPlatformRole = shared.Errorf(shared.EForbidden, "Only a platform administrator can make or change a platform administrator.")
+)
+
+// mayAdminister checks that actor may administer accountID.
+func mayAdminister(actor *domain.User, accountID int64) error {
+	switch {
+	case actor.Disabled():
+	case actor.Role == shared.RolePlatformAdmin:
+		return nil
+	case actor.Role == shared.RoleAdmin && actor.AccountID == accountID:
+		return nil
+	}
+	return ErrNoSuchThing
+}
+
+// mayRunPlatform checks that actor may create and rename accounts.
+func mayRunPlatform(actor *domain.User) error {
+	if actor.Disabled() || actor.Role != shared.RolePlatformAdmin {
+		return errPlatformOnly
 	}
 	return nil
 }
 
-// SetForceTwoFactor switches "Force 2FA for users" for the admin's account.
+// mayChangeUser checks that actor may make change to target.
+func mayChangeUser(actor, target *domain.User, change domain.UserChange) error {
+	if err := mayAdminister(actor, target.AccountID); err != nil {
+		return err
+	}
+	if change.Role != nil && target.ID == actor.ID && *change.Role != target.Role {
+		return errSelfRole
+	}
+	if change.Disabled != nil && *change.Disabled && target.ID == actor.ID {
+		return errSelfDisable
+	}
+	if actor.Role != shared.RolePlatformAdmin &&
+		(target.Role == shared.RolePlatformAdmin || (change.Role != nil && *change.Role == shared.RolePlatformAdmin)) {
+		return errPlatformRole
+	}
+	return nil
+}
+
+// accountOf resolves the account an administrator's request is about: 0
+// means their own. A platform administrator's id must exist.
+func (s *Service) accountOf(ctx context.Context, admin *domain.User, accountID int64) (int64, error) {
+	if accountID == 0 {
+		accountID = admin.AccountID
+	}
+	if err := mayAdminister(admin, accountID); err != nil {
+		return 0, err
+	}
+	if accountID != admin.AccountID {
+		if _, err := s.Store.AccountByID(ctx, accountID); errors.Is(err, domain.ErrNotFound) {
+			return 0, ErrNoSuchThing
+		} else if err != nil {
+			return 0, err
+		}
+	}
+	return accountID, nil
+}
+
+// SetForceTwoFactor switches "Force 2FA for users" for an account the admin
+// administers.
 // Sessions of users without 2FA turn into enrollment sessions at their next
 // request (see Authenticate). Returns ENotFound for another account.
 func (s *Service) SetForceTwoFactor(ctx context.Context, admin *domain.User, accountID int64, on bool, c Client) (shared.AccountSettings, error) {
-	if err := ownAccount(admin, accountID); err != nil {
+	if err := mayAdminister(admin, accountID); err != nil {
 		return shared.AccountSettings{}, err
 	}
 	if on && !admin.TwoFactorEnabled() {
@@ -73,38 +137,218 @@ func (s *Service) SetForceTwoFactor(ctx context.Context, admin *domain.User, acc
 	return s.accountSettings(ctx, a)
 }
 
-// AccountUsers lists the users of the admin's account.
-func (s *Service) AccountUsers(ctx context.Context, admin *domain.User, accountID int64) ([]shared.AdminUser, error) {
-	if err := ownAccount(admin, accountID); err != nil {
-		return nil, err
-	}
-	users, err := s.Store.AccountUsers(ctx, accountID)
+// AccountUsers lists the users of an account the admin administers (q's
+// account, 0: their own), filtered by 2FA and a username prefix.
+func (s *Service) AccountUsers(ctx context.Context, admin *domain.User, q shared.AdminUsersQuery) (shared.UsersPage, error) {
+	accountID, err := s.accountOf(ctx, admin, q.AccountID)
 	if err != nil {
-		return nil, err
+		return shared.UsersPage{}, err
+	}
+	a, err := s.Store.AccountByID(ctx, accountID)
+	if err != nil {
+		return shared.UsersPage{}, err
+	}
+	users, err := s.Store.AccountUsers(ctx, domain.UserFilter{AccountID: accountID, TwoFA: q.TwoFA, Prefix: q.Prefix})
+	if err != nil {
+		return shared.UsersPage{}, err
 	}
 	now := s.Now()
-	out := make([]shared.AdminUser, len(users))
+	out := shared.UsersPage{Users: make([]shared.AdminUser, len(users))}
 	for i, u := range users {
-		out[i] = shared.AdminUser{ID: u.ID, Username: u.Username, Role: u.Role, TOTPEnabled: u.TwoFactorEnabled(),
+		passwordLocked := u.PasswordLockedUntil != nil && u.PasswordLockedUntil.After(now)
+		out.Users[i] = shared.AdminUser{ID: u.ID, Username: u.Username, AccountID: a.ID, Account: a.Name, Role: u.Role,
+			TwoFA: u.TwoFactorEnabled(), TOTPEnabled: u.TwoFactorEnabled(), Disabled: u.Disabled(),
+			Locked: passwordLocked || u.CodesLocked(now) || stopped(&u.User),
 			RecoveryCodesLeft: u.RecoveryCodesLeft, LastLoginAt: rfc3339(u.LastLoginAt)}
 		if u.CodesLocked(now) {
-			out[i].LockedUntil = rfc3339(u.LockedUntil)
+			out.Users[i].LockedUntil = rfc3339(u.LockedUntil)
 		}
 	}
 	return out, nil
+}
+
+// adminUser puts one user on the wire as the panel lists them.
+func (s *Service) adminUser(ctx context.Context, u *domain.User) (shared.AdminUser, error) {
+	page, err := s.Store.AccountUsers(ctx, domain.UserFilter{AccountID: u.AccountID, Prefix: u.Username})
+	if err != nil {
+		return shared.AdminUser{}, err
+	}
+	now := s.Now()
+	for _, sum := range page {
+		if sum.ID == u.ID {
+			passwordLocked := sum.PasswordLockedUntil != nil && sum.PasswordLockedUntil.After(now)
+			out := shared.AdminUser{ID: u.ID, Username: u.Username, AccountID: u.AccountID, Role: u.Role,
+				TwoFA: u.TwoFactorEnabled(), TOTPEnabled: u.TwoFactorEnabled(), Disabled: u.Disabled(),
+				Locked:            passwordLocked || u.CodesLocked(now) || stopped(u),
+				RecoveryCodesLeft: sum.RecoveryCodesLeft, LastLoginAt: rfc3339(u.LastLoginAt)}
+			if u.Account != nil {
+				out.Account = u.Account.Name
+			}
+			if u.CodesLocked(now) {
+				out.LockedUntil = rfc3339(u.LockedUntil)
+			}
+			return out, nil
+		}
+	}
+	return shared.AdminUser{}, ErrNoSuchThing
+}
+
+// targetUser loads the user an administrator acts on; one they may not see
+// answers as if it did not exist.
+func (s *Service) targetUser(ctx context.Context, admin *domain.User, targetID int64) (*domain.User, error) {
+	target, err := s.Store.UserByID(ctx, targetID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, ErrNoSuchThing
+	} else if err != nil {
+		return nil, err
+	}
+	if err := mayAdminister(admin, target.AccountID); err != nil {
+		return nil, err
+	}
+	return target, nil
+}
+
+// ChangeUser changes a user's role and whether they are disabled, as
+// mayChangeUser allows. Disabling ends every session of the user at once
+// (the sessions are rows: every server process sees them gone), and a
+// disabled user cannot log in again until enabled.
+func (s *Service) ChangeUser(ctx context.Context, admin *domain.User, targetID int64, p shared.UserPatch, c Client) (shared.AdminUser, error) {
+	if e := p.Valid(); e != nil {
+		return shared.AdminUser{}, e
+	}
+	target, err := s.targetUser(ctx, admin, targetID)
+	if err != nil {
+		return shared.AdminUser{}, err
+	}
+	change := domain.UserChange{Role: p.Role, Disabled: p.Disabled}
+	if err := mayChangeUser(admin, target, change); err != nil {
+		return shared.AdminUser{}, err
+	}
+	var audits []*domain.AuditEvent
+	if p.Role != nil && *p.Role != target.Role {
+		audits = append(audits, s.audit(target.AccountID, admin, shared.AuditRoleChanged, target, c, target.Role+" → "+*p.Role))
+	}
+	if p.Disabled != nil && *p.Disabled != target.Disabled() {
+		action := shared.AuditUserEnabled
+		if *p.Disabled {
+			action = shared.AuditUserDisabled
+		}
+		audits = append(audits, s.audit(target.AccountID, admin, action, target, c, ""))
+	}
+	u, _, err := s.Store.ChangeUser(ctx, target.ID, admin.ID, change, s.Now(), audits)
+	if errors.Is(err, domain.ErrNotFound) {
+		return shared.AdminUser{}, ErrNoSuchThing
+	} else if err != nil {
+		return shared.AdminUser{}, err
+	}
+	return s.adminUser(ctx, u)
+}
+
+// UnlockUser ends a user's lockouts after wrong passwords (their username's
+// throttle) and wrong codes. A browser's own counter (device.go) stays: only
+// failures from that browser locked it.
+func (s *Service) UnlockUser(ctx context.Context, admin *domain.User, targetID int64, c Client) error {
+	target, err := s.targetUser(ctx, admin, targetID)
+	if err != nil {
+		return err
+	}
+	if err := mayChangeUser(admin, target, domain.UserChange{}); err != nil {
+		return err
+	}
+	err = s.Store.UnlockUser(ctx, target.ID, target.Username, admin.ID, s.Now(), s.audit(target.AccountID, admin, shared.AuditUserUnlocked, target, c, ""))
+	if errors.Is(err, domain.ErrNotFound) {
+		return ErrNoSuchThing
+	}
+	return err
+}
+
+// SetRoleByUsername is the command line's role change; it answers to no one
+// but the operator, so only the role's name is checked.
+func (s *Service) SetRoleByUsername(ctx context.Context, username, role string) (*domain.User, error) {
+	if msg := shared.ValidateRole(role); msg != "" {
+		return nil, &shared.Error{Code: shared.EInvalid, Message: msg, Fields: map[string]string{"role": msg}}
+	}
+	target, err := s.Store.UserByUsername(ctx, shared.NormalizeUsername(username))
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, shared.Errorf(shared.ENotFound, "There is no user %q.", username)
+	} else if err != nil {
+		return nil, err
+	}
+	var audits []*domain.AuditEvent
+	if role != target.Role {
+		audits = append(audits, s.audit(target.AccountID, nil, shared.AuditRoleChanged, target, Client{}, target.Role+" → "+role))
+	}
+	u, _, err := s.Store.ChangeUser(ctx, target.ID, 0, domain.UserChange{Role: &role}, s.Now(), audits)
+	return u, err
+}
+
+var errAccountTaken = shared.Errorf(shared.EConflict, "Another account already has that name (names are compared regardless of case).")
+
+// accountName validates a typed account name and returns it trimmed.
+func accountName(name string) (string, error) {
+	if e := (shared.AccountRequest{Name: name}).Valid(); e != nil {
+		return "", e
+	}
+	return shared.NormalizeAccountName(name), nil
+}
+
+// CreateAccount creates an empty account (platform administrator only;
+// admin nil: the command line).
+func (s *Service) CreateAccount(ctx context.Context, admin *domain.User, name string, c Client) (shared.AccountSettings, error) {
+	if admin != nil {
+		if err := mayRunPlatform(admin); err != nil {
+			return shared.AccountSettings{}, err
+		}
+	}
+	name, err := accountName(name)
+	if err != nil {
+		return shared.AccountSettings{}, err
+	}
+	a, err := s.Store.CreateAccountAudited(ctx, name, s.Now(), s.audit(0, admin, shared.AuditAccountCreated, nil, c, name))
+	if errors.Is(err, domain.ErrConflict) {
+		return shared.AccountSettings{}, errAccountTaken
+	} else if err != nil {
+		return shared.AccountSettings{}, err
+	}
+	return s.accountSettings(ctx, a)
+}
+
+// RenameAccount renames an account (platform administrator only).
+func (s *Service) RenameAccount(ctx context.Context, admin *domain.User, accountID int64, name string, c Client) (shared.AccountSettings, error) {
+	if err := mayRunPlatform(admin); err != nil {
+		return shared.AccountSettings{}, err
+	}
+	name, err := accountName(name)
+	if err != nil {
+		return shared.AccountSettings{}, err
+	}
+	old, err := s.Store.AccountByID(ctx, accountID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return shared.AccountSettings{}, ErrNoSuchThing
+	} else if err != nil {
+		return shared.AccountSettings{}, err
+	}
+	a, err := s.Store.RenameAccount(ctx, accountID, name, s.audit(accountID, admin, shared.AuditAccountRenamed, nil, c, old.Name+" → "+name))
+	switch {
+	case errors.Is(err, domain.ErrConflict):
+		return shared.AccountSettings{}, errAccountTaken
+	case errors.Is(err, domain.ErrNotFound):
+		return shared.AccountSettings{}, ErrNoSuchThing
+	case err != nil:
+		return shared.AccountSettings{}, err
+	}
+	return s.accountSettings(ctx, a)
 }
 
 // ResetTwoFactor switches 2FA off for a user of the admin's account who lost
 // their phone: secret and recovery codes go, every session of the user ends,
 // and the audit log records it. Returns ENotFound for anyone else.
 func (s *Service) ResetTwoFactor(ctx context.Context, admin *domain.User, targetID int64, c Client) error {
-	target, err := s.Store.UserByID(ctx, targetID)
-	if errors.Is(err, domain.ErrNotFound) {
-		return ErrNoSuchThing
-	} else if err != nil {
+	target, err := s.targetUser(ctx, admin, targetID)
+	if err != nil {
 		return err
 	}
-	if err := ownAccount(admin, target.AccountID); err != nil {
+	if err := mayChangeUser(admin, target, domain.UserChange{}); err != nil {
 		return err
 	}
 	if target.ID == admin.ID {
@@ -128,26 +372,47 @@ func (s *Service) ResetTwoFactorByUsername(ctx context.Context, username string)
 	return target, err
 }
 
-// Accounts lists the accounts the admin administers: their own.
-func (s *Service) Accounts(ctx context.Context, admin *domain.User) ([]shared.AccountSettings, error) {
-	if err := ownAccount(admin, admin.AccountID); err != nil {
-		return nil, err
+// Accounts lists the accounts the admin administers, with their users
+// counted: every account for a platform administrator, their own for an
+// account administrator.
+func (s *Service) Accounts(ctx context.Context, admin *domain.User) (shared.AccountsPage, error) {
+	if err := mayAdminister(admin, admin.AccountID); err != nil {
+		return shared.AccountsPage{}, err
 	}
-	a, err := s.Store.AccountByID(ctx, admin.AccountID)
+	var accounts []domain.Account
+	if mayRunPlatform(admin) == nil {
+		all, err := s.Store.Accounts(ctx)
+		if err != nil {
+			return shared.AccountsPage{}, err
+		}
+		accounts = all
+	} else {
+		a, err := s.Store.AccountByID(ctx, admin.AccountID)
+		if err != nil {
+			return shared.AccountsPage{}, err
+		}
+		accounts = []domain.Account{*a}
+	}
+	stats, err := s.Store.AccountStats(ctx)
 	if err != nil {
-		return nil, err
+		return shared.AccountsPage{}, err
 	}
-	settings, err := s.accountSettings(ctx, a)
-	if err != nil {
-		return nil, err
+	page := shared.AccountsPage{Accounts: make([]shared.AccountSettings, len(accounts))}
+	for i := range accounts {
+		if page.Accounts[i], err = s.accountSettings(ctx, &accounts[i]); err != nil {
+			return shared.AccountsPage{}, err
+		}
+		st := stats[accounts[i].ID]
+		page.Accounts[i].Users, page.Accounts[i].UsersWith2FA = st.Users, st.UsersWith2FA
 	}
-	return []shared.AccountSettings{settings}, nil
+	return page, nil
 }
 
 // accountSettings puts an account's policy on the wire, with the name of the
 // admin who last changed it.
 func (s *Service) accountSettings(ctx context.Context, a *domain.Account) (shared.AccountSettings, error) {
-	out := shared.AccountSettings{ID: a.ID, Name: a.Name, Force2FA: a.ForceTwoFactor, ChangedAt: rfc3339(a.ForceChangedAt)}
+	out := shared.AccountSettings{ID: a.ID, Name: a.Name, CreatedAt: rfc3339(&a.CreatedAt), Force2FA: a.ForceTwoFactor,
+		ChangedAt: rfc3339(a.ForceChangedAt)}
 	if a.ForceChangedByID != nil && *a.ForceChangedByID > 0 {
 		u, err := s.Store.UserByID(ctx, *a.ForceChangedByID)
 		switch {
@@ -160,23 +425,27 @@ func (s *Service) accountSettings(ctx context.Context, a *domain.Account) (share
 	return out, nil
 }
 
-// AccountLogins is a page of the login attempts on the admin's account,
+// AccountLogins is a page of the login attempts on an account the admin
+// administers (0: their own),
 // newest first; q.Username narrows it to the attempted names that start
 // with it.
-func (s *Service) AccountLogins(ctx context.Context, admin *domain.User, q shared.AdminLoginsQuery) (shared.LoginEventPage, error) {
-	if err := ownAccount(admin, admin.AccountID); err != nil {
+func (s *Service) AccountLogins(ctx context.Context, admin *domain.User, accountID int64, q shared.AdminLoginsQuery) (shared.LoginEventPage, error) {
+	accountID, err := s.accountOf(ctx, admin, accountID)
+	if err != nil {
 		return shared.LoginEventPage{}, err
 	}
-	return s.loginEvents(ctx, domain.LoginEventFilter{AccountID: admin.AccountID, Before: q.Before, Limit: q.Limit,
+	return s.loginEvents(ctx, domain.LoginEventFilter{AccountID: accountID, Before: q.Before, Limit: q.Limit,
 		OnlyFails: q.FailedOnly, Since: q.Since, Until: q.Until, UsernamePrefix: q.Username}, true)
 }
 
-// AccountAudit is a page of the admin's account's audit log, newest first.
-func (s *Service) AccountAudit(ctx context.Context, admin *domain.User, q shared.HistoryQuery) (shared.AuditPage, error) {
-	if err := ownAccount(admin, admin.AccountID); err != nil {
+// AccountAudit is a page of an administered account's audit log (0: the
+// admin's own), newest first.
+func (s *Service) AccountAudit(ctx context.Context, admin *domain.User, accountID int64, q shared.HistoryQuery) (shared.AuditPage, error) {
+	accountID, err := s.accountOf(ctx, admin, accountID)
+	if err != nil {
 		return shared.AuditPage{}, err
 	}
-	events, next, err := s.Store.AuditEvents(ctx, admin.AccountID, q.Before, q.Limit)
+	events, next, err := s.Store.AuditEvents(ctx, accountID, q.Before, q.Limit)
 	if err != nil {
 		return shared.AuditPage{}, err
 	}

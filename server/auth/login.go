@@ -42,6 +42,9 @@ import (
 // its words cover the lock.
 var errWrongCredentials = shared.Errorf(shared.EWrongCredentials, shared.MsgWrongCredentials)
 
+// errDisabled answers the right password of a user an administrator disabled.
+var errDisabled = shared.Errorf(shared.EAccountDisabled, shared.MsgAccountDisabled)
+
 // LoginResult is a successful login step: the new session's token for the
 // cookie, the session, and what the client must do next.
 type LoginResult struct {
@@ -128,6 +131,12 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	}
 	if !ok {
 		return nil, s.failPassword(ctx, event, shared.ReasonWrongPassword, rules)
+	}
+	if u.Disabled() {
+		// Said only to whoever knows the password, who is most likely the
+		// user: a stranger still gets the one answer of a wrong password,
+		// so the state of a user is no way to probe names.
+		return nil, s.fail(ctx, event, shared.ReasonDisabled, errDisabled)
 	}
 	if rehash {
 		s.upgradeHash(ctx, u, req.Password)
@@ -360,6 +369,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (sess *domain.
 		return nil, "", ErrUnauthenticated
 	} else if err != nil {
 		return nil, "", err
+	}
+	if sess.User.Disabled() {
+		// Disabling deletes the sessions in the same transaction; this is
+		// the second line for one that raced it.
+		return nil, "", ErrUnauthenticated
 	}
 	if now.Sub(sess.LastSeenAt) >= s.SessionIdle {
 		if err := s.Store.DeleteSession(ctx, sess.TokenHash); err != nil {

@@ -83,8 +83,8 @@ func TestBootstrap_CreatesOneAdminOnlyOnAnEmptyDatabase(t *testing.T) {
 		t.Fatalf("bootstrap: %q %q %v", name, pw, err)
 	}
 	res, err := svc.Login(ctx, shared.LoginRequest{Username: "admin", Password: pw}, browser, "")
-	if err != nil || res.Session.User.Role != shared.RoleAdmin {
-		t.Fatalf("log in as the bootstrapped admin: %v", err)
+	if err != nil || res.Session.User.Role != shared.RolePlatformAdmin {
+		t.Fatalf("log in as the bootstrapped admin, a platform admin: %v", err)
 	}
 	if name, _, err := svc.Bootstrap(ctx); name != "" || err != nil {
 		t.Fatalf("second bootstrap created %q (%v)", name, err)

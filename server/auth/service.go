@@ -122,8 +122,8 @@ func (s *Service) CreateUser(ctx context.Context, username, password, role, acco
 			fields[field] = msg
 		}
 	}
-	if role != shared.RoleUser && role != shared.RoleAdmin {
-		fields["role"] = "The role is user or admin."
+	if msg := shared.ValidateRole(role); msg != "" {
+		fields["role"] = msg
 	}
 	if len(fields) > 0 {
 		return nil, &shared.Error{Code: shared.EInvalid, Message: "The user cannot be created.", Fields: fields}
@@ -155,7 +155,7 @@ func (s *Service) CreateUser(ctx context.Context, username, password, role, acco
 // DefaultAccount is the account a fresh install creates.
 const DefaultAccount = "Default"
 
-// Bootstrap creates the first administrator when there are no users at all,
+// Bootstrap creates the first administrator, a platform administrator, when there are no users at all,
 // and returns its generated password, to be shown once. It returns "" when
 // users exist.
 func (s *Service) Bootstrap(ctx context.Context) (username, password string, err error) {
@@ -164,7 +164,7 @@ func (s *Service) Bootstrap(ctx context.Context) (username, password string, err
 		return "", "", err
 	}
 	password = rand.Text() // 26 base32 characters: 130 bits
-	if _, err := s.CreateUser(ctx, "admin", password, shared.RoleAdmin, DefaultAccount); err != nil {
+	if _, err := s.CreateUser(ctx, "admin", password, shared.RolePlatformAdmin, DefaultAccount); err != nil {
 		if shared.ErrorCode(err) == shared.EConflict { // another server bootstrapped first
 			return "", "", nil
 		}

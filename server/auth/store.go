@@ -22,13 +22,22 @@ type Store interface {
 	CreateAccount(ctx context.Context, name string, now time.Time) (*domain.Account, error)
 	AccountByID(ctx context.Context, id int64) (*domain.Account, error)
 	AccountByName(ctx context.Context, name string) (*domain.Account, error)
+	Accounts(ctx context.Context) ([]domain.Account, error)
+	AccountStats(ctx context.Context) (map[int64]domain.AccountStats, error)
+	// CreateAccountAudited and RenameAccount return domain.ErrConflict when
+	// another account has the name in any case.
+	CreateAccountAudited(ctx context.Context, name string, now time.Time, audit *domain.AuditEvent) (*domain.Account, error)
+	RenameAccount(ctx context.Context, id int64, name string, audit *domain.AuditEvent) (*domain.Account, error)
 	SetForceTwoFactor(ctx context.Context, accountID int64, on bool, byAdminID int64, now time.Time, audit *domain.AuditEvent) (*domain.Account, error)
 	CountUsers(ctx context.Context) (int, error)
 	// CreateUser returns domain.ErrConflict when the username is taken.
 	CreateUser(ctx context.Context, u *domain.User, audit *domain.AuditEvent) error
 	UserByID(ctx context.Context, id int64) (*domain.User, error)
 	UserByUsername(ctx context.Context, username string) (*domain.User, error)
-	AccountUsers(ctx context.Context, accountID int64) ([]domain.UserSummary, error)
+	AccountUsers(ctx context.Context, f domain.UserFilter) ([]domain.UserSummary, error)
+	// ChangeUser ends every session of a user it disables.
+	ChangeUser(ctx context.Context, userID, byAdminID int64, c domain.UserChange, now time.Time, audits []*domain.AuditEvent) (*domain.User, int64, error)
+	UnlockUser(ctx context.Context, userID int64, username string, byAdminID int64, now time.Time, audit *domain.AuditEvent) error
 	// SetPasswordHash and ChangePassword replace the hash only while it is
 	// still old, else domain.ErrNotFound. ChangePassword also counts the
 	// change (User.PasswordEpoch), ends every session of the user but

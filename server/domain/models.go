@@ -41,9 +41,13 @@ type User struct {
 	FailedCodeCount   int        `bun:"failed_code_count,notnull"`
 	LockedUntil       *time.Time `bun:"locked_until"`
 	LastLoginAt       *time.Time `bun:"last_login_at"`
+	DisabledAt        *time.Time `bun:"disabled_at"` // set by an administrator: no login, no session
 	CreatedAt         time.Time  `bun:"created_at,notnull"`
 	UpdatedAt         time.Time  `bun:"updated_at,notnull"`
 }
+
+// Disabled reports whether an administrator disabled the user.
+func (u *User) Disabled() bool { return u.DisabledAt != nil }
 
 // TwoFactorEnabled reports whether the user has connected an authenticator.
 func (u *User) TwoFactorEnabled() bool { return u.TOTPEnabledAt != nil }
@@ -59,6 +63,27 @@ func (u *User) CodesLocked(now time.Time) bool {
 type UserSummary struct {
 	User
 	RecoveryCodesLeft int `bun:"recovery_codes_left"`
+	// PasswordLockedUntil is the username's password throttle lock, if any.
+	PasswordLockedUntil *time.Time `bun:"password_locked_until"`
+}
+
+// UserFilter selects the users an administrator lists.
+type UserFilter struct {
+	AccountID int64
+	TwoFA     string // "on", "off" or "" for both
+	Prefix    string // usernames that start with it (normalized)
+}
+
+// UserChange is what an administrator changes of a user; nil fields stay.
+type UserChange struct {
+	Role     *string
+	Disabled *bool // true ends every session of the user
+}
+
+// AccountStats counts an account's users.
+type AccountStats struct {
+	Users        int
+	UsersWith2FA int
 }
 
 // Session stages (DESIGN.md): a session rises from PasswordOK or Enrollment to

@@ -20,7 +20,8 @@ func pathID(r *request, name string) (int64, error) {
 	return id, nil
 }
 
-// handleAdminAccounts lists the accounts the admin administers.
+// handleAdminAccounts lists the accounts the admin administers: every
+// account for a platform administrator.
 func (s *Server) handleAdminAccounts(w http.ResponseWriter, r *request) error {
 	accounts, err := s.auth.Accounts(r.Context(), r.session.User)
 	if err != nil {
@@ -47,20 +48,89 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *request) error {
 	return nil
 }
 
-func (s *Server) handleAdminUsers(w http.ResponseWriter, r *request) error {
-	accountID := r.session.User.AccountID
-	if q := r.URL.Query().Get("account"); q != "" {
-		id, err := strconv.ParseInt(q, 10, 64)
-		if err != nil {
-			return &shared.Error{Code: shared.EInvalid, Message: "The account is a number.", Fields: map[string]string{"account": "Expected an account id."}}
-		}
-		accountID = id
+// accountParam reads the optional account= of a query: 0 means the
+// caller's own account.
+func accountParam(r *request) (int64, error) {
+	q := r.URL.Query().Get("account")
+	if q == "" {
+		return 0, nil
 	}
-	users, err := s.auth.AccountUsers(r.Context(), r.session.User, accountID)
+	id, err := strconv.ParseInt(q, 10, 64)
+	if err != nil || id < 1 {
+		return 0, &shared.Error{Code: shared.EInvalid, Message: "The account is a number.", Fields: map[string]string{"account": "Expected an account id."}}
+	}
+	return id, nil
+}
+
+func (s *Server) handleAdminUsers(w http.ResponseWriter, r *request) error {
+	q, verr := shared.ParseAdminUsersQuery(r.URL.Query().Get)
+	if verr != nil {
+		return verr
+	}
+	page, err := s.auth.AccountUsers(r.Context(), r.session.User, q)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, users)
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+func (s *Server) handleCreateAccount(w http.ResponseWriter, r *request) error {
+	req, err := decode[shared.AccountRequest](w, r.Request)
+	if err != nil {
+		return err
+	}
+	a, err := s.auth.CreateAccount(r.Context(), r.session.User, req.Name, s.client(r.Request))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, a)
+	return nil
+}
+
+func (s *Server) handleRenameAccount(w http.ResponseWriter, r *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	req, err := decode[shared.AccountRequest](w, r.Request)
+	if err != nil {
+		return err
+	}
+	a, err := s.auth.RenameAccount(r.Context(), r.session.User, id, req.Name, s.client(r.Request))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a)
+	return nil
+}
+
+func (s *Server) handleChangeUser(w http.ResponseWriter, r *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	req, err := decode[shared.UserPatch](w, r.Request)
+	if err != nil {
+		return err
+	}
+	u, err := s.auth.ChangeUser(r.Context(), r.session.User, id, req, s.client(r.Request))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, u)
+	return nil
+}
+
+func (s *Server) handleUnlockUser(w http.ResponseWriter, r *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.auth.UnlockUser(r.Context(), r.session.User, id, s.client(r.Request)); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
@@ -82,7 +152,11 @@ func (s *Server) handleAdminLogins(w http.ResponseWriter, r *request) error {
 	if verr != nil {
 		return verr
 	}
-	page, err := s.auth.AccountLogins(r.Context(), r.session.User, q)
+	account, err := accountParam(r)
+	if err != nil {
+		return err
+	}
+	page, err := s.auth.AccountLogins(r.Context(), r.session.User, account, q)
 	if err != nil {
 		return err
 	}
@@ -96,7 +170,11 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *request) error {
 	if verr != nil {
 		return verr
 	}
-	page, err := s.auth.AccountAudit(r.Context(), r.session.User, q)
+	account, err := accountParam(r)
+	if err != nil {
+		return err
+	}
+	page, err := s.auth.AccountAudit(r.Context(), r.session.User, account, q)
 	if err != nil {
 		return err
 	}

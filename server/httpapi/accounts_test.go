@@ -98,8 +98,9 @@ func TestAdmin_ResetEndsTheUsersSessionsAndIsAudited(t *testing.T) {
 		t.Fatalf("second session: %d %s", a.status, a.body)
 	}
 
-	var users []shared.AdminUser
-	e.do(admin, "GET", "/api/admin/users", nil).decode(t, &users)
+	var page shared.UsersPage
+	e.do(admin, "GET", "/api/admin/users", nil).decode(t, &page)
+	users := page.Users
 	if len(users) != 2 || users[1].Username != "ursula" || !users[1].TOTPEnabled || users[1].RecoveryCodesLeft != 10 {
 		t.Fatalf("users: %+v", users)
 	}
@@ -111,7 +112,8 @@ func TestAdmin_ResetEndsTheUsersSessionsAndIsAudited(t *testing.T) {
 			t.Errorf("%s lives: %d %s", name, a.status, a.body)
 		}
 	}
-	e.do(admin, "GET", "/api/admin/users", nil).decode(t, &users)
+	e.do(admin, "GET", "/api/admin/users", nil).decode(t, &page)
+	users = page.Users
 	if users[1].TOTPEnabled || users[1].RecoveryCodesLeft != 0 {
 		t.Fatalf("after reset: %+v", users[1])
 	}
@@ -195,6 +197,9 @@ func TestAdmin_AnotherAccountsAdminIsRefusedAndChangesNothing(t *testing.T) {
 				{"POST", fmt.Sprintf("/api/admin/users/%d/reset-2fa", root.ID), ""},
 				{"GET", fmt.Sprintf("/api/admin/users?account=%d", root.AccountID), fmt.Sprintf("/api/admin/users?account=%d", missing)},
 				{"PUT", fmt.Sprintf("/api/admin/accounts/%d/settings", root.AccountID), fmt.Sprintf("/api/admin/accounts/%d/settings", missing)},
+				{"POST", fmt.Sprintf("/api/admin/users/%d/unlock", ursula.ID), fmt.Sprintf("/api/admin/users/%d/unlock", missing)},
+				{"GET", fmt.Sprintf("/api/admin/logins?account=%d", root.AccountID), fmt.Sprintf("/api/admin/logins?account=%d", missing)},
+				{"GET", fmt.Sprintf("/api/admin/audit?account=%d", root.AccountID), fmt.Sprintf("/api/admin/audit?account=%d", missing)},
 			}
 			for _, r := range refused {
 				for _, on := range []bool{false, true} {
@@ -209,17 +214,36 @@ func TestAdmin_AnotherAccountsAdminIsRefusedAndChangesNothing(t *testing.T) {
 					}
 				}
 			}
+			// Changing Acme's users answers as for a user that does not exist.
+			for _, body := range []string{`{"role":"admin"}`, `{"role":"user"}`, `{"disabled":true}`, `{"role":"platform_admin","disabled":true}`} {
+				for _, id := range []int64{ursula.ID, root.ID} {
+					a := e.do(other, "PATCH", fmt.Sprintf("/api/admin/users/%d", id), body)
+					m := e.do(other, "PATCH", fmt.Sprintf("/api/admin/users/%d", missing), body)
+					if a.status != 404 || a.apiError(t).Code != shared.ENotFound || m.status != a.status || string(m.body) != string(a.body) {
+						t.Errorf("PATCH user %d %s: %d %s (missing: %d %s)", id, body, a.status, a.body, m.status, m.body)
+					}
+				}
+			}
+			// Creating and renaming accounts is the platform administrator's.
+			if a := e.do(other, "POST", "/api/admin/accounts", `{"name":"Acme"}`); a.status != 403 || a.apiError(t).Code != shared.EForbidden {
+				t.Errorf("create an account: %d %s", a.status, a.body)
+			}
+			for _, id := range []int64{root.AccountID, missing} {
+				if a := e.do(other, "PATCH", fmt.Sprintf("/api/admin/accounts/%d", id), `{"name":"Hacked"}`); a.status != 403 || a.apiError(t).Code != shared.EForbidden {
+					t.Errorf("rename account %d: %d %s", id, a.status, a.body)
+				}
+			}
 			// What Globex may read is its own account only.
-			var accounts []shared.AccountSettings
+			var accounts shared.AccountsPage
 			if a := e.do(other, "GET", "/api/admin/accounts", nil); a.status != 200 {
 				t.Errorf("accounts: %d %s", a.status, a.body)
-			} else if a.decode(t, &accounts); len(accounts) != 1 || accounts[0].Name != "Globex" {
+			} else if a.decode(t, &accounts); len(accounts.Accounts) != 1 || accounts.Accounts[0].Name != "Globex" {
 				t.Errorf("accounts: %s", a.body)
 			}
-			var users []shared.AdminUser
+			var page shared.UsersPage
 			if a := e.do(other, "GET", "/api/admin/users", nil); a.status != 200 {
 				t.Errorf("users: %d %s", a.status, a.body)
-			} else if a.decode(t, &users); len(users) != 2 || users[0].Username != "gadmin" || users[1].Username != "gus" {
+			} else if a.decode(t, &page); len(page.Users) != 2 || page.Users[0].Username != "gadmin" || page.Users[1].Username != "gus" {
 				t.Errorf("users: %s", a.body)
 			}
 			for _, query := range []string{"", "user=ursula", "user=root&result=failure"} {

@@ -22,6 +22,7 @@ var statusOf = map[string]int{
 	shared.EWrongCredentials:   http.StatusUnauthorized,
 	shared.EWrongCode:          http.StatusUnauthorized,
 	shared.EForbidden:          http.StatusForbidden,
+	shared.EAccountDisabled:    http.StatusForbidden,
 	shared.EEnrollmentRequired: http.StatusForbidden,
 	shared.EReauthRequired:     http.StatusForbidden,
 	shared.ECrossOrigin:        http.StatusForbidden,

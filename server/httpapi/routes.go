@@ -15,7 +15,7 @@ const (
 	secondStep               // a session whose password was right and whose second factor is due
 	enrolling                // a session that must set up 2FA, or a full one
 	signedIn                 // a full session
-	adminOnly                // a full session of an admin
+	adminOnly                // a full session of an administrator (either kind; auth decides which account)
 )
 
 type route struct {
@@ -56,8 +56,12 @@ func (s *Server) routes() []route {
 		{"POST", "/api/2fa/recovery-codes", signedIn, s.handleRegenerateCodes},
 		{"POST", "/api/2fa/disconnect", signedIn, s.handleDisconnect},
 		{"GET", "/api/admin/accounts", adminOnly, s.handleAdminAccounts},
+		{"POST", "/api/admin/accounts", adminOnly, s.recent(s.handleCreateAccount)},
+		{"PATCH", "/api/admin/accounts/{id}", adminOnly, s.recent(s.handleRenameAccount)},
 		{"PUT", "/api/admin/accounts/{id}/settings", adminOnly, s.recent(s.handleAdminSettings)},
 		{"GET", "/api/admin/users", adminOnly, s.handleAdminUsers},
+		{"PATCH", "/api/admin/users/{id}", adminOnly, s.recent(s.handleChangeUser)},
+		{"POST", "/api/admin/users/{id}/unlock", adminOnly, s.recent(s.handleUnlockUser)},
 		{"POST", "/api/admin/users/{id}/reset-2fa", adminOnly, s.recent(s.handleAdminReset)},
 		{"GET", "/api/admin/logins", adminOnly, s.handleAdminLogins},
 		{"GET", "/api/admin/audit", adminOnly, s.handleAdminAudit},

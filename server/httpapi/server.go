@@ -143,7 +143,7 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) er
 		return errForbidden
 	case stage == domain.StageEnrollment && rt.access != enrolling:
 		return errEnrollment
-	case rt.access == adminOnly && sess.User.Role != shared.RoleAdmin:
+	case rt.access == adminOnly && !shared.IsAdministrator(sess.User.Role):
 		return errForbidden
 	}
 	return rt.handle(w, req)

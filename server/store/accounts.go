@@ -17,11 +17,71 @@ func (s *Store) CreateAccount(ctx context.Context, name string, now time.Time) (
 	return a, nil
 }
 
-// AccountByName returns the named account. Returns ErrNotFound if none.
+// AccountByName returns the named account, whatever the case of name (names
+// are unique regardless of case). Returns ErrNotFound if none.
 func (s *Store) AccountByName(ctx context.Context, name string) (*domain.Account, error) {
 	a := new(domain.Account)
-	err := s.db.NewSelect().Model(a).Where("a.name = ?", name).Scan(ctx)
+	err := s.db.NewSelect().Model(a).Where("lower(a.name) = lower(?)", name).Scan(ctx)
 	return a, s.wrap(err)
+}
+
+// CreateAccountAudited inserts an account with its audit event (which names
+// it) in one transaction. Returns ErrConflict if the name is taken in any case.
+func (s *Store) CreateAccountAudited(ctx context.Context, name string, now time.Time, audit *domain.AuditEvent) (*domain.Account, error) {
+	a := &domain.Account{Name: name, CreatedAt: now}
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
+			return err
+		}
+		audit.AccountID = a.ID
+		return insertAudit(ctx, tx, audit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// RenameAccount renames the account and writes the audit event in one
+// transaction. Returns ErrNotFound if there is none, ErrConflict if the name
+// is another account's.
+func (s *Store) RenameAccount(ctx context.Context, id int64, name string, audit *domain.AuditEvent) (*domain.Account, error) {
+	a := &domain.Account{ID: id}
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model(a).Set("name = ?", name).WherePK().Returning("*").Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if err := affectedOne(res); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, audit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// AccountStats counts the users of every account, and how many of them have
+// 2FA, by account id, in one statement.
+func (s *Store) AccountStats(ctx context.Context) (map[int64]domain.AccountStats, error) {
+	var rows []struct {
+		AccountID int64 `bun:"account_id"`
+		Users     int   `bun:"users"`
+		With2FA   int   `bun:"with_2fa"`
+	}
+	err := s.db.NewSelect().Model((*domain.User)(nil)).ColumnExpr("u.account_id").
+		ColumnExpr("count(*) AS users").ColumnExpr("count(u.totp_enabled_at) AS with_2fa").
+		Group("u.account_id").Scan(ctx, &rows)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	out := make(map[int64]domain.AccountStats, len(rows))
+	for _, r := range rows {
+		out[r.AccountID] = domain.AccountStats{Users: r.Users, UsersWith2FA: r.With2FA}
+	}
+	return out, nil
 }
 
 // Accounts lists every account by id.
@@ -41,25 +101,28 @@ func (s *Store) AccountByID(ctx context.Context, id int64) (*domain.Account, err
 // summaryColumns are the users' columns a listing reads: everything but the
 // password hash and the sealed secrets.
 var summaryColumns = []string{"u.id", "u.account_id", "u.username", "u.role", "u.totp_enabled_at", "u.totp_last_step",
-	"u.failed_code_count", "u.locked_until", "u.last_login_at", "u.created_at", "u.updated_at"}
+	"u.failed_code_count", "u.locked_until", "u.last_login_at", "u.disabled_at", "u.created_at", "u.updated_at"}
 
-// byAdmin limits an admin's statement to the rows of the account that the
-// database says adminID administers: a second line behind the auth layer's
-// check, so a caller that forgot it still cannot reach another account.
-// adminID 0 is the command line, which is not limited. accountCol names the
-// account column of the statement's table.
+// byAdmin limits an admin's statement to the rows of the accounts that the
+// database says adminID administers (their own; every one for a platform
+// administrator): a second line behind the auth layer's check, so a caller
+// that forgot it still cannot reach another account. adminID 0 is the
+// command line, which is not limited. accountCol names the account column
+// of the statement's table.
 func byAdmin[Q interface {
 	Where(string, ...any) Q
 }](q Q, accountCol string, adminID int64) Q {
 	if adminID == 0 {
 		return q
 	}
-	return q.Where(accountCol+" = (SELECT adm.account_id FROM users AS adm WHERE adm.id = ? AND adm.role = 'admin')", adminID)
+	return q.Where("EXISTS (SELECT 1 FROM users AS adm WHERE adm.id = ? AND adm.disabled_at IS NULL AND "+
+		"(adm.role = 'platform_admin' OR (adm.role = 'admin' AND adm.account_id = "+accountCol+")))", adminID)
 }
 
-// AccountUsers lists the users of an account by username, with how many
-// recovery codes each has left.
-func (s *Store) AccountUsers(ctx context.Context, accountID int64) ([]domain.UserSummary, error) {
+// AccountUsers lists the users of an account that pass the filter by
+// username, with how many recovery codes each has left and their username's
+// password lock.
+func (s *Store) AccountUsers(ctx context.Context, f domain.UserFilter) ([]domain.UserSummary, error) {
 	var users []domain.UserSummary
 	left := s.db.NewSelect().Model((*domain.RecoveryCode)(nil)).ColumnExpr("count(*)").
 		Where("rc.user_id = u.id").Where("rc.used_at IS NULL")
@@ -67,9 +130,87 @@ func (s *Store) AccountUsers(ctx context.Context, accountID int64) ([]domain.Use
 	for _, col := range summaryColumns {
 		q = q.ColumnExpr(col)
 	}
-	err := q.ColumnExpr("(?) AS recovery_codes_left", left).
-		Where("u.account_id = ?", accountID).Order("u.username").Scan(ctx)
+	q = q.ColumnExpr("(?) AS recovery_codes_left", left).
+		ColumnExpr("lt.locked_until AS password_locked_until").
+		Join("LEFT JOIN login_throttles AS lt ON lt.key = 'user:' || u.username").
+		Where("u.account_id = ?", f.AccountID)
+	switch f.TwoFA {
+	case "on":
+		q = q.Where("u.totp_enabled_at IS NOT NULL")
+	case "off":
+		q = q.Where("u.totp_enabled_at IS NULL")
+	}
+	if f.Prefix != "" {
+		q = q.Where(`u.username LIKE ? ESCAPE '\'`, likePrefix(f.Prefix))
+	}
+	err := q.Order("u.username").Scan(ctx)
 	return users, s.wrap(err)
+}
+
+// ChangeUser applies an administrator's change to a user of an account that
+// byAdminID administers (0: the command line), with its audit events, in
+// one transaction; disabling also ends every session of the user. Returns
+// the changed user and how many sessions ended, ErrNotFound if there is no
+// such user for that admin.
+func (s *Store) ChangeUser(ctx context.Context, userID, byAdminID int64, c domain.UserChange, now time.Time, audits []*domain.AuditEvent) (*domain.User, int64, error) {
+	var ended int64
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		q := tx.NewUpdate().Model((*domain.User)(nil)).Set("updated_at = ?", now).Where("u.id = ?", userID)
+		if c.Role != nil {
+			q = q.Set("role = ?", *c.Role)
+		}
+		if c.Disabled != nil && *c.Disabled {
+			q = q.Set("disabled_at = COALESCE(disabled_at, ?)", now)
+		} else if c.Disabled != nil {
+			q = q.Set("disabled_at = NULL")
+		}
+		res, err := byAdmin(q, "u.account_id", byAdminID).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if err := affectedOne(res); err != nil {
+			return err
+		}
+		if c.Disabled != nil && *c.Disabled {
+			if ended, err = s.rowsAffected(tx.NewDelete().Model((*domain.Session)(nil)).Where("user_id = ?", userID).Exec(ctx)); err != nil {
+				return err
+			}
+		}
+		for _, a := range audits {
+			if err := insertAudit(ctx, tx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	u, err := s.UserByID(ctx, userID)
+	return u, ended, err
+}
+
+// UnlockUser ends the user's lockouts: wrong second-factor codes (also the
+// stop after a long run of them) and the password throttle of their
+// username, with the audit event, in one transaction. byAdminID scopes it as
+// for ChangeUser; username must be the user's. Returns ErrNotFound if there
+// is no such user for that admin.
+func (s *Store) UnlockUser(ctx context.Context, userID int64, username string, byAdminID int64, now time.Time, audit *domain.AuditEvent) error {
+	return s.tx(ctx, func(tx bun.Tx) error {
+		res, err := byAdmin(tx.NewUpdate().Model((*domain.User)(nil)).
+			Set("failed_code_count = 0").Set("locked_until = NULL").Set("updated_at = ?", now).
+			Where("u.id = ?", userID).Where("u.username = ?", username), "u.account_id", byAdminID).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if err := affectedOne(res); err != nil {
+			return err
+		}
+		if _, err := tx.NewDelete().Model((*domain.LoginThrottle)(nil)).Where("key = ?", "user:"+username).Exec(ctx); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, audit)
+	})
 }
 
 // SetForceTwoFactor switches the account's "Force 2FA for users" policy,

@@ -41,7 +41,7 @@ func TestAdmin_UsersRemoveTOTPAndTheAuditLog(t *testing.T) {
 			}
 		}
 
-		users, err := s.AccountUsers(ctx, alice.AccountID)
+		users, err := s.AccountUsers(ctx, domain.UserFilter{AccountID: alice.AccountID})
 		if err != nil || len(users) != 2 || users[0].Username != "alice" || users[0].RecoveryCodesLeft != 2 ||
 			!users[0].TwoFactorEnabled() || users[1].RecoveryCodesLeft != 0 {
 			t.Fatalf("account users: %+v %v", users, err)

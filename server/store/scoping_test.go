@@ -168,7 +168,7 @@ func TestScoping_AccountUsersListsOnlyThatAccountsUsers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		acme, globex := twoAccounts(t, s)
 		for _, tn := range []*tenant{acme, globex} {
-			users, err := s.AccountUsers(context.Background(), tn.account.ID)
+			users, err := s.AccountUsers(context.Background(), domain.UserFilter{AccountID: tn.account.ID})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -186,7 +186,7 @@ func TestScoping_AccountUsersListsOnlyThatAccountsUsers(t *testing.T) {
 				t.Errorf("%s lists users %v, want %v", tn.account.Name, got, want)
 			}
 		}
-		if users, err := s.AccountUsers(context.Background(), globex.account.ID+100); err != nil || len(users) != 0 {
+		if users, err := s.AccountUsers(context.Background(), domain.UserFilter{AccountID: globex.account.ID + 100}); err != nil || len(users) != 0 {
 			t.Fatalf("an account that does not exist: %+v %v", users, err)
 		}
 	})
@@ -325,7 +325,7 @@ func TestScoping_AdminStatementsRefuseAnotherAccountInSQL(t *testing.T) {
 		assertUnchanged(t, before, snapshot(t, s, acme))
 
 		// The listing reads no password hash and no secret.
-		users, err := s.AccountUsers(ctx, acme.account.ID)
+		users, err := s.AccountUsers(ctx, domain.UserFilter{AccountID: acme.account.ID})
 		if err != nil || len(users) != 2 {
 			t.Fatalf("list: %d %v", len(users), err)
 		}
