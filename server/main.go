@@ -31,8 +31,12 @@ const usage = `Warden: sign-in and two-factor authentication.
 Usage:
   server                      run the server (also: server serve)
   server migrate              apply database migrations and exit
-  server user create --username NAME [--admin] [--account NAME]
-                              create a user; the password is read from standard input
+  server account create --name NAME
+                              create an account
+  server user create --username NAME [--account NAME] [--role user|admin|platform_admin]
+                              create a user (--admin: --role admin); the password is read from standard input
+  server user set-role --username NAME --role user|admin|platform_admin
+                              change a user's role
   server user reset-2fa --username NAME
                               switch a user's 2FA off (lost phone) and end their sessions
   server keys status          per key id of SECRET_KEY, how many stored values still need it
@@ -70,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return migrateOnly(ctx, cfg, stdout)
 	case "user":
 		return userCommand(ctx, cfg, args, stdin, stdout, stderr)
+	case "account":
+		return accountCommand(ctx, cfg, args, stdout, stderr)
 	case "keys":
 		return keysCommand(ctx, cfg, args, stdout, stderr)
 	case "help", "-h", "--help":

@@ -22,9 +22,51 @@ func userCommand(ctx context.Context, cfg config, args []string, stdin io.Reader
 		return createUser(ctx, cfg, args[1:], stdin, stdout, stderr)
 	case len(args) > 0 && args[0] == "reset-2fa":
 		return resetTwoFactor(ctx, cfg, args[1:], stdout, stderr)
+	case len(args) > 0 && args[0] == "set-role":
+		return setRole(ctx, cfg, args[1:], stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
-	return errors.New("usage: server user create|reset-2fa --username NAME")
+	return errors.New("usage: server user create|reset-2fa|set-role --username NAME")
+}
+
+// setRole runs `server user set-role --username NAME --role ROLE`: also the
+// way to name a platform administrator when none can log in.
+func setRole(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("user set-role", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	username := fs.String("username", "", "whose role to change")
+	role := fs.String("role", "", "user, admin or platform_admin")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *username == "" || *role == "" {
+		return errors.New("--username and --role are required")
+	}
+	st, _, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc := auth.New(st, sealing.Ephemeral(), slog.New(slog.NewTextHandler(stderr, nil)))
+	u, err := svc.SetRoleByUsername(ctx, *username, *role)
+	if err != nil {
+		return cliError(err)
+	}
+	fmt.Fprintf(stdout, "%q is now %s.\n", u.Username, u.Role)
+	return nil
+}
+
+// roleFlags resolves --role and its short form --admin.
+func roleFlags(role string, admin bool) (string, error) {
+	switch {
+	case admin && role != "" && role != shared.RoleAdmin:
+		return "", fmt.Errorf("--admin means --role admin, not %s", role)
+	case admin:
+		return shared.RoleAdmin, nil
+	case role == "":
+		return shared.RoleUser, nil
+	}
+	return role, nil
 }
 
 // resetTwoFactor runs `server user reset-2fa --username NAME`: for a user
@@ -64,7 +106,8 @@ func createUser(ctx context.Context, cfg config, args []string, stdin io.Reader,
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	username := fs.String("username", "", "the new user's name")
-	admin := fs.Bool("admin", false, "make the user an administrator")
+	admin := fs.Bool("admin", false, "make the user an administrator (--role admin)")
+	roleName := fs.String("role", "", "user (the default), admin or platform_admin")
 	account := fs.String("account", auth.DefaultAccount, "the account (created if missing)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -87,9 +130,9 @@ func createUser(ctx context.Context, cfg config, args []string, stdin io.Reader,
 	defer st.Close()
 	// Creating a user seals nothing, so no key is loaded.
 	svc := auth.New(st, sealing.Ephemeral(), slog.New(slog.NewTextHandler(stderr, nil)))
-	role := shared.RoleUser
-	if *admin {
-		role = shared.RoleAdmin
+	role, err := roleFlags(*roleName, *admin)
+	if err != nil {
+		return err
 	}
 	u, err := svc.CreateUser(ctx, *username, password, role, *account)
 	if err != nil {
