@@ -13,17 +13,44 @@ type adminAccount struct {
 	app.Compo
 	reauthGate
 	Me *shared.Me
+	// AccountID is the account shown (0: the admin's own).
+	AccountID int64
 	// OnChanged hears of each saved change, which the audit log records.
 	OnChanged func(ctx app.Context)
 
 	account *shared.AccountSettings
+	newName string // the rename field (platform administrators)
 }
 
 func (a *adminAccount) OnMount(ctx app.Context) {
 	a.mountedAt(ctx)
-	send(ctx, &a.apiState, apiCall{method: "GET", path: "/api/admin/accounts"}, func(ctx app.Context, accounts []shared.AccountSettings) {
-		if len(accounts) > 0 {
-			a.account = &accounts[0]
+	send(ctx, &a.apiState, apiCall{method: "GET", path: "/api/admin/accounts"}, func(ctx app.Context, page shared.AccountsPage) {
+		for i, acc := range page.Accounts {
+			if acc.ID == a.AccountID || (a.AccountID == 0 && acc.Name == a.Me.Account) {
+				a.account = &page.Accounts[i]
+			}
+		}
+		if a.account == nil && a.AccountID == 0 && len(page.Accounts) > 0 {
+			a.account = &page.Accounts[0]
+		}
+		if a.account != nil {
+			a.newName = a.account.Name
+		}
+	})
+}
+
+// rename renames the account (platform administrators only).
+func (a *adminAccount) rename(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	name := a.newName
+	path := fmt.Sprintf("/api/admin/accounts/%d", a.account.ID)
+	send(ctx, &a.apiState, apiCall{method: "PATCH", path: path, body: shared.AccountRequest{Name: name},
+		failed: func(ctx app.Context, err error) bool {
+			return a.needsProof(ctx, err, func(ctx app.Context) { a.rename(ctx, e) })
+		}}, func(ctx app.Context, settings shared.AccountSettings) {
+		a.account.Name, a.newName = settings.Name, settings.Name
+		if a.OnChanged != nil {
+			a.OnChanged(ctx)
 		}
 	})
 }
@@ -63,6 +90,13 @@ func (a *adminAccount) Render() app.UI {
 				by = " by " + acc.ChangedBy
 			}
 			return app.P().ID("policy-changed").Class("muted").Text(fmt.Sprintf("Last changed %s%s.", localTime(acc.ChangedAt), by))
+		}),
+		app.If(a.Me.Role == shared.RolePlatformAdmin, func() app.UI {
+			return app.Form().Class("filters").OnSubmit(a.rename).Body(
+				field("rename-account", "Account name", "",
+					app.Input().ID("rename-account").Type("text").MaxLength(shared.AccountNameMax).Value(a.newName).OnInput(a.ValueTo(&a.newName))),
+				app.Button().ID("rename-account-submit").Class("secondary").Type("submit").Disabled(a.busy).Text("Rename"),
+			)
 		}),
 		app.If(a.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(a.errMsg) }),
 	)

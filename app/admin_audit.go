@@ -8,14 +8,15 @@ import (
 // adminAudit is the account's audit log, a page at a time.
 type adminAudit struct {
 	app.Compo
-	Reload int // a change loads the log again (the admin changed something here)
+	Reload    int   // a change loads the log again (the admin changed something here)
+	AccountID int64 // whose log (0: the admin's own account)
 }
 
 func (a *adminAudit) Render() app.UI {
 	return app.Section().Class("card").Body(
 		app.H2().Text("Audit log"),
 		&pagedTable[shared.AuditEvent]{
-			ID: "audit-log", MoreID: "audit-more", Path: "/api/admin/audit", Reload: a.Reload,
+			ID: "audit-log", MoreID: "audit-more", Path: withAccount("/api/admin/audit", a.AccountID), Reload: a.Reload,
 			Columns: []string{"Date and time", "Who", "What", "User", "IP address", "Details"},
 			Cells:   auditCells,
 			Empty:   "Nothing recorded yet.",

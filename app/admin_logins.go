@@ -2,6 +2,7 @@ package webapp
 
 import (
 	"net/url"
+	"strconv"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
@@ -11,6 +12,7 @@ import (
 // user, result and a range of days, a keyset page at a time.
 type adminLogins struct {
 	app.Compo
+	AccountID int64 // whose attempts (0: the admin's own account)
 
 	// The filter form; it applies on Apply.
 	user, since, until string
@@ -30,6 +32,9 @@ func (l *adminLogins) OnInit() { l.path = l.listPath() }
 // "to 1 December" is through the last instant of 1 December, local time.
 func (l *adminLogins) listPath() string {
 	q := url.Values{}
+	if l.AccountID != 0 {
+		q.Set("account", strconv.FormatInt(l.AccountID, 10))
+	}
 	if l.user != "" {
 		q.Set("user", l.user)
 	}
@@ -47,6 +52,9 @@ func (l *adminLogins) listPath() string {
 	}
 	return "/api/admin/logins?" + q.Encode()
 }
+
+// unfiltered is the list's endpoint without the form's filters.
+func (l *adminLogins) unfiltered() string { return withAccount("/api/admin/logins", l.AccountID) }
 
 func (l *adminLogins) submit(ctx app.Context, e app.Event) {
 	e.PreventDefault()
@@ -74,7 +82,7 @@ func (l *adminLogins) Render() app.UI {
 			ID: "admin-logins", MoreID: "admin-logins-more", Path: l.path, Reload: l.apply,
 			Columns: []string{"Date and time", "User", "Result", "Method", "IP address", "Device", "Details"},
 			Cells:   func(e shared.LoginEvent) []app.HTMLTd { return historyCells(e, true) },
-			Empty:   map[bool]string{false: "No login attempts yet.", true: "No attempts match these filters."}[l.path != "/api/admin/logins"],
+			Empty:   map[bool]string{false: "No login attempts yet.", true: "No attempts match these filters."}[l.path != l.unfiltered()],
 			Loaded: func(err error) {
 				l.fields = nil
 				if e, ok := err.(*shared.Error); ok {

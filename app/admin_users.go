@@ -13,13 +13,25 @@ type adminUsers struct {
 	app.Compo
 	reauthGate
 	Me *shared.Me
+	// AccountID is whose users (0: the admin's own account).
+	AccountID int64
 	// OnChanged hears of each change made here (a reset), which the audit
 	// log records.
 	OnChanged func(ctx app.Context)
 
 	users   []shared.AdminUser
 	confirm string // the username whose reset waits for confirmation
+	pending *userChange // a change that takes something away, waiting for confirmation
 	notice  string
+}
+
+// userChange is a change of one user the panel asks to confirm first.
+type userChange struct {
+	user  shared.AdminUser
+	patch shared.UserPatch
+	title string
+	text  string
+	label string
 }
 
 func (u *adminUsers) OnMount(ctx app.Context) {
@@ -28,8 +40,8 @@ func (u *adminUsers) OnMount(ctx app.Context) {
 }
 
 func (u *adminUsers) load(ctx app.Context) {
-	send(ctx, &u.apiState, apiCall{method: "GET", path: "/api/admin/users"}, func(ctx app.Context, users []shared.AdminUser) {
-		u.users = users
+	send(ctx, &u.apiState, apiCall{method: "GET", path: withAccount("/api/admin/users", u.AccountID)}, func(ctx app.Context, page shared.UsersPage) {
+		u.users = page.Users
 	})
 }
 
@@ -40,6 +52,7 @@ func (u *adminUsers) Render() app.UI {
 		app.If(u.notice != "", func() app.UI { return app.P().Class("success").Role("status").Text(u.notice) }),
 		app.If(u.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(u.errMsg) }),
 		u.confirmation(),
+		u.changeConfirmation(),
 		app.Div().Class("table-wrap").Body(
 			app.Table().ID("users-table").Class("history-table").Body(
 				headerRow(userColumns),
@@ -58,21 +71,47 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 		lastLogin = localTime(user.LastLoginAt)
 	}
 	status := "Active"
-	if user.LockedUntil != "" {
+	switch {
+	case user.Disabled:
+		status = "Disabled"
+	case user.LockedUntil != "":
 		status = "Code entry locked until " + localTime(user.LockedUntil)
+	case user.Locked:
+		status = "Locked after wrong passwords or codes"
 	}
+	self := u.Me != nil && user.Username == u.Me.Username
 	codes := "–"
 	if user.TOTPEnabled {
 		codes = fmt.Sprint(user.RecoveryCodesLeft)
 	}
 	return tableRow(userColumns, []app.HTMLTd{
 		app.Td().Text(user.Username),
-		app.Td().Text(roleName(user.Role)),
+		app.Td().Body(u.roleSelect(user, self)),
 		app.Td().Body(app.Span().Class(statusClass(user.TOTPEnabled)).Text(onOff(user.TOTPEnabled))),
 		app.Td().Text(codes),
 		app.Td().Text(lastLogin),
 		app.Td().Text(status),
 		app.Td().Body(
+			app.If(user.Locked, func() app.UI {
+				return app.Button().ID("unlock-"+user.Username).Class("secondary").Type("button").Disabled(u.busy).
+					OnClick(func(ctx app.Context, e app.Event) { u.unlock(ctx, user) }).Text("Unlock")
+			}),
+			app.If(!self && !user.Disabled, func() app.UI {
+				return app.Button().ID("disable-"+user.Username).Class("secondary").Type("button").Disabled(u.busy).
+					OnClick(func(ctx app.Context, e app.Event) {
+						yes := true
+						u.ask(ctx, userChange{user: user, patch: shared.UserPatch{Disabled: &yes},
+							title: "Disable " + user.Username + "?",
+							text:  user.Username + " is logged out everywhere at once and cannot log in until enabled again.",
+							label: "Disable " + user.Username})
+					}).Text("Disable")
+			}).ElseIf(!self, func() app.UI {
+				return app.Button().ID("enable-"+user.Username).Class("secondary").Type("button").Disabled(u.busy).
+					OnClick(func(ctx app.Context, e app.Event) {
+						no := false
+						u.apply(ctx, user, shared.UserPatch{Disabled: &no})
+					}).Text("Enable")
+			}),
 			app.If(user.TOTPEnabled, func() app.UI {
 				return app.Button().ID("reset-2fa-" + user.Username).Class("secondary").Type("button").
 					Disabled(u.confirm == user.Username).
@@ -135,5 +174,113 @@ func (u *adminUsers) reset(user shared.AdminUser) app.EventHandler {
 				u.OnChanged(ctx)
 			}
 		})
+	}
+}
+
+// roleSelect changes a user's role: never one's own, and the platform
+// administrator's role only for a platform administrator (the server
+// decides; the select offers what it would allow).
+func (u *adminUsers) roleSelect(user shared.AdminUser, self bool) app.UI {
+	platform := u.Me != nil && u.Me.Role == shared.RolePlatformAdmin
+	if self || (!platform && user.Role == shared.RolePlatformAdmin) {
+		return app.Text(roleName(user.Role))
+	}
+	roles := []string{shared.RoleUser, shared.RoleAdmin}
+	if platform {
+		roles = shared.Roles
+	}
+	return app.Select().ID("role-"+user.Username).Aria("label", "Role of "+user.Username).Disabled(u.busy).
+		OnChange(func(ctx app.Context, e app.Event) {
+			role := ctx.JSSrc().Get("value").String()
+			if role == user.Role {
+				return
+			}
+			ctx.JSSrc().Set("value", user.Role) // shown as saved until the server says otherwise
+			patch := shared.UserPatch{Role: &role}
+			if rank(role) < rank(user.Role) {
+				u.ask(ctx, userChange{user: user, patch: patch,
+					title: "Make " + user.Username + " " + roleName(role) + "?",
+					text:  user.Username + " loses what the role " + roleName(user.Role) + " allows, at their next click.",
+					label: "Change the role"})
+				return
+			}
+			u.apply(ctx, user, patch)
+		}).Body(app.Range(roles).Slice(func(i int) app.UI {
+		return app.Option().Value(roles[i]).Selected(roles[i] == user.Role).Text(roleName(roles[i]))
+	}))
+}
+
+// rank orders the roles by what they allow.
+func rank(role string) int {
+	for i, r := range shared.Roles {
+		if r == role {
+			return i
+		}
+	}
+	return -1
+}
+
+// ask opens the confirmation of a change that takes something away.
+func (u *adminUsers) ask(ctx app.Context, c userChange) {
+	u.pending, u.confirm, u.notice, u.errMsg = &c, "", "", ""
+	u.focus(ctx, "confirm-change-dialog")
+}
+
+func (u *adminUsers) changeConfirmation() app.UI {
+	c := u.pending
+	if c == nil {
+		return nil
+	}
+	return app.Div().ID("confirm-change-dialog").Class("confirm-reset warning").Role("alertdialog").TabIndex(-1).
+		Aria("labelledby", "confirm-change-title").Aria("describedby", "confirm-change-text").
+		OnKeyDown(onEscape(func(ctx app.Context) { u.pending = nil })).Body(
+		app.H3().ID("confirm-change-title").Text(c.title),
+		app.P().ID("confirm-change-text").Text(c.text),
+		app.Div().Class("actions").Body(
+			app.Button().ID("confirm-change").Class("danger").Type("button").Disabled(u.busy).
+				OnClick(func(ctx app.Context, e app.Event) { u.apply(ctx, c.user, c.patch) }).Text(c.label),
+			app.Button().ID("cancel-change").Class("secondary").Type("button").
+				OnClick(func(ctx app.Context, e app.Event) { u.pending = nil }).Text("Cancel"),
+		),
+	)
+}
+
+// apply sends a change of a user.
+func (u *adminUsers) apply(ctx app.Context, user shared.AdminUser, patch shared.UserPatch) {
+	path := fmt.Sprintf("/api/admin/users/%d", user.ID)
+	send(ctx, &u.apiState, apiCall{method: "PATCH", path: path, body: patch, failed: func(ctx app.Context, err error) bool {
+		u.pending = nil
+		return u.needsProof(ctx, err, func(ctx app.Context) { u.apply(ctx, user, patch) })
+	}}, func(ctx app.Context, changed shared.AdminUser) {
+		u.pending = nil
+		switch {
+		case patch.Disabled != nil && *patch.Disabled:
+			u.notice = user.Username + " is disabled and logged out everywhere."
+		case patch.Disabled != nil:
+			u.notice = user.Username + " is enabled and can log in again."
+		default:
+			u.notice = user.Username + " is now " + roleName(changed.Role) + "."
+		}
+		u.changedHere(ctx)
+	})
+}
+
+// unlock ends a user's lockout after wrong passwords or codes: it takes
+// nothing away, so it asks no confirmation.
+func (u *adminUsers) unlock(ctx app.Context, user shared.AdminUser) {
+	path := fmt.Sprintf("/api/admin/users/%d/unlock", user.ID)
+	send(ctx, &u.apiState, apiCall{method: "POST", path: path, failed: func(ctx app.Context, err error) bool {
+		return u.needsProof(ctx, err, func(ctx app.Context) { u.unlock(ctx, user) })
+	}}, func(ctx app.Context, _ struct{}) {
+		u.notice = user.Username + " is unlocked and can try again."
+		u.changedHere(ctx)
+	})
+}
+
+// changedHere reloads the list after a change and tells the page.
+func (u *adminUsers) changedHere(ctx app.Context) {
+	u.load(ctx)
+	if u.OnChanged != nil {
+		u.OnChanged(ctx)
 	}
 }

@@ -76,7 +76,7 @@ func (h *appHeader) menu() app.UI {
 
 // menuItems are the ids of the menu's items, in order.
 func (h *appHeader) menuItems() []string {
-	if h.Me.Role == shared.RoleAdmin {
+	if shared.IsAdministrator(h.Me.Role) {
 		return []string{"menu-profile", "menu-admin", "menu-logout"}
 	}
 	return []string{"menu-profile", "menu-logout"}

@@ -367,7 +367,7 @@ func TestAdminAccount_TheForce2FASwitchRevertsWhenTheChangeIsNotSaved(t *testing
 			t.Run(fail.name+"/"+onOff(was), func(t *testing.T) {
 				api := newFakeAPI(t)
 				went := recordNavigation(t)
-				api.on("GET /api/admin/accounts", answer(200, []shared.AccountSettings{{ID: 7, Name: "Acme", Force2FA: was}}))
+				api.on("GET /api/admin/accounts", answer(200, shared.AccountsPage{Accounts: []shared.AccountSettings{{ID: 7, Name: "Acme", Force2FA: was}}}))
 				api.on("PUT /api/admin/accounts/7/settings", fail.route)
 				a := &adminAccountOnClient{adminAccount: adminAccount{Me: &shared.Me{Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true}}}
 				s := open(t, a)
@@ -397,7 +397,7 @@ func TestAdminAccount_TheForce2FASwitchRevertsWhenTheChangeIsNotSaved(t *testing
 // The contrast to the test above: a saved change stays, with who made it.
 func TestAdminAccount_TheForce2FASwitchShowsASavedChange(t *testing.T) {
 	api := newFakeAPI(t)
-	api.on("GET /api/admin/accounts", answer(200, []shared.AccountSettings{{ID: 7, Name: "Acme"}}))
+	api.on("GET /api/admin/accounts", answer(200, shared.AccountsPage{Accounts: []shared.AccountSettings{{ID: 7, Name: "Acme"}}}))
 	api.on("PUT /api/admin/accounts/7/settings", answer(200, shared.AccountSettings{ID: 7, Name: "Acme", Force2FA: true,
 		ChangedAt: "2026-11-23T10:00:00Z", ChangedBy: "root"}))
 	root := shared.Me{Stage: shared.NextDone, Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true}
@@ -590,7 +590,7 @@ func TestSecuritySettings_ASensitiveActionAsksForThePasswordAndRunsAgain(t *test
 func TestAdminAccount_TheSwitchWaitsForAProofThenFlips(t *testing.T) {
 	api := newFakeAPI(t)
 	proved := false
-	api.on("GET /api/admin/accounts", answer(200, []shared.AccountSettings{{ID: 1, Name: "Acme"}}))
+	api.on("GET /api/admin/accounts", answer(200, shared.AccountsPage{Accounts: []shared.AccountSettings{{ID: 1, Name: "Acme"}}}))
 	api.on("PUT /api/admin/accounts/1/settings", func([]byte) (int, any, error) {
 		if !proved {
 			return 403, shared.Errorf(shared.EReauthRequired, "For your security, confirm it is you."), nil

@@ -16,7 +16,10 @@ func plural(n int, one, many string) string {
 }
 
 func roleName(role string) string {
-	if role == shared.RoleAdmin {
+	switch role {
+	case shared.RolePlatformAdmin:
+		return "Platform administrator"
+	case shared.RoleAdmin:
 		return "Administrator"
 	}
 	return "User"

@@ -114,6 +114,19 @@ func (t *pagedTable[T]) Render() app.UI {
 }
 
 // headerRow is a table's head: one header cell per column.
+// withAccount adds the account an administrator opened to a panel
+// endpoint's query (0: their own account, which needs no parameter).
+func withAccount(path string, accountID int64) string {
+	if accountID == 0 {
+		return path
+	}
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + "account=" + strconv.FormatInt(accountID, 10)
+}
+
 func headerRow(columns []string) app.UI {
 	return app.THead().Body(app.Tr().Body(
 		app.Range(columns).Slice(func(i int) app.UI { return app.Th().Scope("col").Text(columns[i]) }),

@@ -146,7 +146,7 @@ func TestAdminPage_TheAuditLogFollowsTheAdminsOwnChanges(t *testing.T) {
 	}
 
 	// Both places that change something say so.
-	api.on("GET /api/admin/accounts", answer(200, []shared.AccountSettings{{ID: 1, Name: "Acme"}}))
+	api.on("GET /api/admin/accounts", answer(200, shared.AccountsPage{Accounts: []shared.AccountSettings{{ID: 1, Name: "Acme"}}}))
 	api.on("PUT /api/admin/accounts/1/settings", answer(200, shared.AccountSettings{ID: 1, Name: "Acme", Force2FA: true}))
 	api.on("GET /api/me", answer(200, shared.Me{Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true}))
 	changes := 0
@@ -155,7 +155,7 @@ func TestAdminPage_TheAuditLogFollowsTheAdminsOwnChanges(t *testing.T) {
 	sa := open(t, a)
 	sa.do(func(ctx app.Context) { a.toggle(ctx, noEvent) })
 	api.on("POST /api/admin/users/2/reset-2fa", answer(204, nil))
-	api.on("GET /api/admin/users", answer(200, []shared.AdminUser{}))
+	api.on("GET /api/admin/users", answer(200, shared.UsersPage{Users: []shared.AdminUser{}}))
 	u := &adminUsersOnClient{adminUsers: adminUsers{OnChanged: func(app.Context) { changes++ }}}
 	su := open(t, u)
 	su.do(func(ctx app.Context) { u.reset(shared.AdminUser{ID: 2, Username: "ursula"})(ctx, noEvent) })

@@ -542,6 +542,7 @@ func TestBrowser_ForcedTwoFactorStory(t *testing.T) {
 		click("#avatar"),
 		click("#menu-admin"),
 		waitPath("/admin"),
+		click("#open-account-1"), // the platform admin opens their own account
 		waitText("#users-table", "ursula"),
 		click(`label[for="force-2fa"]`),
 		waitText("#policy-changed", "by admin"),

@@ -145,6 +145,7 @@ func TestBrowser_RecoveryCodesSecondStepAndAdminMoments(t *testing.T) {
 	b.run(t, "the reset confirmation on a narrow screen",
 		chromedp.EmulateViewport(360, 740),
 		chromedp.Navigate(inst.URL+"/admin"),
+		click("#open-account-1"), // the platform admin opens their own account
 		click("#reset-2fa-admin"),
 		waitText("#confirm-reset-dialog", "Reset two-factor authentication for admin?"),
 		jsBool(`(() => { const r = document.getElementById("confirm-reset-dialog").getBoundingClientRect();

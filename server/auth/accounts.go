@@ -158,7 +158,7 @@ func (s *Service) AccountUsers(ctx context.Context, admin *domain.User, q shared
 		passwordLocked := u.PasswordLockedUntil != nil && u.PasswordLockedUntil.After(now)
 		out.Users[i] = shared.AdminUser{ID: u.ID, Username: u.Username, AccountID: a.ID, Account: a.Name, Role: u.Role,
 			TwoFA: u.TwoFactorEnabled(), TOTPEnabled: u.TwoFactorEnabled(), Disabled: u.Disabled(),
-			Locked: passwordLocked || u.CodesLocked(now) || stopped(&u.User),
+			Locked:            passwordLocked || u.CodesLocked(now) || stopped(&u.User),
 			RecoveryCodesLeft: u.RecoveryCodesLeft, LastLoginAt: rfc3339(u.LastLoginAt)}
 		if u.CodesLocked(now) {
 			out.Users[i].LockedUntil = rfc3339(u.LockedUntil)
