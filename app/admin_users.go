@@ -20,7 +20,7 @@ type adminUsers struct {
 	OnChanged func(ctx app.Context)
 
 	users   []shared.AdminUser
-	confirm string // the username whose reset waits for confirmation
+	confirm string      // the username whose reset waits for confirmation
 	pending *userChange // a change that takes something away, waiting for confirmation
 	notice  string
 }
@@ -93,11 +93,11 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 		app.Td().Text(status),
 		app.Td().Body(
 			app.If(user.Locked, func() app.UI {
-				return app.Button().ID("unlock-"+user.Username).Class("secondary").Type("button").Disabled(u.busy).
+				return app.Button().ID("unlock-" + user.Username).Class("secondary").Type("button").Disabled(u.busy).
 					OnClick(func(ctx app.Context, e app.Event) { u.unlock(ctx, user) }).Text("Unlock")
 			}),
 			app.If(!self && !user.Disabled, func() app.UI {
-				return app.Button().ID("disable-"+user.Username).Class("secondary").Type("button").Disabled(u.busy).
+				return app.Button().ID("disable-" + user.Username).Class("secondary").Type("button").Disabled(u.busy).
 					OnClick(func(ctx app.Context, e app.Event) {
 						yes := true
 						u.ask(ctx, userChange{user: user, patch: shared.UserPatch{Disabled: &yes},
@@ -106,7 +106,7 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 							label: "Disable " + user.Username})
 					}).Text("Disable")
 			}).ElseIf(!self, func() app.UI {
-				return app.Button().ID("enable-"+user.Username).Class("secondary").Type("button").Disabled(u.busy).
+				return app.Button().ID("enable-" + user.Username).Class("secondary").Type("button").Disabled(u.busy).
 					OnClick(func(ctx app.Context, e app.Event) {
 						no := false
 						u.apply(ctx, user, shared.UserPatch{Disabled: &no})
