@@ -38,6 +38,7 @@ const (
 	AuditCodesRegenerated = "recovery_codes_regenerated"
 	AuditUserCreated      = "user_created"
 	AuditPasswordChanged  = "password_changed"
+	AuditEmailChanged     = "email_changed"
 	// Refused security changes: the proof (password, code) was wrong.
 	AuditDisconnectRefused = "2fa_disconnect_refused"
 	AuditReauthRefused     = "reauth_refused"
@@ -69,6 +70,7 @@ var (
 		AuditCodesRegenerated:  "Regenerated recovery codes",
 		AuditUserCreated:       "Created the user",
 		AuditPasswordChanged:   "Changed the password",
+		AuditEmailChanged:      "Changed the e-mail address",
 		AuditDisconnectRefused: "Disconnect refused",
 		AuditReauthRefused:     "Confirming it was them failed",
 		AuditRegenerateRefused: "Regenerating recovery codes refused",
