@@ -48,7 +48,7 @@ func (s *mailSession) Auth(string) (sasl.Server, error) {
 	}), nil
 }
 func (s *mailSession) Mail(from string, _ *smtp.MailOptions) error { s.cur.from = from; return nil }
-func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error  { s.cur.to = to; return nil }
+func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error   { s.cur.to = to; return nil }
 func (s *mailSession) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
 	if err != nil {
