@@ -47,13 +47,15 @@ func (s *Service) recoveryNotices(u *domain.User, c Client, left int) []*domain.
 
 // isNewBrowser reports whether a right password from c is a login from a
 // browser and a network u has not used: the browser has no device cookie of
-// u's (device.go) and no successful login step of u came from its IP. A
-// user's first login ever is not news to them.
+// u's (device.go) and no login of u was completed from its IP. Since u
+// connected 2FA a right password alone completes no login: only code steps
+// count, so an attacker's password step that then failed the code makes no
+// IP known. A user's first login ever is not news to them.
 func (s *Service) isNewBrowser(ctx context.Context, u *domain.User, c Client) (bool, error) {
 	if u.LastLoginAt == nil || s.deviceKey(u, c.Device) != "" {
 		return false, nil
 	}
-	known, err := s.Store.HasLoggedInFrom(ctx, u.ID, c.IP)
+	known, err := s.Store.HasLoggedInFrom(ctx, u.ID, c.IP, u.TOTPEnabledAt)
 	return !known, err
 }
 

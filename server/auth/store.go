@@ -78,7 +78,7 @@ type Store interface {
 	Notices(ctx context.Context, userID, before int64, limit int) (notices []domain.Notice, next int64, unread int, err error)
 	UnreadNotices(ctx context.Context, userID int64) (int, error)
 	MarkNoticesRead(ctx context.Context, userID, upTo int64, now time.Time) error
-	HasLoggedInFrom(ctx context.Context, userID int64, ip string) (bool, error)
+	HasLoggedInFrom(ctx context.Context, userID int64, ip string, passwordsBefore *time.Time) (bool, error)
 	SetEmail(ctx context.Context, userID int64, email *string, now time.Time, audit *domain.AuditEvent) error
 	ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]domain.OutboxMail, error)
 	MailSent(ctx context.Context, id int64) error

@@ -269,3 +269,26 @@ func TestSetEmail_NeedsReauthAndTellsTheOldAddress(t *testing.T) {
 		})
 	}
 }
+
+// A right password from an IP whose second step failed does not make the IP
+// known: the login completed from there later is news.
+func TestNotices_APasswordAloneDoesNotMakeAnIPKnown(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	now := e.fixClock()
+	e.api.trustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	alice := e.user("alice", shared.RoleUser, "Acme")
+	a := e.browser()
+	e.loginFrom(a, "alice", password, "198.51.100.1")
+	secret := e.enroll(t, a, *now)
+	*now = now.Add(time.Minute)
+	thief := e.browser()
+	e.loginFrom(thief, "alice", password, "203.0.113.66")
+	e.do(thief, "POST", "/api/login/totp", shared.CodeRequest{Code: testcode.Wrong(t, secret, *now)}, "X-Forwarded-For", "203.0.113.66")
+	wantKinds(t, "a failed second step", e.noticeKinds(t, alice), map[string]int{shared.NoticeTwoFactorConnected: 1})
+	thief = e.browser()
+	e.loginFrom(thief, "alice", password, "203.0.113.66")
+	if r := e.do(thief, "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, secret, *now)}, "X-Forwarded-For", "203.0.113.66"); r.status != 200 {
+		t.Fatalf("second step: %d %s", r.status, r.body)
+	}
+	wantKinds(t, "the completed login", e.noticeKinds(t, alice), map[string]int{shared.NoticeTwoFactorConnected: 1, shared.NoticeNewBrowserLogin: 1})
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/shared"
 )
 
 // insertNotice writes n and, when it asks for mail, an outbox row to the
@@ -62,11 +63,18 @@ func (s *Store) MarkNoticesRead(ctx context.Context, userID, upTo int64, now tim
 	return s.wrap(err)
 }
 
-// HasLoggedInFrom reports whether the user has a successful login step from
-// ip in the history.
-func (s *Store) HasLoggedInFrom(ctx context.Context, userID int64, ip string) (bool, error) {
-	ok, err := s.db.NewSelect().Model((*domain.LoginEvent)(nil)).
-		Where("user_id = ?", userID).Where("ip = ?", ip).Where("result = 'success'").Exists(ctx)
+// HasLoggedInFrom reports whether the history has a successful login step
+// of the user from ip. With passwordsBefore set, a password step counts only
+// until then (a code step always).
+func (s *Store) HasLoggedInFrom(ctx context.Context, userID int64, ip string, passwordsBefore *time.Time) (bool, error) {
+	q := s.db.NewSelect().Model((*domain.LoginEvent)(nil)).
+		Where("user_id = ?", userID).Where("ip = ?", ip).Where("result = ?", shared.ResultSuccess)
+	if passwordsBefore != nil {
+		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("method <> ?", shared.MethodPassword).WhereOr("created_at <= ?", *passwordsBefore)
+		})
+	}
+	ok, err := q.Exists(ctx)
 	return ok, s.wrap(err)
 }
 
