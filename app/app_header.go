@@ -35,14 +35,15 @@ func (h *appHeader) Render() app.UI {
 					Aria("label", avatarLabel(h.Me.UnreadNotices)).Aria("haspopup", "menu").
 					Aria("expanded", strconv.FormatBool(h.open)).Aria("controls", "account-menu").
 					Title("%s", h.Me.Username).
-					OnClick(h.toggle).OnKeyDown(h.avatarKey).Body(
-					app.Text(initials(h.Me.Username)),
-					// The count is in the button's name; the badge is for the eye.
-					app.If(h.Me.UnreadNotices > 0, func() app.UI {
-						return app.Span().ID("notice-count").Class("notice-count").Aria("hidden", "true").
-							Text(min(h.Me.UnreadNotices, 99))
-					}),
-				),
+					OnClick(h.toggle).OnKeyDown(h.avatarKey).
+					Text(initials(h.Me.Username)),
+				// The count is in the avatar's name; the badge over it is for
+				// the eye, outside the button so that the button's text stays
+				// its initials (WCAG 2.5.3, label in name).
+				app.If(h.Me.UnreadNotices > 0, func() app.UI {
+					return app.Span().ID("notice-count").Class("notice-count").Aria("hidden", "true").
+						Text(min(h.Me.UnreadNotices, 99))
+				}),
 				app.If(h.open, func() app.UI { return h.menu() }),
 			)
 		}),

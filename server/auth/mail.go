@@ -22,8 +22,11 @@ type Mailer interface {
 
 // Mail delivery timing.
 const (
-	mailLease      = 2 * time.Minute // a claimed mail is another sender's again after this
-	mailBatch      = 20
+	mailBatch       = 10
+	mailSendTimeout = 30 * time.Second
+	// mailLease is how long a claimed batch is its sender's: longer than
+	// sending all of it can take, so that no other process sends one twice.
+	mailLease      = mailBatch*mailSendTimeout + time.Minute
 	mailMaxRetries = 12 // past this a mail is dropped (logged): about a day of retries
 )
 
@@ -48,7 +51,7 @@ func (s *Service) DeliverMail(ctx context.Context, m Mailer) (int, error) {
 	sent := 0
 	for _, om := range mails {
 		subject, body := mailText(&om)
-		sendCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		sendCtx, cancel := context.WithTimeout(ctx, mailSendTimeout)
 		err := m.Send(sendCtx, om.ToAddress, subject, body)
 		cancel()
 		if err == nil {

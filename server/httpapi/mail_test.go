@@ -145,7 +145,13 @@ func TestMail_ANoticeArrivesByMail(t *testing.T) {
 // is logged without the server's password, and it arrives once the server
 // is up and the backoff has passed.
 func TestMail_AServerThatIsDownDelaysTheMailAndFailsNothing(t *testing.T) {
-	e := newEnv(t, "sqlite")
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) { testMailServerDown(t, dialect) })
+	}
+}
+
+func testMailServerDown(t *testing.T, dialect string) {
+	e := newEnv(t, dialect)
 	now := e.fixClock()
 	e.svc.MailEnabled = true
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
