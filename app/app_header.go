@@ -32,11 +32,18 @@ func (h *appHeader) Render() app.UI {
 		app.If(h.Me != nil, func() app.UI {
 			return app.Div().Class("account").Body(
 				app.Button().ID("avatar").Class("avatar").Type("button").
-					Aria("label", "Account menu").Aria("haspopup", "menu").
+					Aria("label", avatarLabel(h.Me.UnreadNotices)).Aria("haspopup", "menu").
 					Aria("expanded", strconv.FormatBool(h.open)).Aria("controls", "account-menu").
 					Title("%s", h.Me.Username).
 					OnClick(h.toggle).OnKeyDown(h.avatarKey).
 					Text(initials(h.Me.Username)),
+				// The count is in the avatar's name; the badge over it is for
+				// the eye, outside the button so that the button's text stays
+				// its initials (WCAG 2.5.3, label in name).
+				app.If(h.Me.UnreadNotices > 0, func() app.UI {
+					return app.Span().ID("notice-count").Class("notice-count").Aria("hidden", "true").
+						Text(min(h.Me.UnreadNotices, 99))
+				}),
 				app.If(h.open, func() app.UI { return h.menu() }),
 			)
 		}),
@@ -47,6 +54,17 @@ func (h *appHeader) Render() app.UI {
 			)
 		}),
 	)
+}
+
+// avatarLabel is the avatar's accessible name, with the unread notices.
+func avatarLabel(unread int) string {
+	switch unread {
+	case 0:
+		return "Account menu"
+	case 1:
+		return "Account menu, 1 unread security notice"
+	}
+	return "Account menu, " + strconv.Itoa(unread) + " unread security notices"
 }
 
 // menu is the open account menu, a menu as WAI-ARIA's menu button pattern

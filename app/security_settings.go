@@ -55,6 +55,8 @@ func (s *securitySettings) Render() app.UI {
 			return app.P().Class("success").Role("status").Text("Two-factor authentication is on. From now on, every login asks for a code from your app.")
 		}),
 		app.If(!enrolling, func() app.UI { return &changePassword{} }),
+		app.If(!enrolling, func() app.UI { return &emailAddress{Me: me} }),
+		app.If(!enrolling, func() app.UI { return &securityNotices{} }),
 		app.If(!enrolling, func() app.UI { return &loginHistory{} }),
 	)
 }

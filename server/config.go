@@ -24,6 +24,8 @@ type config struct {
 	HistoryDays    int           // login events older than this are deleted
 	PublicURL      *url.URL      // where users reach the server; nil: whatever Host a request names
 	ReauthWindow   time.Duration // how long a proof of the user allows sensitive actions
+	SMTPURL        string        // where notices go by mail; "" sends none
+	MailFrom       string
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -35,6 +37,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		SecureCookies: getenv("SECURE_COOKIES") == "true",
 		SecretKey:     getenv("SECRET_KEY"),
 		Issuer:        cmp.Or(getenv("ISSUER"), "Warden"),
+		SMTPURL:       getenv("SMTP_URL"),
+		MailFrom:      getenv("MAIL_FROM"),
 		HistoryDays:   180,
 		ReauthWindow:  10 * time.Minute,
 	}

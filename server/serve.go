@@ -14,6 +14,7 @@ import (
 	webapp "github.com/warden-auth/warden/app"
 	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/httpapi"
+	"github.com/warden-auth/warden/server/mail"
 	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/server/store"
 )
@@ -47,6 +48,9 @@ func migrateOnly(ctx context.Context, cfg config, stdout io.Writer) error {
 	return nil
 }
 
+// mailEvery is how often the server looks for mail to send.
+const mailEvery = 2 * time.Second
+
 // serve runs the server until ctx ends, then stops taking connections and
 // lets requests in flight finish.
 func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
@@ -74,6 +78,14 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	svc.Issuer = cfg.Issuer
 	svc.HistoryRetention = cfg.historyRetention()
 	svc.ReauthWindow = cfg.ReauthWindow
+	var mailer *mail.SMTP
+	if cfg.SMTPURL != "" || cfg.MailFrom != "" {
+		if mailer, err = mail.Parse(cfg.SMTPURL, cfg.MailFrom); err != nil {
+			return err
+		}
+		svc.MailEnabled = true
+		log.Info("notices go by e-mail too", "smtp_server", mailer.Server())
+	}
 	if err := svc.OpenKeys(ctx); err != nil {
 		return err
 	}
@@ -110,6 +122,9 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "Listening on http://%s\n", ln.Addr())
 
 	go sweep(ctx, svc, log)
+	if mailer != nil {
+		go svc.MailLoop(ctx, mailer, mailEvery)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

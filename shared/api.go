@@ -66,6 +66,8 @@ type Me struct {
 	TOTPEnabledAt     string `json:"totp_enabled_at,omitempty"` // RFC 3339
 	Force2FA          bool   `json:"force_2fa"`
 	RecoveryCodesLeft int    `json:"recovery_codes_left"`
+	Email             string `json:"email,omitempty"`
+	UnreadNotices     int    `json:"unread_notices"`
 }
 
 // ReauthRequest is the body of POST /api/me/reauth: the password, or a

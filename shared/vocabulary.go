@@ -45,6 +45,7 @@ const (
 	AuditUserDisabled     = "user_disabled"
 	AuditUserEnabled      = "user_enabled"
 	AuditUserUnlocked     = "user_unlocked"
+	AuditEmailChanged     = "email_changed"
 	// Refused security changes: the proof (password, code) was wrong.
 	AuditDisconnectRefused = "2fa_disconnect_refused"
 	AuditReauthRefused     = "reauth_refused"
@@ -83,6 +84,7 @@ var (
 		AuditUserDisabled:      "Disabled the user",
 		AuditUserEnabled:       "Enabled the user",
 		AuditUserUnlocked:      "Unlocked the user",
+		AuditEmailChanged:      "Changed the e-mail address",
 		AuditDisconnectRefused: "Disconnect refused",
 		AuditReauthRefused:     "Confirming it was them failed",
 		AuditRegenerateRefused: "Regenerating recovery codes refused",

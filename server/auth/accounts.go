@@ -356,7 +356,8 @@ func (s *Service) ResetTwoFactor(ctx context.Context, admin *domain.User, target
 		// policy's warning.
 		return errResetSelf
 	}
-	_, err = s.Store.RemoveTOTP(ctx, target.ID, admin.ID, true, s.Now(), s.audit(target.AccountID, admin, shared.AuditTwoFactorReset, target, c, ""))
+	_, err = s.Store.RemoveTOTP(ctx, target.ID, admin.ID, true, s.Now(),
+		s.withNotice(s.audit(target.AccountID, admin, shared.AuditTwoFactorReset, target, c, ""), target, shared.NoticeTwoFactorReset, c, ""))
 	return err
 }
 
@@ -368,7 +369,8 @@ func (s *Service) ResetTwoFactorByUsername(ctx context.Context, username string)
 	} else if err != nil {
 		return nil, err
 	}
-	_, err = s.Store.RemoveTOTP(ctx, target.ID, 0, true, s.Now(), s.audit(target.AccountID, nil, shared.AuditTwoFactorReset, target, Client{}, ""))
+	_, err = s.Store.RemoveTOTP(ctx, target.ID, 0, true, s.Now(),
+		s.withNotice(s.audit(target.AccountID, nil, shared.AuditTwoFactorReset, target, Client{}, ""), target, shared.NoticeTwoFactorReset, Client{}, ""))
 	return target, err
 }
 

@@ -101,7 +101,7 @@ func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req 
 		return "", err
 	}
 	_, err = s.Store.ChangePassword(ctx, u.ID, u.PasswordHash, hash, sess.ID, s.Now(),
-		s.audit(u.AccountID, u, shared.AuditPasswordChanged, u, c, ""))
+		s.withNotice(s.audit(u.AccountID, u, shared.AuditPasswordChanged, u, c, ""), u, shared.NoticePasswordChanged, c, ""))
 	if errors.Is(err, domain.ErrNotFound) {
 		// The password changed since this request read it: the proof is
 		// no longer the current password.
@@ -113,8 +113,6 @@ func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req 
 	// Trusted browsers ("remember this browser" at the second step) do not
 	// exist yet: when they do, the change ends them here, in the same
 	// transaction as the sessions (Store.ChangePassword).
-	// Notices do not exist yet either: the "password_changed" notice to the
-	// user is made here once they do.
 	changed := *u
 	changed.PasswordHash, changed.PasswordEpoch = hash, u.PasswordEpoch+1 // as Store.ChangePassword left the row
 	return s.newDevice(&changed)

@@ -23,6 +23,14 @@ func (s *Service) Me(ctx context.Context, sess *domain.Session, stage string) (s
 	if stage == domain.StageEnrollment {
 		me.Stage = shared.NextEnroll
 	}
+	if u.Email != nil {
+		me.Email = *u.Email
+	}
+	unread, err := s.Store.UnreadNotices(ctx, u.ID)
+	if err != nil {
+		return shared.Me{}, err
+	}
+	me.UnreadNotices = unread
 	if u.TOTPEnabledAt != nil {
 		me.TOTPEnabledAt = rfc3339(u.TOTPEnabledAt)
 		left, err := s.Store.RecoveryCodesLeft(ctx, u.ID)

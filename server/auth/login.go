@@ -174,8 +174,18 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	if oldToken != "" {
 		step.EndSession = HashToken(oldToken)
 	}
+	newBrowser, err := s.isNewBrowser(ctx, u, c)
+	if err != nil {
+		return nil, err
+	}
 	if stage == domain.StageFull {
 		step.LoggedInAt = &now
+		if newBrowser {
+			step.Notices = append(step.Notices, s.notice(u, shared.NoticeNewBrowserLogin, c, ""))
+		}
+	} else {
+		// The login is not complete yet: the step that completes it tells.
+		step.Session.NewBrowser = newBrowser
 	}
 	if err := s.Store.CompleteLoginStep(ctx, step); err != nil {
 		return nil, err
@@ -272,8 +282,15 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 	case match.UsedAt != nil:
 		return nil, 0, s.codeFailure(ctx, u, event, shared.ReasonReusedCode, errUsedRecovery)
 	}
+	left := -1 // the match is spent below
+	for _, rc := range codes {
+		if rc.UsedAt == nil {
+			left++
+		}
+	}
 	res, err := s.completeStep(ctx, sess, u, shared.MethodRecoveryCode, c, func(step *domain.LoginStep) {
 		step.RecoveryCodeID = &match.ID
+		step.Notices = append(step.Notices, s.recoveryNotices(u, c, left)...)
 	})
 	switch {
 	case errors.Is(err, domain.ErrReplay): // a racing request spent it first
@@ -281,7 +298,7 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 	case err != nil:
 		return nil, 0, err
 	}
-	left, err := s.Store.RecoveryCodesLeft(ctx, u.ID)
+	left, err = s.Store.RecoveryCodesLeft(ctx, u.ID)
 	return res, left, err
 }
 
@@ -310,7 +327,7 @@ func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, stage, 
 		return nil, err
 	}
 	if err := s.Store.ConnectTOTP(ctx, u.ID, step, hashes, sess.ID, now,
-		s.audit(u.AccountID, u, shared.AuditConnected, u, c.clip(), "")); errors.Is(err, domain.ErrConflict) {
+		s.withNotice(s.audit(u.AccountID, u, shared.AuditConnected, u, c.clip(), ""), u, shared.NoticeTwoFactorConnected, c, "")); errors.Is(err, domain.ErrConflict) {
 		return nil, errNoPendingSetup
 	} else if err != nil {
 		return nil, err
@@ -340,6 +357,9 @@ func (s *Service) completeStep(ctx context.Context, sess *domain.Session, u *dom
 		LoggedInAt: &now,
 	}
 	step.Event.Result = shared.ResultSuccess
+	if sess.NewBrowser {
+		step.Notices = append(step.Notices, s.notice(u, shared.NoticeNewBrowserLogin, c, ""))
+	}
 	if with != nil {
 		with(&step)
 	}

@@ -97,14 +97,14 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, req 
 		if err := refused(shared.ReasonWrongCode, nil); err != nil {
 			return err
 		}
-		return s.countFailure(ctx, u, errWrongCode)
+		return s.countFailure(ctx, u, c, errWrongCode)
 	}
 	switch err := s.Store.MarkReauth(ctx, sess.ID, u.ID, &step, now); {
 	case errors.Is(err, domain.ErrReplay):
 		if err := refused(shared.ReasonReusedCode, nil); err != nil {
 			return err
 		}
-		return s.countFailure(ctx, u, errReusedCode)
+		return s.countFailure(ctx, u, c, errReusedCode)
 	case errors.Is(err, domain.ErrLocked):
 		return lockedOut(now.Add(lockMin), now)
 	default:

@@ -101,19 +101,19 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, c
 		if err := refused(shared.ReasonWrongCode); err != nil {
 			return nil, err
 		}
-		return nil, s.countFailure(ctx, u, errWrongCode)
+		return nil, s.countFailure(ctx, u, c, errWrongCode)
 	}
 	codes, hashes, err := s.newRecoveryCodes()
 	if err != nil {
 		return nil, err
 	}
 	switch err := s.Store.RegenerateRecoveryCodes(ctx, u.ID, step, hashes, now,
-		s.audit(u.AccountID, u, shared.AuditCodesRegenerated, u, c.clip(), "")); {
+		s.withNotice(s.audit(u.AccountID, u, shared.AuditCodesRegenerated, u, c.clip(), ""), u, shared.NoticeRecoveryCodesRegenerated, c, "")); {
 	case errors.Is(err, domain.ErrReplay):
 		if err := refused(shared.ReasonReusedCode); err != nil {
 			return nil, err
 		}
-		return nil, s.countFailure(ctx, u, errReusedCode)
+		return nil, s.countFailure(ctx, u, c, errReusedCode)
 	case errors.Is(err, domain.ErrLocked):
 		return nil, lockedOut(now.Add(lockMin), now)
 	case err != nil:

@@ -46,6 +46,10 @@ type Service struct {
 	// or a code given again) lets them take sensitive actions.
 	ReauthWindow time.Duration
 
+	// MailEnabled sends each notice by e-mail too, to users with an
+	// address (mail.go delivers them).
+	MailEnabled bool
+
 	dummyOnce sync.Once
 	dummyHash string
 }

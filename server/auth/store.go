@@ -68,7 +68,7 @@ type Store interface {
 	SetPendingTOTP(ctx context.Context, userID int64, sealed []byte, now time.Time) error
 	ConnectTOTP(ctx context.Context, userID, step int64, recoveryHashes []string, keepSession int64, now time.Time, audit *domain.AuditEvent) error
 	ResealTOTP(ctx context.Context, userID int64, old, resealed []byte) error
-	RecordCodeFailure(ctx context.Context, userID int64, now time.Time, threshold int, lockFor func(count int) time.Duration) (domain.CodeFailure, error)
+	RecordCodeFailure(ctx context.Context, userID int64, now time.Time, threshold int, lockFor func(count int) time.Duration, lockNotice *domain.Notice) (domain.CodeFailure, error)
 	RemoveTOTP(ctx context.Context, userID int64, byAdminID int64, endSessions bool, now time.Time, audit *domain.AuditEvent) (int64, error)
 	RecoveryCodes(ctx context.Context, userID int64) ([]domain.RecoveryCode, error)
 	RecoveryCodesLeft(ctx context.Context, userID int64) (int, error)
@@ -80,6 +80,18 @@ type Store interface {
 	DeleteLoginEventsBefore(ctx context.Context, before time.Time) (int64, error)
 	RecordAudit(ctx context.Context, e *domain.AuditEvent) error
 	AuditEvents(ctx context.Context, accountID, before int64, limit int) (events []domain.AuditEvent, next int64, err error)
+
+	// Notices and their mail. MarkNoticesRead touches only userID's notices;
+	// ClaimMail hands each due mail to one caller until its lease ends, also
+	// across server processes.
+	Notices(ctx context.Context, userID, before int64, limit int) (notices []domain.Notice, next int64, unread int, err error)
+	UnreadNotices(ctx context.Context, userID int64) (int, error)
+	MarkNoticesRead(ctx context.Context, userID, upTo int64, now time.Time) error
+	HasLoggedInFrom(ctx context.Context, userID int64, ip string, passwordsBefore *time.Time) (bool, error)
+	SetEmail(ctx context.Context, userID int64, email *string, now time.Time, audit *domain.AuditEvent) error
+	ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]domain.OutboxMail, error)
+	MailSent(ctx context.Context, id int64) error
+	MailFailed(ctx context.Context, id int64, next time.Time, reason string) error
 
 	// Keys sealed in the database. SealedKey returns domain.ErrNotFound
 	// when there is none of the name; AddSealedKey domain.ErrConflict when

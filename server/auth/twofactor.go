@@ -110,7 +110,7 @@ func (s *Service) reseal(ctx context.Context, u *domain.User, secret []byte) {
 // codeFailure counts a wrong code and answers with answer, or with the
 // lockout if this failure started one.
 func (s *Service) codeFailure(ctx context.Context, u *domain.User, event *domain.LoginEvent, reason string, answer *shared.Error) error {
-	err := s.countFailure(ctx, u, answer)
+	err := s.countFailure(ctx, u, Client{IP: event.IP, UserAgent: event.UserAgent}, answer)
 	var e *shared.Error
 	if !errors.As(err, &e) {
 		return err
@@ -119,10 +119,11 @@ func (s *Service) codeFailure(ctx context.Context, u *domain.User, event *domain
 }
 
 // countFailure counts a wrong code toward the lockout and returns answer, or
-// the lockout if this failure started one.
-func (s *Service) countFailure(ctx context.Context, u *domain.User, answer *shared.Error) error {
+// the lockout if this failure started one (and then the user is told, from
+// c).
+func (s *Service) countFailure(ctx context.Context, u *domain.User, c Client, answer *shared.Error) error {
 	now := s.Now()
-	f, err := s.Store.RecordCodeFailure(ctx, u.ID, now, lockThreshold, lockFor)
+	f, err := s.Store.RecordCodeFailure(ctx, u.ID, now, lockThreshold, lockFor, s.notice(u, shared.NoticeSecondStepLocked, c, ""))
 	if err != nil {
 		return err
 	}
@@ -166,6 +167,7 @@ func (s *Service) Disconnect(ctx context.Context, sess *domain.Session, password
 	if forced && !confirm {
 		return false, errConfirmRequired
 	}
-	_, err = s.Store.RemoveTOTP(ctx, u.ID, 0, forced, now, s.audit(u.AccountID, u, shared.AuditDisconnected, u, c, ""))
+	_, err = s.Store.RemoveTOTP(ctx, u.ID, 0, forced, now,
+		s.withNotice(s.audit(u.AccountID, u, shared.AuditDisconnected, u, c, ""), u, shared.NoticeTwoFactorDisconnected, c, ""))
 	return forced, err
 }

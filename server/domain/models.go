@@ -42,6 +42,7 @@ type User struct {
 	LockedUntil       *time.Time `bun:"locked_until"`
 	LastLoginAt       *time.Time `bun:"last_login_at"`
 	DisabledAt        *time.Time `bun:"disabled_at"` // set by an administrator: no login, no session
+	Email             *string    `bun:"email"`       // where notices go by mail; nil: nowhere
 	CreatedAt         time.Time  `bun:"created_at,notnull"`
 	UpdatedAt         time.Time  `bun:"updated_at,notnull"`
 }
@@ -112,6 +113,10 @@ type Session struct {
 	// ReauthAt is when the user last proved it is them in this session:
 	// the login that made it, or a re-authentication.
 	ReauthAt *time.Time `bun:"reauth_at"`
+	// NewBrowser is set at the password step when the user has not logged
+	// in from this browser or IP before; the step that completes the login
+	// makes the notice.
+	NewBrowser bool `bun:"new_browser,notnull"`
 }
 
 // LoginStep is everything a successful login step writes. It is applied in
@@ -133,6 +138,8 @@ type LoginStep struct {
 	// ClearThrottle, when set, is a login-throttle key whose failures this
 	// success forgets.
 	ClearThrottle string
+	// Notices are told to the user in the same transaction.
+	Notices []*Notice
 }
 
 // LoginEvent is one attempt at one login step, successful or not.
@@ -220,6 +227,9 @@ type AuditEvent struct {
 	TargetName string    `bun:"target_name,notnull"`
 	IP         string    `bun:"ip,notnull"`
 	Detail     string    `bun:"detail,notnull"`
+	// Notice, when set, tells the user of the change: written with the
+	// event, so exactly when the change is.
+	Notice *Notice `bun:"-"`
 }
 
 // SealedKey is a key the server keeps in the database, sealed under the
@@ -244,3 +254,38 @@ type KeyUse struct {
 
 // Total is the number of values that need the key.
 func (u KeyUse) Total() int { return u.TOTPSecrets + u.PendingTOTP + u.RecoveryCodes + u.SealedKeys }
+
+// Notice tells a user of something that happened to their account
+// (shared.Notice* kinds). The store writes it in the transaction of the
+// event, with an outbox row when Mail is set and the user has an address.
+type Notice struct {
+	bun.BaseModel `bun:"table:notices,alias:n"`
+
+	ID        int64      `bun:"id,pk,autoincrement"`
+	UserID    int64      `bun:"user_id,notnull"`
+	CreatedAt time.Time  `bun:"created_at,notnull"`
+	Kind      string     `bun:"kind,notnull"`
+	IP        string     `bun:"ip,notnull"`
+	Device    string     `bun:"device,notnull"` // browser and OS, from the user agent
+	Detail    string     `bun:"detail,notnull"`
+	ReadAt    *time.Time `bun:"read_at"`
+	// Mail asks for the notice to go by e-mail too (mail is configured).
+	Mail bool `bun:"-"`
+}
+
+// OutboxMail is one e-mail waiting to be sent, with its notice and the
+// user's name to write it.
+type OutboxMail struct {
+	bun.BaseModel `bun:"table:mail_outbox,alias:mo"`
+
+	ID            int64      `bun:"id,pk,autoincrement"`
+	NoticeID      int64      `bun:"notice_id,notnull"`
+	Notice        *Notice    `bun:"rel:belongs-to,join:notice_id=id"`
+	ToAddress     string     `bun:"to_address,notnull"`
+	CreatedAt     time.Time  `bun:"created_at,notnull"`
+	Attempts      int        `bun:"attempts,notnull"`
+	NextAttemptAt time.Time  `bun:"next_attempt_at,notnull"`
+	ClaimedUntil  *time.Time `bun:"claimed_until"`
+	LastError     string     `bun:"last_error,notnull"`
+	Username      string     `bun:"username,scanonly"` // the notice's user, read with the claim
+}

@@ -507,7 +507,7 @@ func TestAttack_AStoppedAuthenticatorCannotRegenerateCodes(t *testing.T) {
 	c, secret, _ := e.connected(t, now)
 	// Twenty wrong codes in a row, none of them locking for long.
 	for range 20 {
-		if _, err := e.st.RecordCodeFailure(context.Background(), mustUser(t, e, "alice").ID, *now, 1000, func(int) time.Duration { return 0 }); err != nil {
+		if _, err := e.st.RecordCodeFailure(context.Background(), mustUser(t, e, "alice").ID, *now, 1000, func(int) time.Duration { return 0 }, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -347,6 +347,12 @@ func (w *fuzzWorld) mayFail(x exchange, c rowChange) string {
 			c.get("actor_id") == x.caller.ID && c.get("target_id") == x.caller.ID {
 			return ""
 		}
+	case "notices":
+		// The wrong code that locks the second step tells its user.
+		if rec.codeFailures && x.caller != nil && c.added() && c.get("user_id") == x.caller.ID &&
+			c.get("kind") == shared.NoticeSecondStepLocked {
+			return ""
+		}
 	case "users":
 		if rec.codeFailures && x.caller != nil && c.get("id") == x.caller.ID && !c.added() && !c.removed() &&
 			subset(c.changed(), []string{"failed_code_count", "locked_until"}) {
@@ -433,6 +439,14 @@ func (w *fuzzWorld) maySucceed(x exchange, self *domain.User, c rowChange) strin
 			return ""
 		}
 		return "a success is audited in its own account, by its own actor, about a user of that account"
+	case "notices":
+		switch {
+		case c.added() && mine("user_id"), c.added() && x.route() == reset && inMyAccount("user_id"):
+			return ""
+		case !c.added() && !c.removed() && mine("user_id") && slices.Equal(c.changed(), []string{"read_at"}):
+			return "" // read marks
+		}
+		return "a success tells only its own user, or an admin's reset the user reset; a user marks only their own notices read"
 	case "login_throttles":
 		if c.removed() && self != nil && c.get("key") == "user:"+self.Username {
 			return "" // a right password clears its username's count

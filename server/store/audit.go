@@ -11,8 +11,10 @@ func insertAudit(ctx context.Context, db bun.IDB, e *domain.AuditEvent) error {
 	if e == nil {
 		return nil
 	}
-	_, err := db.NewInsert().Model(e).Returning("id").Exec(ctx)
-	return err
+	if _, err := db.NewInsert().Model(e).Returning("id").Exec(ctx); err != nil {
+		return err
+	}
+	return insertNotice(ctx, db, e.Notice)
 }
 
 // RecordAudit stores an audit event that goes with no change: a refused

@@ -179,7 +179,7 @@ func TestChangeUser_DisablingEndsSessionsAndIsScopedByAdmin(t *testing.T) {
 			t.Fatalf("the platform admin enables alice: %+v %v", u, err)
 		}
 		// Unlock: the code lockout and the username's password throttle.
-		if _, err := s.RecordCodeFailure(ctx, alice.ID, t0, 1, func(int) time.Duration { return time.Hour }); err != nil {
+		if _, err := s.RecordCodeFailure(ctx, alice.ID, t0, 1, func(int) time.Duration { return time.Hour }, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{"user:alice": {Threshold: 1, Window: time.Hour,

@@ -58,7 +58,7 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now, idleBefore time.
 
 // CompleteLoginStep applies step.
 func (s *Store) CompleteLoginStep(ctx context.Context, step domain.LoginStep) error {
-	if s.dialect == Postgres && step.TOTPStep == nil && step.RecoveryCodeID == nil {
+	if s.dialect == Postgres && step.TOTPStep == nil && step.RecoveryCodeID == nil && len(step.Notices) == 0 {
 		return s.completeInOneStatement(ctx, step)
 	}
 	return s.tx(ctx, func(tx bun.Tx) error {
@@ -80,6 +80,11 @@ func (s *Store) CompleteLoginStep(ctx context.Context, step domain.LoginStep) er
 		}
 		for _, q := range sideWrites(step, tx) {
 			if _, err := q.Exec(ctx); err != nil {
+				return err
+			}
+		}
+		for _, n := range step.Notices {
+			if err := insertNotice(ctx, tx, n); err != nil {
 				return err
 			}
 		}

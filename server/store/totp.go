@@ -127,8 +127,9 @@ const MaxCountedFailures = 100
 // RecordCodeFailure counts a wrong code for the user and, from the
 // threshold-th consecutive failure on, locks second-factor attempts until
 // now + lockFor(count). The count lives in the database, so every server
-// process sees the same one.
-func (s *Store) RecordCodeFailure(ctx context.Context, userID int64, now time.Time, threshold int, lockFor func(count int) time.Duration) (domain.CodeFailure, error) {
+// process sees the same one. lockNotice, if set, is written when the
+// failure starts a lock.
+func (s *Store) RecordCodeFailure(ctx context.Context, userID int64, now time.Time, threshold int, lockFor func(count int) time.Duration, lockNotice *domain.Notice) (domain.CodeFailure, error) {
 	var f domain.CodeFailure
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		var count int
@@ -142,9 +143,12 @@ func (s *Store) RecordCodeFailure(ctx context.Context, userID int64, now time.Ti
 		if count >= threshold {
 			until := now.Add(lockFor(count))
 			f.LockedUntil = &until
-			_, err = tx.NewUpdate().Model((*domain.User)(nil)).Set("locked_until = ?", until).Where("id = ?", userID).Exec(ctx)
+			if _, err = tx.NewUpdate().Model((*domain.User)(nil)).Set("locked_until = ?", until).Where("id = ?", userID).Exec(ctx); err != nil {
+				return err
+			}
+			return insertNotice(ctx, tx, lockNotice)
 		}
-		return err
+		return nil
 	})
 	return f, err
 }

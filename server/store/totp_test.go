@@ -128,12 +128,12 @@ func TestTOTP_FailuresLockAndSuccessResets(t *testing.T) {
 		s.ConnectTOTP(ctx, u.ID, 100, nil, 0, t0, nil)
 		lockFor := func(n int) time.Duration { return time.Duration(n) * time.Minute }
 		for i := 1; i <= 4; i++ {
-			f, err := s.RecordCodeFailure(ctx, u.ID, t0, 5, lockFor)
+			f, err := s.RecordCodeFailure(ctx, u.ID, t0, 5, lockFor, nil)
 			if err != nil || f.Count != i || f.LockedUntil != nil {
 				t.Fatalf("failure %d: %+v %v", i, f, err)
 			}
 		}
-		f, err := s.RecordCodeFailure(ctx, u.ID, t0, 5, lockFor)
+		f, err := s.RecordCodeFailure(ctx, u.ID, t0, 5, lockFor, nil)
 		if err != nil || f.Count != 5 || f.LockedUntil == nil || !f.LockedUntil.Equal(t0.Add(5*time.Minute)) {
 			t.Fatalf("fifth failure: %+v %v", f, err)
 		}
@@ -160,7 +160,7 @@ func TestTOTP_TheFailureCountIsCapped(t *testing.T) {
 	u := seed(t, s, "alice")
 	var f domain.CodeFailure
 	for range store.MaxCountedFailures + 5 {
-		f, _ = s.RecordCodeFailure(ctx, u.ID, t0, 5, func(int) time.Duration { return time.Minute })
+		f, _ = s.RecordCodeFailure(ctx, u.ID, t0, 5, func(int) time.Duration { return time.Minute }, nil)
 	}
 	if f.Count != store.MaxCountedFailures {
 		t.Fatalf("count %d, want the cap %d", f.Count, store.MaxCountedFailures)

@@ -1,0 +1,116 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/shared"
+)
+
+// Mail of notices. A notice that goes by mail gets an outbox row in its own
+// transaction (store.insertNotice), so a mail server that is down never
+// fails the action; DeliverMail, run by a background loop in every server
+// process, claims due rows, sends them and retries failures with backoff.
+
+// Mailer sends one e-mail (server/mail implements it over SMTP).
+type Mailer interface {
+	Send(ctx context.Context, to, subject, body string) error
+}
+
+// Mail delivery timing.
+const (
+	mailBatch       = 10
+	mailSendTimeout = 30 * time.Second
+	// mailLease is how long a claimed batch is its sender's: longer than
+	// sending all of it can take, so that no other process sends one twice.
+	mailLease      = mailBatch*mailSendTimeout + time.Minute
+	mailMaxRetries = 12 // past this a mail is dropped (logged): about a day of retries
+)
+
+// mailBackoff is the wait after the attempt-th failed attempt: 30 s,
+// doubling, at most 4 hours.
+func mailBackoff(attempt int) time.Duration {
+	d := 30 * time.Second
+	for i := 1; i < attempt && d < 4*time.Hour; i++ {
+		d *= 2
+	}
+	return min(d, 4*time.Hour)
+}
+
+// DeliverMail sends the mail that is due through m and returns how many
+// went out. A failure is logged (without the server's credentials: the
+// mailer's errors name the server, not the URL) and retried later.
+func (s *Service) DeliverMail(ctx context.Context, m Mailer) (int, error) {
+	mails, err := s.Store.ClaimMail(ctx, s.Now(), mailLease, mailBatch)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, om := range mails {
+		subject, body := mailText(&om)
+		sendCtx, cancel := context.WithTimeout(ctx, mailSendTimeout)
+		err := m.Send(sendCtx, om.ToAddress, subject, body)
+		cancel()
+		if err == nil {
+			sent++
+			if err := s.Store.MailSent(ctx, om.ID); err != nil {
+				return sent, err
+			}
+			continue
+		}
+		if om.Attempts >= mailMaxRetries {
+			s.Log.Error("a notice's e-mail could not be sent and is dropped", "mail_id", om.ID, "attempts", om.Attempts, "err", err)
+			if err := s.Store.MailSent(ctx, om.ID); err != nil {
+				return sent, err
+			}
+			continue
+		}
+		next := s.Now().Add(mailBackoff(om.Attempts))
+		s.Log.Warn("a notice's e-mail could not be sent; it is tried again", "mail_id", om.ID, "attempts", om.Attempts, "next", next, "err", err)
+		if err := s.Store.MailFailed(ctx, om.ID, next, clip(err.Error(), maxStoredField)); err != nil {
+			return sent, err
+		}
+	}
+	return sent, nil
+}
+
+// mailText writes the e-mail of an outbox row: the notice in words, when,
+// from where, and what to do if it was not the user.
+func mailText(om *domain.OutboxMail) (subject, body string) {
+	n := om.Notice
+	subject = "Security notice: " + shared.NoticeText(n.Kind)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello %s,\n\n%s.\n", om.Username, shared.NoticeText(n.Kind))
+	if d := shared.NoticeDetailText(n.Kind, n.Detail); d != "" {
+		fmt.Fprintf(&b, "%s\n", d)
+	}
+	fmt.Fprintf(&b, "\nWhen: %s\n", n.CreatedAt.UTC().Format("2 January 2006, 15:04 UTC"))
+	if n.IP != "" {
+		fmt.Fprintf(&b, "IP address: %s\n", n.IP)
+	}
+	if n.Device != "" && n.Device != DeviceName("") {
+		fmt.Fprintf(&b, "Device: %s\n", n.Device)
+	}
+	b.WriteString("\nIf this was you, there is nothing to do. If it was not, change your password at once " +
+		"and check your security settings, or ask your administrator for help.\n")
+	return subject, b.String()
+}
+
+// MailLoop delivers mail every interval until ctx ends.
+func (s *Service) MailLoop(ctx context.Context, m Mailer, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := s.DeliverMail(ctx, m); err != nil && ctx.Err() == nil {
+			s.Log.Warn("mail delivery", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,9 @@
+package auth
+
+import "github.com/warden-auth/warden/shared"
+
+// DeviceName says which browser on which system sent userAgent, for
+// notices ("Firefox on Linux"). The reading itself is shared's
+// DescribeUserAgent, the one the login history shows, so a device is named
+// the same everywhere.
+func DeviceName(userAgent string) string { return shared.DescribeUserAgent(userAgent) }

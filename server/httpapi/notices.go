@@ -1,0 +1,48 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/warden-auth/warden/shared"
+)
+
+// handleMyNotices lists the caller's security notices, newest first.
+func (s *Server) handleMyNotices(w http.ResponseWriter, r *request) error {
+	q, verr := shared.ParseHistoryQuery(r.URL.Query().Get)
+	if verr != nil {
+		return verr
+	}
+	page, err := s.auth.MyNotices(r.Context(), r.session, q.Before)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+// handleNoticesRead marks the caller's notices read up to an id.
+func (s *Server) handleNoticesRead(w http.ResponseWriter, r *request) error {
+	req, err := decode[shared.NoticesReadRequest](w, r.Request)
+	if err != nil {
+		return err
+	}
+	if err := s.auth.MarkNoticesRead(r.Context(), r.session, req); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// handleSetEmail changes the caller's e-mail address (a sensitive action:
+// recent proof); the old address is told.
+func (s *Server) handleSetEmail(w http.ResponseWriter, r *request) error {
+	req, err := decode[shared.EmailRequest](w, r.Request)
+	if err != nil {
+		return err
+	}
+	if err := s.auth.SetEmail(r.Context(), r.session, req, s.client(r.Request)); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
