@@ -12,6 +12,9 @@ const (
 	MethodPassword     = "password"
 	MethodTOTP         = "totp"
 	MethodRecoveryCode = "recovery_code"
+	// MethodTrustedBrowser is a password login that a browser trusted at
+	// an earlier second step spared its code.
+	MethodTrustedBrowser = "trusted_browser"
 
 	ResultSuccess = "success"
 	ResultFailure = "failure"
@@ -38,6 +41,10 @@ const (
 	AuditCodesRegenerated = "recovery_codes_regenerated"
 	AuditUserCreated      = "user_created"
 	AuditPasswordChanged  = "password_changed"
+	AuditTrustPolicy      = "remember_browser_changed" // the account's "Trust a browser for 2FA" days
+	AuditSessionEnded     = "session_ended"
+	AuditSessionsEnded    = "other_sessions_ended"
+	AuditBrowserRemoved   = "trusted_browser_removed"
 	// Refused security changes: the proof (password, code) was wrong.
 	AuditDisconnectRefused = "2fa_disconnect_refused"
 	AuditReauthRefused     = "reauth_refused"
@@ -47,9 +54,10 @@ const (
 
 var (
 	methodTexts = map[string]string{
-		MethodPassword:     "Password",
-		MethodTOTP:         "Authenticator code",
-		MethodRecoveryCode: "Recovery code",
+		MethodPassword:       "Password",
+		MethodTOTP:           "Authenticator code",
+		MethodRecoveryCode:   "Recovery code",
+		MethodTrustedBrowser: "Password on a trusted browser",
 	}
 	reasonTexts = map[string]string{
 		ReasonWrongPassword: "Wrong password",
@@ -69,6 +77,10 @@ var (
 		AuditCodesRegenerated:  "Regenerated recovery codes",
 		AuditUserCreated:       "Created the user",
 		AuditPasswordChanged:   "Changed the password",
+		AuditTrustPolicy:       "Changed Trust a browser for 2FA",
+		AuditSessionEnded:      "Ended a session",
+		AuditSessionsEnded:     "Ended all other sessions",
+		AuditBrowserRemoved:    "Removed a trusted browser",
 		AuditDisconnectRefused: "Disconnect refused",
 		AuditReauthRefused:     "Confirming it was them failed",
 		AuditRegenerateRefused: "Regenerating recovery codes refused",
