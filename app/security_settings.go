@@ -7,7 +7,8 @@ import (
 
 // securitySettings is the "Security settings" section of My profile: the
 // state of two-factor authentication and, by that state, Connect, or the
-// recovery codes and Disconnect; then the login history. The flows change
+// recovery codes and Disconnect; then the password, the sessions and the
+// login history. The flows change
 // the user in the app state, and the page renders this again with it.
 type securitySettings struct {
 	app.Compo
@@ -55,6 +56,7 @@ func (s *securitySettings) Render() app.UI {
 			return app.P().Class("success").Role("status").Text("Two-factor authentication is on. From now on, every login asks for a code from your app.")
 		}),
 		app.If(!enrolling, func() app.UI { return &changePassword{} }),
+		app.If(!enrolling, func() app.UI { return &sessionsList{} }),
 		app.If(!enrolling, func() app.UI { return &loginHistory{} }),
 	)
 }

@@ -25,8 +25,8 @@ var RememberBrowserChoices = []int{0, 7, 30}
 // SettingsRequest is the body of PUT /api/admin/accounts/{id}/settings.
 // Each setting left out stays as it is; at least one is needed.
 type SettingsRequest struct {
-	Force2FA            *bool `json:"force_2fa"`
-	RememberBrowserDays *int  `json:"remember_browser_days"`
+	Force2FA            *bool `json:"force_2fa,omitempty"`
+	RememberBrowserDays *int  `json:"remember_browser_days,omitempty"`
 }
 
 // Valid requires a setting, and a remember_browser_days of the choices.

@@ -242,7 +242,7 @@ func TestTrustedBrowser_SkipsTheCodeOnlyForItsUserWhileAllowed(t *testing.T) {
 
 			// Listed beside the sessions; bob cannot remove it, alice can.
 			trusted := e.sessions(t, aliceHome).TrustedBrowsers
-			if len(trusted) != 1 || trusted[0].Device != "Unknown browser" && trusted[0].Device == "" {
+			if len(trusted) != 1 || trusted[0].Device != "Go HTTP client" {
 				t.Fatalf("trusted browsers: %+v", trusted)
 			}
 			if r := e.do(bobHome, "DELETE", fmt.Sprintf("/api/me/trusted-browsers/%d", trusted[0].ID), nil); r.status != 404 {
