@@ -34,7 +34,7 @@ type loginPage struct {
 	rememberDays int
 	remember     bool
 	fields       map[string]string
-	user     session // who is signed in, if anyone
+	user         session // who is signed in, if anyone
 	// mounted is false while the page is only the server's prerendered HTML:
 	// until the app runs, its forms post to the server (httpapi/forms.go).
 	mounted bool

@@ -322,7 +322,9 @@ func TestTrustedBrowser_EndsWithResetDisconnectAndEndOthers(t *testing.T) {
 	e.do(admin, "PUT", fmt.Sprintf("/api/admin/accounts/%d/settings", root.AccountID), map[string]int{"remember_browser_days": 30})
 	home, secret, _ := e.connected(t, now)
 	alice := mustUser(t, e, "alice")
-	count := func() int { return len(storetest.Rows(t, e.st, "SELECT id FROM trusted_browsers WHERE user_id = ?", alice.ID)) }
+	count := func() int {
+		return len(storetest.Rows(t, e.st, "SELECT id FROM trusted_browsers WHERE user_id = ?", alice.ID))
+	}
 
 	*now = now.Add(30 * time.Second)
 	e.trustLogin(t, e.browser(), "alice", secret, *now)
