@@ -18,7 +18,7 @@ type sessionsList struct {
 	said string // what the last action did, for the status line
 }
 
-var sessionColumns = []string{"Device", "IP address", "Signed in", "Last active", ""}
+var sessionColumns = []string{"Device", "IP address", "Signed in", "Last active", "Actions"}
 
 func (s *sessionsList) OnMount(ctx app.Context) {
 	s.mountedAt(ctx)
