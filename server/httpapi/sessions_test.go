@@ -338,3 +338,65 @@ func TestTrustedBrowser_EndsWithResetDisconnectAndEndOthers(t *testing.T) {
 		t.Fatalf("reset: %d %s, %d trusted left", r.status, r.body, count())
 	}
 }
+
+// Odd bodies and cookies at the second step: a duplicated or mistyped
+// remember_browser is refused in words before the code is looked at, and a
+// forged, another user's or garbled trust cookie only means a code is due.
+func TestTrustedBrowser_OddRequestsAndCookiesGetNoSkip(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	now := e.fixClock()
+	root := e.user("root", shared.RoleAdmin, "Acme")
+	admin := e.browser()
+	e.login(admin, "root", password)
+	e.enroll(t, admin, *now)
+	e.do(admin, "PUT", fmt.Sprintf("/api/admin/accounts/%d/settings", root.AccountID), map[string]int{"remember_browser_days": 7})
+	_, secret, _ := e.connected(t, now)
+
+	br := e.browser()
+	e.login(br, "alice", password)
+	*now = now.Add(30 * time.Second)
+	c := code(t, secret, *now)
+	for _, body := range []string{
+		`{"code":"` + c + `","remember_browser":true,"remember_browser":false}`,
+		`{"code":"` + c + `","remember_browser":"yes"}`,
+		`{"code":"` + c + `","remember_browser":1}`,
+		`{"code":"` + c + `","remember_browser\u0000":true}`,
+	} {
+		if a := e.do(br, "POST", "/api/login/totp", body); a.status != 400 {
+			t.Fatalf("%s: %d %s", body, a.status, a.body)
+		}
+	}
+	// The code was not spent by the refusals: it still logs in.
+	if a := e.do(br, "POST", "/api/login/totp", shared.SecondStepRequest{Code: c, RememberBrowser: true}); a.status != 200 {
+		t.Fatalf("the code after the refusals: %d %s", a.status, a.body)
+	}
+	good := e.cookie(br, trustCookieName)
+	for name, value := range map[string]string{
+		"forged":          strings.Repeat("A", len(good)),
+		"truncated":       good[:len(good)-1],
+		"control bytes":   good[:40] + "\x01\x02\x7f",
+		"another user's":  "", // root has no trust: his own cookie jar is empty of one
+		"the right token": good,
+	} {
+		if name == "another user's" {
+			if n := e.next(t, e.withNamedCookie(trustCookieName, good), "root", password); n != shared.NextTOTP {
+				t.Fatalf("alice's trust for root: next %s", n)
+			}
+			continue
+		}
+		want := shared.NextTOTP
+		if name == "the right token" {
+			want = shared.NextDone
+		}
+		if n := e.next(t, e.withNamedCookie(trustCookieName, value), "alice", password); n != want {
+			t.Fatalf("%s trust cookie: next %s, want %s", name, n, want)
+		}
+	}
+	// The trust is for 7 days, as the account said.
+	if got := storetest.Rows(t, e.st, "SELECT expires_at FROM trusted_browsers"); len(got) != 1 {
+		t.Fatalf("trusted browsers: %v", got)
+	}
+	if tb := e.sessions(t, br).TrustedBrowsers; len(tb) != 1 || tb[0].ExpiresAt != now.Add(7*24*time.Hour).UTC().Format(time.RFC3339) {
+		t.Fatalf("trusted browsers listed: %+v", tb)
+	}
+}
