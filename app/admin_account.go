@@ -2,13 +2,15 @@ package webapp
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
 )
 
 // adminAccount is the account's settings in the Administration Panel: the
-// "Force 2FA for users" switch, saved as soon as it is flipped.
+// "Force 2FA for users" switch and how long a browser may be trusted at the
+// second step, each saved as soon as it is changed.
 type adminAccount struct {
 	app.Compo
 	reauthGate
@@ -84,6 +86,21 @@ func (a *adminAccount) Render() app.UI {
 				Text("The policy applies to administrators too, and you have not connected two-factor authentication yet. " +
 					"If you switch it on, you will have to set it up right away.")
 		}),
+		app.Div().Class("field").Body(
+			app.Label().For("remember-browser-days").Text("Trust a browser for 2FA"),
+			app.Select().ID("remember-browser-days").Disabled(a.busy).OnChange(a.chooseDays).Body(
+				app.Range(shared.RememberBrowserChoices).Slice(func(i int) app.UI {
+					d := shared.RememberBrowserChoices[i]
+					label := fmt.Sprintf("%d days", d)
+					if d == 0 {
+						label = "Off"
+					}
+					return app.Option().Value(strconv.Itoa(d)).Selected(d == acc.RememberBrowserDays).Text(label)
+				}),
+			),
+		),
+		app.P().Class("muted").Text("When on, the second login step offers \"Don't ask for a code on this browser\" for that many days. "+
+			"Switching it off makes every browser ask again."),
 		app.If(acc.ChangedAt != "", func() app.UI {
 			by := ""
 			if acc.ChangedBy != "" {
@@ -119,6 +136,31 @@ func (a *adminAccount) toggle(ctx app.Context, e app.Event) {
 		return
 	}
 	a.save(ctx, !a.account.Force2FA)
+}
+
+// chooseDays saves the days the select was set to.
+func (a *adminAccount) chooseDays(ctx app.Context, e app.Event) {
+	d, err := strconv.Atoi(ctx.JSSrc().Get("value").String())
+	if err != nil || a.busy {
+		return
+	}
+	a.saveDays(ctx, d)
+}
+
+func (a *adminAccount) saveDays(ctx app.Context, days int) {
+	was := a.account.RememberBrowserDays
+	a.account.RememberBrowserDays = days
+	path := fmt.Sprintf("/api/admin/accounts/%d/settings", a.account.ID)
+	send(ctx, &a.apiState, apiCall{method: "PUT", path: path, body: shared.SettingsRequest{RememberBrowserDays: &days},
+		failed: func(ctx app.Context, err error) bool {
+			a.account.RememberBrowserDays = was
+			return a.needsProof(ctx, err, func(ctx app.Context) { a.saveDays(ctx, days) })
+		}}, func(ctx app.Context, settings shared.AccountSettings) {
+		a.account = &settings
+		if a.OnChanged != nil {
+			a.OnChanged(ctx)
+		}
+	})
 }
 
 func (a *adminAccount) save(ctx app.Context, on bool) {

@@ -1,6 +1,7 @@
 package webapp
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -27,8 +28,13 @@ type loginPage struct {
 	password string
 	code     string
 	recovery string
-	fields   map[string]string
-	user     session // who is signed in, if anyone
+	// rememberDays is how long the account lets the second step trust this
+	// browser (the password step's answer; 0: not offered); remember is
+	// the user's choice.
+	rememberDays int
+	remember     bool
+	fields       map[string]string
+	user         session // who is signed in, if anyone
 	// mounted is false while the page is only the server's prerendered HTML:
 	// until the app runs, its forms post to the server (httpapi/forms.go).
 	mounted bool
@@ -147,6 +153,7 @@ func (p *loginPage) codeForm() app.UI {
 		app.H1().Text("Two-factor authentication"),
 		app.P().Text("Open your authenticator app and enter the six-digit code for Warden."),
 		p.errorArea(),
+		p.rememberBox(),
 		field("code", "Authentication code", p.fields["code"],
 			codeInput("code", p.code, p.typeCode).Name("code").AutoFocus(true)),
 		submitButton("code-submit", "Verify", p.busy),
@@ -168,10 +175,25 @@ func (p *loginPage) recoveryForm() app.UI {
 			app.Input().ID("recovery-code").Name("code").Type("text").Required(true).
 				Attr("autocomplete", "off").Attr("autocapitalize", "none").Attr("spellcheck", "false").
 				Value(p.recovery).OnInput(p.ValueTo(&p.recovery)).AutoFocus(true)),
+		p.rememberBox(),
 		submitButton("recovery-submit", "Verify", p.busy),
 		app.P().Class("alt-action").Body(
 			app.A().ID("use-authenticator").Class("link").Href("/login?step=code").Text("Use the authenticator app instead"),
 		),
+	)
+}
+
+// rememberBox offers to trust this browser, where the account allows it. It
+// comes before the code field, as the code goes by itself at its sixth digit.
+func (p *loginPage) rememberBox() app.UI {
+	if p.rememberDays == 0 {
+		return nil
+	}
+	return app.P().Class("filter").Body(
+		app.Input().ID("remember-browser").Type("checkbox").Checked(p.remember).OnChange(func(ctx app.Context, e app.Event) {
+			p.remember = ctx.JSSrc().Get("checked").Bool()
+		}),
+		app.Label().For("remember-browser").Text(fmt.Sprintf(" Don't ask for a code on this browser for %d days", p.rememberDays)),
 	)
 }
 
@@ -192,7 +214,7 @@ func (p *loginPage) submitPassword(ctx app.Context, e app.Event) {
 		p.password = ""
 		switch res.Next {
 		case shared.NextTOTP:
-			p.step = stepTOTP
+			p.step, p.rememberDays, p.remember = stepTOTP, res.RememberBrowserDays, false
 			p.focus(ctx, stepField(stepTOTP))
 		case shared.NextEnroll:
 			navigate(ctx, "/profile?setup=1")
@@ -212,7 +234,7 @@ func (p *loginPage) submitCode(ctx app.Context, e app.Event) {
 		p.fail(ctx, &shared.Error{Code: shared.EInvalid, Message: shared.CodeFormatMessage})
 		return
 	}
-	p.send(ctx, "/api/login/totp", shared.CodeRequest{Code: code}, func(ctx app.Context, _ shared.LoginResponse) {
+	p.send(ctx, "/api/login/totp", shared.SecondStepRequest{Code: code, RememberBrowser: p.remember}, func(ctx app.Context, _ shared.LoginResponse) {
 		navigate(ctx, "/")
 	})
 }
@@ -233,7 +255,7 @@ func (p *loginPage) submitRecovery(ctx app.Context, e app.Event) {
 		p.fail(ctx, &shared.Error{Code: shared.EInvalid, Message: "Enter one of your recovery codes."})
 		return
 	}
-	p.send(ctx, "/api/login/recovery", shared.CodeRequest{Code: code}, func(ctx app.Context, _ shared.LoginResponse) {
+	p.send(ctx, "/api/login/recovery", shared.SecondStepRequest{Code: code, RememberBrowser: p.remember}, func(ctx app.Context, _ shared.LoginResponse) {
 		// Home says how many codes are left and when to make new ones.
 		navigate(ctx, "/?recovered=1")
 	})

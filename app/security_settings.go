@@ -7,7 +7,8 @@ import (
 
 // securitySettings is the "Security settings" section of My profile: the
 // state of two-factor authentication and, by that state, Connect, or the
-// recovery codes and Disconnect; then the login history. The flows change
+// recovery codes and Disconnect; then the password, the sessions and the
+// login history. The flows change
 // the user in the app state, and the page renders this again with it.
 type securitySettings struct {
 	app.Compo
@@ -57,6 +58,7 @@ func (s *securitySettings) Render() app.UI {
 		app.If(!enrolling, func() app.UI { return &changePassword{} }),
 		app.If(!enrolling, func() app.UI { return &emailAddress{Me: me} }),
 		app.If(!enrolling, func() app.UI { return &securityNotices{} }),
+		app.If(!enrolling, func() app.UI { return &sessionsList{} }),
 		app.If(!enrolling, func() app.UI { return &loginHistory{} }),
 	)
 }

@@ -1,6 +1,7 @@
 package shared
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +20,9 @@ type AccountSettings struct {
 	Users        int    `json:"users"`
 	UsersWith2FA int    `json:"users_with_2fa"`
 	UsersInGrace int    `json:"users_in_grace"`
+	// RememberBrowserDays is how long a browser trusted at the second step
+	// skips the code: 0 (off), 7 or 30.
+	RememberBrowserDays int `json:"remember_browser_days"`
 }
 
 // AccountsPage answers GET /api/admin/accounts.
@@ -96,16 +100,24 @@ type UsersPage struct {
 	Users []AdminUser `json:"users"`
 }
 
+// RememberBrowserChoices are the allowed remember_browser_days.
+var RememberBrowserChoices = []int{0, 7, 30}
+
 // SettingsRequest is the body of PUT /api/admin/accounts/{id}/settings.
+// Each setting left out stays as it is; at least one is needed.
 type SettingsRequest struct {
-	Force2FA *bool `json:"force_2fa"`
+	Force2FA            *bool `json:"force_2fa,omitempty"`
+	RememberBrowserDays *int  `json:"remember_browser_days,omitempty"`
 }
 
-// Valid requires the switch's new position.
+// Valid requires a setting, and a remember_browser_days of the choices.
 func (r SettingsRequest) Valid() *Error {
 	var v validator
-	if r.Force2FA == nil {
+	if r.Force2FA == nil && r.RememberBrowserDays == nil {
 		v.add("force_2fa", "Say whether 2FA is forced: true or false.")
+	}
+	if d := r.RememberBrowserDays; d != nil && !slices.Contains(RememberBrowserChoices, *d) {
+		v.add("remember_browser_days", "Trust a browser for 0 (off), 7 or 30 days.")
 	}
 	return v.err()
 }

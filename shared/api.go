@@ -51,6 +51,9 @@ func (r LoginRequest) Valid() *Error {
 // LoginResponse answers POST /api/login and the second-step endpoints.
 type LoginResponse struct {
 	Next string `json:"next"`
+	// RememberBrowserDays, with Next "totp", is how many days the second
+	// step may trust this browser for (remember_browser); 0: not offered.
+	RememberBrowserDays int `json:"remember_browser_days,omitempty"`
 }
 
 // Me answers GET /api/me.
@@ -120,6 +123,49 @@ func (r CodeRequest) Valid() *Error {
 	var v validator
 	v.check("code", validateGivenCode(r.Code))
 	return v.err()
+}
+
+// SecondStepRequest is the body of POST /api/login/totp and
+// /api/login/recovery: the code, and whether to trust this browser for the
+// account's remember_browser_days (refused when the account does not allow it).
+type SecondStepRequest struct {
+	Code            string `json:"code"`
+	RememberBrowser bool   `json:"remember_browser,omitempty"`
+}
+
+// Valid checks that a code was sent, as CodeRequest.
+func (r SecondStepRequest) Valid() *Error { return CodeRequest{Code: r.Code}.Valid() }
+
+// Session is one of the user's sessions (GET /api/me/sessions). Its id is
+// the session's row number: it names the session, and it is no token.
+type Session struct {
+	ID         int64  `json:"id"`
+	CreatedAt  string `json:"created_at"`   // RFC 3339
+	LastSeenAt string `json:"last_seen_at"` // RFC 3339, to the minute or so
+	IP         string `json:"ip"`
+	Device     string `json:"device"` // browser and OS, from the User-Agent
+	Current    bool   `json:"current"`
+}
+
+// TrustedBrowser is a browser the user trusted at the second step.
+type TrustedBrowser struct {
+	ID         int64  `json:"id"`
+	CreatedAt  string `json:"created_at"`   // RFC 3339
+	LastUsedAt string `json:"last_used_at"` // RFC 3339
+	ExpiresAt  string `json:"expires_at"`   // RFC 3339
+	IP         string `json:"ip"`
+	Device     string `json:"device"`
+}
+
+// Sessions answers GET /api/me/sessions.
+type Sessions struct {
+	Sessions        []Session        `json:"sessions"`
+	TrustedBrowsers []TrustedBrowser `json:"trusted_browsers"`
+}
+
+// EndedSessions answers POST /api/me/sessions/end-others.
+type EndedSessions struct {
+	Ended int64 `json:"ended"`
 }
 
 // TOTPSetup answers POST /api/2fa/setup: the new secret in base32 (for typing

@@ -12,6 +12,9 @@ const (
 	MethodPassword     = "password"
 	MethodTOTP         = "totp"
 	MethodRecoveryCode = "recovery_code"
+	// MethodTrustedBrowser is a password login that a browser trusted at
+	// an earlier second step spared its code.
+	MethodTrustedBrowser = "trusted_browser"
 
 	ResultSuccess = "success"
 	ResultFailure = "failure"
@@ -46,6 +49,10 @@ const (
 	AuditUserEnabled      = "user_enabled"
 	AuditUserUnlocked     = "user_unlocked"
 	AuditEmailChanged     = "email_changed"
+	AuditTrustPolicy      = "remember_browser_changed" // the account's "Trust a browser for 2FA" days
+	AuditSessionEnded     = "session_ended"
+	AuditSessionsEnded    = "other_sessions_ended"
+	AuditBrowserRemoved   = "trusted_browser_removed"
 	// Refused security changes: the proof (password, code) was wrong.
 	AuditDisconnectRefused = "2fa_disconnect_refused"
 	AuditReauthRefused     = "reauth_refused"
@@ -55,9 +62,10 @@ const (
 
 var (
 	methodTexts = map[string]string{
-		MethodPassword:     "Password",
-		MethodTOTP:         "Authenticator code",
-		MethodRecoveryCode: "Recovery code",
+		MethodPassword:       "Password",
+		MethodTOTP:           "Authenticator code",
+		MethodRecoveryCode:   "Recovery code",
+		MethodTrustedBrowser: "Password on a trusted browser",
 	}
 	reasonTexts = map[string]string{
 		ReasonWrongPassword: "Wrong password",
@@ -85,6 +93,10 @@ var (
 		AuditUserEnabled:       "Enabled the user",
 		AuditUserUnlocked:      "Unlocked the user",
 		AuditEmailChanged:      "Changed the e-mail address",
+		AuditTrustPolicy:       "Changed Trust a browser for 2FA",
+		AuditSessionEnded:      "Ended a session",
+		AuditSessionsEnded:     "Ended all other sessions",
+		AuditBrowserRemoved:    "Removed a trusted browser",
 		AuditDisconnectRefused: "Disconnect refused",
 		AuditReauthRefused:     "Confirming it was them failed",
 		AuditRegenerateRefused: "Regenerating recovery codes refused",

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"strconv"
 
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
@@ -135,6 +136,39 @@ func (s *Service) SetForceTwoFactor(ctx context.Context, admin *domain.User, acc
 		return shared.AccountSettings{}, err
 	}
 	return s.accountSettings(ctx, a)
+}
+
+// SetAccountSettings applies the settings the request names, each as its
+// own change with its own audit event: Force 2FA (SetForceTwoFactor) and
+// how many days a browser may be trusted at the second step. Returns
+// ENotFound for another account.
+func (s *Service) SetAccountSettings(ctx context.Context, admin *domain.User, accountID int64, req shared.SettingsRequest, c Client) (shared.AccountSettings, error) {
+	if e := req.Valid(); e != nil {
+		return shared.AccountSettings{}, e
+	}
+	if err := mayAdminister(admin, accountID); err != nil {
+		return shared.AccountSettings{}, err
+	}
+	var out shared.AccountSettings
+	var err error
+	if req.Force2FA != nil {
+		if out, err = s.SetForceTwoFactor(ctx, admin, accountID, *req.Force2FA, c); err != nil {
+			return out, err
+		}
+	}
+	if d := req.RememberBrowserDays; d != nil {
+		// Turning it off (or shortening it) takes effect at the next
+		// login: trustedBrowser reads the account's days each time.
+		a, err := s.Store.SetRememberBrowserDays(ctx, accountID, *d, admin.ID,
+			s.audit(accountID, admin, shared.AuditTrustPolicy, nil, c.clip(), strconv.Itoa(*d)+" days"))
+		if errors.Is(err, domain.ErrNotFound) {
+			return shared.AccountSettings{}, ErrNoSuchThing
+		} else if err != nil {
+			return shared.AccountSettings{}, err
+		}
+		return s.accountSettings(ctx, a)
+	}
+	return out, nil
 }
 
 // AccountUsers lists the users of an account the admin administers (q's
@@ -414,7 +448,7 @@ func (s *Service) Accounts(ctx context.Context, admin *domain.User) (shared.Acco
 // admin who last changed it.
 func (s *Service) accountSettings(ctx context.Context, a *domain.Account) (shared.AccountSettings, error) {
 	out := shared.AccountSettings{ID: a.ID, Name: a.Name, CreatedAt: rfc3339(&a.CreatedAt), Force2FA: a.ForceTwoFactor,
-		ChangedAt: rfc3339(a.ForceChangedAt)}
+		ChangedAt: rfc3339(a.ForceChangedAt), RememberBrowserDays: a.RememberBrowserDays}
 	if a.ForceChangedByID != nil && *a.ForceChangedByID > 0 {
 		u, err := s.Store.UserByID(ctx, *a.ForceChangedByID)
 		switch {

@@ -71,8 +71,9 @@ var weaknesses = map[string]string{
 // ChangePassword replaces the session's user's password. The current one is
 // the proof (wrong ones count toward the username's throttle, as at login,
 // and are audited); the new one must pass passwordProblem. The change ends
-// every other session of the user, this one stays, and voids the device
-// cookies earned before (their tag binds the password epoch); the browser
+// every other session and every trusted browser of the user, this one
+// stays, and voids the device cookies earned before (their tag binds the
+// password epoch); the browser
 // that made the change gets device, a cookie under the new password. Returns
 // EWrongCredentials, EInvalid with fields.new saying why, or ERateLimited.
 func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req shared.ChangePasswordRequest, c Client) (device string, err error) {
@@ -110,9 +111,8 @@ func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req 
 	if err != nil {
 		return "", err
 	}
-	// Trusted browsers ("remember this browser" at the second step) do not
-	// exist yet: when they do, the change ends them here, in the same
-	// transaction as the sessions (Store.ChangePassword).
+	// Store.ChangePassword removed every trusted browser of the user too,
+	// in the same transaction as the sessions.
 	changed := *u
 	changed.PasswordHash, changed.PasswordEpoch = hash, u.PasswordEpoch+1 // as Store.ChangePassword left the row
 	return s.newDevice(&changed)

@@ -13,6 +13,9 @@ import (
 // this file, in this order:
 //
 //	Login: the password
+//	  right, 2FA connected, a browser
+//	  the user trusted, the account
+//	  still allowing it               -> stage full, next "done" (method trusted_browser)
 //	  right, 2FA connected            -> stage password_ok, next "totp"
 //	  right, no 2FA, account forces   -> stage enrollment,  next "enroll"
 //	  right, no 2FA, not forced       -> stage full,        next "done"
@@ -20,7 +23,8 @@ import (
 //	  username locked by failures     -> EWrongCredentials, the same answer
 //	  client IP locked by failures    -> ERateLimited with Retry-After
 //	VerifyTOTP, password_ok: a code
-//	  right, a step not used before   -> stage full, next "done"
+//	  right, a step not used before   -> stage full, next "done"; with remember_browser
+//	                                     (where the account allows it) the browser is trusted
 //	  wrong, reused, malformed        -> EWrongCode / EInvalid, counted toward the lockout
 //	LoginWithRecoveryCode, password_ok: a recovery code
 //	  right, unused                   -> stage full, next "done" (the code is spent)
@@ -52,6 +56,13 @@ type LoginResult struct {
 	Session *domain.Session
 	Next    string
 	Device  string // a new device cookie for the browser ("": keep the one it has)
+	// Trust, when set, is the token of a browser trusted from now on, for
+	// its cookie until TrustExpires.
+	Trust        string
+	TrustExpires time.Time
+	// RememberDays, with Next "totp", is how long the second step may
+	// trust this browser for (0: not offered).
+	RememberDays int
 }
 
 // Login checks a username and password. oldToken is the session cookie the
@@ -143,7 +154,15 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	}
 
 	stage, next, ttl := domain.StageFull, shared.NextDone, s.SessionMax
+	var trusted int64
+	if trusted, err = s.trustedBrowser(ctx, u, c.Trust, now); err != nil {
+		return nil, err
+	}
 	switch {
+	case trusted != 0:
+		// A browser this user trusted at an earlier second step: the
+		// password is all it asks, and the history says why.
+		event.Method = shared.MethodTrustedBrowser
 	case u.TwoFactorEnabled():
 		stage, next, ttl = domain.StagePasswordOK, shared.NextTOTP, s.SecondStepTTL
 	case u.Account.ForceTwoFactor:
@@ -163,6 +182,9 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 		Session: &domain.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: stage, CreatedAt: now,
 			LastSeenAt: now, ExpiresAt: now.Add(ttl), IP: c.IP, UserAgent: c.UserAgent, ReauthAt: &now},
 		Event: withTime(event, now),
+	}
+	if trusted != 0 {
+		step.UsedTrustedBrowser = &trusted
 	}
 	if _, ok := counters[lockKey]; ok {
 		// Most logins have no counter to clear: no statement for them. A
@@ -190,18 +212,27 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	if err := s.Store.CompleteLoginStep(ctx, step); err != nil {
 		return nil, err
 	}
-	return &LoginResult{Token: token, Session: step.Session, Next: next, Device: device}, nil
+	res := &LoginResult{Token: token, Session: step.Session, Next: next, Device: device}
+	if next == shared.NextTOTP {
+		res.RememberDays = u.Account.RememberBrowserDays
+	}
+	return res, nil
 }
 
 // VerifyTOTP is the second login step: a session whose password was right
 // presents a code. A right code for a time step after the last accepted one
 // turns it into a full session under a new token. Wrong and reused codes are
-// counted toward the lockout; every attempt is a login event.
-func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code string, c Client) (*LoginResult, error) {
+// counted toward the lockout; every attempt is a login event. remember asks
+// to trust the browser (refused before the code is looked at where the
+// account does not allow it).
+func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code string, remember bool, c Client) (*LoginResult, error) {
 	c = c.clip()
 	u := sess.User
 	now := s.Now()
 	event := loginEvent(u.Username, u, shared.MethodTOTP, c, now)
+	if remember && u.Account.RememberBrowserDays == 0 {
+		return nil, errRememberOff
+	}
 	if !u.TwoFactorEnabled() {
 		// 2FA was switched off after this session's password step (which
 		// Disconnect now ends, but a session may be mid-request): there is
@@ -225,7 +256,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 	if !ok {
 		return nil, s.codeFailure(ctx, u, event, shared.ReasonWrongCode, errWrongCode)
 	}
-	res, err := s.completeStep(ctx, sess, u, shared.MethodTOTP, c, func(ls *domain.LoginStep) { ls.TOTPStep = &step })
+	res, err := s.completeStep(ctx, sess, u, shared.MethodTOTP, c, remember, func(ls *domain.LoginStep) { ls.TOTPStep = &step })
 	if err == nil && s.Keys.Stale(u.TOTPSecret) {
 		s.reseal(ctx, u, secret)
 	}
@@ -251,12 +282,16 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 // instead of an authenticator code. The code is spent by the same
 // transaction that creates the full session, so of racing requests exactly
 // one logs in. Wrong and used codes count toward the same lockout as wrong
-// TOTP codes. It returns how many codes are left.
-func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Session, code string, c Client) (*LoginResult, int, error) {
+// TOTP codes. It returns how many codes are left. remember is as for
+// VerifyTOTP.
+func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Session, code string, remember bool, c Client) (*LoginResult, int, error) {
 	c = c.clip()
 	u := sess.User
 	now := s.Now()
 	event := loginEvent(u.Username, u, shared.MethodRecoveryCode, c, now)
+	if remember && u.Account.RememberBrowserDays == 0 {
+		return nil, 0, errRememberOff
+	}
 	if u.CodesLocked(now) {
 		return nil, 0, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
 	}
@@ -288,7 +323,7 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 			left++
 		}
 	}
-	res, err := s.completeStep(ctx, sess, u, shared.MethodRecoveryCode, c, func(step *domain.LoginStep) {
+	res, err := s.completeStep(ctx, sess, u, shared.MethodRecoveryCode, c, remember, func(step *domain.LoginStep) {
 		step.RecoveryCodeID = &match.ID
 		step.Notices = append(step.Notices, s.recoveryNotices(u, c, left)...)
 	})
@@ -334,15 +369,16 @@ func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, stage, 
 	}
 	done := &Connected{RecoveryCodes: codes}
 	if stage == domain.StageEnrollment {
-		if done.Session, err = s.completeStep(ctx, sess, u, shared.MethodTOTP, c, nil); err != nil {
+		if done.Session, err = s.completeStep(ctx, sess, u, shared.MethodTOTP, c, false, nil); err != nil {
 			return nil, err
 		}
 	}
 	return done, nil
 }
 
-// completeStep replaces sess with a full session, recording the success.
-func (s *Service) completeStep(ctx context.Context, sess *domain.Session, u *domain.User, method string, c Client, with func(*domain.LoginStep)) (*LoginResult, error) {
+// completeStep replaces sess with a full session, recording the success;
+// with remember, the browser is trusted from now on, in the same step.
+func (s *Service) completeStep(ctx context.Context, sess *domain.Session, u *domain.User, method string, c Client, remember bool, with func(*domain.LoginStep)) (*LoginResult, error) {
 	c = c.clip()
 	token, hash, err := newToken(s.Rand)
 	if err != nil {
@@ -363,10 +399,17 @@ func (s *Service) completeStep(ctx context.Context, sess *domain.Session, u *dom
 	if with != nil {
 		with(&step)
 	}
+	res := &LoginResult{Token: token, Session: step.Session, Next: shared.NextDone}
+	if remember && u.Account.RememberBrowserDays > 0 {
+		if res.Trust, step.TrustBrowser, err = s.newTrust(u, c, now); err != nil {
+			return nil, err
+		}
+		res.TrustExpires = step.TrustBrowser.ExpiresAt
+	}
 	if err := s.Store.CompleteLoginStep(ctx, step); err != nil {
 		return nil, err
 	}
-	return &LoginResult{Token: token, Session: step.Session, Next: shared.NextDone}, nil
+	return res, nil
 }
 
 // touchEvery limits how often a busy session writes its last-seen time.

@@ -67,18 +67,18 @@ func TestLoginWithRecoveryCode_EachCodeWorksOnce(t *testing.T) {
 	svc, c := newService(t, storetest.Open(t, store.SQLite))
 	secret, codes := connectWithCodes(t, svc, c)
 	ctx := context.Background()
-	res, left, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), strings.ToUpper(codes[3]), browser)
+	res, left, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), strings.ToUpper(codes[3]), false, browser)
 	if err != nil || left != 9 || res.Session.Stage != domain.StageFull {
 		t.Fatalf("first use: %v left=%d", err, left)
 	}
-	_, _, err = svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), codes[3], browser)
+	_, _, err = svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), codes[3], false, browser)
 	if shared.ErrorCode(err) != shared.EWrongCode || err.Error() != errUsedRecovery.Error() {
 		t.Fatalf("second use: %v", err)
 	}
-	if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), "zzzz-zzzz-zzzz", browser); err.Error() != errWrongRecovery.Error() {
+	if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), "zzzz-zzzz-zzzz", false, browser); err.Error() != errWrongRecovery.Error() {
 		t.Fatalf("wrong code: %v", err)
 	}
-	if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), "not a code", browser); shared.ErrorCode(err) != shared.EInvalid {
+	if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), "not a code", false, browser); shared.ErrorCode(err) != shared.EInvalid {
 		t.Fatalf("malformed code: %v", err)
 	}
 	// Spend the rest: TOTP still works when none is left.
@@ -86,7 +86,7 @@ func TestLoginWithRecoveryCode_EachCodeWorksOnce(t *testing.T) {
 		if i == 3 {
 			continue
 		}
-		if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), code, browser); err != nil {
+		if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), code, false, browser); err != nil {
 			t.Fatalf("code %d: %v", i, err)
 		}
 	}
@@ -95,7 +95,7 @@ func TestLoginWithRecoveryCode_EachCodeWorksOnce(t *testing.T) {
 		t.Fatalf("%d left after using all", n)
 	}
 	c.Advance(time.Minute)
-	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now), browser); err != nil {
+	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now), false, browser); err != nil {
 		t.Fatalf("TOTP with no recovery codes left: %v", err)
 	}
 	events, _, _ := svc.Store.LoginEvents(ctx, domain.LoginEventFilter{UserID: u.ID, Limit: 100})
@@ -117,19 +117,19 @@ func TestLoginWithRecoveryCode_WrongCodesShareTheTOTPLockout(t *testing.T) {
 	for i := range 4 {
 		var err error
 		if i%2 == 0 {
-			_, _, err = svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), "zzzz-zzzz-zzzz", browser)
+			_, _, err = svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), "zzzz-zzzz-zzzz", false, browser)
 		} else {
-			_, err = svc.VerifyTOTP(ctx, passwordStep(t, svc), testcode.Wrong(t, secret, c.now), browser)
+			_, err = svc.VerifyTOTP(ctx, passwordStep(t, svc), testcode.Wrong(t, secret, c.now), false, browser)
 		}
 		if shared.ErrorCode(err) != shared.EWrongCode {
 			t.Fatalf("failure %d: %v", i+1, err)
 		}
 	}
-	_, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), "zzzz-zzzz-zzzz", browser)
+	_, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), "zzzz-zzzz-zzzz", false, browser)
 	if shared.ErrorCode(err) != shared.ERateLimited {
 		t.Fatalf("fifth failure: %v", err)
 	}
-	if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), codes[0], browser); shared.ErrorCode(err) != shared.ERateLimited {
+	if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), codes[0], false, browser); shared.ErrorCode(err) != shared.ERateLimited {
 		t.Fatalf("a right recovery code while locked: %v", err)
 	}
 }
@@ -150,14 +150,14 @@ func TestRegenerateRecoveryCodes_NeedsACurrentCodeAndKillsTheOldSet(t *testing.T
 	if err != nil || len(fresh) != 10 || fresh[0] == old[0] {
 		t.Fatalf("regenerate: %v %v", fresh, err)
 	}
-	if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), old[0], browser); shared.ErrorCode(err) != shared.EWrongCode {
+	if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), old[0], false, browser); shared.ErrorCode(err) != shared.EWrongCode {
 		t.Fatalf("an old code still works: %v", err)
 	}
-	if _, left, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), fresh[0], browser); err != nil || left != 9 {
+	if _, left, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), fresh[0], false, browser); err != nil || left != 9 {
 		t.Fatalf("a new code: %v left=%d", err, left)
 	}
 	// The code that regenerated is spent for login too.
-	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now), browser); shared.ErrorCode(err) != shared.EWrongCode {
+	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now), false, browser); shared.ErrorCode(err) != shared.EWrongCode {
 		t.Fatalf("the regenerating code logged in: %v", err)
 	}
 	nobody := mustCreate(t, svc, "bob", shared.RoleUser, "Acme")

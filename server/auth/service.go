@@ -94,6 +94,7 @@ type Client struct {
 	IP        string
 	UserAgent string
 	Device    string // the device cookie, if the browser has one (device.go)
+	Trust     string // the trusted-browser cookie, if the browser has one (sessions.go)
 }
 
 // maxStoredField bounds what an attacker-controlled header or name can make
@@ -101,7 +102,7 @@ type Client struct {
 const maxStoredField = 256
 
 func (c Client) clip() Client {
-	return Client{IP: clip(c.IP, 64), UserAgent: clip(c.UserAgent, maxStoredField), Device: clip(c.Device, 128)}
+	return Client{IP: clip(c.IP, 64), UserAgent: clip(c.UserAgent, maxStoredField), Device: clip(c.Device, 128), Trust: clip(c.Trust, 64)}
 }
 
 func clip(s string, n int) string {
@@ -177,8 +178,8 @@ func (s *Service) Bootstrap(ctx context.Context) (username, password string, err
 	return "admin", password, nil
 }
 
-// Sweep deletes expired and idle sessions, stale throttle counters and login
-// events past their retention, and returns how many rows it removed.
+// Sweep deletes expired and idle sessions, stale throttle counters, login
+// events past their retention and expired trusted browsers, and returns how many rows it removed.
 func (s *Service) Sweep(ctx context.Context) (int64, error) {
 	now := s.Now()
 	var total int64
@@ -186,6 +187,7 @@ func (s *Service) Sweep(ctx context.Context) (int64, error) {
 		func() (int64, error) { return s.Store.DeleteExpiredSessions(ctx, now, now.Add(-s.SessionIdle)) },
 		func() (int64, error) { return s.Store.DeleteStaleThrottles(ctx, now.Add(-24*time.Hour), now) },
 		func() (int64, error) { return s.Store.DeleteLoginEventsBefore(ctx, now.Add(-s.HistoryRetention)) },
+		func() (int64, error) { return s.Store.DeleteExpiredTrustedBrowsers(ctx, now) },
 	} {
 		n, err := del()
 		total += n

@@ -55,6 +55,19 @@ type Store interface {
 	DeleteSession(ctx context.Context, tokenHash []byte) error
 	DeleteExpiredSessions(ctx context.Context, now, idleBefore time.Time) (int64, error)
 
+	// A user's own sessions and trusted browsers. The deletions by id are
+	// scoped to the user in SQL: another user's id answers
+	// domain.ErrNotFound. EndOtherSessions and ChangePassword and RemoveTOTP
+	// also remove every trusted browser of the user.
+	UserSessions(ctx context.Context, userID int64, now time.Time) ([]domain.Session, error)
+	DeleteUserSession(ctx context.Context, userID, id int64, audit *domain.AuditEvent) error
+	EndOtherSessions(ctx context.Context, userID, keepSession int64, audit *domain.AuditEvent) (int64, error)
+	TrustedBrowser(ctx context.Context, userID int64, tokenHash []byte, now time.Time) (*domain.TrustedBrowser, error)
+	TrustedBrowsers(ctx context.Context, userID int64, now time.Time) ([]domain.TrustedBrowser, error)
+	DeleteTrustedBrowser(ctx context.Context, userID, id int64, audit *domain.AuditEvent) error
+	DeleteExpiredTrustedBrowsers(ctx context.Context, now time.Time) (int64, error)
+	SetRememberBrowserDays(ctx context.Context, accountID int64, days int, byAdminID int64, audit *domain.AuditEvent) (*domain.Account, error)
+
 	// Password throttling.
 	UserAndThrottles(ctx context.Context, username string, keys []string) (*domain.User, map[string]domain.LoginThrottle, error)
 	Throttles(ctx context.Context, keys []string) (map[string]domain.LoginThrottle, error)

@@ -83,7 +83,7 @@ func TestVerifyTOTP_AcceptsOneStepOfDriftAndRefusesTwo(t *testing.T) {
 		ok     bool
 	}{{-60 * time.Second, false}, {-30 * time.Second, true}, {0, true}, {30 * time.Second, true}, {60 * time.Second, false}} {
 		c.Advance(2 * time.Minute) // each case in a fresh window, after the last accepted step
-		_, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now.Add(tc.offset)), browser)
+		_, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now.Add(tc.offset)), false, browser)
 		if (err == nil) != tc.ok || (!tc.ok && shared.ErrorCode(err) != shared.EWrongCode) {
 			t.Errorf("code from %v: err=%v, want ok=%v (or wrong_code)", tc.offset, err, tc.ok)
 		}
@@ -95,16 +95,16 @@ func TestVerifyTOTP_RefusesAReplayedCodeAndEarlierSteps(t *testing.T) {
 	secret := withTOTP(t, svc, c)
 	ctx := context.Background()
 	// The code that connected cannot log in.
-	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now), browser); shared.ErrorCode(err) != shared.EWrongCode {
+	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now), false, browser); shared.ErrorCode(err) != shared.EWrongCode {
 		t.Fatalf("the connecting code logged in: %v", err)
 	}
 	c.Advance(time.Minute)
 	code := codeAt(t, secret, c.now)
-	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), code, browser); err != nil {
+	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), code, false, browser); err != nil {
 		t.Fatal(err)
 	}
 	for _, replay := range []string{code, code[:3] + " " + code[3:], codeAt(t, secret, c.now.Add(-30*time.Second))} {
-		_, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), replay, browser)
+		_, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), replay, false, browser)
 		if shared.ErrorCode(err) != shared.EWrongCode || err.Error() != errReusedCode.Error() {
 			t.Errorf("replay %q: %v", replay, err)
 		}
@@ -130,7 +130,7 @@ func TestVerifyTOTP_LocksOutAfterFiveWrongCodesUntilThePeriodEnds(t *testing.T) 
 	sess := passwordStep(t, svc)
 	wrong := func() error {
 		s := passwordStep(t, svc)
-		_, err := svc.VerifyTOTP(ctx, s, testcode.Wrong(t, secret, c.now), browser)
+		_, err := svc.VerifyTOTP(ctx, s, testcode.Wrong(t, secret, c.now), false, browser)
 		return err
 	}
 	for i := 1; i <= 4; i++ {
@@ -145,12 +145,12 @@ func TestVerifyTOTP_LocksOutAfterFiveWrongCodesUntilThePeriodEnds(t *testing.T) 
 	}
 	// Locked: even the right code is refused, and says when to come back.
 	c.Advance(30 * time.Second)
-	_, err = svc.VerifyTOTP(ctx, sess, codeAt(t, secret, c.now), browser)
+	_, err = svc.VerifyTOTP(ctx, sess, codeAt(t, secret, c.now), false, browser)
 	if e, ok := err.(*shared.Error); !ok || e.Code != shared.ERateLimited || e.RetryAfter != 30 {
 		t.Fatalf("right code while locked: %#v", err)
 	}
 	c.Advance(31 * time.Second)
-	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now), browser); err != nil {
+	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now), false, browser); err != nil {
 		t.Fatalf("right code after the lock: %v", err)
 	}
 	u, _ := svc.Store.UserByUsername(ctx, "alice")
@@ -281,7 +281,7 @@ func TestKeyRotation_NothingNeedsTheOldKeyOnceStatusSaysItCanGo(t *testing.T) {
 			t.Fatalf("after the restart the old key is needed by %d values, want 1 (alice's secret)", n)
 		}
 		c.Advance(time.Minute)
-		if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, setup.Secret, c.now), browser); err != nil {
+		if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, setup.Secret, c.now), false, browser); err != nil {
 			t.Fatal(err)
 		}
 		u, _ = svc.Store.UserByUsername(ctx, "alice")
@@ -298,11 +298,11 @@ func TestKeyRotation_NothingNeedsTheOldKeyOnceStatusSaysItCanGo(t *testing.T) {
 			t.Fatalf("start without the old key: %v", err)
 		}
 		c.Advance(time.Minute)
-		if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, setup.Secret, c.now), browser); err != nil {
+		if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, setup.Secret, c.now), false, browser); err != nil {
 			t.Fatalf("authenticator after dropping the old key: %v", err)
 		}
 		for i, code := range done.RecoveryCodes[:3] {
-			if _, left, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), code, browser); err != nil || left != 9-i {
+			if _, left, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), code, false, browser); err != nil || left != 9-i {
 				t.Fatalf("recovery code %d after dropping the old key: %d left, %v", i+1, left, err)
 			}
 		}

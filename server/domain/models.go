@@ -19,7 +19,10 @@ type Account struct {
 	ForceTwoFactor   bool       `bun:"force_2fa,notnull"`
 	ForceChangedAt   *time.Time `bun:"force_2fa_changed_at"`
 	ForceChangedByID *int64     `bun:"force_2fa_changed_by"`
-	CreatedAt        time.Time  `bun:"created_at,notnull"`
+	// RememberBrowserDays is how long a browser trusted at the second
+	// step skips the code: 0 (off), 7 or 30.
+	RememberBrowserDays int       `bun:"remember_browser_days,notnull"`
+	CreatedAt           time.Time `bun:"created_at,notnull"`
 }
 
 // User is a person who logs in. Secrets never leave the server: the JSON tags
@@ -140,6 +143,27 @@ type LoginStep struct {
 	ClearThrottle string
 	// Notices are told to the user in the same transaction.
 	Notices []*Notice
+	// TrustBrowser, when set, is a browser the user trusts from now on.
+	TrustBrowser *TrustedBrowser
+	// UsedTrustedBrowser, when set, is the trusted browser that spared this
+	// login its code: its last use is the session's creation.
+	UsedTrustedBrowser *int64
+}
+
+// TrustedBrowser is a browser a user chose at the second step to skip the
+// code for a while. Only the SHA-256 of its token is stored; it is bound to
+// one user.
+type TrustedBrowser struct {
+	bun.BaseModel `bun:"table:trusted_browsers,alias:tb"`
+
+	ID         int64     `bun:"id,pk,autoincrement"`
+	TokenHash  []byte    `bun:"token_hash,notnull" json:"-"`
+	UserID     int64     `bun:"user_id,notnull"`
+	CreatedAt  time.Time `bun:"created_at,notnull"`
+	LastUsedAt time.Time `bun:"last_used_at,notnull"`
+	ExpiresAt  time.Time `bun:"expires_at,notnull"`
+	IP         string    `bun:"ip,notnull"`
+	UserAgent  string    `bun:"user_agent,notnull"`
 }
 
 // LoginEvent is one attempt at one login step, successful or not.

@@ -40,6 +40,9 @@ func TestRouteTable_EachStageAndRoleReachesOnlyItsRoutes(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	user := e.user("ursula", shared.RoleUser, "Acme")
 	admin := e.user("adam", shared.RoleAdmin, "Acme")
+	// A user per session: a full session's "End all others" must not end
+	// the sessions the other callers are.
+	halfway, enroller := e.user("paula", shared.RoleUser, "Acme"), e.user("enid", shared.RoleUser, "Acme")
 	type caller struct {
 		name  string
 		token string
@@ -51,10 +54,10 @@ func TestRouteTable_EachStageAndRoleReachesOnlyItsRoutes(t *testing.T) {
 	callers := []caller{
 		{"no session", "", unauth},
 		{"unknown token", "forged", unauth},
-		{"password_ok", e.sessionAt(user, domain.StagePasswordOK), func(a access) (bool, int, string) {
+		{"password_ok", e.sessionAt(halfway, domain.StagePasswordOK), func(a access) (bool, int, string) {
 			return a == secondStep, 401, shared.EUnauthenticated
 		}},
-		{"enrollment", e.sessionAt(user, domain.StageEnrollment), func(a access) (bool, int, string) {
+		{"enrollment", e.sessionAt(enroller, domain.StageEnrollment), func(a access) (bool, int, string) {
 			if a == secondStep {
 				return false, 403, shared.EForbidden
 			}

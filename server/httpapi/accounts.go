@@ -40,7 +40,7 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	settings, err := s.auth.SetForceTwoFactor(r.Context(), r.session.User, id, *req.Force2FA, s.client(r.Request))
+	settings, err := s.auth.SetAccountSettings(r.Context(), r.session.User, id, req, s.client(r.Request))
 	if err != nil {
 		return err
 	}

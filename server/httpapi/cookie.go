@@ -10,6 +10,7 @@ import (
 const (
 	cookieName       = "warden_session"
 	deviceCookieName = "warden_device" // auth's device cookie: this browser has logged in as the username before
+	trustCookieName  = "warden_trust"  // auth's trusted browser: its user's login here skips the code
 )
 
 // secure reports whether the session cookie gets the Secure flag and the
@@ -32,6 +33,16 @@ func (s *Server) setDevice(w http.ResponseWriter, r *http.Request, value string)
 	http.SetCookie(w, &http.Cookie{
 		Name: s.cookiePrefix(r) + deviceCookieName, Value: value, Path: "/", MaxAge: int(auth.DeviceLifetime / time.Second),
 		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode,
+	})
+}
+
+// setTrust gives the browser the token of its trust, for as long as the
+// trust lasts. Like the device cookie, only the login needs it (Strict),
+// and no script reads it.
+func (s *Server) setTrust(w http.ResponseWriter, r *http.Request, token string, expires time.Time) {
+	http.SetCookie(w, &http.Cookie{
+		Name: s.cookiePrefix(r) + trustCookieName, Value: token, Path: "/", MaxAge: int(expires.Sub(s.auth.Now()) / time.Second),
+		Expires: expires, HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode,
 	})
 }
 

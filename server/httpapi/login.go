@@ -15,7 +15,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *request) error {
 		if err != nil {
 			return nil, nil, err
 		}
-		return res, shared.LoginResponse{Next: res.Next}, nil
+		return res, shared.LoginResponse{Next: res.Next, RememberBrowserDays: res.RememberDays}, nil
 	})
 }
 
@@ -36,6 +36,9 @@ func loginStep[Req validator](s *Server, w http.ResponseWriter, r *request, step
 		s.setSession(w, r.Request, res.Token, res.Session.ExpiresAt)
 		if res.Device != "" {
 			s.setDevice(w, r.Request, res.Device)
+		}
+		if res.Trust != "" {
+			s.setTrust(w, r.Request, res.Trust, res.TrustExpires)
 		}
 	}
 	writeJSON(w, http.StatusOK, answer)

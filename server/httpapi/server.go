@@ -155,6 +155,9 @@ func (s *Server) client(r *http.Request) auth.Client {
 	if ck, err := r.Cookie(s.cookiePrefix(r) + deviceCookieName); err == nil {
 		c.Device = ck.Value
 	}
+	if ck, err := r.Cookie(s.cookiePrefix(r) + trustCookieName); err == nil {
+		c.Trust = ck.Value
+	}
 	return c
 }
 

@@ -38,8 +38,8 @@ func (s *Server) handleConnect(w http.ResponseWriter, r *request) error {
 
 // handleLoginTOTP is the second login step with an authenticator code.
 func (s *Server) handleLoginTOTP(w http.ResponseWriter, r *request) error {
-	return loginStep(s, w, r, func(req shared.CodeRequest) (*auth.LoginResult, any, error) {
-		res, err := s.auth.VerifyTOTP(r.Context(), r.session, req.Code, s.client(r.Request))
+	return loginStep(s, w, r, func(req shared.SecondStepRequest) (*auth.LoginResult, any, error) {
+		res, err := s.auth.VerifyTOTP(r.Context(), r.session, req.Code, req.RememberBrowser, s.client(r.Request))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -49,8 +49,8 @@ func (s *Server) handleLoginTOTP(w http.ResponseWriter, r *request) error {
 
 // handleLoginRecovery is the second login step with a recovery code.
 func (s *Server) handleLoginRecovery(w http.ResponseWriter, r *request) error {
-	return loginStep(s, w, r, func(req shared.CodeRequest) (*auth.LoginResult, any, error) {
-		res, left, err := s.auth.LoginWithRecoveryCode(r.Context(), r.session, req.Code, s.client(r.Request))
+	return loginStep(s, w, r, func(req shared.SecondStepRequest) (*auth.LoginResult, any, error) {
+		res, left, err := s.auth.LoginWithRecoveryCode(r.Context(), r.session, req.Code, req.RememberBrowser, s.client(r.Request))
 		if err != nil {
 			return nil, nil, err
 		}

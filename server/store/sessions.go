@@ -58,7 +58,9 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now, idleBefore time.
 
 // CompleteLoginStep applies step.
 func (s *Store) CompleteLoginStep(ctx context.Context, step domain.LoginStep) error {
-	if s.dialect == Postgres && step.TOTPStep == nil && step.RecoveryCodeID == nil && len(step.Notices) == 0 {
+	// A new trusted browser goes with a code (so this is rare) and wants
+	// its id back, which the one statement does not scan.
+	if s.dialect == Postgres && step.TOTPStep == nil && step.RecoveryCodeID == nil && len(step.Notices) == 0 && step.TrustBrowser == nil {
 		return s.completeInOneStatement(ctx, step)
 	}
 	return s.tx(ctx, func(tx bun.Tx) error {
@@ -120,6 +122,13 @@ func sideWrites(step domain.LoginStep, db bun.IDB) []execer {
 	if step.LoggedInAt != nil {
 		qs = append(qs, db.NewUpdate().Model((*domain.User)(nil)).Set("last_login_at = ?", *step.LoggedInAt).
 			Where("id = ?", step.Session.UserID))
+	}
+	if step.TrustBrowser != nil {
+		qs = append(qs, db.NewInsert().Model(step.TrustBrowser).Returning("id"))
+	}
+	if step.UsedTrustedBrowser != nil {
+		qs = append(qs, db.NewUpdate().Model((*domain.TrustedBrowser)(nil)).Set("last_used_at = ?", step.Session.CreatedAt).
+			Where("id = ?", *step.UsedTrustedBrowser).Where("user_id = ?", step.Session.UserID))
 	}
 	return qs
 }

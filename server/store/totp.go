@@ -162,7 +162,7 @@ func (s *Store) ResealTOTP(ctx context.Context, userID int64, old, resealed []by
 }
 
 // RemoveTOTP switches the user's 2FA off: the secret, any pending secret and
-// the recovery codes are deleted, the lockout is cleared, and, if
+// the recovery codes and trusted browsers are deleted, the lockout is cleared, and, if
 // endSessions, every session of the user ends (without it, only those still
 // waiting for a code, which could never finish); with the audit event, in one
 // transaction. The last accepted time step stays, so no code accepted before
@@ -196,6 +196,10 @@ func (s *Store) RemoveTOTP(ctx context.Context, userID int64, byAdminID int64, e
 			return err
 		}
 		if ended, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		// A trusted browser skips a code there no longer is.
+		if err := deleteTrustedBrowsers(ctx, tx, userID); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, audit)

@@ -57,8 +57,9 @@ func (s *Store) SetPasswordHash(ctx context.Context, userID int64, old, hash str
 }
 
 // ChangePassword replaces the user's hash old by hash and counts the change
-// in password_epoch, ends every session of the user but keepSession, and
-// writes the audit event, in one transaction. Returns how many sessions
+// in password_epoch, ends every session of the user but keepSession, removes
+// every trusted browser of the user, and writes the audit event, in one
+// transaction. Returns how many sessions
 // ended, and ErrNotFound if the user is gone or the hash is no longer old
 // (another change came first: its proof was the old password too).
 func (s *Store) ChangePassword(ctx context.Context, userID int64, old, hash string, keepSession int64, now time.Time, audit *domain.AuditEvent) (int64, error) {
@@ -76,6 +77,9 @@ func (s *Store) ChangePassword(ctx context.Context, userID int64, old, hash stri
 		ended, err = s.rowsAffected(tx.NewDelete().Model((*domain.Session)(nil)).
 			Where("user_id = ?", userID).Where("id <> ?", keepSession).Exec(ctx))
 		if err != nil {
+			return err
+		}
+		if err := deleteTrustedBrowsers(ctx, tx, userID); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, audit)

@@ -1,0 +1,117 @@
+package webapp
+
+import (
+	"fmt"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared"
+)
+
+// sessionsList is the Sessions part of Security settings: where the user is
+// signed in, with End for each other session and End all others, and the
+// browsers trusted to skip the code, each with Remove. Ending and removing
+// may ask for the password first (reauthGate).
+type sessionsList struct {
+	app.Compo
+	reauthGate
+	list shared.Sessions
+	said string // what the last action did, for the status line
+}
+
+var sessionColumns = []string{"Device", "IP address", "Signed in", "Last active", "Actions"}
+
+func (s *sessionsList) OnMount(ctx app.Context) {
+	s.mountedAt(ctx)
+	s.load(ctx)
+}
+
+func (s *sessionsList) load(ctx app.Context) {
+	send(ctx, &s.apiState, apiCall{method: "GET", path: "/api/me/sessions"}, func(ctx app.Context, res shared.Sessions) {
+		s.list = res
+	})
+}
+
+func (s *sessionsList) Render() app.UI {
+	others := len(s.list.Sessions) > 1 || len(s.list.TrustedBrowsers) > 0
+	return app.Div().Class("sessions").Body(
+		app.H3().Text("Sessions"),
+		app.P().Class("muted").Text("Where your account is signed in. End any session you do not recognise, then change your password."),
+		s.prompt(s.ValueTo, true),
+		app.If(s.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(s.errMsg) }),
+		app.P().Role("status").Class("success").Text(s.said),
+		app.Div().Class("table-wrap").Body(
+			app.Table().ID("sessions").Class("history-table").Aria("busy", s.busy).Body(
+				headerRow(sessionColumns),
+				app.TBody().Body(app.Range(s.list.Sessions).Slice(func(i int) app.UI { return s.sessionRow(s.list.Sessions[i]) })),
+			),
+		),
+		app.If(others, func() app.UI {
+			return app.Button().ID("end-other-sessions").Class("secondary").Type("button").Disabled(s.busy).
+				OnClick(s.endOthers).Text("End all other sessions")
+		}),
+		app.H3().Text("Trusted browsers"),
+		app.P().Class("muted").Text("Browsers where you chose not to be asked for a code. Logging in there needs your password only."),
+		app.If(len(s.list.TrustedBrowsers) == 0, func() app.UI {
+			return app.P().ID("trusted-browsers").Class("muted").Text("No trusted browsers.")
+		}).Else(func() app.UI {
+			return app.Ul().ID("trusted-browsers").Body(app.Range(s.list.TrustedBrowsers).Slice(func(i int) app.UI {
+				b := s.list.TrustedBrowsers[i]
+				return app.Li().Body(
+					app.Text(fmt.Sprintf("%s, %s, trusted %s until %s ", b.Device, b.IP, localTime(b.CreatedAt), formatDay(b.ExpiresAt))),
+					app.Button().ID(fmt.Sprintf("remove-browser-%d", b.ID)).Class("secondary inline").Type("button").Disabled(s.busy).
+						Aria("label", "Remove the trusted browser "+b.Device).
+						OnClick(func(ctx app.Context, e app.Event) { s.removeBrowser(ctx, b.ID) }).Text("Remove"),
+				)
+			}))
+		}),
+	)
+}
+
+func (s *sessionsList) sessionRow(sess shared.Session) app.UI {
+	device := app.Td().Text(sess.Device)
+	action := app.Td()
+	if sess.Current {
+		device = app.Td().Body(app.Text(sess.Device+" "), app.Span().Class("badge badge-on").Text("This session"))
+	} else {
+		action = app.Td().Body(app.Button().ID(fmt.Sprintf("end-session-%d", sess.ID)).Class("secondary inline").Type("button").
+			Disabled(s.busy).Aria("label", "End the session on "+sess.Device).
+			OnClick(func(ctx app.Context, e app.Event) { s.end(ctx, sess.ID) }).Text("End"))
+	}
+	return tableRow(sessionColumns, []app.HTMLTd{
+		device,
+		app.Td().Text(sess.IP),
+		app.Td().Body(app.Time().DateTime(sess.CreatedAt).Text(localTime(sess.CreatedAt))),
+		app.Td().Body(app.Time().DateTime(sess.LastSeenAt).Text(localTime(sess.LastSeenAt))),
+		action,
+	})
+}
+
+func (s *sessionsList) end(ctx app.Context, id int64) {
+	s.said = ""
+	send(ctx, &s.apiState, apiCall{method: "DELETE", path: fmt.Sprintf("/api/me/sessions/%d", id), failed: func(ctx app.Context, err error) bool {
+		return s.needsProof(ctx, err, func(ctx app.Context) { s.end(ctx, id) })
+	}}, func(ctx app.Context, _ struct{}) {
+		s.said = "The session was ended."
+		s.load(ctx)
+	})
+}
+
+func (s *sessionsList) endOthers(ctx app.Context, e app.Event) {
+	s.said = ""
+	send(ctx, &s.apiState, apiCall{method: "POST", path: "/api/me/sessions/end-others", failed: func(ctx app.Context, err error) bool {
+		return s.needsProof(ctx, err, func(ctx app.Context) { s.endOthers(ctx, e) })
+	}}, func(ctx app.Context, res shared.EndedSessions) {
+		s.said = fmt.Sprintf("Ended %d other session(s); no browser is trusted any more.", res.Ended)
+		s.load(ctx)
+	})
+}
+
+func (s *sessionsList) removeBrowser(ctx app.Context, id int64) {
+	s.said = ""
+	send(ctx, &s.apiState, apiCall{method: "DELETE", path: fmt.Sprintf("/api/me/trusted-browsers/%d", id), failed: func(ctx app.Context, err error) bool {
+		return s.needsProof(ctx, err, func(ctx app.Context) { s.removeBrowser(ctx, id) })
+	}}, func(ctx app.Context, _ struct{}) {
+		s.said = "The browser is no longer trusted."
+		s.load(ctx)
+	})
+}
