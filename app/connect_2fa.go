@@ -120,7 +120,7 @@ func (c *connectTwoFactor) connect(ctx app.Context, e app.Event) {
 			c.OnConnected(ctx, res.RecoveryCodes)
 		}
 		updateMe(ctx, func(me *shared.Me) {
-			me.TOTPEnabled, me.RecoveryCodesLeft = true, len(res.RecoveryCodes)
+			me.TOTPEnabled, me.RecoveryCodesLeft, me.TwoFADeadline = true, len(res.RecoveryCodes), ""
 			me.TOTPEnabledAt = time.Now().UTC().Format(time.RFC3339)
 		})
 		// What the session may do now (the end of an enrolment) is the

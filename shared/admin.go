@@ -1,6 +1,7 @@
 package shared
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 )
@@ -13,20 +14,46 @@ type AccountSettings struct {
 	Force2FA  bool   `json:"force_2fa"`
 	ChangedAt string `json:"changed_at,omitempty"` // RFC 3339: the last change of the policy
 	ChangedBy string `json:"changed_by,omitempty"` // the admin who made it
+	// GraceDays is how many days a user without 2FA may skip its setup
+	// under Force 2FA, from their first login after it applied to them.
+	GraceDays int `json:"grace_days"`
+	// Users and UsersWith2FA count the account's users: what switching
+	// Force 2FA on would ask of how many.
+	Users        int `json:"users"`
+	UsersWith2FA int `json:"users_with_2fa"`
 }
+
+// The grace period's bounds, in days (GitLab allows more; a month is
+// enough to set up an app, and a longer one is a policy in name only).
+const (
+	GraceDaysMin = 0
+	GraceDaysMax = 30
+)
 
 // SettingsRequest is the body of PUT /api/admin/accounts/{id}/settings.
 type SettingsRequest struct {
-	Force2FA *bool `json:"force_2fa"`
+	Force2FA  *bool `json:"force_2fa"`
+	GraceDays *int  `json:"grace_days,omitempty"` // nil: kept as it is
 }
 
-// Valid requires the switch's new position.
+// Valid requires the switch's new position, and a grace period in range.
 func (r SettingsRequest) Valid() *Error {
 	var v validator
 	if r.Force2FA == nil {
 		v.add("force_2fa", "Say whether 2FA is forced: true or false.")
 	}
+	if r.GraceDays != nil {
+		v.check("grace_days", ValidateGraceDays(*r.GraceDays))
+	}
 	return v.err()
+}
+
+// ValidateGraceDays checks a grace period in days ("" when it is fine).
+func ValidateGraceDays(days int) string {
+	if days < GraceDaysMin || days > GraceDaysMax {
+		return fmt.Sprintf("The grace period is a whole number of days from %d to %d.", GraceDaysMin, GraceDaysMax)
+	}
+	return ""
 }
 
 // AdminUser is a user as the Administration Panel lists them.

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
@@ -47,12 +48,17 @@ func ownAccount(admin *domain.User, accountID int64) error {
 	return nil
 }
 
-// SetForceTwoFactor switches "Force 2FA for users" for the admin's account.
-// Sessions of users without 2FA turn into enrollment sessions at their next
-// request (see Authenticate). Returns ENotFound for another account.
-func (s *Service) SetForceTwoFactor(ctx context.Context, admin *domain.User, accountID int64, on bool, c Client) (shared.AccountSettings, error) {
+// SetForceTwoFactor switches "Force 2FA for users" for the admin's account,
+// with its grace period in days (nil: kept). Sessions of users without 2FA
+// turn into enrollment sessions at their next request once their grace is
+// over (see Authenticate). Returns ENotFound for another account, EInvalid
+// for a grace period out of range.
+func (s *Service) SetForceTwoFactor(ctx context.Context, admin *domain.User, accountID int64, on bool, graceDays *int, c Client) (shared.AccountSettings, error) {
 	if err := ownAccount(admin, accountID); err != nil {
 		return shared.AccountSettings{}, err
+	}
+	if e := (shared.SettingsRequest{Force2FA: &on, GraceDays: graceDays}).Valid(); e != nil {
+		return shared.AccountSettings{}, e
 	}
 	if on && !admin.TwoFactorEnabled() {
 		// The policy binds its admin too: switched on without 2FA, it
@@ -63,7 +69,10 @@ func (s *Service) SetForceTwoFactor(ctx context.Context, admin *domain.User, acc
 	if on {
 		detail = "on"
 	}
-	a, err := s.Store.SetForceTwoFactor(ctx, accountID, on, admin.ID, s.Now(),
+	if graceDays != nil {
+		detail += fmt.Sprintf(", grace period %d days", *graceDays)
+	}
+	a, err := s.Store.SetTwoFactorPolicy(ctx, accountID, on, graceDays, admin.ID, s.Now(),
 		s.audit(accountID, admin, shared.AuditPolicyChanged, nil, c, detail))
 	if errors.Is(err, domain.ErrNotFound) {
 		return shared.AccountSettings{}, ErrNoSuchThing
@@ -147,7 +156,12 @@ func (s *Service) Accounts(ctx context.Context, admin *domain.User) ([]shared.Ac
 // accountSettings puts an account's policy on the wire, with the name of the
 // admin who last changed it.
 func (s *Service) accountSettings(ctx context.Context, a *domain.Account) (shared.AccountSettings, error) {
-	out := shared.AccountSettings{ID: a.ID, Name: a.Name, Force2FA: a.ForceTwoFactor, ChangedAt: rfc3339(a.ForceChangedAt)}
+	out := shared.AccountSettings{ID: a.ID, Name: a.Name, Force2FA: a.ForceTwoFactor, ChangedAt: rfc3339(a.ForceChangedAt),
+		GraceDays: a.GraceDays}
+	var err error
+	if out.Users, out.UsersWith2FA, err = s.Store.CountTwoFactor(ctx, a.ID); err != nil {
+		return out, err
+	}
 	if a.ForceChangedByID != nil && *a.ForceChangedByID > 0 {
 		u, err := s.Store.UserByID(ctx, *a.ForceChangedByID)
 		switch {

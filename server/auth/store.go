@@ -23,6 +23,15 @@ type Store interface {
 	AccountByID(ctx context.Context, id int64) (*domain.Account, error)
 	AccountByName(ctx context.Context, name string) (*domain.Account, error)
 	SetForceTwoFactor(ctx context.Context, accountID int64, on bool, byAdminID int64, now time.Time, audit *domain.AuditEvent) (*domain.Account, error)
+	// SetTwoFactorPolicy is SetForceTwoFactor that also sets the grace
+	// period (nil: kept); switching off forgets every user's grace start.
+	SetTwoFactorPolicy(ctx context.Context, accountID int64, on bool, graceDays *int, byAdminID int64, now time.Time, audit *domain.AuditEvent) (*domain.Account, error)
+	// StartGrace starts the user's grace period at now unless it started
+	// before, and returns its start; domain.ErrNotFound when the account has
+	// no grace period now.
+	StartGrace(ctx context.Context, userID int64, now time.Time) (time.Time, error)
+	// CountTwoFactor counts the account's users, and those with 2FA on.
+	CountTwoFactor(ctx context.Context, accountID int64) (users, withTwoFactor int, err error)
 	CountUsers(ctx context.Context) (int, error)
 	// CreateUser returns domain.ErrConflict when the username is taken.
 	CreateUser(ctx context.Context, u *domain.User, audit *domain.AuditEvent) error

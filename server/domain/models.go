@@ -19,7 +19,10 @@ type Account struct {
 	ForceTwoFactor   bool       `bun:"force_2fa,notnull"`
 	ForceChangedAt   *time.Time `bun:"force_2fa_changed_at"`
 	ForceChangedByID *int64     `bun:"force_2fa_changed_by"`
-	CreatedAt        time.Time  `bun:"created_at,notnull"`
+	// GraceDays is how long, from their own start (User.GraceStartedAt), a
+	// user without 2FA may still skip its setup under ForceTwoFactor.
+	GraceDays int       `bun:"grace_days,notnull"`
+	CreatedAt time.Time `bun:"created_at,notnull"`
 }
 
 // User is a person who logs in. Secrets never leave the server: the JSON tags
@@ -41,8 +44,12 @@ type User struct {
 	FailedCodeCount   int        `bun:"failed_code_count,notnull"`
 	LockedUntil       *time.Time `bun:"locked_until"`
 	LastLoginAt       *time.Time `bun:"last_login_at"`
-	CreatedAt         time.Time  `bun:"created_at,notnull"`
-	UpdatedAt         time.Time  `bun:"updated_at,notnull"`
+	// GraceStartedAt is when the account's Force 2FA grace period began
+	// for this user: their first login (or request) without 2FA under the
+	// policy. Switching the policy off clears it (auth's twoFactorDue).
+	GraceStartedAt *time.Time `bun:"twofa_grace_started_at"`
+	CreatedAt      time.Time  `bun:"created_at,notnull"`
+	UpdatedAt      time.Time  `bun:"updated_at,notnull"`
 }
 
 // TwoFactorEnabled reports whether the user has connected an authenticator.
@@ -108,6 +115,10 @@ type LoginStep struct {
 	// ClearThrottle, when set, is a login-throttle key whose failures this
 	// success forgets.
 	ClearThrottle string
+	// StartGrace, when set with LoggedInAt, starts the user's Force 2FA grace
+	// period at this time, unless it has started already or the account no
+	// longer has one.
+	StartGrace *time.Time
 }
 
 // LoginEvent is one attempt at one login step, successful or not.

@@ -39,7 +39,7 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	settings, err := s.auth.SetForceTwoFactor(r.Context(), r.session.User, id, *req.Force2FA, s.client(r.Request))
+	settings, err := s.auth.SetForceTwoFactor(r.Context(), r.session.User, id, *req.Force2FA, req.GraceDays, s.client(r.Request))
 	if err != nil {
 		return err
 	}
