@@ -72,11 +72,17 @@ func TestBrowser_ForceTwoFactorWithAGracePeriodShowsTheBannerThenForcesTheSetup(
 	if !strings.HasPrefix(label, "SECTION:Set up two-factor authentication by") {
 		t.Errorf("the banner is not a region named by its text: %q", label)
 	}
-	b.run(t, "Set up now opens the setup window; the banner stays until it is done",
+	b.run(t, "Set up now opens the setup window, on My profile too; the banner stays until it is done",
+		click("#avatar"),
+		click("#menu-profile"),
+		waitText("#twofa-status", "Off"),
+		click("#twofa-setup-now"),
+		chromedp.WaitVisible("#qr-code", chromedp.ByID),
+		chromedp.WaitVisible("#twofa-banner", chromedp.ByID),
+		chromedp.Navigate(inst.URL+"/"),
 		click("#twofa-setup-now"),
 		waitPath("/profile"),
 		chromedp.WaitVisible("#qr-code", chromedp.ByID),
-		chromedp.WaitVisible("#twofa-banner", chromedp.ByID),
 		chromedp.Navigate(inst.URL+"/"),
 		waitText("#welcome", "ursula"),
 		click("#twofa-skip"),
