@@ -107,12 +107,22 @@ func (a *adminAccount) toggle(ctx app.Context, e app.Event) {
 	a.confirming, a.graceErr, a.errMsg = true, "", ""
 	a.graceDays = strconv.Itoa(a.account.GraceDays)
 	a.focus(ctx, "force-2fa-dialog")
-	send(ctx, &a.apiState, apiCall{method: "GET", path: "/api/admin/accounts"}, func(ctx app.Context, accounts []shared.AccountSettings) {
-		for _, acc := range accounts {
-			if acc.ID == a.account.ID && !a.account.Force2FA {
-				a.account.Users, a.account.UsersWith2FA = acc.Users, acc.UsersWith2FA
-			}
+	// The counts are read again without making the panel busy: the
+	// confirmation can be answered at once, and if they cannot be read,
+	// the ones from the panel's opening stay.
+	home := a.onHome(ctx)
+	ctx.Async(func() {
+		accounts, err := request[[]shared.AccountSettings](ctx, "GET", "/api/admin/accounts", nil)
+		if err != nil {
+			return
 		}
+		home.Dispatch(func(ctx app.Context) {
+			for _, acc := range accounts {
+				if acc.ID == a.account.ID && !a.account.Force2FA {
+					a.account.Users, a.account.UsersWith2FA = acc.Users, acc.UsersWith2FA
+				}
+			}
+		})
 	})
 }
 

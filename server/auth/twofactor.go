@@ -146,8 +146,8 @@ var (
 // them. Where the account forces 2FA, it first answers EConfirmRequired
 // (the app shows the warning); confirmed, it removes 2FA and ends every
 // session of the user, and loggedOut is true, unless the user's grace
-// period still runs: then the sessions stay until the deadline. Wrong passwords count toward
-// the username's throttle, as at login.
+// period still runs: then the sessions stay until the deadline. Wrong
+// passwords count toward the username's throttle, as at login.
 func (s *Service) Disconnect(ctx context.Context, sess *domain.Session, password string, confirm bool, c Client) (loggedOut bool, err error) {
 	c = c.clip()
 	u := sess.User
