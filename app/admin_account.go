@@ -3,6 +3,7 @@ package webapp
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
@@ -22,6 +23,11 @@ type adminAccount struct {
 
 	account *shared.AccountSettings
 	newName string // the rename field (platform administrators)
+	// confirming: the switch was flipped on, and the confirmation (how
+	// many users it asks to set up 2FA, and the grace period) waits.
+	confirming bool
+	graceDays  string // the grace period field, as typed
+	graceErr   string
 }
 
 func (a *adminAccount) OnMount(ctx app.Context) {
@@ -80,7 +86,8 @@ func (a *adminAccount) Render() app.UI {
 			),
 		),
 		app.P().Class("muted").Text("While this is on, every user of the account must use two-factor authentication. "+
-			"Users without it are asked to set it up right after their password, and can do nothing else until they have."),
+			"Users without it are asked to set it up right after their password (after a grace period, if you give one), "+
+			"and can do nothing else until they have."),
 		app.If(!acc.Force2FA && a.lacksOwnFactor(), func() app.UI {
 			return app.P().ID("admin-2fa-warning").Class("warning").Role("status").
 				Text("The policy applies to administrators too, and you have not connected two-factor authentication yet. " +
@@ -101,6 +108,11 @@ func (a *adminAccount) Render() app.UI {
 		),
 		app.P().Class("muted").Text("When on, the second login step offers \"Don't ask for a code on this browser\" for that many days. "+
 			"Switching it off makes every browser ask again."),
+		app.If(a.confirming, a.confirmation),
+		app.If(acc.Force2FA && acc.GraceDays > 0, func() app.UI {
+			return app.P().ID("grace-period").Text("Grace period: " + plural(acc.GraceDays, "day", "days") +
+				" from each user's first login after the switch, then the setup is mandatory.")
+		}),
 		app.If(acc.ChangedAt != "", func() app.UI {
 			by := ""
 			if acc.ChangedBy != "" {
@@ -135,7 +147,33 @@ func (a *adminAccount) toggle(ctx app.Context, e app.Event) {
 	if a.busy {
 		return
 	}
-	a.save(ctx, !a.account.Force2FA)
+	if a.account.Force2FA {
+		a.confirming = false
+		a.save(ctx, false, nil)
+		return
+	}
+	// Switching on asks something of every user without 2FA: say how
+	// many, with counts read now, and let the grace period be set first.
+	a.confirming, a.graceErr, a.errMsg = true, "", ""
+	a.graceDays = strconv.Itoa(a.account.GraceDays)
+	a.focus(ctx, "force-2fa-dialog")
+	// The counts are read again without making the panel busy: the
+	// confirmation can be answered at once, and if they cannot be read,
+	// the ones from the panel's opening stay.
+	home := a.onHome(ctx)
+	ctx.Async(func() {
+		page, err := request[shared.AccountsPage](ctx, "GET", "/api/admin/accounts", nil)
+		if err != nil {
+			return
+		}
+		home.Dispatch(func(ctx app.Context) {
+			for _, acc := range page.Accounts {
+				if acc.ID == a.account.ID && !a.account.Force2FA {
+					a.account.Users, a.account.UsersWith2FA = acc.Users, acc.UsersWith2FA
+				}
+			}
+		})
+	})
 }
 
 // chooseDays saves the days the select was set to.
@@ -163,16 +201,69 @@ func (a *adminAccount) saveDays(ctx app.Context, days int) {
 	})
 }
 
-func (a *adminAccount) save(ctx app.Context, on bool) {
+// confirmation asks before Force 2FA goes on: how many users it asks to
+// set up 2FA, and for how long they may still skip it.
+func (a *adminAccount) confirmation() app.UI {
+	acc := a.account
+	without := max(acc.Users-acc.UsersWith2FA, 0)
+	verb := "have"
+	if without == 1 {
+		verb = "has"
+	}
+	count := fmt.Sprintf("%d of the %s of %s %s no two-factor authentication yet.", without, plural(acc.Users, "user", "users"), acc.Name, verb)
+	return app.Div().ID("force-2fa-dialog").Class("confirm-reset warning").Role("alertdialog").TabIndex(-1).
+		Aria("labelledby", "force-2fa-title").Aria("describedby", "force-2fa-count").
+		OnKeyDown(onEscape(a.cancelConfirm)).Body(
+		app.H3().ID("force-2fa-title").Text("Force 2FA for every user of "+acc.Name+"?"),
+		app.P().ID("force-2fa-count").Text(count),
+		field("grace-days", "Grace period in days (0 to 30)", a.graceErr,
+			app.Input().ID("grace-days").Type("number").Attr("min", shared.GraceDaysMin).Attr("max", shared.GraceDaysMax).
+				Attr("step", 1).Attr("inputmode", "numeric").Required(true).Value(a.graceDays).OnInput(a.ValueTo(&a.graceDays))),
+		app.P().Class("muted").Text("With 0, they must set it up at their next login. Otherwise each of them may skip it "+
+			"for that many days from their first login after the switch; then it is mandatory."),
+		app.Div().Class("actions").Body(
+			app.Button().ID("force-2fa-confirm").Class("primary").Type("button").Disabled(a.busy).
+				OnClick(a.confirm).Text("Force 2FA"),
+			app.Button().ID("force-2fa-cancel").Class("secondary").Type("button").
+				OnClick(func(ctx app.Context, e app.Event) { a.cancelConfirm(ctx) }).Text("Cancel"),
+		),
+	)
+}
+
+// confirm is the confirmation's Force 2FA: the grace period is checked
+// with the server's own rule, then the switch goes on.
+func (a *adminAccount) confirm(ctx app.Context, e app.Event) {
+	if a.busy {
+		return
+	}
+	days, err := strconv.Atoi(strings.TrimSpace(a.graceDays))
+	if err != nil {
+		days = -1 // not a whole number: the range's words say what is wanted
+	}
+	if a.graceErr = shared.ValidateGraceDays(days); a.graceErr != "" {
+		a.focus(ctx, "grace-days")
+		return
+	}
+	a.save(ctx, true, &days)
+}
+
+// cancelConfirm is Cancel or Escape: nothing changes, the focus goes back
+// to the switch.
+func (a *adminAccount) cancelConfirm(ctx app.Context) {
+	a.confirming = false
+	a.focus(ctx, "force-2fa")
+}
+
+func (a *adminAccount) save(ctx app.Context, on bool, graceDays *int) {
 	a.account.Force2FA = on
 	path := fmt.Sprintf("/api/admin/accounts/%d/settings", a.account.ID)
-	send(ctx, &a.apiState, apiCall{method: "PUT", path: path, body: shared.SettingsRequest{Force2FA: &on},
+	send(ctx, &a.apiState, apiCall{method: "PUT", path: path, body: shared.SettingsRequest{Force2FA: &on, GraceDays: graceDays},
 		failed: func(ctx app.Context, err error) bool {
 			a.account.Force2FA = !on // the switch shows what is saved
 			// A proof asked for: the flip waits for it, the prompt says so.
-			return a.needsProof(ctx, err, func(ctx app.Context) { a.save(ctx, on) })
+			return a.needsProof(ctx, err, func(ctx app.Context) { a.save(ctx, on, graceDays) })
 		}}, func(ctx app.Context, settings shared.AccountSettings) {
-		a.account = &settings
+		a.account, a.confirming = &settings, false
 		if a.OnChanged != nil {
 			a.OnChanged(ctx)
 		}

@@ -22,16 +22,28 @@ type connectTwoFactor struct {
 	// OnConnected receives the fresh recovery codes, to show them once.
 	OnConnected func(ctx app.Context, codes []string)
 
-	setup *shared.TOTPSetup // the pending key, while the window is open
-	code  string
-	clip  clipCopy
+	wasOpen bool              // Open as last seen, so only its change opens the setup
+	setup   *shared.TOTPSetup // the pending key, while the window is open
+	code    string
+	clip    clipCopy
 }
 
 func (c *connectTwoFactor) OnMount(ctx app.Context) {
 	c.mountedAt(ctx)
+	c.wasOpen = c.Open
 	if c.Open {
 		c.startSetup(ctx, app.Event{})
 	}
+}
+
+// OnUpdate opens the setup when the page asks for it after mounting: the
+// grace period's Set up now on My profile itself, where go-app keeps the
+// page and only its ?setup=1 changes.
+func (c *connectTwoFactor) OnUpdate(ctx app.Context) {
+	if c.Open && !c.wasOpen && c.setup == nil {
+		c.startSetup(ctx, app.Event{})
+	}
+	c.wasOpen = c.Open
 }
 
 func (c *connectTwoFactor) Render() app.UI {
@@ -120,7 +132,7 @@ func (c *connectTwoFactor) connect(ctx app.Context, e app.Event) {
 			c.OnConnected(ctx, res.RecoveryCodes)
 		}
 		updateMe(ctx, func(me *shared.Me) {
-			me.TOTPEnabled, me.RecoveryCodesLeft = true, len(res.RecoveryCodes)
+			me.TOTPEnabled, me.RecoveryCodesLeft, me.TwoFADeadline = true, len(res.RecoveryCodes), ""
 			me.TOTPEnabledAt = time.Now().UTC().Format(time.RFC3339)
 		})
 		// What the session may do now (the end of an enrolment) is the

@@ -38,3 +38,13 @@ func dayStart(date string, days int) string {
 	}
 	return localMidnight(d.AddDate(0, 0, days).Date()).Format(time.RFC3339)
 }
+
+// formatDeadline shows an RFC 3339 time as a date and time of day in the
+// browser's time zone.
+func formatDeadline(rfc3339 string) string {
+	t, err := time.Parse(time.RFC3339, rfc3339)
+	if err != nil {
+		return ""
+	}
+	return t.Local().Format("2 January 2006, 15:04")
+}

@@ -376,8 +376,14 @@ func TestAdminAccount_TheForce2FASwitchRevertsWhenTheChangeIsNotSaved(t *testing
 				}
 
 				s.do(func(ctx app.Context) { a.toggle(ctx, noEvent) })
-				wantBody, _ := json.Marshal(shared.SettingsRequest{Force2FA: func(b bool) *bool { return &b }(!was)})
-				sameRequests(t, api.sent(), "GET /api/admin/accounts", "PUT /api/admin/accounts/7/settings "+string(wantBody))
+				want := []string{"GET /api/admin/accounts"}
+				if !was { // switching on asks first, with the counts read again
+					s.do(func(ctx app.Context) { a.confirm(ctx, noEvent) })
+					want = append(want, "GET /api/admin/accounts", `PUT /api/admin/accounts/7/settings {"force_2fa":true,"grace_days":0}`)
+				} else {
+					want = append(want, `PUT /api/admin/accounts/7/settings {"force_2fa":false}`)
+				}
+				sameRequests(t, api.sent(), want...)
 				html := s.html()
 				if attrSet(t, html, "force-2fa", "checked") != was {
 					t.Errorf("after the failed save the switch shows %s, the saved state is %s", onOff(!was), onOff(was))
@@ -407,14 +413,16 @@ func TestAdminAccount_TheForce2FASwitchShowsASavedChange(t *testing.T) {
 	s.signIn(&root)
 
 	s.do(func(ctx app.Context) { a.toggle(ctx, noEvent) })
+	s.do(func(ctx app.Context) { a.confirm(ctx, noEvent) })
 	html := s.html()
 	if !attrSet(t, html, "force-2fa", "checked") {
 		t.Error("the saved switch shows Off")
 	}
 	contains(t, html, `id="policy-changed"`, "by root")
-	lacks(t, html, `role="alert"`)
+	lacks(t, html, `role="alert"`, `id="force-2fa-dialog"`)
 	// The session's user is asked for again: what it may do is the server's to say.
-	sameRequests(t, api.sent(), "GET /api/admin/accounts", `PUT /api/admin/accounts/7/settings {"force_2fa":true}`, "GET /api/me")
+	sameRequests(t, api.sent(), "GET /api/admin/accounts", "GET /api/admin/accounts",
+		`PUT /api/admin/accounts/7/settings {"force_2fa":true,"grace_days":0}`, "GET /api/me")
 	if me := s.user().me; me == nil || !me.Force2FA {
 		t.Errorf("the app's user after the change: %+v", me)
 	}
@@ -605,6 +613,7 @@ func TestAdminAccount_TheSwitchWaitsForAProofThenFlips(t *testing.T) {
 	c := &adminAccountOnClient{adminAccount: adminAccount{Me: &shared.Me{Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true}}}
 	s := open(t, c)
 	s.do(func(ctx app.Context) { c.toggle(ctx, noEvent) })
+	s.do(func(ctx app.Context) { c.confirm(ctx, noEvent) })
 	if c.account.Force2FA {
 		t.Fatal("the switch shows On before the change was saved")
 	}
@@ -615,8 +624,8 @@ func TestAdminAccount_TheSwitchWaitsForAProofThenFlips(t *testing.T) {
 		t.Fatal("the switch did not flip after the proof")
 	}
 	lacks(t, s.html(), `id="reauth-form"`)
-	sameRequests(t, api.sent(), "GET /api/admin/accounts", `PUT /api/admin/accounts/1/settings {"force_2fa":true}`,
-		`POST /api/me/reauth {"code":"123456"}`, `PUT /api/admin/accounts/1/settings {"force_2fa":true}`, "GET /api/me")
+	sameRequests(t, api.sent(), "GET /api/admin/accounts", "GET /api/admin/accounts", `PUT /api/admin/accounts/1/settings {"force_2fa":true,"grace_days":0}`,
+		`POST /api/me/reauth {"code":"123456"}`, `PUT /api/admin/accounts/1/settings {"force_2fa":true,"grace_days":0}`, "GET /api/me")
 }
 
 // When the server cannot be reached, a signed-in page says so and offers

@@ -154,6 +154,7 @@ func TestAdminPage_TheAuditLogFollowsTheAdminsOwnChanges(t *testing.T) {
 		OnChanged: func(app.Context) { changes++ }}}
 	sa := open(t, a)
 	sa.do(func(ctx app.Context) { a.toggle(ctx, noEvent) })
+	sa.do(func(ctx app.Context) { a.confirm(ctx, noEvent) })
 	api.on("POST /api/admin/users/2/reset-2fa", answer(204, nil))
 	api.on("GET /api/admin/users", answer(200, shared.UsersPage{Users: []shared.AdminUser{}}))
 	u := &adminUsersOnClient{adminUsers: adminUsers{OnChanged: func(app.Context) { changes++ }}}

@@ -91,6 +91,7 @@ func updateMe(ctx app.Context, change func(me *shared.Me)) {
 func signedOut(ctx app.Context) {
 	ctx.SetState(meState, session{status: meSignedOut})
 	hintSession(ctx, false)
+	forgetSkip(ctx)
 }
 
 // forgetMe drops the user after a login: whoever is signed in now, the next
@@ -99,6 +100,7 @@ func signedOut(ctx app.Context) {
 func forgetMe(ctx app.Context) {
 	ctx.DelState(meState)
 	hintSession(ctx, true)
+	forgetSkip(ctx)
 }
 
 // sessionHint, in the browser's local storage, says that this browser had a

@@ -25,6 +25,7 @@ func shell(me *shared.Me, errMsg string, content func(me *shared.Me) app.UI) app
 	}
 	return app.Div().Class("layout").Body(
 		&appHeader{Me: me},
+		app.If(me != nil && me.TwoFADeadline != "", func() app.UI { return &twofaBanner{Me: me} }),
 		app.Main().Class("content").Body(body),
 	)
 }

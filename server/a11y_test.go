@@ -251,6 +251,23 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	)
 	c.check(t, "administration panel")
 	edgeContrast(b, t, "the switch's off track", "#force-2fa + .slider", "backgroundColor", "#account-settings")
+	b.run(t, "the Force 2FA confirmation",
+		click(`label[for="force-2fa"]`),
+		waitText("#force-2fa-count", "no two-factor authentication yet"),
+	)
+	c.check(t, "Force 2FA confirmation")
+	b.run(t, "Force 2FA with a grace period",
+		setInput("grace-days", "3"),
+		click("#force-2fa-confirm"),
+		waitText("#grace-period", "3 days"),
+	)
+	b.run(t, "log out", click("#avatar"), click("#menu-logout"), waitPath("/login"))
+	// A user without 2FA inside the grace period, with a name as long.
+	graceUser := strings.Repeat("g", len(longUsername))
+	addUser(t, inst.env["DATA_DIR"], graceUser, password)
+	logIn(b, t, inst.URL, graceUser, password)
+	b.run(t, "the grace period's banner", waitPath("/"), chromedp.WaitVisible("#twofa-banner", chromedp.ByID))
+	c.check(t, "grace period banner")
 	b.run(t, "log out", click("#avatar"), click("#menu-logout"), waitPath("/login"))
 	logIn(b, t, inst.URL, longUsername, password)
 	b.run(t, "the second step", chromedp.WaitVisible("#code", chromedp.ByID))

@@ -545,6 +545,7 @@ func TestBrowser_ForcedTwoFactorStory(t *testing.T) {
 		click("#open-account-1"), // the platform admin opens their own account
 		waitText("#users-table", "ursula"),
 		click(`label[for="force-2fa"]`),
+		click("#force-2fa-confirm"), // no grace period: the setup at the next login
 		waitText("#policy-changed", "by admin"),
 		click("#avatar"),
 		click("#menu-logout"),

@@ -41,8 +41,14 @@ func serverEnv(databaseURL, dataDir string, extraEnv ...string) map[string]strin
 // start runs the server in-process as `server` would, until the test ends.
 func start(t *testing.T, databaseURL, dataDir string, extraEnv ...string) *instance {
 	t.Helper()
+	return startOn(t, context.Background(), databaseURL, dataDir, extraEnv...)
+}
+
+// startOn is start with a context of the test's (withClock).
+func startOn(t *testing.T, base context.Context, databaseURL, dataDir string, extraEnv ...string) *instance {
+	t.Helper()
 	env := serverEnv(databaseURL, dataDir, extraEnv...)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(base)
 	out, outW := io.Pipe()
 	done := make(chan error, 1)
 	go func() {

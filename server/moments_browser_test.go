@@ -161,6 +161,7 @@ func TestBrowser_RecoveryCodesSecondStepAndAdminMoments(t *testing.T) {
 	b.run(t, "the audit log follows the switch",
 		waitText("#audit-log", "Connected 2FA"),
 		click(`label[for="force-2fa"]`),
+		click("#force-2fa-confirm"),
 		waitText("#policy-changed", "by admin"),
 		waitText("#audit-log", "Changed Force 2FA"),
 	)

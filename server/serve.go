@@ -72,6 +72,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 			"file", filepath.Join(cfg.DataDir, sealing.KeyFile))
 	}
 	svc := auth.New(st, keys, log)
+	svc.Now = clockOf(ctx)
 	checks, limit := passwordChecks(int64(svc.Hasher.Params.Memory) << 10)
 	svc.Hasher.SetConcurrency(checks)
 	log.Info("memory", "limit_mib", limit>>20, "concurrent_password_checks", checks)

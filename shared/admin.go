@@ -1,6 +1,7 @@
 package shared
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,16 +11,20 @@ import (
 // AccountSettings is an account and its policy, as the Administration Panel
 // shows it (GET /api/admin/accounts, PUT /api/admin/accounts/{id}/settings).
 type AccountSettings struct {
-	ID           int64  `json:"id"`
-	Name         string `json:"name"`
-	CreatedAt    string `json:"created_at,omitempty"` // RFC 3339
-	Force2FA     bool   `json:"force_2fa"`
-	GraceDays    int    `json:"grace_days"`
-	ChangedAt    string `json:"changed_at,omitempty"` // RFC 3339: the last change of the policy
-	ChangedBy    string `json:"changed_by,omitempty"` // the admin who made it
-	Users        int    `json:"users"`
-	UsersWith2FA int    `json:"users_with_2fa"`
-	UsersInGrace int    `json:"users_in_grace"`
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	CreatedAt string `json:"created_at,omitempty"` // RFC 3339
+	Force2FA  bool   `json:"force_2fa"`
+	// GraceDays is how many days a user without 2FA may skip its setup
+	// under Force 2FA, from their first login after it applied to them.
+	GraceDays int    `json:"grace_days"`
+	ChangedAt string `json:"changed_at,omitempty"` // RFC 3339: the last change of the policy
+	ChangedBy string `json:"changed_by,omitempty"` // the admin who made it
+	// Users and UsersWith2FA count the account's users: what switching
+	// Force 2FA on would ask of how many.
+	Users        int `json:"users"`
+	UsersWith2FA int `json:"users_with_2fa"`
+	UsersInGrace int `json:"users_in_grace"`
 	// RememberBrowserDays is how long a browser trusted at the second step
 	// skips the code: 0 (off), 7 or 30.
 	RememberBrowserDays int `json:"remember_browser_days"`
@@ -103,14 +108,23 @@ type UsersPage struct {
 // RememberBrowserChoices are the allowed remember_browser_days.
 var RememberBrowserChoices = []int{0, 7, 30}
 
+// The grace period's bounds, in days (GitLab allows more; a month is
+// enough to set up an app, and a longer one is a policy in name only).
+const (
+	GraceDaysMin = 0
+	GraceDaysMax = 30
+)
+
 // SettingsRequest is the body of PUT /api/admin/accounts/{id}/settings.
 // Each setting left out stays as it is; at least one is needed.
 type SettingsRequest struct {
 	Force2FA            *bool `json:"force_2fa,omitempty"`
+	GraceDays           *int  `json:"grace_days,omitempty"` // with force_2fa; nil: kept as it is
 	RememberBrowserDays *int  `json:"remember_browser_days,omitempty"`
 }
 
-// Valid requires a setting, and a remember_browser_days of the choices.
+// Valid requires a setting, a grace period in range that goes with the
+// switch's position, and a remember_browser_days of the choices.
 func (r SettingsRequest) Valid() *Error {
 	var v validator
 	if r.Force2FA == nil && r.RememberBrowserDays == nil {
@@ -119,7 +133,21 @@ func (r SettingsRequest) Valid() *Error {
 	if d := r.RememberBrowserDays; d != nil && !slices.Contains(RememberBrowserChoices, *d) {
 		v.add("remember_browser_days", "Trust a browser for 0 (off), 7 or 30 days.")
 	}
+	if r.GraceDays != nil {
+		v.check("grace_days", ValidateGraceDays(*r.GraceDays))
+		if r.Force2FA == nil {
+			v.add("force_2fa", "Send the grace period with force_2fa.")
+		}
+	}
 	return v.err()
+}
+
+// ValidateGraceDays checks a grace period in days ("" when it is fine).
+func ValidateGraceDays(days int) string {
+	if days < GraceDaysMin || days > GraceDaysMax {
+		return fmt.Sprintf("The grace period is a whole number of days from %d to %d.", GraceDaysMin, GraceDaysMax)
+	}
+	return ""
 }
 
 // AdminUser is a user as the Administration Panel lists them.

@@ -71,6 +71,10 @@ type Me struct {
 	RecoveryCodesLeft int    `json:"recovery_codes_left"`
 	Email             string `json:"email,omitempty"`
 	UnreadNotices     int    `json:"unread_notices"`
+	// TwoFADeadline (RFC 3339), while the account's Force 2FA grace period
+	// runs for this user: the app asks them to set up 2FA by then; after
+	// it, the stage is NextEnroll.
+	TwoFADeadline string `json:"twofa_deadline,omitempty"`
 }
 
 // ReauthRequest is the body of POST /api/me/reauth: the password, or a

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/warden-auth/warden/server/domain"
@@ -112,12 +113,17 @@ func (s *Service) accountOf(ctx context.Context, admin *domain.User, accountID i
 }
 
 // SetForceTwoFactor switches "Force 2FA for users" for an account the admin
-// administers.
-// Sessions of users without 2FA turn into enrollment sessions at their next
-// request (see Authenticate). Returns ENotFound for another account.
-func (s *Service) SetForceTwoFactor(ctx context.Context, admin *domain.User, accountID int64, on bool, c Client) (shared.AccountSettings, error) {
+// administers,
+// with its grace period in days (nil: kept). Sessions of users without 2FA
+// turn into enrollment sessions at their next request once their grace is
+// over (see Authenticate). Returns ENotFound for another account, EInvalid
+// for a grace period out of range.
+func (s *Service) SetForceTwoFactor(ctx context.Context, admin *domain.User, accountID int64, on bool, graceDays *int, c Client) (shared.AccountSettings, error) {
 	if err := mayAdminister(admin, accountID); err != nil {
 		return shared.AccountSettings{}, err
+	}
+	if e := (shared.SettingsRequest{Force2FA: &on, GraceDays: graceDays}).Valid(); e != nil {
+		return shared.AccountSettings{}, e
 	}
 	if on && !admin.TwoFactorEnabled() {
 		// The policy binds its admin too: switched on without 2FA, it
@@ -128,7 +134,10 @@ func (s *Service) SetForceTwoFactor(ctx context.Context, admin *domain.User, acc
 	if on {
 		detail = "on"
 	}
-	a, err := s.Store.SetForceTwoFactor(ctx, accountID, on, admin.ID, s.Now(),
+	if graceDays != nil {
+		detail += fmt.Sprintf(", grace period %d days", *graceDays)
+	}
+	a, err := s.Store.SetTwoFactorPolicy(ctx, accountID, on, graceDays, admin.ID, s.Now(),
 		s.audit(accountID, admin, shared.AuditPolicyChanged, nil, c, detail))
 	if errors.Is(err, domain.ErrNotFound) {
 		return shared.AccountSettings{}, ErrNoSuchThing
@@ -152,7 +161,7 @@ func (s *Service) SetAccountSettings(ctx context.Context, admin *domain.User, ac
 	var out shared.AccountSettings
 	var err error
 	if req.Force2FA != nil {
-		if out, err = s.SetForceTwoFactor(ctx, admin, accountID, *req.Force2FA, c); err != nil {
+		if out, err = s.SetForceTwoFactor(ctx, admin, accountID, *req.Force2FA, req.GraceDays, c); err != nil {
 			return out, err
 		}
 	}
@@ -435,11 +444,9 @@ func (s *Service) Accounts(ctx context.Context, admin *domain.User) (shared.Acco
 	}
 	page := shared.AccountsPage{Accounts: make([]shared.AccountSettings, len(accounts))}
 	for i := range accounts {
-		if page.Accounts[i], err = s.accountSettings(ctx, &accounts[i]); err != nil {
+		if page.Accounts[i], err = s.accountSettingsWith(ctx, &accounts[i], stats[accounts[i].ID]); err != nil {
 			return shared.AccountsPage{}, err
 		}
-		st := stats[accounts[i].ID]
-		page.Accounts[i].Users, page.Accounts[i].UsersWith2FA = st.Users, st.UsersWith2FA
 	}
 	return page, nil
 }
@@ -447,8 +454,24 @@ func (s *Service) Accounts(ctx context.Context, admin *domain.User) (shared.Acco
 // accountSettings puts an account's policy on the wire, with the name of the
 // admin who last changed it.
 func (s *Service) accountSettings(ctx context.Context, a *domain.Account) (shared.AccountSettings, error) {
+	stats, err := s.Store.AccountStats(ctx, a.ID)
+	if err != nil {
+		return shared.AccountSettings{}, err
+	}
+	return s.accountSettingsWith(ctx, a, stats[a.ID])
+}
+
+// accountSettingsWith is accountSettings with the account's user counts
+// already read.
+func (s *Service) accountSettingsWith(ctx context.Context, a *domain.Account, st domain.AccountStats) (shared.AccountSettings, error) {
 	out := shared.AccountSettings{ID: a.ID, Name: a.Name, CreatedAt: rfc3339(&a.CreatedAt), Force2FA: a.ForceTwoFactor,
-		ChangedAt: rfc3339(a.ForceChangedAt), RememberBrowserDays: a.RememberBrowserDays}
+		ChangedAt: rfc3339(a.ForceChangedAt), RememberBrowserDays: a.RememberBrowserDays,
+		GraceDays: a.GraceDays, Users: st.Users, UsersWith2FA: st.UsersWith2FA}
+	for _, start := range st.GraceStarts {
+		if a.ForceTwoFactor && a.GraceDays > 0 && s.Now().Before(graceEnd(a, start)) {
+			out.UsersInGrace++
+		}
+	}
 	if a.ForceChangedByID != nil && *a.ForceChangedByID > 0 {
 		u, err := s.Store.UserByID(ctx, *a.ForceChangedByID)
 		switch {

@@ -22,6 +22,8 @@ func (s *Service) Me(ctx context.Context, sess *domain.Session, stage string) (s
 	}
 	if stage == domain.StageEnrollment {
 		me.Stage = shared.NextEnroll
+	} else if deadline, ok := GraceDeadline(u); ok {
+		me.TwoFADeadline = rfc3339(&deadline)
 	}
 	if u.Email != nil {
 		me.Email = *u.Email

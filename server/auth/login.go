@@ -18,6 +18,9 @@ import (
 //	  still allowing it               -> stage full, next "done" (method trusted_browser)
 //	  right, 2FA connected            -> stage password_ok, next "totp"
 //	  right, no 2FA, account forces   -> stage enrollment,  next "enroll"
+//	    but within the user's grace period (mustEnroll)
+//	                                  -> stage full,        next "done", the
+//	                                     user's grace starts at their first such login
 //	  right, no 2FA, not forced       -> stage full,        next "done"
 //	  wrong, unknown user, or a
 //	  username locked by failures     -> EWrongCredentials, the same answer
@@ -32,7 +35,9 @@ import (
 //	  right                           -> 2FA on, recovery codes; enrollment becomes
 //	                                     full, a full session stays
 //	Authenticate, at every request: the session's effective stage
-//	  full, but the account now forces 2FA and the user has none -> enrollment
+//	  full, but the account now forces 2FA and the user has none -> enrollment,
+//	    unless within the user's grace period (which a session older than
+//	    the policy starts at its first request)
 //	Logout                            -> the session ends
 //
 // Each step that raises a session creates a new session with a new token
@@ -158,6 +163,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	if trusted, err = s.trustedBrowser(ctx, u, c.Trust, now); err != nil {
 		return nil, err
 	}
+	enroll, startGrace := mustEnroll(u, now)
 	switch {
 	case trusted != 0:
 		// A browser this user trusted at an earlier second step: the
@@ -165,7 +171,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 		event.Method = shared.MethodTrustedBrowser
 	case u.TwoFactorEnabled():
 		stage, next, ttl = domain.StagePasswordOK, shared.NextTOTP, s.SecondStepTTL
-	case u.Account.ForceTwoFactor:
+	case enroll:
 		stage, next, ttl = domain.StageEnrollment, shared.NextEnroll, s.EnrollmentTTL
 	}
 	token, hash, err := newToken(s.Rand)
@@ -205,6 +211,9 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 		if newBrowser {
 			step.Notices = append(step.Notices, s.notice(u, shared.NoticeNewBrowserLogin, c, ""))
 		}
+		if startGrace {
+			step.StartGrace = &now
+		}
 	} else {
 		// The login is not complete yet: the step that completes it tells.
 		step.Session.NewBrowser = newBrowser
@@ -217,6 +226,51 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 		res.RememberDays = u.Account.RememberBrowserDays
 	}
 	return res, nil
+}
+
+// Force 2FA's grace period (issue 16; GitLab's two_factor_grace_period is
+// the model). A user without 2FA under the policy may skip the setup until
+// their own deadline: the account's grace days counted from their grace
+// start, the first login (or, for a session older than the policy, the
+// first request) without 2FA under the policy. The days are read at each
+// check, so changing them moves every running deadline. The start is kept
+// when the user connects 2FA, so a user who disconnects again is held to
+// the same deadline and cannot earn a new grace period; switching the
+// policy off forgets every start, and switched on again it grants a new one.
+// With 0 days nothing starts and the setup is due at once.
+
+// mustEnroll reports whether u must set up 2FA before anything else at now,
+// and whether their grace period starts now (a full session, and the start
+// to store).
+func mustEnroll(u *domain.User, now time.Time) (enroll, startGrace bool) {
+	a := u.Account
+	switch {
+	case !a.ForceTwoFactor || u.TwoFactorEnabled():
+		return false, false
+	case a.GraceDays <= 0:
+		return true, false
+	case u.GraceStartedAt == nil:
+		return false, true
+	}
+	deadline, _ := GraceDeadline(u)
+	return !now.Before(deadline), false
+}
+
+// GraceDeadline is when u must have set up 2FA by under their account's
+// grace period. ok is false when no deadline runs for them: the account does
+// not force 2FA or has no grace period, u has 2FA, or their grace has not
+// started. A deadline already past is returned too (ok true).
+func GraceDeadline(u *domain.User) (deadline time.Time, ok bool) {
+	a := u.Account
+	if a == nil || !a.ForceTwoFactor || a.GraceDays <= 0 || u.TwoFactorEnabled() || u.GraceStartedAt == nil {
+		return time.Time{}, false
+	}
+	return graceEnd(a, *u.GraceStartedAt), true
+}
+
+// graceEnd is the deadline of a grace period that started at start.
+func graceEnd(a *domain.Account, start time.Time) time.Time {
+	return start.Add(time.Duration(a.GraceDays) * 24 * time.Hour)
 }
 
 // VerifyTOTP is the second login step: a session whose password was right
@@ -420,8 +474,9 @@ const touchEvery = time.Minute
 // unknown, expired or idle too long.
 //
 // The effective stage is the stored one, except that a full session of a user
-// without 2FA in an account that forces 2FA is an enrollment session: the
-// policy holds for sessions that began before it was switched on.
+// without 2FA in an account that forces 2FA is an enrollment session once
+// their grace period (if any) is over: the policy holds for sessions that
+// began before it was switched on.
 func (s *Service) Authenticate(ctx context.Context, token string) (sess *domain.Session, stage string, err error) {
 	if token == "" {
 		return nil, "", ErrUnauthenticated
@@ -451,7 +506,26 @@ func (s *Service) Authenticate(ctx context.Context, token string) (sess *domain.
 	}
 	stage = sess.Stage
 	u := sess.User
-	if stage == domain.StageFull && u.Account.ForceTwoFactor && !u.TwoFactorEnabled() {
+	if stage != domain.StageFull {
+		return sess, stage, nil
+	}
+	enroll, startGrace := mustEnroll(u, now)
+	if startGrace {
+		// A session from before the policy: its user's grace starts now.
+		started, err := s.Store.StartGrace(ctx, u.ID, now)
+		switch {
+		case errors.Is(err, domain.ErrNotFound):
+			// The policy changed since the session was read: err on the
+			// safe side until the next request reads it again.
+			enroll = true
+		case err != nil:
+			return nil, "", err
+		default:
+			u.GraceStartedAt = &started
+			enroll, _ = mustEnroll(u, now)
+		}
+	}
+	if enroll {
 		stage = domain.StageEnrollment
 	}
 	return sess, stage, nil

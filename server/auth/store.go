@@ -23,12 +23,19 @@ type Store interface {
 	AccountByID(ctx context.Context, id int64) (*domain.Account, error)
 	AccountByName(ctx context.Context, name string) (*domain.Account, error)
 	Accounts(ctx context.Context) ([]domain.Account, error)
-	AccountStats(ctx context.Context) (map[int64]domain.AccountStats, error)
+	AccountStats(ctx context.Context, accountIDs ...int64) (map[int64]domain.AccountStats, error)
 	// CreateAccountAudited and RenameAccount return domain.ErrConflict when
 	// another account has the name in any case.
 	CreateAccountAudited(ctx context.Context, name string, now time.Time, audit *domain.AuditEvent) (*domain.Account, error)
 	RenameAccount(ctx context.Context, id int64, name string, audit *domain.AuditEvent) (*domain.Account, error)
 	SetForceTwoFactor(ctx context.Context, accountID int64, on bool, byAdminID int64, now time.Time, audit *domain.AuditEvent) (*domain.Account, error)
+	// SetTwoFactorPolicy is SetForceTwoFactor that also sets the grace
+	// period (nil: kept); switching off forgets every user's grace start.
+	SetTwoFactorPolicy(ctx context.Context, accountID int64, on bool, graceDays *int, byAdminID int64, now time.Time, audit *domain.AuditEvent) (*domain.Account, error)
+	// StartGrace starts the user's grace period at now unless it started
+	// before, and returns its start; domain.ErrNotFound when the account has
+	// no grace period now.
+	StartGrace(ctx context.Context, userID int64, now time.Time) (time.Time, error)
 	CountUsers(ctx context.Context) (int, error)
 	// CreateUser returns domain.ErrConflict when the username is taken.
 	CreateUser(ctx context.Context, u *domain.User, audit *domain.AuditEvent) error

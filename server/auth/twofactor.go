@@ -146,8 +146,9 @@ var (
 // Disconnect switches the user's 2FA off after their password proves it is
 // them. Where the account forces 2FA, it first answers EConfirmRequired
 // (the app shows the warning); confirmed, it removes 2FA and ends every
-// session of the user, and loggedOut is true. Wrong passwords count toward
-// the username's throttle, as at login.
+// session of the user, and loggedOut is true, unless the user's grace
+// period still runs: then the sessions stay until the deadline. Wrong
+// passwords count toward the username's throttle, as at login.
 func (s *Service) Disconnect(ctx context.Context, sess *domain.Session, password string, confirm bool, c Client) (loggedOut bool, err error) {
 	c = c.clip()
 	u := sess.User
@@ -164,10 +165,34 @@ func (s *Service) Disconnect(ctx context.Context, sess *domain.Session, password
 		return false, err
 	}
 	forced := u.Account.ForceTwoFactor
-	if forced && !confirm {
-		return false, errConfirmRequired
+	// Within a grace period the user may go without 2FA until their
+	// deadline, as GitLab allows: the sessions stay, and the deadline of a
+	// grace started earlier stands (a disconnect earns no new one).
+	loggedOut = forced
+	var deadline time.Time
+	if forced && u.Account.GraceDays > 0 {
+		start := now
+		if u.GraceStartedAt != nil {
+			start = *u.GraceStartedAt
+		}
+		deadline = graceEnd(u.Account, start)
+		loggedOut = !now.Before(deadline)
 	}
-	_, err = s.Store.RemoveTOTP(ctx, u.ID, 0, forced, now,
-		s.withNotice(s.audit(u.AccountID, u, shared.AuditDisconnected, u, c, ""), u, shared.NoticeTwoFactorDisconnected, c, ""))
-	return forced, err
+	switch {
+	case forced && !confirm && loggedOut:
+		return false, errConfirmRequired
+	case forced && !confirm:
+		return false, shared.Errorf(shared.EConfirmRequired, "Two-factor authentication is mandatory for your account. "+
+			"If you disconnect it, you must set it up again by %s.", deadline.UTC().Format("Monday 2 January 2006, 15:04 UTC"))
+	}
+	if _, err = s.Store.RemoveTOTP(ctx, u.ID, 0, loggedOut, now, s.withNotice(s.audit(u.AccountID, u, shared.AuditDisconnected, u, c, ""), u, shared.NoticeTwoFactorDisconnected, c, "")); err != nil {
+		return false, err
+	}
+	if forced && !loggedOut && u.GraceStartedAt == nil {
+		// The policy applies to the user from now: their grace starts.
+		if _, err := s.Store.StartGrace(ctx, u.ID, now); err != nil && !errors.Is(err, domain.ErrNotFound) {
+			return false, err
+		}
+	}
+	return loggedOut, nil
 }

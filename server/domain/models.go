@@ -21,8 +21,11 @@ type Account struct {
 	ForceChangedByID *int64     `bun:"force_2fa_changed_by"`
 	// RememberBrowserDays is how long a browser trusted at the second
 	// step skips the code: 0 (off), 7 or 30.
-	RememberBrowserDays int       `bun:"remember_browser_days,notnull"`
-	CreatedAt           time.Time `bun:"created_at,notnull"`
+	RememberBrowserDays int `bun:"remember_browser_days,notnull"`
+	// GraceDays is how long, from their own start (User.GraceStartedAt), a
+	// user without 2FA may still skip its setup under ForceTwoFactor.
+	GraceDays int       `bun:"grace_days,notnull"`
+	CreatedAt time.Time `bun:"created_at,notnull"`
 }
 
 // User is a person who logs in. Secrets never leave the server: the JSON tags
@@ -46,8 +49,12 @@ type User struct {
 	LastLoginAt       *time.Time `bun:"last_login_at"`
 	DisabledAt        *time.Time `bun:"disabled_at"` // set by an administrator: no login, no session
 	Email             *string    `bun:"email"`       // where notices go by mail; nil: nowhere
-	CreatedAt         time.Time  `bun:"created_at,notnull"`
-	UpdatedAt         time.Time  `bun:"updated_at,notnull"`
+	// GraceStartedAt is when the account's Force 2FA grace period began
+	// for this user: their first login (or request) without 2FA under the
+	// policy. Switching the policy off clears it (auth's twoFactorDue).
+	GraceStartedAt *time.Time `bun:"twofa_grace_started_at"`
+	CreatedAt      time.Time  `bun:"created_at,notnull"`
+	UpdatedAt      time.Time  `bun:"updated_at,notnull"`
 }
 
 // Disabled reports whether an administrator disabled the user.
@@ -88,6 +95,9 @@ type UserChange struct {
 type AccountStats struct {
 	Users        int
 	UsersWith2FA int
+	// GraceStarts are the grace starts of the users without 2FA whose
+	// grace period began (auth decides which still run).
+	GraceStarts []time.Time
 }
 
 // Session stages (DESIGN.md): a session rises from PasswordOK or Enrollment to
@@ -143,6 +153,10 @@ type LoginStep struct {
 	ClearThrottle string
 	// Notices are told to the user in the same transaction.
 	Notices []*Notice
+	// StartGrace, when set with LoggedInAt, starts the user's Force 2FA grace
+	// period at this time, unless it has started already or the account no
+	// longer has one.
+	StartGrace *time.Time
 	// TrustBrowser, when set, is a browser the user trusts from now on.
 	TrustBrowser *TrustedBrowser
 	// UsedTrustedBrowser, when set, is the trusted browser that spared this

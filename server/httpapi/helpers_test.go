@@ -33,6 +33,9 @@ type env struct {
 	svc *auth.Service
 	st  *store.Store
 	log *syncBuffer
+	// secrets are the authenticator secrets of users a test enrolled, by
+	// username, for tests that log them in again.
+	secrets map[string]string
 }
 
 type syncBuffer struct {

@@ -63,9 +63,16 @@ func (s *Store) RenameAccount(ctx context.Context, id int64, name string, audit 
 	return a, nil
 }
 
-// AccountStats counts the users of every account, and how many of them have
-// 2FA, by account id, in one statement.
-func (s *Store) AccountStats(ctx context.Context) (map[int64]domain.AccountStats, error) {
+// AccountStats counts the users of the accounts (none given: every
+// account), and how many of them have 2FA, by account id, with the grace
+// starts of those without.
+func (s *Store) AccountStats(ctx context.Context, accountIDs ...int64) (map[int64]domain.AccountStats, error) {
+	only := func(q *bun.SelectQuery) *bun.SelectQuery {
+		if len(accountIDs) > 0 {
+			q = q.Where("u.account_id IN (?)", bun.In(accountIDs))
+		}
+		return q
+	}
 	var rows []struct {
 		AccountID int64 `bun:"account_id"`
 		Users     int   `bun:"users"`
@@ -73,13 +80,27 @@ func (s *Store) AccountStats(ctx context.Context) (map[int64]domain.AccountStats
 	}
 	err := s.db.NewSelect().Model((*domain.User)(nil)).ColumnExpr("u.account_id").
 		ColumnExpr("count(*) AS users").ColumnExpr("count(u.totp_enabled_at) AS with_2fa").
-		Group("u.account_id").Scan(ctx, &rows)
+		Apply(only).Group("u.account_id").Scan(ctx, &rows)
 	if err != nil {
 		return nil, s.wrap(err)
 	}
 	out := make(map[int64]domain.AccountStats, len(rows))
 	for _, r := range rows {
 		out[r.AccountID] = domain.AccountStats{Users: r.Users, UsersWith2FA: r.With2FA}
+	}
+	var starts []struct {
+		AccountID int64     `bun:"account_id"`
+		Started   time.Time `bun:"twofa_grace_started_at"`
+	}
+	err = s.db.NewSelect().Model((*domain.User)(nil)).Column("u.account_id", "u.twofa_grace_started_at").
+		Where("u.totp_enabled_at IS NULL").Where("u.twofa_grace_started_at IS NOT NULL").Apply(only).Scan(ctx, &starts)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	for _, r := range starts {
+		st := out[r.AccountID]
+		st.GraceStarts = append(st.GraceStarts, r.Started)
+		out[r.AccountID] = st
 	}
 	return out, nil
 }
@@ -215,23 +236,41 @@ func (s *Store) UnlockUser(ctx context.Context, userID int64, username string, b
 
 // SetForceTwoFactor switches the account's "Force 2FA for users" policy,
 // records who did it and when, and writes the audit event, in one
-// transaction. byAdminID must be an admin of the account (0: the command
-// line). Returns ErrNotFound if there is no account, or none of that admin.
+// transaction: SetTwoFactorPolicy keeping the grace period.
 func (s *Store) SetForceTwoFactor(ctx context.Context, accountID int64, on bool, byAdminID int64, now time.Time, audit *domain.AuditEvent) (*domain.Account, error) {
+	return s.SetTwoFactorPolicy(ctx, accountID, on, nil, byAdminID, now, audit)
+}
+
+// SetTwoFactorPolicy switches the account's "Force 2FA for users" policy,
+// sets its grace period (graceDays nil: kept), records who did it and when,
+// and writes the audit event, in one transaction. Switching it off forgets
+// every user's grace start, so switched on again it grants a new grace
+// period. byAdminID must be an admin of the account (0: the command line).
+// Returns ErrNotFound if there is no account, or none of that admin.
+func (s *Store) SetTwoFactorPolicy(ctx context.Context, accountID int64, on bool, graceDays *int, byAdminID int64, now time.Time, audit *domain.AuditEvent) (*domain.Account, error) {
 	a := &domain.Account{ID: accountID}
 	var by *int64
 	if byAdminID != 0 {
 		by = &byAdminID
 	}
 	err := s.tx(ctx, func(tx bun.Tx) error {
-		res, err := byAdmin(tx.NewUpdate().Model(a).
-			Set("force_2fa = ?", on).Set("force_2fa_changed_at = ?", now).Set("force_2fa_changed_by = ?", by).
-			WherePK(), "a.id", byAdminID).Returning("*").Exec(ctx)
+		q := tx.NewUpdate().Model(a).
+			Set("force_2fa = ?", on).Set("force_2fa_changed_at = ?", now).Set("force_2fa_changed_by = ?", by)
+		if graceDays != nil {
+			q = q.Set("grace_days = ?", *graceDays)
+		}
+		res, err := byAdmin(q.WherePK(), "a.id", byAdminID).Returning("*").Exec(ctx)
 		if err != nil {
 			return err
 		}
 		if err := affectedOne(res); err != nil {
 			return err
+		}
+		if !on {
+			if _, err := tx.NewUpdate().Model((*domain.User)(nil)).Set("twofa_grace_started_at = NULL").
+				Where("account_id = ?", accountID).Where("twofa_grace_started_at IS NOT NULL").Exec(ctx); err != nil {
+				return err
+			}
 		}
 		return insertAudit(ctx, tx, audit)
 	})
@@ -239,4 +278,30 @@ func (s *Store) SetForceTwoFactor(ctx context.Context, accountID int64, on bool,
 		return nil, err
 	}
 	return a, nil
+}
+
+// graceStartSet is the SET clause that starts a user's grace period at its
+// argument, unless it has started already (the first start counts) or their
+// account no longer forces 2FA with a grace period (switched off meanwhile:
+// no start may outlive the switch). A clause, not a statement, so a login
+// writes it with last_login_at: PostgreSQL cannot update one row twice in
+// one statement.
+const graceStartSet = "twofa_grace_started_at = CASE WHEN u.twofa_grace_started_at IS NULL AND EXISTS " +
+	"(SELECT 1 FROM accounts AS ga WHERE ga.id = u.account_id AND ga.force_2fa AND ga.grace_days > 0) " +
+	"THEN ? ELSE u.twofa_grace_started_at END"
+
+// StartGrace starts the user's grace period at now (see graceStartSet) and
+// returns when it started: now, or the earlier start that stands. Returns
+// ErrNotFound when none stands (the account has no grace period now).
+func (s *Store) StartGrace(ctx context.Context, userID int64, now time.Time) (time.Time, error) {
+	var started *time.Time
+	err := s.db.NewUpdate().Model((*domain.User)(nil)).Set(graceStartSet, now).Where("u.id = ?", userID).
+		Returning("twofa_grace_started_at").Scan(ctx, &started)
+	if err != nil {
+		return time.Time{}, s.wrap(err)
+	}
+	if started == nil {
+		return time.Time{}, domain.ErrNotFound
+	}
+	return *started, nil
 }

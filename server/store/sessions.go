@@ -120,8 +120,11 @@ func sideWrites(step domain.LoginStep, db bun.IDB) []execer {
 		qs = append(qs, db.NewDelete().Model((*domain.LoginThrottle)(nil)).Where("key = ?", step.ClearThrottle))
 	}
 	if step.LoggedInAt != nil {
-		qs = append(qs, db.NewUpdate().Model((*domain.User)(nil)).Set("last_login_at = ?", *step.LoggedInAt).
-			Where("id = ?", step.Session.UserID))
+		q := db.NewUpdate().Model((*domain.User)(nil)).Set("last_login_at = ?", *step.LoggedInAt)
+		if step.StartGrace != nil {
+			q = q.Set(graceStartSet, *step.StartGrace)
+		}
+		qs = append(qs, q.Where("u.id = ?", step.Session.UserID))
 	}
 	if step.TrustBrowser != nil {
 		qs = append(qs, db.NewInsert().Model(step.TrustBrowser).Returning("id"))
