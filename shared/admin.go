@@ -31,13 +31,14 @@ func (r SettingsRequest) Valid() *Error {
 
 // AdminUser is a user as the Administration Panel lists them.
 type AdminUser struct {
-	ID                int64  `json:"id"`
-	Username          string `json:"username"`
-	Role              string `json:"role"`
-	TOTPEnabled       bool   `json:"totp_enabled"`
-	RecoveryCodesLeft int    `json:"recovery_codes_left"`
-	LastLoginAt       string `json:"last_login_at,omitempty"` // RFC 3339
-	LockedUntil       string `json:"locked_until,omitempty"`  // RFC 3339, while second-factor attempts are locked
+	ID                int64    `json:"id"`
+	Username          string   `json:"username"`
+	Role              string   `json:"role"`
+	TOTPEnabled       bool     `json:"totp_enabled"`      // 2FA on: at least one second factor
+	Methods           []string `json:"methods,omitempty"` // the kinds of second factor the user has
+	RecoveryCodesLeft int      `json:"recovery_codes_left"`
+	LastLoginAt       string   `json:"last_login_at,omitempty"` // RFC 3339
+	LockedUntil       string   `json:"locked_until,omitempty"`  // RFC 3339, while second-factor attempts are locked
 }
 
 // DisconnectRequest is the body of POST /api/2fa/disconnect: the password

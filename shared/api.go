@@ -33,6 +33,9 @@ func (r LoginRequest) Valid() *Error {
 // LoginResponse answers POST /api/login and the second-step endpoints.
 type LoginResponse struct {
 	Next string `json:"next"`
+	// Methods are the kinds of second factor the user has (FactorTOTP,
+	// FactorSecurityKey), with next "totp": the app offers a key first.
+	Methods []string `json:"methods,omitempty"`
 }
 
 // Me answers GET /api/me.
@@ -44,7 +47,7 @@ type Me struct {
 	Username          string `json:"username"`
 	Role              string `json:"role"`
 	Account           string `json:"account"`
-	TOTPEnabled       bool   `json:"totp_enabled"`
+	TOTPEnabled       bool   `json:"totp_enabled"`              // 2FA on: at least one second factor (GET /api/2fa/methods lists them)
 	TOTPEnabledAt     string `json:"totp_enabled_at,omitempty"` // RFC 3339
 	Force2FA          bool   `json:"force_2fa"`
 	RecoveryCodesLeft int    `json:"recovery_codes_left"`

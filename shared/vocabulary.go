@@ -12,6 +12,8 @@ const (
 	MethodPassword     = "password"
 	MethodTOTP         = "totp"
 	MethodRecoveryCode = "recovery_code"
+	MethodSecurityKey  = "security_key" // a security key at the second step
+	MethodPasskey      = "passkey"      // a passkey alone: both factors
 
 	ResultSuccess = "success"
 	ResultFailure = "failure"
@@ -19,14 +21,18 @@ const (
 
 // Reasons a login step failed.
 const (
-	ReasonWrongPassword = "wrong_password"
-	ReasonUnknownUser   = "unknown_user" // only in administrators' views: no account has it
-	ReasonWrongCode     = "wrong_code"
-	ReasonReusedCode    = "reused_code"
-	ReasonLockedOut     = "locked_out"
-	ReasonThrottled     = "throttled"
-	ReasonMalformedCode = "malformed_code"        // not a code at all: recorded, not counted toward the lockout
-	ReasonStopped       = "authenticator_stopped" // codes refused for good after a run of wrong ones
+	ReasonWrongPassword   = "wrong_password"
+	ReasonUnknownUser     = "unknown_user" // only in administrators' views: no account has it
+	ReasonWrongCode       = "wrong_code"
+	ReasonReusedCode      = "reused_code"
+	ReasonLockedOut       = "locked_out"
+	ReasonThrottled       = "throttled"
+	ReasonMalformedCode   = "malformed_code"        // not a code at all: recorded, not counted toward the lockout
+	ReasonStopped         = "authenticator_stopped" // codes refused for good after a run of wrong ones
+	ReasonWrongKey        = "wrong_key"             // an assertion that did not verify, or of a key not the user's
+	ReasonClonedKey       = "cloned_key"            // the key's sign counter went back: a copy of it may exist
+	ReasonStaleKeyRequest = "stale_key_request"     // the challenge expired, was used already, or is not this session's
+	ReasonPasskeysOff     = "passkeys_off"          // the account does not allow passkey sign-in
 )
 
 // Audit actions.
@@ -38,6 +44,9 @@ const (
 	AuditCodesRegenerated = "recovery_codes_regenerated"
 	AuditUserCreated      = "user_created"
 	AuditPasswordChanged  = "password_changed"
+	AuditKeyAdded         = "security_key_added"
+	AuditKeyRemoved       = "security_key_removed"
+	AuditAppRemoved       = "authenticator_app_removed" // the app went, security keys stay
 	// Refused security changes: the proof (password, code) was wrong.
 	AuditDisconnectRefused = "2fa_disconnect_refused"
 	AuditReauthRefused     = "reauth_refused"
@@ -50,16 +59,22 @@ var (
 		MethodPassword:     "Password",
 		MethodTOTP:         "Authenticator code",
 		MethodRecoveryCode: "Recovery code",
+		MethodSecurityKey:  "Security key",
+		MethodPasskey:      "Passkey",
 	}
 	reasonTexts = map[string]string{
-		ReasonWrongPassword: "Wrong password",
-		ReasonUnknownUser:   "No such user",
-		ReasonWrongCode:     "Wrong code",
-		ReasonReusedCode:    "Code already used",
-		ReasonLockedOut:     "Locked after too many wrong codes",
-		ReasonThrottled:     "Too many failed attempts",
-		ReasonMalformedCode: "Not a code",
-		ReasonStopped:       "Authenticator blocked after too many wrong codes",
+		ReasonWrongPassword:   "Wrong password",
+		ReasonUnknownUser:     "No such user",
+		ReasonWrongCode:       "Wrong code",
+		ReasonReusedCode:      "Code already used",
+		ReasonLockedOut:       "Locked after too many wrong codes",
+		ReasonThrottled:       "Too many failed attempts",
+		ReasonMalformedCode:   "Not a code",
+		ReasonStopped:         "Authenticator blocked after too many wrong codes",
+		ReasonWrongKey:        "Security key not accepted",
+		ReasonClonedKey:       "Security key refused: its counter went back (a copy may exist)",
+		ReasonStaleKeyRequest: "Security key request expired or already used",
+		ReasonPasskeysOff:     "Passkeys are switched off for the account",
 	}
 	actionTexts = map[string]string{
 		AuditPolicyChanged:     "Changed Force 2FA",
@@ -69,6 +84,9 @@ var (
 		AuditCodesRegenerated:  "Regenerated recovery codes",
 		AuditUserCreated:       "Created the user",
 		AuditPasswordChanged:   "Changed the password",
+		AuditKeyAdded:          "Added a security key",
+		AuditKeyRemoved:        "Removed a security key",
+		AuditAppRemoved:        "Removed the authenticator app",
 		AuditDisconnectRefused: "Disconnect refused",
 		AuditReauthRefused:     "Confirming it was them failed",
 		AuditRegenerateRefused: "Regenerating recovery codes refused",

@@ -86,7 +86,7 @@ func (s *Service) AccountUsers(ctx context.Context, admin *domain.User, accountI
 	out := make([]shared.AdminUser, len(users))
 	for i, u := range users {
 		out[i] = shared.AdminUser{ID: u.ID, Username: u.Username, Role: u.Role, TOTPEnabled: u.TwoFactorEnabled(),
-			RecoveryCodesLeft: u.RecoveryCodesLeft, LastLoginAt: rfc3339(u.LastLoginAt)}
+			Methods: factorKinds(&u.User), RecoveryCodesLeft: u.RecoveryCodesLeft, LastLoginAt: rfc3339(u.LastLoginAt)}
 		if u.CodesLocked(now) {
 			out[i].LockedUntil = rfc3339(u.LockedUntil)
 		}

@@ -25,6 +25,8 @@ func (s *Service) Me(ctx context.Context, sess *domain.Session, stage string) (s
 	}
 	if u.TOTPEnabledAt != nil {
 		me.TOTPEnabledAt = rfc3339(u.TOTPEnabledAt)
+	}
+	if u.TwoFactorEnabled() {
 		left, err := s.Store.RecoveryCodesLeft(ctx, u.ID)
 		if err != nil {
 			return shared.Me{}, err

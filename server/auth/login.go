@@ -49,6 +49,9 @@ type LoginResult struct {
 	Session *domain.Session
 	Next    string
 	Device  string // a new device cookie for the browser ("": keep the one it has)
+	// Methods are the kinds of second factor the user can use, when the
+	// next step is one (next "totp").
+	Methods []string
 }
 
 // Login checks a username and password. oldToken is the session cookie the
@@ -171,7 +174,11 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	if err := s.Store.CompleteLoginStep(ctx, step); err != nil {
 		return nil, err
 	}
-	return &LoginResult{Token: token, Session: step.Session, Next: next, Device: device}, nil
+	res := &LoginResult{Token: token, Session: step.Session, Next: next, Device: device}
+	if next == shared.NextTOTP {
+		res.Methods = factorKinds(u)
+	}
+	return res, nil
 }
 
 // VerifyTOTP is the second login step: a session whose password was right
@@ -183,7 +190,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 	u := sess.User
 	now := s.Now()
 	event := loginEvent(u.Username, u, shared.MethodTOTP, c, now)
-	if !u.TwoFactorEnabled() {
+	if !u.TOTPConnected() {
 		// 2FA was switched off after this session's password step (which
 		// Disconnect now ends, but a session may be mid-request): there is
 		// no code to check, so the step starts again.
@@ -282,7 +289,7 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 // session stays as it is.
 func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, stage, code string, c Client) (*Connected, error) {
 	u := sess.User
-	if u.TwoFactorEnabled() {
+	if u.TOTPConnected() {
 		return nil, errAlreadyOn
 	}
 	if u.TOTPPendingSecret == nil {
@@ -296,9 +303,12 @@ func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, stage, 
 	if !ok {
 		return nil, errWrongCode
 	}
-	codes, hashes, err := s.newRecoveryCodes()
-	if err != nil {
-		return nil, err
+	// Recovery codes come with the first factor and serve every later one.
+	var codes, hashes []string
+	if !u.TwoFactorEnabled() {
+		if codes, hashes, err = s.newRecoveryCodes(); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.Store.ConnectTOTP(ctx, u.ID, step, hashes, sess.ID, now,
 		s.audit(u.AccountID, u, shared.AuditConnected, u, c.clip(), "")); errors.Is(err, domain.ErrConflict) {

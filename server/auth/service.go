@@ -173,8 +173,8 @@ func (s *Service) Bootstrap(ctx context.Context) (username, password string, err
 	return "admin", password, nil
 }
 
-// Sweep deletes expired and idle sessions, stale throttle counters and login
-// events past their retention, and returns how many rows it removed.
+// Sweep deletes expired and idle sessions, stale throttle counters, login
+// events past their retention and WebAuthn ceremonies nobody finished, and returns how many rows it removed.
 func (s *Service) Sweep(ctx context.Context) (int64, error) {
 	now := s.Now()
 	var total int64
@@ -182,6 +182,7 @@ func (s *Service) Sweep(ctx context.Context) (int64, error) {
 		func() (int64, error) { return s.Store.DeleteExpiredSessions(ctx, now, now.Add(-s.SessionIdle)) },
 		func() (int64, error) { return s.Store.DeleteStaleThrottles(ctx, now.Add(-24*time.Hour), now) },
 		func() (int64, error) { return s.Store.DeleteLoginEventsBefore(ctx, now.Add(-s.HistoryRetention)) },
+		func() (int64, error) { return s.Store.DeleteExpiredCeremonies(ctx, now) },
 	} {
 		n, err := del()
 		total += n

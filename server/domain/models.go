@@ -19,7 +19,10 @@ type Account struct {
 	ForceTwoFactor   bool       `bun:"force_2fa,notnull"`
 	ForceChangedAt   *time.Time `bun:"force_2fa_changed_at"`
 	ForceChangedByID *int64     `bun:"force_2fa_changed_by"`
-	CreatedAt        time.Time  `bun:"created_at,notnull"`
+	// PasskeysAllowed lets the account's users sign in with a passkey
+	// alone (it counts as both factors).
+	PasskeysAllowed bool      `bun:"passkeys_allowed,notnull"`
+	CreatedAt       time.Time `bun:"created_at,notnull"`
 }
 
 // User is a person who logs in. Secrets never leave the server: the JSON tags
@@ -40,13 +43,22 @@ type User struct {
 	TOTPLastStep      int64      `bun:"totp_last_step,notnull"`
 	FailedCodeCount   int        `bun:"failed_code_count,notnull"`
 	LockedUntil       *time.Time `bun:"locked_until"`
-	LastLoginAt       *time.Time `bun:"last_login_at"`
-	CreatedAt         time.Time  `bun:"created_at,notnull"`
-	UpdatedAt         time.Time  `bun:"updated_at,notnull"`
+	// SecurityKeys counts the user's WebAuthn credentials, kept by the
+	// same transactions that add and remove them, so that every read of a
+	// user knows whether 2FA is on without another query.
+	SecurityKeys int        `bun:"security_keys,notnull"`
+	LastLoginAt  *time.Time `bun:"last_login_at"`
+	CreatedAt    time.Time  `bun:"created_at,notnull"`
+	UpdatedAt    time.Time  `bun:"updated_at,notnull"`
 }
 
-// TwoFactorEnabled reports whether the user has connected an authenticator.
-func (u *User) TwoFactorEnabled() bool { return u.TOTPEnabledAt != nil }
+// TwoFactorEnabled reports whether 2FA is on: the user has at least one
+// second factor, an authenticator app or a security key. It is the one
+// place that rule lives.
+func (u *User) TwoFactorEnabled() bool { return u.TOTPConnected() || u.SecurityKeys > 0 }
+
+// TOTPConnected reports whether the user has connected an authenticator app.
+func (u *User) TOTPConnected() bool { return u.TOTPEnabledAt != nil }
 
 // CodesLocked reports whether the user's second-factor attempts are locked
 // at now, after a run of wrong codes.
@@ -108,6 +120,53 @@ type LoginStep struct {
 	// ClearThrottle, when set, is a login-throttle key whose failures this
 	// success forgets.
 	ClearThrottle string
+	// SecurityKey, when set, is the security key this step's assertion
+	// used: its sign counter moves from Old to New, and if another request
+	// moved it first the whole step fails with ErrReplay.
+	SecurityKey *SecurityKeyUse
+}
+
+// SecurityKeyUse is a security key's sign counter moving forward at a login.
+type SecurityKeyUse struct {
+	ID       int64
+	Old, New uint32
+	Flags    uint8 // the assertion's authenticator flags (the backup state may change)
+}
+
+// WebAuthnCredential is a security key or passkey of a user. The public key
+// is not a secret; the private one never leaves the authenticator.
+type WebAuthnCredential struct {
+	bun.BaseModel `bun:"table:webauthn_credentials,alias:wc"`
+
+	ID                int64      `bun:"id,pk,autoincrement"`
+	UserID            int64      `bun:"user_id,notnull"`
+	Name              string     `bun:"name,notnull"`
+	CredentialID      []byte     `bun:"credential_id,notnull"`
+	PublicKey         []byte     `bun:"public_key,notnull"` // COSE
+	SignCount         uint32     `bun:"sign_count,notnull"`
+	Transports        string     `bun:"transports,notnull"` // comma-separated, as the browser reported them
+	Flags             uint8      `bun:"flags,notnull"`      // authenticator data flags at registration (backup eligibility must not change)
+	AAGUID            []byte     `bun:"aaguid"`
+	AttestationFormat string     `bun:"attestation_format,notnull"`
+	Discoverable      bool       `bun:"discoverable,notnull"` // a passkey: it can sign in without a username
+	AddedAt           time.Time  `bun:"added_at,notnull"`
+	LastUsedAt        *time.Time `bun:"last_used_at"`
+}
+
+// WebAuthnCeremony is a WebAuthn registration or assertion between its begin
+// and its finish: the challenge the browser must sign and the library's
+// session data. It is kept in the database, so any server process can finish
+// it, and taken (deleted) by the finish, so it works once.
+type WebAuthnCeremony struct {
+	bun.BaseModel `bun:"table:webauthn_ceremonies,alias:wce"`
+
+	Challenge string    `bun:"challenge,pk"` // base64url, as clientDataJSON carries it
+	Kind      string    `bun:"kind,notnull"`
+	SessionID *int64    `bun:"session_id"` // nil for a passkey sign-in, which has no session yet
+	UserID    *int64    `bun:"user_id"`
+	Name      string    `bun:"name,notnull"` // the name a registration gives the new key
+	Data      []byte    `bun:"data,notnull"` // webauthn.SessionData as JSON
+	ExpiresAt time.Time `bun:"expires_at,notnull"`
 }
 
 // LoginEvent is one attempt at one login step, successful or not.

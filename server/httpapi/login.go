@@ -15,7 +15,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *request) error {
 		if err != nil {
 			return nil, nil, err
 		}
-		return res, shared.LoginResponse{Next: res.Next}, nil
+		return res, shared.LoginResponse{Next: res.Next, Methods: res.Methods}, nil
 	})
 }
 

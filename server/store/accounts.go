@@ -10,7 +10,7 @@ import (
 
 // CreateAccount inserts an account. Returns ErrConflict if the name is taken.
 func (s *Store) CreateAccount(ctx context.Context, name string, now time.Time) (*domain.Account, error) {
-	a := &domain.Account{Name: name, CreatedAt: now}
+	a := &domain.Account{Name: name, PasskeysAllowed: true, CreatedAt: now}
 	if _, err := s.db.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
 		return nil, s.wrap(err)
 	}
@@ -41,7 +41,7 @@ func (s *Store) AccountByID(ctx context.Context, id int64) (*domain.Account, err
 // summaryColumns are the users' columns a listing reads: everything but the
 // password hash and the sealed secrets.
 var summaryColumns = []string{"u.id", "u.account_id", "u.username", "u.role", "u.totp_enabled_at", "u.totp_last_step",
-	"u.failed_code_count", "u.locked_until", "u.last_login_at", "u.created_at", "u.updated_at"}
+	"u.failed_code_count", "u.locked_until", "u.security_keys", "u.last_login_at", "u.created_at", "u.updated_at"}
 
 // byAdmin limits an admin's statement to the rows of the account that the
 // database says adminID administers: a second line behind the auth layer's

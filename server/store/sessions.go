@@ -58,7 +58,7 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now, idleBefore time.
 
 // CompleteLoginStep applies step.
 func (s *Store) CompleteLoginStep(ctx context.Context, step domain.LoginStep) error {
-	if s.dialect == Postgres && step.TOTPStep == nil && step.RecoveryCodeID == nil {
+	if s.dialect == Postgres && step.TOTPStep == nil && step.RecoveryCodeID == nil && step.SecurityKey == nil {
 		return s.completeInOneStatement(ctx, step)
 	}
 	return s.tx(ctx, func(tx bun.Tx) error {
@@ -69,6 +69,14 @@ func (s *Store) CompleteLoginStep(ctx context.Context, step domain.LoginStep) er
 		}
 		if step.RecoveryCodeID != nil {
 			if err := spendRecoveryCode(ctx, tx, step.Session.UserID, *step.RecoveryCodeID, step.Session.CreatedAt); err != nil {
+				return err
+			}
+		}
+		if step.SecurityKey != nil {
+			if err := useSecurityKey(ctx, tx, step.Session.UserID, *step.SecurityKey, step.Session.CreatedAt); err != nil {
+				return err
+			}
+			if err := clearCodeFailures(ctx, tx, step.Session.UserID, step.Session.CreatedAt); err != nil {
 				return err
 			}
 		}
