@@ -13,17 +13,20 @@ type AccountSettings struct {
 	Force2FA  bool   `json:"force_2fa"`
 	ChangedAt string `json:"changed_at,omitempty"` // RFC 3339: the last change of the policy
 	ChangedBy string `json:"changed_by,omitempty"` // the admin who made it
+	// PasskeysAllowed lets the account's users sign in with a passkey alone.
+	PasskeysAllowed bool `json:"passkeys_allowed"`
 }
 
 // SettingsRequest is the body of PUT /api/admin/accounts/{id}/settings.
 type SettingsRequest struct {
-	Force2FA *bool `json:"force_2fa"`
+	Force2FA        *bool `json:"force_2fa"`
+	PasskeysAllowed *bool `json:"passkeys_allowed,omitempty"`
 }
 
-// Valid requires the switch's new position.
+// Valid requires a switch's new position.
 func (r SettingsRequest) Valid() *Error {
 	var v validator
-	if r.Force2FA == nil {
+	if r.Force2FA == nil && r.PasskeysAllowed == nil {
 		v.add("force_2fa", "Say whether 2FA is forced: true or false.")
 	}
 	return v.err()

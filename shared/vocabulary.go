@@ -44,6 +44,7 @@ const (
 	AuditCodesRegenerated = "recovery_codes_regenerated"
 	AuditUserCreated      = "user_created"
 	AuditPasswordChanged  = "password_changed"
+	AuditPasskeysChanged  = "passkeys_changed"
 	AuditKeyAdded         = "security_key_added"
 	AuditKeyRemoved       = "security_key_removed"
 	AuditAppRemoved       = "authenticator_app_removed" // the app went, security keys stay
@@ -84,6 +85,7 @@ var (
 		AuditCodesRegenerated:  "Regenerated recovery codes",
 		AuditUserCreated:       "Created the user",
 		AuditPasswordChanged:   "Changed the password",
+		AuditPasskeysChanged:   "Changed passkey sign-in",
 		AuditKeyAdded:          "Added a security key",
 		AuditKeyRemoved:        "Removed a security key",
 		AuditAppRemoved:        "Removed the authenticator app",

@@ -147,7 +147,8 @@ func (s *Service) Accounts(ctx context.Context, admin *domain.User) ([]shared.Ac
 // accountSettings puts an account's policy on the wire, with the name of the
 // admin who last changed it.
 func (s *Service) accountSettings(ctx context.Context, a *domain.Account) (shared.AccountSettings, error) {
-	out := shared.AccountSettings{ID: a.ID, Name: a.Name, Force2FA: a.ForceTwoFactor, ChangedAt: rfc3339(a.ForceChangedAt)}
+	out := shared.AccountSettings{ID: a.ID, Name: a.Name, Force2FA: a.ForceTwoFactor, ChangedAt: rfc3339(a.ForceChangedAt),
+		PasskeysAllowed: a.PasskeysAllowed}
 	if a.ForceChangedByID != nil && *a.ForceChangedByID > 0 {
 		u, err := s.Store.UserByID(ctx, *a.ForceChangedByID)
 		switch {

@@ -84,6 +84,7 @@ type Store interface {
 	RenameWebAuthnCredential(ctx context.Context, userID, id int64, name string) (*domain.WebAuthnCredential, error)
 	RemoveWebAuthnCredential(ctx context.Context, userID, id int64, now time.Time, audit *domain.AuditEvent) error
 	RemoveTOTPOnly(ctx context.Context, userID int64, now time.Time, audit *domain.AuditEvent) error
+	SetPasskeysAllowed(ctx context.Context, accountID int64, on bool, byAdminID int64, audit *domain.AuditEvent) error
 
 	// History and audit.
 	RecordLoginEvent(ctx context.Context, e *domain.LoginEvent) error

@@ -541,3 +541,26 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, c C
 	}
 	return s.finishKeyStep(ctx, &old, u, event, shared.MethodPasskey, c, use)
 }
+
+// SetPasskeysAllowed switches passkey sign-in on or off for the admin's own
+// account. Returns ENotFound for any other account.
+func (s *Service) SetPasskeysAllowed(ctx context.Context, admin *domain.User, accountID int64, on bool, c Client) (shared.AccountSettings, error) {
+	if err := ownAccount(admin, accountID); err != nil {
+		return shared.AccountSettings{}, err
+	}
+	detail := "off"
+	if on {
+		detail = "on"
+	}
+	err := s.Store.SetPasskeysAllowed(ctx, accountID, on, admin.ID, s.audit(accountID, admin, shared.AuditPasskeysChanged, nil, c, detail))
+	if errors.Is(err, domain.ErrNotFound) {
+		return shared.AccountSettings{}, ErrNoSuchThing
+	} else if err != nil {
+		return shared.AccountSettings{}, err
+	}
+	a, err := s.Store.AccountByID(ctx, accountID)
+	if err != nil {
+		return shared.AccountSettings{}, err
+	}
+	return s.accountSettings(ctx, a)
+}

@@ -39,9 +39,16 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	settings, err := s.auth.SetForceTwoFactor(r.Context(), r.session.User, id, *req.Force2FA, s.client(r.Request))
-	if err != nil {
-		return err
+	var settings shared.AccountSettings
+	if req.PasskeysAllowed != nil {
+		if settings, err = s.auth.SetPasskeysAllowed(r.Context(), r.session.User, id, *req.PasskeysAllowed, s.client(r.Request)); err != nil {
+			return err
+		}
+	}
+	if req.Force2FA != nil {
+		if settings, err = s.auth.SetForceTwoFactor(r.Context(), r.session.User, id, *req.Force2FA, s.client(r.Request)); err != nil {
+			return err
+		}
 	}
 	writeJSON(w, http.StatusOK, settings)
 	return nil

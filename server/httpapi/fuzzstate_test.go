@@ -276,7 +276,7 @@ var failureRecords = map[string]failureRecord{
 var identityColumns = []string{"id", "account_id", "username", "role", "created_at"}
 
 // policyColumns are the account's columns an admin's settings change writes.
-var policyColumns = []string{"force_2fa", "force_2fa_changed_at", "force_2fa_changed_by"}
+var policyColumns = []string{"force_2fa", "force_2fa_changed_at", "force_2fa_changed_by", "passkeys_allowed"}
 
 // unjustified returns the first change the answer to x had no right to make,
 // with the rule it broke, or "" when every change was its to make.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -269,8 +270,16 @@ func TestPasskey_SignsInAloneUnlessTheAccountSwitchedItOff(t *testing.T) {
 			if a, _ := e.assert(e.browser(), "/api/login/passkey/begin", "/api/login/passkey/finish", softkey.New(e.srv.URL)); a.status != 401 {
 				t.Fatalf("unknown passkey: %d %s", a.status, a.body)
 			}
-			if err := e.st.SetPasskeysAllowed(context.Background(), alice.AccountID, false, 0, nil); err != nil {
-				t.Fatal(err)
+			// The account's admin switches passkey sign-in off.
+			e.user("root", shared.RoleAdmin, "Acme")
+			admin := e.browser()
+			e.login(admin, "root", password)
+			path := "/api/admin/accounts/" + strconv.FormatInt(alice.AccountID, 10) + "/settings"
+			var settings shared.AccountSettings
+			if a := e.do(admin, "PUT", path, `{"passkeys_allowed":false}`); a.status != 200 {
+				t.Fatalf("switch off: %d %s", a.status, a.body)
+			} else if a.decode(t, &settings); settings.PasskeysAllowed || settings.Force2FA {
+				t.Fatalf("settings: %+v", settings)
 			}
 			a, _ = e.assert(e.browser(), "/api/login/passkey/begin", "/api/login/passkey/finish", k)
 			if a.status != 403 {
