@@ -51,6 +51,7 @@ func (s *securitySettings) Render() app.UI {
 				&disconnectTwoFactor{},
 			)
 		}),
+		app.If(len(s.codes) == 0, func() app.UI { return &secondFactors{OnCodes: s.showConnected} }),
 		app.If(s.connected && len(s.codes) == 0, func() app.UI {
 			return app.P().Class("success").Role("status").Text("Two-factor authentication is on. From now on, every login asks for a code from your app.")
 		}),
