@@ -79,4 +79,19 @@ func TestBrowser_AddASecurityKeyLogInWithItAndSignInWithThePasskey(t *testing.T)
 		waitPath("/"),
 		waitText("#welcome", "admin"),
 	)
+	b.run(t, "the admin forces 2FA, which the key satisfies",
+		click("#avatar"),
+		click("#menu-admin"),
+		waitPath("/admin"),
+		click(`label[for="force-2fa"]`),
+		waitText("#policy-changed", "by admin"),
+	)
+	b.run(t, "removing the last factor warns, then logs out everywhere",
+		click("#avatar"), click("#menu-profile"),
+		click(`button[id^="remove-factor-key-"]`),
+		waitText("#remove-factor-warning", "mandatory"),
+		click("#remove-factor-confirm"),
+		waitPath("/login"),
+		waitText("#login-notice", "logged out everywhere"),
+	)
 }
