@@ -32,7 +32,7 @@ func (s *securitySettings) Render() app.UI {
 		app.H3().Text("Two-factor authentication"),
 		app.If(enrolling, func() app.UI {
 			return app.P().Class("notice").Role("status").
-				Text("Your account requires two-factor authentication. Connect an authenticator app to continue.")
+				Text("Your account requires two-factor authentication. Connect an authenticator app or add a security key to continue.")
 		}),
 		app.P().Body(
 			app.Text("Status: "),

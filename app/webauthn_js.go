@@ -17,15 +17,13 @@ import (
 var b64url = base64.RawURLEncoding
 
 // createCredential runs navigator.credentials.create on the creation
-// options of POST /api/2fa/keys/begin. It blocks: call it in ctx.Async.
-func createCredential(options []byte) (json.RawMessage, error) {
-	return credential("create", options)
-}
-
-// getCredential runs navigator.credentials.get on request options.
-func getCredential(options []byte) (json.RawMessage, error) {
-	return credential("get", options)
-}
+// options of POST /api/2fa/keys/begin, getCredential navigator.credentials.get
+// on request options. They block: call them in ctx.Async. Variables, so
+// that tests can stand in for the authenticator.
+var (
+	createCredential = func(options []byte) (json.RawMessage, error) { return credential("create", options) }
+	getCredential    = func(options []byte) (json.RawMessage, error) { return credential("get", options) }
+)
 
 func credential(call string, options []byte) (json.RawMessage, error) {
 	var opts map[string]any
