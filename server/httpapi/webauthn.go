@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net"
 	"net/http"
+	"strings"
 
 	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/shared"
@@ -10,16 +11,17 @@ import (
 
 // relyingParty is the WebAuthn relying party of a request: PUBLIC_URL when
 // set (publicOnly has refused other hosts), else the host the request names,
-// which is what the browser that sent it sees.
+// which is what the browser that sent it sees. Browsers give hosts in lower
+// case, and the RP id is hashed as it is.
 func (s *Server) relyingParty(r *http.Request) auth.RP {
 	if u := s.publicURL; u != nil {
-		return auth.RP{ID: u.Hostname(), Origin: u.Scheme + "://" + u.Host}
+		return auth.RP{ID: strings.ToLower(u.Hostname()), Origin: u.Scheme + "://" + strings.ToLower(u.Host)}
 	}
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	host := r.Host
+	host := strings.ToLower(r.Host)
 	id, _, err := net.SplitHostPort(host)
 	if err != nil {
 		id = host

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -367,5 +369,55 @@ func TestSecurityKey_RemovingTheLastFactorIsDisconnect(t *testing.T) {
 				t.Fatalf("enrolled with a key, still not full: %d %s", a.status, a.body)
 			}
 		})
+	}
+}
+
+func TestSecurityKey_AnswersForAnotherSiteAreRefused(t *testing.T) {
+	e := newKeyEnv(t, "sqlite")
+	alice := e.user("alice", shared.RoleUser, "Acme")
+	c := e.browser()
+	e.login(c, "alice", password)
+	// A phishing page's origin in clientDataJSON: the browser would put it
+	// there, and the registration does not verify.
+	phished := softkey.New("http://localhost.evil.example")
+	a := e.do(c, "POST", "/api/2fa/keys/begin", shared.KeyNameRequest{Name: "Phished"})
+	cred, _ := phished.Register(a.body)
+	if a := e.do(c, "POST", "/api/2fa/keys/finish", shared.CredentialRequest{Credential: cred}); a.status != 401 {
+		t.Fatalf("registration from another origin: %d %s", a.status, a.body)
+	}
+	k, _ := e.addKey(c, "Real")
+	e.do(c, "POST", "/api/logout", nil)
+	e.login(c, "alice", password)
+	// Signed for another relying party id.
+	a = e.do(c, "POST", "/api/login/key/begin", "{}")
+	var opts struct {
+		PublicKey struct {
+			Challenge string `json:"challenge"`
+		} `json:"publicKey"`
+	}
+	a.decode(t, &opts)
+	k.Counter++
+	cred, _ = k.Sign("evil.example", opts.PublicKey.Challenge)
+	if a := e.do(c, "POST", "/api/login/key/finish", shared.CredentialRequest{Credential: cred}); a.status != 401 {
+		t.Fatalf("assertion for another RP id: %d %s", a.status, a.body)
+	}
+	if ev := e.lastEvent(alice.ID); ev.Reason != shared.ReasonWrongKey {
+		t.Fatalf("event: %+v", ev)
+	}
+	// A credential object with a name twice is refused before anything.
+	if a := e.do(c, "POST", "/api/login/key/finish", `{"credential":{"id":"a","id":"b"}}`); a.status != 400 {
+		t.Fatalf("duplicate names: %d %s", a.status, a.body)
+	}
+}
+
+func TestRelyingParty_IsPublicURLElseTheRequestsHost(t *testing.T) {
+	s := &Server{}
+	r := httptest.NewRequest("POST", "http://login.example.test:8443/api/login/passkey/begin", nil)
+	if rp := s.relyingParty(r); rp.ID != "login.example.test" || rp.Origin != "http://login.example.test:8443" {
+		t.Fatalf("from the request: %+v", rp)
+	}
+	s.publicURL, _ = url.Parse("https://Login.Example.com")
+	if rp := s.relyingParty(r); rp.ID != "login.example.com" || rp.Origin != "https://login.example.com" {
+		t.Fatalf("from PUBLIC_URL: %+v", rp)
 	}
 }
