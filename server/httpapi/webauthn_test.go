@@ -295,6 +295,17 @@ func TestPasskey_SignsInAloneUnlessTheAccountSwitchedItOff(t *testing.T) {
 			if a, _ := e.assert(c, "/api/login/key/begin", "/api/login/key/finish", k); a.status != 200 {
 				t.Fatalf("second step with passkeys off: %d %s", a.status, a.body)
 			}
+			// An administrator's reset removes every factor: the key too.
+			if a := e.do(admin, "POST", "/api/admin/users/"+strconv.FormatInt(alice.ID, 10)+"/reset-2fa", "{}"); a.status != 200 && a.status != 204 {
+				t.Fatalf("reset: %d %s", a.status, a.body)
+			}
+			if creds, _ := e.st.WebAuthnCredentials(context.Background(), alice.ID); len(creds) != 0 {
+				t.Fatalf("keys after the reset: %+v", creds)
+			}
+			var lr shared.LoginResponse
+			if e.login(c, "alice", password).decode(t, &lr); lr.Next != shared.NextDone {
+				t.Fatalf("login after the reset: %+v", lr)
+			}
 		})
 	}
 }
