@@ -140,7 +140,7 @@ func (f *secondFactors) add(ctx app.Context) {
 			default:
 				f.adding, f.name = false, ""
 				f.methods = append(f.methods, added.Method)
-				updateMe(ctx, func(me *shared.Me) { me.TOTPEnabled = true })
+				updateMe(ctx, func(me *shared.Me) { me.TOTPEnabled, me.SecurityKeys = true, me.SecurityKeys+1 })
 				if len(added.RecoveryCodes) > 0 && f.OnCodes != nil {
 					f.OnCodes(ctx, added.RecoveryCodes)
 				}

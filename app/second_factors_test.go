@@ -65,3 +65,12 @@ func TestSecondFactors_AddAKeyThenRemoveTheLastUnderThePolicy(t *testing.T) {
 		t.Fatalf("went %v", *went)
 	}
 }
+
+func TestSecuritySettings_WithKeysOnlyTheAppCanStillBeConnected(t *testing.T) {
+	html := render(t, &securitySettings{Me: &shared.Me{Username: "alice", TOTPEnabled: true, SecurityKeys: 1, RecoveryCodesLeft: 10}})
+	contains(t, html, `id="twofa-status"`, ">On<", `id="connect-2fa"`, `id="disconnect-2fa"`)
+	lacks(t, html, `id="regenerate-codes"`)
+	html = render(t, &securitySettings{Me: &shared.Me{Username: "alice", TOTPEnabled: true, TOTPEnabledAt: "2026-11-20T10:00:00Z", SecurityKeys: 1}})
+	contains(t, html, `id="regenerate-codes"`)
+	lacks(t, html, `id="connect-2fa"`)
+}

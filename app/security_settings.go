@@ -27,6 +27,7 @@ func (s *securitySettings) Render() app.UI {
 	me := s.Me
 	// Only the server says whether the session must set up 2FA now.
 	enrolling := me.Stage == shared.NextEnroll
+	keysOnly := me.SecurityKeys > 0 && me.TOTPEnabledAt == ""
 	return app.Section().Class("card").ID("security-settings").Body(
 		app.H2().Text("Security settings"),
 		app.H3().Text("Two-factor authentication"),
@@ -47,7 +48,10 @@ func (s *securitySettings) Render() app.UI {
 			return &connectTwoFactor{Open: s.OpenSetup, Enrolling: enrolling, OnConnected: s.showConnected}
 		}).Else(func() app.UI {
 			return app.Div().Body(
-				&regenerateCodes{Left: me.RecoveryCodesLeft, OnCodes: s.showCodes},
+				// With security keys only, the app can still be added;
+				// regenerating codes takes one of its codes.
+				app.If(keysOnly, func() app.UI { return &connectTwoFactor{OnConnected: s.showConnected} }).
+					Else(func() app.UI { return &regenerateCodes{Left: me.RecoveryCodesLeft, OnCodes: s.showCodes} }),
 				&disconnectTwoFactor{},
 			)
 		}),

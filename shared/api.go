@@ -51,6 +51,7 @@ type Me struct {
 	TOTPEnabledAt     string `json:"totp_enabled_at,omitempty"` // RFC 3339
 	Force2FA          bool   `json:"force_2fa"`
 	RecoveryCodesLeft int    `json:"recovery_codes_left"`
+	SecurityKeys      int    `json:"security_keys"` // how many; TOTPEnabledAt is set only with the app
 }
 
 // ReauthRequest is the body of POST /api/me/reauth: the password, or a

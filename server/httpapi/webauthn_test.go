@@ -93,7 +93,7 @@ func TestSecurityKey_AddThenLogInWithPasswordAndKey(t *testing.T) {
 			}
 			var me shared.Me
 			e.do(c, "GET", "/api/me", nil).decode(t, &me)
-			if !me.TOTPEnabled || me.RecoveryCodesLeft != 10 {
+			if !me.TOTPEnabled || me.RecoveryCodesLeft != 10 || me.SecurityKeys != 2 || me.TOTPEnabledAt != "" {
 				t.Fatalf("me with keys: %+v", me)
 			}
 			e.do(c, "POST", "/api/logout", nil)
