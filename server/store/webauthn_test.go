@@ -109,3 +109,37 @@ func TestWebAuthn_ACeremonyIsTakenOnceBeforeItExpires(t *testing.T) {
 		}
 	})
 }
+
+func TestWebAuthn_AKeyLoginMovesItsCounterOnlyFromWhereItWasRead(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := seed(t, s, "alice")
+		s.AddWebAuthnCredential(ctx, key(u, "one"), nil, nil)
+		creds, _ := s.WebAuthnCredentials(ctx, u.ID)
+		step := secondStep(u, "h1", 0)
+		step.TOTPStep, step.SecurityKey = nil, &domain.SecurityKeyUse{ID: creds[0].ID, Old: 0, New: 5}
+		if err := s.CompleteLoginStep(ctx, step); err != nil {
+			t.Fatal(err)
+		}
+		// A racing request read the counter at 0 too: it loses.
+		step = secondStep(u, "h2", 0)
+		step.TOTPStep, step.SecurityKey = nil, &domain.SecurityKeyUse{ID: creds[0].ID, Old: 0, New: 6}
+		if err := s.CompleteLoginStep(ctx, step); !errors.Is(err, domain.ErrReplay) {
+			t.Fatalf("a stale counter: %v", err)
+		}
+		if _, err := s.SessionByTokenHash(ctx, []byte("h2"), t0); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("the losing step left a session: %v", err)
+		}
+		creds, _ = s.WebAuthnCredentials(ctx, u.ID)
+		if creds[0].SignCount != 5 || creds[0].LastUsedAt == nil {
+			t.Fatalf("after: %+v", creds[0])
+		}
+		// Another user's key id is not this user's to move.
+		bob := seed(t, s, "bob")
+		step = secondStep(bob, "h3", 0)
+		step.TOTPStep, step.SecurityKey = nil, &domain.SecurityKeyUse{ID: creds[0].ID, Old: 5, New: 7}
+		if err := s.CompleteLoginStep(ctx, step); !errors.Is(err, domain.ErrReplay) {
+			t.Fatalf("another user's key: %v", err)
+		}
+	})
+}
