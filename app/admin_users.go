@@ -2,6 +2,7 @@ package webapp
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
@@ -87,7 +88,8 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 	return tableRow(userColumns, []app.HTMLTd{
 		app.Td().Text(user.Username),
 		app.Td().Body(u.roleSelect(user, self)),
-		app.Td().Body(app.Span().Class(statusClass(user.TOTPEnabled)).Text(onOff(user.TOTPEnabled))),
+		app.Td().Body(app.Span().Class(statusClass(user.TOTPEnabled)).Text(onOff(user.TOTPEnabled)),
+			app.If(len(user.Methods) > 0, func() app.UI { return app.Span().Class("muted").Text(" (" + methodNames(user.Methods) + ")") })),
 		app.Td().Text(codes),
 		app.Td().Text(lastLogin),
 		app.Td().Text(status),
@@ -283,4 +285,13 @@ func (u *adminUsers) changedHere(ctx app.Context) {
 	if u.OnChanged != nil {
 		u.OnChanged(ctx)
 	}
+}
+
+// methodNames says a user's second-factor kinds, for the 2FA column.
+func methodNames(kinds []string) string {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = map[string]string{shared.FactorTOTP: "app", shared.FactorSecurityKey: "security key"}[k]
+	}
+	return strings.Join(names, ", ")
 }

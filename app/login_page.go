@@ -1,8 +1,10 @@
 package webapp
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -38,7 +40,8 @@ type loginPage struct {
 	// mounted is false while the page is only the server's prerendered HTML:
 	// until the app runs, its forms post to the server (httpapi/forms.go).
 	mounted bool
-	notice  string // why the user is here, from ?notice=
+	notice  string   // why the user is here, from ?notice=
+	methods []string // the user's second-factor kinds, from the password step
 }
 
 // notices are the messages other pages send the user here with.
@@ -145,12 +148,25 @@ func (p *loginPage) passwordForm() app.UI {
 				Attr("autocomplete", "current-password").
 				Value(p.password).OnInput(p.ValueTo(&p.password))),
 		submitButton("login-submit", "Log in", p.busy),
+		app.If(p.mounted, func() app.UI {
+			return app.P().Class("alt-action").Body(
+				app.Button().ID("passkey-login").Class("secondary").Type("button").Disabled(p.busy).
+					OnClick(func(ctx app.Context, e app.Event) { p.useKey(ctx, "/api/login/passkey") }).Text("Sign in with a passkey"),
+			)
+		}),
 	)
 }
 
 func (p *loginPage) codeForm() app.UI {
 	return app.Form().ID("code-form").Method("post").Action("/login/code").DataSet("ready", p.mounted).OnSubmit(p.submitCode).Body(
 		app.H1().Text("Two-factor authentication"),
+		// A key is offered first: one touch, and nothing to type.
+		app.If(slices.Contains(p.methods, shared.FactorSecurityKey), func() app.UI {
+			return app.P().Body(
+				app.Button().ID("use-security-key").Class("primary").Type("button").Disabled(p.busy).
+					OnClick(func(ctx app.Context, e app.Event) { p.useKey(ctx, "/api/login/key") }).Text("Use your security key"),
+			)
+		}),
 		app.P().Text("Open your authenticator app and enter the six-digit code for Warden."),
 		p.errorArea(),
 		p.rememberBox(),
@@ -214,7 +230,7 @@ func (p *loginPage) submitPassword(ctx app.Context, e app.Event) {
 		p.password = ""
 		switch res.Next {
 		case shared.NextTOTP:
-			p.step, p.rememberDays, p.remember = stepTOTP, res.RememberBrowserDays, false
+			p.step, p.rememberDays, p.remember, p.methods = stepTOTP, res.RememberBrowserDays, false, res.Methods
 			p.focus(ctx, stepField(stepTOTP))
 		case shared.NextEnroll:
 			navigate(ctx, "/profile?setup=1")
@@ -246,6 +262,34 @@ func (p *loginPage) typeCode(ctx app.Context, e app.Event) {
 	if _, ok := shared.NormalizeCode(p.code); ok && !p.busy {
 		p.submitCode(ctx, e)
 	}
+}
+
+// useKey runs a WebAuthn login at path (the second step's /api/login/key,
+// or /api/login/passkey alone): the server's options, the browser's
+// assertion, the server's answer.
+func (p *loginPage) useKey(ctx app.Context, path string) {
+	p.busy, p.errMsg, p.fields = true, "", nil
+	home := p.onHome(ctx)
+	ctx.Async(func() {
+		options, err := request[json.RawMessage](ctx, "POST", path+"/begin", struct{}{})
+		if err == nil {
+			var cred json.RawMessage
+			if cred, err = getCredential(options); err != nil {
+				err = errKeyDidNotAnswer(err)
+			} else {
+				_, err = request[shared.LoginResponse](ctx, "POST", path+"/finish", shared.CredentialRequest{Credential: cred})
+			}
+		}
+		home.Dispatch(func(ctx app.Context) {
+			p.busy = false
+			if err != nil {
+				p.showError(err)
+				return
+			}
+			forgetMe(ctx)
+			navigate(ctx, "/")
+		})
+	})
 }
 
 func (p *loginPage) submitRecovery(ctx app.Context, e app.Event) {

@@ -28,12 +28,13 @@ func (s *securitySettings) Render() app.UI {
 	me := s.Me
 	// Only the server says whether the session must set up 2FA now.
 	enrolling := me.Stage == shared.NextEnroll
+	keysOnly := me.SecurityKeys > 0 && me.TOTPEnabledAt == ""
 	return app.Section().Class("card").ID("security-settings").Body(
 		app.H2().Text("Security settings"),
 		app.H3().Text("Two-factor authentication"),
 		app.If(enrolling, func() app.UI {
 			return app.P().Class("notice").Role("status").
-				Text("Your account requires two-factor authentication. Connect an authenticator app to continue.")
+				Text("Your account requires two-factor authentication. Connect an authenticator app or add a security key to continue.")
 		}),
 		app.P().Body(
 			app.Text("Status: "),
@@ -48,10 +49,14 @@ func (s *securitySettings) Render() app.UI {
 			return &connectTwoFactor{Open: s.OpenSetup, Enrolling: enrolling, OnConnected: s.showConnected}
 		}).Else(func() app.UI {
 			return app.Div().Body(
-				&regenerateCodes{Left: me.RecoveryCodesLeft, OnCodes: s.showCodes},
+				// With security keys only, the app can still be added;
+				// regenerating codes takes one of its codes.
+				app.If(keysOnly, func() app.UI { return &connectTwoFactor{OnConnected: s.showConnected} }).
+					Else(func() app.UI { return &regenerateCodes{Left: me.RecoveryCodesLeft, OnCodes: s.showCodes} }),
 				&disconnectTwoFactor{},
 			)
 		}),
+		app.If(len(s.codes) == 0, func() app.UI { return &secondFactors{OnCodes: s.showConnected} }),
 		app.If(s.connected && len(s.codes) == 0, func() app.UI {
 			return app.P().Class("success").Role("status").Text("Two-factor authentication is on. From now on, every login asks for a code from your app.")
 		}),

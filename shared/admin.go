@@ -28,6 +28,8 @@ type AccountSettings struct {
 	// RememberBrowserDays is how long a browser trusted at the second step
 	// skips the code: 0 (off), 7 or 30.
 	RememberBrowserDays int `json:"remember_browser_days"`
+	// PasskeysAllowed lets the account's users sign in with a passkey alone.
+	PasskeysAllowed bool `json:"passkeys_allowed"`
 }
 
 // AccountsPage answers GET /api/admin/accounts.
@@ -121,13 +123,14 @@ type SettingsRequest struct {
 	Force2FA            *bool `json:"force_2fa,omitempty"`
 	GraceDays           *int  `json:"grace_days,omitempty"` // with force_2fa; nil: kept as it is
 	RememberBrowserDays *int  `json:"remember_browser_days,omitempty"`
+	PasskeysAllowed     *bool `json:"passkeys_allowed,omitempty"`
 }
 
 // Valid requires a setting, a grace period in range that goes with the
 // switch's position, and a remember_browser_days of the choices.
 func (r SettingsRequest) Valid() *Error {
 	var v validator
-	if r.Force2FA == nil && r.RememberBrowserDays == nil {
+	if r.Force2FA == nil && r.RememberBrowserDays == nil && r.PasskeysAllowed == nil {
 		v.add("force_2fa", "Say whether 2FA is forced: true or false.")
 	}
 	if d := r.RememberBrowserDays; d != nil && !slices.Contains(RememberBrowserChoices, *d) {
@@ -152,18 +155,19 @@ func ValidateGraceDays(days int) string {
 
 // AdminUser is a user as the Administration Panel lists them.
 type AdminUser struct {
-	ID                int64  `json:"id"`
-	Username          string `json:"username"`
-	AccountID         int64  `json:"account_id"`
-	Account           string `json:"account"`
-	Role              string `json:"role"`
-	TwoFA             bool   `json:"twofa"`
-	TOTPEnabled       bool   `json:"totp_enabled"`
-	Locked            bool   `json:"locked"`   // by wrong passwords or wrong codes: Unlock clears it
-	Disabled          bool   `json:"disabled"` // cannot log in
-	RecoveryCodesLeft int    `json:"recovery_codes_left"`
-	LastLoginAt       string `json:"last_login_at,omitempty"` // RFC 3339
-	LockedUntil       string `json:"locked_until,omitempty"`  // RFC 3339, while second-factor attempts are locked
+	ID                int64    `json:"id"`
+	Username          string   `json:"username"`
+	AccountID         int64    `json:"account_id"`
+	Account           string   `json:"account"`
+	Role              string   `json:"role"`
+	TwoFA             bool     `json:"twofa"`
+	TOTPEnabled       bool     `json:"totp_enabled"`      // 2FA on: at least one second factor (as TwoFA)
+	Methods           []string `json:"methods,omitempty"` // the kinds of second factor the user has
+	Locked            bool     `json:"locked"`            // by wrong passwords or wrong codes: Unlock clears it
+	Disabled          bool     `json:"disabled"`          // cannot log in
+	RecoveryCodesLeft int      `json:"recovery_codes_left"`
+	LastLoginAt       string   `json:"last_login_at,omitempty"` // RFC 3339
+	LockedUntil       string   `json:"locked_until,omitempty"`  // RFC 3339, while second-factor attempts are locked
 }
 
 // DisconnectRequest is the body of POST /api/2fa/disconnect: the password

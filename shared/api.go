@@ -54,6 +54,9 @@ type LoginResponse struct {
 	// RememberBrowserDays, with Next "totp", is how many days the second
 	// step may trust this browser for (remember_browser); 0: not offered.
 	RememberBrowserDays int `json:"remember_browser_days,omitempty"`
+	// Methods are the kinds of second factor the user has (FactorTOTP,
+	// FactorSecurityKey), with next "totp": the app offers a key first.
+	Methods []string `json:"methods,omitempty"`
 }
 
 // Me answers GET /api/me.
@@ -65,7 +68,7 @@ type Me struct {
 	Username          string `json:"username"`
 	Role              string `json:"role"`
 	Account           string `json:"account"`
-	TOTPEnabled       bool   `json:"totp_enabled"`
+	TOTPEnabled       bool   `json:"totp_enabled"`              // 2FA on: at least one second factor (GET /api/2fa/methods lists them)
 	TOTPEnabledAt     string `json:"totp_enabled_at,omitempty"` // RFC 3339
 	Force2FA          bool   `json:"force_2fa"`
 	RecoveryCodesLeft int    `json:"recovery_codes_left"`
@@ -75,6 +78,7 @@ type Me struct {
 	// runs for this user: the app asks them to set up 2FA by then; after
 	// it, the stage is NextEnroll.
 	TwoFADeadline string `json:"twofa_deadline,omitempty"`
+	SecurityKeys  int    `json:"security_keys"` // how many; TOTPEnabledAt is set only with the app
 }
 
 // ReauthRequest is the body of POST /api/me/reauth: the password, or a

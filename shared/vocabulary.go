@@ -15,6 +15,8 @@ const (
 	// MethodTrustedBrowser is a password login that a browser trusted at
 	// an earlier second step spared its code.
 	MethodTrustedBrowser = "trusted_browser"
+	MethodSecurityKey    = "security_key" // a security key at the second step
+	MethodPasskey        = "passkey"      // a passkey alone: both factors
 
 	ResultSuccess = "success"
 	ResultFailure = "failure"
@@ -22,15 +24,19 @@ const (
 
 // Reasons a login step failed.
 const (
-	ReasonWrongPassword = "wrong_password"
-	ReasonUnknownUser   = "unknown_user" // only in administrators' views: no account has it
-	ReasonWrongCode     = "wrong_code"
-	ReasonReusedCode    = "reused_code"
-	ReasonLockedOut     = "locked_out"
-	ReasonThrottled     = "throttled"
-	ReasonMalformedCode = "malformed_code"        // not a code at all: recorded, not counted toward the lockout
-	ReasonStopped       = "authenticator_stopped" // codes refused for good after a run of wrong ones
-	ReasonDisabled      = "user_disabled"         // the right password of a disabled user
+	ReasonWrongPassword   = "wrong_password"
+	ReasonUnknownUser     = "unknown_user" // only in administrators' views: no account has it
+	ReasonWrongCode       = "wrong_code"
+	ReasonReusedCode      = "reused_code"
+	ReasonLockedOut       = "locked_out"
+	ReasonThrottled       = "throttled"
+	ReasonMalformedCode   = "malformed_code"        // not a code at all: recorded, not counted toward the lockout
+	ReasonStopped         = "authenticator_stopped" // codes refused for good after a run of wrong ones
+	ReasonDisabled        = "user_disabled"         // the right password of a disabled user
+	ReasonWrongKey        = "wrong_key"             // an assertion that did not verify, or of a key not the user's
+	ReasonClonedKey       = "cloned_key"            // the key's sign counter went back: a copy of it may exist
+	ReasonStaleKeyRequest = "stale_key_request"     // the challenge expired, was used already, or is not this session's
+	ReasonPasskeysOff     = "passkeys_off"          // the account does not allow passkey sign-in
 )
 
 // Audit actions.
@@ -53,6 +59,10 @@ const (
 	AuditSessionEnded     = "session_ended"
 	AuditSessionsEnded    = "other_sessions_ended"
 	AuditBrowserRemoved   = "trusted_browser_removed"
+	AuditPasskeysChanged  = "passkeys_changed"
+	AuditKeyAdded         = "security_key_added"
+	AuditKeyRemoved       = "security_key_removed"
+	AuditAppRemoved       = "authenticator_app_removed" // the app went, security keys stay
 	// Refused security changes: the proof (password, code) was wrong.
 	AuditDisconnectRefused = "2fa_disconnect_refused"
 	AuditReauthRefused     = "reauth_refused"
@@ -68,15 +78,21 @@ var (
 		MethodTrustedBrowser: "Password on a trusted browser",
 	}
 	reasonTexts = map[string]string{
-		ReasonWrongPassword: "Wrong password",
-		ReasonUnknownUser:   "No such user",
-		ReasonWrongCode:     "Wrong code",
-		ReasonReusedCode:    "Code already used",
-		ReasonLockedOut:     "Locked after too many wrong codes",
-		ReasonThrottled:     "Too many failed attempts",
-		ReasonMalformedCode: "Not a code",
-		ReasonStopped:       "Authenticator blocked after too many wrong codes",
-		ReasonDisabled:      "User disabled",
+		ReasonWrongPassword:   "Wrong password",
+		ReasonUnknownUser:     "No such user",
+		ReasonWrongCode:       "Wrong code",
+		ReasonReusedCode:      "Code already used",
+		ReasonLockedOut:       "Locked after too many wrong codes",
+		ReasonThrottled:       "Too many failed attempts",
+		ReasonMalformedCode:   "Not a code",
+		ReasonStopped:         "Authenticator blocked after too many wrong codes",
+		ReasonDisabled:        "User disabled",
+		MethodSecurityKey:     "Security key",
+		MethodPasskey:         "Passkey",
+		ReasonWrongKey:        "Security key not accepted",
+		ReasonClonedKey:       "Security key refused: its counter went back (a copy may exist)",
+		ReasonStaleKeyRequest: "Security key request expired or already used",
+		ReasonPasskeysOff:     "Passkeys are switched off for the account",
 	}
 	actionTexts = map[string]string{
 		AuditPolicyChanged:     "Changed Force 2FA",
@@ -97,6 +113,10 @@ var (
 		AuditSessionEnded:      "Ended a session",
 		AuditSessionsEnded:     "Ended all other sessions",
 		AuditBrowserRemoved:    "Removed a trusted browser",
+		AuditPasskeysChanged:   "Changed passkey sign-in",
+		AuditKeyAdded:          "Added a security key",
+		AuditKeyRemoved:        "Removed a security key",
+		AuditAppRemoved:        "Removed the authenticator app",
 		AuditDisconnectRefused: "Disconnect refused",
 		AuditReauthRefused:     "Confirming it was them failed",
 		AuditRegenerateRefused: "Regenerating recovery codes refused",

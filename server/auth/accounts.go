@@ -148,8 +148,9 @@ func (s *Service) SetForceTwoFactor(ctx context.Context, admin *domain.User, acc
 }
 
 // SetAccountSettings applies the settings the request names, each as its
-// own change with its own audit event: Force 2FA (SetForceTwoFactor) and
-// how many days a browser may be trusted at the second step. Returns
+// own change with its own audit event: Force 2FA (SetForceTwoFactor), how
+// many days a browser may be trusted at the second step, and passkey
+// sign-in (SetPasskeysAllowed). Returns
 // ENotFound for another account.
 func (s *Service) SetAccountSettings(ctx context.Context, admin *domain.User, accountID int64, req shared.SettingsRequest, c Client) (shared.AccountSettings, error) {
 	if e := req.Valid(); e != nil {
@@ -175,7 +176,14 @@ func (s *Service) SetAccountSettings(ctx context.Context, admin *domain.User, ac
 		} else if err != nil {
 			return shared.AccountSettings{}, err
 		}
-		return s.accountSettings(ctx, a)
+		if out, err = s.accountSettings(ctx, a); err != nil {
+			return out, err
+		}
+	}
+	if p := req.PasskeysAllowed; p != nil {
+		if out, err = s.SetPasskeysAllowed(ctx, admin, accountID, *p, c); err != nil {
+			return out, err
+		}
 	}
 	return out, nil
 }
@@ -200,7 +208,7 @@ func (s *Service) AccountUsers(ctx context.Context, admin *domain.User, q shared
 	for i, u := range users {
 		passwordLocked := u.PasswordLockedUntil != nil && u.PasswordLockedUntil.After(now)
 		out.Users[i] = shared.AdminUser{ID: u.ID, Username: u.Username, AccountID: a.ID, Account: a.Name, Role: u.Role,
-			TwoFA: u.TwoFactorEnabled(), TOTPEnabled: u.TwoFactorEnabled(), Disabled: u.Disabled(),
+			TwoFA: u.TwoFactorEnabled(), TOTPEnabled: u.TwoFactorEnabled(), Methods: factorKinds(&u.User), Disabled: u.Disabled(),
 			Locked:            passwordLocked || u.CodesLocked(now) || stopped(&u.User),
 			RecoveryCodesLeft: u.RecoveryCodesLeft, LastLoginAt: rfc3339(u.LastLoginAt)}
 		if u.CodesLocked(now) {
@@ -466,7 +474,7 @@ func (s *Service) accountSettings(ctx context.Context, a *domain.Account) (share
 func (s *Service) accountSettingsWith(ctx context.Context, a *domain.Account, st domain.AccountStats) (shared.AccountSettings, error) {
 	out := shared.AccountSettings{ID: a.ID, Name: a.Name, CreatedAt: rfc3339(&a.CreatedAt), Force2FA: a.ForceTwoFactor,
 		ChangedAt: rfc3339(a.ForceChangedAt), RememberBrowserDays: a.RememberBrowserDays,
-		GraceDays: a.GraceDays, Users: st.Users, UsersWith2FA: st.UsersWith2FA}
+		GraceDays: a.GraceDays, PasskeysAllowed: a.PasskeysAllowed, Users: st.Users, UsersWith2FA: st.UsersWith2FA}
 	for _, start := range st.GraceStarts {
 		if a.ForceTwoFactor && a.GraceDays > 0 && s.Now().Before(graceEnd(a, start)) {
 			out.UsersInGrace++

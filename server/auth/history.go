@@ -13,12 +13,13 @@ import (
 func (s *Service) Me(ctx context.Context, sess *domain.Session, stage string) (shared.Me, error) {
 	u := sess.User
 	me := shared.Me{
-		Stage:       shared.NextDone,
-		Username:    u.Username,
-		Role:        u.Role,
-		Account:     u.Account.Name,
-		TOTPEnabled: u.TwoFactorEnabled(),
-		Force2FA:    u.Account.ForceTwoFactor,
+		Stage:        shared.NextDone,
+		Username:     u.Username,
+		Role:         u.Role,
+		Account:      u.Account.Name,
+		TOTPEnabled:  u.TwoFactorEnabled(),
+		Force2FA:     u.Account.ForceTwoFactor,
+		SecurityKeys: u.SecurityKeys,
 	}
 	if stage == domain.StageEnrollment {
 		me.Stage = shared.NextEnroll
@@ -35,6 +36,8 @@ func (s *Service) Me(ctx context.Context, sess *domain.Session, stage string) (s
 	me.UnreadNotices = unread
 	if u.TOTPEnabledAt != nil {
 		me.TOTPEnabledAt = rfc3339(u.TOTPEnabledAt)
+	}
+	if u.TwoFactorEnabled() {
 		left, err := s.Store.RecoveryCodesLeft(ctx, u.ID)
 		if err != nil {
 			return shared.Me{}, err

@@ -68,6 +68,9 @@ type LoginResult struct {
 	// RememberDays, with Next "totp", is how long the second step may
 	// trust this browser for (0: not offered).
 	RememberDays int
+	// Methods are the kinds of second factor the user can use, when the
+	// next step is one (next "totp").
+	Methods []string
 }
 
 // Login checks a username and password. oldToken is the session cookie the
@@ -224,6 +227,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	res := &LoginResult{Token: token, Session: step.Session, Next: next, Device: device}
 	if next == shared.NextTOTP {
 		res.RememberDays = u.Account.RememberBrowserDays
+		res.Methods = factorKinds(u)
 	}
 	return res, nil
 }
@@ -287,7 +291,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 	if remember && u.Account.RememberBrowserDays == 0 {
 		return nil, errRememberOff
 	}
-	if !u.TwoFactorEnabled() {
+	if !u.TOTPConnected() {
 		// 2FA was switched off after this session's password step (which
 		// Disconnect now ends, but a session may be mid-request): there is
 		// no code to check, so the step starts again.
@@ -397,7 +401,7 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 // session stays as it is.
 func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, stage, code string, c Client) (*Connected, error) {
 	u := sess.User
-	if u.TwoFactorEnabled() {
+	if u.TOTPConnected() {
 		return nil, errAlreadyOn
 	}
 	if u.TOTPPendingSecret == nil {
@@ -411,9 +415,12 @@ func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, stage, 
 	if !ok {
 		return nil, errWrongCode
 	}
-	codes, hashes, err := s.newRecoveryCodes()
-	if err != nil {
-		return nil, err
+	// Recovery codes come with the first factor and serve every later one.
+	var codes, hashes []string
+	if !u.TwoFactorEnabled() {
+		if codes, hashes, err = s.newRecoveryCodes(); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.Store.ConnectTOTP(ctx, u.ID, step, hashes, sess.ID, now,
 		s.withNotice(s.audit(u.AccountID, u, shared.AuditConnected, u, c.clip(), ""), u, shared.NoticeTwoFactorConnected, c, "")); errors.Is(err, domain.ErrConflict) {

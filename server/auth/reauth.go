@@ -78,7 +78,7 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, req 
 		}
 		return s.Store.MarkReauth(ctx, sess.ID, u.ID, nil, now)
 	}
-	if !u.TwoFactorEnabled() {
+	if !u.TOTPConnected() {
 		return errTOTPOff
 	}
 	if u.CodesLocked(now) {

@@ -75,7 +75,7 @@ func normalizeRecoveryCode(in string) (string, bool) {
 // TOTP code proves it is them, and returns the new set to show once. Wrong
 // codes count toward the lockout, as at login.
 func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, code string, c Client) ([]string, error) {
-	if !u.TwoFactorEnabled() {
+	if !u.TOTPConnected() {
 		return nil, errTOTPOff
 	}
 	now := s.Now()

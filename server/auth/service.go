@@ -179,7 +179,8 @@ func (s *Service) Bootstrap(ctx context.Context) (username, password string, err
 }
 
 // Sweep deletes expired and idle sessions, stale throttle counters, login
-// events past their retention and expired trusted browsers, and returns how many rows it removed.
+// events past their retention, expired trusted browsers and WebAuthn ceremonies
+// nobody finished, and returns how many rows it removed.
 func (s *Service) Sweep(ctx context.Context) (int64, error) {
 	now := s.Now()
 	var total int64
@@ -188,6 +189,7 @@ func (s *Service) Sweep(ctx context.Context) (int64, error) {
 		func() (int64, error) { return s.Store.DeleteStaleThrottles(ctx, now.Add(-24*time.Hour), now) },
 		func() (int64, error) { return s.Store.DeleteLoginEventsBefore(ctx, now.Add(-s.HistoryRetention)) },
 		func() (int64, error) { return s.Store.DeleteExpiredTrustedBrowsers(ctx, now) },
+		func() (int64, error) { return s.Store.DeleteExpiredCeremonies(ctx, now) },
 	} {
 		n, err := del()
 		total += n

@@ -53,7 +53,8 @@ type Store interface {
 	ChangePassword(ctx context.Context, userID int64, old, hash string, keepSession int64, now time.Time, audit *domain.AuditEvent) (int64, error)
 
 	// Sessions and login steps. CompleteLoginStep returns domain.ErrReplay
-	// when its code's time step or recovery code was used already, and
+	// when its code's time step or recovery code was used already, or its
+	// security key's counter moved since it was read, and
 	// domain.ErrLocked while the user's codes are locked.
 	SessionByTokenHash(ctx context.Context, tokenHash []byte, now time.Time) (*domain.Session, error)
 	CompleteLoginStep(ctx context.Context, step domain.LoginStep) error
@@ -93,6 +94,26 @@ type Store interface {
 	RecoveryCodes(ctx context.Context, userID int64) ([]domain.RecoveryCode, error)
 	RecoveryCodesLeft(ctx context.Context, userID int64) (int, error)
 	RegenerateRecoveryCodes(ctx context.Context, userID, step int64, hashes []string, now time.Time, audit *domain.AuditEvent) error
+
+	// Security keys (WebAuthn). AddWebAuthnCredential counts the key in
+	// User.SecurityKeys and, when it is the user's first factor (first),
+	// stores recoveryHashes; it returns domain.ErrConflict for a credential
+	// id registered already. RemoveWebAuthnCredential and RemoveTOTPOnly
+	// return domain.ErrConflict instead of removing the user's last factor
+	// (that is RemoveTOTP), and domain.ErrNotFound for a key of nobody or
+	// someone else. TakeCeremony deletes what it returns: a ceremony is
+	// taken once (else domain.ErrNotFound, also when expired or of another
+	// kind or session; sessionID 0: one without a session).
+	SaveCeremony(ctx context.Context, c *domain.WebAuthnCeremony) error
+	TakeCeremony(ctx context.Context, challenge, kind string, sessionID int64, now time.Time) (*domain.WebAuthnCeremony, error)
+	DeleteExpiredCeremonies(ctx context.Context, now time.Time) (int64, error)
+	WebAuthnCredentials(ctx context.Context, userID int64) ([]domain.WebAuthnCredential, error)
+	WebAuthnCredentialByCredentialID(ctx context.Context, credentialID []byte) (*domain.WebAuthnCredential, error)
+	AddWebAuthnCredential(ctx context.Context, c *domain.WebAuthnCredential, recoveryHashes []string, audit *domain.AuditEvent) (first bool, err error)
+	RenameWebAuthnCredential(ctx context.Context, userID, id int64, name string) (*domain.WebAuthnCredential, error)
+	RemoveWebAuthnCredential(ctx context.Context, userID, id int64, now time.Time, audit *domain.AuditEvent) error
+	RemoveTOTPOnly(ctx context.Context, userID int64, now time.Time, audit *domain.AuditEvent) error
+	SetPasskeysAllowed(ctx context.Context, accountID int64, on bool, byAdminID int64, audit *domain.AuditEvent) error
 
 	// History and audit.
 	RecordLoginEvent(ctx context.Context, e *domain.LoginEvent) error

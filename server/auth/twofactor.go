@@ -38,7 +38,7 @@ type TOTPSetup struct {
 // stored sealed; once connected no endpoint returns it again. Returns
 // EConflict if 2FA is already connected.
 func (s *Service) SetupTOTP(ctx context.Context, u *domain.User) (*TOTPSetup, error) {
-	if u.TwoFactorEnabled() {
+	if u.TOTPConnected() {
 		return nil, errAlreadyOn
 	}
 	key, err := totp.Generate(totp.GenerateOpts{
@@ -155,7 +155,6 @@ func (s *Service) Disconnect(ctx context.Context, sess *domain.Session, password
 	if !u.TwoFactorEnabled() {
 		return false, errNotConnected
 	}
-	now := s.Now()
 	if err := s.checkOwnPassword(ctx, u, password); errors.Is(err, errWrongPassword) {
 		if err := s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditDisconnectRefused, u, c, shared.ReasonWrongPassword)); err != nil {
 			return false, err
@@ -164,6 +163,15 @@ func (s *Service) Disconnect(ctx context.Context, sess *domain.Session, password
 	} else if err != nil {
 		return false, err
 	}
+	return s.switchOff(ctx, u, confirm, c)
+}
+
+// switchOff removes every second factor of the user: Disconnect, and the
+// removal of the last one. Where the account forces 2FA, it first answers
+// EConfirmRequired (the app shows the warning); confirmed, it also ends
+// every session of the user, and loggedOut is true.
+func (s *Service) switchOff(ctx context.Context, u *domain.User, confirm bool, c Client) (loggedOut bool, err error) {
+	now := s.Now()
 	forced := u.Account.ForceTwoFactor
 	// Within a grace period the user may go without 2FA until their
 	// deadline, as GitLab allows: the sessions stay, and the deadline of a

@@ -24,8 +24,11 @@ type Account struct {
 	RememberBrowserDays int `bun:"remember_browser_days,notnull"`
 	// GraceDays is how long, from their own start (User.GraceStartedAt), a
 	// user without 2FA may still skip its setup under ForceTwoFactor.
-	GraceDays int       `bun:"grace_days,notnull"`
-	CreatedAt time.Time `bun:"created_at,notnull"`
+	GraceDays int `bun:"grace_days,notnull"`
+	// PasskeysAllowed lets the account's users sign in with a passkey
+	// alone (it counts as both factors).
+	PasskeysAllowed bool      `bun:"passkeys_allowed,notnull"`
+	CreatedAt       time.Time `bun:"created_at,notnull"`
 }
 
 // User is a person who logs in. Secrets never leave the server: the JSON tags
@@ -53,15 +56,24 @@ type User struct {
 	// for this user: their first login (or request) without 2FA under the
 	// policy. Switching the policy off clears it (auth's twoFactorDue).
 	GraceStartedAt *time.Time `bun:"twofa_grace_started_at"`
-	CreatedAt      time.Time  `bun:"created_at,notnull"`
-	UpdatedAt      time.Time  `bun:"updated_at,notnull"`
+	// SecurityKeys counts the user's WebAuthn credentials, kept by the
+	// same transactions that add and remove them, so that every read of a
+	// user knows whether 2FA is on without another query.
+	SecurityKeys int       `bun:"security_keys,notnull"`
+	CreatedAt    time.Time `bun:"created_at,notnull"`
+	UpdatedAt    time.Time `bun:"updated_at,notnull"`
 }
 
 // Disabled reports whether an administrator disabled the user.
 func (u *User) Disabled() bool { return u.DisabledAt != nil }
 
-// TwoFactorEnabled reports whether the user has connected an authenticator.
-func (u *User) TwoFactorEnabled() bool { return u.TOTPEnabledAt != nil }
+// TwoFactorEnabled reports whether 2FA is on: the user has at least one
+// second factor, an authenticator app or a security key. It is the one
+// place that rule lives.
+func (u *User) TwoFactorEnabled() bool { return u.TOTPConnected() || u.SecurityKeys > 0 }
+
+// TOTPConnected reports whether the user has connected an authenticator app.
+func (u *User) TOTPConnected() bool { return u.TOTPEnabledAt != nil }
 
 // CodesLocked reports whether the user's second-factor attempts are locked
 // at now, after a run of wrong codes.
@@ -162,6 +174,10 @@ type LoginStep struct {
 	// UsedTrustedBrowser, when set, is the trusted browser that spared this
 	// login its code: its last use is the session's creation.
 	UsedTrustedBrowser *int64
+	// SecurityKey, when set, is the security key this step's assertion
+	// used: its sign counter moves from Old to New, and if another request
+	// moved it first the whole step fails with ErrReplay.
+	SecurityKey *SecurityKeyUse
 }
 
 // TrustedBrowser is a browser a user chose at the second step to skip the
@@ -178,6 +194,49 @@ type TrustedBrowser struct {
 	ExpiresAt  time.Time `bun:"expires_at,notnull"`
 	IP         string    `bun:"ip,notnull"`
 	UserAgent  string    `bun:"user_agent,notnull"`
+}
+
+// SecurityKeyUse is a security key's sign counter moving forward at a login.
+type SecurityKeyUse struct {
+	ID       int64
+	Old, New uint32
+	Flags    uint8 // the assertion's authenticator flags (the backup state may change)
+}
+
+// WebAuthnCredential is a security key or passkey of a user. The public key
+// is not a secret; the private one never leaves the authenticator.
+type WebAuthnCredential struct {
+	bun.BaseModel `bun:"table:webauthn_credentials,alias:wc"`
+
+	ID                int64      `bun:"id,pk,autoincrement"`
+	UserID            int64      `bun:"user_id,notnull"`
+	Name              string     `bun:"name,notnull"`
+	CredentialID      []byte     `bun:"credential_id,notnull"`
+	PublicKey         []byte     `bun:"public_key,notnull"` // COSE
+	SignCount         uint32     `bun:"sign_count,notnull"`
+	Transports        string     `bun:"transports,notnull"` // comma-separated, as the browser reported them
+	Flags             uint8      `bun:"flags,notnull"`      // authenticator data flags at registration (backup eligibility must not change)
+	AAGUID            []byte     `bun:"aaguid"`
+	AttestationFormat string     `bun:"attestation_format,notnull"`
+	Discoverable      bool       `bun:"discoverable,notnull"` // a passkey: it can sign in without a username
+	AddedAt           time.Time  `bun:"added_at,notnull"`
+	LastUsedAt        *time.Time `bun:"last_used_at"`
+}
+
+// WebAuthnCeremony is a WebAuthn registration or assertion between its begin
+// and its finish: the challenge the browser must sign and the library's
+// session data. It is kept in the database, so any server process can finish
+// it, and taken (deleted) by the finish, so it works once.
+type WebAuthnCeremony struct {
+	bun.BaseModel `bun:"table:webauthn_ceremonies,alias:wce"`
+
+	Challenge string    `bun:"challenge,pk"` // base64url, as clientDataJSON carries it
+	Kind      string    `bun:"kind,notnull"`
+	SessionID *int64    `bun:"session_id"` // nil for a passkey sign-in, which has no session yet
+	UserID    *int64    `bun:"user_id"`
+	Name      string    `bun:"name,notnull"` // the name a registration gives the new key
+	Data      []byte    `bun:"data,notnull"` // webauthn.SessionData as JSON
+	ExpiresAt time.Time `bun:"expires_at,notnull"`
 }
 
 // LoginEvent is one attempt at one login step, successful or not.

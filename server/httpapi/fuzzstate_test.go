@@ -257,22 +257,26 @@ type failureRecord struct {
 	ownThrottle   bool   // counts a wrong password for the caller's username
 	callerIsActor bool   // the attempt recorded is the caller's (the second step)
 	refusal       string // the audit action of a refused security change, by and on the caller ("": none)
+	ceremony      bool   // takes the WebAuthn ceremony it answers, right or wrong (single use)
 }
 
 var failureRecords = map[string]failureRecord{
-	"POST /api/login":              {event: shared.MethodPassword, anyThrottle: true},
-	"POST /api/login/totp":         {event: shared.MethodTOTP, codeFailures: true, callerIsActor: true},
-	"POST /api/login/recovery":     {event: shared.MethodRecoveryCode, codeFailures: true, callerIsActor: true},
-	"POST /api/2fa/recovery-codes": {codeFailures: true, refusal: shared.AuditRegenerateRefused},
-	"POST /api/2fa/disconnect":     {ownThrottle: true, refusal: shared.AuditDisconnectRefused},
-	"POST /api/me/reauth":          {ownThrottle: true, codeFailures: true, refusal: shared.AuditReauthRefused},
+	"POST /api/login":                {event: shared.MethodPassword, anyThrottle: true},
+	"POST /api/login/totp":           {event: shared.MethodTOTP, codeFailures: true, callerIsActor: true},
+	"POST /api/login/recovery":       {event: shared.MethodRecoveryCode, codeFailures: true, callerIsActor: true},
+	"POST /api/2fa/recovery-codes":   {codeFailures: true, refusal: shared.AuditRegenerateRefused},
+	"POST /api/2fa/disconnect":       {ownThrottle: true, refusal: shared.AuditDisconnectRefused},
+	"POST /api/me/reauth":            {ownThrottle: true, codeFailures: true, refusal: shared.AuditReauthRefused},
+	"POST /api/login/key/finish":     {event: shared.MethodSecurityKey, codeFailures: true, callerIsActor: true, ceremony: true},
+	"POST /api/login/passkey/finish": {event: shared.MethodPasskey, anyThrottle: true, ceremony: true},
+	"POST /api/2fa/keys/finish":      {ceremony: true},
 }
 
 // Columns that make a user who they are: no answer changes them.
 var identityColumns = []string{"id", "account_id", "username", "role", "created_at"}
 
 // policyColumns are the account's columns an admin's settings change writes.
-var policyColumns = []string{"force_2fa", "force_2fa_changed_at", "force_2fa_changed_by"}
+var policyColumns = []string{"force_2fa", "force_2fa_changed_at", "force_2fa_changed_by", "passkeys_allowed"}
 
 // unjustified returns the first change the answer to x had no right to make,
 // with the rule it broke, or "" when every change was its to make.
@@ -353,6 +357,10 @@ func (w *fuzzWorld) mayFail(x exchange, c rowChange) string {
 			c.get("kind") == shared.NoticeSecondStepLocked {
 			return ""
 		}
+	case "webauthn_ceremonies":
+		if c.removed() && rec.ceremony {
+			return ""
+		}
 	case "users":
 		if rec.codeFailures && x.caller != nil && c.get("id") == x.caller.ID && !c.added() && !c.removed() &&
 			subset(c.changed(), []string{"failed_code_count", "locked_until"}) {
@@ -427,6 +435,22 @@ func (w *fuzzWorld) maySucceed(x exchange, self *domain.User, c rowChange) strin
 			return ""
 		}
 		return "a user changes only their own sessions and recovery codes; an admin's reset only ends those of their own account's users"
+	case "webauthn_credentials":
+		if mine("user_id") || (x.route() == reset && c.removed() && inMyAccount("user_id")) {
+			return ""
+		}
+		return "a user changes only their own security keys; an admin's reset only removes those of their own account's users"
+	case "webauthn_ceremonies":
+		const passkeyBegin, passkeyFinish = "POST /api/login/passkey/begin", "POST /api/login/passkey/finish"
+		switch {
+		case mine("user_id"):
+			return ""
+		case c.get("user_id") == nil && c.get("session_id") == nil && (c.added() && x.route() == passkeyBegin || c.removed() && x.route() == passkeyFinish):
+			return "" // a passkey sign-in has no user until it is finished
+		case c.removed() && c.get("session_id") == x.presented:
+			return "" // the session ended, and its ceremony with it
+		}
+		return "a ceremony is begun and taken by its own session, or by a passkey sign-in"
 	case "login_events":
 		if c.added() && mine("user_id") && self.AccountID == c.get("account_id") {
 			return ""

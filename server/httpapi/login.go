@@ -15,7 +15,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *request) error {
 		if err != nil {
 			return nil, nil, err
 		}
-		return res, shared.LoginResponse{Next: res.Next, RememberBrowserDays: res.RememberDays}, nil
+		return res, shared.LoginResponse{Next: res.Next, RememberBrowserDays: res.RememberDays, Methods: res.Methods}, nil
 	})
 }
 

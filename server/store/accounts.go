@@ -10,7 +10,7 @@ import (
 
 // CreateAccount inserts an account. Returns ErrConflict if the name is taken.
 func (s *Store) CreateAccount(ctx context.Context, name string, now time.Time) (*domain.Account, error) {
-	a := &domain.Account{Name: name, CreatedAt: now}
+	a := &domain.Account{Name: name, PasskeysAllowed: true, CreatedAt: now}
 	if _, err := s.db.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
 		return nil, s.wrap(err)
 	}
@@ -63,6 +63,10 @@ func (s *Store) RenameAccount(ctx context.Context, id int64, name string, audit 
 	return a, nil
 }
 
+// twoFactorOn is domain.User.TwoFactorEnabled in SQL: an authenticator app
+// or at least one security key.
+const twoFactorOn = "(u.totp_enabled_at IS NOT NULL OR u.security_keys > 0)"
+
 // AccountStats counts the users of the accounts (none given: every
 // account), and how many of them have 2FA, by account id, with the grace
 // starts of those without.
@@ -79,7 +83,7 @@ func (s *Store) AccountStats(ctx context.Context, accountIDs ...int64) (map[int6
 		With2FA   int   `bun:"with_2fa"`
 	}
 	err := s.db.NewSelect().Model((*domain.User)(nil)).ColumnExpr("u.account_id").
-		ColumnExpr("count(*) AS users").ColumnExpr("count(u.totp_enabled_at) AS with_2fa").
+		ColumnExpr("count(*) AS users").ColumnExpr("sum(CASE WHEN "+twoFactorOn+" THEN 1 ELSE 0 END) AS with_2fa").
 		Apply(only).Group("u.account_id").Scan(ctx, &rows)
 	if err != nil {
 		return nil, s.wrap(err)
@@ -93,7 +97,7 @@ func (s *Store) AccountStats(ctx context.Context, accountIDs ...int64) (map[int6
 		Started   time.Time `bun:"twofa_grace_started_at"`
 	}
 	err = s.db.NewSelect().Model((*domain.User)(nil)).Column("u.account_id", "u.twofa_grace_started_at").
-		Where("u.totp_enabled_at IS NULL").Where("u.twofa_grace_started_at IS NOT NULL").Apply(only).Scan(ctx, &starts)
+		Where("NOT "+twoFactorOn).Where("u.twofa_grace_started_at IS NOT NULL").Apply(only).Scan(ctx, &starts)
 	if err != nil {
 		return nil, s.wrap(err)
 	}
@@ -122,7 +126,7 @@ func (s *Store) AccountByID(ctx context.Context, id int64) (*domain.Account, err
 // summaryColumns are the users' columns a listing reads: everything but the
 // password hash and the sealed secrets.
 var summaryColumns = []string{"u.id", "u.account_id", "u.username", "u.role", "u.totp_enabled_at", "u.totp_last_step",
-	"u.failed_code_count", "u.locked_until", "u.last_login_at", "u.disabled_at", "u.created_at", "u.updated_at"}
+	"u.failed_code_count", "u.locked_until", "u.last_login_at", "u.disabled_at", "u.security_keys", "u.created_at", "u.updated_at"}
 
 // byAdmin limits an admin's statement to the rows of the accounts that the
 // database says adminID administers (their own; every one for a platform
@@ -157,9 +161,9 @@ func (s *Store) AccountUsers(ctx context.Context, f domain.UserFilter) ([]domain
 		Where("u.account_id = ?", f.AccountID)
 	switch f.TwoFA {
 	case "on":
-		q = q.Where("u.totp_enabled_at IS NOT NULL")
+		q = q.Where(twoFactorOn)
 	case "off":
-		q = q.Where("u.totp_enabled_at IS NULL")
+		q = q.Where("NOT " + twoFactorOn)
 	}
 	if f.Prefix != "" {
 		q = q.Where(`u.username LIKE ? ESCAPE '\'`, likePrefix(f.Prefix))

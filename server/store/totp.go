@@ -58,8 +58,8 @@ func acceptStep(ctx context.Context, db bun.IDB, userID, step int64, now time.Ti
 // confirming code's) as the last accepted one, so the code that connected
 // cannot log in again, and replaces the user's recovery codes with
 // recoveryHashes, and ends every session of the user but keepSession, in one
-// transaction. Returns ErrConflict if there is no pending secret or 2FA is
-// already connected.
+// transaction (recoveryHashes nil: the codes stay). Returns ErrConflict if
+// there is no pending secret or the app is already connected.
 func (s *Store) ConnectTOTP(ctx context.Context, userID, step int64, recoveryHashes []string, keepSession int64, now time.Time, audit *domain.AuditEvent) error {
 	return s.tx(ctx, func(tx bun.Tx) error {
 		res, err := tx.NewUpdate().Model((*domain.User)(nil)).
@@ -74,8 +74,11 @@ func (s *Store) ConnectTOTP(ctx context.Context, userID, step int64, recoveryHas
 		if affectedOne(res) != nil {
 			return domain.ErrConflict
 		}
-		if err := replaceRecoveryCodes(ctx, tx, userID, recoveryHashes, now); err != nil {
-			return err
+		// nil: the user has a security key already, whose codes serve the app too.
+		if recoveryHashes != nil {
+			if err := replaceRecoveryCodes(ctx, tx, userID, recoveryHashes, now); err != nil {
+				return err
+			}
 		}
 		// Every other session was made without the second factor that now
 		// guards the account, perhaps by whoever made 2FA necessary.
@@ -161,8 +164,8 @@ func (s *Store) ResealTOTP(ctx context.Context, userID int64, old, resealed []by
 	return s.wrap(err)
 }
 
-// RemoveTOTP switches the user's 2FA off: the secret, any pending secret and
-// the recovery codes and trusted browsers are deleted, the lockout is cleared, and, if
+// RemoveTOTP switches the user's 2FA off: the secret, any pending secret,
+// every security key, the recovery codes and trusted browsers are deleted, the lockout is cleared, and, if
 // endSessions, every session of the user ends (without it, only those still
 // waiting for a code, which could never finish); with the audit event, in one
 // transaction. The last accepted time step stays, so no code accepted before
@@ -184,6 +187,13 @@ func (s *Store) RemoveTOTP(ctx context.Context, userID int64, byAdminID int64, e
 			return err
 		}
 		if err := replaceRecoveryCodes(ctx, tx, userID, nil, now); err != nil {
+			return err
+		}
+		// Every security key goes too: 2FA off means no second factor.
+		if _, err := tx.NewDelete().Model((*domain.WebAuthnCredential)(nil)).Where("user_id = ?", userID).Exec(ctx); err != nil {
+			return err
+		}
+		if _, err := tx.NewUpdate().Model((*domain.User)(nil)).Set("security_keys = 0").Where("id = ?", userID).Exec(ctx); err != nil {
 			return err
 		}
 		// Sessions waiting for a code can never finish now: they end either way.

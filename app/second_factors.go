@@ -1,0 +1,190 @@
+package webapp
+
+import (
+	"encoding/json"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared"
+)
+
+// secondFactors is the list of the user's second factors in Security
+// settings, one row each (the authenticator app, security keys, passkeys),
+// with Remove, and Add a security key. Adding and removing need a recent
+// proof (reauthGate); removing the last factor is Disconnect, with the
+// server's warning where the account forces 2FA.
+type secondFactors struct {
+	app.Compo
+	reauthGate
+	// OnCodes receives the recovery codes the first factor brings.
+	OnCodes func(ctx app.Context, codes []string)
+
+	methods []shared.SecondFactor
+	adding  bool   // the name form is open
+	name    string // the new key's name
+	warning string // the server's warning before the last factor goes
+	pending string // the id the warning is about
+}
+
+func (f *secondFactors) OnMount(ctx app.Context) {
+	f.mountedAt(ctx)
+	f.load(ctx)
+}
+
+func (f *secondFactors) load(ctx app.Context) {
+	send(ctx, &f.apiState, apiCall{method: "GET", path: "/api/2fa/methods"}, func(ctx app.Context, res shared.MethodsResponse) {
+		f.methods = res.Methods
+	})
+}
+
+func (f *secondFactors) Render() app.UI {
+	return app.Div().Class("second-factors").Body(
+		app.H4().Text("Second factors"),
+		app.If(len(f.methods) == 0, func() app.UI {
+			return app.P().Class("muted").Text("No second factor yet.")
+		}),
+		app.Ul().ID("second-factors").Class("factor-list").Body(
+			app.Range(f.methods).Slice(func(i int) app.UI {
+				m := f.methods[i]
+				return app.Li().ID("factor-"+m.ID).Class("factor").Body(
+					app.Strong().Text(m.Name),
+					app.Span().Class("muted").Text(" · "+factorKind(m)+f.added(m)+f.lastUsed(m)),
+					app.Button().ID("remove-factor-"+m.ID).Class("secondary").Type("button").Disabled(f.busy).
+						Aria("label", "Remove "+m.Name).OnClick(func(ctx app.Context, e app.Event) { f.remove(ctx, m.ID, false) }).
+						Text("Remove"),
+				)
+			}),
+		),
+		app.If(f.warning != "", func() app.UI {
+			return app.Div().ID("remove-factor-warning").Class("warning").Role("alertdialog").TabIndex(-1).
+				OnKeyDown(onEscape(func(ctx app.Context) { f.warning = "" })).Body(
+				app.P().Text(f.warning),
+				app.Button().ID("remove-factor-confirm").Class("danger").Type("button").Disabled(f.busy).
+					OnClick(func(ctx app.Context, e app.Event) { f.remove(ctx, f.pending, true) }).Text("Remove and log out"),
+			)
+		}),
+		app.If(!f.adding, func() app.UI {
+			return app.Button().ID("add-security-key").Class("secondary").Type("button").OnClick(f.openAdd).Text("Add a security key")
+		}).Else(func() app.UI {
+			return app.Form().ID("security-key-form").OnSubmit(f.submitAdd).OnKeyDown(onEscape(func(ctx app.Context) { f.adding = false })).Body(
+				field("security-key-name", "Name of the key", "", app.Input().ID("security-key-name").Type("text").Required(true).
+					MaxLength(shared.SecurityKeyNameMax).Placeholder("Blue YubiKey").Value(f.name).OnInput(f.ValueTo(&f.name))),
+				submitButton("security-key-submit", "Add and touch the key", f.busy),
+			)
+		}),
+		app.If(f.errMsg != "", func() app.UI { return app.P().ID("factors-error").Class("form-error").Role("alert").Text(f.errMsg) }),
+		f.prompt(f.ValueTo, false),
+	)
+}
+
+func factorKind(m shared.SecondFactor) string {
+	switch {
+	case m.Kind == shared.FactorTOTP:
+		return "authenticator app"
+	case m.Passkey:
+		return "passkey"
+	}
+	return "security key"
+}
+
+func (f *secondFactors) added(m shared.SecondFactor) string {
+	if m.AddedAt == "" {
+		return ""
+	}
+	return " · added " + formatDay(m.AddedAt)
+}
+
+func (f *secondFactors) lastUsed(m shared.SecondFactor) string {
+	if m.LastUsedAt == "" {
+		return " · never used"
+	}
+	return " · last used " + formatDay(m.LastUsedAt)
+}
+
+func (f *secondFactors) openAdd(ctx app.Context, e app.Event) {
+	f.adding, f.name, f.errMsg = true, "", ""
+	f.focus(ctx, "security-key-name")
+}
+
+func (f *secondFactors) submitAdd(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	f.add(ctx)
+}
+
+// add asks the server for creation options, the browser for a new key, and
+// gives the server the key: three steps in one busy.
+func (f *secondFactors) add(ctx app.Context) {
+	req := shared.KeyNameRequest{Name: f.name}
+	if e := req.Valid(); e != nil {
+		f.errMsg = e.Fields["name"]
+		return
+	}
+	f.busy, f.errMsg = true, ""
+	home := f.onHome(ctx)
+	ctx.Async(func() {
+		var added shared.KeyAddedResponse
+		options, err := request[json.RawMessage](ctx, "POST", "/api/2fa/keys/begin", req)
+		if err == nil {
+			var cred json.RawMessage
+			if cred, err = createCredential(options); err != nil {
+				err = errKeyDidNotAnswer(err)
+			} else {
+				added, err = request[shared.KeyAddedResponse](ctx, "POST", "/api/2fa/keys/finish", shared.CredentialRequest{Credential: cred})
+			}
+		}
+		home.Dispatch(func(ctx app.Context) {
+			f.busy = false
+			switch {
+			case err != nil && f.needsProof(ctx, err, f.add):
+			case err != nil:
+				f.errMsg = errorMessage(err)
+			default:
+				f.adding, f.name = false, ""
+				f.methods = append(f.methods, added.Method)
+				updateMe(ctx, func(me *shared.Me) { me.TOTPEnabled, me.SecurityKeys = true, me.SecurityKeys+1 })
+				if len(added.RecoveryCodes) > 0 && f.OnCodes != nil {
+					f.OnCodes(ctx, added.RecoveryCodes)
+				}
+			}
+		})
+	})
+}
+
+// errKeyDidNotAnswer words a refusal of the browser's (cancelled, timed
+// out, no key): its own message names DOM exceptions.
+func errKeyDidNotAnswer(err error) error {
+	if _, ok := err.(*shared.Error); ok {
+		return err
+	}
+	return &shared.Error{Code: shared.EInvalid, Message: "The security key did not answer. Try again, and touch the key when it blinks."}
+}
+
+func (f *secondFactors) remove(ctx app.Context, id string, confirm bool) {
+	f.warning = ""
+	send(ctx, &f.apiState, apiCall{method: "DELETE", path: "/api/2fa/methods/" + id, body: shared.RemoveMethodRequest{Confirm: confirm},
+		failed: func(ctx app.Context, err error) bool {
+			switch {
+			case f.needsProof(ctx, err, func(ctx app.Context) { f.remove(ctx, id, confirm) }):
+				return true
+			case errorCode(err) == shared.EConfirmRequired:
+				f.warning, f.pending = errorMessage(err), id
+				f.focus(ctx, "remove-factor-warning")
+				return true
+			}
+			return false
+		}}, func(ctx app.Context, res shared.DisconnectResponse) {
+		if res.LoggedOut {
+			signedOut(ctx)
+			navigate(ctx, "/login?notice=disconnected")
+			return
+		}
+		f.load(ctx)
+		ctx.Async(func() {
+			me, err := request[shared.Me](ctx, "GET", "/api/me", nil)
+			if err == nil {
+				ctx.Dispatch(func(ctx app.Context) {
+					updateMe(ctx, func(m *shared.Me) { *m = me })
+				})
+			}
+		})
+	})
+}

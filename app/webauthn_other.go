@@ -1,0 +1,18 @@
+//go:build !(js && wasm)
+
+package webapp
+
+import (
+	"encoding/json"
+
+	"github.com/warden-auth/warden/shared"
+)
+
+// Outside the browser (tests, prerendering) there is no authenticator;
+// tests replace these.
+var errNoAuthenticator = &shared.Error{Code: shared.EInvalid, Message: "This browser cannot use security keys."}
+
+var (
+	createCredential = func(options []byte) (json.RawMessage, error) { return nil, errNoAuthenticator }
+	getCredential    = func(options []byte) (json.RawMessage, error) { return nil, errNoAuthenticator }
+)

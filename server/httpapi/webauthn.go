@@ -1,0 +1,140 @@
+package httpapi
+
+import (
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/shared"
+)
+
+// relyingParty is the WebAuthn relying party of a request: PUBLIC_URL when
+// set (publicOnly has refused other hosts), else the host the request names,
+// which is what the browser that sent it sees. Browsers give hosts in lower
+// case, and the RP id is hashed as it is.
+func (s *Server) relyingParty(r *http.Request) auth.RP {
+	if u := s.publicURL; u != nil {
+		return auth.RP{ID: strings.ToLower(u.Hostname()), Origin: u.Scheme + "://" + strings.ToLower(u.Host)}
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	host := strings.ToLower(r.Host)
+	id, _, err := net.SplitHostPort(host)
+	if err != nil {
+		id = host
+	}
+	return auth.RP{ID: id, Origin: scheme + "://" + host}
+}
+
+// handleMethods lists the caller's second factors.
+func (s *Server) handleMethods(w http.ResponseWriter, r *request) error {
+	methods, err := s.auth.Methods(r.Context(), r.session.User)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, shared.MethodsResponse{Methods: methods})
+	return nil
+}
+
+// handleAddKeyBegin answers the creation options for a new key.
+func (s *Server) handleAddKeyBegin(w http.ResponseWriter, r *request) error {
+	req, err := decode[shared.KeyNameRequest](w, r.Request)
+	if err != nil {
+		return err
+	}
+	options, err := s.auth.BeginAddKey(r.Context(), r.session, s.relyingParty(r.Request), req.Name)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, options)
+	return nil
+}
+
+// handleAddKeyFinish stores the new key; an enrolling session becomes a
+// full one with a new cookie.
+func (s *Server) handleAddKeyFinish(w http.ResponseWriter, r *request) error {
+	return loginStep(s, w, r, func(req shared.CredentialRequest) (*auth.LoginResult, any, error) {
+		done, err := s.auth.FinishAddKey(r.Context(), r.session, r.stage, s.relyingParty(r.Request), req.Credential, s.client(r.Request))
+		if err != nil {
+			return nil, nil, err
+		}
+		return done.Session, shared.KeyAddedResponse{Method: done.Method, RecoveryCodes: done.RecoveryCodes}, nil
+	})
+}
+
+// handleRenameMethod renames a security key.
+func (s *Server) handleRenameMethod(w http.ResponseWriter, r *request) error {
+	req, err := decode[shared.KeyNameRequest](w, r.Request)
+	if err != nil {
+		return err
+	}
+	m, err := s.auth.RenameMethod(r.Context(), r.session.User, r.PathValue("id"), req.Name)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, m)
+	return nil
+}
+
+// handleRemoveMethod removes a second factor; the last one as Disconnect.
+func (s *Server) handleRemoveMethod(w http.ResponseWriter, r *request) error {
+	req, err := decode[shared.RemoveMethodRequest](w, r.Request)
+	if err != nil {
+		return err
+	}
+	loggedOut, err := s.auth.RemoveMethod(r.Context(), r.session, r.PathValue("id"), req.Confirm, s.client(r.Request))
+	if err != nil {
+		return err
+	}
+	if loggedOut {
+		s.clearSession(w, r.Request)
+	}
+	writeJSON(w, http.StatusOK, shared.DisconnectResponse{LoggedOut: loggedOut})
+	return nil
+}
+
+// handleLoginKeyBegin answers the request options of the second step.
+func (s *Server) handleLoginKeyBegin(w http.ResponseWriter, r *request) error {
+	options, err := s.auth.BeginKeyLogin(r.Context(), r.session, s.relyingParty(r.Request))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, options)
+	return nil
+}
+
+// handleLoginKeyFinish is the second login step with a security key.
+func (s *Server) handleLoginKeyFinish(w http.ResponseWriter, r *request) error {
+	return loginStep(s, w, r, func(req shared.CredentialRequest) (*auth.LoginResult, any, error) {
+		res, err := s.auth.FinishKeyLogin(r.Context(), r.session, s.relyingParty(r.Request), req.Credential, s.client(r.Request))
+		if err != nil {
+			return nil, nil, err
+		}
+		return res, shared.LoginResponse{Next: res.Next}, nil
+	})
+}
+
+// handleLoginPasskeyBegin answers the request options of a passkey sign-in.
+func (s *Server) handleLoginPasskeyBegin(w http.ResponseWriter, r *request) error {
+	options, err := s.auth.BeginPasskeyLogin(r.Context(), s.relyingParty(r.Request), s.client(r.Request))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, options)
+	return nil
+}
+
+// handleLoginPasskeyFinish signs in with a passkey alone; the session the
+// request came with, if any, ends.
+func (s *Server) handleLoginPasskeyFinish(w http.ResponseWriter, r *request) error {
+	return loginStep(s, w, r, func(req shared.CredentialRequest) (*auth.LoginResult, any, error) {
+		res, err := s.auth.FinishPasskeyLogin(r.Context(), s.relyingParty(r.Request), req.Credential, s.client(r.Request), s.sessionToken(r.Request))
+		if err != nil {
+			return nil, nil, err
+		}
+		return res, shared.LoginResponse{Next: res.Next}, nil
+	})
+}

@@ -1,0 +1,93 @@
+package shared
+
+import (
+	"encoding/json"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Kinds of second factor (SecondFactor.Kind, LoginResponse.Methods).
+const (
+	FactorTOTP        = "totp"
+	FactorSecurityKey = "security_key"
+)
+
+// TOTPMethodID is the id of the authenticator app among a user's second
+// factors; security keys have "key-" and a number.
+const TOTPMethodID = "totp"
+
+// SecurityKeyNameMax bounds the name a user gives a key.
+const SecurityKeyNameMax = 64
+
+// SecondFactor is one of a user's second factors (GET /api/2fa/methods).
+type SecondFactor struct {
+	ID         string `json:"id"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+	AddedAt    string `json:"added_at,omitempty"`     // RFC 3339
+	LastUsedAt string `json:"last_used_at,omitempty"` // RFC 3339
+	Passkey    bool   `json:"passkey"`                // a discoverable key: it can sign in alone
+}
+
+// MethodsResponse answers GET /api/2fa/methods.
+type MethodsResponse struct {
+	Methods []SecondFactor `json:"methods"`
+}
+
+// KeyNameRequest is the body of POST /api/2fa/keys/begin and PATCH
+// /api/2fa/methods/{id}.
+type KeyNameRequest struct {
+	Name string `json:"name"`
+}
+
+// Valid checks the name.
+func (r KeyNameRequest) Valid() *Error {
+	var v validator
+	v.check("name", ValidateKeyName(r.Name))
+	return v.err()
+}
+
+// ValidateKeyName returns what is wrong with a security key's name, or "".
+func ValidateKeyName(s string) string {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return "Give the key a name, like \"Blue YubiKey\"."
+	case !utf8.ValidString(s) || utf8.RuneCountInString(s) > SecurityKeyNameMax:
+		return "A key's name has at most 64 characters."
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		return "A key's name cannot contain control characters."
+	}
+	return ""
+}
+
+// CredentialRequest is the body of the WebAuthn finish endpoints: the
+// PublicKeyCredential as the browser gave it, in its JSON form.
+type CredentialRequest struct {
+	Credential json.RawMessage `json:"credential"`
+}
+
+// Valid requires the credential.
+func (r CredentialRequest) Valid() *Error {
+	var v validator
+	if len(r.Credential) == 0 || string(r.Credential) == "null" {
+		v.add("credential", "Touch your security key again: its answer is missing.")
+	}
+	return v.err()
+}
+
+// KeyAddedResponse answers POST /api/2fa/keys/finish.
+type KeyAddedResponse struct {
+	Method        SecondFactor `json:"method"`
+	RecoveryCodes []string     `json:"recovery_codes,omitempty"` // when it is the user's first factor
+}
+
+// RemoveMethodRequest is the body of DELETE /api/2fa/methods/{id}: confirm
+// accepts the warning shown when removing the last factor of an account
+// that forces 2FA.
+type RemoveMethodRequest struct {
+	Confirm bool `json:"confirm"`
+}
+
+// Valid accepts any value.
+func (RemoveMethodRequest) Valid() *Error { return nil }
