@@ -59,8 +59,6 @@ func ParseHistoryQuery(get func(string) string) (HistoryQuery, *Error) {
 	return q, v.err()
 }
 
-
-
 // DescribeUserAgent turns a User-Agent header into "Browser on OS", good
 // enough for a person to recognise their own devices. It is no full parser:
 // unknown agents are shown as "Unknown browser" with the OS if known.

@@ -20,6 +20,9 @@ func (s *Service) Me(ctx context.Context, sess *domain.Session, stage string) (s
 		TOTPEnabled: u.TwoFactorEnabled(),
 		Force2FA:    u.Account.ForceTwoFactor,
 	}
+	if stage == domain.StagePasswordChange {
+		me.Stage = shared.NextChangePassword
+	}
 	if stage == domain.StageEnrollment {
 		me.Stage = shared.NextEnroll
 	}

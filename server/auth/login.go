@@ -16,6 +16,7 @@ import (
 //	  right, 2FA connected            -> stage password_ok, next "totp"
 //	  right, no 2FA, account forces   -> stage enrollment,  next "enroll"
 //	  right, no 2FA, not forced       -> stage full,        next "done"
+//	  right, but a one-time password  -> stage password_change, next "change_password"
 //	  wrong, unknown user, or a
 //	  username locked by failures     -> EWrongCredentials, the same answer
 //	  client IP locked by failures    -> ERateLimited with Retry-After
@@ -24,6 +25,9 @@ import (
 //	  wrong, reused, malformed        -> EWrongCode / EInvalid, counted toward the lockout
 //	LoginWithRecoveryCode, password_ok: a recovery code
 //	  right, unused                   -> stage full, next "done" (the code is spent)
+//	ChangeOneTimePassword, password_change: the one-time password and a new one
+//	  right, the new one strong       -> the stage the password leads to (above),
+//	                                     the password no longer one-time
 //	ConnectTOTP, enrollment or full: the first code of a new authenticator
 //	  right                           -> 2FA on, recovery codes; enrollment becomes
 //	                                     full, a full session stays
@@ -133,12 +137,11 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 		s.upgradeHash(ctx, u, req.Password)
 	}
 
-	stage, next, ttl := domain.StageFull, shared.NextDone, s.SessionMax
-	switch {
-	case u.TwoFactorEnabled():
-		stage, next, ttl = domain.StagePasswordOK, shared.NextTOTP, s.SecondStepTTL
-	case u.Account.ForceTwoFactor:
-		stage, next, ttl = domain.StageEnrollment, shared.NextEnroll, s.EnrollmentTTL
+	stage, next, ttl := s.afterPassword(u)
+	if u.PasswordMustChange {
+		// First the one-time password goes (onetime.go); the second step
+		// or the enrollment comes after.
+		stage, next, ttl = domain.StagePasswordChange, shared.NextChangePassword, s.EnrollmentTTL
 	}
 	token, hash, err := newToken(s.Rand)
 	if err != nil {

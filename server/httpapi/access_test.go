@@ -54,14 +54,20 @@ func TestRouteTable_EachStageAndRoleReachesOnlyItsRoutes(t *testing.T) {
 		{"password_ok", e.sessionAt(user, domain.StagePasswordOK), func(a access) (bool, int, string) {
 			return a == secondStep, 401, shared.EUnauthenticated
 		}},
+		{"password_change", e.sessionAt(user, domain.StagePasswordChange), func(a access) (bool, int, string) {
+			if a == secondStep {
+				return false, 403, shared.EForbidden
+			}
+			return a == choosing || a == pastLogin, 403, shared.EPasswordChangeRequired
+		}},
 		{"enrollment", e.sessionAt(user, domain.StageEnrollment), func(a access) (bool, int, string) {
 			if a == secondStep {
 				return false, 403, shared.EForbidden
 			}
-			return a == enrolling, 403, shared.EEnrollmentRequired
+			return a == enrolling || a == pastLogin, 403, shared.EEnrollmentRequired
 		}},
 		{"full user", e.sessionAt(user, domain.StageFull), func(a access) (bool, int, string) {
-			return a == enrolling || a == signedIn, 403, shared.EForbidden
+			return a == pastLogin || a == choosing || a == enrolling || a == signedIn, 403, shared.EForbidden
 		}},
 		{"full admin", e.sessionAt(admin, domain.StageFull), func(a access) (bool, int, string) {
 			return a != secondStep, 403, shared.EForbidden
@@ -89,7 +95,7 @@ func TestRouteTable_EachStageAndRoleReachesOnlyItsRoutes(t *testing.T) {
 					if a.status >= 400 {
 						got = a.apiError(t)
 					}
-					if slices.Contains([]string{shared.EUnauthenticated, shared.EForbidden, shared.EEnrollmentRequired}, got.Code) {
+					if slices.Contains([]string{shared.EUnauthenticated, shared.EForbidden, shared.EEnrollmentRequired, shared.EPasswordChangeRequired}, got.Code) {
 						t.Fatalf("allowed caller refused: %d %s", a.status, a.body)
 					}
 					return

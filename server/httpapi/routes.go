@@ -13,6 +13,8 @@ type access int
 const (
 	public     access = iota // anyone; the handler reads the session itself if it cares
 	secondStep               // a session whose password was right and whose second factor is due
+	pastLogin                // a session that must replace its one-time password or set up 2FA, or a full one
+	choosing                 // a session that must replace its one-time password, or a full one
 	enrolling                // a session that must set up 2FA, or a full one
 	signedIn                 // a full session
 	adminOnly                // a full session of an admin
@@ -47,10 +49,11 @@ func (s *Server) routes() []route {
 		{"POST", "/api/login/totp", secondStep, s.handleLoginTOTP},
 		{"POST", "/api/login/recovery", secondStep, s.handleLoginRecovery},
 		{"POST", "/api/logout", public, s.handleLogout},
-		{"GET", "/api/me", enrolling, s.handleMe},
+		{"GET", "/api/me", pastLogin, s.handleMe},
 		{"POST", "/api/me/reauth", enrolling, s.handleReauth},
 		{"GET", "/api/me/logins", signedIn, s.handleMyLogins},
-		{"POST", "/api/me/password", signedIn, s.handleChangePassword},
+		{"POST", "/api/me/password", choosing, s.handleChangePassword},
+		{"POST", "/api/password/strength", choosing, s.handlePasswordStrength},
 		{"POST", "/api/2fa/setup", enrolling, s.recent(s.handleSetup)},
 		{"POST", "/api/2fa/connect", enrolling, s.recent(s.handleConnect)},
 		{"POST", "/api/2fa/recovery-codes", signedIn, s.handleRegenerateCodes},
@@ -79,6 +82,8 @@ var nextPages = map[string]string{
 	shared.NextDone:   "/",
 	shared.NextTOTP:   "/login?step=code",
 	shared.NextEnroll: "/profile?setup=1",
+	// The app's step; until it runs, the page says it is on its way.
+	shared.NextChangePassword: "/login?step=new-password",
 }
 
 // mux registers the route table on a ServeMux: one entry per path, so that a
