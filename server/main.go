@@ -32,7 +32,10 @@ Usage:
   server                      run the server (also: server serve)
   server migrate              apply database migrations and exit
   server user create --username NAME [--admin] [--account NAME]
-                              create a user; the password is read from standard input
+                              create a user; the password is read from standard input,
+                              must be strong, and is one-time: changed at the first login
+  server user set-password --username NAME
+                              give a user a one-time password (from standard input); their sessions end
   server user reset-2fa --username NAME
                               switch a user's 2FA off (lost phone) and end their sessions
   server keys status          per key id of SECRET_KEY, how many stored values still need it
