@@ -31,8 +31,8 @@ type instance struct {
 	// OneTimePassword is the first administrator's password as printed,
 	// which start replaced with AdminPassword; startOneTime keeps it.
 	OneTimePassword string
-	Stop          func() // ends it before the test does (the test's end does too)
-	env           map[string]string
+	Stop            func() // ends it before the test does (the test's end does too)
+	env             map[string]string
 }
 
 // serverEnv is the environment of a test server: its data in dataDir, the
