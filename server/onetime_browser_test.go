@@ -46,3 +46,37 @@ func TestBrowser_TheFirstAdministratorReplacesTheGeneratedPassword(t *testing.T)
 		t.Error("the chosen password does not lead into the app")
 	}
 }
+
+// TestBrowser_OnASlowLinkAOneTimePasswordLeadsToItsStep: before the app has
+// arrived, the prerendered form's login with a one-time password shows the
+// new-password step in place (it says the page is getting ready); the app
+// then takes that step over on the same document and the login goes on.
+func TestBrowser_OnASlowLinkAOneTimePasswordLeadsToItsStep(t *testing.T) {
+	inst := startOneTime(t, "", t.TempDir())
+	const chosen = "Velvet-Orbit-Canyon-7319"
+	b := newBrowser(t)
+	b.run(t, "slow link", slowLink())
+	b.run(t, "open /login and type at once",
+		chromedp.Navigate(inst.URL+"/login"),
+		chromedp.WaitVisible("#password", chromedp.ByID),
+		chromedp.SendKeys("#username", "admin", chromedp.ByID),
+		chromedp.SendKeys("#password", inst.AdminPassword+"\r", chromedp.ByID),
+		chromedp.WaitVisible("#new-password-loading", chromedp.ByID),
+	)
+	appNotRunning(t, b, "the new-password step")
+	var path string
+	b.run(t, "where the one-time password led", chromedp.Evaluate(`location.pathname + location.search`, &path))
+	if path != "/login?step=new-password" {
+		t.Fatalf("after the one-time password the page is at %s", path)
+	}
+	b.run(t, "the app arrives and takes the step over",
+		chromedp.WaitVisible("#password-new", chromedp.ByID),
+		chromedp.SendKeys("#password-current", inst.AdminPassword, chromedp.ByID),
+		chromedp.SendKeys("#password-new", chosen, chromedp.ByID),
+		chromedp.SendKeys("#password-repeat", chosen, chromedp.ByID),
+		click("#password-submit"),
+		waitPath("/"),
+		waitText("#welcome", "admin"),
+	)
+	oneDocument(t, b)
+}
