@@ -8,26 +8,27 @@ import "fmt"
 // Error codes. The server maps each to one HTTP status in a single table
 // (server/httpapi); the app shows Message to the user and may branch on Code.
 const (
-	EInvalid                = "invalid"                  // 400: a field or the body is malformed
-	EUnsupportedMedia       = "unsupported_media"        // 415: the body is not JSON
-	ETooLarge               = "too_large"                // 413: the body is over the limit
-	EUnauthenticated        = "unauthenticated"          // 401: no valid session
-	EWrongCredentials       = "wrong_credentials"        // 401: username or password wrong
-	EWrongCode              = "wrong_code"               // 401: a wrong, reused or expired second-factor code
-	EForbidden              = "forbidden"                // 403: the role does not allow it
-	EEnrollmentRequired     = "enrollment_required"      // 403: 2FA must be set up first
-	EReauthRequired         = "reauth_required"          // 403: a sensitive action needs the password or a code again
-	EPasswordChangeRequired = "password_change_required" // 403: a one-time password must be replaced first
-	ECrossOrigin            = "cross_origin"             // 403: a state change from another origin
-	ENotFound               = "not_found"                // 404
-	EMethodNotAllowed       = "method_not_allowed"       // 405
-	EConflict               = "conflict"                 // 409
-	EConfirmRequired        = "confirm_required"         // 409: the user must confirm a warning
-	ETwoFactorRequired      = "twofa_required"           // 409: the caller must have 2FA on first
-	EMisdirected            = "misdirected"              // 421: a request for another host than the server's PUBLIC_URL
-	ERateLimited            = "rate_limited"             // 429: locked out or throttled
-	EUnavailable            = "unavailable"              // 503: the database cannot be reached
-	EInternal               = "internal"                 // 500: anything unexpected; details only in the log
+	EInvalid            = "invalid"             // 400: a field or the body is malformed
+	EUnsupportedMedia   = "unsupported_media"   // 415: the body is not JSON
+	ETooLarge           = "too_large"           // 413: the body is over the limit
+	EUnauthenticated    = "unauthenticated"     // 401: no valid session
+	EWrongCredentials   = "wrong_credentials"   // 401: username or password wrong
+	EWrongCode          = "wrong_code"          // 401: a wrong, reused or expired second-factor code
+	EForbidden          = "forbidden"           // 403: the role does not allow it
+	EEnrollmentRequired = "enrollment_required" // 403: 2FA must be set up first
+	EReauthRequired     = "reauth_required"     // 403: a sensitive action needs the password or a code again
+	ECrossOrigin        = "cross_origin"        // 403: a state change from another origin
+	ENotFound           = "not_found"           // 404
+	EMethodNotAllowed   = "method_not_allowed"  // 405
+	EConflict           = "conflict"            // 409
+	EConfirmRequired    = "confirm_required"    // 409: the user must confirm a warning
+	ETwoFactorRequired  = "twofa_required"      // 409: the caller must have 2FA on first
+	EMisdirected        = "misdirected"         // 421: a request for another host than the server's PUBLIC_URL
+	ERateLimited        = "rate_limited"        // 429: locked out or throttled
+	EUnavailable        = "unavailable"         // 503: the database cannot be reached
+	EInternal           = "internal"            // 500: anything unexpected; details only in the log
+
+	EPasswordChange = "password_change_required" // 403: a one-time password must be replaced first
 )
 
 // ErrorCodes is every code above. The server's test checks each against its
@@ -35,8 +36,9 @@ const (
 // there also checks that this list names every E* constant of this package.
 var ErrorCodes = []string{
 	EInvalid, EUnsupportedMedia, ETooLarge, EUnauthenticated, EWrongCredentials, EWrongCode,
-	EForbidden, EEnrollmentRequired, EReauthRequired, EPasswordChangeRequired, ECrossOrigin, ENotFound, EMethodNotAllowed, EConflict,
+	EForbidden, EEnrollmentRequired, EReauthRequired, ECrossOrigin, ENotFound, EMethodNotAllowed, EConflict,
 	EConfirmRequired, ETwoFactorRequired, EMisdirected, ERateLimited, EUnavailable, EInternal,
+	EPasswordChange,
 }
 
 // Error is the one error type of the API. It is both the JSON body of every

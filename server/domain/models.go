@@ -27,25 +27,26 @@ type Account struct {
 type User struct {
 	bun.BaseModel `bun:"table:users,alias:u"`
 
-	ID            int64    `bun:"id,pk,autoincrement"`
-	AccountID     int64    `bun:"account_id,notnull"`
-	Account       *Account `bun:"rel:belongs-to,join:account_id=id"`
-	Username      string   `bun:"username,notnull"`
-	PasswordHash  string   `bun:"password_hash,notnull" json:"-"`
-	PasswordEpoch int64    `bun:"password_epoch,notnull"` // counts password changes; device cookies bind it
+	ID                int64      `bun:"id,pk,autoincrement"`
+	AccountID         int64      `bun:"account_id,notnull"`
+	Account           *Account   `bun:"rel:belongs-to,join:account_id=id"`
+	Username          string     `bun:"username,notnull"`
+	PasswordHash      string     `bun:"password_hash,notnull" json:"-"`
+	PasswordEpoch     int64      `bun:"password_epoch,notnull"` // counts password changes; device cookies bind it
+	Role              string     `bun:"role,notnull"`
+	TOTPSecret        []byte     `bun:"totp_secret" json:"-"`
+	TOTPPendingSecret []byte     `bun:"totp_pending_secret" json:"-"`
+	TOTPEnabledAt     *time.Time `bun:"totp_enabled_at"`
+	TOTPLastStep      int64      `bun:"totp_last_step,notnull"`
+	FailedCodeCount   int        `bun:"failed_code_count,notnull"`
+	LockedUntil       *time.Time `bun:"locked_until"`
+	LastLoginAt       *time.Time `bun:"last_login_at"`
+	CreatedAt         time.Time  `bun:"created_at,notnull"`
+	UpdatedAt         time.Time  `bun:"updated_at,notnull"`
+
 	// PasswordMustChange marks a one-time password (generated, or set by an
 	// administrator): the next login must replace it.
-	PasswordMustChange bool       `bun:"password_must_change,notnull"`
-	Role               string     `bun:"role,notnull"`
-	TOTPSecret         []byte     `bun:"totp_secret" json:"-"`
-	TOTPPendingSecret  []byte     `bun:"totp_pending_secret" json:"-"`
-	TOTPEnabledAt      *time.Time `bun:"totp_enabled_at"`
-	TOTPLastStep       int64      `bun:"totp_last_step,notnull"`
-	FailedCodeCount    int        `bun:"failed_code_count,notnull"`
-	LockedUntil        *time.Time `bun:"locked_until"`
-	LastLoginAt        *time.Time `bun:"last_login_at"`
-	CreatedAt          time.Time  `bun:"created_at,notnull"`
-	UpdatedAt          time.Time  `bun:"updated_at,notnull"`
+	PasswordMustChange bool `bun:"password_must_change,notnull"`
 }
 
 // TwoFactorEnabled reports whether the user has connected an authenticator.
@@ -69,11 +70,12 @@ type UserSummary struct {
 const (
 	StagePasswordOK = "password_ok" // the password was right; the second factor is due
 	StageEnrollment = "enrollment"  // 2FA is forced and must be set up first
-	// StagePasswordChange: the password was right but one-time; it must be
-	// replaced, then the session goes on to the stage the login would have had.
-	StagePasswordChange = "password_change"
-	StageFull           = "full"
+	StageFull       = "full"
 )
+
+// StagePasswordChange: the password was right but one-time; it must be
+// replaced, then the session goes on to the stage the login would have had.
+const StagePasswordChange = "password_change"
 
 // Session is a logged-in browser. Only the SHA-256 of its token is stored, so
 // a copy of the database does not hand out live sessions.

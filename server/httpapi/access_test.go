@@ -58,7 +58,7 @@ func TestRouteTable_EachStageAndRoleReachesOnlyItsRoutes(t *testing.T) {
 			if a == secondStep {
 				return false, 403, shared.EForbidden
 			}
-			return a == choosing || a == pastLogin, 403, shared.EPasswordChangeRequired
+			return a == choosing || a == pastLogin, 403, shared.EPasswordChange
 		}},
 		{"enrollment", e.sessionAt(user, domain.StageEnrollment), func(a access) (bool, int, string) {
 			if a == secondStep {
@@ -95,7 +95,7 @@ func TestRouteTable_EachStageAndRoleReachesOnlyItsRoutes(t *testing.T) {
 					if a.status >= 400 {
 						got = a.apiError(t)
 					}
-					if slices.Contains([]string{shared.EUnauthenticated, shared.EForbidden, shared.EEnrollmentRequired, shared.EPasswordChangeRequired}, got.Code) {
+					if slices.Contains([]string{shared.EUnauthenticated, shared.EForbidden, shared.EEnrollmentRequired, shared.EPasswordChange}, got.Code) {
 						t.Fatalf("allowed caller refused: %d %s", a.status, a.body)
 					}
 					return

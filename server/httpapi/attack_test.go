@@ -337,7 +337,7 @@ func TestAttack_HalfLoggedInSessionsReachNothingElse(t *testing.T) {
 			if a == secondStep {
 				return 403, shared.EForbidden
 			}
-			return 403, shared.EPasswordChangeRequired
+			return 403, shared.EPasswordChange
 		}},
 	} {
 		for _, rt := range e.api.routes() {

@@ -15,26 +15,26 @@ import (
 // shared.ErrorCodes has an entry (errors_test.go checks it): a missing one
 // would answer 500.
 var statusOf = map[string]int{
-	shared.EInvalid:                http.StatusBadRequest,
-	shared.EUnsupportedMedia:       http.StatusUnsupportedMediaType,
-	shared.ETooLarge:               http.StatusRequestEntityTooLarge,
-	shared.EUnauthenticated:        http.StatusUnauthorized,
-	shared.EWrongCredentials:       http.StatusUnauthorized,
-	shared.EWrongCode:              http.StatusUnauthorized,
-	shared.EForbidden:              http.StatusForbidden,
-	shared.EEnrollmentRequired:     http.StatusForbidden,
-	shared.EReauthRequired:         http.StatusForbidden,
-	shared.EPasswordChangeRequired: http.StatusForbidden,
-	shared.ECrossOrigin:            http.StatusForbidden,
-	shared.ENotFound:               http.StatusNotFound,
-	shared.EMethodNotAllowed:       http.StatusMethodNotAllowed,
-	shared.EConflict:               http.StatusConflict,
-	shared.EConfirmRequired:        http.StatusConflict,
-	shared.ETwoFactorRequired:      http.StatusConflict,
-	shared.EMisdirected:            http.StatusMisdirectedRequest,
-	shared.ERateLimited:            http.StatusTooManyRequests,
-	shared.EUnavailable:            http.StatusServiceUnavailable,
-	shared.EInternal:               http.StatusInternalServerError,
+	shared.EInvalid:            http.StatusBadRequest,
+	shared.EUnsupportedMedia:   http.StatusUnsupportedMediaType,
+	shared.ETooLarge:           http.StatusRequestEntityTooLarge,
+	shared.EUnauthenticated:    http.StatusUnauthorized,
+	shared.EWrongCredentials:   http.StatusUnauthorized,
+	shared.EWrongCode:          http.StatusUnauthorized,
+	shared.EForbidden:          http.StatusForbidden,
+	shared.EEnrollmentRequired: http.StatusForbidden,
+	shared.EReauthRequired:     http.StatusForbidden,
+	shared.EPasswordChange:     http.StatusForbidden,
+	shared.ECrossOrigin:        http.StatusForbidden,
+	shared.ENotFound:           http.StatusNotFound,
+	shared.EMethodNotAllowed:   http.StatusMethodNotAllowed,
+	shared.EConflict:           http.StatusConflict,
+	shared.EConfirmRequired:    http.StatusConflict,
+	shared.ETwoFactorRequired:  http.StatusConflict,
+	shared.EMisdirected:        http.StatusMisdirectedRequest,
+	shared.ERateLimited:        http.StatusTooManyRequests,
+	shared.EUnavailable:        http.StatusServiceUnavailable,
+	shared.EInternal:           http.StatusInternalServerError,
 }
 
 var (
@@ -42,7 +42,7 @@ var (
 	errMethodNotAllowed = shared.Errorf(shared.EMethodNotAllowed, "This method is not allowed here.")
 	errForbidden        = shared.Errorf(shared.EForbidden, "You do not have permission to do this.")
 	errEnrollment       = shared.Errorf(shared.EEnrollmentRequired, "Set up two-factor authentication to continue.")
-	errPasswordChange   = shared.Errorf(shared.EPasswordChangeRequired, "Choose a new password to continue.")
+	errPasswordChange   = shared.Errorf(shared.EPasswordChange, "Choose a new password to continue.")
 	errUnavailable      = shared.Errorf(shared.EUnavailable, "The service is temporarily unavailable. Please try again in a moment.")
 	errBusy             = &shared.Error{Code: shared.EUnavailable, RetryAfter: 2, Message: "Many people are signing in right now. Please try again in a few seconds."}
 	errInternal         = shared.Errorf(shared.EInternal, "Something went wrong on our side. Please try again.")
