@@ -1,6 +1,8 @@
 package webapp
 
 import (
+	"time"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
 )
@@ -9,20 +11,32 @@ import (
 // the new one twice. The server decides whether the new one is strong
 // enough and says why not; the current one is the proof, so a wrong one
 // counts toward the password throttle. A change ends the other sessions.
+//
+// With OneTime it is the login's step after a one-time password: the
+// current password is that one, and the server's answer names the login's
+// next step, which OnChanged takes.
 type changePassword struct {
 	app.Compo
 	apiState
 
+	OneTime   bool
+	OnChanged func(ctx app.Context, res shared.LoginResponse)
+
 	current, next, repeat string
 	fields                map[string]string // why a field was refused
 	done                  bool
+	hint                  passwordHint
 }
 
 func (c *changePassword) OnMount(ctx app.Context) { c.mountedAt(ctx) }
 
 func (c *changePassword) Render() app.UI {
+	currentLabel, submit := "Current password", "Change password"
+	if c.OneTime {
+		currentLabel, submit = "One-time password", "Save and continue"
+	}
 	return app.Div().Class("change-password").Body(
-		app.H3().Text("Password"),
+		app.If(!c.OneTime, func() app.UI { return app.H3().Text("Password") }),
 		app.Form().ID("password-form").Method("post").OnSubmit(c.submit).Body(
 			app.If(c.done, func() app.UI {
 				return app.P().ID("password-changed").Class("success").Role("status").
@@ -31,21 +45,29 @@ func (c *changePassword) Render() app.UI {
 			app.If(c.errMsg != "", func() app.UI {
 				return app.P().ID("password-error").Class("form-error").Role("alert").Text(c.errMsg)
 			}),
-			field("password-current", "Current password", c.fields["current"],
+			field("password-current", currentLabel, c.fields["current"],
 				app.Input().ID("password-current").Type("password").Required(true).
 					Attr("autocomplete", "current-password").Value(c.current).OnInput(c.ValueTo(&c.current))),
 			field("password-new", "New password", c.fields["new"],
 				app.Input().ID("password-new").Type("password").Required(true).
-					Attr("autocomplete", "new-password").Aria("describedby", "password-rules").
-					Value(c.next).OnInput(c.ValueTo(&c.next))),
+					Attr("autocomplete", "new-password").Aria("describedby", "password-rules password-strength").
+					Value(c.next).OnInput(c.typeNew)),
 			app.P().ID("password-rules").Class("muted").
 				Text("At least 8 characters. Not your username, and nothing easy to guess: a few unusual words work well."),
+			c.hint.render(),
 			field("password-repeat", "New password again", c.fields["repeat"],
 				app.Input().ID("password-repeat").Type("password").Required(true).
 					Attr("autocomplete", "new-password").Value(c.repeat).OnInput(c.ValueTo(&c.repeat))),
-			submitButton("password-submit", "Change password", c.busy),
+			submitButton("password-submit", submit, c.busy),
 		),
 	)
+}
+
+// typeNew follows the new password and asks the server how strong it is
+// once typing pauses.
+func (c *changePassword) typeNew(ctx app.Context, e app.Event) {
+	c.next = ctx.JSSrc().Get("value").String()
+	c.hint.typed(ctx, c.next)
 }
 
 func (c *changePassword) submit(ctx app.Context, e app.Event) {
@@ -61,11 +83,23 @@ func (c *changePassword) submit(ctx app.Context, e app.Event) {
 			Fields: map[string]string{"repeat": "The two new passwords are not the same."}})
 		return
 	}
-	send(ctx, &c.apiState, apiCall{method: "POST", path: "/api/me/password", body: req, failed: func(ctx app.Context, err error) bool {
+	call := apiCall{method: "POST", path: "/api/me/password", body: req, failed: func(ctx app.Context, err error) bool {
 		c.refused(ctx, err)
 		return true
-	}}, func(ctx app.Context, _ struct{}) {
+	}}
+	if c.OneTime {
+		// The answer is the login's next step, under a new session.
+		send(ctx, &c.apiState, call, func(ctx app.Context, res shared.LoginResponse) {
+			c.current, c.next, c.repeat = "", "", ""
+			if c.OnChanged != nil {
+				c.OnChanged(ctx, res)
+			}
+		})
+		return
+	}
+	send(ctx, &c.apiState, call, func(ctx app.Context, _ struct{}) {
 		c.current, c.next, c.repeat, c.done = "", "", "", true
+		c.hint = passwordHint{}
 	})
 }
 
@@ -84,4 +118,59 @@ func (c *changePassword) refused(ctx app.Context, err error) {
 	default:
 		c.retypeIfRefused(ctx, err, "password-current", &c.current)
 	}
+}
+
+// hintPause is how long typing must pause before the hint asks the server.
+var hintPause = 400 * time.Millisecond // a variable for tests
+
+// passwordHint is the strength of a new password while it is typed, as the
+// server's rules score it (POST /api/password/strength): no second
+// estimator in the app, so the hint and the refusal never disagree. Screen
+// readers hear it politely, when typing pauses.
+type passwordHint struct {
+	apiState
+	asked    int // typing count: only the newest answer is shown
+	answered bool
+	res      shared.PasswordStrength
+}
+
+// strengthWords names zxcvbn's scores.
+var strengthWords = [...]string{"Very weak", "Weak", "Fair", "Strong", "Very strong"}
+
+func (h *passwordHint) typed(ctx app.Context, password string) {
+	h.asked++
+	asked := h.asked
+	if password == "" {
+		h.answered = false
+		return
+	}
+	h.mountedAt(ctx)
+	ctx.After(hintPause, func(ctx app.Context) {
+		if asked != h.asked {
+			return // typed on since
+		}
+		send(ctx, &h.apiState, apiCall{method: "POST", path: "/api/password/strength",
+			body: shared.PasswordStrengthRequest{Password: password}, failed: func(app.Context, error) bool {
+				return true // only a hint: the change itself still says why
+			}}, func(ctx app.Context, res shared.PasswordStrength) {
+			if asked == h.asked {
+				h.res, h.answered = res, true
+			}
+		})
+	})
+}
+
+func (h *passwordHint) render() app.UI {
+	text, class := "", "password-strength"
+	if h.answered && h.res.Score >= 0 && h.res.Score < len(strengthWords) {
+		text = "Strength: " + strengthWords[h.res.Score] + "."
+		if h.res.OK {
+			class += " ok"
+			text += " Good to use."
+		} else {
+			class += " weak"
+			text += " " + h.res.Warning
+		}
+	}
+	return app.P().ID("password-strength").Class(class).Aria("live", "polite").Text(text)
 }

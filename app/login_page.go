@@ -17,6 +17,8 @@ const (
 	stepPassword = "password"
 	stepTOTP     = "totp"
 	stepRecovery = "recovery"
+	// stepNewPassword replaces a one-time password; it needs the app.
+	stepNewPassword = "new-password"
 )
 
 // loginPage is "/login": the password, then, for users with 2FA, the
@@ -70,6 +72,8 @@ func (p *loginPage) onNavQuery(q url.Values) {
 		p.step = stepTOTP
 	case "recovery":
 		p.step = stepRecovery
+	case stepNewPassword:
+		p.step = stepNewPassword
 	default:
 		p.step = stepPassword
 	}
@@ -85,7 +89,7 @@ func (p *loginPage) OnMount(ctx app.Context) {
 	p.mounted = true
 	p.mountedAt(ctx)
 	signedIn := func() {
-		if p.user.status == meKnown {
+		if p.user.status == meKnown && (p.user.me == nil || p.user.me.Stage != shared.NextChangePassword) {
 			navigate(ctx, "/")
 		}
 	}
@@ -107,6 +111,8 @@ func stepField(step string) string {
 		return "code"
 	case stepRecovery:
 		return "recovery-code"
+	case stepNewPassword:
+		return "password-current"
 	}
 	return "username"
 }
@@ -121,6 +127,8 @@ func (p *loginPage) Render() app.UI {
 		form = app.Section().Class("step").Body(p.codeForm())
 	case stepRecovery:
 		form = app.Article().Class("step").Body(p.recoveryForm())
+	case stepNewPassword:
+		form = app.Aside().Class("step").Body(p.newPasswordForm())
 	default:
 		form = app.Div().Class("step").Body(p.passwordForm())
 	}
@@ -215,6 +223,30 @@ func (p *loginPage) rememberBox() app.UI {
 
 // errorArea is always in the page, so screen readers announce a message as
 // soon as it appears.
+// newPasswordForm is the step after a one-time password: the server allows
+// nothing else until it is replaced. The form is the app's (its hint asks
+// the server while typing), so before the app runs the step says it is
+// coming.
+func (p *loginPage) newPasswordForm() app.UI {
+	if !p.mounted {
+		return app.Div().Body(
+			app.H1().Text("Choose a new password"),
+			app.P().ID("new-password-loading").Role("status").Text("Your password was one-time. The page is getting ready…"),
+		)
+	}
+	return app.Div().Body(
+		app.H1().Text("Choose a new password"),
+		app.P().Class("muted").Text("The password you logged in with was one-time: choose your own to continue."),
+		&changePassword{OneTime: true, OnChanged: p.afterNewPassword},
+	)
+}
+
+// afterNewPassword goes on where the server says the login goes next.
+func (p *loginPage) afterNewPassword(ctx app.Context, res shared.LoginResponse) {
+	forgetMe(ctx)
+	p.goOn(ctx, res)
+}
+
 func (p *loginPage) errorArea() app.UI {
 	return app.P().ID("login-error").Class("form-error").Role("alert").Aria("live", "assertive").Text(p.errMsg)
 }
@@ -228,16 +260,34 @@ func (p *loginPage) submitPassword(ctx app.Context, e app.Event) {
 	}
 	p.send(ctx, "/api/login", req, func(ctx app.Context, res shared.LoginResponse) {
 		p.password = ""
-		switch res.Next {
-		case shared.NextTOTP:
-			p.step, p.rememberDays, p.remember, p.methods = stepTOTP, res.RememberBrowserDays, false, res.Methods
-			p.focus(ctx, stepField(stepTOTP))
-		case shared.NextEnroll:
-			navigate(ctx, "/profile?setup=1")
-		default:
-			navigate(ctx, "/")
-		}
+		p.goOn(ctx, res)
 	})
+}
+
+// goOn opens the step a login step's answer names.
+func (p *loginPage) goOn(ctx app.Context, res shared.LoginResponse) {
+	switch res.Next {
+	case shared.NextTOTP:
+		p.step, p.rememberDays, p.remember, p.methods = stepTOTP, res.RememberBrowserDays, false, res.Methods
+		p.focus(ctx, stepField(stepTOTP))
+	case shared.NextChangePassword:
+		p.step = stepNewPassword
+		ctx.Page().ReplaceURL(mustURL(newPasswordPage))
+		p.focus(ctx, stepField(stepNewPassword))
+	case shared.NextEnroll:
+		navigate(ctx, "/profile?setup=1")
+	default:
+		navigate(ctx, "/")
+	}
+}
+
+// newPasswordPage is where a session with a one-time password belongs
+// (the server's forms lead there too: httpapi/routes.go nextPages).
+const newPasswordPage = "/login?step=" + stepNewPassword
+
+func mustURL(s string) *url.URL {
+	u, _ := url.Parse(s)
+	return u
 }
 
 func (p *loginPage) submitCode(ctx app.Context, e app.Event) {

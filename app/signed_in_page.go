@@ -20,11 +20,14 @@ func (p *signedInPage) OnMount(ctx app.Context) {
 
 // follow sends a signed-out visitor to the login page, and a session that
 // may only set up 2FA (the server says so in its stage; it refuses the rest
-// anyway) straight to the setup window.
+// anyway) straight to the setup window, and one that must replace a
+// one-time password to the login's step for it.
 func (p *signedInPage) follow(ctx app.Context) {
 	switch {
 	case p.status == meSignedOut:
 		navigate(ctx, "/login")
+	case p.me != nil && p.me.Stage == shared.NextChangePassword:
+		navigate(ctx, newPasswordPage)
 	case p.me != nil && p.me.Stage == shared.NextEnroll && ctx.Page().URL().Path != "/profile":
 		navigate(ctx, "/profile?setup=1")
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -264,7 +265,7 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	b.run(t, "log out", click("#avatar"), click("#menu-logout"), waitPath("/login"))
 	// A user without 2FA inside the grace period, with a name as long.
 	graceUser := strings.Repeat("g", len(longUsername))
-	addUser(t, inst.env["DATA_DIR"], graceUser, password)
+	addUser(t, inst, inst.env["DATA_DIR"], graceUser, password)
 	logIn(b, t, inst.URL, graceUser, password)
 	b.run(t, "the grace period's banner", waitPath("/"), chromedp.WaitVisible("#twofa-banner", chromedp.ByID))
 	c.check(t, "grace period banner")
@@ -289,20 +290,24 @@ func startWithLongAdmin(t *testing.T) (*instance, *browser) {
 	t.Helper()
 	dir := t.TempDir()
 	inst := start(t, "", dir)
-	addUser(t, dir, longUsername, longPassword, "--admin")
+	addUser(t, inst, dir, longUsername, longPassword, "--admin")
 	return inst, newBrowser(t)
 }
 
-// addUser creates a user with the command line, as an operator would.
-func addUser(t *testing.T, dataDir, username, password string, flags ...string) {
+// addUser creates a user with the command line, as an operator would, and
+// replaces the one-time password it gives with password, as the user's
+// first login would.
+func addUser(t *testing.T, inst *instance, dataDir, username, password string, flags ...string) {
 	t.Helper()
 	var out strings.Builder
+	oneTime := rand.Text()
 	args := append([]string{"user", "create", "--username", username}, flags...)
 	err := run(context.Background(), args, func(k string) string { return map[string]string{"DATA_DIR": dataDir}[k] },
-		strings.NewReader(password+"\n"), &out, &out)
+		strings.NewReader(oneTime+"\n"), &out, &out)
 	if err != nil {
 		t.Fatalf("user create %s: %v\n%s", username, err, out.String())
 	}
+	replaceOneTimePassword(t, inst.URL, username, oneTime, password)
 }
 
 // focusIs waits until the element with id has the keyboard focus.

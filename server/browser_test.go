@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"github.com/warden-auth/warden/server/internal/testcode"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/warden-auth/warden/server/internal/testcode"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/log"
@@ -524,13 +525,15 @@ func connectInBrowser(b *browser, t *testing.T) string {
 	return secret
 }
 
+const ursulasPassword = "marble lantern orchard"
+
 // TestBrowser_ForcedTwoFactorStory is the product's story end to end: an
 // admin with 2FA forces it for the account; a user is made to set it up at
 // login; disconnecting warns, logs them out, and setup comes back.
 func TestBrowser_ForcedTwoFactorStory(t *testing.T) {
 	dir := t.TempDir()
 	inst := start(t, "", dir)
-	addUser(t, dir, "ursula", "ursula's password")
+	addUser(t, inst, dir, "ursula", ursulasPassword)
 	b := newBrowser(t)
 
 	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
@@ -552,7 +555,7 @@ func TestBrowser_ForcedTwoFactorStory(t *testing.T) {
 		waitPath("/login"),
 	)
 
-	logIn(b, t, inst.URL, "ursula", "ursula's password")
+	logIn(b, t, inst.URL, "ursula", ursulasPassword)
 	b.run(t, "ursula gets the setup window at once", waitPath("/profile"))
 	connectInBrowser(b, t)
 	b.run(t, "once the codes are saved, ursula is in the app", waitPath("/"), waitText("#welcome", "ursula"))
@@ -561,7 +564,7 @@ func TestBrowser_ForcedTwoFactorStory(t *testing.T) {
 		click("#menu-profile"),
 		waitText("#twofa-status", "On"),
 		click("#disconnect-2fa"),
-		chromedp.SendKeys("#disconnect-password", "ursula's password", chromedp.ByID),
+		chromedp.SendKeys("#disconnect-password", ursulasPassword, chromedp.ByID),
 		click("#disconnect-submit"),
 		waitText("#disconnect-warning", "mandatory"),
 		focusIs("disconnect-warning"), // read out at once
@@ -569,6 +572,6 @@ func TestBrowser_ForcedTwoFactorStory(t *testing.T) {
 		waitPath("/login"),
 		waitText("#login-notice", "logged out everywhere"),
 	)
-	logIn(b, t, inst.URL, "ursula", "ursula's password")
+	logIn(b, t, inst.URL, "ursula", ursulasPassword)
 	b.run(t, "the setup window again", waitPath("/profile"), chromedp.WaitVisible("#qr-code", chromedp.ByID))
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/base32"
 	"encoding/hex"
 	"encoding/json"
-	"github.com/warden-auth/warden/server/internal/testcode"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -15,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/warden-auth/warden/server/internal/testcode"
 
 	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/server/store"

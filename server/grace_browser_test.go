@@ -18,7 +18,7 @@ func TestBrowser_ForceTwoFactorWithAGracePeriodShowsTheBannerThenForcesTheSetup(
 	clock := &movedClock{}
 	dir := t.TempDir()
 	inst := startOn(t, withClock(context.Background(), clock.now), "", dir)
-	addUser(t, dir, "ursula", "ursula's password")
+	addUser(t, inst, dir, "ursula", ursulasPassword)
 	b := newBrowser(t)
 
 	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
@@ -50,7 +50,7 @@ func TestBrowser_ForceTwoFactorWithAGracePeriodShowsTheBannerThenForcesTheSetup(
 	}
 
 	loggedIn := time.Now()
-	logIn(b, t, inst.URL, "ursula", "ursula's password")
+	logIn(b, t, inst.URL, "ursula", ursulasPassword)
 	var deadline, label string
 	b.run(t, "ursula is in the app, with the banner and her deadline",
 		waitPath("/"),
@@ -104,7 +104,7 @@ func TestBrowser_ForceTwoFactorWithAGracePeriodShowsTheBannerThenForcesTheSetup(
 
 	// Four days on, her session has expired and her deadline has passed.
 	clock.moveAhead(4 * 24 * time.Hour)
-	logIn(b, t, inst.URL, "ursula", "ursula's password")
+	logIn(b, t, inst.URL, "ursula", ursulasPassword)
 	b.run(t, "past the deadline, the setup window is forced",
 		waitPath("/profile"),
 		chromedp.WaitVisible("#qr-code", chromedp.ByID),

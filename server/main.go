@@ -34,7 +34,10 @@ Usage:
   server account create --name NAME
                               create an account
   server user create --username NAME [--account NAME] [--role user|admin|platform_admin]
-                              create a user (--admin: --role admin); the password is read from standard input
+                              create a user (--admin: --role admin); the password is read from
+                              standard input, must be strong, and is one-time: changed at the first login
+  server user set-password --username NAME
+                              give a user a one-time password (from standard input); their sessions end
   server user set-role --username NAME --role user|admin|platform_admin
                               change a user's role
   server user reset-2fa --username NAME

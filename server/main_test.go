@@ -2,10 +2,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"regexp"
@@ -13,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	webapp "github.com/warden-auth/warden/app"
 	"github.com/warden-auth/warden/server/store"
@@ -23,9 +27,12 @@ import (
 // instance is the whole program running in-process on a loopback port.
 type instance struct {
 	URL           string
-	AdminPassword string // printed at first start, empty afterwards
-	Stop          func() // ends it before the test does (the test's end does too)
-	env           map[string]string
+	AdminPassword string // printed at first start (then replaced: chooseAdminPassword), empty afterwards
+	// OneTimePassword is the first administrator's password as printed,
+	// which start replaced with AdminPassword; startOneTime keeps it.
+	OneTimePassword string
+	Stop            func() // ends it before the test does (the test's end does too)
+	env             map[string]string
 }
 
 // serverEnv is the environment of a test server: its data in dataDir, the
@@ -39,6 +46,8 @@ func serverEnv(databaseURL, dataDir string, extraEnv ...string) map[string]strin
 }
 
 // start runs the server in-process as `server` would, until the test ends.
+// The first administrator's one-time password is replaced at once, as their
+// first login would: most tests are not about that step.
 func start(t *testing.T, databaseURL, dataDir string, extraEnv ...string) *instance {
 	t.Helper()
 	return startOn(t, context.Background(), databaseURL, dataDir, extraEnv...)
@@ -46,6 +55,61 @@ func start(t *testing.T, databaseURL, dataDir string, extraEnv ...string) *insta
 
 // startOn is start with a context of the test's (withClock).
 func startOn(t *testing.T, base context.Context, databaseURL, dataDir string, extraEnv ...string) *instance {
+	t.Helper()
+	inst := startOneTimeOn(t, base, databaseURL, dataDir, extraEnv...)
+	inst.chooseAdminPassword(t)
+	return inst
+}
+
+// chooseAdminPassword replaces the printed one-time password, if there was
+// one, over the API.
+func (inst *instance) chooseAdminPassword(t *testing.T) {
+	t.Helper()
+	if inst.AdminPassword == "" {
+		return
+	}
+	inst.OneTimePassword = inst.AdminPassword
+	inst.AdminPassword = "chosen " + strings.ToLower(rand.Text())
+	replaceOneTimePassword(t, inst.URL, "admin", inst.OneTimePassword, inst.AdminPassword)
+}
+
+// replaceOneTimePassword logs in with a one-time password and chooses next.
+func replaceOneTimePassword(t *testing.T, base, username, oneTime, next string) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	for _, step := range []struct {
+		path string
+		body any
+	}{
+		{"/api/login", shared.LoginRequest{Username: username, Password: oneTime}},
+		{"/api/me/password", shared.ChangePasswordRequest{Current: oneTime, New: next}},
+	} {
+		body, _ := json.Marshal(step.body)
+		req, _ := http.NewRequest("POST", base+step.path, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", base)
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("replace the one-time password of %s: %s %d %s", username, step.path, res.StatusCode, answer)
+		}
+	}
+}
+
+// startOneTime is start, leaving the first administrator's password as the
+// server printed it: one-time.
+func startOneTime(t *testing.T, databaseURL, dataDir string, extraEnv ...string) *instance {
+	t.Helper()
+	return startOneTimeOn(t, context.Background(), databaseURL, dataDir, extraEnv...)
+}
+
+// startOneTimeOn is startOneTime with a context of the test's.
+func startOneTimeOn(t *testing.T, base context.Context, databaseURL, dataDir string, extraEnv ...string) *instance {
 	t.Helper()
 	env := serverEnv(databaseURL, dataDir, extraEnv...)
 	ctx, cancel := context.WithCancel(base)
@@ -138,6 +202,7 @@ func startProcess(t *testing.T, databaseURL, dataDir string, extraEnv ...string)
 		<-p.done
 		t.Fatalf("server process did not start: %v\n%s", p.err, stderr.String())
 	}
+	p.chooseAdminPassword(t)
 	return p
 }
 
@@ -310,6 +375,22 @@ func TestCLI_UserCreateAndMigrate(t *testing.T) {
 	if _, err := cli("", "user", "create"); err == nil {
 		t.Fatal("user create without --username succeeded")
 	}
+	// An operator's password is scored as a user's own choice is, and
+	// refused in words.
+	for pw, why := range map[string]string{"password123": "commonly used", "carol-2026-x": "username", "qwertyuiop": "easy to guess"} {
+		if _, err := cli(pw+"\n", "user", "create", "--username", "carol"); err == nil || !strings.Contains(err.Error(), why) {
+			t.Errorf("weak password %q: %v", pw, err)
+		}
+	}
+	if out, err := cli("weak\n", "user", "set-password", "--username", "bob"); err == nil || !strings.Contains(err.Error(), "at least 8") {
+		t.Errorf("set-password, weak: %q %v", out, err)
+	}
+	if out, err := cli("password1234\n", "user", "set-password", "--username", "bob"); err == nil || !strings.Contains(err.Error(), "commonly used") {
+		t.Errorf("set-password, common: %q %v", out, err)
+	}
+	if _, err := cli("sturdy violet harbor lamp\n", "user", "set-password", "--username", "nobody"); err == nil || !strings.Contains(err.Error(), "no user") {
+		t.Errorf("set-password of nobody: %v", err)
+	}
 	if out, err := cli("", "user", "reset-2fa", "--username", "Bob"); err != nil || !strings.Contains(out, `"bob" is reset`) {
 		t.Fatalf("reset-2fa: %q %v", out, err)
 	}
@@ -327,6 +408,19 @@ func TestCLI_UserCreateAndMigrate(t *testing.T) {
 	u, err := st.UserByUsername(context.Background(), "bob")
 	if err != nil || u.Role != shared.RoleAdmin || u.Account.Name != "Acme" || !strings.HasPrefix(u.PasswordHash, "$argon2id$") {
 		t.Fatalf("stored user: %+v %v", u, err)
+	}
+	if !u.PasswordMustChange {
+		t.Error("the created user's password is not one-time")
+	}
+	if _, err := st.UserByUsername(context.Background(), "carol"); err == nil {
+		t.Error("a user was created with a weak password")
+	}
+	if out, err := cli("sturdy violet harbor lamp\n", "user", "set-password", "--username", "Bob"); err != nil || !strings.Contains(out, "one-time") {
+		t.Fatalf("set-password: %q %v", out, err)
+	}
+	again, err := st.UserByUsername(context.Background(), "bob")
+	if err != nil || !again.PasswordMustChange || again.PasswordHash == u.PasswordHash || again.PasswordEpoch != u.PasswordEpoch+1 {
+		t.Errorf("after set-password: %+v %v", again, err)
 	}
 }
 
@@ -368,7 +462,7 @@ func TestWasm_StaysWithinItsSizeBudget(t *testing.T) {
 // With PUBLIC_URL set, the prerendered pages name it in their metadata, not
 // "https:///login".
 func TestServer_PagesNameThePublicURL(t *testing.T) {
-	inst := start(t, "", t.TempDir(), "PUBLIC_URL", "https://login.example.com")
+	inst := startOneTime(t, "", t.TempDir(), "PUBLIC_URL", "https://login.example.com")
 	req, _ := http.NewRequest("GET", inst.URL+"/login", nil)
 	req.Host = "login.example.com"
 	res, err := http.DefaultTransport.RoundTrip(req)

@@ -24,7 +24,7 @@ func TestBrowser_PlatformAdminCreatesAndOpensAnAccount(t *testing.T) {
 		click("#new-account"),
 		waitText("#accounts-table", "Initech"),
 	)
-	addUser(t, dir, "ivan", "ivan's long password", "--account", "initech")
+	addUser(t, inst, dir, "ivan", "copper kettle meadow", "--account", "initech")
 	b.run(t, "open it and see its users",
 		chromedp.Navigate(inst.URL+"/admin"),
 		waitText("#accounts-table", "Initech"),

@@ -94,7 +94,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		return err
 	} else if name != "" {
 		fmt.Fprintf(stdout, "Created the first administrator.\n  username: %s\n  password: %s\n"+
-			"This password is shown only this once: store it now.\n", name, password)
+			"This password is shown only this once, and is one-time: the first login chooses a new one.\n", name, password)
 	}
 
 	webapp.Routes()

@@ -20,13 +20,15 @@ func userCommand(ctx context.Context, cfg config, args []string, stdin io.Reader
 	switch {
 	case len(args) > 0 && args[0] == "create":
 		return createUser(ctx, cfg, args[1:], stdin, stdout, stderr)
+	case len(args) > 0 && args[0] == "set-password":
+		return setPassword(ctx, cfg, args[1:], stdin, stdout, stderr)
 	case len(args) > 0 && args[0] == "reset-2fa":
 		return resetTwoFactor(ctx, cfg, args[1:], stdout, stderr)
 	case len(args) > 0 && args[0] == "set-role":
 		return setRole(ctx, cfg, args[1:], stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
-	return errors.New("usage: server user create|reset-2fa|set-role --username NAME")
+	return errors.New("usage: server user create|set-password|reset-2fa|set-role --username NAME")
 }
 
 // setRole runs `server user set-role --username NAME --role ROLE`: also the
@@ -115,14 +117,10 @@ func createUser(ctx context.Context, cfg config, args []string, stdin io.Reader,
 	if *username == "" {
 		return errors.New("--username is required")
 	}
-	// One line of standard input, so that `echo pw | server user create` and
-	// a password manager's pipe both work; the password never sits in argv.
-	line, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("read the password: %w", err)
+	password, err := readPassword(stdin)
+	if err != nil {
+		return err
 	}
-	password := strings.TrimRight(line, "\r\n")
-
 	st, _, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -134,7 +132,9 @@ func createUser(ctx context.Context, cfg config, args []string, stdin io.Reader,
 	if err != nil {
 		return err
 	}
-	u, err := svc.CreateUser(ctx, *username, password, role, *account)
+	// The operator knows this password: it is one-time, scored as the
+	// user's own choice would be, and a weak one is refused with why.
+	u, err := svc.CreateOneTimeUser(ctx, *username, password, role, *account)
 	if err != nil {
 		var e *shared.Error
 		if errors.As(err, &e) {
@@ -142,8 +142,55 @@ func createUser(ctx context.Context, cfg config, args []string, stdin io.Reader,
 		}
 		return err
 	}
-	fmt.Fprintf(stdout, "Created %s %q in account %q.\n", role, u.Username, u.Account.Name)
+	fmt.Fprintf(stdout, "Created %s %q in account %q. The password is one-time: they choose their own at the first login.\n",
+		role, u.Username, u.Account.Name)
 	return nil
+}
+
+// setPassword runs `server user set-password --username NAME`: a one-time
+// password from standard input, for a user who forgot theirs; their
+// sessions end.
+func setPassword(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("user set-password", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	username := fs.String("username", "", "whose password to set")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *username == "" {
+		return errors.New("--username is required")
+	}
+	password, err := readPassword(stdin)
+	if err != nil {
+		return err
+	}
+	st, _, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc := auth.New(st, sealing.Ephemeral(), slog.New(slog.NewTextHandler(stderr, nil)))
+	u, err := svc.SetOneTimePasswordByUsername(ctx, *username, password)
+	if err != nil {
+		var e *shared.Error
+		if errors.As(err, &e) {
+			return errors.New(describe(e))
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "The password of %q is set, one-time: they choose their own at the next login. Their sessions have ended.\n", u.Username)
+	return nil
+}
+
+// readPassword reads one line of standard input, so that `echo pw | server
+// user create` and a password manager's pipe both work; the password never
+// sits in argv.
+func readPassword(stdin io.Reader) (string, error) {
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read the password: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
 }
 
 // describe renders a validation error for a terminal.

@@ -5,6 +5,9 @@ const (
 	NextDone   = "done"   // fully logged in
 	NextTOTP   = "totp"   // the six-digit code (or a recovery code) is due
 	NextEnroll = "enroll" // the account forces 2FA and the user must set it up now
+	// NextChangePassword: the password was one-time (generated, or set by an
+	// administrator) and must be replaced before anything else.
+	NextChangePassword = "change_password"
 )
 
 // Roles of a user: a platform administrator administers every account, an
@@ -62,7 +65,8 @@ type LoginResponse struct {
 // Me answers GET /api/me.
 type Me struct {
 	// Stage is what the session may do: NextDone, everything its role
-	// allows, or NextEnroll, only set up 2FA (the account forces it). The
+	// allows, NextEnroll, only set up 2FA (the account forces it), or
+	// NextChangePassword, only replace a one-time password. The
 	// server decides; the app follows it and never restates the policy.
 	Stage             string `json:"stage"`
 	Username          string `json:"username"`
@@ -117,6 +121,28 @@ func (r ChangePasswordRequest) Valid() *Error {
 	v.check("current", validateGivenPassword(r.Current))
 	v.check("new", ValidatePassword(r.New))
 	return v.err()
+}
+
+// PasswordStrengthRequest is the body of POST /api/password/strength: a
+// password being typed, scored for the caller (or, for an administrator
+// choosing one, for Username).
+type PasswordStrengthRequest struct {
+	Password string `json:"password"`
+	Username string `json:"username,omitempty"`
+}
+
+// Valid accepts any password: scoring says what is wrong with one. The
+// server bounds its length.
+func (r PasswordStrengthRequest) Valid() *Error { return nil }
+
+// PasswordStrength answers POST /api/password/strength with the server's own
+// rules: Score is zxcvbn's 0 to 4, OK whether the password would be
+// accepted, Warning why not in words ("" when OK).
+type PasswordStrength struct {
+	Score       int      `json:"score"`
+	OK          bool     `json:"ok"`
+	Warning     string   `json:"warning"`
+	Suggestions []string `json:"suggestions"`
 }
 
 // CodeRequest is the body of POST /api/login/totp and /api/login/recovery:

@@ -28,6 +28,8 @@ const (
 	ERateLimited        = "rate_limited"        // 429: locked out or throttled
 	EUnavailable        = "unavailable"         // 503: the database cannot be reached
 	EInternal           = "internal"            // 500: anything unexpected; details only in the log
+
+	EPasswordChange = "password_change_required" // 403: a one-time password must be replaced first
 )
 
 // ErrorCodes is every code above. The server's test checks each against its
@@ -37,6 +39,7 @@ var ErrorCodes = []string{
 	EInvalid, EUnsupportedMedia, ETooLarge, EUnauthenticated, EWrongCredentials, EWrongCode,
 	EForbidden, EAccountDisabled, EEnrollmentRequired, EReauthRequired, ECrossOrigin, ENotFound, EMethodNotAllowed, EConflict,
 	EConfirmRequired, ETwoFactorRequired, EMisdirected, ERateLimited, EUnavailable, EInternal,
+	EPasswordChange,
 }
 
 // Error is the one error type of the API. It is both the JSON body of every

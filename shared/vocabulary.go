@@ -63,6 +63,7 @@ const (
 	AuditKeyAdded         = "security_key_added"
 	AuditKeyRemoved       = "security_key_removed"
 	AuditAppRemoved       = "authenticator_app_removed" // the app went, security keys stay
+	AuditPasswordSet      = "password_set"              // an administrator gave a one-time password
 	// Refused security changes: the proof (password, code) was wrong.
 	AuditDisconnectRefused = "2fa_disconnect_refused"
 	AuditReauthRefused     = "reauth_refused"
@@ -117,6 +118,7 @@ var (
 		AuditKeyAdded:          "Added a security key",
 		AuditKeyRemoved:        "Removed a security key",
 		AuditAppRemoved:        "Removed the authenticator app",
+		AuditPasswordSet:       "Set a one-time password",
 		AuditDisconnectRefused: "Disconnect refused",
 		AuditReauthRefused:     "Confirming it was them failed",
 		AuditRegenerateRefused: "Regenerating recovery codes refused",

@@ -24,36 +24,44 @@ const scoredPrefix = 100
 // may: the shared rules first (length, the username), then how easy it is to
 // guess, with u's username and account name as words an attacker tries.
 func passwordProblem(password string, u *domain.User) string {
-	if msg := shared.ValidateNewPassword(password, u.Username); msg != "" {
-		return msg
-	}
-	inputs := []string{u.Username}
-	if u.Account != nil {
+	_, problem := passwordVerdict(password, u.Username, u.Account)
+	return problem
+}
+
+// passwordVerdict is zxcvbn's score of password for the user username of
+// account (nil: not known yet), and why it is refused ("" when it is not).
+func passwordVerdict(password, username string, account *domain.Account) (score int, problem string) {
+	inputs := []string{username}
+	if account != nil {
 		// The name and each of its words: "Acme Tools" makes "acmetools"
 		// and "tools2026" as guessable as "Acme Tools" itself.
-		inputs = append(append(inputs, u.Account.Name), strings.Fields(u.Account.Name)...)
+		inputs = append(append(inputs, account.Name), strings.Fields(account.Name)...)
 	}
 	scored := []rune(password)
 	if len(scored) > scoredPrefix {
 		scored = scored[:scoredPrefix]
 	}
 	r := zxcvbn.PasswordStrength(string(scored), inputs)
-	if r.Score >= minPasswordScore {
-		return ""
+	if msg := shared.ValidateNewPassword(password, username); msg != "" {
+		return min(r.Score, minPasswordScore-1), msg
 	}
-	const advice = " Try a few unrelated words, or a longer password."
+	if r.Score >= minPasswordScore {
+		return r.Score, ""
+	}
 	for _, m := range r.Sequence {
 		w, ok := weaknesses[m.Pattern+"/"+m.DictionaryName]
 		if !ok {
 			w, ok = weaknesses[m.Pattern]
 		}
 		if ok {
-			return "This password is too easy to guess: " + w + advice
+			return r.Score, "This password is too easy to guess: " + w + passwordAdvice
 		}
 	}
 	// Nothing but characters to try one by one: too few of them.
-	return "This password is too easy to guess: a short one is found quickly even when it looks random." + advice
+	return r.Score, "This password is too easy to guess: a short one is found quickly even when it looks random." + passwordAdvice
 }
+
+const passwordAdvice = " Try a few unrelated words, or a longer password."
 
 // weaknesses says what zxcvbn found in words, by the pattern of a match (and
 // its dictionary's name for dictionary matches).

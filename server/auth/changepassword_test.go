@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/shared"
 )
 
 // A chosen password is scored with the user's own words as an attacker's
@@ -38,5 +39,34 @@ func TestPasswordProblem_RefusesWhatIsEasyToGuessAndSaysWhy(t *testing.T) {
 	long := "password" + strings.Repeat("1", 248)
 	if got := passwordProblem(long, u); got == "" {
 		t.Errorf("a weak 256-byte password accepted")
+	}
+}
+
+// The strength hint cannot be made a CPU sink: while every scoring slot is
+// taken, it answers "try again" at once instead of queueing, and a
+// password past the length limit is not scored at all.
+func TestPasswordStrength_IsBoundedInSizeAndInWorkAtOnce(t *testing.T) {
+	s := &Service{}
+	sess := &domain.Session{User: &domain.User{Username: "alice", Account: &domain.Account{Name: "Acme"}}}
+	if _, err := s.PasswordStrength(sess, shared.PasswordStrengthRequest{Password: strings.Repeat("x", 257)}); shared.ErrorCode(err) != shared.EInvalid {
+		t.Errorf("257 bytes: %v", err)
+	}
+	slots := strengthSlots()
+	for range cap(slots) {
+		slots <- struct{}{}
+	}
+	_, err := s.PasswordStrength(sess, shared.PasswordStrengthRequest{Password: "violet tractor umbrella"})
+	for range cap(slots) {
+		<-slots
+	}
+	if e, ok := err.(*shared.Error); !ok || e.Code != shared.ERateLimited || e.RetryAfter < 1 {
+		t.Errorf("every slot busy: %v", err)
+	}
+	res, err := s.PasswordStrength(sess, shared.PasswordStrengthRequest{Password: "violet tractor umbrella\x00\u202e"})
+	if err != nil || !res.OK || res.Score < 3 {
+		t.Errorf("a strong password with odd characters: %+v %v", res, err)
+	}
+	if res, _ := s.PasswordStrength(sess, shared.PasswordStrengthRequest{Password: "acme-alice"}); res.OK || res.Warning == "" {
+		t.Errorf("the username and account as the password: %+v", res)
 	}
 }

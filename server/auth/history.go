@@ -21,6 +21,9 @@ func (s *Service) Me(ctx context.Context, sess *domain.Session, stage string) (s
 		Force2FA:     u.Account.ForceTwoFactor,
 		SecurityKeys: u.SecurityKeys,
 	}
+	if stage == domain.StagePasswordChange {
+		me.Stage = shared.NextChangePassword
+	}
 	if stage == domain.StageEnrollment {
 		me.Stage = shared.NextEnroll
 	} else if deadline, ok := GraceDeadline(u); ok {

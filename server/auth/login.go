@@ -22,6 +22,7 @@ import (
 //	                                  -> stage full,        next "done", the
 //	                                     user's grace starts at their first such login
 //	  right, no 2FA, not forced       -> stage full,        next "done"
+//	  right, but a one-time password  -> stage password_change, next "change_password"
 //	  wrong, unknown user, or a
 //	  username locked by failures     -> EWrongCredentials, the same answer
 //	  client IP locked by failures    -> ERateLimited with Retry-After
@@ -31,6 +32,9 @@ import (
 //	  wrong, reused, malformed        -> EWrongCode / EInvalid, counted toward the lockout
 //	LoginWithRecoveryCode, password_ok: a recovery code
 //	  right, unused                   -> stage full, next "done" (the code is spent)
+//	ChangeOneTimePassword, password_change: the one-time password and a new one
+//	  right, the new one strong       -> the stage the password leads to (above),
+//	                                     the password no longer one-time
 //	ConnectTOTP, enrollment or full: the first code of a new authenticator
 //	  right                           -> 2FA on, recovery codes; enrollment becomes
 //	                                     full, a full session stays
@@ -161,21 +165,21 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 		s.upgradeHash(ctx, u, req.Password)
 	}
 
-	stage, next, ttl := domain.StageFull, shared.NextDone, s.SessionMax
+	stage, next, ttl, startGrace := s.afterPassword(u, now)
 	var trusted int64
 	if trusted, err = s.trustedBrowser(ctx, u, c.Trust, now); err != nil {
 		return nil, err
 	}
-	enroll, startGrace := mustEnroll(u, now)
 	switch {
+	case u.PasswordMustChange:
+		// First the one-time password goes (onetime.go); the second step
+		// or the enrollment comes after.
+		stage, next, ttl, startGrace = domain.StagePasswordChange, shared.NextChangePassword, s.EnrollmentTTL, false
 	case trusted != 0:
 		// A browser this user trusted at an earlier second step: the
 		// password is all it asks, and the history says why.
+		stage, next, ttl = domain.StageFull, shared.NextDone, s.SessionMax
 		event.Method = shared.MethodTrustedBrowser
-	case u.TwoFactorEnabled():
-		stage, next, ttl = domain.StagePasswordOK, shared.NextTOTP, s.SecondStepTTL
-	case enroll:
-		stage, next, ttl = domain.StageEnrollment, shared.NextEnroll, s.EnrollmentTTL
 	}
 	token, hash, err := newToken(s.Rand)
 	if err != nil {

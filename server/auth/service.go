@@ -116,6 +116,12 @@ func clip(s string, n int) string {
 // does not exist. Returns EInvalid for a bad username, password or account
 // name, and EConflict if the username is taken.
 func (s *Service) CreateUser(ctx context.Context, username, password, role, accountName string) (*domain.User, error) {
+	return s.createUser(ctx, username, password, role, accountName, false)
+}
+
+// createUser is CreateUser; a oneTime password must also be strong
+// (passwordVerdict), and the user must replace it at the first login.
+func (s *Service) createUser(ctx context.Context, username, password, role, accountName string, oneTime bool) (*domain.User, error) {
 	username = shared.NormalizeUsername(username)
 	fields := map[string]string{}
 	for field, msg := range map[string]string{
@@ -126,6 +132,9 @@ func (s *Service) CreateUser(ctx context.Context, username, password, role, acco
 		if msg != "" {
 			fields[field] = msg
 		}
+	}
+	if _, problem := passwordVerdict(password, username, &domain.Account{Name: accountName}); oneTime && fields["password"] == "" && problem != "" {
+		fields["password"] = problem
 	}
 	if msg := shared.ValidateRole(role); msg != "" {
 		fields["role"] = msg
@@ -148,7 +157,8 @@ func (s *Service) CreateUser(ctx context.Context, username, password, role, acco
 	if err != nil {
 		return nil, err
 	}
-	u := &domain.User{AccountID: acc.ID, Account: acc, Username: username, PasswordHash: hash, Role: role, CreatedAt: now}
+	u := &domain.User{AccountID: acc.ID, Account: acc, Username: username, PasswordHash: hash, Role: role, CreatedAt: now,
+		PasswordMustChange: oneTime}
 	if err := s.Store.CreateUser(ctx, u, s.audit(acc.ID, nil, shared.AuditUserCreated, nil, Client{}, "role "+role)); errors.Is(err, domain.ErrConflict) {
 		return nil, shared.Errorf(shared.EConflict, "The username %q is taken.", username)
 	} else if err != nil {
@@ -169,7 +179,8 @@ func (s *Service) Bootstrap(ctx context.Context) (username, password string, err
 		return "", "", err
 	}
 	password = rand.Text() // 26 base32 characters: 130 bits
-	if _, err := s.CreateUser(ctx, "admin", password, shared.RolePlatformAdmin, DefaultAccount); err != nil {
+	// It was printed to a log: the first login must replace it.
+	if _, err := s.CreateOneTimeUser(ctx, "admin", password, shared.RolePlatformAdmin, DefaultAccount); err != nil {
 		if shared.ErrorCode(err) == shared.EConflict { // another server bootstrapped first
 			return "", "", nil
 		}

@@ -51,6 +51,9 @@ type Store interface {
 	// keepSession and returns how many ended.
 	SetPasswordHash(ctx context.Context, userID int64, old, hash string, now time.Time) error
 	ChangePassword(ctx context.Context, userID int64, old, hash string, keepSession int64, now time.Time, audit *domain.AuditEvent) (int64, error)
+	// SetOneTimePassword sets a hash the user must replace at the next
+	// login and ends all their sessions; domain.ErrNotFound if the user is gone.
+	SetOneTimePassword(ctx context.Context, userID int64, hash string, now time.Time, audit *domain.AuditEvent) error
 
 	// Sessions and login steps. CompleteLoginStep returns domain.ErrReplay
 	// when its code's time step or recovery code was used already, or its

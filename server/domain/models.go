@@ -59,9 +59,12 @@ type User struct {
 	// SecurityKeys counts the user's WebAuthn credentials, kept by the
 	// same transactions that add and remove them, so that every read of a
 	// user knows whether 2FA is on without another query.
-	SecurityKeys int       `bun:"security_keys,notnull"`
-	CreatedAt    time.Time `bun:"created_at,notnull"`
-	UpdatedAt    time.Time `bun:"updated_at,notnull"`
+	SecurityKeys int `bun:"security_keys,notnull"`
+	// PasswordMustChange marks a one-time password (generated, or set by an
+	// administrator): the next login must replace it.
+	PasswordMustChange bool      `bun:"password_must_change,notnull"`
+	CreatedAt          time.Time `bun:"created_at,notnull"`
+	UpdatedAt          time.Time `bun:"updated_at,notnull"`
 }
 
 // Disabled reports whether an administrator disabled the user.
@@ -119,6 +122,10 @@ const (
 	StageEnrollment = "enrollment"  // 2FA is forced and must be set up first
 	StageFull       = "full"
 )
+
+// StagePasswordChange: the password was right but one-time; it must be
+// replaced, then the session goes on to the stage the login would have had.
+const StagePasswordChange = "password_change"
 
 // Session is a logged-in browser. Only the SHA-256 of its token is stored, so
 // a copy of the database does not hand out live sessions.

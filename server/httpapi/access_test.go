@@ -43,6 +43,7 @@ func TestRouteTable_EachStageAndRoleReachesOnlyItsRoutes(t *testing.T) {
 	// A user per session: a full session's "End all others" must not end
 	// the sessions the other callers are.
 	halfway, enroller := e.user("paula", shared.RoleUser, "Acme"), e.user("enid", shared.RoleUser, "Acme")
+	changer := e.user("chad", shared.RoleUser, "Acme")
 	type caller struct {
 		name  string
 		token string
@@ -57,14 +58,20 @@ func TestRouteTable_EachStageAndRoleReachesOnlyItsRoutes(t *testing.T) {
 		{"password_ok", e.sessionAt(halfway, domain.StagePasswordOK), func(a access) (bool, int, string) {
 			return a == secondStep, 401, shared.EUnauthenticated
 		}},
+		{"password_change", e.sessionAt(changer, domain.StagePasswordChange), func(a access) (bool, int, string) {
+			if a == secondStep {
+				return false, 403, shared.EForbidden
+			}
+			return a == choosing || a == pastLogin, 403, shared.EPasswordChange
+		}},
 		{"enrollment", e.sessionAt(enroller, domain.StageEnrollment), func(a access) (bool, int, string) {
 			if a == secondStep {
 				return false, 403, shared.EForbidden
 			}
-			return a == enrolling, 403, shared.EEnrollmentRequired
+			return a == enrolling || a == pastLogin, 403, shared.EEnrollmentRequired
 		}},
 		{"full user", e.sessionAt(user, domain.StageFull), func(a access) (bool, int, string) {
-			return a == enrolling || a == signedIn, 403, shared.EForbidden
+			return a == pastLogin || a == choosing || a == enrolling || a == signedIn, 403, shared.EForbidden
 		}},
 		{"full admin", e.sessionAt(admin, domain.StageFull), func(a access) (bool, int, string) {
 			return a != secondStep, 403, shared.EForbidden
@@ -92,7 +99,7 @@ func TestRouteTable_EachStageAndRoleReachesOnlyItsRoutes(t *testing.T) {
 					if a.status >= 400 {
 						got = a.apiError(t)
 					}
-					if slices.Contains([]string{shared.EUnauthenticated, shared.EForbidden, shared.EEnrollmentRequired}, got.Code) {
+					if slices.Contains([]string{shared.EUnauthenticated, shared.EForbidden, shared.EEnrollmentRequired, shared.EPasswordChange}, got.Code) {
 						t.Fatalf("allowed caller refused: %d %s", a.status, a.body)
 					}
 					return

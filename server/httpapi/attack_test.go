@@ -311,23 +311,37 @@ func TestAttack_HalfLoggedInSessionsReachNothingElse(t *testing.T) {
 	if e.login(enrollee, "ursula", password).decode(t, &lr); lr.Next != shared.NextEnroll {
 		t.Fatalf("ursula's login under the policy: %+v", lr)
 	}
+	// A one-time password: the login's session may only replace it.
+	if _, err := e.svc.CreateOneTimeUser(context.Background(), "olga", oneTimePassword, shared.RoleUser, "Acme"); err != nil {
+		t.Fatal(err)
+	}
+	chooser := e.browser()
+	if e.login(chooser, "olga", oneTimePassword).decode(t, &lr); lr.Next != shared.NextChangePassword {
+		t.Fatalf("olga's login with a one-time password: %+v", lr)
+	}
 	for _, tc := range []struct {
 		name    string
 		c       *http.Client
-		allowed access
+		allowed []access
 		// refusal is the status and code of a route outside allowed.
 		refusal func(access) (int, string)
 	}{
-		{"password_ok", e.passwordStep(t, "alice"), secondStep, func(access) (int, string) { return 401, shared.EUnauthenticated }},
-		{"enrollment", enrollee, enrolling, func(a access) (int, string) {
+		{"password_ok", e.passwordStep(t, "alice"), []access{secondStep}, func(access) (int, string) { return 401, shared.EUnauthenticated }},
+		{"enrollment", enrollee, []access{enrolling, pastLogin}, func(a access) (int, string) {
 			if a == secondStep { // a session past its password has no second step
 				return 403, shared.EForbidden
 			}
 			return 403, shared.EEnrollmentRequired
 		}},
+		{"password_change", chooser, []access{choosing, pastLogin}, func(a access) (int, string) {
+			if a == secondStep {
+				return 403, shared.EForbidden
+			}
+			return 403, shared.EPasswordChange
+		}},
 	} {
 		for _, rt := range e.api.routes() {
-			if rt.access == public || rt.access == tc.allowed {
+			if rt.access == public || slices.Contains(tc.allowed, rt.access) {
 				continue
 			}
 			path := strings.ReplaceAll(rt.pattern, "{id}", fmt.Sprint(admin.AccountID))

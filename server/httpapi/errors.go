@@ -25,6 +25,7 @@ var statusOf = map[string]int{
 	shared.EAccountDisabled:    http.StatusForbidden,
 	shared.EEnrollmentRequired: http.StatusForbidden,
 	shared.EReauthRequired:     http.StatusForbidden,
+	shared.EPasswordChange:     http.StatusForbidden,
 	shared.ECrossOrigin:        http.StatusForbidden,
 	shared.ENotFound:           http.StatusNotFound,
 	shared.EMethodNotAllowed:   http.StatusMethodNotAllowed,
@@ -42,6 +43,7 @@ var (
 	errMethodNotAllowed = shared.Errorf(shared.EMethodNotAllowed, "This method is not allowed here.")
 	errForbidden        = shared.Errorf(shared.EForbidden, "You do not have permission to do this.")
 	errEnrollment       = shared.Errorf(shared.EEnrollmentRequired, "Set up two-factor authentication to continue.")
+	errPasswordChange   = shared.Errorf(shared.EPasswordChange, "Choose a new password to continue.")
 	errUnavailable      = shared.Errorf(shared.EUnavailable, "The service is temporarily unavailable. Please try again in a moment.")
 	errBusy             = &shared.Error{Code: shared.EUnavailable, RetryAfter: 2, Message: "Many people are signing in right now. Please try again in a few seconds."}
 	errInternal         = shared.Errorf(shared.EInternal, "Something went wrong on our side. Please try again.")

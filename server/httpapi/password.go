@@ -3,14 +3,28 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
 // handleChangePassword changes the caller's password; its current password
 // is the proof. Every other session of the user ends; this one stays, and
 // its browser gets a device cookie under the new password (the old ones are
-// void).
+// void). A session that must replace a one-time password answers with the
+// login's next step instead, under a new session cookie.
 func (s *Server) handleChangePassword(w http.ResponseWriter, r *request) error {
+	if r.stage == domain.StagePasswordChange {
+		// The one-time password is gone: the login goes on under a new
+		// token to its next step, which the answer names.
+		return loginStep(s, w, r, func(req shared.ChangePasswordRequest) (*auth.LoginResult, any, error) {
+			res, err := s.auth.ChangeOneTimePassword(r.Context(), r.session, req, s.client(r.Request))
+			if err != nil {
+				return nil, nil, err
+			}
+			return res, shared.LoginResponse{Next: res.Next}, nil
+		})
+	}
 	req, err := decode[shared.ChangePasswordRequest](w, r.Request)
 	if err != nil {
 		return err
@@ -21,5 +35,20 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *request) error {
 	}
 	s.setDevice(w, r.Request, device)
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// handlePasswordStrength scores a password being typed, for the hint beside
+// a new-password field. The password is in the body only, which nothing logs.
+func (s *Server) handlePasswordStrength(w http.ResponseWriter, r *request) error {
+	req, err := decode[shared.PasswordStrengthRequest](w, r.Request)
+	if err != nil {
+		return err
+	}
+	res, err := s.auth.PasswordStrength(r.session, req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
 	return nil
 }

@@ -13,6 +13,8 @@ type access int
 const (
 	public     access = iota // anyone; the handler reads the session itself if it cares
 	secondStep               // a session whose password was right and whose second factor is due
+	pastLogin                // a session that must replace its one-time password or set up 2FA, or a full one
+	choosing                 // a session that must replace its one-time password, or a full one
 	enrolling                // a session that must set up 2FA, or a full one
 	signedIn                 // a full session
 	adminOnly                // a full session of an administrator (either kind; auth decides which account)
@@ -51,10 +53,11 @@ func (s *Server) routes() []route {
 		{"POST", "/api/login/passkey/begin", public, s.handleLoginPasskeyBegin},
 		{"POST", "/api/login/passkey/finish", public, s.handleLoginPasskeyFinish},
 		{"POST", "/api/logout", public, s.handleLogout},
-		{"GET", "/api/me", enrolling, s.handleMe},
+		{"GET", "/api/me", pastLogin, s.handleMe},
 		{"POST", "/api/me/reauth", enrolling, s.handleReauth},
 		{"GET", "/api/me/logins", signedIn, s.handleMyLogins},
-		{"POST", "/api/me/password", signedIn, s.handleChangePassword},
+		{"POST", "/api/me/password", choosing, s.handleChangePassword},
+		{"POST", "/api/password/strength", choosing, s.handlePasswordStrength},
 		{"GET", "/api/me/notices", signedIn, s.handleMyNotices},
 		{"POST", "/api/me/notices/read", signedIn, s.handleNoticesRead},
 		{"PUT", "/api/me/email", signedIn, s.recent(s.handleSetEmail)},
@@ -99,6 +102,8 @@ var nextPages = map[string]string{
 	shared.NextDone:   "/",
 	shared.NextTOTP:   "/login?step=code",
 	shared.NextEnroll: "/profile?setup=1",
+	// The app's step; until it runs, the page says it is on its way.
+	shared.NextChangePassword: "/login?step=new-password",
 }
 
 // mux registers the route table on a ServeMux: one entry per path, so that a

@@ -125,7 +125,9 @@ func (s *Server) dispatch(rts []route) http.Handler {
 // serveRoute checks the caller's session against the route's access before
 // the handler runs. A session whose second factor is due is unauthenticated
 // everywhere but the second step; a session that must enroll is refused with
-// enrollment_required everywhere but the setup routes.
+// enrollment_required everywhere but the setup routes, and one that must
+// replace its one-time password with password_change_required everywhere
+// but the password change (and /api/me, which both may read).
 func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) error {
 	req := &request{Request: r}
 	if rt.access == public {
@@ -141,7 +143,9 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) er
 		return auth.ErrUnauthenticated
 	case stage != domain.StagePasswordOK && rt.access == secondStep:
 		return errForbidden
-	case stage == domain.StageEnrollment && rt.access != enrolling:
+	case stage == domain.StagePasswordChange && rt.access != choosing && rt.access != pastLogin:
+		return errPasswordChange
+	case stage == domain.StageEnrollment && rt.access != enrolling && rt.access != pastLogin:
 		return errEnrollment
 	case rt.access == adminOnly && !shared.IsAdministrator(sess.User.Role):
 		return errForbidden

@@ -57,9 +57,10 @@ func (s *Store) SetPasswordHash(ctx context.Context, userID int64, old, hash str
 }
 
 // ChangePassword replaces the user's hash old by hash and counts the change
-// in password_epoch, ends every session of the user but keepSession, removes
-// every trusted browser of the user, and writes the audit event, in one
-// transaction. Returns how many sessions
+// in password_epoch, clears password_must_change (the user chose this one),
+// ends every session of the user but keepSession, removes every trusted
+// browser of the user, and writes the audit event, in one transaction.
+// Returns how many sessions
 // ended, and ErrNotFound if the user is gone or the hash is no longer old
 // (another change came first: its proof was the old password too).
 func (s *Store) ChangePassword(ctx context.Context, userID int64, old, hash string, keepSession int64, now time.Time, audit *domain.AuditEvent) (int64, error) {
@@ -67,6 +68,7 @@ func (s *Store) ChangePassword(ctx context.Context, userID int64, old, hash stri
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		res, err := tx.NewUpdate().Model((*domain.User)(nil)).
 			Set("password_hash = ?", hash).Set("password_epoch = password_epoch + 1").Set("updated_at = ?", now).
+			Set("password_must_change = ?", false).
 			Where("id = ?", userID).Where("password_hash = ?", old).Exec(ctx)
 		if err != nil {
 			return err
@@ -85,4 +87,26 @@ func (s *Store) ChangePassword(ctx context.Context, userID int64, old, hash stri
 		return insertAudit(ctx, tx, audit)
 	})
 	return ended, err
+}
+
+// SetOneTimePassword gives the user the password hash as a one-time one
+// (password_must_change), counts the change in password_epoch, ends every
+// session of the user and writes the audit event, in one transaction.
+// Returns ErrNotFound if the user is gone.
+func (s *Store) SetOneTimePassword(ctx context.Context, userID int64, hash string, now time.Time, audit *domain.AuditEvent) error {
+	return s.tx(ctx, func(tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*domain.User)(nil)).
+			Set("password_hash = ?", hash).Set("password_epoch = password_epoch + 1").Set("updated_at = ?", now).
+			Set("password_must_change = ?", true).Where("id = ?", userID).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if err := affectedOne(res); err != nil {
+			return err
+		}
+		if _, err := tx.NewDelete().Model((*domain.Session)(nil)).Where("user_id = ?", userID).Exec(ctx); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, audit)
+	})
 }

@@ -1,0 +1,82 @@
+package webapp
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared"
+)
+
+// until consumes the screen's work until html holds want, or fails.
+func (s *screen) until(t *testing.T, want string) string {
+	t.Helper()
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		s.e.ConsumeAll()
+		if html := s.html(); strings.Contains(html, want) {
+			return html
+		}
+	}
+	t.Fatalf("never showed %q: %s", want, s.html())
+	return ""
+}
+
+// The hint asks the server once typing pauses (only for the last thing
+// typed), shows its verdict in a polite live region the new field points
+// to, and goes quiet when the field is emptied.
+func TestChangePassword_TheStrengthHintAsksTheServerWhenTypingPauses(t *testing.T) {
+	api := newFakeAPI(t)
+	prev := hintPause
+	hintPause = 20 * time.Millisecond
+	t.Cleanup(func() { hintPause = prev })
+	c := &changePasswordOnClient{}
+	s := open(t, c)
+	contains(t, s.html(), `id="password-strength"`, `aria-live="polite"`, `aria-describedby="password-rules password-strength"`)
+
+	api.on("POST /api/password/strength", answer(200, shared.PasswordStrength{Score: 1, Warning: "This password is too easy to guess: dates and years are easy to guess.",
+		Suggestions: []string{"Use words."}}))
+	s.do(func(ctx app.Context) {
+		for _, typed := range []string{"s", "su", "summer2026"} {
+			c.hint.typed(ctx, typed)
+		}
+	})
+	html := s.until(t, "Strength: Weak.")
+	contains(t, html, "dates and years", `class="password-strength weak"`)
+	want, _ := json.Marshal(shared.PasswordStrengthRequest{Password: "summer2026"})
+	sameRequests(t, api.sent(), "POST /api/password/strength "+string(want))
+
+	api.on("POST /api/password/strength", answer(200, shared.PasswordStrength{Score: 4, OK: true, Suggestions: []string{}}))
+	s.do(func(ctx app.Context) { c.hint.typed(ctx, "violet tractor umbrella") })
+	contains(t, s.until(t, "Strength: Very strong. Good to use."), `class="password-strength ok"`)
+	api.sent()
+
+	s.do(func(ctx app.Context) { c.hint.typed(ctx, "") })
+	time.Sleep(60 * time.Millisecond)
+	s.e.ConsumeAll()
+	lacks(t, s.html(), "Strength:")
+	sameRequests(t, api.sent())
+}
+
+// As the login's step after a one-time password, the form says so, and the
+// server's next step goes to OnChanged.
+func TestChangePassword_AOneTimePasswordGoesOnToTheLoginsNextStep(t *testing.T) {
+	api := newFakeAPI(t)
+	var next string
+	c := &changePasswordOnClient{changePassword: changePassword{OneTime: true,
+		OnChanged: func(_ app.Context, res shared.LoginResponse) { next = res.Next }}}
+	s := open(t, c)
+	contains(t, s.html(), "One-time password", "Save and continue")
+	api.on("POST /api/me/password", answer(200, shared.LoginResponse{Next: shared.NextTOTP}))
+	s.do(func(ctx app.Context) {
+		c.current, c.next, c.repeat = "QZ7KWM4TRX2PLV9NHB3C", "violet tractor umbrella", "violet tractor umbrella"
+		c.submit(ctx, noEvent)
+	})
+	if next != shared.NextTOTP {
+		t.Errorf("OnChanged got %q", next)
+	}
+	if c.current != "" || c.next != "" {
+		t.Error("the form kept the passwords")
+	}
+}
