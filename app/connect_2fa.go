@@ -21,15 +21,32 @@ type connectTwoFactor struct {
 	Enrolling bool
 	// OnConnected receives the fresh recovery codes, to show them once.
 	OnConnected func(ctx app.Context, codes []string)
+	// Pending is a setup the server already started and put into the page
+	// (PageData), with the error of a code posted before the app ran: the
+	// window shows it instead of starting another.
+	Pending *shared.TOTPSetup
+	Error   string
+
+	// mounted is false while the window is the server's prerendered HTML:
+	// until the app runs, its form posts to the server (httpapi/forms.go).
+	mounted bool
 
 	setup *shared.TOTPSetup // the pending key, while the window is open
 	code  string
 	clip  clipCopy
 }
 
+// OnInit also runs on the server, for the prerendered page.
+func (c *connectTwoFactor) OnInit() {
+	if c.Pending != nil {
+		c.setup, c.errMsg = c.Pending, c.Error
+	}
+}
+
 func (c *connectTwoFactor) OnMount(ctx app.Context) {
+	c.mounted = true
 	c.mountedAt(ctx)
-	if c.Open {
+	if c.Open && c.setup == nil {
 		c.startSetup(ctx, app.Event{})
 	}
 }
@@ -49,7 +66,16 @@ func (c *connectTwoFactor) Render() app.UI {
 
 // window is the step-by-step setup: app, QR code or key, code.
 func (c *connectTwoFactor) window() app.UI {
-	return app.Div().ID("connect-window").Class("connect-window").Body(
+	// Escape closes the window as Cancel does, except for a setup the
+	// account forces: there Cancel logs out, which a stray key must not do.
+	onKey := onEscape(func(ctx app.Context) {
+		if !c.Enrolling {
+			c.cancel(ctx, app.Event{})
+		}
+	})
+	// data-secret: the app, arriving after the server's page, takes this
+	// setup over (prerender_js.go).
+	return app.Div().ID("connect-window").Class("connect-window").DataSet("secret", c.setup.Secret).OnKeyDown(onKey).Body(
 		app.Ol().Class("steps").Body(
 			app.Li().Body(
 				app.H4().Text("Install an authenticator app"),
@@ -61,7 +87,7 @@ func (c *connectTwoFactor) window() app.UI {
 					"On the phone that has the app, open the link instead."),
 				app.Div().Class("qr-row").Body(
 					app.Img().ID("qr-code").Class("qr").Alt("QR code to add Warden to your authenticator app").
-						Src("data:image/png;base64,%s", c.setup.QRPNG).Width(200).Height(200),
+						Src("%s%s", qrPrefix, c.setup.QRPNG).Width(200).Height(200),
 					// A phone cannot scan its own screen: the link hands the key to
 					// the authenticator app. target=_blank keeps go-app from taking
 					// the click for a navigation of its own (window.open).
@@ -77,11 +103,11 @@ func (c *connectTwoFactor) window() app.UI {
 			),
 			app.Li().Body(
 				app.H4().Text("Enter the six-digit code"),
-				app.Form().Method("post").OnSubmit(c.connect).Body(
+				app.Form().ID("connect-form").Method("post").Action("/profile/connect").DataSet("ready", c.mounted).OnSubmit(c.connect).Body(
 					app.P().ID("connect-error").Class("form-error").Role("alert").Text(c.errMsg),
-					field("connect-code", "Code from the app", "", codeInput("connect-code", c.code, c.ValueTo(&c.code))),
+					field("connect-code", "Code from the app", "", codeInput("connect-code", c.code, c.ValueTo(&c.code)).Name("code").AutoFocus(!c.mounted)),
 					app.Div().Class("actions").Body(
-						app.Button().ID("connect-submit").Class("primary inline").Type("submit").Disabled(c.busy).Text("Connect"),
+						submitButton("connect-submit", "Connect", c.busy).Class("inline"),
 						app.Button().ID("connect-cancel").Class("secondary").Type("button").Disabled(c.busy).OnClick(c.cancel).
 							Text(map[bool]string{false: "Cancel", true: "Cancel and log out"}[c.Enrolling]),
 					),
@@ -90,6 +116,9 @@ func (c *connectTwoFactor) window() app.UI {
 		),
 	)
 }
+
+// qrPrefix makes the QR code's PNG an image the CSP allows (img-src data:).
+const qrPrefix = "data:image/png;base64,"
 
 func (c *connectTwoFactor) startSetup(ctx app.Context, e app.Event) {
 	if c.busy {

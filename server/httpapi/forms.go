@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -27,6 +28,9 @@ type formRoute struct {
 	page   string   // the form's page: an error sends the browser back there
 	fields []string // the form's fields, sent to the API under the same names
 	keep   string   // a field the page gets back after an error (never a secret)
+	// codes: the step answers with fresh recovery codes, which go to the
+	// page (connectShowsCodes), and the browser back to that page.
+	codes bool
 }
 
 // formPost serves f with api, the handler of f.api.
@@ -37,6 +41,12 @@ func (s *Server) formPost(f formRoute, api http.Handler) http.Handler {
 			s.redirectWithError(w, r, f, shared.EInvalid, 0, form)
 			return
 		}
+		var user *domain.User
+		if f.codes { // whose codes: the session is replaced by the step
+			if sess, _, err := s.auth.Authenticate(r.Context(), s.sessionToken(r)); err == nil {
+				user = sess.User
+			}
+		}
 		body, _ := json.Marshal(form)
 		req := r.Clone(r.Context())
 		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
@@ -45,6 +55,10 @@ func (s *Server) formPost(f formRoute, api http.Handler) http.Handler {
 		api.ServeHTTP(rec, req)
 		for _, c := range rec.header.Values("Set-Cookie") {
 			w.Header().Add("Set-Cookie", c)
+		}
+		if rec.status == http.StatusOK && f.codes && s.connectShowsCodes(w, r, user, rec.body.Bytes()) {
+			redirect(w, r, f.page)
+			return
 		}
 		if rec.status == http.StatusOK {
 			var res shared.LoginResponse
