@@ -151,9 +151,15 @@ func (c *connectTwoFactor) connect(ctx app.Context, e app.Event) {
 		updateMe(ctx, func(me *shared.Me) {
 			me.TOTPEnabled, me.RecoveryCodesLeft = true, len(res.RecoveryCodes)
 			me.TOTPEnabledAt = time.Now().UTC().Format(time.RFC3339)
+			// A connect that answers 200 ends an enrolment (the server
+			// gave the session a full cookie): until the reload below
+			// answers, which a slow link delays, the pages must not send
+			// the user back to the setup.
+			if me.Stage == shared.NextEnroll {
+				me.Stage = shared.NextDone
+			}
 		})
-		// What the session may do now (the end of an enrolment) is the
-		// server's to say.
+		// The rest of what the session may do is the server's to say.
 		reloadMe(ctx)
 	})
 }
