@@ -108,13 +108,29 @@ func (c *connectTwoFactor) window() app.UI {
 					field("connect-code", "Code from the app", "", codeInput("connect-code", c.code, c.ValueTo(&c.code)).Name("code").AutoFocus(!c.mounted)),
 					app.Div().Class("actions").Body(
 						submitButton("connect-submit", "Connect", c.busy).Class("inline"),
-						app.Button().ID("connect-cancel").Class("secondary").Type("button").Disabled(c.busy).OnClick(c.cancel).
-							Text(map[bool]string{false: "Cancel", true: "Cancel and log out"}[c.Enrolling]),
+						c.cancelButton(),
 					),
 				),
+				// Before the app runs, a forced setup's Cancel logs out
+				// through the server (the button belongs to this form).
+				app.If(c.Enrolling && !c.mounted, func() app.UI {
+					return app.Form().ID("setup-logout-form").Method("post").Action("/logout").DataSet("ready", false)
+				}),
 			),
 		),
 	)
+}
+
+func (c *connectTwoFactor) cancelButton() app.UI {
+	b := app.Button().ID("connect-cancel").Class("secondary").Type("button").OnClick(c.cancel).
+		Text(map[bool]string{false: "Cancel", true: "Cancel and log out"}[c.Enrolling])
+	if c.Enrolling && !c.mounted {
+		b = b.Type("submit").Attr("form", "setup-logout-form")
+	}
+	if c.busy { // only then: prerendered, disabled="false" reads as disabled
+		b = b.Disabled(true)
+	}
+	return b
 }
 
 // qrPrefix makes the QR code's PNG an image the CSP allows (img-src data:).

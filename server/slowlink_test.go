@@ -369,3 +369,32 @@ func TestBrowser_TheAppTakesOverTheServersSetup(t *testing.T) {
 		waitPath("/"), waitText("#welcome", "ursula"),
 	)
 }
+
+// TestBrowser_OnASlowLinkTheForcedSetupsCancelLogsOutBeforeTheApp: the
+// setup window's "Cancel and log out" works before the app has arrived.
+func TestBrowser_OnASlowLinkTheForcedSetupsCancelLogsOutBeforeTheApp(t *testing.T) {
+	dir := t.TempDir()
+	inst := start(t, "", dir)
+	forceTwoFactorOverAPI(t, inst.URL, inst.AdminPassword)
+	addUser(t, dir, "ursula", "ursula's password")
+	b := newBrowser(t)
+	b.slowLink(t)
+	b.run(t, "password at once, then Cancel",
+		chromedp.Navigate(inst.URL+"/login"),
+		chromedp.WaitVisible("#password", chromedp.ByID),
+		chromedp.SendKeys("#username", "ursula", chromedp.ByID),
+		chromedp.SendKeys("#password", "ursula's password\r", chromedp.ByID),
+		chromedp.WaitVisible("#connect-cancel", chromedp.ByID),
+		click("#connect-cancel"),
+		waitPath("/login"),
+		chromedp.WaitVisible("#username", chromedp.ByID),
+	)
+	appNotRunning(t, b, "logged out")
+	b.tolerating(inst.URL + "/api/me") // the 401 below is the point
+	var status int
+	b.run(t, "the session is gone", chromedp.Evaluate(`fetch("/api/me").then(r => r.status)`, &status,
+		func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if status != 401 {
+		t.Fatalf("after Cancel, /api/me answers %d", status)
+	}
+}

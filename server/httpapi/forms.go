@@ -31,6 +31,7 @@ type formRoute struct {
 	// codes: the step answers with fresh recovery codes, which go to the
 	// page (connectShowsCodes), and the browser back to that page.
 	codes bool
+	to    string // where a success leads when the answer names no next step
 }
 
 // formPost serves f with api, the handler of f.api.
@@ -55,6 +56,10 @@ func (s *Server) formPost(f formRoute, api http.Handler) http.Handler {
 		api.ServeHTTP(rec, req)
 		for _, c := range rec.header.Values("Set-Cookie") {
 			w.Header().Add("Set-Cookie", c)
+		}
+		if f.to != "" && (rec.status == http.StatusOK || rec.status == http.StatusNoContent) {
+			redirect(w, r, f.to)
+			return
 		}
 		if rec.status == http.StatusOK && f.codes && s.connectShowsCodes(w, r, user, rec.body.Bytes()) {
 			redirect(w, r, f.page)

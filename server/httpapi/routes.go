@@ -72,6 +72,7 @@ func formRoutes() []formRoute {
 		{path: "/login/code", api: "/api/login/totp", page: "/login?step=code", fields: []string{"code"}},
 		{path: "/login/recovery", api: "/api/login/recovery", page: "/login?step=recovery", fields: []string{"code"}},
 		{path: "/profile/connect", api: "/api/2fa/connect", page: "/profile?setup=1", fields: []string{"code"}, codes: true},
+		{path: "/logout", api: "/api/logout", page: "/login", to: "/login"},
 	}
 }
 

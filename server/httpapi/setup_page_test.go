@@ -166,6 +166,21 @@ func TestForms_TheForcedSetupBeforeTheApp(t *testing.T) {
 			if d, _ := pages.get(e, c, "/profile?setup=1"); d != nil {
 				t.Fatalf("the codes opened after their minute")
 			}
+			// The setup's Cancel before the app: the logout form (carol's
+			// session stands in for a forced one: the form is the same).
+			quitter := carol
+			if status, _ := e.postForm(quitter, "/logout", "", "Origin", "http://evil.example", "Sec-Fetch-Site", "cross-site"); status != http.StatusForbidden {
+				t.Fatalf("cross-origin logout form: %d", status)
+			}
+			if a := e.do(quitter, "GET", "/api/me", nil); a.status != 200 {
+				t.Fatalf("a refused logout form logged out: %d", a.status)
+			}
+			if status, loc := e.postForm(quitter, "/logout", ""); status != http.StatusSeeOther || loc.String() != "/login" {
+				t.Fatalf("logout form: %d %s", status, loc)
+			}
+			if a := e.do(quitter, "GET", "/api/me", nil); a.status != 401 {
+				t.Fatalf("after the logout form: %d", a.status)
+			}
 			if strings.Contains(pages.url, secret) {
 				t.Fatalf("the secret is in the prerendered URL: %s", pages.url)
 			}
