@@ -221,7 +221,7 @@ var tenCodes = []string{"abcd-efgh-0001", "abcd-efgh-0002", "abcd-efgh-0003", "a
 	"abcd-efgh-0006", "abcd-efgh-0007", "abcd-efgh-0008", "abcd-efgh-0009", "abcd-efgh-0010"}
 
 func TestRecoveryCodesScreen_ShowsEveryCodeAndHoldsContinueUntilStored(t *testing.T) {
-	html := render(t, &recoveryCodesScreen{Codes: tenCodes, Username: "alice"})
+	html := render(t, &recoveryCodesScreen{Codes: tenCodes, Username: "alice", mounted: true})
 	contains(t, html, `id="recovery-codes"`, "never be shown again", "works once", `id="copy-codes"`, `id="download-codes"`,
 		`download="warden-recovery-codes-alice.txt"`, `href="data:text/plain;charset=utf-8,Warden%20recovery%20codes%0A`,
 		`id="print-codes"`, `id="codes-saved"`, `type="checkbox"`)
@@ -235,10 +235,20 @@ func TestRecoveryCodesScreen_ShowsEveryCodeAndHoldsContinueUntilStored(t *testin
 	if !regexp.MustCompile(` disabled[ >]`).MatchString(btn) {
 		t.Errorf("Continue is enabled before the box is ticked: %s", btn)
 	}
-	ticked := render(t, &recoveryCodesScreen{Codes: tenCodes, Username: "alice", saved: true})
+	ticked := render(t, &recoveryCodesScreen{Codes: tenCodes, Username: "alice", saved: true, mounted: true})
 	btn = regexp.MustCompile(`<button [^>]*id="codes-continue"[^>]*>`).FindString(ticked)
 	if regexp.MustCompile(` disabled[ >]`).MatchString(btn) {
 		t.Errorf("Continue is disabled after the box is ticked: %s", btn)
+	}
+	// Before the app runs (the server's page), the browser holds Continue
+	// until the box is ticked, and Continue leads where it is told.
+	early := render(t, &recoveryCodesScreen{Codes: tenCodes, Username: "alice", ContinueTo: "/"})
+	form := regexp.MustCompile(`<form [^>]*id="codes-form"[^>]*>`).FindString(early)
+	contains(t, form, `method="get"`, `action="/"`, `data-ready="false"`)
+	contains(t, regexp.MustCompile(`<input [^>]*id="codes-saved"[^>]*>`).FindString(early), ` required`)
+	btn = regexp.MustCompile(`<button [^>]*id="codes-continue"[^>]*>`).FindString(early)
+	if regexp.MustCompile(` disabled[ >]`).MatchString(btn) || !strings.Contains(btn, `type="submit"`) {
+		t.Errorf("before the app, Continue cannot be pressed: %s", btn)
 	}
 }
 

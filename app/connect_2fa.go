@@ -21,6 +21,15 @@ type connectTwoFactor struct {
 	Enrolling bool
 	// OnConnected receives the fresh recovery codes, to show them once.
 	OnConnected func(ctx app.Context, codes []string)
+	// Pending is a setup the server already started and put into the page
+	// (PageData), with the error of a code posted before the app ran: the
+	// window shows it instead of starting another.
+	Pending *shared.TOTPSetup
+	Error   string
+
+	// mounted is false while the window is the server's prerendered HTML:
+	// until the app runs, its form posts to the server (httpapi/forms.go).
+	mounted bool
 
 	wasOpen bool              // Open as last seen, so only its change opens the setup
 	setup   *shared.TOTPSetup // the pending key, while the window is open
@@ -28,10 +37,18 @@ type connectTwoFactor struct {
 	clip    clipCopy
 }
 
+// OnInit also runs on the server, for the prerendered page.
+func (c *connectTwoFactor) OnInit() {
+	if c.Pending != nil {
+		c.setup, c.errMsg = c.Pending, c.Error
+	}
+}
+
 func (c *connectTwoFactor) OnMount(ctx app.Context) {
+	c.mounted = true
 	c.mountedAt(ctx)
 	c.wasOpen = c.Open
-	if c.Open {
+	if c.Open && c.setup == nil {
 		c.startSetup(ctx, app.Event{})
 	}
 }
@@ -61,7 +78,16 @@ func (c *connectTwoFactor) Render() app.UI {
 
 // window is the step-by-step setup: app, QR code or key, code.
 func (c *connectTwoFactor) window() app.UI {
-	return app.Div().ID("connect-window").Class("connect-window").Body(
+	// Escape closes the window as Cancel does, except for a setup the
+	// account forces: there Cancel logs out, which a stray key must not do.
+	onKey := onEscape(func(ctx app.Context) {
+		if !c.Enrolling {
+			c.cancel(ctx, app.Event{})
+		}
+	})
+	// data-secret: the app, arriving after the server's page, takes this
+	// setup over (prerender_js.go).
+	return app.Div().ID("connect-window").Class("connect-window").DataSet("secret", c.setup.Secret).OnKeyDown(onKey).Body(
 		app.Ol().Class("steps").Body(
 			app.Li().Body(
 				app.H4().Text("Install an authenticator app"),
@@ -73,7 +99,7 @@ func (c *connectTwoFactor) window() app.UI {
 					"On the phone that has the app, open the link instead."),
 				app.Div().Class("qr-row").Body(
 					app.Img().ID("qr-code").Class("qr").Alt("QR code to add Warden to your authenticator app").
-						Src("data:image/png;base64,%s", c.setup.QRPNG).Width(200).Height(200),
+						Src("%s%s", qrPrefix, c.setup.QRPNG).Width(200).Height(200),
 					// A phone cannot scan its own screen: the link hands the key to
 					// the authenticator app. target=_blank keeps go-app from taking
 					// the click for a navigation of its own (window.open).
@@ -89,19 +115,38 @@ func (c *connectTwoFactor) window() app.UI {
 			),
 			app.Li().Body(
 				app.H4().Text("Enter the six-digit code"),
-				app.Form().Method("post").OnSubmit(c.connect).Body(
+				app.Form().ID("connect-form").Method("post").Action("/profile/connect").DataSet("ready", c.mounted).OnSubmit(c.connect).Body(
 					app.P().ID("connect-error").Class("form-error").Role("alert").Text(c.errMsg),
-					field("connect-code", "Code from the app", "", codeInput("connect-code", c.code, c.ValueTo(&c.code))),
+					field("connect-code", "Code from the app", "", codeInput("connect-code", c.code, c.ValueTo(&c.code)).Name("code").AutoFocus(!c.mounted)),
 					app.Div().Class("actions").Body(
-						app.Button().ID("connect-submit").Class("primary inline").Type("submit").Disabled(c.busy).Text("Connect"),
-						app.Button().ID("connect-cancel").Class("secondary").Type("button").Disabled(c.busy).OnClick(c.cancel).
-							Text(map[bool]string{false: "Cancel", true: "Cancel and log out"}[c.Enrolling]),
+						submitButton("connect-submit", "Connect", c.busy).Class("inline"),
+						c.cancelButton(),
 					),
 				),
+				// Before the app runs, a forced setup's Cancel logs out
+				// through the server (the button belongs to this form).
+				app.If(c.Enrolling && !c.mounted, func() app.UI {
+					return app.Form().ID("setup-logout-form").Method("post").Action("/logout").DataSet("ready", false)
+				}),
 			),
 		),
 	)
 }
+
+func (c *connectTwoFactor) cancelButton() app.UI {
+	b := app.Button().ID("connect-cancel").Class("secondary").Type("button").OnClick(c.cancel).
+		Text(map[bool]string{false: "Cancel", true: "Cancel and log out"}[c.Enrolling])
+	if c.Enrolling && !c.mounted {
+		b = b.Type("submit").Attr("form", "setup-logout-form")
+	}
+	if c.busy { // only then: prerendered, disabled="false" reads as disabled
+		b = b.Disabled(true)
+	}
+	return b
+}
+
+// qrPrefix makes the QR code's PNG an image the CSP allows (img-src data:).
+const qrPrefix = "data:image/png;base64,"
 
 func (c *connectTwoFactor) startSetup(ctx app.Context, e app.Event) {
 	if c.busy {
@@ -134,9 +179,15 @@ func (c *connectTwoFactor) connect(ctx app.Context, e app.Event) {
 		updateMe(ctx, func(me *shared.Me) {
 			me.TOTPEnabled, me.RecoveryCodesLeft, me.TwoFADeadline = true, len(res.RecoveryCodes), ""
 			me.TOTPEnabledAt = time.Now().UTC().Format(time.RFC3339)
+			// A connect that answers 200 ends an enrolment (the server
+			// gave the session a full cookie): until the reload below
+			// answers, which a slow link delays, the pages must not send
+			// the user back to the setup.
+			if me.Stage == shared.NextEnroll {
+				me.Stage = shared.NextDone
+			}
 		})
-		// What the session may do now (the end of an enrolment) is the
-		// server's to say.
+		// The rest of what the session may do is the server's to say.
 		reloadMe(ctx)
 	})
 }

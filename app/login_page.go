@@ -400,7 +400,7 @@ func (p *loginPage) showError(err error) {
 // submitButton is a form's primary button, disabled while busy. Only then
 // does it carry the attribute: the server's prerendering writes
 // disabled="false" for false, which HTML reads as disabled.
-func submitButton(id, text string, busy bool) app.UI {
+func submitButton(id, text string, busy bool) app.HTMLButton {
 	b := app.Button().ID(id).Class("primary").Type("submit").Text(text)
 	if busy {
 		b = b.Disabled(true)

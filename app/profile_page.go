@@ -1,6 +1,8 @@
 package webapp
 
 import (
+	"strconv"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
 )
@@ -9,13 +11,29 @@ import (
 type profilePage struct {
 	signedInPage
 	openSetup bool
+	page      *PageData // what the server put into this page, if anything
+	setupErr  string    // the error of a setup code posted before the app ran
 }
 
 // OnNav reads ?setup=1, which the login page adds for a user who must set
 // up 2FA before anything else.
 func (p *profilePage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle("My profile · Warden")
-	p.openSetup = ctx.Page().URL().Query().Get("setup") == "1"
+	u := ctx.Page().URL()
+	p.openSetup = u.Query().Get("setup") == "1"
+	if !p.openSetup {
+		return
+	}
+	retry, _ := strconv.Atoi(u.Query().Get("retry"))
+	p.setupErr = shared.FormErrorText(u.Query().Get("error"), retry)
+	if d := takePageData(u); d != nil {
+		p.page = d
+		// On the server, the user is known only from the data lent: the
+		// prerendered page is the setup itself, not a loader.
+		if d.Me != nil && p.me == nil {
+			p.me, p.status = d.Me, meKnown
+		}
+	}
 }
 
 func (p *profilePage) Render() app.UI {
@@ -29,7 +47,7 @@ func (p *profilePage) Render() app.UI {
 					app.Dt().Text("Role"), app.Dd().ID("profile-role").Text(roleName(me.Role)),
 				),
 			),
-			&securitySettings{Me: me, OpenSetup: p.openSetup},
+			&securitySettings{Me: me, OpenSetup: p.openSetup, Page: p.page, SetupError: p.setupErr},
 		)
 	})
 }

@@ -16,6 +16,10 @@ type recoveryCodesScreen struct {
 	Codes    []string
 	Username string
 	OnDone   func(ctx app.Context)
+	// ContinueTo is where Continue leads before the app runs.
+	ContinueTo string
+
+	mounted bool // false while this is the server's prerendered page
 
 	saved bool
 	clip  clipCopy
@@ -24,6 +28,7 @@ type recoveryCodesScreen struct {
 }
 
 func (r *recoveryCodesScreen) OnMount(ctx app.Context) {
+	r.mounted = true
 	r.leave.watch(func() bool { return !r.saved })
 }
 
@@ -63,15 +68,49 @@ func (r *recoveryCodesScreen) Render() app.UI {
 			app.Button().ID("print-codes").Class("secondary").Type("button").OnClick(r.print).Text("Print"),
 		),
 		app.Div().Class("no-print").Body(r.clip.failure("codes")),
-		app.Div().Class("confirm no-print").Body(
-			app.Label().For("codes-saved").Body(
-				app.Input().ID("codes-saved").Type("checkbox").Checked(r.saved).OnChange(r.toggleSaved),
-				app.Text(" I have saved these codes"),
+		// A form, so that before the app runs (the server's page after a
+		// setup posted early) the box is required by the browser itself and
+		// Continue leads on into the app (ContinueTo).
+		app.Form().ID("codes-form").Method("get").Action(r.continueTo()).DataSet("ready", r.mounted).OnSubmit(r.done).Body(
+			app.Div().Class("confirm no-print").Body(
+				app.Label().For("codes-saved").Body(
+					r.savedBox(),
+					app.Text(" I have saved these codes"),
+				),
 			),
+			r.continueButton(),
 		),
-		app.Button().ID("codes-continue").Class("primary inline no-print").Type("button").
-			Disabled(!r.saved).OnClick(r.done).Text("Continue"),
 	)
+}
+
+// savedBox is "I have saved these codes". Boolean attributes are set only
+// when true: prerendered, checked="false" would read as checked.
+func (r *recoveryCodesScreen) savedBox() app.UI {
+	box := app.Input().ID("codes-saved").Type("checkbox").OnChange(r.toggleSaved)
+	if r.saved {
+		box = box.Checked(true)
+	}
+	if !r.mounted {
+		box = box.Required(true)
+	}
+	return box
+}
+
+func (r *recoveryCodesScreen) continueTo() string {
+	if r.ContinueTo == "" {
+		return "/profile"
+	}
+	return r.ContinueTo
+}
+
+// continueButton waits for the box once the app runs; before, the box's
+// required does (a disabled button could never be enabled without the app).
+func (r *recoveryCodesScreen) continueButton() app.UI {
+	b := app.Button().ID("codes-continue").Class("primary inline no-print").Type("submit").Text("Continue")
+	if r.mounted && !r.saved {
+		b = b.Disabled(true)
+	}
+	return b
 }
 
 func (r *recoveryCodesScreen) toggleSaved(ctx app.Context, e app.Event) {
@@ -85,6 +124,7 @@ func (r *recoveryCodesScreen) copy(ctx app.Context, e app.Event) {
 func (r *recoveryCodesScreen) print(ctx app.Context, e app.Event) { app.Window().Call("print") }
 
 func (r *recoveryCodesScreen) done(ctx app.Context, e app.Event) {
+	e.PreventDefault()
 	if r.saved && r.OnDone != nil {
 		r.OnDone(ctx)
 	}

@@ -16,12 +16,24 @@ type securitySettings struct {
 	// OpenSetup opens the Connect window at once (the login sent an
 	// enrolling user here).
 	OpenSetup bool
+	// Page is what the server put into the page (a setup it started, or
+	// the codes of one confirmed before the app ran), and SetupError the
+	// error of a code posted then.
+	Page       *PageData
+	SetupError string
 
 	codes     []string // a fresh set to show once, then forget
 	connected bool     // 2FA was connected here: say what that changes
 	// enrolled: the connect ended a setup the login asked for, so once the
 	// codes are saved the user goes on into the app.
 	enrolled bool
+}
+
+// OnInit also runs on the server, for the prerendered page.
+func (s *securitySettings) OnInit() {
+	if s.Page != nil && len(s.Page.Codes) > 0 {
+		s.codes, s.connected, s.enrolled = s.Page.Codes, true, true
+	}
 }
 
 func (s *securitySettings) Render() app.UI {
@@ -44,9 +56,10 @@ func (s *securitySettings) Render() app.UI {
 			}),
 		),
 		app.If(len(s.codes) > 0, func() app.UI {
-			return &recoveryCodesScreen{Codes: s.codes, Username: me.Username, OnDone: s.codesStored}
+			return &recoveryCodesScreen{Codes: s.codes, Username: me.Username, OnDone: s.codesStored, ContinueTo: s.continueTo()}
 		}).ElseIf(!me.TOTPEnabled, func() app.UI {
-			return &connectTwoFactor{Open: s.OpenSetup, Enrolling: enrolling, OnConnected: s.showConnected}
+			return &connectTwoFactor{Open: s.OpenSetup, Enrolling: enrolling, OnConnected: s.showConnected,
+				Pending: s.pending(), Error: s.SetupError}
 		}).Else(func() app.UI {
 			return app.Div().Body(
 				// With security keys only, the app can still be added;
@@ -66,6 +79,21 @@ func (s *securitySettings) Render() app.UI {
 		app.If(!enrolling, func() app.UI { return &sessionsList{} }),
 		app.If(!enrolling, func() app.UI { return &loginHistory{} }),
 	)
+}
+
+func (s *securitySettings) pending() *shared.TOTPSetup {
+	if s.Page == nil {
+		return nil
+	}
+	return s.Page.Setup
+}
+
+// continueTo is where the codes' Continue leads before the app runs.
+func (s *securitySettings) continueTo() string {
+	if s.enrolled {
+		return "/"
+	}
+	return "/profile"
 }
 
 func (s *securitySettings) showCodes(ctx app.Context, codes []string) { s.codes = codes }

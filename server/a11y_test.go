@@ -221,14 +221,14 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 		waitText("#login-history tbody", "Wrong password"),
 	)
 	c.check(t, "security settings")
-	var key string
+	var manualKey string
 	b.run(t, "the Connect window",
 		click("#connect-2fa"),
 		chromedp.WaitVisible("#qr-code", chromedp.ByID),
-		chromedp.Text("#manual-key", &key, chromedp.ByID),
+		chromedp.Text("#manual-key", &manualKey, chromedp.ByID),
 	)
 	c.check(t, "Connect window")
-	secret := strings.ReplaceAll(key, " ", "")
+	secret := strings.ReplaceAll(manualKey, " ", "")
 	now := time.Now()
 	b.run(t, "the recovery codes",
 		setInput("connect-code", totpCode(t, secret, now)),
@@ -252,6 +252,17 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	)
 	c.check(t, "administration panel")
 	edgeContrast(b, t, "the switch's off track", "#force-2fa + .slider", "backgroundColor", "#account-settings")
+	resetButton := "reset-2fa-" + longUsername
+	b.run(t, "the Reset 2FA confirmation",
+		click("#"+resetButton),
+		chromedp.WaitVisible("#confirm-reset-dialog", chromedp.ByID),
+	)
+	c.check(t, "Reset 2FA confirmation")
+	b.run(t, "Escape closes it",
+		key(kb.Escape),
+		chromedp.WaitNotPresent("#confirm-reset-dialog", chromedp.ByID),
+		focusIs(resetButton),
+	)
 	b.run(t, "the Force 2FA confirmation",
 		click(`label[for="force-2fa"]`),
 		waitText("#force-2fa-count", "no two-factor authentication yet"),
@@ -261,6 +272,26 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 		setInput("grace-days", "3"),
 		click("#force-2fa-confirm"),
 		waitText("#grace-period", "3 days"),
+		waitText("#policy-changed", "by "),
+	)
+	b.run(t, "the Disconnect warning, under Force 2FA",
+		chromedp.Navigate(inst.URL+"/profile"),
+		waitText("#twofa-status", "On"),
+		click("#disconnect-2fa"),
+		chromedp.SendKeys("#disconnect-password", password, chromedp.ByID),
+		click("#disconnect-submit"),
+		chromedp.WaitVisible("#disconnect-warning", chromedp.ByID),
+	)
+	c.check(t, "Disconnect warning")
+	b.run(t, "Escape closes the warning, the form stays; Escape again closes the form",
+		focusIs("disconnect-warning"),
+		key(kb.Escape),
+		chromedp.WaitNotPresent("#disconnect-warning", chromedp.ByID),
+		focusIs("disconnect-submit"),
+		key(kb.Escape),
+		chromedp.WaitNotPresent("#disconnect-password", chromedp.ByID),
+		focusIs("disconnect-2fa"),
+		waitText("#twofa-status", "On"),
 	)
 	b.run(t, "log out", click("#avatar"), click("#menu-logout"), waitPath("/login"))
 	// A user without 2FA inside the grace period, with a name as long.
@@ -402,8 +433,14 @@ func TestA11y_FocusFollowsEachStepAndTheKeysWork(t *testing.T) {
 		menuOpen(false),
 	)
 	var key2FA string
-	b.run(t, "the Connect window puts the focus on the code",
+	b.run(t, "the Connect window puts the focus on the code; Escape closes it, the focus back on Connect",
 		chromedp.Navigate(inst.URL+"/profile"),
+		click("#connect-2fa"),
+		chromedp.WaitVisible("#qr-code", chromedp.ByID),
+		focusIs("connect-code"),
+		key(kb.Escape),
+		chromedp.WaitNotPresent("#connect-window", chromedp.ByID),
+		focusIs("connect-2fa"),
 		click("#connect-2fa"),
 		chromedp.WaitVisible("#qr-code", chromedp.ByID),
 		focusIs("connect-code"),

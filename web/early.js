@@ -39,14 +39,16 @@
       button.setAttribute("aria-busy", "true");
     }
     try {
-      const res = await fetch(form.action, {
+      // A GET form (the recovery codes' Continue) only leads on.
+      const get = form.method === "get";
+      const res = await fetch(form.action, get ? { credentials: "same-origin" } : {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams(new FormData(form)),
         credentials: "same-origin",
         redirect: "follow",
       });
-      if (!res.ok || !res.redirected) {
+      if (!res.ok || !(res.redirected || get)) {
         throw new Error("status " + res.status);
       }
       await show(res);

@@ -3,6 +3,8 @@ package auth
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"image/png"
 	"strconv"
@@ -61,6 +63,31 @@ func (s *Service) SetupTOTP(ctx context.Context, u *domain.User) (*TOTPSetup, er
 	} else if err != nil {
 		return nil, err
 	}
+	return setupOf(key)
+}
+
+// PendingSetup is SetupTOTP for a page the server renders: the secret
+// already pending, if any, so a reload or a wrong code shows the key the
+// user may have scanned, else a new one.
+func (s *Service) PendingSetup(ctx context.Context, u *domain.User) (*TOTPSetup, error) {
+	if u.TwoFactorEnabled() || u.TOTPPendingSecret == nil {
+		return s.SetupTOTP(ctx, u)
+	}
+	raw, err := s.Keys.Open(u.TOTPPendingSecret, SealContext(u.ID))
+	if err != nil {
+		return s.SetupTOTP(ctx, u)
+	}
+	key, err := totp.Generate(totp.GenerateOpts{
+		Issuer: s.Issuer, AccountName: u.Username, Period: totpPeriod, Secret: raw,
+		Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return setupOf(key)
+}
+
+func setupOf(key *otp.Key) (*TOTPSetup, error) {
 	img, err := key.Image(240, 240)
 	if err != nil {
 		return nil, err
@@ -70,6 +97,51 @@ func (s *Service) SetupTOTP(ctx context.Context, u *domain.User) (*TOTPSetup, er
 		return nil, err
 	}
 	return &TOTPSetup{Secret: key.Secret(), URL: key.URL(), QRPNG: buf.Bytes()}, nil
+}
+
+// shownCodesFor is how long sealed recovery codes wait for their page.
+const shownCodesFor = time.Minute
+
+// SealShownCodes seals fresh recovery codes for the one page that shows
+// them, when that page is the server's (a form posted before the app ran):
+// they travel in a cookie bound to the user, never in a URL, and expire.
+func (s *Service) SealShownCodes(userID int64, codes []string) (string, error) {
+	plain, err := json.Marshal(shownCodes{Codes: codes, Until: s.Now().Add(shownCodesFor).Unix()})
+	if err != nil {
+		return "", err
+	}
+	sealed, err := s.Keys.Seal(plain, shownCodesContext(userID))
+	if err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(sealed), nil
+}
+
+// OpenShownCodes opens what SealShownCodes sealed for userID, if it has not
+// expired.
+func (s *Service) OpenShownCodes(userID int64, v string) ([]string, bool) {
+	sealed, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil {
+		return nil, false
+	}
+	plain, err := s.Keys.Open(sealed, shownCodesContext(userID))
+	if err != nil {
+		return nil, false
+	}
+	var c shownCodes
+	if json.Unmarshal(plain, &c) != nil || s.Now().Unix() > c.Until || len(c.Codes) == 0 {
+		return nil, false
+	}
+	return c.Codes, true
+}
+
+type shownCodes struct {
+	Codes []string `json:"codes"`
+	Until int64    `json:"until"`
+}
+
+func shownCodesContext(userID int64) []byte {
+	return []byte("shown-codes:" + strconv.FormatInt(userID, 10))
 }
 
 // Connected is the outcome of ConnectTOTP: the recovery codes to show once,

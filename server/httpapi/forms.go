@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -27,6 +28,10 @@ type formRoute struct {
 	page   string   // the form's page: an error sends the browser back there
 	fields []string // the form's fields, sent to the API under the same names
 	keep   string   // a field the page gets back after an error (never a secret)
+	// codes: the step answers with fresh recovery codes, which go to the
+	// page (connectShowsCodes), and the browser back to that page.
+	codes bool
+	to    string // where a success leads when the answer names no next step
 }
 
 // formPost serves f with api, the handler of f.api.
@@ -37,6 +42,12 @@ func (s *Server) formPost(f formRoute, api http.Handler) http.Handler {
 			s.redirectWithError(w, r, f, shared.EInvalid, 0, form)
 			return
 		}
+		var user *domain.User
+		if f.codes { // whose codes: the session is replaced by the step
+			if sess, _, err := s.auth.Authenticate(r.Context(), s.sessionToken(r)); err == nil {
+				user = sess.User
+			}
+		}
 		body, _ := json.Marshal(form)
 		req := r.Clone(r.Context())
 		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
@@ -45,6 +56,14 @@ func (s *Server) formPost(f formRoute, api http.Handler) http.Handler {
 		api.ServeHTTP(rec, req)
 		for _, c := range rec.header.Values("Set-Cookie") {
 			w.Header().Add("Set-Cookie", c)
+		}
+		if f.to != "" && (rec.status == http.StatusOK || rec.status == http.StatusNoContent) {
+			redirect(w, r, f.to)
+			return
+		}
+		if rec.status == http.StatusOK && f.codes && s.connectShowsCodes(w, r, user, rec.body.Bytes()) {
+			redirect(w, r, f.page)
+			return
 		}
 		if rec.status == http.StatusOK {
 			var res shared.LoginResponse

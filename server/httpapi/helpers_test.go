@@ -58,6 +58,14 @@ func newEnv(t testing.TB, dialect string) *env {
 // newEnvOn is newEnv on a store the test opened itself.
 func newEnvOn(t testing.TB, st *store.Store) *env {
 	t.Helper()
+	return newEnvPages(t, st, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "<html>page</html>")
+	}))
+}
+
+// newEnvPages is newEnvOn with pages served by pages.
+func newEnvPages(t testing.TB, st *store.Store, pages http.Handler) *env {
+	t.Helper()
 	logBuf := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logBuf, nil))
 	svc := auth.New(st, sealing.Ephemeral(), log)
@@ -65,9 +73,7 @@ func newEnvOn(t testing.TB, st *store.Store) *env {
 	if err := svc.OpenKeys(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	api := New(Config{Auth: svc, Log: log, Pages: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "<html>page</html>")
-	})})
+	api := New(Config{Auth: svc, Log: log, Pages: pages})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	return &env{t: t, srv: srv, api: api, svc: svc, st: st, log: logBuf}

@@ -94,6 +94,8 @@ func formRoutes() []formRoute {
 		{path: "/login", api: "/api/login", page: "/login", fields: []string{"username", "password"}, keep: "username"},
 		{path: "/login/code", api: "/api/login/totp", page: "/login?step=code", fields: []string{"code"}},
 		{path: "/login/recovery", api: "/api/login/recovery", page: "/login?step=recovery", fields: []string{"code"}},
+		{path: "/profile/connect", api: "/api/2fa/connect", page: "/profile?setup=1", fields: []string{"code"}, codes: true},
+		{path: "/logout", api: "/api/logout", page: "/login", to: "/login"},
 	}
 }
 
@@ -129,6 +131,7 @@ func (s *Server) mux() *http.ServeMux {
 	})
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
+	mux.Handle("GET /profile", s.setupPage(s.pages))
 	mux.Handle("/", s.pages)
 	return mux
 }

@@ -16,12 +16,17 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, shared.TOTPSetup{
+	writeJSON(w, http.StatusOK, wireSetup(setup))
+	return nil
+}
+
+// wireSetup is a setup as the app gets it, from the API or in a page.
+func wireSetup(setup *auth.TOTPSetup) shared.TOTPSetup {
+	return shared.TOTPSetup{
 		Secret:     setup.Secret,
 		OTPAuthURL: setup.URL,
 		QRPNG:      base64.StdEncoding.EncodeToString(setup.QRPNG),
-	})
-	return nil
+	}
 }
 
 // handleConnect confirms the pending secret with a code. An enrolling

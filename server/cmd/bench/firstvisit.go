@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -128,7 +129,8 @@ func visitProfile(ctx context.Context, chromium, base string, typing bool) (cold
 	defer done()
 	tctx, cancel := context.WithTimeout(bctx, 3*time.Minute)
 	defer cancel()
-	if err := chromedp.Run(tctx, network.Enable(), network.EmulateNetworkConditions(false, slowLatency, slowDown, slowUp)); err != nil {
+	throttleWorkers(bctx, tctx)
+	if err := chromedp.Run(tctx, slowLinkOn()); err != nil {
 		return cold, warm, err
 	}
 	if cold, err = visitLogin(tctx, base, typing); err != nil {
@@ -146,6 +148,31 @@ func visitProfile(ctx context.Context, chromium, base string, typing bool) (cold
 		return cold, warm, fmt.Errorf("warm: %w", err)
 	}
 	return cold, warm, nil
+}
+
+func slowLinkOn() chromedp.Action {
+	return chromedp.Tasks{network.Enable(), network.EmulateNetworkConditions(false, slowLatency, slowDown, slowUp)}
+}
+
+// throttleWorkers puts the service worker on the slow link too: DevTools
+// emulates each target's own requests, and the worker's (the shell it
+// serves, and every request it forwards, the login's included) would go at
+// loopback speed. Each worker target the page attaches gets the same
+// emulation as it appears; its first requests (the install's) may still
+// go before that.
+func throttleWorkers(bctx, pageCtx context.Context) {
+	chromedp.ListenTarget(pageCtx, func(ev any) {
+		at, ok := ev.(*target.EventAttachedToTarget)
+		if !ok || at.TargetInfo.Type != "service_worker" {
+			return
+		}
+		go func() {
+			wctx, _ := chromedp.NewContext(bctx, chromedp.WithTargetID(at.TargetInfo.TargetID))
+			if err := chromedp.Run(wctx, slowLinkOn()); err != nil {
+				fmt.Fprintln(os.Stderr, "bench: could not slow the service worker down:", err)
+			}
+		}()
+	})
 }
 
 // visitLogin loads /login from a logged-out browser. typing: the password
