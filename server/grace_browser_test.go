@@ -30,6 +30,7 @@ func TestBrowser_ForceTwoFactorWithAGracePeriodShowsTheBannerThenForcesTheSetup(
 		waitText("#twofa-status", "On"),
 		click("#avatar"),
 		click("#menu-admin"),
+		click("#open-account-1"), // the platform admin opens their own account
 		waitPath("/admin"),
 		waitText("#users-table", "ursula"),
 		click(`label[for="force-2fa"]`),

@@ -49,11 +49,13 @@ func TestBrowser_EndAnotherSessionThenTrustThisBrowser(t *testing.T) {
 	var days string
 	b.run(t, "the account allows trusting a browser for 30 days",
 		chromedp.Navigate(inst.URL+"/admin"),
+		click("#open-account-1"), // the platform admin opens their own account
 		chromedp.WaitVisible("#remember-browser-days", chromedp.ByID),
 		chromedp.Evaluate(`(() => { const s = document.getElementById("remember-browser-days"); s.value = "30";
 			s.dispatchEvent(new Event("change", {bubbles: true})); return true })()`, nil),
 		waitText("#audit-log", "Changed Trust a browser for 2FA"),
 		chromedp.Navigate(inst.URL+"/admin"),
+		click("#open-account-1"), // the platform admin opens their own account
 		chromedp.WaitVisible("#remember-browser-days", chromedp.ByID),
 		chromedp.Evaluate(`document.getElementById("remember-browser-days").value`, &days),
 	)

@@ -82,8 +82,10 @@ func TestBrowser_AddASecurityKeyLogInWithItAndSignInWithThePasskey(t *testing.T)
 	b.run(t, "the admin forces 2FA, which the key satisfies",
 		click("#avatar"),
 		click("#menu-admin"),
+		click("#open-account-1"), // the platform admin opens their own account
 		waitPath("/admin"),
 		click(`label[for="force-2fa"]`),
+		click("#force-2fa-confirm"), // with no grace period: forced at once
 		waitText("#policy-changed", "by admin"),
 	)
 	b.run(t, "removing the last factor warns, then logs out everywhere",

@@ -109,8 +109,13 @@ func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req 
 	if err != nil {
 		return "", err
 	}
-	_, err = s.Store.ChangePassword(ctx, u.ID, u.PasswordHash, hash, sess.ID, s.Now(),
-		s.withNotice(s.audit(u.AccountID, u, shared.AuditPasswordChanged, u, c, ""), u, shared.NoticePasswordChanged, c, ""))
+	event := s.audit(u.AccountID, u, shared.AuditPasswordChanged, u, c, "")
+	if !u.PasswordMustChange {
+		// Replacing a one-time password is the user's first choice of
+		// their own, at the login it came with: no news to tell them.
+		event = s.withNotice(event, u, shared.NoticePasswordChanged, c, "")
+	}
+	_, err = s.Store.ChangePassword(ctx, u.ID, u.PasswordHash, hash, sess.ID, s.Now(), event)
 	if errors.Is(err, domain.ErrNotFound) {
 		// The password changed since this request read it: the proof is
 		// no longer the current password.
