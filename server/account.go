@@ -6,11 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 
 	"github.com/warden-auth/warden/server/auth"
-	"github.com/warden-auth/warden/server/sealing"
-	"github.com/warden-auth/warden/shared"
 )
 
 // accountCommand runs `server account ...`.
@@ -33,26 +30,15 @@ func createAccount(ctx context.Context, cfg config, args []string, stdout, stder
 	if *name == "" {
 		return errors.New("--name is required")
 	}
-	st, _, err := openStore(ctx, cfg)
+	svc, closeStore, err := cliService(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	// Creating an account seals nothing, so no key is loaded.
-	svc := auth.New(st, sealing.Ephemeral(), slog.New(slog.NewTextHandler(stderr, nil)))
+	defer closeStore()
 	a, err := svc.CreateAccount(ctx, nil, *name, auth.Client{})
 	if err != nil {
 		return cliError(err)
 	}
 	fmt.Fprintf(stdout, "Created account %q (id %d).\n", a.Name, a.ID)
 	return nil
-}
-
-// cliError renders the API's errors in words for a terminal.
-func cliError(err error) error {
-	var e *shared.Error
-	if errors.As(err, &e) {
-		return errors.New(describe(e))
-	}
-	return err
 }

@@ -7,11 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 
 	"github.com/warden-auth/warden/server/auth"
-	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -44,12 +42,11 @@ func setRole(ctx context.Context, cfg config, args []string, stdout, stderr io.W
 	if *username == "" || *role == "" {
 		return errors.New("--username and --role are required")
 	}
-	st, _, err := openStore(ctx, cfg)
+	svc, closeStore, err := cliService(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	svc := auth.New(st, sealing.Ephemeral(), slog.New(slog.NewTextHandler(stderr, nil)))
+	defer closeStore()
 	u, err := svc.SetRoleByUsername(ctx, *username, *role)
 	if err != nil {
 		return cliError(err)
@@ -83,20 +80,14 @@ func resetTwoFactor(ctx context.Context, cfg config, args []string, stdout, stde
 	if *username == "" {
 		return errors.New("--username is required")
 	}
-	st, _, err := openStore(ctx, cfg)
+	svc, closeStore, err := cliService(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	// Resetting opens no sealed value, so no key is loaded.
-	svc := auth.New(st, sealing.Ephemeral(), slog.New(slog.NewTextHandler(stderr, nil)))
+	defer closeStore()
 	u, err := svc.ResetTwoFactorByUsername(ctx, *username)
 	if err != nil {
-		var e *shared.Error
-		if errors.As(err, &e) {
-			return errors.New(describe(e))
-		}
-		return err
+		return cliError(err)
 	}
 	fmt.Fprintf(stdout, "Two-factor authentication of %q is reset: secret and recovery codes deleted, sessions ended.\n"+
 		"At the next login they can connect an authenticator again.\n", u.Username)
@@ -121,13 +112,11 @@ func createUser(ctx context.Context, cfg config, args []string, stdin io.Reader,
 	if err != nil {
 		return err
 	}
-	st, _, err := openStore(ctx, cfg)
+	svc, closeStore, err := cliService(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	// Creating a user seals nothing, so no key is loaded.
-	svc := auth.New(st, sealing.Ephemeral(), slog.New(slog.NewTextHandler(stderr, nil)))
+	defer closeStore()
 	role, err := roleFlags(*roleName, *admin)
 	if err != nil {
 		return err
@@ -136,11 +125,7 @@ func createUser(ctx context.Context, cfg config, args []string, stdin io.Reader,
 	// user's own choice would be, and a weak one is refused with why.
 	u, err := svc.CreateOneTimeUser(ctx, *username, password, role, *account)
 	if err != nil {
-		var e *shared.Error
-		if errors.As(err, &e) {
-			return errors.New(describe(e))
-		}
-		return err
+		return cliError(err)
 	}
 	fmt.Fprintf(stdout, "Created %s %q in account %q. The password is one-time: they choose their own at the first login.\n",
 		role, u.Username, u.Account.Name)
@@ -164,19 +149,14 @@ func setPassword(ctx context.Context, cfg config, args []string, stdin io.Reader
 	if err != nil {
 		return err
 	}
-	st, _, err := openStore(ctx, cfg)
+	svc, closeStore, err := cliService(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	svc := auth.New(st, sealing.Ephemeral(), slog.New(slog.NewTextHandler(stderr, nil)))
+	defer closeStore()
 	u, err := svc.SetOneTimePasswordByUsername(ctx, *username, password)
 	if err != nil {
-		var e *shared.Error
-		if errors.As(err, &e) {
-			return errors.New(describe(e))
-		}
-		return err
+		return cliError(err)
 	}
 	fmt.Fprintf(stdout, "The password of %q is set, one-time: they choose their own at the next login. Their sessions have ended.\n", u.Username)
 	return nil
