@@ -46,14 +46,29 @@ func (s *Store) CreateAccountAudited(ctx context.Context, name string, now time.
 // transaction. Returns ErrNotFound if there is none, ErrConflict if the name
 // is another account's.
 func (s *Store) RenameAccount(ctx context.Context, id int64, name string, audit *domain.AuditEvent) (*domain.Account, error) {
-	a := &domain.Account{ID: id}
+	return s.updateAccount(ctx, id, 0, func(q *bun.UpdateQuery) *bun.UpdateQuery { return q.Set("name = ?", name) }, nil, audit)
+}
+
+// updateAccount applies set to the account, limited to the accounts
+// byAdminID administers (byAdmin; 0: the command line), then runs then (if
+// not nil) and writes the audit event, in one transaction, and returns the
+// account as it is now. Returns ErrNotFound if there is no account, or none
+// of that admin.
+func (s *Store) updateAccount(ctx context.Context, accountID, byAdminID int64, set func(*bun.UpdateQuery) *bun.UpdateQuery,
+	then func(tx bun.Tx) error, audit *domain.AuditEvent) (*domain.Account, error) {
+	a := &domain.Account{ID: accountID}
 	err := s.tx(ctx, func(tx bun.Tx) error {
-		res, err := tx.NewUpdate().Model(a).Set("name = ?", name).WherePK().Returning("*").Exec(ctx)
+		res, err := byAdmin(set(tx.NewUpdate().Model(a)).WherePK(), "a.id", byAdminID).Returning("*").Exec(ctx)
 		if err != nil {
 			return err
 		}
 		if err := affectedOne(res); err != nil {
 			return err
+		}
+		if then != nil {
+			if err := then(tx); err != nil {
+				return err
+			}
 		}
 		return insertAudit(ctx, tx, audit)
 	})
@@ -252,36 +267,26 @@ func (s *Store) SetForceTwoFactor(ctx context.Context, accountID int64, on bool,
 // period. byAdminID must be an admin of the account (0: the command line).
 // Returns ErrNotFound if there is no account, or none of that admin.
 func (s *Store) SetTwoFactorPolicy(ctx context.Context, accountID int64, on bool, graceDays *int, byAdminID int64, now time.Time, audit *domain.AuditEvent) (*domain.Account, error) {
-	a := &domain.Account{ID: accountID}
 	var by *int64
 	if byAdminID != 0 {
 		by = &byAdminID
 	}
-	err := s.tx(ctx, func(tx bun.Tx) error {
-		q := tx.NewUpdate().Model(a).
-			Set("force_2fa = ?", on).Set("force_2fa_changed_at = ?", now).Set("force_2fa_changed_by = ?", by)
+	set := func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		q = q.Set("force_2fa = ?", on).Set("force_2fa_changed_at = ?", now).Set("force_2fa_changed_by = ?", by)
 		if graceDays != nil {
 			q = q.Set("grace_days = ?", *graceDays)
 		}
-		res, err := byAdmin(q.WherePK(), "a.id", byAdminID).Returning("*").Exec(ctx)
-		if err != nil {
-			return err
-		}
-		if err := affectedOne(res); err != nil {
-			return err
-		}
-		if !on {
-			if _, err := tx.NewUpdate().Model((*domain.User)(nil)).Set("twofa_grace_started_at = NULL").
-				Where("account_id = ?", accountID).Where("twofa_grace_started_at IS NOT NULL").Exec(ctx); err != nil {
-				return err
-			}
-		}
-		return insertAudit(ctx, tx, audit)
-	})
-	if err != nil {
-		return nil, err
+		return q
 	}
-	return a, nil
+	forgetStarts := func(tx bun.Tx) error {
+		if on {
+			return nil
+		}
+		_, err := tx.NewUpdate().Model((*domain.User)(nil)).Set("twofa_grace_started_at = NULL").
+			Where("account_id = ?", accountID).Where("twofa_grace_started_at IS NOT NULL").Exec(ctx)
+		return err
+	}
+	return s.updateAccount(ctx, accountID, byAdminID, set, forgetStarts, audit)
 }
 
 // graceStartSet is the SET clause that starts a user's grace period at its

@@ -112,20 +112,6 @@ func (s *Store) DeleteExpiredTrustedBrowsers(ctx context.Context, now time.Time)
 // be an admin of the account (0: the command line). Returns ErrNotFound if
 // there is no account, or none of that admin.
 func (s *Store) SetRememberBrowserDays(ctx context.Context, accountID int64, days int, byAdminID int64, audit *domain.AuditEvent) (*domain.Account, error) {
-	a := &domain.Account{ID: accountID}
-	err := s.tx(ctx, func(tx bun.Tx) error {
-		res, err := byAdmin(tx.NewUpdate().Model(a).Set("remember_browser_days = ?", days).
-			WherePK(), "a.id", byAdminID).Returning("*").Exec(ctx)
-		if err != nil {
-			return err
-		}
-		if err := affectedOne(res); err != nil {
-			return err
-		}
-		return insertAudit(ctx, tx, audit)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return a, nil
+	return s.updateAccount(ctx, accountID, byAdminID,
+		func(q *bun.UpdateQuery) *bun.UpdateQuery { return q.Set("remember_browser_days = ?", days) }, nil, audit)
 }

@@ -178,15 +178,7 @@ func clearCodeFailures(ctx context.Context, db bun.IDB, userID int64, now time.T
 // scoped to byAdminID's account (0: the command line), with the audit
 // event. Returns ErrNotFound for another account.
 func (s *Store) SetPasskeysAllowed(ctx context.Context, accountID int64, on bool, byAdminID int64, audit *domain.AuditEvent) error {
-	return s.tx(ctx, func(tx bun.Tx) error {
-		res, err := byAdmin(tx.NewUpdate().Model((*domain.Account)(nil)).Set("passkeys_allowed = ?", on).
-			Where("a.id = ?", accountID), "a.id", byAdminID).Exec(ctx)
-		if err != nil {
-			return err
-		}
-		if err := affectedOne(res); err != nil {
-			return err
-		}
-		return insertAudit(ctx, tx, audit)
-	})
+	_, err := s.updateAccount(ctx, accountID, byAdminID,
+		func(q *bun.UpdateQuery) *bun.UpdateQuery { return q.Set("passkeys_allowed = ?", on) }, nil, audit)
+	return err
 }
