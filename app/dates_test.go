@@ -19,7 +19,7 @@ func inZone(t *testing.T, loc *time.Location) {
 // both with the zone's offset.
 func TestAdminLogins_TheDateFilterCoversWholeLocalDays(t *testing.T) {
 	for _, tc := range []struct {
-		zone        *time.Location
+		zone           *time.Location
 		from, sentFrom string
 		to, sentTo     string
 	}{
