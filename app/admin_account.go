@@ -10,8 +10,9 @@ import (
 )
 
 // adminAccount is the account's settings in the Administration Panel: the
-// "Force 2FA for users" switch and how long a browser may be trusted at the
-// second step, each saved as soon as it is changed.
+// "Force 2FA for users" switch with its grace period, how long a browser may
+// be trusted at the second step, and passkey sign-in, each saved as soon as
+// it is changed; and how far its users have taken up 2FA.
 type adminAccount struct {
 	app.Compo
 	reauthGate
@@ -23,8 +24,9 @@ type adminAccount struct {
 
 	account *shared.AccountSettings
 	newName string // the rename field (platform administrators)
-	// confirming: the switch was flipped on, and the confirmation (how
-	// many users it asks to set up 2FA, and the grace period) waits.
+	// confirming: the switch was flipped on, or the grace period of a
+	// policy already on is being changed, and the confirmation (how many
+	// users it asks to set up 2FA, and the grace period) waits.
 	confirming bool
 	graceDays  string // the grace period field, as typed
 	graceErr   string
@@ -88,6 +90,10 @@ func (a *adminAccount) Render() app.UI {
 		app.P().Class("muted").Text("While this is on, every user of the account must use two-factor authentication. "+
 			"Users without it are asked to set it up right after their password (after a grace period, if you give one), "+
 			"and can do nothing else until they have."),
+		app.Div().ID("account-adoption").Class("adoption-row").Body(
+			app.Span().ID("account-adoption-label").Class("adoption-label").Text("2FA adoption: "),
+			adoption(*acc),
+		),
 		app.If(!acc.Force2FA && a.lacksOwnFactor(), func() app.UI {
 			return app.P().ID("admin-2fa-warning").Class("warning").Role("status").
 				Text("The policy applies to administrators too, and you have not connected two-factor authentication yet. " +
@@ -108,11 +114,29 @@ func (a *adminAccount) Render() app.UI {
 		),
 		app.P().Class("muted").Text("When on, the second login step offers \"Don't ask for a code on this browser\" for that many days. "+
 			"Switching it off makes every browser ask again."),
-		app.If(a.confirming, a.confirmation),
-		app.If(acc.Force2FA && acc.GraceDays > 0, func() app.UI {
-			return app.P().ID("grace-period").Text("Grace period: " + plural(acc.GraceDays, "day", "days") +
-				" from each user's first login after the switch, then the setup is mandatory.")
+		app.Div().Class("switch-row").Body(
+			app.Label().Class("switch").For("passkeys-allowed").Body(
+				app.Input().ID("passkeys-allowed").Type("checkbox").Role("switch").Checked(acc.PasskeysAllowed).
+					Aria("describedby", "passkeys-allowed-hint").Disabled(a.busy).OnClick(a.togglePasskeys),
+				app.Span().Class("slider").Aria("hidden", "true"),
+				app.Span().Class("switch-label").Text("Allow sign-in with a passkey alone"),
+			),
+		),
+		app.P().ID("passkeys-allowed-hint").Class("muted").Text("A passkey proves both the password and the second factor at once. "+
+			"When off, users with a passkey sign in with their password, then use it as their second factor."),
+		app.If(acc.Force2FA && !a.confirming, func() app.UI {
+			text := "No grace period: users without 2FA set it up at their next login."
+			if acc.GraceDays > 0 {
+				text = "Grace period: " + plural(acc.GraceDays, "day", "days") +
+					" from each user's first login after the switch, then the setup is mandatory."
+			}
+			return app.Div().Class("grace-row").Body(
+				app.P().ID("grace-period").Text(text),
+				app.Button().ID("change-grace-days").Class("secondary").Type("button").Disabled(a.busy).
+					OnClick(a.changeGrace).Text("Change grace period"),
+			)
 		}),
+		app.If(a.confirming, a.confirmation),
 		app.If(acc.ChangedAt != "", func() app.UI {
 			by := ""
 			if acc.ChangedBy != "" {
@@ -152,14 +176,29 @@ func (a *adminAccount) toggle(ctx app.Context, e app.Event) {
 		a.save(ctx, false, nil)
 		return
 	}
-	// Switching on asks something of every user without 2FA: say how
-	// many, with counts read now, and let the grace period be set first.
+	a.openConfirmation(ctx)
+}
+
+// changeGrace is Change grace period while the policy is on: the same
+// confirmation as switching on, with the days in force.
+func (a *adminAccount) changeGrace(ctx app.Context, e app.Event) {
+	if a.busy || !a.account.Force2FA {
+		return
+	}
+	a.openConfirmation(ctx)
+}
+
+// openConfirmation asks before the policy asks something of every user
+// without 2FA: it says how many, with counts read now, and lets the grace
+// period be set first.
+func (a *adminAccount) openConfirmation(ctx app.Context) {
 	a.confirming, a.graceErr, a.errMsg = true, "", ""
 	a.graceDays = strconv.Itoa(a.account.GraceDays)
 	a.focus(ctx, "force-2fa-dialog")
 	// The counts are read again without making the panel busy: the
 	// confirmation can be answered at once, and if they cannot be read,
-	// the ones from the panel's opening stay.
+	// the ones from the panel's opening stay; once it is answered, the
+	// server's answer has them.
 	home := a.onHome(ctx)
 	ctx.Async(func() {
 		page, err := request[shared.AccountsPage](ctx, "GET", "/api/admin/accounts", nil)
@@ -168,11 +207,36 @@ func (a *adminAccount) toggle(ctx app.Context, e app.Event) {
 		}
 		home.Dispatch(func(ctx app.Context) {
 			for _, acc := range page.Accounts {
-				if acc.ID == a.account.ID && !a.account.Force2FA {
-					a.account.Users, a.account.UsersWith2FA = acc.Users, acc.UsersWith2FA
+				if acc.ID == a.account.ID && a.confirming {
+					a.account.Users, a.account.UsersWith2FA, a.account.UsersInGrace = acc.Users, acc.UsersWith2FA, acc.UsersInGrace
 				}
 			}
 		})
+	})
+}
+
+// togglePasskeys is a click on the passkey switch, shown as the state (see
+// toggle) and saved at once.
+func (a *adminAccount) togglePasskeys(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	if a.busy {
+		return
+	}
+	a.savePasskeys(ctx, !a.account.PasskeysAllowed)
+}
+
+func (a *adminAccount) savePasskeys(ctx app.Context, on bool) {
+	a.account.PasskeysAllowed = on
+	path := fmt.Sprintf("/api/admin/accounts/%d/settings", a.account.ID)
+	send(ctx, &a.apiState, apiCall{method: "PUT", path: path, body: shared.SettingsRequest{PasskeysAllowed: &on},
+		failed: func(ctx app.Context, err error) bool {
+			a.account.PasskeysAllowed = !on
+			return a.needsProof(ctx, err, func(ctx app.Context) { a.savePasskeys(ctx, on) })
+		}}, func(ctx app.Context, settings shared.AccountSettings) {
+		a.account = &settings
+		if a.OnChanged != nil {
+			a.OnChanged(ctx)
+		}
 	})
 }
 
@@ -211,10 +275,16 @@ func (a *adminAccount) confirmation() app.UI {
 		verb = "has"
 	}
 	count := fmt.Sprintf("%d of the %s of %s %s no two-factor authentication yet.", without, plural(acc.Users, "user", "users"), acc.Name, verb)
+	title, action := "Force 2FA for every user of "+acc.Name+"?", "Force 2FA"
+	if acc.Force2FA {
+		// Already on: the days change, and with them every running
+		// deadline (counted from each user's own start).
+		title, action = "Change the grace period of "+acc.Name+"?", "Save grace period"
+	}
 	return app.Div().ID("force-2fa-dialog").Class("confirm-reset warning").Role("alertdialog").TabIndex(-1).
 		Aria("labelledby", "force-2fa-title").Aria("describedby", "force-2fa-count").
 		OnKeyDown(onEscape(a.cancelConfirm)).Body(
-		app.H3().ID("force-2fa-title").Text("Force 2FA for every user of "+acc.Name+"?"),
+		app.H3().ID("force-2fa-title").Text(title),
 		app.P().ID("force-2fa-count").Text(count),
 		field("grace-days", "Grace period in days (0 to 30)", a.graceErr,
 			app.Input().ID("grace-days").Type("number").Attr("min", shared.GraceDaysMin).Attr("max", shared.GraceDaysMax).
@@ -223,7 +293,7 @@ func (a *adminAccount) confirmation() app.UI {
 			"for that many days from their first login after the switch; then it is mandatory."),
 		app.Div().Class("actions").Body(
 			app.Button().ID("force-2fa-confirm").Class("primary").Type("button").Disabled(a.busy).
-				OnClick(a.confirm).Text("Force 2FA"),
+				OnClick(a.confirm).Text(action),
 			app.Button().ID("force-2fa-cancel").Class("secondary").Type("button").
 				OnClick(func(ctx app.Context, e app.Event) { a.cancelConfirm(ctx) }).Text("Cancel"),
 		),
@@ -248,18 +318,23 @@ func (a *adminAccount) confirm(ctx app.Context, e app.Event) {
 }
 
 // cancelConfirm is Cancel or Escape: nothing changes, the focus goes back
-// to the switch.
+// to what opened it.
 func (a *adminAccount) cancelConfirm(ctx app.Context) {
 	a.confirming = false
+	if a.account.Force2FA {
+		a.focus(ctx, "change-grace-days")
+		return
+	}
 	a.focus(ctx, "force-2fa")
 }
 
 func (a *adminAccount) save(ctx app.Context, on bool, graceDays *int) {
+	was := a.account.Force2FA
 	a.account.Force2FA = on
 	path := fmt.Sprintf("/api/admin/accounts/%d/settings", a.account.ID)
 	send(ctx, &a.apiState, apiCall{method: "PUT", path: path, body: shared.SettingsRequest{Force2FA: &on, GraceDays: graceDays},
 		failed: func(ctx app.Context, err error) bool {
-			a.account.Force2FA = !on // the switch shows what is saved
+			a.account.Force2FA = was // the switch shows what is saved
 			// A proof asked for: the flip waits for it, the prompt says so.
 			return a.needsProof(ctx, err, func(ctx app.Context) { a.save(ctx, on, graceDays) })
 		}}, func(ctx app.Context, settings shared.AccountSettings) {

@@ -34,7 +34,7 @@ func (a *adminAccounts) load(ctx app.Context) {
 }
 
 // accountColumns heads the accounts table.
-var accountColumns = []string{"Account", "Users", "With 2FA", "Force 2FA", "Actions"}
+var accountColumns = []string{"Account", "Users", "2FA adoption", "Force 2FA", "Actions"}
 
 func (a *adminAccounts) Render() app.UI {
 	return app.Section().Class("card").Body(
@@ -56,11 +56,24 @@ func (a *adminAccounts) Render() app.UI {
 	)
 }
 
-func (a *adminAccounts) row(acc shared.AccountSettings) app.UI {
-	share := "–"
-	if acc.Users > 0 {
-		share = fmt.Sprintf("%d (%d%%)", acc.UsersWith2FA, acc.UsersWith2FA*100/acc.Users)
+// adoption is how far an account's users have taken up 2FA, in words (no
+// colour carries it): with, without, and of those without how many are
+// still inside their grace period. A list, so that it wraps on a phone.
+func adoption(acc shared.AccountSettings) app.UI {
+	if acc.Users == 0 {
+		return app.Span().Class("muted").Text("No users yet")
 	}
+	items := []string{
+		fmt.Sprintf("%d with 2FA (%d%%)", acc.UsersWith2FA, acc.UsersWith2FA*100/acc.Users),
+		fmt.Sprintf("%d without", max(acc.Users-acc.UsersWith2FA, 0)),
+	}
+	if acc.Force2FA && acc.GraceDays > 0 || acc.UsersInGrace > 0 {
+		items = append(items, fmt.Sprintf("%d in grace period", acc.UsersInGrace))
+	}
+	return app.Ul().Class("adoption").Body(app.Range(items).Slice(func(i int) app.UI { return app.Li().Text(items[i]) }))
+}
+
+func (a *adminAccounts) row(acc shared.AccountSettings) app.UI {
 	force := onOff(acc.Force2FA)
 	if acc.Force2FA && acc.ChangedAt != "" {
 		force = "On since " + localTime(acc.ChangedAt)
@@ -68,7 +81,7 @@ func (a *adminAccounts) row(acc shared.AccountSettings) app.UI {
 	return tableRow(accountColumns, []app.HTMLTd{
 		app.Td().Text(acc.Name),
 		app.Td().Text(fmt.Sprint(acc.Users)),
-		app.Td().Text(share),
+		app.Td().Body(adoption(acc)),
 		app.Td().Body(app.Span().Class(statusClass(acc.Force2FA)).Text(force)),
 		app.Td().Body(
 			app.Button().ID(fmt.Sprintf("open-account-%d", acc.ID)).Class("secondary").Type("button").

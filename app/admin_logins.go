@@ -9,14 +9,19 @@ import (
 )
 
 // adminLogins lists the login attempts of the account's users, filterable by
-// user, result and a range of days, a keyset page at a time.
+// user, result and a range of days, a keyset page at a time. A platform
+// administrator may list instead the attempts on usernames no user has,
+// which belong to no account (password spraying shows there).
 type adminLogins struct {
 	app.Compo
 	AccountID int64 // whose attempts (0: the admin's own account)
+	// Platform offers the "Unknown usernames" filter: the server answers
+	// it for the platform administrator alone.
+	Platform bool
 
 	// The filter form; it applies on Apply.
-	user, since, until string
-	failedOnly         bool
+	user, from, to      string
+	failedOnly, unknown bool
 
 	path  string // the list's endpoint with the filters last applied
 	apply int    // Apply pressed so many times: each loads the list again
@@ -27,22 +32,26 @@ type adminLogins struct {
 func (l *adminLogins) OnInit() { l.path = l.listPath() }
 
 // listPath is the endpoint with the form's filters. From and To are days
-// in the browser's time zone; the server takes since and until as instants
-// with until exclusive, so To becomes the start of the day after it:
+// in the browser's time zone; the server takes from and to as instants
+// with to exclusive, so To becomes the start of the day after it:
 // "to 1 December" is through the last instant of 1 December, local time.
+// Unknown usernames belong to no account: the account is left out.
 func (l *adminLogins) listPath() string {
 	q := url.Values{}
-	if l.AccountID != 0 {
+	switch {
+	case l.Platform && l.unknown:
+		q.Set("unknown", "true")
+	case l.AccountID != 0:
 		q.Set("account", strconv.FormatInt(l.AccountID, 10))
 	}
 	if l.user != "" {
 		q.Set("user", l.user)
 	}
-	if l.since != "" {
-		q.Set("since", dayStart(l.since, 0))
+	if l.from != "" {
+		q.Set("from", dayStart(l.from, 0))
 	}
-	if l.until != "" {
-		q.Set("until", dayStart(l.until, 1))
+	if l.to != "" {
+		q.Set("to", dayStart(l.to, 1))
 	}
 	if l.failedOnly {
 		q.Set("result", shared.ResultFailure)
@@ -67,17 +76,28 @@ func (l *adminLogins) Render() app.UI {
 		app.Form().Class("filters").OnSubmit(l.submit).Body(
 			field("logins-user", "User", l.fields["user"],
 				app.Input().ID("logins-user").Type("text").Value(l.user).OnInput(l.ValueTo(&l.user))),
-			field("logins-since", "From", l.fields["since"],
-				app.Input().ID("logins-since").Type("date").Value(l.since).OnInput(l.ValueTo(&l.since))),
-			field("logins-until", "To", l.fields["until"],
-				app.Input().ID("logins-until").Type("date").Value(l.until).OnInput(l.ValueTo(&l.until))),
+			field("logins-from", "From", l.fields["from"],
+				app.Input().ID("logins-from").Type("date").Value(l.from).OnInput(l.ValueTo(&l.from))),
+			field("logins-to", "To", l.fields["to"],
+				app.Input().ID("logins-to").Type("date").Value(l.to).OnInput(l.ValueTo(&l.to))),
 			app.Label().Class("filter").For("logins-failed").Body(
 				app.Input().ID("logins-failed").Type("checkbox").Checked(l.failedOnly).
 					OnChange(func(ctx app.Context, e app.Event) { l.failedOnly = ctx.JSSrc().Get("checked").Bool() }),
 				app.Text(" Failed only"),
 			),
+			app.If(l.Platform, func() app.UI {
+				return app.Label().Class("filter").For("logins-unknown").Body(
+					app.Input().ID("logins-unknown").Type("checkbox").Checked(l.unknown).Aria("describedby", "logins-unknown-hint").
+						OnChange(func(ctx app.Context, e app.Event) { l.unknown = ctx.JSSrc().Get("checked").Bool() }),
+					app.Text(" Unknown usernames"),
+				)
+			}),
 			app.Button().ID("logins-apply").Class("secondary").Type("submit").Text("Apply"),
 		),
+		app.If(l.Platform, func() app.UI {
+			return app.P().ID("logins-unknown-hint").Class("muted").
+				Text("Unknown usernames: attempts on names no user has, in any account (password spraying shows here).")
+		}),
 		&pagedTable[shared.LoginEvent]{
 			ID: "admin-logins", MoreID: "admin-logins-more", Path: l.path, Reload: l.apply,
 			Columns: []string{"Date and time", "User", "Result", "Method", "IP address", "Device", "Details"},

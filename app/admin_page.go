@@ -44,7 +44,7 @@ func (p *adminPage) Render() app.UI {
 			}),
 			&adminAccount{Me: me, AccountID: id, OnChanged: p.changed},
 			&adminUsers{Me: me, AccountID: id, OnChanged: p.changed},
-			&adminLogins{AccountID: id},
+			&adminLogins{AccountID: id, Platform: me.Role == shared.RolePlatformAdmin},
 			&adminAudit{AccountID: id, Reload: p.changes},
 		)
 	})

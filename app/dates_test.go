@@ -14,14 +14,14 @@ func inZone(t *testing.T, loc *time.Location) {
 	t.Cleanup(func() { localMidnight = prev })
 }
 
-// The server compares until with <: "To 1 December" must send the start
+// The server compares to with <: "To 1 December" must send the start
 // of 2 December in the browser's zone, and "From" the start of its own day,
 // both with the zone's offset.
 func TestAdminLogins_TheDateFilterCoversWholeLocalDays(t *testing.T) {
 	for _, tc := range []struct {
-		zone        *time.Location
-		since, from string
-		until, to   string
+		zone           *time.Location
+		from, sentFrom string
+		to, sentTo     string
 	}{
 		{time.FixedZone("UTC+9", 9*3600), "2026-11-01", "2026-11-01T00:00:00+09:00", "2026-12-01", "2026-12-02T00:00:00+09:00"},
 		{time.FixedZone("UTC-5", -5*3600), "2026-12-31", "2026-12-31T00:00:00-05:00", "2026-12-31", "2027-01-01T00:00:00-05:00"},
@@ -29,21 +29,21 @@ func TestAdminLogins_TheDateFilterCoversWholeLocalDays(t *testing.T) {
 		{time.UTC, "2026-03-01", "2026-03-01T00:00:00Z", "2026-03-01", "2026-03-02T00:00:00Z"},
 	} {
 		inZone(t, tc.zone)
-		l := &adminLogins{user: "ursula", since: tc.since, until: tc.until, failedOnly: true}
+		l := &adminLogins{user: "ursula", from: tc.from, to: tc.to, failedOnly: true}
 		path, query, _ := strings.Cut(l.listPath(), "?")
 		q, err := url.ParseQuery(query)
 		if path != "/api/admin/logins" || err != nil {
 			t.Fatalf("%s: path %q", tc.zone, l.listPath())
 		}
-		if q.Get("since") != tc.from || q.Get("until") != tc.to || q.Get("user") != "ursula" || q.Get("result") != "failure" {
-			t.Errorf("%s: sent %v, want since %s and until %s", tc.zone, q, tc.from, tc.to)
+		if q.Get("from") != tc.sentFrom || q.Get("to") != tc.sentTo || q.Get("user") != "ursula" || q.Get("result") != "failure" {
+			t.Errorf("%s: sent %v, want from %s and to %s", tc.zone, q, tc.sentFrom, tc.sentTo)
 		}
 		// The last second of the chosen day, local time, is in the range;
 		// the first of the next day is not.
-		until, _ := time.Parse(time.RFC3339, q.Get("until"))
-		last, err := time.ParseInLocation("2006-01-02 15:04:05", tc.until+" 23:59:59", tc.zone)
-		if err != nil || !last.Before(until) || until.Add(-24*time.Hour).After(last) {
-			t.Errorf("%s: until %s does not end the day %s", tc.zone, until, tc.until)
+		end, _ := time.Parse(time.RFC3339, q.Get("to"))
+		last, err := time.ParseInLocation("2006-01-02 15:04:05", tc.to+" 23:59:59", tc.zone)
+		if err != nil || !last.Before(end) || end.Add(-24*time.Hour).After(last) {
+			t.Errorf("%s: to %s does not end the day %s", tc.zone, end, tc.to)
 		}
 	}
 }

@@ -112,9 +112,9 @@ func TestPagedTable_AFilterTheServerRefusesDropsTheRowsAndNamesTheField(t *testi
 }
 
 func TestAdminLogins_MarksTheRefusedFilterAndSaysNoAttemptsMatch(t *testing.T) {
-	l := &adminLogins{user: "nobody", path: "/api/admin/logins?user=nobody", fields: map[string]string{"since": "That is not a date."}}
+	l := &adminLogins{user: "nobody", path: "/api/admin/logins?user=nobody", fields: map[string]string{"from": "That is not a date."}}
 	html := render(t, l)
-	if !attrSet(t, html, "logins-since", "aria-invalid") {
+	if !attrSet(t, html, "logins-from", "aria-invalid") {
 		t.Errorf("the refused field is not marked:\n%s", html)
 	}
 	contains(t, html, "That is not a date.", "No attempts match these filters.")

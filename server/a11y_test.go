@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -274,6 +275,23 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 		waitText("#grace-period", "3 days"),
 		waitText("#policy-changed", "by "),
 	)
+	b.run(t, "the account settings under Force 2FA",
+		waitText("#account-adoption", "1 with 2FA"),
+		chromedp.WaitVisible("#change-grace-days", chromedp.ByID),
+		chromedp.WaitVisible(`label[for="passkeys-allowed"]`, chromedp.ByQuery),
+	)
+	c.check(t, "account settings under Force 2FA")
+	b.run(t, "the grace period's change",
+		click("#change-grace-days"),
+		waitText("#force-2fa-title", "Change the grace period"),
+	)
+	c.check(t, "grace period change")
+	b.run(t, "Escape closes it",
+		key(kb.Escape),
+		chromedp.WaitNotPresent("#force-2fa-dialog", chromedp.ByID),
+		focusIs("change-grace-days"),
+		waitText("#grace-period", "3 days"),
+	)
 	b.run(t, "the Disconnect warning, under Force 2FA",
 		chromedp.Navigate(inst.URL+"/profile"),
 		waitText("#twofa-status", "On"),
@@ -300,6 +318,30 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	logIn(b, t, inst.URL, graceUser, password)
 	b.run(t, "the grace period's banner", waitPath("/"), chromedp.WaitVisible("#twofa-banner", chromedp.ByID))
 	c.check(t, "grace period banner")
+	b.run(t, "log out", click("#avatar"), click("#menu-logout"), waitPath("/login"))
+	// The platform administrator: every account, and a password sprayed at
+	// a name no user has, under Unknown usernames.
+	sprayed := strings.Repeat("s", len(longUsername))
+	res, err := http.Post(inst.URL+"/api/login", "application/json", strings.NewReader(`{"username":"`+sprayed+`","password":"Winter2026!"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
+	b.run(t, "the accounts",
+		waitPath("/"),
+		chromedp.Navigate(inst.URL+"/admin"),
+		waitText("#accounts-table", "in grace period"),
+	)
+	c.check(t, "accounts")
+	b.run(t, "the attempts on unknown usernames",
+		click("#open-account-1"),
+		waitText("#admin-logins tbody", longUsername),
+		click("#logins-unknown"),
+		click("#logins-apply"),
+		waitText("#admin-logins tbody", sprayed),
+	)
+	c.check(t, "unknown usernames")
 	b.run(t, "log out", click("#avatar"), click("#menu-logout"), waitPath("/login"))
 	logIn(b, t, inst.URL, longUsername, password)
 	b.run(t, "the second step", chromedp.WaitVisible("#code", chromedp.ByID))

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -8,7 +10,9 @@ import (
 
 // The platform administrator's story (issue 16): the panel opens on every
 // account; they create one, open it, see its users, rename it and disable a
-// user after a confirmation.
+// user after a confirmation; the accounts say their 2FA adoption in words,
+// and a password sprayed at a name no user has shows in the login attempts
+// under "Unknown usernames".
 func TestBrowser_PlatformAdminCreatesAndOpensAnAccount(t *testing.T) {
 	dir := t.TempDir()
 	inst := start(t, "", dir)
@@ -47,5 +51,23 @@ func TestBrowser_PlatformAdminCreatesAndOpensAnAccount(t *testing.T) {
 	b.run(t, "back to every account",
 		click("#back-to-accounts"),
 		waitText("#accounts-table", "Initrode"),
+		waitText("#accounts-table", "0 with 2FA (0%)"),
+		waitText("#accounts-table", "1 without"),
+	)
+	res, err := http.Post(inst.URL+"/api/login", "application/json", strings.NewReader(`{"username":"spray-victor","password":"Winter2026!"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("the sprayed login: %d", res.StatusCode)
+	}
+	b.run(t, "the sprayed name shows under Unknown usernames",
+		click("#open-account-2"),
+		waitText("#admin-logins", "ivan"),
+		click("#logins-unknown"),
+		click("#logins-apply"),
+		waitText("#admin-logins", "spray-victor"),
+		waitText("#admin-logins", "No such user"),
 	)
 }

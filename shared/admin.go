@@ -210,13 +210,19 @@ type AuditPage struct {
 // AdminLoginsQuery is the query of GET /api/admin/logins.
 type AdminLoginsQuery struct {
 	HistoryQuery
-	Username string    // only this user's attempts
-	Since    time.Time // only attempts at or after
-	Until    time.Time // only attempts before
+	Username string    // only the attempted names that start with it
+	From     time.Time // only attempts at or after
+	To       time.Time // only attempts before
+	// Unknown selects the attempts that belong to no account: usernames no
+	// user has (password spraying), and passkeys no user registered. The
+	// platform administrator's alone.
+	Unknown bool
 }
 
 // ParseAdminLoginsQuery reads limit, before and result as for a user's own
-// history, plus user, since and until (RFC 3339 or YYYY-MM-DD).
+// history, plus user, unknown, from and to. A bound is an RFC 3339 instant
+// (to exclusive) or a day YYYY-MM-DD in UTC, both days included: to=DAY
+// is through the last instant of DAY.
 func ParseAdminLoginsQuery(get func(string) string) (AdminLoginsQuery, *Error) {
 	var q AdminLoginsQuery
 	var v validator
@@ -229,17 +235,27 @@ func ParseAdminLoginsQuery(get func(string) string) (AdminLoginsQuery, *Error) {
 	if len(q.Username) > 2*UsernameMaxLen {
 		v.add("user", "That is not a valid username.")
 	}
+	switch get("unknown") {
+	case "", "false":
+	case "true":
+		q.Unknown = true
+	default:
+		v.add("unknown", `The unknown filter is "true" or absent.`)
+	}
 	for _, f := range []struct {
-		name string
-		dst  *time.Time
-	}{{"since", &q.Since}, {"until", &q.Until}} {
+		name    string
+		dst     *time.Time
+		dayNext bool // a day given: its end, i.e. the next day's start
+	}{{"from", &q.From, false}, {"to", &q.To, true}} {
 		s := get(f.name)
 		if s == "" {
 			continue
 		}
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
-			t, err = time.Parse("2006-01-02", s)
+			if t, err = time.Parse("2006-01-02", s); err == nil && f.dayNext {
+				t = t.AddDate(0, 0, 1)
+			}
 		}
 		switch {
 		case err != nil:
@@ -248,11 +264,20 @@ func ParseAdminLoginsQuery(get func(string) string) (AdminLoginsQuery, *Error) {
 			// The zero time means "no bound": an earlier date must not
 			// pass as one.
 			v.add(f.name, "Give a date from 1970 on.")
+		case t.Year() > 9999:
+			v.add(f.name, "Give a date before the year 10000.")
 		}
 		*f.dst = t
 	}
-	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Since.Before(q.Until) {
-		v.add("until", "The end of the range must come after its start.")
+	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
+		v.add("to", "The end of the range must come after its start.")
+	}
+	// The bounds' old names: refused in words rather than ignored, which
+	// would answer a filtered question with every attempt.
+	for old, name := range map[string]string{"since": "from", "until": "to"} {
+		if get(old) != "" {
+			v.add(old, "This filter is called "+name+" now.")
+		}
 	}
 	return q, v.err()
 }

@@ -369,11 +369,12 @@ func FuzzParseAdminLoginsQuery(f *testing.F) {
 	for _, q := range []string{
 		"user=alice", "user=%20Alice%20", "user=" + strings.Repeat("a", 64), "user=" + strings.Repeat("a", 65),
 		"user=%C4%B0", "user=%E2%84%AA", "user=%FF", "user=%00",
-		"since=2026-01-01&until=2026-02-01", "since=2026-02-01&until=2026-01-01", "since=2026-01-01&until=2026-01-01",
-		"since=2026-01-01T10:00:00Z&until=2026-01-01T10:00:00.5Z", "since=2026-01-01T10:00:00%2B02:00&until=2026-01-01T09:00:00Z",
-		"until=0001-01-02", "since=9999-12-31T23:59:59.999999999Z",
-		"since=2026-13-01", "since=2026-02-30", "since=yesterday", "until=2026-01-01T25:00:00Z", "since=1700000000",
-		"user=alice&result=failure&limit=5&before=10&since=2026-01-01",
+		"from=2026-01-01&to=2026-02-01", "from=2026-02-01&to=2026-01-01", "from=2026-01-01&to=2026-01-01", "from=2026-01-02&to=2026-01-01",
+		"from=2026-01-01T10:00:00Z&to=2026-01-01T10:00:00.5Z", "from=2026-01-01T10:00:00%2B02:00&to=2026-01-01T09:00:00Z",
+		"to=0001-01-02", "to=1969-12-31", "to=9999-12-31", "from=9999-12-31T23:59:59.999999999Z",
+		"from=2026-13-01", "from=2026-02-30", "from=yesterday", "to=2026-01-01T25:00:00Z", "from=1700000000",
+		"since=2026-01-01", "until=2026-01-01", "unknown=true", "unknown=false", "unknown=1", "unknown=TRUE", "unknown=true&user=adm",
+		"user=alice&result=failure&limit=5&before=10&from=2026-01-01",
 	} {
 		f.Add(q)
 	}
@@ -397,7 +398,7 @@ func FuzzParseAdminLoginsQuery(f *testing.F) {
 			t.Fatalf("%q: history fields refused as %v, ParseHistoryQuery says %v", rawQuery, theirs, historyErr)
 		}
 		if err != nil {
-			checkRefusal(t, rawQuery, err, append([]string{"user", "since", "until"}, historyParams...)...)
+			checkRefusal(t, rawQuery, err, append([]string{"user", "from", "to", "unknown", "since", "until"}, historyParams...)...)
 			for f := range err.Fields {
 				if values.Get(f) == "" {
 					t.Fatalf("%q: refuses %q, which was not given", rawQuery, f)
@@ -412,12 +413,13 @@ func FuzzParseAdminLoginsQuery(f *testing.F) {
 		// Accepted: the name in its stored form; a bound given is kept, from
 		// 1970 on (the zero time means "no bound"); a full range is not
 		// empty.
-		since, until := values.Get("since") != "", values.Get("until") != ""
+		from, to := values.Get("from") != "", values.Get("to") != ""
 		switch {
 		case got.HistoryQuery != history, got.Username != NormalizeUsername(values.Get("user")),
-			got.Since.IsZero() == since, got.Until.IsZero() == until,
-			since && got.Since.Year() < 1970, until && got.Until.Year() < 1970,
-			since && until && !got.Since.Before(got.Until):
+			got.Unknown != (values.Get("unknown") == "true"),
+			got.From.IsZero() == from, got.To.IsZero() == to,
+			from && got.From.Year() < 1970, to && got.To.Year() < 1970,
+			from && to && !got.From.Before(got.To):
 			t.Fatalf("%q: accepted as %+v", rawQuery, got)
 		}
 		// The panel keeps the filter in its address: writing it back and
@@ -426,15 +428,18 @@ func FuzzParseAdminLoginsQuery(f *testing.F) {
 		if got.Username != "" {
 			v.Set("user", got.Username)
 		}
-		if since {
-			v.Set("since", got.Since.Format(time.RFC3339Nano))
+		if got.Unknown {
+			v.Set("unknown", "true")
 		}
-		if until {
-			v.Set("until", got.Until.Format(time.RFC3339Nano))
+		if from {
+			v.Set("from", got.From.Format(time.RFC3339Nano))
+		}
+		if to {
+			v.Set("to", got.To.Format(time.RFC3339Nano))
 		}
 		again, err := ParseAdminLoginsQuery(v.Get)
 		if err != nil || again.HistoryQuery != got.HistoryQuery || again.Username != got.Username ||
-			!again.Since.Equal(got.Since) || !again.Until.Equal(got.Until) {
+			again.Unknown != got.Unknown || !again.From.Equal(got.From) || !again.To.Equal(got.To) {
 			t.Fatalf("%q: %+v written back as %q and read again is %+v, %v", rawQuery, got, v.Encode(), again, err)
 		}
 	})

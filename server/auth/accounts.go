@@ -493,16 +493,32 @@ func (s *Service) accountSettingsWith(ctx context.Context, a *domain.Account, st
 }
 
 // AccountLogins is a page of the login attempts on an account the admin
-// administers (0: their own),
-// newest first; q.Username narrows it to the attempted names that start
-// with it.
+// administers (0: their own), newest first; q.Username narrows it to the
+// attempted names that start with it. q.Unknown lists instead the attempts
+// that belong to no account (unknown usernames): the platform
+// administrator's alone, since they are no account's, and any other
+// administrator gets EForbidden rather than their own account's list under
+// a filter it did not apply. Returns EInvalid for q.Unknown with an account.
 func (s *Service) AccountLogins(ctx context.Context, admin *domain.User, accountID int64, q shared.AdminLoginsQuery) (shared.LoginEventPage, error) {
+	f := domain.LoginEventFilter{Before: q.Before, Limit: q.Limit,
+		OnlyFails: q.FailedOnly, Since: q.From, Until: q.To, UsernamePrefix: q.Username}
+	if q.Unknown {
+		if err := mayRunPlatform(admin); err != nil {
+			return shared.LoginEventPage{}, err
+		}
+		if accountID != 0 {
+			const msg = "Attempts on unknown usernames belong to no account: leave the account out."
+			return shared.LoginEventPage{}, &shared.Error{Code: shared.EInvalid, Message: msg, Fields: map[string]string{"account": msg}}
+		}
+		f.NoAccount = true
+		return s.loginEvents(ctx, f, true)
+	}
 	accountID, err := s.accountOf(ctx, admin, accountID)
 	if err != nil {
 		return shared.LoginEventPage{}, err
 	}
-	return s.loginEvents(ctx, domain.LoginEventFilter{AccountID: accountID, Before: q.Before, Limit: q.Limit,
-		OnlyFails: q.FailedOnly, Since: q.Since, Until: q.Until, UsernamePrefix: q.Username}, true)
+	f.AccountID = accountID
+	return s.loginEvents(ctx, f, true)
 }
 
 // AccountAudit is a page of an administered account's audit log (0: the

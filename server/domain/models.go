@@ -266,6 +266,9 @@ type LoginEvent struct {
 type LoginEventFilter struct {
 	UserID    int64 // whose history; and/or
 	AccountID int64 // every attempt on the account's users (at least one of the two is required)
+	// NoAccount, instead of both, selects the attempts that belong to no
+	// account: usernames no user has, passkeys no user registered.
+	NoAccount bool
 	Before    int64 // keyset cursor: only events with a smaller id; 0 for the first page
 	Limit     int   // page size, 1 to 100
 	OnlyFails bool  // only failed attempts

@@ -308,11 +308,11 @@ func TestAdmin_LoginAttemptsOfTheAccountFilteredByUserResultAndTime(t *testing.T
 	if got := page("user=Ursula&result=failure"); len(got) != 1 || got[0].Reason != shared.ReasonWrongPassword {
 		t.Fatalf("ursula's failures: %+v", got)
 	}
-	if got := page("since=" + testclock.At(10*time.Minute).Format(time.RFC3339)); len(got) != 2 {
-		t.Fatalf("since: %+v", got)
+	if got := page("from=" + testclock.At(10*time.Minute).Format(time.RFC3339)); len(got) != 2 {
+		t.Fatalf("from: %+v", got)
 	}
-	if got := page("until=" + testclock.At(10*time.Minute).Format(time.RFC3339)); len(got) != 1 || got[0].Username != "root" {
-		t.Fatalf("until: %+v", got)
+	if got := page("to=" + testclock.At(10*time.Minute).Format(time.RFC3339)); len(got) != 1 || got[0].Username != "root" {
+		t.Fatalf("to: %+v", got)
 	}
 	if got := page("user=gus"); len(got) != 0 {
 		t.Fatalf("another account's user: %+v", got)
@@ -331,7 +331,7 @@ func TestAdmin_LoginAttemptsOfTheAccountFilteredByUserResultAndTime(t *testing.T
 			t.Fatalf("user=%s matched as a pattern: %+v", pattern, got)
 		}
 	}
-	for _, bound := range []string{"since", "until"} {
+	for _, bound := range []string{"from", "to"} {
 		a := e.do(admin, "GET", "/api/admin/logins?"+bound+"=yesterday", nil)
 		if a.status != 400 || a.apiError(t).Code != shared.EInvalid || a.apiError(t).Fields[bound] == "" {
 			t.Fatalf("bad %s date: %d %s", bound, a.status, a.body)

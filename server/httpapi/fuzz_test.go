@@ -367,7 +367,7 @@ func FuzzAPI(f *testing.F) {
 		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", domain.StageFull), id: "2"},
 		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", domain.StageFull), id: "9223372036854775808"},
 		{route: w.route("POST", "/api/admin/users/{id}/reset-2fa"), who: w.who("root", domain.StageFull), id: "../../me"},
-		{route: w.route("GET", "/api/admin/logins"), who: w.who("root", domain.StageFull), query: "user=BOB&result=failure&since=2026-01-01&until=2026-03-01T10:00:00Z"},
+		{route: w.route("GET", "/api/admin/logins"), who: w.who("root", domain.StageFull), query: "user=BOB&result=failure&from=2026-01-01&to=2026-03-01T10:00:00Z"},
 		{route: w.route("GET", "/api/admin/logins"), who: w.who("root", domain.StageFull), query: "user=dora"},
 		// What the state check guards: a non-admin acting as one, an admin
 		// reaching into another account, error answers that write.

@@ -30,8 +30,11 @@ func (s *Store) LoginEvents(ctx context.Context, f domain.LoginEventFilter) (eve
 	if f.AccountID > 0 {
 		q = q.Where("e.account_id = ?", f.AccountID)
 	}
-	if f.UserID <= 0 && f.AccountID <= 0 {
-		return nil, 0, errors.New("store: a login event page needs a user or an account")
+	if f.NoAccount {
+		q = q.Where("e.account_id IS NULL")
+	}
+	if f.NoAccount == (f.UserID > 0 || f.AccountID > 0) {
+		return nil, 0, errors.New("store: a login event page needs a user or an account, or no account")
 	}
 	if !f.Since.IsZero() {
 		q = q.Where("e.created_at >= ?", f.Since)
