@@ -101,6 +101,29 @@ func (p *loginPage) OnMount(ctx app.Context) {
 	if focusedID() == "" {
 		p.focus(ctx, stepField(p.step))
 	}
+	p.askMethods(ctx)
+}
+
+// askMethods asks the server which second factors to offer when the page
+// opened at the second step (a reload, or a form posted before the app
+// ran): the password step's answer that named them is gone.
+func (p *loginPage) askMethods(ctx app.Context) {
+	if p.step != stepTOTP || p.methods != nil {
+		return
+	}
+	// Not a busy: the code form works meanwhile, and without the answer.
+	home := p.onHome(ctx)
+	ctx.Async(func() {
+		res, err := request[shared.LoginResponse](ctx, "GET", "/api/login/methods", nil)
+		if err != nil {
+			return
+		}
+		home.Dispatch(func(ctx app.Context) {
+			if p.step == stepTOTP && p.methods == nil {
+				p.rememberDays, p.methods = res.RememberBrowserDays, res.Methods
+			}
+		})
+	})
 }
 
 // stepField is the first field of a step, which gets the focus when the
