@@ -132,6 +132,10 @@ func TestBrowser_AddASecurityKeyLogInWithItAndSignInWithThePasskey(t *testing.T)
 		setInput("rename-factor-name", "\u0001"),
 		click("#rename-factor-submit"),
 		waitText("#rename-factor-error", "name"),
+	)
+	c := &a11yChecker{b: b, axe: loadAxe(t)}
+	c.check(t, "a key's name refused")
+	b.run(t, "rename the key with a good name",
 		setInput("rename-factor-name", "Desk key"),
 		click("#rename-factor-submit"),
 		chromedp.WaitNotPresent("#rename-factor-form", chromedp.ByID),
@@ -141,6 +145,9 @@ func TestBrowser_AddASecurityKeyLogInWithItAndSignInWithThePasskey(t *testing.T)
 	b.run(t, "regenerate the recovery codes with the key",
 		click("#regenerate-codes"),
 		chromedp.WaitVisible("#regenerate-with-key", chromedp.ByID),
+	)
+	c.check(t, "Regenerate with a key")
+	b.run(t, "touch the key to regenerate",
 		click("#regenerate-with-key"),
 		chromedp.WaitVisible("#recovery-codes", chromedp.ByID),
 		chromedp.Evaluate(`document.querySelectorAll("#recovery-codes li").length`, &fresh),

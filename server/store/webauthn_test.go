@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -185,6 +186,41 @@ func TestWebAuthn_AKeyProofMovesItsCounterOnceForReauthAndRegenerate(t *testing.
 		}
 		if creds, _ = s.WebAuthnCredentials(ctx, u.ID); creds[0].SignCount != 4 {
 			t.Fatalf("counter: %d", creds[0].SignCount)
+		}
+	})
+}
+
+func TestWebAuthn_ASessionKeepsOnlyItsLatestCeremonyOfEachKind(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := seed(t, s, "alice")
+		step := secondStep(u, "h1", 0)
+		step.TOTPStep = nil
+		if err := s.CompleteLoginStep(ctx, step); err != nil {
+			t.Fatal(err)
+		}
+		sess, _ := s.SessionByTokenHash(ctx, []byte("h1"), t0)
+		save := func(challenge, kind string, session *int64) {
+			t.Helper()
+			if err := s.SaveCeremony(ctx, &domain.WebAuthnCeremony{Challenge: challenge, Kind: kind, SessionID: session, UserID: &u.ID,
+				Data: []byte("{}"), ExpiresAt: t0.Add(5 * time.Minute)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range 50 {
+			save(fmt.Sprintf("p%d", i), "proof", &sess.ID)
+		}
+		save("r1", "register", &sess.ID)
+		save("n1", "passkey", nil)
+		save("n2", "passkey", nil)
+		if rows := storetest.Rows(t, s, "SELECT challenge FROM webauthn_ceremonies ORDER BY challenge"); len(rows) != 4 {
+			t.Fatalf("ceremonies kept: %v", rows)
+		}
+		if _, err := s.TakeCeremony(ctx, "p48", "proof", sess.ID, t0); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("a replaced challenge: %v", err)
+		}
+		if _, err := s.TakeCeremony(ctx, "p49", "proof", sess.ID, t0); err != nil {
+			t.Fatalf("the latest: %v", err)
 		}
 	})
 }
