@@ -21,6 +21,9 @@ type connectTwoFactor struct {
 	Enrolling bool
 	// OnConnected receives the fresh recovery codes, to show them once.
 	OnConnected func(ctx app.Context, codes []string)
+	// OnUseKey, when set, is the way to a security key instead of the app
+	// (offered by a setup the account forces: either factor satisfies it).
+	OnUseKey func(ctx app.Context)
 	// Pending is a setup the server already started and put into the page
 	// (PageData), with the error of a code posted before the app ran: the
 	// window shows it instead of starting another.
@@ -123,6 +126,11 @@ func (c *connectTwoFactor) window() app.UI {
 						c.cancelButton(),
 					),
 				),
+				app.If(c.OnUseKey != nil && c.mounted, func() app.UI {
+					return app.P().Class("alt-action").Body(
+						app.Button().ID("setup-use-key").Class("link").Type("button").OnClick(c.useKey).Text("Add a security key instead"),
+					)
+				}),
 				// Before the app runs, a forced setup's Cancel logs out
 				// through the server (the button belongs to this form).
 				app.If(c.Enrolling && !c.mounted, func() app.UI {
@@ -199,6 +207,13 @@ func (c *connectTwoFactor) cancel(ctx app.Context, e app.Event) {
 	}
 	c.setup, c.code, c.errMsg = nil, "", ""
 	c.focus(ctx, "connect-2fa")
+}
+
+// useKey closes the window for the security key's form; the pending
+// authenticator key is never confirmed, so it never counts.
+func (c *connectTwoFactor) useKey(ctx app.Context, e app.Event) {
+	c.setup, c.code, c.errMsg = nil, "", ""
+	c.OnUseKey(ctx)
 }
 
 func (c *connectTwoFactor) copyKey(ctx app.Context, e app.Event) {

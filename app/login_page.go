@@ -44,6 +44,9 @@ type loginPage struct {
 	mounted bool
 	notice  string   // why the user is here, from ?notice=
 	methods []string // the user's second-factor kinds, from the password step
+	// askedMethods: the page opened at the second step asked the server
+	// for them (askMethods), once.
+	askedMethods bool
 }
 
 // notices are the messages other pages send the user here with.
@@ -61,6 +64,9 @@ func (p *loginPage) OnNav(ctx app.Context) {
 	p.onNavQuery(ctx.Page().URL().Query())
 	if p.mounted && p.step != was {
 		p.focus(ctx, stepField(p.step)) // a step's link was followed
+	}
+	if p.mounted {
+		p.askMethods(ctx)
 	}
 }
 
@@ -101,6 +107,30 @@ func (p *loginPage) OnMount(ctx app.Context) {
 	if focusedID() == "" {
 		p.focus(ctx, stepField(p.step))
 	}
+	p.askMethods(ctx)
+}
+
+// askMethods asks the server which second factors to offer when the page
+// opened at the second step (a reload, or a form posted before the app
+// ran): the password step's answer that named them is gone.
+func (p *loginPage) askMethods(ctx app.Context) {
+	if p.step != stepTOTP || p.methods != nil || p.askedMethods {
+		return
+	}
+	p.askedMethods = true
+	// Not a busy: the code form works meanwhile, and without the answer.
+	home := p.onHome(ctx)
+	ctx.Async(func() {
+		res, err := request[shared.LoginResponse](ctx, "GET", "/api/login/methods", nil)
+		if err != nil {
+			return
+		}
+		home.Dispatch(func(ctx app.Context) {
+			if p.step == stepTOTP && p.methods == nil {
+				p.rememberDays, p.methods = res.RememberBrowserDays, res.Methods
+			}
+		})
+	})
 }
 
 // stepField is the first field of a step, which gets the focus when the
@@ -269,6 +299,8 @@ func (p *loginPage) goOn(ctx app.Context, res shared.LoginResponse) {
 	switch res.Next {
 	case shared.NextTOTP:
 		p.step, p.rememberDays, p.remember, p.methods = stepTOTP, res.RememberBrowserDays, false, res.Methods
+		// A reload stays at the second step (and asks for its methods).
+		ctx.Page().ReplaceURL(mustURL("/login?step=code"))
 		p.focus(ctx, stepField(stepTOTP))
 	case shared.NextChangePassword:
 		p.step = stepNewPassword

@@ -1,6 +1,8 @@
 package webapp
 
 import (
+	"context"
+	"encoding/json"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -22,6 +24,7 @@ type reauthGate struct {
 	retry    func(ctx app.Context) // the action to run again, while the prompt is open
 	password string
 	code     string
+	keys     bool // the user has security keys: offer one as the proof
 }
 
 // needsProof reports whether err asks for a proof of the user, and if so
@@ -31,6 +34,9 @@ func (g *reauthGate) needsProof(ctx app.Context, err error, retry func(ctx app.C
 		return false
 	}
 	g.retry, g.password, g.code, g.proof.errMsg = retry, "", "", ""
+	var s session
+	ctx.GetState(meState, &s)
+	g.keys = s.me != nil && s.me.SecurityKeys > 0
 	g.focus(ctx, "reauth-password")
 	return true
 }
@@ -54,6 +60,12 @@ func (g *reauthGate) prompt(bind func(any) app.EventHandler, withCode bool) app.
 				app.Label().For("reauth-code").Text("Or a code from your authenticator app"),
 				app.Input().ID("reauth-code").Type("text").Attr("autocomplete", "one-time-code").Attr("inputmode", "numeric").
 					MaxLength(7).Placeholder("123 456").Value(g.code).OnInput(bind(&g.code)),
+			)
+		}),
+		app.If(g.keys, func() app.UI {
+			return app.P().Body(
+				app.Button().ID("reauth-with-key").Class("secondary").Type("button").Disabled(g.proof.busy).
+					OnClick(g.useKey).Text("Use your security key"),
 			)
 		}),
 		app.If(g.proof.errMsg != "", func() app.UI {
@@ -89,6 +101,48 @@ func (g *reauthGate) submit(ctx app.Context, e app.Event) {
 		g.retry, g.password, g.code = nil, "", ""
 		retry(g.onHome(ctx))
 	})
+}
+
+// useKey proves it is the user with a security key: the server's
+// challenge, the key's answer, the server's check; then the action again.
+func (g *reauthGate) useKey(ctx app.Context, e app.Event) {
+	g.proof.busy, g.proof.errMsg = true, ""
+	home := g.onHome(ctx)
+	ctx.Async(func() {
+		cred, err := proveWithKey(ctx)
+		if err == nil {
+			_, err = request[struct{}](ctx, "POST", "/api/me/reauth", shared.ReauthRequest{Credential: cred})
+		}
+		home.Dispatch(func(ctx app.Context) {
+			g.proof.busy = false
+			if err != nil {
+				g.proof.errMsg = errorMessage(err)
+				return
+			}
+			if g.retry == nil { // cancelled meanwhile
+				return
+			}
+			retry := g.retry
+			g.retry, g.password, g.code = nil, "", ""
+			retry(ctx)
+		})
+	})
+}
+
+// proveWithKey asks the server for a challenge that proves it is the user
+// (POST /api/me/reauth/key/begin) and the browser for a key's answer to it,
+// which re-authentication and Regenerate take. It blocks: call it in
+// ctx.Async.
+func proveWithKey(ctx context.Context) (json.RawMessage, error) {
+	options, err := request[json.RawMessage](ctx, "POST", "/api/me/reauth/key/begin", struct{}{})
+	if err != nil {
+		return nil, err
+	}
+	cred, err := getCredential(options)
+	if err != nil {
+		return nil, errKeyDidNotAnswer(err)
+	}
+	return cred, nil
 }
 
 func (g *reauthGate) cancel(ctx app.Context, e app.Event) { g.retry = nil }

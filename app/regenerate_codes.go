@@ -7,11 +7,15 @@ import (
 
 // regenerateCodes is the recovery codes block of Security settings: how
 // many are left, a warning when few are, and Regenerate, which asks for a
-// code from the app and makes a new set (the old one dies).
+// code from the app or a touch of a security key and makes a new set (the
+// old one dies).
 type regenerateCodes struct {
 	app.Compo
 	apiState
 	Left int // recovery codes left
+	// Keys: the user has security keys, offered as the proof; KeysOnly:
+	// and no authenticator app, so no code is asked for.
+	Keys, KeysOnly bool
 	// OnCodes receives the new set, to show it once.
 	OnCodes func(ctx app.Context, codes []string)
 
@@ -40,16 +44,28 @@ func (r *regenerateCodes) Render() app.UI {
 			return app.Button().ID("regenerate-codes").Class("secondary").Type("button").
 				OnClick(func(ctx app.Context, e app.Event) {
 					r.open, r.errMsg, r.code = true, "", ""
-					r.focus(ctx, "regenerate-code")
+					if !r.KeysOnly {
+						r.focus(ctx, "regenerate-code")
+					} else {
+						r.focus(ctx, "regenerate-with-key")
+					}
 				}).
 				Text("Regenerate recovery codes")
 		}).Else(func() app.UI {
 			return app.Form().Method("post").OnSubmit(r.submit).Body(
-				app.P().Text("Your current codes stop working as soon as the new ones are made. Enter a code from your authenticator app to confirm."),
+				app.P().Text("Your current codes stop working as soon as the new ones are made. "+r.howToConfirm()),
 				app.P().ID("regenerate-error").Class("form-error").Role("alert").Text(r.errMsg),
-				field("regenerate-code", "Code from the app", "", codeInput("regenerate-code", r.code, r.ValueTo(&r.code))),
+				app.If(!r.KeysOnly, func() app.UI {
+					return field("regenerate-code", "Code from the app", "", codeInput("regenerate-code", r.code, r.ValueTo(&r.code)))
+				}),
 				app.Div().Class("actions").Body(
-					app.Button().ID("regenerate-submit").Class("primary inline").Type("submit").Disabled(r.busy).Text("Make new codes"),
+					app.If(!r.KeysOnly, func() app.UI {
+						return app.Button().ID("regenerate-submit").Class("primary inline").Type("submit").Disabled(r.busy).Text("Make new codes")
+					}),
+					app.If(r.Keys, func() app.UI {
+						return app.Button().ID("regenerate-with-key").Class(r.keyClass()).Type("button").Disabled(r.busy).
+							OnClick(r.useKey).Text("Use your security key")
+					}),
 					app.Button().Class("secondary").Type("button").
 						OnClick(func(ctx app.Context, e app.Event) {
 							r.open, r.errMsg = false, ""
@@ -72,11 +88,52 @@ func (r *regenerateCodes) submit(ctx app.Context, e app.Event) {
 			r.retypeIfRefused(ctx, err, "regenerate-code", &r.code)
 			return false
 		}},
-		func(ctx app.Context, res shared.ConnectResponse) {
-			r.open, r.code = false, ""
-			updateMe(ctx, func(me *shared.Me) { me.RecoveryCodesLeft = len(res.RecoveryCodes) })
-			if r.OnCodes != nil {
-				r.OnCodes(ctx, res.RecoveryCodes)
+		r.made)
+}
+
+func (r *regenerateCodes) howToConfirm() string {
+	switch {
+	case r.KeysOnly:
+		return "Touch your security key to confirm."
+	case r.Keys:
+		return "Enter a code from your authenticator app, or use your security key, to confirm."
+	}
+	return "Enter a code from your authenticator app to confirm."
+}
+
+// keyClass: the key is the main action when there is no code to type.
+func (r *regenerateCodes) keyClass() string {
+	if !r.KeysOnly {
+		return "secondary"
+	}
+	return "primary inline"
+}
+
+// useKey makes the new set with a security key as the proof.
+func (r *regenerateCodes) useKey(ctx app.Context, e app.Event) {
+	r.busy, r.errMsg = true, ""
+	home := r.onHome(ctx)
+	ctx.Async(func() {
+		var res shared.ConnectResponse
+		cred, err := proveWithKey(ctx)
+		if err == nil {
+			res, err = request[shared.ConnectResponse](ctx, "POST", "/api/2fa/recovery-codes", shared.RegenerateCodesRequest{Credential: cred})
+		}
+		home.Dispatch(func(ctx app.Context) {
+			r.busy = false
+			if err != nil {
+				r.errMsg = errorMessage(err)
+				return
 			}
+			r.made(ctx, res)
 		})
+	})
+}
+
+func (r *regenerateCodes) made(ctx app.Context, res shared.ConnectResponse) {
+	r.open, r.code = false, ""
+	updateMe(ctx, func(me *shared.Me) { me.RecoveryCodesLeft = len(res.RecoveryCodes) })
+	if r.OnCodes != nil {
+		r.OnCodes(ctx, res.RecoveryCodes)
+	}
 }

@@ -17,17 +17,33 @@ type secondFactors struct {
 	reauthGate
 	// OnCodes receives the recovery codes the first factor brings.
 	OnCodes func(ctx app.Context, codes []string)
+	// AddKey opens the new key's form when it turns true (the forced
+	// setup's "Add a security key instead").
+	AddKey bool
 
 	methods []shared.SecondFactor
 	adding  bool   // the name form is open
 	name    string // the new key's name
 	warning string // the server's warning before the last factor goes
 	pending string // the id the warning is about
+	wasAdd  bool   // AddKey as last seen, so only its change opens the form
+
+	renaming  string // the id of the key whose name form is open
+	newName   string
+	renameErr string
 }
 
 func (f *secondFactors) OnMount(ctx app.Context) {
 	f.mountedAt(ctx)
 	f.load(ctx)
+	f.OnUpdate(ctx)
+}
+
+func (f *secondFactors) OnUpdate(ctx app.Context) {
+	if f.AddKey && !f.wasAdd {
+		f.openAdd(ctx, app.Event{})
+	}
+	f.wasAdd = f.AddKey
 }
 
 func (f *secondFactors) load(ctx app.Context) {
@@ -45,9 +61,17 @@ func (f *secondFactors) Render() app.UI {
 		app.Ul().ID("second-factors").Class("factor-list").Body(
 			app.Range(f.methods).Slice(func(i int) app.UI {
 				m := f.methods[i]
+				if f.renaming == m.ID {
+					return app.Li().ID("factor-" + m.ID).Class("factor").Body(f.renameForm(m))
+				}
 				return app.Li().ID("factor-"+m.ID).Class("factor").Body(
 					app.Strong().Text(m.Name),
 					app.Span().Class("muted").Text(" · "+factorKind(m)+f.added(m)+f.lastUsed(m)),
+					app.If(m.Kind == shared.FactorSecurityKey, func() app.UI {
+						return app.Button().ID("rename-factor-"+m.ID).Class("secondary").Type("button").Disabled(f.busy).
+							Aria("label", "Rename "+m.Name).OnClick(func(ctx app.Context, e app.Event) { f.openRename(ctx, m) }).
+							Text("Rename")
+					}),
 					app.Button().ID("remove-factor-"+m.ID).Class("secondary").Type("button").Disabled(f.busy).
 						Aria("label", "Remove "+m.Name).OnClick(func(ctx app.Context, e app.Event) { f.remove(ctx, m.ID, false) }).
 						Text("Remove"),
@@ -74,6 +98,65 @@ func (f *secondFactors) Render() app.UI {
 		app.If(f.errMsg != "", func() app.UI { return app.P().ID("factors-error").Class("form-error").Role("alert").Text(f.errMsg) }),
 		f.prompt(f.ValueTo, false),
 	)
+}
+
+// renameForm is a key's row while it is being renamed: its name, to edit.
+func (f *secondFactors) renameForm(m shared.SecondFactor) app.UI {
+	input := app.Input().ID("rename-factor-name").Type("text").Required(true).MaxLength(shared.SecurityKeyNameMax).
+		Value(f.newName).OnInput(f.ValueTo(&f.newName))
+	if f.renameErr != "" {
+		input = input.Aria("invalid", "true").Aria("describedby", "rename-factor-error")
+	}
+	return app.Form().ID("rename-factor-form").OnSubmit(f.submitRename).
+		OnKeyDown(onEscape(func(ctx app.Context) { f.closeRename(ctx) })).Body(
+		app.Label().For("rename-factor-name").Text("New name for "+m.Name),
+		input,
+		app.If(f.renameErr != "", func() app.UI {
+			return app.P().ID("rename-factor-error").Class("form-error").Role("alert").Text(f.renameErr)
+		}),
+		app.Div().Class("actions").Body(
+			submitButton("rename-factor-submit", "Save name", f.busy).Class("inline"),
+			app.Button().ID("rename-factor-cancel").Class("secondary").Type("button").
+				OnClick(func(ctx app.Context, e app.Event) { f.closeRename(ctx) }).Text("Cancel"),
+		),
+	)
+}
+
+func (f *secondFactors) openRename(ctx app.Context, m shared.SecondFactor) {
+	f.renaming, f.newName, f.renameErr = m.ID, m.Name, ""
+	f.focus(ctx, "rename-factor-name")
+}
+
+func (f *secondFactors) closeRename(ctx app.Context) {
+	id := f.renaming
+	f.renaming, f.renameErr = "", ""
+	f.focus(ctx, "rename-factor-"+id)
+}
+
+func (f *secondFactors) submitRename(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	req := shared.KeyNameRequest{Name: f.newName}
+	if err := req.Valid(); err != nil {
+		f.renameErr = err.Fields["name"]
+		f.focus(ctx, "rename-factor-name")
+		return
+	}
+	id := f.renaming
+	send(ctx, &f.apiState, apiCall{method: "PATCH", path: "/api/2fa/methods/" + id, body: req, failed: func(ctx app.Context, err error) bool {
+		f.renameErr = errorMessage(err)
+		if e, ok := err.(*shared.Error); ok && e.Fields["name"] != "" {
+			f.renameErr = e.Fields["name"]
+		}
+		f.focus(ctx, "rename-factor-name")
+		return true
+	}}, func(ctx app.Context, m shared.SecondFactor) {
+		for i := range f.methods {
+			if f.methods[i].ID == m.ID {
+				f.methods[i] = m
+			}
+		}
+		f.closeRename(ctx)
+	})
 }
 
 func factorKind(m shared.SecondFactor) string {
@@ -140,7 +223,19 @@ func (f *secondFactors) add(ctx app.Context) {
 			default:
 				f.adding, f.name = false, ""
 				f.methods = append(f.methods, added.Method)
-				updateMe(ctx, func(me *shared.Me) { me.TOTPEnabled, me.SecurityKeys = true, me.SecurityKeys+1 })
+				enrolled := false
+				updateMe(ctx, func(me *shared.Me) {
+					me.TOTPEnabled, me.SecurityKeys, me.TwoFADeadline = true, me.SecurityKeys+1, ""
+					// The finish ended an enrolment (a full cookie came
+					// with it), as Connect's does; the rest of what the
+					// session may do is the server's to say.
+					if me.Stage == shared.NextEnroll {
+						me.Stage, enrolled = shared.NextDone, true
+					}
+				})
+				if enrolled {
+					reloadMe(ctx)
+				}
 				if len(added.RecoveryCodes) > 0 && f.OnCodes != nil {
 					f.OnCodes(ctx, added.RecoveryCodes)
 				}

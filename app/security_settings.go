@@ -23,6 +23,7 @@ type securitySettings struct {
 	SetupError string
 
 	codes     []string // a fresh set to show once, then forget
+	addKey    bool     // the forced setup's "Add a security key instead" was chosen
 	connected bool     // 2FA was connected here: say what that changes
 	// enrolled: the connect ended a setup the login asked for, so once the
 	// codes are saved the user goes on into the app.
@@ -58,18 +59,21 @@ func (s *securitySettings) Render() app.UI {
 		app.If(len(s.codes) > 0, func() app.UI {
 			return &recoveryCodesScreen{Codes: s.codes, Username: me.Username, OnDone: s.codesStored, ContinueTo: s.continueTo()}
 		}).ElseIf(!me.TOTPEnabled, func() app.UI {
-			return &connectTwoFactor{Open: s.OpenSetup, Enrolling: enrolling, OnConnected: s.showConnected,
+			c := &connectTwoFactor{Open: s.OpenSetup, Enrolling: enrolling, OnConnected: s.showConnected,
 				Pending: s.pending(), Error: s.SetupError}
+			if enrolling {
+				c.OnUseKey = func(ctx app.Context) { s.addKey = true }
+			}
+			return c
 		}).Else(func() app.UI {
 			return app.Div().Body(
-				// With security keys only, the app can still be added;
-				// regenerating codes takes one of its codes.
-				app.If(keysOnly, func() app.UI { return &connectTwoFactor{OnConnected: s.showConnected} }).
-					Else(func() app.UI { return &regenerateCodes{Left: me.RecoveryCodesLeft, OnCodes: s.showCodes} }),
+				// With security keys only, the app can still be added.
+				app.If(keysOnly, func() app.UI { return &connectTwoFactor{OnConnected: s.showConnected} }),
+				&regenerateCodes{Left: me.RecoveryCodesLeft, Keys: me.SecurityKeys > 0, KeysOnly: keysOnly, OnCodes: s.showCodes},
 				&disconnectTwoFactor{},
 			)
 		}),
-		app.If(len(s.codes) == 0, func() app.UI { return &secondFactors{OnCodes: s.showConnected} }),
+		app.If(len(s.codes) == 0, func() app.UI { return &secondFactors{OnCodes: s.showConnected, AddKey: s.addKey} }),
 		app.If(s.connected && len(s.codes) == 0, func() app.UI {
 			return app.P().Class("success").Role("status").Text("Two-factor authentication is on. From now on, every login asks for a code from your app.")
 		}),

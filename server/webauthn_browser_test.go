@@ -96,4 +96,63 @@ func TestBrowser_AddASecurityKeyLogInWithItAndSignInWithThePasskey(t *testing.T)
 		waitPath("/login"),
 		waitText("#login-notice", "logged out everywhere"),
 	)
+
+	logIn(b, t, url, "admin", inst.AdminPassword)
+	b.run(t, "the forced setup offers a key instead of the app, and the key alone ends it",
+		waitPath("/profile"),
+		chromedp.WaitVisible("#connect-window", chromedp.ByID),
+		click("#setup-use-key"),
+		chromedp.WaitNotPresent("#connect-window", chromedp.ByID),
+		chromedp.WaitVisible("#security-key-name", chromedp.ByID),
+		chromedp.SendKeys("#security-key-name", "Forced key", chromedp.ByID),
+		click("#security-key-submit"),
+		chromedp.WaitVisible("#recovery-codes", chromedp.ByID),
+		click("#codes-saved"),
+		chromedp.WaitEnabled("#codes-continue", chromedp.ByID),
+		click("#codes-continue"),
+		waitPath("/"),
+		waitText("#welcome", "admin"),
+	)
+	b.run(t, "log out after the setup", click("#avatar"), click("#menu-logout"), waitPath("/login"))
+
+	logIn(b, t, url, "admin", inst.AdminPassword)
+	b.run(t, "a reload at the second step still offers the key first",
+		chromedp.WaitVisible("#use-security-key", chromedp.ByID),
+		chromedp.Reload(),
+		chromedp.WaitVisible(`#code-form[data-ready="true"]`, chromedp.ByQuery),
+		chromedp.WaitVisible("#use-security-key", chromedp.ByID),
+		click("#use-security-key"),
+		waitPath("/"),
+		waitText("#welcome", "admin"),
+	)
+	b.run(t, "rename the key in Security settings",
+		click("#avatar"), click("#menu-profile"),
+		click(`button[id^="rename-factor-key-"]`),
+		chromedp.WaitVisible("#rename-factor-name", chromedp.ByID),
+		setInput("rename-factor-name", "\u0001"),
+		click("#rename-factor-submit"),
+		waitText("#rename-factor-error", "name"),
+	)
+	c := &a11yChecker{b: b, axe: loadAxe(t)}
+	c.check(t, "a key's name refused")
+	b.run(t, "rename the key with a good name",
+		setInput("rename-factor-name", "Desk key"),
+		click("#rename-factor-submit"),
+		chromedp.WaitNotPresent("#rename-factor-form", chromedp.ByID),
+		waitText("#second-factors", "Desk key"),
+	)
+	var fresh int
+	b.run(t, "regenerate the recovery codes with the key",
+		click("#regenerate-codes"),
+		chromedp.WaitVisible("#regenerate-with-key", chromedp.ByID),
+	)
+	c.check(t, "Regenerate with a key")
+	b.run(t, "touch the key to regenerate",
+		click("#regenerate-with-key"),
+		chromedp.WaitVisible("#recovery-codes", chromedp.ByID),
+		chromedp.Evaluate(`document.querySelectorAll("#recovery-codes li").length`, &fresh),
+	)
+	if fresh != 10 {
+		t.Fatalf("%d new recovery codes shown", fresh)
+	}
 }

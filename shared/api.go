@@ -1,5 +1,7 @@
 package shared
 
+import "encoding/json"
+
 // What comes after a correct password (LoginResponse.Next).
 const (
 	NextDone   = "done"   // fully logged in
@@ -85,19 +87,27 @@ type Me struct {
 	SecurityKeys  int    `json:"security_keys"` // how many; TOTPEnabledAt is set only with the app
 }
 
-// ReauthRequest is the body of POST /api/me/reauth: the password, or a
-// current authenticator code, exactly one of them.
+// ReauthRequest is the body of POST /api/me/reauth: the password, a
+// current authenticator code, or a security key's answer to POST
+// /api/me/reauth/key/begin, exactly one of them.
 type ReauthRequest struct {
-	Password string `json:"password,omitempty"`
-	Code     string `json:"code,omitempty"`
+	Password   string          `json:"password,omitempty"`
+	Code       string          `json:"code,omitempty"`
+	Credential json.RawMessage `json:"credential,omitempty"`
 }
+
+// HasCredential says whether a security key's answer was sent.
+func (r ReauthRequest) HasCredential() bool { return hasCredential(r.Credential) }
 
 // Valid checks that exactly one proof was sent.
 func (r ReauthRequest) Valid() *Error {
 	var v validator
 	switch {
+	case r.HasCredential() && (r.Password != "" || r.Code != ""):
+		v.add("credential", "Give your password, a code or your security key, only one of them.")
 	case r.Password != "" && r.Code != "":
 		v.add("code", "Give your password or a code, not both.")
+	case r.HasCredential():
 	case r.Code != "":
 		v.check("code", validateGivenCode(r.Code))
 	default:

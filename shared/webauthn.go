@@ -70,10 +70,32 @@ type CredentialRequest struct {
 // Valid requires the credential.
 func (r CredentialRequest) Valid() *Error {
 	var v validator
-	if len(r.Credential) == 0 || string(r.Credential) == "null" {
+	if !hasCredential(r.Credential) {
 		v.add("credential", "Touch your security key again: its answer is missing.")
 	}
 	return v.err()
+}
+
+func hasCredential(raw json.RawMessage) bool { return len(raw) != 0 && string(raw) != "null" }
+
+// RegenerateCodesRequest is the body of POST /api/2fa/recovery-codes: a
+// current authenticator code, or a security key's answer to POST
+// /api/me/reauth/key/begin, which proves it is the user.
+type RegenerateCodesRequest struct {
+	Code       string          `json:"code,omitempty"`
+	Credential json.RawMessage `json:"credential,omitempty"`
+}
+
+// Valid checks that exactly one proof was sent.
+func (r RegenerateCodesRequest) Valid() *Error {
+	if hasCredential(r.Credential) {
+		if r.Code != "" {
+			return &Error{Code: EInvalid, Message: "Give a code or your security key, not both.",
+				Fields: map[string]string{"code": "Give a code or your security key, not both."}}
+		}
+		return nil
+	}
+	return CodeRequest{Code: r.Code}.Valid()
 }
 
 // KeyAddedResponse answers POST /api/2fa/keys/finish.

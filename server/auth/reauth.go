@@ -15,7 +15,7 @@ import (
 // (Disconnect its password, Regenerate its code) need no other.
 
 var errReauthRequired = shared.Errorf(shared.EReauthRequired,
-	"For your security, confirm it is you: enter your password (or a code from your authenticator app).")
+	"For your security, confirm it is you: enter your password (or a code from your authenticator app, or use your security key).")
 
 // RequireRecentProof returns EReauthRequired unless the session's user proved
 // it is them within ReauthWindow.
@@ -57,10 +57,11 @@ func (s *Service) checkOwnPassword(ctx context.Context, u *domain.User, password
 }
 
 // Reauthenticate records on the session a proof of its user: the password,
-// or a current authenticator code (used up, as at login). Wrong proofs
+// a current authenticator code or a security key's answer to BeginKeyProof
+// (used up, as at login). Wrong proofs
 // count toward the same throttles as at login, and are audited. Returns
 // EWrongCredentials, EWrongCode, EInvalid or ERateLimited.
-func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, req shared.ReauthRequest, c Client) error {
+func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, rp RP, req shared.ReauthRequest, c Client) error {
 	c = c.clip()
 	u := sess.User
 	now := s.Now()
@@ -70,13 +71,21 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, req 
 		}
 		return answer
 	}
+	if req.HasCredential() {
+		audit := func(reason string) error { return refused(reason, nil) }
+		proof, err := s.keyProof(ctx, sess, rp, req.Credential, c, audit)
+		if err != nil {
+			return err
+		}
+		return s.usedProof(ctx, u, proof, c, s.Store.MarkReauth(ctx, sess.ID, u.ID, proof, now), audit)
+	}
 	if req.Password != "" {
 		if err := s.checkOwnPassword(ctx, u, req.Password); errors.Is(err, errWrongPassword) {
 			return refused(shared.ReasonWrongPassword, err)
 		} else if err != nil {
 			return err
 		}
-		return s.Store.MarkReauth(ctx, sess.ID, u.ID, nil, now)
+		return s.Store.MarkReauth(ctx, sess.ID, u.ID, domain.Proof{}, now)
 	}
 	if !u.TOTPConnected() {
 		return errTOTPOff
@@ -99,7 +108,7 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, req 
 		}
 		return s.countFailure(ctx, u, c, errWrongCode)
 	}
-	switch err := s.Store.MarkReauth(ctx, sess.ID, u.ID, &step, now); {
+	switch err := s.Store.MarkReauth(ctx, sess.ID, u.ID, domain.Proof{TOTPStep: &step}, now); {
 	case errors.Is(err, domain.ErrReplay):
 		if err := refused(shared.ReasonReusedCode, nil); err != nil {
 			return err

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"io"
 	"strings"
 
@@ -103,21 +102,35 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, c
 		}
 		return nil, s.countFailure(ctx, u, c, errWrongCode)
 	}
+	return s.regenerate(ctx, u, domain.Proof{TOTPStep: &step}, c, refused)
+}
+
+// RegenerateRecoveryCodesWithKey is RegenerateRecoveryCodes for a user who
+// proves it is them with a security key (the answer to BeginKeyProof): a
+// user with keys only has no code to give.
+func (s *Service) RegenerateRecoveryCodesWithKey(ctx context.Context, sess *domain.Session, rp RP, raw []byte, c Client) ([]string, error) {
+	c = c.clip()
+	u := sess.User
+	refused := func(reason string) error {
+		return s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditRegenerateRefused, u, c, reason))
+	}
+	proof, err := s.keyProof(ctx, sess, rp, raw, c, refused)
+	if err != nil {
+		return nil, err
+	}
+	return s.regenerate(ctx, u, proof, c, refused)
+}
+
+// regenerate makes the new set and stores it, using up proof.
+func (s *Service) regenerate(ctx context.Context, u *domain.User, proof domain.Proof, c Client, refused func(reason string) error) ([]string, error) {
 	codes, hashes, err := s.newRecoveryCodes()
 	if err != nil {
 		return nil, err
 	}
-	switch err := s.Store.RegenerateRecoveryCodes(ctx, u.ID, step, hashes, now,
-		s.withNotice(s.audit(u.AccountID, u, shared.AuditCodesRegenerated, u, c.clip(), ""), u, shared.NoticeRecoveryCodesRegenerated, c, "")); {
-	case errors.Is(err, domain.ErrReplay):
-		if err := refused(shared.ReasonReusedCode); err != nil {
-			return nil, err
-		}
-		return nil, s.countFailure(ctx, u, c, errReusedCode)
-	case errors.Is(err, domain.ErrLocked):
-		return nil, lockedOut(now.Add(lockMin), now)
-	case err != nil:
-		return nil, err
+	err = s.Store.RegenerateRecoveryCodes(ctx, u.ID, proof, hashes, s.Now(),
+		s.withNotice(s.audit(u.AccountID, u, shared.AuditCodesRegenerated, u, c.clip(), ""), u, shared.NoticeRecoveryCodesRegenerated, c, ""))
+	if err != nil {
+		return nil, s.usedProof(ctx, u, proof, c, err, refused)
 	}
 	return codes, nil
 }

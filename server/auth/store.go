@@ -62,7 +62,7 @@ type Store interface {
 	SessionByTokenHash(ctx context.Context, tokenHash []byte, now time.Time) (*domain.Session, error)
 	CompleteLoginStep(ctx context.Context, step domain.LoginStep) error
 	TouchSession(ctx context.Context, id int64, now time.Time) error
-	MarkReauth(ctx context.Context, sessionID, userID int64, step *int64, now time.Time) error
+	MarkReauth(ctx context.Context, sessionID, userID int64, proof domain.Proof, now time.Time) error
 	DeleteSession(ctx context.Context, tokenHash []byte) error
 	DeleteExpiredSessions(ctx context.Context, now, idleBefore time.Time) (int64, error)
 
@@ -96,7 +96,7 @@ type Store interface {
 	RemoveTOTP(ctx context.Context, userID int64, byAdminID int64, endSessions bool, now time.Time, audit *domain.AuditEvent) (int64, error)
 	RecoveryCodes(ctx context.Context, userID int64) ([]domain.RecoveryCode, error)
 	RecoveryCodesLeft(ctx context.Context, userID int64) (int, error)
-	RegenerateRecoveryCodes(ctx context.Context, userID, step int64, hashes []string, now time.Time, audit *domain.AuditEvent) error
+	RegenerateRecoveryCodes(ctx context.Context, userID int64, proof domain.Proof, hashes []string, now time.Time, audit *domain.AuditEvent) error
 
 	// Security keys (WebAuthn). AddWebAuthnCredential counts the key in
 	// User.SecurityKeys and, when it is the user's first factor (first),

@@ -38,6 +38,7 @@ const (
 	ceremonyRegister   = "register"
 	ceremonySecondStep = "second_step"
 	ceremonyPasskey    = "passkey"
+	ceremonyProof      = "proof" // a signed-in user proving it is them (re-authentication, Regenerate)
 )
 
 const (
@@ -48,6 +49,11 @@ const (
 	// request options list).
 	maxSecurityKeys = 20
 )
+
+// passkeyBeginThrottle bounds the passkey sign-ins a network may begin:
+// each leaves a ceremony row until it is finished or expires, so without it
+// anyone could fill the table. Enough for an office behind one NAT.
+var passkeyBeginThrottle = domain.ThrottleRule{Threshold: 60, Window: ceremonyTTL, LockFor: backoff(60)}
 
 var (
 	errBadCredential = &shared.Error{Code: shared.EInvalid, Message: "The security key's answer could not be read. Try again.",
@@ -249,6 +255,17 @@ func (s *Service) FinishAddKey(ctx context.Context, sess *domain.Session, stage 
 	return done, nil
 }
 
+// SecondStep is what the password step answered a user whose second factor
+// is due, again: a page reloaded at the second step knows from it which
+// factors to offer (a key first).
+func (s *Service) SecondStep(u *domain.User) shared.LoginResponse {
+	res := shared.LoginResponse{Next: shared.NextTOTP, Methods: factorKinds(u)}
+	if u.Account != nil {
+		res.RememberBrowserDays = u.Account.RememberBrowserDays
+	}
+	return res
+}
+
 // factorKinds lists the kinds of second factor u has.
 func factorKinds(u *domain.User) []string {
 	var kinds []string
@@ -338,6 +355,17 @@ func (s *Service) RemoveMethod(ctx context.Context, sess *domain.Session, id str
 // BeginKeyLogin is the second login step with a security key: the request
 // options listing the user's keys.
 func (s *Service) BeginKeyLogin(ctx context.Context, sess *domain.Session, rp RP) (*protocol.CredentialAssertion, error) {
+	return s.beginKeyAssertion(ctx, sess, rp, ceremonySecondStep)
+}
+
+// BeginKeyProof lets a signed-in user prove it is them with one of their
+// keys: the request options whose answer POST /api/me/reauth and POST
+// /api/2fa/recovery-codes take. Its challenge is this session's, once.
+func (s *Service) BeginKeyProof(ctx context.Context, sess *domain.Session, rp RP) (*protocol.CredentialAssertion, error) {
+	return s.beginKeyAssertion(ctx, sess, rp, ceremonyProof)
+}
+
+func (s *Service) beginKeyAssertion(ctx context.Context, sess *domain.Session, rp RP, kind string) (*protocol.CredentialAssertion, error) {
 	owner, err := s.keyOwner(ctx, sess.User)
 	if err != nil {
 		return nil, err
@@ -353,10 +381,87 @@ func (s *Service) BeginKeyLogin(ctx context.Context, sess *domain.Session, rp RP
 	if err != nil {
 		return nil, err
 	}
-	if err := s.saveCeremony(ctx, ceremonySecondStep, sess, "", sd); err != nil {
+	if err := s.saveCeremony(ctx, kind, sess, "", sd); err != nil {
 		return nil, err
 	}
 	return assertion, nil
+}
+
+// keyProof verifies the answer to BeginKeyProof: one of the user's keys,
+// for this session's challenge, with a counter that moved. The returned
+// proof is used up by the store with the action it allows. Failures are
+// passed to refused (which audits them) and count toward the same lockout
+// as wrong codes.
+func (s *Service) keyProof(ctx context.Context, sess *domain.Session, rp RP, raw []byte, c Client, refused func(reason string) error) (domain.Proof, error) {
+	u := sess.User
+	now := s.Now()
+	fail := func(reason string, answer *shared.Error) (domain.Proof, error) {
+		if err := refused(reason); err != nil {
+			return domain.Proof{}, err
+		}
+		return domain.Proof{}, s.countFailure(ctx, u, c, answer)
+	}
+	if u.SecurityKeys == 0 {
+		return domain.Proof{}, errNoKeys
+	}
+	if u.CodesLocked(now) {
+		return domain.Proof{}, lockedOut(*u.LockedUntil, now)
+	}
+	parsed, err := protocol.ParseCredentialRequestResponseBytes(raw)
+	if err != nil {
+		if err := refused(shared.ReasonMalformedCode); err != nil {
+			return domain.Proof{}, err
+		}
+		return domain.Proof{}, errBadCredential
+	}
+	_, sd, err := s.takeCeremony(ctx, ceremonyProof, sess, parsed.Response.CollectedClientData.Challenge)
+	if errors.Is(err, errStaleKeyRequest) {
+		return fail(shared.ReasonStaleKeyRequest, errStaleKeyRequest)
+	} else if err != nil {
+		return domain.Proof{}, err
+	}
+	owner, err := s.keyOwner(ctx, u)
+	if err != nil {
+		return domain.Proof{}, err
+	}
+	w, err := s.relyingParty(rp)
+	if err != nil {
+		return domain.Proof{}, err
+	}
+	cred, err := w.ValidateLogin(owner, *sd, parsed)
+	if err != nil {
+		return fail(shared.ReasonWrongKey, errWrongKey)
+	}
+	stored := owner.stored(cred.ID)
+	switch {
+	case stored == nil:
+		return fail(shared.ReasonWrongKey, errWrongKey)
+	case cred.Authenticator.CloneWarning:
+		return fail(shared.ReasonClonedKey, errClonedKey)
+	}
+	return domain.Proof{SecurityKey: &domain.SecurityKeyUse{ID: stored.ID, Old: stored.SignCount, New: cred.Authenticator.SignCount,
+		Flags: uint8(parsed.Response.AuthenticatorData.Flags)}}, nil
+}
+
+// usedProof answers what the store said when it used up a proof: a key
+// whose counter another request moved first is a copy, a TOTP step used
+// already a replay; both count as wrong.
+func (s *Service) usedProof(ctx context.Context, u *domain.User, proof domain.Proof, c Client, err error, refused func(reason string) error) error {
+	switch {
+	case errors.Is(err, domain.ErrReplay):
+		reason, answer := shared.ReasonReusedCode, errReusedCode
+		if proof.SecurityKey != nil {
+			reason, answer = shared.ReasonClonedKey, errClonedKey
+		}
+		if err := refused(reason); err != nil {
+			return err
+		}
+		return s.countFailure(ctx, u, c, answer)
+	case errors.Is(err, domain.ErrLocked):
+		now := s.Now()
+		return lockedOut(now.Add(lockMin), now)
+	}
+	return err
 }
 
 // FinishKeyLogin verifies the assertion for BeginKeyLogin and turns the
@@ -433,13 +538,20 @@ func (s *Service) finishKeyStep(ctx context.Context, sess *domain.Session, u *do
 // BeginPasskeyLogin starts a sign-in with a passkey alone: request options
 // without a user (the authenticator chooses a discoverable credential) and
 // with user verification required, as the key is then both factors. A
-// network whose failures locked it gets no challenge.
+// network whose failures locked it gets no challenge, and neither does one
+// that asked for too many: each begin writes a ceremony row, for anyone.
 func (s *Service) BeginPasskeyLogin(ctx context.Context, rp RP, c Client) (*protocol.CredentialAssertion, error) {
 	now := s.Now()
-	if until, err := s.Store.ThrottledUntil(ctx, []string{ipThrottleKey(c.clip().IP)}, now); err != nil {
+	ipKey := ipThrottleKey(c.clip().IP)
+	beginKey := "passkey_begin:" + ipKey
+	if until, err := s.Store.ThrottledUntil(ctx, []string{ipKey, beginKey}, now); err != nil {
 		return nil, err
 	} else if !until.IsZero() {
-		return nil, rateLimited("Too many failed login attempts from your network.", until, now)
+		return nil, rateLimited("Too many sign-in attempts from your network.", until, now)
+	}
+	// Every begin counts, as a failure counts at the password step.
+	if _, err := s.Store.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{beginKey: passkeyBeginThrottle}, now); err != nil {
+		return nil, err
 	}
 	w, err := s.relyingParty(rp)
 	if err != nil {

@@ -203,6 +203,14 @@ type TrustedBrowser struct {
 	UserAgent  string    `bun:"user_agent,notnull"`
 }
 
+// Proof is what a signed-in user proved it is them with, for a sensitive
+// action: a TOTP code's time step, which counts as used, or a security key
+// whose sign counter moves (nil both: the password, which nothing records).
+type Proof struct {
+	TOTPStep    *int64
+	SecurityKey *SecurityKeyUse
+}
+
 // SecurityKeyUse is a security key's sign counter moving forward at a login.
 type SecurityKeyUse struct {
 	ID       int64

@@ -264,9 +264,9 @@ var failureRecords = map[string]failureRecord{
 	"POST /api/login":                {event: shared.MethodPassword, anyThrottle: true},
 	"POST /api/login/totp":           {event: shared.MethodTOTP, codeFailures: true, callerIsActor: true},
 	"POST /api/login/recovery":       {event: shared.MethodRecoveryCode, codeFailures: true, callerIsActor: true},
-	"POST /api/2fa/recovery-codes":   {codeFailures: true, refusal: shared.AuditRegenerateRefused},
+	"POST /api/2fa/recovery-codes":   {codeFailures: true, refusal: shared.AuditRegenerateRefused, ceremony: true},
 	"POST /api/2fa/disconnect":       {ownThrottle: true, refusal: shared.AuditDisconnectRefused},
-	"POST /api/me/reauth":            {ownThrottle: true, codeFailures: true, refusal: shared.AuditReauthRefused},
+	"POST /api/me/reauth":            {ownThrottle: true, codeFailures: true, refusal: shared.AuditReauthRefused, ceremony: true},
 	"POST /api/login/key/finish":     {event: shared.MethodSecurityKey, codeFailures: true, callerIsActor: true, ceremony: true},
 	"POST /api/login/passkey/finish": {event: shared.MethodPasskey, anyThrottle: true, ceremony: true},
 	"POST /api/2fa/keys/finish":      {ceremony: true},
@@ -472,10 +472,14 @@ func (w *fuzzWorld) maySucceed(x exchange, self *domain.User, c rowChange) strin
 		}
 		return "a success tells only its own user, or an admin's reset the user reset; a user marks only their own notices read"
 	case "login_throttles":
-		if c.removed() && self != nil && c.get("key") == "user:"+self.Username {
+		key, _ := c.get("key").(string)
+		switch {
+		case c.removed() && self != nil && key == "user:"+self.Username:
 			return "" // a right password clears its username's count
+		case !c.removed() && x.route() == "POST /api/login/passkey/begin" && strings.HasPrefix(key, "passkey_begin:ip:"):
+			return "" // each begin counts toward its network's bound
 		}
-		return "a success clears at most its own username's failure count"
+		return "a success clears at most its own username's failure count, and a passkey begin counts only toward its network's bound"
 	}
 	return "no answer changes " + c.table
 }

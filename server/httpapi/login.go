@@ -56,14 +56,14 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *request) error {
 	return nil
 }
 
-// handleReauth takes the password or a current code again, so the session
+// handleReauth takes the password, a current code or a security key again, so the session
 // may take sensitive actions for the next REAUTH_WINDOW.
 func (s *Server) handleReauth(w http.ResponseWriter, r *request) error {
 	req, err := decode[shared.ReauthRequest](w, r.Request)
 	if err != nil {
 		return err
 	}
-	if err := s.auth.Reauthenticate(r.Context(), r.session, req, s.client(r.Request)); err != nil {
+	if err := s.auth.Reauthenticate(r.Context(), r.session, s.relyingParty(r.Request), req, s.client(r.Request)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -64,13 +64,18 @@ func (s *Server) handleLoginRecovery(w http.ResponseWriter, r *request) error {
 }
 
 // handleRegenerateCodes replaces the recovery codes; a current
-// authenticator code proves it is the user.
+// authenticator code or a security key proves it is the user.
 func (s *Server) handleRegenerateCodes(w http.ResponseWriter, r *request) error {
-	req, err := decode[shared.CodeRequest](w, r.Request)
+	req, err := decode[shared.RegenerateCodesRequest](w, r.Request)
 	if err != nil {
 		return err
 	}
-	codes, err := s.auth.RegenerateRecoveryCodes(r.Context(), r.session.User, req.Code, s.client(r.Request))
+	var codes []string
+	if len(req.Credential) > 0 {
+		codes, err = s.auth.RegenerateRecoveryCodesWithKey(r.Context(), r.session, s.relyingParty(r.Request), req.Credential, s.client(r.Request))
+	} else {
+		codes, err = s.auth.RegenerateRecoveryCodes(r.Context(), r.session.User, req.Code, s.client(r.Request))
+	}
 	if err != nil {
 		return err
 	}

@@ -138,3 +138,22 @@ func (s *Server) handleLoginPasskeyFinish(w http.ResponseWriter, r *request) err
 		return res, shared.LoginResponse{Next: res.Next}, nil
 	})
 }
+
+// handleReauthKeyBegin answers the request options of a proof with a
+// security key, for POST /api/me/reauth or /api/2fa/recovery-codes.
+func (s *Server) handleReauthKeyBegin(w http.ResponseWriter, r *request) error {
+	options, err := s.auth.BeginKeyProof(r.Context(), r.session, s.relyingParty(r.Request))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, options)
+	return nil
+}
+
+// handleLoginMethods answers what the password step did (the second-factor
+// kinds, whether the browser may be remembered), for a page reloaded at the
+// second step.
+func (s *Server) handleLoginMethods(w http.ResponseWriter, r *request) error {
+	writeJSON(w, http.StatusOK, s.auth.SecondStep(r.session.User))
+	return nil
+}

@@ -89,15 +89,31 @@ func (s *Store) ConnectTOTP(ctx context.Context, userID, step int64, recoveryHas
 	})
 }
 
+// acceptProof uses up what proof names, as a login step would: the TOTP
+// step, or the key's counter (ErrReplay when either was used since, ErrLocked
+// while codes are locked). A right proof forgets the wrong codes before it.
+func acceptProof(ctx context.Context, db bun.IDB, userID int64, proof domain.Proof, now time.Time) error {
+	if proof.TOTPStep != nil {
+		if err := acceptStep(ctx, db, userID, *proof.TOTPStep, now); err != nil {
+			return err
+		}
+	}
+	if proof.SecurityKey != nil {
+		if err := useSecurityKey(ctx, db, userID, *proof.SecurityKey, now); err != nil {
+			return err
+		}
+		return clearCodeFailures(ctx, db, userID, now)
+	}
+	return nil
+}
+
 // MarkReauth records on the session that its user proved it is them at now;
-// with a TOTP step, that step counts as used, as at login (ErrReplay,
-// ErrLocked). Returns ErrNotFound if the session is gone.
-func (s *Store) MarkReauth(ctx context.Context, sessionID, userID int64, step *int64, now time.Time) error {
+// the proof counts as used, as at login (acceptProof). Returns ErrNotFound if
+// the session is gone.
+func (s *Store) MarkReauth(ctx context.Context, sessionID, userID int64, proof domain.Proof, now time.Time) error {
 	return s.tx(ctx, func(tx bun.Tx) error {
-		if step != nil {
-			if err := acceptStep(ctx, tx, userID, *step, now); err != nil {
-				return err
-			}
+		if err := acceptProof(ctx, tx, userID, proof, now); err != nil {
+			return err
 		}
 		res, err := tx.NewUpdate().Model((*domain.Session)(nil)).Set("reauth_at = ?", now).
 			Where("id = ?", sessionID).Where("user_id = ?", userID).Exec(ctx)
@@ -109,11 +125,11 @@ func (s *Store) MarkReauth(ctx context.Context, sessionID, userID int64, step *i
 }
 
 // RegenerateRecoveryCodes replaces the user's recovery codes after a TOTP
-// code for step proved it is them; the step counts as used. Returns
-// ErrReplay or ErrLocked as a login step would.
-func (s *Store) RegenerateRecoveryCodes(ctx context.Context, userID, step int64, hashes []string, now time.Time, audit *domain.AuditEvent) error {
+// code or a security key proved it is them; the proof counts as used.
+// Returns ErrReplay or ErrLocked as a login step would.
+func (s *Store) RegenerateRecoveryCodes(ctx context.Context, userID int64, proof domain.Proof, hashes []string, now time.Time, audit *domain.AuditEvent) error {
 	return s.tx(ctx, func(tx bun.Tx) error {
-		if err := acceptStep(ctx, tx, userID, step, now); err != nil {
+		if err := acceptProof(ctx, tx, userID, proof, now); err != nil {
 			return err
 		}
 		if err := replaceRecoveryCodes(ctx, tx, userID, hashes, now); err != nil {

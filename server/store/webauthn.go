@@ -8,10 +8,20 @@ import (
 	"github.com/warden-auth/warden/server/domain"
 )
 
-// SaveCeremony keeps a WebAuthn ceremony until its finish takes it.
+// SaveCeremony keeps a WebAuthn ceremony until its finish takes it. A
+// session keeps one ceremony of each kind, its latest: a begin replaces the
+// one before, so a signed-in caller cannot fill the table either.
 func (s *Store) SaveCeremony(ctx context.Context, c *domain.WebAuthnCeremony) error {
-	_, err := s.db.NewInsert().Model(c).Exec(ctx)
-	return s.wrap(err)
+	return s.tx(ctx, func(tx bun.Tx) error {
+		if c.SessionID != nil {
+			if _, err := tx.NewDelete().Model((*domain.WebAuthnCeremony)(nil)).
+				Where("session_id = ?", *c.SessionID).Where("kind = ?", c.Kind).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		_, err := tx.NewInsert().Model(c).Exec(ctx)
+		return err
+	})
 }
 
 // TakeCeremony deletes and returns the ceremony of challenge if it is of

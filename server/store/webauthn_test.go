@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -140,6 +141,86 @@ func TestWebAuthn_AKeyLoginMovesItsCounterOnlyFromWhereItWasRead(t *testing.T) {
 		step.TOTPStep, step.SecurityKey = nil, &domain.SecurityKeyUse{ID: creds[0].ID, Old: 5, New: 7}
 		if err := s.CompleteLoginStep(ctx, step); !errors.Is(err, domain.ErrReplay) {
 			t.Fatalf("another user's key: %v", err)
+		}
+	})
+}
+
+func TestWebAuthn_AKeyProofMovesItsCounterOnceForReauthAndRegenerate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := seed(t, s, "alice")
+		s.AddWebAuthnCredential(ctx, key(u, "one"), nil, nil)
+		creds, _ := s.WebAuthnCredentials(ctx, u.ID)
+		step := secondStep(u, "h1", 0)
+		step.TOTPStep = nil
+		if err := s.CompleteLoginStep(ctx, step); err != nil {
+			t.Fatal(err)
+		}
+		sess, err := s.SessionByTokenHash(ctx, []byte("h1"), t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		proof := domain.Proof{SecurityKey: &domain.SecurityKeyUse{ID: creds[0].ID, Old: 0, New: 3}}
+		if err := s.MarkReauth(ctx, sess.ID, u.ID, proof, t0); err != nil {
+			t.Fatal(err)
+		}
+		// The same reading of the counter again: a replay, on both routes.
+		if err := s.MarkReauth(ctx, sess.ID, u.ID, proof, t0); !errors.Is(err, domain.ErrReplay) {
+			t.Fatalf("reauth with a stale counter: %v", err)
+		}
+		if err := s.RegenerateRecoveryCodes(ctx, u.ID, proof, []string{"k:x"}, t0, nil); !errors.Is(err, domain.ErrReplay) {
+			t.Fatalf("regenerate with a stale counter: %v", err)
+		}
+		// Another user's key id moves nothing of theirs.
+		bob := seed(t, s, "bob")
+		if err := s.RegenerateRecoveryCodes(ctx, bob.ID, domain.Proof{SecurityKey: &domain.SecurityKeyUse{ID: creds[0].ID, Old: 3, New: 4}},
+			[]string{"k:x"}, t0, nil); !errors.Is(err, domain.ErrReplay) {
+			t.Fatalf("another user's key: %v", err)
+		}
+		if err := s.RegenerateRecoveryCodes(ctx, u.ID, domain.Proof{SecurityKey: &domain.SecurityKeyUse{ID: creds[0].ID, Old: 3, New: 4}},
+			[]string{"k:x", "k:y"}, t0, nil); err != nil {
+			t.Fatal(err)
+		}
+		if codes, _ := s.RecoveryCodes(ctx, u.ID); len(codes) != 2 {
+			t.Fatalf("codes after regenerate: %+v", codes)
+		}
+		if creds, _ = s.WebAuthnCredentials(ctx, u.ID); creds[0].SignCount != 4 {
+			t.Fatalf("counter: %d", creds[0].SignCount)
+		}
+	})
+}
+
+func TestWebAuthn_ASessionKeepsOnlyItsLatestCeremonyOfEachKind(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := seed(t, s, "alice")
+		step := secondStep(u, "h1", 0)
+		step.TOTPStep = nil
+		if err := s.CompleteLoginStep(ctx, step); err != nil {
+			t.Fatal(err)
+		}
+		sess, _ := s.SessionByTokenHash(ctx, []byte("h1"), t0)
+		save := func(challenge, kind string, session *int64) {
+			t.Helper()
+			if err := s.SaveCeremony(ctx, &domain.WebAuthnCeremony{Challenge: challenge, Kind: kind, SessionID: session, UserID: &u.ID,
+				Data: []byte("{}"), ExpiresAt: t0.Add(5 * time.Minute)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range 50 {
+			save(fmt.Sprintf("p%d", i), "proof", &sess.ID)
+		}
+		save("r1", "register", &sess.ID)
+		save("n1", "passkey", nil)
+		save("n2", "passkey", nil)
+		if rows := storetest.Rows(t, s, "SELECT challenge FROM webauthn_ceremonies ORDER BY challenge"); len(rows) != 4 {
+			t.Fatalf("ceremonies kept: %v", rows)
+		}
+		if _, err := s.TakeCeremony(ctx, "p48", "proof", sess.ID, t0); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("a replaced challenge: %v", err)
+		}
+		if _, err := s.TakeCeremony(ctx, "p49", "proof", sess.ID, t0); err != nil {
+			t.Fatalf("the latest: %v", err)
 		}
 	})
 }
