@@ -41,7 +41,7 @@ func TestAdminLogins_ThePlatformAdministratorFiltersUnknownUsernames(t *testing.
 	s := open(t, c)
 	sameRequests(t, api.sent(), "GET /api/admin/logins?account=7&limit=20")
 	html := s.html()
-	contains(t, html, `id="logins-unknown"`, `<label class="filter" for="logins-unknown">`, "Unknown usernames",
+	contains(t, html, `id="logins-unknown"`, `for="logins-unknown"`, "Unknown usernames",
 		`aria-describedby="logins-unknown-hint"`, `id="logins-unknown-hint"`, ">ursula<")
 
 	s.do(func(ctx app.Context) { c.unknown = true; c.submit(ctx, noEvent) })
@@ -178,7 +178,7 @@ func TestAdminAccount_ThePasskeySwitchSavesAtOnce(t *testing.T) {
 	a := &adminAccountOnClient{adminAccount: adminAccount{Me: &root, OnChanged: func(app.Context) { changes++ }}}
 	s := open(t, a)
 	html := s.html()
-	contains(t, html, `id="passkeys-allowed"`, `<label class="switch" for="passkeys-allowed">`, "Allow sign-in with a passkey alone",
+	contains(t, html, `id="passkeys-allowed"`, `for="passkeys-allowed"`, "Allow sign-in with a passkey alone",
 		`aria-describedby="passkeys-allowed-hint"`, `id="passkeys-allowed-hint"`)
 	if !attrSet(t, html, "passkeys-allowed", "checked") || !strings.Contains(html, `role="switch"`) {
 		t.Fatalf("the switch does not show On:\n%s", html)
