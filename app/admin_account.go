@@ -142,7 +142,11 @@ func (a *adminAccount) Render() app.UI {
 			if acc.ChangedBy != "" {
 				by = " by " + acc.ChangedBy
 			}
-			return app.P().ID("policy-changed").Class("muted").Text(fmt.Sprintf("Last changed %s%s.", localTime(acc.ChangedAt), by))
+			state := "off"
+			if acc.Force2FA {
+				state = "on"
+			}
+			return app.P().ID("policy-changed").Class("muted").Text(fmt.Sprintf("Switched %s %s%s.", state, localTime(acc.ChangedAt), by))
 		}),
 		app.If(a.Me.Role == shared.RolePlatformAdmin, func() app.UI {
 			return app.Form().Class("filters").OnSubmit(a.rename).Body(

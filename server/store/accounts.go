@@ -272,7 +272,11 @@ func (s *Store) SetTwoFactorPolicy(ctx context.Context, accountID int64, on bool
 		by = &byAdminID
 	}
 	set := func(q *bun.UpdateQuery) *bun.UpdateQuery {
-		q = q.Set("force_2fa = ?", on).Set("force_2fa_changed_at = ?", now).Set("force_2fa_changed_by = ?", by)
+		// When and by whom is the switch's last move: a new grace period
+		// alone leaves "on since" as it was (the audit log has both).
+		q = q.Set("force_2fa_changed_at = CASE WHEN force_2fa = ? THEN force_2fa_changed_at ELSE ? END", on, now).
+			Set("force_2fa_changed_by = CASE WHEN force_2fa = ? THEN force_2fa_changed_by ELSE ? END", on, by).
+			Set("force_2fa = ?", on)
 		if graceDays != nil {
 			q = q.Set("grace_days = ?", *graceDays)
 		}

@@ -53,10 +53,12 @@ func TestGrace_StartsOnceOnlyUnderAGracePeriodAndSwitchingOffForgetsIt(t *testin
 		if err != nil || u.GraceStartedAt == nil || !u.GraceStartedAt.Equal(at) || u.LastLoginAt == nil || !u.LastLoginAt.Equal(at) {
 			t.Fatalf("bob after the login step: %+v %v", u, err)
 		}
-		// Changing the days keeps the starts; switching off forgets them.
+		// Changing the days keeps the starts, and when the switch went on;
+		// switching off forgets the starts.
 		days = 7
-		if _, err := s.SetTwoFactorPolicy(ctx, alice.AccountID, true, &days, 0, t0, nil); err != nil {
-			t.Fatal(err)
+		if a, err := s.SetTwoFactorPolicy(ctx, alice.AccountID, true, &days, 0, t0.Add(5*time.Hour), nil); err != nil ||
+			a.ForceChangedAt == nil || !a.ForceChangedAt.Equal(t0) || a.GraceDays != 7 {
+			t.Fatalf("the days changed: %+v %v", a, err)
 		}
 		if u, _ := s.UserByID(ctx, alice.ID); u.GraceStartedAt == nil {
 			t.Fatal("changing the days forgot alice's start")
@@ -64,8 +66,8 @@ func TestGrace_StartsOnceOnlyUnderAGracePeriodAndSwitchingOffForgetsIt(t *testin
 		if st, err := s.AccountStats(ctx); err != nil || st[alice.AccountID].Users != 2 || len(st[alice.AccountID].GraceStarts) != 2 {
 			t.Fatalf("stats with two grace periods running: %+v %v", st, err)
 		}
-		a, err = s.SetForceTwoFactor(ctx, alice.AccountID, false, 0, t0, nil)
-		if err != nil || a.GraceDays != 7 {
+		a, err = s.SetForceTwoFactor(ctx, alice.AccountID, false, 0, t0.Add(6*time.Hour), nil)
+		if err != nil || a.GraceDays != 7 || a.ForceChangedAt == nil || !a.ForceChangedAt.Equal(t0.Add(6*time.Hour)) {
 			t.Fatalf("off: %+v %v", a, err)
 		}
 		for _, id := range []int64{alice.ID, bob.ID} {
