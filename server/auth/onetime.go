@@ -2,7 +2,9 @@ package auth
 
 import (
 	"context"
+	"encoding/base32"
 	"errors"
+	"io"
 	"time"
 
 	"github.com/warden-auth/warden/server/domain"
@@ -23,6 +25,69 @@ import (
 // their first login.
 func (s *Service) CreateOneTimeUser(ctx context.Context, username, password, role, accountName string) (*domain.User, error) {
 	return s.createUser(ctx, username, password, role, accountName, true)
+}
+
+// CreateUserByAdmin creates a user in an account the admin administers
+// (req.AccountID, 0: their own) with a password the server makes, to be
+// shown once and replaced at the user's first login (the stage
+// password_change). mayChangeUser decides as for a role change: an account
+// administrator cannot create a platform administrator (EForbidden), and
+// another account answers ENotFound with nothing created. Audited. Returns
+// EConflict for a taken username (usernames are compared in lower case).
+func (s *Service) CreateUserByAdmin(ctx context.Context, admin *domain.User, req shared.NewUserRequest, c Client) (shared.NewUserResponse, error) {
+	if e := req.Valid(); e != nil {
+		return shared.NewUserResponse{}, e
+	}
+	accountID, err := s.accountOf(ctx, admin, req.AccountID)
+	if err != nil {
+		return shared.NewUserResponse{}, err
+	}
+	acc, err := s.Store.AccountByID(ctx, accountID)
+	if err != nil {
+		return shared.NewUserResponse{}, err
+	}
+	u := &domain.User{AccountID: acc.ID, Account: acc, Username: shared.NormalizeUsername(req.Username), Role: req.Role,
+		CreatedAt: s.Now(), PasswordMustChange: true}
+	if err := mayChangeUser(admin, u, domain.UserChange{Role: &req.Role}); err != nil {
+		return shared.NewUserResponse{}, err
+	}
+	if req.Email != "" {
+		u.Email = &req.Email
+	}
+	password, err := s.oneTimePassword(u)
+	if err != nil {
+		return shared.NewUserResponse{}, err
+	}
+	if u.PasswordHash, err = s.Hasher.Hash(password); err != nil {
+		return shared.NewUserResponse{}, err
+	}
+	audit := s.audit(acc.ID, admin, shared.AuditUserCreated, nil, c.clip(), "role "+req.Role)
+	if err := s.Store.CreateUser(ctx, u, audit); errors.Is(err, domain.ErrConflict) {
+		return shared.NewUserResponse{}, &shared.Error{Code: shared.EConflict, Message: "That username is taken (usernames are compared in lower case).",
+			Fields: map[string]string{"username": "The username " + u.Username + " is taken."}}
+	} else if err != nil {
+		return shared.NewUserResponse{}, err
+	}
+	out, err := s.adminUser(ctx, u)
+	return shared.NewUserResponse{User: out, Password: password}, err
+}
+
+// oneTimePassword makes a password for u from the service's random source:
+// 128 bits as 26 base32 letters and digits, easy to read out and type. One
+// that the strength rules refuse (it would contain the username) is drawn
+// again.
+func (s *Service) oneTimePassword(u *domain.User) (string, error) {
+	for range 10 {
+		b := make([]byte, 16)
+		if _, err := io.ReadFull(s.Rand, b); err != nil {
+			return "", err
+		}
+		p := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
+		if passwordProblem(p, u) == "" {
+			return p, nil
+		}
+	}
+	return "", errors.New("auth: the random source makes no usable password")
 }
 
 // SetOneTimePassword gives the user targetID a password chosen or generated
