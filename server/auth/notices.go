@@ -112,6 +112,10 @@ func (s *Service) setEmail(ctx context.Context, actor, target *domain.User, addr
 	if email != nil {
 		detail = "changed"
 	}
-	return s.Store.SetEmail(ctx, target.ID, email, s.Now(),
+	var byAdminID int64 // the user's own change
+	if actor.ID != target.ID {
+		byAdminID = actor.ID
+	}
+	return s.Store.SetEmail(ctx, target.ID, byAdminID, email, s.Now(),
 		s.withNotice(s.audit(target.AccountID, actor, shared.AuditEmailChanged, target, c, detail), target, shared.NoticeEmailChanged, c, ""))
 }
