@@ -28,6 +28,7 @@ type adminUsers struct {
 	// what is typed.
 	editing         *shared.AdminUser
 	typed, typedErr string
+	refocus         string      // the id the focus goes to once the list is loaded
 	pending         *userChange // a change that takes something away, waiting for confirmation
 	notice          string
 }
@@ -50,6 +51,11 @@ func (u *adminUsers) OnMount(ctx app.Context) {
 func (u *adminUsers) load(ctx app.Context) {
 	send(ctx, &u.apiState, apiCall{method: "GET", path: withAccount("/api/admin/users", u.AccountID)}, func(ctx app.Context, page shared.UsersPage) {
 		u.users, u.next = page.Users, page.Next
+		if u.refocus != "" {
+			// The buttons were disabled while the list loaded.
+			u.focus(ctx, u.refocus)
+			u.refocus = ""
+		}
 	})
 }
 
@@ -339,11 +345,9 @@ func (u *adminUsers) apply(ctx app.Context, user shared.AdminUser, patch shared.
 		u.pending = nil
 		switch {
 		case patch.Email != nil && changed.Email == "":
-			u.notice = user.Username + " has no e-mail address now."
-			u.closeEmail(ctx)
+			u.notice, u.editing, u.refocus = user.Username+" has no e-mail address now.", nil, "email-"+user.Username
 		case patch.Email != nil:
-			u.notice = "Security notices of " + user.Username + " now go to " + changed.Email + "."
-			u.closeEmail(ctx)
+			u.notice, u.editing, u.refocus = "Security notices of "+user.Username+" now go to "+changed.Email+".", nil, "email-"+user.Username
 		case patch.Disabled != nil && *patch.Disabled:
 			u.notice = user.Username + " is disabled and logged out everywhere."
 		case patch.Disabled != nil:

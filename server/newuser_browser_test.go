@@ -46,6 +46,10 @@ func TestBrowser_PlatformAdminCreatesAUserWhoGetsAGracePeriod(t *testing.T) {
 		waitText("#accounts-table", "Initech"),
 		chromedp.NavigateBack(),
 		waitText("#account-settings h2", "Initech"),
+		chromedp.Navigate(inst.URL+"/admin?account=99"),
+		waitText("#account-settings", "There is no such account."),
+		chromedp.Navigate(inst.URL+"/admin?account=2"),
+		waitText("#account-settings h2", "Initech"),
 	)
 	var oneTime string
 	b.run(t, "New user: the form, then the one-time password once",
@@ -63,9 +67,17 @@ func TestBrowser_PlatformAdminCreatesAUserWhoGetsAGracePeriod(t *testing.T) {
 	if len(oneTime) < 20 {
 		t.Fatalf("the one-time password: %q", oneTime)
 	}
-	b.run(t, "force 2FA with three days of grace, then log out",
+	b.run(t, "the e-mail column's Edit changes nora's address",
 		click("#one-time-password-done"),
-		chromedp.WaitNotPresent("#one-time-password", chromedp.ByID),
+		focusIs("new-user"),
+		click("#email-nora"),
+		focusIs("user-email"),
+		setInput("user-email", "nora@initech.example"),
+		click("#save-email"),
+		waitText("#users-table", "nora@initech.example"),
+		focusIs("email-nora"),
+	)
+	b.run(t, "force 2FA with three days of grace, then log out",
 		click(`label[for="force-2fa"]`),
 		waitText("#force-2fa-count", "1 of the 1 user of Initech has no two-factor authentication yet."),
 		setInput("grace-days", "3"),
