@@ -45,6 +45,9 @@ func (a *adminAccount) OnMount(ctx app.Context) {
 		}
 		if a.account != nil {
 			a.newName = a.account.Name
+		} else if a.AccountID != 0 {
+			// An address with an account id that is gone (or was never).
+			a.errMsg = "There is no such account. Go back to all accounts."
 		}
 	})
 }
@@ -67,7 +70,7 @@ func (a *adminAccount) rename(ctx app.Context, e app.Event) {
 
 func (a *adminAccount) Render() app.UI {
 	if a.account == nil {
-		return app.Section().Class("card").Body(
+		return app.Section().Class("card").ID("account-settings").Body(
 			app.H2().Text("Account settings"),
 			app.If(a.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(a.errMsg) }).
 				Else(func() app.UI { return app.P().Class("muted").Text("Loading…") }),

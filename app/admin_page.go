@@ -1,6 +1,8 @@
 package webapp
 
 import (
+	"strconv"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
 )
@@ -11,12 +13,21 @@ type adminPage struct {
 	signedInPage
 	changes int // changes made on this page, each recorded in the audit log
 	// opened is the account a platform administrator opened from the
-	// Accounts view (nil: the view itself). An account administrator has
-	// no view: the panel is their own account.
-	opened *shared.AccountSettings
+	// Accounts view (0: the view itself), kept in the address as
+	// /admin?account=ID so that a reload and Back keep it. An account
+	// administrator has no view: the panel is their own account.
+	opened int64
 }
 
-func (p *adminPage) OnNav(ctx app.Context) { ctx.Page().SetTitle("Administration · Warden") }
+// OnNav reads ?account=ID; Open and "All accounts" navigate, so the
+// browser's history holds each view.
+func (p *adminPage) OnNav(ctx app.Context) {
+	ctx.Page().SetTitle("Administration · Warden")
+	p.opened = 0
+	if id, err := strconv.ParseInt(ctx.Page().URL().Query().Get("account"), 10, 64); err == nil && id > 0 {
+		p.opened = id
+	}
+}
 
 func (p *adminPage) Render() app.UI {
 	return shell(p.me, p.errMsg, func(me *shared.Me) app.UI {
@@ -26,21 +37,20 @@ func (p *adminPage) Render() app.UI {
 				app.P().Class("error").Role("alert").Text("You do not have access to the Administration Panel."),
 			)
 		}
-		if me.Role == shared.RolePlatformAdmin && p.opened == nil {
+		var id int64 // 0: the admin's own account
+		if me.Role == shared.RolePlatformAdmin {
+			id = p.opened
+		}
+		if me.Role == shared.RolePlatformAdmin && id == 0 {
 			return app.Div().Body(
 				app.H1().Class("page-title").Text("Administration Panel"),
 				&adminAccounts{Me: me, OnOpen: p.open},
 			)
 		}
-		var id int64 // 0: the admin's own account
-		if p.opened != nil {
-			id = p.opened.ID
-		}
 		return app.Div().Body(
 			app.H1().Class("page-title").Text("Administration Panel"),
-			app.If(p.opened != nil, func() app.UI {
-				return app.Button().ID("back-to-accounts").Class("secondary").Type("button").
-					OnClick(func(ctx app.Context, e app.Event) { p.opened = nil }).Text("← All accounts")
+			app.If(id != 0, func() app.UI {
+				return app.A().ID("back-to-accounts").Class("button secondary").Href("/admin").Text("← All accounts")
 			}),
 			&adminAccount{Me: me, AccountID: id, OnChanged: p.changed},
 			&adminUsers{Me: me, AccountID: id, OnChanged: p.changed},
@@ -51,7 +61,9 @@ func (p *adminPage) Render() app.UI {
 }
 
 // open shows one account's settings, users, logins and audit log.
-func (p *adminPage) open(ctx app.Context, a shared.AccountSettings) { p.opened = &a }
+func (p *adminPage) open(ctx app.Context, a shared.AccountSettings) {
+	ctx.Navigate("/admin?account=" + strconv.FormatInt(a.ID, 10))
+}
 
 // changed is a change of the admin's own: the audit log shows it.
 func (p *adminPage) changed(ctx app.Context) { p.changes++ }

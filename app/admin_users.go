@@ -2,6 +2,7 @@ package webapp
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -21,9 +22,15 @@ type adminUsers struct {
 	OnChanged func(ctx app.Context)
 
 	users   []shared.AdminUser
-	confirm string      // the username whose reset waits for confirmation
-	pending *userChange // a change that takes something away, waiting for confirmation
-	notice  string
+	next    string // the cursor of the next page ("": none)
+	confirm string // the username whose reset waits for confirmation
+	// editing is the user whose e-mail address is being edited, typed
+	// what is typed.
+	editing         *shared.AdminUser
+	typed, typedErr string
+	refocus         string      // the id the focus goes to once the list is loaded
+	pending         *userChange // a change that takes something away, waiting for confirmation
+	notice          string
 }
 
 // userChange is a change of one user the panel asks to confirm first.
@@ -40,31 +47,51 @@ func (u *adminUsers) OnMount(ctx app.Context) {
 	u.load(ctx)
 }
 
+// load reads the first page again; more appends the next.
 func (u *adminUsers) load(ctx app.Context) {
 	send(ctx, &u.apiState, apiCall{method: "GET", path: withAccount("/api/admin/users", u.AccountID)}, func(ctx app.Context, page shared.UsersPage) {
-		u.users = page.Users
+		u.users, u.next = page.Users, page.Next
+		if u.refocus != "" {
+			// The buttons were disabled while the list loaded.
+			u.focus(ctx, u.refocus)
+			u.refocus = ""
+		}
+	})
+}
+
+func (u *adminUsers) more(ctx app.Context, e app.Event) {
+	path := withAccount("/api/admin/users?before="+url.QueryEscape(u.next), u.AccountID)
+	send(ctx, &u.apiState, apiCall{method: "GET", path: path}, func(ctx app.Context, page shared.UsersPage) {
+		u.users, u.next = append(u.users, page.Users...), page.Next
 	})
 }
 
 func (u *adminUsers) Render() app.UI {
 	return app.Section().Class("card").Body(
 		app.H2().Text("Users"),
+		// Right after the heading: its place never moves, so the one-time
+		// password it shows survives the list's reloads.
+		&newUserForm{Me: u.Me, AccountID: u.AccountID, OnCreated: u.changedHere},
 		u.prompt(u.ValueTo, u.Me != nil && u.Me.TOTPEnabled),
 		app.If(u.notice != "", func() app.UI { return app.P().Class("success").Role("status").Text(u.notice) }),
 		app.If(u.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(u.errMsg) }),
 		u.confirmation(),
 		u.changeConfirmation(),
+		u.emailEditor(),
 		app.Div().Class("table-wrap").Body(
 			app.Table().ID("users-table").Class("history-table").Body(
 				headerRow(userColumns),
 				app.TBody().Body(app.Range(u.users).Slice(func(i int) app.UI { return u.row(u.users[i]) })),
 			),
 		),
+		app.If(u.next != "", func() app.UI {
+			return app.Button().ID("more-users").Class("secondary").Type("button").Disabled(u.busy).OnClick(u.more).Text("Show more users")
+		}),
 	)
 }
 
 // userColumns heads the users table.
-var userColumns = []string{"Username", "Role", "2FA", "Recovery codes", "Last login", "Status", "Actions"}
+var userColumns = []string{"Username", "Role", "E-mail", "2FA", "Recovery codes", "Last login", "Status", "Actions"}
 
 func (u *adminUsers) row(user shared.AdminUser) app.UI {
 	lastLogin := "Never"
@@ -79,6 +106,12 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 		status = "Code entry locked until " + localTime(user.LockedUntil)
 	case user.Locked:
 		status = "Locked after wrong passwords or codes"
+	case user.TwoFADeadline != "":
+		status = "Must set up 2FA by " + localTime(user.TwoFADeadline)
+	}
+	email := user.Email
+	if email == "" {
+		email = "–"
 	}
 	self := u.Me != nil && user.Username == u.Me.Username
 	codes := "–"
@@ -88,6 +121,18 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 	return tableRow(userColumns, []app.HTMLTd{
 		app.Td().Text(user.Username),
 		app.Td().Body(u.roleSelect(user, self)),
+		app.Td().Class("email-cell").Body(
+			app.Span().Text(email+" "),
+			app.If(self || u.Me == nil || u.Me.Role == shared.RolePlatformAdmin || user.Role != shared.RolePlatformAdmin, func() app.UI {
+				return app.Button().ID("email-"+user.Username).Class("secondary small").Type("button").Disabled(u.busy).
+					Aria("label", "Edit the e-mail address of "+user.Username).
+					OnClick(func(ctx app.Context, e app.Event) {
+						c := user
+						u.editing, u.typed, u.typedErr, u.notice, u.errMsg = &c, user.Email, "", "", ""
+						u.focus(ctx, "user-email")
+					}).Text("Edit")
+			}),
+		),
 		app.Td().Body(app.Span().Class(statusClass(user.TOTPEnabled)).Text(onOff(user.TOTPEnabled)),
 			app.If(len(user.Methods) > 0, func() app.UI { return app.Span().Class("muted").Text(" (" + methodNames(user.Methods) + ")") })),
 		app.Td().Text(codes),
@@ -212,6 +257,45 @@ func (u *adminUsers) roleSelect(user shared.AdminUser, self bool) app.UI {
 	}))
 }
 
+// emailEditor changes the address of the user being edited, above the
+// table as the confirmations are; an empty field removes it. The server
+// tells the old address.
+func (u *adminUsers) emailEditor() app.UI {
+	user := u.editing
+	if user == nil {
+		return nil
+	}
+	return app.Form().ID("email-dialog").Class("confirm-reset").Aria("labelledby", "email-dialog-title").
+		OnKeyDown(onEscape(u.closeEmail)).OnSubmit(func(ctx app.Context, e app.Event) {
+		e.PreventDefault()
+		if msg := shared.ValidateEmail(u.typed); msg != "" {
+			u.typedErr = msg
+			return
+		}
+		addr := u.typed
+		u.apply(ctx, *user, shared.UserPatch{Email: &addr})
+	}).Body(
+		app.H3().ID("email-dialog-title").Text("E-mail address of "+user.Username),
+		field("user-email", "Where their security notices go (empty: none). The old address is told.", u.typedErr,
+			app.Input().ID("user-email").Type("email").MaxLength(shared.MaxEmailLength).Attr("autocomplete", "off").
+				Value(u.typed).OnInput(u.ValueTo(&u.typed))),
+		app.Div().Class("actions").Body(
+			app.Button().ID("save-email").Class("primary").Type("submit").Disabled(u.busy).Text("Save"),
+			app.Button().ID("cancel-email").Class("secondary").Type("button").
+				OnClick(func(ctx app.Context, e app.Event) { u.closeEmail(ctx) }).Text("Cancel"),
+		),
+	)
+}
+
+// closeEmail is Cancel or Escape on the address: the focus goes back to
+// the user's Edit button.
+func (u *adminUsers) closeEmail(ctx app.Context) {
+	if u.editing != nil {
+		u.focus(ctx, "email-"+u.editing.Username)
+	}
+	u.editing = nil
+}
+
 // rank orders the roles by what they allow.
 func rank(role string) int {
 	for i, r := range shared.Roles {
@@ -252,10 +336,18 @@ func (u *adminUsers) apply(ctx app.Context, user shared.AdminUser, patch shared.
 	path := fmt.Sprintf("/api/admin/users/%d", user.ID)
 	send(ctx, &u.apiState, apiCall{method: "PATCH", path: path, body: patch, failed: func(ctx app.Context, err error) bool {
 		u.pending = nil
+		if e, ok := err.(*shared.Error); ok && e.Fields["email"] != "" && u.editing != nil {
+			u.typedErr = e.Fields["email"]
+			return true
+		}
 		return u.needsProof(ctx, err, func(ctx app.Context) { u.apply(ctx, user, patch) })
 	}}, func(ctx app.Context, changed shared.AdminUser) {
 		u.pending = nil
 		switch {
+		case patch.Email != nil && changed.Email == "":
+			u.notice, u.editing, u.refocus = user.Username+" has no e-mail address now.", nil, "email-"+user.Username
+		case patch.Email != nil:
+			u.notice, u.editing, u.refocus = "Security notices of "+user.Username+" now go to "+changed.Email+".", nil, "email-"+user.Username
 		case patch.Disabled != nil && *patch.Disabled:
 			u.notice = user.Username + " is disabled and logged out everywhere."
 		case patch.Disabled != nil:

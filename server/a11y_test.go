@@ -264,6 +264,25 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 		chromedp.WaitNotPresent("#confirm-reset-dialog", chromedp.ByID),
 		focusIs(resetButton),
 	)
+	b.run(t, "the New user form",
+		click("#new-user"),
+		focusIs("new-user-username"),
+	)
+	c.check(t, "New user form")
+	b.run(t, "Escape closes it, and it opens again",
+		key(kb.Escape),
+		chromedp.WaitNotPresent("#new-user-form", chromedp.ByID),
+		focusIs("new-user"),
+		click("#new-user"),
+		focusIs("new-user-username"),
+		setInput("new-user-username", strings.Repeat("n", len(longUsername))),
+		setInput("new-user-email", strings.Repeat("n", len(longUsername))+"@example.com"),
+		click("#new-user-submit"),
+		chromedp.WaitVisible("#one-time-password", chromedp.ByID),
+		focusIs("one-time-password-box"),
+	)
+	c.check(t, "one-time password")
+	b.run(t, "Done hides the password", click("#one-time-password-done"), focusIs("new-user"))
 	b.run(t, "the Force 2FA confirmation",
 		click(`label[for="force-2fa"]`),
 		waitText("#force-2fa-count", "no two-factor authentication yet"),

@@ -33,7 +33,7 @@ Usage:
   server migrate              apply database migrations and exit
   server account create --name NAME
                               create an account
-  server user create --username NAME [--account NAME] [--role user|admin|platform_admin]
+  server user create --username NAME [--account NAME] [--role user|admin|platform_admin] [--email ADDR]
                               create a user (--admin: --role admin); the password is read from
                               standard input, must be strong, and is one-time: changed at the first login
   server user set-password --username NAME

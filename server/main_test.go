@@ -376,6 +376,12 @@ func TestCLI_UserCreateAndMigrate(t *testing.T) {
 	if _, err := cli("", "user", "create"); err == nil {
 		t.Fatal("user create without --username succeeded")
 	}
+	if _, err := cli("sturdy violet harbor lamp\n", "user", "create", "--username", "dana", "--email", "dana@b"); err == nil || !strings.Contains(err.Error(), "e-mail address") {
+		t.Fatalf("a bad address: %v", err)
+	}
+	if _, err := cli("sturdy violet harbor lamp\n", "user", "create", "--username", "dana", "--email", "dana@example.com"); err != nil {
+		t.Fatalf("create with an address: %v", err)
+	}
 	// An operator's password is scored as a user's own choice is, and
 	// refused in words.
 	for pw, why := range map[string]string{"password123": "commonly used", "carol-2026-x": "username", "qwertyuiop": "easy to guess"} {

@@ -102,6 +102,7 @@ func createUser(ctx context.Context, cfg config, args []string, stdin io.Reader,
 	admin := fs.Bool("admin", false, "make the user an administrator (--role admin)")
 	roleName := fs.String("role", "", "user (the default), admin or platform_admin")
 	account := fs.String("account", auth.DefaultAccount, "the account (created if missing)")
+	email := fs.String("email", "", "where the user's security notices go by e-mail (optional)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -123,7 +124,7 @@ func createUser(ctx context.Context, cfg config, args []string, stdin io.Reader,
 	}
 	// The operator knows this password: it is one-time, scored as the
 	// user's own choice would be, and a weak one is refused with why.
-	u, err := svc.CreateOneTimeUser(ctx, *username, password, role, *account)
+	u, err := svc.CreateOneTimeUser(ctx, *username, password, role, *account, *email)
 	if err != nil {
 		return cliError(err)
 	}

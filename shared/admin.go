@@ -58,18 +58,54 @@ func NormalizeAccountName(s string) string { return strings.TrimSpace(s) }
 type UserPatch struct {
 	Role     *string `json:"role,omitempty"`
 	Disabled *bool   `json:"disabled,omitempty"`
+	Email    *string `json:"email,omitempty"` // "": remove the address
 }
 
-// Valid requires something to change and a known role.
+// Valid requires something to change, a known role and a plain address.
 func (p UserPatch) Valid() *Error {
 	var v validator
-	if p.Role == nil && p.Disabled == nil {
-		v.add("role", "Say what to change: role or disabled.")
+	if p.Role == nil && p.Disabled == nil && p.Email == nil {
+		v.add("role", "Say what to change: role, disabled or email.")
 	}
 	if p.Role != nil {
 		v.check("role", ValidateRole(*p.Role))
 	}
+	if p.Email != nil {
+		v.check("email", ValidateEmail(*p.Email))
+	}
 	return v.err()
+}
+
+// NewUserRequest is the body of POST /api/admin/users. The server makes the
+// password: one an administrator typed would be one they know and may reuse.
+type NewUserRequest struct {
+	Username  string `json:"username"`
+	AccountID int64  `json:"account_id,omitempty"` // 0: the administrator's own account
+	Role      string `json:"role"`
+	Email     string `json:"email,omitempty"`
+}
+
+// Valid checks the normalized username, the role and the address.
+func (r NewUserRequest) Valid() *Error {
+	var v validator
+	v.check("username", ValidateUsername(NormalizeUsername(r.Username)))
+	if r.Role == "" {
+		v.add("role", "Choose a role.")
+	} else {
+		v.check("role", ValidateRole(r.Role))
+	}
+	v.check("email", ValidateEmail(r.Email))
+	if r.AccountID < 0 {
+		v.add("account_id", "Expected an account id.")
+	}
+	return v.err()
+}
+
+// NewUserResponse answers POST /api/admin/users: the user and their
+// one-time password, shown once and never stored in the clear.
+type NewUserResponse struct {
+	User     AdminUser `json:"user"`
+	Password string    `json:"password"`
 }
 
 // AdminUsersQuery is the query of GET /api/admin/users.
@@ -77,9 +113,16 @@ type AdminUsersQuery struct {
 	AccountID int64  // 0: the caller's own account
 	TwoFA     string // "", "on" or "off"
 	Prefix    string // usernames starting with it, normalized
+	After     string // the page after this username (the "before" cursor)
+	Limit     int    // users per page
 }
 
-// ParseAdminUsersQuery reads account, twofa and q.
+// UsersPageSize is how many users a page of GET /api/admin/users holds
+// unless limit= says otherwise.
+const UsersPageSize = 50
+
+// ParseAdminUsersQuery reads account, twofa, q, before and limit. The list
+// is in username order, so its cursor is the last username of a page.
 func ParseAdminUsersQuery(get func(string) string) (AdminUsersQuery, *Error) {
 	var q AdminUsersQuery
 	var v validator
@@ -99,12 +142,25 @@ func ParseAdminUsersQuery(get func(string) string) (AdminUsersQuery, *Error) {
 	if len(q.Prefix) > 2*UsernameMaxLen {
 		v.add("q", "That is not the beginning of a username.")
 	}
+	if q.After = get("before"); q.After != "" && ValidateUsername(q.After) != "" {
+		v.add("before", "That is not a page cursor from this list.")
+	}
+	q.Limit = UsersPageSize
+	if s := get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 100 {
+			v.add("limit", "The limit is a number from 1 to 100.")
+		}
+		q.Limit = n
+	}
 	return q, v.err()
 }
 
-// UsersPage answers GET /api/admin/users.
+// UsersPage answers GET /api/admin/users; Next, when set, is the before= of
+// the next page.
 type UsersPage struct {
 	Users []AdminUser `json:"users"`
+	Next  string      `json:"next,omitempty"`
 }
 
 // RememberBrowserChoices are the allowed remember_browser_days.
@@ -168,6 +224,10 @@ type AdminUser struct {
 	RecoveryCodesLeft int      `json:"recovery_codes_left"`
 	LastLoginAt       string   `json:"last_login_at,omitempty"` // RFC 3339
 	LockedUntil       string   `json:"locked_until,omitempty"`  // RFC 3339, while second-factor attempts are locked
+	Email             string   `json:"email,omitempty"`
+	// TwoFADeadline is when the user must have set up 2FA under the
+	// account's grace period (RFC 3339; past ones too), while one runs.
+	TwoFADeadline string `json:"twofa_deadline,omitempty"`
 }
 
 // DisconnectRequest is the body of POST /api/2fa/disconnect: the password

@@ -188,8 +188,9 @@ func (s *Service) SetAccountSettings(ctx context.Context, admin *domain.User, ac
 	return out, nil
 }
 
-// AccountUsers lists the users of an account the admin administers (q's
-// account, 0: their own), filtered by 2FA and a username prefix.
+// AccountUsers lists a page of the users of an account the admin
+// administers (q's account, 0: their own), in username order, filtered by
+// 2FA and a username prefix; Next is the last username when more follow.
 func (s *Service) AccountUsers(ctx context.Context, admin *domain.User, q shared.AdminUsersQuery) (shared.UsersPage, error) {
 	accountID, err := s.accountOf(ctx, admin, q.AccountID)
 	if err != nil {
@@ -199,46 +200,63 @@ func (s *Service) AccountUsers(ctx context.Context, admin *domain.User, q shared
 	if err != nil {
 		return shared.UsersPage{}, err
 	}
-	users, err := s.Store.AccountUsers(ctx, domain.UserFilter{AccountID: accountID, TwoFA: q.TwoFA, Prefix: q.Prefix})
+	limit := min(max(q.Limit, 1), 100)
+	// One row more than asked tells whether there is a next page.
+	users, err := s.Store.AccountUsers(ctx, domain.UserFilter{AccountID: accountID, TwoFA: q.TwoFA, Prefix: q.Prefix,
+		After: q.After, Limit: limit + 1})
 	if err != nil {
 		return shared.UsersPage{}, err
 	}
-	now := s.Now()
-	out := shared.UsersPage{Users: make([]shared.AdminUser, len(users))}
-	for i, u := range users {
-		passwordLocked := u.PasswordLockedUntil != nil && u.PasswordLockedUntil.After(now)
-		out.Users[i] = shared.AdminUser{ID: u.ID, Username: u.Username, AccountID: a.ID, Account: a.Name, Role: u.Role,
-			TwoFA: u.TwoFactorEnabled(), TOTPEnabled: u.TwoFactorEnabled(), Methods: factorKinds(&u.User), Disabled: u.Disabled(),
-			Locked:            passwordLocked || u.CodesLocked(now) || stopped(&u.User),
-			RecoveryCodesLeft: u.RecoveryCodesLeft, LastLoginAt: rfc3339(u.LastLoginAt)}
-		if u.CodesLocked(now) {
-			out.Users[i].LockedUntil = rfc3339(u.LockedUntil)
-		}
+	var out shared.UsersPage
+	if len(users) > limit {
+		users = users[:limit]
+		out.Next = users[limit-1].Username
+	}
+	out.Users = make([]shared.AdminUser, len(users))
+	for i := range users {
+		out.Users[i] = s.listedUser(&users[i], a)
 	}
 	return out, nil
 }
 
+// listedUser puts one user of account a on the wire as the panel lists them.
+func (s *Service) listedUser(sum *domain.UserSummary, a *domain.Account) shared.AdminUser {
+	now := s.Now()
+	u := &sum.User
+	u.Account = a
+	passwordLocked := sum.PasswordLockedUntil != nil && sum.PasswordLockedUntil.After(now)
+	out := shared.AdminUser{ID: u.ID, Username: u.Username, AccountID: a.ID, Account: a.Name, Role: u.Role,
+		TwoFA: u.TwoFactorEnabled(), TOTPEnabled: u.TwoFactorEnabled(), Methods: factorKinds(u), Disabled: u.Disabled(),
+		Locked:            passwordLocked || u.CodesLocked(now) || stopped(u),
+		RecoveryCodesLeft: sum.RecoveryCodesLeft, LastLoginAt: rfc3339(u.LastLoginAt)}
+	if u.CodesLocked(now) {
+		out.LockedUntil = rfc3339(u.LockedUntil)
+	}
+	if u.Email != nil {
+		out.Email = *u.Email
+	}
+	if deadline, ok := GraceDeadline(u); ok {
+		out.TwoFADeadline = rfc3339(&deadline)
+	}
+	return out
+}
+
 // adminUser puts one user on the wire as the panel lists them.
 func (s *Service) adminUser(ctx context.Context, u *domain.User) (shared.AdminUser, error) {
+	a := u.Account
+	if a == nil {
+		var err error
+		if a, err = s.Store.AccountByID(ctx, u.AccountID); err != nil {
+			return shared.AdminUser{}, err
+		}
+	}
 	page, err := s.Store.AccountUsers(ctx, domain.UserFilter{AccountID: u.AccountID, Prefix: u.Username})
 	if err != nil {
 		return shared.AdminUser{}, err
 	}
-	now := s.Now()
-	for _, sum := range page {
-		if sum.ID == u.ID {
-			passwordLocked := sum.PasswordLockedUntil != nil && sum.PasswordLockedUntil.After(now)
-			out := shared.AdminUser{ID: u.ID, Username: u.Username, AccountID: u.AccountID, Role: u.Role,
-				TwoFA: u.TwoFactorEnabled(), TOTPEnabled: u.TwoFactorEnabled(), Disabled: u.Disabled(),
-				Locked:            passwordLocked || u.CodesLocked(now) || stopped(u),
-				RecoveryCodesLeft: sum.RecoveryCodesLeft, LastLoginAt: rfc3339(u.LastLoginAt)}
-			if u.Account != nil {
-				out.Account = u.Account.Name
-			}
-			if u.CodesLocked(now) {
-				out.LockedUntil = rfc3339(u.LockedUntil)
-			}
-			return out, nil
+	for i := range page {
+		if page[i].ID == u.ID {
+			return s.listedUser(&page[i], a), nil
 		}
 	}
 	return shared.AdminUser{}, ErrNoSuchThing
@@ -259,8 +277,9 @@ func (s *Service) targetUser(ctx context.Context, admin *domain.User, targetID i
 	return target, nil
 }
 
-// ChangeUser changes a user's role and whether they are disabled, as
-// mayChangeUser allows. Disabling ends every session of the user at once
+// ChangeUser changes a user's role, whether they are disabled and their
+// e-mail address (setEmail: the old address is told), as mayChangeUser
+// allows. Disabling ends every session of the user at once
 // (the sessions are rows: every server process sees them gone), and a
 // disabled user cannot log in again until enabled.
 func (s *Service) ChangeUser(ctx context.Context, admin *domain.User, targetID int64, p shared.UserPatch, c Client) (shared.AdminUser, error) {
@@ -286,11 +305,24 @@ func (s *Service) ChangeUser(ctx context.Context, admin *domain.User, targetID i
 		}
 		audits = append(audits, s.audit(target.AccountID, admin, action, target, c, ""))
 	}
-	u, _, err := s.Store.ChangeUser(ctx, target.ID, admin.ID, change, s.Now(), audits)
-	if errors.Is(err, domain.ErrNotFound) {
-		return shared.AdminUser{}, ErrNoSuchThing
-	} else if err != nil {
-		return shared.AdminUser{}, err
+	u := target
+	if p.Role != nil || p.Disabled != nil {
+		if u, _, err = s.Store.ChangeUser(ctx, target.ID, admin.ID, change, s.Now(), audits); err != nil {
+			if errors.Is(err, domain.ErrNotFound) {
+				return shared.AdminUser{}, ErrNoSuchThing
+			}
+			return shared.AdminUser{}, err
+		}
+	}
+	if p.Email != nil {
+		if err := s.setEmail(ctx, admin, u, *p.Email, c); errors.Is(err, domain.ErrNotFound) {
+			return shared.AdminUser{}, ErrNoSuchThing
+		} else if err != nil {
+			return shared.AdminUser{}, err
+		}
+		if u, err = s.Store.UserByID(ctx, target.ID); err != nil {
+			return shared.AdminUser{}, err
+		}
 	}
 	return s.adminUser(ctx, u)
 }

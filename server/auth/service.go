@@ -116,18 +116,19 @@ func clip(s string, n int) string {
 // does not exist. Returns EInvalid for a bad username, password or account
 // name, and EConflict if the username is taken.
 func (s *Service) CreateUser(ctx context.Context, username, password, role, accountName string) (*domain.User, error) {
-	return s.createUser(ctx, username, password, role, accountName, false)
+	return s.createUser(ctx, username, password, role, accountName, "", false)
 }
 
 // createUser is CreateUser; a oneTime password must also be strong
 // (passwordVerdict), and the user must replace it at the first login.
-func (s *Service) createUser(ctx context.Context, username, password, role, accountName string, oneTime bool) (*domain.User, error) {
+func (s *Service) createUser(ctx context.Context, username, password, role, accountName, email string, oneTime bool) (*domain.User, error) {
 	username = shared.NormalizeUsername(username)
 	fields := map[string]string{}
 	for field, msg := range map[string]string{
 		"username": shared.ValidateUsername(username),
 		"password": shared.ValidatePassword(password),
 		"account":  shared.ValidateAccountName(accountName),
+		"email":    shared.ValidateEmail(email),
 	} {
 		if msg != "" {
 			fields[field] = msg
@@ -159,6 +160,9 @@ func (s *Service) createUser(ctx context.Context, username, password, role, acco
 	}
 	u := &domain.User{AccountID: acc.ID, Account: acc, Username: username, PasswordHash: hash, Role: role, CreatedAt: now,
 		PasswordMustChange: oneTime}
+	if email != "" {
+		u.Email = &email
+	}
 	if err := s.Store.CreateUser(ctx, u, s.audit(acc.ID, nil, shared.AuditUserCreated, nil, Client{}, "role "+role)); errors.Is(err, domain.ErrConflict) {
 		return nil, shared.Errorf(shared.EConflict, "The username %q is taken.", username)
 	} else if err != nil {
@@ -180,7 +184,7 @@ func (s *Service) Bootstrap(ctx context.Context) (username, password string, err
 	}
 	password = rand.Text() // 26 base32 characters: 130 bits
 	// It was printed to a log: the first login must replace it.
-	if _, err := s.CreateOneTimeUser(ctx, "admin", password, shared.RolePlatformAdmin, DefaultAccount); err != nil {
+	if _, err := s.CreateOneTimeUser(ctx, "admin", password, shared.RolePlatformAdmin, DefaultAccount, ""); err != nil {
 		if shared.ErrorCode(err) == shared.EConflict { // another server bootstrapped first
 			return "", "", nil
 		}

@@ -132,7 +132,7 @@ type Store interface {
 	UnreadNotices(ctx context.Context, userID int64) (int, error)
 	MarkNoticesRead(ctx context.Context, userID, upTo int64, now time.Time) error
 	HasLoggedInFrom(ctx context.Context, userID int64, ip string, passwordsBefore *time.Time) (bool, error)
-	SetEmail(ctx context.Context, userID int64, email *string, now time.Time, audit *domain.AuditEvent) error
+	SetEmail(ctx context.Context, userID, byAdminID int64, email *string, now time.Time, audit *domain.AuditEvent) error
 	ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]domain.OutboxMail, error)
 	MailSent(ctx context.Context, id int64) error
 	MailFailed(ctx context.Context, id int64, next time.Time, reason string) error

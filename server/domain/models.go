@@ -98,6 +98,8 @@ type UserFilter struct {
 	AccountID int64
 	TwoFA     string // "on", "off" or "" for both
 	Prefix    string // usernames that start with it (normalized)
+	After     string // only usernames after it: the next page
+	Limit     int    // at most this many (0: all)
 }
 
 // UserChange is what an administrator changes of a user; nil fields stay.

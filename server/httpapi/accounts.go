@@ -75,6 +75,20 @@ func (s *Server) handleAdminUsers(w http.ResponseWriter, r *request) error {
 	return nil
 }
 
+// handleCreateUser creates a user with a one-time password, answered once.
+func (s *Server) handleCreateUser(w http.ResponseWriter, r *request) error {
+	req, err := decode[shared.NewUserRequest](w, r.Request)
+	if err != nil {
+		return err
+	}
+	created, err := s.auth.CreateUserByAdmin(r.Context(), r.session.User, req, s.client(r.Request))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, created)
+	return nil
+}
+
 func (s *Server) handleCreateAccount(w http.ResponseWriter, r *request) error {
 	req, err := decode[shared.AccountRequest](w, r.Request)
 	if err != nil {

@@ -139,7 +139,7 @@ func TestOneTimePassword_TheChangeFollowsThePasswordRules(t *testing.T) {
 			e := newEnv(t, dialect)
 			e.fixClock()
 			ctx := context.Background()
-			if _, err := e.svc.CreateOneTimeUser(ctx, "alice", oneTimePassword, shared.RoleUser, "Acme"); err != nil {
+			if _, err := e.svc.CreateOneTimeUser(ctx, "alice", oneTimePassword, shared.RoleUser, "Acme", ""); err != nil {
 				t.Fatal(err)
 			}
 			c := e.loginOneTime(t, "alice")
@@ -247,7 +247,7 @@ func TestPasswordStrength_ScoresWithTheServersRules(t *testing.T) {
 // app's step that replaces it.
 func TestOneTimePassword_TheFormLeadsToTheNewPasswordStep(t *testing.T) {
 	e := newEnv(t, "sqlite")
-	if _, err := e.svc.CreateOneTimeUser(context.Background(), "alice", oneTimePassword, shared.RoleUser, "Acme"); err != nil {
+	if _, err := e.svc.CreateOneTimeUser(context.Background(), "alice", oneTimePassword, shared.RoleUser, "Acme", ""); err != nil {
 		t.Fatal(err)
 	}
 	c := e.browser()

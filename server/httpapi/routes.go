@@ -81,6 +81,7 @@ func (s *Server) routes() []route {
 		{"PATCH", "/api/admin/accounts/{id}", adminOnly, s.recent(s.handleRenameAccount)},
 		{"PUT", "/api/admin/accounts/{id}/settings", adminOnly, s.recent(s.handleAdminSettings)},
 		{"GET", "/api/admin/users", adminOnly, s.handleAdminUsers},
+		{"POST", "/api/admin/users", adminOnly, s.recent(s.handleCreateUser)},
 		{"PATCH", "/api/admin/users/{id}", adminOnly, s.recent(s.handleChangeUser)},
 		{"POST", "/api/admin/users/{id}/unlock", adminOnly, s.recent(s.handleUnlockUser)},
 		{"POST", "/api/admin/users/{id}/reset-2fa", adminOnly, s.recent(s.handleAdminReset)},

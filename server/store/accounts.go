@@ -141,7 +141,8 @@ func (s *Store) AccountByID(ctx context.Context, id int64) (*domain.Account, err
 // summaryColumns are the users' columns a listing reads: everything but the
 // password hash and the sealed secrets.
 var summaryColumns = []string{"u.id", "u.account_id", "u.username", "u.role", "u.totp_enabled_at", "u.totp_last_step",
-	"u.failed_code_count", "u.locked_until", "u.last_login_at", "u.disabled_at", "u.security_keys", "u.created_at", "u.updated_at"}
+	"u.failed_code_count", "u.locked_until", "u.last_login_at", "u.disabled_at", "u.security_keys", "u.created_at", "u.updated_at",
+	"u.email", "u.twofa_grace_started_at"}
 
 // byAdmin limits an admin's statement to the rows of the accounts that the
 // database says adminID administers (their own; every one for a platform
@@ -182,6 +183,12 @@ func (s *Store) AccountUsers(ctx context.Context, f domain.UserFilter) ([]domain
 	}
 	if f.Prefix != "" {
 		q = q.Where(`u.username LIKE ? ESCAPE '\'`, likePrefix(f.Prefix))
+	}
+	if f.After != "" {
+		q = q.Where("u.username > ?", f.After)
+	}
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit)
 	}
 	err := q.Order("u.username").Scan(ctx)
 	return users, s.wrap(err)

@@ -80,13 +80,15 @@ func (s *Store) HasLoggedInFrom(ctx context.Context, userID int64, ip string, pa
 
 // SetEmail sets the user's address (nil: none), with its audit event and
 // notice written first, so the notice's mail goes to the old address.
-func (s *Store) SetEmail(ctx context.Context, userID int64, email *string, now time.Time, audit *domain.AuditEvent) error {
+// byAdminID scopes an administrator's change as for ChangeUser (0: the
+// user's own); ErrNotFound if there is no such user for them.
+func (s *Store) SetEmail(ctx context.Context, userID, byAdminID int64, email *string, now time.Time, audit *domain.AuditEvent) error {
 	return s.tx(ctx, func(tx bun.Tx) error {
 		if err := insertAudit(ctx, tx, audit); err != nil {
 			return err
 		}
-		res, err := tx.NewUpdate().Model((*domain.User)(nil)).Set("email = ?", email).Set("updated_at = ?", now).
-			Where("id = ?", userID).Exec(ctx)
+		res, err := byAdmin(tx.NewUpdate().Model((*domain.User)(nil)).Set("email = ?", email).Set("updated_at = ?", now).
+			Where("u.id = ?", userID), "u.account_id", byAdminID).Exec(ctx)
 		if err != nil {
 			return err
 		}

@@ -115,7 +115,7 @@ func TestOutbox_TwoWorkersClaimEachMailOnce(t *testing.T) {
 		ctx := context.Background()
 		alice, bob := seed(t, s, "alice"), seed(t, s, "bob")
 		addr := "alice@example.com"
-		if err := s.SetEmail(ctx, alice.ID, &addr, t0, nil); err != nil {
+		if err := s.SetEmail(ctx, alice.ID, 0, &addr, t0, nil); err != nil {
 			t.Fatal(err)
 		}
 		const mails = 40
@@ -196,10 +196,10 @@ func TestSetEmail_TheNoticeGoesToTheOldAddress(t *testing.T) {
 		ctx := context.Background()
 		u := seed(t, s, "alice")
 		old, neu := "old@example.com", "new@example.com"
-		if err := s.SetEmail(ctx, u.ID, &old, t0, nil); err != nil {
+		if err := s.SetEmail(ctx, u.ID, 0, &old, t0, nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.SetEmail(ctx, u.ID, &neu, t0, &domain.AuditEvent{CreatedAt: t0, AccountID: u.AccountID, Action: shared.AuditEmailChanged,
+		if err := s.SetEmail(ctx, u.ID, 0, &neu, t0, &domain.AuditEvent{CreatedAt: t0, AccountID: u.AccountID, Action: shared.AuditEmailChanged,
 			Notice: notice(u, shared.NoticeEmailChanged, true)}); err != nil {
 			t.Fatal(err)
 		}

@@ -318,11 +318,26 @@ func TestScoping_AdminStatementsRefuseAnotherAccountInSQL(t *testing.T) {
 			if _, err := s.RemoveTOTP(ctx, acme.users[1].ID, by, true, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
 				t.Errorf("%s reset an Acme user's 2FA: %v", name, err)
 			}
+			addr := "thief@example.com"
+			notice := &domain.AuditEvent{CreatedAt: t0, AccountID: acme.account.ID, Action: shared.AuditEmailChanged,
+				Notice: &domain.Notice{UserID: acme.users[1].ID, CreatedAt: t0, Kind: shared.NoticeEmailChanged}}
+			if err := s.SetEmail(ctx, acme.users[1].ID, by, &addr, t0.Add(time.Minute), notice); !errors.Is(err, domain.ErrNotFound) {
+				t.Errorf("%s set an Acme user's address: %v", name, err)
+			}
 		}
 		if got, _, err := s.LoginEvents(ctx, domain.LoginEventFilter{UserID: acme.users[1].ID, AccountID: globex.account.ID, Limit: 100}); err != nil || len(got) != 0 {
 			t.Errorf("Acme's user through Globex's account: %d events, %v", len(got), err)
 		}
 		assertUnchanged(t, before, snapshot(t, s, acme))
+		if got := fmt.Sprint(storetest.Rows(t, s, "SELECT count(*) FROM users WHERE email IS NOT NULL"),
+			storetest.Rows(t, s, "SELECT count(*) FROM notices")); got != "[[0]] [[0]]" {
+			t.Errorf("an address or a notice stayed: %s", got)
+		}
+		// An admin of the account may.
+		addr := "ok@example.com"
+		if err := s.SetEmail(ctx, acme.users[1].ID, acme.users[0].ID, &addr, t0.Add(time.Minute), nil); err != nil {
+			t.Errorf("Acme's admin sets the address: %v", err)
+		}
 
 		// The listing reads no password hash and no secret.
 		users, err := s.AccountUsers(ctx, domain.UserFilter{AccountID: acme.account.ID})
