@@ -206,3 +206,42 @@ func TestAdminAccount_ThePasskeySwitchSavesAtOnce(t *testing.T) {
 		t.Errorf("%d changes told, want 1", changes)
 	}
 }
+
+// The users list filters by 2FA and by the start of a username: Apply reads
+// the first page again with both, drops the rows of before, says when
+// nothing matches, and the next page keeps the filters; a filter the
+// server refuses is marked at its field.
+func TestAdminUsers_FilterBy2FAAndUsernamePrefix(t *testing.T) {
+	api := newFakeAPI(t)
+	all := shared.UsersPage{Users: []shared.AdminUser{{ID: 1, Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true},
+		{ID: 2, Username: "ursula", Role: shared.RoleUser}}}
+	api.on("GET /api/admin/users?account=7", answer(200, all))
+	root := shared.Me{Stage: shared.NextDone, Username: "root", Role: shared.RolePlatformAdmin, TOTPEnabled: true}
+	u := &adminUsersOnClient{adminUsers: adminUsers{Me: &root, AccountID: 7}}
+	s := open(t, u)
+	contains(t, s.html(), `<label for="users-twofa">`, `<label for="users-q">`, `id="users-apply"`, `id="reset-2fa-root"`)
+	api.sent()
+
+	api.on("GET /api/admin/users?q=ur&twofa=off&account=7", answer(200, shared.UsersPage{Users: all.Users[1:], Next: "ursula"}))
+	u.twoFA, u.prefix = "off", " ur "
+	s.do(func(ctx app.Context) { u.filter(ctx, noEvent) })
+	html := s.html()
+	contains(t, html, `id="more-users"`)
+	lacks(t, html, `id="reset-2fa-root"`) // the rows of before went
+	api.on("GET /api/admin/users?before=ursula&q=ur&twofa=off&account=7", answer(200, shared.UsersPage{}))
+	s.do(func(ctx app.Context) { u.more(ctx, noEvent) })
+	sameRequests(t, api.sent(), "GET /api/admin/users?q=ur&twofa=off&account=7", "GET /api/admin/users?before=ursula&q=ur&twofa=off&account=7")
+
+	api.on("GET /api/admin/users?q=zz&account=7", answer(200, shared.UsersPage{}))
+	u.twoFA, u.prefix = "", "zz"
+	s.do(func(ctx app.Context) { u.filter(ctx, noEvent) })
+	contains(t, s.html(), "No users match these filters.")
+
+	api.on("GET /api/admin/users?q=%00&account=7", answer(400, &shared.Error{Code: shared.EInvalid, Message: "Check the filters.",
+		Fields: map[string]string{"q": "That is not the beginning of a username."}}))
+	u.prefix = "\x00"
+	s.do(func(ctx app.Context) { u.filter(ctx, noEvent) })
+	html = s.html()
+	contains(t, html, "That is not the beginning of a username.", `aria-invalid`, `aria-describedby="users-q-error"`)
+	lacks(t, html, `id="more-users"`)
+}

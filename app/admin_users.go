@@ -31,6 +31,11 @@ type adminUsers struct {
 	refocus         string      // the id the focus goes to once the list is loaded
 	pending         *userChange // a change that takes something away, waiting for confirmation
 	notice          string
+	// The filters as typed (twoFA "", "on" or "off"; prefix, the start of a
+	// username), and as last applied: the list and its pages follow those.
+	twoFA, prefix string
+	applied       url.Values
+	fields        map[string]string // the filters the server refused, with why
 }
 
 // userChange is a change of one user the panel asks to confirm first.
@@ -47,9 +52,48 @@ func (u *adminUsers) OnMount(ctx app.Context) {
 	u.load(ctx)
 }
 
+// listPath is the users endpoint with the applied filters, and before (the
+// next page's cursor) unless it is empty.
+func (u *adminUsers) listPath(before string) string {
+	q := url.Values{}
+	for k, v := range u.applied {
+		q[k] = v
+	}
+	if before != "" {
+		q.Set("before", before)
+	}
+	path := "/api/admin/users"
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	return withAccount(path, u.AccountID)
+}
+
+// filter applies the form's filters: the list starts again from its first
+// page, and rows of the filters before do not stay.
+func (u *adminUsers) filter(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	u.applied = url.Values{}
+	if u.twoFA != "" {
+		u.applied.Set("twofa", u.twoFA)
+	}
+	if p := strings.TrimSpace(u.prefix); p != "" {
+		u.applied.Set("q", p)
+	}
+	u.users, u.next = nil, ""
+	u.load(ctx)
+}
+
 // load reads the first page again; more appends the next.
 func (u *adminUsers) load(ctx app.Context) {
-	send(ctx, &u.apiState, apiCall{method: "GET", path: withAccount("/api/admin/users", u.AccountID)}, func(ctx app.Context, page shared.UsersPage) {
+	send(ctx, &u.apiState, apiCall{method: "GET", path: u.listPath(""), failed: func(ctx app.Context, err error) bool {
+		if e, ok := err.(*shared.Error); ok && len(e.Fields) > 0 {
+			u.fields, u.users, u.next = e.Fields, nil, ""
+			return true
+		}
+		return false
+	}}, func(ctx app.Context, page shared.UsersPage) {
+		u.fields = nil
 		u.users, u.next = page.Users, page.Next
 		if u.refocus != "" {
 			// The buttons were disabled while the list loaded.
@@ -60,8 +104,7 @@ func (u *adminUsers) load(ctx app.Context) {
 }
 
 func (u *adminUsers) more(ctx app.Context, e app.Event) {
-	path := withAccount("/api/admin/users?before="+url.QueryEscape(u.next), u.AccountID)
-	send(ctx, &u.apiState, apiCall{method: "GET", path: path}, func(ctx app.Context, page shared.UsersPage) {
+	send(ctx, &u.apiState, apiCall{method: "GET", path: u.listPath(u.next)}, func(ctx app.Context, page shared.UsersPage) {
 		u.users, u.next = append(u.users, page.Users...), page.Next
 	})
 }
@@ -78,6 +121,26 @@ func (u *adminUsers) Render() app.UI {
 		u.confirmation(),
 		u.changeConfirmation(),
 		u.emailEditor(),
+		app.Form().Class("filters").OnSubmit(u.filter).Body(
+			app.Div().Class("field").Body(
+				app.Label().For("users-twofa").Text("2FA"),
+				app.Select().ID("users-twofa").OnChange(u.ValueTo(&u.twoFA)).Body(
+					app.Option().Value("").Selected(u.twoFA == "").Text("All"),
+					app.Option().Value("on").Selected(u.twoFA == "on").Text("On"),
+					app.Option().Value("off").Selected(u.twoFA == "off").Text("Off"),
+				),
+			),
+			field("users-q", "Username starts with", u.fields["q"],
+				app.Input().ID("users-q").Type("search").Value(u.prefix).OnInput(u.ValueTo(&u.prefix))),
+			app.Button().ID("users-apply").Class("secondary").Type("submit").Text("Apply"),
+		),
+		app.If(len(u.users) == 0 && !u.busy, func() app.UI {
+			text := "No users yet."
+			if len(u.applied) > 0 {
+				text = "No users match these filters."
+			}
+			return app.P().ID("users-empty").Class("muted").Role("status").Text(text)
+		}),
 		app.Div().Class("table-wrap").Body(
 			app.Table().ID("users-table").Class("history-table").Body(
 				headerRow(userColumns),
