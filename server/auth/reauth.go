@@ -87,7 +87,7 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, req 
 	if stopped(u) {
 		return errStopped
 	}
-	_, step, ok, err := s.checkCode(u.ID, u.TOTPSecret, req.Code, now)
+	_, step, reserved, ok, err := s.checkUserCode(ctx, u, req.Code, now)
 	switch {
 	case err == errCodeFormat:
 		return refused(shared.ReasonMalformedCode, err)
@@ -97,14 +97,14 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, req 
 		if err := refused(shared.ReasonWrongCode, nil); err != nil {
 			return err
 		}
-		return s.countFailure(ctx, u, c, errWrongCode)
+		return s.countFailure(ctx, u, c, reserved, errWrongCode)
 	}
 	switch err := s.Store.MarkReauth(ctx, sess.ID, u.ID, &step, now); {
 	case errors.Is(err, domain.ErrReplay):
 		if err := refused(shared.ReasonReusedCode, nil); err != nil {
 			return err
 		}
-		return s.countFailure(ctx, u, c, errReusedCode)
+		return s.countFailure(ctx, u, c, reserved, errReusedCode)
 	case errors.Is(err, domain.ErrLocked):
 		return lockedOut(now.Add(lockMin), now)
 	default:

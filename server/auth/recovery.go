@@ -85,7 +85,7 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, c
 	if stopped(u) {
 		return nil, errStopped
 	}
-	_, step, ok, err := s.checkCode(u.ID, u.TOTPSecret, code, now)
+	_, step, reserved, ok, err := s.checkUserCode(ctx, u, code, now)
 	refused := func(reason string) error {
 		return s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditRegenerateRefused, u, c.clip(), reason))
 	}
@@ -101,7 +101,7 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, c
 		if err := refused(shared.ReasonWrongCode); err != nil {
 			return nil, err
 		}
-		return nil, s.countFailure(ctx, u, c, errWrongCode)
+		return nil, s.countFailure(ctx, u, c, reserved, errWrongCode)
 	}
 	codes, hashes, err := s.newRecoveryCodes()
 	if err != nil {
@@ -113,7 +113,7 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, c
 		if err := refused(shared.ReasonReusedCode); err != nil {
 			return nil, err
 		}
-		return nil, s.countFailure(ctx, u, c, errReusedCode)
+		return nil, s.countFailure(ctx, u, c, reserved, errReusedCode)
 	case errors.Is(err, domain.ErrLocked):
 		return nil, lockedOut(now.Add(lockMin), now)
 	case err != nil:

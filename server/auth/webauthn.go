@@ -231,7 +231,11 @@ func (s *Service) FinishAddKey(ctx context.Context, sess *domain.Session, stage 
 			return nil, err
 		}
 	}
-	first, err := s.Store.AddWebAuthnCredential(ctx, key, hashes, s.audit(u.AccountID, u, shared.AuditKeyAdded, u, c, key.Name))
+	// The first factor switches 2FA on and is told as the app's connection
+	// is; a further key is news of its own (a stolen session could add one).
+	first, err := s.Store.AddWebAuthnCredential(ctx, key, hashes, sess.ID,
+		s.withNotice(s.audit(u.AccountID, u, shared.AuditKeyAdded, u, c, key.Name), u, shared.NoticeSecurityKeyAdded, c, key.Name),
+		s.notice(u, shared.NoticeTwoFactorConnected, c, ""))
 	if errors.Is(err, domain.ErrConflict) {
 		return nil, errKeyTaken
 	} else if err != nil {
@@ -313,8 +317,9 @@ func (s *Service) RenameMethod(ctx context.Context, u *domain.User, id, name str
 
 // RemoveMethod removes one of the user's second factors. Removing the last
 // one is switching 2FA off, under the same rules as Disconnect (the
-// warning where the account forces 2FA, then the logout everywhere).
-func (s *Service) RemoveMethod(ctx context.Context, sess *domain.Session, id string, confirm bool, c Client) (loggedOut bool, err error) {
+// password, the warning where the account forces 2FA, then the logout
+// everywhere); password is needed for that one only.
+func (s *Service) RemoveMethod(ctx context.Context, sess *domain.Session, id, password string, confirm bool, c Client) (loggedOut bool, err error) {
 	c = c.clip()
 	u := sess.User
 	now := s.Now()
@@ -328,6 +333,12 @@ func (s *Service) RemoveMethod(ctx context.Context, sess *domain.Session, id str
 	}
 	switch {
 	case errors.Is(err, domain.ErrConflict): // the last factor
+		if password == "" {
+			return false, errLastFactorPassword
+		}
+		if err := s.switchOffProof(ctx, u, password, c); err != nil {
+			return false, err
+		}
 		return s.switchOff(ctx, u, confirm, c)
 	case errors.Is(err, domain.ErrNotFound):
 		return false, errNoSuchMethod
@@ -538,6 +549,10 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, c C
 	var old domain.Session
 	if oldToken != "" {
 		old.TokenHash = HashToken(oldToken)
+	}
+	// The passkey is the whole login: it is news as a password's is.
+	if old.NewBrowser, err = s.isNewBrowser(ctx, u, c); err != nil {
+		return nil, err
 	}
 	return s.finishKeyStep(ctx, &old, u, event, shared.MethodPasskey, c, use)
 }
