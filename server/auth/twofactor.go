@@ -220,9 +220,14 @@ func (s *Service) reserveCode(ctx context.Context, u *domain.User, now time.Time
 	n, err := s.Store.ReserveCodeAttempt(ctx, u.ID, now)
 	switch {
 	case errors.Is(err, domain.ErrLocked):
-		until := now.Add(lockMin) // an approximation: the lock read with the user has ended or moved
-		if u.LockedUntil != nil && u.LockedUntil.After(now) {
-			until = *u.LockedUntil
+		// Locked since the session read the user: say the lock that runs.
+		fresh, err := s.Store.UserByID(ctx, u.ID)
+		if err != nil {
+			return 0, err
+		}
+		until := now.Add(lockMin) // a reset may have cleared the lock since
+		if fresh.CodesLocked(now) {
+			until = *fresh.LockedUntil
 		}
 		return 0, lockedOut(until, now)
 	case errors.Is(err, domain.ErrNotFound):
