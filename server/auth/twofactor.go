@@ -250,7 +250,7 @@ func (s *Service) countFailure(ctx context.Context, u *domain.User, c Client, re
 	var f domain.CodeFailure
 	var err error
 	if reserved > 0 {
-		f, err = s.Store.LockCodes(ctx, u.ID, reserved, now, lockThreshold, lockFor, notice)
+		f, err = s.Store.LockCodes(ctx, u.ID, now, lockThreshold, lockFor, notice)
 	} else {
 		f, err = s.Store.RecordCodeFailure(ctx, u.ID, now, lockThreshold, lockFor, notice)
 	}

@@ -170,12 +170,17 @@ func (s *Store) RecordCodeFailure(ctx context.Context, userID int64, now time.Ti
 	return f, err
 }
 
-// LockCodes is the wrong code of an attempt ReserveCodeAttempt counted as
-// the count-th: from the threshold-th consecutive failure on, second-factor
-// attempts are locked until now + lockFor(count).
-func (s *Store) LockCodes(ctx context.Context, userID int64, count int, now time.Time, threshold int, lockFor func(count int) time.Duration, lockNotice *domain.Notice) (domain.CodeFailure, error) {
+// LockCodes is the wrong code of an attempt ReserveCodeAttempt counted:
+// from the threshold-th consecutive failure on, second-factor attempts are
+// locked until now + lockFor(count), count as the row has it now (a success
+// since the reservation cleared the run, and then nothing locks).
+func (s *Store) LockCodes(ctx context.Context, userID int64, now time.Time, threshold int, lockFor func(count int) time.Duration, lockNotice *domain.Notice) (domain.CodeFailure, error) {
 	var f domain.CodeFailure
 	err := s.tx(ctx, func(tx bun.Tx) error {
+		var count int
+		if err := tx.NewSelect().Model((*domain.User)(nil)).Column("failed_code_count").Where("id = ?", userID).Scan(ctx, &count); err != nil {
+			return err
+		}
 		var err error
 		f, err = lockCodes(ctx, tx, userID, count, now, threshold, lockFor, lockNotice)
 		return err

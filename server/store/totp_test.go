@@ -191,9 +191,10 @@ func TestTOTP_ReserveCountsOnlyWhileUnlockedAndTheLockIsToldOnce(t *testing.T) {
 			t.Fatalf("reserved counts %v", counts)
 		}
 		// With a threshold of 2, the second and third are wrong: one lock.
+		// The lock's length is of the count as the row has it (3).
 		for _, n := range counts[1:] {
-			f, err := s.LockCodes(ctx, u.ID, n, t0, 2, lockFor, notice())
-			if err != nil || f.LockedUntil == nil || !f.LockedUntil.Equal(t0.Add(2*time.Minute)) {
+			f, err := s.LockCodes(ctx, u.ID, t0, 2, lockFor, notice())
+			if err != nil || f.LockedUntil == nil || !f.LockedUntil.Equal(t0.Add(3*time.Minute)) {
 				t.Fatalf("lock at %d: %+v %v", n, f, err)
 			}
 		}
@@ -201,7 +202,7 @@ func TestTOTP_ReserveCountsOnlyWhileUnlockedAndTheLockIsToldOnce(t *testing.T) {
 			t.Fatalf("reserve while locked: %v", err)
 		}
 		got, _ := s.UserByID(ctx, u.ID)
-		if got.FailedCodeCount != 3 || !got.LockedUntil.Equal(t0.Add(2*time.Minute)) {
+		if got.FailedCodeCount != 3 || !got.LockedUntil.Equal(t0.Add(3*time.Minute)) {
 			t.Fatalf("after: %+v", got)
 		}
 		if rows := storetest.Rows(t, s, "SELECT count(*) FROM notices WHERE user_id = ? AND kind = ?", u.ID, shared.NoticeSecondStepLocked); rows[0][0] != "1" {
@@ -209,14 +210,28 @@ func TestTOTP_ReserveCountsOnlyWhileUnlockedAndTheLockIsToldOnce(t *testing.T) {
 		}
 		// After the lock the next attempt is reserved again, and a failure
 		// starts a new lock, told again.
-		if n, err := s.ReserveCodeAttempt(ctx, u.ID, t0.Add(2*time.Minute)); err != nil || n != 4 {
+		if n, err := s.ReserveCodeAttempt(ctx, u.ID, t0.Add(3*time.Minute)); err != nil || n != 4 {
 			t.Fatalf("reserve after the lock: %d %v", n, err)
 		}
-		if f, err := s.LockCodes(ctx, u.ID, 4, t0.Add(2*time.Minute), 2, lockFor, notice()); err != nil || !f.LockedUntil.Equal(t0.Add(6*time.Minute)) {
+		if f, err := s.LockCodes(ctx, u.ID, t0.Add(3*time.Minute), 2, lockFor, notice()); err != nil || !f.LockedUntil.Equal(t0.Add(7*time.Minute)) {
 			t.Fatalf("the next lock: %+v %v", f, err)
 		}
 		if rows := storetest.Rows(t, s, "SELECT count(*) FROM notices WHERE user_id = ? AND kind = ?", u.ID, shared.NoticeSecondStepLocked); rows[0][0] != "2" {
 			t.Fatalf("%s lock notices, want 2", rows[0][0])
+		}
+		// A success between a reservation and its failure cleared the run:
+		// the failure locks nothing.
+		n, _ := s.ReserveCodeAttempt(ctx, u.ID, t0.Add(8*time.Minute))
+		if err := s.CompleteLoginStep(ctx, secondStep(u, "won", 200)); err == nil {
+			t.Fatal("a login step at t0 while locked")
+		}
+		step := secondStep(u, "won", 200)
+		step.Session.CreatedAt = t0.Add(8 * time.Minute)
+		if err := s.CompleteLoginStep(ctx, step); err != nil {
+			t.Fatal(err)
+		}
+		if f, err := s.LockCodes(ctx, u.ID, t0.Add(8*time.Minute), 2, lockFor, notice()); err != nil || f.LockedUntil != nil || f.Count != 0 || n != 5 {
+			t.Fatalf("a failure after a success: %+v %v (reserved %d)", f, err, n)
 		}
 		if _, err := s.ReserveCodeAttempt(ctx, 9999, t0); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("reserve for nobody: %v", err)
