@@ -94,7 +94,7 @@ type Store interface {
 	ResealTOTP(ctx context.Context, userID int64, old, resealed []byte) error
 	RecordCodeFailure(ctx context.Context, userID int64, now time.Time, threshold int, lockFor func(count int) time.Duration, lockNotice *domain.Notice) (domain.CodeFailure, error)
 	ReserveCodeAttempt(ctx context.Context, userID int64, now time.Time) (int, error)
-	LockCodes(ctx context.Context, userID int64, now time.Time, threshold int, lockFor func(count int) time.Duration, lockNotice *domain.Notice) (domain.CodeFailure, error)
+	LockCodes(ctx context.Context, userID int64, reserved int, now time.Time, threshold int, lockFor func(count int) time.Duration, lockNotice *domain.Notice) (domain.CodeFailure, error)
 	RemoveTOTP(ctx context.Context, userID int64, byAdminID int64, endSessions bool, now time.Time, audit *domain.AuditEvent) (int64, error)
 	RecoveryCodes(ctx context.Context, userID int64) ([]domain.RecoveryCode, error)
 	RecoveryCodesLeft(ctx context.Context, userID int64) (int, error)

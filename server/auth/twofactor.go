@@ -200,8 +200,8 @@ func (s *Service) codeFailure(ctx context.Context, u *domain.User, event *domain
 	return s.reservedFailure(ctx, u, event, 0, reason, answer)
 }
 
-// reservedFailure is codeFailure for the attempt reserveCode counted as the
-// reserved-th (0: not reserved, count it now).
+// reservedFailure is codeFailure for an attempt reserveCode counted already
+// (reserved is its count; 0: not reserved, count it now).
 func (s *Service) reservedFailure(ctx context.Context, u *domain.User, event *domain.LoginEvent, reserved int, reason string, answer *shared.Error) error {
 	err := s.countFailure(ctx, u, Client{IP: event.IP, UserAgent: event.UserAgent}, reserved, answer)
 	var e *shared.Error
@@ -213,9 +213,9 @@ func (s *Service) reservedFailure(ctx context.Context, u *domain.User, event *do
 
 // reserveCode counts an attempt at a code before the code is compared, and
 // refuses it while the user is locked or stopped: the check and the count
-// are one write, so racing attempts get no more comparisons than the lockout
-// allows one at a time. It returns the count with this attempt, for
-// countFailure.
+// are one write, so from the moment a lock is written no racing attempt
+// compares a code (the session's copy of the user may be older). It returns
+// the count with this attempt, for countFailure.
 func (s *Service) reserveCode(ctx context.Context, u *domain.User, now time.Time) (int, error) {
 	n, err := s.Store.ReserveCodeAttempt(ctx, u.ID, now)
 	switch {
@@ -250,7 +250,7 @@ func (s *Service) countFailure(ctx context.Context, u *domain.User, c Client, re
 	var f domain.CodeFailure
 	var err error
 	if reserved > 0 {
-		f, err = s.Store.LockCodes(ctx, u.ID, now, lockThreshold, lockFor, notice)
+		f, err = s.Store.LockCodes(ctx, u.ID, reserved, now, lockThreshold, lockFor, notice)
 	} else {
 		f, err = s.Store.RecordCodeFailure(ctx, u.ID, now, lockThreshold, lockFor, notice)
 	}

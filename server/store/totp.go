@@ -170,18 +170,23 @@ func (s *Store) RecordCodeFailure(ctx context.Context, userID int64, now time.Ti
 	return f, err
 }
 
-// LockCodes is the wrong code of an attempt ReserveCodeAttempt counted:
-// from the threshold-th consecutive failure on, second-factor attempts are
-// locked until now + lockFor(count), count as the row has it now (a success
-// since the reservation cleared the run, and then nothing locks).
-func (s *Store) LockCodes(ctx context.Context, userID int64, now time.Time, threshold int, lockFor func(count int) time.Duration, lockNotice *domain.Notice) (domain.CodeFailure, error) {
+// LockCodes is the wrong code of an attempt ReserveCodeAttempt counted as
+// the reserved-th: from the threshold-th consecutive failure on,
+// second-factor attempts are locked until now + lockFor(count). A count
+// below reserved means a success (or a reset) cleared the run since the
+// reservation: the failure then counts in the new run, as it would have
+// counted after its comparison.
+func (s *Store) LockCodes(ctx context.Context, userID int64, reserved int, now time.Time, threshold int, lockFor func(count int) time.Duration, lockNotice *domain.Notice) (domain.CodeFailure, error) {
 	var f domain.CodeFailure
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		var count int
-		if err := tx.NewSelect().Model((*domain.User)(nil)).Column("failed_code_count").Where("id = ?", userID).Scan(ctx, &count); err != nil {
+		err := tx.NewUpdate().Model((*domain.User)(nil)).
+			Set("failed_code_count = CASE WHEN failed_code_count < ? AND failed_code_count < ? THEN failed_code_count + 1 ELSE failed_code_count END",
+				reserved, MaxCountedFailures).
+			Where("id = ?", userID).Returning("failed_code_count").Scan(ctx, &count)
+		if err != nil {
 			return err
 		}
-		var err error
 		f, err = lockCodes(ctx, tx, userID, count, now, threshold, lockFor, lockNotice)
 		return err
 	})

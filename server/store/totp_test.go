@@ -193,7 +193,7 @@ func TestTOTP_ReserveCountsOnlyWhileUnlockedAndTheLockIsToldOnce(t *testing.T) {
 		// With a threshold of 2, the second and third are wrong: one lock.
 		// The lock's length is of the count as the row has it (3).
 		for _, n := range counts[1:] {
-			f, err := s.LockCodes(ctx, u.ID, t0, 2, lockFor, notice())
+			f, err := s.LockCodes(ctx, u.ID, n, t0, 2, lockFor, notice())
 			if err != nil || f.LockedUntil == nil || !f.LockedUntil.Equal(t0.Add(3*time.Minute)) {
 				t.Fatalf("lock at %d: %+v %v", n, f, err)
 			}
@@ -213,14 +213,14 @@ func TestTOTP_ReserveCountsOnlyWhileUnlockedAndTheLockIsToldOnce(t *testing.T) {
 		if n, err := s.ReserveCodeAttempt(ctx, u.ID, t0.Add(3*time.Minute)); err != nil || n != 4 {
 			t.Fatalf("reserve after the lock: %d %v", n, err)
 		}
-		if f, err := s.LockCodes(ctx, u.ID, t0.Add(3*time.Minute), 2, lockFor, notice()); err != nil || !f.LockedUntil.Equal(t0.Add(7*time.Minute)) {
+		if f, err := s.LockCodes(ctx, u.ID, 4, t0.Add(3*time.Minute), 2, lockFor, notice()); err != nil || !f.LockedUntil.Equal(t0.Add(7*time.Minute)) {
 			t.Fatalf("the next lock: %+v %v", f, err)
 		}
 		if rows := storetest.Rows(t, s, "SELECT count(*) FROM notices WHERE user_id = ? AND kind = ?", u.ID, shared.NoticeSecondStepLocked); rows[0][0] != "2" {
 			t.Fatalf("%s lock notices, want 2", rows[0][0])
 		}
 		// A success between a reservation and its failure cleared the run:
-		// the failure locks nothing.
+		// the failure counts in the new one, and locks nothing yet.
 		n, _ := s.ReserveCodeAttempt(ctx, u.ID, t0.Add(8*time.Minute))
 		if err := s.CompleteLoginStep(ctx, secondStep(u, "won", 200)); err == nil {
 			t.Fatal("a login step at t0 while locked")
@@ -230,7 +230,7 @@ func TestTOTP_ReserveCountsOnlyWhileUnlockedAndTheLockIsToldOnce(t *testing.T) {
 		if err := s.CompleteLoginStep(ctx, step); err != nil {
 			t.Fatal(err)
 		}
-		if f, err := s.LockCodes(ctx, u.ID, t0.Add(8*time.Minute), 2, lockFor, notice()); err != nil || f.LockedUntil != nil || f.Count != 0 || n != 5 {
+		if f, err := s.LockCodes(ctx, u.ID, n, t0.Add(8*time.Minute), 3, lockFor, notice()); err != nil || f.LockedUntil != nil || f.Count != 1 || n != 5 {
 			t.Fatalf("a failure after a success: %+v %v (reserved %d)", f, err, n)
 		}
 		if _, err := s.ReserveCodeAttempt(ctx, 9999, t0); !errors.Is(err, domain.ErrNotFound) {
