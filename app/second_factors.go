@@ -2,6 +2,7 @@ package webapp
 
 import (
 	"encoding/json"
+	"errors"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
@@ -10,8 +11,9 @@ import (
 // secondFactors is the list of the user's second factors in Security
 // settings, one row each (the authenticator app, security keys, passkeys),
 // with Remove, and Add a security key. Adding and removing need a recent
-// proof (reauthGate); removing the last factor is Disconnect, with the
-// server's warning where the account forces 2FA.
+// proof (reauthGate); removing the last factor is Disconnect: it asks for
+// the password first, then shows the server's warning where the account
+// forces 2FA.
 type secondFactors struct {
 	app.Compo
 	reauthGate
@@ -21,12 +23,14 @@ type secondFactors struct {
 	// setup's "Add a security key instead").
 	AddKey bool
 
-	methods []shared.SecondFactor
-	adding  bool   // the name form is open
-	name    string // the new key's name
-	warning string // the server's warning before the last factor goes
-	pending string // the id the warning is about
-	wasAdd  bool   // AddKey as last seen, so only its change opens the form
+	methods  []shared.SecondFactor
+	adding   bool   // the name form is open
+	name     string // the new key's name
+	warning  string // the server's warning before the last factor goes
+	pending  string // the id the warning or the password form is about
+	asking   bool   // the password form for the last factor is open
+	password string // the password that removing the last factor needs
+	wasAdd   bool   // AddKey as last seen, so only its change opens the form
 
 	renaming  string // the id of the key whose name form is open
 	newName   string
@@ -78,9 +82,19 @@ func (f *secondFactors) Render() app.UI {
 				)
 			}),
 		),
+		app.If(f.asking, func() app.UI {
+			return app.Form().ID("remove-factor-password-form").OnSubmit(f.submitPassword).
+				OnKeyDown(onEscape(func(ctx app.Context) { f.asking, f.password = false, "" })).Body(
+				app.P().Text("This is your last second factor: removing it switches two-factor authentication off, "+
+					"and your password alone then lets anyone into your account. Enter your password to confirm."),
+				field("remove-factor-password", "Password", "", app.Input().ID("remove-factor-password").Type("password").Required(true).
+					Attr("autocomplete", "current-password").Value(f.password).OnInput(f.ValueTo(&f.password))),
+				submitButton("remove-factor-password-submit", "Remove and switch 2FA off", f.busy),
+			)
+		}),
 		app.If(f.warning != "", func() app.UI {
 			return app.Div().ID("remove-factor-warning").Class("warning").Role("alertdialog").TabIndex(-1).
-				OnKeyDown(onEscape(func(ctx app.Context) { f.warning = "" })).Body(
+				OnKeyDown(onEscape(func(ctx app.Context) { f.warning, f.password = "", "" })).Body(
 				app.P().Text(f.warning),
 				app.Button().ID("remove-factor-confirm").Class("danger").Type("button").Disabled(f.busy).
 					OnClick(func(ctx app.Context, e app.Event) { f.remove(ctx, f.pending, true) }).Text("Remove and log out"),
@@ -253,20 +267,50 @@ func errKeyDidNotAnswer(err error) error {
 	return &shared.Error{Code: shared.EInvalid, Message: "The security key did not answer. Try again, and touch the key when it blinks."}
 }
 
+// askPassword opens the password form for removing id, the last factor.
+func (f *secondFactors) askPassword(ctx app.Context, id string) {
+	f.asking, f.pending, f.warning = true, id, ""
+	f.focus(ctx, "remove-factor-password")
+}
+
+func (f *secondFactors) submitPassword(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	if f.password == "" {
+		f.errMsg = "Enter your password."
+		return
+	}
+	f.remove(ctx, f.pending, false)
+}
+
 func (f *secondFactors) remove(ctx app.Context, id string, confirm bool) {
 	f.warning = ""
-	send(ctx, &f.apiState, apiCall{method: "DELETE", path: "/api/2fa/methods/" + id, body: shared.RemoveMethodRequest{Confirm: confirm},
+	if len(f.methods) <= 1 && f.password == "" {
+		// The last factor: switching 2FA off needs the password, as
+		// Disconnect does.
+		f.askPassword(ctx, id)
+		return
+	}
+	send(ctx, &f.apiState, apiCall{method: "DELETE", path: "/api/2fa/methods/" + id, body: shared.RemoveMethodRequest{Password: f.password, Confirm: confirm},
 		failed: func(ctx app.Context, err error) bool {
+			var e *shared.Error
 			switch {
 			case f.needsProof(ctx, err, func(ctx app.Context) { f.remove(ctx, id, confirm) }):
 				return true
+			case errors.As(err, &e) && e.Fields["password"] != "" && f.password == "":
+				// The list was out of date: this was the last factor.
+				f.askPassword(ctx, id)
+				return true
 			case errorCode(err) == shared.EConfirmRequired:
-				f.warning, f.pending = errorMessage(err), id
+				f.warning, f.pending, f.asking = errorMessage(err), id, false
 				f.focus(ctx, "remove-factor-warning")
 				return true
+			case f.asking:
+				f.retypeIfRefused(ctx, err, "remove-factor-password", &f.password)
+				return false
 			}
 			return false
 		}}, func(ctx app.Context, res shared.DisconnectResponse) {
+		f.asking, f.password = false, ""
 		if res.LoggedOut {
 			signedOut(ctx)
 			navigate(ctx, "/login?notice=disconnected")

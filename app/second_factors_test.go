@@ -53,15 +53,33 @@ func TestSecondFactors_AddAKeyThenRemoveTheLastUnderThePolicy(t *testing.T) {
 	api.on("DELETE /api/2fa/methods/key-7", func(body []byte) (int, any, error) {
 		var req shared.RemoveMethodRequest
 		json.Unmarshal(body, &req)
-		if !req.Confirm {
+		switch {
+		case req.Password != "correct horse":
+			return 401, shared.Errorf(shared.EWrongCredentials, "That password is not right."), nil
+		case !req.Confirm:
 			return 409, shared.Errorf(shared.EConfirmRequired, "Two-factor authentication is mandatory for your account."), nil
 		}
 		return 200, shared.DisconnectResponse{LoggedOut: true}, nil
 	})
+	// The last factor: the password first, before any request.
 	s.do(func(ctx app.Context) { c.remove(ctx, "key-7", false) })
+	contains(t, s.html(), `id="remove-factor-password-form"`, "last second factor", `id="remove-factor-password"`)
+	s.do(func(ctx app.Context) { c.submitPassword(ctx, noEvent) })
+	contains(t, s.html(), "Enter your password.")
+	s.do(func(ctx app.Context) {
+		c.password = "wrong"
+		c.submitPassword(ctx, noEvent)
+	})
+	contains(t, s.html(), `id="remove-factor-password-form"`, "That password is not right.")
+	s.do(func(ctx app.Context) {
+		c.password = "correct horse"
+		c.submitPassword(ctx, noEvent)
+	})
 	contains(t, s.html(), `id="remove-factor-warning"`, "mandatory", `id="remove-factor-confirm"`)
+	lacks(t, s.html(), `id="remove-factor-password-form"`)
 	s.do(func(ctx app.Context) { c.remove(ctx, c.pending, true) })
-	sameRequests(t, api.sent(), `DELETE /api/2fa/methods/key-7 {"confirm":false}`, `DELETE /api/2fa/methods/key-7 {"confirm":true}`)
+	sameRequests(t, api.sent(), `DELETE /api/2fa/methods/key-7 {"password":"wrong","confirm":false}`,
+		`DELETE /api/2fa/methods/key-7 {"password":"correct horse","confirm":false}`, `DELETE /api/2fa/methods/key-7 {"password":"correct horse","confirm":true}`)
 	if len(*went) != 1 || (*went)[0] != "/login?notice=disconnected" {
 		t.Fatalf("went %v", *went)
 	}

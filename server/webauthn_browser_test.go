@@ -88,9 +88,12 @@ func TestBrowser_AddASecurityKeyLogInWithItAndSignInWithThePasskey(t *testing.T)
 		click("#force-2fa-confirm"), // with no grace period: forced at once
 		waitText("#policy-changed", "by admin"),
 	)
-	b.run(t, "removing the last factor warns, then logs out everywhere",
+	b.run(t, "removing the last factor asks for the password, warns, then logs out everywhere",
 		click("#avatar"), click("#menu-profile"),
 		click(`button[id^="remove-factor-key-"]`),
+		chromedp.WaitVisible("#remove-factor-password", chromedp.ByID),
+		chromedp.SendKeys("#remove-factor-password", inst.AdminPassword, chromedp.ByID),
+		click("#remove-factor-password-submit"),
 		waitText("#remove-factor-warning", "mandatory"),
 		click("#remove-factor-confirm"),
 		waitPath("/login"),

@@ -20,6 +20,7 @@ const (
 	NoticeSessionsEnded            = "sessions_ended" // detail: how many sessions ended
 	NoticeSecondStepLocked         = "second_step_locked"
 	NoticeEmailChanged             = "email_changed"
+	NoticeSecurityKeyAdded         = "security_key_added" // detail: the key's name; a first key is twofa_connected
 )
 
 // RecoveryCodesLowAt is how few recovery codes left make a warning.
@@ -37,6 +38,7 @@ var noticeTexts = map[string]string{
 	NoticeSessionsEnded:            "Sessions were ended",
 	NoticeSecondStepLocked:         "The code step was locked after too many wrong codes",
 	NoticeEmailChanged:             "Your e-mail address was changed",
+	NoticeSecurityKeyAdded:         "A security key or passkey was added",
 }
 
 // NoticeText says a notice kind for people.
@@ -53,6 +55,8 @@ func NoticeDetailText(kind, detail string) string {
 			return "1 recovery code left."
 		}
 		return detail + " recovery codes left."
+	case NoticeSecurityKeyAdded:
+		return "Its name: " + detail + "."
 	case NoticeSessionsEnded:
 		if detail == "1" {
 			return "1 session ended."

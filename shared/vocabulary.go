@@ -37,6 +37,7 @@ const (
 	ReasonClonedKey       = "cloned_key"            // the key's sign counter went back: a copy of it may exist
 	ReasonStaleKeyRequest = "stale_key_request"     // the challenge expired, was used already, or is not this session's
 	ReasonPasskeysOff     = "passkeys_off"          // the account does not allow passkey sign-in
+	ReasonMustChange      = "password_must_change"  // a one-time password not yet replaced: no step but its replacement
 )
 
 // Audit actions.
@@ -94,6 +95,7 @@ var (
 		ReasonClonedKey:       "Security key refused: its counter went back (a copy may exist)",
 		ReasonStaleKeyRequest: "Security key request expired or already used",
 		ReasonPasskeysOff:     "Passkeys are switched off for the account",
+		ReasonMustChange:      "One-time password not yet replaced",
 	}
 	actionTexts = map[string]string{
 		AuditPolicyChanged:     "Changed Force 2FA",

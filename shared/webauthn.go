@@ -104,12 +104,20 @@ type KeyAddedResponse struct {
 	RecoveryCodes []string     `json:"recovery_codes,omitempty"` // when it is the user's first factor
 }
 
-// RemoveMethodRequest is the body of DELETE /api/2fa/methods/{id}: confirm
-// accepts the warning shown when removing the last factor of an account
-// that forces 2FA.
+// RemoveMethodRequest is the body of DELETE /api/2fa/methods/{id}: the
+// password, which removing the last factor needs (it switches 2FA off, as
+// POST /api/2fa/disconnect does); confirm accepts the warning shown when
+// removing the last factor of an account that forces 2FA.
 type RemoveMethodRequest struct {
-	Confirm bool `json:"confirm"`
+	Password string `json:"password,omitempty"`
+	Confirm  bool   `json:"confirm"`
 }
 
-// Valid accepts any value.
-func (RemoveMethodRequest) Valid() *Error { return nil }
+// Valid bounds the password, which only the last factor needs.
+func (r RemoveMethodRequest) Valid() *Error {
+	var v validator
+	if r.Password != "" {
+		v.check("password", validateGivenPassword(r.Password))
+	}
+	return v.err()
+}

@@ -307,16 +307,24 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 	if stopped(u) {
 		return nil, s.fail(ctx, event, shared.ReasonStopped, errStopped)
 	}
-	secret, step, ok, err := s.checkCode(u.ID, u.TOTPSecret, code, now)
-	if err == errCodeFormat {
+	secret, step, reserved, ok, err := s.checkUserCode(ctx, u, code, now)
+	var refused *shared.Error
+	switch {
+	case err == errCodeFormat:
 		// Not a code at all: no guess at the secret, so not counted
 		// toward the lockout, but an attempt all the same.
 		return nil, s.fail(ctx, event, shared.ReasonMalformedCode, errCodeFormat)
-	} else if err != nil {
+	case errors.As(err, &refused) && refused.Code == shared.ERateLimited:
+		// Locked or stopped since the session was read.
+		reason := shared.ReasonLockedOut
+		if refused == errStopped {
+			reason = shared.ReasonStopped
+		}
+		return nil, s.fail(ctx, event, reason, refused)
+	case err != nil:
 		return nil, err
-	}
-	if !ok {
-		return nil, s.codeFailure(ctx, u, event, shared.ReasonWrongCode, errWrongCode)
+	case !ok:
+		return nil, s.reservedFailure(ctx, u, event, reserved, shared.ReasonWrongCode, errWrongCode)
 	}
 	res, err := s.completeStep(ctx, sess, u, shared.MethodTOTP, c, remember, func(ls *domain.LoginStep) { ls.TOTPStep = &step })
 	if err == nil && s.Keys.Stale(u.TOTPSecret) {
@@ -324,7 +332,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 	}
 	switch {
 	case errors.Is(err, domain.ErrReplay):
-		return nil, s.codeFailure(ctx, u, event, shared.ReasonReusedCode, errReusedCode)
+		return nil, s.reservedFailure(ctx, u, event, reserved, shared.ReasonReusedCode, errReusedCode)
 	case errors.Is(err, domain.ErrLocked):
 		// Another request locked the user between our read and our write.
 		u, err := s.Store.UserByID(ctx, u.ID)
@@ -361,6 +369,17 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 	if !ok {
 		return nil, 0, s.fail(ctx, event, shared.ReasonMalformedCode, errRecoveryFormat)
 	}
+	reserved, err := s.reserveCode(ctx, u, now)
+	if errors.Is(err, errStopped) {
+		// Recovery codes are what ends the stop: only a lock refuses them.
+		err = nil
+	}
+	var refused *shared.Error
+	if errors.As(err, &refused) {
+		return nil, 0, s.fail(ctx, event, shared.ReasonLockedOut, refused)
+	} else if err != nil {
+		return nil, 0, err
+	}
 	codes, err := s.Store.RecoveryCodes(ctx, u.ID)
 	if err != nil {
 		return nil, 0, err
@@ -375,9 +394,9 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 	}
 	switch {
 	case match == nil:
-		return nil, 0, s.codeFailure(ctx, u, event, shared.ReasonWrongCode, errWrongRecovery)
+		return nil, 0, s.reservedFailure(ctx, u, event, reserved, shared.ReasonWrongCode, errWrongRecovery)
 	case match.UsedAt != nil:
-		return nil, 0, s.codeFailure(ctx, u, event, shared.ReasonReusedCode, errUsedRecovery)
+		return nil, 0, s.reservedFailure(ctx, u, event, reserved, shared.ReasonReusedCode, errUsedRecovery)
 	}
 	left := -1 // the match is spent below
 	for _, rc := range codes {
@@ -391,7 +410,7 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 	})
 	switch {
 	case errors.Is(err, domain.ErrReplay): // a racing request spent it first
-		return nil, 0, s.codeFailure(ctx, u, event, shared.ReasonReusedCode, errUsedRecovery)
+		return nil, 0, s.reservedFailure(ctx, u, event, reserved, shared.ReasonReusedCode, errUsedRecovery)
 	case err != nil:
 		return nil, 0, err
 	}
@@ -441,10 +460,25 @@ func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, stage, 
 	return done, nil
 }
 
+// errMustChange refuses a full session to a user whose one-time password
+// is not yet replaced.
+var errMustChange = shared.Errorf(shared.EForbidden, "Your administrator gave you a new password. "+
+	"Log in with your username and that password, and choose your own.")
+
 // completeStep replaces sess with a full session, recording the success;
 // with remember, the browser is trusted from now on, in the same step.
+// Every step that ends in a full session but Login and ChangeOneTimePassword
+// (which route the same users themselves) comes here, so its refusals hold
+// for each: a disabled user, and a user who must first replace a one-time
+// password (a passkey, say, proves the user but not that they replaced it).
 func (s *Service) completeStep(ctx context.Context, sess *domain.Session, u *domain.User, method string, c Client, remember bool, with func(*domain.LoginStep)) (*LoginResult, error) {
 	c = c.clip()
+	switch {
+	case u.Disabled():
+		return nil, s.fail(ctx, loginEvent(u.Username, u, method, c, s.Now()), shared.ReasonDisabled, errDisabled)
+	case u.PasswordMustChange:
+		return nil, s.fail(ctx, loginEvent(u.Username, u, method, c, s.Now()), shared.ReasonMustChange, errMustChange)
+	}
 	token, hash, err := newToken(s.Rand)
 	if err != nil {
 		return nil, err

@@ -178,11 +178,18 @@ func (s *Service) ChangeOneTimePassword(ctx context.Context, sess *domain.Sessio
 		Event: withTime(loginEvent(u.Username, &u, shared.MethodPassword, c, now), now),
 	}
 	step.Event.Result = shared.ResultSuccess
+	// Whether the login is from a new browser was decided at its password
+	// step (Login); the step that completes the login tells.
 	if stage == domain.StageFull {
 		step.LoggedInAt = &now
 		if startGrace {
 			step.StartGrace = &now
 		}
+		if sess.NewBrowser {
+			step.Notices = append(step.Notices, s.notice(&u, shared.NoticeNewBrowserLogin, c, ""))
+		}
+	} else {
+		step.Session.NewBrowser = sess.NewBrowser
 	}
 	if err := s.Store.CompleteLoginStep(ctx, step); err != nil {
 		return nil, err

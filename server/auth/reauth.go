@@ -77,7 +77,7 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, rp R
 		if err != nil {
 			return err
 		}
-		return s.usedProof(ctx, u, proof, c, s.Store.MarkReauth(ctx, sess.ID, u.ID, proof, now), audit)
+		return s.usedProof(ctx, u, proof, 0, c, s.Store.MarkReauth(ctx, sess.ID, u.ID, proof, now), audit)
 	}
 	if req.Password != "" {
 		if err := s.checkOwnPassword(ctx, u, req.Password); errors.Is(err, errWrongPassword) {
@@ -96,7 +96,7 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, rp R
 	if stopped(u) {
 		return errStopped
 	}
-	_, step, ok, err := s.checkCode(u.ID, u.TOTPSecret, req.Code, now)
+	_, step, reserved, ok, err := s.checkUserCode(ctx, u, req.Code, now)
 	switch {
 	case err == errCodeFormat:
 		return refused(shared.ReasonMalformedCode, err)
@@ -106,17 +106,9 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, rp R
 		if err := refused(shared.ReasonWrongCode, nil); err != nil {
 			return err
 		}
-		return s.countFailure(ctx, u, c, errWrongCode)
+		return s.countFailure(ctx, u, c, reserved, errWrongCode)
 	}
-	switch err := s.Store.MarkReauth(ctx, sess.ID, u.ID, domain.Proof{TOTPStep: &step}, now); {
-	case errors.Is(err, domain.ErrReplay):
-		if err := refused(shared.ReasonReusedCode, nil); err != nil {
-			return err
-		}
-		return s.countFailure(ctx, u, c, errReusedCode)
-	case errors.Is(err, domain.ErrLocked):
-		return lockedOut(now.Add(lockMin), now)
-	default:
-		return err
-	}
+	proof := domain.Proof{TOTPStep: &step}
+	return s.usedProof(ctx, u, proof, reserved, c, s.Store.MarkReauth(ctx, sess.ID, u.ID, proof, now),
+		func(reason string) error { return refused(reason, nil) })
 }

@@ -84,7 +84,7 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, c
 	if stopped(u) {
 		return nil, errStopped
 	}
-	_, step, ok, err := s.checkCode(u.ID, u.TOTPSecret, code, now)
+	_, step, reserved, ok, err := s.checkUserCode(ctx, u, code, now)
 	refused := func(reason string) error {
 		return s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditRegenerateRefused, u, c.clip(), reason))
 	}
@@ -100,9 +100,9 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, c
 		if err := refused(shared.ReasonWrongCode); err != nil {
 			return nil, err
 		}
-		return nil, s.countFailure(ctx, u, c, errWrongCode)
+		return nil, s.countFailure(ctx, u, c, reserved, errWrongCode)
 	}
-	return s.regenerate(ctx, u, domain.Proof{TOTPStep: &step}, c, refused)
+	return s.regenerate(ctx, u, domain.Proof{TOTPStep: &step}, reserved, c, refused)
 }
 
 // RegenerateRecoveryCodesWithKey is RegenerateRecoveryCodes for a user who
@@ -118,11 +118,12 @@ func (s *Service) RegenerateRecoveryCodesWithKey(ctx context.Context, sess *doma
 	if err != nil {
 		return nil, err
 	}
-	return s.regenerate(ctx, u, proof, c, refused)
+	return s.regenerate(ctx, u, proof, 0, c, refused)
 }
 
-// regenerate makes the new set and stores it, using up proof.
-func (s *Service) regenerate(ctx context.Context, u *domain.User, proof domain.Proof, c Client, refused func(reason string) error) ([]string, error) {
+// regenerate makes the new set and stores it, using up proof (reserved: the
+// attempt reserveCode counted for a code, 0 for a key).
+func (s *Service) regenerate(ctx context.Context, u *domain.User, proof domain.Proof, reserved int, c Client, refused func(reason string) error) ([]string, error) {
 	codes, hashes, err := s.newRecoveryCodes()
 	if err != nil {
 		return nil, err
@@ -130,7 +131,7 @@ func (s *Service) regenerate(ctx context.Context, u *domain.User, proof domain.P
 	err = s.Store.RegenerateRecoveryCodes(ctx, u.ID, proof, hashes, s.Now(),
 		s.withNotice(s.audit(u.AccountID, u, shared.AuditCodesRegenerated, u, c.clip(), ""), u, shared.NoticeRecoveryCodesRegenerated, c, ""))
 	if err != nil {
-		return nil, s.usedProof(ctx, u, proof, c, err, refused)
+		return nil, s.usedProof(ctx, u, proof, reserved, c, err, refused)
 	}
 	return codes, nil
 }

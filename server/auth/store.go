@@ -93,6 +93,8 @@ type Store interface {
 	ConnectTOTP(ctx context.Context, userID, step int64, recoveryHashes []string, keepSession int64, now time.Time, audit *domain.AuditEvent) error
 	ResealTOTP(ctx context.Context, userID int64, old, resealed []byte) error
 	RecordCodeFailure(ctx context.Context, userID int64, now time.Time, threshold int, lockFor func(count int) time.Duration, lockNotice *domain.Notice) (domain.CodeFailure, error)
+	ReserveCodeAttempt(ctx context.Context, userID int64, now time.Time) (int, error)
+	LockCodes(ctx context.Context, userID int64, reserved int, now time.Time, threshold int, lockFor func(count int) time.Duration, lockNotice *domain.Notice) (domain.CodeFailure, error)
 	RemoveTOTP(ctx context.Context, userID int64, byAdminID int64, endSessions bool, now time.Time, audit *domain.AuditEvent) (int64, error)
 	RecoveryCodes(ctx context.Context, userID int64) ([]domain.RecoveryCode, error)
 	RecoveryCodesLeft(ctx context.Context, userID int64) (int, error)
@@ -112,7 +114,7 @@ type Store interface {
 	DeleteExpiredCeremonies(ctx context.Context, now time.Time) (int64, error)
 	WebAuthnCredentials(ctx context.Context, userID int64) ([]domain.WebAuthnCredential, error)
 	WebAuthnCredentialByCredentialID(ctx context.Context, credentialID []byte) (*domain.WebAuthnCredential, error)
-	AddWebAuthnCredential(ctx context.Context, c *domain.WebAuthnCredential, recoveryHashes []string, audit *domain.AuditEvent) (first bool, err error)
+	AddWebAuthnCredential(ctx context.Context, c *domain.WebAuthnCredential, recoveryHashes []string, keepSession int64, audit *domain.AuditEvent, firstNotice *domain.Notice) (first bool, err error)
 	RenameWebAuthnCredential(ctx context.Context, userID, id int64, name string) (*domain.WebAuthnCredential, error)
 	RemoveWebAuthnCredential(ctx context.Context, userID, id int64, now time.Time, audit *domain.AuditEvent) error
 	RemoveTOTPOnly(ctx context.Context, userID int64, now time.Time, audit *domain.AuditEvent) error

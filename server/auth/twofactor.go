@@ -166,6 +166,21 @@ func (s *Service) checkCode(userID int64, sealed []byte, code string, now time.T
 	return secret, step, ok, nil
 }
 
+// checkUserCode is checkCode for the user's connected authenticator, with
+// the attempt reserved (reserveCode) between the format check and the
+// comparison: reserved is its count, for countFailure when the code is
+// wrong or reused. A lock or stop refuses it without a comparison.
+func (s *Service) checkUserCode(ctx context.Context, u *domain.User, code string, now time.Time) (secret []byte, step int64, reserved int, ok bool, err error) {
+	if _, valid := shared.NormalizeCode(code); !valid {
+		return nil, 0, 0, false, errCodeFormat
+	}
+	if reserved, err = s.reserveCode(ctx, u, now); err != nil {
+		return nil, 0, 0, false, err
+	}
+	secret, step, ok, err = s.checkCode(u.ID, u.TOTPSecret, code, now)
+	return secret, step, reserved, ok, err
+}
+
 // reseal moves a secret sealed under a retired key to the current one, so an
 // old key can be dropped once every active user has logged in. A failure
 // only delays that, so it is logged.
@@ -182,7 +197,13 @@ func (s *Service) reseal(ctx context.Context, u *domain.User, secret []byte) {
 // codeFailure counts a wrong code and answers with answer, or with the
 // lockout if this failure started one.
 func (s *Service) codeFailure(ctx context.Context, u *domain.User, event *domain.LoginEvent, reason string, answer *shared.Error) error {
-	err := s.countFailure(ctx, u, Client{IP: event.IP, UserAgent: event.UserAgent}, answer)
+	return s.reservedFailure(ctx, u, event, 0, reason, answer)
+}
+
+// reservedFailure is codeFailure for an attempt reserveCode counted already
+// (reserved is its count; 0: not reserved, count it now).
+func (s *Service) reservedFailure(ctx context.Context, u *domain.User, event *domain.LoginEvent, reserved int, reason string, answer *shared.Error) error {
+	err := s.countFailure(ctx, u, Client{IP: event.IP, UserAgent: event.UserAgent}, reserved, answer)
 	var e *shared.Error
 	if !errors.As(err, &e) {
 		return err
@@ -190,12 +211,49 @@ func (s *Service) codeFailure(ctx context.Context, u *domain.User, event *domain
 	return s.fail(ctx, event, reason, e)
 }
 
-// countFailure counts a wrong code toward the lockout and returns answer, or
-// the lockout if this failure started one (and then the user is told, from
-// c).
-func (s *Service) countFailure(ctx context.Context, u *domain.User, c Client, answer *shared.Error) error {
+// reserveCode counts an attempt at a code before the code is compared, and
+// refuses it while the user is locked or stopped: the check and the count
+// are one write, so from the moment a lock is written no racing attempt
+// compares a code (the session's copy of the user may be older). It returns
+// the count with this attempt, for countFailure.
+func (s *Service) reserveCode(ctx context.Context, u *domain.User, now time.Time) (int, error) {
+	n, err := s.Store.ReserveCodeAttempt(ctx, u.ID, now)
+	switch {
+	case errors.Is(err, domain.ErrLocked):
+		// Locked since the session read the user: say the lock that runs.
+		fresh, err := s.Store.UserByID(ctx, u.ID)
+		if err != nil {
+			return 0, err
+		}
+		until := now.Add(lockMin) // a reset may have cleared the lock since
+		if fresh.CodesLocked(now) {
+			until = *fresh.LockedUntil
+		}
+		return 0, lockedOut(until, now)
+	case errors.Is(err, domain.ErrNotFound):
+		return 0, ErrUnauthenticated
+	case err != nil:
+		return 0, err
+	case n > stopAfter:
+		return n, errStopped // counted: a recovery code may still end the stop
+	}
+	return n, nil
+}
+
+// countFailure counts a wrong code toward the lockout (reserved: the count
+// reserveCode returned for it, 0: count it now) and returns answer, or the
+// lockout if the failure locks (and the user is told, from c, once, by the
+// failure that started the lock).
+func (s *Service) countFailure(ctx context.Context, u *domain.User, c Client, reserved int, answer *shared.Error) error {
 	now := s.Now()
-	f, err := s.Store.RecordCodeFailure(ctx, u.ID, now, lockThreshold, lockFor, s.notice(u, shared.NoticeSecondStepLocked, c, ""))
+	notice := s.notice(u, shared.NoticeSecondStepLocked, c, "")
+	var f domain.CodeFailure
+	var err error
+	if reserved > 0 {
+		f, err = s.Store.LockCodes(ctx, u.ID, reserved, now, lockThreshold, lockFor, notice)
+	} else {
+		f, err = s.Store.RecordCodeFailure(ctx, u.ID, now, lockThreshold, lockFor, notice)
+	}
 	if err != nil {
 		return err
 	}
@@ -227,15 +285,32 @@ func (s *Service) Disconnect(ctx context.Context, sess *domain.Session, password
 	if !u.TwoFactorEnabled() {
 		return false, errNotConnected
 	}
-	if err := s.checkOwnPassword(ctx, u, password); errors.Is(err, errWrongPassword) {
-		if err := s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditDisconnectRefused, u, c, shared.ReasonWrongPassword)); err != nil {
-			return false, err
-		}
-		return false, errWrongPassword
-	} else if err != nil {
+	if err := s.switchOffProof(ctx, u, password, c); err != nil {
 		return false, err
 	}
 	return s.switchOff(ctx, u, confirm, c)
+}
+
+// errLastFactorPassword asks for the proof that removing the last factor
+// needs.
+var errLastFactorPassword = &shared.Error{Code: shared.EInvalid,
+	Message: "This is your last second factor: removing it switches two-factor authentication off. Enter your password to confirm.",
+	Fields:  map[string]string{"password": "Enter your password."}}
+
+// switchOffProof checks the password that switching 2FA off needs, however
+// it is switched off (Disconnect, or the removal of the last factor), so
+// that a stolen session alone cannot do it. Wrong passwords count toward the
+// username's throttle (checkOwnPassword) and are audited.
+func (s *Service) switchOffProof(ctx context.Context, u *domain.User, password string, c Client) error {
+	if err := s.checkOwnPassword(ctx, u, password); errors.Is(err, errWrongPassword) {
+		if err := s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditDisconnectRefused, u, c, shared.ReasonWrongPassword)); err != nil {
+			return err
+		}
+		return errWrongPassword
+	} else if err != nil {
+		return err
+	}
+	return nil
 }
 
 // switchOff removes every second factor of the user: Disconnect, and the

@@ -237,7 +237,11 @@ func (s *Service) FinishAddKey(ctx context.Context, sess *domain.Session, stage 
 			return nil, err
 		}
 	}
-	first, err := s.Store.AddWebAuthnCredential(ctx, key, hashes, s.audit(u.AccountID, u, shared.AuditKeyAdded, u, c, key.Name))
+	// The first factor switches 2FA on and is told as the app's connection
+	// is; a further key is news of its own (a stolen session could add one).
+	first, err := s.Store.AddWebAuthnCredential(ctx, key, hashes, sess.ID,
+		s.withNotice(s.audit(u.AccountID, u, shared.AuditKeyAdded, u, c, key.Name), u, shared.NoticeSecurityKeyAdded, c, key.Name),
+		s.notice(u, shared.NoticeTwoFactorConnected, c, ""))
 	if errors.Is(err, domain.ErrConflict) {
 		return nil, errKeyTaken
 	} else if err != nil {
@@ -330,8 +334,9 @@ func (s *Service) RenameMethod(ctx context.Context, u *domain.User, id, name str
 
 // RemoveMethod removes one of the user's second factors. Removing the last
 // one is switching 2FA off, under the same rules as Disconnect (the
-// warning where the account forces 2FA, then the logout everywhere).
-func (s *Service) RemoveMethod(ctx context.Context, sess *domain.Session, id string, confirm bool, c Client) (loggedOut bool, err error) {
+// password, the warning where the account forces 2FA, then the logout
+// everywhere); password is needed for that one only.
+func (s *Service) RemoveMethod(ctx context.Context, sess *domain.Session, id, password string, confirm bool, c Client) (loggedOut bool, err error) {
 	c = c.clip()
 	u := sess.User
 	now := s.Now()
@@ -345,6 +350,12 @@ func (s *Service) RemoveMethod(ctx context.Context, sess *domain.Session, id str
 	}
 	switch {
 	case errors.Is(err, domain.ErrConflict): // the last factor
+		if password == "" {
+			return false, errLastFactorPassword
+		}
+		if err := s.switchOffProof(ctx, u, password, c); err != nil {
+			return false, err
+		}
 		return s.switchOff(ctx, u, confirm, c)
 	case errors.Is(err, domain.ErrNotFound):
 		return false, errNoSuchMethod
@@ -399,7 +410,7 @@ func (s *Service) keyProof(ctx context.Context, sess *domain.Session, rp RP, raw
 		if err := refused(reason); err != nil {
 			return domain.Proof{}, err
 		}
-		return domain.Proof{}, s.countFailure(ctx, u, c, answer)
+		return domain.Proof{}, s.countFailure(ctx, u, c, 0, answer)
 	}
 	if u.SecurityKeys == 0 {
 		return domain.Proof{}, errNoKeys
@@ -446,7 +457,7 @@ func (s *Service) keyProof(ctx context.Context, sess *domain.Session, rp RP, raw
 // usedProof answers what the store said when it used up a proof: a key
 // whose counter another request moved first is a copy, a TOTP step used
 // already a replay; both count as wrong.
-func (s *Service) usedProof(ctx context.Context, u *domain.User, proof domain.Proof, c Client, err error, refused func(reason string) error) error {
+func (s *Service) usedProof(ctx context.Context, u *domain.User, proof domain.Proof, reserved int, c Client, err error, refused func(reason string) error) error {
 	switch {
 	case errors.Is(err, domain.ErrReplay):
 		reason, answer := shared.ReasonReusedCode, errReusedCode
@@ -456,7 +467,7 @@ func (s *Service) usedProof(ctx context.Context, u *domain.User, proof domain.Pr
 		if err := refused(reason); err != nil {
 			return err
 		}
-		return s.countFailure(ctx, u, c, answer)
+		return s.countFailure(ctx, u, c, reserved, answer)
 	case errors.Is(err, domain.ErrLocked):
 		now := s.Now()
 		return lockedOut(now.Add(lockMin), now)
@@ -650,6 +661,10 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, c C
 	var old domain.Session
 	if oldToken != "" {
 		old.TokenHash = HashToken(oldToken)
+	}
+	// The passkey is the whole login: it is news as a password's is.
+	if old.NewBrowser, err = s.isNewBrowser(ctx, u, c); err != nil {
+		return nil, err
 	}
 	return s.finishKeyStep(ctx, &old, u, event, shared.MethodPasskey, c, use)
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
 )
@@ -257,5 +259,61 @@ func TestOneTimePassword_TheFormLeadsToTheNewPasswordStep(t *testing.T) {
 	var me shared.Me
 	if e.do(c, "GET", "/api/me", nil).decode(t, &me); me.Stage != shared.NextChangePassword {
 		t.Errorf("stage after the form: %q", me.Stage)
+	}
+}
+
+// A login with a one-time password from a browser and network the user has
+// not used is news like any other: the password step decides it (Login), and
+// the step that completes the login tells, whether that is the replacement
+// itself or the code step after it. Nothing is told before the login is
+// complete.
+func TestOneTimePassword_LoginFromANewBrowserMakesTheNoticeWhenComplete(t *testing.T) {
+	const newPassword = "correct horse battery staple 42"
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			e := newEnv(t, d)
+			now := e.fixClock()
+			ctx := context.Background()
+			_, secret, _ := e.connected(t, now) // alice, with 2FA, from 127.0.0.1
+			e.api.trustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+			adam := e.user("adam", shared.RoleAdmin, "Acme")
+			bob := e.user("bob", shared.RoleUser, "Acme")
+			alice, _ := e.st.UserByUsername(ctx, "alice")
+			e.loginFrom(e.browser(), "bob", password, "198.51.100.1")
+			for _, u := range []*domain.User{alice, bob} {
+				if err := e.svc.SetOneTimePassword(ctx, adam, u.ID, oneTimePassword, auth.Client{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// bob, without 2FA: the replacement completes the login.
+			c := e.browser()
+			if a := e.loginFrom(c, "bob", oneTimePassword, "203.0.113.9"); a.status != 200 {
+				t.Fatalf("login: %d %s", a.status, a.body)
+			}
+			wantKinds(t, "bob's one-time password step", e.noticeKinds(t, bob), map[string]int{})
+			a := e.do(c, "POST", "/api/me/password", shared.ChangePasswordRequest{Current: oneTimePassword, New: newPassword}, "X-Forwarded-For", "203.0.113.9")
+			if a.status != 200 || !strings.Contains(string(a.body), `"next":"done"`) {
+				t.Fatalf("change: %d %s", a.status, a.body)
+			}
+			wantKinds(t, "bob's replacement", e.noticeKinds(t, bob), map[string]int{shared.NoticeNewBrowserLogin: 1})
+			if rows := storetest.Rows(t, e.st, "SELECT ip FROM notices WHERE user_id = ?", bob.ID); rows[0][0] != "203.0.113.9" {
+				t.Fatalf("notice from %v", rows)
+			}
+			// alice, with 2FA: the code step after the replacement tells.
+			c = e.browser()
+			e.loginFrom(c, "alice", oneTimePassword, "203.0.113.9")
+			a = e.do(c, "POST", "/api/me/password", shared.ChangePasswordRequest{Current: oneTimePassword, New: newPassword}, "X-Forwarded-For", "203.0.113.9")
+			if a.status != 200 || !strings.Contains(string(a.body), `"next":"totp"`) {
+				t.Fatalf("alice's change: %d %s", a.status, a.body)
+			}
+			before := e.noticeKinds(t, alice)[shared.NoticeNewBrowserLogin]
+			*now = now.Add(time.Minute)
+			if a := e.do(c, "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, secret, *now)}, "X-Forwarded-For", "203.0.113.9"); a.status != 200 {
+				t.Fatalf("code: %d %s", a.status, a.body)
+			}
+			if got := e.noticeKinds(t, alice)[shared.NoticeNewBrowserLogin]; before != 0 || got != 1 {
+				t.Fatalf("alice's new_browser_login notices: %d before the code, %d after", before, got)
+			}
+		})
 	}
 }

@@ -85,7 +85,7 @@ func (s *Server) handleRemoveMethod(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	loggedOut, err := s.auth.RemoveMethod(r.Context(), r.session, r.PathValue("id"), req.Confirm, s.client(r.Request))
+	loggedOut, err := s.auth.RemoveMethod(r.Context(), r.session, r.PathValue("id"), req.Password, req.Confirm, s.client(r.Request))
 	if err != nil {
 		return err
 	}

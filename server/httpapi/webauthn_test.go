@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/internal/softkey"
 	"github.com/warden-auth/warden/server/store/storetest"
@@ -348,10 +351,20 @@ func TestSecurityKey_RemovingTheLastFactorIsDisconnect(t *testing.T) {
 				t.Fatal("removing one of two logged out")
 			}
 			last := "/api/2fa/methods/" + ms.Methods[1].ID
-			if a := e.do(c, "DELETE", last, "{}"); a.status != 409 || a.apiError(t).Code != shared.EConfirmRequired {
+			// The last one switches 2FA off: the password first, as for Disconnect.
+			if a := e.do(c, "DELETE", last, `{"confirm":true}`); a.status != 400 || a.apiError(t).Fields["password"] == "" {
+				t.Fatalf("the last factor without the password: %d %s", a.status, a.body)
+			}
+			if a := e.do(c, "DELETE", last, shared.RemoveMethodRequest{Password: "not the password", Confirm: true}); a.apiError(t).Code != shared.EWrongCredentials {
+				t.Fatalf("the last factor with a wrong password: %d %s", a.status, a.body)
+			}
+			if creds, _ := e.st.WebAuthnCredentials(ctx, alice.ID); len(creds) != 1 {
+				t.Fatalf("keys after the refusals: %d", len(creds))
+			}
+			if a := e.do(c, "DELETE", last, shared.RemoveMethodRequest{Password: password}); a.status != 409 || a.apiError(t).Code != shared.EConfirmRequired {
 				t.Fatalf("the last factor under Force 2FA: %d %s", a.status, a.body)
 			}
-			if a := e.do(c, "DELETE", last, `{"confirm":true}`); a.status != 200 {
+			if a := e.do(c, "DELETE", last, shared.RemoveMethodRequest{Password: password, Confirm: true}); a.status != 200 {
 				t.Fatalf("the last factor confirmed: %d %s", a.status, a.body)
 			} else if a.decode(t, &gone); !gone.LoggedOut {
 				t.Fatal("not logged out")
@@ -432,3 +445,178 @@ func TestRelyingParty_IsPublicURLElseTheRequestsHost(t *testing.T) {
 		t.Fatalf("from PUBLIC_URL: %+v", rp)
 	}
 }
+
+// A passkey proves the user, not that they replaced the one-time password
+// an administrator gave them: no session of any stage, the refusal in the
+// history, the key's counter and last login unmoved; after the replacement
+// the passkey signs in again.
+func TestPasskey_RefusedWhileAOneTimePasswordWaitsToBeReplaced(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			e := newKeyEnv(t, d)
+			ctx := context.Background()
+			adam := e.user("adam", shared.RoleAdmin, "Acme")
+			alice := e.user("alice", shared.RoleUser, "Acme")
+			c := e.browser()
+			e.login(c, "alice", password)
+			k, _ := e.addKey(c, "Phone")
+			if err := e.svc.SetOneTimePassword(ctx, adam, alice.ID, oneTimePassword, auth.Client{}); err != nil {
+				t.Fatal(err)
+			}
+			before, _ := e.st.UserByID(ctx, alice.ID)
+			keysBefore, _ := e.st.WebAuthnCredentials(ctx, alice.ID)
+			fresh := e.browser()
+			a, _ := e.assert(fresh, "/api/login/passkey/begin", "/api/login/passkey/finish", k)
+			if a.status != 403 || !strings.Contains(a.apiError(t).Message, "new password") {
+				t.Fatalf("passkey with a pending one-time password: %d %s", a.status, a.body)
+			}
+			if a := e.do(fresh, "GET", "/api/me", nil); a.status != 401 {
+				t.Fatalf("a session after the refusal: %d %s", a.status, a.body)
+			}
+			if ev := e.lastEvent(alice.ID); ev.Result != shared.ResultFailure || ev.Reason != shared.ReasonMustChange || ev.Method != shared.MethodPasskey {
+				t.Fatalf("history: %+v", ev)
+			}
+			after, _ := e.st.UserByID(ctx, alice.ID)
+			keysAfter, _ := e.st.WebAuthnCredentials(ctx, alice.ID)
+			if !after.PasswordMustChange || !sameTime(before.LastLoginAt, after.LastLoginAt) || keysAfter[0].SignCount != keysBefore[0].SignCount {
+				t.Fatalf("after the refusal: must change %v, last login %v -> %v, counter %d -> %d", after.PasswordMustChange,
+					before.LastLoginAt, after.LastLoginAt, keysBefore[0].SignCount, keysAfter[0].SignCount)
+			}
+			// The one-time password replaced, the passkey works again.
+			e.login(c, "alice", oneTimePassword)
+			if a := e.do(c, "POST", "/api/me/password", shared.ChangePasswordRequest{Current: oneTimePassword, New: "correct horse battery staple 42"}); a.status != 200 {
+				t.Fatalf("change: %d %s", a.status, a.body)
+			}
+			if a, _ := e.assert(e.browser(), "/api/login/passkey/begin", "/api/login/passkey/finish", k); a.status != 200 {
+				t.Fatalf("passkey after the replacement: %d %s", a.status, a.body)
+			}
+		})
+	}
+}
+
+// A disabled user's passkey is refused as their password is: the answer
+// Login gives, a failure in the history, no session, no last login.
+func TestPasskey_RefusedForADisabledUser(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			e := newKeyEnv(t, d)
+			ctx := context.Background()
+			adam := e.user("adam", shared.RoleAdmin, "Acme")
+			alice := e.user("alice", shared.RoleUser, "Acme")
+			c := e.browser()
+			e.login(c, "alice", password)
+			k, _ := e.addKey(c, "Phone")
+			on := true
+			if _, err := e.svc.ChangeUser(ctx, adam, alice.ID, shared.UserPatch{Disabled: &on}, auth.Client{}); err != nil {
+				t.Fatal(err)
+			}
+			before, _ := e.st.UserByID(ctx, alice.ID)
+			fresh := e.browser()
+			a, _ := e.assert(fresh, "/api/login/passkey/begin", "/api/login/passkey/finish", k)
+			if a.status == 200 || a.apiError(t).Code != shared.EAccountDisabled {
+				t.Fatalf("disabled user's passkey: %d %s", a.status, a.body)
+			}
+			if pw := e.login(e.browser(), "alice", password); pw.apiError(t).Code != shared.EAccountDisabled {
+				t.Fatalf("the password's answer differs: %d %s", pw.status, pw.body)
+			}
+			ev := e.lastEvent(alice.ID)
+			if ev.Result != shared.ResultFailure || ev.Reason != shared.ReasonDisabled {
+				t.Fatalf("history: %+v", ev)
+			}
+			if n := storetest.Rows(t, e.st, "SELECT count(*) FROM login_events WHERE user_id = ? AND method = ? AND result = ?",
+				alice.ID, shared.MethodPasskey, shared.ResultSuccess); n[0][0] != "0" {
+				t.Fatalf("%s passkey successes recorded", n[0][0])
+			}
+			if a := e.do(fresh, "GET", "/api/me", nil); a.status != 401 {
+				t.Fatalf("a session: %d", a.status)
+			}
+			if after, _ := e.st.UserByID(ctx, alice.ID); !sameTime(before.LastLoginAt, after.LastLoginAt) {
+				t.Fatalf("last login moved: %v -> %v", before.LastLoginAt, after.LastLoginAt)
+			}
+		})
+	}
+}
+
+// A passkey sign-in from a browser and network the user has not used is
+// news as a password's is (isNewBrowser); from a known one it is not.
+func TestPasskey_FromANewBrowserMakesANotice(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			e := newKeyEnv(t, d)
+			e.api.trustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")}
+			alice := e.user("alice", shared.RoleUser, "Acme")
+			c := e.browser()
+			e.loginFrom(c, "alice", password, "198.51.100.1")
+			k, _ := e.addKey(c, "Phone")
+			passkey := func(c *http.Client, ip string) {
+				t.Helper()
+				a := e.do(c, "POST", "/api/login/passkey/begin", "{}", "X-Forwarded-For", ip, "User-Agent", firefoxUA)
+				cred, err := k.Assert(a.body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if a := e.do(c, "POST", "/api/login/passkey/finish", shared.CredentialRequest{Credential: cred}, "X-Forwarded-For", ip, "User-Agent", firefoxUA); a.status != 200 {
+					t.Fatalf("passkey: %d %s", a.status, a.body)
+				}
+			}
+			passkey(e.browser(), "198.51.100.1") // the network of the first login: no news
+			if n := e.noticeKinds(t, alice)[shared.NoticeNewBrowserLogin]; n != 0 {
+				t.Fatalf("%d new_browser_login notices from a known network", n)
+			}
+			passkey(e.browser(), "203.0.113.9")
+			rows := storetest.Rows(t, e.st, "SELECT ip, device FROM notices WHERE user_id = ? AND kind = ?", alice.ID, shared.NoticeNewBrowserLogin)
+			if len(rows) != 1 || rows[0][0] != "203.0.113.9" || !strings.Contains(rows[0][1], "Firefox") {
+				t.Fatalf("new_browser_login notices after a passkey from a new network: %v", rows)
+			}
+		})
+	}
+}
+
+// Adding a key is told to the user: the first factor as 2FA connected, which
+// also ends every other session (as connecting the app does); a further key
+// as security_key_added, naming it, the sessions left alone. A password
+// change leaves the keys (and so passkey sign-in) as they are.
+func TestSecurityKey_AddingOneMakesANoticeAndTheFirstEndsOtherSessions(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			e := newKeyEnv(t, d)
+			ctx := context.Background()
+			alice := e.user("alice", shared.RoleUser, "Acme")
+			c, other := e.browser(), e.browser()
+			e.login(c, "alice", password)
+			e.login(other, "alice", password)
+			k, _ := e.addKey(c, "Phone")
+			wantKinds(t, "the first key", e.noticeKinds(t, alice), map[string]int{shared.NoticeTwoFactorConnected: 1})
+			if a := e.do(other, "GET", "/api/me", nil); a.status != 401 {
+				t.Fatalf("another session outlived the first factor: %d", a.status)
+			}
+			if a := e.do(c, "GET", "/api/me", nil); a.status != 200 {
+				t.Fatalf("the adding session ended: %d", a.status)
+			}
+			if a, _ := e.assert(other, "/api/login/passkey/begin", "/api/login/passkey/finish", k); a.status != 200 {
+				t.Fatalf("passkey: %d %s", a.status, a.body)
+			}
+			e.addKey(c, "Spare key")
+			wantKinds(t, "a second key", e.noticeKinds(t, alice), map[string]int{shared.NoticeTwoFactorConnected: 1, shared.NoticeSecurityKeyAdded: 1})
+			if rows := storetest.Rows(t, e.st, "SELECT detail FROM notices WHERE user_id = ? AND kind = ?", alice.ID, shared.NoticeSecurityKeyAdded); rows[0][0] != "Spare key" {
+				t.Fatalf("security_key_added notice: %v", rows)
+			}
+			if a := e.do(other, "GET", "/api/me", nil); a.status != 200 {
+				t.Fatalf("a second key ended another session: %d", a.status)
+			}
+			if a := e.changePassword(c, password, "correct horse battery staple 42"); a.status != 200 && a.status != 204 {
+				t.Fatalf("change: %d %s", a.status, a.body)
+			}
+			if creds, _ := e.st.WebAuthnCredentials(ctx, alice.ID); len(creds) != 2 {
+				t.Fatalf("keys after a password change: %d", len(creds))
+			}
+			kinds := e.noticeKinds(t, alice)
+			if kinds[shared.NoticePasswordChanged] != 1 {
+				t.Fatalf("notices after the password change: %v", kinds)
+			}
+		})
+	}
+}
+
+// sameTime reports whether two optional times are both unset or equal.
+func sameTime(a, b *time.Time) bool { return (a == nil) == (b == nil) && (a == nil || a.Equal(*b)) }

@@ -160,6 +160,20 @@ func byAdmin[Q interface {
 		"(adm.role = 'platform_admin' OR (adm.role = 'admin' AND adm.account_id = "+accountCol+")))", adminID)
 }
 
+// byAdminOfUser is byAdmin for a statement on users (alias u): an account
+// administrator's also leaves platform administrators alone, as the auth
+// layer's rule (mayChangeUser) does, read by the statement itself, so a
+// promotion racing the change cannot let it through.
+func byAdminOfUser[Q interface {
+	Where(string, ...any) Q
+}](q Q, adminID int64) Q {
+	if adminID == 0 {
+		return q
+	}
+	return q.Where("EXISTS (SELECT 1 FROM users AS adm WHERE adm.id = ? AND adm.disabled_at IS NULL AND "+
+		"(adm.role = 'platform_admin' OR (adm.role = 'admin' AND adm.account_id = u.account_id AND u.role <> 'platform_admin')))", adminID)
+}
+
 // AccountUsers lists the users of an account that pass the filter by
 // username, with how many recovery codes each has left and their username's
 // password lock.
@@ -211,7 +225,7 @@ func (s *Store) ChangeUser(ctx context.Context, userID, byAdminID int64, c domai
 		} else if c.Disabled != nil {
 			q = q.Set("disabled_at = NULL")
 		}
-		res, err := byAdmin(q, "u.account_id", byAdminID).Exec(ctx)
+		res, err := byAdminOfUser(q, byAdminID).Exec(ctx)
 		if err != nil {
 			return err
 		}
@@ -244,9 +258,9 @@ func (s *Store) ChangeUser(ctx context.Context, userID, byAdminID int64, c domai
 // is no such user for that admin.
 func (s *Store) UnlockUser(ctx context.Context, userID int64, username string, byAdminID int64, now time.Time, audit *domain.AuditEvent) error {
 	return s.tx(ctx, func(tx bun.Tx) error {
-		res, err := byAdmin(tx.NewUpdate().Model((*domain.User)(nil)).
+		res, err := byAdminOfUser(tx.NewUpdate().Model((*domain.User)(nil)).
 			Set("failed_code_count = 0").Set("locked_until = NULL").Set("updated_at = ?", now).
-			Where("u.id = ?", userID).Where("u.username = ?", username), "u.account_id", byAdminID).Exec(ctx)
+			Where("u.id = ?", userID).Where("u.username = ?", username), byAdminID).Exec(ctx)
 		if err != nil {
 			return err
 		}

@@ -15,46 +15,24 @@ import (
 )
 
 // An install from before platform administration keeps its users, roles and
-// sessions; its first administrator becomes the platform administrator, and
-// at once every connection (not just the one that migrated) stores the new
-// role.
-func TestMigrateRoles_KeepsDataAndPromotesTheFirstAdmin(t *testing.T) {
+// sessions; the first administrator of its Default account (the one the
+// first start made) becomes the platform administrator, not an older
+// administrator of a tenant's account, and at once every connection (not
+// just the one that migrated) stores the new role.
+func TestMigrateRoles_KeepsDataAndPromotesTheDefaultAccountsFirstAdmin(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(d, func(t *testing.T) {
 			ctx := context.Background()
-			url, dir := storetest.URL(t, d)
-			s, err := store.Open(ctx, url, dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			if err := s.MigrateBefore(ctx, "20261201000040"); err != nil {
-				t.Fatal(err)
-			}
-			// The old schema lacks later columns: write the old ones only,
-			// in SQL rather than through today's models.
-			var accountID int64
-			if err := s.DB().NewRaw("INSERT INTO accounts (name, created_at) VALUES (?, ?) RETURNING id", "Default", t0).
-				Scan(ctx, &accountID); err != nil {
-				t.Fatal(err)
-			}
-			var ids []int64
-			for _, u := range []struct{ name, role string }{{"root", "admin"}, {"second", "admin"}, {"ursula", "user"}} {
-				var id int64
-				if err := s.DB().NewRaw("INSERT INTO users (account_id, username, password_hash, role, created_at, updated_at) "+
-					"VALUES (?, ?, '$argon2id$x', ?, ?, ?) RETURNING id", accountID, u.name, u.role, t0, t0).Scan(ctx, &id); err != nil {
-					t.Fatal(err)
-				}
-				ids = append(ids, id)
-			}
-			if err := s.CreateSession(ctx, &domain.Session{TokenHash: []byte("tok"), UserID: ids[2], Stage: domain.StageFull,
+			s, ids := oldInstall(t, d, []oldUser{{"Acme", "tenant", "admin"}, {"Default", "root", "admin"},
+				{"Default", "second", "admin"}, {"Default", "ursula", "user"}})
+			if err := s.CreateSession(ctx, &domain.Session{TokenHash: []byte("tok"), UserID: ids[3], Stage: domain.StageFull,
 				CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), IP: "ip", UserAgent: "ua"}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.Migrate(ctx); err != nil {
 				t.Fatal(err)
 			}
-			for i, want := range []string{shared.RolePlatformAdmin, shared.RoleAdmin, shared.RoleUser} {
+			for i, want := range []string{shared.RoleAdmin, shared.RolePlatformAdmin, shared.RoleAdmin, shared.RoleUser} {
 				u, err := s.UserByID(ctx, ids[i])
 				if err != nil || u.Role != want || u.Disabled() {
 					t.Fatalf("user %d after the migration: %+v %v, want role %s", i, u, err, want)
@@ -63,6 +41,7 @@ func TestMigrateRoles_KeepsDataAndPromotesTheFirstAdmin(t *testing.T) {
 			if _, err := s.SessionByTokenHash(ctx, []byte("tok"), t0); err != nil {
 				t.Fatalf("the session did not survive the migration: %v", err)
 			}
+			root, _ := s.UserByID(ctx, ids[1])
 			// Many connections at once: none may hold the old CHECK.
 			var wg sync.WaitGroup
 			errs := make(chan error, 8)
@@ -70,7 +49,7 @@ func TestMigrateRoles_KeepsDataAndPromotesTheFirstAdmin(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					errs <- s.CreateUser(ctx, &domain.User{AccountID: accountID, Username: fmt.Sprintf("p%d", i), PasswordHash: "$argon2id$x",
+					errs <- s.CreateUser(ctx, &domain.User{AccountID: root.AccountID, Username: fmt.Sprintf("p%d", i), PasswordHash: "$argon2id$x",
 						Role: shared.RolePlatformAdmin, CreatedAt: t0}, nil)
 				}()
 			}
@@ -81,11 +60,73 @@ func TestMigrateRoles_KeepsDataAndPromotesTheFirstAdmin(t *testing.T) {
 					t.Fatalf("store a platform_admin after the migration: %v", err)
 				}
 			}
-			if err := s.CreateUser(ctx, &domain.User{AccountID: accountID, Username: "bad", PasswordHash: "x", Role: "root", CreatedAt: t0}, nil); err == nil {
+			if err := s.CreateUser(ctx, &domain.User{AccountID: root.AccountID, Username: "bad", PasswordHash: "x", Role: "root", CreatedAt: t0}, nil); err == nil {
 				t.Fatal("an unknown role was stored: the CHECK is gone")
 			}
 		})
 	}
+}
+
+// Without a Default account no tenant's administrator is made the platform
+// administrator: the command line names one (server user set-role).
+func TestMigrateRoles_PromotesNobodyWithoutTheDefaultAccount(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			ctx := context.Background()
+			s, ids := oldInstall(t, d, []oldUser{{"Acme", "tenant", "admin"}, {"Globex", "other", "admin"}})
+			if _, err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for i, id := range ids {
+				if u, err := s.UserByID(ctx, id); err != nil || u.Role != shared.RoleAdmin {
+					t.Fatalf("user %d after the migration: %+v %v, want role admin", i, u, err)
+				}
+			}
+			var n int
+			if err := s.DB().NewRaw("SELECT count(*) FROM users WHERE role = ?", shared.RolePlatformAdmin).Scan(ctx, &n); err != nil || n != 0 {
+				t.Fatalf("platform administrators after the migration: %d %v, want none", n, err)
+			}
+		})
+	}
+}
+
+type oldUser struct{ account, name, role string }
+
+// oldInstall is a store migrated to just before the roles, with users (and
+// their accounts, made in order of first mention), returning their ids.
+func oldInstall(t *testing.T, d string, users []oldUser) (*store.Store, []int64) {
+	t.Helper()
+	ctx := context.Background()
+	url, dir := storetest.URL(t, d)
+	s, err := store.Open(ctx, url, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.MigrateBefore(ctx, "20261201000040"); err != nil {
+		t.Fatal(err)
+	}
+	// The old schema lacks later columns: write the old ones only, in SQL
+	// rather than through today's models.
+	accounts := map[string]int64{}
+	var ids []int64
+	for _, u := range users {
+		if _, ok := accounts[u.account]; !ok {
+			var id int64
+			if err := s.DB().NewRaw("INSERT INTO accounts (name, created_at) VALUES (?, ?) RETURNING id", u.account, t0).
+				Scan(ctx, &id); err != nil {
+				t.Fatal(err)
+			}
+			accounts[u.account] = id
+		}
+		var id int64
+		if err := s.DB().NewRaw("INSERT INTO users (account_id, username, password_hash, role, created_at, updated_at) "+
+			"VALUES (?, ?, '$argon2id$x', ?, ?, ?) RETURNING id", accounts[u.account], u.name, u.role, t0, t0).Scan(ctx, &id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	return s, ids
 }
 
 func TestAccounts_NamesUniqueRegardlessOfCaseRenameAndStats(t *testing.T) {

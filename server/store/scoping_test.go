@@ -351,3 +351,48 @@ func TestScoping_AdminStatementsRefuseAnotherAccountInSQL(t *testing.T) {
 		}
 	})
 }
+
+// An account administrator's statements leave a platform administrator of
+// their account alone, by the target's role as the statement reads it: the
+// auth layer's check saw a plain user, who was promoted before the write.
+func TestScoping_AccountAdminStatementsRefuseAPlatformAdminInSQL(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		acme, _ := twoAccounts(t, s)
+		admin, target := acme.users[0], acme.users[1]
+		promote := shared.RolePlatformAdmin
+		if _, _, err := s.ChangeUser(ctx, target.ID, 0, domain.UserChange{Role: &promote}, t0, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.RecordCodeFailure(ctx, target.ID, t0, 1, func(int) time.Duration { return time.Hour }, nil); err != nil {
+			t.Fatal(err)
+		}
+		on, demote := true, shared.RoleUser
+		if _, _, err := s.ChangeUser(ctx, target.ID, admin.ID, domain.UserChange{Disabled: &on}, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("an account admin disabled a platform admin: %v", err)
+		}
+		if _, _, err := s.ChangeUser(ctx, target.ID, admin.ID, domain.UserChange{Role: &demote}, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("an account admin demoted a platform admin: %v", err)
+		}
+		if err := s.UnlockUser(ctx, target.ID, target.Username, admin.ID, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("an account admin unlocked a platform admin: %v", err)
+		}
+		if _, err := s.RemoveTOTP(ctx, target.ID, admin.ID, true, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("an account admin reset a platform admin's 2FA: %v", err)
+		}
+		u, err := s.UserByID(ctx, target.ID)
+		if err != nil || u.Role != shared.RolePlatformAdmin || u.Disabled() || !u.TwoFactorEnabled() || u.LockedUntil == nil {
+			t.Fatalf("the platform admin after the refused changes: %+v %v", u, err)
+		}
+		// The same admin still changes a plain user of their account.
+		if _, _, err := s.ChangeUser(ctx, target.ID, 0, domain.UserChange{Role: &demote}, t0, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.ChangeUser(ctx, target.ID, admin.ID, domain.UserChange{Disabled: &on}, t0.Add(time.Minute), nil); err != nil {
+			t.Fatalf("an account admin disabling their user: %v", err)
+		}
+		if u, _ := s.UserByID(ctx, target.ID); !u.Disabled() {
+			t.Fatal("the user is not disabled")
+		}
+	})
+}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -143,11 +145,31 @@ func (s *Store) RegenerateRecoveryCodes(ctx context.Context, userID int64, proof
 // the lock's length, which is capped too.
 const MaxCountedFailures = 100
 
-// RecordCodeFailure counts a wrong code for the user and, from the
-// threshold-th consecutive failure on, locks second-factor attempts until
-// now + lockFor(count). The count lives in the database, so every server
-// process sees the same one. lockNotice, if set, is written when the
-// failure starts a lock.
+// ReserveCodeAttempt counts one second-factor attempt before its code is
+// compared, in one UPDATE that changes the row only while the user is not
+// locked at now, and returns the count with this attempt. Returns ErrLocked
+// when the user is locked: racing attempts cannot all read "unlocked" and
+// compare, as the lock written by one refuses the others at once. A right
+// code clears the count (acceptStep, spendRecoveryCode); a wrong one calls
+// LockCodes with the returned count.
+func (s *Store) ReserveCodeAttempt(ctx context.Context, userID int64, now time.Time) (int, error) {
+	var count int
+	err := s.db.NewUpdate().Model((*domain.User)(nil)).
+		Set("failed_code_count = CASE WHEN failed_code_count < ? THEN failed_code_count + 1 ELSE ? END", MaxCountedFailures, MaxCountedFailures).
+		Where("id = ?", userID).Where("(locked_until IS NULL OR locked_until <= ?)", now).
+		Returning("failed_code_count").Scan(ctx, &count)
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, err := s.UserByID(ctx, userID); err != nil {
+			return 0, err
+		}
+		return 0, domain.ErrLocked
+	}
+	return count, s.wrap(err)
+}
+
+// RecordCodeFailure counts a wrong code for the user (one not reserved by
+// ReserveCodeAttempt) and locks as LockCodes does. The count lives in the
+// database, so every server process sees the same one.
 func (s *Store) RecordCodeFailure(ctx context.Context, userID int64, now time.Time, threshold int, lockFor func(count int) time.Duration, lockNotice *domain.Notice) (domain.CodeFailure, error) {
 	var f domain.CodeFailure
 	err := s.tx(ctx, func(tx bun.Tx) error {
@@ -158,18 +180,65 @@ func (s *Store) RecordCodeFailure(ctx context.Context, userID int64, now time.Ti
 		if err != nil {
 			return err
 		}
-		f.Count = count
-		if count >= threshold {
-			until := now.Add(lockFor(count))
-			f.LockedUntil = &until
-			if _, err = tx.NewUpdate().Model((*domain.User)(nil)).Set("locked_until = ?", until).Where("id = ?", userID).Exec(ctx); err != nil {
-				return err
-			}
-			return insertNotice(ctx, tx, lockNotice)
-		}
-		return nil
+		f, err = lockCodes(ctx, tx, userID, count, now, threshold, lockFor, lockNotice)
+		return err
 	})
 	return f, err
+}
+
+// LockCodes is the wrong code of an attempt ReserveCodeAttempt counted as
+// the reserved-th: from the threshold-th consecutive failure on,
+// second-factor attempts are locked until now + lockFor(count). A count
+// below reserved means a success (or a reset) cleared the run since the
+// reservation: the failure then counts in the new run, as it would have
+// counted after its comparison.
+func (s *Store) LockCodes(ctx context.Context, userID int64, reserved int, now time.Time, threshold int, lockFor func(count int) time.Duration, lockNotice *domain.Notice) (domain.CodeFailure, error) {
+	var f domain.CodeFailure
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		var count int
+		err := tx.NewUpdate().Model((*domain.User)(nil)).
+			Set("failed_code_count = CASE WHEN failed_code_count < ? AND failed_code_count < ? THEN failed_code_count + 1 ELSE failed_code_count END",
+				reserved, MaxCountedFailures).
+			Where("id = ?", userID).Returning("failed_code_count").Scan(ctx, &count)
+		if err != nil {
+			return err
+		}
+		f, err = lockCodes(ctx, tx, userID, count, now, threshold, lockFor, lockNotice)
+		return err
+	})
+	return f, err
+}
+
+// lockCodes starts the lock of a count-th failure. The lock is written only
+// where none runs at now, and lockNotice only when this write started it:
+// of racing failures one locks and one notice (and mail) tells of it; the
+// others report the lock that runs.
+func lockCodes(ctx context.Context, tx bun.Tx, userID int64, count int, now time.Time, threshold int, lockFor func(count int) time.Duration, lockNotice *domain.Notice) (domain.CodeFailure, error) {
+	f := domain.CodeFailure{Count: count}
+	if count < threshold {
+		return f, nil
+	}
+	until := now.Add(lockFor(count))
+	res, err := tx.NewUpdate().Model((*domain.User)(nil)).Set("locked_until = ?", until).
+		Where("id = ?", userID).Where("(locked_until IS NULL OR locked_until <= ?)", now).Exec(ctx)
+	if err != nil {
+		return f, err
+	}
+	if affectedOne(res) == nil {
+		f.LockedUntil = &until
+		return f, insertNotice(ctx, tx, lockNotice)
+	}
+	var u domain.User
+	if err := tx.NewSelect().Model(&u).Column("locked_until").Where("id = ?", userID).Scan(ctx); err != nil {
+		return f, err
+	}
+	if u.LockedUntil != nil && u.LockedUntil.After(now) {
+		f.LockedUntil = u.LockedUntil
+	} else {
+		// Unlocked since (an administrator's reset): this failure's lock.
+		f.LockedUntil = &until
+	}
+	return f, nil
 }
 
 // ResealTOTP replaces the user's sealed secret with the same secret sealed
@@ -192,10 +261,10 @@ func (s *Store) ResealTOTP(ctx context.Context, userID int64, old, resealed []by
 func (s *Store) RemoveTOTP(ctx context.Context, userID int64, byAdminID int64, endSessions bool, now time.Time, audit *domain.AuditEvent) (int64, error) {
 	var ended int64
 	err := s.tx(ctx, func(tx bun.Tx) error {
-		res, err := byAdmin(tx.NewUpdate().Model((*domain.User)(nil)).
+		res, err := byAdminOfUser(tx.NewUpdate().Model((*domain.User)(nil)).
 			Set("totp_secret = NULL").Set("totp_pending_secret = NULL").Set("totp_enabled_at = NULL").
 			Set("failed_code_count = 0").Set("locked_until = NULL").Set("updated_at = ?", now).
-			Where("u.id = ?", userID), "u.account_id", byAdminID).Exec(ctx)
+			Where("u.id = ?", userID), byAdminID).Exec(ctx)
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -165,4 +166,75 @@ func TestTOTP_TheFailureCountIsCapped(t *testing.T) {
 	if f.Count != store.MaxCountedFailures {
 		t.Fatalf("count %d, want the cap %d", f.Count, store.MaxCountedFailures)
 	}
+}
+
+// An attempt is counted before its code is compared, and only while no lock
+// runs; the lock and its notice are written by the failure that starts it,
+// not again by one that finds it running.
+func TestTOTP_ReserveCountsOnlyWhileUnlockedAndTheLockIsToldOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := seed(t, s, "alice")
+		s.SetPendingTOTP(ctx, u.ID, []byte("sealed"), t0)
+		s.ConnectTOTP(ctx, u.ID, 100, nil, 0, t0, nil)
+		lockFor := func(n int) time.Duration { return time.Duration(n) * time.Minute }
+		notice := func() *domain.Notice { return notice(u, shared.NoticeSecondStepLocked, false) }
+		var counts []int
+		for range 3 { // three attempts reserved at once, before any is compared
+			n, err := s.ReserveCodeAttempt(ctx, u.ID, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			counts = append(counts, n)
+		}
+		if !slices.Equal(counts, []int{1, 2, 3}) {
+			t.Fatalf("reserved counts %v", counts)
+		}
+		// With a threshold of 2, the second and third are wrong: one lock.
+		// The lock's length is of the count as the row has it (3).
+		for _, n := range counts[1:] {
+			f, err := s.LockCodes(ctx, u.ID, n, t0, 2, lockFor, notice())
+			if err != nil || f.LockedUntil == nil || !f.LockedUntil.Equal(t0.Add(3*time.Minute)) {
+				t.Fatalf("lock at %d: %+v %v", n, f, err)
+			}
+		}
+		if _, err := s.ReserveCodeAttempt(ctx, u.ID, t0.Add(time.Minute)); !errors.Is(err, domain.ErrLocked) {
+			t.Fatalf("reserve while locked: %v", err)
+		}
+		got, _ := s.UserByID(ctx, u.ID)
+		if got.FailedCodeCount != 3 || !got.LockedUntil.Equal(t0.Add(3*time.Minute)) {
+			t.Fatalf("after: %+v", got)
+		}
+		if rows := storetest.Rows(t, s, "SELECT count(*) FROM notices WHERE user_id = ? AND kind = ?", u.ID, shared.NoticeSecondStepLocked); rows[0][0] != "1" {
+			t.Fatalf("%s lock notices, want 1", rows[0][0])
+		}
+		// After the lock the next attempt is reserved again, and a failure
+		// starts a new lock, told again.
+		if n, err := s.ReserveCodeAttempt(ctx, u.ID, t0.Add(3*time.Minute)); err != nil || n != 4 {
+			t.Fatalf("reserve after the lock: %d %v", n, err)
+		}
+		if f, err := s.LockCodes(ctx, u.ID, 4, t0.Add(3*time.Minute), 2, lockFor, notice()); err != nil || !f.LockedUntil.Equal(t0.Add(7*time.Minute)) {
+			t.Fatalf("the next lock: %+v %v", f, err)
+		}
+		if rows := storetest.Rows(t, s, "SELECT count(*) FROM notices WHERE user_id = ? AND kind = ?", u.ID, shared.NoticeSecondStepLocked); rows[0][0] != "2" {
+			t.Fatalf("%s lock notices, want 2", rows[0][0])
+		}
+		// A success between a reservation and its failure cleared the run:
+		// the failure counts in the new one, and locks nothing yet.
+		n, _ := s.ReserveCodeAttempt(ctx, u.ID, t0.Add(8*time.Minute))
+		if err := s.CompleteLoginStep(ctx, secondStep(u, "won", 200)); err == nil {
+			t.Fatal("a login step at t0 while locked")
+		}
+		step := secondStep(u, "won", 200)
+		step.Session.CreatedAt = t0.Add(8 * time.Minute)
+		if err := s.CompleteLoginStep(ctx, step); err != nil {
+			t.Fatal(err)
+		}
+		if f, err := s.LockCodes(ctx, u.ID, n, t0.Add(8*time.Minute), 3, lockFor, notice()); err != nil || f.LockedUntil != nil || f.Count != 1 || n != 5 {
+			t.Fatalf("a failure after a success: %+v %v (reserved %d)", f, err, n)
+		}
+		if _, err := s.ReserveCodeAttempt(ctx, 9999, t0); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("reserve for nobody: %v", err)
+		}
+	})
 }

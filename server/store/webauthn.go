@@ -75,9 +75,11 @@ func (s *Store) WebAuthnCredentialByCredentialID(ctx context.Context, credential
 // AddWebAuthnCredential stores a new key of c.UserID and counts it in
 // users.security_keys, with the audit event, in one transaction. If the user
 // had no second factor before, the recovery codes become recoveryHashes and
-// first is true; otherwise the codes they have stay. Returns ErrConflict if
-// the credential id is registered already (to anyone).
-func (s *Store) AddWebAuthnCredential(ctx context.Context, c *domain.WebAuthnCredential, recoveryHashes []string, audit *domain.AuditEvent) (first bool, err error) {
+// first is true, every session of the user but keepSession ends and the
+// audit event's notice becomes firstNotice (2FA is on now); otherwise the
+// codes they have stay. Returns ErrConflict if the credential id is
+// registered already (to anyone).
+func (s *Store) AddWebAuthnCredential(ctx context.Context, c *domain.WebAuthnCredential, recoveryHashes []string, keepSession int64, audit *domain.AuditEvent, firstNotice *domain.Notice) (first bool, err error) {
 	err = s.tx(ctx, func(tx bun.Tx) error {
 		var u domain.User
 		// Counting in the same statement that reads the user's factors
@@ -93,6 +95,14 @@ func (s *Store) AddWebAuthnCredential(ctx context.Context, c *domain.WebAuthnCre
 		if first {
 			if err := replaceRecoveryCodes(ctx, tx, c.UserID, recoveryHashes, c.AddedAt); err != nil {
 				return err
+			}
+			// As ConnectTOTP: every other session was made without the
+			// second factor that now guards the account.
+			if _, err := tx.NewDelete().Model((*domain.Session)(nil)).Where("user_id = ?", c.UserID).Where("id <> ?", keepSession).Exec(ctx); err != nil {
+				return err
+			}
+			if audit != nil && firstNotice != nil {
+				audit.Notice = firstNotice
 			}
 		}
 		return insertAudit(ctx, tx, audit)

@@ -22,13 +22,13 @@ func TestWebAuthn_TheFirstKeyBringsCodesAndTheLastCannotGoAlone(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		u := seed(t, s, "alice")
-		if first, err := s.AddWebAuthnCredential(ctx, key(u, "one"), []string{"k:a", "k:b"}, nil); err != nil || !first {
+		if first, err := s.AddWebAuthnCredential(ctx, key(u, "one"), []string{"k:a", "k:b"}, 0, nil, nil); err != nil || !first {
 			t.Fatalf("first key: %v %v", first, err)
 		}
-		if first, err := s.AddWebAuthnCredential(ctx, key(u, "two"), []string{"k:x"}, nil); err != nil || first {
+		if first, err := s.AddWebAuthnCredential(ctx, key(u, "two"), []string{"k:x"}, 0, nil, nil); err != nil || first {
 			t.Fatalf("second key: %v %v", first, err)
 		}
-		if _, err := s.AddWebAuthnCredential(ctx, key(seed(t, s, "bob"), "one"), nil, nil); !errors.Is(err, domain.ErrConflict) {
+		if _, err := s.AddWebAuthnCredential(ctx, key(seed(t, s, "bob"), "one"), nil, 0, nil, nil); !errors.Is(err, domain.ErrConflict) {
 			t.Fatalf("a credential id twice: %v", err)
 		}
 		if n, _ := s.RecoveryCodesLeft(ctx, u.ID); n != 2 {
@@ -115,7 +115,7 @@ func TestWebAuthn_AKeyLoginMovesItsCounterOnlyFromWhereItWasRead(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		u := seed(t, s, "alice")
-		s.AddWebAuthnCredential(ctx, key(u, "one"), nil, nil)
+		s.AddWebAuthnCredential(ctx, key(u, "one"), nil, 0, nil, nil)
 		creds, _ := s.WebAuthnCredentials(ctx, u.ID)
 		step := secondStep(u, "h1", 0)
 		step.TOTPStep, step.SecurityKey = nil, &domain.SecurityKeyUse{ID: creds[0].ID, Old: 0, New: 5}
@@ -149,7 +149,7 @@ func TestWebAuthn_AKeyProofMovesItsCounterOnceForReauthAndRegenerate(t *testing.
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		u := seed(t, s, "alice")
-		s.AddWebAuthnCredential(ctx, key(u, "one"), nil, nil)
+		s.AddWebAuthnCredential(ctx, key(u, "one"), nil, 0, nil, nil)
 		creds, _ := s.WebAuthnCredentials(ctx, u.ID)
 		step := secondStep(u, "h1", 0)
 		step.TOTPStep = nil

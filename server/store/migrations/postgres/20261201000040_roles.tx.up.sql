@@ -1,6 +1,9 @@
 -- Platform administration (issue 16). A third role, platform_admin, who
--- administers every account; the earliest administrator (the one the first
--- start created) becomes it, so an existing install keeps someone who can.
+-- administers every account; the earliest administrator of the Default
+-- account (the one the first start created, auth.DefaultAccount) becomes it,
+-- so an existing install keeps someone who can. An administrator of any
+-- other account administers a tenant, not the platform: without a Default
+-- account nobody is promoted, and `server user set-role` names one.
 ALTER TABLE users DROP CONSTRAINT users_role_check;
 
 --bun:split
@@ -20,5 +23,6 @@ CREATE UNIQUE INDEX accounts_name_lower_idx ON accounts (lower(name));
 --bun:split
 
 UPDATE users SET role = 'platform_admin'
-WHERE id = (SELECT min(id) FROM users WHERE role = 'admin')
+WHERE id = (SELECT min(u.id) FROM users AS u JOIN accounts AS a ON a.id = u.account_id
+            WHERE u.role = 'admin' AND a.name = 'Default')
   AND NOT EXISTS (SELECT 1 FROM users WHERE role = 'platform_admin');
