@@ -116,7 +116,11 @@ func (s *Service) SetOneTimePassword(ctx context.Context, admin *domain.User, ta
 	if err != nil {
 		return err
 	}
-	err = s.Store.SetOneTimePassword(ctx, target.ID, hash, s.Now(), s.audit(target.AccountID, admin, shared.AuditPasswordSet, target, c.clip(), ""))
+	var byAdminID int64 // 0: the command line
+	if admin != nil {
+		byAdminID = admin.ID
+	}
+	err = s.Store.SetOneTimePassword(ctx, target.ID, byAdminID, hash, s.Now(), s.audit(target.AccountID, admin, shared.AuditPasswordSet, target, c.clip(), ""))
 	if errors.Is(err, domain.ErrNotFound) {
 		return ErrNoSuchThing
 	}

@@ -53,7 +53,7 @@ type Store interface {
 	ChangePassword(ctx context.Context, userID int64, old, hash string, keepSession int64, now time.Time, audit *domain.AuditEvent) (int64, error)
 	// SetOneTimePassword sets a hash the user must replace at the next
 	// login and ends all their sessions; domain.ErrNotFound if the user is gone.
-	SetOneTimePassword(ctx context.Context, userID int64, hash string, now time.Time, audit *domain.AuditEvent) error
+	SetOneTimePassword(ctx context.Context, userID, byAdminID int64, hash string, now time.Time, audit *domain.AuditEvent) error
 
 	// Sessions and login steps. CompleteLoginStep returns domain.ErrReplay
 	// when its code's time step or recovery code was used already, or its

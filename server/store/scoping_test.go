@@ -380,8 +380,12 @@ func TestScoping_AccountAdminStatementsRefuseAPlatformAdminInSQL(t *testing.T) {
 		if _, err := s.RemoveTOTP(ctx, target.ID, admin.ID, true, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("an account admin reset a platform admin's 2FA: %v", err)
 		}
+		if err := s.SetOneTimePassword(ctx, target.ID, admin.ID, "$argon2id$other", t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("an account admin set a platform admin's password: %v", err)
+		}
 		u, err := s.UserByID(ctx, target.ID)
-		if err != nil || u.Role != shared.RolePlatformAdmin || u.Disabled() || !u.TwoFactorEnabled() || u.LockedUntil == nil {
+		if err != nil || u.Role != shared.RolePlatformAdmin || u.Disabled() || !u.TwoFactorEnabled() || u.LockedUntil == nil ||
+			u.PasswordMustChange || u.PasswordHash == "$argon2id$other" {
 			t.Fatalf("the platform admin after the refused changes: %+v %v", u, err)
 		}
 		// The same admin still changes a plain user of their account.

@@ -92,12 +92,13 @@ func (s *Store) ChangePassword(ctx context.Context, userID int64, old, hash stri
 // SetOneTimePassword gives the user the password hash as a one-time one
 // (password_must_change), counts the change in password_epoch, ends every
 // session of the user and writes the audit event, in one transaction.
-// Returns ErrNotFound if the user is gone.
-func (s *Store) SetOneTimePassword(ctx context.Context, userID int64, hash string, now time.Time, audit *domain.AuditEvent) error {
+// byAdminID must administer the user (byAdminOfUser; 0: the command line).
+// Returns ErrNotFound if the user is gone or not that admin's.
+func (s *Store) SetOneTimePassword(ctx context.Context, userID, byAdminID int64, hash string, now time.Time, audit *domain.AuditEvent) error {
 	return s.tx(ctx, func(tx bun.Tx) error {
-		res, err := tx.NewUpdate().Model((*domain.User)(nil)).
+		res, err := byAdminOfUser(tx.NewUpdate().Model((*domain.User)(nil)).
 			Set("password_hash = ?", hash).Set("password_epoch = password_epoch + 1").Set("updated_at = ?", now).
-			Set("password_must_change = ?", true).Where("id = ?", userID).Exec(ctx)
+			Set("password_must_change = ?", true).Where("u.id = ?", userID), byAdminID).Exec(ctx)
 		if err != nil {
 			return err
 		}
