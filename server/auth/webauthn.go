@@ -647,10 +647,14 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, c C
 	u := owner.u
 	event.UserID, event.AccountID, event.Username = &u.ID, &u.AccountID, u.Username
 	switch {
-	case err != nil:
-		return nil, s.codeFailure(ctx, u, event, shared.ReasonWrongKey, errWrongKey)
 	case !u.Account.PasskeysAllowed:
 		return nil, s.fail(ctx, event, shared.ReasonPasskeysOff, errPasskeysOff)
+	case err != nil:
+		// Anyone may send an answer for a credential id (they are not
+		// secret): one that does not verify counts toward the sender's
+		// network, and shows in the owner's history, but does not count
+		// toward the owner's code lockout, or a stranger could lock them out.
+		return nil, unknown(shared.ReasonWrongKey, errWrongKey)
 	case u.CodesLocked(now):
 		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
 	}

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -620,3 +621,36 @@ func TestSecurityKey_AddingOneMakesANoticeAndTheFirstEndsOtherSessions(t *testin
 
 // sameTime reports whether two optional times are both unset or equal.
 func sameTime(a, b *time.Time) bool { return (a == nil) == (b == nil) && (a == nil || a.Equal(*b)) }
+
+// Credential ids are not secret, so anyone may answer a passkey challenge
+// for one: answers that do not verify show in the owner's history and count
+// toward the sender's network, never toward the owner's code lockout (a
+// stranger could lock them out for good), also with passkeys switched off.
+func TestPasskey_ForgedAnswersCountTowardTheNetworkNotTheOwner(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			e := newKeyEnv(t, d)
+			e.fixClock()
+			alice := e.user("alice", shared.RoleUser, "Acme")
+			c := e.browser()
+			e.login(c, "alice", password)
+			k, _ := e.addKey(c, "Phone")
+			forged := softkey.New(e.srv.URL) // another private key, the same id and handle
+			forged.ID, forged.UserHandle = k.ID, k.UserHandle
+			for i := range 20 { // the network's threshold
+				if a, _ := e.assert(e.browser(), "/api/login/passkey/begin", "/api/login/passkey/finish", forged); a.status == 200 {
+					t.Fatalf("forged answer %d: %d %s", i, a.status, a.body)
+				}
+			}
+			if a := e.do(e.browser(), "POST", "/api/login/passkey/begin", nil); a.status != 429 {
+				t.Fatalf("after 20 forged answers the network may go on: %d %s", a.status, a.body)
+			}
+			if got := fmt.Sprint(storetest.Rows(t, e.st, "SELECT failed_code_count, locked_until FROM users WHERE id = ?", alice.ID)); got != "[[0 ]]" {
+				t.Fatalf("alice's code lockout after forged answers: %s", got)
+			}
+			if n := storetest.Rows(t, e.st, "SELECT count(*) FROM login_events WHERE user_id = ? AND reason = ?", alice.ID, shared.ReasonWrongKey); n[0][0] == "0" {
+				t.Fatal("the forged answers are not in alice's history")
+			}
+		})
+	}
+}

@@ -87,8 +87,8 @@ func (s *Store) SetEmail(ctx context.Context, userID, byAdminID int64, email *st
 		if err := insertAudit(ctx, tx, audit); err != nil {
 			return err
 		}
-		res, err := byAdmin(tx.NewUpdate().Model((*domain.User)(nil)).Set("email = ?", email).Set("updated_at = ?", now).
-			Where("u.id = ?", userID), "u.account_id", byAdminID).Exec(ctx)
+		res, err := byAdminOfUser(tx.NewUpdate().Model((*domain.User)(nil)).Set("email = ?", email).Set("updated_at = ?", now).
+			Where("u.id = ?", userID), byAdminID).Exec(ctx)
 		if err != nil {
 			return err
 		}

@@ -383,9 +383,13 @@ func TestScoping_AccountAdminStatementsRefuseAPlatformAdminInSQL(t *testing.T) {
 		if err := s.SetOneTimePassword(ctx, target.ID, admin.ID, "$argon2id$other", t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("an account admin set a platform admin's password: %v", err)
 		}
+		evil := "evil@example.com"
+		if err := s.SetEmail(ctx, target.ID, admin.ID, &evil, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("an account admin set a platform admin's address: %v", err)
+		}
 		u, err := s.UserByID(ctx, target.ID)
 		if err != nil || u.Role != shared.RolePlatformAdmin || u.Disabled() || !u.TwoFactorEnabled() || u.LockedUntil == nil ||
-			u.PasswordMustChange || u.PasswordHash == "$argon2id$other" {
+			u.PasswordMustChange || u.PasswordHash == "$argon2id$other" || u.Email != nil {
 			t.Fatalf("the platform admin after the refused changes: %+v %v", u, err)
 		}
 		// The same admin still changes a plain user of their account.
