@@ -73,11 +73,11 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, rp R
 	}
 	if req.HasCredential() {
 		audit := func(reason string) error { return refused(reason, nil) }
-		proof, err := s.keyProof(ctx, sess, rp, req.Credential, c, audit)
+		proof, reserved, err := s.keyProof(ctx, sess, rp, req.Credential, c, audit)
 		if err != nil {
 			return err
 		}
-		return s.usedProof(ctx, u, proof, 0, c, s.Store.MarkReauth(ctx, sess.ID, u.ID, proof, now), audit)
+		return s.usedProof(ctx, u, proof, reserved, c, s.Store.MarkReauth(ctx, sess.ID, u.ID, proof, now), audit)
 	}
 	if req.Password != "" {
 		if err := s.checkOwnPassword(ctx, u, req.Password); errors.Is(err, errWrongPassword) {

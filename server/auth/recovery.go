@@ -114,11 +114,11 @@ func (s *Service) RegenerateRecoveryCodesWithKey(ctx context.Context, sess *doma
 	refused := func(reason string) error {
 		return s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditRegenerateRefused, u, c, reason))
 	}
-	proof, err := s.keyProof(ctx, sess, rp, raw, c, refused)
+	proof, reserved, err := s.keyProof(ctx, sess, rp, raw, c, refused)
 	if err != nil {
 		return nil, err
 	}
-	return s.regenerate(ctx, u, proof, 0, c, refused)
+	return s.regenerate(ctx, u, proof, reserved, c, refused)
 }
 
 // regenerate makes the new set and stores it, using up proof (reserved: the

@@ -403,41 +403,45 @@ func (s *Service) beginKeyAssertion(ctx context.Context, sess *domain.Session, r
 // proof is used up by the store with the action it allows. Failures are
 // passed to refused (which audits them) and count toward the same lockout
 // as wrong codes.
-func (s *Service) keyProof(ctx context.Context, sess *domain.Session, rp RP, raw []byte, c Client, refused func(reason string) error) (domain.Proof, error) {
+func (s *Service) keyProof(ctx context.Context, sess *domain.Session, rp RP, raw []byte, c Client, refused func(reason string) error) (proof domain.Proof, reserved int, err error) {
 	u := sess.User
 	now := s.Now()
-	fail := func(reason string, answer *shared.Error) (domain.Proof, error) {
+	fail := func(reason string, answer *shared.Error) (domain.Proof, int, error) {
 		if err := refused(reason); err != nil {
-			return domain.Proof{}, err
+			return domain.Proof{}, 0, err
 		}
-		return domain.Proof{}, s.countFailure(ctx, u, c, 0, answer)
+		return domain.Proof{}, 0, s.countFailure(ctx, u, c, reserved, answer)
 	}
 	if u.SecurityKeys == 0 {
-		return domain.Proof{}, errNoKeys
+		return domain.Proof{}, 0, errNoKeys
 	}
 	if u.CodesLocked(now) {
-		return domain.Proof{}, lockedOut(*u.LockedUntil, now)
+		return domain.Proof{}, 0, lockedOut(*u.LockedUntil, now)
 	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(raw)
 	if err != nil {
 		if err := refused(shared.ReasonMalformedCode); err != nil {
-			return domain.Proof{}, err
+			return domain.Proof{}, 0, err
 		}
-		return domain.Proof{}, errBadCredential
+		return domain.Proof{}, 0, errBadCredential
+	}
+	// Counted before it is checked, as a code is (reserveCode).
+	if reserved, err = s.reserveCode(ctx, u, now); err != nil {
+		return domain.Proof{}, 0, err
 	}
 	_, sd, err := s.takeCeremony(ctx, ceremonyProof, sess, parsed.Response.CollectedClientData.Challenge)
 	if errors.Is(err, errStaleKeyRequest) {
 		return fail(shared.ReasonStaleKeyRequest, errStaleKeyRequest)
 	} else if err != nil {
-		return domain.Proof{}, err
+		return domain.Proof{}, 0, err
 	}
 	owner, err := s.keyOwner(ctx, u)
 	if err != nil {
-		return domain.Proof{}, err
+		return domain.Proof{}, 0, err
 	}
 	w, err := s.relyingParty(rp)
 	if err != nil {
-		return domain.Proof{}, err
+		return domain.Proof{}, 0, err
 	}
 	cred, err := w.ValidateLogin(owner, *sd, parsed)
 	if err != nil {
@@ -451,7 +455,7 @@ func (s *Service) keyProof(ctx context.Context, sess *domain.Session, rp RP, raw
 		return fail(shared.ReasonClonedKey, errClonedKey)
 	}
 	return domain.Proof{SecurityKey: &domain.SecurityKeyUse{ID: stored.ID, Old: stored.SignCount, New: cred.Authenticator.SignCount,
-		Flags: uint8(parsed.Response.AuthenticatorData.Flags)}}, nil
+		Flags: uint8(parsed.Response.AuthenticatorData.Flags)}}, reserved, nil
 }
 
 // usedProof answers what the store said when it used up a proof: a key
@@ -493,9 +497,23 @@ func (s *Service) FinishKeyLogin(ctx context.Context, sess *domain.Session, rp R
 	if err != nil {
 		return nil, s.fail(ctx, event, shared.ReasonMalformedCode, errBadCredential)
 	}
+	// Counted before it is checked, as a code is (reserveCode).
+	reserved, err := s.reserveCode(ctx, u, now)
+	var refused *shared.Error
+	switch {
+	case errors.As(err, &refused) && refused.Code == shared.ERateLimited:
+		// Locked or stopped since the session was read.
+		reason := shared.ReasonLockedOut
+		if refused == errStopped {
+			reason = shared.ReasonStopped
+		}
+		return nil, s.fail(ctx, event, reason, refused)
+	case err != nil:
+		return nil, err
+	}
 	_, sd, err := s.takeCeremony(ctx, ceremonySecondStep, sess, parsed.Response.CollectedClientData.Challenge)
 	if errors.Is(err, errStaleKeyRequest) {
-		return nil, s.codeFailure(ctx, u, event, shared.ReasonStaleKeyRequest, errStaleKeyRequest)
+		return nil, s.reservedFailure(ctx, u, event, reserved, shared.ReasonStaleKeyRequest, errStaleKeyRequest)
 	} else if err != nil {
 		return nil, err
 	}
@@ -509,25 +527,25 @@ func (s *Service) FinishKeyLogin(ctx context.Context, sess *domain.Session, rp R
 	}
 	cred, err := w.ValidateLogin(owner, *sd, parsed)
 	if err != nil {
-		return nil, s.codeFailure(ctx, u, event, shared.ReasonWrongKey, errWrongKey)
+		return nil, s.reservedFailure(ctx, u, event, reserved, shared.ReasonWrongKey, errWrongKey)
 	}
-	use, err := s.keyUse(ctx, u, event, owner, cred, parsed)
+	use, err := s.keyUse(ctx, u, event, reserved, owner, cred, parsed)
 	if err != nil {
 		return nil, err
 	}
-	return s.finishKeyStep(ctx, sess, u, event, shared.MethodSecurityKey, c, use)
+	return s.finishKeyStep(ctx, sess, u, event, reserved, shared.MethodSecurityKey, c, use)
 }
 
 // keyUse checks the sign counter of a verified assertion: one that did not
 // move forward (a counter of zero is a key without one) means another copy
 // of the key signed since, and is refused.
-func (s *Service) keyUse(ctx context.Context, u *domain.User, event *domain.LoginEvent, owner keyOwner, cred *webauthn.Credential, parsed *protocol.ParsedCredentialAssertionData) (*domain.SecurityKeyUse, error) {
+func (s *Service) keyUse(ctx context.Context, u *domain.User, event *domain.LoginEvent, reserved int, owner keyOwner, cred *webauthn.Credential, parsed *protocol.ParsedCredentialAssertionData) (*domain.SecurityKeyUse, error) {
 	stored := owner.stored(cred.ID)
 	if stored == nil { // the library found it among the owner's credentials
-		return nil, s.codeFailure(ctx, u, event, shared.ReasonWrongKey, errWrongKey)
+		return nil, s.reservedFailure(ctx, u, event, reserved, shared.ReasonWrongKey, errWrongKey)
 	}
 	if cred.Authenticator.CloneWarning {
-		return nil, s.codeFailure(ctx, u, event, shared.ReasonClonedKey, errClonedKey)
+		return nil, s.reservedFailure(ctx, u, event, reserved, shared.ReasonClonedKey, errClonedKey)
 	}
 	return &domain.SecurityKeyUse{ID: stored.ID, Old: stored.SignCount, New: cred.Authenticator.SignCount,
 		Flags: uint8(parsed.Response.AuthenticatorData.Flags)}, nil
@@ -535,11 +553,11 @@ func (s *Service) keyUse(ctx context.Context, u *domain.User, event *domain.Logi
 
 // finishKeyStep writes the full session of a verified key, moving its
 // counter in the same transaction.
-func (s *Service) finishKeyStep(ctx context.Context, sess *domain.Session, u *domain.User, event *domain.LoginEvent, method string, c Client, use *domain.SecurityKeyUse) (*LoginResult, error) {
+func (s *Service) finishKeyStep(ctx context.Context, sess *domain.Session, u *domain.User, event *domain.LoginEvent, reserved int, method string, c Client, use *domain.SecurityKeyUse) (*LoginResult, error) {
 	res, err := s.completeStep(ctx, sess, u, method, c, false, func(ls *domain.LoginStep) { ls.SecurityKey = use })
 	switch {
 	case errors.Is(err, domain.ErrReplay): // another use of the key moved its counter first
-		return nil, s.codeFailure(ctx, u, event, shared.ReasonClonedKey, errClonedKey)
+		return nil, s.reservedFailure(ctx, u, event, reserved, shared.ReasonClonedKey, errClonedKey)
 	case errors.Is(err, domain.ErrLocked):
 		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(s.Now().Add(lockMin), s.Now()))
 	}
@@ -658,7 +676,7 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, c C
 	case u.CodesLocked(now):
 		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
 	}
-	use, err := s.keyUse(ctx, u, event, owner, cred, parsed)
+	use, err := s.keyUse(ctx, u, event, 0, owner, cred, parsed)
 	if err != nil {
 		return nil, err
 	}
@@ -670,7 +688,7 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, c C
 	if old.NewBrowser, err = s.isNewBrowser(ctx, u, c); err != nil {
 		return nil, err
 	}
-	return s.finishKeyStep(ctx, &old, u, event, shared.MethodPasskey, c, use)
+	return s.finishKeyStep(ctx, &old, u, event, 0, shared.MethodPasskey, c, use)
 }
 
 // SetPasskeysAllowed switches passkey sign-in on or off for the admin's own

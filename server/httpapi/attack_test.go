@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/internal/softkey"
 	"github.com/warden-auth/warden/server/internal/testcode"
 
 	"github.com/warden-auth/warden/server/auth"
@@ -1156,5 +1157,76 @@ func TestAttack_RemovingTheLastFactorNeedsThePasswordLikeDisconnect(t *testing.T
 				t.Fatalf("%d twofa_disconnected notices", n)
 			}
 		})
+	}
+}
+
+// Wrong security-key answers at the second step are reserved before they
+// are checked, as codes are: a burst from many half-logged-in sessions makes
+// one lock and one notice, and once locked even the right key is refused
+// without a check.
+func TestAttack_ConcurrentWrongKeyAnswersMakeOneLockAndOneNotice(t *testing.T) {
+	e := newKeyEnv(t, store.Postgres)
+	e.fixClock()
+	alice := e.user("alice", shared.RoleUser, "Acme")
+	c := e.browser()
+	e.login(c, "alice", password)
+	k, _ := e.addKey(c, "Phone")
+	forged := softkey.New(e.srv.URL) // another private key, the same id and handle
+	forged.ID, forged.UserHandle = k.ID, k.UserHandle
+	answer := func(c *http.Client, key *softkey.Key) []byte {
+		a := e.do(c, "POST", "/api/login/key/begin", "{}")
+		if a.status != 200 {
+			t.Fatalf("key begin: %d %s", a.status, a.body)
+		}
+		cred, err := key.Assert(a.body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cred
+	}
+	half := func() *http.Client {
+		c := e.browser()
+		if a := e.login(c, "alice", password); a.status != 200 {
+			t.Fatalf("password step: %d %s", a.status, a.body)
+		}
+		return c
+	}
+	for range 4 { // one short of the lock (5)
+		c := half()
+		if a := e.do(c, "POST", "/api/login/key/finish", shared.CredentialRequest{Credential: answer(c, forged)}); a.apiError(t).Code != shared.EWrongCode {
+			t.Fatalf("a wrong key: %d %s", a.status, a.body)
+		}
+	}
+	type try struct {
+		c    *http.Client
+		cred []byte
+	}
+	var tries []try
+	for range 12 {
+		c := half()
+		tries = append(tries, try{c, answer(c, forged)})
+	}
+	var wg sync.WaitGroup
+	for _, tr := range tries {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if a := e.do(tr.c, "POST", "/api/login/key/finish", shared.CredentialRequest{Credential: tr.cred}); a.status == 200 {
+				t.Errorf("a wrong key logged in")
+			}
+		}()
+	}
+	wg.Wait()
+	if n := e.noticeKinds(t, alice)[shared.NoticeSecondStepLocked]; n != 1 {
+		t.Fatalf("one lockout, %d lock notices", n)
+	}
+	compared := storetest.Rows(t, e.st, "SELECT count(*) FROM login_events WHERE user_id = ? AND reason = ?", alice.ID, shared.ReasonWrongKey)
+	t.Logf("key answers checked: %s", compared[0][0])
+	right := half()
+	if a := e.do(right, "POST", "/api/login/key/finish", shared.CredentialRequest{Credential: answer(right, k)}); a.status != 429 {
+		t.Fatalf("the right key while locked: %d %s", a.status, a.body)
+	}
+	if after := storetest.Rows(t, e.st, "SELECT count(*) FROM login_events WHERE user_id = ? AND reason = ?", alice.ID, shared.ReasonWrongKey); after[0][0] != compared[0][0] {
+		t.Fatalf("checked while locked: %s -> %s", compared[0][0], after[0][0])
 	}
 }
