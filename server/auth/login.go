@@ -308,21 +308,13 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 		return nil, s.fail(ctx, event, shared.ReasonStopped, errStopped)
 	}
 	secret, step, reserved, ok, err := s.checkUserCode(ctx, u, code, now)
-	var refused *shared.Error
 	switch {
 	case err == errCodeFormat:
 		// Not a code at all: no guess at the secret, so not counted
 		// toward the lockout, but an attempt all the same.
 		return nil, s.fail(ctx, event, shared.ReasonMalformedCode, errCodeFormat)
-	case errors.As(err, &refused) && refused.Code == shared.ERateLimited:
-		// Locked or stopped since the session was read.
-		reason := shared.ReasonLockedOut
-		if refused == errStopped {
-			reason = shared.ReasonStopped
-		}
-		return nil, s.fail(ctx, event, reason, refused)
 	case err != nil:
-		return nil, err
+		return nil, s.failReservation(ctx, event, err)
 	case !ok:
 		return nil, s.reservedFailure(ctx, u, event, reserved, shared.ReasonWrongCode, errWrongCode)
 	}

@@ -240,6 +240,21 @@ func (s *Service) reserveCode(ctx context.Context, u *domain.User, now time.Time
 	return n, nil
 }
 
+// failReservation records a refusal of reserveCode (locked or stopped
+// since the session was read) as the failure of event, with its reason;
+// other errors pass as they are.
+func (s *Service) failReservation(ctx context.Context, event *domain.LoginEvent, err error) error {
+	var refused *shared.Error
+	if !errors.As(err, &refused) || refused.Code != shared.ERateLimited {
+		return err
+	}
+	reason := shared.ReasonLockedOut
+	if refused == errStopped {
+		reason = shared.ReasonStopped
+	}
+	return s.fail(ctx, event, reason, refused)
+}
+
 // countFailure counts a wrong code toward the lockout (reserved: the count
 // reserveCode returned for it, 0: count it now) and returns answer, or the
 // lockout if the failure locks (and the user is told, from c, once, by the

@@ -499,17 +499,8 @@ func (s *Service) FinishKeyLogin(ctx context.Context, sess *domain.Session, rp R
 	}
 	// Counted before it is checked, as a code is (reserveCode).
 	reserved, err := s.reserveCode(ctx, u, now)
-	var refused *shared.Error
-	switch {
-	case errors.As(err, &refused) && refused.Code == shared.ERateLimited:
-		// Locked or stopped since the session was read.
-		reason := shared.ReasonLockedOut
-		if refused == errStopped {
-			reason = shared.ReasonStopped
-		}
-		return nil, s.fail(ctx, event, reason, refused)
-	case err != nil:
-		return nil, err
+	if err != nil {
+		return nil, s.failReservation(ctx, event, err)
 	}
 	_, sd, err := s.takeCeremony(ctx, ceremonySecondStep, sess, parsed.Response.CollectedClientData.Challenge)
 	if errors.Is(err, errStaleKeyRequest) {
