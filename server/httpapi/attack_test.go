@@ -1167,12 +1167,7 @@ func TestAttack_RemovingTheLastFactorNeedsThePasswordLikeDisconnect(t *testing.T
 func TestAttack_ConcurrentWrongKeyAnswersMakeOneLockAndOneNotice(t *testing.T) {
 	e := newKeyEnv(t, store.Postgres)
 	e.fixClock()
-	alice := e.user("alice", shared.RoleUser, "Acme")
-	c := e.browser()
-	e.login(c, "alice", password)
-	k, _ := e.addKey(c, "Phone")
-	forged := softkey.New(e.srv.URL) // another private key, the same id and handle
-	forged.ID, forged.UserHandle = k.ID, k.UserHandle
+	alice, k, forged := e.keyAndForgery(t)
 	answer := func(c *http.Client, key *softkey.Key) []byte {
 		a := e.do(c, "POST", "/api/login/key/begin", "{}")
 		if a.status != 200 {

@@ -622,6 +622,19 @@ func TestSecurityKey_AddingOneMakesANoticeAndTheFirstEndsOtherSessions(t *testin
 // sameTime reports whether two optional times are both unset or equal.
 func sameTime(a, b *time.Time) bool { return (a == nil) == (b == nil) && (a == nil || a.Equal(*b)) }
 
+// keyAndForgery gives alice (a user of Acme) a key, and returns her, the key
+// and a forgery of it: another private key with the key's id and handle.
+func (e *env) keyAndForgery(t *testing.T) (*domain.User, *softkey.Key, *softkey.Key) {
+	t.Helper()
+	alice := e.user("alice", shared.RoleUser, "Acme")
+	c := e.browser()
+	e.login(c, "alice", password)
+	k, _ := e.addKey(c, "Phone")
+	forged := softkey.New(e.srv.URL)
+	forged.ID, forged.UserHandle = k.ID, k.UserHandle
+	return alice, k, forged
+}
+
 // Credential ids are not secret, so anyone may answer a passkey challenge
 // for one: answers that do not verify show in the owner's history and count
 // toward the sender's network, never toward the owner's code lockout (a
@@ -631,12 +644,7 @@ func TestPasskey_ForgedAnswersCountTowardTheNetworkNotTheOwner(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			e := newKeyEnv(t, d)
 			e.fixClock()
-			alice := e.user("alice", shared.RoleUser, "Acme")
-			c := e.browser()
-			e.login(c, "alice", password)
-			k, _ := e.addKey(c, "Phone")
-			forged := softkey.New(e.srv.URL) // another private key, the same id and handle
-			forged.ID, forged.UserHandle = k.ID, k.UserHandle
+			alice, _, forged := e.keyAndForgery(t)
 			for i := range 20 { // the network's threshold
 				if a, _ := e.assert(e.browser(), "/api/login/passkey/begin", "/api/login/passkey/finish", forged); a.status == 200 {
 					t.Fatalf("forged answer %d: %d %s", i, a.status, a.body)
