@@ -31,6 +31,14 @@ type Account struct {
 	CreatedAt       time.Time `bun:"created_at,notnull"`
 }
 
+// NewAccount is an account as it starts, whoever creates it (the panel, the
+// command line, a user created into a new account): the one place of a new
+// account's defaults. Passkey sign-in is on (README), Force 2FA and trusted
+// browsers off.
+func NewAccount(name string, now time.Time) *Account {
+	return &Account{Name: name, PasskeysAllowed: true, CreatedAt: now}
+}
+
 // User is a person who logs in. Secrets never leave the server: the JSON tags
 // are "-" so that no accidental encoding can carry them.
 type User struct {
