@@ -293,7 +293,7 @@ func (s *Service) Methods(ctx context.Context, u *domain.User) ([]shared.SecondF
 	out := []shared.SecondFactor{}
 	if u.TOTPConnected() {
 		out = append(out, shared.SecondFactor{ID: shared.TOTPMethodID, Kind: shared.FactorTOTP, Name: "Authenticator app",
-			AddedAt: rfc3339(u.TOTPEnabledAt)})
+			AddedAt: rfc3339(u.TOTPEnabledAt), LastUsedAt: rfc3339(u.TOTPLastUsedAt)})
 	}
 	creds, err := s.Store.WebAuthnCredentials(ctx, u.ID)
 	if err != nil {

@@ -55,6 +55,7 @@ type User struct {
 	TOTPPendingSecret []byte     `bun:"totp_pending_secret" json:"-"`
 	TOTPEnabledAt     *time.Time `bun:"totp_enabled_at"`
 	TOTPLastStep      int64      `bun:"totp_last_step,notnull"`
+	TOTPLastUsedAt    *time.Time `bun:"totp_last_used_at"` // the app's code last accepted; nil: never since connected
 	FailedCodeCount   int        `bun:"failed_code_count,notnull"`
 	LockedUntil       *time.Time `bun:"locked_until"`
 	LastLoginAt       *time.Time `bun:"last_login_at"`
