@@ -650,20 +650,25 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, c C
 	switch {
 	case lookupErr != nil && !errors.Is(lookupErr, domain.ErrNotFound):
 		return nil, lookupErr
-	case err != nil && owner.u == nil:
+	case err != nil && (owner.u == nil || !owner.u.Account.PasskeysAllowed):
+		// With passkey sign-in off the key is no way in: an answer that
+		// does not verify is a stranger's, told and counted as one for a
+		// key nobody registered, so it says nothing of whose id it named,
+		// and it is no part of the owner's history.
 		return nil, unknown(shared.ReasonWrongKey, errWrongKey)
 	}
 	u := owner.u
 	event.UserID, event.AccountID, event.Username = &u.ID, &u.AccountID, u.Username
 	switch {
-	case !u.Account.PasskeysAllowed:
-		return nil, s.fail(ctx, event, shared.ReasonPasskeysOff, errPasskeysOff)
 	case err != nil:
 		// Anyone may send an answer for a credential id (they are not
 		// secret): one that does not verify counts toward the sender's
 		// network, and shows in the owner's history, but does not count
 		// toward the owner's code lockout, or a stranger could lock them out.
 		return nil, unknown(shared.ReasonWrongKey, errWrongKey)
+	case !u.Account.PasskeysAllowed:
+		// The key verified: its holder may be told why it cannot sign in.
+		return nil, s.fail(ctx, event, shared.ReasonPasskeysOff, errPasskeysOff)
 	case u.CodesLocked(now):
 		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
 	}
