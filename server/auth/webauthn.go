@@ -71,8 +71,17 @@ var (
 	errKeyNotCreated = shared.Errorf(shared.EWrongCode, "The security key could not be added: its answer did not verify. Try again.")
 )
 
-// relyingParty is the library configured for rp.
+// errNoDomain refuses a ceremony at an IP address: a relying party id is a
+// domain, and browsers refuse a page whose host is an address as one
+// (WebAuthn: its effective domain must be a valid domain).
+var errNoDomain = shared.Errorf(shared.ENoWebAuthn, "%s", shared.MsgWebAuthnAtAddress)
+
+// relyingParty is the library configured for rp, or errNoDomain. Each
+// ceremony asks for it first, before it counts or keeps anything.
 func (s *Service) relyingParty(rp RP) (*webauthn.WebAuthn, error) {
+	if shared.IsAddressHost(rp.ID) {
+		return nil, errNoDomain
+	}
 	return webauthn.New(&webauthn.Config{RPID: rp.ID, RPDisplayName: s.Issuer, RPOrigins: []string{rp.Origin}})
 }
 
@@ -201,6 +210,10 @@ type KeyAdded struct {
 func (s *Service) FinishAddKey(ctx context.Context, sess *domain.Session, stage string, rp RP, raw []byte, c Client) (*KeyAdded, error) {
 	c = c.clip()
 	u := sess.User
+	w, err := s.relyingParty(rp)
+	if err != nil {
+		return nil, err
+	}
 	parsed, err := protocol.ParseCredentialCreationResponseBytes(raw)
 	if err != nil {
 		return nil, errBadCredential
@@ -210,10 +223,6 @@ func (s *Service) FinishAddKey(ctx context.Context, sess *domain.Session, stage 
 		return nil, err
 	}
 	owner, err := s.keyOwner(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	w, err := s.relyingParty(rp)
 	if err != nil {
 		return nil, err
 	}
@@ -418,6 +427,10 @@ func (s *Service) keyProof(ctx context.Context, sess *domain.Session, rp RP, raw
 	if u.CodesLocked(now) {
 		return domain.Proof{}, 0, lockedOut(*u.LockedUntil, now)
 	}
+	w, err := s.relyingParty(rp)
+	if err != nil {
+		return domain.Proof{}, 0, err
+	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(raw)
 	if err != nil {
 		if err := refused(shared.ReasonMalformedCode); err != nil {
@@ -436,10 +449,6 @@ func (s *Service) keyProof(ctx context.Context, sess *domain.Session, rp RP, raw
 		return domain.Proof{}, 0, err
 	}
 	owner, err := s.keyOwner(ctx, u)
-	if err != nil {
-		return domain.Proof{}, 0, err
-	}
-	w, err := s.relyingParty(rp)
 	if err != nil {
 		return domain.Proof{}, 0, err
 	}
@@ -490,6 +499,10 @@ func (s *Service) FinishKeyLogin(ctx context.Context, sess *domain.Session, rp R
 	if u.SecurityKeys == 0 {
 		return nil, errNoKeys
 	}
+	w, err := s.relyingParty(rp)
+	if err != nil {
+		return nil, err
+	}
 	if u.CodesLocked(now) {
 		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
 	}
@@ -509,10 +522,6 @@ func (s *Service) FinishKeyLogin(ctx context.Context, sess *domain.Session, rp R
 		return nil, err
 	}
 	owner, err := s.keyOwner(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	w, err := s.relyingParty(rp)
 	if err != nil {
 		return nil, err
 	}
@@ -562,6 +571,10 @@ func (s *Service) finishKeyStep(ctx context.Context, sess *domain.Session, u *do
 // that asked for too many: each begin writes a ceremony row, for anyone.
 func (s *Service) BeginPasskeyLogin(ctx context.Context, rp RP, c Client) (*protocol.CredentialAssertion, error) {
 	now := s.Now()
+	w, err := s.relyingParty(rp)
+	if err != nil {
+		return nil, err
+	}
 	ipKey := ipThrottleKey(c.clip().IP)
 	beginKey := "passkey_begin:" + ipKey
 	if until, err := s.Store.ThrottledUntil(ctx, []string{ipKey, beginKey}, now); err != nil {
@@ -571,10 +584,6 @@ func (s *Service) BeginPasskeyLogin(ctx context.Context, rp RP, c Client) (*prot
 	}
 	// Every begin counts, as a failure counts at the password step.
 	if _, err := s.Store.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{beginKey: passkeyBeginThrottle}, now); err != nil {
-		return nil, err
-	}
-	w, err := s.relyingParty(rp)
-	if err != nil {
 		return nil, err
 	}
 	assertion, sd, err := w.BeginDiscoverableLogin(webauthn.WithUserVerification(protocol.VerificationRequired))
@@ -594,6 +603,10 @@ func (s *Service) BeginPasskeyLogin(ctx context.Context, rp RP, c Client) (*prot
 // known, else toward the network's throttle.
 func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, c Client, oldToken string) (*LoginResult, error) {
 	c = c.clip()
+	w, err := s.relyingParty(rp)
+	if err != nil {
+		return nil, err
+	}
 	now := s.Now()
 	event := loginEvent("", nil, shared.MethodPasskey, c, now)
 	ipKey := ipThrottleKey(c.IP)
@@ -641,10 +654,6 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, c C
 			return nil, err
 		}
 		return owner, nil
-	}
-	w, err := s.relyingParty(rp)
-	if err != nil {
-		return nil, err
 	}
 	_, cred, err := w.ValidatePasskeyLogin(find, *sd, parsed)
 	switch {

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/warden-auth/warden/server/internal/softkey"
@@ -62,6 +63,42 @@ func TestPasskey_SwitchedOffAnswersAForgeryAsAnUnknownKey(t *testing.T) {
 			}
 			if ev := e.lastEvent(alice.ID); ev.Reason != shared.ReasonPasskeysOff || ev.Method != shared.MethodPasskey {
 				t.Fatalf("the owner's refusal in the history: %+v", ev)
+			}
+		})
+	}
+}
+
+// WebAuthn binds a key to a domain, and browsers refuse an IP address as
+// one: reached at an address, every ceremony says so in words (not a 500),
+// and nothing is logged as an error, for IPv4 and IPv6 hosts alike.
+func TestWebAuthn_AtAnIPAddressSaysWhyAndLogsNoError(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			e := newEnv(t, d) // reached at 127.0.0.1
+			e.user("alice", shared.RoleUser, "Acme")
+			c := e.browser()
+			e.login(c, "alice", password)
+			says := func(what string, a answer) {
+				t.Helper()
+				if a.status != 400 {
+					t.Fatalf("%s: %d %s", what, a.status, a.body)
+				}
+				if err := a.apiError(t); err.Code != shared.ENoWebAuthn || !strings.Contains(err.Message, "IP address") {
+					t.Fatalf("%s: %s", what, a.body)
+				}
+			}
+			says("passkey begin", e.do(e.browser(), "POST", "/api/login/passkey/begin", "{}"))
+			says("passkey finish", e.do(e.browser(), "POST", "/api/login/passkey/finish", `{"credential":{"id":"AQ","type":"public-key"}}`))
+			says("add a key", e.do(c, "POST", "/api/2fa/keys/begin", shared.KeyNameRequest{Name: "Blue"}))
+			says("finish adding a key", e.do(c, "POST", "/api/2fa/keys/finish", `{"credential":{"id":"AQ","type":"public-key"}}`))
+			for _, host := range []string{"[::1]", "[2001:db8::1]:8443", "192.0.2.1:8000"} {
+				says("passkey begin at "+host, e.send("POST", "/api/login/passkey/begin", host, "", "{}"))
+			}
+			if strings.Contains(e.log.String(), `"level":"ERROR"`) {
+				t.Fatalf("logged as an error:\n%s", e.log.String())
+			}
+			if n := storetest.Rows(t, e.st, "SELECT count(*) FROM webauthn_ceremonies"); n[0][0] != "0" {
+				t.Fatalf("%s ceremonies stored for hosts that cannot finish them", n[0][0])
 			}
 		})
 	}
