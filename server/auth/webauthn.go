@@ -20,8 +20,10 @@ import (
 // Each ceremony is begun and finished by two requests: begin keeps the
 // challenge in the database (any server process may get the finish), and
 // the finish takes it, so each challenge is accepted once. A registration
-// and the second step are tied to the session that began them; a passkey
-// sign-in has no session yet and is tied to its challenge alone. Keys are
+// and the second step are tied to the session that began them. A passkey
+// sign-in has no session yet, and anyone may begin one, so its begin keeps
+// nothing: the ceremony goes to the browser sealed (sealedCeremony), and
+// the finish spends its challenge once an answer verifies. Keys are
 // verified by the library; this file adds who may use which key, the sign
 // counter (a counter that goes back means a copy of the key exists), and the
 // same lockout as wrong codes.
@@ -37,7 +39,6 @@ type RP struct {
 const (
 	ceremonyRegister   = "register"
 	ceremonySecondStep = "second_step"
-	ceremonyPasskey    = "passkey"
 	ceremonyProof      = "proof" // a signed-in user proving it is them (re-authentication, Regenerate)
 )
 
@@ -49,11 +50,6 @@ const (
 	// request options list).
 	maxSecurityKeys = 20
 )
-
-// passkeyBeginThrottle bounds the passkey sign-ins a network may begin:
-// each leaves a ceremony row until it is finished or expires, so without it
-// anyone could fill the table. Enough for an office behind one NAT.
-var passkeyBeginThrottle = domain.ThrottleRule{Threshold: 60, Window: ceremonyTTL, LockFor: backoff(60)}
 
 var (
 	errBadCredential = &shared.Error{Code: shared.EInvalid, Message: "The security key's answer could not be read. Try again.",
@@ -564,44 +560,59 @@ func (s *Service) finishKeyStep(ctx context.Context, sess *domain.Session, u *do
 	return res, err
 }
 
+// A passkey sign-in's ceremony is kept by the browser: its begin is open
+// to anyone, so it stores nothing anyone could fill. The library's session
+// data goes sealed with the server's keys into a cookie (the HTTP layer's),
+// under sealedCeremony's purpose, with its end; the finish opens it on any
+// server process, and once an answer to it verifies, spends its challenge
+// in the database (Store.SpendChallenge), so that answer signs in once.
+var passkeyCeremonyPurpose = []byte("passkey-ceremony")
+
+// spentMargin keeps a spent challenge past its ceremony's end, for server
+// processes whose clocks run a little behind the one that spent it.
+const spentMargin = time.Minute
+
+// PasskeyBegun is a begun passkey sign-in: the request options for the
+// browser, and the ceremony sealed for its cookie, good until Expires.
+type PasskeyBegun struct {
+	Options  *protocol.CredentialAssertion
+	Ceremony string
+	Expires  time.Time
+}
+
 // BeginPasskeyLogin starts a sign-in with a passkey alone: request options
 // without a user (the authenticator chooses a discoverable credential) and
 // with user verification required, as the key is then both factors. A
-// network whose failures locked it gets no challenge, and neither does one
-// that asked for too many: each begin writes a ceremony row, for anyone.
-func (s *Service) BeginPasskeyLogin(ctx context.Context, rp RP, c Client) (*protocol.CredentialAssertion, error) {
+// network whose failures locked it gets no challenge.
+func (s *Service) BeginPasskeyLogin(ctx context.Context, rp RP, c Client) (*PasskeyBegun, error) {
 	now := s.Now()
 	w, err := s.relyingParty(rp)
 	if err != nil {
 		return nil, err
 	}
-	ipKey := ipThrottleKey(c.clip().IP)
-	beginKey := "passkey_begin:" + ipKey
-	if until, err := s.Store.ThrottledUntil(ctx, []string{ipKey, beginKey}, now); err != nil {
+	if until, err := s.Store.ThrottledUntil(ctx, []string{ipThrottleKey(c.clip().IP)}, now); err != nil {
 		return nil, err
 	} else if !until.IsZero() {
 		return nil, rateLimited("Too many sign-in attempts from your network.", until, now)
-	}
-	// Every begin counts, as a failure counts at the password step.
-	if _, err := s.Store.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{beginKey: passkeyBeginThrottle}, now); err != nil {
-		return nil, err
 	}
 	assertion, sd, err := w.BeginDiscoverableLogin(webauthn.WithUserVerification(protocol.VerificationRequired))
 	if err != nil {
 		return nil, err
 	}
-	if err := s.saveCeremony(ctx, ceremonyPasskey, nil, "", sd); err != nil {
+	expires := now.Add(ceremonyTTL)
+	sealed, err := s.sealUntil(passkeyCeremonyPurpose, sd, expires)
+	if err != nil {
 		return nil, err
 	}
-	return assertion, nil
+	return &PasskeyBegun{Options: assertion, Ceremony: sealed, Expires: expires}, nil
 }
 
-// FinishPasskeyLogin verifies a passkey assertion for BeginPasskeyLogin and
-// logs its owner in fully: a discoverable credential that verified its user
-// is both factors. oldToken is the session cookie the request carried, if
-// any; it ends. Failures count toward the owner's lockout when the key is
-// known, else toward the network's throttle.
-func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, c Client, oldToken string) (*LoginResult, error) {
+// FinishPasskeyLogin verifies a passkey assertion for the sealed ceremony
+// of BeginPasskeyLogin and logs its owner in fully: a discoverable
+// credential that verified its user is both factors. oldToken is the
+// session cookie the request carried, if any; it ends. Failures count
+// toward the network's throttle (see below for why not the owner's).
+func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, ceremony string, c Client, oldToken string) (*LoginResult, error) {
 	c = c.clip()
 	w, err := s.relyingParty(rp)
 	if err != nil {
@@ -623,13 +634,12 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, c C
 	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(raw)
 	if err != nil {
-		return nil, s.fail(ctx, event, shared.ReasonMalformedCode, errBadCredential)
+		return nil, unknown(shared.ReasonMalformedCode, errBadCredential)
 	}
-	_, sd, err := s.takeCeremony(ctx, ceremonyPasskey, nil, parsed.Response.CollectedClientData.Challenge)
-	if errors.Is(err, errStaleKeyRequest) {
+	sd := new(webauthn.SessionData)
+	expires, ok := s.openUntil(passkeyCeremonyPurpose, ceremony, now, sd)
+	if !ok { // none, expired, or not one this server sealed
 		return nil, unknown(shared.ReasonStaleKeyRequest, errStaleKeyRequest)
-	} else if err != nil {
-		return nil, err
 	}
 	// The owner is whoever registered the credential id, and the user
 	// handle the authenticator returns must be theirs.
@@ -675,6 +685,15 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, c C
 		// network, and shows in the owner's history, but does not count
 		// toward the owner's code lockout, or a stranger could lock them out.
 		return nil, unknown(shared.ReasonWrongKey, errWrongKey)
+	}
+	// It verified: its challenge is used up now, whatever follows, on
+	// every server process (the ceremony is the browser's to resend).
+	if err := s.Store.SpendChallenge(ctx, sd.Challenge, expires.Add(spentMargin)); errors.Is(err, domain.ErrReplay) {
+		return nil, unknown(shared.ReasonStaleKeyRequest, errStaleKeyRequest)
+	} else if err != nil {
+		return nil, err
+	}
+	switch {
 	case !u.Account.PasskeysAllowed:
 		// The key verified: its holder may be told why it cannot sign in.
 		return nil, s.fail(ctx, event, shared.ReasonPasskeysOff, errPasskeysOff)

@@ -265,6 +265,16 @@ type WebAuthnCeremony struct {
 	ExpiresAt time.Time `bun:"expires_at,notnull"`
 }
 
+// SpentChallenge is the challenge of a passkey sign-in whose answer
+// verified: the ceremony itself lives sealed in the browser, so this row is
+// what makes it work once. It is kept until the ceremony expires.
+type SpentChallenge struct {
+	bun.BaseModel `bun:"table:webauthn_spent_challenges,alias:wsc"`
+
+	Challenge string    `bun:"challenge,pk"`
+	ExpiresAt time.Time `bun:"expires_at,notnull"`
+}
+
 // LoginEvent is one attempt at one login step, successful or not.
 type LoginEvent struct {
 	bun.BaseModel `bun:"table:login_events,alias:e"`
