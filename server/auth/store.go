@@ -125,6 +125,7 @@ type Store interface {
 
 	// History and audit.
 	RecordLoginEvent(ctx context.Context, e *domain.LoginEvent) error
+	RecordBlockedAttempt(ctx context.Context, e *domain.LoginEvent) error
 	LoginEvents(ctx context.Context, f domain.LoginEventFilter) (events []domain.LoginEvent, next int64, err error)
 	DeleteLoginEventsBefore(ctx context.Context, before time.Time) (int64, error)
 	RecordAudit(ctx context.Context, e *domain.AuditEvent) error

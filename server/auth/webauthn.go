@@ -500,7 +500,7 @@ func (s *Service) FinishKeyLogin(ctx context.Context, sess *domain.Session, rp R
 		return nil, err
 	}
 	if u.CodesLocked(now) {
-		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
+		return nil, s.codesBlocked(ctx, u, event)
 	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(raw)
 	if err != nil {
@@ -630,7 +630,7 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, cer
 	if until, err := s.Store.ThrottledUntil(ctx, []string{ipKey}, now); err != nil {
 		return nil, err
 	} else if !until.IsZero() {
-		return nil, s.fail(ctx, event, shared.ReasonThrottled, rateLimited("Too many failed login attempts from your network.", until, now))
+		return nil, s.networkBlocked(ctx, event, ipKey, until)
 	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(raw)
 	if err != nil {
@@ -698,7 +698,7 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, cer
 		// The key verified: its holder may be told why it cannot sign in.
 		return nil, s.fail(ctx, event, shared.ReasonPasskeysOff, errPasskeysOff)
 	case u.CodesLocked(now):
-		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
+		return nil, s.codesBlocked(ctx, u, event)
 	}
 	use, err := s.keyUse(ctx, u, event, 0, owner, cred, parsed)
 	if err != nil {

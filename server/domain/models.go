@@ -289,6 +289,14 @@ type LoginEvent struct {
 	Method    string    `bun:"method,notnull"`
 	Result    string    `bun:"result,notnull"`
 	Reason    string    `bun:"reason,notnull"`
+	// A row of attempts a lock blocked stands for all of them (one per
+	// lock, whoever sent them): LockPeriod names the lock (its key and
+	// its end), Attempts counts them and LastAt is the last one's time;
+	// CreatedAt, IP and UserAgent are the first one's. Other rows are one
+	// attempt each (Attempts 0 is stored as 1).
+	Attempts   int        `bun:"attempts,nullzero,notnull,default:1"`
+	LastAt     *time.Time `bun:"last_at"`
+	LockPeriod *string    `bun:"lock_period"`
 }
 
 // LoginEventFilter selects a page of login events, newest first.

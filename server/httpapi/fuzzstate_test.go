@@ -338,6 +338,12 @@ func (w *fuzzWorld) mayFail(x exchange, c rowChange) string {
 			(!rec.callerIsActor || (x.caller != nil && c.get("user_id") == x.caller.ID)) {
 			return ""
 		}
+		// An attempt a lock blocked counts into its lock's row (of any
+		// route that records attempts).
+		if !c.added() && !c.removed() && rec.event != "" && c.get("lock_period") != nil &&
+			subset(c.changed(), []string{"attempts", "last_at"}) {
+			return ""
+		}
 	case "login_throttles":
 		key, _ := c.get("key").(string)
 		switch {
