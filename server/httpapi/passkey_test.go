@@ -159,16 +159,20 @@ func TestPasskey_BeginsStoreNothing(t *testing.T) {
 			e.fixClock()
 			e.api.trustedProxies = loopbackProxies
 			before := e.tableRows(t, d)
+			var begun []answer
 			for i := range 200 {
 				ip := fmt.Sprintf("198.51.100.%d", i%40+1)
 				a := e.do(e.browser(), "POST", "/api/login/passkey/begin", "{}", "X-Forwarded-For", ip)
 				if a.status != 200 {
 					t.Fatalf("begin %d from %s: %d %s", i, ip, a.status, a.body)
 				}
-				passkeyCeremonyCookie(t, a)
+				begun = append(begun, a)
 			}
 			if after := e.tableRows(t, d); fmt.Sprint(after) != fmt.Sprint(before) {
 				t.Fatalf("begins wrote rows:\nbefore %v\nafter  %v", before, after)
+			}
+			for _, a := range begun {
+				passkeyCeremonyCookie(t, a)
 			}
 		})
 	}
