@@ -291,6 +291,12 @@ func TestLoginHistory_RowsSayWhatHappenedInWords(t *testing.T) {
 	contains(t, html, `id="login-history"`, ">Failed<", ">Success<", "Authenticator code", "Recovery code", "Code already used",
 		"Firefox on Linux", "192.0.2.1", `id="history-more"`, `datetime="2026-11-23T10:00:00Z"`)
 	lacks(t, render(t, (&loginHistory{}).table()), `id="history-more"`)
+
+	// A row of attempts a lock blocked says how many, and the last one's time.
+	h = (&loginHistory{}).table()
+	h.rows = []shared.LoginEvent{{ID: 43, Time: "2026-11-23T10:01:00Z", Result: "failure", Method: "password", Reason: "throttled",
+		IP: "192.0.2.9", Attempts: 27, LastTime: "2026-11-23T10:01:50Z"}}
+	contains(t, render(t, h), "27 attempts blocked while logins were paused, the last at "+localTime("2026-11-23T10:01:50Z"))
 }
 
 func TestAdminAccount_TheSwitchAndWhoChangedIt(t *testing.T) {

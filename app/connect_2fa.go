@@ -126,7 +126,7 @@ func (c *connectTwoFactor) window() app.UI {
 						c.cancelButton(),
 					),
 				),
-				app.If(c.OnUseKey != nil && c.mounted, func() app.UI {
+				app.If(c.OnUseKey != nil && c.mounted && keysUsable(), func() app.UI {
 					return app.P().Class("alt-action").Body(
 						app.Button().ID("setup-use-key").Class("link").Type("button").OnClick(c.useKey).Text("Add a security key instead"),
 					)

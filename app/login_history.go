@@ -58,6 +58,15 @@ func historyCells(e shared.LoginEvent, withUser bool) []app.HTMLTd {
 		app.Td().Text(shared.MethodText(e.Method)),
 		app.Td().Text(e.IP),
 		app.Td().Title("%s", e.UserAgent).Text(shared.DescribeUserAgent(e.UserAgent)),
-		app.Td().Text(shared.ReasonText(e.Reason)),
+		app.Td().Text(historyDetail(e)),
 	)
+}
+
+// historyDetail says why an attempt failed; a row of attempts a lock
+// blocked says how many it stands for, and when the last came.
+func historyDetail(e shared.LoginEvent) string {
+	if e.Attempts > 0 {
+		return shared.BlockedText(e.Reason, e.Attempts) + ", the last at " + localTime(e.LastTime)
+	}
+	return shared.ReasonText(e.Reason)
 }

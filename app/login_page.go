@@ -186,7 +186,7 @@ func (p *loginPage) passwordForm() app.UI {
 				Attr("autocomplete", "current-password").
 				Value(p.password).OnInput(p.ValueTo(&p.password))),
 		submitButton("login-submit", "Log in", p.busy),
-		app.If(p.mounted, func() app.UI {
+		app.If(p.mounted && keysUsable(), func() app.UI {
 			return app.P().Class("alt-action").Body(
 				app.Button().ID("passkey-login").Class("secondary").Type("button").Disabled(p.busy).
 					OnClick(func(ctx app.Context, e app.Event) { p.useKey(ctx, "/api/login/passkey") }).Text("Sign in with a passkey"),
@@ -201,8 +201,8 @@ func (p *loginPage) codeForm() app.UI {
 		// A key is offered first: one touch, and nothing to type.
 		app.If(slices.Contains(p.methods, shared.FactorSecurityKey), func() app.UI {
 			return app.P().Body(
-				app.Button().ID("use-security-key").Class("primary").Type("button").Disabled(p.busy).
-					OnClick(func(ctx app.Context, e app.Event) { p.useKey(ctx, "/api/login/key") }).Text("Use your security key"),
+				keyAction(app.Button().ID("use-security-key").Class("primary").Type("button").Disabled(p.busy).
+					OnClick(func(ctx app.Context, e app.Event) { p.useKey(ctx, "/api/login/key") }).Text("Use your security key")),
 			)
 		}),
 		app.P().Text("Open your authenticator app and enter the six-digit code for Warden."),

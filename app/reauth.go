@@ -64,8 +64,8 @@ func (g *reauthGate) prompt(bind func(any) app.EventHandler, withCode bool) app.
 		}),
 		app.If(g.keys, func() app.UI {
 			return app.P().Body(
-				app.Button().ID("reauth-with-key").Class("secondary").Type("button").Disabled(g.proof.busy).
-					OnClick(g.useKey).Text("Use your security key"),
+				keyAction(app.Button().ID("reauth-with-key").Class("secondary").Type("button").Disabled(g.proof.busy).
+					OnClick(g.useKey).Text("Use your security key")),
 			)
 		}),
 		app.If(g.proof.errMsg != "", func() app.UI {

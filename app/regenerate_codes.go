@@ -63,8 +63,8 @@ func (r *regenerateCodes) Render() app.UI {
 						return app.Button().ID("regenerate-submit").Class("primary inline").Type("submit").Disabled(r.busy).Text("Make new codes")
 					}),
 					app.If(r.Keys, func() app.UI {
-						return app.Button().ID("regenerate-with-key").Class(r.keyClass()).Type("button").Disabled(r.busy).
-							OnClick(r.useKey).Text("Use your security key")
+						return keyAction(app.Button().ID("regenerate-with-key").Class(r.keyClass()).Type("button").Disabled(r.busy).
+							OnClick(r.useKey).Text("Use your security key"))
 					}),
 					app.Button().Class("secondary").Type("button").
 						OnClick(func(ctx app.Context, e app.Event) {

@@ -101,7 +101,7 @@ func (f *secondFactors) Render() app.UI {
 			)
 		}),
 		app.If(!f.adding, func() app.UI {
-			return app.Button().ID("add-security-key").Class("secondary").Type("button").OnClick(f.openAdd).Text("Add a security key")
+			return keyAction(app.Button().ID("add-security-key").Class("secondary").Type("button").OnClick(f.openAdd).Text("Add a security key"))
 		}).Else(func() app.UI {
 			return app.Form().ID("security-key-form").OnSubmit(f.submitAdd).OnKeyDown(onEscape(func(ctx app.Context) { f.adding = false })).Body(
 				field("security-key-name", "Name of the key", "", app.Input().ID("security-key-name").Type("text").Required(true).

@@ -9,6 +9,14 @@ import (
 	"github.com/warden-auth/warden/shared"
 )
 
+// webAuthnAs makes the page one whose browser can (usable) or cannot, and
+// why, use security keys, for the test.
+func webAuthnAs(t *testing.T, usable bool, why string) {
+	prev := webAuthnState
+	webAuthnState = func() (bool, string) { return usable, why }
+	t.Cleanup(func() { webAuthnState = prev })
+}
+
 type factorsOnClient struct {
 	secondFactors
 	clientSide
@@ -17,6 +25,7 @@ type factorsOnClient struct {
 func (c *factorsOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
 
 func TestSecondFactors_AddAKeyThenRemoveTheLastUnderThePolicy(t *testing.T) {
+	webAuthnAs(t, true, "")
 	api := newFakeAPI(t)
 	went := recordNavigation(t)
 	key := shared.SecondFactor{ID: "key-7", Kind: shared.FactorSecurityKey, Name: "Blue", AddedAt: "2026-11-20T10:00:00Z", Passkey: true}
@@ -139,6 +148,7 @@ func TestSecondFactors_RenameAKeyInItsRow(t *testing.T) {
 // A user with keys is offered one as the proof: the prompt gets a
 // challenge, the key answers, and the action runs again.
 func TestReauth_AUserWithKeysIsOfferedTheirKey(t *testing.T) {
+	webAuthnAs(t, true, "")
 	api := newFakeAPI(t)
 	proved := false
 	api.on("GET /api/2fa/methods", answer(200, shared.MethodsResponse{Methods: []shared.SecondFactor{}}))
@@ -198,6 +208,7 @@ func TestReauth_AUserWithKeysIsOfferedTheirKey(t *testing.T) {
 
 // With keys only, Regenerate asks for a touch of the key, not a code.
 func TestRegenerateCodes_WithKeysOnlyTheKeyIsTheProof(t *testing.T) {
+	webAuthnAs(t, true, "")
 	api := newFakeAPI(t)
 	api.on("POST /api/me/reauth/key/begin", answer(200, map[string]any{"publicKey": map[string]any{"challenge": "cHJvb2Y"}}))
 	api.on("POST /api/2fa/recovery-codes", answer(200, shared.ConnectResponse{RecoveryCodes: []string{"aaaa-bbbb-cccc"}}))
@@ -227,6 +238,7 @@ func TestRegenerateCodes_WithKeysOnlyTheKeyIsTheProof(t *testing.T) {
 // A page reloaded at the second step asks which factors to offer, so a key
 // is still offered first.
 func TestLogin_AReloadAtTheSecondStepStillOffersTheKey(t *testing.T) {
+	webAuthnAs(t, true, "")
 	api := loginAPI(t)
 	api.on("GET /api/login/methods", answer(200, shared.LoginResponse{Next: shared.NextTOTP, Methods: []string{shared.FactorSecurityKey}, RememberBrowserDays: 30}))
 	p := &loginOnClient{}
@@ -240,4 +252,40 @@ func TestLogin_AReloadAtTheSecondStepStillOffersTheKey(t *testing.T) {
 	s2 := open(t, p2)
 	lacks(t, s2.html(), `id="use-security-key"`)
 	sameRequests(t, api.sent())
+}
+
+// Where the page cannot use WebAuthn (opened at an IP address, not secure,
+// an old browser), no passkey or key button is offered: the login page has
+// no "Sign in with a passkey", and where a key is the user's own factor its
+// place says why instead. Prerendered on the server, which cannot know the
+// browser, the pages offer none either.
+func TestKeys_NotOfferedWhereThePageCannotUseThem(t *testing.T) {
+	api := loginAPI(t)
+	api.on("GET /api/login/methods", answer(200, shared.LoginResponse{Next: shared.NextTOTP, Methods: []string{shared.FactorSecurityKey, shared.FactorTOTP}}))
+	api.on("GET /api/2fa/methods", answer(200, shared.MethodsResponse{Methods: []shared.SecondFactor{}}))
+	keyButtons := []string{`id="passkey-login"`, `id="use-security-key"`, `id="add-security-key"`}
+
+	webAuthnAs(t, true, "")
+	login := open(t, &loginOnClient{})
+	contains(t, login.html(), `id="passkey-login"`)
+
+	webAuthnAs(t, false, shared.MsgWebAuthnAtAddress)
+	login = open(t, &loginOnClient{})
+	contains(t, login.html(), `id="login-submit"`)
+	lacks(t, login.html(), keyButtons...)
+	second := &loginOnClient{}
+	second.step = stepTOTP
+	s := open(t, second)
+	contains(t, s.html(), `id="code"`, "not at an IP address")
+	lacks(t, s.html(), keyButtons...)
+	factors := &factorsOnClient{}
+	s = open(t, factors)
+	s.signIn(&shared.Me{Username: "alice"})
+	contains(t, s.html(), `id="second-factors"`, "not at an IP address")
+	lacks(t, s.html(), keyButtons...)
+
+	webAuthnAs(t, false, "") // prerendering: the browser is not known yet
+	s = open(t, &factorsOnClient{})
+	s.signIn(&shared.Me{Username: "alice"})
+	lacks(t, s.html(), append(keyButtons, "key-unavailable")...)
 }

@@ -6,7 +6,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"sync"
 	"syscall/js"
+
+	"github.com/warden-auth/warden/shared"
 )
 
 // The WebAuthn glue, all of it: the server's options (JSON, binary fields
@@ -24,6 +27,24 @@ var (
 	createCredential = func(options []byte) (json.RawMessage, error) { return credential("create", options) }
 	getCredential    = func(options []byte) (json.RawMessage, error) { return credential("get", options) }
 )
+
+// webAuthnState says whether this page can use security keys and passkeys,
+// and if not, why: a page that is not secure (plain http away from
+// localhost) has no WebAuthn, an old browser none either, and a page opened
+// at an IP address has no relying party (browsers refuse an address as
+// one). None of it changes while the page runs: it is read once.
+var webAuthnState = sync.OnceValues(func() (bool, string) {
+	w := js.Global()
+	switch {
+	case !w.Get("isSecureContext").Truthy():
+		return false, shared.MsgWebAuthnInsecure
+	case w.Get("PublicKeyCredential").IsUndefined():
+		return false, shared.MsgWebAuthnUnsupported
+	case shared.IsAddressHost(w.Get("location").Get("hostname").String()):
+		return false, shared.MsgWebAuthnAtAddress
+	}
+	return true, ""
+})
 
 func credential(call string, options []byte) (json.RawMessage, error) {
 	var opts map[string]any

@@ -12,6 +12,10 @@ import (
 // tests replace these.
 var errNoAuthenticator = &shared.Error{Code: shared.EInvalid, Message: "This browser cannot use security keys."}
 
+// webAuthnState: prerendering on the server cannot know the browser, so
+// no key is offered (neither is a reason given) until the app runs there.
+var webAuthnState = func() (usable bool, why string) { return false, "" }
+
 var (
 	createCredential = func(options []byte) (json.RawMessage, error) { return nil, errNoAuthenticator }
 	getCredential    = func(options []byte) (json.RawMessage, error) { return nil, errNoAuthenticator }

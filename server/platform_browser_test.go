@@ -29,13 +29,18 @@ func TestBrowser_PlatformAdminCreatesAndOpensAnAccount(t *testing.T) {
 		waitText("#accounts-table", "Initech"),
 	)
 	addUser(t, inst, dir, "ivan", "copper kettle meadow", "--account", "initech")
+	var passkeysOn bool
 	b.run(t, "open it and see its users",
 		chromedp.Navigate(inst.URL+"/admin"),
 		waitText("#accounts-table", "Initech"),
 		click("#open-account-2"),
 		waitText("#account-settings h2", "Initech"),
 		waitText("#users-table", "ivan"),
+		jsBool(`document.getElementById("passkeys-allowed").checked`, &passkeysOn),
 	)
+	if !passkeysOn {
+		t.Error(`an account made in the panel has "Allow sign-in with a passkey alone" off (README: on by default)`)
+	}
 	b.run(t, "rename it",
 		setInput("rename-account", "Initrode"),
 		click("#rename-account-submit"),

@@ -159,3 +159,33 @@ func TestBrowser_AddASecurityKeyLogInWithItAndSignInWithThePasskey(t *testing.T)
 		t.Fatalf("%d new recovery codes shown", fresh)
 	}
 }
+
+// Opened at an IP address, where browsers refuse WebAuthn, the app offers
+// no passkey sign-in and no "Add a security key", and says why where the
+// key would be; the same server at localhost offers both.
+func TestBrowser_NoKeyButtonsAtAnIPAddress(t *testing.T) {
+	inst := start(t, "", t.TempDir()) // at 127.0.0.1
+	b := newBrowser(t)
+	var passkeyButton, addButton bool
+	b.run(t, "the login page at an address, once the app runs",
+		chromedp.Navigate(inst.URL+"/login"),
+		chromedp.WaitVisible(`#login-form[data-ready="true"]`, chromedp.ByQuery),
+		jsBool(`document.getElementById("passkey-login") !== null`, &passkeyButton),
+	)
+	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
+	b.run(t, "Security settings at an address",
+		waitPath("/"),
+		click("#avatar"),
+		click("#menu-profile"),
+		waitText(".second-factors", "not at an IP address"),
+		jsBool(`document.getElementById("add-security-key") !== null`, &addButton),
+	)
+	if passkeyButton || addButton {
+		t.Fatalf("key buttons at an IP address: passkey sign-in %v, add a key %v", passkeyButton, addButton)
+	}
+	b.run(t, "at localhost both are offered",
+		click("#avatar"), click("#menu-logout"), waitPath("/login"),
+		chromedp.Navigate(strings.Replace(inst.URL, "127.0.0.1", "localhost", 1)+"/login"),
+		chromedp.WaitVisible("#passkey-login", chromedp.ByID),
+	)
+}

@@ -30,6 +30,7 @@ const (
 	EInternal           = "internal"            // 500: anything unexpected; details only in the log
 
 	EPasswordChange = "password_change_required" // 403: a one-time password must be replaced first
+	ENoWebAuthn     = "webauthn_unavailable"     // 400: security keys cannot work at the address asked (an IP, not a domain)
 )
 
 // ErrorCodes is every code above. The server's test checks each against its
@@ -39,7 +40,7 @@ var ErrorCodes = []string{
 	EInvalid, EUnsupportedMedia, ETooLarge, EUnauthenticated, EWrongCredentials, EWrongCode,
 	EForbidden, EAccountDisabled, EEnrollmentRequired, EReauthRequired, ECrossOrigin, ENotFound, EMethodNotAllowed, EConflict,
 	EConfirmRequired, ETwoFactorRequired, EMisdirected, ERateLimited, EUnavailable, EInternal,
-	EPasswordChange,
+	EPasswordChange, ENoWebAuthn,
 }
 
 // Error is the one error type of the API. It is both the JSON body of every

@@ -15,6 +15,11 @@ type LoginEvent struct {
 	IP        string `json:"ip"`
 	UserAgent string `json:"user_agent"`
 	Username  string `json:"username,omitempty"` // the attempted name, in admin views
+	// Attempts, on a row of attempts a lock blocked (reason throttled or
+	// locked_out), counts them: the row stands for all of them, Time is
+	// the first one's and LastTime the last one's (RFC 3339, UTC).
+	Attempts int    `json:"attempts,omitempty"`
+	LastTime string `json:"last_time,omitempty"`
 }
 
 // LoginEventPage answers GET /api/me/logins: a page of events, newest first,

@@ -1,6 +1,9 @@
 package shared
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // The words the server stores and sends and the app shows: login methods,
 // results and failure reasons of login events, and audit actions. Defined
@@ -133,6 +136,19 @@ func MethodText(method string) string { return text(methodTexts, method) }
 
 // ReasonText explains why an attempt failed ("" for a success).
 func ReasonText(reason string) string { return text(reasonTexts, reason) }
+
+// BlockedText says what a history row of attempts a lock blocked stands
+// for: "27 attempts blocked while logins were paused".
+func BlockedText(reason string, attempts int) string {
+	n := strconv.Itoa(attempts) + " attempts"
+	if attempts == 1 {
+		n = "1 attempt"
+	}
+	if reason == ReasonLockedOut {
+		return n + " blocked while the code step was locked"
+	}
+	return n + " blocked while logins were paused"
+}
 
 // ActionText names an audit action for people.
 func ActionText(action string) string { return text(actionTexts, action) }

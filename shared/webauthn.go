@@ -2,6 +2,7 @@ package shared
 
 import (
 	"encoding/json"
+	"net/netip"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -12,6 +13,26 @@ const (
 	FactorTOTP        = "totp"
 	FactorSecurityKey = "security_key"
 )
+
+// Why a page cannot use security keys and passkeys, said alike by the
+// server (ENoWebAuthn) and by the app, which then offers none.
+const (
+	// MsgWebAuthnAtAddress: a relying party is a domain, and browsers
+	// refuse a page opened at an IP address as one.
+	MsgWebAuthnAtAddress = "Security keys and passkeys work only where Warden is opened by its name " +
+		"(such as localhost or login.example.com), not at an IP address."
+	// MsgWebAuthnInsecure: browsers offer WebAuthn only to secure pages
+	// (https, or localhost).
+	MsgWebAuthnInsecure    = "Security keys and passkeys need a secure connection: open Warden over https."
+	MsgWebAuthnUnsupported = "This browser cannot use security keys or passkeys."
+)
+
+// IsAddressHost reports whether host (as a URL or the Host header names it,
+// without a port) is an IP address rather than a name: no WebAuthn there.
+func IsAddressHost(host string) bool {
+	_, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"))
+	return err == nil
+}
 
 // TOTPMethodID is the id of the authenticator app among a user's second
 // factors; security keys have "key-" and a number.

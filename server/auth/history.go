@@ -69,6 +69,9 @@ func (s *Service) loginEvents(ctx context.Context, f domain.LoginEventFilter, wi
 			ID: e.ID, Time: rfc3339(&e.CreatedAt), Result: e.Result, Method: e.Method,
 			Reason: e.Reason, IP: e.IP, UserAgent: e.UserAgent,
 		}
+		if e.LockPeriod != nil {
+			page.Events[i].Attempts, page.Events[i].LastTime = e.Attempts, rfc3339(e.LastAt)
+		}
 		if withUsername {
 			page.Events[i].Username = e.Username
 		}

@@ -129,15 +129,18 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	}
 	rules := map[string]domain.ThrottleRule{lockKey: userThrottle, ipKey: ipThrottle}
 	if t := counters[ipKey]; t.Locked(now) {
-		return nil, s.fail(ctx, event, shared.ReasonThrottled, rateLimited("Too many failed login attempts from your network.", *t.LockedUntil, now))
+		return nil, s.networkBlocked(ctx, event, ipKey, *t.LockedUntil)
 	}
-	if counters[lockKey].Locked(now) {
+	if t := counters[lockKey]; t.Locked(now) {
 		// The attempt still counts for the IP, but does not stretch the
 		// username's lock: that would let anyone keep it locked for ever.
 		if _, _, err := s.Hasher.VerifyContext(ctx, req.Password, s.dummy()); err != nil {
 			return nil, err
 		}
-		return nil, s.failPassword(ctx, event, shared.ReasonThrottled, map[string]domain.ThrottleRule{ipKey: ipThrottle})
+		if _, err := s.Store.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{ipKey: ipThrottle}, now); err != nil {
+			return nil, err
+		}
+		return nil, s.blocked(ctx, event, lockKey, *t.LockedUntil, shared.ReasonThrottled, errWrongCredentials)
 	}
 
 	if !known {
@@ -302,7 +305,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 		return nil, ErrUnauthenticated
 	}
 	if u.CodesLocked(now) {
-		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
+		return nil, s.codesBlocked(ctx, u, event)
 	}
 	if stopped(u) {
 		return nil, s.fail(ctx, event, shared.ReasonStopped, errStopped)
@@ -355,7 +358,7 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 		return nil, 0, errRememberOff
 	}
 	if u.CodesLocked(now) {
-		return nil, 0, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
+		return nil, 0, s.codesBlocked(ctx, u, event)
 	}
 	normalized, ok := normalizeRecoveryCode(code)
 	if !ok {

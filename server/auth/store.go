@@ -111,6 +111,9 @@ type Store interface {
 	// kind or session; sessionID 0: one without a session).
 	SaveCeremony(ctx context.Context, c *domain.WebAuthnCeremony) error
 	TakeCeremony(ctx context.Context, challenge, kind string, sessionID int64, now time.Time) (*domain.WebAuthnCeremony, error)
+	// SpendChallenge returns domain.ErrReplay for a challenge spent already;
+	// DeleteExpiredCeremonies sweeps spent challenges too.
+	SpendChallenge(ctx context.Context, challenge string, expires time.Time) error
 	DeleteExpiredCeremonies(ctx context.Context, now time.Time) (int64, error)
 	WebAuthnCredentials(ctx context.Context, userID int64) ([]domain.WebAuthnCredential, error)
 	WebAuthnCredentialByCredentialID(ctx context.Context, credentialID []byte) (*domain.WebAuthnCredential, error)
@@ -122,6 +125,7 @@ type Store interface {
 
 	// History and audit.
 	RecordLoginEvent(ctx context.Context, e *domain.LoginEvent) error
+	RecordBlockedAttempt(ctx context.Context, e *domain.LoginEvent) error
 	LoginEvents(ctx context.Context, f domain.LoginEventFilter) (events []domain.LoginEvent, next int64, err error)
 	DeleteLoginEventsBefore(ctx context.Context, before time.Time) (int64, error)
 	RecordAudit(ctx context.Context, e *domain.AuditEvent) error

@@ -3,8 +3,10 @@ package auth
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 )
 
 // newToken returns a random 256-bit session token for the cookie and the
@@ -24,4 +26,43 @@ func newToken(random io.Reader) (token string, hash []byte, err error) {
 func HashToken(token string) []byte {
 	h := sha256.Sum256([]byte(token))
 	return h[:]
+}
+
+// sealUntil seals v (as JSON) with its end under the server's keys, bound
+// to purpose, for a browser to keep (base64url): what the server would
+// otherwise have to store, for a request to come. Nobody can read or
+// change it, and no other purpose's value opens as it.
+func (s *Service) sealUntil(purpose []byte, v any, until time.Time) (string, error) {
+	plain, err := json.Marshal(sealedUntil{Value: v, Until: until})
+	if err != nil {
+		return "", err
+	}
+	sealed, err := s.Keys.Seal(plain, purpose)
+	if err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(sealed), nil
+}
+
+// openUntil opens what sealUntil sealed under purpose into v, and returns
+// its end; ok is false for anything else, and from its end on (by now).
+func (s *Service) openUntil(purpose []byte, sealed string, now time.Time, v any) (until time.Time, ok bool) {
+	b, err := base64.RawURLEncoding.DecodeString(sealed)
+	if err != nil {
+		return time.Time{}, false
+	}
+	plain, err := s.Keys.Open(b, purpose)
+	if err != nil {
+		return time.Time{}, false
+	}
+	in := sealedUntil{Value: v}
+	if json.Unmarshal(plain, &in) != nil || !now.Before(in.Until) {
+		return time.Time{}, false
+	}
+	return in.Until, true
+}
+
+type sealedUntil struct {
+	Value any       `json:"v"`
+	Until time.Time `json:"until"`
 }

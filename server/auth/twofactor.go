@@ -3,8 +3,6 @@ package auth
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"image/png"
 	"strconv"
@@ -106,38 +104,15 @@ const shownCodesFor = time.Minute
 // them, when that page is the server's (a form posted before the app ran):
 // they travel in a cookie bound to the user, never in a URL, and expire.
 func (s *Service) SealShownCodes(userID int64, codes []string) (string, error) {
-	plain, err := json.Marshal(shownCodes{Codes: codes, Until: s.Now().Add(shownCodesFor).Unix()})
-	if err != nil {
-		return "", err
-	}
-	sealed, err := s.Keys.Seal(plain, shownCodesContext(userID))
-	if err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(sealed), nil
+	return s.sealUntil(shownCodesContext(userID), codes, s.Now().Add(shownCodesFor))
 }
 
 // OpenShownCodes opens what SealShownCodes sealed for userID, if it has not
 // expired.
 func (s *Service) OpenShownCodes(userID int64, v string) ([]string, bool) {
-	sealed, err := base64.RawURLEncoding.DecodeString(v)
-	if err != nil {
-		return nil, false
-	}
-	plain, err := s.Keys.Open(sealed, shownCodesContext(userID))
-	if err != nil {
-		return nil, false
-	}
-	var c shownCodes
-	if json.Unmarshal(plain, &c) != nil || s.Now().Unix() > c.Until || len(c.Codes) == 0 {
-		return nil, false
-	}
-	return c.Codes, true
-}
-
-type shownCodes struct {
-	Codes []string `json:"codes"`
-	Until int64    `json:"until"`
+	var codes []string
+	_, ok := s.openUntil(shownCodesContext(userID), v, s.Now(), &codes)
+	return codes, ok && len(codes) > 0
 }
 
 func shownCodesContext(userID int64) []byte {

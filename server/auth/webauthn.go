@@ -20,8 +20,10 @@ import (
 // Each ceremony is begun and finished by two requests: begin keeps the
 // challenge in the database (any server process may get the finish), and
 // the finish takes it, so each challenge is accepted once. A registration
-// and the second step are tied to the session that began them; a passkey
-// sign-in has no session yet and is tied to its challenge alone. Keys are
+// and the second step are tied to the session that began them. A passkey
+// sign-in has no session yet, and anyone may begin one, so its begin keeps
+// nothing: the ceremony goes to the browser sealed (sealedCeremony), and
+// the finish spends its challenge once an answer verifies. Keys are
 // verified by the library; this file adds who may use which key, the sign
 // counter (a counter that goes back means a copy of the key exists), and the
 // same lockout as wrong codes.
@@ -37,7 +39,6 @@ type RP struct {
 const (
 	ceremonyRegister   = "register"
 	ceremonySecondStep = "second_step"
-	ceremonyPasskey    = "passkey"
 	ceremonyProof      = "proof" // a signed-in user proving it is them (re-authentication, Regenerate)
 )
 
@@ -49,11 +50,6 @@ const (
 	// request options list).
 	maxSecurityKeys = 20
 )
-
-// passkeyBeginThrottle bounds the passkey sign-ins a network may begin:
-// each leaves a ceremony row until it is finished or expires, so without it
-// anyone could fill the table. Enough for an office behind one NAT.
-var passkeyBeginThrottle = domain.ThrottleRule{Threshold: 60, Window: ceremonyTTL, LockFor: backoff(60)}
 
 var (
 	errBadCredential = &shared.Error{Code: shared.EInvalid, Message: "The security key's answer could not be read. Try again.",
@@ -71,8 +67,17 @@ var (
 	errKeyNotCreated = shared.Errorf(shared.EWrongCode, "The security key could not be added: its answer did not verify. Try again.")
 )
 
-// relyingParty is the library configured for rp.
+// errNoDomain refuses a ceremony at an IP address: a relying party id is a
+// domain, and browsers refuse a page whose host is an address as one
+// (WebAuthn: its effective domain must be a valid domain).
+var errNoDomain = shared.Errorf(shared.ENoWebAuthn, "%s", shared.MsgWebAuthnAtAddress)
+
+// relyingParty is the library configured for rp, or errNoDomain. Each
+// ceremony asks for it first, before it counts or keeps anything.
 func (s *Service) relyingParty(rp RP) (*webauthn.WebAuthn, error) {
+	if shared.IsAddressHost(rp.ID) {
+		return nil, errNoDomain
+	}
 	return webauthn.New(&webauthn.Config{RPID: rp.ID, RPDisplayName: s.Issuer, RPOrigins: []string{rp.Origin}})
 }
 
@@ -201,6 +206,10 @@ type KeyAdded struct {
 func (s *Service) FinishAddKey(ctx context.Context, sess *domain.Session, stage string, rp RP, raw []byte, c Client) (*KeyAdded, error) {
 	c = c.clip()
 	u := sess.User
+	w, err := s.relyingParty(rp)
+	if err != nil {
+		return nil, err
+	}
 	parsed, err := protocol.ParseCredentialCreationResponseBytes(raw)
 	if err != nil {
 		return nil, errBadCredential
@@ -210,10 +219,6 @@ func (s *Service) FinishAddKey(ctx context.Context, sess *domain.Session, stage 
 		return nil, err
 	}
 	owner, err := s.keyOwner(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	w, err := s.relyingParty(rp)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +298,7 @@ func (s *Service) Methods(ctx context.Context, u *domain.User) ([]shared.SecondF
 	out := []shared.SecondFactor{}
 	if u.TOTPConnected() {
 		out = append(out, shared.SecondFactor{ID: shared.TOTPMethodID, Kind: shared.FactorTOTP, Name: "Authenticator app",
-			AddedAt: rfc3339(u.TOTPEnabledAt)})
+			AddedAt: rfc3339(u.TOTPEnabledAt), LastUsedAt: rfc3339(u.TOTPLastUsedAt)})
 	}
 	creds, err := s.Store.WebAuthnCredentials(ctx, u.ID)
 	if err != nil {
@@ -418,6 +423,10 @@ func (s *Service) keyProof(ctx context.Context, sess *domain.Session, rp RP, raw
 	if u.CodesLocked(now) {
 		return domain.Proof{}, 0, lockedOut(*u.LockedUntil, now)
 	}
+	w, err := s.relyingParty(rp)
+	if err != nil {
+		return domain.Proof{}, 0, err
+	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(raw)
 	if err != nil {
 		if err := refused(shared.ReasonMalformedCode); err != nil {
@@ -436,10 +445,6 @@ func (s *Service) keyProof(ctx context.Context, sess *domain.Session, rp RP, raw
 		return domain.Proof{}, 0, err
 	}
 	owner, err := s.keyOwner(ctx, u)
-	if err != nil {
-		return domain.Proof{}, 0, err
-	}
-	w, err := s.relyingParty(rp)
 	if err != nil {
 		return domain.Proof{}, 0, err
 	}
@@ -490,8 +495,12 @@ func (s *Service) FinishKeyLogin(ctx context.Context, sess *domain.Session, rp R
 	if u.SecurityKeys == 0 {
 		return nil, errNoKeys
 	}
+	w, err := s.relyingParty(rp)
+	if err != nil {
+		return nil, err
+	}
 	if u.CodesLocked(now) {
-		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
+		return nil, s.codesBlocked(ctx, u, event)
 	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(raw)
 	if err != nil {
@@ -509,10 +518,6 @@ func (s *Service) FinishKeyLogin(ctx context.Context, sess *domain.Session, rp R
 		return nil, err
 	}
 	owner, err := s.keyOwner(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	w, err := s.relyingParty(rp)
 	if err != nil {
 		return nil, err
 	}
@@ -555,45 +560,64 @@ func (s *Service) finishKeyStep(ctx context.Context, sess *domain.Session, u *do
 	return res, err
 }
 
+// A passkey sign-in's ceremony is kept by the browser: its begin is open
+// to anyone, so it stores nothing anyone could fill. The library's session
+// data goes sealed with the server's keys into a cookie (the HTTP layer's),
+// under sealedCeremony's purpose, with its end; the finish opens it on any
+// server process, and once an answer to it verifies, spends its challenge
+// in the database (Store.SpendChallenge), so that answer signs in once.
+var passkeyCeremonyPurpose = []byte("passkey-ceremony")
+
+// spentMargin keeps a spent challenge past its ceremony's end, for server
+// processes whose clocks run a little behind the one that spent it.
+const spentMargin = time.Minute
+
+// PasskeyBegun is a begun passkey sign-in: the request options for the
+// browser, and the ceremony sealed for its cookie, good until Expires.
+type PasskeyBegun struct {
+	Options  *protocol.CredentialAssertion
+	Ceremony string
+	Expires  time.Time
+}
+
 // BeginPasskeyLogin starts a sign-in with a passkey alone: request options
 // without a user (the authenticator chooses a discoverable credential) and
 // with user verification required, as the key is then both factors. A
-// network whose failures locked it gets no challenge, and neither does one
-// that asked for too many: each begin writes a ceremony row, for anyone.
-func (s *Service) BeginPasskeyLogin(ctx context.Context, rp RP, c Client) (*protocol.CredentialAssertion, error) {
+// network whose failures locked it gets no challenge.
+func (s *Service) BeginPasskeyLogin(ctx context.Context, rp RP, c Client) (*PasskeyBegun, error) {
 	now := s.Now()
-	ipKey := ipThrottleKey(c.clip().IP)
-	beginKey := "passkey_begin:" + ipKey
-	if until, err := s.Store.ThrottledUntil(ctx, []string{ipKey, beginKey}, now); err != nil {
-		return nil, err
-	} else if !until.IsZero() {
-		return nil, rateLimited("Too many sign-in attempts from your network.", until, now)
-	}
-	// Every begin counts, as a failure counts at the password step.
-	if _, err := s.Store.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{beginKey: passkeyBeginThrottle}, now); err != nil {
-		return nil, err
-	}
 	w, err := s.relyingParty(rp)
 	if err != nil {
 		return nil, err
+	}
+	if until, err := s.Store.ThrottledUntil(ctx, []string{ipThrottleKey(c.clip().IP)}, now); err != nil {
+		return nil, err
+	} else if !until.IsZero() {
+		return nil, rateLimited("Too many sign-in attempts from your network.", until, now)
 	}
 	assertion, sd, err := w.BeginDiscoverableLogin(webauthn.WithUserVerification(protocol.VerificationRequired))
 	if err != nil {
 		return nil, err
 	}
-	if err := s.saveCeremony(ctx, ceremonyPasskey, nil, "", sd); err != nil {
+	expires := now.Add(ceremonyTTL)
+	sealed, err := s.sealUntil(passkeyCeremonyPurpose, sd, expires)
+	if err != nil {
 		return nil, err
 	}
-	return assertion, nil
+	return &PasskeyBegun{Options: assertion, Ceremony: sealed, Expires: expires}, nil
 }
 
-// FinishPasskeyLogin verifies a passkey assertion for BeginPasskeyLogin and
-// logs its owner in fully: a discoverable credential that verified its user
-// is both factors. oldToken is the session cookie the request carried, if
-// any; it ends. Failures count toward the owner's lockout when the key is
-// known, else toward the network's throttle.
-func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, c Client, oldToken string) (*LoginResult, error) {
+// FinishPasskeyLogin verifies a passkey assertion for the sealed ceremony
+// of BeginPasskeyLogin and logs its owner in fully: a discoverable
+// credential that verified its user is both factors. oldToken is the
+// session cookie the request carried, if any; it ends. Failures count
+// toward the network's throttle (see below for why not the owner's).
+func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, ceremony string, c Client, oldToken string) (*LoginResult, error) {
 	c = c.clip()
+	w, err := s.relyingParty(rp)
+	if err != nil {
+		return nil, err
+	}
 	now := s.Now()
 	event := loginEvent("", nil, shared.MethodPasskey, c, now)
 	ipKey := ipThrottleKey(c.IP)
@@ -606,17 +630,16 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, c C
 	if until, err := s.Store.ThrottledUntil(ctx, []string{ipKey}, now); err != nil {
 		return nil, err
 	} else if !until.IsZero() {
-		return nil, s.fail(ctx, event, shared.ReasonThrottled, rateLimited("Too many failed login attempts from your network.", until, now))
+		return nil, s.networkBlocked(ctx, event, ipKey, until)
 	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(raw)
 	if err != nil {
-		return nil, s.fail(ctx, event, shared.ReasonMalformedCode, errBadCredential)
+		return nil, unknown(shared.ReasonMalformedCode, errBadCredential)
 	}
-	_, sd, err := s.takeCeremony(ctx, ceremonyPasskey, nil, parsed.Response.CollectedClientData.Challenge)
-	if errors.Is(err, errStaleKeyRequest) {
+	sd := new(webauthn.SessionData)
+	expires, ok := s.openUntil(passkeyCeremonyPurpose, ceremony, now, sd)
+	if !ok { // none, expired, or not one this server sealed
 		return nil, unknown(shared.ReasonStaleKeyRequest, errStaleKeyRequest)
-	} else if err != nil {
-		return nil, err
 	}
 	// The owner is whoever registered the credential id, and the user
 	// handle the authenticator returns must be theirs.
@@ -642,30 +665,40 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, c C
 		}
 		return owner, nil
 	}
-	w, err := s.relyingParty(rp)
-	if err != nil {
-		return nil, err
-	}
 	_, cred, err := w.ValidatePasskeyLogin(find, *sd, parsed)
 	switch {
 	case lookupErr != nil && !errors.Is(lookupErr, domain.ErrNotFound):
 		return nil, lookupErr
-	case err != nil && owner.u == nil:
+	case err != nil && (owner.u == nil || !owner.u.Account.PasskeysAllowed):
+		// With passkey sign-in off the key is no way in: an answer that
+		// does not verify is a stranger's, told and counted as one for a
+		// key nobody registered, so it says nothing of whose id it named,
+		// and it is no part of the owner's history.
 		return nil, unknown(shared.ReasonWrongKey, errWrongKey)
 	}
 	u := owner.u
 	event.UserID, event.AccountID, event.Username = &u.ID, &u.AccountID, u.Username
 	switch {
-	case !u.Account.PasskeysAllowed:
-		return nil, s.fail(ctx, event, shared.ReasonPasskeysOff, errPasskeysOff)
 	case err != nil:
 		// Anyone may send an answer for a credential id (they are not
 		// secret): one that does not verify counts toward the sender's
 		// network, and shows in the owner's history, but does not count
 		// toward the owner's code lockout, or a stranger could lock them out.
 		return nil, unknown(shared.ReasonWrongKey, errWrongKey)
+	}
+	// It verified: its challenge is used up now, whatever follows, on
+	// every server process (the ceremony is the browser's to resend).
+	if err := s.Store.SpendChallenge(ctx, sd.Challenge, expires.Add(spentMargin)); errors.Is(err, domain.ErrReplay) {
+		return nil, unknown(shared.ReasonStaleKeyRequest, errStaleKeyRequest)
+	} else if err != nil {
+		return nil, err
+	}
+	switch {
+	case !u.Account.PasskeysAllowed:
+		// The key verified: its holder may be told why it cannot sign in.
+		return nil, s.fail(ctx, event, shared.ReasonPasskeysOff, errPasskeysOff)
 	case u.CodesLocked(now):
-		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, now))
+		return nil, s.codesBlocked(ctx, u, event)
 	}
 	use, err := s.keyUse(ctx, u, event, 0, owner, cred, parsed)
 	if err != nil {

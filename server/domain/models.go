@@ -31,6 +31,14 @@ type Account struct {
 	CreatedAt       time.Time `bun:"created_at,notnull"`
 }
 
+// NewAccount is an account as it starts, whoever creates it (the panel, the
+// command line, a user created into a new account): the one place of a new
+// account's defaults. Passkey sign-in is on (README), Force 2FA and trusted
+// browsers off.
+func NewAccount(name string, now time.Time) *Account {
+	return &Account{Name: name, PasskeysAllowed: true, CreatedAt: now}
+}
+
 // User is a person who logs in. Secrets never leave the server: the JSON tags
 // are "-" so that no accidental encoding can carry them.
 type User struct {
@@ -47,6 +55,7 @@ type User struct {
 	TOTPPendingSecret []byte     `bun:"totp_pending_secret" json:"-"`
 	TOTPEnabledAt     *time.Time `bun:"totp_enabled_at"`
 	TOTPLastStep      int64      `bun:"totp_last_step,notnull"`
+	TOTPLastUsedAt    *time.Time `bun:"totp_last_used_at"` // the app's code last accepted; nil: never since connected
 	FailedCodeCount   int        `bun:"failed_code_count,notnull"`
 	LockedUntil       *time.Time `bun:"locked_until"`
 	LastLoginAt       *time.Time `bun:"last_login_at"`
@@ -256,6 +265,16 @@ type WebAuthnCeremony struct {
 	ExpiresAt time.Time `bun:"expires_at,notnull"`
 }
 
+// SpentChallenge is the challenge of a passkey sign-in whose answer
+// verified: the ceremony itself lives sealed in the browser, so this row is
+// what makes it work once. It is kept until the ceremony expires.
+type SpentChallenge struct {
+	bun.BaseModel `bun:"table:webauthn_spent_challenges,alias:wsc"`
+
+	Challenge string    `bun:"challenge,pk"`
+	ExpiresAt time.Time `bun:"expires_at,notnull"`
+}
+
 // LoginEvent is one attempt at one login step, successful or not.
 type LoginEvent struct {
 	bun.BaseModel `bun:"table:login_events,alias:e"`
@@ -270,6 +289,14 @@ type LoginEvent struct {
 	Method    string    `bun:"method,notnull"`
 	Result    string    `bun:"result,notnull"`
 	Reason    string    `bun:"reason,notnull"`
+	// A row of attempts a lock blocked stands for all of them (one per
+	// lock, whoever sent them): LockPeriod names the lock (its key and
+	// its end), Attempts counts them and LastAt is the last one's time;
+	// CreatedAt, IP and UserAgent are the first one's. Other rows are one
+	// attempt each (Attempts 0 is stored as 1).
+	Attempts   int        `bun:"attempts,nullzero,notnull,default:1"`
+	LastAt     *time.Time `bun:"last_at"`
+	LockPeriod *string    `bun:"lock_period"`
 }
 
 // LoginEventFilter selects a page of login events, newest first.

@@ -1,12 +1,14 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/internal/testclock"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
@@ -336,5 +338,34 @@ func TestAdmin_LoginAttemptsOfTheAccountFilteredByUserResultAndTime(t *testing.T
 		if a.status != 400 || a.apiError(t).Code != shared.EInvalid || a.apiError(t).Fields[bound] == "" {
 			t.Fatalf("bad %s date: %d %s", bound, a.status, a.body)
 		}
+	}
+}
+
+// Every new account allows passkey sign-in (README): one made in the panel
+// (POST /api/admin/accounts), one `server account create` makes, and one
+// `server user create --account NEW` makes on the way (the command line's
+// own test runs the commands themselves).
+func TestAccounts_EveryNewAccountAllowsPasskeySignIn(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			e.user("root", shared.RolePlatformAdmin, "Default")
+			pa := e.browser()
+			e.login(pa, "root", password)
+			var made shared.AccountSettings
+			if a := e.do(pa, "POST", "/api/admin/accounts", shared.AccountRequest{Name: "Initech"}); a.status != 201 {
+				t.Fatalf("create: %d %s", a.status, a.body)
+			} else if a.decode(t, &made); !made.PasskeysAllowed {
+				t.Fatalf("the panel's new account: %+v", made)
+			}
+			if _, err := e.svc.CreateAccount(context.Background(), nil, "Hooli", auth.Client{}); err != nil {
+				t.Fatal(err)
+			}
+			e.user("ivan", shared.RoleUser, "Umbrella")
+			rows := storetest.Rows(t, e.st, "SELECT name FROM accounts WHERE passkeys_allowed ORDER BY id")
+			if got := fmt.Sprint(rows); got != "[[Default] [Initech] [Hooli] [Umbrella]]" {
+				t.Fatalf("passkey sign-in of new accounts: %s", got)
+			}
+		})
 	}
 }

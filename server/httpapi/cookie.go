@@ -11,6 +11,9 @@ const (
 	cookieName       = "warden_session"
 	deviceCookieName = "warden_device" // auth's device cookie: this browser has logged in as the username before
 	trustCookieName  = "warden_trust"  // auth's trusted browser: its user's login here skips the code
+	// passkeyCookieName holds a passkey sign-in's ceremony, sealed by
+	// auth, from its begin to its finish: the server keeps none.
+	passkeyCookieName = "warden_passkey"
 )
 
 // secure reports whether the session cookie gets the Secure flag and the
@@ -43,6 +46,20 @@ func (s *Server) setTrust(w http.ResponseWriter, r *http.Request, token string, 
 	http.SetCookie(w, &http.Cookie{
 		Name: s.cookiePrefix(r) + trustCookieName, Value: token, Path: "/", MaxAge: int(expires.Sub(s.auth.Now()) / time.Second),
 		Expires: expires, HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode,
+	})
+}
+
+// setPasskeyCeremony gives the browser a passkey sign-in's sealed ceremony
+// until expires ("": forgets it). Only the finish needs it (Strict), and no
+// script reads it.
+func (s *Server) setPasskeyCeremony(w http.ResponseWriter, r *http.Request, sealed string, expires time.Time) {
+	maxAge := -1
+	if sealed != "" {
+		maxAge = int(expires.Sub(s.auth.Now()) / time.Second)
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: s.cookiePrefix(r) + passkeyCookieName, Value: sealed, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode,
 	})
 }
 

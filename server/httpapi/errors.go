@@ -33,6 +33,7 @@ var statusOf = map[string]int{
 	shared.EConfirmRequired:    http.StatusConflict,
 	shared.ETwoFactorRequired:  http.StatusConflict,
 	shared.EMisdirected:        http.StatusMisdirectedRequest,
+	shared.ENoWebAuthn:         http.StatusBadRequest,
 	shared.ERateLimited:        http.StatusTooManyRequests,
 	shared.EUnavailable:        http.StatusServiceUnavailable,
 	shared.EInternal:           http.StatusInternalServerError,

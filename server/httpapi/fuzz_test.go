@@ -518,8 +518,10 @@ func checkAnswer(res *http.Response, body []byte, overTLS, api bool, fail func(s
 			prefix = "__Host-"
 		}
 		// The session cookie goes with navigation (Lax); the device cookie
-		// only with the login step, from this site (Strict).
-		sameSite := map[string]http.SameSite{prefix + cookieName: http.SameSiteLaxMode, prefix + deviceCookieName: http.SameSiteStrictMode}
+		// only with the login step, and a passkey's ceremony only with its
+		// finish, from this site (Strict).
+		sameSite := map[string]http.SameSite{prefix + cookieName: http.SameSiteLaxMode, prefix + deviceCookieName: http.SameSiteStrictMode,
+			prefix + passkeyCookieName: http.SameSiteStrictMode}
 		if want, ok := sameSite[c.Name]; !ok || !c.HttpOnly || c.SameSite != want || c.Path != "/" || c.Secure != overTLS || c.Domain != "" {
 			fail("bad cookie %q", c.String())
 		}

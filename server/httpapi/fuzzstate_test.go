@@ -258,6 +258,7 @@ type failureRecord struct {
 	callerIsActor bool   // the attempt recorded is the caller's (the second step)
 	refusal       string // the audit action of a refused security change, by and on the caller ("": none)
 	ceremony      bool   // takes the WebAuthn ceremony it answers, right or wrong (single use)
+	spends        bool   // spends the challenge of a passkey answer that verified (a refusal may follow)
 }
 
 var failureRecords = map[string]failureRecord{
@@ -268,7 +269,7 @@ var failureRecords = map[string]failureRecord{
 	"POST /api/2fa/disconnect":       {ownThrottle: true, refusal: shared.AuditDisconnectRefused},
 	"POST /api/me/reauth":            {ownThrottle: true, codeFailures: true, refusal: shared.AuditReauthRefused, ceremony: true},
 	"POST /api/login/key/finish":     {event: shared.MethodSecurityKey, codeFailures: true, callerIsActor: true, ceremony: true},
-	"POST /api/login/passkey/finish": {event: shared.MethodPasskey, anyThrottle: true, ceremony: true},
+	"POST /api/login/passkey/finish": {event: shared.MethodPasskey, anyThrottle: true, spends: true},
 	"POST /api/2fa/keys/finish":      {ceremony: true},
 }
 
@@ -337,6 +338,12 @@ func (w *fuzzWorld) mayFail(x exchange, c rowChange) string {
 			(!rec.callerIsActor || (x.caller != nil && c.get("user_id") == x.caller.ID)) {
 			return ""
 		}
+		// An attempt a lock blocked counts into its lock's row (of any
+		// route that records attempts).
+		if !c.added() && !c.removed() && rec.event != "" && c.get("lock_period") != nil &&
+			subset(c.changed(), []string{"attempts", "last_at"}) {
+			return ""
+		}
 	case "login_throttles":
 		key, _ := c.get("key").(string)
 		switch {
@@ -359,6 +366,10 @@ func (w *fuzzWorld) mayFail(x exchange, c rowChange) string {
 		}
 	case "webauthn_ceremonies":
 		if c.removed() && rec.ceremony {
+			return ""
+		}
+	case "webauthn_spent_challenges":
+		if c.added() && rec.spends {
 			return ""
 		}
 	case "users":
@@ -441,16 +452,18 @@ func (w *fuzzWorld) maySucceed(x exchange, self *domain.User, c rowChange) strin
 		}
 		return "a user changes only their own security keys; an admin's reset only removes those of their own account's users"
 	case "webauthn_ceremonies":
-		const passkeyBegin, passkeyFinish = "POST /api/login/passkey/begin", "POST /api/login/passkey/finish"
 		switch {
 		case mine("user_id"):
 			return ""
-		case c.get("user_id") == nil && c.get("session_id") == nil && (c.added() && x.route() == passkeyBegin || c.removed() && x.route() == passkeyFinish):
-			return "" // a passkey sign-in has no user until it is finished
 		case c.removed() && c.get("session_id") == x.presented:
 			return "" // the session ended, and its ceremony with it
 		}
-		return "a ceremony is begun and taken by its own session, or by a passkey sign-in"
+		return "a ceremony is begun and taken by its own session (a passkey sign-in's is the browser's)"
+	case "webauthn_spent_challenges":
+		if c.added() && x.route() == "POST /api/login/passkey/finish" {
+			return ""
+		}
+		return "only a passkey sign-in spends a challenge"
 	case "login_events":
 		if c.added() && mine("user_id") && self.AccountID == c.get("account_id") {
 			return ""
@@ -476,10 +489,8 @@ func (w *fuzzWorld) maySucceed(x exchange, self *domain.User, c rowChange) strin
 		switch {
 		case c.removed() && self != nil && key == "user:"+self.Username:
 			return "" // a right password clears its username's count
-		case !c.removed() && x.route() == "POST /api/login/passkey/begin" && strings.HasPrefix(key, "passkey_begin:ip:"):
-			return "" // each begin counts toward its network's bound
 		}
-		return "a success clears at most its own username's failure count, and a passkey begin counts only toward its network's bound"
+		return "a success clears at most its own username's failure count"
 	}
 	return "no answer changes " + c.table
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/base64"
 	"net/http"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/pquerna/otp/totp"
 	"github.com/warden-auth/warden/server/internal/testclock"
 	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -213,5 +215,60 @@ func TestDisconnect_WithoutThePolicyKeepsTheSession(t *testing.T) {
 	e.login(c, "ursula", password).decode(t, &lr)
 	if lr.Next != shared.NextDone {
 		t.Fatalf("login after disconnect: %+v", lr)
+	}
+}
+
+// The authenticator app's row in the list of second factors says when a
+// code of it last logged in (GitHub's "Last used"), as a key's does: never
+// before the first code login, then the time of the latest; wrong and
+// replayed codes move nothing.
+func TestTwoFactor_TheAppSaysWhenItWasLastUsed(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			now := e.fixClock()
+			e.user("alice", shared.RoleUser, "Acme")
+			c := e.browser()
+			e.login(c, "alice", password)
+			secret := e.enroll(t, c, *now)
+			appLastUsed := func() string {
+				t.Helper()
+				var ms shared.MethodsResponse
+				e.do(c, "GET", "/api/2fa/methods", nil).decode(t, &ms)
+				if len(ms.Methods) != 1 || ms.Methods[0].ID != shared.TOTPMethodID {
+					t.Fatalf("methods: %+v", ms)
+				}
+				return ms.Methods[0].LastUsedAt
+			}
+			if got := appLastUsed(); got != "" {
+				t.Fatalf("used before any code login: %q", got)
+			}
+			for i := range 3 {
+				*now = now.Add(time.Minute)
+				e.login(c, "alice", password)
+				if a := e.do(c, "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, secret, *now)}); a.status != 200 {
+					t.Fatalf("code login %d: %d %s", i, a.status, a.body)
+				}
+				if got, want := appLastUsed(), now.UTC().Format(time.RFC3339); got != want {
+					t.Fatalf("after code login %d: last used %q, want %q", i, got, want)
+				}
+			}
+			used := appLastUsed()
+			*now = now.Add(time.Minute)
+			other := e.browser()
+			e.login(other, "alice", password)
+			for _, refused := range []string{testcode.Wrong(t, secret, now.Add(-time.Minute)), code(t, secret, now.Add(-time.Minute))} {
+				if a := e.do(other, "POST", "/api/login/totp", shared.CodeRequest{Code: refused}); a.status != 401 {
+					t.Fatalf("refused code: %d %s", a.status, a.body)
+				}
+			}
+			if got := appLastUsed(); got != used {
+				t.Fatalf("a refused code moved the last use: %q, was %q", got, used)
+			}
+			if u, err := e.st.UserByUsername(context.Background(), "alice"); err != nil || u.TOTPLastUsedAt == nil ||
+				!u.TOTPLastUsedAt.Equal(now.Add(-time.Minute)) {
+				t.Fatalf("the last use stored: %+v %v", u, err)
+			}
+		})
 	}
 }

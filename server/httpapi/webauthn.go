@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/shared"
@@ -117,21 +118,29 @@ func (s *Server) handleLoginKeyFinish(w http.ResponseWriter, r *request) error {
 	})
 }
 
-// handleLoginPasskeyBegin answers the request options of a passkey sign-in.
+// handleLoginPasskeyBegin answers the request options of a passkey
+// sign-in, and gives the browser its sealed ceremony to bring back.
 func (s *Server) handleLoginPasskeyBegin(w http.ResponseWriter, r *request) error {
-	options, err := s.auth.BeginPasskeyLogin(r.Context(), s.relyingParty(r.Request), s.client(r.Request))
+	begun, err := s.auth.BeginPasskeyLogin(r.Context(), s.relyingParty(r.Request), s.client(r.Request))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, options)
+	s.setPasskeyCeremony(w, r.Request, begun.Ceremony, begun.Expires)
+	writeJSON(w, http.StatusOK, begun.Options)
 	return nil
 }
 
 // handleLoginPasskeyFinish signs in with a passkey alone; the session the
-// request came with, if any, ends.
+// request came with, if any, ends. The ceremony is over whatever the
+// outcome: the browser forgets it, and a new try begins again.
 func (s *Server) handleLoginPasskeyFinish(w http.ResponseWriter, r *request) error {
+	var ceremony string
+	if ck, err := r.Cookie(s.cookiePrefix(r.Request) + passkeyCookieName); err == nil {
+		ceremony = ck.Value
+		s.setPasskeyCeremony(w, r.Request, "", time.Time{})
+	}
 	return loginStep(s, w, r, func(req shared.CredentialRequest) (*auth.LoginResult, any, error) {
-		res, err := s.auth.FinishPasskeyLogin(r.Context(), s.relyingParty(r.Request), req.Credential, s.client(r.Request), s.sessionToken(r.Request))
+		res, err := s.auth.FinishPasskeyLogin(r.Context(), s.relyingParty(r.Request), req.Credential, ceremony, s.client(r.Request), s.sessionToken(r.Request))
 		if err != nil {
 			return nil, nil, err
 		}

@@ -10,7 +10,7 @@ import (
 
 // CreateAccount inserts an account. Returns ErrConflict if the name is taken.
 func (s *Store) CreateAccount(ctx context.Context, name string, now time.Time) (*domain.Account, error) {
-	a := &domain.Account{Name: name, PasskeysAllowed: true, CreatedAt: now}
+	a := domain.NewAccount(name, now)
 	if _, err := s.db.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
 		return nil, s.wrap(err)
 	}
@@ -28,7 +28,7 @@ func (s *Store) AccountByName(ctx context.Context, name string) (*domain.Account
 // CreateAccountAudited inserts an account with its audit event (which names
 // it) in one transaction. Returns ErrConflict if the name is taken in any case.
 func (s *Store) CreateAccountAudited(ctx context.Context, name string, now time.Time, audit *domain.AuditEvent) (*domain.Account, error) {
-	a := &domain.Account{Name: name, CreatedAt: now}
+	a := domain.NewAccount(name, now)
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
 			return err

@@ -16,6 +16,17 @@ func (s *Store) RecordLoginEvent(ctx context.Context, e *domain.LoginEvent) erro
 	return s.wrap(err)
 }
 
+// RecordBlockedAttempt records an attempt a lock refused, e.LockPeriod
+// naming the lock: the lock's first makes its row, every later one (on any
+// server process) counts into it and moves its last time, in one statement.
+func (s *Store) RecordBlockedAttempt(ctx context.Context, e *domain.LoginEvent) error {
+	_, err := s.db.NewInsert().Model(e).
+		On("CONFLICT (lock_period) WHERE lock_period IS NOT NULL DO UPDATE").
+		Set("attempts = e.attempts + 1").Set("last_at = EXCLUDED.last_at").
+		Exec(ctx)
+	return s.wrap(err)
+}
+
 // LoginEvents returns a page of login events and the cursor of the next page
 // (0 when this is the last). Pages are keyset-paginated on the id, so a page
 // costs the same however deep it is and concurrent inserts never shift it.

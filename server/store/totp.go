@@ -30,13 +30,14 @@ func (s *Store) SetPendingTOTP(ctx context.Context, userID int64, sealed []byte,
 }
 
 // acceptStep records step as the user's last accepted TOTP time step, only
-// if it is later than the one stored, and clears the failure count. It is
-// one conditional UPDATE, so of two requests racing with the same code
-// exactly one wins (RFC 6238 §5.2). Returns ErrReplay if the step was not
-// later, and ErrLocked if the user is locked out at now.
+// if it is later than the one stored, and now as the app's last use, and
+// clears the failure count. It is one conditional UPDATE, so of two
+// requests racing with the same code exactly one wins (RFC 6238 §5.2).
+// Returns ErrReplay if the step was not later, and ErrLocked if the user is
+// locked out at now.
 func acceptStep(ctx context.Context, db bun.IDB, userID, step int64, now time.Time) error {
 	res, err := db.NewUpdate().Model((*domain.User)(nil)).
-		Set("totp_last_step = ?", step).Set("failed_code_count = 0").Set("locked_until = NULL").
+		Set("totp_last_step = ?", step).Set("totp_last_used_at = ?", now).Set("failed_code_count = 0").Set("locked_until = NULL").
 		Where("id = ?", userID).Where("totp_last_step < ?", step).
 		Where("(locked_until IS NULL OR locked_until <= ?)", now).
 		Exec(ctx)
@@ -66,7 +67,7 @@ func (s *Store) ConnectTOTP(ctx context.Context, userID, step int64, recoveryHas
 	return s.tx(ctx, func(tx bun.Tx) error {
 		res, err := tx.NewUpdate().Model((*domain.User)(nil)).
 			Set("totp_secret = totp_pending_secret").Set("totp_pending_secret = NULL").
-			Set("totp_enabled_at = ?", now).Set("totp_last_step = ?", step).
+			Set("totp_enabled_at = ?", now).Set("totp_last_step = ?", step).Set("totp_last_used_at = NULL").
 			Set("failed_code_count = 0").Set("locked_until = NULL").Set("updated_at = ?", now).
 			Where("id = ?", userID).Where("totp_pending_secret IS NOT NULL").Where("totp_enabled_at IS NULL").
 			Exec(ctx)

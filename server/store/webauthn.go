@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -51,10 +52,32 @@ func (s *Store) TakeCeremony(ctx context.Context, challenge, kind string, sessio
 	return c, err
 }
 
-// DeleteExpiredCeremonies removes ceremonies nobody finished.
+// DeleteExpiredCeremonies removes ceremonies nobody finished, and spent
+// challenges whose ceremonies have expired.
 func (s *Store) DeleteExpiredCeremonies(ctx context.Context, now time.Time) (int64, error) {
-	res, err := s.db.NewDelete().Model((*domain.WebAuthnCeremony)(nil)).Where("expires_at <= ?", now).Exec(ctx)
-	return s.rowsAffected(res, err)
+	n, err := s.rowsAffected(s.db.NewDelete().Model((*domain.WebAuthnCeremony)(nil)).Where("expires_at <= ?", now).Exec(ctx))
+	if err != nil {
+		return n, err
+	}
+	spent, err := s.rowsAffected(s.db.NewDelete().Model((*domain.SpentChallenge)(nil)).Where("expires_at <= ?", now).Exec(ctx))
+	return n + spent, err
+}
+
+// SpendChallenge records a passkey sign-in's challenge as used until
+// expires. Returns ErrReplay when it was already, by any server process:
+// of two finishes with one challenge, one spends it.
+func (s *Store) SpendChallenge(ctx context.Context, challenge string, expires time.Time) error {
+	res, err := s.db.NewInsert().Model(&domain.SpentChallenge{Challenge: challenge, ExpiresAt: expires}).
+		On("CONFLICT (challenge) DO NOTHING").Exec(ctx)
+	if err != nil {
+		return s.wrap(err)
+	}
+	if err := affectedOne(res); errors.Is(err, domain.ErrNotFound) {
+		return domain.ErrReplay
+	} else if err != nil {
+		return s.wrap(err)
+	}
+	return nil
 }
 
 // WebAuthnCredentials returns the user's security keys, oldest first.

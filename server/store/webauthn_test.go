@@ -111,6 +111,38 @@ func TestWebAuthn_ACeremonyIsTakenOnceBeforeItExpires(t *testing.T) {
 	})
 }
 
+// A passkey sign-in's challenge is spent once, of racing finishes by one;
+// it stays spent until its end, when the sweep removes it.
+func TestWebAuthn_AChallengeIsSpentOnceUntilItsEnd(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		var won atomic.Int32
+		for range 10 {
+			wg.Go(func() {
+				if err := s.SpendChallenge(ctx, "c1", t0.Add(6*time.Minute)); err == nil {
+					won.Add(1)
+				} else if !errors.Is(err, domain.ErrReplay) {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if won.Load() != 1 {
+			t.Fatalf("%d finishes spent one challenge", won.Load())
+		}
+		if err := s.SpendChallenge(ctx, "c2", t0.Add(7*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.DeleteExpiredCeremonies(ctx, t0.Add(6*time.Minute)); n != 1 || err != nil {
+			t.Fatalf("sweep at the first's end: %d %v", n, err)
+		}
+		if err := s.SpendChallenge(ctx, "c2", t0.Add(7*time.Minute)); !errors.Is(err, domain.ErrReplay) {
+			t.Fatalf("the second, before its end: %v", err)
+		}
+	})
+}
+
 func TestWebAuthn_AKeyLoginMovesItsCounterOnlyFromWhereItWasRead(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
