@@ -63,7 +63,7 @@ func TestEmail_SixtyChangesAtOnceDeliverAtMostTheCap(t *testing.T) {
 				}
 			}
 			if ok != 4 { // and the first one: five links this hour
-				t.Fatalf("%d changes went through, want 4", ok)
+				t.Errorf("%d changes went through, want 4", ok)
 			}
 			for e.deliver(t, m) > 0 {
 			}
@@ -72,7 +72,7 @@ func TestEmail_SixtyChangesAtOnceDeliverAtMostTheCap(t *testing.T) {
 					t.Errorf("a mail that is no link went to %s: %s", mail.To, mail.Subject())
 				}
 			}
-			if got := len(box.To(victim)); got > e.svc.MailCaps.LinksPerDay {
+			if got := len(box.To(victim)); got > 5 {
 				t.Fatalf("the victim got %d mails", got)
 			}
 			if got := fmt.Sprint(storetest.Rows(t, e.st, "SELECT count(*) FROM email_confirmations"),
@@ -294,7 +294,11 @@ func TestEmail_TheLinksPageConfirmsOnlyWithItsButton(t *testing.T) {
 		t.Fatal(r.status)
 	}
 	e.deliver(t, m)
-	link := box.To("alice@example.com")[0].Link()
+	link := "/email/confirm?token=" + lastLink(t, box, "alice@example.com")
+	if got := box.To("alice@example.com"); got[len(got)-1].Link() != e.srv.URL+link {
+		t.Fatalf("the link %q does not name this server", got[len(got)-1].Link())
+	}
+	link = e.srv.URL + link
 	if !strings.HasPrefix(link, e.srv.URL+"/email/confirm?token=") {
 		t.Fatalf("the link %q does not name this server", link)
 	}
