@@ -416,3 +416,38 @@ func openMigrated(t testing.TB, url, dir string) *store.Store {
 	}
 	return st
 }
+
+// A link used while its user changes the address again: one of them comes
+// first, the other answers in words; neither waits for the other's rows in
+// a circle (a deadlock would answer 500).
+func TestEmail_AConfirmationAndAChangeAtOnceNeverFail(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			now := e.fixClock()
+			box, m := e.mailOn(t)
+			e.svc.MailCaps.PerDay, e.svc.MailCaps.LinksPerDay = 1000, 1000
+			e.user("alice", shared.RoleUser, "Acme")
+			for round := range 10 {
+				*now = now.Add(time.Hour) // a fresh hour for the user's links
+				c := e.browser()
+				e.login(c, "alice", password)
+				address := fmt.Sprintf("a%d@example.com", round)
+				if r := e.do(c, "PUT", "/api/me/email", shared.EmailRequest{Email: address}); r.status != 204 {
+					t.Fatalf("round %d: set: %d %s", round, r.status, r.body)
+				}
+				e.deliver(t, m)
+				token := lastLink(t, box, address)
+				st := race(2, func(i int) int {
+					if i == 0 {
+						return e.do(e.browser(), "POST", "/api/email/confirm", shared.EmailConfirmRequest{Token: token}).status
+					}
+					return e.do(c, "PUT", "/api/me/email", shared.EmailRequest{Email: "other@example.com"}).status
+				})
+				if (st[0] != 204 && st[0] != 404) || st[1] != 204 {
+					t.Fatalf("round %d: confirm %d, change %d", round, st[0], st[1])
+				}
+			}
+		})
+	}
+}

@@ -109,7 +109,17 @@ func (s *Store) IssueEmailToken(ctx context.Context, id int64, tokenHash []byte,
 // meanwhile.
 func (s *Store) ConfirmEmail(ctx context.Context, c *domain.EmailConfirmation, now time.Time, audit *domain.AuditEvent) error {
 	return s.tx(ctx, func(tx bun.Tx) error {
-		res, err := tx.NewUpdate().Model((*domain.EmailConfirmation)(nil)).Set("spent_at = ?", now).
+		// The user's row first, as every change of an address takes it,
+		// so that two never wait for each other's rows in a circle.
+		res, err := tx.NewUpdate().Model((*domain.User)(nil)).Set("updated_at = ?", now).
+			Where("id = ?", c.UserID).Where("email_pending = ?", c.Address).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if err := affectedOne(res); err != nil {
+			return err
+		}
+		res, err = tx.NewUpdate().Model((*domain.EmailConfirmation)(nil)).Set("spent_at = ?", now).
 			Where("id = ?", c.ID).Where("spent_at IS NULL").Where("expires_at > ?", now).Exec(ctx)
 		if err != nil {
 			return err
@@ -120,12 +130,8 @@ func (s *Store) ConfirmEmail(ctx context.Context, c *domain.EmailConfirmation, n
 		if err := insertAudit(ctx, tx, audit); err != nil {
 			return err
 		}
-		res, err = tx.NewUpdate().Model((*domain.User)(nil)).Set("email = ?", c.Address).Set("email_verified_at = ?", now).
-			Set("email_pending = NULL").Set("updated_at = ?", now).
-			Where("id = ?", c.UserID).Where("email_pending = ?", c.Address).Exec(ctx)
-		if err != nil {
-			return err
-		}
-		return affectedOne(res)
+		_, err = tx.NewUpdate().Model((*domain.User)(nil)).Set("email = ?", c.Address).Set("email_verified_at = ?", now).
+			Set("email_pending = NULL").Where("id = ?", c.UserID).Exec(ctx)
+		return err
 	})
 }
