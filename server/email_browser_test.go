@@ -39,9 +39,9 @@ func TestBrowser_ANewAddressIsConfirmedFromTheLinkInTheMail(t *testing.T) {
 	if link == "" {
 		t.Fatalf("the mail carries no link:\n%s", mails[0].Body())
 	}
-	b.run(t, "open the link",
+	b.run(t, "open the link, and let the app take the page over",
 		chromedp.Navigate(link),
-		chromedp.WaitVisible("#email-confirm-submit", chromedp.ByID),
+		chromedp.WaitVisible(`#email-confirm-form[data-ready="true"]`, chromedp.ByQuery),
 	)
 	me := func() shared.Me {
 		t.Helper()
