@@ -309,6 +309,9 @@ func TestEmail_TheLinksPageConfirmsOnlyWithItsButton(t *testing.T) {
 			t.Fatal(err)
 		}
 		res.Body.Close()
+		if res.StatusCode != 200 || res.Header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("the link's page: %d, Cache-Control %q", res.StatusCode, res.Header.Get("Cache-Control"))
+		}
 	}
 	if u, _ := e.st.UserByID(t.Context(), alice.ID); u.Email != nil {
 		t.Fatal("fetching the link confirmed the address")

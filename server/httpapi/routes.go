@@ -139,6 +139,10 @@ func (s *Server) mux() *http.ServeMux {
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.Handle("GET /profile", s.setupPage(s.pages))
+	// The link's page holds its token: no cache keeps it.
+	mux.Handle("GET /email/confirm", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.pages.ServeHTTP(&noStoreWriter{ResponseWriter: w}, r)
+	}))
 	mux.Handle("/", s.pages)
 	return mux
 }
