@@ -172,10 +172,6 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 	case user.TwoFADeadline != "":
 		status = "Must set up 2FA by " + localTime(user.TwoFADeadline)
 	}
-	email := user.Email
-	if email == "" {
-		email = "–"
-	}
 	self := u.Me != nil && user.Username == u.Me.Username
 	codes := "–"
 	if user.TOTPEnabled {
@@ -184,18 +180,7 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 	return tableRow(userColumns, []app.HTMLTd{
 		app.Td().Text(user.Username),
 		app.Td().Body(u.roleSelect(user, self)),
-		app.Td().Class("email-cell").Body(
-			app.Span().Text(email+" "),
-			app.If(self || u.Me == nil || u.Me.Role == shared.RolePlatformAdmin || user.Role != shared.RolePlatformAdmin, func() app.UI {
-				return app.Button().ID("email-"+user.Username).Class("secondary small").Type("button").Disabled(u.busy).
-					Aria("label", "Edit the e-mail address of "+user.Username).
-					OnClick(func(ctx app.Context, e app.Event) {
-						c := user
-						u.editing, u.typed, u.typedErr, u.notice, u.errMsg = &c, user.Email, "", "", ""
-						u.focus(ctx, "user-email")
-					}).Text("Edit")
-			}),
-		),
+		u.emailCell(user, self || u.Me == nil || u.Me.Role == shared.RolePlatformAdmin || user.Role != shared.RolePlatformAdmin),
 		app.Td().Body(app.Span().Class(statusClass(user.TOTPEnabled)).Text(onOff(user.TOTPEnabled)),
 			app.If(len(user.Methods) > 0, func() app.UI { return app.Span().Class("muted").Text(" (" + methodNames(user.Methods) + ")") })),
 		app.Td().Text(codes),
@@ -233,6 +218,44 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 			}),
 		),
 	})
+}
+
+// emailCell shows a user's confirmed address and the one waiting for its
+// link, with Edit and, for one waiting, Resend (the same address again).
+func (u *adminUsers) emailCell(user shared.AdminUser, editable bool) app.HTMLTd {
+	email := user.Email
+	if email == "" {
+		email = "–"
+	} else {
+		email += " (confirmed)"
+	}
+	return app.Td().Class("email-cell").Body(
+		app.Span().Text(email+" "),
+		app.If(user.EmailPending != "", func() app.UI {
+			return app.Span().ID("email-pending-" + user.Username).Class("muted").Text("Not confirmed yet: " + user.EmailPending + " ")
+		}),
+		app.If(editable, func() app.UI {
+			return app.Button().ID("email-"+user.Username).Class("secondary small").Type("button").Disabled(u.busy).
+				Aria("label", "Edit the e-mail address of "+user.Username).
+				OnClick(func(ctx app.Context, e app.Event) {
+					c := user
+					typed := user.EmailPending
+					if typed == "" {
+						typed = user.Email
+					}
+					u.editing, u.typed, u.typedErr, u.notice, u.errMsg = &c, typed, "", "", ""
+					u.focus(ctx, "user-email")
+				}).Text("Edit")
+		}),
+		app.If(editable && user.EmailPending != "", func() app.UI {
+			return app.Button().ID("resend-email-"+user.Username).Class("secondary small").Type("button").Disabled(u.busy).
+				Aria("label", "Resend link to confirm "+user.EmailPending).
+				OnClick(func(ctx app.Context, e app.Event) {
+					addr := user.EmailPending
+					u.apply(ctx, user, shared.UserPatch{Email: &addr})
+				}).Text("Resend link")
+		}),
+	)
 }
 
 // confirmation asks before a reset, above the table: inside a row it would
@@ -339,7 +362,7 @@ func (u *adminUsers) emailEditor() app.UI {
 		u.apply(ctx, *user, shared.UserPatch{Email: &addr})
 	}).Body(
 		app.H3().ID("email-dialog-title").Text("E-mail address of "+user.Username),
-		field("user-email", "Where their security notices go (empty: none). The old address is told.", u.typedErr,
+		field("user-email", "Where their security notices go once they confirm it (empty: none). Their confirmed address is told when it is replaced.", u.typedErr,
 			app.Input().ID("user-email").Type("email").MaxLength(shared.MaxEmailLength).Attr("autocomplete", "off").
 				Value(u.typed).OnInput(u.ValueTo(&u.typed))),
 		app.Div().Class("actions").Body(
@@ -407,10 +430,13 @@ func (u *adminUsers) apply(ctx app.Context, user shared.AdminUser, patch shared.
 	}}, func(ctx app.Context, changed shared.AdminUser) {
 		u.pending = nil
 		switch {
-		case patch.Email != nil && changed.Email == "":
+		case patch.Email != nil && changed.Email == "" && changed.EmailPending == "":
 			u.notice, u.editing, u.refocus = user.Username+" has no e-mail address now.", nil, "email-"+user.Username
+		case patch.Email != nil && changed.EmailPending != "":
+			u.notice, u.editing, u.refocus = "A link to confirm "+changed.EmailPending+" was sent to it; security notices of "+
+				user.Username+" go there once it is opened.", nil, "email-"+user.Username
 		case patch.Email != nil:
-			u.notice, u.editing, u.refocus = "Security notices of "+user.Username+" now go to "+changed.Email+".", nil, "email-"+user.Username
+			u.notice, u.editing, u.refocus = "Security notices of "+user.Username+" go to "+changed.Email+".", nil, "email-"+user.Username
 		case patch.Disabled != nil && *patch.Disabled:
 			u.notice = user.Username + " is disabled and logged out everywhere."
 		case patch.Disabled != nil:

@@ -7,7 +7,8 @@ import (
 
 // emailAddress is Security settings -> E-mail: where security notices go
 // by mail. A change is sensitive (it decides who hears of the account), so
-// it may ask for the password inline; the old address is told.
+// it may ask for the password inline. A new address only waits for the
+// link mailed to it: the confirmed one, if any, stays until then.
 type emailAddress struct {
 	app.Compo
 	reauthGate
@@ -16,7 +17,7 @@ type emailAddress struct {
 	email   string
 	edited  bool
 	fields  map[string]string
-	changed bool
+	changed string // what the last save did, in words
 }
 
 func (c *emailAddress) OnMount(ctx app.Context) { c.mountedAt(ctx) }
@@ -24,14 +25,15 @@ func (c *emailAddress) OnMount(ctx app.Context) { c.mountedAt(ctx) }
 func (c *emailAddress) Render() app.UI {
 	value := c.email
 	if !c.edited {
-		value = c.Me.Email
+		value = c.shown()
 	}
 	return app.Div().Class("email-address").Body(
 		app.H3().Text("E-mail"),
-		app.P().Class("muted").Text("Security notices also go to this address. Leave it empty for none."),
+		app.P().Class("muted").Text("Security notices also go to this address once you confirm it. Leave it empty for none."),
+		c.status(),
 		app.Form().ID("email-form").Method("post").OnSubmit(c.submit).Body(
-			app.If(c.changed, func() app.UI {
-				return app.P().ID("email-changed").Class("success").Role("status").Text("Your e-mail address is saved.")
+			app.If(c.changed != "", func() app.UI {
+				return app.P().ID("email-changed").Class("success").Role("status").Text(c.changed)
 			}),
 			app.If(c.errMsg != "", func() app.UI {
 				return app.P().ID("email-error").Class("form-error").Role("alert").Text(c.errMsg)
@@ -45,15 +47,45 @@ func (c *emailAddress) Render() app.UI {
 	)
 }
 
+// shown is the address the field starts with: the one last asked for.
+func (c *emailAddress) shown() string {
+	if c.Me.EmailPending != "" {
+		return c.Me.EmailPending
+	}
+	return c.Me.Email
+}
+
+// status says where notices go now, and what waits for confirmation, with
+// Resend.
+func (c *emailAddress) status() app.UI {
+	me := c.Me
+	now := "Notices are not sent by e-mail now."
+	if me.Email != "" {
+		now = "Notices go to " + me.Email + " (confirmed)."
+	}
+	return app.Div().ID("email-status").Body(
+		app.P().Text(now),
+		app.If(me.EmailPending != "", func() app.UI {
+			return app.P().Class("notice").Body(
+				app.Span().ID("email-pending").Text(me.EmailPending+" is not confirmed yet: open the link we sent to it (it works for 24 hours). "),
+				app.Button().ID("email-resend").Class("secondary small").Type("button").Disabled(c.busy).
+					Aria("label", "Send the link again to "+me.EmailPending).
+					OnClick(func(ctx app.Context, e app.Event) { c.save(ctx, shared.EmailRequest{Email: me.EmailPending}) }).
+					Text("Send the link again"),
+			)
+		}),
+	)
+}
+
 func (c *emailAddress) typed(ctx app.Context, e app.Event) {
 	c.email, c.edited = ctx.JSSrc().Get("value").String(), true
 }
 
 func (c *emailAddress) submit(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	c.changed, c.fields = false, nil
+	c.changed, c.fields = "", nil
 	if !c.edited {
-		c.email = c.Me.Email
+		c.email = c.shown()
 	}
 	req := shared.EmailRequest{Email: c.email}
 	if err := req.Valid(); err != nil {
@@ -65,6 +97,7 @@ func (c *emailAddress) submit(ctx app.Context, e app.Event) {
 }
 
 func (c *emailAddress) save(ctx app.Context, req shared.EmailRequest) {
+	c.changed = ""
 	send(ctx, &c.apiState, apiCall{method: "PUT", path: "/api/me/email", body: req, failed: func(ctx app.Context, err error) bool {
 		if c.needsProof(ctx, err, func(ctx app.Context) { c.save(ctx, req) }) {
 			return true
@@ -74,7 +107,16 @@ func (c *emailAddress) save(ctx app.Context, req shared.EmailRequest) {
 		}
 		return false
 	}}, func(ctx app.Context, _ struct{}) {
-		c.changed, c.edited = true, false
-		updateMe(ctx, func(me *shared.Me) { me.Email = req.Email })
+		switch {
+		case req.Email == "":
+			c.changed = "Your e-mail address is removed: notices are only shown here."
+		case req.Email == c.Me.Email:
+			c.changed = "Notices keep going to " + req.Email + "."
+		default:
+			c.changed = "We sent a link to " + req.Email + ": open it to confirm the address."
+		}
+		c.edited = false
+		// Only the server says which address is confirmed and which waits.
+		reloadMe(ctx)
 	})
 }

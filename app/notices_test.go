@@ -1,6 +1,8 @@
 package webapp
 
 import (
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/warden-auth/warden/shared"
@@ -30,4 +32,53 @@ func TestSecurityNotices_EachSaysWhatWhenWhereAndWarnsWhenCodesRunLow(t *testing
 func TestEmailAddress_ShowsTheCurrentAddress(t *testing.T) {
 	html := render(t, &emailAddress{Me: &shared.Me{Email: "ann@example.com"}})
 	contains(t, html, `id="email"`, `value="ann@example.com"`, `type="email"`, `id="email-submit"`, `<label for="email">`)
+}
+
+// A new address waits: the field shows it, the status says where notices
+// go meanwhile, and it can be sent again.
+func TestEmailAddress_ShowsThePendingAddressAndOffersResend(t *testing.T) {
+	html := render(t, &emailAddress{Me: &shared.Me{Email: "ann@example.com", EmailPending: "ann@new.example"}})
+	contains(t, html, `value="ann@new.example"`, "Notices go to ann@example.com (confirmed).", `id="email-pending"`,
+		"ann@new.example is not confirmed yet", `id="email-resend"`, `aria-label="Send the link again to ann@new.example"`)
+	none := render(t, &emailAddress{Me: &shared.Me{EmailPending: "ann@new.example"}})
+	contains(t, none, "Notices are not sent by e-mail now.")
+	confirmed := render(t, &emailAddress{Me: &shared.Me{Email: "ann@example.com"}})
+	lacks(t, confirmed, `id="email-resend"`, "not confirmed")
+}
+
+// The link's page: a button that posts the token (before the app too),
+// never the token of another form, and each outcome in words.
+func TestEmailConfirmPage_ShowsTheButtonOrWhatHappened(t *testing.T) {
+	token := strings.Repeat("aB3_-", 8) + "xyz"
+	page := func(query string) string {
+		t.Helper()
+		q, _ := url.ParseQuery(query)
+		p := &emailConfirmPage{}
+		p.onNavQuery(q)
+		return render(t, p)
+	}
+	html := page("token=" + token)
+	contains(t, html, `id="email-confirm-form"`, `method="post"`, `action="/email/confirm"`, `data-ready="false"`,
+		`type="hidden"`, `name="token"`, `value="`+token+`"`, `id="email-confirm-submit"`, "<h1>Confirm your e-mail address</h1>")
+	lacks(t, html, `id="email-confirm-error"`)
+	for _, hostile := range []string{`"><meta http-equiv="refresh">`, token + "=", "javascript:alert(1)", ""} {
+		html := page(url.Values{"token": {hostile}}.Encode())
+		lacks(t, html, `id="email-confirm-form"`, "meta", "javascript")
+		contains(t, html, `id="email-confirm-error"`, "This link does not work")
+	}
+	contains(t, page("done=1"), `id="email-confirmed"`, "Your e-mail address is confirmed.")
+	contains(t, page("error="+shared.ELinkExpired), `id="email-confirm-error"`, "This link has expired")
+	contains(t, page("error="+shared.ELinkOtherUser), "Log out first")
+}
+
+// The panel shows each user's confirmed address and the one waiting, with
+// Resend for that one.
+func TestAdminUsers_ShowConfirmedAndPendingAddresses(t *testing.T) {
+	html := render(t, &adminUsers{Me: &shared.Me{Username: "root", Role: shared.RolePlatformAdmin}, users: []shared.AdminUser{
+		{ID: 2, Username: "ann", Role: shared.RoleUser, Email: "ann@example.com", EmailPending: "ann@new.example"},
+		{ID: 3, Username: "bob", Role: shared.RoleUser, Email: "bob@example.com"},
+	}})
+	contains(t, html, "ann@example.com (confirmed)", `id="email-pending-ann"`, "Not confirmed yet: ann@new.example",
+		`id="resend-email-ann"`, `id="email-ann"`, "bob@example.com (confirmed)", `id="email-bob"`)
+	lacks(t, html, `id="resend-email-bob"`, `id="email-pending-bob"`)
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // Paths lists every page route.
-var Paths = []string{"/", "/login", "/profile", "/admin"}
+var Paths = []string{"/", "/login", "/profile", "/admin", "/email/confirm"}
 
 // NotFound reports whether path is none of the pages: the server answers it
 // with the not-found page and a 404.
@@ -23,6 +23,7 @@ func Routes() {
 	app.Route("/login", func() app.Composer { return &loginPage{} })
 	app.Route("/profile", func() app.Composer { return &profilePage{} })
 	app.Route("/admin", func() app.Composer { return &adminPage{} })
+	app.Route("/email/confirm", func() app.Composer { return &emailConfirmPage{} })
 	// Last: go-app tries the exact routes first, then these in order.
 	app.RouteWithRegexp("^/", func() app.Composer { return &notFoundPage{} })
 }

@@ -222,6 +222,13 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 		waitText("#login-history tbody", "Wrong password"),
 	)
 	c.check(t, "security settings")
+	b.run(t, "a new e-mail address waiting for its link",
+		setInput("email", longUsername+"@example.com"),
+		click("#email-submit"),
+		waitText("#email-changed", "We sent a link"),
+		chromedp.WaitVisible("#email-resend", chromedp.ByID),
+	)
+	c.check(t, "e-mail address waiting for its link")
 	var manualKey string
 	b.run(t, "the Connect window",
 		click("#connect-2fa"),
@@ -365,6 +372,17 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	logIn(b, t, inst.URL, longUsername, password)
 	b.run(t, "the second step", chromedp.WaitVisible("#code", chromedp.ByID))
 	c.check(t, "second step")
+	for screen, query := range map[string]string{
+		"the e-mail link's button": "token=" + strings.Repeat("A", 43),
+		"an expired e-mail link":   "error=link_expired",
+		"a confirmed e-mail link":  "done=1",
+	} {
+		b.run(t, screen,
+			chromedp.Navigate(inst.URL+"/email/confirm?"+query),
+			chromedp.WaitVisible("h1", chromedp.ByQuery),
+		)
+		c.check(t, screen)
+	}
 	b.tolerating("status of 404 (Not Found) " + inst.URL + "/no/such/page") // and it should
 	b.run(t, "a page that does not exist",
 		chromedp.Navigate(inst.URL+"/no/such/page"),

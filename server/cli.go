@@ -19,7 +19,12 @@ func cliService(ctx context.Context, cfg config, stderr io.Writer) (svc *auth.Se
 	if err != nil {
 		return nil, nil, err
 	}
-	return auth.New(st, sealing.Ephemeral(), slog.New(slog.NewTextHandler(stderr, nil))), st.Close, nil
+	svc = auth.New(st, sealing.Ephemeral(), slog.New(slog.NewTextHandler(stderr, nil)))
+	if _, err := configureMail(svc, cfg); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return svc, st.Close, nil
 }
 
 // cliError says a refusal of the rules in words, as the command line prints

@@ -3,11 +3,14 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"net"
 	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/warden-auth/warden/server/auth"
 )
 
 // config is the server's environment, each value with a default that works
@@ -26,6 +29,7 @@ type config struct {
 	ReauthWindow   time.Duration // how long a proof of the user allows sensitive actions
 	SMTPURL        string        // where notices go by mail; "" sends none
 	MailFrom       string
+	MailPerDay     int // the most mail one recipient address gets in a day
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -41,6 +45,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		MailFrom:      getenv("MAIL_FROM"),
 		HistoryDays:   180,
 		ReauthWindow:  10 * time.Minute,
+		MailPerDay:    auth.DefaultMailPerDay,
 	}
 	for _, s := range strings.Split(getenv("TRUSTED_PROXIES"), ",") {
 		if s = strings.TrimSpace(s); s == "" {
@@ -78,6 +83,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		cfg.ReauthWindow = d
 	}
+	if s := getenv("MAIL_PER_DAY"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 1000 {
+			return cfg, fmt.Errorf("MAIL_PER_DAY: %q is not a number of mails from 1 to 1000", s)
+		}
+		cfg.MailPerDay = n
+	}
 	if s := getenv("LOGIN_HISTORY_DAYS"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
@@ -91,4 +103,17 @@ func loadConfig(getenv func(string) string) (config, error) {
 // historyRetention is how long login events are kept.
 func (c config) historyRetention() time.Duration {
 	return time.Duration(c.HistoryDays) * 24 * time.Hour
+}
+
+// linkBase is the origin links in mail name when no request gave one (the
+// command line): PUBLIC_URL, or this server on localhost in development.
+func (c config) linkBase() string {
+	if c.PublicURL != nil {
+		return c.PublicURL.Scheme + "://" + c.PublicURL.Host
+	}
+	_, port, err := net.SplitHostPort(c.Addr)
+	if err != nil || port == "" {
+		port = "8000"
+	}
+	return "http://" + net.JoinHostPort("localhost", port)
 }

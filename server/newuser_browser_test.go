@@ -74,7 +74,8 @@ func TestBrowser_PlatformAdminCreatesAUserWhoGetsAGracePeriod(t *testing.T) {
 		focusIs("user-email"),
 		setInput("user-email", "nora@initech.example"),
 		click("#save-email"),
-		waitText("#users-table", "nora@initech.example"),
+		waitText("#email-pending-nora", "Not confirmed yet: nora@initech.example"),
+		chromedp.WaitVisible("#resend-email-nora", chromedp.ByID),
 		focusIs("email-nora"),
 	)
 	b.run(t, "force 2FA with three days of grace, then log out",

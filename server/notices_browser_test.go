@@ -49,7 +49,7 @@ func TestBrowser_ANoticeShowsOnTheAvatarUntilTheListIsSeen(t *testing.T) {
 		click("#avatar"),
 		click("#menu-profile"),
 		waitPath("/profile"),
-		waitText("#notices", "Your e-mail address was changed"),
+		waitText("#notices", "A link to confirm a new e-mail address was sent"),
 		waitText("#notices", "127.0.0.1"),
 		chromedp.WaitNotPresent("#notice-count", chromedp.ByID),
 	)
@@ -62,7 +62,7 @@ func TestBrowser_ANoticeShowsOnTheAvatarUntilTheListIsSeen(t *testing.T) {
 		t.Errorf("the count came back after a reload")
 	}
 	var email string
-	b.run(t, "the address is in the E-mail field",
+	b.run(t, "the address waiting for its link is in the E-mail field",
 		chromedp.Navigate(inst.URL+"/profile"),
 		waitText("#notices", "e-mail"),
 		chromedp.Value("#email", &email, chromedp.ByID),

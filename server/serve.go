@@ -48,6 +48,23 @@ func migrateOnly(ctx context.Context, cfg config, stdout io.Writer) error {
 	return nil
 }
 
+// configureMail gives svc the mail settings of cfg, and returns the SMTP
+// server to send through (nil when mail is off). The command line writes
+// mail too (a new user's link), which the servers send.
+func configureMail(svc *auth.Service, cfg config) (*mail.SMTP, error) {
+	svc.MailCaps.PerDay = cfg.MailPerDay
+	svc.LinkBase = cfg.linkBase()
+	if cfg.SMTPURL == "" && cfg.MailFrom == "" {
+		return nil, nil
+	}
+	mailer, err := mail.Parse(cfg.SMTPURL, cfg.MailFrom)
+	if err != nil {
+		return nil, err
+	}
+	svc.MailEnabled = true
+	return mailer, nil
+}
+
 // mailEvery is how often the server looks for mail to send.
 const mailEvery = 2 * time.Second
 
@@ -79,13 +96,12 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	svc.Issuer = cfg.Issuer
 	svc.HistoryRetention = cfg.historyRetention()
 	svc.ReauthWindow = cfg.ReauthWindow
-	var mailer *mail.SMTP
-	if cfg.SMTPURL != "" || cfg.MailFrom != "" {
-		if mailer, err = mail.Parse(cfg.SMTPURL, cfg.MailFrom); err != nil {
-			return err
-		}
-		svc.MailEnabled = true
-		log.Info("notices go by e-mail too", "smtp_server", mailer.Server())
+	mailer, err := configureMail(svc, cfg)
+	if err != nil {
+		return err
+	}
+	if mailer != nil {
+		log.Info("notices go by e-mail too", "smtp_server", mailer.Server(), "mail_per_day", cfg.MailPerDay)
 	}
 	if err := svc.OpenKeys(ctx); err != nil {
 		return err

@@ -130,6 +130,12 @@ func createUser(ctx context.Context, cfg config, args []string, stdin io.Reader,
 	}
 	fmt.Fprintf(stdout, "Created %s %q in account %q. The password is one-time: they choose their own at the first login.\n",
 		role, u.Username, u.Account.Name)
+	switch {
+	case *email != "" && svc.MailEnabled:
+		fmt.Fprintf(stdout, "A link to confirm %s goes out by mail (the server sends it); notices go there once it is confirmed.\n", *email)
+	case *email != "":
+		fmt.Fprintf(stdout, "%s waits for confirmation, but no mail is sent without SMTP_URL and MAIL_FROM.\n", *email)
+	}
 	return nil
 }
 

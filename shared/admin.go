@@ -58,7 +58,7 @@ func NormalizeAccountName(s string) string { return strings.TrimSpace(s) }
 type UserPatch struct {
 	Role     *string `json:"role,omitempty"`
 	Disabled *bool   `json:"disabled,omitempty"`
-	Email    *string `json:"email,omitempty"` // "": remove the address
+	Email    *string `json:"email,omitempty"` // as EmailRequest: a new address waits for its link; "": none
 }
 
 // Valid requires something to change, a known role and a plain address.
@@ -224,7 +224,11 @@ type AdminUser struct {
 	RecoveryCodesLeft int      `json:"recovery_codes_left"`
 	LastLoginAt       string   `json:"last_login_at,omitempty"` // RFC 3339
 	LockedUntil       string   `json:"locked_until,omitempty"`  // RFC 3339, while second-factor attempts are locked
-	Email             string   `json:"email,omitempty"`
+	// Email, EmailVerifiedAt and EmailPending are as in Me: the confirmed
+	// address, and one waiting for its link.
+	Email           string `json:"email,omitempty"`
+	EmailVerifiedAt string `json:"email_verified_at,omitempty"`
+	EmailPending    string `json:"email_pending,omitempty"`
 	// TwoFADeadline is when the user must have set up 2FA under the
 	// account's grace period (RFC 3339; past ones too), while one runs.
 	TwoFADeadline string `json:"twofa_deadline,omitempty"`

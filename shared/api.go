@@ -78,8 +78,13 @@ type Me struct {
 	TOTPEnabledAt     string `json:"totp_enabled_at,omitempty"` // RFC 3339
 	Force2FA          bool   `json:"force_2fa"`
 	RecoveryCodesLeft int    `json:"recovery_codes_left"`
-	Email             string `json:"email,omitempty"`
-	UnreadNotices     int    `json:"unread_notices"`
+	// Email is the confirmed address notices go to by mail (EmailVerifiedAt,
+	// RFC 3339: since when); EmailPending a new one that waits for the link
+	// mailed to it, and gets nothing else. See EmailRequest.
+	Email           string `json:"email,omitempty"`
+	EmailVerifiedAt string `json:"email_verified_at,omitempty"`
+	EmailPending    string `json:"email_pending,omitempty"`
+	UnreadNotices   int    `json:"unread_notices"`
 	// TwoFADeadline (RFC 3339), while the account's Force 2FA grace period
 	// runs for this user: the app asks them to set up 2FA by then; after
 	// it, the stage is NextEnroll.

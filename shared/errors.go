@@ -31,6 +31,11 @@ const (
 
 	EPasswordChange = "password_change_required" // 403: a one-time password must be replaced first
 	ENoWebAuthn     = "webauthn_unavailable"     // 400: security keys cannot work at the address asked (an IP, not a domain)
+
+	// A link to confirm an e-mail address that does not work.
+	ELinkInvalid   = "link_invalid"    // 404: no such link, or used or replaced by a newer one
+	ELinkExpired   = "link_expired"    // 410: older than EmailLinkHours
+	ELinkOtherUser = "link_other_user" // 403: opened while signed in as someone else
 )
 
 // ErrorCodes is every code above. The server's test checks each against its
@@ -40,7 +45,7 @@ var ErrorCodes = []string{
 	EInvalid, EUnsupportedMedia, ETooLarge, EUnauthenticated, EWrongCredentials, EWrongCode,
 	EForbidden, EAccountDisabled, EEnrollmentRequired, EReauthRequired, ECrossOrigin, ENotFound, EMethodNotAllowed, EConflict,
 	EConfirmRequired, ETwoFactorRequired, EMisdirected, ERateLimited, EUnavailable, EInternal,
-	EPasswordChange, ENoWebAuthn,
+	EPasswordChange, ENoWebAuthn, ELinkInvalid, ELinkExpired, ELinkOtherUser,
 }
 
 // Error is the one error type of the API. It is both the JSON body of every
@@ -85,6 +90,12 @@ const (
 	MsgWrongCode        = "That code is not right. Check that your phone's clock is correct and try the current code."
 	MsgSessionExpired   = "Your sign-in took too long. Please enter your password again."
 	MsgAccountDisabled  = "This user is disabled. Ask your administrator to enable it again."
+
+	MsgLinkInvalid = "This link does not work: it was used already, a newer link replaced it, or it is incomplete. " +
+		"Open the latest link we sent, whole, or send a new one from your security settings."
+	MsgLinkExpired   = "This link has expired: a link works for 24 hours. Sign in and send a new one from your security settings."
+	MsgLinkOtherUser = "This link confirms an address for another user than the one signed in here. " +
+		"Log out first to use it, or ignore it if you did not ask for it."
 )
 
 // FormErrorText is what a page shows for the code of an error that a form
@@ -111,6 +122,12 @@ func FormErrorText(code string, retryAfter int) string {
 		return "Too many failed attempts. Try again in a minute."
 	case EUnavailable:
 		return "The service is busy or temporarily unavailable. Please try again in a moment."
+	case ELinkInvalid:
+		return MsgLinkInvalid
+	case ELinkExpired:
+		return MsgLinkExpired
+	case ELinkOtherUser:
+		return MsgLinkOtherUser
 	}
 	return "Something went wrong. Please try again."
 }

@@ -19,8 +19,9 @@ const (
 	NoticePasswordChanged          = "password_changed"
 	NoticeSessionsEnded            = "sessions_ended" // detail: how many sessions ended
 	NoticeSecondStepLocked         = "second_step_locked"
-	NoticeEmailChanged             = "email_changed"
-	NoticeSecurityKeyAdded         = "security_key_added" // detail: the key's name; a first key is twofa_connected
+	NoticeEmailChanged             = "email_changed"           // a new address was confirmed, or the address removed
+	NoticeEmailConfirmationSent    = "email_confirmation_sent" // detail: the address; its mail is the link, to that address
+	NoticeSecurityKeyAdded         = "security_key_added"      // detail: the key's name; a first key is twofa_connected
 )
 
 // RecoveryCodesLowAt is how few recovery codes left make a warning.
@@ -38,6 +39,7 @@ var noticeTexts = map[string]string{
 	NoticeSessionsEnded:            "Sessions were ended",
 	NoticeSecondStepLocked:         "The code step was locked after too many wrong codes",
 	NoticeEmailChanged:             "Your e-mail address was changed",
+	NoticeEmailConfirmationSent:    "A link to confirm a new e-mail address was sent",
 	NoticeSecurityKeyAdded:         "A security key or passkey was added",
 }
 
@@ -57,6 +59,8 @@ func NoticeDetailText(kind, detail string) string {
 		return detail + " recovery codes left."
 	case NoticeSecurityKeyAdded:
 		return "Its name: " + detail + "."
+	case NoticeEmailConfirmationSent:
+		return "It went to " + detail + "; notices go there once it is confirmed."
 	case NoticeSessionsEnded:
 		if detail == "1" {
 			return "1 session ended."
@@ -103,7 +107,11 @@ func (r NoticesReadRequest) Valid() *Error {
 	return v.err()
 }
 
-// EmailRequest is the body of PUT /api/me/email; "" removes the address.
+// EmailRequest is the body of PUT /api/me/email. A new address is only
+// pending: a link to confirm it is mailed to it, and until it is opened
+// mail still goes to the confirmed address, if any. The pending address
+// again sends a new link (Resend); the confirmed one cancels the pending
+// one; "" removes both.
 type EmailRequest struct {
 	Email string `json:"email"`
 }
@@ -138,4 +146,36 @@ func ValidateEmail(s string) string {
 		return msg
 	}
 	return ""
+}
+
+// EmailConfirmRequest is the body of POST /api/email/confirm: the token of
+// the link mailed to a new address.
+type EmailConfirmRequest struct {
+	Token string `json:"token"`
+}
+
+// Valid checks the token's form.
+func (r EmailConfirmRequest) Valid() *Error {
+	if !ValidEmailToken(r.Token) {
+		return Errorf(ELinkInvalid, MsgLinkInvalid)
+	}
+	return nil
+}
+
+// EmailLinkHours is how long a confirmation link works after its mail.
+const EmailLinkHours = 24
+
+// ValidEmailToken reports whether s has the form of a confirmation link's
+// token: 256 bits in unpadded base64url, 43 characters. A page shows only
+// such a token back, so nothing else a link carries reaches the page.
+func ValidEmailToken(s string) bool {
+	if len(s) != 43 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

@@ -58,7 +58,8 @@ const (
 	AuditUserDisabled     = "user_disabled"
 	AuditUserEnabled      = "user_enabled"
 	AuditUserUnlocked     = "user_unlocked"
-	AuditEmailChanged     = "email_changed"
+	AuditEmailChanged     = "email_changed"            // detail: "link sent" to a new address, or "removed"
+	AuditEmailConfirmed   = "email_confirmed"          // the user opened the link
 	AuditTrustPolicy      = "remember_browser_changed" // the account's "Trust a browser for 2FA" days
 	AuditSessionEnded     = "session_ended"
 	AuditSessionsEnded    = "other_sessions_ended"
@@ -115,6 +116,7 @@ var (
 		AuditUserEnabled:       "Enabled the user",
 		AuditUserUnlocked:      "Unlocked the user",
 		AuditEmailChanged:      "Changed the e-mail address",
+		AuditEmailConfirmed:    "Confirmed the e-mail address",
 		AuditTrustPolicy:       "Changed Trust a browser for 2FA",
 		AuditSessionEnded:      "Ended a session",
 		AuditSessionsEnded:     "Ended all other sessions",

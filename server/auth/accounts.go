@@ -232,9 +232,7 @@ func (s *Service) listedUser(sum *domain.UserSummary, a *domain.Account) shared.
 	if u.CodesLocked(now) {
 		out.LockedUntil = rfc3339(u.LockedUntil)
 	}
-	if u.Email != nil {
-		out.Email = *u.Email
-	}
+	out.Email, out.EmailVerifiedAt, out.EmailPending = emailState(u)
 	if deadline, ok := GraceDeadline(u); ok {
 		out.TwoFADeadline = rfc3339(&deadline)
 	}
@@ -278,7 +276,7 @@ func (s *Service) targetUser(ctx context.Context, admin *domain.User, targetID i
 }
 
 // ChangeUser changes a user's role, whether they are disabled and their
-// e-mail address (setEmail: the old address is told), as mayChangeUser
+// e-mail address (setEmail: a new one gets a link to confirm it), as mayChangeUser
 // allows. Disabling ends every session of the user at once
 // (the sessions are rows: every server process sees them gone), and a
 // disabled user cannot log in again until enabled.

@@ -29,9 +29,7 @@ func (s *Service) Me(ctx context.Context, sess *domain.Session, stage string) (s
 	} else if deadline, ok := GraceDeadline(u); ok {
 		me.TwoFADeadline = rfc3339(&deadline)
 	}
-	if u.Email != nil {
-		me.Email = *u.Email
-	}
+	me.Email, me.EmailVerifiedAt, me.EmailPending = emailState(u)
 	unread, err := s.Store.UnreadNotices(ctx, u.ID)
 	if err != nil {
 		return shared.Me{}, err

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"strconv"
 
 	"github.com/warden-auth/warden/server/domain"
@@ -80,42 +79,4 @@ func (s *Service) MarkNoticesRead(ctx context.Context, sess *domain.Session, req
 		return e
 	}
 	return s.Store.MarkNoticesRead(ctx, sess.UserID, req.UpTo, s.Now())
-}
-
-// SetEmail sets the session's user's e-mail address ("" removes it).
-func (s *Service) SetEmail(ctx context.Context, sess *domain.Session, req shared.EmailRequest, c Client) error {
-	if e := req.Valid(); e != nil {
-		return e
-	}
-	err := s.setEmail(ctx, sess.User, sess.User, req.Email, c)
-	if errors.Is(err, domain.ErrNotFound) {
-		return ErrUnauthenticated
-	}
-	return err
-}
-
-// setEmail is the one way an address changes, the user's own or an
-// administrator's (actor) change of target's: audited, with a notice whose
-// mail goes to the old address, if any (the store writes the notice's
-// outbox row before the new address), so a stolen session cannot move the
-// mail away unseen. An address that stays makes nothing. Returns
-// domain.ErrNotFound when target is gone.
-func (s *Service) setEmail(ctx context.Context, actor, target *domain.User, address string, c Client) error {
-	var email *string
-	if address != "" {
-		email = &address
-	}
-	if (target.Email == nil && email == nil) || (target.Email != nil && email != nil && *target.Email == *email) {
-		return nil // nothing changes: nobody to tell
-	}
-	detail := "removed"
-	if email != nil {
-		detail = "changed"
-	}
-	var byAdminID int64 // the user's own change
-	if actor.ID != target.ID {
-		byAdminID = actor.ID
-	}
-	return s.Store.SetEmail(ctx, target.ID, byAdminID, email, s.Now(),
-		s.withNotice(s.audit(target.AccountID, actor, shared.AuditEmailChanged, target, c, detail), target, shared.NoticeEmailChanged, c, ""))
 }

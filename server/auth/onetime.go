@@ -51,9 +51,6 @@ func (s *Service) CreateUserByAdmin(ctx context.Context, admin *domain.User, req
 	if err := mayChangeUser(admin, u, domain.UserChange{Role: &req.Role}); err != nil {
 		return shared.NewUserResponse{}, err
 	}
-	if req.Email != "" {
-		u.Email = &req.Email
-	}
 	password, err := s.oneTimePassword(u)
 	if err != nil {
 		return shared.NewUserResponse{}, err
@@ -62,6 +59,10 @@ func (s *Service) CreateUserByAdmin(ctx context.Context, admin *domain.User, req
 		return shared.NewUserResponse{}, err
 	}
 	audit := s.audit(acc.ID, admin, shared.AuditUserCreated, nil, c.clip(), "role "+req.Role)
+	if req.Email != "" { // pending until the user opens the link mailed to it
+		u.EmailPending = &req.Email
+		audit.Notice = s.linkNotice(u, req.Email, c)
+	}
 	if err := s.Store.CreateUser(ctx, u, audit); errors.Is(err, domain.ErrConflict) {
 		return shared.NewUserResponse{}, &shared.Error{Code: shared.EConflict, Message: "That username is taken (usernames are compared in lower case).",
 			Fields: map[string]string{"username": "The username " + u.Username + " is taken."}}

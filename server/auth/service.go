@@ -46,9 +46,16 @@ type Service struct {
 	// or a code given again) lets them take sensitive actions.
 	ReauthWindow time.Duration
 
-	// MailEnabled sends each notice by e-mail too, to users with an
-	// address (mail.go delivers them).
+	// MailEnabled sends each notice by e-mail too, to users with a
+	// confirmed address, and the links that confirm one (mail.go delivers
+	// them).
 	MailEnabled bool
+	// MailCaps bound the mail each recipient address gets in a day.
+	MailCaps domain.MailCaps
+	// LinkBase is the origin (scheme://host[:port]) that links in mail
+	// name when the request that asked for one named none (the command
+	// line): PUBLIC_URL, or this server in development.
+	LinkBase string
 
 	dummyOnce sync.Once
 	dummyHash string
@@ -71,6 +78,8 @@ func New(s Store, keys *sealing.Keyring, log *slog.Logger) *Service {
 		EnrollmentTTL:    30 * time.Minute,
 		HistoryRetention: 180 * 24 * time.Hour,
 		ReauthWindow:     10 * time.Minute,
+		MailCaps:         domain.MailCaps{PerDay: DefaultMailPerDay, LinksPerDay: 5},
+		LinkBase:         "http://localhost:8000",
 	}
 	return svc
 }
@@ -89,12 +98,19 @@ func (s *Service) dummy() string {
 	return s.dummyHash
 }
 
+// DefaultMailPerDay is how many mails a recipient address gets in a day
+// at most (MAIL_PER_DAY).
+const DefaultMailPerDay = 20
+
 // Client describes where a request comes from, for sessions and events.
 type Client struct {
 	IP        string
 	UserAgent string
 	Device    string // the device cookie, if the browser has one (device.go)
 	Trust     string // the trusted-browser cookie, if the browser has one (sessions.go)
+	// Origin is the server as the request reached it (scheme://host, or
+	// PUBLIC_URL), which links in mail it asks for name.
+	Origin string
 }
 
 // maxStoredField bounds what an attacker-controlled header or name can make
@@ -102,7 +118,8 @@ type Client struct {
 const maxStoredField = 256
 
 func (c Client) clip() Client {
-	return Client{IP: clip(c.IP, 64), UserAgent: clip(c.UserAgent, maxStoredField), Device: clip(c.Device, 128), Trust: clip(c.Trust, 64)}
+	return Client{IP: clip(c.IP, 64), UserAgent: clip(c.UserAgent, maxStoredField), Device: clip(c.Device, 128), Trust: clip(c.Trust, 64),
+		Origin: clip(c.Origin, maxStoredField)}
 }
 
 func clip(s string, n int) string {
@@ -160,10 +177,12 @@ func (s *Service) createUser(ctx context.Context, username, password, role, acco
 	}
 	u := &domain.User{AccountID: acc.ID, Account: acc, Username: username, PasswordHash: hash, Role: role, CreatedAt: now,
 		PasswordMustChange: oneTime}
+	audit := s.audit(acc.ID, nil, shared.AuditUserCreated, nil, Client{}, "role "+role)
 	if email != "" {
-		u.Email = &email
+		u.EmailPending = &email
+		audit.Notice = s.linkNotice(u, email, Client{})
 	}
-	if err := s.Store.CreateUser(ctx, u, s.audit(acc.ID, nil, shared.AuditUserCreated, nil, Client{}, "role "+role)); errors.Is(err, domain.ErrConflict) {
+	if err := s.Store.CreateUser(ctx, u, audit); errors.Is(err, domain.ErrConflict) {
 		return nil, shared.Errorf(shared.EConflict, "The username %q is taken.", username)
 	} else if err != nil {
 		return nil, err
@@ -194,8 +213,9 @@ func (s *Service) Bootstrap(ctx context.Context) (username, password string, err
 }
 
 // Sweep deletes expired and idle sessions, stale throttle counters, login
-// events past their retention, expired trusted browsers and WebAuthn ceremonies
-// nobody finished, and returns how many rows it removed.
+// events past their retention, expired trusted browsers, WebAuthn ceremonies
+// nobody finished, and past days' mail counters and e-mail links, and
+// returns how many rows it removed.
 func (s *Service) Sweep(ctx context.Context) (int64, error) {
 	now := s.Now()
 	var total int64
@@ -205,6 +225,7 @@ func (s *Service) Sweep(ctx context.Context) (int64, error) {
 		func() (int64, error) { return s.Store.DeleteLoginEventsBefore(ctx, now.Add(-s.HistoryRetention)) },
 		func() (int64, error) { return s.Store.DeleteExpiredTrustedBrowsers(ctx, now) },
 		func() (int64, error) { return s.Store.DeleteExpiredCeremonies(ctx, now) },
+		func() (int64, error) { return s.Store.DeleteStaleMailRecords(ctx, now) },
 	} {
 		n, err := del()
 		total += n

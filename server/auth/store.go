@@ -133,15 +133,28 @@ type Store interface {
 
 	// Notices and their mail. MarkNoticesRead touches only userID's notices;
 	// ClaimMail hands each due mail to one caller until its lease ends, also
-	// across server processes.
+	// across server processes, and drops the mail over its recipient's caps,
+	// counted in the database by every process together; MailNotSent gives
+	// a claimed mail's count back and retries it at retryAt (nil: drops it).
 	Notices(ctx context.Context, userID, before int64, limit int) (notices []domain.Notice, next int64, unread int, err error)
 	UnreadNotices(ctx context.Context, userID int64) (int, error)
 	MarkNoticesRead(ctx context.Context, userID, upTo int64, now time.Time) error
 	HasLoggedInFrom(ctx context.Context, userID int64, ip string, passwordsBefore *time.Time) (bool, error)
-	SetEmail(ctx context.Context, userID, byAdminID int64, email *string, now time.Time, audit *domain.AuditEvent) error
-	ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]domain.OutboxMail, error)
+	ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int, caps domain.MailCaps) (send, dropped []domain.OutboxMail, err error)
 	MailSent(ctx context.Context, id int64) error
-	MailFailed(ctx context.Context, id int64, next time.Time, reason string) error
+	MailNotSent(ctx context.Context, m *domain.OutboxMail, retryAt *time.Time, reason string) error
+	DeleteStaleMailRecords(ctx context.Context, now time.Time) (int64, error)
+
+	// E-mail addresses (byAdminID scopes as above). RequestEmail returns
+	// domain.ErrLocked, with when to try again, past limit links per
+	// window; IssueEmailToken domain.ErrNotFound for a link spent meanwhile;
+	// ConfirmEmail domain.ErrNotFound for a link used, replaced or expired
+	// meanwhile.
+	RequestEmail(ctx context.Context, userID, byAdminID int64, address string, now time.Time, limit int, window time.Duration, audit *domain.AuditEvent) (time.Time, error)
+	DropEmail(ctx context.Context, userID, byAdminID int64, pendingOnly bool, now time.Time, audit *domain.AuditEvent) error
+	EmailConfirmationByToken(ctx context.Context, tokenHash []byte) (*domain.EmailConfirmation, error)
+	IssueEmailToken(ctx context.Context, id int64, tokenHash []byte, expires time.Time) error
+	ConfirmEmail(ctx context.Context, c *domain.EmailConfirmation, now time.Time, audit *domain.AuditEvent) error
 
 	// Keys sealed in the database. SealedKey returns domain.ErrNotFound
 	// when there is none of the name; AddSealedKey domain.ErrConflict when

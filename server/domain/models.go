@@ -60,7 +60,13 @@ type User struct {
 	LockedUntil       *time.Time `bun:"locked_until"`
 	LastLoginAt       *time.Time `bun:"last_login_at"`
 	DisabledAt        *time.Time `bun:"disabled_at"` // set by an administrator: no login, no session
-	Email             *string    `bun:"email"`       // where notices go by mail; nil: nowhere
+	// Email is where notices go by mail (nil: nowhere): always an address
+	// its owner confirmed, at EmailVerifiedAt, by opening the link mailed to
+	// it. EmailPending is a new address waiting for that; it gets nothing
+	// but its link.
+	Email           *string    `bun:"email"`
+	EmailVerifiedAt *time.Time `bun:"email_verified_at"`
+	EmailPending    *string    `bun:"email_pending"`
 	// GraceStartedAt is when the account's Force 2FA grace period began
 	// for this user: their first login (or request) without 2FA under the
 	// policy. Switching the policy off clears it (auth's twoFactorDue).
@@ -415,6 +421,36 @@ type Notice struct {
 	ReadAt    *time.Time `bun:"read_at"`
 	// Mail asks for the notice to go by e-mail too (mail is configured).
 	Mail bool `bun:"-"`
+	// Confirmation, when set, is a link to confirm a new address, written
+	// with the notice; the notice's mail carries it to that address (not
+	// to the user's confirmed one).
+	Confirmation *EmailConfirmation `bun:"-"`
+}
+
+// EmailConfirmation is one link to confirm an address for a user. Its
+// token is made when its mail is sent (TokenHash: its SHA-256; the token
+// itself is kept nowhere) and works until ExpiresAt, once: SpentAt is set
+// when it is used or a newer link replaces it.
+type EmailConfirmation struct {
+	bun.BaseModel `bun:"table:email_confirmations,alias:ec"`
+
+	ID        int64      `bun:"id,pk,autoincrement"`
+	UserID    int64      `bun:"user_id,notnull"`
+	Address   string     `bun:"address,notnull"`
+	Origin    string     `bun:"origin,notnull"` // scheme://host the link names ("": the server's own)
+	TokenHash []byte     `bun:"token_hash" json:"-"`
+	CreatedAt time.Time  `bun:"created_at,notnull"`
+	ExpiresAt *time.Time `bun:"expires_at"`
+	SpentAt   *time.Time `bun:"spent_at"`
+}
+
+// MailCaps bound the mail one recipient address gets in a day, counted in
+// the database by every sender together: PerDay of every kind, and of
+// those at most LinksPerDay confirmation links (which anyone may ask to be
+// sent to any address), so links cannot crowd out a user's own notices.
+type MailCaps struct {
+	PerDay      int
+	LinksPerDay int
 }
 
 // OutboxMail is one e-mail waiting to be sent, with its notice and the
@@ -431,5 +467,8 @@ type OutboxMail struct {
 	NextAttemptAt time.Time  `bun:"next_attempt_at,notnull"`
 	ClaimedUntil  *time.Time `bun:"claimed_until"`
 	LastError     string     `bun:"last_error,notnull"`
-	Username      string     `bun:"username,scanonly"` // the notice's user, read with the claim
+	// ConfirmationID names the link this mail carries, if it is one.
+	ConfirmationID *int64             `bun:"confirmation_id"`
+	Confirmation   *EmailConfirmation `bun:"rel:belongs-to,join:confirmation_id=id"`
+	Username       string             `bun:"username,scanonly"` // the notice's user, read with the claim
 }

@@ -2,88 +2,71 @@ package httpapi
 
 import (
 	"context"
-	"errors"
-	"io"
 	"net"
+	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
+	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/internal/mailsink"
 	"github.com/warden-auth/warden/server/mail"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
 )
 
-// receivedMail is one message a test SMTP server took.
-type receivedMail struct {
-	from, to, data, user string
-}
-
-// mailbox is a real SMTP server (go-smtp) that keeps what arrives and asks
-// for a username and password.
-type mailbox struct {
-	mu   sync.Mutex
-	got  []receivedMail
-	srv  *smtp.Server
-	addr string
-}
-
-type mailSession struct {
-	box  *mailbox
-	cur  receivedMail
-	user string
-}
-
-func (s *mailSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-func (s *mailSession) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if user != "warden" || pass != "s3cret-pw" {
-			return errors.New("bad credentials")
-		}
-		s.user = user
-		return nil
-	}), nil
-}
-func (s *mailSession) Mail(from string, _ *smtp.MailOptions) error { s.cur.from = from; return nil }
-func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error   { s.cur.to = to; return nil }
-func (s *mailSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.cur.data, s.cur.user = string(b), s.user
-	s.box.mu.Lock()
-	s.box.got = append(s.box.got, s.cur)
-	s.box.mu.Unlock()
-	return nil
-}
-func (s *mailSession) Reset()        { s.cur = receivedMail{} }
-func (s *mailSession) Logout() error { return nil }
-
-// startMailbox serves SMTP on addr ("127.0.0.1:0" for any port).
-func startMailbox(t *testing.T, addr string) *mailbox {
+// mailOn makes the service send mail, through a real SMTP server the test
+// reads, and returns the server and the mailer that reaches it.
+func (e *env) mailOn(t *testing.T) (*mailsink.Box, *mail.SMTP) {
 	t.Helper()
-	box := &mailbox{}
-	box.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &mailSession{box: box}, nil }))
-	box.srv.Domain = "localhost"
-	box.srv.AllowInsecureAuth = true
-	ln, err := net.Listen("tcp", addr)
+	e.svc.MailEnabled = true
+	box := mailsink.Start(t, "127.0.0.1:0")
+	// No credentials: go-mail sends a password only over TLS, and this
+	// test server speaks plain SMTP.
+	m, err := mail.Parse("smtp://"+box.Addr, "Warden <warden@example.com>")
 	if err != nil {
 		t.Fatal(err)
 	}
-	box.addr = ln.Addr().String()
-	go box.srv.Serve(ln)
-	t.Cleanup(func() { box.srv.Close() })
-	return box
+	return box, m
 }
 
-func (b *mailbox) mails() []receivedMail {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]receivedMail(nil), b.got...)
+// deliver runs the outbox once and returns how many mails went.
+func (e *env) deliver(t *testing.T, m auth.Mailer) int {
+	t.Helper()
+	n, err := e.svc.DeliverMail(context.Background(), m)
+	if err != nil {
+		t.Fatalf("deliver: %v; log %s", err, e.log.String())
+	}
+	return n
+}
+
+// lastLink is the token of the newest confirmation link that arrived for
+// address.
+func lastLink(t *testing.T, box *mailsink.Box, address string) string {
+	t.Helper()
+	got := box.To(address)
+	if len(got) == 0 {
+		t.Fatalf("no mail arrived for %s", address)
+	}
+	link := got[len(got)-1].Link()
+	_, token, ok := strings.Cut(link, "token=")
+	if !ok {
+		t.Fatalf("the mail to %s carries no link:\n%s", address, got[len(got)-1].Body())
+	}
+	return token
+}
+
+// confirmAddress sets c's user's address and confirms it as its owner
+// would: the link is mailed through m, read from box and used.
+func (e *env) confirmAddress(t *testing.T, c *http.Client, box *mailsink.Box, m auth.Mailer, address string) {
+	t.Helper()
+	if r := e.do(c, "PUT", "/api/me/email", shared.EmailRequest{Email: address}); r.status != 204 {
+		t.Fatalf("set the address: %d %s", r.status, r.body)
+	}
+	e.deliver(t, m)
+	if r := e.do(c, "POST", "/api/email/confirm", shared.EmailConfirmRequest{Token: lastLink(t, box, address)}); r.status != 204 {
+		t.Fatalf("confirm the address: %d %s", r.status, r.body)
+	}
 }
 
 // A notice goes by mail to the user's address through a real SMTP server,
@@ -93,22 +76,14 @@ func TestMail_ANoticeArrivesByMail(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			e := newEnv(t, dialect)
 			now := e.fixClock()
-			e.svc.MailEnabled = true
-			box := startMailbox(t, "127.0.0.1:0")
-			// No credentials: go-mail sends a password only over TLS, and
-			// this test server speaks plain SMTP.
-			m, err := mail.Parse("smtp://"+box.addr, "Warden <warden@example.com>")
-			if err != nil {
-				t.Fatal(err)
-			}
+			box, m := e.mailOn(t)
 			e.user("alice", shared.RoleUser, "Acme")
 			e.user("bob", shared.RoleUser, "Acme")
 			a, b := e.browser(), e.browser()
 			e.login(a, "alice", password)
 			e.login(b, "bob", password)
-			if r := e.do(a, "PUT", "/api/me/email", shared.EmailRequest{Email: "alice@example.com"}); r.status != 204 {
-				t.Fatalf("set email: %d %s", r.status, r.body)
-			}
+			e.confirmAddress(t, a, box, m, "alice@example.com")
+			sent := len(box.Mails()) // the link
 			if r := e.do(a, "POST", "/api/me/password", shared.ChangePasswordRequest{Current: password, New: newPassword}, "User-Agent", firefoxUA); r.status != 204 {
 				t.Fatalf("change: %d %s", r.status, r.body)
 			}
@@ -116,25 +91,25 @@ func TestMail_ANoticeArrivesByMail(t *testing.T) {
 				t.Fatalf("bob's change: %d %s", r.status, r.body)
 			}
 			*now = now.Add(time.Second)
-			if n, err := e.svc.DeliverMail(context.Background(), m); err != nil || n != 1 {
-				t.Fatalf("delivered %d, err %v; log %s", n, err, e.log.String())
+			if n := e.deliver(t, m); n != 1 {
+				t.Fatalf("delivered %d; log %s", n, e.log.String())
 			}
-			got := box.mails()
+			got := box.Mails()[sent:]
 			if len(got) != 1 {
 				t.Fatalf("%d mails arrived: %+v", len(got), got)
 			}
 			msg := got[0]
 			for _, want := range []string{"Subject: Security notice: Your password was changed", "Hello alice", "IP address: 127.0.0.1",
 				"Device: Firefox on Linux", "To: <alice@example.com>"} {
-				if !strings.Contains(msg.data, want) {
-					t.Errorf("the mail lacks %q:\n%s", want, msg.data)
+				if !strings.Contains(msg.Data, want) {
+					t.Errorf("the mail lacks %q:\n%s", want, msg.Data)
 				}
 			}
-			if msg.to != "alice@example.com" || msg.from != "warden@example.com" {
-				t.Errorf("envelope %q -> %q as %q", msg.from, msg.to, msg.user)
+			if msg.To != "alice@example.com" || msg.From != "warden@example.com" {
+				t.Errorf("envelope %q -> %q as %q", msg.From, msg.To, msg.User)
 			}
 			// Sent once: nothing is left to send.
-			if n, _ := e.svc.DeliverMail(context.Background(), m); n != 0 || len(box.mails()) != 1 {
+			if n := e.deliver(t, m); n != 0 || len(box.Mails()) != sent+1 {
 				t.Fatalf("sent again: %d", n)
 			}
 		})
@@ -153,7 +128,7 @@ func TestMail_AServerThatIsDownDelaysTheMailAndFailsNothing(t *testing.T) {
 func testMailServerDown(t *testing.T, dialect string) {
 	e := newEnv(t, dialect)
 	now := e.fixClock()
-	e.svc.MailEnabled = true
+	up, upMailer := e.mailOn(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +143,7 @@ func testMailServerDown(t *testing.T, dialect string) {
 	e.user("alice", shared.RoleUser, "Acme")
 	a := e.browser()
 	e.login(a, "alice", password)
-	e.do(a, "PUT", "/api/me/email", shared.EmailRequest{Email: "alice@example.com"})
+	e.confirmAddress(t, a, up, upMailer, "alice@example.com")
 	if r := e.do(a, "POST", "/api/me/password", shared.ChangePasswordRequest{Current: password, New: newPassword}); r.status != 204 {
 		t.Fatalf("change with the mail server down: %d %s", r.status, r.body)
 	}
@@ -178,7 +153,7 @@ func testMailServerDown(t *testing.T, dialect string) {
 	if !strings.Contains(e.log.String(), "could not be sent") || strings.Contains(e.log.String(), "s3cret-pw") {
 		t.Fatalf("log: %s", e.log.String())
 	}
-	box := startMailbox(t, addr)
+	box := mailsink.Start(t, addr)
 	if n, _ := e.svc.DeliverMail(context.Background(), m); n != 0 {
 		t.Fatal("retried before its backoff")
 	}
@@ -186,7 +161,7 @@ func testMailServerDown(t *testing.T, dialect string) {
 	if n, err := e.svc.DeliverMail(context.Background(), plain); n != 1 || err != nil {
 		t.Fatalf("after the server came up: %d, %v", n, err)
 	}
-	if got := box.mails(); len(got) != 1 || !strings.Contains(got[0].data, "Your password was changed") {
+	if got := box.Mails(); len(got) != 1 || !strings.Contains(got[0].Data, "Your password was changed") {
 		t.Fatalf("arrived: %+v", got)
 	}
 }

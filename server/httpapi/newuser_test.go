@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +41,7 @@ func TestNewUser_AdministratorsCreateUsersWithAOneTimePassword(t *testing.T) {
 			a.decode(t, &created)
 			u := created.User
 			if a.status != 201 || u.Username != "carol" || u.AccountID != acme.ID || u.Account != "Acme" || u.Role != shared.RoleAdmin ||
-				u.Email != "carol@example.com" || u.ID == 0 || len(created.Password) < 20 {
+				u.Email != "" || u.EmailPending != "carol@example.com" || u.ID == 0 || len(created.Password) < 20 {
 				t.Fatalf("create: %d %s", a.status, a.body)
 			}
 			// The password is the one-time kind: the first login must replace it.
@@ -66,7 +67,7 @@ func TestNewUser_AdministratorsCreateUsersWithAOneTimePassword(t *testing.T) {
 			// Two answers never share a password.
 			a = e.do(pa, "POST", "/api/admin/users", shared.NewUserRequest{Username: "dave", AccountID: acme.ID, Role: shared.RoleUser})
 			var second shared.NewUserResponse
-			if a.decode(t, &second); a.status != 201 || second.Password == created.Password || second.User.Email != "" {
+			if a.decode(t, &second); a.status != 201 || second.Password == created.Password || second.User.EmailPending != "" {
 				t.Fatalf("second create: %d %s", a.status, a.body)
 			}
 			if got := fmt.Sprint(storetest.Rows(t, e.st, "SELECT password_must_change, password_hash <> ? FROM users WHERE username = 'dave'", second.Password)); got != "[[1 1]]" && got != "[[true true]]" {
@@ -140,12 +141,15 @@ func TestNewUser_NeedsARecentProof(t *testing.T) {
 	}
 }
 
-func TestAdminUsers_EmailIsSetAndTheOldAddressIsTold(t *testing.T) {
+// An administrator's new address for a user waits for the link mailed to
+// it; the user's confirmed one stays until then and is told once, when the
+// new one takes over or is removed.
+func TestAdminUsers_EmailWaitsForItsLinkAndTheConfirmedOneIsTold(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			e := newEnv(t, dialect)
 			e.fixClock()
-			e.svc.MailEnabled = true
+			box, m := e.mailOn(t)
 			e.user("root", shared.RolePlatformAdmin, "Default")
 			e.user("aadmin", shared.RoleAdmin, "Acme")
 			alice := e.user("alice", shared.RoleUser, "Acme")
@@ -155,16 +159,26 @@ func TestAdminUsers_EmailIsSetAndTheOldAddressIsTold(t *testing.T) {
 			e.login(aa, "aadmin", password)
 			e.login(ga, "gadmin", password)
 			email := func(s string) string { j, _ := json.Marshal(shared.UserPatch{Email: &s}); return string(j) }
+			confirm := func(address string) {
+				t.Helper()
+				e.deliver(t, m)
+				if r := e.do(e.browser(), "POST", "/api/email/confirm", shared.EmailConfirmRequest{Token: lastLink(t, box, address)}); r.status != 204 {
+					t.Fatalf("confirm %s: %d %s", address, r.status, r.body)
+				}
+			}
 			if a := e.patchUser(aa, alice.ID, email("old@example.com")); a.status != 200 {
 				t.Fatalf("set: %d %s", a.status, a.body)
 			}
+			confirm("old@example.com")
 			var changed shared.AdminUser
 			if a := e.patchUser(aa, alice.ID, email("new@example.com")); a.status != 200 {
 				t.Fatalf("change: %d %s", a.status, a.body)
-			} else if a.decode(t, &changed); changed.Email != "new@example.com" {
+			} else if a.decode(t, &changed); changed.Email != "old@example.com" || changed.EmailVerifiedAt == "" || changed.EmailPending != "new@example.com" {
 				t.Fatalf("changed: %s", a.body)
 			}
-			// The same address again tells nobody.
+			// The pending address again is Resend: a new link, the old one dead.
+			e.deliver(t, m)
+			first := lastLink(t, box, "new@example.com")
 			e.patchUser(aa, alice.ID, email("new@example.com"))
 			for _, bad := range []string{"a@b", "Alice <a@example.com>", "a\x00@example.com"} {
 				if a := e.patchUser(aa, alice.ID, email(bad)); a.status != 400 || a.apiError(t).Fields["email"] == "" {
@@ -175,23 +189,36 @@ func TestAdminUsers_EmailIsSetAndTheOldAddressIsTold(t *testing.T) {
 			if a := e.patchUser(ga, alice.ID, email("thief@example.com")); a.status != 404 {
 				t.Fatalf("Globex's admin: %d %s", a.status, a.body)
 			}
+			if r := e.do(e.browser(), "POST", "/api/email/confirm", shared.EmailConfirmRequest{Token: first}); r.status != 404 {
+				t.Fatalf("the link Resend replaced: %d %s", r.status, r.body)
+			}
+			confirm("new@example.com")
 			if a := e.patchUser(pa, alice.ID, email("")); a.status != 200 {
 				t.Fatalf("clear: %d %s", a.status, a.body)
 			}
-			rows := storetest.Rows(t, e.st, "SELECT mo.to_address, n.kind FROM mail_outbox mo JOIN notices n ON n.id = mo.notice_id WHERE n.user_id = ? ORDER BY mo.id", alice.ID)
-			if fmt.Sprint(rows) != "[[old@example.com "+shared.NoticeEmailChanged+"] [new@example.com "+shared.NoticeEmailChanged+"]]" {
-				t.Fatalf("outbox %v", rows)
+			e.deliver(t, m)
+			var got []string
+			for _, mail := range box.Mails() {
+				kind := "link"
+				if mail.Link() == "" {
+					kind = mail.Subject()
+				}
+				got = append(got, mail.To+" "+kind)
 			}
-			if got := fmt.Sprint(storetest.Rows(t, e.st, "SELECT count(*) FROM notices WHERE user_id = ?", alice.ID)); got != "[[3]]" {
-				t.Fatalf("notices: %s", got)
+			want := []string{"old@example.com link", "new@example.com link", "new@example.com link",
+				"old@example.com Security notice: Your e-mail address was changed",
+				"new@example.com Security notice: Your e-mail address was changed"}
+			if !slices.Equal(got, want) {
+				t.Fatalf("mail: %q, want %q", got, want)
 			}
-			if got := fmt.Sprint(storetest.Rows(t, e.st, "SELECT count(*) FROM users WHERE id = ? AND email IS NULL", alice.ID)); got != "[[1]]" {
-				t.Fatalf("the address stays: %s", got)
+			if got := fmt.Sprint(storetest.Rows(t, e.st, "SELECT count(*) FROM users WHERE id = ? AND email IS NULL AND email_pending IS NULL", alice.ID)); got != "[[1]]" {
+				t.Fatalf("an address stays: %s", got)
 			}
 			var audit shared.AuditPage
 			e.do(aa, "GET", "/api/admin/audit", nil).decode(t, &audit)
 			if len(audit.Events) < 3 || audit.Events[0].Action != shared.AuditEmailChanged || audit.Events[0].Actor != "root" ||
-				audit.Events[0].Target != "alice" || audit.Events[0].Detail != "removed" {
+				audit.Events[0].Target != "alice" || audit.Events[0].Detail != "removed" || audit.Events[1].Action != shared.AuditEmailConfirmed ||
+				audit.Events[1].Actor != "alice" {
 				t.Fatalf("audit: %+v", audit.Events)
 			}
 		})

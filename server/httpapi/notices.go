@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
+
+	"github.com/warden-auth/warden/server/auth"
 
 	"github.com/warden-auth/warden/shared"
 )
@@ -34,13 +37,32 @@ func (s *Server) handleNoticesRead(w http.ResponseWriter, r *request) error {
 }
 
 // handleSetEmail changes the caller's e-mail address (a sensitive action:
-// recent proof); the old address is told.
+// recent proof): a new one gets a link to confirm it.
 func (s *Server) handleSetEmail(w http.ResponseWriter, r *request) error {
 	req, err := decode[shared.EmailRequest](w, r.Request)
 	if err != nil {
 		return err
 	}
 	if err := s.auth.SetEmail(r.Context(), r.session, req, s.client(r.Request)); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// handleConfirmEmail uses the token of a link mailed to a new address. It
+// needs no session (the link may be opened anywhere), but a session of
+// another user may not use it.
+func (s *Server) handleConfirmEmail(w http.ResponseWriter, r *request) error {
+	req, err := decode[shared.EmailConfirmRequest](w, r.Request)
+	if err != nil {
+		return err
+	}
+	sess, _, err := s.auth.Authenticate(r.Context(), s.sessionToken(r.Request))
+	if err != nil && !errors.Is(err, auth.ErrUnauthenticated) {
+		return err
+	}
+	if err := s.auth.ConfirmEmail(r.Context(), req, sess, s.client(r.Request)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

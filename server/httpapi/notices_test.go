@@ -10,6 +10,7 @@ import (
 
 	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/internal/testclock"
 	"github.com/warden-auth/warden/server/internal/testcode"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -228,13 +229,14 @@ func TestNotices_ListAndReadMarksAreTheUsersOwn(t *testing.T) {
 	}
 }
 
-// Changing the address needs a recent proof; the old address is told.
+// Changing the address needs a recent proof; the new one waits for its
+// link, and the confirmed one is told when it is replaced.
 func TestSetEmail_NeedsReauthAndTellsTheOldAddress(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			e := newEnv(t, dialect)
 			now := e.fixClock()
-			e.svc.MailEnabled = true
+			box, m := e.mailOn(t)
 			alice := e.user("alice", shared.RoleUser, "Acme")
 			c := e.browser()
 			e.login(c, "alice", password)
@@ -243,9 +245,7 @@ func TestSetEmail_NeedsReauthAndTellsTheOldAddress(t *testing.T) {
 					t.Errorf("address %q: %d %s", bad, r.status, r.body)
 				}
 			}
-			if r := e.do(c, "PUT", "/api/me/email", shared.EmailRequest{Email: "old@example.com"}); r.status != 204 {
-				t.Fatalf("first address: %d %s", r.status, r.body)
-			}
+			e.confirmAddress(t, c, box, m, "old@example.com")
 			*now = now.Add(11 * time.Minute)
 			r := e.do(c, "PUT", "/api/me/email", shared.EmailRequest{Email: "new@example.com"})
 			if r.status != 403 || r.apiError(t).Code != shared.EReauthRequired {
@@ -259,12 +259,25 @@ func TestSetEmail_NeedsReauthAndTellsTheOldAddress(t *testing.T) {
 			}
 			var me shared.Me
 			e.do(c, "GET", "/api/me", nil).decode(t, &me)
-			if me.Email != "new@example.com" {
+			if me.Email != "old@example.com" || me.EmailPending != "new@example.com" || me.EmailVerifiedAt != testclock.Base.UTC().Format(time.RFC3339) {
 				t.Fatalf("me: %+v", me)
 			}
 			rows := storetest.Rows(t, e.st, "SELECT mo.to_address, n.kind FROM mail_outbox mo JOIN notices n ON n.id = mo.notice_id WHERE n.user_id = ? ORDER BY mo.id", alice.ID)
+			if fmt.Sprint(rows) != "[[new@example.com "+shared.NoticeEmailConfirmationSent+"]]" {
+				t.Fatalf("outbox %v", rows)
+			}
+			e.deliver(t, m)
+			if r := e.do(c, "POST", "/api/email/confirm", shared.EmailConfirmRequest{Token: lastLink(t, box, "new@example.com")}); r.status != 204 {
+				t.Fatalf("confirm: %d %s", r.status, r.body)
+			}
+			rows = storetest.Rows(t, e.st, "SELECT mo.to_address, n.kind FROM mail_outbox mo JOIN notices n ON n.id = mo.notice_id WHERE n.user_id = ? ORDER BY mo.id", alice.ID)
 			if fmt.Sprint(rows) != "[[old@example.com "+shared.NoticeEmailChanged+"]]" {
 				t.Fatalf("outbox %v", rows)
+			}
+			me = shared.Me{}
+			e.do(c, "GET", "/api/me", nil).decode(t, &me)
+			if me.Email != "new@example.com" || me.EmailPending != "" {
+				t.Fatalf("me: %+v", me)
 			}
 		})
 	}

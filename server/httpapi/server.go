@@ -155,7 +155,7 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) er
 
 // client returns where the request comes from, for sessions and events.
 func (s *Server) client(r *http.Request) auth.Client {
-	c := auth.Client{IP: s.clientIP(r), UserAgent: r.UserAgent()}
+	c := auth.Client{IP: s.clientIP(r), UserAgent: r.UserAgent(), Origin: s.origin(r)}
 	if ck, err := r.Cookie(s.cookiePrefix(r) + deviceCookieName); err == nil {
 		c.Device = ck.Value
 	}
@@ -163,6 +163,19 @@ func (s *Server) client(r *http.Request) auth.Client {
 		c.Trust = ck.Value
 	}
 	return c
+}
+
+// origin is the server as users reach it, for links in mail: PUBLIC_URL,
+// or in development the scheme and the host the request named.
+func (s *Server) origin(r *http.Request) string {
+	if s.publicURL != nil {
+		return s.publicURL.Scheme + "://" + s.publicURL.Host
+	}
+	u := url.URL{Scheme: "http", Host: r.Host}
+	if r.TLS != nil {
+		u.Scheme = "https"
+	}
+	return u.String()
 }
 
 // clientIP is the connection's address, unless that is a trusted proxy: then

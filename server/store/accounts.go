@@ -142,7 +142,7 @@ func (s *Store) AccountByID(ctx context.Context, id int64) (*domain.Account, err
 // password hash and the sealed secrets.
 var summaryColumns = []string{"u.id", "u.account_id", "u.username", "u.role", "u.totp_enabled_at", "u.totp_last_step",
 	"u.failed_code_count", "u.locked_until", "u.last_login_at", "u.disabled_at", "u.security_keys", "u.created_at", "u.updated_at",
-	"u.email", "u.twofa_grace_started_at"}
+	"u.email", "u.email_verified_at", "u.email_pending", "u.twofa_grace_started_at"}
 
 // byAdmin limits an admin's statement to the rows of the accounts that the
 // database says adminID administers (their own; every one for a platform

@@ -1,7 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -10,18 +17,32 @@ import (
 )
 
 // insertNotice writes n and, when it asks for mail, an outbox row to the
-// user's address as it is at this moment (an address change tells the old
-// one by writing its notice before the change). Called inside the
-// transaction of the event the notice tells of.
+// user's confirmed address as it is at this moment (an address change tells
+// the old one by writing its notice before the change). A notice with a
+// confirmation link writes the link's row first, and its mail goes to the
+// address the link confirms. Called inside the transaction of the event the
+// notice tells of.
 func insertNotice(ctx context.Context, db bun.IDB, n *domain.Notice) error {
 	if n == nil {
 		return nil
+	}
+	c := n.Confirmation
+	if c != nil {
+		c.UserID = n.UserID
+		if _, err := db.NewInsert().Model(c).Returning("id").Exec(ctx); err != nil {
+			return err
+		}
 	}
 	if _, err := db.NewInsert().Model(n).Returning("id").Exec(ctx); err != nil {
 		return err
 	}
 	if !n.Mail {
 		return nil
+	}
+	if c != nil {
+		_, err := db.NewInsert().Model(&domain.OutboxMail{NoticeID: n.ID, ToAddress: c.Address, CreatedAt: n.CreatedAt,
+			NextAttemptAt: n.CreatedAt, ConfirmationID: &c.ID}).Exec(ctx)
+		return err
 	}
 	_, err := db.NewRaw(`INSERT INTO mail_outbox (notice_id, to_address, created_at, attempts, next_attempt_at, last_error)
 		SELECT ?, email, ?, 0, ?, '' FROM users WHERE id = ? AND email IS NOT NULL AND email <> ''`,
@@ -78,32 +99,18 @@ func (s *Store) HasLoggedInFrom(ctx context.Context, userID int64, ip string, pa
 	return ok, s.wrap(err)
 }
 
-// SetEmail sets the user's address (nil: none), with its audit event and
-// notice written first, so the notice's mail goes to the old address.
-// byAdminID scopes an administrator's change as for ChangeUser (0: the
-// user's own); ErrNotFound if there is no such user for them.
-func (s *Store) SetEmail(ctx context.Context, userID, byAdminID int64, email *string, now time.Time, audit *domain.AuditEvent) error {
-	return s.tx(ctx, func(tx bun.Tx) error {
-		if err := insertAudit(ctx, tx, audit); err != nil {
-			return err
-		}
-		res, err := byAdminOfUser(tx.NewUpdate().Model((*domain.User)(nil)).Set("email = ?", email).Set("updated_at = ?", now).
-			Where("u.id = ?", userID), byAdminID).Exec(ctx)
-		if err != nil {
-			return err
-		}
-		return affectedOne(res)
-	})
-}
-
 // ClaimMail claims up to limit due mails for lease: until then no other
 // sender (another server process) claims them. On PostgreSQL the rows are
 // picked with FOR UPDATE SKIP LOCKED, so concurrent claimers take disjoint
 // rows without waiting; SQLite has one writer at a time, which serializes
-// the claims.
-func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]domain.OutboxMail, error) {
-	var mails []domain.OutboxMail
-	err := s.tx(ctx, func(tx bun.Tx) error {
+// the claims. Each claimed mail is counted against its recipient's caps in
+// the same transaction (reserveMail): those within them are returned to
+// send, the others are deleted and returned as dropped. A link that was
+// replaced or used since its mail was written is deleted uncounted. A mail
+// that then is not sent gives its count back (MailNotSent).
+func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int, caps domain.MailCaps) (send, dropped []domain.OutboxMail, err error) {
+	err = s.tx(ctx, func(tx bun.Tx) error {
+		send, dropped = nil, nil // a retried transaction starts again
 		pick := tx.NewSelect().Model((*domain.OutboxMail)(nil)).Column("id").
 			Where("next_attempt_at <= ?", now).
 			Where("(claimed_until IS NULL OR claimed_until <= ?)", now).
@@ -120,12 +127,119 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duratio
 		if len(ids) == 0 {
 			return nil
 		}
-		return tx.NewSelect().Model(&mails).Relation("Notice").
+		var mails []domain.OutboxMail
+		if err := tx.NewSelect().Model(&mails).Relation("Notice").Relation("Confirmation").
 			ColumnExpr("mo.*").ColumnExpr("u.username AS username").
 			Join("JOIN users AS u ON u.id = notice.user_id").
-			Where("mo.id IN (?)", bun.In(ids)).OrderExpr("mo.id").Scan(ctx)
+			Where("mo.id IN (?)", bun.In(ids)).OrderExpr("mo.id").Scan(ctx); err != nil {
+			return err
+		}
+		// In the order of their counters' keys: two claimers then lock the
+		// same counters in the same order, and never wait on each other in
+		// a circle.
+		slices.SortStableFunc(mails, func(a, b domain.OutboxMail) int {
+			return strings.Compare(recipientKey(a.ToAddress), recipientKey(b.ToAddress))
+		})
+		var drop []int64
+		for _, m := range mails {
+			if m.ConfirmationID != nil && m.Confirmation != nil && m.Confirmation.SpentAt != nil {
+				drop = append(drop, m.ID) // a link replaced or used since: not needed, and not counted
+				continue
+			}
+			ok, err := reserveMail(ctx, tx, &m, now, caps)
+			if err != nil {
+				return err
+			}
+			if ok {
+				send = append(send, m)
+			} else {
+				dropped, drop = append(dropped, m), append(drop, m.ID)
+			}
+		}
+		if len(drop) > 0 {
+			if _, err := tx.NewDelete().Model((*domain.OutboxMail)(nil)).Where("id IN (?)", bun.In(drop)).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		slices.SortFunc(send, func(a, b domain.OutboxMail) int { return cmp.Compare(a.ID, b.ID) })
+		return nil
 	})
-	return mails, err
+	return send, dropped, err
+}
+
+// Mail counters, one per recipient and class: every mail counts under
+// "all", a confirmation link under "link" too.
+const (
+	quotaAll  = "all"
+	quotaLink = "link"
+)
+
+// recipientKey names a recipient for its counters: the address in lower
+// case without a "+tag" (RFC 5233 subaddressing reaches one mailbox), so
+// that spelling it differently does not make a new recipient; hashed, so
+// the counters hold no addresses.
+func recipientKey(address string) string {
+	address = strings.ToLower(address)
+	if local, domain, ok := strings.Cut(address, "@"); ok {
+		local, _, _ = strings.Cut(local, "+")
+		address = local + "@" + domain
+	}
+	sum := sha256.Sum256([]byte(address))
+	return hex.EncodeToString(sum[:])
+}
+
+// mailClasses are the counters m counts under, "all" first: every claimer
+// takes a recipient's "all" counter before its "link" one.
+func mailClasses(m *domain.OutboxMail) []string {
+	if m.ConfirmationID != nil {
+		return []string{quotaAll, quotaLink}
+	}
+	return []string{quotaAll}
+}
+
+// reserveMail counts m against its recipient's caps for the day (a window
+// that starts at the first mail and lasts 24 hours) and reports whether it
+// is within them; one over a cap changes no counter. The counters are rows
+// updated in the claim's transaction, so the senders of every server
+// process count together.
+func reserveMail(ctx context.Context, tx bun.Tx, m *domain.OutboxMail, now time.Time, caps domain.MailCaps) (bool, error) {
+	who := recipientKey(m.ToAddress)
+	var took []string
+	for _, class := range mailClasses(m) {
+		limit := caps.PerDay
+		if class == quotaLink {
+			limit = min(caps.LinksPerDay, caps.PerDay)
+		}
+		var sent int
+		err := tx.NewRaw(`INSERT INTO mail_quotas AS mq (key, window_start, sent) VALUES (?, ?, 1)
+			ON CONFLICT (key) DO UPDATE SET
+				sent = CASE WHEN mq.window_start <= ? THEN 1 ELSE mq.sent + 1 END,
+				window_start = CASE WHEN mq.window_start <= ? THEN excluded.window_start ELSE mq.window_start END
+			WHERE mq.window_start <= ? OR mq.sent < ?
+			RETURNING sent`, class+":"+who, now, now.Add(-mailQuotaWindow), now.Add(-mailQuotaWindow),
+			now.Add(-mailQuotaWindow), limit).Scan(ctx, &sent)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && sent > limit) {
+			return false, releaseMail(ctx, tx, took, who)
+		}
+		if err != nil {
+			return false, err
+		}
+		took = append(took, class)
+	}
+	return true, nil
+}
+
+// mailQuotaWindow is the day a recipient's counters count over.
+const mailQuotaWindow = 24 * time.Hour
+
+// releaseMail gives back what a mail to who counted under classes.
+func releaseMail(ctx context.Context, db bun.IDB, classes []string, who string) error {
+	for _, class := range classes {
+		if _, err := db.NewRaw("UPDATE mail_quotas SET sent = sent - 1 WHERE key = ? AND sent > 0", class+":"+who).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // MailSent removes a delivered mail from the outbox.
@@ -134,11 +248,35 @@ func (s *Store) MailSent(ctx context.Context, id int64) error {
 	return s.wrap(err)
 }
 
-// MailFailed releases a mail that could not be sent for another attempt at
-// next, remembering why.
-func (s *Store) MailFailed(ctx context.Context, id int64, next time.Time, reason string) error {
-	_, err := s.db.NewUpdate().Model((*domain.OutboxMail)(nil)).
-		Set("claimed_until = NULL").Set("next_attempt_at = ?", next).Set("last_error = ?", reason).
-		Where("id = ?", id).Exec(ctx)
-	return s.wrap(err)
+// MailNotSent gives back what a claimed mail counted against its
+// recipient's caps (it did not go out), and releases it for another
+// attempt at retryAt, remembering why, or with retryAt nil drops it.
+func (s *Store) MailNotSent(ctx context.Context, m *domain.OutboxMail, retryAt *time.Time, reason string) error {
+	return s.tx(ctx, func(tx bun.Tx) error {
+		if err := releaseMail(ctx, tx, mailClasses(m), recipientKey(m.ToAddress)); err != nil {
+			return err
+		}
+		if retryAt == nil {
+			_, err := tx.NewDelete().Model((*domain.OutboxMail)(nil)).Where("id = ?", m.ID).Exec(ctx)
+			return err
+		}
+		_, err := tx.NewUpdate().Model((*domain.OutboxMail)(nil)).
+			Set("claimed_until = NULL").Set("next_attempt_at = ?", *retryAt).Set("last_error = ?", reason).
+			Where("id = ?", m.ID).Exec(ctx)
+		return err
+	})
+}
+
+// DeleteStaleMailRecords removes the mail counters of past days and the
+// confirmation links asked for more than three days ago (used, replaced or
+// expired by then: a link lives a day from its mail, which is retried for
+// about a day).
+func (s *Store) DeleteStaleMailRecords(ctx context.Context, now time.Time) (int64, error) {
+	n, err := s.rowsAffected(s.db.NewRaw("DELETE FROM mail_quotas WHERE window_start <= ?", now.Add(-mailQuotaWindow)).Exec(ctx))
+	if err != nil {
+		return n, err
+	}
+	m, err := s.rowsAffected(s.db.NewDelete().Model((*domain.EmailConfirmation)(nil)).
+		Where("created_at < ?", now.Add(-3*24*time.Hour)).Exec(ctx))
+	return n + m, err
 }

@@ -318,24 +318,25 @@ func TestScoping_AdminStatementsRefuseAnotherAccountInSQL(t *testing.T) {
 			if _, err := s.RemoveTOTP(ctx, acme.users[1].ID, by, true, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
 				t.Errorf("%s reset an Acme user's 2FA: %v", name, err)
 			}
-			addr := "thief@example.com"
-			notice := &domain.AuditEvent{CreatedAt: t0, AccountID: acme.account.ID, Action: shared.AuditEmailChanged,
-				Notice: &domain.Notice{UserID: acme.users[1].ID, CreatedAt: t0, Kind: shared.NoticeEmailChanged}}
-			if err := s.SetEmail(ctx, acme.users[1].ID, by, &addr, t0.Add(time.Minute), notice); !errors.Is(err, domain.ErrNotFound) {
+			if _, err := s.RequestEmail(ctx, acme.users[1].ID, by, "thief@example.com", t0.Add(time.Minute), 5, time.Hour,
+				linkAudit(acme.users[1], "thief@example.com", t0)); !errors.Is(err, domain.ErrNotFound) {
 				t.Errorf("%s set an Acme user's address: %v", name, err)
+			}
+			if err := s.DropEmail(ctx, acme.users[1].ID, by, false, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
+				t.Errorf("%s removed an Acme user's address: %v", name, err)
 			}
 		}
 		if got, _, err := s.LoginEvents(ctx, domain.LoginEventFilter{UserID: acme.users[1].ID, AccountID: globex.account.ID, Limit: 100}); err != nil || len(got) != 0 {
 			t.Errorf("Acme's user through Globex's account: %d events, %v", len(got), err)
 		}
 		assertUnchanged(t, before, snapshot(t, s, acme))
-		if got := fmt.Sprint(storetest.Rows(t, s, "SELECT count(*) FROM users WHERE email IS NOT NULL"),
-			storetest.Rows(t, s, "SELECT count(*) FROM notices")); got != "[[0]] [[0]]" {
-			t.Errorf("an address or a notice stayed: %s", got)
+		if got := fmt.Sprint(storetest.Rows(t, s, "SELECT count(*) FROM users WHERE email IS NOT NULL OR email_pending IS NOT NULL"),
+			storetest.Rows(t, s, "SELECT count(*) FROM notices"), storetest.Rows(t, s, "SELECT count(*) FROM email_confirmations")); got != "[[0]] [[0]] [[0]]" {
+			t.Errorf("an address, a notice or a link stayed: %s", got)
 		}
 		// An admin of the account may.
-		addr := "ok@example.com"
-		if err := s.SetEmail(ctx, acme.users[1].ID, acme.users[0].ID, &addr, t0.Add(time.Minute), nil); err != nil {
+		if _, err := s.RequestEmail(ctx, acme.users[1].ID, acme.users[0].ID, "ok@example.com", t0.Add(time.Minute), 5, time.Hour,
+			linkAudit(acme.users[1], "ok@example.com", t0.Add(time.Minute))); err != nil {
 			t.Errorf("Acme's admin sets the address: %v", err)
 		}
 
@@ -383,13 +384,13 @@ func TestScoping_AccountAdminStatementsRefuseAPlatformAdminInSQL(t *testing.T) {
 		if err := s.SetOneTimePassword(ctx, target.ID, admin.ID, "$argon2id$other", t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("an account admin set a platform admin's password: %v", err)
 		}
-		evil := "evil@example.com"
-		if err := s.SetEmail(ctx, target.ID, admin.ID, &evil, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
+		if _, err := s.RequestEmail(ctx, target.ID, admin.ID, "evil@example.com", t0.Add(time.Minute), 5, time.Hour,
+			linkAudit(target, "evil@example.com", t0)); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("an account admin set a platform admin's address: %v", err)
 		}
 		u, err := s.UserByID(ctx, target.ID)
 		if err != nil || u.Role != shared.RolePlatformAdmin || u.Disabled() || !u.TwoFactorEnabled() || u.LockedUntil == nil ||
-			u.PasswordMustChange || u.PasswordHash == "$argon2id$other" || u.Email != nil {
+			u.PasswordMustChange || u.PasswordHash == "$argon2id$other" || u.Email != nil || u.EmailPending != nil {
 			t.Fatalf("the platform admin after the refused changes: %+v %v", u, err)
 		}
 		// The same admin still changes a plain user of their account.

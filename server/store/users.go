@@ -10,7 +10,8 @@ import (
 
 // CreateUser inserts u (AccountID, Username, PasswordHash, Role and
 // CreatedAt set by the caller), with its audit event (nil: none) naming it
-// as the target, in one transaction. Returns ErrConflict if the username is
+// as the target and its notice (the link to confirm u's address) given to
+// u, in one transaction. Returns ErrConflict if the username is
 // taken.
 func (s *Store) CreateUser(ctx context.Context, u *domain.User, audit *domain.AuditEvent) error {
 	u.UpdatedAt = u.CreatedAt
@@ -20,6 +21,9 @@ func (s *Store) CreateUser(ctx context.Context, u *domain.User, audit *domain.Au
 		}
 		if audit != nil {
 			audit.TargetID, audit.TargetName = &u.ID, u.Username
+			if audit.Notice != nil { // the link to confirm the new user's address
+				audit.Notice.UserID = u.ID
+			}
 		}
 		return insertAudit(ctx, tx, audit)
 	})
