@@ -158,6 +158,36 @@ func TestEmail_ARecipientsCapCountsEveryUnicodeSpellingOfItsAddress(t *testing.T
 	}
 }
 
+// Gmail delivers a.lice@gmail.com, alice@gmail.com and
+// alice@googlemail.com to one mailbox (it ignores dots in the name, and
+// the two domains are one): users sending links to such spellings get
+// that mailbox the day's cap of links, no more.
+func TestEmail_ARecipientsCapCountsAGmailAddressWithoutItsDots(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			e.fixClock()
+			box, m := e.mailOn(t)
+			spellings := []string{"alice@gmail.com", "a.lice@gmail.com", "al.ice@gmail.com", "ali.ce@gmail.com",
+				"alic.e@gmail.com", "a.l.i.c.e@gmail.com", "alice@googlemail.com", "A.Lice@GoogleMail.com"}
+			for i, to := range spellings {
+				name := fmt.Sprintf("sender%d", i)
+				e.user(name, shared.RoleUser, "Acme")
+				c := e.browser()
+				e.login(c, name, password)
+				if a := e.do(c, "PUT", "/api/me/email", shared.EmailRequest{Email: to}); a.status != 204 {
+					t.Fatalf("%s: %d %s", to, a.status, a.body)
+				}
+			}
+			for e.deliver(t, m) > 0 {
+			}
+			if got := len(box.Mails()); got != e.svc.MailCaps.LinksPerDay {
+				t.Fatalf("the Gmail mailbox got %d links for %d spellings, want the cap of %d", got, len(spellings), e.svc.MailCaps.LinksPerDay)
+			}
+		})
+	}
+}
+
 // An address nobody confirmed gets its link and nothing else: no notice
 // of the user's, whoever set it (the user, an administrator, at creation).
 func TestEmail_ANoticeGoesNowhereUntilTheAddressIsConfirmed(t *testing.T) {

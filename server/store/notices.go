@@ -183,7 +183,8 @@ const (
 // it up, IDNA's ASCII form (UTS 46 maps full-width letters, case and the
 // ideographic full stop), and its name in NFKC, so that no Unicode
 // spelling of one mailbox counts apart (merging two mailboxes only makes
-// their cap stricter).
+// their cap stricter). Gmail's names are without their dots, which it
+// ignores, under one of its two domains: one mailbox, one count.
 func recipientKey(address string) string {
 	if at := strings.LastIndexByte(address, '@'); at >= 0 {
 		local := strings.ToLower(norm.NFKC.String(address[:at]))
@@ -191,7 +192,11 @@ func recipientKey(address string) string {
 		// On an error ToASCII still maps what it can: the key needs the
 		// mapping, not a valid name (such a domain gets no mail anyway).
 		domain, _ := idna.Lookup.ToASCII(address[at+1:])
-		address = local + "@" + strings.TrimSuffix(strings.ToLower(domain), ".")
+		domain = strings.TrimSuffix(strings.ToLower(domain), ".")
+		if domain == "gmail.com" || domain == "googlemail.com" {
+			local, domain = strings.ReplaceAll(local, ".", ""), "gmail.com"
+		}
+		address = local + "@" + domain
 	} else {
 		address = strings.ToLower(address)
 	}
