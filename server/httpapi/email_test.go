@@ -121,6 +121,26 @@ func TestEmail_SixtyChangesAtOnceDeliverAtMostTheCap(t *testing.T) {
 	}
 }
 
+// linksToSpellings has a user of its own ask for a link to each of
+// spellings, delivers the outbox to a real SMTP server, and returns how
+// many mails arrived.
+func (e *env) linksToSpellings(t *testing.T, spellings []string) int {
+	t.Helper()
+	box, m := e.mailOn(t)
+	for i, to := range spellings {
+		name := fmt.Sprintf("sender%d", i)
+		e.user(name, shared.RoleUser, "Acme")
+		c := e.browser()
+		e.login(c, name, password)
+		if a := e.do(c, "PUT", "/api/me/email", shared.EmailRequest{Email: to}); a.status != 204 {
+			t.Fatalf("%s: %d %s", to, a.status, a.body)
+		}
+	}
+	for e.deliver(t, m) > 0 {
+	}
+	return len(box.Mails())
+}
+
 // A mailbox is one mailbox however its address is spelt in Unicode: mail
 // servers look a domain up as IDNA maps it (UTS 46: full-width letters to
 // ASCII, case folded, the ideographic full stop a dot), so
@@ -132,7 +152,6 @@ func TestEmail_ARecipientsCapCountsEveryUnicodeSpellingOfItsAddress(t *testing.T
 		t.Run(dialect, func(t *testing.T) {
 			e := newEnv(t, dialect)
 			e.fixClock()
-			box, m := e.mailOn(t)
 			const domain = "example.com"
 			spellings := []string{"victim@EXAMPLE.ｃｏｍ", "victim＋x@example.com", "victim@example.com。", "ｖｉｃｔｉｍ@example.com"}
 			for i, r := range domain {
@@ -140,18 +159,7 @@ func TestEmail_ARecipientsCapCountsEveryUnicodeSpellingOfItsAddress(t *testing.T
 					spellings = append(spellings, "victim@"+domain[:i]+string(r-'a'+'ａ')+domain[i+1:])
 				}
 			}
-			for i, to := range spellings {
-				name := fmt.Sprintf("sender%d", i)
-				e.user(name, shared.RoleUser, "Acme")
-				c := e.browser()
-				e.login(c, name, password)
-				if a := e.do(c, "PUT", "/api/me/email", shared.EmailRequest{Email: to}); a.status != 204 {
-					t.Fatalf("%s: %d %s", to, a.status, a.body)
-				}
-			}
-			for e.deliver(t, m) > 0 {
-			}
-			if got := len(box.Mails()); got != e.svc.MailCaps.LinksPerDay {
+			if got := e.linksToSpellings(t, spellings); got != e.svc.MailCaps.LinksPerDay {
 				t.Fatalf("the victim's mailbox got %d links for %d spellings, want the cap of %d", got, len(spellings), e.svc.MailCaps.LinksPerDay)
 			}
 		})
@@ -167,21 +175,9 @@ func TestEmail_ARecipientsCapCountsAGmailAddressWithoutItsDots(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			e := newEnv(t, dialect)
 			e.fixClock()
-			box, m := e.mailOn(t)
 			spellings := []string{"alice@gmail.com", "a.lice@gmail.com", "al.ice@gmail.com", "ali.ce@gmail.com",
 				"alic.e@gmail.com", "a.l.i.c.e@gmail.com", "alice@googlemail.com", "A.Lice@GoogleMail.com"}
-			for i, to := range spellings {
-				name := fmt.Sprintf("sender%d", i)
-				e.user(name, shared.RoleUser, "Acme")
-				c := e.browser()
-				e.login(c, name, password)
-				if a := e.do(c, "PUT", "/api/me/email", shared.EmailRequest{Email: to}); a.status != 204 {
-					t.Fatalf("%s: %d %s", to, a.status, a.body)
-				}
-			}
-			for e.deliver(t, m) > 0 {
-			}
-			if got := len(box.Mails()); got != e.svc.MailCaps.LinksPerDay {
+			if got := e.linksToSpellings(t, spellings); got != e.svc.MailCaps.LinksPerDay {
 				t.Fatalf("the Gmail mailbox got %d links for %d spellings, want the cap of %d", got, len(spellings), e.svc.MailCaps.LinksPerDay)
 			}
 		})
