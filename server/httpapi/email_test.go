@@ -121,6 +121,69 @@ func TestEmail_SixtyChangesAtOnceDeliverAtMostTheCap(t *testing.T) {
 	}
 }
 
+// linksToSpellings has a user of its own ask for a link to each of
+// spellings, delivers the outbox to a real SMTP server, and returns how
+// many mails arrived.
+func (e *env) linksToSpellings(t *testing.T, spellings []string) int {
+	t.Helper()
+	box, m := e.mailOn(t)
+	for i, to := range spellings {
+		name := fmt.Sprintf("sender%d", i)
+		e.user(name, shared.RoleUser, "Acme")
+		c := e.browser()
+		e.login(c, name, password)
+		if a := e.do(c, "PUT", "/api/me/email", shared.EmailRequest{Email: to}); a.status != 204 {
+			t.Fatalf("%s: %d %s", to, a.status, a.body)
+		}
+	}
+	for e.deliver(t, m) > 0 {
+	}
+	return len(box.Mails())
+}
+
+// A mailbox is one mailbox however its address is spelt in Unicode: mail
+// servers look a domain up as IDNA maps it (UTS 46: full-width letters to
+// ASCII, case folded, the ideographic full stop a dot), so
+// victim@ｅxample.com and victim@example.com are one recipient, and a
+// full-width "＋tag" is a tag. Users each asking for a link to another
+// such spelling get the victim's mailbox the day's cap of links, no more.
+func TestEmail_ARecipientsCapCountsEveryUnicodeSpellingOfItsAddress(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			e.fixClock()
+			const domain = "example.com"
+			spellings := []string{"victim@EXAMPLE.ｃｏｍ", "victim＋x@example.com", "victim@example.com。", "ｖｉｃｔｉｍ@example.com"}
+			for i, r := range domain {
+				if r != '.' { // its full-width twin (U+FF41 for 'a')
+					spellings = append(spellings, "victim@"+domain[:i]+string(r-'a'+'ａ')+domain[i+1:])
+				}
+			}
+			if got := e.linksToSpellings(t, spellings); got != e.svc.MailCaps.LinksPerDay {
+				t.Fatalf("the victim's mailbox got %d links for %d spellings, want the cap of %d", got, len(spellings), e.svc.MailCaps.LinksPerDay)
+			}
+		})
+	}
+}
+
+// Gmail delivers a.lice@gmail.com, alice@gmail.com and
+// alice@googlemail.com to one mailbox (it ignores dots in the name, and
+// the two domains are one): users sending links to such spellings get
+// that mailbox the day's cap of links, no more.
+func TestEmail_ARecipientsCapCountsAGmailAddressWithoutItsDots(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			e.fixClock()
+			spellings := []string{"alice@gmail.com", "a.lice@gmail.com", "al.ice@gmail.com", "ali.ce@gmail.com",
+				"alic.e@gmail.com", "a.l.i.c.e@gmail.com", "alice@googlemail.com", "A.Lice@GoogleMail.com"}
+			if got := e.linksToSpellings(t, spellings); got != e.svc.MailCaps.LinksPerDay {
+				t.Fatalf("the Gmail mailbox got %d links for %d spellings, want the cap of %d", got, len(spellings), e.svc.MailCaps.LinksPerDay)
+			}
+		})
+	}
+}
+
 // An address nobody confirmed gets its link and nothing else: no notice
 // of the user's, whoever set it (the user, an administrator, at creation).
 func TestEmail_ANoticeGoesNowhereUntilTheAddressIsConfirmed(t *testing.T) {

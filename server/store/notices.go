@@ -14,6 +14,8 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"golang.org/x/net/idna"
+	"golang.org/x/text/unicode/norm"
 )
 
 // insertNotice writes n and, when it asks for mail, an outbox row to the
@@ -177,12 +179,26 @@ const (
 // recipientKey names a recipient for its counters: the address in lower
 // case without a "+tag" (RFC 5233 subaddressing reaches one mailbox), so
 // that spelling it differently does not make a new recipient; hashed, so
-// the counters hold no addresses.
+// the counters hold no addresses. Its domain is taken as mail servers look
+// it up, IDNA's ASCII form (UTS 46 maps full-width letters, case and the
+// ideographic full stop), and its name in NFKC, so that no Unicode
+// spelling of one mailbox counts apart (merging two mailboxes only makes
+// their cap stricter). Gmail's names are without their dots, which it
+// ignores, under one of its two domains: one mailbox, one count.
 func recipientKey(address string) string {
-	address = strings.ToLower(address)
-	if local, domain, ok := strings.Cut(address, "@"); ok {
+	if at := strings.LastIndexByte(address, '@'); at >= 0 {
+		local := strings.ToLower(norm.NFKC.String(address[:at]))
 		local, _, _ = strings.Cut(local, "+")
+		// On an error ToASCII still maps what it can: the key needs the
+		// mapping, not a valid name (such a domain gets no mail anyway).
+		domain, _ := idna.Lookup.ToASCII(address[at+1:])
+		domain = strings.TrimSuffix(strings.ToLower(domain), ".")
+		if domain == "gmail.com" || domain == "googlemail.com" {
+			local, domain = strings.ReplaceAll(local, ".", ""), "gmail.com"
+		}
 		address = local + "@" + domain
+	} else {
+		address = strings.ToLower(address)
 	}
 	sum := sha256.Sum256([]byte(address))
 	return hex.EncodeToString(sum[:])
