@@ -38,7 +38,7 @@ func (c *emailAddress) Render() app.UI {
 			}),
 			field("email", "E-mail address", c.fields["email"],
 				app.Input().ID("email").Type("email").Attr("autocomplete", "email").MaxLength(shared.MaxEmailLength).
-					Value(value).OnInput(c.typed)),
+					Value(attr(value)).OnInput(c.typed)),
 			submitButton("email-submit", "Save e-mail address", c.busy),
 		),
 		c.prompt(c.ValueTo, c.Me.TOTPEnabled),

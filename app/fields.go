@@ -25,7 +25,7 @@ func field(id, label, errMsg string, input app.HTMLInput) app.UI {
 func codeInput(id, value string, onInput app.EventHandler) app.HTMLInput {
 	return app.Input().ID(id).Type("text").Required(true).
 		Attr("autocomplete", "one-time-code").Attr("inputmode", "numeric").
-		MaxLength(7).Placeholder("123 456").Value(value).OnInput(onInput)
+		MaxLength(7).Placeholder("123 456").Value(attr(value)).OnInput(onInput)
 }
 
 // codeRequest is a typed code as the API takes it; anything that is not six

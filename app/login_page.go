@@ -83,11 +83,19 @@ func (p *loginPage) onNavQuery(q url.Values) {
 	default:
 		p.step = stepPassword
 	}
-	if u := q.Get("username"); u != "" && p.username == "" {
+	// Only a name that could be typed at login comes back: a link's
+	// invisible or control characters are not put into the field.
+	if u := q.Get("username"); u != "" && p.username == "" && shared.LoginUsernameValid(u) {
 		p.username = u
 	}
+	p.errMsg = formError(q)
+}
+
+// formError is the message of an error a form posted before the app ran
+// came back with (formPost): its code and, for a lock, the wait.
+func formError(q url.Values) string {
 	retry, _ := strconv.Atoi(q.Get("retry"))
-	p.errMsg = shared.FormErrorText(q.Get("error"), retry)
+	return shared.FormErrorText(q.Get("error"), retry)
 }
 
 // OnMount sends a visitor who is still signed in to the app.
@@ -180,11 +188,11 @@ func (p *loginPage) passwordForm() app.UI {
 		field("username", "Username", p.fields["username"],
 			app.Input().ID("username").Name("username").Type("text").Required(true).
 				Attr("autocomplete", "username").Attr("autocapitalize", "none").Attr("spellcheck", "false").
-				Value(p.username).OnInput(p.ValueTo(&p.username)).AutoFocus(true)),
+				Value(attr(p.username)).OnInput(p.ValueTo(&p.username)).AutoFocus(true)),
 		field("password", "Password", p.fields["password"],
 			app.Input().ID("password").Name("password").Type("password").Required(true).
 				Attr("autocomplete", "current-password").
-				Value(p.password).OnInput(p.ValueTo(&p.password))),
+				Value(attr(p.password)).OnInput(p.ValueTo(&p.password))),
 		submitButton("login-submit", "Log in", p.busy),
 		app.If(p.mounted, func() app.UI {
 			return app.P().Class("alt-action").Body(
@@ -228,7 +236,7 @@ func (p *loginPage) recoveryForm() app.UI {
 		field("recovery-code", "Recovery code", p.fields["code"],
 			app.Input().ID("recovery-code").Name("code").Type("text").Required(true).
 				Attr("autocomplete", "off").Attr("autocapitalize", "none").Attr("spellcheck", "false").
-				Value(p.recovery).OnInput(p.ValueTo(&p.recovery)).AutoFocus(true)),
+				Value(attr(p.recovery)).OnInput(p.ValueTo(&p.recovery)).AutoFocus(true)),
 		p.rememberBox(),
 		submitButton("recovery-submit", "Verify", p.busy),
 		app.P().Class("alt-action").Body(

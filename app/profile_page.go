@@ -1,8 +1,6 @@
 package webapp
 
 import (
-	"strconv"
-
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
 )
@@ -24,8 +22,7 @@ func (p *profilePage) OnNav(ctx app.Context) {
 	if !p.openSetup {
 		return
 	}
-	retry, _ := strconv.Atoi(u.Query().Get("retry"))
-	p.setupErr = shared.FormErrorText(u.Query().Get("error"), retry)
+	p.setupErr = formError(u.Query())
 	if d := takePageData(u); d != nil {
 		p.page = d
 		// On the server, the user is known only from the data lent: the
