@@ -120,7 +120,7 @@ func (c *connectTwoFactor) window() app.UI {
 				app.H4().Text("Enter the six-digit code"),
 				app.Form().ID("connect-form").Method("post").Action("/profile/connect").DataSet("ready", c.mounted).OnSubmit(c.connect).Body(
 					app.P().ID("connect-error").Class("form-error").Role("alert").Text(c.errMsg),
-					field("connect-code", "Code from the app", "", codeInput("connect-code", c.code, c.ValueTo(&c.code)).Name("code").AutoFocus(!c.mounted)),
+					field("connect-code", "Code from the app", "", codeInput("connect-code", c.code, c.ValueTo(&c.code)).Name("code").AutoFocus(!app.IsClient)),
 					app.Div().Class("actions").Body(
 						submitButton("connect-submit", "Connect", c.busy).Class("inline"),
 						c.cancelButton(),

@@ -47,6 +47,20 @@ func (a *apiState) focus(ctx app.Context, id string) {
 	a.onHome(ctx).Defer(func(app.Context) { focusNow(id) })
 }
 
+// autofocus is a page's first focus once the app runs (the autofocus
+// attribute works only while a page loads, and not at all on some phones):
+// it goes to id once rendered, unless the person is already somewhere: in a
+// field they clicked, or in the one the app carried over from the server's
+// page (takeover_js.go). Keys typed meanwhile stay where they are typed.
+func (a *apiState) autofocus(ctx app.Context, id string) {
+	a.onHome(ctx).Defer(func(app.Context) {
+		doc := app.Window().Get("document")
+		if el := doc.Get("activeElement"); !el.Truthy() || el.Equal(doc.Get("body")) {
+			focusNow(id)
+		}
+	})
+}
+
 // focusNow moves the focus to an element already on the page.
 func focusNow(id string) {
 	if el := app.Window().GetElementByID(id); el.Truthy() {

@@ -1,6 +1,7 @@
 package webapp
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -18,6 +19,21 @@ type PageData struct {
 	Me    *shared.Me
 	Setup *shared.TOTPSetup
 	Codes []string
+}
+
+// openedAt is the address the browser opened, while it is path's: a page's
+// first render in the browser is then the one the server rendered from it
+// (OnInit, before OnNav), so that the app's page takes the server's place
+// with the same fields. For a page the app goes to itself it is nil: go-app
+// changes the address only after the new page is in place, and OnNav has it.
+func openedAt(path string) *url.URL {
+	if !app.IsClient {
+		return nil
+	}
+	if u := app.Window().URL(); u.Path == path {
+		return u
+	}
+	return nil
 }
 
 // attr is how every value that came from a request or from what someone

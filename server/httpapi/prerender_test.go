@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -94,7 +95,7 @@ func pageTree(t testing.TB, page string, sub func(string) string) []string {
 				if a.Namespace != "" {
 					key = a.Namespace + ":" + key
 				}
-				fmt.Fprintf(&b, " %s=%q", key, sub(a.Val))
+				fmt.Fprintf(&b, " %s=%q", key, subJSON(a.Val, sub))
 			}
 			lines = append(lines, b.String()+">")
 		case html.TextNode:
@@ -113,6 +114,25 @@ func pageTree(t testing.TB, page string, sub func(string) string) []string {
 }
 
 func same(s string) string { return s }
+
+// subJSON is sub applied to a value, or, when the value is a JSON object
+// (the user the setup page holds for the app), to each string in it.
+func subJSON(v string, sub func(string) string) string {
+	var obj map[string]any
+	if !strings.HasPrefix(v, "{") || json.Unmarshal([]byte(v), &obj) != nil {
+		return sub(v)
+	}
+	for k, x := range obj {
+		if s, ok := x.(string); ok {
+			obj[k] = sub(s)
+		}
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(obj) // map keys in order
+	return b.String()
+}
 
 // replacing is a sub for pageTree that puts each new value where its old
 // one is (old, new, old, new...).
