@@ -17,7 +17,7 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 // person is in (autofocus, fields.go), and its first render of a page is
 // the server's (the same step, the same window), so each field is there
 // to take what was typed.
-var typed = readTyped()
+func init() { watchTakeover() }
 
 // typedPage is the server's page as the person left it.
 type typedPage struct {
@@ -35,11 +35,13 @@ type typedField struct {
 	checked bool
 }
 
-func readTyped() *typedPage {
+// watchTakeover reads the server's page as the wasm starts, and watches for
+// go-app to replace it.
+func watchTakeover() {
 	doc := app.Window().Get("document")
 	root := doc.Get("body").Get("firstElementChild")
 	if !root.Truthy() {
-		return nil
+		return
 	}
 	t := &typedPage{root: root, fields: map[string]typedField{}}
 	inputs := root.Call("querySelectorAll", "input[id], textarea[id]")
@@ -66,7 +68,6 @@ func readTyped() *typedPage {
 	})
 	t.watch = app.Window().Get("MutationObserver").New(t.seen)
 	t.watch.Call("observe", doc.Get("body"), map[string]any{"childList": true})
-	return t
 }
 
 // carryOver gives the app's fields what was typed into the server's, as

@@ -398,6 +398,18 @@ func splitCode(code string) (before, during string) {
 	return code[:3] + code[5:] + string(arrowLeft), code[3:5]
 }
 
+// logInBeforeTheApp types a username and password into the server's login
+// page and sends it (early.js): the next step shows in the same document,
+// the app still held back.
+func logInBeforeTheApp(url, username, password string) chromedp.Action {
+	return chromedp.Tasks{
+		chromedp.Navigate(url + "/login"),
+		chromedp.WaitVisible("#password", chromedp.ByID),
+		click("#username"), typeNow(username),
+		click("#password"), typeNow(password + "\r"),
+	}
+}
+
 // TestBrowser_TheSecondStepsCodeTypedWhileTheAppTakesOverStaysInItsField:
 // a password sent before the app, and the code of the second step typed
 // across the takeover (splitCode): the digits typed as the app takes over
@@ -419,10 +431,7 @@ func TestBrowser_TheSecondStepsCodeTypedWhileTheAppTakesOverStaysInItsField(t *t
 		}
 		first, rest := splitCode(code)
 		b.run(t, m.name+": the code before the app",
-			chromedp.Navigate(inst.URL+"/login"),
-			chromedp.WaitVisible("#password", chromedp.ByID),
-			click("#username"), typeNow(name),
-			click("#password"), typeNow(ursulasPassword+"\r"),
+			logInBeforeTheApp(inst.URL, name, ursulasPassword),
 			chromedp.WaitVisible("#code", chromedp.ByID),
 			click("#code"), typeNow(first))
 		appNotRunning(t, b.browser, m.name)
@@ -454,10 +463,7 @@ func TestBrowser_TheForcedSetupsCodeTypedWhileTheAppTakesOverStaysInItsField(t *
 		addUser(t, inst, dir, name, ursulasPassword)
 		var key string
 		b.run(t, m.name+": the setup window",
-			chromedp.Navigate(inst.URL+"/login"),
-			chromedp.WaitVisible("#password", chromedp.ByID),
-			click("#username"), typeNow(name),
-			click("#password"), typeNow(ursulasPassword+"\r"),
+			logInBeforeTheApp(inst.URL, name, ursulasPassword),
 			chromedp.WaitVisible("#connect-code", chromedp.ByID),
 			chromedp.Text("#manual-key", &key, chromedp.ByID))
 		code, err := totp.GenerateCode(strings.ReplaceAll(key, " ", ""), time.Now())
