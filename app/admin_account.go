@@ -154,7 +154,7 @@ func (a *adminAccount) Render() app.UI {
 		app.If(a.Me.Role == shared.RolePlatformAdmin, func() app.UI {
 			return app.Form().Class("filters").OnSubmit(a.rename).Body(
 				field("rename-account", "Account name", "",
-					app.Input().ID("rename-account").Type("text").MaxLength(shared.AccountNameMax).Value(a.newName).OnInput(a.ValueTo(&a.newName))),
+					app.Input().ID("rename-account").Type("text").MaxLength(shared.AccountNameMax).Value(attr(a.newName)).OnInput(a.ValueTo(&a.newName))),
 				app.Button().ID("rename-account-submit").Class("secondary").Type("submit").Disabled(a.busy).Text("Rename"),
 			)
 		}),
@@ -295,7 +295,7 @@ func (a *adminAccount) confirmation() app.UI {
 		app.P().ID("force-2fa-count").Text(count),
 		field("grace-days", "Grace period in days (0 to 30)", a.graceErr,
 			app.Input().ID("grace-days").Type("number").Attr("min", shared.GraceDaysMin).Attr("max", shared.GraceDaysMax).
-				Attr("step", 1).Attr("inputmode", "numeric").Required(true).Value(a.graceDays).OnInput(a.ValueTo(&a.graceDays))),
+				Attr("step", 1).Attr("inputmode", "numeric").Required(true).Value(attr(a.graceDays)).OnInput(a.ValueTo(&a.graceDays))),
 		app.P().Class("muted").Text("With 0, they must set it up at their next login. Otherwise each of them may skip it "+
 			"for that many days from their first login after the switch; then it is mandatory."),
 		app.Div().Class("actions").Body(

@@ -42,7 +42,7 @@ func (a *adminAccounts) Render() app.UI {
 		a.prompt(a.ValueTo, a.Me != nil && a.Me.TOTPEnabled),
 		app.Form().Class("filters").OnSubmit(a.create).Body(
 			field("account-name", "New account", a.nameErr,
-				app.Input().ID("account-name").Type("text").MaxLength(shared.AccountNameMax).Value(a.name).OnInput(a.ValueTo(&a.name))),
+				app.Input().ID("account-name").Type("text").MaxLength(shared.AccountNameMax).Value(attr(a.name)).OnInput(a.ValueTo(&a.name))),
 			app.Button().ID("new-account").Class("secondary").Type("submit").Disabled(a.busy).Text("Create account"),
 		),
 		app.If(a.notice != "", func() app.UI { return app.P().Class("success").Role("status").Text(a.notice) }),

@@ -75,11 +75,11 @@ func (l *adminLogins) Render() app.UI {
 		app.H2().Text("Login attempts"),
 		app.Form().Class("filters").OnSubmit(l.submit).Body(
 			field("logins-user", "User", l.fields["user"],
-				app.Input().ID("logins-user").Type("text").Value(l.user).OnInput(l.ValueTo(&l.user))),
+				app.Input().ID("logins-user").Type("text").Value(attr(l.user)).OnInput(l.ValueTo(&l.user))),
 			field("logins-from", "From", l.fields["from"],
-				app.Input().ID("logins-from").Type("date").Value(l.from).OnInput(l.ValueTo(&l.from))),
+				app.Input().ID("logins-from").Type("date").Value(attr(l.from)).OnInput(l.ValueTo(&l.from))),
 			field("logins-to", "To", l.fields["to"],
-				app.Input().ID("logins-to").Type("date").Value(l.to).OnInput(l.ValueTo(&l.to))),
+				app.Input().ID("logins-to").Type("date").Value(attr(l.to)).OnInput(l.ValueTo(&l.to))),
 			app.Label().Class("filter").For("logins-failed").Body(
 				app.Input().ID("logins-failed").Type("checkbox").Checked(l.failedOnly).
 					OnChange(func(ctx app.Context, e app.Event) { l.failedOnly = ctx.JSSrc().Get("checked").Bool() }),

@@ -131,7 +131,7 @@ func (u *adminUsers) Render() app.UI {
 				),
 			),
 			field("users-q", "Username starts with", u.fields["q"],
-				app.Input().ID("users-q").Type("search").Value(u.prefix).OnInput(u.ValueTo(&u.prefix))),
+				app.Input().ID("users-q").Type("search").Value(attr(u.prefix)).OnInput(u.ValueTo(&u.prefix))),
 			app.Button().ID("users-apply").Class("secondary").Type("submit").Text("Apply"),
 		),
 		app.If(len(u.users) == 0 && !u.busy, func() app.UI {
@@ -188,11 +188,11 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 		app.Td().Text(status),
 		app.Td().Body(
 			app.If(user.Locked, func() app.UI {
-				return app.Button().ID("unlock-" + user.Username).Class("secondary").Type("button").Disabled(u.busy).
+				return app.Button().ID("unlock-" + attr(user.Username)).Class("secondary").Type("button").Disabled(u.busy).
 					OnClick(func(ctx app.Context, e app.Event) { u.unlock(ctx, user) }).Text("Unlock")
 			}),
 			app.If(!self && !user.Disabled, func() app.UI {
-				return app.Button().ID("disable-" + user.Username).Class("secondary").Type("button").Disabled(u.busy).
+				return app.Button().ID("disable-" + attr(user.Username)).Class("secondary").Type("button").Disabled(u.busy).
 					OnClick(func(ctx app.Context, e app.Event) {
 						yes := true
 						u.ask(ctx, userChange{user: user, patch: shared.UserPatch{Disabled: &yes},
@@ -201,14 +201,14 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 							label: "Disable " + user.Username})
 					}).Text("Disable")
 			}).ElseIf(!self, func() app.UI {
-				return app.Button().ID("enable-" + user.Username).Class("secondary").Type("button").Disabled(u.busy).
+				return app.Button().ID("enable-" + attr(user.Username)).Class("secondary").Type("button").Disabled(u.busy).
 					OnClick(func(ctx app.Context, e app.Event) {
 						no := false
 						u.apply(ctx, user, shared.UserPatch{Disabled: &no})
 					}).Text("Enable")
 			}),
 			app.If(user.TOTPEnabled, func() app.UI {
-				return app.Button().ID("reset-2fa-" + user.Username).Class("secondary").Type("button").
+				return app.Button().ID("reset-2fa-" + attr(user.Username)).Class("secondary").Type("button").
 					Disabled(u.confirm == user.Username).
 					OnClick(func(ctx app.Context, e app.Event) {
 						u.confirm, u.notice, u.errMsg = user.Username, "", ""
@@ -232,11 +232,11 @@ func (u *adminUsers) emailCell(user shared.AdminUser, editable bool) app.HTMLTd 
 	return app.Td().Class("email-cell").Body(
 		app.Span().Text(email+" "),
 		app.If(user.EmailPending != "", func() app.UI {
-			return app.Span().ID("email-pending-" + user.Username).Class("muted").Text("Not confirmed yet: " + user.EmailPending + " ")
+			return app.Span().ID(attr("email-pending-" + user.Username)).Class("muted").Text("Not confirmed yet: " + user.EmailPending + " ")
 		}),
 		app.If(editable, func() app.UI {
-			return app.Button().ID("email-"+user.Username).Class("secondary small").Type("button").Disabled(u.busy).
-				Aria("label", "Edit the e-mail address of "+user.Username).
+			return app.Button().ID(attr("email-"+user.Username)).Class("secondary small").Type("button").Disabled(u.busy).
+				Aria("label", attr("Edit the e-mail address of "+user.Username)).
 				OnClick(func(ctx app.Context, e app.Event) {
 					c := user
 					typed := user.EmailPending
@@ -248,8 +248,8 @@ func (u *adminUsers) emailCell(user shared.AdminUser, editable bool) app.HTMLTd 
 				}).Text("Edit")
 		}),
 		app.If(editable && user.EmailPending != "", func() app.UI {
-			return app.Button().ID("resend-email-"+user.Username).Class("secondary small").Type("button").Disabled(u.busy).
-				Aria("label", "Resend link to confirm "+user.EmailPending).
+			return app.Button().ID(attr("resend-email-"+user.Username)).Class("secondary small").Type("button").Disabled(u.busy).
+				Aria("label", attr("Resend link to confirm "+user.EmailPending)).
 				OnClick(func(ctx app.Context, e app.Event) {
 					addr := user.EmailPending
 					u.apply(ctx, user, shared.UserPatch{Email: &addr})
@@ -322,7 +322,7 @@ func (u *adminUsers) roleSelect(user shared.AdminUser, self bool) app.UI {
 	if platform {
 		roles = shared.Roles
 	}
-	return app.Select().ID("role-"+user.Username).Aria("label", "Role of "+user.Username).Disabled(u.busy).
+	return app.Select().ID("role-"+attr(user.Username)).Aria("label", attr("Role of "+user.Username)).Disabled(u.busy).
 		OnChange(func(ctx app.Context, e app.Event) {
 			role := ctx.JSSrc().Get("value").String()
 			if role == user.Role {
@@ -364,7 +364,7 @@ func (u *adminUsers) emailEditor() app.UI {
 		app.H3().ID("email-dialog-title").Text("E-mail address of "+user.Username),
 		field("user-email", "Where their security notices go once they confirm it (empty: none). Their confirmed address is told when it is replaced.", u.typedErr,
 			app.Input().ID("user-email").Type("email").MaxLength(shared.MaxEmailLength).Attr("autocomplete", "off").
-				Value(u.typed).OnInput(u.ValueTo(&u.typed))),
+				Value(attr(u.typed)).OnInput(u.ValueTo(&u.typed))),
 		app.Div().Class("actions").Body(
 			app.Button().ID("save-email").Class("primary").Type("submit").Disabled(u.busy).Text("Save"),
 			app.Button().ID("cancel-email").Class("secondary").Type("button").

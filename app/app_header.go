@@ -34,7 +34,7 @@ func (h *appHeader) Render() app.UI {
 				app.Button().ID("avatar").Class("avatar").Type("button").
 					Aria("label", avatarLabel(h.Me.UnreadNotices)).Aria("haspopup", "menu").
 					Aria("expanded", strconv.FormatBool(h.open)).Aria("controls", "account-menu").
-					Title("%s", h.Me.Username).
+					Title("%s", attr(h.Me.Username)).
 					OnClick(h.toggle).OnKeyDown(h.avatarKey).
 					Text(initials(h.Me.Username)),
 				// The count is in the avatar's name; the badge over it is for

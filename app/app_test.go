@@ -192,7 +192,8 @@ func TestSecuritySettings_ConnectWindowShowsTheStepsQRAndKey(t *testing.T) {
 	html := render(t, s)
 	// On a phone: a link to the app, and the key is said to be where it is.
 	link := regexp.MustCompile(`<a [^>]*id="otpauth-link"[^>]*>[^<]*`).FindString(html)
-	contains(t, link, `href="`+otpauth+`"`, "Open in authenticator app")
+	// Prerendered, its & is a character reference (attr).
+	contains(t, link, `href="`+strings.ReplaceAll(otpauth, "&", "&#38;")+`"`, "Open in authenticator app")
 	contains(t, html, "type the key shown below it")
 	lacks(t, html, "beside")
 	contains(t, html, "Install an authenticator app", "Google Authenticator", "Add Warden to the app", "Enter the six-digit code",
@@ -356,11 +357,20 @@ func TestLoginPage_ShowsWhatAFormPostCameBackWith(t *testing.T) {
 		"step=code&error=wrong_code":             {`action="/login/code"`, `name="code"`, "That code is not right."},
 		"step=recovery":                          {`action="/login/recovery"`, `id="recovery-code"`, `name="code"`},
 		"error=rate_limited&retry=300":           {"Try again in 5 minutes."},
-		"error=%3Cscript%3E":                     {"Something went wrong."},
+		"error=internal":                         {"Something went wrong."},
 	} {
 		p := &loginPage{}
 		u, _ := url.Parse("/login?" + query)
 		p.onNavQuery(u.Query())
 		contains(t, render(t, p), want...)
+	}
+	// What no answer carries is not shown: a code of someone's making, a
+	// wait no lock has, a name that cannot be typed at login.
+	for _, query := range []string{"error=%3Cscript%3E", "error=rate_limited&retry=99999999", "username=ad%E2%80%8Bmin", "username=a%00"} {
+		p := &loginPage{}
+		u, _ := url.Parse("/login?" + query)
+		p.onNavQuery(u.Query())
+		html := render(t, p)
+		lacks(t, html, "Something went wrong.", "script", "minutes", "value=")
 	}
 }

@@ -47,17 +47,17 @@ func (c *changePassword) Render() app.UI {
 			}),
 			field("password-current", currentLabel, c.fields["current"],
 				app.Input().ID("password-current").Type("password").Required(true).
-					Attr("autocomplete", "current-password").Value(c.current).OnInput(c.ValueTo(&c.current))),
+					Attr("autocomplete", "current-password").Value(attr(c.current)).OnInput(c.ValueTo(&c.current))),
 			field("password-new", "New password", c.fields["new"],
 				app.Input().ID("password-new").Type("password").Required(true).
 					Attr("autocomplete", "new-password").Aria("describedby", "password-rules password-strength").
-					Value(c.next).OnInput(c.typeNew)),
+					Value(attr(c.next)).OnInput(c.typeNew)),
 			app.P().ID("password-rules").Class("muted").
 				Text("At least 8 characters. Not your username, and nothing easy to guess: a few unusual words work well."),
 			c.hint.render(),
 			field("password-repeat", "New password again", c.fields["repeat"],
 				app.Input().ID("password-repeat").Type("password").Required(true).
-					Attr("autocomplete", "new-password").Value(c.repeat).OnInput(c.ValueTo(&c.repeat))),
+					Attr("autocomplete", "new-password").Value(attr(c.repeat)).OnInput(c.ValueTo(&c.repeat))),
 			submitButton("password-submit", submit, c.busy),
 		),
 	)

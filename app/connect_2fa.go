@@ -90,7 +90,7 @@ func (c *connectTwoFactor) window() app.UI {
 	})
 	// data-secret: the app, arriving after the server's page, takes this
 	// setup over (prerender_js.go).
-	return app.Div().ID("connect-window").Class("connect-window").DataSet("secret", c.setup.Secret).OnKeyDown(onKey).Body(
+	return app.Div().ID("connect-window").Class("connect-window").DataSet("secret", attr(c.setup.Secret)).OnKeyDown(onKey).Body(
 		app.Ol().Class("steps").Body(
 			app.Li().Body(
 				app.H4().Text("Install an authenticator app"),
@@ -102,11 +102,11 @@ func (c *connectTwoFactor) window() app.UI {
 					"On the phone that has the app, open the link instead."),
 				app.Div().Class("qr-row").Body(
 					app.Img().ID("qr-code").Class("qr").Alt("QR code to add Warden to your authenticator app").
-						Src("%s%s", qrPrefix, c.setup.QRPNG).Width(200).Height(200),
+						Src("%s", attr(qrPrefix+c.setup.QRPNG)).Width(200).Height(200),
 					// A phone cannot scan its own screen: the link hands the key to
 					// the authenticator app. target=_blank keeps go-app from taking
 					// the click for a navigation of its own (window.open).
-					app.A().ID("otpauth-link").Class("button secondary").Href("%s", c.setup.OTPAuthURL).
+					app.A().ID("otpauth-link").Class("button secondary").Href("%s", attr(c.setup.OTPAuthURL)).
 						Target("_blank").Rel("noopener").Text("Open in authenticator app"),
 					app.Div().Class("manual").Body(
 						app.P().Class("muted").Text("Key"),
@@ -120,7 +120,7 @@ func (c *connectTwoFactor) window() app.UI {
 				app.H4().Text("Enter the six-digit code"),
 				app.Form().ID("connect-form").Method("post").Action("/profile/connect").DataSet("ready", c.mounted).OnSubmit(c.connect).Body(
 					app.P().ID("connect-error").Class("form-error").Role("alert").Text(c.errMsg),
-					field("connect-code", "Code from the app", "", codeInput("connect-code", c.code, c.ValueTo(&c.code)).Name("code").AutoFocus(!c.mounted)),
+					field("connect-code", "Code from the app", "", codeInput("connect-code", c.code, c.ValueTo(&c.code)).Name("code").AutoFocus(!app.IsClient)),
 					app.Div().Class("actions").Body(
 						submitButton("connect-submit", "Connect", c.busy).Class("inline"),
 						c.cancelButton(),

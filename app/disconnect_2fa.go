@@ -31,7 +31,7 @@ func (d *disconnectTwoFactor) Render() app.UI {
 				app.P().Text("Without two-factor authentication, your password alone lets anyone into your account. Enter your password to confirm."),
 				app.P().ID("disconnect-error").Class("form-error").Role("alert").Text(d.errMsg),
 				field("disconnect-password", "Password", "", app.Input().ID("disconnect-password").Type("password").Required(true).
-					Attr("autocomplete", "current-password").Value(d.password).OnInput(d.ValueTo(&d.password))),
+					Attr("autocomplete", "current-password").Value(attr(d.password)).OnInput(d.ValueTo(&d.password))),
 				app.If(d.warning != "", func() app.UI {
 					return app.Div().ID("disconnect-warning").Class("warning").Role("alertdialog").TabIndex(-1).
 						Aria("label", "Warning").Aria("describedby", "disconnect-warning-text").

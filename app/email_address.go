@@ -40,7 +40,7 @@ func (c *emailAddress) Render() app.UI {
 			}),
 			field("email", "E-mail address", c.fields["email"],
 				app.Input().ID("email").Type("email").Attr("autocomplete", "email").MaxLength(shared.MaxEmailLength).
-					Value(value).OnInput(c.typed)),
+					Value(attr(value)).OnInput(c.typed)),
 			submitButton("email-submit", "Save e-mail address", c.busy),
 		),
 		c.prompt(c.ValueTo, c.Me.TOTPEnabled),
@@ -69,7 +69,7 @@ func (c *emailAddress) status() app.UI {
 			return app.P().Class("notice").Body(
 				app.Span().ID("email-pending").Text(me.EmailPending+" is not confirmed yet: open the link we sent to it (it works for 24 hours). "),
 				app.Button().ID("email-resend").Class("secondary small").Type("button").Disabled(c.busy).
-					Aria("label", "Send the link again to "+me.EmailPending).
+					Aria("label", attr("Send the link again to "+me.EmailPending)).
 					OnClick(func(ctx app.Context, e app.Event) { c.save(ctx, shared.EmailRequest{Email: me.EmailPending}) }).
 					Text("Send the link again"),
 			)

@@ -66,7 +66,7 @@ func (p *emailConfirmPage) Render() app.UI {
 			app.If(p.errMsg != "", func() app.UI {
 				return app.P().ID("email-confirm-error").Class("form-error").Role("alert").Text(p.errMsg)
 			}),
-			app.Input().Type("hidden").Name("token").Value(p.token),
+			app.Input().Type("hidden").Name("token").Value(attr(p.token)),
 			submitButton("email-confirm-submit", "Confirm my e-mail address", p.busy),
 		)
 	}

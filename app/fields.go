@@ -25,7 +25,7 @@ func field(id, label, errMsg string, input app.HTMLInput) app.UI {
 func codeInput(id, value string, onInput app.EventHandler) app.HTMLInput {
 	return app.Input().ID(id).Type("text").Required(true).
 		Attr("autocomplete", "one-time-code").Attr("inputmode", "numeric").
-		MaxLength(7).Placeholder("123 456").Value(value).OnInput(onInput)
+		MaxLength(7).Placeholder("123 456").Value(attr(value)).OnInput(onInput)
 }
 
 // codeRequest is a typed code as the API takes it; anything that is not six
@@ -45,6 +45,20 @@ func codeRequest(typed string, errMsg *string) (shared.CodeRequest, bool) {
 // removes, such as the button that opened the step.
 func (a *apiState) focus(ctx app.Context, id string) {
 	a.onHome(ctx).Defer(func(app.Context) { focusNow(id) })
+}
+
+// autofocus is a page's first focus once the app runs (the autofocus
+// attribute works only while a page loads, and not at all on some phones):
+// it goes to id once rendered, unless the person is already somewhere: in a
+// field they clicked, or in the one the app carried over from the server's
+// page (takeover_js.go). Keys typed meanwhile stay where they are typed.
+func (a *apiState) autofocus(ctx app.Context, id string) {
+	a.onHome(ctx).Defer(func(app.Context) {
+		doc := app.Window().Get("document")
+		if el := doc.Get("activeElement"); !el.Truthy() || el.Equal(doc.Get("body")) {
+			focusNow(id)
+		}
+	})
 }
 
 // focusNow moves the focus to an element already on the page.

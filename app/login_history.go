@@ -57,7 +57,7 @@ func historyCells(e shared.LoginEvent, withUser bool) []app.HTMLTd {
 		app.Td().Body(app.Span().Class(class).Text(result)),
 		app.Td().Text(shared.MethodText(e.Method)),
 		app.Td().Text(e.IP),
-		app.Td().Title("%s", e.UserAgent).Text(shared.DescribeUserAgent(e.UserAgent)),
+		app.Td().Title("%s", attr(e.UserAgent)).Text(shared.DescribeUserAgent(e.UserAgent)),
 		app.Td().Text(historyDetail(e)),
 	)
 }

@@ -55,6 +55,16 @@ var notices = map[string]string{
 		"Your account requires it: log in to set it up again.",
 }
 
+// OnInit reads the address the browser opened before the first render, so
+// that the page the app puts in place of the server's is the same step
+// with the same fields: what was typed is carried into them
+// (takeover_js.go), and none is missing while a key comes.
+func (p *loginPage) OnInit() {
+	if u := openedAt("/login"); u != nil {
+		p.onNavQuery(u.Query())
+	}
+}
+
 // OnNav also runs on the server, for the prerendered page: a form posted
 // before the app ran comes back here with the step it reached, the error's
 // code and the username typed (never a password or a code).
@@ -83,11 +93,19 @@ func (p *loginPage) onNavQuery(q url.Values) {
 	default:
 		p.step = stepPassword
 	}
-	if u := q.Get("username"); u != "" && p.username == "" {
+	// Only a name that could be typed at login comes back: a link's
+	// invisible or control characters are not put into the field.
+	if u := q.Get("username"); u != "" && p.username == "" && shared.LoginUsernameValid(u) {
 		p.username = u
 	}
+	p.errMsg = formError(q)
+}
+
+// formError is the message of an error a form posted before the app ran
+// came back with (formPost): its code and, for a lock, the wait.
+func formError(q url.Values) string {
 	retry, _ := strconv.Atoi(q.Get("retry"))
-	p.errMsg = shared.FormErrorText(q.Get("error"), retry)
+	return shared.FormErrorText(q.Get("error"), retry)
 }
 
 // OnMount sends a visitor who is still signed in to the app.
@@ -101,12 +119,7 @@ func (p *loginPage) OnMount(ctx app.Context) {
 	}
 	observeMeIfHinted(ctx, &p.user, signedIn)
 	signedIn()
-	// autofocus works only while a page loads, and not at all on some
-	// phones: once the app runs, the first field gets the focus, unless
-	// the user is already somewhere.
-	if focusedID() == "" {
-		p.focus(ctx, stepField(p.step))
-	}
+	p.autofocus(ctx, stepField(p.step))
 	p.askMethods(ctx)
 }
 
@@ -180,11 +193,11 @@ func (p *loginPage) passwordForm() app.UI {
 		field("username", "Username", p.fields["username"],
 			app.Input().ID("username").Name("username").Type("text").Required(true).
 				Attr("autocomplete", "username").Attr("autocapitalize", "none").Attr("spellcheck", "false").
-				Value(p.username).OnInput(p.ValueTo(&p.username)).AutoFocus(true)),
+				Value(attr(p.username)).OnInput(p.ValueTo(&p.username)).AutoFocus(!app.IsClient)),
 		field("password", "Password", p.fields["password"],
 			app.Input().ID("password").Name("password").Type("password").Required(true).
 				Attr("autocomplete", "current-password").
-				Value(p.password).OnInput(p.ValueTo(&p.password))),
+				Value(attr(p.password)).OnInput(p.ValueTo(&p.password))),
 		submitButton("login-submit", "Log in", p.busy),
 		app.If(p.mounted && keysUsable(), func() app.UI {
 			return app.P().Class("alt-action").Body(
@@ -209,7 +222,7 @@ func (p *loginPage) codeForm() app.UI {
 		p.errorArea(),
 		p.rememberBox(),
 		field("code", "Authentication code", p.fields["code"],
-			codeInput("code", p.code, p.typeCode).Name("code").AutoFocus(true)),
+			codeInput("code", p.code, p.typeCode).Name("code").AutoFocus(!app.IsClient)),
 		submitButton("code-submit", "Verify", p.busy),
 		app.P().Class("alt-action").Body(
 			// Links, not buttons: before the app runs they work too.
@@ -228,7 +241,7 @@ func (p *loginPage) recoveryForm() app.UI {
 		field("recovery-code", "Recovery code", p.fields["code"],
 			app.Input().ID("recovery-code").Name("code").Type("text").Required(true).
 				Attr("autocomplete", "off").Attr("autocapitalize", "none").Attr("spellcheck", "false").
-				Value(p.recovery).OnInput(p.ValueTo(&p.recovery)).AutoFocus(true)),
+				Value(attr(p.recovery)).OnInput(p.ValueTo(&p.recovery)).AutoFocus(!app.IsClient)),
 		p.rememberBox(),
 		submitButton("recovery-submit", "Verify", p.busy),
 		app.P().Class("alt-action").Body(

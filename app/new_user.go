@@ -51,7 +51,7 @@ func (f *newUserForm) Render() app.UI {
 		field("new-user-username", "Username", f.usernameErr,
 			app.Input().ID("new-user-username").Type("text").Required(true).MaxLength(shared.UsernameMaxLen).
 				Attr("autocomplete", "off").Attr("autocapitalize", "none").Attr("spellcheck", "false").
-				Value(f.username).OnInput(f.ValueTo(&f.username))),
+				Value(attr(f.username)).OnInput(f.ValueTo(&f.username))),
 		app.Div().Class("field").Body(
 			app.Label().For("new-user-role").Text("Role"),
 			app.Select().ID("new-user-role").OnChange(f.ValueTo(&f.role)).Body(
@@ -61,7 +61,7 @@ func (f *newUserForm) Render() app.UI {
 		),
 		field("new-user-email", "E-mail address (optional: where security notices go)", f.emailErr,
 			app.Input().ID("new-user-email").Type("email").MaxLength(shared.MaxEmailLength).
-				Attr("autocomplete", "off").Value(f.email).OnInput(f.ValueTo(&f.email))),
+				Attr("autocomplete", "off").Value(attr(f.email)).OnInput(f.ValueTo(&f.email))),
 		app.If(f.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(f.errMsg) }),
 		app.Div().Class("actions").Body(
 			app.Button().ID("new-user-submit").Class("primary").Type("submit").Disabled(f.busy).Text("Create user"),

@@ -1,13 +1,24 @@
 package webapp
 
-import "github.com/maxence-charriere/go-app/v10/pkg/app"
+import (
+	"net/url"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
 
 // notFoundPage is every path no other route takes: it says so in the
 // product's own frame, with a title, and links home. The server answers it
 // with 404 (see NotFound); in the app, a link to nowhere lands here too.
 type notFoundPage struct{ app.Compo }
 
-func (p *notFoundPage) OnNav(ctx app.Context) { ctx.Page().SetTitle("Page not found · Warden") }
+func (p *notFoundPage) OnNav(ctx app.Context) {
+	ctx.Page().SetTitle("Page not found · Warden")
+	if !app.IsClient {
+		// go-app writes the page's path into its og:url: any path leads
+		// here, so on the server it goes as a value from a request does.
+		ctx.Page().ReplaceURL(&url.URL{Path: attr(ctx.Page().URL().Path)})
+	}
+}
 
 func (p *notFoundPage) Render() app.UI {
 	return app.Main().Class("login").Body(

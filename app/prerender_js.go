@@ -3,6 +3,7 @@
 package webapp
 
 import (
+	"encoding/json"
 	"net/url"
 	"strings"
 
@@ -24,7 +25,7 @@ func takePageData(*url.URL) *PageData {
 
 // readPageData reads what the server prerendered into the page: a pending
 // setup's key (the one the user may have scanned already), or the recovery
-// codes shown once.
+// codes shown once, and the user they are for.
 func readPageData() *PageData {
 	doc := app.Window().Get("document")
 	d := &PageData{}
@@ -37,6 +38,12 @@ func readPageData() *PageData {
 				OTPAuthURL: link.Call("getAttribute", "href").String(),
 				QRPNG:      strings.TrimPrefix(qr.Call("getAttribute", "src").String(), qrPrefix),
 			}
+		}
+	}
+	if el := doc.Call("querySelector", "[data-me]"); el.Truthy() {
+		var me shared.Me
+		if json.Unmarshal([]byte(el.Get("dataset").Get("me").String()), &me) == nil {
+			d.Me = &me
 		}
 	}
 	codes := doc.Call("querySelectorAll", "#recovery-codes code")

@@ -1,7 +1,7 @@
 package webapp
 
 import (
-	"strconv"
+	"net/url"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
@@ -15,21 +15,34 @@ type profilePage struct {
 	setupErr  string    // the error of a setup code posted before the app ran
 }
 
+// OnInit reads the address the browser opened, and what the server put
+// into the page, before the first render: the app's first page is then the
+// server's (the setup window with its key, or the codes), with the same
+// fields for what was typed to be carried into (takeover_js.go), not a
+// loader until the server has said who is signed in.
+func (p *profilePage) OnInit() {
+	if u := openedAt("/profile"); u != nil {
+		p.readURL(u)
+	}
+}
+
 // OnNav reads ?setup=1, which the login page adds for a user who must set
 // up 2FA before anything else.
 func (p *profilePage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle("My profile · Warden")
-	u := ctx.Page().URL()
+	p.readURL(ctx.Page().URL())
+}
+
+func (p *profilePage) readURL(u *url.URL) {
 	p.openSetup = u.Query().Get("setup") == "1"
 	if !p.openSetup {
 		return
 	}
-	retry, _ := strconv.Atoi(u.Query().Get("retry"))
-	p.setupErr = shared.FormErrorText(u.Query().Get("error"), retry)
+	p.setupErr = formError(u.Query())
 	if d := takePageData(u); d != nil {
 		p.page = d
-		// On the server, the user is known only from the data lent: the
-		// prerendered page is the setup itself, not a loader.
+		// The user the server lent (or, in the browser, put into the
+		// page): the page is the setup itself, not a loader.
 		if d.Me != nil && p.me == nil {
 			p.me, p.status = d.Me, meKnown
 		}

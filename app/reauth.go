@@ -54,12 +54,12 @@ func (g *reauthGate) prompt(bind func(any) app.EventHandler, withCode bool) app.
 		app.P().Text("This change protects your account, so it needs your password again."),
 		app.Label().For("reauth-password").Text("Password"),
 		app.Input().ID("reauth-password").Type("password").Attr("autocomplete", "current-password").
-			Value(g.password).OnInput(bind(&g.password)),
+			Value(attr(g.password)).OnInput(bind(&g.password)),
 		app.If(withCode, func() app.UI {
 			return app.Div().Body(
 				app.Label().For("reauth-code").Text("Or a code from your authenticator app"),
 				app.Input().ID("reauth-code").Type("text").Attr("autocomplete", "one-time-code").Attr("inputmode", "numeric").
-					MaxLength(7).Placeholder("123 456").Value(g.code).OnInput(bind(&g.code)),
+					MaxLength(7).Placeholder("123 456").Value(attr(g.code)).OnInput(bind(&g.code)),
 			)
 		}),
 		app.If(g.keys, func() app.UI {

@@ -63,8 +63,8 @@ func (r *recoveryCodesScreen) Render() app.UI {
 		app.Div().Class("actions no-print").Body(
 			app.Button().ID("copy-codes").Class("secondary").Type("button").OnClick(r.copy).Text(r.clip.label("Copy")),
 			app.A().ID("download-codes").Class("button secondary").
-				Href("%s", "data:text/plain;charset=utf-8,"+url.PathEscape(codesFile(r.Username, r.Codes, now))).
-				Download("%s", codesFileName(r.Username)).Text("Download"),
+				Href("%s", attr("data:text/plain;charset=utf-8,"+url.PathEscape(codesFile(r.Username, r.Codes, now)))).
+				Download("%s", attr(codesFileName(r.Username))).Text("Download"),
 			app.Button().ID("print-codes").Class("secondary").Type("button").OnClick(r.print).Text("Print"),
 		),
 		app.Div().Class("no-print").Body(r.clip.failure("codes")),

@@ -66,18 +66,18 @@ func (f *secondFactors) Render() app.UI {
 			app.Range(f.methods).Slice(func(i int) app.UI {
 				m := f.methods[i]
 				if f.renaming == m.ID {
-					return app.Li().ID("factor-" + m.ID).Class("factor").Body(f.renameForm(m))
+					return app.Li().ID("factor-" + attr(m.ID)).Class("factor").Body(f.renameForm(m))
 				}
-				return app.Li().ID("factor-"+m.ID).Class("factor").Body(
+				return app.Li().ID("factor-"+attr(m.ID)).Class("factor").Body(
 					app.Strong().Text(m.Name),
 					app.Span().Class("muted").Text(" · "+factorKind(m)+f.added(m)+f.lastUsed(m)),
 					app.If(m.Kind == shared.FactorSecurityKey, func() app.UI {
-						return app.Button().ID("rename-factor-"+m.ID).Class("secondary").Type("button").Disabled(f.busy).
-							Aria("label", "Rename "+m.Name).OnClick(func(ctx app.Context, e app.Event) { f.openRename(ctx, m) }).
+						return app.Button().ID("rename-factor-"+attr(m.ID)).Class("secondary").Type("button").Disabled(f.busy).
+							Aria("label", attr("Rename "+m.Name)).OnClick(func(ctx app.Context, e app.Event) { f.openRename(ctx, m) }).
 							Text("Rename")
 					}),
-					app.Button().ID("remove-factor-"+m.ID).Class("secondary").Type("button").Disabled(f.busy).
-						Aria("label", "Remove "+m.Name).OnClick(func(ctx app.Context, e app.Event) { f.remove(ctx, m.ID, false) }).
+					app.Button().ID("remove-factor-"+attr(m.ID)).Class("secondary").Type("button").Disabled(f.busy).
+						Aria("label", attr("Remove "+m.Name)).OnClick(func(ctx app.Context, e app.Event) { f.remove(ctx, m.ID, false) }).
 						Text("Remove"),
 				)
 			}),
@@ -88,7 +88,7 @@ func (f *secondFactors) Render() app.UI {
 				app.P().Text("This is your last second factor: removing it switches two-factor authentication off, "+
 					"and your password alone then lets anyone into your account. Enter your password to confirm."),
 				field("remove-factor-password", "Password", "", app.Input().ID("remove-factor-password").Type("password").Required(true).
-					Attr("autocomplete", "current-password").Value(f.password).OnInput(f.ValueTo(&f.password))),
+					Attr("autocomplete", "current-password").Value(attr(f.password)).OnInput(f.ValueTo(&f.password))),
 				submitButton("remove-factor-password-submit", "Remove and switch 2FA off", f.busy),
 			)
 		}),
@@ -105,7 +105,7 @@ func (f *secondFactors) Render() app.UI {
 		}).Else(func() app.UI {
 			return app.Form().ID("security-key-form").OnSubmit(f.submitAdd).OnKeyDown(onEscape(func(ctx app.Context) { f.adding = false })).Body(
 				field("security-key-name", "Name of the key", "", app.Input().ID("security-key-name").Type("text").Required(true).
-					MaxLength(shared.SecurityKeyNameMax).Placeholder("Blue YubiKey").Value(f.name).OnInput(f.ValueTo(&f.name))),
+					MaxLength(shared.SecurityKeyNameMax).Placeholder("Blue YubiKey").Value(attr(f.name)).OnInput(f.ValueTo(&f.name))),
 				submitButton("security-key-submit", "Add and touch the key", f.busy),
 			)
 		}),
@@ -117,7 +117,7 @@ func (f *secondFactors) Render() app.UI {
 // renameForm is a key's row while it is being renamed: its name, to edit.
 func (f *secondFactors) renameForm(m shared.SecondFactor) app.UI {
 	input := app.Input().ID("rename-factor-name").Type("text").Required(true).MaxLength(shared.SecurityKeyNameMax).
-		Value(f.newName).OnInput(f.ValueTo(&f.newName))
+		Value(attr(f.newName)).OnInput(f.ValueTo(&f.newName))
 	if f.renameErr != "" {
 		input = input.Aria("invalid", "true").Aria("describedby", "rename-factor-error")
 	}

@@ -1,6 +1,8 @@
 package webapp
 
 import (
+	"encoding/json"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
 )
@@ -42,7 +44,15 @@ func (s *securitySettings) Render() app.UI {
 	// Only the server says whether the session must set up 2FA now.
 	enrolling := me.Stage == shared.NextEnroll
 	keysOnly := me.SecurityKeys > 0 && me.TOTPEnabledAt == ""
-	return app.Section().Class("card").ID("security-settings").Body(
+	section := app.Section().Class("card").ID("security-settings")
+	if s.Page != nil && !app.IsClient {
+		// The user, for the app to start from (readPageData): the page is
+		// the user's own and never kept (no-store).
+		if b, err := json.Marshal(me); err == nil {
+			section = section.DataSet("me", attr(string(b)))
+		}
+	}
+	return section.Body(
 		app.H2().Text("Security settings"),
 		app.H3().Text("Two-factor authentication"),
 		app.If(enrolling, func() app.UI {

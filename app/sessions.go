@@ -59,7 +59,7 @@ func (s *sessionsList) Render() app.UI {
 				return app.Li().Body(
 					app.Text(fmt.Sprintf("%s, %s, trusted %s until %s ", b.Device, b.IP, localTime(b.CreatedAt), formatDay(b.ExpiresAt))),
 					app.Button().ID(fmt.Sprintf("remove-browser-%d", b.ID)).Class("secondary inline").Type("button").Disabled(s.busy).
-						Aria("label", "Remove the trusted browser "+b.Device).
+						Aria("label", attr("Remove the trusted browser "+b.Device)).
 						OnClick(func(ctx app.Context, e app.Event) { s.removeBrowser(ctx, b.ID) }).Text("Remove"),
 				)
 			}))
@@ -74,7 +74,7 @@ func (s *sessionsList) sessionRow(sess shared.Session) app.UI {
 		device = app.Td().Body(app.Text(sess.Device+" "), app.Span().Class("badge badge-on").Text("This session"))
 	} else {
 		action = app.Td().Body(app.Button().ID(fmt.Sprintf("end-session-%d", sess.ID)).Class("secondary inline").Type("button").
-			Disabled(s.busy).Aria("label", "End the session on "+sess.Device).
+			Disabled(s.busy).Aria("label", attr("End the session on "+sess.Device)).
 			OnClick(func(ctx app.Context, e app.Event) { s.end(ctx, sess.ID) }).Text("End"))
 	}
 	return tableRow(sessionColumns, []app.HTMLTd{

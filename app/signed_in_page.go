@@ -14,6 +14,12 @@ type signedInPage struct {
 }
 
 func (p *signedInPage) OnMount(ctx app.Context) {
+	// The user the server put into its page (PageData) is the app's, as
+	// long as nobody knows better: the page is not asked for again.
+	var known session
+	if ctx.GetState(meState, &known); p.status == meKnown && known.status == meUnknown {
+		ctx.SetState(meState, p.session)
+	}
 	observeMe(ctx, &p.session, func() { p.follow(ctx) })
 	p.follow(ctx)
 }

@@ -51,7 +51,7 @@ func (b *browser) seen(list *[]string) []string {
 	return out
 }
 
-func newBrowser(t *testing.T) *browser {
+func newBrowser(t *testing.T, ctxOpts ...chromedp.ContextOption) *browser {
 	t.Helper()
 	path := os.Getenv("CHROMIUM")
 	if path == "" {
@@ -82,7 +82,7 @@ func newBrowser(t *testing.T) *browser {
 	// The first Run's context owns the tab, so it has no deadline of its
 	// own: each step gets one (run), and a failed step can still be
 	// photographed.
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx, ctxOpts...)
 	t.Cleanup(func() { cancelCtx(); cancelAlloc(); os.RemoveAll(profile) })
 
 	b := &browser{ctx: ctx}

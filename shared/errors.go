@@ -3,7 +3,10 @@
 // builds for js/wasm and imports nothing that touches a database or the UI.
 package shared
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Error codes. The server maps each to one HTTP status in a single table
 // (server/httpapi); the app shows Message to the user and may branch on Code.
@@ -83,6 +86,10 @@ func ErrorCode(err error) string {
 	return EInternal
 }
 
+// maxRetryAfter bounds the wait a page tells from its address: a day, well
+// past the longest lock (15 minutes).
+const maxRetryAfter = 24 * 60 * 60
+
 // Messages of the login errors, said the same by the API (auth uses these)
 // and by a page that a form post sent back with only the error's code.
 const (
@@ -100,11 +107,17 @@ const (
 
 // FormErrorText is what a page shows for the code of an error that a form
 // post of it was answered with (the code is all the redirect carries: a
-// message in a URL could be anyone's words). retryAfter is in seconds.
+// message in a URL could be anyone's words). retryAfter is in seconds. A
+// code that no answer has (a link someone made) shows nothing, and a wait
+// no lock has is not told.
 func FormErrorText(code string, retryAfter int) string {
-	switch code {
-	case "":
+	if retryAfter < 0 || retryAfter > maxRetryAfter {
+		retryAfter = 0
+	}
+	if !slices.Contains(ErrorCodes, code) {
 		return ""
+	}
+	switch code {
 	case EWrongCredentials:
 		return MsgWrongCredentials
 	case EWrongCode:

@@ -63,6 +63,11 @@ func validateLoginUsername(s string) string {
 	return ""
 }
 
+// LoginUsernameValid reports whether s could be typed at login: what a page
+// may show back in the username field after a form posted before the app
+// ran (anything else in the address is dropped, not shown).
+func LoginUsernameValid(s string) bool { return validateLoginUsername(s) == "" }
+
 // invisible reports control characters (C0, DEL, C1) and format characters
 // (zero-width spaces and joiners, direction marks, BOM): none can be part of
 // a username, and each can make two spellings look or compare alike.

@@ -1,21 +1,19 @@
 // Warden's pages before the app runs. The server prerenders every page, and
 // on a slow link the wasm app takes seconds to arrive; until then this
-// script makes the prerendered forms work, and keeps what the user typed
-// when the app takes the page over. It does nothing once the app runs.
+// script makes the prerendered forms work. It does nothing once the app
+// runs. (What was typed, the focus and the caret go over to the app's page
+// when it takes over: the app carries them, app/takeover_js.go.)
 //
-// - A form the app has not mounted yet (data-ready="false") is posted to
-//   the server's form route (server/httpapi/forms.go) with fetch, not by
-//   navigating: a navigation would restart the app's download. The server
-//   answers with a redirect; the page it leads to replaces this one's
-//   content in place, and the address bar follows.
-// - When the app replaces the prerendered page, the values typed (or filled
-//   in by a password manager) and the focus move to the app's fields of the
-//   same id, as input events, so the app's state holds them too.
-// Without this script (or without fetch) the forms still post the plain
-// way, and the server's redirects do the rest.
+// A form the app has not mounted yet (data-ready="false") is posted to the
+// server's form route (server/httpapi/forms.go) with fetch, not by
+// navigating: a navigation would restart the app's download. The server
+// answers with a redirect; the page it leads to replaces this one's content
+// in place, and the address bar follows. Without this script (or without
+// fetch) the forms still post the plain way, and the server's redirects do
+// the rest.
 (function () {
   "use strict";
-  if (!window.fetch || !window.DOMParser || !window.MutationObserver) {
+  if (!window.fetch || !window.DOMParser) {
     return;
   }
 
@@ -102,56 +100,4 @@
       first.focus();
     }
   }
-
-  // What was typed, by field id, and which field had the focus.
-  const typed = new Map();
-  let focused = "";
-  const remember = (el) => {
-    if (el instanceof HTMLInputElement && el.id && el.type !== "checkbox" && el.value !== "") {
-      typed.set(el.id, { value: el.value, start: el.selectionStart, end: el.selectionEnd });
-    }
-  };
-  document.addEventListener("input", (e) => remember(e.target), true);
-  document.addEventListener("focusin", (e) => {
-    if (e.target.id) {
-      focused = e.target.id;
-    }
-  }, true);
-
-  const observer = new MutationObserver((records) => {
-    // The prerendered fields being taken out still hold their values,
-    // including what a password manager filled in without an event.
-    for (const r of records) {
-      for (const n of r.removedNodes) {
-        if (n.querySelectorAll) {
-          n.querySelectorAll("input").forEach(remember);
-        }
-      }
-    }
-    for (const [id, saved] of typed) {
-      const el = document.getElementById(id);
-      if (!el || !el.isConnected || el.value !== "") {
-        continue;
-      }
-      el.value = saved.value;
-      el.dispatchEvent(new Event("input", { bubbles: true }));
-      typed.delete(id);
-      if (id === focused && (document.activeElement === document.body || !document.activeElement)) {
-        el.focus();
-        try {
-          el.setSelectionRange(saved.start, saved.end);
-        } catch (_) {
-          // types without a selection (number, email) keep the caret at the end
-        }
-      }
-    }
-    const lost = focused && document.getElementById(focused);
-    if (lost && (document.activeElement === document.body || !document.activeElement)) {
-      lost.focus();
-    }
-    if (appRunning() && typed.size === 0) {
-      observer.disconnect();
-    }
-  });
-  observer.observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-ready"] });
 })();

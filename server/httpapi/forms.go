@@ -27,7 +27,7 @@ type formRoute struct {
 	api    string   // the API route that takes the step
 	page   string   // the form's page: an error sends the browser back there
 	fields []string // the form's fields, sent to the API under the same names
-	keep   string   // a field the page gets back after an error (never a secret)
+	keep   string   // the username, which the page gets back after an error if it could be one
 	// codes: the step answers with fresh recovery codes, which go to the
 	// page (connectShowsCodes), and the browser back to that page.
 	codes bool
@@ -115,7 +115,7 @@ func (s *Server) redirectWithError(w http.ResponseWriter, r *http.Request, f for
 	if retryAfter > 0 {
 		q.Set("retry", strconv.Itoa(retryAfter))
 	}
-	if v := form[f.keep]; f.keep != "" && v != "" && len(v) <= 2*shared.UsernameMaxLen {
+	if v := form[f.keep]; f.keep != "" && shared.LoginUsernameValid(v) {
 		q.Set(f.keep, v)
 	}
 	u.RawQuery = q.Encode()

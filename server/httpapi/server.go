@@ -70,6 +70,7 @@ func New(cfg Config) *Server {
 	if s.pages == nil {
 		s.pages = http.NotFoundHandler()
 	}
+	s.pages = s.safePages(s.pages)
 	if s.requestTimeout <= 0 {
 		s.requestTimeout = 10 * time.Second
 	}
