@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -109,32 +110,59 @@ func startOneTime(t *testing.T, databaseURL, dataDir string, extraEnv ...string)
 	return startOneTimeOn(t, context.Background(), databaseURL, dataDir, extraEnv...)
 }
 
-// startOneTimeOn is startOneTime with a context of the test's.
+// startOneTimeOn is startOneTime with a context of the test's. A server
+// that exits before it listens fails the test at once with the error run
+// returned and what it logged.
 func startOneTimeOn(t *testing.T, base context.Context, databaseURL, dataDir string, extraEnv ...string) *instance {
 	t.Helper()
 	env := serverEnv(databaseURL, dataDir, extraEnv...)
 	ctx, cancel := context.WithCancel(base)
 	out, outW := io.Pipe()
-	done := make(chan error, 1)
+	logs := &lockedBuffer{}
+	exited := make(chan struct{}) // closed once run has returned, with runErr set
+	var runErr error
 	go func() {
-		done <- run(ctx, nil, func(k string) string { return env[k] }, strings.NewReader(""), outW, io.Discard)
+		runErr = run(ctx, nil, func(k string) string { return env[k] }, strings.NewReader(""), outW, logs)
 		outW.Close()
+		close(exited)
 	}()
 	var once sync.Once
 	stop := func() {
 		once.Do(func() {
 			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("server exited with %v", err)
+			<-exited
+			if runErr != nil {
+				t.Errorf("server exited with %v\n%s", runErr, logs)
 			}
 		})
 	}
 	t.Cleanup(stop)
 	inst := &instance{env: env, Stop: stop}
 	if !inst.readStartup(out) {
-		t.Fatalf("server did not start: %v", <-done)
+		// The output ended: run has returned, or is about to.
+		once.Do(func() { cancel(); <-exited })
+		t.Fatalf("server did not start: %v\n%s", runErr, logs)
 	}
 	return inst
+}
+
+// lockedBuffer is what a server logs, written by its goroutines and read by
+// the test.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // readStartup reads the server's output up to "Listening on", noting the
@@ -483,5 +511,36 @@ func TestServer_PagesNameThePublicURL(t *testing.T) {
 	}
 	if res, _ := get(t, inst.URL+"/login"); res.StatusCode != 421 {
 		t.Fatalf("a page for another host: %d", res.StatusCode)
+	}
+}
+
+// A server that cannot start fails the test that started it at once, with
+// the server's own error, instead of holding it until the test binary's
+// timeout. The helper runs in a child test process (this test, told so by
+// its environment), since failing is what it must do.
+func TestStart_AServerThatCannotStartFailsTheTestAtOnceSayingWhy(t *testing.T) {
+	if os.Getenv("WARDEN_TEST_START_FAILS") == "1" {
+		start(t, "mysql://nowhere/warden", t.TempDir())
+		t.Fatal("start returned for a server that cannot start")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^"+t.Name()+"$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), "WARDEN_TEST_START_FAILS=1")
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("the helper still held the failed test after 30 s:\n%s", out)
+	}
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("the child test: %v, want it to fail\n%s", err, out)
+	}
+	for _, want := range []string{"--- FAIL: " + t.Name(), "server did not start", "DATABASE_URL must be a postgres:// URL"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the failure does not say %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "start returned") || strings.Contains(string(out), "server exited with") {
+		t.Errorf("the helper went on, or reported twice:\n%s", out)
 	}
 }
