@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"io/fs"
+	"testing"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
@@ -35,3 +36,26 @@ func (s *Store) MigrateBefore(ctx context.Context, name string) error {
 
 // DB is the store's database, for tests that write what no method does.
 func (s *Store) DB() *bun.DB { return s.db }
+
+// Points where PauseAt holds a racing write.
+const (
+	PointCeremonyRead = pointCeremonyRead
+	PointMailClaimed  = pointMailClaimed
+)
+
+// PauseAt runs f at point, inside the racing write's transaction (and with
+// its context), for the rest of the test. PostgreSQL only: a SQLite
+// transaction takes the database's write lock at BEGIN, so no other write
+// could reach the point while one is held there.
+func (s *Store) PauseAt(tb testing.TB, point string, f func(ctx context.Context)) {
+	tb.Helper()
+	if s.dialect != Postgres {
+		tb.Fatalf("PauseAt on %s: its transactions run one at a time", s.dialect)
+	}
+	s.pause = func(ctx context.Context, at string) {
+		if at == point {
+			f(ctx)
+		}
+	}
+	tb.Cleanup(func() { s.pause = nil })
+}

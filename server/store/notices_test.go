@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/internal/racegate"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -127,9 +128,21 @@ func TestOutbox_TwoWorkersClaimEachMailOnce(t *testing.T) {
 				}
 			}
 		}
+		// On PostgreSQL each worker's first claim holds its mails until
+		// the other's has claimed too: the second must pass over the
+		// first's, not wait for them or take them. SQLite runs claims one
+		// after another.
+		var wg sync.WaitGroup
+		defer wg.Wait()
+		gate := racegate.New()
+		defer gate.Open() // first, when the test fails early
+		if s.Dialect() == store.Postgres {
+			s.PauseAt(t, store.PointMailClaimed, gate.Wait)
+		} else {
+			gate.Open()
+		}
 		var mu sync.Mutex
 		seen := map[int64]int{}
-		var wg sync.WaitGroup
 		for range 2 {
 			wg.Go(func() {
 				for {
@@ -151,6 +164,10 @@ func TestOutbox_TwoWorkersClaimEachMailOnce(t *testing.T) {
 					mu.Unlock()
 				}
 			})
+		}
+		if s.Dialect() == store.Postgres {
+			gate.Await(t, 2)
+			gate.Open()
 		}
 		wg.Wait()
 		if len(seen) != mails {

@@ -44,6 +44,23 @@ var migrationFiles embed.FS
 type Store struct {
 	db      *bun.DB
 	dialect string
+	// pause is nil but in tests (export_test.go), which hold racing writes
+	// at a point inside their transaction (reach) to run the race alike
+	// every time.
+	pause func(ctx context.Context, point string)
+}
+
+// The points of racing writes where a test may hold them (reach).
+const (
+	pointCeremonyRead = "ceremony read" // TakeCeremony found it, and has not deleted it yet
+	pointMailClaimed  = "mail claimed"  // ClaimMail claimed its mails, and has not committed
+)
+
+// reach is a point of a racing write where a test may hold it.
+func (s *Store) reach(ctx context.Context, point string) {
+	if s.pause != nil {
+		s.pause(ctx, point)
+	}
 }
 
 // Open connects to PostgreSQL when databaseURL is a postgres:// URL and

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/internal/racegate"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 )
@@ -83,7 +84,17 @@ func TestWebAuthn_ACeremonyIsTakenOnceBeforeItExpires(t *testing.T) {
 			}
 		}
 		save("c1", nil)
+		// On PostgreSQL every finish has found the ceremony before any
+		// deletes it; SQLite runs them one after another.
 		var wg sync.WaitGroup
+		defer wg.Wait()
+		gate := racegate.New()
+		defer gate.Open() // first, when the test fails early
+		if s.Dialect() == store.Postgres {
+			s.PauseAt(t, store.PointCeremonyRead, gate.Wait)
+		} else {
+			gate.Open()
+		}
 		var won atomic.Int32
 		for range 10 {
 			wg.Go(func() {
@@ -93,6 +104,10 @@ func TestWebAuthn_ACeremonyIsTakenOnceBeforeItExpires(t *testing.T) {
 					t.Error(err)
 				}
 			})
+		}
+		if s.Dialect() == store.Postgres {
+			gate.Await(t, 10)
+			gate.Open()
 		}
 		wg.Wait()
 		if won.Load() != 1 {

@@ -9,6 +9,7 @@ package racegate
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 )
@@ -18,6 +19,7 @@ type Gate struct {
 	arrivals chan struct{}
 	pass     chan struct{}
 	open     chan struct{}
+	opened   sync.Once
 }
 
 // maxRacers bounds how many callers may be held at once.
@@ -68,5 +70,6 @@ func (g *Gate) Pass(n int) {
 	}
 }
 
-// Open lets every held caller go, and every later one through.
-func (g *Gate) Open() { close(g.open) }
+// Open lets every held caller go, and every later one through. Opening an
+// open gate does nothing, so a test may defer it for when it fails early.
+func (g *Gate) Open() { g.opened.Do(func() { close(g.open) }) }
