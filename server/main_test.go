@@ -146,16 +146,24 @@ func startOneTimeOn(t *testing.T, base context.Context, databaseURL, dataDir str
 	return inst
 }
 
-// lockedBuffer is what a server logs, written by its goroutines and read by
-// the test.
+// lockedBuffer is what a server logs, written by its goroutines (or the
+// copy of a process's stderr) and read by the test.
 type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
+	mu      sync.Mutex
+	b       strings.Builder
+	written chan struct{} // a write since the last look (waitFor)
 }
 
 func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.written == nil {
+		l.written = make(chan struct{}, 1)
+	}
+	select {
+	case l.written <- struct{}{}:
+	default: // one is pending already
+	}
 	return l.b.Write(p)
 }
 
@@ -163,6 +171,27 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// waitFor returns once the logs hold want, looking again at each write;
+// it fails the test when they do not within a minute.
+func (l *lockedBuffer) waitFor(t *testing.T, want string) {
+	t.Helper()
+	l.mu.Lock()
+	if l.written == nil {
+		l.written = make(chan struct{}, 1)
+	}
+	written := l.written
+	l.mu.Unlock()
+	timeout := time.NewTimer(time.Minute)
+	defer timeout.Stop()
+	for !strings.Contains(l.String(), want) {
+		select {
+		case <-written:
+		case <-timeout.C:
+			t.Fatalf("the server never logged %q:\n%s", want, l)
+		}
+	}
 }
 
 // readStartup reads the server's output up to "Listening on", noting the
@@ -199,6 +228,7 @@ type process struct {
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the process has exited, with err set
 	err  error
+	logs *lockedBuffer // its standard error
 }
 
 // startProcess runs the server program in a process of its own until the
@@ -215,12 +245,12 @@ func startProcess(t *testing.T, databaseURL, dataDir string, extraEnv ...string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
+	logs := &lockedBuffer{}
+	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &process{instance: &instance{env: env}, cmd: cmd, done: make(chan struct{})}
+	p := &process{instance: &instance{env: env}, cmd: cmd, done: make(chan struct{}), logs: logs}
 	started := p.readStartup(out)
 	go func() { p.err = cmd.Wait(); close(p.done) }()
 	t.Cleanup(func() {
@@ -229,7 +259,7 @@ func startProcess(t *testing.T, databaseURL, dataDir string, extraEnv ...string)
 	})
 	if !started {
 		<-p.done
-		t.Fatalf("server process did not start: %v\n%s", p.err, stderr.String())
+		t.Fatalf("server process did not start: %v\n%s", p.err, logs)
 	}
 	p.chooseAdminPassword(t)
 	return p
