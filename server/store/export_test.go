@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"io/fs"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -12,12 +11,8 @@ import (
 // MigrateBefore applies the migrations named before name only: the schema
 // an older server left, for upgrade tests.
 func (s *Store) MigrateBefore(ctx context.Context, name string) error {
-	sub, err := fs.Sub(migrationFiles, "migrations/"+s.dialect)
+	all, err := migrationSet(s.dialect)
 	if err != nil {
-		return err
-	}
-	all := migrate.NewMigrations()
-	if err := all.Discover(sub); err != nil {
 		return err
 	}
 	some := migrate.NewMigrations()
@@ -59,3 +54,6 @@ func (s *Store) PauseAt(tb testing.TB, point string, f func(ctx context.Context)
 	}
 	tb.Cleanup(func() { s.pause = nil })
 }
+
+// AccountNameKey is what account names are compared by.
+var AccountNameKey = accountNameKey

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -138,13 +137,9 @@ func (s *Store) Ping(ctx context.Context) error { return s.wrap(s.db.PingContext
 // that several servers starting at once apply each migration exactly once;
 // a server that finds the lock taken waits for it.
 func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
-	sub, err := fs.Sub(migrationFiles, "migrations/"+s.dialect)
+	migrations, err := migrationSet(s.dialect)
 	if err != nil {
 		return nil, err
-	}
-	migrations := migrate.NewMigrations()
-	if err := migrations.Discover(sub); err != nil {
-		return nil, fmt.Errorf("discover migrations: %w", err)
 	}
 	m := migrate.NewMigrator(s.db, migrations)
 
