@@ -37,19 +37,18 @@ func TestNames_AccountNamesThatLookLikeAnotherAreRefused(t *testing.T) {
 			}
 			before := storetest.Rows(t, e.st, "SELECT id, name, name_key FROM accounts ORDER BY id")
 			rename := fmt.Sprintf("/api/admin/accounts/%d", globex.ID)
-			for _, name := range invisibleNames {
-				for _, try := range []struct{ method, path string }{{"POST", "/api/admin/accounts"}, {"PATCH", rename}} {
-					a := e.do(c, try.method, try.path, shared.AccountRequest{Name: name})
-					if a.status != 400 || !strings.Contains(a.apiError(t).Fields["name"], "invisible characters") {
-						t.Errorf("%s %s %+q: %d %s", try.method, try.path, name, a.status, a.body)
-					}
-				}
-			}
-			for _, name := range lookAlikeNames {
-				for _, try := range []struct{ method, path string }{{"POST", "/api/admin/accounts"}, {"PATCH", rename}} {
-					a := e.do(c, try.method, try.path, shared.AccountRequest{Name: name})
-					if a.status != 409 || !strings.Contains(a.apiError(t).Message, "looks the same") {
-						t.Errorf("%s %s %+q: %d %s", try.method, try.path, name, a.status, a.body)
+			refusal := func(a answer) string { e := a.apiError(t); return e.Message + " " + e.Fields["name"] }
+			for _, tc := range []struct {
+				names  []string
+				status int
+				says   string
+			}{{invisibleNames, 400, "invisible characters"}, {lookAlikeNames, 409, "looks the same"}} {
+				for _, name := range tc.names {
+					for _, try := range []struct{ method, path string }{{"POST", "/api/admin/accounts"}, {"PATCH", rename}} {
+						a := e.do(c, try.method, try.path, shared.AccountRequest{Name: name})
+						if a.status != tc.status || !strings.Contains(refusal(a), tc.says) {
+							t.Errorf("%s %s %+q: %d %s", try.method, try.path, name, a.status, a.body)
+						}
 					}
 				}
 			}

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 
@@ -67,12 +66,7 @@ func TestAdmin_AWriteTheDatabaseNoLongerAllowsIs404AndChangesNothing(t *testing.
 					t.Errorf("%s %s %v (%s) by an admin demoted meanwhile: %d %s", tc.method, tc.path, tc.body, tc.write, a.status, a.body)
 				}
 			}
-			after := accountRows(t, e.st, ada.AccountID)
-			for table := range before {
-				if !slices.Equal(before[table], after[table]) {
-					t.Errorf("Acme's %s changed:\nbefore %q\nafter  %q", table, before[table], after[table])
-				}
-			}
+			assertRowsUnchanged(t, "Acme", before, accountRows(t, e.st, ada.AccountID))
 			if a := e.do(user, "GET", "/api/me", nil); a.status != 200 {
 				t.Fatalf("bob's session: %d %s", a.status, a.body)
 			}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/domain"
-	"github.com/warden-auth/warden/server/internal/racegate"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -130,46 +129,29 @@ func TestOutbox_TwoWorkersClaimEachMailOnce(t *testing.T) {
 		}
 		// On PostgreSQL each worker's first claim holds its mails until
 		// the other's has claimed too: the second must pass over the
-		// first's, not wait for them or take them. SQLite runs claims one
-		// after another.
-		var wg sync.WaitGroup
-		defer wg.Wait()
-		gate := racegate.New()
-		defer gate.Open() // first, when the test fails early
-		if s.Dialect() == store.Postgres {
-			s.PauseAt(t, store.PointMailClaimed, gate.Wait)
-		} else {
-			gate.Open()
-		}
+		// first's, not wait for them or take them.
 		var mu sync.Mutex
 		seen := map[int64]int{}
-		for range 2 {
-			wg.Go(func() {
-				for {
-					got, err := s.ClaimMail(ctx, t0, time.Minute, 3)
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					if len(got) == 0 {
-						return
-					}
-					mu.Lock()
-					for _, m := range got {
-						seen[m.ID]++
-						if m.ToAddress != addr || m.Username != "alice" || m.Notice == nil || m.Notice.Kind != shared.NoticePasswordChanged {
-							t.Errorf("claimed %+v", m)
-						}
-					}
-					mu.Unlock()
+		raceAt(t, s, store.PointMailClaimed, 2, func(int) {
+			for {
+				got, err := s.ClaimMail(ctx, t0, time.Minute, 3)
+				if err != nil {
+					t.Error(err)
+					return
 				}
-			})
-		}
-		if s.Dialect() == store.Postgres {
-			gate.Await(t, 2)
-			gate.Open()
-		}
-		wg.Wait()
+				if len(got) == 0 {
+					return
+				}
+				mu.Lock()
+				for _, m := range got {
+					seen[m.ID]++
+					if m.ToAddress != addr || m.Username != "alice" || m.Notice == nil || m.Notice.Kind != shared.NoticePasswordChanged {
+						t.Errorf("claimed %+v", m)
+					}
+				}
+				mu.Unlock()
+			}
+		})
 		if len(seen) != mails {
 			t.Fatalf("claimed %d distinct mails, want %d", len(seen), mails)
 		}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/domain"
-	"github.com/warden-auth/warden/server/internal/racegate"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 )
@@ -85,31 +84,15 @@ func TestWebAuthn_ACeremonyIsTakenOnceBeforeItExpires(t *testing.T) {
 		}
 		save("c1", nil)
 		// On PostgreSQL every finish has found the ceremony before any
-		// deletes it; SQLite runs them one after another.
-		var wg sync.WaitGroup
-		defer wg.Wait()
-		gate := racegate.New()
-		defer gate.Open() // first, when the test fails early
-		if s.Dialect() == store.Postgres {
-			s.PauseAt(t, store.PointCeremonyRead, gate.Wait)
-		} else {
-			gate.Open()
-		}
+		// deletes it.
 		var won atomic.Int32
-		for range 10 {
-			wg.Go(func() {
-				if _, err := s.TakeCeremony(ctx, "c1", "passkey", 0, t0); err == nil {
-					won.Add(1)
-				} else if !errors.Is(err, domain.ErrNotFound) {
-					t.Error(err)
-				}
-			})
-		}
-		if s.Dialect() == store.Postgres {
-			gate.Await(t, 10)
-			gate.Open()
-		}
-		wg.Wait()
+		raceAt(t, s, store.PointCeremonyRead, 10, func(int) {
+			if _, err := s.TakeCeremony(ctx, "c1", "passkey", 0, t0); err == nil {
+				won.Add(1)
+			} else if !errors.Is(err, domain.ErrNotFound) {
+				t.Error(err)
+			}
+		})
 		if won.Load() != 1 {
 			t.Fatalf("%d finishes took one ceremony", won.Load())
 		}
