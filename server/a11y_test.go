@@ -100,7 +100,7 @@ func (c *a11yChecker) check(t *testing.T, screen string) {
 		var present bool
 		c.b.run(t, screen+" at "+size.name,
 			setSize(size),
-			chromedp.Sleep(150*time.Millisecond), // layout and go-app's resize handler
+			laidOutAt(size),
 			chromedp.Evaluate(`typeof axe !== "undefined"`, &present),
 		)
 		actions := []chromedp.Action{}
@@ -179,6 +179,19 @@ func luminance(css string) (float64, error) {
 }
 
 // setSize emulates the window of size, as a phone for a phone.
+// laidOutAt waits until the page has the size's width and has drawn two
+// frames at it: its resize handlers ran and its layout is the new one.
+func laidOutAt(size screenSize) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		if err := waitTrue(fmt.Sprintf("window.innerWidth === %d", size.width)).Do(ctx); err != nil {
+			return err
+		}
+		var drawn bool
+		return chromedp.Evaluate(`new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))`, &drawn,
+			func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }).Do(ctx)
+	})
+}
+
 func setSize(size screenSize) chromedp.Action {
 	scale := 1.0
 	if size.mobile {

@@ -38,8 +38,22 @@ type browser struct {
 	// apiErrors are the API's own 4xx answers the browser logged (URLs).
 	apiErrors []string
 	// dialogs are the types of the JavaScript dialogs the page opened
-	// (each dismissed: the user stays).
-	dialogs []string
+	// (each dismissed: the user stays); dialogOpen tells of each.
+	dialogs    []string
+	dialogOpen chan struct{}
+}
+
+// dialogOpened waits until the page has opened a dialog since the last
+// time it was waited for (it is dismissed: see newBrowser).
+func (b *browser) dialogOpened() chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		select {
+		case <-b.dialogOpen:
+			return nil
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for a dialog: %w", ctx.Err())
+		}
+	})
 }
 
 // seen returns what was recorded so far and forgets it.
@@ -85,7 +99,7 @@ func newBrowser(t *testing.T, ctxOpts ...chromedp.ContextOption) *browser {
 	ctx, cancelCtx := chromedp.NewContext(allocCtx, ctxOpts...)
 	t.Cleanup(func() { cancelCtx(); cancelAlloc(); os.RemoveAll(profile) })
 
-	b := &browser{ctx: ctx}
+	b := &browser{ctx: ctx, dialogOpen: make(chan struct{}, 16)}
 	chromedp.ListenTarget(ctx, func(ev any) {
 		switch ev := ev.(type) {
 		case *runtime.EventConsoleAPICalled:
@@ -117,6 +131,10 @@ func newBrowser(t *testing.T, ctxOpts ...chromedp.ContextOption) *browser {
 			b.dialogs = append(b.dialogs, string(ev.Type))
 			b.mu.Unlock()
 			go chromedp.Run(ctx, page.HandleJavaScriptDialog(false))
+			select {
+			case b.dialogOpen <- struct{}{}:
+			default: // nobody waits for this many
+			}
 		}
 	})
 	if err := chromedp.Run(ctx, log.Enable(), runtime.Enable()); err != nil {
@@ -237,15 +255,29 @@ func TestBrowser_LogInSeeTheAppAndLogOut(t *testing.T) {
 	inst := start(t, "", t.TempDir())
 	b := newBrowser(t)
 
+	// Every question the page asks the API is noted as it is sent. The app
+	// asks at mount, from a goroutine that runs before its next frame is
+	// drawn, so a question is sent by the time the form says the app runs.
+	var asked []string
 	b.run(t, "open /login",
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			_, err := page.AddScriptToEvaluateOnNewDocument(`window.apiAsked = [];
+				const fetch0 = window.fetch;
+				window.fetch = function (input, init) {
+					const url = String(input && input.url || input);
+					if (url.includes("/api/")) window.apiAsked.push(url);
+					return fetch0.apply(this, arguments);
+				};`).Do(ctx)
+			return err
+		}),
 		chromedp.Navigate(inst.URL+"/login"),
 		chromedp.WaitVisible(`#login-form[data-ready="true"]`, chromedp.ByQuery), // the app is running
-		chromedp.Sleep(500*time.Millisecond),                                     // time for a question the app should not ask
+		chromedp.Evaluate(`window.apiAsked`, &asked),
 	)
 	// Without a session the login page asks the server nothing: no 401 in
 	// the console at every visit.
-	if got := b.seen(&b.apiErrors); len(got) != 0 {
-		t.Errorf("a visit to the login page logged %q", got)
+	if got := b.seen(&b.apiErrors); len(got) != 0 || len(asked) != 0 {
+		t.Errorf("a visit to the login page asked %q and logged %q", asked, got)
 	}
 	// A wrong password shows the error inline and keeps the user on /login;
 	// the field is emptied and has the cursor for the next try.
@@ -418,11 +450,21 @@ func TestBrowser_RecoveryCodesAreShownOnceAndLogInOnce(t *testing.T) {
 	inst := start(t, "", t.TempDir())
 	b := newBrowser(t)
 	downloads := t.TempDir()
+	downloaded := make(chan struct{}, 1)
+	// The tab tells of its downloads (events on: SetDownloadBehavior below).
+	chromedp.ListenTarget(b.ctx, func(ev any) {
+		if p, ok := ev.(*cdpbrowser.EventDownloadProgress); ok && p.State == cdpbrowser.DownloadProgressStateCompleted {
+			select {
+			case downloaded <- struct{}{}:
+			default:
+			}
+		}
+	})
 	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
 	var key string
 	b.run(t, "connect",
 		waitPath("/"),
-		cdpbrowser.SetDownloadBehavior(cdpbrowser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(downloads),
+		cdpbrowser.SetDownloadBehavior(cdpbrowser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(downloads).WithEventsEnabled(true),
 		chromedp.Navigate(inst.URL+"/profile"),
 		click("#connect-2fa"),
 		chromedp.WaitVisible("#manual-key", chromedp.ByID),
@@ -442,12 +484,14 @@ func TestBrowser_RecoveryCodesAreShownOnceAndLogInOnce(t *testing.T) {
 		t.Fatalf("codes %v; Continue disabled before ticking: %v", codes, continueDisabled)
 	}
 	b.run(t, "download", click("#download-codes"))
-	file := filepath.Join(downloads, "warden-recovery-codes-admin.txt")
-	var content []byte
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if content, _ = os.ReadFile(file); len(content) > 0 {
-			break
-		}
+	select {
+	case <-downloaded:
+	case <-time.After(time.Minute): // a bound for a download that never ends, not a wait
+		t.Fatal("the download never completed")
+	}
+	content, err := os.ReadFile(filepath.Join(downloads, "warden-recovery-codes-admin.txt"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, c := range codes {
 		if !strings.Contains(string(content), c+"\n") {

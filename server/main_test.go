@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -109,32 +110,88 @@ func startOneTime(t *testing.T, databaseURL, dataDir string, extraEnv ...string)
 	return startOneTimeOn(t, context.Background(), databaseURL, dataDir, extraEnv...)
 }
 
-// startOneTimeOn is startOneTime with a context of the test's.
+// startOneTimeOn is startOneTime with a context of the test's. A server
+// that exits before it listens fails the test at once with the error run
+// returned and what it logged.
 func startOneTimeOn(t *testing.T, base context.Context, databaseURL, dataDir string, extraEnv ...string) *instance {
 	t.Helper()
 	env := serverEnv(databaseURL, dataDir, extraEnv...)
 	ctx, cancel := context.WithCancel(base)
 	out, outW := io.Pipe()
-	done := make(chan error, 1)
+	logs := &lockedBuffer{}
+	exited := make(chan struct{}) // closed once run has returned, with runErr set
+	var runErr error
 	go func() {
-		done <- run(ctx, nil, func(k string) string { return env[k] }, strings.NewReader(""), outW, io.Discard)
+		runErr = run(ctx, nil, func(k string) string { return env[k] }, strings.NewReader(""), outW, logs)
 		outW.Close()
+		close(exited)
 	}()
 	var once sync.Once
 	stop := func() {
 		once.Do(func() {
 			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("server exited with %v", err)
+			<-exited
+			if runErr != nil {
+				t.Errorf("server exited with %v\n%s", runErr, logs)
 			}
 		})
 	}
 	t.Cleanup(stop)
 	inst := &instance{env: env, Stop: stop}
 	if !inst.readStartup(out) {
-		t.Fatalf("server did not start: %v", <-done)
+		// The output ended: run has returned, or is about to.
+		once.Do(func() { cancel(); <-exited })
+		t.Fatalf("server did not start: %v\n%s", runErr, logs)
 	}
 	return inst
+}
+
+// lockedBuffer is what a server logs, written by its goroutines (or the
+// copy of a process's stderr) and read by the test.
+type lockedBuffer struct {
+	mu      sync.Mutex
+	b       strings.Builder
+	written chan struct{} // a write since the last look (waitFor)
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.written == nil {
+		l.written = make(chan struct{}, 1)
+	}
+	select {
+	case l.written <- struct{}{}:
+	default: // one is pending already
+	}
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// waitFor returns once the logs hold want, looking again at each write;
+// it fails the test when they do not within a minute.
+func (l *lockedBuffer) waitFor(t *testing.T, want string) {
+	t.Helper()
+	l.mu.Lock()
+	if l.written == nil {
+		l.written = make(chan struct{}, 1)
+	}
+	written := l.written
+	l.mu.Unlock()
+	timeout := time.NewTimer(time.Minute)
+	defer timeout.Stop()
+	for !strings.Contains(l.String(), want) {
+		select {
+		case <-written:
+		case <-timeout.C:
+			t.Fatalf("the server never logged %q:\n%s", want, l)
+		}
+	}
 }
 
 // readStartup reads the server's output up to "Listening on", noting the
@@ -171,6 +228,7 @@ type process struct {
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the process has exited, with err set
 	err  error
+	logs *lockedBuffer // its standard error
 }
 
 // startProcess runs the server program in a process of its own until the
@@ -187,12 +245,12 @@ func startProcess(t *testing.T, databaseURL, dataDir string, extraEnv ...string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
+	logs := &lockedBuffer{}
+	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &process{instance: &instance{env: env}, cmd: cmd, done: make(chan struct{})}
+	p := &process{instance: &instance{env: env}, cmd: cmd, done: make(chan struct{}), logs: logs}
 	started := p.readStartup(out)
 	go func() { p.err = cmd.Wait(); close(p.done) }()
 	t.Cleanup(func() {
@@ -201,7 +259,7 @@ func startProcess(t *testing.T, databaseURL, dataDir string, extraEnv ...string)
 	})
 	if !started {
 		<-p.done
-		t.Fatalf("server process did not start: %v\n%s", p.err, stderr.String())
+		t.Fatalf("server process did not start: %v\n%s", p.err, logs)
 	}
 	p.chooseAdminPassword(t)
 	return p
@@ -483,5 +541,36 @@ func TestServer_PagesNameThePublicURL(t *testing.T) {
 	}
 	if res, _ := get(t, inst.URL+"/login"); res.StatusCode != 421 {
 		t.Fatalf("a page for another host: %d", res.StatusCode)
+	}
+}
+
+// A server that cannot start fails the test that started it at once, with
+// the server's own error, instead of holding it until the test binary's
+// timeout. The helper runs in a child test process (this test, told so by
+// its environment), since failing is what it must do.
+func TestStart_AServerThatCannotStartFailsTheTestAtOnceSayingWhy(t *testing.T) {
+	if os.Getenv("WARDEN_TEST_START_FAILS") == "1" {
+		start(t, "mysql://nowhere/warden", t.TempDir())
+		t.Fatal("start returned for a server that cannot start")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^"+t.Name()+"$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), "WARDEN_TEST_START_FAILS=1")
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("the helper still held the failed test after 30 s:\n%s", out)
+	}
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("the child test: %v, want it to fail\n%s", err, out)
+	}
+	for _, want := range []string{"--- FAIL: " + t.Name(), "server did not start", "DATABASE_URL must be a postgres:// URL"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the failure does not say %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "start returned") || strings.Contains(string(out), "server exited with") {
+		t.Errorf("the helper went on, or reported twice:\n%s", out)
 	}
 }

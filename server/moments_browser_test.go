@@ -79,8 +79,11 @@ func TestBrowser_RecoveryCodesSecondStepAndAdminMoments(t *testing.T) {
 		chromedp.Evaluate(`navigator.clipboard.writeText = text => new Promise(done => {
 			window.finishCopy = () => { window.copiedText = text; done(); }; }); true`, &ok),
 		click("#copy-codes"),
+		// The click's frame is drawn (the old failure is gone), and the
+		// write is asked for and pending: whatever the button says now,
+		// it says before the clipboard answered.
 		chromedp.WaitNotPresent(".copy-failed", chromedp.ByQuery),
-		chromedp.Sleep(300*time.Millisecond),
+		waitTrue(`typeof window.finishCopy === "function"`),
 		chromedp.Text("#copy-codes", &label, chromedp.ByID),
 	)
 	if label != "Copy" {
@@ -96,7 +99,7 @@ func TestBrowser_RecoveryCodesSecondStepAndAdminMoments(t *testing.T) {
 	b.seen(&b.dialogs)
 	b.run(t, "Back within the app before the codes are saved",
 		chromedp.Evaluate(`window.stillHere = true; history.back(); true`, &ok),
-		chromedp.Sleep(time.Second),
+		b.dialogOpened(),
 		waitPath("/profile"),
 		waitTrue(`window.stillHere === true && document.getElementById("recovery-codes") !== null`),
 	)
@@ -105,7 +108,7 @@ func TestBrowser_RecoveryCodesSecondStepAndAdminMoments(t *testing.T) {
 	}
 	b.run(t, "reload before the codes are saved",
 		chromedp.Evaluate(`window.stillHere = true; setTimeout(() => location.reload(), 0); true`, &ok),
-		chromedp.Sleep(time.Second),
+		b.dialogOpened(),
 		waitTrue(`window.stillHere === true && document.getElementById("recovery-codes") !== null`),
 	)
 	if got := b.seen(&b.dialogs); len(got) != 1 || got[0] != "beforeunload" {

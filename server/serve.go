@@ -142,6 +142,9 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	if mailer != nil {
 		go svc.MailLoop(ctx, mailer, mailEvery)
 	}
+	// Shutdown calls this once the listener is closed: from then on
+	// connections are refused, and only the requests in flight finish.
+	srv.RegisterOnShutdown(func() { log.Info("no longer accepting connections") })
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -566,7 +566,7 @@ func FuzzValidatePassword(f *testing.F) {
 func FuzzValidateAccountName(f *testing.F) {
 	for _, s := range []string{
 		"Acme", "", "  ", "\u3000", strings.Repeat("x", 64), strings.Repeat("x", 65), strings.Repeat("ü", 64),
-		strings.Repeat("ü", 65), "Acme\xff", "Acme\x00", "Ｆｏｏ",
+		strings.Repeat("ü", 65), "Acme\xff", "Acme\x00", "Ｆｏｏ", "AC\u200bME", "\u202eEMCA", "ACME\ufe0f", "ﬁ",
 	} {
 		f.Add(s)
 	}
@@ -574,7 +574,7 @@ func FuzzValidateAccountName(f *testing.F) {
 		if ValidateAccountName(s) != "" {
 			return
 		}
-		if !utf8.ValidString(s) || blank(s) || utf8.RuneCountInString(s) > 64 {
+		if !utf8.ValidString(s) || blank(s) || utf8.RuneCountInString(s) > 64 || strings.ContainsFunc(s, invisible) {
 			t.Fatalf("ValidateAccountName accepts %q, outside the documented bounds", s)
 		}
 		// The panel shows it: an accepted name survives the wire.

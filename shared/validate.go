@@ -68,10 +68,18 @@ func validateLoginUsername(s string) string {
 // ran (anything else in the address is dropped, not shown).
 func LoginUsernameValid(s string) bool { return validateLoginUsername(s) == "" }
 
-// invisible reports control characters (C0, DEL, C1) and format characters
-// (zero-width spaces and joiners, direction marks, BOM): none can be part of
-// a username, and each can make two spellings look or compare alike.
-func invisible(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }
+// invisible reports the characters no name people read may hold (names.go):
+// control characters (C0, DEL, C1), line and paragraph separators, format
+// characters (zero-width spaces and joiners, direction marks and overrides,
+// BOM) and the other default-ignorable code points (Hangul fillers,
+// invisible operators...), but for variation selectors, which only choose
+// how the character before them looks (an emoji's colour). Each of the
+// others can make two spellings look or compare alike, reorder what is
+// shown after it, or show nothing at all.
+func invisible(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Zl, unicode.Zp, unicode.Cf) ||
+		(DefaultIgnorable(r) && !unicode.Is(unicode.Variation_Selector, r))
+}
 
 // ValidatePassword checks a new password against the rules above.
 func ValidatePassword(p string) string {
@@ -135,18 +143,13 @@ func validateGivenCode(c string) string {
 	return ""
 }
 
-// ValidateAccountName checks the name of an account (a tenant).
-func ValidateAccountName(s string) string {
-	switch {
-	case strings.TrimSpace(s) == "":
-		return "Enter an account name."
-	case utf8.RuneCountInString(s) > AccountNameMax || !utf8.ValidString(s):
-		return "An account name has at most 64 characters."
-	case strings.IndexFunc(s, unicode.IsControl) >= 0:
-		return "An account name cannot contain control characters such as tabs or line breaks."
-	}
-	return ""
-}
+// ValidateAccountName checks the name of an account (a tenant): a name
+// people read (nameRule).
+func ValidateAccountName(s string) string { return accountNameRule.check(s) }
+
+var accountNameRule = nameRule{max: AccountNameMax, empty: "Enter an account name.",
+	long:      "An account name has at most 64 characters.",
+	invisible: "An account name cannot contain control or invisible characters, such as tabs, line breaks, zero-width spaces or direction marks."}
 
 // validator collects one message per field, the way a form shows them.
 type validator struct{ fields map[string]string }

@@ -101,6 +101,43 @@ func TestValidateAccountName(t *testing.T) {
 	}
 }
 
+// Every name people read refuses what cannot be seen, with the username's
+// rule: control and format characters (zero-width space and joiners,
+// direction marks, overrides and isolates, word joiner, BOM, soft hyphen),
+// line separators and the other default-ignorable characters. Variation
+// selectors, which only choose how an emoji looks, are no reason to refuse.
+func TestNames_EveryNamePeopleReadRefusesInvisibleCharacters(t *testing.T) {
+	hidden := []rune{0x00, 0x09, 0x0a, 0x7f, 0x85, 0xad, 0x034f, 0x061c, 0x115f, 0x180e, 0x200b, 0x200c, 0x200d, 0x200e, 0x200f,
+		0x2028, 0x2029, 0x202a, 0x202e, 0x2060, 0x2066, 0x2069, 0x206f, 0x3164, 0xfeff, 0xffa0, 0x1d173, 0xe0001, 0xe0041}
+	for name, validate := range map[string]func(string) string{"account": ValidateAccountName, "key": ValidateKeyName,
+		"e-mail": func(s string) string { return ValidateEmail(strings.ToLower(s) + "@example.com") }} {
+		for _, r := range hidden {
+			if got := validate("AC" + string(r) + "ME"); got == "" {
+				t.Errorf("%s name with %U accepted", name, r)
+			}
+		}
+		for _, ok := range []string{"ACME", "Café", "Ａｃｍｅ"} {
+			if got := validate(ok); got != "" {
+				t.Errorf("%s name %q: %s", name, ok, got)
+			}
+		}
+	}
+	for _, ok := range []string{"❤\ufe0f YubiKey", "🔑 Blue", "Desk key"} {
+		if got := ValidateKeyName(ok); got != "" {
+			t.Errorf("key name %q: %s", ok, got)
+		}
+	}
+	if got := validateLoginUsername("vic\u3164"); got == "" {
+		t.Error("a username with a Hangul filler is tried at login")
+	}
+}
+
+func TestVisibleName_IsWhatAReaderSaw(t *testing.T) {
+	if got := VisibleName("\u202eEMCA\u200b "); got != "EMCA" {
+		t.Errorf("what a reader saw of \\u202eEMCA: %q", got)
+	}
+}
+
 func TestError_CodeAndMessage(t *testing.T) {
 	e := Errorf(EConflict, "The username %q is taken.", "bob")
 	if e.Error() != `conflict: The username "bob" is taken.` || ErrorCode(e) != EConflict {

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"net/netip"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Kinds of second factor (SecondFactor.Kind, LoginResponse.Methods).
@@ -69,18 +67,13 @@ func (r KeyNameRequest) Valid() *Error {
 	return v.err()
 }
 
-// ValidateKeyName returns what is wrong with a security key's name, or "".
-func ValidateKeyName(s string) string {
-	switch {
-	case strings.TrimSpace(s) == "":
-		return "Give the key a name, like \"Blue YubiKey\"."
-	case !utf8.ValidString(s) || utf8.RuneCountInString(s) > SecurityKeyNameMax:
-		return "A key's name has at most 64 characters."
-	case strings.IndexFunc(s, unicode.IsControl) >= 0:
-		return "A key's name cannot contain control characters."
-	}
-	return ""
-}
+// ValidateKeyName returns what is wrong with a security key's name, or "":
+// a name people read (nameRule).
+func ValidateKeyName(s string) string { return keyNameRule.check(s) }
+
+var keyNameRule = nameRule{max: SecurityKeyNameMax, empty: "Give the key a name, like \"Blue YubiKey\".",
+	long:      "A key's name has at most 64 characters.",
+	invisible: "A key's name cannot contain control or invisible characters, such as line breaks, zero-width spaces or direction marks."}
 
 // CredentialRequest is the body of the WebAuthn finish endpoints: the
 // PublicKeyCredential as the browser gave it, in its JSON form.

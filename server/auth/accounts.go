@@ -27,6 +27,18 @@ import (
 // or is not the caller's to see.
 var ErrNoSuchThing = shared.Errorf(shared.ENotFound, "There is no such account or user.")
 
+// scoped answers a write the store scoped to an administrator (byAdminID)
+// as the checks here would have: its refusal, domain.ErrNotFound, means no
+// such row or none the database says they administer (demoted or disabled
+// since their request was let in, say), and both are ErrNoSuchThing, not an
+// internal error.
+func scoped(err error) error {
+	if errors.Is(err, domain.ErrNotFound) {
+		return ErrNoSuchThing
+	}
+	return err
+}
+
 // audit builds an audit event for an action by actor (nil: the command
 // line) on target (nil: the account itself).
 func (s *Service) audit(accountID int64, actor *domain.User, action string, target *domain.User, c Client, detail string) *domain.AuditEvent {
@@ -139,10 +151,8 @@ func (s *Service) SetForceTwoFactor(ctx context.Context, admin *domain.User, acc
 	}
 	a, err := s.Store.SetTwoFactorPolicy(ctx, accountID, on, graceDays, admin.ID, s.Now(),
 		s.audit(accountID, admin, shared.AuditPolicyChanged, nil, c, detail))
-	if errors.Is(err, domain.ErrNotFound) {
-		return shared.AccountSettings{}, ErrNoSuchThing
-	} else if err != nil {
-		return shared.AccountSettings{}, err
+	if err != nil {
+		return shared.AccountSettings{}, scoped(err)
 	}
 	return s.accountSettings(ctx, a)
 }
@@ -171,10 +181,8 @@ func (s *Service) SetAccountSettings(ctx context.Context, admin *domain.User, ac
 		// login: trustedBrowser reads the account's days each time.
 		a, err := s.Store.SetRememberBrowserDays(ctx, accountID, *d, admin.ID,
 			s.audit(accountID, admin, shared.AuditTrustPolicy, nil, c.clip(), strconv.Itoa(*d)+" days"))
-		if errors.Is(err, domain.ErrNotFound) {
-			return shared.AccountSettings{}, ErrNoSuchThing
-		} else if err != nil {
-			return shared.AccountSettings{}, err
+		if err != nil {
+			return shared.AccountSettings{}, scoped(err)
 		}
 		if out, err = s.accountSettings(ctx, a); err != nil {
 			return out, err
@@ -306,17 +314,12 @@ func (s *Service) ChangeUser(ctx context.Context, admin *domain.User, targetID i
 	u := target
 	if p.Role != nil || p.Disabled != nil {
 		if u, _, err = s.Store.ChangeUser(ctx, target.ID, admin.ID, change, s.Now(), audits); err != nil {
-			if errors.Is(err, domain.ErrNotFound) {
-				return shared.AdminUser{}, ErrNoSuchThing
-			}
-			return shared.AdminUser{}, err
+			return shared.AdminUser{}, scoped(err)
 		}
 	}
 	if p.Email != nil {
-		if err := s.setEmail(ctx, admin, u, *p.Email, c); errors.Is(err, domain.ErrNotFound) {
-			return shared.AdminUser{}, ErrNoSuchThing
-		} else if err != nil {
-			return shared.AdminUser{}, err
+		if err := s.setEmail(ctx, admin, u, *p.Email, c); err != nil {
+			return shared.AdminUser{}, scoped(err)
 		}
 		if u, err = s.Store.UserByID(ctx, target.ID); err != nil {
 			return shared.AdminUser{}, err
@@ -336,11 +339,8 @@ func (s *Service) UnlockUser(ctx context.Context, admin *domain.User, targetID i
 	if err := mayChangeUser(admin, target, domain.UserChange{}); err != nil {
 		return err
 	}
-	err = s.Store.UnlockUser(ctx, target.ID, target.Username, admin.ID, s.Now(), s.audit(target.AccountID, admin, shared.AuditUserUnlocked, target, c, ""))
-	if errors.Is(err, domain.ErrNotFound) {
-		return ErrNoSuchThing
-	}
-	return err
+	return scoped(s.Store.UnlockUser(ctx, target.ID, target.Username, admin.ID, s.Now(),
+		s.audit(target.AccountID, admin, shared.AuditUserUnlocked, target, c, "")))
 }
 
 // SetRoleByUsername is the command line's role change; it answers to no one
@@ -363,7 +363,7 @@ func (s *Service) SetRoleByUsername(ctx context.Context, username, role string) 
 	return u, err
 }
 
-var errAccountTaken = shared.Errorf(shared.EConflict, "Another account already has that name (names are compared regardless of case).")
+var errAccountTaken = shared.Errorf(shared.EConflict, "Another account already has that name, or one that looks the same (names are compared regardless of case, width and spacing).")
 
 // accountName validates a typed account name and returns it trimmed.
 func accountName(name string) (string, error) {
@@ -439,7 +439,7 @@ func (s *Service) ResetTwoFactor(ctx context.Context, admin *domain.User, target
 	}
 	_, err = s.Store.RemoveTOTP(ctx, target.ID, admin.ID, true, s.Now(),
 		s.withNotice(s.audit(target.AccountID, admin, shared.AuditTwoFactorReset, target, c, ""), target, shared.NoticeTwoFactorReset, c, ""))
-	return err
+	return scoped(err)
 }
 
 // ResetTwoFactorByUsername is the command line's reset for a lost phone.

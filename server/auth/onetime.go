@@ -121,11 +121,8 @@ func (s *Service) SetOneTimePassword(ctx context.Context, admin *domain.User, ta
 	if admin != nil {
 		byAdminID = admin.ID
 	}
-	err = s.Store.SetOneTimePassword(ctx, target.ID, byAdminID, hash, s.Now(), s.audit(target.AccountID, admin, shared.AuditPasswordSet, target, c.clip(), ""))
-	if errors.Is(err, domain.ErrNotFound) {
-		return ErrNoSuchThing
-	}
-	return err
+	return scoped(s.Store.SetOneTimePassword(ctx, target.ID, byAdminID, hash, s.Now(),
+		s.audit(target.AccountID, admin, shared.AuditPasswordSet, target, c.clip(), "")))
 }
 
 // SetOneTimePasswordByUsername is the command line's SetOneTimePassword.

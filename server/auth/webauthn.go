@@ -725,11 +725,8 @@ func (s *Service) SetPasskeysAllowed(ctx context.Context, admin *domain.User, ac
 	if on {
 		detail = "on"
 	}
-	err := s.Store.SetPasskeysAllowed(ctx, accountID, on, admin.ID, s.audit(accountID, admin, shared.AuditPasskeysChanged, nil, c, detail))
-	if errors.Is(err, domain.ErrNotFound) {
-		return shared.AccountSettings{}, ErrNoSuchThing
-	} else if err != nil {
-		return shared.AccountSettings{}, err
+	if err := s.Store.SetPasskeysAllowed(ctx, accountID, on, admin.ID, s.audit(accountID, admin, shared.AuditPasskeysChanged, nil, c, detail)); err != nil {
+		return shared.AccountSettings{}, scoped(err)
 	}
 	a, err := s.Store.AccountByID(ctx, accountID)
 	if err != nil {

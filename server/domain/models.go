@@ -14,8 +14,11 @@ import (
 type Account struct {
 	bun.BaseModel `bun:"table:accounts,alias:a"`
 
-	ID               int64      `bun:"id,pk,autoincrement"`
-	Name             string     `bun:"name,notnull"`
+	ID   int64  `bun:"id,pk,autoincrement"`
+	Name string `bun:"name,notnull"`
+	// NameKey is what names are compared by (store.accountNameKey),
+	// unique: the store writes it with Name.
+	NameKey          string     `bun:"name_key,notnull"`
 	ForceTwoFactor   bool       `bun:"force_2fa,notnull"`
 	ForceChangedAt   *time.Time `bun:"force_2fa_changed_at"`
 	ForceChangedByID *int64     `bun:"force_2fa_changed_by"`

@@ -162,6 +162,17 @@ func accountRows(t *testing.T, st *store.Store, accountID int64) map[string][]st
 	return out
 }
 
+// assertRowsUnchanged checks that what accountRows read of the named
+// account after is what it read before.
+func assertRowsUnchanged(t *testing.T, account string, before, after map[string][]string) {
+	t.Helper()
+	for table := range before {
+		if !slices.Equal(before[table], after[table]) {
+			t.Errorf("%s's %s changed:\nbefore %q\nafter  %q", account, table, before[table], after[table])
+		}
+	}
+}
+
 func TestAdmin_AnotherAccountsAdminIsRefusedAndChangesNothing(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
@@ -269,12 +280,7 @@ func TestAdmin_AnotherAccountsAdminIsRefusedAndChangesNothing(t *testing.T) {
 				t.Errorf("Globex's audit log after refused attempts: %s", a.body)
 			}
 
-			after := accountRows(t, e.st, root.AccountID)
-			for table := range before {
-				if !slices.Equal(before[table], after[table]) {
-					t.Errorf("Acme's %s changed:\nbefore %q\nafter  %q", table, before[table], after[table])
-				}
-			}
+			assertRowsUnchanged(t, "Acme", before, accountRows(t, e.st, root.AccountID))
 			if a := e.do(user, "GET", "/api/me", nil); a.status != 200 {
 				t.Fatalf("ursula's session: %d %s", a.status, a.body)
 			}

@@ -16,11 +16,11 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/internal/racegate"
 	"github.com/warden-auth/warden/server/internal/softkey"
 	"github.com/warden-auth/warden/server/internal/testcode"
 
@@ -101,22 +101,6 @@ func (e *env) assertEnded(t *testing.T, what, token string) {
 	}
 }
 
-// race sends the requests at once and returns their statuses.
-func race(n int, send func(i int) int) []int {
-	statuses := make([]int, n)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			statuses[i] = send(i)
-		})
-	}
-	close(start)
-	wg.Wait()
-	return statuses
-}
-
 func TestAttack_ACodeIsUsedOnceWithinAStepAndAcrossLogins(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	now := e.fixClock()
@@ -168,7 +152,7 @@ func TestAttack_TwentyParallelRequestsWithOneCodeHaveOneWinner(t *testing.T) {
 	}
 	good := code(t, secret, *now)
 	answers := make([]answer, len(clients))
-	statuses := race(len(clients), func(i int) int {
+	statuses := e.raceAt(t, "CompleteLoginStep", len(clients), func(i int) int {
 		answers[i] = e.do(clients[i], "POST", "/api/login/totp", shared.CodeRequest{Code: good})
 		return answers[i].status
 	})
@@ -185,8 +169,8 @@ func TestAttack_TwentyParallelRequestsWithOneCodeHaveOneWinner(t *testing.T) {
 			t.Errorf("a racer got %d %s", a.status, a.body)
 		}
 	}
-	// Each loser is one failed event: a replay, or (once a replay started
-	// the lock) a locked-out attempt. Every attempt is counted before its
+	// Each loser is one failed attempt: a replay, or (once a replay started
+	// the lock) a locked-out attempt, counted in the lock's one row. Every attempt is counted before its
 	// code is compared, and the winner's success clears the run, with the
 	// reservations made before it (a replay that finds the count below its
 	// own counts again): the count is the run since the success, never more
@@ -196,7 +180,7 @@ func TestAttack_TwentyParallelRequestsWithOneCodeHaveOneWinner(t *testing.T) {
 	reasons := map[string]int{}
 	for _, ev := range events {
 		if ev.Method == shared.MethodTOTP && ev.Result == shared.ResultFailure {
-			reasons[ev.Reason]++
+			reasons[ev.Reason] += max(ev.Attempts, 1) // the attempts a lock blocked are one row
 		}
 	}
 	if reasons[shared.ReasonReusedCode]+reasons[shared.ReasonLockedOut] != 19 || len(reasons) > 2 ||
@@ -608,8 +592,9 @@ func TestAttack_ARecoveryCodeWorksOnceAndRacersGetOneWinner(t *testing.T) {
 	for i := range clients {
 		clients[i] = e.passwordStep(t, "alice")
 	}
+	// Every racer has found the code unused when they all spend it.
 	answers := make([]answer, len(clients))
-	statuses := race(len(clients), func(i int) int {
+	statuses := e.raceAt(t, "CompleteLoginStep", len(clients), func(i int) int {
 		answers[i] = e.do(clients[i], "POST", "/api/login/recovery", shared.CodeRequest{Code: codes[0]})
 		return answers[i].status
 	})
@@ -1047,59 +1032,118 @@ func TestAttack_ASecondStepOutlivingItsTwoFactorIsRefused(t *testing.T) {
 	}
 }
 
+// lockRace is a burst of wrong second-factor answers at the edge of the
+// lockout: alice has failed one short of the lock, and each of wrong sends
+// one more from its own browser past the password; right is the right
+// answer; compared is the reason of an answer that was checked.
+type lockRace struct {
+	e        *env
+	alice    *domain.User
+	wrong    []func() answer
+	right    func() answer
+	compared string
+}
+
+// lockRaces runs the two races a lock must win, each on a fresh lockRace
+// from setup, with the racers held inside their requests (racegate), so
+// each runs alike every time:
+//   - every racer has reserved and checked its answer when all of them
+//     write their failure at once: one starts the lock and writes the one
+//     notice (and mail);
+//   - every racer has read alice unlocked when one of them locks, and only
+//     then do the others reserve their attempt: each is refused by the
+//     lock without its answer being checked.
+//
+// Once locked, even the right answer is refused without a check.
+func lockRaces(t *testing.T, setup func(t *testing.T) lockRace) {
+	t.Run("all checked, then failing at once", func(t *testing.T) {
+		r := setup(t)
+		statuses := r.e.raceAt(t, "LockCodes", len(r.wrong), func(i int) int { return r.wrong[i]().status })
+		if slices.Contains(statuses, 200) {
+			t.Fatalf("a wrong answer logged in: %v", statuses)
+		}
+		r.assertLock(t, lockThresholdForTests-1+len(r.wrong), 0)
+	})
+	t.Run("read unlocked, reserved after the lock", func(t *testing.T) {
+		r := setup(t)
+		g := racegate.New()
+		defer r.e.hook("ReserveCodeAttempt", g.Wait)()
+		answers := make(chan answer, len(r.wrong))
+		for _, send := range r.wrong {
+			go func() { answers <- send() }()
+		}
+		g.Await(t, len(r.wrong))
+		g.Pass(1)
+		if first := <-answers; first.status != 429 || first.apiError(t).Code != shared.ERateLimited {
+			t.Fatalf("the answer that reached the threshold: %d %s", first.status, first.body)
+		}
+		g.Open()
+		for range len(r.wrong) - 1 {
+			if a := <-answers; a.status != 429 || a.apiError(t).Code != shared.ERateLimited {
+				t.Errorf("an answer reserved after the lock: %d %s", a.status, a.body)
+			}
+		}
+		r.assertLock(t, lockThresholdForTests, len(r.wrong)-1)
+	})
+}
+
+// lockThresholdForTests is auth's lock threshold: five wrong answers in a row.
+const lockThresholdForTests = 5
+
+// assertLock checks one lock and one notice after the burst, with checked
+// answers checked in all (alice's history says so) and refusedByLock
+// refused unchecked, and that the right answer is refused now, unchecked.
+func (r lockRace) assertLock(t *testing.T, checked, refusedByLock int) {
+	t.Helper()
+	e, alice := r.e, r.alice
+	if n := e.noticeKinds(t, alice)[shared.NoticeSecondStepLocked]; n != 1 {
+		t.Errorf("one lockout, %d lock notices", n)
+	}
+	u, _ := e.st.UserByID(context.Background(), alice.ID)
+	if !u.CodesLocked(e.svc.Now()) || u.FailedCodeCount < lockThresholdForTests {
+		t.Errorf("after the burst: count %d, locked until %v", u.FailedCodeCount, u.LockedUntil)
+	}
+	events := func(reason string) string {
+		return storetest.Rows(t, e.st, "SELECT count(*) FROM login_events WHERE user_id = ? AND reason = ?", alice.ID, reason)[0][0]
+	}
+	if got, lock := events(r.compared), events(shared.ReasonLockedOut); got != fmt.Sprint(checked) || lock != fmt.Sprint(refusedByLock) {
+		t.Errorf("%s answers checked and %s refused by the lock, want %d and %d", got, lock, checked, refusedByLock)
+	}
+	if a := r.right(); a.status != 429 || a.apiError(t).Code != shared.ERateLimited {
+		t.Fatalf("the right answer while locked: %d %s", a.status, a.body)
+	}
+	if got := events(r.compared); got != fmt.Sprint(checked) {
+		t.Fatalf("checked while locked: %d -> %s", checked, got)
+	}
+}
+
 // Wrong codes sent at once, from many browsers past the password, at the
 // edge of the lockout: the lock is checked and the attempt counted in one
 // write before any code is compared, and written with its notice only by
-// the failure that starts it, so one lock makes one second_step_locked
-// notice (and one e-mail), and once it is written no further code is
-// compared. On PostgreSQL, where the requests truly run at once.
+// the failure that starts it (lockRaces). On PostgreSQL, where the
+// requests truly run at once.
 func TestAttack_ConcurrentWrongCodesMakeOneLockAndOneNotice(t *testing.T) {
-	for round := range 3 {
-		t.Run(fmt.Sprint(round), func(t *testing.T) {
-			e := newEnv(t, store.Postgres)
-			now := e.fixClock()
-			_, secret, _ := e.connected(t, now)
-			alice, _ := e.st.UserByUsername(context.Background(), "alice")
-			wrong := testcode.Wrong(t, secret, *now)
-			var clients []*http.Client
-			for range 12 {
-				clients = append(clients, e.passwordStep(t, "alice"))
+	lockRaces(t, func(t *testing.T) lockRace {
+		e := newEnv(t, store.Postgres)
+		now := e.fixClock()
+		_, secret, _ := e.connected(t, now)
+		alice, _ := e.st.UserByUsername(context.Background(), "alice")
+		wrong := testcode.Wrong(t, secret, *now)
+		send := func(c *http.Client, code string) func() answer {
+			return func() answer { return e.do(c, "POST", "/api/login/totp", shared.CodeRequest{Code: code}) }
+		}
+		first := e.passwordStep(t, "alice")
+		for range lockThresholdForTests - 1 {
+			if a := send(first, wrong)(); a.apiError(t).Code != shared.EWrongCode {
+				t.Fatalf("wrong code: %d %s", a.status, a.body)
 			}
-			for range 4 { // one short of the lock (5)
-				if a := e.do(clients[0], "POST", "/api/login/totp", shared.CodeRequest{Code: wrong}); a.apiError(t).Code != shared.EWrongCode {
-					t.Fatalf("wrong code: %d %s", a.status, a.body)
-				}
-			}
-			var wg sync.WaitGroup
-			for _, c := range clients {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					if a := e.do(c, "POST", "/api/login/totp", shared.CodeRequest{Code: wrong}); a.status == 200 {
-						t.Errorf("a wrong code logged in")
-					}
-				}()
-			}
-			wg.Wait()
-			if n := e.noticeKinds(t, alice)[shared.NoticeSecondStepLocked]; n != 1 {
-				t.Fatalf("one lockout, %d lock notices", n)
-			}
-			u, _ := e.st.UserByID(context.Background(), alice.ID)
-			if !u.CodesLocked(*now) || u.FailedCodeCount < 5 {
-				t.Fatalf("after the burst: count %d, locked until %v", u.FailedCodeCount, u.LockedUntil)
-			}
-			compared := storetest.Rows(t, e.st, "SELECT count(*) FROM login_events WHERE user_id = ? AND reason = ?", alice.ID, shared.ReasonWrongCode)
-			locked := storetest.Rows(t, e.st, "SELECT count(*) FROM login_events WHERE user_id = ? AND reason = ?", alice.ID, shared.ReasonLockedOut)
-			t.Logf("codes compared %s, refused by the lock %s", compared[0][0], locked[0][0])
-			// Locked now: even the right code is refused, without a comparison.
-			if a := e.do(clients[0], "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, secret, *now)}); a.status != 429 {
-				t.Fatalf("the right code while locked: %d %s", a.status, a.body)
-			}
-			if after := storetest.Rows(t, e.st, "SELECT count(*) FROM login_events WHERE user_id = ? AND reason = ?", alice.ID, shared.ReasonWrongCode); after[0][0] != compared[0][0] {
-				t.Fatalf("compared while locked: %s -> %s", compared[0][0], after[0][0])
-			}
-		})
-	}
+		}
+		r := lockRace{e: e, alice: alice, compared: shared.ReasonWrongCode, right: send(first, code(t, secret, *now))}
+		for range 12 {
+			r.wrong = append(r.wrong, send(e.passwordStep(t, "alice"), wrong))
+		}
+		return r
+	})
 }
 
 // Removing the last second factor switches 2FA off as Disconnect does, and
@@ -1163,65 +1207,41 @@ func TestAttack_RemovingTheLastFactorNeedsThePasswordLikeDisconnect(t *testing.T
 // Wrong security-key answers at the second step are reserved before they
 // are checked, as codes are: a burst from many half-logged-in sessions makes
 // one lock and one notice, and once locked even the right key is refused
-// without a check.
+// without a check (lockRaces).
 func TestAttack_ConcurrentWrongKeyAnswersMakeOneLockAndOneNotice(t *testing.T) {
-	e := newKeyEnv(t, store.Postgres)
-	e.fixClock()
-	alice, k, forged := e.keyAndForgery(t)
-	answer := func(c *http.Client, key *softkey.Key) []byte {
-		a := e.do(c, "POST", "/api/login/key/begin", "{}")
-		if a.status != 200 {
-			t.Fatalf("key begin: %d %s", a.status, a.body)
-		}
-		cred, err := key.Assert(a.body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return cred
-	}
-	half := func() *http.Client {
-		c := e.browser()
-		if a := e.login(c, "alice", password); a.status != 200 {
-			t.Fatalf("password step: %d %s", a.status, a.body)
-		}
-		return c
-	}
-	for range 4 { // one short of the lock (5)
-		c := half()
-		if a := e.do(c, "POST", "/api/login/key/finish", shared.CredentialRequest{Credential: answer(c, forged)}); a.apiError(t).Code != shared.EWrongCode {
-			t.Fatalf("a wrong key: %d %s", a.status, a.body)
-		}
-	}
-	type try struct {
-		c    *http.Client
-		cred []byte
-	}
-	var tries []try
-	for range 12 {
-		c := half()
-		tries = append(tries, try{c, answer(c, forged)})
-	}
-	var wg sync.WaitGroup
-	for _, tr := range tries {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if a := e.do(tr.c, "POST", "/api/login/key/finish", shared.CredentialRequest{Credential: tr.cred}); a.status == 200 {
-				t.Errorf("a wrong key logged in")
+	lockRaces(t, func(t *testing.T) lockRace {
+		e := newKeyEnv(t, store.Postgres)
+		e.fixClock()
+		alice, k, forged := e.keyAndForgery(t)
+		// send is a browser past the password with key's answer to its
+		// challenge, ready to be sent.
+		send := func(key *softkey.Key) func() answer {
+			c := e.browser()
+			if a := e.login(c, "alice", password); a.status != 200 {
+				t.Fatalf("password step: %d %s", a.status, a.body)
 			}
-		}()
-	}
-	wg.Wait()
-	if n := e.noticeKinds(t, alice)[shared.NoticeSecondStepLocked]; n != 1 {
-		t.Fatalf("one lockout, %d lock notices", n)
-	}
-	compared := storetest.Rows(t, e.st, "SELECT count(*) FROM login_events WHERE user_id = ? AND reason = ?", alice.ID, shared.ReasonWrongKey)
-	t.Logf("key answers checked: %s", compared[0][0])
-	right := half()
-	if a := e.do(right, "POST", "/api/login/key/finish", shared.CredentialRequest{Credential: answer(right, k)}); a.status != 429 {
-		t.Fatalf("the right key while locked: %d %s", a.status, a.body)
-	}
-	if after := storetest.Rows(t, e.st, "SELECT count(*) FROM login_events WHERE user_id = ? AND reason = ?", alice.ID, shared.ReasonWrongKey); after[0][0] != compared[0][0] {
-		t.Fatalf("checked while locked: %s -> %s", compared[0][0], after[0][0])
-	}
+			a := e.do(c, "POST", "/api/login/key/begin", "{}")
+			if a.status != 200 {
+				t.Fatalf("key begin: %d %s", a.status, a.body)
+			}
+			cred, err := key.Assert(a.body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return func() answer {
+				return e.do(c, "POST", "/api/login/key/finish", shared.CredentialRequest{Credential: cred})
+			}
+		}
+		for range lockThresholdForTests - 1 {
+			if a := send(forged)(); a.apiError(t).Code != shared.EWrongCode {
+				t.Fatalf("a wrong key: %d %s", a.status, a.body)
+			}
+		}
+		r := lockRace{e: e, alice: alice, compared: shared.ReasonWrongKey}
+		for range 12 {
+			r.wrong = append(r.wrong, send(forged))
+		}
+		r.right = send(k)
+		return r
+	})
 }

@@ -2,7 +2,11 @@ package httpapi
 
 import (
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"slices"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/warden-auth/warden/server/store"
@@ -11,38 +15,48 @@ import (
 
 // A browser whose clock is days off keeps a fresh session for exactly its
 // lifetime and loses it after. The client is net/http's cookie jar, which
-// follows RFC 6265 on the real clock; the server's clock is set three days
-// ahead of it, and three days behind, which is the same as the client's
-// clock being off the other way.
+// follows RFC 6265 on its own clock; the server's clock is three days ahead
+// of it, and three days behind, which is the same as the client's clock
+// being off the other way. The jar keeps time in a testing/synctest bubble,
+// whose clock starts at 2000-01-01 UTC and moves only when the test sleeps,
+// so the lifetime passes at once and exactly.
 func TestSession_CookieLivesItsLifetimeOnAClientClockDaysOff(t *testing.T) {
+	bubbleStart := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	for name, skew := range map[string]time.Duration{"client behind": 72 * time.Hour, "client ahead": -72 * time.Hour} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, store.SQLite)
-			serverNow := time.Now().Add(skew)
+			serverNow := bubbleStart.Add(skew)
 			e.svc.Now = func() time.Time { return serverNow }
-			// Long enough that a loaded machine gets from the login to
-			// the first use well within it.
-			const lifetime = 4 * time.Second
+			const lifetime = 4 * time.Hour
 			e.svc.SessionMax = lifetime
 			e.user("alice", shared.RoleUser, "Acme")
-			c := e.browser()
-
-			a := e.login(c, "alice", password)
+			a := e.login(e.browser(), "alice", password)
 			if a.status != 200 {
 				t.Fatalf("login: %d %s", a.status, a.body)
 			}
-			if a := e.do(c, "GET", "/api/me", nil); a.status != 200 {
-				t.Fatalf("fresh session: %d %s (the client dropped its cookie)", a.status, a.body)
-			}
-
+			site, _ := url.Parse(e.srv.URL)
 			// The server's clock stands still, so it would still take the
 			// token: only the client's own count of Max-Age can end it.
-			time.Sleep(lifetime + 200*time.Millisecond)
-			if ck := e.sessionCookie(c); ck != nil {
-				t.Fatalf("the client still holds the cookie after its lifetime: %v", ck)
+			var fresh, old []*http.Cookie
+			synctest.Test(t, func(t *testing.T) {
+				jar, _ := cookiejar.New(nil)
+				jar.SetCookies(site, (&http.Response{Header: a.header}).Cookies())
+				fresh = jar.Cookies(site)
+				time.Sleep(lifetime - time.Second)
+				if !slices.ContainsFunc(jar.Cookies(site), func(c *http.Cookie) bool { return c.Name == cookieName }) {
+					t.Error("the client dropped the cookie before its lifetime")
+				}
+				time.Sleep(2 * time.Second)
+				old = jar.Cookies(site)
+			})
+			if a := e.do(e.withCookies(fresh), "GET", "/api/me", nil); a.status != 200 {
+				t.Fatalf("fresh session: %d %s (the client dropped its cookie)", a.status, a.body)
 			}
-			if a := e.do(c, "GET", "/api/me", nil); a.status != 401 {
+			if slices.ContainsFunc(old, func(c *http.Cookie) bool { return c.Name == cookieName }) {
+				t.Fatalf("the client still holds the cookie after its lifetime: %v", old)
+			}
+			if a := e.do(e.withCookies(old), "GET", "/api/me", nil); a.status != 401 {
 				t.Fatalf("after its lifetime: %d %s", a.status, a.body)
 			}
 
@@ -58,4 +72,12 @@ func TestSession_CookieLivesItsLifetimeOnAClientClockDaysOff(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withCookies returns a fresh client that presents these cookies.
+func (e *env) withCookies(cookies []*http.Cookie) *http.Client {
+	c := e.browser()
+	site, _ := url.Parse(e.srv.URL)
+	c.Jar.SetCookies(site, cookies)
+	return c
 }

@@ -33,6 +33,8 @@ type env struct {
 	svc *auth.Service
 	st  *store.Store
 	log *syncBuffer
+	// hooks is svc's store, with the test's hooks (hooks_test.go).
+	hooks *hookedStore
 	// secrets are the authenticator secrets of users a test enrolled, by
 	// username, for tests that log them in again.
 	secrets map[string]string
@@ -68,7 +70,8 @@ func newEnvPages(t testing.TB, st *store.Store, pages http.Handler) *env {
 	t.Helper()
 	logBuf := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logBuf, nil))
-	svc := auth.New(st, sealing.Ephemeral(), log)
+	hooks := &hookedStore{Store: st}
+	svc := auth.New(hooks, sealing.Ephemeral(), log)
 	svc.Hasher = auth.NewHasher(auth.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, rand.Reader)
 	if err := svc.OpenKeys(context.Background()); err != nil {
 		t.Fatal(err)
@@ -76,7 +79,7 @@ func newEnvPages(t testing.TB, st *store.Store, pages http.Handler) *env {
 	api := New(Config{Auth: svc, Log: log, Pages: pages})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, api: api, svc: svc, st: st, log: logBuf}
+	return &env{t: t, srv: srv, api: api, svc: svc, st: st, log: logBuf, hooks: hooks}
 }
 
 func (e *env) user(name, role, account string) *domain.User {

@@ -8,27 +8,32 @@ import (
 	"github.com/warden-auth/warden/server/domain"
 )
 
-// CreateAccount inserts an account. Returns ErrConflict if the name is taken.
+// CreateAccount inserts an account. Returns ErrConflict if the name is taken
+// (names are compared by accountNameKey).
 func (s *Store) CreateAccount(ctx context.Context, name string, now time.Time) (*domain.Account, error) {
 	a := domain.NewAccount(name, now)
+	a.NameKey = accountNameKey(name)
 	if _, err := s.db.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
 		return nil, s.wrap(err)
 	}
 	return a, nil
 }
 
-// AccountByName returns the named account, whatever the case of name (names
-// are unique regardless of case). Returns ErrNotFound if none.
+// AccountByName returns the account whose name looks like name
+// (accountNameKey: whatever the case, width and invisible
+// characters). Returns ErrNotFound if none.
 func (s *Store) AccountByName(ctx context.Context, name string) (*domain.Account, error) {
 	a := new(domain.Account)
-	err := s.db.NewSelect().Model(a).Where("lower(a.name) = lower(?)", name).Scan(ctx)
+	err := s.db.NewSelect().Model(a).Where("a.name_key = ?", accountNameKey(name)).Scan(ctx)
 	return a, s.wrap(err)
 }
 
 // CreateAccountAudited inserts an account with its audit event (which names
-// it) in one transaction. Returns ErrConflict if the name is taken in any case.
+// it) in one transaction. Returns ErrConflict if the name is taken
+// (accountNameKey).
 func (s *Store) CreateAccountAudited(ctx context.Context, name string, now time.Time, audit *domain.AuditEvent) (*domain.Account, error) {
 	a := domain.NewAccount(name, now)
+	a.NameKey = accountNameKey(name)
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
 			return err
@@ -44,9 +49,11 @@ func (s *Store) CreateAccountAudited(ctx context.Context, name string, now time.
 
 // RenameAccount renames the account and writes the audit event in one
 // transaction. Returns ErrNotFound if there is none, ErrConflict if the name
-// is another account's.
+// is another account's (accountNameKey).
 func (s *Store) RenameAccount(ctx context.Context, id int64, name string, audit *domain.AuditEvent) (*domain.Account, error) {
-	return s.updateAccount(ctx, id, 0, func(q *bun.UpdateQuery) *bun.UpdateQuery { return q.Set("name = ?", name) }, nil, audit)
+	return s.updateAccount(ctx, id, 0, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("name = ?", name).Set("name_key = ?", accountNameKey(name))
+	}, nil, audit)
 }
 
 // updateAccount applies set to the account, limited to the accounts

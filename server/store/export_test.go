@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"io/fs"
+	"testing"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
@@ -11,12 +11,8 @@ import (
 // MigrateBefore applies the migrations named before name only: the schema
 // an older server left, for upgrade tests.
 func (s *Store) MigrateBefore(ctx context.Context, name string) error {
-	sub, err := fs.Sub(migrationFiles, "migrations/"+s.dialect)
+	all, err := migrationSet(s.dialect)
 	if err != nil {
-		return err
-	}
-	all := migrate.NewMigrations()
-	if err := all.Discover(sub); err != nil {
 		return err
 	}
 	some := migrate.NewMigrations()
@@ -35,3 +31,29 @@ func (s *Store) MigrateBefore(ctx context.Context, name string) error {
 
 // DB is the store's database, for tests that write what no method does.
 func (s *Store) DB() *bun.DB { return s.db }
+
+// Points where PauseAt holds a racing write.
+const (
+	PointCeremonyRead = pointCeremonyRead
+	PointMailClaimed  = pointMailClaimed
+)
+
+// PauseAt runs f at point, inside the racing write's transaction (and with
+// its context), for the rest of the test. PostgreSQL only: a SQLite
+// transaction takes the database's write lock at BEGIN, so no other write
+// could reach the point while one is held there.
+func (s *Store) PauseAt(tb testing.TB, point string, f func(ctx context.Context)) {
+	tb.Helper()
+	if s.dialect != Postgres {
+		tb.Fatalf("PauseAt on %s: its transactions run one at a time", s.dialect)
+	}
+	s.pause = func(ctx context.Context, at string) {
+		if at == point {
+			f(ctx)
+		}
+	}
+	tb.Cleanup(func() { s.pause = nil })
+}
+
+// AccountNameKey is what account names are compared by.
+var AccountNameKey = accountNameKey

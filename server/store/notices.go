@@ -126,6 +126,7 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duratio
 			Where("id IN (?)", pick).Returning("id").Scan(ctx, &ids); err != nil {
 			return err
 		}
+		s.reach(ctx, pointMailClaimed)
 		if len(ids) == 0 {
 			return nil
 		}

@@ -325,6 +325,24 @@ func TestScoping_AdminStatementsRefuseAnotherAccountInSQL(t *testing.T) {
 			if err := s.DropEmail(ctx, acme.users[1].ID, by, false, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
 				t.Errorf("%s removed an Acme user's address: %v", name, err)
 			}
+			if _, err := s.SetRememberBrowserDays(ctx, acme.account.ID, 30, by, nil); !errors.Is(err, domain.ErrNotFound) {
+				t.Errorf("%s let Acme's users trust browsers: %v", name, err)
+			}
+			if err := s.SetPasskeysAllowed(ctx, acme.account.ID, false, by, nil); !errors.Is(err, domain.ErrNotFound) {
+				t.Errorf("%s switched Acme's passkeys off: %v", name, err)
+			}
+			promote, on := shared.RoleAdmin, true
+			for _, c := range []domain.UserChange{{Role: &promote}, {Disabled: &on}} {
+				if _, _, err := s.ChangeUser(ctx, acme.users[1].ID, by, c, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
+					t.Errorf("%s changed an Acme user (%+v): %v", name, c, err)
+				}
+			}
+			if err := s.UnlockUser(ctx, acme.users[1].ID, acme.users[1].Username, by, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
+				t.Errorf("%s unlocked an Acme user: %v", name, err)
+			}
+			if err := s.SetOneTimePassword(ctx, acme.users[1].ID, by, "$argon2id$other", t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
+				t.Errorf("%s set an Acme user's password: %v", name, err)
+			}
 		}
 		if got, _, err := s.LoginEvents(ctx, domain.LoginEventFilter{UserID: acme.users[1].ID, AccountID: globex.account.ID, Limit: 100}); err != nil || len(got) != 0 {
 			t.Errorf("Acme's user through Globex's account: %d events, %v", len(got), err)

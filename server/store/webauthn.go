@@ -43,6 +43,7 @@ func (s *Store) TakeCeremony(ctx context.Context, challenge, kind string, sessio
 		if err := q.Scan(ctx); err != nil {
 			return err
 		}
+		s.reach(ctx, pointCeremonyRead)
 		res, err := tx.NewDelete().Model((*domain.WebAuthnCeremony)(nil)).Where("challenge = ?", challenge).Exec(ctx)
 		if err != nil {
 			return err

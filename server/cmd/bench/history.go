@@ -125,7 +125,7 @@ func fillHistory(ctx context.Context, o options, s *schema, size int) error {
 	rows.Close()
 	stmts := []string{
 		`DELETE FROM users`, `DELETE FROM accounts`,
-		`INSERT INTO accounts (id, name, created_at) OVERRIDING SYSTEM VALUE VALUES (1, 'Bench', now())`,
+		`INSERT INTO accounts (id, name, name_key, created_at) OVERRIDING SYSTEM VALUE VALUES (1, 'Bench', 'bench', now())`,
 		`INSERT INTO users (id, account_id, username, password_hash, role, created_at, updated_at) OVERRIDING SYSTEM VALUE
 			SELECT g, 1, 'user' || g, 'x', 'user', now(), now() FROM generate_series(1, 101) g`,
 		`SET session_replication_role = replica`,

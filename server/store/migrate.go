@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"time"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/migrate"
+	"github.com/warden-auth/warden/shared"
+)
+
+// migrationSet is the dialect's migrations: its SQL files, and in between,
+// in the same order by name, the steps SQL cannot do (goMigrations).
+func migrationSet(dialect string) (*migrate.Migrations, error) {
+	sub, err := fs.Sub(migrationFiles, "migrations/"+dialect)
+	if err != nil {
+		return nil, err
+	}
+	ms := migrate.NewMigrations()
+	if err := ms.Discover(sub); err != nil {
+		return nil, fmt.Errorf("discover migrations: %w", err)
+	}
+	for _, g := range goMigrations {
+		ms.Add(migrate.Migration{Name: g.name, Comment: g.comment,
+			Up: func(ctx context.Context, m *migrate.Migrator, _ *migrate.Migration) error {
+				return m.DB().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return g.up(ctx, tx) })
+			}})
+	}
+	return ms, nil
+}
+
+// goMigrations are the migrations written in Go, each run in one
+// transaction, on both dialects alike.
+var goMigrations = []struct {
+	name, comment string
+	up            func(ctx context.Context, tx bun.Tx) error
+}{
+	{"20261207160750", "account_name_key_backfill", backfillAccountNameKeys},
+}
+
+// backfillAccountNameKeys fills accounts.name_key (accountNameKey)
+// for the accounts made before it existed, so that the next migration can
+// make it unique. Names that look alike could be made before, so some keys
+// collide; and names could hold characters no name may hold now. So, in
+// the order the accounts were made:
+//   - a name with such characters becomes what a reader saw of it
+//     (shared.VisibleName: "\u202eEMCA" shows "ACME" reversed, and is
+//     "EMCA" now), or "Account ID" if nothing was visible;
+//   - the first account of a key keeps it; each later one is renamed
+//     "NAME (account ID)", as it could no longer be told from the first.
+//
+// Every rename is in the account's audit log, by "upgrade", old → new.
+func backfillAccountNameKeys(ctx context.Context, tx bun.Tx) error {
+	var accounts []struct {
+		ID   int64  `bun:"id"`
+		Name string `bun:"name"`
+	}
+	if err := tx.NewRaw("SELECT id, name FROM accounts ORDER BY id").Scan(ctx, &accounts); err != nil {
+		return err
+	}
+	taken := map[string]bool{}
+	now := time.Now().UTC()
+	for _, a := range accounts {
+		seen := shared.VisibleName(a.Name)
+		if seen == "" {
+			seen = fmt.Sprintf("Account %d", a.ID)
+		}
+		name, key := seen, accountNameKey(seen)
+		for n := 1; taken[key]; n++ {
+			suffix := fmt.Sprintf(" (account %d)", a.ID)
+			if n > 1 {
+				suffix = fmt.Sprintf(" (account %d, %d)", a.ID, n)
+			}
+			name = clipRunes(seen, shared.AccountNameMax-utf8.RuneCountInString(suffix)) + suffix
+			key = accountNameKey(name)
+		}
+		taken[key] = true
+		if _, err := tx.NewRaw("UPDATE accounts SET name = ?, name_key = ? WHERE id = ?", name, key, a.ID).Exec(ctx); err != nil {
+			return err
+		}
+		if name == a.Name {
+			continue
+		}
+		// The audit log's columns as they are at this migration.
+		if _, err := tx.NewRaw("INSERT INTO audit_events (created_at, account_id, actor_name, action, target_name, ip, detail) "+
+			"VALUES (?, ?, 'upgrade', ?, '', '', ?)", now, a.ID, shared.AuditAccountRenamed, a.Name+" → "+name).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// clipRunes is s cut to at most n characters.
+func clipRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}

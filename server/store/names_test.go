@@ -1,0 +1,168 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/store"
+	"github.com/warden-auth/warden/server/store/storetest"
+	"github.com/warden-auth/warden/shared"
+)
+
+// Account names are compared by what a reader sees: without the invisible,
+// in compatibility form (width, ligatures, no-break spaces), folded case,
+// one space between words.
+func TestAccountNameKey_NamesThatLookAlikeHaveOneKey(t *testing.T) {
+	for _, group := range [][]string{
+		{"ACME", "acme", "AC\u200bME", "ACME\u200d", "\u2066ACME\u2069", "\u202dACME", "ａｃｍｅ", " Acme ", "AC\u00adME", "ACME\ufe0f", "A\u034fCME", "\ufeffacme"},
+		{"Acme Corp", "Acme  Corp", "Acme\u00a0Corp", "Acme\u3000Corp", "ACME\tCORP"},
+		{"Straße", "STRASSE", "strasse"},
+		{"Été", "ÉTÉ", "E\u0301te\u0301"},
+		{"ﬁne", "fine", "FINE"},
+	} {
+		for _, name := range group {
+			if got, want := store.AccountNameKey(name), store.AccountNameKey(group[0]); got != want {
+				t.Errorf("store.AccountNameKey(%+q) = %+q, want %+q as for %q", name, got, want, group[0])
+			}
+		}
+	}
+	for _, pair := range [][2]string{{"ACME", "EMCA"}, {"Acme", "Acne"}, {"Acme Corp", "AcmeCorp"}} {
+		if store.AccountNameKey(pair[0]) == store.AccountNameKey(pair[1]) {
+			t.Errorf("%q and %q have one key", pair[0], pair[1])
+		}
+	}
+	if got := store.AccountNameKey("ACME"); got != "acme" {
+		t.Errorf("the key of ACME: %q", got)
+	}
+}
+
+// FuzzAccountNameKey: what cannot be seen does not make another name.
+func FuzzAccountNameKey(f *testing.F) {
+	for _, s := range []string{"ACME", "Ａｃｍｅ", "AC\u200bME", "Straße", "ﬁne", "E\u0301te\u0301", "a b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		half := len(s) / 2
+		if !utf8.ValidString(s) || !utf8.RuneStart(s[half]) {
+			return
+		}
+		for _, hidden := range []string{"\u200b", "\u200d", "\u2060", "\u00ad", "\ufeff"} {
+			if store.AccountNameKey(s[:half]+hidden+s[half:]) != store.AccountNameKey(s) {
+				t.Fatalf("%+q with %+q in it has another key", s, hidden)
+			}
+		}
+	})
+}
+
+// lookAlikes of "ACME": each reads as it does, and the database holds one
+// account of them all, on either dialect. (SQLite's lower() folds ASCII
+// only: a unique lower(name) let "ÉTÉ" beside "été" there.)
+var lookAlikes = []string{"AC\u200bME", "ACME\u200d", "\u2066ACME\u2069", "ａｃｍｅ", "acme", " Acme ", "AC\u00adME", "ACME\ufe0f", "A\u034fCME"}
+
+func TestAccounts_NamesThatLookAlikeAreOneAccount(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		acme, err := s.CreateAccount(ctx, "ACME", t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		globex, err := s.CreateAccount(ctx, "Globex", t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range lookAlikes {
+			if _, err := s.CreateAccount(ctx, name, t0); !errors.Is(err, domain.ErrConflict) {
+				t.Errorf("create %+q beside ACME: %v", name, err)
+			}
+			if _, err := s.CreateAccountAudited(ctx, name, t0, &domain.AuditEvent{CreatedAt: t0, ActorName: "x", Action: "x"}); !errors.Is(err, domain.ErrConflict) {
+				t.Errorf("create %+q beside ACME, audited: %v", name, err)
+			}
+			if _, err := s.RenameAccount(ctx, globex.ID, name, &domain.AuditEvent{CreatedAt: t0, AccountID: globex.ID, ActorName: "x", Action: "x"}); !errors.Is(err, domain.ErrConflict) {
+				t.Errorf("rename Globex to %+q beside ACME: %v", name, err)
+			}
+			if a, err := s.AccountByName(ctx, name); err != nil || a.ID != acme.ID {
+				t.Errorf("account by the name %+q: %+v %v", name, a, err)
+			}
+		}
+		for _, pair := range [][2]string{{"Été", "ÉTÉ"}, {"Straße", "STRASSE"}, {"Acme  Corp", "Acme\u00a0Corp"}} {
+			if _, err := s.CreateAccount(ctx, pair[0], t0); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.CreateAccount(ctx, pair[1], t0); !errors.Is(err, domain.ErrConflict) {
+				t.Errorf("%q beside %q: %v", pair[1], pair[0], err)
+			}
+		}
+		// Names that only share letters stay apart.
+		if _, err := s.CreateAccount(ctx, "EMCA", t0); err != nil {
+			t.Errorf("EMCA beside ACME: %v", err)
+		}
+		if got := storetest.Rows(t, s, "SELECT name, name_key FROM accounts WHERE id = ?", globex.ID); fmt.Sprint(got) != "[[Globex globex]]" {
+			t.Errorf("Globex after the refused renames: %v", got)
+		}
+	})
+}
+
+// Accounts made before names had a key: the first of each look-alike keeps
+// its name, the later ones are renamed so a reader can tell them apart, a
+// name with characters no name may hold shows what a reader saw of it, and
+// each rename is in that account's audit log. Then the key is unique.
+func TestMigrate_AccountsThatLookAlikeAreRenamedOnceAndAudited(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		s, _ = oldInstall(t, s.Dialect(), nil)
+		if err := s.MigrateBefore(ctx, "20261207160749"); err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, name := range []string{"ACME", "AC\u200bME", "Globex", "ACME\u200d", "\u202eEMCA", "Ａｃｍｅ", "\u200b\u200d", "Été", "ÉTÉ"} {
+			var id int64
+			if err := s.DB().NewRaw("INSERT INTO accounts (name, created_at) VALUES (?, ?) RETURNING id", name, t0).Scan(ctx, &id); err != nil {
+				if s.Dialect() == store.Postgres && name == "ÉTÉ" {
+					continue // PostgreSQL's lower() refused it already
+				}
+				t.Fatalf("%+q: %v", name, err)
+			}
+			ids = append(ids, id)
+		}
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"ACME", fmt.Sprintf("ACME (account %d)", ids[1]), "Globex", fmt.Sprintf("ACME (account %d)", ids[3]),
+			"EMCA", fmt.Sprintf("Ａｃｍｅ (account %d)", ids[5]), fmt.Sprintf("Account %d", ids[6]), "Été"}
+		if len(ids) == 9 {
+			want = append(want, fmt.Sprintf("ÉTÉ (account %d)", ids[8]))
+		}
+		renamed := 0
+		for i, id := range ids {
+			a, err := s.AccountByID(ctx, id)
+			if err != nil || a.Name != want[i] || a.NameKey != store.AccountNameKey(want[i]) {
+				t.Errorf("account %d after the migration: %q key %q, %v; want %q", id, a.Name, a.NameKey, err, want[i])
+				continue
+			}
+			events, _, err := s.AuditEvents(ctx, id, 0, 10)
+			switch {
+			case err != nil:
+				t.Fatal(err)
+			case i == 0 || i == 2 || i == 7:
+				if len(events) != 0 {
+					t.Errorf("%q kept its name, yet its audit log has %+v", want[i], events)
+				}
+			case len(events) != 1 || events[0].Action != shared.AuditAccountRenamed || events[0].ActorName != "upgrade" ||
+				events[0].Detail == "" || events[0].Detail[len(events[0].Detail)-len(want[i]):] != want[i]:
+				t.Errorf("the rename to %q in the audit log: %+v", want[i], events)
+			default:
+				renamed++
+			}
+		}
+		if renamed != len(ids)-3 {
+			t.Errorf("%d renames audited", renamed)
+		}
+		if _, err := s.CreateAccount(ctx, "ACME\u200b", t0); !errors.Is(err, domain.ErrConflict) {
+			t.Fatalf("a look-alike after the migration: %v", err)
+		}
+	})
+}
