@@ -6,11 +6,14 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"os/exec"
@@ -19,6 +22,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/warden-auth/warden/shared"
 )
 
 type options struct {
@@ -136,11 +140,9 @@ func (s *schema) drop(ctx context.Context) {
 type serverProc struct {
 	cmd  *exec.Cmd
 	URL  string
+	env  []string // the bench's settings of it (its database)
 	done chan struct{}
 }
-
-// benchPassword is the password of the users the bench creates.
-const benchPassword = "a password for the benchmark"
 
 // serverEnv is the environment of the server program: the machine's, then
 // the bench's data folder, then env.
@@ -160,9 +162,51 @@ func serverCmd(ctx context.Context, o options, stdin string, env []string, args 
 	return nil
 }
 
-// createUser adds a user with benchPassword (migrating the database first).
-func createUser(ctx context.Context, o options, name string, env ...string) error {
-	return serverCmd(ctx, o, benchPassword+"\n", env, "user", "create", "--username", name)
+// createUser adds a user to the database of srv and returns its password: the one home of the bench's users,
+// so that the server's rules for passwords, whatever they become, are met
+// here. The command line gives a one-time password, which the user then
+// replaces over the API as at a first login: the bench's logins are a
+// returning user's, not the first one's.
+func createUser(ctx context.Context, o options, srv *serverProc, name string) (password string, err error) {
+	oneTime := strongPassword(name)
+	if err := serverCmd(ctx, o, oneTime+"\n", srv.env, "user", "create", "--username", name); err != nil {
+		return "", err
+	}
+	password = strongPassword(name)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	for _, step := range []struct{ path, body string }{
+		{"/api/login", loginBody(name, oneTime)},
+		{"/api/me/password", fmt.Sprintf(`{"current":%q,"new":%q}`, oneTime, password)},
+		{"/api/logout", ""},
+	} {
+		res, err := c.Post(srv.URL+step.path, "application/json", strings.NewReader(step.body))
+		if err != nil {
+			return "", err
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNoContent {
+			return "", fmt.Errorf("replace the one-time password of %s: %s: %d %s", name, step.path, res.StatusCode, b)
+		}
+	}
+	return password, nil
+}
+
+// strongPassword is a password the server accepts for the user name: 26
+// random base32 characters (130 bits, the strongest score), checked as the
+// server checks a new one not to contain the name.
+func strongPassword(name string) string {
+	for {
+		if p := rand.Text(); shared.ValidateNewPassword(p, name) == "" {
+			return p
+		}
+	}
+}
+
+// loginBody is the JSON of a login request.
+func loginBody(username, password string) string {
+	return fmt.Sprintf(`{"username":%q,"password":%q}`, username, password)
 }
 
 // startServer runs the server binary with env on a free loopback port and
@@ -181,7 +225,7 @@ func startServer(o options, env ...string) (*serverProc, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w (run make build)", o.server, err)
 	}
-	p := &serverProc{cmd: cmd, URL: "http://" + addr, done: make(chan struct{})}
+	p := &serverProc{cmd: cmd, URL: "http://" + addr, env: env, done: make(chan struct{})}
 	go func() { cmd.Wait(); close(p.done) }()
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		select {

@@ -35,18 +35,19 @@ func benchRSSAt(ctx context.Context, o options, rssClients int) error {
 		return err
 	}
 	defer s.drop(ctx)
-	if err := createUser(ctx, o, "bench", "DATABASE_URL="+s.url); err != nil {
-		return err
-	}
 	srv, err := startServer(o, "DATABASE_URL="+s.url)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
 	pid := srv.cmd.Process.Pid
-	idle, _ := procStatus(pid, "VmRSS")
+	idle, _ := procStatus(pid, "VmRSS") // before the user's first login hashes
+	password, err := createUser(ctx, o, srv, "bench")
+	if err != nil {
+		return err
+	}
 
-	body := fmt.Sprintf(`{"username":"bench","password":%q}`, benchPassword)
+	body := loginBody("bench", password)
 	var peak int
 	stop := make(chan struct{})
 	sampled := make(chan struct{})
