@@ -23,7 +23,8 @@ const (
 	slowUp      = 750e3 / 8
 )
 
-// firstVisitRounds is how many fresh browser profiles the figure takes.
+// firstVisitRounds is how many fresh browser profiles the figure takes
+// (one under -quick).
 const firstVisitRounds = 3
 
 // benchFirstVisit times a person's first visits on a slow link, in headless
@@ -45,7 +46,8 @@ func benchFirstVisit(ctx context.Context, o options) error {
 		return err
 	}
 	var runs [2][]visit // cold, warm
-	for range firstVisitRounds {
+	rounds := o.size(firstVisitRounds, 1)
+	for range rounds {
 		cold, warm, err := visitTwice(ctx, o.chromium, srv.URL, password)
 		if err != nil {
 			return err
@@ -53,7 +55,7 @@ func benchFirstVisit(ctx context.Context, o options) error {
 		runs[0], runs[1] = append(runs[0], cold), append(runs[1], warm)
 	}
 	fmt.Printf("%d rounds, each a new browser profile; emulated link %.1f Mbit/s down, %.0f kbit/s up, %d ms latency\n\n",
-		firstVisitRounds, slowDown*8/1e6, slowUp*8/1e3, slowLatency)
+		rounds, slowDown*8/1e6, slowUp*8/1e3, slowLatency)
 	fmt.Println("| visit | login form visible | logged in (password sent at once) | of which after sending | app running |")
 	fmt.Println("|---|---|---|---|---|")
 	for i, name := range []string{"cold (nothing cached)", "warm (service worker)"} {

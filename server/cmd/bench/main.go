@@ -32,6 +32,15 @@ type options struct {
 	chromium string
 	only     string // comma-separated phases, empty for all
 	dataDir  string // DATA_DIR of the servers: SQLite and the secret key
+	quick    bool   // every phase briefly, on small tables: the bench still works (CI)
+}
+
+// size is full, or small under -quick.
+func (o options) size(full, small int) int {
+	if o.quick {
+		return small
+	}
+	return full
 }
 
 // phase is one group of figures.
@@ -57,7 +66,12 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of each load phase")
 	flag.StringVar(&o.chromium, "chromium", envOr("CHROMIUM", "/usr/bin/chromium"), "Chromium for the navigation timing")
 	flag.StringVar(&o.only, "only", "", "comma-separated phases to run (default all): wasm,login,second-step,history,rss,browser,first-visit")
+	flag.BoolVar(&o.quick, "quick", false, "check that every phase works: 2-second load phases (unless -duration), small tables, one round;\n"+
+		"exits 1 when a phase fails, whatever its figures")
 	flag.Parse()
+	if o.quick && !flagSet("duration") {
+		o.duration = 2 * time.Second
+	}
 
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "warden-bench-")
@@ -67,7 +81,11 @@ func main() {
 	}
 	defer os.RemoveAll(dir)
 	o.dataDir = dir
-	fmt.Printf("# make bench, %s, %d-second load phases\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), int(o.duration.Seconds()))
+	mode := ""
+	if o.quick {
+		mode = " (-quick: small tables and few rounds, figures not comparable)"
+	}
+	fmt.Printf("# make bench, %s, %d-second load phases%s\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), int(o.duration.Seconds()), mode)
 	failed := false
 	for _, p := range phases {
 		if o.only != "" && !slices.Contains(strings.Split(o.only, ","), p.name) {
@@ -85,6 +103,13 @@ func main() {
 		os.RemoveAll(dir)
 		os.Exit(1)
 	}
+}
+
+// flagSet reports whether the command line set the flag name.
+func flagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 func envOr(key, def string) string {

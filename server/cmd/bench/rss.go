@@ -11,7 +11,8 @@ import (
 	"time"
 )
 
-// rssClients are the concurrencies the memory figure is asked at.
+// rssClients are the concurrencies the memory figure is asked at (the
+// first alone, and smaller, under -quick).
 var rssClients = []int{200, 2000}
 
 // benchRSS reports the server's resident memory, idle and under 200 and
@@ -20,7 +21,8 @@ var rssClients = []int{200, 2000}
 func benchRSS(ctx context.Context, o options) error {
 	fmt.Println("| clients | server RSS idle, MiB | highest sampled (every 50 ms) | peak (VmHWM) | requests |")
 	fmt.Println("|---|---|---|---|---|")
-	for _, n := range rssClients {
+	for _, n := range rssClients[:o.size(len(rssClients), 1)] {
+		n = o.size(n, n/4)
 		if err := benchRSSAt(ctx, o, n); err != nil {
 			return err
 		}
