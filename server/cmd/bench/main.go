@@ -33,6 +33,7 @@ type options struct {
 	only     string // comma-separated phases, empty for all
 	dataDir  string // DATA_DIR of the servers: SQLite and the secret key
 	quick    bool   // every phase briefly, on small tables: the bench still works (CI)
+	profile  string // where the login phase's CPU profiles go: PREFIX-postgres.pprof, PREFIX-sqlite.pprof
 }
 
 // size is full, or small under -quick.
@@ -68,6 +69,8 @@ func main() {
 	flag.StringVar(&o.only, "only", "", "comma-separated phases to run (default all): wasm,login,second-step,history,rss,browser,first-visit")
 	flag.BoolVar(&o.quick, "quick", false, "check that every phase works: 2-second load phases (unless -duration), small tables, one round;\n"+
 		"exits 1 when a phase fails, whatever its figures")
+	flag.StringVar(&o.profile, "cpuprofile", "", "write the server's CPU profile of the login phase's logins to PREFIX-postgres.pprof and\n"+
+		"PREFIX-sqlite.pprof (read them with go tool pprof bin/server FILE)")
 	flag.Parse()
 	if o.quick && !flagSet("duration") {
 		o.duration = 2 * time.Second
@@ -163,10 +166,11 @@ func (s *schema) drop(ctx context.Context) {
 
 // serverProc is a running bin/server.
 type serverProc struct {
-	cmd  *exec.Cmd
-	URL  string
-	env  []string // the bench's settings of it (its database)
-	done chan struct{}
+	cmd      *exec.Cmd
+	URL      string
+	env      []string // the bench's settings of it (its database)
+	profiles string   // with -cpuprofile: the base URL of its runtime profiles
+	done     chan struct{}
 }
 
 // serverEnv is the environment of the server program: the machine's, then
@@ -237,20 +241,26 @@ func loginBody(username, password string) string {
 // startServer runs the server binary with env on a free loopback port and
 // waits until it answers /healthz.
 func startServer(o options, env ...string) (*serverProc, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
 	}
-	addr := ln.Addr().String()
-	ln.Close()
 	cmd := exec.Command(o.server)
 	cmd.Env = serverEnv(o, append(env, "ADDR="+addr)...)
+	var profiles string
+	if o.profile != "" {
+		debug, err := freeAddr()
+		if err != nil {
+			return nil, err
+		}
+		cmd.Env, profiles = append(cmd.Env, "DEBUG_ADDR="+debug), "http://"+debug+"/debug/pprof/"
+	}
 	var output strings.Builder
 	cmd.Stdout, cmd.Stderr = &output, &output
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w (run make build)", o.server, err)
 	}
-	p := &serverProc{cmd: cmd, URL: "http://" + addr, env: env, done: make(chan struct{})}
+	p := &serverProc{cmd: cmd, URL: "http://" + addr, env: env, profiles: profiles, done: make(chan struct{})}
 	go func() { cmd.Wait(); close(p.done) }()
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		select {
@@ -265,6 +275,39 @@ func startServer(o options, env ...string) (*serverProc, error) {
 	}
 	p.stop()
 	return nil, fmt.Errorf("the server did not answer within 30 s: %s", output.String())
+}
+
+// freeAddr is a loopback address whose port is free now.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// profileCPU starts a CPU profile of the server (started under
+// -cpuprofile) for d; wait returns once it is written to file.
+func (p *serverProc) profileCPU(d time.Duration, file string) (wait func() error) {
+	errc := make(chan error, 1)
+	go func() {
+		res, err := http.Get(fmt.Sprintf("%sprofile?seconds=%d", p.profiles, int(d.Seconds()+0.999)))
+		if err != nil {
+			errc <- err
+			return
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		if err == nil && res.StatusCode != http.StatusOK {
+			err = fmt.Errorf("profile: %d %s", res.StatusCode, b)
+		}
+		if err == nil {
+			err = os.WriteFile(file, b, 0o644)
+		}
+		errc <- err
+	}()
+	return func() error { return <-errc }
 }
 
 // stop ends the server as an operator would (SIGTERM) and waits.
