@@ -56,6 +56,7 @@ var phases = []phase{
 	{"second-step", benchSecondStep},
 	{"history", benchHistory},
 	{"rss", benchRSS},
+	{"flood", benchFlood},
 	{"browser", benchBrowser},
 	{"first-visit", benchFirstVisit},
 }
@@ -66,7 +67,7 @@ func main() {
 	flag.StringVar(&o.dbURL, "db", envOr("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL URL")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of each load phase")
 	flag.StringVar(&o.chromium, "chromium", envOr("CHROMIUM", "/usr/bin/chromium"), "Chromium for the navigation timing")
-	flag.StringVar(&o.only, "only", "", "comma-separated phases to run (default all): wasm,login,second-step,history,rss,browser,first-visit")
+	flag.StringVar(&o.only, "only", "", "comma-separated phases to run (default all): wasm,login,second-step,history,rss,flood,browser,first-visit")
 	flag.BoolVar(&o.quick, "quick", false, "check that every phase works: 2-second load phases (unless -duration), small tables, one round;\n"+
 		"exits 1 when a phase fails, whatever its figures")
 	flag.StringVar(&o.profile, "cpuprofile", "", "write the server's CPU profile of the login phase's logins to PREFIX-postgres.pprof and\n"+
