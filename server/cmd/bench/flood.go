@@ -39,17 +39,11 @@ func benchFlood(ctx context.Context, o options) error {
 	fmt.Println("| database | flood | the user's logins that succeeded | their latency p50 / max | the flood's answers |")
 	fmt.Println("|---|---|---|---|---|")
 	for _, db := range []string{"postgres", "sqlite"} {
-		var env []string
-		if db == "postgres" {
-			s, err := openSchema(ctx, o.dbURL, "bench_flood", true)
-			if err != nil {
-				return err
-			}
-			defer s.drop(ctx)
-			env = append(env, "DATABASE_URL="+s.url)
-		} else {
-			env = append(env, "DATA_DIR="+o.dataDir+"/flood") // a database of its own
+		env, drop, err := freshDatabase(ctx, o, db, "bench_flood")
+		if err != nil {
+			return err
 		}
+		defer drop()
 		if err := floodOn(ctx, o, db, env); err != nil {
 			return fmt.Errorf("%s: %w", db, err)
 		}

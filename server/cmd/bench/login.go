@@ -33,15 +33,11 @@ func benchLogin(ctx context.Context, o options) error {
 	fmt.Println("|---|---|---|---|---|---|")
 	var cpuRows []string
 	for _, db := range []string{"postgres", "sqlite"} {
-		var env []string
-		if db == "postgres" {
-			s, err := openSchema(ctx, o.dbURL, "bench_login", true)
-			if err != nil {
-				return err
-			}
-			defer s.drop(ctx)
-			env = append(env, "DATABASE_URL="+s.url)
+		env, drop, err := freshDatabase(ctx, o, db, "bench_login")
+		if err != nil {
+			return err
 		}
+		defer drop()
 		srv, err := startServer(o, env...)
 		if err != nil {
 			return err

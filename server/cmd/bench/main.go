@@ -165,6 +165,20 @@ func (s *schema) drop(ctx context.Context) {
 	s.db.Close()
 }
 
+// freshDatabase returns the server environment of a new database named
+// name of the kind db, "postgres" (a schema, dropped by done) or "sqlite" (a
+// file in a folder of its own).
+func freshDatabase(ctx context.Context, o options, db, name string) (env []string, done func(), err error) {
+	if db == "sqlite" {
+		return []string{"DATA_DIR=" + o.dataDir + "/" + name}, func() {}, nil
+	}
+	s, err := openSchema(ctx, o.dbURL, name, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	return []string{"DATABASE_URL=" + s.url}, func() { s.drop(ctx) }, nil
+}
+
 // serverProc is a running bin/server.
 type serverProc struct {
 	cmd      *exec.Cmd
