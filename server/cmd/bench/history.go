@@ -61,7 +61,9 @@ func benchHistory(ctx context.Context, o options) error {
 		p99[i] = percentile(r.lat, 0.99)
 		fmt.Printf("| %d | %d | %d | %s | %s |\n", size, historyUserEvents, r.ok, ms(percentile(r.lat, 0.5)), ms(p99[i]))
 	}
-	fmt.Printf("\np99 ratio %d / %d events: **%.2f**\n", sizes[1], sizes[0], float64(p99[1])/float64(p99[0]))
+	ratio := float64(p99[1]) / float64(p99[0])
+	fmt.Printf("\np99 ratio %d / %d events: **%.2f**\n", sizes[1], sizes[0], ratio)
+	atMost(fmt.Sprintf("history page p99, %d ÷ %d events", sizes[1], sizes[0]), ratio, 1.5, "%.2f")
 	return nil
 }
 
