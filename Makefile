@@ -83,9 +83,11 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 30s): make fuzz FUZZTI
 	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi
 
 # The figures of docs/PERFORMANCE.md, against bin/server in its own process;
-# BENCHFLAGS passes flags to the tool, e.g. BENCHFLAGS='-duration 30s -only login'.
+# BENCHFLAGS passes flags to the tool, e.g. BENCHFLAGS='-duration 30s -only login',
+# or BENCHFLAGS=-quick: every phase for 2 s on small tables (under a minute),
+# which .ci/run uses to check that the benchmark still works.
 .PHONY: bench
-bench: build ## measure logins, second steps, history pages, memory, wasm size and page load (a few minutes)
+bench: build ## measure logins, second steps, history pages, memory, a login flood, wasm size and page load (about 6 minutes)
 	GODEBUG=$(SERVER_GODEBUG) $(GO) run ./server/cmd/bench $(BENCHFLAGS)
 
 migrate: bin/server ## apply database migrations and exit

@@ -29,7 +29,8 @@ type config struct {
 	ReauthWindow   time.Duration // how long a proof of the user allows sensitive actions
 	SMTPURL        string        // where notices go by mail; "" sends none
 	MailFrom       string
-	MailPerDay     int // the most mail one recipient address gets in a day
+	MailPerDay     int    // the most mail one recipient address gets in a day
+	DebugAddr      string // where the runtime's profiles are served; "" nowhere
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -43,6 +44,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		Issuer:        cmp.Or(getenv("ISSUER"), "Warden"),
 		SMTPURL:       getenv("SMTP_URL"),
 		MailFrom:      getenv("MAIL_FROM"),
+		DebugAddr:     getenv("DEBUG_ADDR"),
 		HistoryDays:   180,
 		ReauthWindow:  10 * time.Minute,
 		MailPerDay:    auth.DefaultMailPerDay,

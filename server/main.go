@@ -59,6 +59,7 @@ Environment:
   TRUSTED_PROXIES CIDRs of reverse proxies whose X-Forwarded-For is believed
   LOGIN_HISTORY_DAYS  days login events are kept (default 180)
   REAUTH_WINDOW   how long the password or a code, once given, allows sensitive actions (default 10m)
+  DEBUG_ADDR      where to serve Go's profiles (/debug/pprof/), e.g. 127.0.0.1:6060 (default: nowhere)
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {

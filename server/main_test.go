@@ -32,6 +32,7 @@ type instance struct {
 	// OneTimePassword is the first administrator's password as printed,
 	// which start replaced with AdminPassword; startOneTime keeps it.
 	OneTimePassword string
+	ProfilesURL     string // with DEBUG_ADDR: where the runtime's profiles are served
 	Stop            func() // ends it before the test does (the test's end does too)
 	env             map[string]string
 }
@@ -202,6 +203,9 @@ func (inst *instance) readStartup(out io.Reader) bool {
 		line := lines.Text()
 		if pw, ok := strings.CutPrefix(strings.TrimSpace(line), "password: "); ok {
 			inst.AdminPassword = pw
+		}
+		if u, ok := strings.CutPrefix(line, "Profiles on "); ok {
+			inst.ProfilesURL = u
 		}
 		if u, ok := strings.CutPrefix(line, "Listening on "); ok {
 			inst.URL = u

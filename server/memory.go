@@ -17,12 +17,18 @@ import (
 // The rest wait for a slot in a bounded queue; past it, or past the
 // request's deadline, they get 503 with Retry-After (auth.Hasher.Admit).
 //
+// A check fits when the limit holds its memory twice: while it runs, and
+// as garbage until the next collection. With less room the collector runs
+// at the limit, and the runtime hands memory back to the kernel between
+// checks only to fault it in again for the next: about a thousand page
+// faults and a sixth more CPU per login (docs/PERFORMANCE.md, 2026-12-07).
+//
 // The limit is GOMEMLIMIT when set, else three quarters of the container's
 // (cgroup's) memory limit, leaving room for what the Go runtime does not
 // count, else defaultMemoryLimit: a server that knows nothing of its
 // machine behaves as if it had a small container.
 const (
-	defaultMemoryLimit = 90 << 20
+	defaultMemoryLimit = 128 << 20
 	// baseMemory is what the server needs besides the password checks:
 	// the heap at rest, goroutine stacks and buffers of a few thousand
 	// connections (measured: docs/PERFORMANCE.md).
@@ -51,7 +57,7 @@ func passwordChecks(hashMemory int64) (checks int, limit int64) {
 	if limit == math.MaxInt64 {
 		limit = defaultMemoryLimit
 	}
-	return int(min(max((limit-baseMemory)/(hashMemory+1<<20), 1), int64(runtime.NumCPU()))), limit
+	return int(min(max((limit-baseMemory)/(2*(hashMemory+1<<20)), 1), int64(runtime.NumCPU()))), limit
 }
 
 // cgroupMemoryLimit is the memory limit of the server's cgroup (v2, else

@@ -132,6 +132,11 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if cfg.DebugAddr != "" {
+		if err := serveProfiles(ctx, cfg.DebugAddr, stdout); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

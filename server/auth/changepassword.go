@@ -90,7 +90,7 @@ func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req 
 	}
 	c = c.clip()
 	u := sess.User
-	if err := s.checkOwnPassword(ctx, u, req.Current); errors.Is(err, errWrongPassword) {
+	if err := s.checkOwnPassword(ctx, u, req.Current, c); errors.Is(err, errWrongPassword) {
 		if err := s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditPasswordRefused, u, c, shared.ReasonWrongPassword)); err != nil {
 			return "", err
 		}

@@ -86,16 +86,21 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	if e := req.Valid(); e != nil {
 		return nil, e
 	}
-	done, err := s.Hasher.Admit()
-	if err != nil {
-		return nil, err
-	}
-	defer done()
 	c = c.clip()
 	username := shared.NormalizeUsername(req.Username)
 	now := s.Now()
 	event := loginEvent(clip(username, 64), nil, shared.MethodPassword, c, now)
 	userKey, ipKey := "user:"+event.Username, ipThrottleKey(c.IP)
+	// A network known to be locked is refused before it takes a place
+	// among the password checks: its flood leaves them to everyone else.
+	if until, ok := s.locks.locked(ipKey, now); ok {
+		return nil, s.networkBlocked(ctx, event, ipKey, until)
+	}
+	place, err := s.Hasher.Admit(c.IP)
+	if err != nil {
+		return nil, err
+	}
+	defer place.Done()
 	// The device cookie's counter is read with the user; whether the cookie
 	// is good is known only once the user (and its password epoch) is.
 	keys := []string{userKey, ipKey}
@@ -129,12 +134,14 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	}
 	rules := map[string]domain.ThrottleRule{lockKey: userThrottle, ipKey: ipThrottle}
 	if t := counters[ipKey]; t.Locked(now) {
+		s.locks.remember(ipKey, *t.LockedUntil, now)
+		place.Done()
 		return nil, s.networkBlocked(ctx, event, ipKey, *t.LockedUntil)
 	}
 	if t := counters[lockKey]; t.Locked(now) {
 		// The attempt still counts for the IP, but does not stretch the
 		// username's lock: that would let anyone keep it locked for ever.
-		if _, _, err := s.Hasher.VerifyContext(ctx, req.Password, s.dummy()); err != nil {
+		if _, _, err := place.Verify(ctx, req.Password, s.dummy()); err != nil {
 			return nil, err
 		}
 		if _, err := s.Store.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{ipKey: ipThrottle}, now); err != nil {
@@ -145,13 +152,13 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 
 	if !known {
 		// Same work as a real check, same answer.
-		if _, _, err := s.Hasher.VerifyContext(ctx, req.Password, s.dummy()); err != nil {
+		if _, _, err := place.Verify(ctx, req.Password, s.dummy()); err != nil {
 			return nil, err
 		}
 		return nil, s.failPassword(ctx, event, shared.ReasonUnknownUser, rules)
 	}
 
-	ok, rehash, err := s.Hasher.VerifyContext(ctx, req.Password, u.PasswordHash)
+	ok, rehash, err := place.Verify(ctx, req.Password, u.PasswordHash)
 	if err != nil {
 		return nil, err
 	}

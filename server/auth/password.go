@@ -9,7 +9,6 @@ import (
 	"io"
 	"runtime"
 	"strings"
-	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -31,34 +30,25 @@ var OWASPParams = Argon2Params{Memory: 19 * 1024, Time: 2, Threads: 1, SaltLen: 
 type Hasher struct {
 	Params Argon2Params
 	Rand   io.Reader
+	// Hashing, when set, is called by each check of a client network while
+	// it holds its slot, just before it hashes: tests hold slots with it
+	// to fill them at will. Nil in the server.
+	Hashing func(network string)
 
-	// slots bounds concurrent hashes: each holds Params.Memory, so a burst of
-	// logins must queue rather than exhaust the server's memory.
-	slots chan struct{}
-	// admitted counts the requests that hold a place (Admit) for a check.
-	admitted atomic.Int64
+	// gate bounds concurrent hashes, each holding Params.Memory, so a burst
+	// of logins queues rather than exhausting the server's memory, and
+	// shares them among client networks (admission.go).
+	gate *gate
 }
-
-// waitPerSlot is how many admitted checks may queue per slot: at about
-// 50 ms a check, the last in the queue starts within half a second. Beyond
-// them a request is refused at once: each one waiting holds a connection,
-// its goroutine, its buffers and a database connection's turn, and at
-// thousands of clients those, not the hashes, outgrow the memory limit.
-const waitPerSlot = 8
-
-// ErrBusy is a request refused because the password checks already
-// admitted fill every slot and its queue, or because its turn did not come
-// before its deadline; the caller should try again in a moment.
-var ErrBusy = errors.New("auth: too many password checks waiting")
 
 // NewHasher returns a Hasher with the parameters and random source.
 func NewHasher(p Argon2Params, random io.Reader) *Hasher {
-	return &Hasher{Params: p, Rand: random, slots: make(chan struct{}, 2*runtime.NumCPU())}
+	return &Hasher{Params: p, Rand: random, gate: newGate(2 * runtime.NumCPU())}
 }
 
 // SetConcurrency sets how many hashes may run at once (at least one). Call
 // it before the Hasher is used.
-func (h *Hasher) SetConcurrency(n int) { h.slots = make(chan struct{}, max(n, 1)) }
+func (h *Hasher) SetConcurrency(n int) { h.gate = newGate(n) }
 
 // Hash returns the PHC string of password under fresh salt.
 func (h *Hasher) Hash(password string) (string, error) {
@@ -79,41 +69,36 @@ func (h *Hasher) Verify(password, phc string) (ok, rehash bool, err error) {
 	return h.VerifyContext(context.Background(), password, phc)
 }
 
-// Admit reserves a request's place for its password checks, before the
-// request does any other work (a login's database lookups), so that a
-// request shed under a burst costs next to nothing. It returns ErrBusy when
-// the places are taken; else call done once the request is over.
-func (h *Hasher) Admit() (done func(), err error) {
-	if h.admitted.Add(1) > int64((1+waitPerSlot)*cap(h.slots)) {
-		h.admitted.Add(-1)
-		return nil, ErrBusy
-	}
-	return func() { h.admitted.Add(-1) }, nil
-}
-
 // VerifyContext is Verify for a request: when every slot is busy it waits
 // at most until ctx ends, and then returns ErrBusy wrapping ctx's error (the
 // client gets 503 with Retry-After) instead of holding the request past its
-// deadline.
+// deadline. A client's login step checks through its Place instead.
 func (h *Hasher) VerifyContext(ctx context.Context, password, phc string) (ok, rehash bool, err error) {
+	return h.verify(ctx, "", password, phc)
+}
+
+// verify checks password against phc in a slot taken for network ("": no
+// client network's).
+func (h *Hasher) verify(ctx context.Context, network, password, phc string) (ok, rehash bool, err error) {
 	p, salt, want, err := parsePHC(phc)
 	if err != nil {
 		return false, false, err
 	}
-	select {
-	case h.slots <- struct{}{}:
-	case <-ctx.Done():
-		return false, false, fmt.Errorf("%w: %w", ErrBusy, ctx.Err())
+	if err := h.gate.acquire(ctx, network); err != nil {
+		return false, false, err
 	}
-	defer func() { <-h.slots }()
+	defer h.gate.release(network)
+	if h.Hashing != nil && network != "" {
+		h.Hashing(network)
+	}
 	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
 	ok = subtle.ConstantTimeCompare(got, want) == 1
 	return ok, p != h.Params, nil
 }
 
 func (h *Hasher) derive(password string, salt []byte, p Argon2Params) []byte {
-	h.slots <- struct{}{}
-	defer func() { <-h.slots }()
+	h.gate.acquire(context.Background(), "") // waits: no deadline to miss
+	defer h.gate.release("")
 	return argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -82,13 +83,13 @@ func TestVerifyContext_GivesUpAtTheDeadlineWhenEverySlotIsBusy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.slots <- struct{}{} // a check that takes long
+	h.gate.acquire(context.Background(), "") // a check that takes long
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	if _, _, err := h.VerifyContext(ctx, "pw-12345678", phc); !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, ErrBusy) {
 		t.Fatalf("with every slot busy: %v", err)
 	}
-	<-h.slots
+	h.gate.release("")
 	if ok, _, err := h.VerifyContext(context.Background(), "pw-12345678", phc); !ok || err != nil {
 		t.Fatalf("with a free slot: %v %v", ok, err)
 	}
@@ -99,21 +100,25 @@ func TestVerifyContext_GivesUpAtTheDeadlineWhenEverySlotIsBusy(t *testing.T) {
 func TestAdmit_RefusesPastTheQueueAndFreesPlacesOnDone(t *testing.T) {
 	h := NewHasher(cheap, rand.Reader)
 	h.SetConcurrency(2)
-	var dones []func()
-	for range (1 + waitPerSlot) * 2 {
-		done, err := h.Admit()
+	var places []*Place
+	for i := range (1 + waitPerSlot) * 2 {
+		p, err := h.Admit(fmt.Sprintf("192.0.2.%d", i)) // each its own network
 		if err != nil {
-			t.Fatalf("place %d refused: %v", len(dones)+1, err)
+			t.Fatalf("place %d refused: %v", len(places)+1, err)
 		}
-		dones = append(dones, done)
+		places = append(places, p)
 	}
-	if _, err := h.Admit(); !errors.Is(err, ErrBusy) {
+	if _, err := h.Admit("198.51.100.1"); !errors.Is(err, ErrBusy) {
 		t.Fatalf("past the queue: %v, want ErrBusy", err)
 	}
-	dones[0]()
-	done, err := h.Admit()
+	places[0].Done()
+	places[0].Done() // twice gives back one place
+	p, err := h.Admit("198.51.100.1")
 	if err != nil {
 		t.Fatalf("after one place was given back: %v", err)
 	}
-	done()
+	if _, err := h.Admit("198.51.100.2"); !errors.Is(err, ErrBusy) {
+		t.Fatalf("a place given back twice counted twice: %v", err)
+	}
+	p.Done()
 }

@@ -29,13 +29,14 @@ func (s *Service) RequireRecentProof(sess *domain.Session) error {
 // checkOwnPassword checks a signed-in user's password, as a proof for a
 // sensitive action. Wrong ones count toward the username's throttle, as at
 // login, and a throttled username is refused before any check. Returns
-// errWrongPassword or ERateLimited.
-func (s *Service) checkOwnPassword(ctx context.Context, u *domain.User, password string) error {
-	done, err := s.Hasher.Admit()
+// errWrongPassword or ERateLimited. c is the client asking: its network's
+// share of the password checks is taken.
+func (s *Service) checkOwnPassword(ctx context.Context, u *domain.User, password string, c Client) error {
+	place, err := s.Hasher.Admit(c.clip().IP)
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer place.Done()
 	now := s.Now()
 	key := "user:" + u.Username
 	if until, err := s.Store.ThrottledUntil(ctx, []string{key}, now); err != nil {
@@ -43,7 +44,7 @@ func (s *Service) checkOwnPassword(ctx context.Context, u *domain.User, password
 	} else if !until.IsZero() {
 		return rateLimited("Too many wrong passwords.", until, now)
 	}
-	ok, _, err := s.Hasher.VerifyContext(ctx, password, u.PasswordHash)
+	ok, _, err := place.Verify(ctx, password, u.PasswordHash)
 	if err != nil {
 		return err
 	}
@@ -80,7 +81,7 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, rp R
 		return s.usedProof(ctx, u, proof, reserved, c, s.Store.MarkReauth(ctx, sess.ID, u.ID, proof, now), audit)
 	}
 	if req.Password != "" {
-		if err := s.checkOwnPassword(ctx, u, req.Password); errors.Is(err, errWrongPassword) {
+		if err := s.checkOwnPassword(ctx, u, req.Password, c); errors.Is(err, errWrongPassword) {
 			return refused(shared.ReasonWrongPassword, err)
 		} else if err != nil {
 			return err

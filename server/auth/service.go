@@ -59,6 +59,8 @@ type Service struct {
 
 	dummyOnce sync.Once
 	dummyHash string
+	// locks are the networks this process found locked (throttle.go).
+	locks networkLocks
 }
 
 // New returns a Service with the production defaults: the system clock,

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/netip"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/warden-auth/warden/server/domain"
@@ -40,6 +41,59 @@ func ipThrottleKey(ip string) string {
 	return "ip:" + p.String()
 }
 
+// networkLocks remembers the networks (ipThrottleKey) this process found
+// locked in the database, until their locks end, so that a locked network's
+// further attempts are refused before they take a place among the password
+// checks or read the database: a flood from it costs one read per process
+// and lock. What is remembered stays true: nothing ends a network's lock
+// early, and while it lasts its attempts are not counted, so it does not
+// grow. At most maxNetworkLocks are remembered; past that a newly found one
+// is not, and its network's attempts read the database, within its share
+// of the places.
+type networkLocks struct {
+	mu    sync.Mutex
+	until map[string]time.Time
+}
+
+const maxNetworkLocks = 10_000
+
+// locked returns until when the network key is known to be locked at now.
+func (l *networkLocks) locked(key string, now time.Time) (time.Time, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	until, ok := l.until[key]
+	if ok && !now.Before(until) {
+		delete(l.until, key)
+		return time.Time{}, false
+	}
+	return until, ok
+}
+
+// remember notes that key is locked until then.
+func (l *networkLocks) remember(key string, until, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.until == nil {
+		l.until = map[string]time.Time{}
+	}
+	if len(l.until) >= maxNetworkLocks {
+		for k, u := range l.until {
+			if !now.Before(u) {
+				delete(l.until, k)
+			}
+		}
+		if len(l.until) >= maxNetworkLocks {
+			return
+		}
+	}
+	l.until[key] = until
+}
+
+// errNetworkLocked answers an attempt from a locked network.
+func errNetworkLocked(until, now time.Time) *shared.Error {
+	return rateLimited("Too many failed login attempts from your network.", until, now)
+}
+
 // failPassword counts a wrong password toward the throttles and records it.
 // This attempt still gets the plain answer; a lock it starts applies from
 // the next attempt.
@@ -72,7 +126,7 @@ func (s *Service) blocked(ctx context.Context, e *domain.LoginEvent, key string,
 // (the platform administrator sees it among the unknown names).
 func (s *Service) networkBlocked(ctx context.Context, e *domain.LoginEvent, ipKey string, until time.Time) error {
 	e.UserID, e.AccountID, e.Username = nil, nil, ""
-	return s.blocked(ctx, e, ipKey, until, shared.ReasonThrottled, rateLimited("Too many failed login attempts from your network.", until, s.Now()))
+	return s.blocked(ctx, e, ipKey, until, shared.ReasonThrottled, errNetworkLocked(until, s.Now()))
 }
 
 // codesBlocked is blocked for the second step of u, locked by wrong codes.

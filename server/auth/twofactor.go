@@ -292,7 +292,7 @@ var errLastFactorPassword = &shared.Error{Code: shared.EInvalid,
 // that a stolen session alone cannot do it. Wrong passwords count toward the
 // username's throttle (checkOwnPassword) and are audited.
 func (s *Service) switchOffProof(ctx context.Context, u *domain.User, password string, c Client) error {
-	if err := s.checkOwnPassword(ctx, u, password); errors.Is(err, errWrongPassword) {
+	if err := s.checkOwnPassword(ctx, u, password, c); errors.Is(err, errWrongPassword) {
 		if err := s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditDisconnectRefused, u, c, shared.ReasonWrongPassword)); err != nil {
 			return err
 		}

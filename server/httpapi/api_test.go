@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
@@ -249,13 +251,13 @@ func TestLogin_ABurstPastTheQueueIsShedBeforeAnyWork(t *testing.T) {
 			e := newEnv(t, dialect)
 			e.user("alice", shared.RoleUser, "Acme")
 			e.svc.Hasher.SetConcurrency(1)
-			var dones []func()
-			for len(dones) < 1000 {
-				done, err := e.svc.Hasher.Admit()
+			var places []*auth.Place
+			for len(places) < 1000 { // from networks of their own, each within its share
+				p, err := e.svc.Hasher.Admit(fmt.Sprintf("10.0.%d.%d", len(places)/200, len(places)%200))
 				if err != nil {
 					break
 				}
-				dones = append(dones, done)
+				places = append(places, p)
 			}
 			for range 3 {
 				a := e.login(e.browser(), "alice", "wrong password")
@@ -270,8 +272,8 @@ func TestLogin_ABurstPastTheQueueIsShedBeforeAnyWork(t *testing.T) {
 			if rows := storetest.Rows(t, e.st, "SELECT count(*) FROM login_throttles"); rows[0][0] != "0" {
 				t.Fatalf("shed logins counted toward %s throttles", rows[0][0])
 			}
-			for _, done := range dones {
-				done()
+			for _, p := range places {
+				p.Done()
 			}
 			if a := e.login(e.browser(), "alice", password); a.status != 200 {
 				t.Fatalf("login once places are free: %d %s", a.status, a.body)

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -35,11 +37,14 @@ func (s *Store) ThrottledUntil(ctx context.Context, keys []string, now time.Time
 
 // RecordLoginFailure counts a failed attempt for each key under its rule and
 // locks the keys that reach their threshold. It returns the latest lock it
-// set, or the zero time.
+// set, or the zero time. The keys' rows are written in the order of the keys,
+// so that concurrent failures on the same keys (a flood of one name from one
+// network) wait for each other rather than deadlock.
 func (s *Store) RecordLoginFailure(ctx context.Context, rules map[string]domain.ThrottleRule, now time.Time) (time.Time, error) {
 	var until time.Time
 	err := s.tx(ctx, func(tx bun.Tx) error {
-		for key, rule := range rules {
+		for _, key := range slices.Sorted(maps.Keys(rules)) {
+			rule := rules[key]
 			row := &domain.LoginThrottle{Key: key, Failures: 1, UpdatedAt: now}
 			var failures int
 			err := tx.NewInsert().Model(row).

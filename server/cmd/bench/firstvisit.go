@@ -23,7 +23,8 @@ const (
 	slowUp      = 750e3 / 8
 )
 
-// firstVisitRounds is how many fresh browser profiles the figure takes.
+// firstVisitRounds is how many fresh browser profiles the figure takes
+// (one under -quick).
 const firstVisitRounds = 3
 
 // benchFirstVisit times a person's first visits on a slow link, in headless
@@ -35,24 +36,26 @@ func benchFirstVisit(ctx context.Context, o options) error {
 	if _, err := os.Stat(o.chromium); err != nil {
 		return fmt.Errorf("chromium: %w (apt-get install chromium)", err)
 	}
-	if err := createUser(ctx, o, "bench"); err != nil {
-		return err
-	}
 	srv, err := startServer(o)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
+	password, err := createUser(ctx, o, srv, "bench")
+	if err != nil {
+		return err
+	}
 	var runs [2][]visit // cold, warm
-	for range firstVisitRounds {
-		cold, warm, err := visitTwice(ctx, o.chromium, srv.URL)
+	rounds := o.size(firstVisitRounds, 1)
+	for range rounds {
+		cold, warm, err := visitTwice(ctx, o.chromium, srv.URL, password)
 		if err != nil {
 			return err
 		}
 		runs[0], runs[1] = append(runs[0], cold), append(runs[1], warm)
 	}
 	fmt.Printf("%d rounds, each a new browser profile; emulated link %.1f Mbit/s down, %.0f kbit/s up, %d ms latency\n\n",
-		firstVisitRounds, slowDown*8/1e6, slowUp*8/1e3, slowLatency)
+		rounds, slowDown*8/1e6, slowUp*8/1e3, slowLatency)
 	fmt.Println("| visit | login form visible | logged in (password sent at once) | of which after sending | app running |")
 	fmt.Println("|---|---|---|---|---|")
 	for i, name := range []string{"cold (nothing cached)", "warm (service worker)"} {
@@ -105,9 +108,9 @@ func countAtLeast(ds []time.Duration, min time.Duration) int {
 // profile the password is typed the moment the form shows, in the second
 // nothing is typed and the app's start is timed, so neither figure waits on
 // the other's downloads.
-func visitTwice(ctx context.Context, chromium, base string) (cold, warm visit, err error) {
+func visitTwice(ctx context.Context, chromium, base, password string) (cold, warm visit, err error) {
 	for _, typing := range []bool{true, false} {
-		c, w, err := visitProfile(ctx, chromium, base, typing)
+		c, w, err := visitProfile(ctx, chromium, base, password, typing)
 		if err != nil {
 			return cold, warm, err
 		}
@@ -121,7 +124,7 @@ func visitTwice(ctx context.Context, chromium, base string) (cold, warm visit, e
 	return cold, warm, nil
 }
 
-func visitProfile(ctx context.Context, chromium, base string, typing bool) (cold, warm visit, err error) {
+func visitProfile(ctx context.Context, chromium, base, password string, typing bool) (cold, warm visit, err error) {
 	bctx, done, err := newBrowser(ctx, chromium)
 	if err != nil {
 		return cold, warm, err
@@ -133,7 +136,7 @@ func visitProfile(ctx context.Context, chromium, base string, typing bool) (cold
 	if err := chromedp.Run(tctx, slowLinkOn()); err != nil {
 		return cold, warm, err
 	}
-	if cold, err = visitLogin(tctx, base, typing); err != nil {
+	if cold, err = visitLogin(tctx, base, password, typing); err != nil {
 		return cold, warm, fmt.Errorf("cold: %w", err)
 	}
 	if !typing {
@@ -144,7 +147,7 @@ func visitProfile(ctx context.Context, chromium, base string, typing bool) (cold
 			return cold, warm, fmt.Errorf("the service worker did not activate: %v", err)
 		}
 	}
-	if warm, err = visitLogin(tctx, base, typing); err != nil {
+	if warm, err = visitLogin(tctx, base, password, typing); err != nil {
 		return cold, warm, fmt.Errorf("warm: %w", err)
 	}
 	return cold, warm, nil
@@ -175,11 +178,11 @@ func throttleWorkers(bctx, pageCtx context.Context) {
 	})
 }
 
-// visitLogin loads /login from a logged-out browser. typing: the password
-// is typed the moment the form shows, and the form and the login are
-// timed; else nothing is typed and the app's start (the login form mounted
+// visitLogin loads /login from a logged-out browser. typing: the user
+// bench and its password are typed the moment the form shows, and the form
+// and the login are timed; else nothing is typed and the app's start (the login form mounted
 // by the wasm) is timed.
-func visitLogin(ctx context.Context, base string, typing bool) (v visit, err error) {
+func visitLogin(ctx context.Context, base, password string, typing bool) (v visit, err error) {
 	if err := chromedp.Run(ctx, network.ClearBrowserCookies(), chromedp.Navigate("about:blank")); err != nil {
 		return v, err
 	}
@@ -194,7 +197,7 @@ func visitLogin(ctx context.Context, base string, typing bool) (v visit, err err
 	}
 	v.form = time.Since(start)
 	if err := chromedp.Run(ctx, chromedp.SendKeys("#username", "bench", chromedp.ByID),
-		chromedp.SendKeys("#password", benchPassword+"\r", chromedp.ByID)); err != nil {
+		chromedp.SendKeys("#password", password+"\r", chromedp.ByID)); err != nil {
 		return v, err
 	}
 	v.sent = time.Since(start)

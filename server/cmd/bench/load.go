@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -37,8 +38,9 @@ func (r result) String() string {
 	return s
 }
 
-// load runs clients at once, each with a connection of its own, each
-// calling send until d has passed (or send reports it has nothing left).
+// load runs clients at once, each with a connection of its own from an
+// address of its own (clientAddr), each calling send until d has passed (or
+// send reports it has nothing left).
 func load(ctx context.Context, clients int, d time.Duration, send func(c *http.Client, i int) (more bool, err error)) result {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
@@ -48,7 +50,7 @@ func load(ctx context.Context, clients int, d time.Duration, send func(c *http.C
 	start := time.Now()
 	for i := range clients {
 		wg.Go(func() {
-			c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}, Timeout: 30 * time.Second}
+			c := clientFrom(clientAddr(i))
 			var lat []time.Duration
 			var ok, failed, shed int
 			var first error
@@ -82,6 +84,21 @@ func load(ctx context.Context, clients int, d time.Duration, send func(c *http.C
 	r.elapsed = time.Since(start)
 	slices.Sort(r.lat)
 	return r
+}
+
+// clientAddr is the loopback address of the i-th load client. Linux answers
+// all of 127.0.0.0/8, so each client is a network of its own to the server,
+// as the people of a real crowd are: the server shares its password checks
+// among networks (auth/admission.go).
+func clientAddr(i int) string {
+	return fmt.Sprintf("127.0.%d.%d", 1+i/250, 1+i%250)
+}
+
+// clientFrom is an HTTP client whose connections come from the loopback
+// address addr.
+func clientFrom(addr string) *http.Client {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(addr)}, Timeout: 10 * time.Second}
+	return &http.Client{Transport: &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 1}, Timeout: 30 * time.Second}
 }
 
 // call sends one request and fails unless the status is want.

@@ -11,7 +11,8 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// navigationRounds is how many fresh browsers the page-load figure takes.
+// navigationRounds is how many fresh browsers the page-load figure takes
+// (one under -quick).
 const navigationRounds = 5
 
 // benchBrowser times, in headless Chromium, the way from navigating to
@@ -29,7 +30,8 @@ func benchBrowser(ctx context.Context, o options) error {
 	}
 	defer srv.stop()
 	var cold, warm []time.Duration
-	for range navigationRounds {
+	rounds := o.size(navigationRounds, 1)
+	for range rounds {
 		c, w, err := navigate(ctx, o.chromium, srv.URL+"/login")
 		if err != nil {
 			return err
@@ -38,7 +40,7 @@ func benchBrowser(ctx context.Context, o options) error {
 	}
 	slices.Sort(cold)
 	slices.Sort(warm)
-	fmt.Printf("%d rounds, each a new browser profile, loopback\n\n", navigationRounds)
+	fmt.Printf("%d rounds, each a new browser profile, loopback\n\n", rounds)
 	fmt.Println("| navigation to an interactive login form | median | min | max |")
 	fmt.Println("|---|---|---|---|")
 	for _, row := range []struct {

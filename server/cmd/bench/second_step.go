@@ -85,6 +85,7 @@ func benchSecondStep(ctx context.Context, o options) error {
 	fmt.Printf("| API: POST /api/login/totp | %.1f verifications/s | p50 %s, p99 %s |\n", r.rate(), ms(percentile(r.lat, 0.5)), ms(percentile(r.lat, 0.99)))
 	fmt.Printf("| pgbench: the same UPDATE + INSERTs | %.1f tps | average %s |\n", tps, latency)
 	fmt.Printf("| ratio API / pgbench | **%.2f** | |\n", r.rate()/tps)
+	atLeast("second steps/s ÷ pgbench", r.rate()/tps, 1.0, "%.2f")
 	return nil
 }
 
