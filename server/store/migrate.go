@@ -39,6 +39,7 @@ var goMigrations = []struct {
 	up            func(ctx context.Context, tx bun.Tx) error
 }{
 	{"20261207160750", "account_name_key_backfill", backfillAccountNameKeys},
+	{"20261207170732", "account_name_key_other_scripts", rekeyAccountNames},
 }
 
 // backfillAccountNameKeys fills accounts.name_key (accountNameKey)
@@ -91,6 +92,23 @@ func backfillAccountNameKeys(ctx context.Context, tx bun.Tx) error {
 		}
 	}
 	return nil
+}
+
+// rekeyAccountNames gives every account the key accountNameKey gives now
+// that it makes one of the letters of other scripts that look alike
+// ("АСМЕ" in Cyrillic capitals was another name than "ACME"): as
+// backfillAccountNameKeys, the first of a key keeps its name and each later
+// one is renamed, audited. Keys are unique again only once all are
+// written, so the index waits until then.
+func rekeyAccountNames(ctx context.Context, tx bun.Tx) error {
+	if _, err := tx.ExecContext(ctx, "DROP INDEX accounts_name_key_idx"); err != nil {
+		return err
+	}
+	if err := backfillAccountNameKeys(ctx, tx); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "CREATE UNIQUE INDEX accounts_name_key_idx ON accounts (name_key)")
+	return err
 }
 
 // clipRunes is s cut to at most n characters.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -38,6 +39,65 @@ func TestAccountNameKey_NamesThatLookAlikeHaveOneKey(t *testing.T) {
 	if got := store.AccountNameKey("ACME"); got != "acme" {
 		t.Errorf("the key of ACME: %q", got)
 	}
+}
+
+// Letters of other scripts that a reader cannot tell from Latin ones (the
+// Cyrillic and Greek capitals of "АСМЕ" and "ΑϹΜΕ"), alone or mixed in, and
+// the Braille blank that shows as a space, make no other name (UTS #39's
+// confusables); letters that only look alike in another case still differ
+// from names that look different.
+func TestAccountNameKey_LettersOfOtherScriptsThatLookAlikeHaveOneKey(t *testing.T) {
+	for _, group := range [][]string{
+		otherScripts,
+		{"PayPal", "\u0420\u0430\u0443\u0420\u0430l", "PAYPAL"},
+		{"Acme Corp", "Acme\u2800Corp", "Acme Corp\u2800"},
+	} {
+		for _, name := range group {
+			if got, want := store.AccountNameKey(name), store.AccountNameKey(group[0]); got != want {
+				t.Errorf("store.AccountNameKey(%+q) = %+q, want %+q as for %q", name, got, want, group[0])
+			}
+		}
+	}
+	for _, pair := range [][2]string{{"ACME", "EMCA"}, {"Acme", "Acne"}, {"ACME", "\u0416\u0410\u0411\u0410"}} {
+		if store.AccountNameKey(pair[0]) == store.AccountNameKey(pair[1]) {
+			t.Errorf("%q and %q have one key", pair[0], pair[1])
+		}
+	}
+}
+
+// otherScripts of "ACME": Cyrillic capitals, Greek capitals, one Greek
+// Epsilon, a Cyrillic A and es before Latin small letters, and a trailing
+// Braille blank.
+var otherScripts = []string{"ACME", "\u0410\u0421\u041c\u0415", "\u0391\u03f9\u039c\u0395", "ACM\u0395", "\u0410\u0441me", "ACME\u2800"}
+
+// On either dialect the database holds one account of them all, whether
+// created or renamed to, and finds ACME by each.
+func TestAccounts_NamesInOtherScriptsThatLookAlikeAreOneAccount(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		acme, err := s.CreateAccount(ctx, "ACME", t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		globex, err := s.CreateAccount(ctx, "Globex", t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range otherScripts[1:] {
+			if _, err := s.CreateAccountAudited(ctx, name, t0, &domain.AuditEvent{CreatedAt: t0, ActorName: "x", Action: "x"}); !errors.Is(err, domain.ErrConflict) {
+				t.Errorf("create %+q beside ACME: %v", name, err)
+			}
+			if _, err := s.RenameAccount(ctx, globex.ID, name, &domain.AuditEvent{CreatedAt: t0, AccountID: globex.ID, ActorName: "x", Action: "x"}); !errors.Is(err, domain.ErrConflict) {
+				t.Errorf("rename Globex to %+q beside ACME: %v", name, err)
+			}
+			if a, err := s.AccountByName(ctx, name); err != nil || a.ID != acme.ID {
+				t.Errorf("account by the name %+q: %+v %v", name, a, err)
+			}
+		}
+		if got := storetest.Rows(t, s, "SELECT name FROM accounts ORDER BY id"); fmt.Sprint(got) != "[[ACME] [Globex]]" {
+			t.Errorf("accounts: %v", got)
+		}
+	})
 }
 
 // FuzzAccountNameKey: what cannot be seen does not make another name.
@@ -162,6 +222,56 @@ func TestMigrate_AccountsThatLookAlikeAreRenamedOnceAndAudited(t *testing.T) {
 			t.Errorf("%d renames audited", renamed)
 		}
 		if _, err := s.CreateAccount(ctx, "ACME\u200b", t0); !errors.Is(err, domain.ErrConflict) {
+			t.Fatalf("a look-alike after the migration: %v", err)
+		}
+	})
+}
+
+// Accounts whose names were kept apart by the key before it knew other
+// scripts' look-alikes: upgrading renames the later ones as for any
+// look-alike, audited, and the key stays unique.
+func TestMigrate_AccountsInOtherScriptsThatLookAlikeAreRenamedOnceAndAudited(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		s, _ = oldInstall(t, s.Dialect(), nil)
+		if err := s.MigrateBefore(ctx, store.MigrationConfusableNames); err != nil {
+			t.Fatal(err)
+		}
+		// As the key was: each name folded, other scripts' letters their own.
+		var ids []int64
+		for _, name := range []string{"ACME", otherScripts[1], "Globex", otherScripts[2]} {
+			var id int64
+			if err := s.DB().NewRaw("INSERT INTO accounts (name, name_key, created_at) VALUES (?, ?, ?) RETURNING id",
+				name, strings.ToLower(name), t0).Scan(ctx, &id); err != nil {
+				t.Fatalf("%+q: %v", name, err)
+			}
+			ids = append(ids, id)
+		}
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"ACME", fmt.Sprintf("%s (account %d)", otherScripts[1], ids[1]), "Globex",
+			fmt.Sprintf("%s (account %d)", otherScripts[2], ids[3])}
+		for i, id := range ids {
+			a, err := s.AccountByID(ctx, id)
+			if err != nil || a.Name != want[i] || a.NameKey != store.AccountNameKey(want[i]) {
+				t.Errorf("account %d after the migration: %+q key %+q, %v; want %+q", id, a.Name, a.NameKey, err, want[i])
+				continue
+			}
+			events, _, err := s.AuditEvents(ctx, id, 0, 10)
+			switch {
+			case err != nil:
+				t.Fatal(err)
+			case i%2 == 0:
+				if len(events) != 0 {
+					t.Errorf("%q kept its name, yet its audit log has %+v", want[i], events)
+				}
+			case len(events) != 1 || events[0].Action != shared.AuditAccountRenamed || events[0].ActorName != "upgrade" ||
+				!strings.HasSuffix(events[0].Detail, " → "+want[i]):
+				t.Errorf("the rename to %q in the audit log: %+v", want[i], events)
+			}
+		}
+		if _, err := s.CreateAccount(ctx, otherScripts[3], t0); !errors.Is(err, domain.ErrConflict) {
 			t.Fatalf("a look-alike after the migration: %v", err)
 		}
 	})
