@@ -141,10 +141,7 @@ func TestAccounts_NamesThatLookAlikeAreOneAccount(t *testing.T) {
 func TestMigrate_AccountsThatLookAlikeAreRenamedOnceAndAudited(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		s, _ = oldInstall(t, s.Dialect(), nil)
-		if err := s.MigrateBefore(ctx, "20261207160749"); err != nil {
-			t.Fatal(err)
-		}
+		s = installBefore(t, s, "20261207160749")
 		var ids []int64
 		for _, name := range []string{"ACME", "AC\u200bME", "Globex", "ACME\u200d", "\u202eEMCA", "Ａｃｍｅ", "\u200b\u200d", "Été", "ÉTÉ"} {
 			var id int64
@@ -180,10 +177,7 @@ func TestMigrate_AccountsThatLookAlikeAreRenamedOnceAndAudited(t *testing.T) {
 func TestMigrate_AccountsInOtherScriptsThatLookAlikeAreRenamedOnceAndAudited(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		s, _ = oldInstall(t, s.Dialect(), nil)
-		if err := s.MigrateBefore(ctx, store.MigrationConfusableNames); err != nil {
-			t.Fatal(err)
-		}
+		s = installBefore(t, s, store.MigrationConfusableNames)
 		// As the key was: each name folded, other scripts' letters their own.
 		var ids []int64
 		for _, name := range []string{"ACME", otherScripts[1], "Globex", otherScripts[2]} {
@@ -236,4 +230,48 @@ func checkUpgradedNames(t *testing.T, s *store.Store, ids []int64, want []string
 		}
 	}
 	return renamed
+}
+
+// Upgrading writes each account its new name, and the names it renames to
+// may be names others hold until they are renamed too, or keep: an
+// account named what an earlier look-alike's rename would be ("ACME
+// (account 4)" beside "ACME" and account 4, "AC<ZWSP>ME") keeps its name,
+// the first of its key, and the look-alike is renamed around it; a name
+// that showed "EMCA" reversed becomes "EMCA" and the later "EMCA" is
+// renamed. The upgrade never stops on a name another account holds.
+func TestMigrate_RenamesNeverTakeAnotherAccountsName(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		s = installBefore(t, s, "20261207160749")
+		var ids []int64
+		for i, name := range []string{"\u202eEMCA", "EMCA", "ACME", "AC\u200bME", "ACME (account %d)"} {
+			if i == 4 {
+				name = fmt.Sprintf(name, ids[3])
+			}
+			var id int64
+			if err := s.DB().NewRaw("INSERT INTO accounts (name, created_at) VALUES (?, ?) RETURNING id", name, t0).Scan(ctx, &id); err != nil {
+				t.Fatalf("%+q: %v", name, err)
+			}
+			ids = append(ids, id)
+		}
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"EMCA", fmt.Sprintf("EMCA (account %d)", ids[1]), "ACME", fmt.Sprintf("ACME (account %d, 2)", ids[3]),
+			fmt.Sprintf("ACME (account %d)", ids[3])}
+		if renamed := checkUpgradedNames(t, s, ids, want, func(i int) bool { return i == 2 || i == 4 }); renamed != 3 {
+			t.Errorf("%d renames audited", renamed)
+		}
+	})
+}
+
+// installBefore is a new install of s's dialect with the migrations before
+// migration applied.
+func installBefore(t *testing.T, s *store.Store, migration string) *store.Store {
+	t.Helper()
+	s, _ = oldInstall(t, s.Dialect(), nil)
+	if err := s.MigrateBefore(context.Background(), migration); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
