@@ -363,7 +363,7 @@ func (s *Service) SetRoleByUsername(ctx context.Context, username, role string) 
 	return u, err
 }
 
-var errAccountTaken = shared.Errorf(shared.EConflict, "Another account already has that name, or one that looks the same (names are compared regardless of case, width and spacing).")
+var errAccountTaken = shared.Errorf(shared.EConflict, "Another account already has that name, or one that looks the same (names are compared regardless of case, width, spacing, and letters of other scripts that look the same).")
 
 // accountName validates a typed account name and returns it trimmed.
 func accountName(name string) (string, error) {

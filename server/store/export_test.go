@@ -55,5 +55,9 @@ func (s *Store) PauseAt(tb testing.TB, point string, f func(ctx context.Context)
 	tb.Cleanup(func() { s.pause = nil })
 }
 
+// MigrationConfusableNames is the migration that rekeys account names
+// for other scripts' look-alikes (rekeyAccountNames).
+const MigrationConfusableNames = "20261207170732"
+
 // AccountNameKey is what account names are compared by.
 var AccountNameKey = accountNameKey

@@ -39,6 +39,7 @@ var goMigrations = []struct {
 	up            func(ctx context.Context, tx bun.Tx) error
 }{
 	{"20261207160750", "account_name_key_backfill", backfillAccountNameKeys},
+	{"20261207170732", "account_name_key_other_scripts", rekeyAccountNames},
 }
 
 // backfillAccountNameKeys fills accounts.name_key (accountNameKey)
@@ -50,47 +51,94 @@ var goMigrations = []struct {
 //     (shared.VisibleName: "\u202eEMCA" shows "ACME" reversed, and is
 //     "EMCA" now), or "Account ID" if nothing was visible;
 //   - the first account of a key keeps it; each later one is renamed
-//     "NAME (account ID)", as it could no longer be told from the first.
+//     "NAME (account ID)", as it could no longer be told from the first,
+//     or "NAME (account ID, 2)"... when an account's own name has that key
+//     (it is the first of its key, and keeps it).
 //
-// Every rename is in the account's audit log, by "upgrade", old → new.
+// Every rename is in the account's audit log, by "upgrade", old → new. The
+// names are unique (and by lower(name)) before and after, but not always
+// in between: an account may be renamed to a name another holds until its
+// own rename ("\u202eEMCA" to "EMCA" before the later "EMCA" is renamed).
+// So the accounts that are renamed first take a name no account can hold,
+// and then their new one.
 func backfillAccountNameKeys(ctx context.Context, tx bun.Tx) error {
 	var accounts []struct {
 		ID   int64  `bun:"id"`
 		Name string `bun:"name"`
+		seen string
 	}
 	if err := tx.NewRaw("SELECT id, name FROM accounts ORDER BY id").Scan(ctx, &accounts); err != nil {
 		return err
 	}
-	taken := map[string]bool{}
-	now := time.Now().UTC()
-	for _, a := range accounts {
-		seen := shared.VisibleName(a.Name)
-		if seen == "" {
-			seen = fmt.Sprintf("Account %d", a.ID)
+	// The first account of each key keeps it: its key is taken before any
+	// later account's rename is chosen.
+	taken, keeps := map[string]bool{}, map[int64]bool{}
+	for i, a := range accounts {
+		accounts[i].seen = shared.VisibleName(a.Name)
+		if accounts[i].seen == "" {
+			accounts[i].seen = fmt.Sprintf("Account %d", a.ID)
 		}
-		name, key := seen, accountNameKey(seen)
-		for n := 1; taken[key]; n++ {
+		if key := accountNameKey(accounts[i].seen); !taken[key] {
+			taken[key], keeps[a.ID] = true, true
+		}
+	}
+	now := time.Now().UTC()
+	type rename struct {
+		id             int64
+		old, name, key string
+	}
+	var renames []rename
+	for _, a := range accounts {
+		name, key := a.seen, accountNameKey(a.seen)
+		for n := 1; !keeps[a.ID] && taken[key]; n++ {
 			suffix := fmt.Sprintf(" (account %d)", a.ID)
 			if n > 1 {
 				suffix = fmt.Sprintf(" (account %d, %d)", a.ID, n)
 			}
-			name = clipRunes(seen, shared.AccountNameMax-utf8.RuneCountInString(suffix)) + suffix
+			name = clipRunes(a.seen, shared.AccountNameMax-utf8.RuneCountInString(suffix)) + suffix
 			key = accountNameKey(name)
 		}
 		taken[key] = true
-		if _, err := tx.NewRaw("UPDATE accounts SET name = ?, name_key = ? WHERE id = ?", name, key, a.ID).Exec(ctx); err != nil {
+		if name == a.Name {
+			if _, err := tx.NewRaw("UPDATE accounts SET name_key = ? WHERE id = ?", key, a.ID).Exec(ctx); err != nil {
+				return err
+			}
+			continue
+		}
+		// A control character: no name holds it, before or after.
+		if _, err := tx.NewRaw("UPDATE accounts SET name = ? WHERE id = ?", fmt.Sprintf("\x01renaming %d", a.ID), a.ID).Exec(ctx); err != nil {
 			return err
 		}
-		if name == a.Name {
-			continue
+		renames = append(renames, rename{a.ID, a.Name, name, key})
+	}
+	for _, r := range renames {
+		if _, err := tx.NewRaw("UPDATE accounts SET name = ?, name_key = ? WHERE id = ?", r.name, r.key, r.id).Exec(ctx); err != nil {
+			return err
 		}
 		// The audit log's columns as they are at this migration.
 		if _, err := tx.NewRaw("INSERT INTO audit_events (created_at, account_id, actor_name, action, target_name, ip, detail) "+
-			"VALUES (?, ?, 'upgrade', ?, '', '', ?)", now, a.ID, shared.AuditAccountRenamed, a.Name+" → "+name).Exec(ctx); err != nil {
+			"VALUES (?, ?, 'upgrade', ?, '', '', ?)", now, r.id, shared.AuditAccountRenamed, r.old+" → "+r.name).Exec(ctx); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// rekeyAccountNames gives every account the key accountNameKey gives now
+// that it makes one of the letters of other scripts that look alike
+// ("АСМЕ" in Cyrillic capitals was another name than "ACME"): as
+// backfillAccountNameKeys, the first of a key keeps its name and each later
+// one is renamed, audited. Keys are unique again only once all are
+// written, so the index waits until then.
+func rekeyAccountNames(ctx context.Context, tx bun.Tx) error {
+	if _, err := tx.ExecContext(ctx, "DROP INDEX accounts_name_key_idx"); err != nil {
+		return err
+	}
+	if err := backfillAccountNameKeys(ctx, tx); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "CREATE UNIQUE INDEX accounts_name_key_idx ON accounts (name_key)")
+	return err
 }
 
 // clipRunes is s cut to at most n characters.
