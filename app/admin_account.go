@@ -317,7 +317,7 @@ func (a *adminAccount) confirm(ctx app.Context, e app.Event) {
 	if err != nil {
 		days = -1 // not a whole number: the range's words say what is wanted
 	}
-	if a.graceErr = shared.ValidateGraceDays(days); a.graceErr != "" {
+	if a.graceErr = say(shared.ValidateGraceDays(days)); a.graceErr != "" {
 		a.focus(ctx, "grace-days")
 		return
 	}

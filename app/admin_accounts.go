@@ -98,7 +98,7 @@ func (a *adminAccounts) row(acc shared.AccountSettings) app.UI {
 func (a *adminAccounts) create(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	name := a.name
-	if msg := shared.ValidateAccountName(shared.NormalizeAccountName(name)); msg != "" {
+	if msg := say(shared.ValidateAccountName(shared.NormalizeAccountName(name))); msg != "" {
 		a.nameErr = msg
 		return
 	}

@@ -26,7 +26,7 @@ func (a *adminAudit) Render() app.UI {
 
 func auditCells(e shared.AuditEvent) []app.HTMLTd {
 	return []app.HTMLTd{
-		app.Td().Text(localTime(e.Time)), app.Td().Text(e.Actor), app.Td().Text(shared.ActionText(e.Action)),
+		app.Td().Text(localTime(e.Time)), app.Td().Text(e.Actor), app.Td().Text(say(shared.ActionWords(e.Action))),
 		app.Td().Text(e.Target), app.Td().Text(e.IP), app.Td().Text(e.Detail),
 	}
 }

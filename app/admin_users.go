@@ -354,7 +354,7 @@ func (u *adminUsers) emailEditor() app.UI {
 	return app.Form().ID("email-dialog").Class("confirm-reset").Aria("labelledby", "email-dialog-title").
 		OnKeyDown(onEscape(u.closeEmail)).OnSubmit(func(ctx app.Context, e app.Event) {
 		e.PreventDefault()
-		if msg := shared.ValidateEmail(u.typed); msg != "" {
+		if msg := say(shared.ValidateEmail(u.typed)); msg != "" {
 			u.typedErr = msg
 			return
 		}

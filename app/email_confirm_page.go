@@ -5,6 +5,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // emailConfirmPage is "/email/confirm", where the link mailed to a new
@@ -29,11 +30,11 @@ func (p *emailConfirmPage) OnNav(ctx app.Context) {
 
 // onNavQuery reads the link's token, or what its form post came back with.
 func (p *emailConfirmPage) onNavQuery(q url.Values) {
-	p.token, p.done, p.errMsg = "", q.Get("done") == "1", shared.FormErrorText(q.Get("error"), 0)
+	p.token, p.done, p.errMsg = "", q.Get("done") == "1", say(shared.FormErrorWords(q.Get("error"), 0))
 	if t := q.Get("token"); shared.ValidEmailToken(t) {
 		p.token = t
 	} else if q.Has("token") {
-		p.errMsg = shared.MsgLinkInvalid
+		p.errMsg = say(words.LinkInvalid)
 	}
 }
 
@@ -57,7 +58,7 @@ func (p *emailConfirmPage) Render() app.UI {
 			app.P().Body(app.A().ID("email-confirm-home").Class("button secondary").Href("/profile").Text("Open your security settings")),
 		)
 	case p.token == "":
-		body = app.P().ID("email-confirm-error").Class("form-error").Role("alert").Text(shared.MsgLinkInvalid)
+		body = app.P().ID("email-confirm-error").Class("form-error").Role("alert").Text(say(words.LinkInvalid))
 	default:
 		body = app.Form().ID("email-confirm-form").Method("post").Action("/email/confirm").DataSet("ready", p.mounted).
 			OnSubmit(p.submit).Body(

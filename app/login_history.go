@@ -55,9 +55,9 @@ func historyCells(e shared.LoginEvent, withUser bool) []app.HTMLTd {
 	}
 	return append(cells,
 		app.Td().Body(app.Span().Class(class).Text(result)),
-		app.Td().Text(shared.MethodText(e.Method)),
+		app.Td().Text(say(shared.MethodWords(e.Method))),
 		app.Td().Text(e.IP),
-		app.Td().Title("%s", attr(e.UserAgent)).Text(shared.DescribeUserAgent(e.UserAgent)),
+		app.Td().Title("%s", attr(e.UserAgent)).Text(say(shared.DescribeUserAgent(e.UserAgent))),
 		app.Td().Text(historyDetail(e)),
 	)
 }
@@ -66,7 +66,7 @@ func historyCells(e shared.LoginEvent, withUser bool) []app.HTMLTd {
 // blocked says how many it stands for, and when the last came.
 func historyDetail(e shared.LoginEvent) string {
 	if e.Attempts > 0 {
-		return shared.BlockedText(e.Reason, e.Attempts) + ", the last at " + localTime(e.LastTime)
+		return say(shared.BlockedWords(e.Reason, e.Attempts)) + ", the last at " + localTime(e.LastTime)
 	}
-	return shared.ReasonText(e.Reason)
+	return say(shared.ReasonWords(e.Reason))
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // The steps of the login page.
@@ -105,7 +106,7 @@ func (p *loginPage) onNavQuery(q url.Values) {
 // came back with (formPost): its code and, for a lock, the wait.
 func formError(q url.Values) string {
 	retry, _ := strconv.Atoi(q.Get("retry"))
-	return shared.FormErrorText(q.Get("error"), retry)
+	return say(shared.FormErrorWords(q.Get("error"), retry))
 }
 
 // OnMount sends a visitor who is still signed in to the app.
@@ -342,7 +343,7 @@ func (p *loginPage) submitCode(ctx app.Context, e app.Event) {
 	}
 	code, ok := shared.NormalizeCode(p.code)
 	if !ok {
-		p.fail(ctx, &shared.Error{Code: shared.EInvalid, Message: shared.CodeFormatMessage})
+		p.fail(ctx, shared.Fail(shared.EInvalid, words.CodeFormat))
 		return
 	}
 	p.send(ctx, "/api/login/totp", shared.SecondStepRequest{Code: code, RememberBrowser: p.remember}, func(ctx app.Context, _ shared.LoginResponse) {
@@ -408,7 +409,7 @@ func (p *loginPage) send(ctx app.Context, path string, body any, next func(app.C
 	send(ctx, &p.apiState, apiCall{method: "POST", path: path, body: body, failed: func(ctx app.Context, err error) bool {
 		if p.step != stepPassword && p.step != "" && errorCode(err) == shared.EUnauthenticated {
 			p.step = stepPassword
-			err = &shared.Error{Message: shared.MsgSessionExpired}
+			err = shared.Fail("", words.SessionExpired)
 		}
 		p.fail(ctx, err)
 		return true

@@ -63,9 +63,9 @@ func noticeItem(nt shared.Notice) app.UI {
 	}
 	return app.Li().Class(class).Body(
 		app.If(shared.NoticeWarns(nt.Kind), func() app.UI { return app.Strong().Text("Warning: ") }),
-		app.Span().Class("notice-what").Text(shared.NoticeText(nt.Kind)+"."),
-		app.If(shared.NoticeDetailText(nt.Kind, nt.Detail) != "", func() app.UI {
-			return app.Text(" " + shared.NoticeDetailText(nt.Kind, nt.Detail))
+		app.Span().Class("notice-what").Text(say(shared.NoticeWords(nt.Kind))+"."),
+		app.If(!shared.NoticeDetailWords(nt.Kind, nt.Detail).IsZero(), func() app.UI {
+			return app.Text(" " + say(shared.NoticeDetailWords(nt.Kind, nt.Detail)))
 		}),
 		app.Div().Class("muted").Body(
 			app.Time().DateTime(nt.At).Text(localTime(nt.At)),

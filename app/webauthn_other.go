@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Outside the browser (tests, prerendering) there is no authenticator;
@@ -14,7 +15,7 @@ var errNoAuthenticator = &shared.Error{Code: shared.EInvalid, Message: "This bro
 
 // webAuthnState: prerendering on the server cannot know the browser, so
 // no key is offered (neither is a reason given) until the app runs there.
-var webAuthnState = func() (usable bool, why string) { return false, "" }
+var webAuthnState = func() (usable bool, why words.Message) { return false, words.Message{} }
 
 var (
 	createCredential = func(options []byte) (json.RawMessage, error) { return nil, errNoAuthenticator }
