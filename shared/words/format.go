@@ -12,24 +12,15 @@ import (
 
 var (
 	// digitGroup goes between groups of three digits; English shows none.
-	digitGroup = text("DigitGroupSeparator")
+	digitGroup = Message{ID: "DigitGroupSeparator"}
 
-	monthsLong = [12]Message{text("MonthJanuary"), text("MonthFebruary"), text("MonthMarch"),
-		text("MonthApril"), text("MonthMay"), text("MonthJune"), text("MonthJuly"), text("MonthAugust"),
-		text("MonthSeptember"), text("MonthOctober"), text("MonthNovember"), text("MonthDecember")}
-	monthsShort = [12]Message{text("MonthJan"), text("MonthFeb"), text("MonthMar"), text("MonthApr"),
-		text("MonthMayShort"), text("MonthJun"), text("MonthJul"), text("MonthAug"), text("MonthSep"),
-		text("MonthOct"), text("MonthNov"), text("MonthDec")}
-
-	dateParams = []param{paramOf[int]("Day"), paramOf[Message]("Month"), paramOf[int]("Year")}
-	timeParams = []param{paramOf[string]("Hour"), paramOf[string]("Minute")}
+	monthsLong = [12]Message{{ID: "MonthJanuary"}, {ID: "MonthFebruary"}, {ID: "MonthMarch"}, {ID: "MonthApril"},
+		{ID: "MonthMay"}, {ID: "MonthJune"}, {ID: "MonthJuly"}, {ID: "MonthAugust"}, {ID: "MonthSeptember"},
+		{ID: "MonthOctober"}, {ID: "MonthNovember"}, {ID: "MonthDecember"}}
+	monthsShort = [12]Message{{ID: "MonthJan"}, {ID: "MonthFeb"}, {ID: "MonthMar"}, {ID: "MonthApr"},
+		{ID: "MonthMayShort"}, {ID: "MonthJun"}, {ID: "MonthJul"}, {ID: "MonthAug"}, {ID: "MonthSep"},
+		{ID: "MonthOct"}, {ID: "MonthNov"}, {ID: "MonthDec"}}
 )
-
-func init() {
-	declare("FormatDate", dateParams...)
-	declare("FormatDateTime", append(dateParams[:3:3], timeParams...)...)
-	declare("FormatDateTimeSeconds", append(dateParams[:3:3], append(timeParams[:2:2], paramOf[string]("Second"))...)...)
-}
 
 // Date is a day: "2 January 2006".
 func Date(t time.Time) Message {

@@ -5,72 +5,76 @@ package words
 
 // Login methods.
 var (
-	MethodPassword       = text("MethodPassword")
-	MethodTOTP           = text("MethodTOTP")
-	MethodRecoveryCode   = text("MethodRecoveryCode")
-	MethodTrustedBrowser = text("MethodTrustedBrowser")
-	MethodSecurityKey    = text("MethodSecurityKey")
-	MethodPasskey        = text("MethodPasskey")
+	MethodPassword       = Message{ID: "MethodPassword"}
+	MethodTOTP           = Message{ID: "MethodTOTP"}
+	MethodRecoveryCode   = Message{ID: "MethodRecoveryCode"}
+	MethodTrustedBrowser = Message{ID: "MethodTrustedBrowser"}
+	MethodSecurityKey    = Message{ID: "MethodSecurityKey"}
+	MethodPasskey        = Message{ID: "MethodPasskey"}
 )
 
 // Why an attempt failed.
 var (
-	ReasonWrongPassword   = text("ReasonWrongPassword")
-	ReasonUnknownUser     = text("ReasonUnknownUser")
-	ReasonWrongCode       = text("ReasonWrongCode")
-	ReasonReusedCode      = text("ReasonReusedCode")
-	ReasonLockedOut       = text("ReasonLockedOut")
-	ReasonThrottled       = text("ReasonThrottled")
-	ReasonMalformedCode   = text("ReasonMalformedCode")
-	ReasonStopped         = text("ReasonStopped")
-	ReasonDisabled        = text("ReasonDisabled")
-	ReasonWrongKey        = text("ReasonWrongKey")
-	ReasonClonedKey       = text("ReasonClonedKey")
-	ReasonStaleKeyRequest = text("ReasonStaleKeyRequest")
-	ReasonPasskeysOff     = text("ReasonPasskeysOff")
-	ReasonMustChange      = text("ReasonMustChange")
+	ReasonWrongPassword   = Message{ID: "ReasonWrongPassword"}
+	ReasonUnknownUser     = Message{ID: "ReasonUnknownUser"}
+	ReasonWrongCode       = Message{ID: "ReasonWrongCode"}
+	ReasonReusedCode      = Message{ID: "ReasonReusedCode"}
+	ReasonLockedOut       = Message{ID: "ReasonLockedOut"}
+	ReasonThrottled       = Message{ID: "ReasonThrottled"}
+	ReasonMalformedCode   = Message{ID: "ReasonMalformedCode"}
+	ReasonStopped         = Message{ID: "ReasonStopped"}
+	ReasonDisabled        = Message{ID: "ReasonDisabled"}
+	ReasonWrongKey        = Message{ID: "ReasonWrongKey"}
+	ReasonClonedKey       = Message{ID: "ReasonClonedKey"}
+	ReasonStaleKeyRequest = Message{ID: "ReasonStaleKeyRequest"}
+	ReasonPasskeysOff     = Message{ID: "ReasonPasskeysOff"}
+	ReasonMustChange      = Message{ID: "ReasonMustChange"}
 
 	// A row of attempts a lock blocked.
-	BlockedCodeStep = with[int]("BlockedCodeStep", "Count")
-	BlockedLogins   = with[int]("BlockedLogins", "Count")
 )
+
+func BlockedCodeStep(count int) Message { return m("BlockedCodeStep", arg{"Count", count}) }
+func BlockedLogins(count int) Message   { return m("BlockedLogins", arg{"Count", count}) }
 
 // Audit actions.
 var (
-	ActionPolicyChanged     = text("ActionPolicyChanged")
-	ActionTwoFactorReset    = text("ActionTwoFactorReset")
-	ActionConnected         = text("ActionConnected")
-	ActionDisconnected      = text("ActionDisconnected")
-	ActionCodesRegenerated  = text("ActionCodesRegenerated")
-	ActionUserCreated       = text("ActionUserCreated")
-	ActionPasswordChanged   = text("ActionPasswordChanged")
-	ActionAccountCreated    = text("ActionAccountCreated")
-	ActionAccountRenamed    = text("ActionAccountRenamed")
-	ActionRoleChanged       = text("ActionRoleChanged")
-	ActionUserDisabled      = text("ActionUserDisabled")
-	ActionUserEnabled       = text("ActionUserEnabled")
-	ActionUserUnlocked      = text("ActionUserUnlocked")
-	ActionEmailChanged      = text("ActionEmailChanged")
-	ActionEmailConfirmed    = text("ActionEmailConfirmed")
-	ActionTrustPolicy       = text("ActionTrustPolicy")
-	ActionSessionEnded      = text("ActionSessionEnded")
-	ActionSessionsEnded     = text("ActionSessionsEnded")
-	ActionBrowserRemoved    = text("ActionBrowserRemoved")
-	ActionPasskeysChanged   = text("ActionPasskeysChanged")
-	ActionKeyAdded          = text("ActionKeyAdded")
-	ActionKeyRemoved        = text("ActionKeyRemoved")
-	ActionAppRemoved        = text("ActionAppRemoved")
-	ActionPasswordSet       = text("ActionPasswordSet")
-	ActionDisconnectRefused = text("ActionDisconnectRefused")
-	ActionReauthRefused     = text("ActionReauthRefused")
-	ActionRegenerateRefused = text("ActionRegenerateRefused")
-	ActionPasswordRefused   = text("ActionPasswordRefused")
+	ActionPolicyChanged     = Message{ID: "ActionPolicyChanged"}
+	ActionTwoFactorReset    = Message{ID: "ActionTwoFactorReset"}
+	ActionConnected         = Message{ID: "ActionConnected"}
+	ActionDisconnected      = Message{ID: "ActionDisconnected"}
+	ActionCodesRegenerated  = Message{ID: "ActionCodesRegenerated"}
+	ActionUserCreated       = Message{ID: "ActionUserCreated"}
+	ActionPasswordChanged   = Message{ID: "ActionPasswordChanged"}
+	ActionAccountCreated    = Message{ID: "ActionAccountCreated"}
+	ActionAccountRenamed    = Message{ID: "ActionAccountRenamed"}
+	ActionRoleChanged       = Message{ID: "ActionRoleChanged"}
+	ActionUserDisabled      = Message{ID: "ActionUserDisabled"}
+	ActionUserEnabled       = Message{ID: "ActionUserEnabled"}
+	ActionUserUnlocked      = Message{ID: "ActionUserUnlocked"}
+	ActionEmailChanged      = Message{ID: "ActionEmailChanged"}
+	ActionEmailConfirmed    = Message{ID: "ActionEmailConfirmed"}
+	ActionTrustPolicy       = Message{ID: "ActionTrustPolicy"}
+	ActionSessionEnded      = Message{ID: "ActionSessionEnded"}
+	ActionSessionsEnded     = Message{ID: "ActionSessionsEnded"}
+	ActionBrowserRemoved    = Message{ID: "ActionBrowserRemoved"}
+	ActionPasskeysChanged   = Message{ID: "ActionPasskeysChanged"}
+	ActionKeyAdded          = Message{ID: "ActionKeyAdded"}
+	ActionKeyRemoved        = Message{ID: "ActionKeyRemoved"}
+	ActionAppRemoved        = Message{ID: "ActionAppRemoved"}
+	ActionPasswordSet       = Message{ID: "ActionPasswordSet"}
+	ActionDisconnectRefused = Message{ID: "ActionDisconnectRefused"}
+	ActionReauthRefused     = Message{ID: "ActionReauthRefused"}
+	ActionRegenerateRefused = Message{ID: "ActionRegenerateRefused"}
+	ActionPasswordRefused   = Message{ID: "ActionPasswordRefused"}
 )
 
 // Devices, as a User-Agent header names them (the browser and system names
 // themselves are Verbatim).
 var (
-	UnknownDevice  = text("UnknownDevice")
-	UnknownBrowser = text("UnknownBrowser")
-	BrowserOn      = with2[Message, string]("BrowserOn", "Browser", "System")
+	UnknownDevice  = Message{ID: "UnknownDevice"}
+	UnknownBrowser = Message{ID: "UnknownBrowser"}
 )
+
+func BrowserOn(browser Message, system string) Message {
+	return m("BrowserOn", arg{"Browser", browser}, arg{"System", system})
+}

@@ -12,10 +12,10 @@
 package words
 
 import (
-	"embed"
+	_ "embed" // the catalogs
 	"encoding/json"
 	"fmt"
-	"path"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -59,8 +59,13 @@ type entry map[string][]segment
 // segment is a run of literal text, or a placeholder when param is set.
 type segment struct{ text, param string }
 
-//go:embed catalog/*.json
-var catalogs embed.FS
+//go:embed catalog/en.json
+var en string
+
+// catalogs are the languages' files, by tag: a language is its file in
+// catalog/ and its line here. (Each file embedded as a string: embed.FS
+// would add 8 KB to app.wasm.br.)
+var catalogs = map[string]string{"en": en}
 
 // English is the language of every message this version ships, and the
 // one said where a language lacks a message or is not known.
@@ -69,9 +74,8 @@ var English *Language
 var languages = map[string]*Language{}
 
 func init() {
-	files, _ := catalogs.ReadDir("catalog")
-	for _, f := range files {
-		l, err := load(f.Name())
+	for tag, file := range catalogs {
+		l, err := load(tag, file)
 		if err != nil {
 			panic(err) // the catalogs' test says which entry, before any build ships
 		}
@@ -94,12 +98,44 @@ func Lookup(tag string) *Language {
 // message no catalog has is its id: the catalogs' test keeps both from
 // shipping.
 func (l *Language) Say(m Message) string {
+	var b strings.Builder
+	l.walk(m, func(text, _ string) { b.WriteString(text) })
+	return b.String()
+}
+
+// Part is a piece of a message as Parts cuts it: text, or, where Param is
+// set, that parameter's value, said.
+type Part struct{ Text, Param string }
+
+// Parts is m said in l, cut at the parameters named, so that a page can
+// show each as an element of its own (a name in bold, a link) where the
+// language puts it.
+func (l *Language) Parts(m Message, params ...string) []Part {
+	var parts []Part
+	l.walk(m, func(text, param string) {
+		if !slices.Contains(params, param) {
+			param = ""
+		}
+		if n := len(parts); n > 0 && param == "" && parts[n-1].Param == "" {
+			parts[n-1].Text += text
+		} else if text != "" || param != "" {
+			parts = append(parts, Part{text, param})
+		}
+	})
+	return parts
+}
+
+// walk says m in l piece by piece: each literal text, and each parameter's
+// value with its name.
+func (l *Language) walk(m Message, say func(text, param string)) {
 	e, ok := l.entries[m.ID]
 	if !ok && l != English {
-		return English.Say(m)
+		English.walk(m, say)
+		return
 	}
 	if !ok {
-		return m.ID
+		say(m.ID, "")
+		return
 	}
 	form := "other"
 	if len(e) > 1 {
@@ -109,22 +145,20 @@ func (l *Language) Say(m Message) string {
 			}
 		}
 	}
-	var b strings.Builder
 	for _, s := range e[form] {
 		if s.param == "" {
-			b.WriteString(s.text)
+			say(s.text, "")
 			continue
 		}
 		switch v := m.value(s.param).(type) {
 		case string:
-			b.WriteString(v)
+			say(v, s.param)
 		case int:
-			b.WriteString(l.number(v))
+			say(l.number(v), s.param)
 		case Message:
-			b.WriteString(l.Say(v))
+			say(l.Say(v), s.param)
 		}
 	}
-	return b.String()
 }
 
 func (m Message) value(name string) any {
@@ -156,18 +190,15 @@ func (l *Language) number(n int) string {
 	return b.String()
 }
 
-// load reads one catalog file: each id's text, or its plural forms (and a
-// description for translators, which is not said).
-func load(name string) (*Language, error) {
-	raw, err := catalogs.ReadFile(path.Join("catalog", name))
-	if err != nil {
-		return nil, err
-	}
+// load reads the catalog file of a language: each id's text, or its plural
+// forms (and a description for translators, which is not said).
+func load(tag, text string) (*Language, error) {
+	name := tag + ".json"
 	var file map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &file); err != nil {
+	if err := json.Unmarshal([]byte(text), &file); err != nil {
 		return nil, fmt.Errorf("catalog %s: %w", name, err)
 	}
-	tag := strings.TrimSuffix(name, ".json")
+	var err error
 	l := &Language{Tag: tag, entries: make(map[string]entry, len(file)), plural: plurals[tag]}
 	if l.plural == nil {
 		return nil, fmt.Errorf("catalog %s: no plural rule for %q in plural.go", name, tag)

@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"io/fs"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -27,6 +28,7 @@ var counts = []int{0, 1, 2, 3, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111, 1234, 123
 // plural form its language's rule chooses; and no catalog has an entry that
 // no declaration names.
 func TestCatalogs_SayEveryMessageWithItsParameters(t *testing.T) {
+	declared, _ := declarations(t)
 	for _, l := range languages {
 		forms := map[string]bool{"other": true}
 		for n := range 1000 {
@@ -56,7 +58,7 @@ func TestCatalogs_SayEveryMessageWithItsParameters(t *testing.T) {
 			if len(e) == 1 {
 				continue
 			}
-			if !slices.Contains(params, paramOf[int](countParam)) {
+			if !slices.Contains(params, param{countParam, "int"}) {
 				t.Errorf("%s: %s has plural forms but no int parameter %s to choose them", l.Tag, id, countParam)
 			}
 			for form := range forms {
@@ -77,11 +79,11 @@ func TestCatalogs_SayEveryMessageWithItsParameters(t *testing.T) {
 // every message as Say does, so a translator's tool that reads that format
 // reads them.
 func TestCatalogs_AreGoI18nMessageFiles(t *testing.T) {
+	declared, _ := declarations(t)
 	for _, l := range languages {
 		bundle := i18n.NewBundle(language.English)
 		bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
-		raw, _ := catalogs.ReadFile("catalog/" + l.Tag + ".json")
-		if _, err := bundle.ParseMessageFileBytes(raw, l.Tag+".json"); err != nil {
+		if _, err := bundle.ParseMessageFileBytes([]byte(catalogs[l.Tag]), l.Tag+".json"); err != nil {
 			t.Fatalf("go-i18n cannot read %s.json: %v", l.Tag, err)
 		}
 		localizer := i18n.NewLocalizer(bundle, l.Tag)
@@ -176,6 +178,22 @@ func TestEnglish_SaysDatesAsTheyWere(t *testing.T) {
 	}
 }
 
+// Parts cuts a message at the parameters asked for, in the catalog's order.
+func TestParts(t *testing.T) {
+	m := BrowserOn(Verbatim("Firefox"), "Linux")
+	got := English.Parts(m, "System")
+	if !slices.Equal(got, []Part{{"Firefox on ", ""}, {"Linux", "System"}}) {
+		t.Errorf("%q", got)
+	}
+	got = English.Parts(m, "Browser", "System")
+	if !slices.Equal(got, []Part{{"Firefox", "Browser"}, {" on ", ""}, {"Linux", "System"}}) {
+		t.Errorf("%q", got)
+	}
+	if got = English.Parts(m); !slices.Equal(got, []Part{{"Firefox on Linux", ""}}) {
+		t.Errorf("%q", got)
+	}
+}
+
 func TestCut_OnlyPlaceholders(t *testing.T) {
 	for _, bad := range []string{"{{.Name", "a }} b", "{{Name}}", "{{.Name | printf}}", "{{if .X}}x{{end}}", "{{.}}", "{{ .Name }}", "{{.1x}}"} {
 		if _, err := cut(bad); err == nil {
@@ -188,6 +206,20 @@ func TestCut_OnlyPlaceholders(t *testing.T) {
 	}
 }
 
+// Every file in catalog/ is a language the package loads.
+func TestCatalogs_EveryFileLoads(t *testing.T) {
+	files, err := os.ReadDir("catalog")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		tag, _ := strings.CutSuffix(f.Name(), ".json")
+		if languages[tag] == nil {
+			t.Errorf("catalog/%s is not in catalogs (words.go)", f.Name())
+		}
+	}
+}
+
 func TestLookup(t *testing.T) {
 	for _, tag := range []string{"en", "en-GB", "EN", "xx", "", "x-klingon"} {
 		if Lookup(tag) != English {
@@ -196,15 +228,138 @@ func TestLookup(t *testing.T) {
 	}
 }
 
+// param is a declared parameter: its name in the catalogs and its Go type.
+type param struct{ name, kind string }
+
+// formats are the messages format.go makes from a time.
+var formats = map[string][]param{
+	"FormatDate":            {{"Day", "int"}, {"Month", "Message"}, {"Year", "int"}},
+	"FormatDateTime":        {{"Day", "int"}, {"Month", "Message"}, {"Year", "int"}, {"Hour", "string"}, {"Minute", "string"}},
+	"FormatDateTimeSeconds": {{"Day", "int"}, {"Month", "Message"}, {"Year", "int"}, {"Hour", "string"}, {"Minute", "string"}, {"Second", "string"}},
+}
+
+// declarations reads this package's declarations of messages (declare.go):
+// each id with its parameters, and the exported name of each.
+func declarations(t *testing.T) (declared map[string][]param, names map[string]string) {
+	t.Helper()
+	declared, names = maps.Clone(formats), map[string]string{}
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	declare := func(id string, params []param) {
+		if _, dup := declared[id]; dup {
+			t.Errorf("%s is declared twice", id)
+		}
+		declared[id] = params
+	}
+	for _, f := range pkgs["words"].Files {
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					v, ok := spec.(*ast.ValueSpec)
+					if !ok {
+						continue
+					}
+					for i, value := range v.Values {
+						ast.Inspect(value, func(n ast.Node) bool {
+							if id, ok := messageLiteral(n); ok {
+								declare(id, nil)
+								if value == n {
+									names[v.Names[i].Name] = id
+								}
+							}
+							return true
+						})
+					}
+				}
+			case *ast.FuncDecl:
+				if id, params, ok := constructor(d); ok {
+					declare(id, params)
+					names[d.Name.Name] = id
+				}
+			}
+		}
+	}
+	if len(names) == 0 {
+		t.Fatal("no declarations found")
+	}
+	return declared, names
+}
+
+// messageLiteral is the id of a literal Message{ID: "Id"}, or of an
+// element {ID: "Id"} of a literal list of them.
+func messageLiteral(n ast.Node) (string, bool) {
+	lit, ok := n.(*ast.CompositeLit)
+	if !ok || len(lit.Elts) != 1 {
+		return "", false
+	}
+	if typ, ok := lit.Type.(*ast.Ident); lit.Type != nil && (!ok || typ.Name != "Message") {
+		return "", false
+	}
+	kv, ok := lit.Elts[0].(*ast.KeyValueExpr)
+	if !ok || kv.Key.(*ast.Ident).Name != "ID" {
+		return "", false
+	}
+	return stringLiteral(kv.Value)
+}
+
+// constructor reads func Name(a T, ...) Message { return m("Id", arg{"A", a}, ...) }:
+// the id, and each parameter's name in the catalog with its Go type.
+func constructor(d *ast.FuncDecl) (string, []param, bool) {
+	if d.Body == nil || len(d.Body.List) != 1 {
+		return "", nil, false
+	}
+	ret, ok := d.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return "", nil, false
+	}
+	call, ok := ret.Results[0].(*ast.CallExpr)
+	if !ok {
+		return "", nil, false
+	}
+	if fun, ok := call.Fun.(*ast.Ident); !ok || fun.Name != "m" {
+		return "", nil, false
+	}
+	id, _ := stringLiteral(call.Args[0])
+	kinds := map[string]string{}
+	for _, field := range d.Type.Params.List {
+		for _, name := range field.Names {
+			kinds[name.Name] = field.Type.(*ast.Ident).Name
+		}
+	}
+	var params []param
+	for _, a := range call.Args[1:] {
+		lit := a.(*ast.CompositeLit)
+		name, _ := stringLiteral(lit.Elts[0])
+		params = append(params, param{name, kinds[lit.Elts[1].(*ast.Ident).Name]})
+	}
+	return id, params, true
+}
+
+func stringLiteral(e ast.Expr) (string, bool) {
+	lit, ok := e.(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return "", false
+	}
+	s, err := strconv.Unquote(lit.Value)
+	return s, err == nil
+}
+
 // Each message this package declares for callers is named as its id, and
 // something in the module says it: a catalog holds no sentence nobody
-// reads. A message declared without a name of its own (a month) is said by
-// this package.
+// reads.
 func TestMessages_EachIsUsed(t *testing.T) {
+	_, names := declarations(t)
+	for name, id := range names {
+		if name != id && ast.IsExported(name) {
+			t.Errorf("%s declares %q", name, id)
+		}
+	}
 	root := filepath.Join("..", "..")
-	fset := token.NewFileSet()
-	decls := map[string]bool{} // name -> used
-	used := map[string]bool{}
+	used := map[string]int{} // in this package, its declaration is one
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules" || d.Name() == "testdata") {
 			return err
@@ -212,31 +367,20 @@ func TestMessages_EachIsUsed(t *testing.T) {
 		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return nil
 		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
 		if err != nil {
 			return err
 		}
 		inWords := filepath.Dir(path) == filepath.Join(root, "shared", "words")
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
-			case *ast.ValueSpec:
-				if !inWords || len(n.Values) != 1 || len(n.Names) != 1 {
-					return true
-				}
-				if id, ok := declaredID(n.Values[0]); ok && n.Names[0].IsExported() {
-					decls[n.Names[0].Name] = true
-					if id != n.Names[0].Name {
-						t.Errorf("%s declares %q", n.Names[0].Name, id)
-					}
-					return false
-				}
 			case *ast.SelectorExpr:
 				if x, ok := n.X.(*ast.Ident); ok && x.Name == "words" && !inWords {
-					used[n.Sel.Name] = true
+					used[n.Sel.Name] += 2
 				}
 			case *ast.Ident:
 				if inWords {
-					used[n.Name] = true
+					used[n.Name]++
 				}
 			}
 			return true
@@ -246,34 +390,9 @@ func TestMessages_EachIsUsed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name := range decls {
-		if !used[name] {
+	for name := range names {
+		if used[name] < 2 && ast.IsExported(name) {
 			t.Errorf("words.%s is declared, and nothing says it", name)
 		}
 	}
-	if len(decls) == 0 {
-		t.Fatal("no declarations found")
-	}
-}
-
-// declaredID is the id of a declaration text("Id"), with[...]("Id", ...).
-func declaredID(e ast.Expr) (string, bool) {
-	call, ok := e.(*ast.CallExpr)
-	if !ok || len(call.Args) == 0 {
-		return "", false
-	}
-	fun := call.Fun
-	if ix, ok := fun.(*ast.IndexListExpr); ok {
-		fun = ix.X
-	}
-	if ix, ok := fun.(*ast.IndexExpr); ok {
-		fun = ix.X
-	}
-	name, ok := fun.(*ast.Ident)
-	lit, isLit := call.Args[0].(*ast.BasicLit)
-	if !ok || !isLit || !slices.Contains([]string{"text", "with", "with2", "with3"}, name.Name) {
-		return "", false
-	}
-	id, err := strconv.Unquote(lit.Value)
-	return id, err == nil
 }
