@@ -11,7 +11,7 @@ import (
 
 // Outside the browser (tests, prerendering) there is no authenticator;
 // tests replace these.
-var errNoAuthenticator = &shared.Error{Code: shared.EInvalid, Message: "This browser cannot use security keys."}
+var errNoAuthenticator = shared.Fail(shared.EInvalid, words.BrowserCannotUseKeys)
 
 // webAuthnState: prerendering on the server cannot know the browser, so
 // no key is offered (neither is a reason given) until the app runs there.
