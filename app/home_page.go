@@ -17,12 +17,15 @@ func (p *homePage) OnNav(ctx app.Context) {
 	p.recovered = ctx.Page().URL().Query().Get("recovered") == "1"
 }
 
+// toProfile shows a said link to My profile.
+func toProfile(said string) app.UI { return app.A().Href("/profile").Text(said) }
+
 func (p *homePage) Render() app.UI {
 	return shell(p.me, p.errMsg, func(me *shared.Me) app.UI {
 		return app.Section().Class("card").Body(
 			app.H1().Text(say(words.Welcome)),
 			app.P().ID("welcome").Body(
-				sayUI(words.SignedInAs(me.Username, me.Account), map[string]func(string) app.UI{"Username": strong, "Account": strong})...,
+				sayUI(words.SignedInAs(me.Username, me.Account), shown{"Username", strong}, shown{"Account", strong})...,
 			),
 			app.If(p.recovered && me.RecoveryCodesLeft > 3, func() app.UI {
 				return app.P().ID("codes-used").Class("notice").Role("status").
@@ -30,13 +33,11 @@ func (p *homePage) Render() app.UI {
 			}),
 			app.If(me.TOTPEnabled && me.RecoveryCodesLeft <= 3, func() app.UI {
 				return app.P().ID("codes-warning").Class("warning").Role("status").Body(
-					sayUI(words.FewCodesLeft(me.RecoveryCodesLeft, words.RegenerateInSettings), map[string]func(string) app.UI{
-						"Link": func(said string) app.UI { return app.A().Href("/profile").Text(said) }})...,
+					sayUI(words.FewCodesLeft(me.RecoveryCodesLeft, words.RegenerateInSettings), shown{"Link", toProfile})...,
 				)
 			}),
 			app.P().Body(
-				sayUI(words.OpenProfileTo(words.OpenMyProfile), map[string]func(string) app.UI{
-					"Link": func(said string) app.UI { return app.A().Href("/profile").Text(said) }})...,
+				sayUI(words.OpenProfileTo(words.OpenMyProfile), shown{"Link", toProfile})...,
 			),
 		)
 	})

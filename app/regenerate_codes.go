@@ -37,8 +37,9 @@ func (r *regenerateCodes) Render() app.UI {
 	return app.Div().Class("recovery").Body(
 		app.H4().Text(say(words.RecoveryCodes)),
 		app.P().Body(
-			sayUI(words.CodesLeftEach(words.RecoveryCodesCount(r.Left)), map[string]func(string) app.UI{
-				"Codes": func(said string) app.UI { return app.Span().ID("recovery-codes-left").Text(said) }})...,
+			sayUI(words.CodesLeftEach(words.RecoveryCodesCount(r.Left)), shown{"Codes", func(said string) app.UI {
+				return app.Span().ID("recovery-codes-left").Text(said)
+			}})...,
 		),
 		app.If(warning != "", func() app.UI { return app.P().ID("codes-warning").Class("warning").Role("status").Text(warning) }),
 		app.If(!r.open, func() app.UI {

@@ -1,7 +1,6 @@
 package webapp
 
 import (
-	"maps"
 	"slices"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -20,16 +19,27 @@ func language() *words.Language { return words.English }
 //go:noinline
 func say(m words.Message) string { return language().Say(m) }
 
-// sayUI is m as page content: its text, with each parameter that parts
-// names shown as the element it makes of the parameter's said value (a
-// name in bold, a link), where the language puts it.
-func sayUI(m words.Message, parts map[string]func(said string) app.UI) []app.UI {
+// shown is how a parameter of a message shows on a page: ui makes its
+// element of the parameter's said value.
+type shown struct {
+	param string
+	ui    func(said string) app.UI
+}
+
+// sayUI is m as page content: its text, with each parameter of parts shown
+// as its element (a name in bold, a link), where the language puts it.
+func sayUI(m words.Message, parts ...shown) []app.UI {
+	names := make([]string, len(parts))
+	for i, p := range parts {
+		names[i] = p.param
+	}
 	var ui []app.UI
-	for _, p := range language().Parts(m, slices.Collect(maps.Keys(parts))...) {
-		if p.Param == "" {
-			ui = append(ui, app.Text(p.Text))
+	for _, piece := range language().Parts(m, names...) {
+		i := slices.Index(names, piece.Param)
+		if i < 0 {
+			ui = append(ui, app.Text(piece.Text))
 		} else {
-			ui = append(ui, parts[p.Param](p.Text))
+			ui = append(ui, parts[i].ui(piece.Text))
 		}
 	}
 	return ui

@@ -60,10 +60,9 @@ func (s *securitySettings) Render() app.UI {
 			return app.P().Class("notice").Role("status").
 				Text(say(words.AccountRequires2FA))
 		}),
-		app.P().Body(append(sayUI(words.Status(onOff(me.TOTPEnabled)), map[string]func(string) app.UI{
-			"State": func(said string) app.UI {
-				return app.Span().ID("twofa-status").Class(statusClass(me.TOTPEnabled)).Text(said)
-			}}),
+		app.P().Body(append(sayUI(words.Status(onOff(me.TOTPEnabled)), shown{"State", func(said string) app.UI {
+			return app.Span().ID("twofa-status").Class(statusClass(me.TOTPEnabled)).Text(said)
+		}}),
 			app.If(me.TOTPEnabled && me.TOTPEnabledAt != "", func() app.UI {
 				return app.Span().Class("muted").Text(say(words.Since(formatDay(me.TOTPEnabledAt))))
 			}),

@@ -31,8 +31,9 @@ func (b *twofaBanner) Render() app.UI {
 	}
 	return app.Section().ID("twofa-banner").Class("twofa-banner notice").Aria("labelledby", "twofa-banner-text").Body(
 		app.P().ID("twofa-banner-text").Body(
-			sayUI(words.SetUpBy(formatDeadline(deadline)), map[string]func(string) app.UI{
-				"Deadline": func(said string) app.UI { return app.Strong().ID("twofa-deadline").Text(said) }})...,
+			sayUI(words.SetUpBy(formatDeadline(deadline)), shown{"Deadline", func(said string) app.UI {
+				return app.Strong().ID("twofa-deadline").Text(said)
+			}})...,
 		),
 		app.Div().Class("actions").Body(
 			app.A().ID("twofa-setup-now").Class("button primary").Href("/profile?setup=1").Text(say(words.SetUpNow)),

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/warden-auth/warden/shared"
 )
 
 // Every sentence the app shows is a message of shared/words, said by say:
@@ -150,3 +152,14 @@ func hasWords(s string) bool {
 var sentence = regexp.MustCompile(`^\s*\p{Lu}\p{Ll}+\s+\p{L}|\p{Ll}{2,}\s+\p{L}[^"]*[.!?…:]\s*$`)
 
 func readsLikeSentence(s string) bool { return sentence.MatchString(s) }
+
+// A sentence with an element inside keeps the element where the sentence
+// puts it, with the English words around it as they always were.
+func TestSayUI_PutsEachElementWhereTheSentenceHasIt(t *testing.T) {
+	flat := func(html string) string { return strings.Join(strings.Fields(html), " ") }
+	codes := flat(render(t, &regenerateCodes{Left: 3}))
+	contains(t, codes, `<p> <span id="recovery-codes-left">3 recovery codes</span> left. Each works once, in place of a code from your app. </p>`)
+	banner := flat(render(t, &twofaBanner{Me: &shared.Me{Stage: shared.NextDone, TwoFADeadline: "2030-05-15T12:00:00Z"}}))
+	contains(t, banner, `<p id="twofa-banner-text"> Set up two-factor authentication by <strong id="twofa-deadline">`,
+		`</strong> . After that, your account asks for it before anything else. </p>`)
+}
