@@ -187,3 +187,24 @@ func TestChangePasswordRequest_Valid(t *testing.T) {
 		t.Fatalf("missing current, short new: %+v", e)
 	}
 }
+
+// An error made here says its message and its fields again in the reader's
+// language; one read from an answer keeps the server's words.
+func TestError_InSaysItAgainInTheReadersLanguage(t *testing.T) {
+	ru, err := words.Parse("ru", `{"CorrectTheFields": "Исправьте выделенные поля.", "EnterYourPassword": "Введите пароль."}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := ChangePasswordRequest{New: "a new password here"}.Valid()
+	said := e.In(ru)
+	if said.Message != "Исправьте выделенные поля." || said.Fields["current"] != "Введите пароль." || said.Code != EInvalid {
+		t.Errorf("said in Russian: %+v", said)
+	}
+	if e.Message != "Please correct the highlighted fields." || e.Fields["current"] != "Enter your password." {
+		t.Errorf("the English error changed: %+v", e)
+	}
+	answer := &Error{Code: EWrongCode, Message: "Неверный код.", Fields: map[string]string{"code": "Неверный код."}}
+	if got := answer.In(words.English); got.Message != answer.Message || got.Fields["code"] != "Неверный код." {
+		t.Errorf("an answer's words changed: %+v", got)
+	}
+}

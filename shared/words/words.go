@@ -190,8 +190,11 @@ func (l *Language) number(n int) string {
 	return b.String()
 }
 
-// load reads the catalog file of a language: each id's text, or its plural
-// forms (and a description for translators, which is not said).
+// Parse reads a language's catalog (a file of catalog/, as text): each
+// id's text, or its plural forms (and a description for translators, which
+// is not said). A message it lacks is said in English.
+func Parse(tag, catalog string) (*Language, error) { return load(tag, catalog) }
+
 func load(tag, text string) (*Language, error) {
 	name := tag + ".json"
 	var file map[string]json.RawMessage

@@ -24,9 +24,9 @@ import (
 var counts = []int{0, 1, 2, 3, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111, 1234, 12345, 1000001}
 
 // Every message declared has an entry in every catalog, each form of which
-// uses exactly the declared parameters; a message that counts has every
-// plural form its language's rule chooses; and no catalog has an entry that
-// no declaration names.
+// uses exactly the declared parameters; a message that counts (an int
+// Count) has every plural form its language's rule chooses, and no other
+// has plural forms; and no catalog has an entry that no declaration names.
 func TestCatalogs_SayEveryMessageWithItsParameters(t *testing.T) {
 	declared, _ := declarations(t)
 	for _, l := range languages {
@@ -55,13 +55,17 @@ func TestCatalogs_SayEveryMessageWithItsParameters(t *testing.T) {
 					t.Errorf("%s: %s (%s) says %v, its declaration has %v", l.Tag, id, form, slices.Sorted(maps.Keys(got)), params)
 				}
 			}
-			if len(e) == 1 {
-				continue
-			}
-			if !slices.Contains(params, param{countParam, "int"}) {
+			// A message with a Count says each plural form of the
+			// language, even where two forms read alike: a form left out
+			// would say "1 attempts".
+			counts := slices.Contains(params, param{countParam, "int"})
+			if len(e) > 1 && !counts {
 				t.Errorf("%s: %s has plural forms but no int parameter %s to choose them", l.Tag, id, countParam)
 			}
 			for form := range forms {
+				if !counts {
+					break
+				}
 				if e[form] == nil {
 					t.Errorf("%s: %s lacks its plural form %q", l.Tag, id, form)
 				}
