@@ -346,8 +346,8 @@ func (s *Service) UnlockUser(ctx context.Context, admin *domain.User, targetID i
 // SetRoleByUsername is the command line's role change; it answers to no one
 // but the operator, so only the role's name is checked.
 func (s *Service) SetRoleByUsername(ctx context.Context, username, role string) (*domain.User, error) {
-	if msg := shared.ValidateRole(role); msg != "" {
-		return nil, &shared.Error{Code: shared.EInvalid, Message: msg, Fields: map[string]string{"role": msg}}
+	if msg := shared.ValidateRole(role); !msg.IsZero() {
+		return nil, shared.Invalid("role", msg)
 	}
 	target, err := s.Store.UserByUsername(ctx, shared.NormalizeUsername(username))
 	if errors.Is(err, domain.ErrNotFound) {

@@ -8,6 +8,7 @@ import (
 	"github.com/trustelem/zxcvbn"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // minPasswordScore is the zxcvbn score a chosen password needs: 3 is "safely
@@ -42,8 +43,8 @@ func passwordVerdict(password, username string, account *domain.Account) (score 
 		scored = scored[:scoredPrefix]
 	}
 	r := zxcvbn.PasswordStrength(string(scored), inputs)
-	if msg := shared.ValidateNewPassword(password, username); msg != "" {
-		return min(r.Score, minPasswordScore-1), msg
+	if msg := shared.ValidateNewPassword(password, username); !msg.IsZero() {
+		return min(r.Score, minPasswordScore-1), words.English.Say(msg)
 	}
 	if r.Score >= minPasswordScore {
 		return r.Score, ""

@@ -7,6 +7,7 @@ import (
 
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // The login state machine (DESIGN.md, flows 1 to 3), every transition in
@@ -53,10 +54,10 @@ import (
 // errWrongCredentials is the one answer to a wrong password, an unknown
 // username and a locked username, so that none can be told from the others;
 // its words cover the lock.
-var errWrongCredentials = shared.Errorf(shared.EWrongCredentials, shared.MsgWrongCredentials)
+var errWrongCredentials = shared.Fail(shared.EWrongCredentials, words.WrongCredentials)
 
 // errDisabled answers the right password of a user an administrator disabled.
-var errDisabled = shared.Errorf(shared.EAccountDisabled, shared.MsgAccountDisabled)
+var errDisabled = shared.Fail(shared.EAccountDisabled, words.AccountDisabled)
 
 // LoginResult is a successful login step: the new session's token for the
 // cookie, the session, and what the client must do next.

@@ -34,7 +34,7 @@ func (s *Service) Sessions(ctx context.Context, current *domain.Session) (shared
 			continue // idled out: Authenticate ends it at its next request
 		}
 		out.Sessions = append(out.Sessions, shared.Session{ID: sess.ID, CreatedAt: rfc3339(&sess.CreatedAt),
-			LastSeenAt: rfc3339(&sess.LastSeenAt), IP: sess.IP, Device: shared.DescribeUserAgent(sess.UserAgent), Current: sess.ID == current.ID})
+			LastSeenAt: rfc3339(&sess.LastSeenAt), IP: sess.IP, Device: DeviceName(sess.UserAgent), Current: sess.ID == current.ID})
 	}
 	browsers, err := s.Store.TrustedBrowsers(ctx, current.UserID, now)
 	if err != nil {
@@ -42,7 +42,7 @@ func (s *Service) Sessions(ctx context.Context, current *domain.Session) (shared
 	}
 	for _, b := range browsers {
 		out.TrustedBrowsers = append(out.TrustedBrowsers, shared.TrustedBrowser{ID: b.ID, CreatedAt: rfc3339(&b.CreatedAt),
-			LastUsedAt: rfc3339(&b.LastUsedAt), ExpiresAt: rfc3339(&b.ExpiresAt), IP: b.IP, Device: shared.DescribeUserAgent(b.UserAgent)})
+			LastUsedAt: rfc3339(&b.LastUsedAt), ExpiresAt: rfc3339(&b.ExpiresAt), IP: b.IP, Device: DeviceName(b.UserAgent)})
 	}
 	return out, nil
 }

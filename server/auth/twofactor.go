@@ -12,6 +12,7 @@ import (
 	"github.com/pquerna/otp/totp"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // SealContext binds a sealed TOTP secret to its user (the AEAD's additional
@@ -19,8 +20,8 @@ import (
 func SealContext(userID int64) []byte { return []byte("totp:" + strconv.FormatInt(userID, 10)) }
 
 var (
-	errCodeFormat     = &shared.Error{Code: shared.EInvalid, Message: shared.CodeFormatMessage, Fields: map[string]string{"code": "Enter six digits."}}
-	errWrongCode      = shared.Errorf(shared.EWrongCode, shared.MsgWrongCode)
+	errCodeFormat     = shared.Fail(shared.EInvalid, words.CodeFormat).WithField("code", words.EnterSixDigits)
+	errWrongCode      = shared.Fail(shared.EWrongCode, words.WrongCode)
 	errReusedCode     = shared.Errorf(shared.EWrongCode, "That code was already used. Wait for your app to show a new one.")
 	errAlreadyOn      = shared.Errorf(shared.EConflict, "Two-factor authentication is already connected.")
 	errNoPendingSetup = shared.Errorf(shared.EConflict, "Start the setup again: the QR code expired.")
