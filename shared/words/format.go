@@ -2,6 +2,7 @@ package words
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -13,6 +14,10 @@ import (
 var (
 	// digitGroup goes between groups of three digits; English shows none.
 	digitGroup = Message{ID: "DigitGroupSeparator"}
+	// minimumGrouping is CLDR's minimumGroupingDigits: how many digits
+	// the highest group needs before a number is grouped at all (Russian
+	// 1: "1 234"; Spanish 2: "1234" but "12 345").
+	minimumGrouping = Message{ID: "MinimumGroupingDigits"}
 
 	monthsLong = [12]Message{{ID: "MonthJanuary"}, {ID: "MonthFebruary"}, {ID: "MonthMarch"}, {ID: "MonthApril"},
 		{ID: "MonthMay"}, {ID: "MonthJune"}, {ID: "MonthJuly"}, {ID: "MonthAugust"}, {ID: "MonthSeptember"},
@@ -40,7 +45,8 @@ func DateTimeSeconds(t time.Time) Message {
 }
 
 func day(t time.Time, months [12]Message) []arg {
-	return []arg{{"Day", t.Day()}, {"Month", months[t.Month()-1]}, {"Year", t.Year()}}
+	// The year is a string: no language groups its digits ("2026").
+	return []arg{{"Day", t.Day()}, {"Month", months[t.Month()-1]}, {"Year", strconv.Itoa(t.Year())}}
 }
 
 func clock(t time.Time) []arg {

@@ -50,6 +50,9 @@ type Language struct {
 	entries map[string]entry
 	plural  func(n int) string // the CLDR cardinal category of n
 	group   string             // between groups of three digits; "" for none
+	// minGroup is how many digits the highest group needs before the
+	// number is grouped (CLDR's minimumGroupingDigits).
+	minGroup int
 }
 
 // entry is a message in one language: its text per plural form ("other"
@@ -62,10 +65,13 @@ type segment struct{ text, param string }
 //go:embed catalog/en.json
 var en string
 
+//go:embed catalog/ru.json
+var ru string
+
 // catalogs are the languages' files, by tag: a language is its file in
 // catalog/ and its line here. (Each file embedded as a string: embed.FS
 // would add 8 KB to app.wasm.br.)
-var catalogs = map[string]string{"en": en}
+var catalogs = map[string]string{"en": en, "ru": ru}
 
 // English is the language of every message this version ships, and the
 // one said where a language lacks a message or is not known.
@@ -170,13 +176,13 @@ func (m Message) value(name string) any {
 	return nil
 }
 
-// number says n with the language's digit groups, from five digits on
-// (CLDR's minimum grouping in most languages that group: "1234" but
-// "12 345").
+// number says n with the language's digit groups, once its highest group
+// has the language's minimum of digits: "1 234" in Russian, "1234" but
+// "12 345" where the minimum is two.
 func (l *Language) number(n int) string {
 	s := strconv.Itoa(n)
 	digits := strings.TrimPrefix(s, "-")
-	if l.group == "" || len(digits) < 5 {
+	if l.group == "" || len(digits) < 3+l.minGroup {
 		return s
 	}
 	var b strings.Builder
@@ -230,6 +236,9 @@ func load(tag, text string) (*Language, error) {
 		l.entries[id] = e
 	}
 	l.group = l.Say(Message{ID: digitGroup.ID})
+	if l.minGroup, err = strconv.Atoi(l.Say(minimumGrouping)); err != nil || l.minGroup < 1 {
+		return nil, fmt.Errorf("catalog %s, %s: a whole number from 1 on, as CLDR gives it", name, minimumGrouping.ID)
+	}
 	return l, nil
 }
 

@@ -17,6 +17,8 @@ import (
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
 )
 
 // counts are the numbers each counting message is said with in the tests:
@@ -93,7 +95,7 @@ func TestCatalogs_AreGoI18nMessageFiles(t *testing.T) {
 		localizer := i18n.NewLocalizer(bundle, l.Tag)
 		for id, params := range declared {
 			for _, n := range counts {
-				if n >= 10000 {
+				if l.number(n) != strconv.Itoa(n) {
 					continue // go-i18n does not group digits
 				}
 				m, data := sample(l, id, params, n)
@@ -148,20 +150,111 @@ func TestPluralRules_AreCLDRs(t *testing.T) {
 }
 
 func TestSay_ChoosesThePluralFormAndGroupsDigits(t *testing.T) {
-	ru := &Language{Tag: "ru", plural: plurals["ru"], group: "\u00a0", entries: map[string]entry{}}
-	ru.entries["Codes"] = entry{}
-	for form, text := range map[string]string{"one": "{{.Count}} код", "few": "{{.Count}} кода", "many": "{{.Count}} кодов", "other": "{{.Count}} кода"} {
-		ru.entries["Codes"][form], _ = cut(text)
-	}
-	codes := func(n int) Message { return Message{ID: "Codes", args: []arg{{countParam, n}}} }
-	for n, want := range map[int]string{1: "1 код", 2: "2 кода", 5: "5 кодов", 11: "11 кодов", 21: "21 код", 1234: "1234 кода",
-		12345: "12\u00a0345 кодов", -12345: "-12\u00a0345 кодов", 1000001: "1\u00a0000\u00a0001 код"} {
-		if got := ru.Say(codes(n)); got != want {
+	ru := Lookup("ru")
+	for n, want := range map[int]string{1: "1 код восстановления", 2: "2 кода восстановления", 5: "5 кодов восстановления",
+		11: "11 кодов восстановления", 21: "21 код восстановления", 1234: "1\u00a0234 кода восстановления",
+		12345: "12\u00a0345 кодов восстановления", -12345: "-12\u00a0345 кодов восстановления",
+		1000001: "1\u00a0000\u00a0001 код восстановления"} {
+		if got := ru.Say(RecoveryCodesCount(n)); got != want {
 			t.Errorf("%d: %q, want %q", n, got, want)
 		}
 	}
-	if got := ru.Say(DateTime(time.Date(2026, 3, 1, 9, 5, 0, 0, time.UTC))); got != English.Say(DateTime(time.Date(2026, 3, 1, 9, 5, 0, 0, time.UTC))) {
+	lacking := &Language{Tag: "ru", plural: plurals["ru"], entries: map[string]entry{}}
+	if got := lacking.Say(DateTime(time.Date(2026, 3, 1, 9, 5, 0, 0, time.UTC))); got != English.Say(DateTime(time.Date(2026, 3, 1, 9, 5, 0, 0, time.UTC))) {
 		t.Errorf("a message the language lacks is not said in English: %q", got)
+	}
+}
+
+// A language that groups digits groups them with CLDR's symbol, as
+// golang.org/x/text has it ("1 234" in Russian: a no-break space).
+func TestCatalogs_GroupWithCLDRsSymbol(t *testing.T) {
+	for _, l := range languages {
+		if l.group == "" {
+			continue // English shows none, as the app always has
+		}
+		cldr := strings.Trim(message.NewPrinter(language.Make(l.Tag)).Sprint(number.Decimal(1234)), "1234")
+		if l.group != cldr {
+			t.Errorf("%s: groups with %q, CLDR with %q", l.Tag, l.group, cldr)
+		}
+	}
+}
+
+// A language groups digits from CLDR's minimumGroupingDigits on: Russian
+// (1) groups four digits, a language with 2 (Spanish, Polish) only five,
+// and a year is never grouped.
+func TestSay_GroupsFromTheLanguagesMinimum(t *testing.T) {
+	two, err := Parse("ru", `{"DigitGroupSeparator": ".", "MinimumGroupingDigits": "2"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ru := Lookup("ru")
+	for _, c := range []struct {
+		l    *Language
+		n    int
+		want string
+	}{{ru, 999, "999"}, {ru, 1000, "1\u00a0000"}, {ru, -1000, "-1\u00a0000"}, {two, 1234, "1234"}, {two, -1234, "-1234"},
+		{two, 12345, "12.345"}, {two, 1234567, "1.234.567"}, {English, 1234567, "1234567"}} {
+		if got := c.l.number(c.n); got != c.want {
+			t.Errorf("%s, minimum %d: %d is %q, want %q", c.l.Tag, c.l.minGroup, c.n, got, c.want)
+		}
+	}
+	if got, want := ru.Say(Date(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))), "2 декабря 2026 г."; got != want {
+		t.Errorf("%q, want %q", got, want)
+	}
+	for _, bad := range []string{"0", "", "one", "-1"} {
+		if _, err := Parse("ru", `{"MinimumGroupingDigits": "`+bad+`"}`); err == nil {
+			t.Errorf("minimumGroupingDigits %q accepted", bad)
+		}
+	}
+}
+
+// Russian says counts with the plural form CLDR gives each number, dates
+// with the month in the genitive and a 24-hour clock, as a Russian reader
+// expects them.
+func TestRussian_SaysCountsAndDates(t *testing.T) {
+	ru := Lookup("ru")
+	if ru.Tag != "ru" {
+		t.Fatalf("Lookup(ru) is %s", ru.Tag)
+	}
+	for _, c := range []struct {
+		m    Message
+		want string
+	}{
+		{NoticeCodesLeft(1), "Остался 1 код восстановления."},
+		{NoticeCodesLeft(2), "Осталось 2 кода восстановления."},
+		{NoticeCodesLeft(5), "Осталось 5 кодов восстановления."},
+		{NoticeCodesLeft(11), "Осталось 11 кодов восстановления."},
+		{NoticeCodesLeft(21), "Остался 21 код восстановления."},
+		{NoticeCodesLeft(22), "Осталось 22 кода восстановления."},
+		{NoticeCodesLeft(25), "Осталось 25 кодов восстановления."},
+		{TooManyAttemptsMinutes(1), "Слишком много неудачных попыток. Повторите через 1 минуту."},
+		{TooManyAttemptsMinutes(21), "Слишком много неудачных попыток. Повторите через 21 минуту."},
+		{TooManyAttemptsMinutes(22), "Слишком много неудачных попыток. Повторите через 22 минуты."},
+		{TooManyAttemptsMinutes(11), "Слишком много неудачных попыток. Повторите через 11 минут."},
+		{UsersCount(1), "1 пользователь"},
+		{UsersCount(2), "2 пользователя"},
+		{UsersCount(5), "5 пользователей"},
+		{UsersCount(1234), "1\u00a0234 пользователя"},
+		{BlockedLogins(21), "21 попытка отклонена, пока вход был приостановлен"},
+		{BlockedLogins(22), "22 попытки отклонены, пока вход был приостановлен"},
+		{BlockedLogins(25), "25 попыток отклонено, пока вход был приостановлен"},
+		{RememberBrowser(1), " Не запрашивать код в этом браузере 1 день"},
+		{RememberBrowser(7), " Не запрашивать код в этом браузере 7 дней"},
+		{RememberBrowser(22), " Не запрашивать код в этом браузере 22 дня"},
+		{AccountMenuUnread(2), "Меню учётной записи, 2 непрочитанных уведомления безопасности"},
+		{AccountMenuUnread(11), "Меню учётной записи, 11 непрочитанных уведомлений безопасности"},
+		{CodesLeftEach(RecoveryCodesCount(22)), "Осталось: 22 кода восстановления. Каждый код действует один раз вместо кода из приложения."},
+		{AdoptionWith(3, 60), "3 с 2FA (60\u00a0%)"},
+		{Date(time.Date(2026, 12, 2, 23, 59, 0, 0, time.UTC)), "2 декабря 2026 г."},
+		{DateTime(time.Date(2026, 5, 1, 21, 7, 0, 0, time.UTC)), "1 мая 2026 г., 21:07"},
+		{DateTimeSeconds(time.Date(2027, 2, 9, 0, 0, 5, 0, time.UTC)), "9 февр. 2027 г., 00:00:05"},
+		{CodesFileCreated(Date(time.Date(2026, 9, 30, 12, 0, 0, 0, time.UTC))), "Дата создания: 30 сентября 2026 г."},
+		{BrowserOn(Verbatim("Firefox"), "Linux"), "Firefox на Linux"},
+		{BrowserOn(UnknownBrowser, "Linux"), "Неизвестный браузер на Linux"},
+	} {
+		if got := ru.Say(c.m); got != c.want {
+			t.Errorf("%s: %q, want %q", c.m.ID, got, c.want)
+		}
 	}
 }
 
@@ -177,7 +270,7 @@ func TestEnglish_SaysDatesAsTheyWere(t *testing.T) {
 			}
 		}
 	}
-	if got := English.Say(Message{ID: "FormatDate", args: []arg{{"Day", 1}, {"Month", monthsLong[0]}, {"Year", 123456}}}); got != "1 January 123456" {
+	if got := English.Say(UsersCount(123456)); got != "123456 users" {
 		t.Errorf("English groups digits: %q", got)
 	}
 }
@@ -217,8 +310,8 @@ func TestCatalogs_EveryFileLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range files {
-		tag, _ := strings.CutSuffix(f.Name(), ".json")
-		if languages[tag] == nil {
+		tag, ok := strings.CutSuffix(f.Name(), ".json")
+		if ok && languages[tag] == nil {
 			t.Errorf("catalog/%s is not in catalogs (words.go)", f.Name())
 		}
 	}
@@ -230,6 +323,11 @@ func TestLookup(t *testing.T) {
 			t.Errorf("%q is not English", tag)
 		}
 	}
+	for _, tag := range []string{"ru", "ru-RU", "RU"} {
+		if Lookup(tag).Tag != "ru" {
+			t.Errorf("%q is not Russian", tag)
+		}
+	}
 }
 
 // param is a declared parameter: its name in the catalogs and its Go type.
@@ -237,9 +335,9 @@ type param struct{ name, kind string }
 
 // formats are the messages format.go makes from a time.
 var formats = map[string][]param{
-	"FormatDate":            {{"Day", "int"}, {"Month", "Message"}, {"Year", "int"}},
-	"FormatDateTime":        {{"Day", "int"}, {"Month", "Message"}, {"Year", "int"}, {"Hour", "string"}, {"Minute", "string"}},
-	"FormatDateTimeSeconds": {{"Day", "int"}, {"Month", "Message"}, {"Year", "int"}, {"Hour", "string"}, {"Minute", "string"}, {"Second", "string"}},
+	"FormatDate":            {{"Day", "int"}, {"Month", "Message"}, {"Year", "string"}},
+	"FormatDateTime":        {{"Day", "int"}, {"Month", "Message"}, {"Year", "string"}, {"Hour", "string"}, {"Minute", "string"}},
+	"FormatDateTimeSeconds": {{"Day", "int"}, {"Month", "Message"}, {"Year", "string"}, {"Hour", "string"}, {"Minute", "string"}, {"Second", "string"}},
 }
 
 // declarations reads this package's declarations of messages (declare.go):
