@@ -4,16 +4,17 @@ import (
 	"context"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
 // Me is what the signed-in user sees of themself: who they are, their 2FA,
 // and what their session may do (its effective stage, from Authenticate).
-func (s *Service) Me(ctx context.Context, sess *domain.Session, stage string) (shared.Me, error) {
+func (s *Service) Me(ctx context.Context, sess *domain.Session, current string) (shared.Me, error) {
 	u := sess.User
 	me := shared.Me{
-		Stage:        shared.NextDone,
+		Stage:        stage.Of(current).Next,
 		Username:     u.Username,
 		Role:         u.Role,
 		Account:      u.Account.Name,
@@ -21,13 +22,10 @@ func (s *Service) Me(ctx context.Context, sess *domain.Session, stage string) (s
 		Force2FA:     u.Account.ForceTwoFactor,
 		SecurityKeys: u.SecurityKeys,
 	}
-	if stage == domain.StagePasswordChange {
-		me.Stage = shared.NextChangePassword
-	}
-	if stage == domain.StageEnrollment {
-		me.Stage = shared.NextEnroll
-	} else if deadline, ok := GraceDeadline(u); ok {
-		me.TwoFADeadline = rfc3339(&deadline)
+	if current != stage.Enrollment {
+		if deadline, ok := GraceDeadline(u); ok {
+			me.TwoFADeadline = rfc3339(&deadline)
+		}
 	}
 	me.Email, me.EmailVerifiedAt, me.EmailPending = emailState(u)
 	unread, err := s.Store.UnreadNotices(ctx, u.ID)

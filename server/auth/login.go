@@ -5,44 +5,27 @@ import (
 	"errors"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
-// The login state machine (DESIGN.md, flows 1 to 3), every transition in
-// this file, in this order:
+// The login's steps. Where each leads is the stage table's (package stage):
+// a step works out its event (the password right, a factor proven...) and
+// advance (steps.go) writes the session the table says, or refuses a pair
+// the table does not have. The checks before a step are here:
 //
 //	Login: the password
-//	  right, 2FA connected, a browser
-//	  the user trusted, the account
-//	  still allowing it               -> stage full, next "done" (method trusted_browser)
-//	  right, 2FA connected            -> stage password_ok, next "totp"
-//	  right, no 2FA, account forces   -> stage enrollment,  next "enroll"
-//	    but within the user's grace period (mustEnroll)
-//	                                  -> stage full,        next "done", the
-//	                                     user's grace starts at their first such login
-//	  right, no 2FA, not forced       -> stage full,        next "done"
-//	  right, but a one-time password  -> stage password_change, next "change_password"
 //	  wrong, unknown user, or a
 //	  username locked by failures     -> EWrongCredentials, the same answer
 //	  client IP locked by failures    -> ERateLimited with Retry-After
-//	VerifyTOTP, password_ok: a code
-//	  right, a step not used before   -> stage full, next "done"; with remember_browser
+//	  right                           -> passwordEvent, or MustChangePassword,
+//	                                     or TrustedBrowser (method trusted_browser)
+//	VerifyTOTP, LoginWithRecoveryCode, FinishKeyLogin: the second step
+//	  right, not used before          -> FactorProven; with remember_browser
 //	                                     (where the account allows it) the browser is trusted
 //	  wrong, reused, malformed        -> EWrongCode / EInvalid, counted toward the lockout
-//	LoginWithRecoveryCode, password_ok: a recovery code
-//	  right, unused                   -> stage full, next "done" (the code is spent)
-//	ChangeOneTimePassword, password_change: the one-time password and a new one
-//	  right, the new one strong       -> the stage the password leads to (above),
-//	                                     the password no longer one-time
-//	ConnectTOTP, enrollment or full: the first code of a new authenticator
-//	  right                           -> 2FA on, recovery codes; enrollment becomes
-//	                                     full, a full session stays
-//	Authenticate, at every request: the session's effective stage
-//	  full, but the account now forces 2FA and the user has none -> enrollment,
-//	    unless within the user's grace period (which a session older than
-//	    the policy starts at its first request)
-//	Logout                            -> the session ends
+//	Authenticate, at every request    -> policyEvent for a full session
 //
 // Each step that raises a session creates a new session with a new token
 // and ends the one the browser came with (Store.CompleteLoginStep, all or
@@ -175,25 +158,21 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 		s.upgradeHash(ctx, u, req.Password)
 	}
 
-	stage, next, ttl, startGrace := s.afterPassword(u, now)
-	var trusted int64
-	if trusted, err = s.trustedBrowser(ctx, u, c.Trust, now); err != nil {
+	ev := passwordEvent(u, now)
+	trusted, err := s.trustedBrowser(ctx, u, c.Trust, now)
+	if err != nil {
 		return nil, err
 	}
 	switch {
 	case u.PasswordMustChange:
 		// First the one-time password goes (onetime.go); the second step
 		// or the enrollment comes after.
-		stage, next, ttl, startGrace = domain.StagePasswordChange, shared.NextChangePassword, s.EnrollmentTTL, false
+		ev = stage.MustChangePassword
 	case trusted != 0:
 		// A browser this user trusted at an earlier second step: the
 		// password is all it asks, and the history says why.
-		stage, next, ttl = domain.StageFull, shared.NextDone, s.SessionMax
+		ev = stage.TrustedBrowser
 		event.Method = shared.MethodTrustedBrowser
-	}
-	token, hash, err := newToken(s.Rand)
-	if err != nil {
-		return nil, err
 	}
 	var device string
 	if lockKey == userKey {
@@ -201,48 +180,30 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 			return nil, err
 		}
 	}
-	step := domain.LoginStep{
-		Session: &domain.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: stage, CreatedAt: now,
-			LastSeenAt: now, ExpiresAt: now.Add(ttl), IP: c.IP, UserAgent: c.UserAgent, ReauthAt: &now},
-		Event: withTime(event, now),
-	}
-	if trusted != 0 {
-		step.UsedTrustedBrowser = &trusted
-	}
-	if _, ok := counters[lockKey]; ok {
-		// Most logins have no counter to clear: no statement for them. A
-		// failure counted since the read above stays counted, which errs
-		// on the safe side.
-		step.ClearThrottle = lockKey
-	}
-	event.Result = shared.ResultSuccess
-	if oldToken != "" {
-		step.EndSession = HashToken(oldToken)
-	}
 	newBrowser, err := s.isNewBrowser(ctx, u, c)
 	if err != nil {
 		return nil, err
 	}
-	if stage == domain.StageFull {
-		step.LoggedInAt = &now
-		if newBrowser {
-			step.Notices = append(step.Notices, s.notice(u, shared.NoticeNewBrowserLogin, c, ""))
-		}
-		if startGrace {
-			step.StartGrace = &now
-		}
-	} else {
-		// The login is not complete yet: the step that completes it tells.
-		step.Session.NewBrowser = newBrowser
+	var end []byte
+	if oldToken != "" {
+		end = HashToken(oldToken)
 	}
-	if err := s.Store.CompleteLoginStep(ctx, step); err != nil {
+	res, err := s.advance(ctx, move{from: stage.None, event: ev, end: end, user: u, client: c, now: now, record: event,
+		newBrowser: newBrowser, with: func(step *domain.LoginStep) {
+			if trusted != 0 {
+				step.UsedTrustedBrowser = &trusted
+			}
+			if _, ok := counters[lockKey]; ok {
+				// Most logins have no counter to clear: no statement for
+				// them. A failure counted since the read above stays
+				// counted, which errs on the safe side.
+				step.ClearThrottle = lockKey
+			}
+		}})
+	if err != nil {
 		return nil, err
 	}
-	res := &LoginResult{Token: token, Session: step.Session, Next: next, Device: device}
-	if next == shared.NextTOTP {
-		res.RememberDays = u.Account.RememberBrowserDays
-		res.Methods = factorKinds(u)
-	}
+	res.Device = device
 	return res, nil
 }
 
@@ -328,7 +289,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 	case !ok:
 		return nil, s.reservedFailure(ctx, u, event, reserved, shared.ReasonWrongCode, errWrongCode)
 	}
-	res, err := s.completeStep(ctx, sess, u, shared.MethodTOTP, c, remember, func(ls *domain.LoginStep) { ls.TOTPStep = &step })
+	res, err := s.completeStep(ctx, sess, sess.Stage, stage.FactorProven, u, shared.MethodTOTP, c, remember, func(ls *domain.LoginStep) { ls.TOTPStep = &step })
 	if err == nil && s.Keys.Stale(u.TOTPSecret) {
 		s.reseal(ctx, u, secret)
 	}
@@ -406,7 +367,7 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 			left++
 		}
 	}
-	res, err := s.completeStep(ctx, sess, u, shared.MethodRecoveryCode, c, remember, func(step *domain.LoginStep) {
+	res, err := s.completeStep(ctx, sess, sess.Stage, stage.FactorProven, u, shared.MethodRecoveryCode, c, remember, func(step *domain.LoginStep) {
 		step.RecoveryCodeID = &match.ID
 		step.Notices = append(step.Notices, s.recoveryNotices(u, c, left)...)
 	})
@@ -424,7 +385,7 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 // 2FA on and creates the user's recovery codes. The code counts as used. A
 // session that was enrolling becomes a full one under a new token; a full
 // session stays as it is.
-func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, stage, code string, c Client) (*Connected, error) {
+func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, current, code string, c Client) (*Connected, error) {
 	u := sess.User
 	if u.TOTPConnected() {
 		return nil, errAlreadyOn
@@ -454,10 +415,8 @@ func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, stage, 
 		return nil, err
 	}
 	done := &Connected{RecoveryCodes: codes}
-	if stage == domain.StageEnrollment {
-		if done.Session, err = s.completeStep(ctx, sess, u, shared.MethodTOTP, c, false, nil); err != nil {
-			return nil, err
-		}
+	if done.Session, err = s.completeStep(ctx, sess, current, stage.EnrollmentDone, u, shared.MethodTOTP, c, false, nil); err != nil {
+		return nil, err
 	}
 	return done, nil
 }
@@ -467,50 +426,29 @@ func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, stage, 
 var errMustChange = shared.Errorf(shared.EForbidden, "Your administrator gave you a new password. "+
 	"Log in with your username and that password, and choose your own.")
 
-// completeStep replaces sess with a full session, recording the success;
-// with remember, the browser is trusted from now on, in the same step.
-// Every step that ends in a full session but Login and ChangeOneTimePassword
-// (which route the same users themselves) comes here, so its refusals hold
-// for each: a disabled user, and a user who must first replace a one-time
-// password (a passkey, say, proves the user but not that they replaced it).
-func (s *Service) completeStep(ctx context.Context, sess *domain.Session, u *domain.User, method string, c Client, remember bool, with func(*domain.LoginStep)) (*LoginResult, error) {
+// completeStep moves sess, of the stage from, on event into a full session
+// (stage.Must: FactorProven, EnrollmentDone or PasskeySignIn), recording the
+// success; with trust, the browser is trusted from now on, in the same
+// step. A row that keeps the stage (a full session connecting a factor)
+// returns nil. Every step that ends in a full session but Login and
+// ChangeOneTimePassword (which route the same users themselves) comes here,
+// so its refusals hold for each: a disabled user, and a user who must first
+// replace a one-time password (a passkey, say, proves the user but not that
+// they replaced it).
+func (s *Service) completeStep(ctx context.Context, sess *domain.Session, from string, event stage.Event, u *domain.User, method string, c Client, trust bool, with func(*domain.LoginStep)) (*LoginResult, error) {
 	c = c.clip()
+	if to, err := stage.Must(from, event); err != nil || to == from {
+		return nil, err
+	}
 	switch {
 	case u.Disabled():
 		return nil, s.fail(ctx, loginEvent(u.Username, u, method, c, s.Now()), shared.ReasonDisabled, errDisabled)
 	case u.PasswordMustChange:
 		return nil, s.fail(ctx, loginEvent(u.Username, u, method, c, s.Now()), shared.ReasonMustChange, errMustChange)
 	}
-	token, hash, err := newToken(s.Rand)
-	if err != nil {
-		return nil, err
-	}
 	now := s.Now()
-	step := domain.LoginStep{
-		EndSession: sess.TokenHash,
-		Session: &domain.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: domain.StageFull, CreatedAt: now,
-			LastSeenAt: now, ExpiresAt: now.Add(s.SessionMax), IP: c.IP, UserAgent: c.UserAgent, ReauthAt: &now},
-		Event:      loginEvent(u.Username, u, method, c, now),
-		LoggedInAt: &now,
-	}
-	step.Event.Result = shared.ResultSuccess
-	if sess.NewBrowser {
-		step.Notices = append(step.Notices, s.notice(u, shared.NoticeNewBrowserLogin, c, ""))
-	}
-	if with != nil {
-		with(&step)
-	}
-	res := &LoginResult{Token: token, Session: step.Session, Next: shared.NextDone}
-	if remember && u.Account.RememberBrowserDays > 0 {
-		if res.Trust, step.TrustBrowser, err = s.newTrust(u, c, now); err != nil {
-			return nil, err
-		}
-		res.TrustExpires = step.TrustBrowser.ExpiresAt
-	}
-	if err := s.Store.CompleteLoginStep(ctx, step); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return s.advance(ctx, move{from: from, event: event, end: sess.TokenHash, user: u, client: c, now: now,
+		record: loginEvent(u.Username, u, method, c, now), newBrowser: sess.NewBrowser, trust: trust, with: with})
 }
 
 // touchEvery limits how often a busy session writes its last-seen time.
@@ -524,7 +462,7 @@ const touchEvery = time.Minute
 // without 2FA in an account that forces 2FA is an enrollment session once
 // their grace period (if any) is over: the policy holds for sessions that
 // began before it was switched on.
-func (s *Service) Authenticate(ctx context.Context, token string) (sess *domain.Session, stage string, err error) {
+func (s *Service) Authenticate(ctx context.Context, token string) (sess *domain.Session, current string, err error) {
 	if token == "" {
 		return nil, "", ErrUnauthenticated
 	}
@@ -551,31 +489,30 @@ func (s *Service) Authenticate(ctx context.Context, token string) (sess *domain.
 			return nil, "", err
 		}
 	}
-	stage = sess.Stage
 	u := sess.User
-	if stage != domain.StageFull {
-		return sess, stage, nil
+	ev, moved := policyEvent(u, now)
+	if sess.Stage != stage.Full || !moved {
+		return sess, sess.Stage, nil
 	}
-	enroll, startGrace := mustEnroll(u, now)
-	if startGrace {
+	if ev == stage.GraceAllows {
 		// A session from before the policy: its user's grace starts now.
 		started, err := s.Store.StartGrace(ctx, u.ID, now)
 		switch {
 		case errors.Is(err, domain.ErrNotFound):
 			// The policy changed since the session was read: err on the
 			// safe side until the next request reads it again.
-			enroll = true
+			ev = stage.PolicyForces
 		case err != nil:
 			return nil, "", err
 		default:
 			u.GraceStartedAt = &started
-			enroll, _ = mustEnroll(u, now)
+			if enroll, _ := mustEnroll(u, now); enroll {
+				ev = stage.PolicyForces
+			}
 		}
 	}
-	if enroll {
-		stage = domain.StageEnrollment
-	}
-	return sess, stage, nil
+	current, err = stage.Must(stage.Full, ev)
+	return sess, current, err
 }
 
 // ErrUnauthenticated is the answer to a request without a live session.
@@ -584,10 +521,12 @@ var ErrUnauthenticated = shared.Errorf(shared.EUnauthenticated, "Please log in."
 // Logout ends the session of token. Ending a session that does not exist is
 // not an error.
 func (s *Service) Logout(ctx context.Context, token string) error {
-	if token == "" {
-		return nil
+	var end []byte
+	if token != "" {
+		end = HashToken(token)
 	}
-	return s.Store.DeleteSession(ctx, HashToken(token))
+	_, err := s.advance(ctx, move{from: stage.None, event: stage.Ended, end: end})
+	return err
 }
 
 // loginEvent starts the history's record of one login step from c under the

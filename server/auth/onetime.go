@@ -5,7 +5,6 @@ import (
 	"encoding/base32"
 	"errors"
 	"io"
-	"time"
 
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
@@ -136,27 +135,11 @@ func (s *Service) SetOneTimePasswordByUsername(ctx context.Context, username, pa
 	return target, s.SetOneTimePassword(ctx, nil, target.ID, password, Client{})
 }
 
-// afterPassword is where a right password leads the user u at now: the
-// second step when 2FA is on, enrollment when the account forces 2FA and the
-// user has none and no grace period left (mustEnroll), else a full session,
-// with startGrace when the user's grace period starts with it. Login and
-// ChangeOneTimePassword share it.
-func (s *Service) afterPassword(u *domain.User, now time.Time) (stage, next string, ttl time.Duration, startGrace bool) {
-	enroll, startGrace := mustEnroll(u, now)
-	switch {
-	case u.TwoFactorEnabled():
-		return domain.StagePasswordOK, shared.NextTOTP, s.SecondStepTTL, false
-	case enroll:
-		return domain.StageEnrollment, shared.NextEnroll, s.EnrollmentTTL, false
-	}
-	return domain.StageFull, shared.NextDone, s.SessionMax, startGrace
-}
-
 // ChangeOneTimePassword replaces the one-time password of a password_change
 // session's user: the rules of ChangePassword (the current, one-time,
 // password as the proof, throttled; the new one strong and different), and
-// then the session is replaced by one of the stage afterPassword says,
-// under a new token. Returns what ChangePassword returns.
+// then the session moves on where the login would have led
+// (passwordEvent), under a new token. Returns what ChangePassword returns.
 func (s *Service) ChangeOneTimePassword(ctx context.Context, sess *domain.Session, req shared.ChangePasswordRequest, c Client) (*LoginResult, error) {
 	device, err := s.ChangePassword(ctx, sess, req, c)
 	if err != nil {
@@ -166,39 +149,15 @@ func (s *Service) ChangeOneTimePassword(ctx context.Context, sess *domain.Sessio
 	u := *sess.User
 	u.PasswordMustChange = false
 	now := s.Now()
-	stage, next, ttl, startGrace := s.afterPassword(&u, now)
-	token, hash, err := newToken(s.Rand)
+	// The new password proved the user once more: the history shows this
+	// step as a password step. Whether the login is from a new browser was
+	// decided at its password step (Login); the step that completes the
+	// login tells.
+	res, err := s.advance(ctx, move{from: sess.Stage, event: passwordEvent(&u, now), end: sess.TokenHash, user: &u, client: c, now: now,
+		record: loginEvent(u.Username, &u, shared.MethodPassword, c, now), newBrowser: sess.NewBrowser})
 	if err != nil {
 		return nil, err
 	}
-	step := domain.LoginStep{
-		EndSession: sess.TokenHash,
-		Session: &domain.Session{TokenHash: hash, UserID: u.ID, User: &u, Stage: stage, CreatedAt: now,
-			LastSeenAt: now, ExpiresAt: now.Add(ttl), IP: c.IP, UserAgent: c.UserAgent, ReauthAt: &now},
-		// The new password proved the user once more: the history shows
-		// this step as a password step.
-		Event: withTime(loginEvent(u.Username, &u, shared.MethodPassword, c, now), now),
-	}
-	step.Event.Result = shared.ResultSuccess
-	// Whether the login is from a new browser was decided at its password
-	// step (Login); the step that completes the login tells.
-	if stage == domain.StageFull {
-		step.LoggedInAt = &now
-		if startGrace {
-			step.StartGrace = &now
-		}
-		if sess.NewBrowser {
-			step.Notices = append(step.Notices, s.notice(&u, shared.NoticeNewBrowserLogin, c, ""))
-		}
-	} else {
-		step.Session.NewBrowser = sess.NewBrowser
-	}
-	if err := s.Store.CompleteLoginStep(ctx, step); err != nil {
-		return nil, err
-	}
-	res := &LoginResult{Token: token, Session: step.Session, Next: next, Device: device}
-	if next == shared.NextTOTP {
-		res.RememberDays, res.Methods = u.Account.RememberBrowserDays, factorKinds(&u)
-	}
+	res.Device = device
 	return res, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -61,8 +62,12 @@ func (s *Service) checkOwnPassword(ctx context.Context, u *domain.User, password
 // a current authenticator code or a security key's answer to BeginKeyProof
 // (used up, as at login). Wrong proofs
 // count toward the same throttles as at login, and are audited. Returns
-// EWrongCredentials, EWrongCode, EInvalid or ERateLimited.
-func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, rp RP, req shared.ReauthRequest, c Client) error {
+// EWrongCredentials, EWrongCode, EInvalid or ERateLimited. current is the
+// session's effective stage (Authenticate), which a proof keeps.
+func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, current string, rp RP, req shared.ReauthRequest, c Client) error {
+	if _, err := stage.Must(current, stage.Reauthenticated); err != nil {
+		return err
+	}
 	c = c.clip()
 	u := sess.User
 	now := s.Now()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/webauthn"
+	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -203,7 +204,7 @@ type KeyAdded struct {
 // FinishAddKey verifies the browser's answer to BeginAddKey and stores the
 // key. The first factor of a user brings the recovery codes; a session that
 // was enrolling becomes a full one.
-func (s *Service) FinishAddKey(ctx context.Context, sess *domain.Session, stage string, rp RP, raw []byte, c Client) (*KeyAdded, error) {
+func (s *Service) FinishAddKey(ctx context.Context, sess *domain.Session, current string, rp RP, raw []byte, c Client) (*KeyAdded, error) {
 	c = c.clip()
 	u := sess.User
 	w, err := s.relyingParty(rp)
@@ -256,10 +257,8 @@ func (s *Service) FinishAddKey(ctx context.Context, sess *domain.Session, stage 
 	if first {
 		done.RecoveryCodes = codes
 	}
-	if stage == domain.StageEnrollment {
-		if done.Session, err = s.completeStep(ctx, sess, u, shared.MethodSecurityKey, c, false, nil); err != nil {
-			return nil, err
-		}
+	if done.Session, err = s.completeStep(ctx, sess, current, stage.EnrollmentDone, u, shared.MethodSecurityKey, c, false, nil); err != nil {
+		return nil, err
 	}
 	return done, nil
 }
@@ -529,7 +528,7 @@ func (s *Service) FinishKeyLogin(ctx context.Context, sess *domain.Session, rp R
 	if err != nil {
 		return nil, err
 	}
-	return s.finishKeyStep(ctx, sess, u, event, reserved, shared.MethodSecurityKey, c, use)
+	return s.finishKeyStep(ctx, sess, stage.FactorProven, u, event, reserved, shared.MethodSecurityKey, c, use)
 }
 
 // keyUse checks the sign counter of a verified assertion: one that did not
@@ -549,8 +548,8 @@ func (s *Service) keyUse(ctx context.Context, u *domain.User, event *domain.Logi
 
 // finishKeyStep writes the full session of a verified key, moving its
 // counter in the same transaction.
-func (s *Service) finishKeyStep(ctx context.Context, sess *domain.Session, u *domain.User, event *domain.LoginEvent, reserved int, method string, c Client, use *domain.SecurityKeyUse) (*LoginResult, error) {
-	res, err := s.completeStep(ctx, sess, u, method, c, false, func(ls *domain.LoginStep) { ls.SecurityKey = use })
+func (s *Service) finishKeyStep(ctx context.Context, sess *domain.Session, ev stage.Event, u *domain.User, event *domain.LoginEvent, reserved int, method string, c Client, use *domain.SecurityKeyUse) (*LoginResult, error) {
+	res, err := s.completeStep(ctx, sess, sess.Stage, ev, u, method, c, false, func(ls *domain.LoginStep) { ls.SecurityKey = use })
 	switch {
 	case errors.Is(err, domain.ErrReplay): // another use of the key moved its counter first
 		return nil, s.reservedFailure(ctx, u, event, reserved, shared.ReasonClonedKey, errClonedKey)
@@ -712,7 +711,7 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, cer
 	if old.NewBrowser, err = s.isNewBrowser(ctx, u, c); err != nil {
 		return nil, err
 	}
-	return s.finishKeyStep(ctx, &old, u, event, 0, shared.MethodPasskey, c, use)
+	return s.finishKeyStep(ctx, &old, stage.PasskeySignIn, u, event, 0, shared.MethodPasskey, c, use)
 }
 
 // SetPasskeysAllowed switches passkey sign-in on or off for the admin's own

@@ -63,7 +63,7 @@ func (s *Server) handleReauth(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.auth.Reauthenticate(r.Context(), r.session, s.relyingParty(r.Request), req, s.client(r.Request)); err != nil {
+	if err := s.auth.Reauthenticate(r.Context(), r.session, r.stage, s.relyingParty(r.Request), req, s.client(r.Request)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -1,0 +1,141 @@
+package auth
+
+import (
+	"context"
+	"time"
+
+	"github.com/warden-auth/warden/server/auth/stage"
+	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/shared"
+)
+
+// move is one step of the login state machine (package stage), as advance
+// runs it.
+type move struct {
+	from  string // the stage of the session the request came with (stage.None: none, or one the step ends whatever it is)
+	event stage.Event
+	end   []byte // the token hash of the session the step ends (nil: none)
+	user  *domain.User
+	// client, clipped, and now are where and when the step happens.
+	client Client
+	now    time.Time
+	// record is the history's row of the step; advance writes it as a
+	// success.
+	record *domain.LoginEvent
+	// newBrowser: the login is from a browser and a network the user has
+	// not used (isNewBrowser), news once the login is complete.
+	newBrowser bool
+	// trust, where the account allows it, trusts the browser from now on.
+	trust bool
+	// with adds what else the step writes in its transaction: a factor's
+	// use, a throttle to clear.
+	with func(*domain.LoginStep)
+}
+
+// advance runs m as the stage table says: it writes, in one transaction
+// (Store.CompleteLoginStep), a session of the stage the event leads to
+// under a new token, ending the one the browser came with, and the step's
+// row of the history. A step into a full session completes the login
+// (LoggedInAt), starts the grace period it was granted and tells of a new
+// browser; a step short of it carries that news to the step that completes
+// it. A row that keeps the stage writes nothing and returns nil; a row to
+// stage.None only ends the session. A pair the table does not have is
+// refused, with nothing written.
+func (s *Service) advance(ctx context.Context, m move) (*LoginResult, error) {
+	to, err := stage.Must(m.from, m.event)
+	switch {
+	case err != nil:
+		return nil, err
+	case to == stage.None:
+		if m.end == nil {
+			return nil, nil
+		}
+		return nil, s.Store.DeleteSession(ctx, m.end)
+	case to == m.from:
+		return nil, nil
+	}
+	u, c, now := m.user, m.client, m.now
+	token, hash, err := newToken(s.Rand)
+	if err != nil {
+		return nil, err
+	}
+	info := stage.Of(to)
+	step := domain.LoginStep{
+		EndSession: m.end,
+		Session: &domain.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: to, CreatedAt: now,
+			LastSeenAt: now, ExpiresAt: now.Add(s.lifetime(info.Life)), IP: c.IP, UserAgent: c.UserAgent, ReauthAt: &now},
+		Event: withTime(m.record, now),
+	}
+	step.Event.Result = shared.ResultSuccess
+	if to == stage.Full {
+		step.LoggedInAt = &now
+		if m.event == stage.GraceAllows {
+			step.StartGrace = &now
+		}
+		if m.newBrowser {
+			step.Notices = append(step.Notices, s.notice(u, shared.NoticeNewBrowserLogin, c, ""))
+		}
+	} else {
+		step.Session.NewBrowser = m.newBrowser
+	}
+	if m.with != nil {
+		m.with(&step)
+	}
+	res := &LoginResult{Token: token, Session: step.Session, Next: info.Next}
+	if m.trust && u.Account.RememberBrowserDays > 0 {
+		if res.Trust, step.TrustBrowser, err = s.newTrust(u, c, now); err != nil {
+			return nil, err
+		}
+		res.TrustExpires = step.TrustBrowser.ExpiresAt
+	}
+	if err := s.Store.CompleteLoginStep(ctx, step); err != nil {
+		return nil, err
+	}
+	if res.Next == shared.NextTOTP {
+		res.RememberDays, res.Methods = u.Account.RememberBrowserDays, factorKinds(u)
+	}
+	return res, nil
+}
+
+// lifetime is how long a session may live at most.
+func (s *Service) lifetime(l stage.Lifetime) time.Duration {
+	switch l {
+	case stage.SecondStepLife:
+		return s.SecondStepTTL
+	case stage.SetupLife:
+		return s.EnrollmentTTL
+	case stage.SessionLife:
+		return s.SessionMax
+	}
+	return 0
+}
+
+// passwordEvent is where a right password leads the user u at now, when it
+// is not one-time: the second step when 2FA is on, enrollment when the
+// account forces 2FA and the user has none and no grace period left
+// (mustEnroll), else a full session, whose grace period may start with it.
+// Login and ChangeOneTimePassword share it.
+func passwordEvent(u *domain.User, now time.Time) stage.Event {
+	if u.TwoFactorEnabled() {
+		return stage.FactorDue
+	}
+	if ev, ok := policyEvent(u, now); ok {
+		return ev
+	}
+	return stage.PasswordRight
+}
+
+// policyEvent is what the account's Force 2FA says of u at now, if it
+// moves them: the setup is due (PolicyForces), or their grace period starts
+// now (GraceAllows). Within a grace period that runs already it says
+// nothing.
+func policyEvent(u *domain.User, now time.Time) (stage.Event, bool) {
+	enroll, startGrace := mustEnroll(u, now)
+	switch {
+	case enroll:
+		return stage.PolicyForces, true
+	case startGrace:
+		return stage.GraceAllows, true
+	}
+	return "", false
+}
