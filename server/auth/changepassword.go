@@ -3,82 +3,15 @@ package auth
 import (
 	"context"
 	"errors"
-	"strings"
 
-	"github.com/trustelem/zxcvbn"
+	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
-// minPasswordScore is the zxcvbn score a chosen password needs: 3 is "safely
-// unguessable" against an online attack and a throttled offline one.
-const minPasswordScore = 3
-
-// scoredPrefix bounds what zxcvbn reads: its matching grows fast with the
-// length (a 256-byte password takes a fifth of a second), and characters past
-// the prefix only add to a password's strength, so scoring the prefix never
-// overrates one.
-const scoredPrefix = 100
-
-// passwordProblem says in words why u may not choose password, "" when it
-// may: the shared rules first (length, the username), then how easy it is to
-// guess, with u's username and account name as words an attacker tries.
-func passwordProblem(password string, u *domain.User) string {
-	_, problem := passwordVerdict(password, u.Username, u.Account)
-	return problem
-}
-
-// passwordVerdict is zxcvbn's score of password for the user username of
-// account (nil: not known yet), and why it is refused ("" when it is not).
-func passwordVerdict(password, username string, account *domain.Account) (score int, problem string) {
-	inputs := []string{username}
-	if account != nil {
-		// The name and each of its words: "Acme Tools" makes "acmetools"
-		// and "tools2026" as guessable as "Acme Tools" itself.
-		inputs = append(append(inputs, account.Name), strings.Fields(account.Name)...)
-	}
-	scored := []rune(password)
-	if len(scored) > scoredPrefix {
-		scored = scored[:scoredPrefix]
-	}
-	r := zxcvbn.PasswordStrength(string(scored), inputs)
-	if msg := shared.ValidateNewPassword(password, username); msg != "" {
-		return min(r.Score, minPasswordScore-1), msg
-	}
-	if r.Score >= minPasswordScore {
-		return r.Score, ""
-	}
-	for _, m := range r.Sequence {
-		w, ok := weaknesses[m.Pattern+"/"+m.DictionaryName]
-		if !ok {
-			w, ok = weaknesses[m.Pattern]
-		}
-		if ok {
-			return r.Score, "This password is too easy to guess: " + w + passwordAdvice
-		}
-	}
-	// Nothing but characters to try one by one: too few of them.
-	return r.Score, "This password is too easy to guess: a short one is found quickly even when it looks random." + passwordAdvice
-}
-
-const passwordAdvice = " Try a few unrelated words, or a longer password."
-
-// weaknesses says what zxcvbn found in words, by the pattern of a match (and
-// its dictionary's name for dictionary matches).
-var weaknesses = map[string]string{
-	"dictionary/passwords":   "it is, or is built on, a commonly used password.",
-	"dictionary/user_inputs": "it contains your username or your account's name.",
-	"dictionary":             "common words and names on their own are easy to guess.",
-	"spatial":                "keyboard patterns like qwerty or zxcvbn are easy to guess.",
-	"repeat":                 "repeated characters or words like aaa or abcabc are easy to guess.",
-	"sequence":               "sequences like abc or 6543 are easy to guess.",
-	"date":                   "dates and years are easy to guess.",
-	"regex":                  "recent years are easy to guess.",
-}
-
 // ChangePassword replaces the session's user's password. The current one is
 // the proof (wrong ones count toward the username's throttle, as at login,
-// and are audited); the new one must pass passwordProblem. The change ends
+// and are audited); the new one must pass passwords.Problem. The change ends
 // every other session and every trusted browser of the user, this one
 // stays, and voids the device cookies earned before (their tag binds the
 // password epoch); the browser
@@ -98,7 +31,7 @@ func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req 
 	} else if err != nil {
 		return "", err
 	}
-	msg := passwordProblem(req.New, u)
+	msg := passwords.Problem(req.New, u)
 	if msg == "" && req.New == req.Current {
 		msg = "Choose a password other than your current one."
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
@@ -73,7 +74,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	username := shared.NormalizeUsername(req.Username)
 	now := s.Now()
 	event := loginEvent(clip(username, 64), nil, shared.MethodPassword, c, now)
-	userKey, ipKey := "user:"+event.Username, ipThrottleKey(c.IP)
+	userKey, ipKey := "user:"+event.Username, passwords.NetworkKey(c.IP)
 	// A network known to be locked is refused before it takes a place
 	// among the password checks: its flood leaves them to everyone else.
 	if until, ok := s.locks.locked(ipKey, now); ok {

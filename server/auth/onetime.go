@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 
+	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -83,7 +84,7 @@ func (s *Service) oneTimePassword(u *domain.User) (string, error) {
 			return "", err
 		}
 		p := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
-		if passwordProblem(p, u) == "" {
+		if passwords.Problem(p, u) == "" {
 			return p, nil
 		}
 	}
@@ -109,7 +110,7 @@ func (s *Service) SetOneTimePassword(ctx context.Context, admin *domain.User, ta
 			return err
 		}
 	}
-	if problem := passwordProblem(password, target); problem != "" {
+	if problem := passwords.Problem(password, target); problem != "" {
 		return &shared.Error{Code: shared.EInvalid, Message: "Choose another password.", Fields: map[string]string{"password": problem}}
 	}
 	hash, err := s.Hasher.Hash(password)

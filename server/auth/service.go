@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/shared"
@@ -23,7 +24,7 @@ import (
 type Service struct {
 	Store  Store
 	Keys   *sealing.Keyring // seals TOTP secrets at rest
-	Hasher *Hasher
+	Hasher *passwords.Hasher
 	Log    *slog.Logger
 	Now    func() time.Time
 	Rand   io.Reader
@@ -70,7 +71,7 @@ func New(s Store, keys *sealing.Keyring, log *slog.Logger) *Service {
 		Store:            s,
 		Keys:             keys,
 		Issuer:           "Warden",
-		Hasher:           NewHasher(OWASPParams, rand.Reader),
+		Hasher:           passwords.NewHasher(passwords.OWASPParams, rand.Reader),
 		Log:              log,
 		Now:              time.Now,
 		Rand:             rand.Reader,
@@ -139,7 +140,7 @@ func (s *Service) CreateUser(ctx context.Context, username, password, role, acco
 }
 
 // createUser is CreateUser; a oneTime password must also be strong
-// (passwordVerdict), and the user must replace it at the first login.
+// (passwords.Verdict), and the user must replace it at the first login.
 func (s *Service) createUser(ctx context.Context, username, password, role, accountName, email string, oneTime bool) (*domain.User, error) {
 	username = shared.NormalizeUsername(username)
 	fields := map[string]string{}
@@ -153,7 +154,7 @@ func (s *Service) createUser(ctx context.Context, username, password, role, acco
 			fields[field] = msg
 		}
 	}
-	if _, problem := passwordVerdict(password, username, &domain.Account{Name: accountName}); oneTime && fields["password"] == "" && problem != "" {
+	if _, problem := passwords.Verdict(password, username, &domain.Account{Name: accountName}); oneTime && fields["password"] == "" && problem != "" {
 		fields["password"] = problem
 	}
 	if msg := shared.ValidateRole(role); msg != "" {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -28,20 +27,7 @@ var (
 	ipThrottle = domain.ThrottleRule{Threshold: 20, Window: 15 * time.Minute, LockFor: backoff(20)}
 )
 
-// ipThrottleKey is the key an address's failures count under. An IPv6 host
-// is handed a whole /64 (RFC 4291 §2.5.1: the interface identifier is the
-// host's own choice), so counting per address would give one attacker 2^64
-// fresh counters; a /64 counts as one address.
-func ipThrottleKey(ip string) string {
-	addr, err := netip.ParseAddr(ip)
-	if err != nil || addr.Unmap().Is4() {
-		return "ip:" + ip
-	}
-	p, _ := addr.Prefix(64)
-	return "ip:" + p.String()
-}
-
-// networkLocks remembers the networks (ipThrottleKey) this process found
+// networkLocks remembers the networks (passwords.NetworkKey) this process found
 // locked in the database, until their locks end, so that a locked network's
 // further attempts are refused before they take a place among the password
 // checks or read the database: a flood from it costs one read per process

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/webauthn"
+	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
@@ -589,7 +590,7 @@ func (s *Service) BeginPasskeyLogin(ctx context.Context, rp RP, c Client) (*Pass
 	if err != nil {
 		return nil, err
 	}
-	if until, err := s.Store.ThrottledUntil(ctx, []string{ipThrottleKey(c.clip().IP)}, now); err != nil {
+	if until, err := s.Store.ThrottledUntil(ctx, []string{passwords.NetworkKey(c.clip().IP)}, now); err != nil {
 		return nil, err
 	} else if !until.IsZero() {
 		return nil, rateLimited("Too many sign-in attempts from your network.", until, now)
@@ -619,7 +620,7 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, cer
 	}
 	now := s.Now()
 	event := loginEvent("", nil, shared.MethodPasskey, c, now)
-	ipKey := ipThrottleKey(c.IP)
+	ipKey := passwords.NetworkKey(c.IP)
 	unknown := func(reason string, answer error) error {
 		if _, err := s.Store.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{ipKey: ipThrottle}, now); err != nil {
 			return err

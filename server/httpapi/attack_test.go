@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/internal/racegate"
 	"github.com/warden-auth/warden/server/internal/softkey"
@@ -541,8 +542,8 @@ func TestAttack_UnknownUserWrongPasswordAndLockedUsernameLookAlike(t *testing.T)
 	e := newEnv(t, store.SQLite)
 	e.fixClock() // the locks last the whole test, however slow the machine
 	e.api.trustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
-	e.svc.Hasher = auth.NewHasher(auth.OWASPParams, rand.Reader)
-	hashBytes := uint64(auth.OWASPParams.Memory) << 10
+	e.svc.Hasher = passwords.NewHasher(passwords.OWASPParams, rand.Reader)
+	hashBytes := uint64(passwords.OWASPParams.Memory) << 10
 	ip := 0
 	try := func(username, pw string) (a answer, hashes uint64) {
 		ip++ // a new address each time: the per-IP throttle is not under test

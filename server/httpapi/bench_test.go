@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/internal/testclock"
 
@@ -28,7 +29,7 @@ import (
 // hashes/s. Run: go test -run '^$' -bench 'Login|Argon2' -benchtime 200x ./server/httpapi
 
 func BenchmarkArgon2idVerify(b *testing.B) {
-	h := auth.NewHasher(auth.OWASPParams, rand.Reader)
+	h := passwords.NewHasher(passwords.OWASPParams, rand.Reader)
 	phc, _ := h.Hash(password)
 	b.SetParallelism(4) // as many goroutines as BenchmarkLoginHTTP's clients
 	b.ResetTimer()
@@ -46,7 +47,7 @@ func BenchmarkLoginHTTP(b *testing.B) {
 	for _, dialect := range []string{store.SQLite, store.Postgres} {
 		b.Run(dialect, func(b *testing.B) {
 			e := newEnv(b, dialect)
-			e.svc.Hasher = auth.NewHasher(auth.OWASPParams, rand.Reader)
+			e.svc.Hasher = passwords.NewHasher(passwords.OWASPParams, rand.Reader)
 			e.user("alice", "user", "Acme")
 			body := `{"username":"alice","password":"` + password + `"}`
 			// Eight clients on two cores: while one waits for a commit,

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/server/store"
@@ -72,7 +73,7 @@ func newEnvPages(t testing.TB, st *store.Store, pages http.Handler) *env {
 	log := slog.New(slog.NewJSONHandler(logBuf, nil))
 	hooks := &hookedStore{Store: st}
 	svc := auth.New(hooks, sealing.Ephemeral(), log)
-	svc.Hasher = auth.NewHasher(auth.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, rand.Reader)
+	svc.Hasher = passwords.NewHasher(passwords.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, rand.Reader)
 	if err := svc.OpenKeys(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -45,7 +46,7 @@ func (s *Server) handlePasswordStrength(w http.ResponseWriter, r *request) error
 	if err != nil {
 		return err
 	}
-	res, err := s.auth.PasswordStrength(r.session, req)
+	res, err := passwords.Strength(r.session, req)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,10 @@
-package auth
+package passwords
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"sync"
 )
@@ -15,7 +16,7 @@ import (
 // behind them. Past that it is refused at once, before any other work.
 //
 // Places and slots are shared among client networks (an IPv4 address, an
-// IPv6 /64: ipThrottleKey): a network holds at most a networkShare-th of
+// IPv6 /64: NetworkKey): a network holds at most a networkShare-th of
 // the places and of the slots (at least one of each), so one network
 // flooding the login, whether with unknown names or with an account's right
 // password, fills its own share and never the others' room. When a slot
@@ -42,7 +43,7 @@ const networkShare = 4
 // admitted fill every place, or its network's share of them, or because
 // its turn did not come before its deadline; the caller should try again in
 // a moment.
-var ErrBusy = errors.New("auth: too many password checks waiting")
+var ErrBusy = errors.New("passwords: too many password checks waiting")
 
 // gate counts the places and slots taken, in all and per network. Its maps
 // and queue hold only networks with a place taken and checks waiting, so
@@ -86,7 +87,7 @@ type Place struct {
 // nothing. It returns ErrBusy when every place is taken, or the share of
 // ip's network; else call Done once the request is over.
 func (h *Hasher) Admit(ip string) (*Place, error) {
-	g, network := h.gate, ipThrottleKey(ip)
+	g, network := h.gate, NetworkKey(ip)
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	u := g.networks[network]
@@ -219,4 +220,18 @@ func runs(u *usage) int {
 		return 0
 	}
 	return u.running
+}
+
+// NetworkKey is the client network of an address, which its password
+// checks, and its failures (the login's throttle), count under. An IPv6 host
+// is handed a whole /64 (RFC 4291 §2.5.1: the interface identifier is the
+// host's own choice), so counting per address would give one attacker 2^64
+// fresh counters; a /64 counts as one address.
+func NetworkKey(ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil || addr.Unmap().Is4() {
+		return "ip:" + ip
+	}
+	p, _ := addr.Prefix(64)
+	return "ip:" + p.String()
 }

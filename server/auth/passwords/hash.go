@@ -1,4 +1,8 @@
-package auth
+// Package passwords is how passwords are kept and checked: argon2id hashes
+// in PHC strings, the admission of the checks (each holds argon2id's
+// memory) shared among client networks, and the strength rules a chosen
+// password must pass (zxcvbn), which the hint beside the field uses too.
+package passwords
 
 import (
 	"context"
@@ -102,7 +106,7 @@ func (h *Hasher) derive(password string, salt []byte, p Argon2Params) []byte {
 	return argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
 }
 
-var errBadHash = errors.New("auth: malformed argon2id hash")
+var errBadHash = errors.New("passwords: malformed argon2id hash")
 
 func parsePHC(phc string) (p Argon2Params, salt, key []byte, err error) {
 	parts := strings.Split(phc, "$")
