@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/core"
 )
 
 // accountCommand runs `server account ...`.
@@ -35,7 +35,7 @@ func createAccount(ctx context.Context, cfg config, args []string, stdout, stder
 		return err
 	}
 	defer closeStore()
-	a, err := svc.CreateAccount(ctx, nil, *name, auth.Client{})
+	a, err := svc.CreateAccount(ctx, nil, *name, core.Client{})
 	if err != nil {
 		return cliError(err)
 	}

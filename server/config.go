@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/core"
 )
 
 // config is the server's environment, each value with a default that works
@@ -47,7 +47,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		DebugAddr:     getenv("DEBUG_ADDR"),
 		HistoryDays:   180,
 		ReauthWindow:  10 * time.Minute,
-		MailPerDay:    auth.DefaultMailPerDay,
+		MailPerDay:    core.DefaultMailPerDay,
 	}
 	for _, s := range strings.Split(getenv("TRUSTED_PROXIES"), ",") {
 		if s = strings.TrimSpace(s); s == "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -41,9 +42,9 @@ func scoped(err error) error {
 
 // audit builds an audit event for an action by actor (nil: the command
 // line) on target (nil: the account itself).
-func (s *Service) audit(accountID int64, actor *domain.User, action string, target *domain.User, c Client, detail string) *domain.AuditEvent {
+func (s *Service) audit(accountID int64, actor *domain.User, action string, target *domain.User, c core.Client, detail string) *domain.AuditEvent {
 	e := &domain.AuditEvent{CreatedAt: s.Now(), AccountID: accountID, ActorName: "command line", Action: action,
-		IP: clip(c.IP, 64), Detail: detail}
+		IP: core.Clip(c.IP, 64), Detail: detail}
 	if actor != nil {
 		e.ActorID, e.ActorName = &actor.ID, actor.Username
 	}
@@ -130,7 +131,7 @@ func (s *Service) accountOf(ctx context.Context, admin *domain.User, accountID i
 // turn into enrollment sessions at their next request once their grace is
 // over (see Authenticate). Returns ENotFound for another account, EInvalid
 // for a grace period out of range.
-func (s *Service) SetForceTwoFactor(ctx context.Context, admin *domain.User, accountID int64, on bool, graceDays *int, c Client) (shared.AccountSettings, error) {
+func (s *Service) SetForceTwoFactor(ctx context.Context, admin *domain.User, accountID int64, on bool, graceDays *int, c core.Client) (shared.AccountSettings, error) {
 	if err := mayAdminister(admin, accountID); err != nil {
 		return shared.AccountSettings{}, err
 	}
@@ -162,7 +163,7 @@ func (s *Service) SetForceTwoFactor(ctx context.Context, admin *domain.User, acc
 // many days a browser may be trusted at the second step, and passkey
 // sign-in (SetPasskeysAllowed). Returns
 // ENotFound for another account.
-func (s *Service) SetAccountSettings(ctx context.Context, admin *domain.User, accountID int64, req shared.SettingsRequest, c Client) (shared.AccountSettings, error) {
+func (s *Service) SetAccountSettings(ctx context.Context, admin *domain.User, accountID int64, req shared.SettingsRequest, c core.Client) (shared.AccountSettings, error) {
 	if e := req.Valid(); e != nil {
 		return shared.AccountSettings{}, e
 	}
@@ -180,7 +181,7 @@ func (s *Service) SetAccountSettings(ctx context.Context, admin *domain.User, ac
 		// Turning it off (or shortening it) takes effect at the next
 		// login: trustedBrowser reads the account's days each time.
 		a, err := s.Store.SetRememberBrowserDays(ctx, accountID, *d, admin.ID,
-			s.audit(accountID, admin, shared.AuditTrustPolicy, nil, c.clip(), strconv.Itoa(*d)+" days"))
+			s.audit(accountID, admin, shared.AuditTrustPolicy, nil, c.Clip(), strconv.Itoa(*d)+" days"))
 		if err != nil {
 			return shared.AccountSettings{}, scoped(err)
 		}
@@ -236,13 +237,13 @@ func (s *Service) listedUser(sum *domain.UserSummary, a *domain.Account) shared.
 	out := shared.AdminUser{ID: u.ID, Username: u.Username, AccountID: a.ID, Account: a.Name, Role: u.Role,
 		TwoFA: u.TwoFactorEnabled(), TOTPEnabled: u.TwoFactorEnabled(), Methods: factorKinds(u), Disabled: u.Disabled(),
 		Locked:            passwordLocked || u.CodesLocked(now) || stopped(u),
-		RecoveryCodesLeft: sum.RecoveryCodesLeft, LastLoginAt: rfc3339(u.LastLoginAt)}
+		RecoveryCodesLeft: sum.RecoveryCodesLeft, LastLoginAt: core.RFC3339(u.LastLoginAt)}
 	if u.CodesLocked(now) {
-		out.LockedUntil = rfc3339(u.LockedUntil)
+		out.LockedUntil = core.RFC3339(u.LockedUntil)
 	}
 	out.Email, out.EmailVerifiedAt, out.EmailPending = emailState(u)
 	if deadline, ok := GraceDeadline(u); ok {
-		out.TwoFADeadline = rfc3339(&deadline)
+		out.TwoFADeadline = core.RFC3339(&deadline)
 	}
 	return out
 }
@@ -288,7 +289,7 @@ func (s *Service) targetUser(ctx context.Context, admin *domain.User, targetID i
 // allows. Disabling ends every session of the user at once
 // (the sessions are rows: every server process sees them gone), and a
 // disabled user cannot log in again until enabled.
-func (s *Service) ChangeUser(ctx context.Context, admin *domain.User, targetID int64, p shared.UserPatch, c Client) (shared.AdminUser, error) {
+func (s *Service) ChangeUser(ctx context.Context, admin *domain.User, targetID int64, p shared.UserPatch, c core.Client) (shared.AdminUser, error) {
 	if e := p.Valid(); e != nil {
 		return shared.AdminUser{}, e
 	}
@@ -331,7 +332,7 @@ func (s *Service) ChangeUser(ctx context.Context, admin *domain.User, targetID i
 // UnlockUser ends a user's lockouts after wrong passwords (their username's
 // throttle) and wrong codes. A browser's own counter (device.go) stays: only
 // failures from that browser locked it.
-func (s *Service) UnlockUser(ctx context.Context, admin *domain.User, targetID int64, c Client) error {
+func (s *Service) UnlockUser(ctx context.Context, admin *domain.User, targetID int64, c core.Client) error {
 	target, err := s.targetUser(ctx, admin, targetID)
 	if err != nil {
 		return err
@@ -357,7 +358,7 @@ func (s *Service) SetRoleByUsername(ctx context.Context, username, role string) 
 	}
 	var audits []*domain.AuditEvent
 	if role != target.Role {
-		audits = append(audits, s.audit(target.AccountID, nil, shared.AuditRoleChanged, target, Client{}, target.Role+" → "+role))
+		audits = append(audits, s.audit(target.AccountID, nil, shared.AuditRoleChanged, target, core.Client{}, target.Role+" → "+role))
 	}
 	u, _, err := s.Store.ChangeUser(ctx, target.ID, 0, domain.UserChange{Role: &role}, s.Now(), audits)
 	return u, err
@@ -375,7 +376,7 @@ func accountName(name string) (string, error) {
 
 // CreateAccount creates an empty account (platform administrator only;
 // admin nil: the command line).
-func (s *Service) CreateAccount(ctx context.Context, admin *domain.User, name string, c Client) (shared.AccountSettings, error) {
+func (s *Service) CreateAccount(ctx context.Context, admin *domain.User, name string, c core.Client) (shared.AccountSettings, error) {
 	if admin != nil {
 		if err := mayRunPlatform(admin); err != nil {
 			return shared.AccountSettings{}, err
@@ -395,7 +396,7 @@ func (s *Service) CreateAccount(ctx context.Context, admin *domain.User, name st
 }
 
 // RenameAccount renames an account (platform administrator only).
-func (s *Service) RenameAccount(ctx context.Context, admin *domain.User, accountID int64, name string, c Client) (shared.AccountSettings, error) {
+func (s *Service) RenameAccount(ctx context.Context, admin *domain.User, accountID int64, name string, c core.Client) (shared.AccountSettings, error) {
 	if err := mayRunPlatform(admin); err != nil {
 		return shared.AccountSettings{}, err
 	}
@@ -424,7 +425,7 @@ func (s *Service) RenameAccount(ctx context.Context, admin *domain.User, account
 // ResetTwoFactor switches 2FA off for a user of the admin's account who lost
 // their phone: secret and recovery codes go, every session of the user ends,
 // and the audit log records it. Returns ENotFound for anyone else.
-func (s *Service) ResetTwoFactor(ctx context.Context, admin *domain.User, targetID int64, c Client) error {
+func (s *Service) ResetTwoFactor(ctx context.Context, admin *domain.User, targetID int64, c core.Client) error {
 	target, err := s.targetUser(ctx, admin, targetID)
 	if err != nil {
 		return err
@@ -451,7 +452,7 @@ func (s *Service) ResetTwoFactorByUsername(ctx context.Context, username string)
 		return nil, err
 	}
 	_, err = s.Store.RemoveTOTP(ctx, target.ID, 0, true, s.Now(),
-		s.withNotice(s.audit(target.AccountID, nil, shared.AuditTwoFactorReset, target, Client{}, ""), target, shared.NoticeTwoFactorReset, Client{}, ""))
+		s.withNotice(s.audit(target.AccountID, nil, shared.AuditTwoFactorReset, target, core.Client{}, ""), target, shared.NoticeTwoFactorReset, core.Client{}, ""))
 	return target, err
 }
 
@@ -502,8 +503,8 @@ func (s *Service) accountSettings(ctx context.Context, a *domain.Account) (share
 // accountSettingsWith is accountSettings with the account's user counts
 // already read.
 func (s *Service) accountSettingsWith(ctx context.Context, a *domain.Account, st domain.AccountStats) (shared.AccountSettings, error) {
-	out := shared.AccountSettings{ID: a.ID, Name: a.Name, CreatedAt: rfc3339(&a.CreatedAt), Force2FA: a.ForceTwoFactor,
-		ChangedAt: rfc3339(a.ForceChangedAt), RememberBrowserDays: a.RememberBrowserDays,
+	out := shared.AccountSettings{ID: a.ID, Name: a.Name, CreatedAt: core.RFC3339(&a.CreatedAt), Force2FA: a.ForceTwoFactor,
+		ChangedAt: core.RFC3339(a.ForceChangedAt), RememberBrowserDays: a.RememberBrowserDays,
 		GraceDays: a.GraceDays, PasskeysAllowed: a.PasskeysAllowed, Users: st.Users, UsersWith2FA: st.UsersWith2FA}
 	for _, start := range st.GraceStarts {
 		if a.ForceTwoFactor && a.GraceDays > 0 && s.Now().Before(graceEnd(a, start)) {
@@ -564,7 +565,7 @@ func (s *Service) AccountAudit(ctx context.Context, admin *domain.User, accountI
 	}
 	page := shared.AuditPage{Events: make([]shared.AuditEvent, len(events)), Next: shared.FormatCursor(next)}
 	for i, e := range events {
-		page.Events[i] = shared.AuditEvent{ID: e.ID, Time: rfc3339(&e.CreatedAt), Actor: e.ActorName,
+		page.Events[i] = shared.AuditEvent{ID: e.ID, Time: core.RFC3339(&e.CreatedAt), Actor: e.ActorName,
 			Action: e.Action, Target: e.TargetName, IP: e.IP, Detail: e.Detail}
 	}
 	return page, nil

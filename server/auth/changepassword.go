@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
@@ -17,11 +18,11 @@ import (
 // password epoch); the browser
 // that made the change gets device, a cookie under the new password. Returns
 // EWrongCredentials, EInvalid with fields.new saying why, or ERateLimited.
-func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req shared.ChangePasswordRequest, c Client) (device string, err error) {
+func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req shared.ChangePasswordRequest, c core.Client) (device string, err error) {
 	if e := req.Valid(); e != nil {
 		return "", e
 	}
-	c = c.clip()
+	c = c.Clip()
 	u := sess.User
 	if err := s.checkOwnPassword(ctx, u, req.Current, c); errors.Is(err, errWrongPassword) {
 		if err := s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditPasswordRefused, u, c, shared.ReasonWrongPassword)); err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -35,13 +36,13 @@ var (
 
 // SetEmail changes the session's user's e-mail address (shared.EmailRequest
 // says how).
-func (s *Service) SetEmail(ctx context.Context, sess *domain.Session, req shared.EmailRequest, c Client) error {
+func (s *Service) SetEmail(ctx context.Context, sess *domain.Session, req shared.EmailRequest, c core.Client) error {
 	if e := req.Valid(); e != nil {
 		return e
 	}
 	err := s.setEmail(ctx, sess.User, sess.User, req.Email, c)
 	if errors.Is(err, domain.ErrNotFound) {
-		return ErrUnauthenticated
+		return core.ErrUnauthenticated
 	}
 	return err
 }
@@ -52,12 +53,12 @@ func (s *Service) SetEmail(ctx context.Context, sess *domain.Session, req shared
 // the pending one; "" removes both, and the confirmed address is told. An
 // address that stays makes nothing. Returns domain.ErrNotFound when target
 // is gone.
-func (s *Service) setEmail(ctx context.Context, actor, target *domain.User, address string, c Client) error {
+func (s *Service) setEmail(ctx context.Context, actor, target *domain.User, address string, c core.Client) error {
 	var byAdminID int64 // the user's own change
 	if actor.ID != target.ID {
 		byAdminID = actor.ID
 	}
-	confirmed, pending := deref(target.Email), deref(target.EmailPending)
+	confirmed, pending := core.Deref(target.Email), core.Deref(target.EmailPending)
 	switch {
 	case address == "" && confirmed == "" && pending == "", address != "" && address == confirmed && pending == "":
 		return nil // nothing changes: nobody to tell
@@ -76,7 +77,7 @@ func (s *Service) setEmail(ctx context.Context, actor, target *domain.User, addr
 	audit.Notice = s.linkNotice(target, address, c)
 	retryAt, err := s.Store.RequestEmail(ctx, target.ID, byAdminID, address, now, emailLinksPerHour, time.Hour, audit)
 	if errors.Is(err, domain.ErrLocked) {
-		return rateLimited(fmt.Sprintf("%d links to confirm an e-mail address were sent in the last hour: that is the most there may be.",
+		return core.RateLimited(fmt.Sprintf("%d links to confirm an e-mail address were sent in the last hour: that is the most there may be.",
 			emailLinksPerHour), retryAt, now)
 	}
 	return err
@@ -84,9 +85,9 @@ func (s *Service) setEmail(ctx context.Context, actor, target *domain.User, addr
 
 // linkNotice tells u that a link to confirm address was sent; its mail
 // is the link, to that address.
-func (s *Service) linkNotice(u *domain.User, address string, c Client) *domain.Notice {
+func (s *Service) linkNotice(u *domain.User, address string, c core.Client) *domain.Notice {
 	n := s.notice(u, shared.NoticeEmailConfirmationSent, c, address)
-	n.Confirmation = &domain.EmailConfirmation{Address: address, Origin: clip(c.Origin, maxStoredField), CreatedAt: n.CreatedAt}
+	n.Confirmation = &domain.EmailConfirmation{Address: address, Origin: core.Clip(c.Origin, core.MaxStoredField), CreatedAt: n.CreatedAt}
 	return n
 }
 
@@ -97,11 +98,11 @@ func (s *Service) linkNotice(u *domain.User, address string, c Client) *domain.N
 // thinking it their own; such a try spends nothing. Returns ELinkInvalid
 // for a token unknown, used or replaced, ELinkExpired past its time, and
 // ELinkOtherUser; sess may be nil.
-func (s *Service) ConfirmEmail(ctx context.Context, req shared.EmailConfirmRequest, sess *domain.Session, c Client) error {
+func (s *Service) ConfirmEmail(ctx context.Context, req shared.EmailConfirmRequest, sess *domain.Session, c core.Client) error {
 	if e := req.Valid(); e != nil {
 		return e
 	}
-	link, err := s.Store.EmailConfirmationByToken(ctx, HashToken(req.Token))
+	link, err := s.Store.EmailConfirmationByToken(ctx, core.HashToken(req.Token))
 	if errors.Is(err, domain.ErrNotFound) {
 		return errLinkInvalid
 	} else if err != nil {
@@ -136,7 +137,7 @@ func (s *Service) ConfirmEmail(ctx context.Context, req shared.EmailConfirmReque
 // meanwhile (a newer one, a confirmation, a removal): its mail is not
 // needed.
 func (s *Service) confirmationLink(ctx context.Context, om *domain.OutboxMail) (link string, ok bool, err error) {
-	token, hash, err := newToken(s.Rand)
+	token, hash, err := core.NewToken(s.Rand)
 	if err != nil {
 		return "", false, err
 	}
@@ -155,12 +156,5 @@ func (s *Service) confirmationLink(ctx context.Context, om *domain.OutboxMail) (
 
 // emailState is the user's addresses on the wire (Me, AdminUser).
 func emailState(u *domain.User) (email, verifiedAt, pending string) {
-	return deref(u.Email), rfc3339(u.EmailVerifiedAt), deref(u.EmailPending)
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
+	return core.Deref(u.Email), core.RFC3339(u.EmailVerifiedAt), core.Deref(u.EmailPending)
 }

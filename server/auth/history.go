@@ -2,8 +2,8 @@ package auth
 
 import (
 	"context"
-	"time"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
@@ -24,7 +24,7 @@ func (s *Service) Me(ctx context.Context, sess *domain.Session, current string) 
 	}
 	if current != stage.Enrollment {
 		if deadline, ok := GraceDeadline(u); ok {
-			me.TwoFADeadline = rfc3339(&deadline)
+			me.TwoFADeadline = core.RFC3339(&deadline)
 		}
 	}
 	me.Email, me.EmailVerifiedAt, me.EmailPending = emailState(u)
@@ -34,7 +34,7 @@ func (s *Service) Me(ctx context.Context, sess *domain.Session, current string) 
 	}
 	me.UnreadNotices = unread
 	if u.TOTPEnabledAt != nil {
-		me.TOTPEnabledAt = rfc3339(u.TOTPEnabledAt)
+		me.TOTPEnabledAt = core.RFC3339(u.TOTPEnabledAt)
 	}
 	if u.TwoFactorEnabled() {
 		left, err := s.Store.RecoveryCodesLeft(ctx, u.ID)
@@ -62,23 +62,15 @@ func (s *Service) loginEvents(ctx context.Context, f domain.LoginEventFilter, wi
 	page := shared.LoginEventPage{Events: make([]shared.LoginEvent, len(events)), Next: shared.FormatCursor(next)}
 	for i, e := range events {
 		page.Events[i] = shared.LoginEvent{
-			ID: e.ID, Time: rfc3339(&e.CreatedAt), Result: e.Result, Method: e.Method,
+			ID: e.ID, Time: core.RFC3339(&e.CreatedAt), Result: e.Result, Method: e.Method,
 			Reason: e.Reason, IP: e.IP, UserAgent: e.UserAgent,
 		}
 		if e.LockPeriod != nil {
-			page.Events[i].Attempts, page.Events[i].LastTime = e.Attempts, rfc3339(e.LastAt)
+			page.Events[i].Attempts, page.Events[i].LastTime = e.Attempts, core.RFC3339(e.LastAt)
 		}
 		if withUsername {
 			page.Events[i].Username = e.Username
 		}
 	}
 	return page, nil
-}
-
-// rfc3339 is a time for the wire ("" for none).
-func rfc3339(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
@@ -64,16 +65,16 @@ type LoginResult struct {
 // Login checks a username and password. oldToken is the session cookie the
 // request carried, if any; it is ended. Returns EWrongCredentials for an
 // unknown user and a wrong password alike.
-func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, oldToken string) (*LoginResult, error) {
+func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c core.Client, oldToken string) (*LoginResult, error) {
 	// The HTTP layer checked this too; the rules hold for every caller,
 	// before anything is hashed or counted.
 	if e := req.Valid(); e != nil {
 		return nil, e
 	}
-	c = c.clip()
+	c = c.Clip()
 	username := shared.NormalizeUsername(req.Username)
 	now := s.Now()
-	event := loginEvent(clip(username, 64), nil, shared.MethodPassword, c, now)
+	event := loginEvent(core.Clip(username, 64), nil, shared.MethodPassword, c, now)
 	userKey, ipKey := "user:"+event.Username, passwords.NetworkKey(c.IP)
 	// A network known to be locked is refused before it takes a place
 	// among the password checks: its flood leaves them to everyone else.
@@ -187,7 +188,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c Client, 
 	}
 	var end []byte
 	if oldToken != "" {
-		end = HashToken(oldToken)
+		end = core.HashToken(oldToken)
 	}
 	res, err := s.advance(ctx, move{from: stage.None, event: ev, end: end, user: u, client: c, now: now, record: event,
 		newBrowser: newBrowser, with: func(step *domain.LoginStep) {
@@ -259,8 +260,8 @@ func graceEnd(a *domain.Account, start time.Time) time.Time {
 // counted toward the lockout; every attempt is a login event. remember asks
 // to trust the browser (refused before the code is looked at where the
 // account does not allow it).
-func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code string, remember bool, c Client) (*LoginResult, error) {
-	c = c.clip()
+func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code string, remember bool, c core.Client) (*LoginResult, error) {
+	c = c.Clip()
 	u := sess.User
 	now := s.Now()
 	event := loginEvent(u.Username, u, shared.MethodTOTP, c, now)
@@ -271,7 +272,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 		// 2FA was switched off after this session's password step (which
 		// Disconnect now ends, but a session may be mid-request): there is
 		// no code to check, so the step starts again.
-		return nil, ErrUnauthenticated
+		return nil, core.ErrUnauthenticated
 	}
 	if u.CodesLocked(now) {
 		return nil, s.codesBlocked(ctx, u, event)
@@ -318,8 +319,8 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 // one logs in. Wrong and used codes count toward the same lockout as wrong
 // TOTP codes. It returns how many codes are left. remember is as for
 // VerifyTOTP.
-func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Session, code string, remember bool, c Client) (*LoginResult, int, error) {
-	c = c.clip()
+func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Session, code string, remember bool, c core.Client) (*LoginResult, int, error) {
+	c = c.Clip()
 	u := sess.User
 	now := s.Now()
 	event := loginEvent(u.Username, u, shared.MethodRecoveryCode, c, now)
@@ -386,7 +387,7 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 // 2FA on and creates the user's recovery codes. The code counts as used. A
 // session that was enrolling becomes a full one under a new token; a full
 // session stays as it is.
-func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, current, code string, c Client) (*Connected, error) {
+func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, current, code string, c core.Client) (*Connected, error) {
 	u := sess.User
 	if u.TOTPConnected() {
 		return nil, errAlreadyOn
@@ -410,7 +411,7 @@ func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, current
 		}
 	}
 	if err := s.Store.ConnectTOTP(ctx, u.ID, step, hashes, sess.ID, now,
-		s.withNotice(s.audit(u.AccountID, u, shared.AuditConnected, u, c.clip(), ""), u, shared.NoticeTwoFactorConnected, c, "")); errors.Is(err, domain.ErrConflict) {
+		s.withNotice(s.audit(u.AccountID, u, shared.AuditConnected, u, c.Clip(), ""), u, shared.NoticeTwoFactorConnected, c, "")); errors.Is(err, domain.ErrConflict) {
 		return nil, errNoPendingSetup
 	} else if err != nil {
 		return nil, err
@@ -436,8 +437,8 @@ var errMustChange = shared.Errorf(shared.EForbidden, "Your administrator gave yo
 // so its refusals hold for each: a disabled user, and a user who must first
 // replace a one-time password (a passkey, say, proves the user but not that
 // they replaced it).
-func (s *Service) completeStep(ctx context.Context, sess *domain.Session, from string, event stage.Event, u *domain.User, method string, c Client, trust bool, with func(*domain.LoginStep)) (*LoginResult, error) {
-	c = c.clip()
+func (s *Service) completeStep(ctx context.Context, sess *domain.Session, from string, event stage.Event, u *domain.User, method string, c core.Client, trust bool, with func(*domain.LoginStep)) (*LoginResult, error) {
+	c = c.Clip()
 	if to, err := stage.Must(from, event); err != nil || to == from {
 		return nil, err
 	}
@@ -465,25 +466,25 @@ const touchEvery = time.Minute
 // began before it was switched on.
 func (s *Service) Authenticate(ctx context.Context, token string) (sess *domain.Session, current string, err error) {
 	if token == "" {
-		return nil, "", ErrUnauthenticated
+		return nil, "", core.ErrUnauthenticated
 	}
 	now := s.Now()
-	sess, err = s.Store.SessionByTokenHash(ctx, HashToken(token), now)
+	sess, err = s.Store.SessionByTokenHash(ctx, core.HashToken(token), now)
 	if errors.Is(err, domain.ErrNotFound) {
-		return nil, "", ErrUnauthenticated
+		return nil, "", core.ErrUnauthenticated
 	} else if err != nil {
 		return nil, "", err
 	}
 	if sess.User.Disabled() {
 		// Disabling deletes the sessions in the same transaction; this is
 		// the second line for one that raced it.
-		return nil, "", ErrUnauthenticated
+		return nil, "", core.ErrUnauthenticated
 	}
 	if now.Sub(sess.LastSeenAt) >= s.SessionIdle {
 		if err := s.Store.DeleteSession(ctx, sess.TokenHash); err != nil {
 			return nil, "", err
 		}
-		return nil, "", ErrUnauthenticated
+		return nil, "", core.ErrUnauthenticated
 	}
 	if now.Sub(sess.LastSeenAt) >= touchEvery {
 		if err := s.Store.TouchSession(ctx, sess.ID, now); err != nil {
@@ -516,15 +517,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (sess *domain.
 	return sess, current, err
 }
 
-// ErrUnauthenticated is the answer to a request without a live session.
-var ErrUnauthenticated = shared.Errorf(shared.EUnauthenticated, "Please log in.")
-
 // Logout ends the session of token. Ending a session that does not exist is
 // not an error.
 func (s *Service) Logout(ctx context.Context, token string) error {
 	var end []byte
 	if token != "" {
-		end = HashToken(token)
+		end = core.HashToken(token)
 	}
 	_, err := s.advance(ctx, move{from: stage.None, event: stage.Ended, end: end})
 	return err
@@ -533,7 +531,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 // loginEvent starts the history's record of one login step from c under the
 // name username; u is the user it is for (nil while, or when, the name
 // matches nobody). The step's outcome fills in Result and Reason.
-func loginEvent(username string, u *domain.User, method string, c Client, now time.Time) *domain.LoginEvent {
+func loginEvent(username string, u *domain.User, method string, c core.Client, now time.Time) *domain.LoginEvent {
 	e := &domain.LoginEvent{CreatedAt: now, Username: username, IP: c.IP, UserAgent: c.UserAgent, Method: method}
 	if u != nil {
 		e.UserID, e.AccountID = &u.ID, &u.AccountID

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/internal/testclock"
@@ -43,7 +44,7 @@ func newServiceWithKeys(t testing.TB, s *store.Store, keys *sealing.Keyring) (*S
 	return svc, c
 }
 
-var browser = Client{IP: "198.51.100.7", UserAgent: "Mozilla/5.0 test"}
+var browser = core.Client{IP: "198.51.100.7", UserAgent: "Mozilla/5.0 test"}
 
 func mustCreate(t *testing.T, svc *Service, username, role, account string) *domain.User {
 	t.Helper()

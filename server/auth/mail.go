@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -86,7 +87,7 @@ func (s *Service) DeliverMail(ctx context.Context, m Mailer) (int, error) {
 			retryAt = &next
 			s.Log.Warn("a notice's e-mail could not be sent; it is tried again", "mail_id", om.ID, "attempts", om.Attempts, "next", next, "err", err)
 		}
-		if err := s.Store.MailNotSent(ctx, om, retryAt, clip(err.Error(), maxStoredField)); err != nil {
+		if err := s.Store.MailNotSent(ctx, om, retryAt, core.Clip(err.Error(), core.MaxStoredField)); err != nil {
 			return sent, err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -15,14 +16,14 @@ import (
 // exactly one.
 
 // notice builds a notice of kind for u from the request c.
-func (s *Service) notice(u *domain.User, kind string, c Client, detail string) *domain.Notice {
-	c = c.clip()
+func (s *Service) notice(u *domain.User, kind string, c core.Client, detail string) *domain.Notice {
+	c = c.Clip()
 	return &domain.Notice{UserID: u.ID, CreatedAt: s.Now(), Kind: kind, IP: c.IP, Device: DeviceName(c.UserAgent),
 		Detail: detail, Mail: s.MailEnabled}
 }
 
 // withNotice puts a notice of kind for target on the audit event e.
-func (s *Service) withNotice(e *domain.AuditEvent, target *domain.User, kind string, c Client, detail string) *domain.AuditEvent {
+func (s *Service) withNotice(e *domain.AuditEvent, target *domain.User, kind string, c core.Client, detail string) *domain.AuditEvent {
 	e.Notice = s.notice(target, kind, c, detail)
 	return e
 }
@@ -30,13 +31,13 @@ func (s *Service) withNotice(e *domain.AuditEvent, target *domain.User, kind str
 // SessionsEndedNotice is the notice that ended sessions of u are: put it
 // on the audit event of the change that ends them (AuditEvent.Notice), so it
 // is written in its transaction.
-func (s *Service) SessionsEndedNotice(u *domain.User, c Client, ended int64) *domain.Notice {
+func (s *Service) SessionsEndedNotice(u *domain.User, c core.Client, ended int64) *domain.Notice {
 	return s.notice(u, shared.NoticeSessionsEnded, c, strconv.FormatInt(ended, 10))
 }
 
 // recoveryNotices are the notices of a login with a recovery code that
 // leaves left codes.
-func (s *Service) recoveryNotices(u *domain.User, c Client, left int) []*domain.Notice {
+func (s *Service) recoveryNotices(u *domain.User, c core.Client, left int) []*domain.Notice {
 	n := []*domain.Notice{s.notice(u, shared.NoticeRecoveryCodeUsed, c, strconv.Itoa(left))}
 	if left <= shared.RecoveryCodesLowAt {
 		n = append(n, s.notice(u, shared.NoticeRecoveryCodesLow, c, strconv.Itoa(left)))
@@ -50,7 +51,7 @@ func (s *Service) recoveryNotices(u *domain.User, c Client, left int) []*domain.
 // connected 2FA a right password alone completes no login: only code steps
 // count, so an attacker's password step that then failed the code makes no
 // IP known. A user's first login ever is not news to them.
-func (s *Service) isNewBrowser(ctx context.Context, u *domain.User, c Client) (bool, error) {
+func (s *Service) isNewBrowser(ctx context.Context, u *domain.User, c core.Client) (bool, error) {
 	if u.LastLoginAt == nil || s.deviceKey(u, c.Device) != "" {
 		return false, nil
 	}
@@ -66,7 +67,7 @@ func (s *Service) MyNotices(ctx context.Context, sess *domain.Session, before in
 	}
 	page := shared.NoticePage{Notices: make([]shared.Notice, len(notices)), Unread: unread, Next: shared.FormatCursor(next)}
 	for i, n := range notices {
-		page.Notices[i] = shared.Notice{ID: n.ID, At: rfc3339(&n.CreatedAt), Kind: n.Kind, IP: n.IP, Device: n.Device,
+		page.Notices[i] = shared.Notice{ID: n.ID, At: core.RFC3339(&n.CreatedAt), Kind: n.Kind, IP: n.IP, Device: n.Device,
 			Detail: n.Detail, Read: n.ReadAt != nil}
 	}
 	return page, nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
@@ -34,7 +35,7 @@ func (s *Service) CreateOneTimeUser(ctx context.Context, username, password, rol
 // administrator cannot create a platform administrator (EForbidden), and
 // another account answers ENotFound with nothing created. Audited. Returns
 // EConflict for a taken username (usernames are compared in lower case).
-func (s *Service) CreateUserByAdmin(ctx context.Context, admin *domain.User, req shared.NewUserRequest, c Client) (shared.NewUserResponse, error) {
+func (s *Service) CreateUserByAdmin(ctx context.Context, admin *domain.User, req shared.NewUserRequest, c core.Client) (shared.NewUserResponse, error) {
 	if e := req.Valid(); e != nil {
 		return shared.NewUserResponse{}, e
 	}
@@ -58,7 +59,7 @@ func (s *Service) CreateUserByAdmin(ctx context.Context, admin *domain.User, req
 	if u.PasswordHash, err = s.Hasher.Hash(password); err != nil {
 		return shared.NewUserResponse{}, err
 	}
-	audit := s.audit(acc.ID, admin, shared.AuditUserCreated, nil, c.clip(), "role "+req.Role)
+	audit := s.audit(acc.ID, admin, shared.AuditUserCreated, nil, c.Clip(), "role "+req.Role)
 	if req.Email != "" { // pending until the user opens the link mailed to it
 		u.EmailPending = &req.Email
 		audit.Notice = s.linkNotice(u, req.Email, c)
@@ -98,7 +99,7 @@ func (s *Service) oneTimePassword(u *domain.User) (string, error) {
 // Returns EInvalid with fields.password saying why, ENotFound, or EForbidden
 // for a user of another account (or a platform administrator, for an account
 // administrator).
-func (s *Service) SetOneTimePassword(ctx context.Context, admin *domain.User, targetID int64, password string, c Client) error {
+func (s *Service) SetOneTimePassword(ctx context.Context, admin *domain.User, targetID int64, password string, c core.Client) error {
 	target, err := s.Store.UserByID(ctx, targetID)
 	if errors.Is(err, domain.ErrNotFound) {
 		return ErrNoSuchThing
@@ -122,7 +123,7 @@ func (s *Service) SetOneTimePassword(ctx context.Context, admin *domain.User, ta
 		byAdminID = admin.ID
 	}
 	return scoped(s.Store.SetOneTimePassword(ctx, target.ID, byAdminID, hash, s.Now(),
-		s.audit(target.AccountID, admin, shared.AuditPasswordSet, target, c.clip(), "")))
+		s.audit(target.AccountID, admin, shared.AuditPasswordSet, target, c.Clip(), "")))
 }
 
 // SetOneTimePasswordByUsername is the command line's SetOneTimePassword.
@@ -133,7 +134,7 @@ func (s *Service) SetOneTimePasswordByUsername(ctx context.Context, username, pa
 	} else if err != nil {
 		return nil, err
 	}
-	return target, s.SetOneTimePassword(ctx, nil, target.ID, password, Client{})
+	return target, s.SetOneTimePassword(ctx, nil, target.ID, password, core.Client{})
 }
 
 // ChangeOneTimePassword replaces the one-time password of a password_change
@@ -141,12 +142,12 @@ func (s *Service) SetOneTimePasswordByUsername(ctx context.Context, username, pa
 // password as the proof, throttled; the new one strong and different), and
 // then the session moves on where the login would have led
 // (passwordEvent), under a new token. Returns what ChangePassword returns.
-func (s *Service) ChangeOneTimePassword(ctx context.Context, sess *domain.Session, req shared.ChangePasswordRequest, c Client) (*LoginResult, error) {
+func (s *Service) ChangeOneTimePassword(ctx context.Context, sess *domain.Session, req shared.ChangePasswordRequest, c core.Client) (*LoginResult, error) {
 	device, err := s.ChangePassword(ctx, sess, req, c)
 	if err != nil {
 		return nil, err
 	}
-	c = c.clip()
+	c = c.Clip()
 	u := *sess.User
 	u.PasswordMustChange = false
 	now := s.Now()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
@@ -32,8 +33,8 @@ func (s *Service) RequireRecentProof(sess *domain.Session) error {
 // login, and a throttled username is refused before any check. Returns
 // errWrongPassword or ERateLimited. c is the client asking: its network's
 // share of the password checks is taken.
-func (s *Service) checkOwnPassword(ctx context.Context, u *domain.User, password string, c Client) error {
-	place, err := s.Hasher.Admit(c.clip().IP)
+func (s *Service) checkOwnPassword(ctx context.Context, u *domain.User, password string, c core.Client) error {
+	place, err := s.Hasher.Admit(c.Clip().IP)
 	if err != nil {
 		return err
 	}
@@ -43,7 +44,7 @@ func (s *Service) checkOwnPassword(ctx context.Context, u *domain.User, password
 	if until, err := s.Store.ThrottledUntil(ctx, []string{key}, now); err != nil {
 		return err
 	} else if !until.IsZero() {
-		return rateLimited("Too many wrong passwords.", until, now)
+		return core.RateLimited("Too many wrong passwords.", until, now)
 	}
 	ok, _, err := place.Verify(ctx, password, u.PasswordHash)
 	if err != nil {
@@ -64,11 +65,11 @@ func (s *Service) checkOwnPassword(ctx context.Context, u *domain.User, password
 // count toward the same throttles as at login, and are audited. Returns
 // EWrongCredentials, EWrongCode, EInvalid or ERateLimited. current is the
 // session's effective stage (Authenticate), which a proof keeps.
-func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, current string, rp RP, req shared.ReauthRequest, c Client) error {
+func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, current string, rp RP, req shared.ReauthRequest, c core.Client) error {
 	if _, err := stage.Must(current, stage.Reauthenticated); err != nil {
 		return err
 	}
-	c = c.clip()
+	c = c.Clip()
 	u := sess.User
 	now := s.Now()
 	refused := func(reason string, answer error) error {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -73,7 +74,7 @@ func normalizeRecoveryCode(in string) (string, bool) {
 // RegenerateRecoveryCodes replaces the user's recovery codes after a current
 // TOTP code proves it is them, and returns the new set to show once. Wrong
 // codes count toward the lockout, as at login.
-func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, code string, c Client) ([]string, error) {
+func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, code string, c core.Client) ([]string, error) {
 	if !u.TOTPConnected() {
 		return nil, errTOTPOff
 	}
@@ -86,7 +87,7 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, c
 	}
 	_, step, reserved, ok, err := s.checkUserCode(ctx, u, code, now)
 	refused := func(reason string) error {
-		return s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditRegenerateRefused, u, c.clip(), reason))
+		return s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditRegenerateRefused, u, c.Clip(), reason))
 	}
 	if err == errCodeFormat {
 		if err := refused(shared.ReasonMalformedCode); err != nil {
@@ -108,8 +109,8 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, c
 // RegenerateRecoveryCodesWithKey is RegenerateRecoveryCodes for a user who
 // proves it is them with a security key (the answer to BeginKeyProof): a
 // user with keys only has no code to give.
-func (s *Service) RegenerateRecoveryCodesWithKey(ctx context.Context, sess *domain.Session, rp RP, raw []byte, c Client) ([]string, error) {
-	c = c.clip()
+func (s *Service) RegenerateRecoveryCodesWithKey(ctx context.Context, sess *domain.Session, rp RP, raw []byte, c core.Client) ([]string, error) {
+	c = c.Clip()
 	u := sess.User
 	refused := func(reason string) error {
 		return s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditRegenerateRefused, u, c, reason))
@@ -123,13 +124,13 @@ func (s *Service) RegenerateRecoveryCodesWithKey(ctx context.Context, sess *doma
 
 // regenerate makes the new set and stores it, using up proof (reserved: the
 // attempt reserveCode counted for a code, 0 for a key).
-func (s *Service) regenerate(ctx context.Context, u *domain.User, proof domain.Proof, reserved int, c Client, refused func(reason string) error) ([]string, error) {
+func (s *Service) regenerate(ctx context.Context, u *domain.User, proof domain.Proof, reserved int, c core.Client, refused func(reason string) error) ([]string, error) {
 	codes, hashes, err := s.newRecoveryCodes()
 	if err != nil {
 		return nil, err
 	}
 	err = s.Store.RegenerateRecoveryCodes(ctx, u.ID, proof, hashes, s.Now(),
-		s.withNotice(s.audit(u.AccountID, u, shared.AuditCodesRegenerated, u, c.clip(), ""), u, shared.NoticeRecoveryCodesRegenerated, c, ""))
+		s.withNotice(s.audit(u.AccountID, u, shared.AuditCodesRegenerated, u, c.Clip(), ""), u, shared.NoticeRecoveryCodesRegenerated, c, ""))
 	if err != nil {
 		return nil, s.usedProof(ctx, u, proof, reserved, c, err, refused)
 	}

@@ -8,55 +8,22 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"sync"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/shared"
 )
 
-// Service holds the auth rules. Create it with New; the exported fields may be
-// changed before first use.
+// Service holds the auth rules. Create it with New; the fields of its Env
+// may be changed before first use.
 type Service struct {
-	Store  Store
-	Keys   *sealing.Keyring // seals TOTP secrets at rest
-	Hasher *passwords.Hasher
-	Log    *slog.Logger
-	Now    func() time.Time
-	Rand   io.Reader
-	// Issuer names the platform in authenticator apps.
-	Issuer string
-
-	// Session lifetimes. A session ends when it has been idle for SessionIdle
-	// or is older than SessionMax, whichever comes first; a session still
-	// waiting for its second factor or its 2FA setup has a short life of its
-	// own.
-	SessionIdle   time.Duration
-	SessionMax    time.Duration
-	SecondStepTTL time.Duration
-	EnrollmentTTL time.Duration
-
-	// HistoryRetention is how long login events are kept.
-	HistoryRetention time.Duration
-
-	// ReauthWindow is how long a proof of the user (the login, a password
-	// or a code given again) lets them take sensitive actions.
-	ReauthWindow time.Duration
-
-	// MailEnabled sends each notice by e-mail too, to users with a
-	// confirmed address, and the links that confirm one (mail.go delivers
-	// them).
-	MailEnabled bool
-	// MailCaps bound the mail each recipient address gets in a day.
-	MailCaps domain.MailCaps
-	// LinkBase is the origin (scheme://host[:port]) that links in mail
-	// name when the request that asked for one named none (the command
-	// line): PUBLIC_URL, or this server in development.
-	LinkBase string
+	*core.Env
+	Store Store
 
 	dummyOnce sync.Once
 	dummyHash string
@@ -64,27 +31,9 @@ type Service struct {
 	locks networkLocks
 }
 
-// New returns a Service with the production defaults: the system clock,
-// crypto/rand, and OWASP's argon2id parameters.
+// New returns a Service with the production defaults (core.NewEnv).
 func New(s Store, keys *sealing.Keyring, log *slog.Logger) *Service {
-	svc := &Service{
-		Store:            s,
-		Keys:             keys,
-		Issuer:           "Warden",
-		Hasher:           passwords.NewHasher(passwords.OWASPParams, rand.Reader),
-		Log:              log,
-		Now:              time.Now,
-		Rand:             rand.Reader,
-		SessionIdle:      30 * time.Minute,
-		SessionMax:       12 * time.Hour,
-		SecondStepTTL:    5 * time.Minute,
-		EnrollmentTTL:    30 * time.Minute,
-		HistoryRetention: 180 * 24 * time.Hour,
-		ReauthWindow:     10 * time.Minute,
-		MailCaps:         domain.MailCaps{PerDay: DefaultMailPerDay, LinksPerDay: 5},
-		LinkBase:         "http://localhost:8000",
-	}
-	return svc
+	return &Service{Env: core.NewEnv(keys, log), Store: s}
 }
 
 // dummy returns a hash of a random password under the Hasher's parameters.
@@ -99,37 +48,6 @@ func (s *Service) dummy() string {
 		s.dummyHash = h
 	})
 	return s.dummyHash
-}
-
-// DefaultMailPerDay is how many mails a recipient address gets in a day
-// at most (MAIL_PER_DAY).
-const DefaultMailPerDay = 20
-
-// Client describes where a request comes from, for sessions and events.
-type Client struct {
-	IP        string
-	UserAgent string
-	Device    string // the device cookie, if the browser has one (device.go)
-	Trust     string // the trusted-browser cookie, if the browser has one (sessions.go)
-	// Origin is the server as the request reached it (scheme://host, or
-	// PUBLIC_URL), which links in mail it asks for name.
-	Origin string
-}
-
-// maxStoredField bounds what an attacker-controlled header or name can make
-// the server store.
-const maxStoredField = 256
-
-func (c Client) clip() Client {
-	return Client{IP: clip(c.IP, 64), UserAgent: clip(c.UserAgent, maxStoredField), Device: clip(c.Device, 128), Trust: clip(c.Trust, 64),
-		Origin: clip(c.Origin, maxStoredField)}
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }
 
 // CreateUser adds a user to the named account, creating the account if it
@@ -180,10 +98,10 @@ func (s *Service) createUser(ctx context.Context, username, password, role, acco
 	}
 	u := &domain.User{AccountID: acc.ID, Account: acc, Username: username, PasswordHash: hash, Role: role, CreatedAt: now,
 		PasswordMustChange: oneTime}
-	audit := s.audit(acc.ID, nil, shared.AuditUserCreated, nil, Client{}, "role "+role)
+	audit := s.audit(acc.ID, nil, shared.AuditUserCreated, nil, core.Client{}, "role "+role)
 	if email != "" {
 		u.EmailPending = &email
-		audit.Notice = s.linkNotice(u, email, Client{})
+		audit.Notice = s.linkNotice(u, email, core.Client{})
 	}
 	if err := s.Store.CreateUser(ctx, u, audit); errors.Is(err, domain.ErrConflict) {
 		return nil, shared.Errorf(shared.EConflict, "The username %q is taken.", username)

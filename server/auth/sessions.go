@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -33,16 +34,16 @@ func (s *Service) Sessions(ctx context.Context, current *domain.Session) (shared
 		if now.Sub(sess.LastSeenAt) >= s.SessionIdle && sess.ID != current.ID {
 			continue // idled out: Authenticate ends it at its next request
 		}
-		out.Sessions = append(out.Sessions, shared.Session{ID: sess.ID, CreatedAt: rfc3339(&sess.CreatedAt),
-			LastSeenAt: rfc3339(&sess.LastSeenAt), IP: sess.IP, Device: shared.DescribeUserAgent(sess.UserAgent), Current: sess.ID == current.ID})
+		out.Sessions = append(out.Sessions, shared.Session{ID: sess.ID, CreatedAt: core.RFC3339(&sess.CreatedAt),
+			LastSeenAt: core.RFC3339(&sess.LastSeenAt), IP: sess.IP, Device: shared.DescribeUserAgent(sess.UserAgent), Current: sess.ID == current.ID})
 	}
 	browsers, err := s.Store.TrustedBrowsers(ctx, current.UserID, now)
 	if err != nil {
 		return out, err
 	}
 	for _, b := range browsers {
-		out.TrustedBrowsers = append(out.TrustedBrowsers, shared.TrustedBrowser{ID: b.ID, CreatedAt: rfc3339(&b.CreatedAt),
-			LastUsedAt: rfc3339(&b.LastUsedAt), ExpiresAt: rfc3339(&b.ExpiresAt), IP: b.IP, Device: shared.DescribeUserAgent(b.UserAgent)})
+		out.TrustedBrowsers = append(out.TrustedBrowsers, shared.TrustedBrowser{ID: b.ID, CreatedAt: core.RFC3339(&b.CreatedAt),
+			LastUsedAt: core.RFC3339(&b.LastUsedAt), ExpiresAt: core.RFC3339(&b.ExpiresAt), IP: b.IP, Device: shared.DescribeUserAgent(b.UserAgent)})
 	}
 	return out, nil
 }
@@ -51,9 +52,9 @@ func (s *Service) Sessions(ctx context.Context, current *domain.Session) (shared
 // answers 401 at its next request on any server process, since every
 // request reads its session from the database. Returns ENotFound for an id
 // that is not one of the user's sessions.
-func (s *Service) EndSession(ctx context.Context, current *domain.Session, id int64, c Client) error {
+func (s *Service) EndSession(ctx context.Context, current *domain.Session, id int64, c core.Client) error {
 	u := current.User
-	e := s.audit(u.AccountID, u, shared.AuditSessionEnded, u, c.clip(), "session "+strconv.FormatInt(id, 10))
+	e := s.audit(u.AccountID, u, shared.AuditSessionEnded, u, c.Clip(), "session "+strconv.FormatInt(id, 10))
 	e.Notice = s.SessionsEndedNotice(u, c, 1)
 	err := s.Store.DeleteUserSession(ctx, u.ID, id, e)
 	if errors.Is(err, domain.ErrNotFound) {
@@ -67,9 +68,9 @@ func (s *Service) EndSession(ctx context.Context, current *domain.Session, id in
 // EndOtherSessions ends every session of the user but the current one, and
 // removes every trusted browser (this one's too: "End all others" is what a
 // user does who fears someone else got in). Returns how many sessions ended.
-func (s *Service) EndOtherSessions(ctx context.Context, current *domain.Session, c Client) (int64, error) {
+func (s *Service) EndOtherSessions(ctx context.Context, current *domain.Session, c core.Client) (int64, error) {
 	u := current.User
-	e := s.audit(u.AccountID, u, shared.AuditSessionsEnded, u, c.clip(), "")
+	e := s.audit(u.AccountID, u, shared.AuditSessionsEnded, u, c.Clip(), "")
 	e.Notice = s.SessionsEndedNotice(u, c, 0) // the store counts them
 	return s.Store.EndOtherSessions(ctx, u.ID, current.ID, e)
 }
@@ -77,10 +78,10 @@ func (s *Service) EndOtherSessions(ctx context.Context, current *domain.Session,
 // RemoveTrustedBrowser removes one of the user's trusted browsers: its next
 // login asks for a code again. Returns ENotFound for an id that is not one
 // of the user's.
-func (s *Service) RemoveTrustedBrowser(ctx context.Context, current *domain.Session, id int64, c Client) error {
+func (s *Service) RemoveTrustedBrowser(ctx context.Context, current *domain.Session, id int64, c core.Client) error {
 	u := current.User
 	err := s.Store.DeleteTrustedBrowser(ctx, u.ID, id,
-		s.audit(u.AccountID, u, shared.AuditBrowserRemoved, u, c.clip(), "browser "+strconv.FormatInt(id, 10)))
+		s.audit(u.AccountID, u, shared.AuditBrowserRemoved, u, c.Clip(), "browser "+strconv.FormatInt(id, 10)))
 	if errors.Is(err, domain.ErrNotFound) {
 		return ErrNoSuchSession
 	}
@@ -107,7 +108,7 @@ func (s *Service) trustedBrowser(ctx context.Context, u *domain.User, token stri
 	if days == 0 || len(token) != trustTokenLen || !u.TwoFactorEnabled() {
 		return 0, nil
 	}
-	tb, err := s.Store.TrustedBrowser(ctx, u.ID, HashToken(token), now)
+	tb, err := s.Store.TrustedBrowser(ctx, u.ID, core.HashToken(token), now)
 	if errors.Is(err, domain.ErrNotFound) {
 		return 0, nil
 	} else if err != nil {
@@ -121,8 +122,8 @@ func (s *Service) trustedBrowser(ctx context.Context, u *domain.User, token stri
 
 // newTrust makes a trusted browser for u from c, to be written with the
 // login step, and its token for the browser's cookie.
-func (s *Service) newTrust(u *domain.User, c Client, now time.Time) (string, *domain.TrustedBrowser, error) {
-	token, hash, err := newToken(s.Rand)
+func (s *Service) newTrust(u *domain.User, c core.Client, now time.Time) (string, *domain.TrustedBrowser, error) {
+	token, hash, err := core.NewToken(s.Rand)
 	if err != nil {
 		return "", nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
@@ -17,7 +18,7 @@ type move struct {
 	end   []byte // the token hash of the session the step ends (nil: none)
 	user  *domain.User
 	// client, clipped, and now are where and when the step happens.
-	client Client
+	client core.Client
 	now    time.Time
 	// record is the history's row of the step; advance writes it as a
 	// success.
@@ -55,7 +56,7 @@ func (s *Service) advance(ctx context.Context, m move) (*LoginResult, error) {
 		return nil, nil
 	}
 	u, c, now := m.user, m.client, m.now
-	token, hash, err := newToken(s.Rand)
+	token, hash, err := core.NewToken(s.Rand)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/store"
@@ -84,7 +85,7 @@ func TestStages_EveryPairLeadsWhereTheDesignSaysOrIsRefused(t *testing.T) {
 
 			// The session the request comes with, at from (none at None:
 			// a cookie of a session that does not exist).
-			_, hash, err := newToken(svc.Rand)
+			_, hash, err := core.NewToken(svc.Rand)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,7 +122,7 @@ func TestStages_EveryPairLeadsWhereTheDesignSaysOrIsRefused(t *testing.T) {
 					t.Errorf("%s: the session did not end: %+v", name, res)
 				}
 			default:
-				got, ok := after[string(HashToken(res.Token))]
+				got, ok := after[string(core.HashToken(res.Token))]
 				switch {
 				case stillThere:
 					t.Errorf("%s: the session the request came with did not end", name)

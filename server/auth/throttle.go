@@ -2,12 +2,11 @@ package auth
 
 import (
 	"context"
-	"fmt"
-	"math"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -77,7 +76,7 @@ func (l *networkLocks) remember(key string, until, now time.Time) {
 
 // errNetworkLocked answers an attempt from a locked network.
 func errNetworkLocked(until, now time.Time) *shared.Error {
-	return rateLimited("Too many failed login attempts from your network.", until, now)
+	return core.RateLimited("Too many failed login attempts from your network.", until, now)
 }
 
 // failPassword counts a wrong password toward the throttles and records it.
@@ -154,18 +153,5 @@ func backoff(threshold int) func(failures int) time.Duration {
 }
 
 func lockedOut(until, now time.Time) *shared.Error {
-	return rateLimited("Too many wrong codes.", until, now)
-}
-
-func rateLimited(what string, until, now time.Time) *shared.Error {
-	secs := int(math.Ceil(until.Sub(now).Seconds()))
-	return &shared.Error{Code: shared.ERateLimited, RetryAfter: secs,
-		Message: fmt.Sprintf("%s Try again in %s.", what, humanDuration(secs))}
-}
-
-func humanDuration(secs int) string {
-	if secs <= 60 {
-		return "a minute"
-	}
-	return fmt.Sprintf("%d minutes", (secs+59)/60)
+	return core.RateLimited("Too many wrong codes.", until, now)
 }

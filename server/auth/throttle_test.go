@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/internal/testclock"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
@@ -15,7 +16,7 @@ import (
 
 func login(svc *Service, username, password, ip string) error {
 	_, err := svc.Login(context.Background(), shared.LoginRequest{Username: username, Password: password},
-		Client{IP: ip, UserAgent: "test"}, "")
+		core.Client{IP: ip, UserAgent: "test"}, "")
 	return err
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -104,14 +105,14 @@ const shownCodesFor = time.Minute
 // them, when that page is the server's (a form posted before the app ran):
 // they travel in a cookie bound to the user, never in a URL, and expire.
 func (s *Service) SealShownCodes(userID int64, codes []string) (string, error) {
-	return s.sealUntil(shownCodesContext(userID), codes, s.Now().Add(shownCodesFor))
+	return s.SealUntil(shownCodesContext(userID), codes, s.Now().Add(shownCodesFor))
 }
 
 // OpenShownCodes opens what SealShownCodes sealed for userID, if it has not
 // expired.
 func (s *Service) OpenShownCodes(userID int64, v string) ([]string, bool) {
 	var codes []string
-	_, ok := s.openUntil(shownCodesContext(userID), v, s.Now(), &codes)
+	_, ok := s.OpenUntil(shownCodesContext(userID), v, s.Now(), &codes)
 	return codes, ok && len(codes) > 0
 }
 
@@ -178,7 +179,7 @@ func (s *Service) codeFailure(ctx context.Context, u *domain.User, event *domain
 // reservedFailure is codeFailure for an attempt reserveCode counted already
 // (reserved is its count; 0: not reserved, count it now).
 func (s *Service) reservedFailure(ctx context.Context, u *domain.User, event *domain.LoginEvent, reserved int, reason string, answer *shared.Error) error {
-	err := s.countFailure(ctx, u, Client{IP: event.IP, UserAgent: event.UserAgent}, reserved, answer)
+	err := s.countFailure(ctx, u, core.Client{IP: event.IP, UserAgent: event.UserAgent}, reserved, answer)
 	var e *shared.Error
 	if !errors.As(err, &e) {
 		return err
@@ -206,7 +207,7 @@ func (s *Service) reserveCode(ctx context.Context, u *domain.User, now time.Time
 		}
 		return 0, lockedOut(until, now)
 	case errors.Is(err, domain.ErrNotFound):
-		return 0, ErrUnauthenticated
+		return 0, core.ErrUnauthenticated
 	case err != nil:
 		return 0, err
 	case n > stopAfter:
@@ -234,7 +235,7 @@ func (s *Service) failReservation(ctx context.Context, event *domain.LoginEvent,
 // reserveCode returned for it, 0: count it now) and returns answer, or the
 // lockout if the failure locks (and the user is told, from c, once, by the
 // failure that started the lock).
-func (s *Service) countFailure(ctx context.Context, u *domain.User, c Client, reserved int, answer *shared.Error) error {
+func (s *Service) countFailure(ctx context.Context, u *domain.User, c core.Client, reserved int, answer *shared.Error) error {
 	now := s.Now()
 	notice := s.notice(u, shared.NoticeSecondStepLocked, c, "")
 	var f domain.CodeFailure
@@ -269,8 +270,8 @@ var (
 // session of the user, and loggedOut is true, unless the user's grace
 // period still runs: then the sessions stay until the deadline. Wrong
 // passwords count toward the username's throttle, as at login.
-func (s *Service) Disconnect(ctx context.Context, sess *domain.Session, password string, confirm bool, c Client) (loggedOut bool, err error) {
-	c = c.clip()
+func (s *Service) Disconnect(ctx context.Context, sess *domain.Session, password string, confirm bool, c core.Client) (loggedOut bool, err error) {
+	c = c.Clip()
 	u := sess.User
 	if !u.TwoFactorEnabled() {
 		return false, errNotConnected
@@ -291,7 +292,7 @@ var errLastFactorPassword = &shared.Error{Code: shared.EInvalid,
 // it is switched off (Disconnect, or the removal of the last factor), so
 // that a stolen session alone cannot do it. Wrong passwords count toward the
 // username's throttle (checkOwnPassword) and are audited.
-func (s *Service) switchOffProof(ctx context.Context, u *domain.User, password string, c Client) error {
+func (s *Service) switchOffProof(ctx context.Context, u *domain.User, password string, c core.Client) error {
 	if err := s.checkOwnPassword(ctx, u, password, c); errors.Is(err, errWrongPassword) {
 		if err := s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditDisconnectRefused, u, c, shared.ReasonWrongPassword)); err != nil {
 			return err
@@ -307,7 +308,7 @@ func (s *Service) switchOffProof(ctx context.Context, u *domain.User, password s
 // removal of the last one. Where the account forces 2FA, it first answers
 // EConfirmRequired (the app shows the warning); confirmed, it also ends
 // every session of the user, and loggedOut is true.
-func (s *Service) switchOff(ctx context.Context, u *domain.User, confirm bool, c Client) (loggedOut bool, err error) {
+func (s *Service) switchOff(ctx context.Context, u *domain.User, confirm bool, c core.Client) (loggedOut bool, err error) {
 	now := s.Now()
 	forced := u.Account.ForceTwoFactor
 	// Within a grace period the user may go without 2FA until their

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/webauthn"
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
@@ -205,8 +206,8 @@ type KeyAdded struct {
 // FinishAddKey verifies the browser's answer to BeginAddKey and stores the
 // key. The first factor of a user brings the recovery codes; a session that
 // was enrolling becomes a full one.
-func (s *Service) FinishAddKey(ctx context.Context, sess *domain.Session, current string, rp RP, raw []byte, c Client) (*KeyAdded, error) {
-	c = c.clip()
+func (s *Service) FinishAddKey(ctx context.Context, sess *domain.Session, current string, rp RP, raw []byte, c core.Client) (*KeyAdded, error) {
+	c = c.Clip()
 	u := sess.User
 	w, err := s.relyingParty(rp)
 	if err != nil {
@@ -231,11 +232,11 @@ func (s *Service) FinishAddKey(ctx context.Context, sess *domain.Session, curren
 	}
 	transports := make([]string, len(cred.Transport))
 	for i, t := range cred.Transport {
-		transports[i] = clip(string(t), 32)
+		transports[i] = core.Clip(string(t), 32)
 	}
 	now := s.Now()
 	key := &domain.WebAuthnCredential{UserID: u.ID, Name: ceremony.Name, CredentialID: cred.ID, PublicKey: cred.PublicKey,
-		SignCount: cred.Authenticator.SignCount, Transports: clip(strings.Join(transports, ","), maxStoredField),
+		SignCount: cred.Authenticator.SignCount, Transports: core.Clip(strings.Join(transports, ","), core.MaxStoredField),
 		Flags: uint8(cred.Flags.ProtocolValue()), AAGUID: cred.Authenticator.AAGUID, AttestationFormat: cred.AttestationFormat,
 		Discoverable: cred.Extensions.RK != nil && *cred.Extensions.RK, AddedAt: now}
 	var codes, hashes []string
@@ -289,7 +290,7 @@ func factorKinds(u *domain.User) []string {
 
 func keyMethod(k domain.WebAuthnCredential) shared.SecondFactor {
 	return shared.SecondFactor{ID: "key-" + strconv.FormatInt(k.ID, 10), Kind: shared.FactorSecurityKey, Name: k.Name,
-		AddedAt: rfc3339(&k.AddedAt), LastUsedAt: rfc3339(k.LastUsedAt), Passkey: k.Discoverable}
+		AddedAt: core.RFC3339(&k.AddedAt), LastUsedAt: core.RFC3339(k.LastUsedAt), Passkey: k.Discoverable}
 }
 
 // Methods lists the user's second factors: the authenticator app, if
@@ -298,7 +299,7 @@ func (s *Service) Methods(ctx context.Context, u *domain.User) ([]shared.SecondF
 	out := []shared.SecondFactor{}
 	if u.TOTPConnected() {
 		out = append(out, shared.SecondFactor{ID: shared.TOTPMethodID, Kind: shared.FactorTOTP, Name: "Authenticator app",
-			AddedAt: rfc3339(u.TOTPEnabledAt), LastUsedAt: rfc3339(u.TOTPLastUsedAt)})
+			AddedAt: core.RFC3339(u.TOTPEnabledAt), LastUsedAt: core.RFC3339(u.TOTPLastUsedAt)})
 	}
 	creds, err := s.Store.WebAuthnCredentials(ctx, u.ID)
 	if err != nil {
@@ -341,8 +342,8 @@ func (s *Service) RenameMethod(ctx context.Context, u *domain.User, id, name str
 // one is switching 2FA off, under the same rules as Disconnect (the
 // password, the warning where the account forces 2FA, then the logout
 // everywhere); password is needed for that one only.
-func (s *Service) RemoveMethod(ctx context.Context, sess *domain.Session, id, password string, confirm bool, c Client) (loggedOut bool, err error) {
-	c = c.clip()
+func (s *Service) RemoveMethod(ctx context.Context, sess *domain.Session, id, password string, confirm bool, c core.Client) (loggedOut bool, err error) {
+	c = c.Clip()
 	u := sess.User
 	now := s.Now()
 	switch n, isKey := keyID(id); {
@@ -408,7 +409,7 @@ func (s *Service) beginKeyAssertion(ctx context.Context, sess *domain.Session, r
 // proof is used up by the store with the action it allows. Failures are
 // passed to refused (which audits them) and count toward the same lockout
 // as wrong codes.
-func (s *Service) keyProof(ctx context.Context, sess *domain.Session, rp RP, raw []byte, c Client, refused func(reason string) error) (proof domain.Proof, reserved int, err error) {
+func (s *Service) keyProof(ctx context.Context, sess *domain.Session, rp RP, raw []byte, c core.Client, refused func(reason string) error) (proof domain.Proof, reserved int, err error) {
 	u := sess.User
 	now := s.Now()
 	fail := func(reason string, answer *shared.Error) (domain.Proof, int, error) {
@@ -466,7 +467,7 @@ func (s *Service) keyProof(ctx context.Context, sess *domain.Session, rp RP, raw
 // usedProof answers what the store said when it used up a proof: a key
 // whose counter another request moved first is a copy, a TOTP step used
 // already a replay; both count as wrong.
-func (s *Service) usedProof(ctx context.Context, u *domain.User, proof domain.Proof, reserved int, c Client, err error, refused func(reason string) error) error {
+func (s *Service) usedProof(ctx context.Context, u *domain.User, proof domain.Proof, reserved int, c core.Client, err error, refused func(reason string) error) error {
 	switch {
 	case errors.Is(err, domain.ErrReplay):
 		reason, answer := shared.ReasonReusedCode, errReusedCode
@@ -487,8 +488,8 @@ func (s *Service) usedProof(ctx context.Context, u *domain.User, proof domain.Pr
 // FinishKeyLogin verifies the assertion for BeginKeyLogin and turns the
 // session into a full one. A wrong, replayed or cloned key counts toward the
 // same lockout as wrong codes; every attempt is a login event.
-func (s *Service) FinishKeyLogin(ctx context.Context, sess *domain.Session, rp RP, raw []byte, c Client) (*LoginResult, error) {
-	c = c.clip()
+func (s *Service) FinishKeyLogin(ctx context.Context, sess *domain.Session, rp RP, raw []byte, c core.Client) (*LoginResult, error) {
+	c = c.Clip()
 	u := sess.User
 	now := s.Now()
 	event := loginEvent(u.Username, u, shared.MethodSecurityKey, c, now)
@@ -549,7 +550,7 @@ func (s *Service) keyUse(ctx context.Context, u *domain.User, event *domain.Logi
 
 // finishKeyStep writes the full session of a verified key, moving its
 // counter in the same transaction.
-func (s *Service) finishKeyStep(ctx context.Context, sess *domain.Session, ev stage.Event, u *domain.User, event *domain.LoginEvent, reserved int, method string, c Client, use *domain.SecurityKeyUse) (*LoginResult, error) {
+func (s *Service) finishKeyStep(ctx context.Context, sess *domain.Session, ev stage.Event, u *domain.User, event *domain.LoginEvent, reserved int, method string, c core.Client, use *domain.SecurityKeyUse) (*LoginResult, error) {
 	res, err := s.completeStep(ctx, sess, sess.Stage, ev, u, method, c, false, func(ls *domain.LoginStep) { ls.SecurityKey = use })
 	switch {
 	case errors.Is(err, domain.ErrReplay): // another use of the key moved its counter first
@@ -584,23 +585,23 @@ type PasskeyBegun struct {
 // without a user (the authenticator chooses a discoverable credential) and
 // with user verification required, as the key is then both factors. A
 // network whose failures locked it gets no challenge.
-func (s *Service) BeginPasskeyLogin(ctx context.Context, rp RP, c Client) (*PasskeyBegun, error) {
+func (s *Service) BeginPasskeyLogin(ctx context.Context, rp RP, c core.Client) (*PasskeyBegun, error) {
 	now := s.Now()
 	w, err := s.relyingParty(rp)
 	if err != nil {
 		return nil, err
 	}
-	if until, err := s.Store.ThrottledUntil(ctx, []string{passwords.NetworkKey(c.clip().IP)}, now); err != nil {
+	if until, err := s.Store.ThrottledUntil(ctx, []string{passwords.NetworkKey(c.Clip().IP)}, now); err != nil {
 		return nil, err
 	} else if !until.IsZero() {
-		return nil, rateLimited("Too many sign-in attempts from your network.", until, now)
+		return nil, core.RateLimited("Too many sign-in attempts from your network.", until, now)
 	}
 	assertion, sd, err := w.BeginDiscoverableLogin(webauthn.WithUserVerification(protocol.VerificationRequired))
 	if err != nil {
 		return nil, err
 	}
 	expires := now.Add(ceremonyTTL)
-	sealed, err := s.sealUntil(passkeyCeremonyPurpose, sd, expires)
+	sealed, err := s.SealUntil(passkeyCeremonyPurpose, sd, expires)
 	if err != nil {
 		return nil, err
 	}
@@ -612,8 +613,8 @@ func (s *Service) BeginPasskeyLogin(ctx context.Context, rp RP, c Client) (*Pass
 // credential that verified its user is both factors. oldToken is the
 // session cookie the request carried, if any; it ends. Failures count
 // toward the network's throttle (see below for why not the owner's).
-func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, ceremony string, c Client, oldToken string) (*LoginResult, error) {
-	c = c.clip()
+func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, ceremony string, c core.Client, oldToken string) (*LoginResult, error) {
+	c = c.Clip()
 	w, err := s.relyingParty(rp)
 	if err != nil {
 		return nil, err
@@ -637,7 +638,7 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, cer
 		return nil, unknown(shared.ReasonMalformedCode, errBadCredential)
 	}
 	sd := new(webauthn.SessionData)
-	expires, ok := s.openUntil(passkeyCeremonyPurpose, ceremony, now, sd)
+	expires, ok := s.OpenUntil(passkeyCeremonyPurpose, ceremony, now, sd)
 	if !ok { // none, expired, or not one this server sealed
 		return nil, unknown(shared.ReasonStaleKeyRequest, errStaleKeyRequest)
 	}
@@ -706,7 +707,7 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, cer
 	}
 	var old domain.Session
 	if oldToken != "" {
-		old.TokenHash = HashToken(oldToken)
+		old.TokenHash = core.HashToken(oldToken)
 	}
 	// The passkey is the whole login: it is news as a password's is.
 	if old.NewBrowser, err = s.isNewBrowser(ctx, u, c); err != nil {
@@ -717,7 +718,7 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, cer
 
 // SetPasskeysAllowed switches passkey sign-in on or off for the admin's own
 // account. Returns ENotFound for any other account.
-func (s *Service) SetPasskeysAllowed(ctx context.Context, admin *domain.User, accountID int64, on bool, c Client) (shared.AccountSettings, error) {
+func (s *Service) SetPasskeysAllowed(ctx context.Context, admin *domain.User, accountID int64, on bool, c core.Client) (shared.AccountSettings, error) {
 	if err := mayAdminister(admin, accountID); err != nil {
 		return shared.AccountSettings{}, err
 	}

@@ -21,11 +21,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/internal/testclock"
 
 	"github.com/pquerna/otp/totp"
-	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -239,7 +239,7 @@ func (w *fuzzWorld) resetMember(ctx context.Context, m *castMember) error {
 	if err != nil {
 		return err
 	}
-	done, err := svc.ConnectTOTP(ctx, &domain.Session{User: u}, domain.StageFull, code, auth.Client{IP: "192.0.2.9"})
+	done, err := svc.ConnectTOTP(ctx, &domain.Session{User: u}, domain.StageFull, code, core.Client{IP: "192.0.2.9"})
 	if err != nil {
 		return err
 	}
@@ -258,7 +258,7 @@ func (w *fuzzWorld) resetMember(ctx context.Context, m *castMember) error {
 // returning its error: inside the fuzz function only its own t may fail.
 func (w *fuzzWorld) mint(ctx context.Context, u *domain.User, stage string) (string, *domain.Session, error) {
 	token := rand.Text()
-	sess := &domain.Session{TokenHash: auth.HashToken(token), UserID: u.ID,
+	sess := &domain.Session{TokenHash: core.HashToken(token), UserID: u.ID,
 		Stage: stage, CreatedAt: w.now, LastSeenAt: w.now, ExpiresAt: w.now.Add(time.Hour), IP: "192.0.2.1", UserAgent: "fuzz"}
 	return token, sess, w.e.st.CreateSession(ctx, sess)
 }

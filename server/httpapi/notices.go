@@ -4,8 +4,7 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/warden-auth/warden/server/auth"
-
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -59,7 +58,7 @@ func (s *Server) handleConfirmEmail(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	sess, _, err := s.auth.Authenticate(r.Context(), s.sessionToken(r.Request))
-	if err != nil && !errors.Is(err, auth.ErrUnauthenticated) {
+	if err != nil && !errors.Is(err, core.ErrUnauthenticated) {
 		return err
 	}
 	if err := s.auth.ConfirmEmail(r.Context(), req, sess, s.client(r.Request)); err != nil {

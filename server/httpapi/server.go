@@ -17,6 +17,7 @@ import (
 	"log/slog"
 
 	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -141,7 +142,7 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) er
 	req.session, req.stage = sess, stage
 	switch {
 	case stage == domain.StagePasswordOK && rt.access != secondStep:
-		return auth.ErrUnauthenticated
+		return core.ErrUnauthenticated
 	case stage != domain.StagePasswordOK && rt.access == secondStep:
 		return errForbidden
 	case stage == domain.StagePasswordChange && rt.access != choosing && rt.access != pastLogin:
@@ -155,8 +156,8 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) er
 }
 
 // client returns where the request comes from, for sessions and events.
-func (s *Server) client(r *http.Request) auth.Client {
-	c := auth.Client{IP: s.clientIP(r), UserAgent: r.UserAgent(), Origin: s.origin(r)}
+func (s *Server) client(r *http.Request) core.Client {
+	c := core.Client{IP: s.clientIP(r), UserAgent: r.UserAgent(), Origin: s.origin(r)}
 	if ck, err := r.Cookie(s.cookiePrefix(r) + deviceCookieName); err == nil {
 		c.Device = ck.Value
 	}

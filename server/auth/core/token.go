@@ -1,4 +1,4 @@
-package auth
+package core
 
 import (
 	"crypto/sha256"
@@ -9,11 +9,11 @@ import (
 	"time"
 )
 
-// newToken returns a random 256-bit session token for the cookie and the
+// NewToken returns a random 256-bit session token for the cookie and the
 // SHA-256 hash that is all the database keeps of it. A plain hash is enough
 // (no salt, no slow function): the token has full entropy, so there is
 // nothing to guess.
-func newToken(random io.Reader) (token string, hash []byte, err error) {
+func NewToken(random io.Reader) (token string, hash []byte, err error) {
 	b := make([]byte, 32)
 	if _, err := io.ReadFull(random, b); err != nil {
 		return "", nil, fmt.Errorf("read token: %w", err)
@@ -28,11 +28,11 @@ func HashToken(token string) []byte {
 	return h[:]
 }
 
-// sealUntil seals v (as JSON) with its end under the server's keys, bound
+// SealUntil seals v (as JSON) with its end under the server's keys, bound
 // to purpose, for a browser to keep (base64url): what the server would
 // otherwise have to store, for a request to come. Nobody can read or
 // change it, and no other purpose's value opens as it.
-func (s *Service) sealUntil(purpose []byte, v any, until time.Time) (string, error) {
+func (s *Env) SealUntil(purpose []byte, v any, until time.Time) (string, error) {
 	plain, err := json.Marshal(sealedUntil{Value: v, Until: until})
 	if err != nil {
 		return "", err
@@ -44,9 +44,9 @@ func (s *Service) sealUntil(purpose []byte, v any, until time.Time) (string, err
 	return base64.RawURLEncoding.EncodeToString(sealed), nil
 }
 
-// openUntil opens what sealUntil sealed under purpose into v, and returns
+// OpenUntil opens what SealUntil sealed under purpose into v, and returns
 // its end; ok is false for anything else, and from its end on (by now).
-func (s *Service) openUntil(purpose []byte, sealed string, now time.Time, v any) (until time.Time, ok bool) {
+func (s *Env) OpenUntil(purpose []byte, sealed string, now time.Time, v any) (until time.Time, ok bool) {
 	b, err := base64.RawURLEncoding.DecodeString(sealed)
 	if err != nil {
 		return time.Time{}, false
