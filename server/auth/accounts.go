@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -242,7 +243,7 @@ func (s *Service) listedUser(sum *domain.UserSummary, a *domain.Account) shared.
 		out.LockedUntil = core.RFC3339(u.LockedUntil)
 	}
 	out.Email, out.EmailVerifiedAt, out.EmailPending = emailState(u)
-	if deadline, ok := GraceDeadline(u); ok {
+	if deadline, ok := stage.GraceDeadline(u); ok {
 		out.TwoFADeadline = core.RFC3339(&deadline)
 	}
 	return out
@@ -507,7 +508,7 @@ func (s *Service) accountSettingsWith(ctx context.Context, a *domain.Account, st
 		ChangedAt: core.RFC3339(a.ForceChangedAt), RememberBrowserDays: a.RememberBrowserDays,
 		GraceDays: a.GraceDays, PasskeysAllowed: a.PasskeysAllowed, Users: st.Users, UsersWith2FA: st.UsersWith2FA}
 	for _, start := range st.GraceStarts {
-		if a.ForceTwoFactor && a.GraceDays > 0 && s.Now().Before(graceEnd(a, start)) {
+		if a.ForceTwoFactor && a.GraceDays > 0 && s.Now().Before(stage.GraceEnd(a, start)) {
 			out.UsersInGrace++
 		}
 	}

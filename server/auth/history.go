@@ -23,7 +23,7 @@ func (s *Service) Me(ctx context.Context, sess *domain.Session, current string) 
 		SecurityKeys: u.SecurityKeys,
 	}
 	if current != stage.Enrollment {
-		if deadline, ok := GraceDeadline(u); ok {
+		if deadline, ok := stage.GraceDeadline(u); ok {
 			me.TwoFADeadline = core.RFC3339(&deadline)
 		}
 	}

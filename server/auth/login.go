@@ -160,7 +160,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c core.Cli
 		s.upgradeHash(ctx, u, req.Password)
 	}
 
-	ev := passwordEvent(u, now)
+	ev := stage.PasswordEvent(u, now)
 	trusted, err := s.trustedBrowser(ctx, u, c.Trust, now)
 	if err != nil {
 		return nil, err
@@ -207,51 +207,6 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c core.Cli
 	}
 	res.Device = device
 	return res, nil
-}
-
-// Force 2FA's grace period (issue 16; GitLab's two_factor_grace_period is
-// the model). A user without 2FA under the policy may skip the setup until
-// their own deadline: the account's grace days counted from their grace
-// start, the first login (or, for a session older than the policy, the
-// first request) without 2FA under the policy. The days are read at each
-// check, so changing them moves every running deadline. The start is kept
-// when the user connects 2FA, so a user who disconnects again is held to
-// the same deadline and cannot earn a new grace period; switching the
-// policy off forgets every start, and switched on again it grants a new one.
-// With 0 days nothing starts and the setup is due at once.
-
-// mustEnroll reports whether u must set up 2FA before anything else at now,
-// and whether their grace period starts now (a full session, and the start
-// to store).
-func mustEnroll(u *domain.User, now time.Time) (enroll, startGrace bool) {
-	a := u.Account
-	switch {
-	case !a.ForceTwoFactor || u.TwoFactorEnabled():
-		return false, false
-	case a.GraceDays <= 0:
-		return true, false
-	case u.GraceStartedAt == nil:
-		return false, true
-	}
-	deadline, _ := GraceDeadline(u)
-	return !now.Before(deadline), false
-}
-
-// GraceDeadline is when u must have set up 2FA by under their account's
-// grace period. ok is false when no deadline runs for them: the account does
-// not force 2FA or has no grace period, u has 2FA, or their grace has not
-// started. A deadline already past is returned too (ok true).
-func GraceDeadline(u *domain.User) (deadline time.Time, ok bool) {
-	a := u.Account
-	if a == nil || !a.ForceTwoFactor || a.GraceDays <= 0 || u.TwoFactorEnabled() || u.GraceStartedAt == nil {
-		return time.Time{}, false
-	}
-	return graceEnd(a, *u.GraceStartedAt), true
-}
-
-// graceEnd is the deadline of a grace period that started at start.
-func graceEnd(a *domain.Account, start time.Time) time.Time {
-	return start.Add(time.Duration(a.GraceDays) * 24 * time.Hour)
 }
 
 // VerifyTOTP is the second login step: a session whose password was right
@@ -492,7 +447,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (sess *domain.
 		}
 	}
 	u := sess.User
-	ev, moved := policyEvent(u, now)
+	ev, moved := stage.PolicyEvent(u, now)
 	if sess.Stage != stage.Full || !moved {
 		return sess, sess.Stage, nil
 	}
@@ -508,7 +463,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (sess *domain.
 			return nil, "", err
 		default:
 			u.GraceStartedAt = &started
-			if enroll, _ := mustEnroll(u, now); enroll {
+			if enroll, _ := stage.MustEnroll(u, now); enroll {
 				ev = stage.PolicyForces
 			}
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/passwords"
+	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -141,7 +142,7 @@ func (s *Service) SetOneTimePasswordByUsername(ctx context.Context, username, pa
 // session's user: the rules of ChangePassword (the current, one-time,
 // password as the proof, throttled; the new one strong and different), and
 // then the session moves on where the login would have led
-// (passwordEvent), under a new token. Returns what ChangePassword returns.
+// (stage.PasswordEvent), under a new token. Returns what ChangePassword returns.
 func (s *Service) ChangeOneTimePassword(ctx context.Context, sess *domain.Session, req shared.ChangePasswordRequest, c core.Client) (*LoginResult, error) {
 	device, err := s.ChangePassword(ctx, sess, req, c)
 	if err != nil {
@@ -155,7 +156,7 @@ func (s *Service) ChangeOneTimePassword(ctx context.Context, sess *domain.Sessio
 	// step as a password step. Whether the login is from a new browser was
 	// decided at its password step (Login); the step that completes the
 	// login tells.
-	res, err := s.advance(ctx, move{from: sess.Stage, event: passwordEvent(&u, now), end: sess.TokenHash, user: &u, client: c, now: now,
+	res, err := s.advance(ctx, move{from: sess.Stage, event: stage.PasswordEvent(&u, now), end: sess.TokenHash, user: &u, client: c, now: now,
 		record: loginEvent(u.Username, &u, shared.MethodPassword, c, now), newBrowser: sess.NewBrowser})
 	if err != nil {
 		return nil, err

@@ -110,33 +110,3 @@ func (s *Service) lifetime(l stage.Lifetime) time.Duration {
 	}
 	return 0
 }
-
-// passwordEvent is where a right password leads the user u at now, when it
-// is not one-time: the second step when 2FA is on, enrollment when the
-// account forces 2FA and the user has none and no grace period left
-// (mustEnroll), else a full session, whose grace period may start with it.
-// Login and ChangeOneTimePassword share it.
-func passwordEvent(u *domain.User, now time.Time) stage.Event {
-	if u.TwoFactorEnabled() {
-		return stage.FactorDue
-	}
-	if ev, ok := policyEvent(u, now); ok {
-		return ev
-	}
-	return stage.PasswordRight
-}
-
-// policyEvent is what the account's Force 2FA says of u at now, if it
-// moves them: the setup is due (PolicyForces), or their grace period starts
-// now (GraceAllows). Within a grace period that runs already it says
-// nothing.
-func policyEvent(u *domain.User, now time.Time) (stage.Event, bool) {
-	enroll, startGrace := mustEnroll(u, now)
-	switch {
-	case enroll:
-		return stage.PolicyForces, true
-	case startGrace:
-		return stage.GraceAllows, true
-	}
-	return "", false
-}

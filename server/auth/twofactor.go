@@ -11,6 +11,7 @@ import (
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -321,7 +322,7 @@ func (s *Service) switchOff(ctx context.Context, u *domain.User, confirm bool, c
 		if u.GraceStartedAt != nil {
 			start = *u.GraceStartedAt
 		}
-		deadline = graceEnd(u.Account, start)
+		deadline = stage.GraceEnd(u.Account, start)
 		loggedOut = !now.Before(deadline)
 	}
 	switch {
