@@ -41,20 +41,6 @@ func scoped(err error) error {
 	return err
 }
 
-// audit builds an audit event for an action by actor (nil: the command
-// line) on target (nil: the account itself).
-func (s *Service) audit(accountID int64, actor *domain.User, action string, target *domain.User, c core.Client, detail string) *domain.AuditEvent {
-	e := &domain.AuditEvent{CreatedAt: s.Now(), AccountID: accountID, ActorName: "command line", Action: action,
-		IP: core.Clip(c.IP, 64), Detail: detail}
-	if actor != nil {
-		e.ActorID, e.ActorName = &actor.ID, actor.Username
-	}
-	if target != nil {
-		e.TargetID, e.TargetName = &target.ID, target.Username
-	}
-	return e
-}
-
 var (
 	errTwoFactorRequired = shared.Errorf(shared.ETwoFactorRequired,
 		"Connect two-factor authentication to your own account before you make it mandatory for everyone.")
@@ -152,7 +138,7 @@ func (s *Service) SetForceTwoFactor(ctx context.Context, admin *domain.User, acc
 		detail += fmt.Sprintf(", grace period %d days", *graceDays)
 	}
 	a, err := s.Store.SetTwoFactorPolicy(ctx, accountID, on, graceDays, admin.ID, s.Now(),
-		s.audit(accountID, admin, shared.AuditPolicyChanged, nil, c, detail))
+		s.History.Audit(accountID, admin, shared.AuditPolicyChanged, nil, c, detail))
 	if err != nil {
 		return shared.AccountSettings{}, scoped(err)
 	}
@@ -182,7 +168,7 @@ func (s *Service) SetAccountSettings(ctx context.Context, admin *domain.User, ac
 		// Turning it off (or shortening it) takes effect at the next
 		// login: trustedBrowser reads the account's days each time.
 		a, err := s.Store.SetRememberBrowserDays(ctx, accountID, *d, admin.ID,
-			s.audit(accountID, admin, shared.AuditTrustPolicy, nil, c.Clip(), strconv.Itoa(*d)+" days"))
+			s.History.Audit(accountID, admin, shared.AuditTrustPolicy, nil, c.Clip(), strconv.Itoa(*d)+" days"))
 		if err != nil {
 			return shared.AccountSettings{}, scoped(err)
 		}
@@ -304,14 +290,14 @@ func (s *Service) ChangeUser(ctx context.Context, admin *domain.User, targetID i
 	}
 	var audits []*domain.AuditEvent
 	if p.Role != nil && *p.Role != target.Role {
-		audits = append(audits, s.audit(target.AccountID, admin, shared.AuditRoleChanged, target, c, target.Role+" → "+*p.Role))
+		audits = append(audits, s.History.Audit(target.AccountID, admin, shared.AuditRoleChanged, target, c, target.Role+" → "+*p.Role))
 	}
 	if p.Disabled != nil && *p.Disabled != target.Disabled() {
 		action := shared.AuditUserEnabled
 		if *p.Disabled {
 			action = shared.AuditUserDisabled
 		}
-		audits = append(audits, s.audit(target.AccountID, admin, action, target, c, ""))
+		audits = append(audits, s.History.Audit(target.AccountID, admin, action, target, c, ""))
 	}
 	u := target
 	if p.Role != nil || p.Disabled != nil {
@@ -342,7 +328,7 @@ func (s *Service) UnlockUser(ctx context.Context, admin *domain.User, targetID i
 		return err
 	}
 	return scoped(s.Store.UnlockUser(ctx, target.ID, target.Username, admin.ID, s.Now(),
-		s.audit(target.AccountID, admin, shared.AuditUserUnlocked, target, c, "")))
+		s.History.Audit(target.AccountID, admin, shared.AuditUserUnlocked, target, c, "")))
 }
 
 // SetRoleByUsername is the command line's role change; it answers to no one
@@ -359,7 +345,7 @@ func (s *Service) SetRoleByUsername(ctx context.Context, username, role string) 
 	}
 	var audits []*domain.AuditEvent
 	if role != target.Role {
-		audits = append(audits, s.audit(target.AccountID, nil, shared.AuditRoleChanged, target, core.Client{}, target.Role+" → "+role))
+		audits = append(audits, s.History.Audit(target.AccountID, nil, shared.AuditRoleChanged, target, core.Client{}, target.Role+" → "+role))
 	}
 	u, _, err := s.Store.ChangeUser(ctx, target.ID, 0, domain.UserChange{Role: &role}, s.Now(), audits)
 	return u, err
@@ -387,7 +373,7 @@ func (s *Service) CreateAccount(ctx context.Context, admin *domain.User, name st
 	if err != nil {
 		return shared.AccountSettings{}, err
 	}
-	a, err := s.Store.CreateAccountAudited(ctx, name, s.Now(), s.audit(0, admin, shared.AuditAccountCreated, nil, c, name))
+	a, err := s.Store.CreateAccountAudited(ctx, name, s.Now(), s.History.Audit(0, admin, shared.AuditAccountCreated, nil, c, name))
 	if errors.Is(err, domain.ErrConflict) {
 		return shared.AccountSettings{}, errAccountTaken
 	} else if err != nil {
@@ -411,7 +397,7 @@ func (s *Service) RenameAccount(ctx context.Context, admin *domain.User, account
 	} else if err != nil {
 		return shared.AccountSettings{}, err
 	}
-	a, err := s.Store.RenameAccount(ctx, accountID, name, s.audit(accountID, admin, shared.AuditAccountRenamed, nil, c, old.Name+" → "+name))
+	a, err := s.Store.RenameAccount(ctx, accountID, name, s.History.Audit(accountID, admin, shared.AuditAccountRenamed, nil, c, old.Name+" → "+name))
 	switch {
 	case errors.Is(err, domain.ErrConflict):
 		return shared.AccountSettings{}, errAccountTaken
@@ -440,7 +426,7 @@ func (s *Service) ResetTwoFactor(ctx context.Context, admin *domain.User, target
 		return errResetSelf
 	}
 	_, err = s.Store.RemoveTOTP(ctx, target.ID, admin.ID, true, s.Now(),
-		s.withNotice(s.audit(target.AccountID, admin, shared.AuditTwoFactorReset, target, c, ""), target, shared.NoticeTwoFactorReset, c, ""))
+		s.withNotice(s.History.Audit(target.AccountID, admin, shared.AuditTwoFactorReset, target, c, ""), target, shared.NoticeTwoFactorReset, c, ""))
 	return scoped(err)
 }
 
@@ -453,7 +439,7 @@ func (s *Service) ResetTwoFactorByUsername(ctx context.Context, username string)
 		return nil, err
 	}
 	_, err = s.Store.RemoveTOTP(ctx, target.ID, 0, true, s.Now(),
-		s.withNotice(s.audit(target.AccountID, nil, shared.AuditTwoFactorReset, target, core.Client{}, ""), target, shared.NoticeTwoFactorReset, core.Client{}, ""))
+		s.withNotice(s.History.Audit(target.AccountID, nil, shared.AuditTwoFactorReset, target, core.Client{}, ""), target, shared.NoticeTwoFactorReset, core.Client{}, ""))
 	return target, err
 }
 
@@ -543,14 +529,14 @@ func (s *Service) AccountLogins(ctx context.Context, admin *domain.User, account
 			return shared.LoginEventPage{}, &shared.Error{Code: shared.EInvalid, Message: msg, Fields: map[string]string{"account": msg}}
 		}
 		f.NoAccount = true
-		return s.loginEvents(ctx, f, true)
+		return s.History.LoginEvents(ctx, f, true)
 	}
 	accountID, err := s.accountOf(ctx, admin, accountID)
 	if err != nil {
 		return shared.LoginEventPage{}, err
 	}
 	f.AccountID = accountID
-	return s.loginEvents(ctx, f, true)
+	return s.History.LoginEvents(ctx, f, true)
 }
 
 // AccountAudit is a page of an administered account's audit log (0: the
@@ -560,14 +546,5 @@ func (s *Service) AccountAudit(ctx context.Context, admin *domain.User, accountI
 	if err != nil {
 		return shared.AuditPage{}, err
 	}
-	events, next, err := s.Store.AuditEvents(ctx, accountID, q.Before, q.Limit)
-	if err != nil {
-		return shared.AuditPage{}, err
-	}
-	page := shared.AuditPage{Events: make([]shared.AuditEvent, len(events)), Next: shared.FormatCursor(next)}
-	for i, e := range events {
-		page.Events[i] = shared.AuditEvent{ID: e.ID, Time: core.RFC3339(&e.CreatedAt), Actor: e.ActorName,
-			Action: e.Action, Target: e.TargetName, IP: e.IP, Detail: e.Detail}
-	}
-	return page, nil
+	return s.History.AuditPage(ctx, accountID, q)
 }

@@ -25,7 +25,7 @@ func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req 
 	c = c.Clip()
 	u := sess.User
 	if err := s.checkOwnPassword(ctx, u, req.Current, c); errors.Is(err, errWrongPassword) {
-		if err := s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditPasswordRefused, u, c, shared.ReasonWrongPassword)); err != nil {
+		if err := s.History.RecordAudit(ctx, s.History.Audit(u.AccountID, u, shared.AuditPasswordRefused, u, c, shared.ReasonWrongPassword)); err != nil {
 			return "", err
 		}
 		return "", errWrongPassword
@@ -43,7 +43,7 @@ func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req 
 	if err != nil {
 		return "", err
 	}
-	event := s.audit(u.AccountID, u, shared.AuditPasswordChanged, u, c, "")
+	event := s.History.Audit(u.AccountID, u, shared.AuditPasswordChanged, u, c, "")
 	if !u.PasswordMustChange {
 		// Replacing a one-time password is the user's first choice of
 		// their own, at the login it came with: no news to tell them.

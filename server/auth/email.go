@@ -65,15 +65,15 @@ func (s *Service) setEmail(ctx context.Context, actor, target *domain.User, addr
 	case address == "":
 		// The notice is written before the change: its mail goes to the
 		// confirmed address being removed.
-		audit := s.withNotice(s.audit(target.AccountID, actor, shared.AuditEmailChanged, target, c, "removed"),
+		audit := s.withNotice(s.History.Audit(target.AccountID, actor, shared.AuditEmailChanged, target, c, "removed"),
 			target, shared.NoticeEmailChanged, c, "")
 		return s.Store.DropEmail(ctx, target.ID, byAdminID, false, s.Now(), audit)
 	case address == confirmed:
 		return s.Store.DropEmail(ctx, target.ID, byAdminID, true, s.Now(),
-			s.audit(target.AccountID, actor, shared.AuditEmailChanged, target, c, "kept the confirmed address"))
+			s.History.Audit(target.AccountID, actor, shared.AuditEmailChanged, target, c, "kept the confirmed address"))
 	}
 	now := s.Now()
-	audit := s.audit(target.AccountID, actor, shared.AuditEmailChanged, target, c, "link sent to the new address")
+	audit := s.History.Audit(target.AccountID, actor, shared.AuditEmailChanged, target, c, "link sent to the new address")
 	audit.Notice = s.linkNotice(target, address, c)
 	retryAt, err := s.Store.RequestEmail(ctx, target.ID, byAdminID, address, now, emailLinksPerHour, time.Hour, audit)
 	if errors.Is(err, domain.ErrLocked) {
@@ -123,7 +123,7 @@ func (s *Service) ConfirmEmail(ctx context.Context, req shared.EmailConfirmReque
 	} else if err != nil {
 		return err
 	}
-	audit := s.withNotice(s.audit(u.AccountID, u, shared.AuditEmailConfirmed, u, c, ""), u, shared.NoticeEmailChanged, c, "")
+	audit := s.withNotice(s.History.Audit(u.AccountID, u, shared.AuditEmailConfirmed, u, c, ""), u, shared.NoticeEmailChanged, c, "")
 	if err := s.Store.ConfirmEmail(ctx, link, now, audit); errors.Is(err, domain.ErrNotFound) {
 		return errLinkInvalid // used, replaced or expired since it was read
 	} else if err != nil {

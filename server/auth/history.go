@@ -45,32 +45,3 @@ func (s *Service) Me(ctx context.Context, sess *domain.Session, current string) 
 	}
 	return me, nil
 }
-
-// MyLogins is a page of the session's user's own login history, newest
-// first.
-func (s *Service) MyLogins(ctx context.Context, sess *domain.Session, q shared.HistoryQuery) (shared.LoginEventPage, error) {
-	return s.loginEvents(ctx, domain.LoginEventFilter{UserID: sess.UserID, Before: q.Before, Limit: q.Limit, OnlyFails: q.FailedOnly}, false)
-}
-
-// loginEvents reads a page of login events for the wire; withUsername adds
-// the attempted name, for views across users.
-func (s *Service) loginEvents(ctx context.Context, f domain.LoginEventFilter, withUsername bool) (shared.LoginEventPage, error) {
-	events, next, err := s.Store.LoginEvents(ctx, f)
-	if err != nil {
-		return shared.LoginEventPage{}, err
-	}
-	page := shared.LoginEventPage{Events: make([]shared.LoginEvent, len(events)), Next: shared.FormatCursor(next)}
-	for i, e := range events {
-		page.Events[i] = shared.LoginEvent{
-			ID: e.ID, Time: core.RFC3339(&e.CreatedAt), Result: e.Result, Method: e.Method,
-			Reason: e.Reason, IP: e.IP, UserAgent: e.UserAgent,
-		}
-		if e.LockPeriod != nil {
-			page.Events[i].Attempts, page.Events[i].LastTime = e.Attempts, core.RFC3339(e.LastAt)
-		}
-		if withUsername {
-			page.Events[i].Username = e.Username
-		}
-	}
-	return page, nil
-}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/history"
 	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
@@ -74,7 +75,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c core.Cli
 	c = c.Clip()
 	username := shared.NormalizeUsername(req.Username)
 	now := s.Now()
-	event := loginEvent(core.Clip(username, 64), nil, shared.MethodPassword, c, now)
+	event := history.LoginEvent(core.Clip(username, 64), nil, shared.MethodPassword, c, now)
 	userKey, ipKey := "user:"+event.Username, passwords.NetworkKey(c.IP)
 	// A network known to be locked is refused before it takes a place
 	// among the password checks: its flood leaves them to everyone else.
@@ -132,7 +133,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c core.Cli
 		if _, err := s.Store.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{ipKey: ipThrottle}, now); err != nil {
 			return nil, err
 		}
-		return nil, s.blocked(ctx, event, lockKey, *t.LockedUntil, shared.ReasonThrottled, errWrongCredentials)
+		return nil, s.History.Blocked(ctx, event, lockKey, *t.LockedUntil, shared.ReasonThrottled, errWrongCredentials)
 	}
 
 	if !known {
@@ -154,7 +155,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c core.Cli
 		// Said only to whoever knows the password, who is most likely the
 		// user: a stranger still gets the one answer of a wrong password,
 		// so the state of a user is no way to probe names.
-		return nil, s.fail(ctx, event, shared.ReasonDisabled, errDisabled)
+		return nil, s.History.Fail(ctx, event, shared.ReasonDisabled, errDisabled)
 	}
 	if rehash {
 		s.upgradeHash(ctx, u, req.Password)
@@ -219,7 +220,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 	c = c.Clip()
 	u := sess.User
 	now := s.Now()
-	event := loginEvent(u.Username, u, shared.MethodTOTP, c, now)
+	event := history.LoginEvent(u.Username, u, shared.MethodTOTP, c, now)
 	if remember && u.Account.RememberBrowserDays == 0 {
 		return nil, errRememberOff
 	}
@@ -233,14 +234,14 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 		return nil, s.codesBlocked(ctx, u, event)
 	}
 	if stopped(u) {
-		return nil, s.fail(ctx, event, shared.ReasonStopped, errStopped)
+		return nil, s.History.Fail(ctx, event, shared.ReasonStopped, errStopped)
 	}
 	secret, step, reserved, ok, err := s.checkUserCode(ctx, u, code, now)
 	switch {
 	case err == errCodeFormat:
 		// Not a code at all: no guess at the secret, so not counted
 		// toward the lockout, but an attempt all the same.
-		return nil, s.fail(ctx, event, shared.ReasonMalformedCode, errCodeFormat)
+		return nil, s.History.Fail(ctx, event, shared.ReasonMalformedCode, errCodeFormat)
 	case err != nil:
 		return nil, s.failReservation(ctx, event, err)
 	case !ok:
@@ -263,7 +264,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 		if u.LockedUntil != nil {
 			until = *u.LockedUntil
 		}
-		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(until, now))
+		return nil, s.History.Fail(ctx, event, shared.ReasonLockedOut, lockedOut(until, now))
 	}
 	return res, err
 }
@@ -278,7 +279,7 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 	c = c.Clip()
 	u := sess.User
 	now := s.Now()
-	event := loginEvent(u.Username, u, shared.MethodRecoveryCode, c, now)
+	event := history.LoginEvent(u.Username, u, shared.MethodRecoveryCode, c, now)
 	if remember && u.Account.RememberBrowserDays == 0 {
 		return nil, 0, errRememberOff
 	}
@@ -287,7 +288,7 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 	}
 	normalized, ok := normalizeRecoveryCode(code)
 	if !ok {
-		return nil, 0, s.fail(ctx, event, shared.ReasonMalformedCode, errRecoveryFormat)
+		return nil, 0, s.History.Fail(ctx, event, shared.ReasonMalformedCode, errRecoveryFormat)
 	}
 	reserved, err := s.reserveCode(ctx, u, now)
 	if errors.Is(err, errStopped) {
@@ -296,7 +297,7 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 	}
 	var refused *shared.Error
 	if errors.As(err, &refused) {
-		return nil, 0, s.fail(ctx, event, shared.ReasonLockedOut, refused)
+		return nil, 0, s.History.Fail(ctx, event, shared.ReasonLockedOut, refused)
 	} else if err != nil {
 		return nil, 0, err
 	}
@@ -366,7 +367,7 @@ func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, current
 		}
 	}
 	if err := s.Store.ConnectTOTP(ctx, u.ID, step, hashes, sess.ID, now,
-		s.withNotice(s.audit(u.AccountID, u, shared.AuditConnected, u, c.Clip(), ""), u, shared.NoticeTwoFactorConnected, c, "")); errors.Is(err, domain.ErrConflict) {
+		s.withNotice(s.History.Audit(u.AccountID, u, shared.AuditConnected, u, c.Clip(), ""), u, shared.NoticeTwoFactorConnected, c, "")); errors.Is(err, domain.ErrConflict) {
 		return nil, errNoPendingSetup
 	} else if err != nil {
 		return nil, err
@@ -399,13 +400,13 @@ func (s *Service) completeStep(ctx context.Context, sess *domain.Session, from s
 	}
 	switch {
 	case u.Disabled():
-		return nil, s.fail(ctx, loginEvent(u.Username, u, method, c, s.Now()), shared.ReasonDisabled, errDisabled)
+		return nil, s.History.Fail(ctx, history.LoginEvent(u.Username, u, method, c, s.Now()), shared.ReasonDisabled, errDisabled)
 	case u.PasswordMustChange:
-		return nil, s.fail(ctx, loginEvent(u.Username, u, method, c, s.Now()), shared.ReasonMustChange, errMustChange)
+		return nil, s.History.Fail(ctx, history.LoginEvent(u.Username, u, method, c, s.Now()), shared.ReasonMustChange, errMustChange)
 	}
 	now := s.Now()
 	return s.advance(ctx, move{from: from, event: event, end: sess.TokenHash, user: u, client: c, now: now,
-		record: loginEvent(u.Username, u, method, c, now), newBrowser: sess.NewBrowser, trust: trust, with: with})
+		record: history.LoginEvent(u.Username, u, method, c, now), newBrowser: sess.NewBrowser, trust: trust, with: with})
 }
 
 // touchEvery limits how often a busy session writes its last-seen time.
@@ -481,31 +482,6 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	}
 	_, err := s.advance(ctx, move{from: stage.None, event: stage.Ended, end: end})
 	return err
-}
-
-// loginEvent starts the history's record of one login step from c under the
-// name username; u is the user it is for (nil while, or when, the name
-// matches nobody). The step's outcome fills in Result and Reason.
-func loginEvent(username string, u *domain.User, method string, c core.Client, now time.Time) *domain.LoginEvent {
-	e := &domain.LoginEvent{CreatedAt: now, Username: username, IP: c.IP, UserAgent: c.UserAgent, Method: method}
-	if u != nil {
-		e.UserID, e.AccountID = &u.ID, &u.AccountID
-	}
-	return e
-}
-
-// fail records a failed attempt and returns the answer for it.
-func (s *Service) fail(ctx context.Context, e *domain.LoginEvent, reason string, answer error) error {
-	e.Result, e.Reason = shared.ResultFailure, reason
-	if err := s.Store.RecordLoginEvent(ctx, withTime(e, s.Now())); err != nil {
-		return err
-	}
-	return answer
-}
-
-func withTime(e *domain.LoginEvent, now time.Time) *domain.LoginEvent {
-	e.CreatedAt = now
-	return e
 }
 
 // upgradeHash re-hashes a password under the current parameters. A failure

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/history"
 	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
@@ -60,7 +61,7 @@ func (s *Service) CreateUserByAdmin(ctx context.Context, admin *domain.User, req
 	if u.PasswordHash, err = s.Hasher.Hash(password); err != nil {
 		return shared.NewUserResponse{}, err
 	}
-	audit := s.audit(acc.ID, admin, shared.AuditUserCreated, nil, c.Clip(), "role "+req.Role)
+	audit := s.History.Audit(acc.ID, admin, shared.AuditUserCreated, nil, c.Clip(), "role "+req.Role)
 	if req.Email != "" { // pending until the user opens the link mailed to it
 		u.EmailPending = &req.Email
 		audit.Notice = s.linkNotice(u, req.Email, c)
@@ -124,7 +125,7 @@ func (s *Service) SetOneTimePassword(ctx context.Context, admin *domain.User, ta
 		byAdminID = admin.ID
 	}
 	return scoped(s.Store.SetOneTimePassword(ctx, target.ID, byAdminID, hash, s.Now(),
-		s.audit(target.AccountID, admin, shared.AuditPasswordSet, target, c.Clip(), "")))
+		s.History.Audit(target.AccountID, admin, shared.AuditPasswordSet, target, c.Clip(), "")))
 }
 
 // SetOneTimePasswordByUsername is the command line's SetOneTimePassword.
@@ -157,7 +158,7 @@ func (s *Service) ChangeOneTimePassword(ctx context.Context, sess *domain.Sessio
 	// decided at its password step (Login); the step that completes the
 	// login tells.
 	res, err := s.advance(ctx, move{from: sess.Stage, event: stage.PasswordEvent(&u, now), end: sess.TokenHash, user: &u, client: c, now: now,
-		record: loginEvent(u.Username, &u, shared.MethodPassword, c, now), newBrowser: sess.NewBrowser})
+		record: history.LoginEvent(u.Username, &u, shared.MethodPassword, c, now), newBrowser: sess.NewBrowser})
 	if err != nil {
 		return nil, err
 	}

@@ -73,7 +73,7 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, curr
 	u := sess.User
 	now := s.Now()
 	refused := func(reason string, answer error) error {
-		if err := s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditReauthRefused, u, c, reason)); err != nil {
+		if err := s.History.RecordAudit(ctx, s.History.Audit(u.AccountID, u, shared.AuditReauthRefused, u, c, reason)); err != nil {
 			return err
 		}
 		return answer

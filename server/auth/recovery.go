@@ -87,7 +87,7 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, c
 	}
 	_, step, reserved, ok, err := s.checkUserCode(ctx, u, code, now)
 	refused := func(reason string) error {
-		return s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditRegenerateRefused, u, c.Clip(), reason))
+		return s.History.RecordAudit(ctx, s.History.Audit(u.AccountID, u, shared.AuditRegenerateRefused, u, c.Clip(), reason))
 	}
 	if err == errCodeFormat {
 		if err := refused(shared.ReasonMalformedCode); err != nil {
@@ -113,7 +113,7 @@ func (s *Service) RegenerateRecoveryCodesWithKey(ctx context.Context, sess *doma
 	c = c.Clip()
 	u := sess.User
 	refused := func(reason string) error {
-		return s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditRegenerateRefused, u, c, reason))
+		return s.History.RecordAudit(ctx, s.History.Audit(u.AccountID, u, shared.AuditRegenerateRefused, u, c, reason))
 	}
 	proof, reserved, err := s.keyProof(ctx, sess, rp, raw, c, refused)
 	if err != nil {
@@ -130,7 +130,7 @@ func (s *Service) regenerate(ctx context.Context, u *domain.User, proof domain.P
 		return nil, err
 	}
 	err = s.Store.RegenerateRecoveryCodes(ctx, u.ID, proof, hashes, s.Now(),
-		s.withNotice(s.audit(u.AccountID, u, shared.AuditCodesRegenerated, u, c.Clip(), ""), u, shared.NoticeRecoveryCodesRegenerated, c, ""))
+		s.withNotice(s.History.Audit(u.AccountID, u, shared.AuditCodesRegenerated, u, c.Clip(), ""), u, shared.NoticeRecoveryCodesRegenerated, c, ""))
 	if err != nil {
 		return nil, s.usedProof(ctx, u, proof, reserved, c, err, refused)
 	}

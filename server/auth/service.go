@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/history"
 	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/sealing"
@@ -23,7 +24,8 @@ import (
 // may be changed before first use.
 type Service struct {
 	*core.Env
-	Store Store
+	Store   Store
+	History *history.Service
 
 	dummyOnce sync.Once
 	dummyHash string
@@ -33,7 +35,8 @@ type Service struct {
 
 // New returns a Service with the production defaults (core.NewEnv).
 func New(s Store, keys *sealing.Keyring, log *slog.Logger) *Service {
-	return &Service{Env: core.NewEnv(keys, log), Store: s}
+	env := core.NewEnv(keys, log)
+	return &Service{Env: env, Store: s, History: history.New(env, s)}
 }
 
 // dummy returns a hash of a random password under the Hasher's parameters.
@@ -98,7 +101,7 @@ func (s *Service) createUser(ctx context.Context, username, password, role, acco
 	}
 	u := &domain.User{AccountID: acc.ID, Account: acc, Username: username, PasswordHash: hash, Role: role, CreatedAt: now,
 		PasswordMustChange: oneTime}
-	audit := s.audit(acc.ID, nil, shared.AuditUserCreated, nil, core.Client{}, "role "+role)
+	audit := s.History.Audit(acc.ID, nil, shared.AuditUserCreated, nil, core.Client{}, "role "+role)
 	if email != "" {
 		u.EmailPending = &email
 		audit.Notice = s.linkNotice(u, email, core.Client{})
@@ -143,7 +146,7 @@ func (s *Service) Sweep(ctx context.Context) (int64, error) {
 	for _, del := range []func() (int64, error){
 		func() (int64, error) { return s.Store.DeleteExpiredSessions(ctx, now, now.Add(-s.SessionIdle)) },
 		func() (int64, error) { return s.Store.DeleteStaleThrottles(ctx, now.Add(-24*time.Hour), now) },
-		func() (int64, error) { return s.Store.DeleteLoginEventsBefore(ctx, now.Add(-s.HistoryRetention)) },
+		func() (int64, error) { return s.History.Sweep(ctx) },
 		func() (int64, error) { return s.Store.DeleteExpiredTrustedBrowsers(ctx, now) },
 		func() (int64, error) { return s.Store.DeleteExpiredCeremonies(ctx, now) },
 		func() (int64, error) { return s.Store.DeleteStaleMailRecords(ctx, now) },

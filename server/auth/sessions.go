@@ -54,7 +54,7 @@ func (s *Service) Sessions(ctx context.Context, current *domain.Session) (shared
 // that is not one of the user's sessions.
 func (s *Service) EndSession(ctx context.Context, current *domain.Session, id int64, c core.Client) error {
 	u := current.User
-	e := s.audit(u.AccountID, u, shared.AuditSessionEnded, u, c.Clip(), "session "+strconv.FormatInt(id, 10))
+	e := s.History.Audit(u.AccountID, u, shared.AuditSessionEnded, u, c.Clip(), "session "+strconv.FormatInt(id, 10))
 	e.Notice = s.SessionsEndedNotice(u, c, 1)
 	err := s.Store.DeleteUserSession(ctx, u.ID, id, e)
 	if errors.Is(err, domain.ErrNotFound) {
@@ -70,7 +70,7 @@ func (s *Service) EndSession(ctx context.Context, current *domain.Session, id in
 // user does who fears someone else got in). Returns how many sessions ended.
 func (s *Service) EndOtherSessions(ctx context.Context, current *domain.Session, c core.Client) (int64, error) {
 	u := current.User
-	e := s.audit(u.AccountID, u, shared.AuditSessionsEnded, u, c.Clip(), "")
+	e := s.History.Audit(u.AccountID, u, shared.AuditSessionsEnded, u, c.Clip(), "")
 	e.Notice = s.SessionsEndedNotice(u, c, 0) // the store counts them
 	return s.Store.EndOtherSessions(ctx, u.ID, current.ID, e)
 }
@@ -81,7 +81,7 @@ func (s *Service) EndOtherSessions(ctx context.Context, current *domain.Session,
 func (s *Service) RemoveTrustedBrowser(ctx context.Context, current *domain.Session, id int64, c core.Client) error {
 	u := current.User
 	err := s.Store.DeleteTrustedBrowser(ctx, u.ID, id,
-		s.audit(u.AccountID, u, shared.AuditBrowserRemoved, u, c.Clip(), "browser "+strconv.FormatInt(id, 10)))
+		s.History.Audit(u.AccountID, u, shared.AuditBrowserRemoved, u, c.Clip(), "browser "+strconv.FormatInt(id, 10)))
 	if errors.Is(err, domain.ErrNotFound) {
 		return ErrNoSuchSession
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/history"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
@@ -65,7 +66,7 @@ func (s *Service) advance(ctx context.Context, m move) (*LoginResult, error) {
 		EndSession: m.end,
 		Session: &domain.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: to, CreatedAt: now,
 			LastSeenAt: now, ExpiresAt: now.Add(s.lifetime(info.Life)), IP: c.IP, UserAgent: c.UserAgent, ReauthAt: &now},
-		Event: withTime(m.record, now),
+		Event: history.WithTime(m.record, now),
 	}
 	step.Event.Result = shared.ResultSuccess
 	if to == stage.Full {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/history"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/store"
@@ -98,7 +99,7 @@ func TestStages_EveryPairLeadsWhereTheDesignSaysOrIsRefused(t *testing.T) {
 			}
 			before := sessionsOf(t, st, u.ID, now)
 			res, err := svc.advance(ctx, move{from: from, event: ev, end: hash, user: u, client: browser, now: now,
-				record: loginEvent(u.Username, u, shared.MethodPassword, browser, now)})
+				record: history.LoginEvent(u.Username, u, shared.MethodPassword, browser, now)})
 			after := sessionsOf(t, st, u.ID, now)
 			_, stillThere := after[string(hash)]
 

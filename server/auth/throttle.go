@@ -86,23 +86,7 @@ func (s *Service) failPassword(ctx context.Context, e *domain.LoginEvent, reason
 	if _, err := s.Store.RecordLoginFailure(ctx, rules, s.Now()); err != nil {
 		return err
 	}
-	return s.fail(ctx, e, reason, errWrongCredentials)
-}
-
-// blocked records an attempt a lock refused without checking anything (key
-// is locked until until) and returns answer. A lock's attempts are one row
-// of the history, counted, not a row each: a locked client may knock
-// thousands of times, and each knock would be a row kept for months, in
-// the owner's history too. The row is found by the lock's key and end, in
-// the database, so every server process counts into the same one.
-func (s *Service) blocked(ctx context.Context, e *domain.LoginEvent, key string, until time.Time, reason string, answer error) error {
-	now := s.Now()
-	period := key + "@" + strconv.FormatInt(until.UnixMicro(), 10)
-	e.Result, e.Reason, e.CreatedAt, e.LastAt, e.LockPeriod = shared.ResultFailure, reason, now, &now, &period
-	if err := s.Store.RecordBlockedAttempt(ctx, e); err != nil {
-		return err
-	}
-	return answer
+	return s.History.Fail(ctx, e, reason, errWrongCredentials)
 }
 
 // networkBlocked is blocked for a network's lock. Its row is the network's,
@@ -111,12 +95,12 @@ func (s *Service) blocked(ctx context.Context, e *domain.LoginEvent, key string,
 // (the platform administrator sees it among the unknown names).
 func (s *Service) networkBlocked(ctx context.Context, e *domain.LoginEvent, ipKey string, until time.Time) error {
 	e.UserID, e.AccountID, e.Username = nil, nil, ""
-	return s.blocked(ctx, e, ipKey, until, shared.ReasonThrottled, errNetworkLocked(until, s.Now()))
+	return s.History.Blocked(ctx, e, ipKey, until, shared.ReasonThrottled, errNetworkLocked(until, s.Now()))
 }
 
 // codesBlocked is blocked for the second step of u, locked by wrong codes.
 func (s *Service) codesBlocked(ctx context.Context, u *domain.User, e *domain.LoginEvent) error {
-	return s.blocked(ctx, e, "codes:"+strconv.FormatInt(u.ID, 10), *u.LockedUntil, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, s.Now()))
+	return s.History.Blocked(ctx, e, "codes:"+strconv.FormatInt(u.ID, 10), *u.LockedUntil, shared.ReasonLockedOut, lockedOut(*u.LockedUntil, s.Now()))
 }
 
 // Second-factor lockout: after lockThreshold consecutive wrong codes, code

@@ -185,7 +185,7 @@ func (s *Service) reservedFailure(ctx context.Context, u *domain.User, event *do
 	if !errors.As(err, &e) {
 		return err
 	}
-	return s.fail(ctx, event, reason, e)
+	return s.History.Fail(ctx, event, reason, e)
 }
 
 // reserveCode counts an attempt at a code before the code is compared, and
@@ -229,7 +229,7 @@ func (s *Service) failReservation(ctx context.Context, event *domain.LoginEvent,
 	if refused == errStopped {
 		reason = shared.ReasonStopped
 	}
-	return s.fail(ctx, event, reason, refused)
+	return s.History.Fail(ctx, event, reason, refused)
 }
 
 // countFailure counts a wrong code toward the lockout (reserved: the count
@@ -295,7 +295,7 @@ var errLastFactorPassword = &shared.Error{Code: shared.EInvalid,
 // username's throttle (checkOwnPassword) and are audited.
 func (s *Service) switchOffProof(ctx context.Context, u *domain.User, password string, c core.Client) error {
 	if err := s.checkOwnPassword(ctx, u, password, c); errors.Is(err, errWrongPassword) {
-		if err := s.Store.RecordAudit(ctx, s.audit(u.AccountID, u, shared.AuditDisconnectRefused, u, c, shared.ReasonWrongPassword)); err != nil {
+		if err := s.History.RecordAudit(ctx, s.History.Audit(u.AccountID, u, shared.AuditDisconnectRefused, u, c, shared.ReasonWrongPassword)); err != nil {
 			return err
 		}
 		return errWrongPassword
@@ -332,7 +332,7 @@ func (s *Service) switchOff(ctx context.Context, u *domain.User, confirm bool, c
 		return false, shared.Errorf(shared.EConfirmRequired, "Two-factor authentication is mandatory for your account. "+
 			"If you disconnect it, you must set it up again by %s.", deadline.UTC().Format("Monday 2 January 2006, 15:04 UTC"))
 	}
-	if _, err = s.Store.RemoveTOTP(ctx, u.ID, 0, loggedOut, now, s.withNotice(s.audit(u.AccountID, u, shared.AuditDisconnected, u, c, ""), u, shared.NoticeTwoFactorDisconnected, c, "")); err != nil {
+	if _, err = s.Store.RemoveTOTP(ctx, u.ID, 0, loggedOut, now, s.withNotice(s.History.Audit(u.AccountID, u, shared.AuditDisconnected, u, c, ""), u, shared.NoticeTwoFactorDisconnected, c, "")); err != nil {
 		return false, err
 	}
 	if forced && !loggedOut && u.GraceStartedAt == nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/webauthn"
 	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/history"
 	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
@@ -248,7 +249,7 @@ func (s *Service) FinishAddKey(ctx context.Context, sess *domain.Session, curren
 	// The first factor switches 2FA on and is told as the app's connection
 	// is; a further key is news of its own (a stolen session could add one).
 	first, err := s.Store.AddWebAuthnCredential(ctx, key, hashes, sess.ID,
-		s.withNotice(s.audit(u.AccountID, u, shared.AuditKeyAdded, u, c, key.Name), u, shared.NoticeSecurityKeyAdded, c, key.Name),
+		s.withNotice(s.History.Audit(u.AccountID, u, shared.AuditKeyAdded, u, c, key.Name), u, shared.NoticeSecurityKeyAdded, c, key.Name),
 		s.notice(u, shared.NoticeTwoFactorConnected, c, ""))
 	if errors.Is(err, domain.ErrConflict) {
 		return nil, errKeyTaken
@@ -348,9 +349,9 @@ func (s *Service) RemoveMethod(ctx context.Context, sess *domain.Session, id, pa
 	now := s.Now()
 	switch n, isKey := keyID(id); {
 	case id == shared.TOTPMethodID && u.TOTPConnected():
-		err = s.Store.RemoveTOTPOnly(ctx, u.ID, now, s.audit(u.AccountID, u, shared.AuditAppRemoved, u, c, ""))
+		err = s.Store.RemoveTOTPOnly(ctx, u.ID, now, s.History.Audit(u.AccountID, u, shared.AuditAppRemoved, u, c, ""))
 	case isKey:
-		err = s.Store.RemoveWebAuthnCredential(ctx, u.ID, n, now, s.audit(u.AccountID, u, shared.AuditKeyRemoved, u, c, id))
+		err = s.Store.RemoveWebAuthnCredential(ctx, u.ID, n, now, s.History.Audit(u.AccountID, u, shared.AuditKeyRemoved, u, c, id))
 	default:
 		return false, errNoSuchMethod
 	}
@@ -492,7 +493,7 @@ func (s *Service) FinishKeyLogin(ctx context.Context, sess *domain.Session, rp R
 	c = c.Clip()
 	u := sess.User
 	now := s.Now()
-	event := loginEvent(u.Username, u, shared.MethodSecurityKey, c, now)
+	event := history.LoginEvent(u.Username, u, shared.MethodSecurityKey, c, now)
 	if u.SecurityKeys == 0 {
 		return nil, errNoKeys
 	}
@@ -505,7 +506,7 @@ func (s *Service) FinishKeyLogin(ctx context.Context, sess *domain.Session, rp R
 	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(raw)
 	if err != nil {
-		return nil, s.fail(ctx, event, shared.ReasonMalformedCode, errBadCredential)
+		return nil, s.History.Fail(ctx, event, shared.ReasonMalformedCode, errBadCredential)
 	}
 	// Counted before it is checked, as a code is (reserveCode).
 	reserved, err := s.reserveCode(ctx, u, now)
@@ -556,7 +557,7 @@ func (s *Service) finishKeyStep(ctx context.Context, sess *domain.Session, ev st
 	case errors.Is(err, domain.ErrReplay): // another use of the key moved its counter first
 		return nil, s.reservedFailure(ctx, u, event, reserved, shared.ReasonClonedKey, errClonedKey)
 	case errors.Is(err, domain.ErrLocked):
-		return nil, s.fail(ctx, event, shared.ReasonLockedOut, lockedOut(s.Now().Add(lockMin), s.Now()))
+		return nil, s.History.Fail(ctx, event, shared.ReasonLockedOut, lockedOut(s.Now().Add(lockMin), s.Now()))
 	}
 	return res, err
 }
@@ -620,13 +621,13 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, cer
 		return nil, err
 	}
 	now := s.Now()
-	event := loginEvent("", nil, shared.MethodPasskey, c, now)
+	event := history.LoginEvent("", nil, shared.MethodPasskey, c, now)
 	ipKey := passwords.NetworkKey(c.IP)
 	unknown := func(reason string, answer error) error {
 		if _, err := s.Store.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{ipKey: ipThrottle}, now); err != nil {
 			return err
 		}
-		return s.fail(ctx, event, reason, answer)
+		return s.History.Fail(ctx, event, reason, answer)
 	}
 	if until, err := s.Store.ThrottledUntil(ctx, []string{ipKey}, now); err != nil {
 		return nil, err
@@ -697,7 +698,7 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, cer
 	switch {
 	case !u.Account.PasskeysAllowed:
 		// The key verified: its holder may be told why it cannot sign in.
-		return nil, s.fail(ctx, event, shared.ReasonPasskeysOff, errPasskeysOff)
+		return nil, s.History.Fail(ctx, event, shared.ReasonPasskeysOff, errPasskeysOff)
 	case u.CodesLocked(now):
 		return nil, s.codesBlocked(ctx, u, event)
 	}
@@ -726,7 +727,7 @@ func (s *Service) SetPasskeysAllowed(ctx context.Context, admin *domain.User, ac
 	if on {
 		detail = "on"
 	}
-	if err := s.Store.SetPasskeysAllowed(ctx, accountID, on, admin.ID, s.audit(accountID, admin, shared.AuditPasskeysChanged, nil, c, detail)); err != nil {
+	if err := s.Store.SetPasskeysAllowed(ctx, accountID, on, admin.ID, s.History.Audit(accountID, admin, shared.AuditPasskeysChanged, nil, c, detail)); err != nil {
 		return shared.AccountSettings{}, scoped(err)
 	}
 	a, err := s.Store.AccountByID(ctx, accountID)
