@@ -145,7 +145,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 
 	go sweep(ctx, svc, log)
 	if mailer != nil {
-		go svc.MailLoop(ctx, mailer, mailEvery)
+		go svc.Notices.MailLoop(ctx, mailer, mailEvery)
 	}
 	// Shutdown calls this once the listener is closed: from then on
 	// connections are refused, and only the requests in flight finish.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/notices"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
@@ -228,7 +229,7 @@ func (s *Service) listedUser(sum *domain.UserSummary, a *domain.Account) shared.
 	if u.CodesLocked(now) {
 		out.LockedUntil = core.RFC3339(u.LockedUntil)
 	}
-	out.Email, out.EmailVerifiedAt, out.EmailPending = emailState(u)
+	out.Email, out.EmailVerifiedAt, out.EmailPending = notices.EmailState(u)
 	if deadline, ok := stage.GraceDeadline(u); ok {
 		out.TwoFADeadline = core.RFC3339(&deadline)
 	}
@@ -306,7 +307,7 @@ func (s *Service) ChangeUser(ctx context.Context, admin *domain.User, targetID i
 		}
 	}
 	if p.Email != nil {
-		if err := s.setEmail(ctx, admin, u, *p.Email, c); err != nil {
+		if err := s.Notices.SetAddress(ctx, admin, u, *p.Email, c); err != nil {
 			return shared.AdminUser{}, scoped(err)
 		}
 		if u, err = s.Store.UserByID(ctx, target.ID); err != nil {
@@ -426,7 +427,7 @@ func (s *Service) ResetTwoFactor(ctx context.Context, admin *domain.User, target
 		return errResetSelf
 	}
 	_, err = s.Store.RemoveTOTP(ctx, target.ID, admin.ID, true, s.Now(),
-		s.withNotice(s.History.Audit(target.AccountID, admin, shared.AuditTwoFactorReset, target, c, ""), target, shared.NoticeTwoFactorReset, c, ""))
+		s.Notices.WithNotice(s.History.Audit(target.AccountID, admin, shared.AuditTwoFactorReset, target, c, ""), target, shared.NoticeTwoFactorReset, c, ""))
 	return scoped(err)
 }
 
@@ -439,7 +440,7 @@ func (s *Service) ResetTwoFactorByUsername(ctx context.Context, username string)
 		return nil, err
 	}
 	_, err = s.Store.RemoveTOTP(ctx, target.ID, 0, true, s.Now(),
-		s.withNotice(s.History.Audit(target.AccountID, nil, shared.AuditTwoFactorReset, target, core.Client{}, ""), target, shared.NoticeTwoFactorReset, core.Client{}, ""))
+		s.Notices.WithNotice(s.History.Audit(target.AccountID, nil, shared.AuditTwoFactorReset, target, core.Client{}, ""), target, shared.NoticeTwoFactorReset, core.Client{}, ""))
 	return target, err
 }
 

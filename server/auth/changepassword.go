@@ -47,7 +47,7 @@ func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req 
 	if !u.PasswordMustChange {
 		// Replacing a one-time password is the user's first choice of
 		// their own, at the login it came with: no news to tell them.
-		event = s.withNotice(event, u, shared.NoticePasswordChanged, c, "")
+		event = s.Notices.WithNotice(event, u, shared.NoticePasswordChanged, c, "")
 	}
 	_, err = s.Store.ChangePassword(ctx, u.ID, u.PasswordHash, hash, sess.ID, s.Now(), event)
 	if errors.Is(err, domain.ErrNotFound) {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/notices"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
@@ -27,8 +28,8 @@ func (s *Service) Me(ctx context.Context, sess *domain.Session, current string) 
 			me.TwoFADeadline = core.RFC3339(&deadline)
 		}
 	}
-	me.Email, me.EmailVerifiedAt, me.EmailPending = emailState(u)
-	unread, err := s.Store.UnreadNotices(ctx, u.ID)
+	me.Email, me.EmailVerifiedAt, me.EmailPending = notices.EmailState(u)
+	unread, err := s.Notices.Unread(ctx, u.ID)
 	if err != nil {
 		return shared.Me{}, err
 	}

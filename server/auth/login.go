@@ -367,7 +367,7 @@ func (s *Service) ConnectTOTP(ctx context.Context, sess *domain.Session, current
 		}
 	}
 	if err := s.Store.ConnectTOTP(ctx, u.ID, step, hashes, sess.ID, now,
-		s.withNotice(s.History.Audit(u.AccountID, u, shared.AuditConnected, u, c.Clip(), ""), u, shared.NoticeTwoFactorConnected, c, "")); errors.Is(err, domain.ErrConflict) {
+		s.Notices.WithNotice(s.History.Audit(u.AccountID, u, shared.AuditConnected, u, c.Clip(), ""), u, shared.NoticeTwoFactorConnected, c, "")); errors.Is(err, domain.ErrConflict) {
 		return nil, errNoPendingSetup
 	} else if err != nil {
 		return nil, err

@@ -64,7 +64,7 @@ func (s *Service) CreateUserByAdmin(ctx context.Context, admin *domain.User, req
 	audit := s.History.Audit(acc.ID, admin, shared.AuditUserCreated, nil, c.Clip(), "role "+req.Role)
 	if req.Email != "" { // pending until the user opens the link mailed to it
 		u.EmailPending = &req.Email
-		audit.Notice = s.linkNotice(u, req.Email, c)
+		audit.Notice = s.Notices.LinkNotice(u, req.Email, c)
 	}
 	if err := s.Store.CreateUser(ctx, u, audit); errors.Is(err, domain.ErrConflict) {
 		return shared.NewUserResponse{}, &shared.Error{Code: shared.EConflict, Message: "That username is taken (usernames are compared in lower case).",

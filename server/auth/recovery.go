@@ -130,7 +130,7 @@ func (s *Service) regenerate(ctx context.Context, u *domain.User, proof domain.P
 		return nil, err
 	}
 	err = s.Store.RegenerateRecoveryCodes(ctx, u.ID, proof, hashes, s.Now(),
-		s.withNotice(s.History.Audit(u.AccountID, u, shared.AuditCodesRegenerated, u, c.Clip(), ""), u, shared.NoticeRecoveryCodesRegenerated, c, ""))
+		s.Notices.WithNotice(s.History.Audit(u.AccountID, u, shared.AuditCodesRegenerated, u, c.Clip(), ""), u, shared.NoticeRecoveryCodesRegenerated, c, ""))
 	if err != nil {
 		return nil, s.usedProof(ctx, u, proof, reserved, c, err, refused)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/history"
+	"github.com/warden-auth/warden/server/auth/notices"
 	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/sealing"
@@ -26,6 +27,7 @@ type Service struct {
 	*core.Env
 	Store   Store
 	History *history.Service
+	Notices *notices.Service
 
 	dummyOnce sync.Once
 	dummyHash string
@@ -36,7 +38,8 @@ type Service struct {
 // New returns a Service with the production defaults (core.NewEnv).
 func New(s Store, keys *sealing.Keyring, log *slog.Logger) *Service {
 	env := core.NewEnv(keys, log)
-	return &Service{Env: env, Store: s, History: history.New(env, s)}
+	hist := history.New(env, s)
+	return &Service{Env: env, Store: s, History: hist, Notices: notices.New(env, s, hist)}
 }
 
 // dummy returns a hash of a random password under the Hasher's parameters.
@@ -104,7 +107,7 @@ func (s *Service) createUser(ctx context.Context, username, password, role, acco
 	audit := s.History.Audit(acc.ID, nil, shared.AuditUserCreated, nil, core.Client{}, "role "+role)
 	if email != "" {
 		u.EmailPending = &email
-		audit.Notice = s.linkNotice(u, email, core.Client{})
+		audit.Notice = s.Notices.LinkNotice(u, email, core.Client{})
 	}
 	if err := s.Store.CreateUser(ctx, u, audit); errors.Is(err, domain.ErrConflict) {
 		return nil, shared.Errorf(shared.EConflict, "The username %q is taken.", username)
@@ -149,7 +152,7 @@ func (s *Service) Sweep(ctx context.Context) (int64, error) {
 		func() (int64, error) { return s.History.Sweep(ctx) },
 		func() (int64, error) { return s.Store.DeleteExpiredTrustedBrowsers(ctx, now) },
 		func() (int64, error) { return s.Store.DeleteExpiredCeremonies(ctx, now) },
-		func() (int64, error) { return s.Store.DeleteStaleMailRecords(ctx, now) },
+		func() (int64, error) { return s.Notices.Sweep(ctx) },
 	} {
 		n, err := del()
 		total += n

@@ -55,7 +55,7 @@ func (s *Service) Sessions(ctx context.Context, current *domain.Session) (shared
 func (s *Service) EndSession(ctx context.Context, current *domain.Session, id int64, c core.Client) error {
 	u := current.User
 	e := s.History.Audit(u.AccountID, u, shared.AuditSessionEnded, u, c.Clip(), "session "+strconv.FormatInt(id, 10))
-	e.Notice = s.SessionsEndedNotice(u, c, 1)
+	e.Notice = s.Notices.SessionsEndedNotice(u, c, 1)
 	err := s.Store.DeleteUserSession(ctx, u.ID, id, e)
 	if errors.Is(err, domain.ErrNotFound) {
 		return ErrNoSuchSession
@@ -71,7 +71,7 @@ func (s *Service) EndSession(ctx context.Context, current *domain.Session, id in
 func (s *Service) EndOtherSessions(ctx context.Context, current *domain.Session, c core.Client) (int64, error) {
 	u := current.User
 	e := s.History.Audit(u.AccountID, u, shared.AuditSessionsEnded, u, c.Clip(), "")
-	e.Notice = s.SessionsEndedNotice(u, c, 0) // the store counts them
+	e.Notice = s.Notices.SessionsEndedNotice(u, c, 0) // the store counts them
 	return s.Store.EndOtherSessions(ctx, u.ID, current.ID, e)
 }
 

@@ -75,7 +75,7 @@ func (s *Service) advance(ctx context.Context, m move) (*LoginResult, error) {
 			step.StartGrace = &now
 		}
 		if m.newBrowser {
-			step.Notices = append(step.Notices, s.notice(u, shared.NoticeNewBrowserLogin, c, ""))
+			step.Notices = append(step.Notices, s.Notices.Notice(u, shared.NoticeNewBrowserLogin, c, ""))
 		}
 	} else {
 		step.Session.NewBrowser = m.newBrowser

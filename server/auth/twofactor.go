@@ -238,7 +238,7 @@ func (s *Service) failReservation(ctx context.Context, event *domain.LoginEvent,
 // failure that started the lock).
 func (s *Service) countFailure(ctx context.Context, u *domain.User, c core.Client, reserved int, answer *shared.Error) error {
 	now := s.Now()
-	notice := s.notice(u, shared.NoticeSecondStepLocked, c, "")
+	notice := s.Notices.Notice(u, shared.NoticeSecondStepLocked, c, "")
 	var f domain.CodeFailure
 	var err error
 	if reserved > 0 {
@@ -332,7 +332,7 @@ func (s *Service) switchOff(ctx context.Context, u *domain.User, confirm bool, c
 		return false, shared.Errorf(shared.EConfirmRequired, "Two-factor authentication is mandatory for your account. "+
 			"If you disconnect it, you must set it up again by %s.", deadline.UTC().Format("Monday 2 January 2006, 15:04 UTC"))
 	}
-	if _, err = s.Store.RemoveTOTP(ctx, u.ID, 0, loggedOut, now, s.withNotice(s.History.Audit(u.AccountID, u, shared.AuditDisconnected, u, c, ""), u, shared.NoticeTwoFactorDisconnected, c, "")); err != nil {
+	if _, err = s.Store.RemoveTOTP(ctx, u.ID, 0, loggedOut, now, s.Notices.WithNotice(s.History.Audit(u.AccountID, u, shared.AuditDisconnected, u, c, ""), u, shared.NoticeTwoFactorDisconnected, c, "")); err != nil {
 		return false, err
 	}
 	if forced && !loggedOut && u.GraceStartedAt == nil {

@@ -249,8 +249,8 @@ func (s *Service) FinishAddKey(ctx context.Context, sess *domain.Session, curren
 	// The first factor switches 2FA on and is told as the app's connection
 	// is; a further key is news of its own (a stolen session could add one).
 	first, err := s.Store.AddWebAuthnCredential(ctx, key, hashes, sess.ID,
-		s.withNotice(s.History.Audit(u.AccountID, u, shared.AuditKeyAdded, u, c, key.Name), u, shared.NoticeSecurityKeyAdded, c, key.Name),
-		s.notice(u, shared.NoticeTwoFactorConnected, c, ""))
+		s.Notices.WithNotice(s.History.Audit(u.AccountID, u, shared.AuditKeyAdded, u, c, key.Name), u, shared.NoticeSecurityKeyAdded, c, key.Name),
+		s.Notices.Notice(u, shared.NoticeTwoFactorConnected, c, ""))
 	if errors.Is(err, domain.ErrConflict) {
 		return nil, errKeyTaken
 	} else if err != nil {

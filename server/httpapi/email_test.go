@@ -449,7 +449,7 @@ func TestMail_TwoSendersOnPostgresKeepTheRecipientsCapTogether(t *testing.T) {
 	for _, sender := range senders {
 		wg.Go(func() {
 			for {
-				if _, err := sender.DeliverMail(t.Context(), m); err != nil {
+				if _, err := sender.Notices.DeliverMail(t.Context(), m); err != nil {
 					t.Error(err)
 					return
 				}

@@ -14,7 +14,7 @@ func (s *Server) handleMyNotices(w http.ResponseWriter, r *request) error {
 	if verr != nil {
 		return verr
 	}
-	page, err := s.auth.MyNotices(r.Context(), r.session, q.Before)
+	page, err := s.auth.Notices.MyNotices(r.Context(), r.session, q.Before)
 	if err != nil {
 		return err
 	}
@@ -28,7 +28,7 @@ func (s *Server) handleNoticesRead(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.auth.MarkNoticesRead(r.Context(), r.session, req); err != nil {
+	if err := s.auth.Notices.MarkNoticesRead(r.Context(), r.session, req); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -42,7 +42,7 @@ func (s *Server) handleSetEmail(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.auth.SetEmail(r.Context(), r.session, req, s.client(r.Request)); err != nil {
+	if err := s.auth.Notices.SetEmail(r.Context(), r.session, req, s.client(r.Request)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -61,7 +61,7 @@ func (s *Server) handleConfirmEmail(w http.ResponseWriter, r *request) error {
 	if err != nil && !errors.Is(err, core.ErrUnauthenticated) {
 		return err
 	}
-	if err := s.auth.ConfirmEmail(r.Context(), req, sess, s.client(r.Request)); err != nil {
+	if err := s.auth.Notices.ConfirmEmail(r.Context(), req, sess, s.client(r.Request)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -1,4 +1,4 @@
-package auth
+package notices
 
 import (
 	"context"
@@ -20,7 +20,7 @@ import (
 // Meanwhile the confirmed address, if any, stays where notices go, and is
 // told once, when the new one takes over. Each link counts toward the
 // user's limit (emailLinksPerHour), and toward its recipient's caps in the
-// outbox (Service.MailCaps), so that nobody can use this to flood an
+// outbox (Env.MailCaps), so that nobody can use this to flood an
 // address with mail.
 
 const (
@@ -40,20 +40,20 @@ func (s *Service) SetEmail(ctx context.Context, sess *domain.Session, req shared
 	if e := req.Valid(); e != nil {
 		return e
 	}
-	err := s.setEmail(ctx, sess.User, sess.User, req.Email, c)
+	err := s.SetAddress(ctx, sess.User, sess.User, req.Email, c)
 	if errors.Is(err, domain.ErrNotFound) {
 		return core.ErrUnauthenticated
 	}
 	return err
 }
 
-// setEmail is the one way an address changes, the user's own or an
+// SetAddress is the one way an address changes, the user's own or an
 // administrator's (actor) change of target's, each audited: a new address
 // (or the pending one again: Resend) gets a link; the confirmed one cancels
 // the pending one; "" removes both, and the confirmed address is told. An
 // address that stays makes nothing. Returns domain.ErrNotFound when target
 // is gone.
-func (s *Service) setEmail(ctx context.Context, actor, target *domain.User, address string, c core.Client) error {
+func (s *Service) SetAddress(ctx context.Context, actor, target *domain.User, address string, c core.Client) error {
 	var byAdminID int64 // the user's own change
 	if actor.ID != target.ID {
 		byAdminID = actor.ID
@@ -65,7 +65,7 @@ func (s *Service) setEmail(ctx context.Context, actor, target *domain.User, addr
 	case address == "":
 		// The notice is written before the change: its mail goes to the
 		// confirmed address being removed.
-		audit := s.withNotice(s.History.Audit(target.AccountID, actor, shared.AuditEmailChanged, target, c, "removed"),
+		audit := s.WithNotice(s.History.Audit(target.AccountID, actor, shared.AuditEmailChanged, target, c, "removed"),
 			target, shared.NoticeEmailChanged, c, "")
 		return s.Store.DropEmail(ctx, target.ID, byAdminID, false, s.Now(), audit)
 	case address == confirmed:
@@ -74,7 +74,7 @@ func (s *Service) setEmail(ctx context.Context, actor, target *domain.User, addr
 	}
 	now := s.Now()
 	audit := s.History.Audit(target.AccountID, actor, shared.AuditEmailChanged, target, c, "link sent to the new address")
-	audit.Notice = s.linkNotice(target, address, c)
+	audit.Notice = s.LinkNotice(target, address, c)
 	retryAt, err := s.Store.RequestEmail(ctx, target.ID, byAdminID, address, now, emailLinksPerHour, time.Hour, audit)
 	if errors.Is(err, domain.ErrLocked) {
 		return core.RateLimited(fmt.Sprintf("%d links to confirm an e-mail address were sent in the last hour: that is the most there may be.",
@@ -83,10 +83,10 @@ func (s *Service) setEmail(ctx context.Context, actor, target *domain.User, addr
 	return err
 }
 
-// linkNotice tells u that a link to confirm address was sent; its mail
+// LinkNotice tells u that a link to confirm address was sent; its mail
 // is the link, to that address.
-func (s *Service) linkNotice(u *domain.User, address string, c core.Client) *domain.Notice {
-	n := s.notice(u, shared.NoticeEmailConfirmationSent, c, address)
+func (s *Service) LinkNotice(u *domain.User, address string, c core.Client) *domain.Notice {
+	n := s.Notice(u, shared.NoticeEmailConfirmationSent, c, address)
 	n.Confirmation = &domain.EmailConfirmation{Address: address, Origin: core.Clip(c.Origin, core.MaxStoredField), CreatedAt: n.CreatedAt}
 	return n
 }
@@ -123,7 +123,7 @@ func (s *Service) ConfirmEmail(ctx context.Context, req shared.EmailConfirmReque
 	} else if err != nil {
 		return err
 	}
-	audit := s.withNotice(s.History.Audit(u.AccountID, u, shared.AuditEmailConfirmed, u, c, ""), u, shared.NoticeEmailChanged, c, "")
+	audit := s.WithNotice(s.History.Audit(u.AccountID, u, shared.AuditEmailConfirmed, u, c, ""), u, shared.NoticeEmailChanged, c, "")
 	if err := s.Store.ConfirmEmail(ctx, link, now, audit); errors.Is(err, domain.ErrNotFound) {
 		return errLinkInvalid // used, replaced or expired since it was read
 	} else if err != nil {
@@ -154,7 +154,7 @@ func (s *Service) confirmationLink(ctx context.Context, om *domain.OutboxMail) (
 	return base + "/email/confirm?" + url.Values{"token": {token}}.Encode(), true, nil
 }
 
-// emailState is the user's addresses on the wire (Me, AdminUser).
-func emailState(u *domain.User) (email, verifiedAt, pending string) {
+// EmailState is the user's addresses on the wire (Me, AdminUser).
+func EmailState(u *domain.User) (email, verifiedAt, pending string) {
 	return core.Deref(u.Email), core.RFC3339(u.EmailVerifiedAt), core.Deref(u.EmailPending)
 }

@@ -1,4 +1,4 @@
-package auth
+package notices
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 // fails the action; DeliverMail, run by a background loop in every server
 // process, claims due rows, sends them and retries failures with backoff.
 // The claim counts each mail against its recipient's caps for the day
-// (Service.MailCaps) in the database, so every process counts together.
+// (Env.MailCaps) in the database, so every process counts together.
 
 // Mailer sends one e-mail (server/mail implements it over SMTP).
 type Mailer interface {

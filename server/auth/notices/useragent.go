@@ -1,4 +1,4 @@
-package auth
+package notices
 
 import "github.com/warden-auth/warden/shared"
 
