@@ -9,6 +9,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/notices"
 	"github.com/warden-auth/warden/server/auth/stage"
+	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -224,7 +225,7 @@ func (s *Service) listedUser(sum *domain.UserSummary, a *domain.Account) shared.
 	passwordLocked := sum.PasswordLockedUntil != nil && sum.PasswordLockedUntil.After(now)
 	out := shared.AdminUser{ID: u.ID, Username: u.Username, AccountID: a.ID, Account: a.Name, Role: u.Role,
 		TwoFA: u.TwoFactorEnabled(), TOTPEnabled: u.TwoFactorEnabled(), Methods: factorKinds(u), Disabled: u.Disabled(),
-		Locked:            passwordLocked || u.CodesLocked(now) || stopped(u),
+		Locked:            passwordLocked || u.CodesLocked(now) || throttle.Stopped(u),
 		RecoveryCodesLeft: sum.RecoveryCodesLeft, LastLoginAt: core.RFC3339(u.LastLoginAt)}
 	if u.CodesLocked(now) {
 		out.LockedUntil = core.RFC3339(u.LockedUntil)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/passwords"
+	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -24,11 +25,11 @@ func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req 
 	}
 	c = c.Clip()
 	u := sess.User
-	if err := s.checkOwnPassword(ctx, u, req.Current, c); errors.Is(err, errWrongPassword) {
+	if err := s.Throttle.CheckOwnPassword(ctx, u, req.Current, c); errors.Is(err, throttle.ErrWrongPassword) {
 		if err := s.History.RecordAudit(ctx, s.History.Audit(u.AccountID, u, shared.AuditPasswordRefused, u, c, shared.ReasonWrongPassword)); err != nil {
 			return "", err
 		}
-		return "", errWrongPassword
+		return "", throttle.ErrWrongPassword
 	} else if err != nil {
 		return "", err
 	}
@@ -53,7 +54,7 @@ func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req 
 	if errors.Is(err, domain.ErrNotFound) {
 		// The password changed since this request read it: the proof is
 		// no longer the current password.
-		return "", errWrongPassword
+		return "", throttle.ErrWrongPassword
 	}
 	if err != nil {
 		return "", err

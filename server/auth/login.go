@@ -9,6 +9,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/history"
 	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/auth/stage"
+	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -33,13 +34,8 @@ import (
 // Each step that raises a session creates a new session with a new token
 // and ends the one the browser came with (Store.CompleteLoginStep, all or
 // nothing), so a token planted before login is worth nothing after.
-// Throttling and lockout are in throttle.go, codes in twofactor.go and
+// Throttling and lockout are in package throttle, codes in twofactor.go and
 // recovery.go.
-
-// errWrongCredentials is the one answer to a wrong password, an unknown
-// username and a locked username, so that none can be told from the others;
-// its words cover the lock.
-var errWrongCredentials = shared.Errorf(shared.EWrongCredentials, shared.MsgWrongCredentials)
 
 // errDisabled answers the right password of a user an administrator disabled.
 var errDisabled = shared.Errorf(shared.EAccountDisabled, shared.MsgAccountDisabled)
@@ -79,8 +75,8 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c core.Cli
 	userKey, ipKey := "user:"+event.Username, passwords.NetworkKey(c.IP)
 	// A network known to be locked is refused before it takes a place
 	// among the password checks: its flood leaves them to everyone else.
-	if until, ok := s.locks.locked(ipKey, now); ok {
-		return nil, s.networkBlocked(ctx, event, ipKey, until)
+	if until, ok := s.Throttle.Locks.Locked(ipKey, now); ok {
+		return nil, s.Throttle.NetworkBlocked(ctx, event, ipKey, until)
 	}
 	place, err := s.Hasher.Admit(c.IP)
 	if err != nil {
@@ -118,11 +114,11 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c core.Cli
 			lockKey = k
 		}
 	}
-	rules := map[string]domain.ThrottleRule{lockKey: userThrottle, ipKey: ipThrottle}
+	rules := map[string]domain.ThrottleRule{lockKey: throttle.UserThrottle, ipKey: throttle.IPThrottle}
 	if t := counters[ipKey]; t.Locked(now) {
-		s.locks.remember(ipKey, *t.LockedUntil, now)
+		s.Throttle.Locks.Remember(ipKey, *t.LockedUntil, now)
 		place.Done()
-		return nil, s.networkBlocked(ctx, event, ipKey, *t.LockedUntil)
+		return nil, s.Throttle.NetworkBlocked(ctx, event, ipKey, *t.LockedUntil)
 	}
 	if t := counters[lockKey]; t.Locked(now) {
 		// The attempt still counts for the IP, but does not stretch the
@@ -130,10 +126,10 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c core.Cli
 		if _, _, err := place.Verify(ctx, req.Password, s.dummy()); err != nil {
 			return nil, err
 		}
-		if _, err := s.Store.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{ipKey: ipThrottle}, now); err != nil {
+		if _, err := s.Store.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{ipKey: throttle.IPThrottle}, now); err != nil {
 			return nil, err
 		}
-		return nil, s.History.Blocked(ctx, event, lockKey, *t.LockedUntil, shared.ReasonThrottled, errWrongCredentials)
+		return nil, s.History.Blocked(ctx, event, lockKey, *t.LockedUntil, shared.ReasonThrottled, throttle.ErrWrongCredentials)
 	}
 
 	if !known {
@@ -141,7 +137,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c core.Cli
 		if _, _, err := place.Verify(ctx, req.Password, s.dummy()); err != nil {
 			return nil, err
 		}
-		return nil, s.failPassword(ctx, event, shared.ReasonUnknownUser, rules)
+		return nil, s.Throttle.FailPassword(ctx, event, shared.ReasonUnknownUser, rules)
 	}
 
 	ok, rehash, err := place.Verify(ctx, req.Password, u.PasswordHash)
@@ -149,7 +145,7 @@ func (s *Service) Login(ctx context.Context, req shared.LoginRequest, c core.Cli
 		return nil, err
 	}
 	if !ok {
-		return nil, s.failPassword(ctx, event, shared.ReasonWrongPassword, rules)
+		return nil, s.Throttle.FailPassword(ctx, event, shared.ReasonWrongPassword, rules)
 	}
 	if u.Disabled() {
 		// Said only to whoever knows the password, who is most likely the
@@ -231,10 +227,10 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 		return nil, core.ErrUnauthenticated
 	}
 	if u.CodesLocked(now) {
-		return nil, s.codesBlocked(ctx, u, event)
+		return nil, s.Throttle.CodesBlocked(ctx, u, event)
 	}
-	if stopped(u) {
-		return nil, s.History.Fail(ctx, event, shared.ReasonStopped, errStopped)
+	if throttle.Stopped(u) {
+		return nil, s.History.Fail(ctx, event, shared.ReasonStopped, throttle.ErrStopped)
 	}
 	secret, step, reserved, ok, err := s.checkUserCode(ctx, u, code, now)
 	switch {
@@ -243,9 +239,9 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 		// toward the lockout, but an attempt all the same.
 		return nil, s.History.Fail(ctx, event, shared.ReasonMalformedCode, errCodeFormat)
 	case err != nil:
-		return nil, s.failReservation(ctx, event, err)
+		return nil, s.Throttle.FailReservation(ctx, event, err)
 	case !ok:
-		return nil, s.reservedFailure(ctx, u, event, reserved, shared.ReasonWrongCode, errWrongCode)
+		return nil, s.Throttle.ReservedFailure(ctx, u, event, reserved, shared.ReasonWrongCode, errWrongCode)
 	}
 	res, err := s.completeStep(ctx, sess, sess.Stage, stage.FactorProven, u, shared.MethodTOTP, c, remember, func(ls *domain.LoginStep) { ls.TOTPStep = &step })
 	if err == nil && s.Keys.Stale(u.TOTPSecret) {
@@ -253,7 +249,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 	}
 	switch {
 	case errors.Is(err, domain.ErrReplay):
-		return nil, s.reservedFailure(ctx, u, event, reserved, shared.ReasonReusedCode, errReusedCode)
+		return nil, s.Throttle.ReservedFailure(ctx, u, event, reserved, shared.ReasonReusedCode, errReusedCode)
 	case errors.Is(err, domain.ErrLocked):
 		// Another request locked the user between our read and our write.
 		u, err := s.Store.UserByID(ctx, u.ID)
@@ -264,7 +260,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess *domain.Session, code str
 		if u.LockedUntil != nil {
 			until = *u.LockedUntil
 		}
-		return nil, s.History.Fail(ctx, event, shared.ReasonLockedOut, lockedOut(until, now))
+		return nil, s.History.Fail(ctx, event, shared.ReasonLockedOut, throttle.LockedOut(until, now))
 	}
 	return res, err
 }
@@ -284,14 +280,14 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 		return nil, 0, errRememberOff
 	}
 	if u.CodesLocked(now) {
-		return nil, 0, s.codesBlocked(ctx, u, event)
+		return nil, 0, s.Throttle.CodesBlocked(ctx, u, event)
 	}
 	normalized, ok := normalizeRecoveryCode(code)
 	if !ok {
 		return nil, 0, s.History.Fail(ctx, event, shared.ReasonMalformedCode, errRecoveryFormat)
 	}
-	reserved, err := s.reserveCode(ctx, u, now)
-	if errors.Is(err, errStopped) {
+	reserved, err := s.Throttle.ReserveCode(ctx, u, now)
+	if errors.Is(err, throttle.ErrStopped) {
 		// Recovery codes are what ends the stop: only a lock refuses them.
 		err = nil
 	}
@@ -315,9 +311,9 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 	}
 	switch {
 	case match == nil:
-		return nil, 0, s.reservedFailure(ctx, u, event, reserved, shared.ReasonWrongCode, errWrongRecovery)
+		return nil, 0, s.Throttle.ReservedFailure(ctx, u, event, reserved, shared.ReasonWrongCode, errWrongRecovery)
 	case match.UsedAt != nil:
-		return nil, 0, s.reservedFailure(ctx, u, event, reserved, shared.ReasonReusedCode, errUsedRecovery)
+		return nil, 0, s.Throttle.ReservedFailure(ctx, u, event, reserved, shared.ReasonReusedCode, errUsedRecovery)
 	}
 	left := -1 // the match is spent below
 	for _, rc := range codes {
@@ -331,7 +327,7 @@ func (s *Service) LoginWithRecoveryCode(ctx context.Context, sess *domain.Sessio
 	})
 	switch {
 	case errors.Is(err, domain.ErrReplay): // a racing request spent it first
-		return nil, 0, s.reservedFailure(ctx, u, event, reserved, shared.ReasonReusedCode, errUsedRecovery)
+		return nil, 0, s.Throttle.ReservedFailure(ctx, u, event, reserved, shared.ReasonReusedCode, errUsedRecovery)
 	case err != nil:
 		return nil, 0, err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/stage"
+	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -24,37 +25,6 @@ var errReauthRequired = shared.Errorf(shared.EReauthRequired,
 func (s *Service) RequireRecentProof(sess *domain.Session) error {
 	if sess.ReauthAt == nil || s.Now().Sub(*sess.ReauthAt) >= s.ReauthWindow {
 		return errReauthRequired
-	}
-	return nil
-}
-
-// checkOwnPassword checks a signed-in user's password, as a proof for a
-// sensitive action. Wrong ones count toward the username's throttle, as at
-// login, and a throttled username is refused before any check. Returns
-// errWrongPassword or ERateLimited. c is the client asking: its network's
-// share of the password checks is taken.
-func (s *Service) checkOwnPassword(ctx context.Context, u *domain.User, password string, c core.Client) error {
-	place, err := s.Hasher.Admit(c.Clip().IP)
-	if err != nil {
-		return err
-	}
-	defer place.Done()
-	now := s.Now()
-	key := "user:" + u.Username
-	if until, err := s.Store.ThrottledUntil(ctx, []string{key}, now); err != nil {
-		return err
-	} else if !until.IsZero() {
-		return core.RateLimited("Too many wrong passwords.", until, now)
-	}
-	ok, _, err := place.Verify(ctx, password, u.PasswordHash)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		if _, err := s.Store.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{key: userThrottle}, now); err != nil {
-			return err
-		}
-		return errWrongPassword
 	}
 	return nil
 }
@@ -87,7 +57,7 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, curr
 		return s.usedProof(ctx, u, proof, reserved, c, s.Store.MarkReauth(ctx, sess.ID, u.ID, proof, now), audit)
 	}
 	if req.Password != "" {
-		if err := s.checkOwnPassword(ctx, u, req.Password, c); errors.Is(err, errWrongPassword) {
+		if err := s.Throttle.CheckOwnPassword(ctx, u, req.Password, c); errors.Is(err, throttle.ErrWrongPassword) {
 			return refused(shared.ReasonWrongPassword, err)
 		} else if err != nil {
 			return err
@@ -98,10 +68,10 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, curr
 		return errTOTPOff
 	}
 	if u.CodesLocked(now) {
-		return lockedOut(*u.LockedUntil, now)
+		return throttle.LockedOut(*u.LockedUntil, now)
 	}
-	if stopped(u) {
-		return errStopped
+	if throttle.Stopped(u) {
+		return throttle.ErrStopped
 	}
 	_, step, reserved, ok, err := s.checkUserCode(ctx, u, req.Code, now)
 	switch {
@@ -113,7 +83,7 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, curr
 		if err := refused(shared.ReasonWrongCode, nil); err != nil {
 			return err
 		}
-		return s.countFailure(ctx, u, c, reserved, errWrongCode)
+		return s.Throttle.CountFailure(ctx, u, c, reserved, errWrongCode)
 	}
 	proof := domain.Proof{TOTPStep: &step}
 	return s.usedProof(ctx, u, proof, reserved, c, s.Store.MarkReauth(ctx, sess.ID, u.ID, proof, now),

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -80,10 +81,10 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, c
 	}
 	now := s.Now()
 	if u.CodesLocked(now) {
-		return nil, lockedOut(*u.LockedUntil, now)
+		return nil, throttle.LockedOut(*u.LockedUntil, now)
 	}
-	if stopped(u) {
-		return nil, errStopped
+	if throttle.Stopped(u) {
+		return nil, throttle.ErrStopped
 	}
 	_, step, reserved, ok, err := s.checkUserCode(ctx, u, code, now)
 	refused := func(reason string) error {
@@ -101,7 +102,7 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, c
 		if err := refused(shared.ReasonWrongCode); err != nil {
 			return nil, err
 		}
-		return nil, s.countFailure(ctx, u, c, reserved, errWrongCode)
+		return nil, s.Throttle.CountFailure(ctx, u, c, reserved, errWrongCode)
 	}
 	return s.regenerate(ctx, u, domain.Proof{TOTPStep: &step}, reserved, c, refused)
 }
@@ -123,7 +124,7 @@ func (s *Service) RegenerateRecoveryCodesWithKey(ctx context.Context, sess *doma
 }
 
 // regenerate makes the new set and stores it, using up proof (reserved: the
-// attempt reserveCode counted for a code, 0 for a key).
+// attempt throttle.ReserveCode counted for a code, 0 for a key).
 func (s *Service) regenerate(ctx context.Context, u *domain.User, proof domain.Proof, reserved int, c core.Client, refused func(reason string) error) ([]string, error) {
 	codes, hashes, err := s.newRecoveryCodes()
 	if err != nil {

@@ -10,12 +10,12 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"time"
 
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/history"
 	"github.com/warden-auth/warden/server/auth/notices"
 	"github.com/warden-auth/warden/server/auth/passwords"
+	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/shared"
@@ -25,21 +25,21 @@ import (
 // may be changed before first use.
 type Service struct {
 	*core.Env
-	Store   Store
-	History *history.Service
-	Notices *notices.Service
+	Store    Store
+	History  *history.Service
+	Notices  *notices.Service
+	Throttle *throttle.Service
 
 	dummyOnce sync.Once
 	dummyHash string
-	// locks are the networks this process found locked (throttle.go).
-	locks networkLocks
 }
 
 // New returns a Service with the production defaults (core.NewEnv).
 func New(s Store, keys *sealing.Keyring, log *slog.Logger) *Service {
 	env := core.NewEnv(keys, log)
 	hist := history.New(env, s)
-	return &Service{Env: env, Store: s, History: hist, Notices: notices.New(env, s, hist)}
+	nt := notices.New(env, s, hist)
+	return &Service{Env: env, Store: s, History: hist, Notices: nt, Throttle: throttle.New(env, s, hist, nt)}
 }
 
 // dummy returns a hash of a random password under the Hasher's parameters.
@@ -148,7 +148,7 @@ func (s *Service) Sweep(ctx context.Context) (int64, error) {
 	var total int64
 	for _, del := range []func() (int64, error){
 		func() (int64, error) { return s.Store.DeleteExpiredSessions(ctx, now, now.Add(-s.SessionIdle)) },
-		func() (int64, error) { return s.Store.DeleteStaleThrottles(ctx, now.Add(-24*time.Hour), now) },
+		func() (int64, error) { return s.Throttle.Sweep(ctx) },
 		func() (int64, error) { return s.History.Sweep(ctx) },
 		func() (int64, error) { return s.Store.DeleteExpiredTrustedBrowsers(ctx, now) },
 		func() (int64, error) { return s.Store.DeleteExpiredCeremonies(ctx, now) },

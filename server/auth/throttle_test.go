@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/auth/core"
-	"github.com/warden-auth/warden/server/internal/testclock"
+	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -35,7 +35,7 @@ func TestLogin_ThrottlesAUsernameAfterFiveFailuresKnownOrNot(t *testing.T) {
 		// word for word, so a lock tells nothing; only the history says
 		// why, for the unknown name as for the real one.
 		err := login(svc, name, "s3cret-password", "203.0.113.9")
-		if err == nil || err.Error() != errWrongCredentials.Error() || shared.ErrorCode(err) != shared.EWrongCredentials {
+		if err == nil || err.Error() != throttle.ErrWrongCredentials.Error() || shared.ErrorCode(err) != shared.EWrongCredentials {
 			t.Fatalf("%s after five failures: %#v", name, err)
 		}
 		want := []string{failure, failure, failure, failure, failure, shared.ReasonThrottled}
@@ -161,34 +161,5 @@ func TestLogin_AnIPv6NetworkCountsAsOneAddress(t *testing.T) {
 	}
 	if err := login(svc, "alice", "s3cret-password", "::ffff:192.0.2.200"); err != nil {
 		t.Errorf("IPv4 in IPv6 counted as one network: %v", err)
-	}
-}
-
-// A network found locked is remembered until its lock ends, and no longer;
-// the memory of locks is bounded, dropping ended locks first.
-func TestNetworkLocks_RememberedUntilTheyEndAndBounded(t *testing.T) {
-	var l networkLocks
-	now := testclock.Base
-	l.remember("ip:203.0.113.7", now.Add(time.Minute), now)
-	if until, ok := l.locked("ip:203.0.113.7", now.Add(59*time.Second)); !ok || !until.Equal(now.Add(time.Minute)) {
-		t.Fatalf("within the lock: %v %v", until, ok)
-	}
-	if _, ok := l.locked("ip:203.0.113.7", now.Add(time.Minute)); ok {
-		t.Fatal("remembered past its end")
-	}
-	if _, ok := l.locked("ip:198.51.100.4", now); ok {
-		t.Fatal("a network never found locked is locked")
-	}
-	for i := range maxNetworkLocks {
-		l.remember(fmt.Sprintf("ip:10.%d.%d.%d", i>>16, i>>8&255, i&255), now.Add(time.Duration(1+i%2)*time.Minute), now)
-	}
-	l.remember("ip:192.0.2.1", now.Add(time.Hour), now)
-	if _, ok := l.locked("ip:192.0.2.1", now); ok || len(l.until) != maxNetworkLocks {
-		t.Fatalf("past the bound with none ended: remembered %v, %d in all", ok, len(l.until))
-	}
-	later := now.Add(90 * time.Second) // half of them ended
-	l.remember("ip:192.0.2.1", later.Add(time.Hour), later)
-	if _, ok := l.locked("ip:192.0.2.1", later); !ok || len(l.until) != maxNetworkLocks/2+1 {
-		t.Fatalf("with ended locks to drop: remembered %v, %d in all", ok, len(l.until))
 	}
 }

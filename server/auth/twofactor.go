@@ -12,6 +12,7 @@ import (
 	"github.com/pquerna/otp/totp"
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/stage"
+	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -144,14 +145,14 @@ func (s *Service) checkCode(userID int64, sealed []byte, code string, now time.T
 }
 
 // checkUserCode is checkCode for the user's connected authenticator, with
-// the attempt reserved (reserveCode) between the format check and the
-// comparison: reserved is its count, for countFailure when the code is
+// the attempt reserved (throttle.ReserveCode) between the format check and the
+// comparison: reserved is its count, for throttle.CountFailure when the code is
 // wrong or reused. A lock or stop refuses it without a comparison.
 func (s *Service) checkUserCode(ctx context.Context, u *domain.User, code string, now time.Time) (secret []byte, step int64, reserved int, ok bool, err error) {
 	if _, valid := shared.NormalizeCode(code); !valid {
 		return nil, 0, 0, false, errCodeFormat
 	}
-	if reserved, err = s.reserveCode(ctx, u, now); err != nil {
+	if reserved, err = s.Throttle.ReserveCode(ctx, u, now); err != nil {
 		return nil, 0, 0, false, err
 	}
 	secret, step, ok, err = s.checkCode(u.ID, u.TOTPSecret, code, now)
@@ -171,96 +172,8 @@ func (s *Service) reseal(ctx context.Context, u *domain.User, secret []byte) {
 	}
 }
 
-// codeFailure counts a wrong code and answers with answer, or with the
-// lockout if this failure started one.
-func (s *Service) codeFailure(ctx context.Context, u *domain.User, event *domain.LoginEvent, reason string, answer *shared.Error) error {
-	return s.reservedFailure(ctx, u, event, 0, reason, answer)
-}
-
-// reservedFailure is codeFailure for an attempt reserveCode counted already
-// (reserved is its count; 0: not reserved, count it now).
-func (s *Service) reservedFailure(ctx context.Context, u *domain.User, event *domain.LoginEvent, reserved int, reason string, answer *shared.Error) error {
-	err := s.countFailure(ctx, u, core.Client{IP: event.IP, UserAgent: event.UserAgent}, reserved, answer)
-	var e *shared.Error
-	if !errors.As(err, &e) {
-		return err
-	}
-	return s.History.Fail(ctx, event, reason, e)
-}
-
-// reserveCode counts an attempt at a code before the code is compared, and
-// refuses it while the user is locked or stopped: the check and the count
-// are one write, so from the moment a lock is written no racing attempt
-// compares a code (the session's copy of the user may be older). It returns
-// the count with this attempt, for countFailure.
-func (s *Service) reserveCode(ctx context.Context, u *domain.User, now time.Time) (int, error) {
-	n, err := s.Store.ReserveCodeAttempt(ctx, u.ID, now)
-	switch {
-	case errors.Is(err, domain.ErrLocked):
-		// Locked since the session read the user: say the lock that runs.
-		fresh, err := s.Store.UserByID(ctx, u.ID)
-		if err != nil {
-			return 0, err
-		}
-		until := now.Add(lockMin) // a reset may have cleared the lock since
-		if fresh.CodesLocked(now) {
-			until = *fresh.LockedUntil
-		}
-		return 0, lockedOut(until, now)
-	case errors.Is(err, domain.ErrNotFound):
-		return 0, core.ErrUnauthenticated
-	case err != nil:
-		return 0, err
-	case n > stopAfter:
-		return n, errStopped // counted: a recovery code may still end the stop
-	}
-	return n, nil
-}
-
-// failReservation records a refusal of reserveCode (locked or stopped
-// since the session was read) as the failure of event, with its reason;
-// other errors pass as they are.
-func (s *Service) failReservation(ctx context.Context, event *domain.LoginEvent, err error) error {
-	var refused *shared.Error
-	if !errors.As(err, &refused) || refused.Code != shared.ERateLimited {
-		return err
-	}
-	reason := shared.ReasonLockedOut
-	if refused == errStopped {
-		reason = shared.ReasonStopped
-	}
-	return s.History.Fail(ctx, event, reason, refused)
-}
-
-// countFailure counts a wrong code toward the lockout (reserved: the count
-// reserveCode returned for it, 0: count it now) and returns answer, or the
-// lockout if the failure locks (and the user is told, from c, once, by the
-// failure that started the lock).
-func (s *Service) countFailure(ctx context.Context, u *domain.User, c core.Client, reserved int, answer *shared.Error) error {
-	now := s.Now()
-	notice := s.Notices.Notice(u, shared.NoticeSecondStepLocked, c, "")
-	var f domain.CodeFailure
-	var err error
-	if reserved > 0 {
-		f, err = s.Store.LockCodes(ctx, u.ID, reserved, now, lockThreshold, lockFor, notice)
-	} else {
-		f, err = s.Store.RecordCodeFailure(ctx, u.ID, now, lockThreshold, lockFor, notice)
-	}
-	if err != nil {
-		return err
-	}
-	switch {
-	case f.Count >= stopAfter:
-		return errStopped
-	case f.LockedUntil != nil:
-		return lockedOut(*f.LockedUntil, now)
-	}
-	return answer
-}
-
 var (
 	errNotConnected    = shared.Errorf(shared.EConflict, "Two-factor authentication is not connected.")
-	errWrongPassword   = shared.Errorf(shared.EWrongCredentials, "That password is not right.")
 	errConfirmRequired = shared.Errorf(shared.EConfirmRequired, "Two-factor authentication is mandatory for your account. "+
 		"If you disconnect it, you will be logged out everywhere and must set it up again at your next login.")
 )
@@ -292,13 +205,13 @@ var errLastFactorPassword = &shared.Error{Code: shared.EInvalid,
 // switchOffProof checks the password that switching 2FA off needs, however
 // it is switched off (Disconnect, or the removal of the last factor), so
 // that a stolen session alone cannot do it. Wrong passwords count toward the
-// username's throttle (checkOwnPassword) and are audited.
+// username's throttle (throttle.CheckOwnPassword) and are audited.
 func (s *Service) switchOffProof(ctx context.Context, u *domain.User, password string, c core.Client) error {
-	if err := s.checkOwnPassword(ctx, u, password, c); errors.Is(err, errWrongPassword) {
+	if err := s.Throttle.CheckOwnPassword(ctx, u, password, c); errors.Is(err, throttle.ErrWrongPassword) {
 		if err := s.History.RecordAudit(ctx, s.History.Audit(u.AccountID, u, shared.AuditDisconnectRefused, u, c, shared.ReasonWrongPassword)); err != nil {
 			return err
 		}
-		return errWrongPassword
+		return throttle.ErrWrongPassword
 	} else if err != nil {
 		return err
 	}

@@ -169,15 +169,6 @@ func TestVerifyTOTP_LocksOutAfterFiveWrongCodesUntilThePeriodEnds(t *testing.T) 
 	}
 }
 
-func TestLockFor_GrowsFromOneToFifteenMinutes(t *testing.T) {
-	for failures, want := range map[int]time.Duration{5: time.Minute, 6: 2 * time.Minute, 7: 4 * time.Minute,
-		8: 8 * time.Minute, 9: 15 * time.Minute, 100: 15 * time.Minute} {
-		if got := lockFor(failures); got != want {
-			t.Errorf("lockFor(%d) = %v, want %v", failures, got, want)
-		}
-	}
-}
-
 func TestConnectTOTP_NeedsTheRightCodeAndStoresOnlyASealedSecret(t *testing.T) {
 	svc, c := newService(t, storetest.Open(t, store.SQLite))
 	ctx := context.Background()

@@ -16,6 +16,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/history"
 	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/auth/stage"
+	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -417,13 +418,13 @@ func (s *Service) keyProof(ctx context.Context, sess *domain.Session, rp RP, raw
 		if err := refused(reason); err != nil {
 			return domain.Proof{}, 0, err
 		}
-		return domain.Proof{}, 0, s.countFailure(ctx, u, c, reserved, answer)
+		return domain.Proof{}, 0, s.Throttle.CountFailure(ctx, u, c, reserved, answer)
 	}
 	if u.SecurityKeys == 0 {
 		return domain.Proof{}, 0, errNoKeys
 	}
 	if u.CodesLocked(now) {
-		return domain.Proof{}, 0, lockedOut(*u.LockedUntil, now)
+		return domain.Proof{}, 0, throttle.LockedOut(*u.LockedUntil, now)
 	}
 	w, err := s.relyingParty(rp)
 	if err != nil {
@@ -436,8 +437,8 @@ func (s *Service) keyProof(ctx context.Context, sess *domain.Session, rp RP, raw
 		}
 		return domain.Proof{}, 0, errBadCredential
 	}
-	// Counted before it is checked, as a code is (reserveCode).
-	if reserved, err = s.reserveCode(ctx, u, now); err != nil {
+	// Counted before it is checked, as a code is (throttle.ReserveCode).
+	if reserved, err = s.Throttle.ReserveCode(ctx, u, now); err != nil {
 		return domain.Proof{}, 0, err
 	}
 	_, sd, err := s.takeCeremony(ctx, ceremonyProof, sess, parsed.Response.CollectedClientData.Challenge)
@@ -478,10 +479,10 @@ func (s *Service) usedProof(ctx context.Context, u *domain.User, proof domain.Pr
 		if err := refused(reason); err != nil {
 			return err
 		}
-		return s.countFailure(ctx, u, c, reserved, answer)
+		return s.Throttle.CountFailure(ctx, u, c, reserved, answer)
 	case errors.Is(err, domain.ErrLocked):
 		now := s.Now()
-		return lockedOut(now.Add(lockMin), now)
+		return throttle.LockedOut(now.Add(throttle.LockMin), now)
 	}
 	return err
 }
@@ -502,20 +503,20 @@ func (s *Service) FinishKeyLogin(ctx context.Context, sess *domain.Session, rp R
 		return nil, err
 	}
 	if u.CodesLocked(now) {
-		return nil, s.codesBlocked(ctx, u, event)
+		return nil, s.Throttle.CodesBlocked(ctx, u, event)
 	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(raw)
 	if err != nil {
 		return nil, s.History.Fail(ctx, event, shared.ReasonMalformedCode, errBadCredential)
 	}
-	// Counted before it is checked, as a code is (reserveCode).
-	reserved, err := s.reserveCode(ctx, u, now)
+	// Counted before it is checked, as a code is (throttle.ReserveCode).
+	reserved, err := s.Throttle.ReserveCode(ctx, u, now)
 	if err != nil {
-		return nil, s.failReservation(ctx, event, err)
+		return nil, s.Throttle.FailReservation(ctx, event, err)
 	}
 	_, sd, err := s.takeCeremony(ctx, ceremonySecondStep, sess, parsed.Response.CollectedClientData.Challenge)
 	if errors.Is(err, errStaleKeyRequest) {
-		return nil, s.reservedFailure(ctx, u, event, reserved, shared.ReasonStaleKeyRequest, errStaleKeyRequest)
+		return nil, s.Throttle.ReservedFailure(ctx, u, event, reserved, shared.ReasonStaleKeyRequest, errStaleKeyRequest)
 	} else if err != nil {
 		return nil, err
 	}
@@ -525,7 +526,7 @@ func (s *Service) FinishKeyLogin(ctx context.Context, sess *domain.Session, rp R
 	}
 	cred, err := w.ValidateLogin(owner, *sd, parsed)
 	if err != nil {
-		return nil, s.reservedFailure(ctx, u, event, reserved, shared.ReasonWrongKey, errWrongKey)
+		return nil, s.Throttle.ReservedFailure(ctx, u, event, reserved, shared.ReasonWrongKey, errWrongKey)
 	}
 	use, err := s.keyUse(ctx, u, event, reserved, owner, cred, parsed)
 	if err != nil {
@@ -540,10 +541,10 @@ func (s *Service) FinishKeyLogin(ctx context.Context, sess *domain.Session, rp R
 func (s *Service) keyUse(ctx context.Context, u *domain.User, event *domain.LoginEvent, reserved int, owner keyOwner, cred *webauthn.Credential, parsed *protocol.ParsedCredentialAssertionData) (*domain.SecurityKeyUse, error) {
 	stored := owner.stored(cred.ID)
 	if stored == nil { // the library found it among the owner's credentials
-		return nil, s.reservedFailure(ctx, u, event, reserved, shared.ReasonWrongKey, errWrongKey)
+		return nil, s.Throttle.ReservedFailure(ctx, u, event, reserved, shared.ReasonWrongKey, errWrongKey)
 	}
 	if cred.Authenticator.CloneWarning {
-		return nil, s.reservedFailure(ctx, u, event, reserved, shared.ReasonClonedKey, errClonedKey)
+		return nil, s.Throttle.ReservedFailure(ctx, u, event, reserved, shared.ReasonClonedKey, errClonedKey)
 	}
 	return &domain.SecurityKeyUse{ID: stored.ID, Old: stored.SignCount, New: cred.Authenticator.SignCount,
 		Flags: uint8(parsed.Response.AuthenticatorData.Flags)}, nil
@@ -555,9 +556,9 @@ func (s *Service) finishKeyStep(ctx context.Context, sess *domain.Session, ev st
 	res, err := s.completeStep(ctx, sess, sess.Stage, ev, u, method, c, false, func(ls *domain.LoginStep) { ls.SecurityKey = use })
 	switch {
 	case errors.Is(err, domain.ErrReplay): // another use of the key moved its counter first
-		return nil, s.reservedFailure(ctx, u, event, reserved, shared.ReasonClonedKey, errClonedKey)
+		return nil, s.Throttle.ReservedFailure(ctx, u, event, reserved, shared.ReasonClonedKey, errClonedKey)
 	case errors.Is(err, domain.ErrLocked):
-		return nil, s.History.Fail(ctx, event, shared.ReasonLockedOut, lockedOut(s.Now().Add(lockMin), s.Now()))
+		return nil, s.History.Fail(ctx, event, shared.ReasonLockedOut, throttle.LockedOut(s.Now().Add(throttle.LockMin), s.Now()))
 	}
 	return res, err
 }
@@ -624,7 +625,7 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, cer
 	event := history.LoginEvent("", nil, shared.MethodPasskey, c, now)
 	ipKey := passwords.NetworkKey(c.IP)
 	unknown := func(reason string, answer error) error {
-		if _, err := s.Store.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{ipKey: ipThrottle}, now); err != nil {
+		if _, err := s.Store.RecordLoginFailure(ctx, map[string]domain.ThrottleRule{ipKey: throttle.IPThrottle}, now); err != nil {
 			return err
 		}
 		return s.History.Fail(ctx, event, reason, answer)
@@ -632,7 +633,7 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, cer
 	if until, err := s.Store.ThrottledUntil(ctx, []string{ipKey}, now); err != nil {
 		return nil, err
 	} else if !until.IsZero() {
-		return nil, s.networkBlocked(ctx, event, ipKey, until)
+		return nil, s.Throttle.NetworkBlocked(ctx, event, ipKey, until)
 	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(raw)
 	if err != nil {
@@ -700,7 +701,7 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, rp RP, raw []byte, cer
 		// The key verified: its holder may be told why it cannot sign in.
 		return nil, s.History.Fail(ctx, event, shared.ReasonPasskeysOff, errPasskeysOff)
 	case u.CodesLocked(now):
-		return nil, s.codesBlocked(ctx, u, event)
+		return nil, s.Throttle.CodesBlocked(ctx, u, event)
 	}
 	use, err := s.keyUse(ctx, u, event, 0, owner, cred, parsed)
 	if err != nil {
