@@ -37,7 +37,7 @@ func keysCommand(ctx context.Context, cfg config, args []string, stdout, stderr 
 	}
 	defer st.Close()
 	svc := auth.New(st, keys, slog.New(slog.NewTextHandler(stderr, nil)))
-	status, err := svc.KeyStatus(ctx)
+	status, err := svc.SealedKeys.Status(ctx)
 	if err != nil {
 		return err
 	}

@@ -103,7 +103,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	if mailer != nil {
 		log.Info("notices go by e-mail too", "smtp_server", mailer.Server(), "mail_per_day", cfg.MailPerDay)
 	}
-	if err := svc.OpenKeys(ctx); err != nil {
+	if err := svc.SealedKeys.Open(ctx); err != nil {
 		return err
 	}
 	if name, password, err := svc.Bootstrap(ctx); err != nil {

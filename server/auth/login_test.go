@@ -38,7 +38,7 @@ func newServiceWithKeys(t testing.TB, s *store.Store, keys *sealing.Keyring) (*S
 	svc := New(s, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	svc.Hasher = passwords.NewHasher(cheap, rand.Reader)
 	svc.Now = c.Now
-	if err := svc.OpenKeys(context.Background()); err != nil {
+	if err := svc.SealedKeys.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return svc, c

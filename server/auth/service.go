@@ -13,6 +13,7 @@ import (
 
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/history"
+	"github.com/warden-auth/warden/server/auth/keys"
 	"github.com/warden-auth/warden/server/auth/notices"
 	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/auth/throttle"
@@ -29,17 +30,20 @@ type Service struct {
 	History  *history.Service
 	Notices  *notices.Service
 	Throttle *throttle.Service
+	// SealedKeys are the keys the database keeps sealed under Keys.
+	SealedKeys *keys.Service
 
 	dummyOnce sync.Once
 	dummyHash string
 }
 
 // New returns a Service with the production defaults (core.NewEnv).
-func New(s Store, keys *sealing.Keyring, log *slog.Logger) *Service {
-	env := core.NewEnv(keys, log)
+func New(s Store, ring *sealing.Keyring, log *slog.Logger) *Service {
+	env := core.NewEnv(ring, log)
 	hist := history.New(env, s)
 	nt := notices.New(env, s, hist)
-	return &Service{Env: env, Store: s, History: hist, Notices: nt, Throttle: throttle.New(env, s, hist, nt)}
+	return &Service{Env: env, Store: s, History: hist, Notices: nt, Throttle: throttle.New(env, s, hist, nt),
+		SealedKeys: keys.New(env, s)}
 }
 
 // dummy returns a hash of a random password under the Hasher's parameters.

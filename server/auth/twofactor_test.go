@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/keys"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/internal/testcode"
 
@@ -239,7 +240,7 @@ func TestKeyRotation_NothingNeedsTheOldKeyOnceStatusSaysItCanGo(t *testing.T) {
 		svc, c := newServiceWithKeys(t, s, mustParse(t, oldSpec))
 		restart := func(spec string) error {
 			svc.Keys = mustParse(t, spec)
-			return svc.OpenKeys(ctx)
+			return svc.SealedKeys.Open(ctx)
 		}
 		u := mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
 		setup, err := svc.SetupTOTP(ctx, u)
@@ -252,7 +253,7 @@ func TestKeyRotation_NothingNeedsTheOldKeyOnceStatusSaysItCanGo(t *testing.T) {
 		}
 		need := func(id string) int {
 			t.Helper()
-			status, err := svc.KeyStatus(ctx)
+			status, err := svc.SealedKeys.Status(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -317,8 +318,8 @@ func TestOpenKeys_RefusesARingThatCannotOpenTheDatabase(t *testing.T) {
 		// one with its own DATA_DIR generates.
 		otherSpec, _ := sealing.Generate("k1")
 		svc.Keys = mustParse(t, otherSpec)
-		err := svc.OpenKeys(ctx)
-		if !errors.Is(err, ErrKeysDoNotOpen) || !strings.Contains(err.Error(), "same SECRET_KEY") {
+		err := svc.SealedKeys.Open(ctx)
+		if !errors.Is(err, keys.ErrDoNotOpen) || !strings.Contains(err.Error(), "same SECRET_KEY") {
 			t.Fatalf("a foreign key ring: %v", err)
 		}
 
@@ -326,12 +327,12 @@ func TestOpenKeys_RefusesARingThatCannotOpenTheDatabase(t *testing.T) {
 		// while alice's secret still needs it.
 		newSpec, _ := sealing.Generate("k2")
 		svc.Keys = mustParse(t, newSpec+","+firstSpec)
-		if err := svc.OpenKeys(ctx); err != nil {
+		if err := svc.SealedKeys.Open(ctx); err != nil {
 			t.Fatal(err)
 		}
 		svc.Keys = mustParse(t, newSpec)
-		err = svc.OpenKeys(ctx)
-		if !errors.Is(err, ErrKeysDoNotOpen) || !strings.Contains(err.Error(), `"k1"`) || !strings.Contains(err.Error(), "1 authenticator secrets") {
+		err = svc.SealedKeys.Open(ctx)
+		if !errors.Is(err, keys.ErrDoNotOpen) || !strings.Contains(err.Error(), `"k1"`) || !strings.Contains(err.Error(), "1 authenticator secrets") {
 			t.Fatalf("a dropped key that a secret needs: %v", err)
 		}
 	})

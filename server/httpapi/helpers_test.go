@@ -74,7 +74,7 @@ func newEnvPages(t testing.TB, st *store.Store, pages http.Handler) *env {
 	hooks := &hookedStore{Store: st}
 	svc := auth.New(hooks, sealing.Ephemeral(), log)
 	svc.Hasher = passwords.NewHasher(passwords.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, rand.Reader)
-	if err := svc.OpenKeys(context.Background()); err != nil {
+	if err := svc.SealedKeys.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	api := New(Config{Auth: svc, Log: log, Pages: pages})

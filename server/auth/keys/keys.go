@@ -1,4 +1,8 @@
-package auth
+// Package keys keeps the keys the database holds sealed under the key ring
+// (SECRET_KEY): it opens them at start, makes them on a fresh database,
+// re-seals them after a rotation, and says which ring key stored values
+// still need.
+package keys
 
 import (
 	"context"
@@ -7,10 +11,32 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"time"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/sealing"
 )
+
+// Store is where the keys are kept. SealedKey returns domain.ErrNotFound
+// when there is none of the name; AddSealedKey domain.ErrConflict when
+// another server added it first; ResealKey domain.ErrConflict when another
+// re-sealed it meanwhile.
+type Store interface {
+	SealedKey(ctx context.Context, name string) (*domain.SealedKey, error)
+	AddSealedKey(ctx context.Context, k *domain.SealedKey) error
+	ResealKey(ctx context.Context, name string, old, resealed []byte, now time.Time) error
+	KeyUses(ctx context.Context) (map[string]*domain.KeyUse, error)
+}
+
+// Service opens and re-seals the database's keys.
+type Service struct {
+	*core.Env
+	Store Store
+}
+
+// New returns the keys kept in st.
+func New(env *core.Env, st Store) *Service { return &Service{Env: env, Store: st} }
 
 // recoveryTagKey names the sealed key under which recovery codes are
 // hashed. It lives in the database, sealed under the key ring, and is
@@ -20,24 +46,24 @@ const recoveryTagKey = "recovery-codes"
 
 func sealedKeyContext(name string) []byte { return []byte("sealed-key:" + name) }
 
-// ErrKeysDoNotOpen is returned by OpenKeys when the key ring cannot open
+// ErrDoNotOpen is returned by Open when the key ring cannot open
 // what the database holds: a server started with another SECRET_KEY than
 // the servers before it. It must not start: it could read no TOTP secret
 // and check no recovery code.
-var ErrKeysDoNotOpen = errors.New("the server's keys cannot open this database's keys")
+var ErrDoNotOpen = errors.New("the server's keys cannot open this database's keys")
 
-// OpenKeys opens the keys the database keeps sealed under the ring, creating
+// Open opens the keys the database keeps sealed under the ring, creating
 // them on a fresh database and re-sealing them under the ring's current key
 // after a rotation. Call it once at start, before serving. It returns an
-// error wrapping ErrKeysDoNotOpen, with what to do, when the ring is not the
+// error wrapping ErrDoNotOpen, with what to do, when the ring is not the
 // one the database was sealed with.
-func (s *Service) OpenKeys(ctx context.Context) error {
+func (s *Service) Open(ctx context.Context) error {
 	raw, err := s.openSealedKey(ctx, recoveryTagKey)
 	if err != nil {
 		return err
 	}
 	s.Keys.UseTagKey(raw)
-	status, err := s.KeyStatus(ctx)
+	status, err := s.Status(ctx)
 	if err != nil {
 		return err
 	}
@@ -47,31 +73,31 @@ func (s *Service) OpenKeys(ctx context.Context) error {
 		if needed := k.Total() - k.PendingTOTP; !k.InRing && needed > 0 {
 			return fmt.Errorf("%w: %d stored values (%d authenticator secrets, %d recovery codes, %d keys) are sealed under the key id %q, "+
 				"which SECRET_KEY (or DATA_DIR/secret.key) does not hold; it holds %q. Put that key back after the current one",
-				ErrKeysDoNotOpen, needed, k.TOTPSecrets, k.RecoveryCodes, k.SealedKeys, k.KeyID, s.Keys.IDs())
+				ErrDoNotOpen, needed, k.TOTPSecrets, k.RecoveryCodes, k.SealedKeys, k.KeyID, s.Keys.IDs())
 		}
 	}
 	return nil
 }
 
-// KeyStatus is one key id of `server keys status`: how many stored values
+// Status is one key id of `server keys status`: how many stored values
 // need it, and whether the ring holds it.
-type KeyStatus struct {
+type Status struct {
 	domain.KeyUse
 	InRing  bool // SECRET_KEY holds it
 	Current bool // it seals new values
 }
 
-// KeyStatus lists the ring's keys, the current one first, then any key id
+// Status lists the ring's keys, the current one first, then any key id
 // the database needs that the ring does not hold. A key that is not current
 // and that nothing needs can be dropped from SECRET_KEY.
-func (s *Service) KeyStatus(ctx context.Context) ([]KeyStatus, error) {
+func (s *Service) Status(ctx context.Context) ([]Status, error) {
 	uses, err := s.Store.KeyUses(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []KeyStatus
+	var out []Status
 	for i, id := range s.Keys.IDs() {
-		k := KeyStatus{KeyUse: domain.KeyUse{KeyID: id}, InRing: true, Current: i == 0}
+		k := Status{KeyUse: domain.KeyUse{KeyID: id}, InRing: true, Current: i == 0}
 		if u := uses[id]; u != nil {
 			k.KeyUse = *u
 			delete(uses, id)
@@ -80,7 +106,7 @@ func (s *Service) KeyStatus(ctx context.Context) ([]KeyStatus, error) {
 	}
 	missing := slices.Sorted(maps.Keys(uses))
 	for _, id := range missing {
-		out = append(out, KeyStatus{KeyUse: *uses[id]})
+		out = append(out, Status{KeyUse: *uses[id]})
 	}
 	return out, nil
 }
@@ -104,7 +130,7 @@ func (s *Service) openSealedKey(ctx context.Context, name string) ([]byte, error
 		return nil, fmt.Errorf("%w: its key %q is sealed under the key id %q, and SECRET_KEY (or DATA_DIR/secret.key) holds %q. "+
 			"Every server on one database needs the same SECRET_KEY: copy it from the server that first used this database. "+
 			"After a rotation keep the old key after the new one (new-id:...,old-id:...) until `server keys status` says nothing needs it",
-			ErrKeysDoNotOpen, name, id, s.Keys.IDs())
+			ErrDoNotOpen, name, id, s.Keys.IDs())
 	}
 	if s.Keys.Stale(k.Sealed) {
 		resealed, err := s.Keys.Seal(raw, sealedKeyContext(name))

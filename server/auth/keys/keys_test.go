@@ -1,4 +1,4 @@
-package auth
+package keys
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/internal/racegate"
 	"github.com/warden-auth/warden/server/sealing"
@@ -45,12 +46,16 @@ func openAtOnce(t *testing.T, s *store.Store) {
 	gate := racegate.New()
 	svcs := make([]*Service, 8)
 	for i := range svcs {
-		svcs[i] = New(keyRaceStore{s, gate}, mustParse(t, spec), nil)
+		ring, err := sealing.Parse(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		svcs[i] = New(core.NewEnv(ring, nil), keyRaceStore{s, gate})
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, len(svcs))
 	for i, svc := range svcs {
-		wg.Go(func() { errs[i] = svc.OpenKeys(ctx) })
+		wg.Go(func() { errs[i] = svc.Open(ctx) })
 	}
 	gate.Await(t, len(svcs))
 	gate.Open()
@@ -60,6 +65,7 @@ func openAtOnce(t *testing.T, s *store.Store) {
 			t.Fatalf("server %d: %v", i, err)
 		}
 	}
+	const recoveryPurpose = "recovery-code" // as package recovery tags its codes
 	tag, err := svcs[0].Keys.Tag(recoveryPurpose, []byte("abcdefghjkmn"))
 	if err != nil {
 		t.Fatal(err)
