@@ -35,7 +35,7 @@ func createAccount(ctx context.Context, cfg config, args []string, stdout, stder
 		return err
 	}
 	defer closeStore()
-	a, err := svc.CreateAccount(ctx, nil, *name, core.Client{})
+	a, err := svc.Accounts.CreateAccount(ctx, nil, *name, core.Client{})
 	if err != nil {
 		return cliError(err)
 	}

@@ -19,7 +19,7 @@ func cliService(ctx context.Context, cfg config, stderr io.Writer) (svc *auth.Se
 	if err != nil {
 		return nil, nil, err
 	}
-	svc = auth.New(st, sealing.Ephemeral(), slog.New(slog.NewTextHandler(stderr, nil)))
+	svc = auth.New(storesOf(st), sealing.Ephemeral(), slog.New(slog.NewTextHandler(stderr, nil)))
 	if _, err := configureMail(svc, cfg); err != nil {
 		st.Close()
 		return nil, nil, err

@@ -36,7 +36,7 @@ func keysCommand(ctx context.Context, cfg config, args []string, stdout, stderr 
 		return err
 	}
 	defer st.Close()
-	svc := auth.New(st, keys, slog.New(slog.NewTextHandler(stderr, nil)))
+	svc := auth.New(storesOf(st), keys, slog.New(slog.NewTextHandler(stderr, nil)))
 	status, err := svc.SealedKeys.Status(ctx)
 	if err != nil {
 		return err

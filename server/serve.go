@@ -88,7 +88,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		log.Warn("generated a new secret-encryption key; back it up with the database, or set SECRET_KEY",
 			"file", filepath.Join(cfg.DataDir, sealing.KeyFile))
 	}
-	svc := auth.New(st, keys, log)
+	svc := auth.New(storesOf(st), keys, log)
 	svc.Now = clockOf(ctx)
 	checks, limit := passwordChecks(int64(svc.Hasher.Params.Memory) << 10)
 	svc.Hasher.SetConcurrency(checks)
@@ -106,7 +106,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	if err := svc.SealedKeys.Open(ctx); err != nil {
 		return err
 	}
-	if name, password, err := svc.Bootstrap(ctx); err != nil {
+	if name, password, err := svc.Accounts.Bootstrap(ctx); err != nil {
 		return err
 	} else if name != "" {
 		fmt.Fprintf(stdout, "Created the first administrator.\n  username: %s\n  password: %s\n"+
@@ -185,4 +185,10 @@ func sweep(ctx context.Context, svc *auth.Service, log *slog.Logger) {
 		case <-tick.C:
 		}
 	}
+}
+
+// storesOf is st as each concern of auth needs it: it serves every one.
+func storesOf(st *store.Store) auth.Stores {
+	return auth.Stores{Health: st, History: st, Notices: st, Throttle: st, Keys: st, Factors: st, Recovery: st, TOTP: st,
+		WebAuthn: st, Sessions: st, Login: st, Accounts: st, Users: st}
 }

@@ -9,7 +9,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/accounts"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -47,7 +47,7 @@ func setRole(ctx context.Context, cfg config, args []string, stdout, stderr io.W
 		return err
 	}
 	defer closeStore()
-	u, err := svc.SetRoleByUsername(ctx, *username, *role)
+	u, err := svc.Accounts.SetRoleByUsername(ctx, *username, *role)
 	if err != nil {
 		return cliError(err)
 	}
@@ -85,7 +85,7 @@ func resetTwoFactor(ctx context.Context, cfg config, args []string, stdout, stde
 		return err
 	}
 	defer closeStore()
-	u, err := svc.ResetTwoFactorByUsername(ctx, *username)
+	u, err := svc.Accounts.ResetTwoFactorByUsername(ctx, *username)
 	if err != nil {
 		return cliError(err)
 	}
@@ -101,7 +101,7 @@ func createUser(ctx context.Context, cfg config, args []string, stdin io.Reader,
 	username := fs.String("username", "", "the new user's name")
 	admin := fs.Bool("admin", false, "make the user an administrator (--role admin)")
 	roleName := fs.String("role", "", "user (the default), admin or platform_admin")
-	account := fs.String("account", auth.DefaultAccount, "the account (created if missing)")
+	account := fs.String("account", accounts.DefaultAccount, "the account (created if missing)")
 	email := fs.String("email", "", "where the user's security notices go by e-mail (optional)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -124,7 +124,7 @@ func createUser(ctx context.Context, cfg config, args []string, stdin io.Reader,
 	}
 	// The operator knows this password: it is one-time, scored as the
 	// user's own choice would be, and a weak one is refused with why.
-	u, err := svc.CreateOneTimeUser(ctx, *username, password, role, *account, *email)
+	u, err := svc.Accounts.CreateOneTimeUser(ctx, *username, password, role, *account, *email)
 	if err != nil {
 		return cliError(err)
 	}
@@ -161,7 +161,7 @@ func setPassword(ctx context.Context, cfg config, args []string, stdin io.Reader
 		return err
 	}
 	defer closeStore()
-	u, err := svc.SetOneTimePasswordByUsername(ctx, *username, password)
+	u, err := svc.Accounts.SetOneTimePasswordByUsername(ctx, *username, password)
 	if err != nil {
 		return cliError(err)
 	}

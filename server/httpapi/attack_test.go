@@ -302,7 +302,7 @@ func TestAttack_HalfLoggedInSessionsReachNothingElse(t *testing.T) {
 		t.Fatalf("ursula's login under the policy: %+v", lr)
 	}
 	// A one-time password: the login's session may only replace it.
-	if _, err := e.svc.CreateOneTimeUser(context.Background(), "olga", oneTimePassword, shared.RoleUser, "Acme", ""); err != nil {
+	if _, err := e.svc.Accounts.CreateOneTimeUser(context.Background(), "olga", oneTimePassword, shared.RoleUser, "Acme", ""); err != nil {
 		t.Fatal(err)
 	}
 	chooser := e.browser()

@@ -17,9 +17,9 @@ import (
 	"github.com/warden-auth/warden/server/internal/testclock"
 
 	"github.com/pquerna/otp/totp"
+	wtotp "github.com/warden-auth/warden/server/auth/factor/totp"
 	"github.com/warden-auth/warden/shared"
 
-	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/store"
 )
 
@@ -80,7 +80,7 @@ func BenchmarkSecondStepHTTP(b *testing.B) {
 	code, _ := totp.GenerateCode(key, now)
 	for i := range b.N {
 		u := e.user(fmt.Sprintf("user%d", i), shared.RoleUser, "Acme")
-		sealed, _ := e.svc.Keys.Seal(secret, auth.SealContext(u.ID))
+		sealed, _ := e.svc.Keys.Seal(secret, wtotp.SealContext(u.ID))
 		if err := e.st.SetPendingTOTP(ctx, u.ID, sealed, now); err != nil {
 			b.Fatal(err)
 		}

@@ -415,7 +415,7 @@ func TestMail_TwoSendersOnPostgresKeepTheRecipientsCapTogether(t *testing.T) {
 	e.fixClock()
 	box, m := e.mailOn(t)
 	e.svc.MailCaps = domain.MailCaps{PerDay: 7, LinksPerDay: 3}
-	other := auth.New(openMigrated(t, url, dir), e.svc.Keys, e.svc.Log)
+	other := auth.New(storesOf(openMigrated(t, url, dir)), e.svc.Keys, e.svc.Log)
 	other.Now, other.MailEnabled, other.MailCaps = e.svc.Now, true, e.svc.MailCaps
 
 	e.user("alice", shared.RoleUser, "Acme")

@@ -44,7 +44,7 @@ func (s *Server) formPost(f formRoute, api http.Handler) http.Handler {
 		}
 		var user *domain.User
 		if f.codes { // whose codes: the session is replaced by the step
-			if sess, _, err := s.auth.Authenticate(r.Context(), s.sessionToken(r)); err == nil {
+			if sess, _, err := s.auth.Sessions.Authenticate(r.Context(), s.sessionToken(r)); err == nil {
 				user = sess.User
 			}
 		}

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/factor"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/internal/testclock"
 
@@ -224,7 +225,7 @@ func (w *fuzzWorld) resetMember(ctx context.Context, m *castMember) error {
 	if err != nil {
 		return err
 	}
-	setup, err := svc.SetupTOTP(ctx, u)
+	setup, err := svc.TOTP.Setup(ctx, u)
 	if err != nil {
 		return err
 	}
@@ -239,7 +240,7 @@ func (w *fuzzWorld) resetMember(ctx context.Context, m *castMember) error {
 	if err != nil {
 		return err
 	}
-	done, err := svc.ConnectTOTP(ctx, &domain.Session{User: u}, domain.StageFull, code, core.Client{IP: "192.0.2.9"})
+	done, _, err := svc.Login.Enrol(ctx, &domain.Session{User: u}, domain.StageFull, shared.FactorTOTP, factor.Input{Code: code}, core.Client{IP: "192.0.2.9"})
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func (s *Server) handleConfirmEmail(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	sess, _, err := s.auth.Authenticate(r.Context(), s.sessionToken(r.Request))
+	sess, _, err := s.auth.Sessions.Authenticate(r.Context(), s.sessionToken(r.Request))
 	if err != nil && !errors.Is(err, core.ErrUnauthenticated) {
 		return err
 	}

@@ -34,7 +34,7 @@ type route struct {
 // change) are not marked.
 func (s *Server) recent(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *request) error {
-		if err := s.auth.RequireRecentProof(r.session); err != nil {
+		if err := s.auth.Sessions.RequireRecentProof(r.session); err != nil {
 			return err
 		}
 		return h(w, r)

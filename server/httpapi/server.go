@@ -135,7 +135,7 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) er
 	if rt.access == public {
 		return rt.handle(w, req)
 	}
-	sess, stage, err := s.auth.Authenticate(r.Context(), s.sessionToken(r))
+	sess, stage, err := s.auth.Sessions.Authenticate(r.Context(), s.sessionToken(r))
 	if err != nil {
 		return err
 	}

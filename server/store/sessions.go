@@ -60,28 +60,12 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now, idleBefore time.
 func (s *Store) CompleteLoginStep(ctx context.Context, step domain.LoginStep) error {
 	// A new trusted browser goes with a code (so this is rare) and wants
 	// its id back, which the one statement does not scan.
-	if s.dialect == Postgres && step.TOTPStep == nil && step.RecoveryCodeID == nil && len(step.Notices) == 0 && step.TrustBrowser == nil &&
-		step.SecurityKey == nil {
+	if s.dialect == Postgres && step.Proof == (domain.Proof{}) && len(step.Notices) == 0 && step.TrustBrowser == nil {
 		return s.completeInOneStatement(ctx, step)
 	}
 	return s.tx(ctx, func(tx bun.Tx) error {
-		if step.TOTPStep != nil {
-			if err := acceptStep(ctx, tx, step.Session.UserID, *step.TOTPStep, step.Session.CreatedAt); err != nil {
-				return err
-			}
-		}
-		if step.RecoveryCodeID != nil {
-			if err := spendRecoveryCode(ctx, tx, step.Session.UserID, *step.RecoveryCodeID, step.Session.CreatedAt); err != nil {
-				return err
-			}
-		}
-		if step.SecurityKey != nil {
-			if err := useSecurityKey(ctx, tx, step.Session.UserID, *step.SecurityKey, step.Session.CreatedAt); err != nil {
-				return err
-			}
-			if err := clearCodeFailures(ctx, tx, step.Session.UserID, step.Session.CreatedAt); err != nil {
-				return err
-			}
+		if err := acceptProof(ctx, tx, step.Session.UserID, step.Proof, step.Session.CreatedAt); err != nil {
+			return err
 		}
 		if _, err := tx.NewInsert().Model(step.Session).Returning("id").Exec(ctx); err != nil {
 			return err

@@ -92,12 +92,17 @@ func (s *Store) ConnectTOTP(ctx context.Context, userID, step int64, recoveryHas
 	})
 }
 
-// acceptProof uses up what proof names, as a login step would: the TOTP
-// step, or the key's counter (ErrReplay when either was used since, ErrLocked
-// while codes are locked). A right proof forgets the wrong codes before it.
+// acceptProof uses up what proof names: the TOTP step, the recovery code,
+// or the key's counter (ErrReplay when one was used since, ErrLocked while
+// codes are locked). A right proof forgets the wrong codes before it.
 func acceptProof(ctx context.Context, db bun.IDB, userID int64, proof domain.Proof, now time.Time) error {
 	if proof.TOTPStep != nil {
 		if err := acceptStep(ctx, db, userID, *proof.TOTPStep, now); err != nil {
+			return err
+		}
+	}
+	if proof.RecoveryCodeID != nil {
+		if err := spendRecoveryCode(ctx, db, userID, *proof.RecoveryCodeID, now); err != nil {
 			return err
 		}
 	}

@@ -126,7 +126,7 @@ var table = []row{
 	// The second step, and a passkey alone.
 	{PasswordOK, FactorProven, Full},
 	{None, PasskeySignIn, Full},
-	// The first factor connected (ConnectTOTP, FinishAddKey): enrolling
+	// The first factor connected (login.Enrol: the app or a key): enrolling
 	// becomes full; a full session stays.
 	{Enrollment, EnrollmentDone, Full},
 	{Full, EnrollmentDone, Full},

@@ -310,3 +310,19 @@ func (s *Service) CheckOwnPassword(ctx context.Context, u *domain.User, password
 // username and a locked username, so that none can be told from the others;
 // its words cover the lock.
 var ErrWrongCredentials = shared.Errorf(shared.EWrongCredentials, shared.MsgWrongCredentials)
+
+// Throttles reads the counters of keys.
+func (s *Service) Throttles(ctx context.Context, keys []string) (map[string]domain.LoginThrottle, error) {
+	return s.Store.Throttles(ctx, keys)
+}
+
+// ThrottledUntil is when the last lock of keys ends (zero: none runs at now).
+func (s *Service) ThrottledUntil(ctx context.Context, keys []string, now time.Time) (time.Time, error) {
+	return s.Store.ThrottledUntil(ctx, keys, now)
+}
+
+// RecordLoginFailure counts a failure under each rule's key, locking those
+// that reach their threshold.
+func (s *Service) RecordLoginFailure(ctx context.Context, rules map[string]domain.ThrottleRule, now time.Time) (time.Time, error) {
+	return s.Store.RecordLoginFailure(ctx, rules, now)
+}

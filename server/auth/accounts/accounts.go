@@ -1,18 +1,82 @@
-package auth
+// Package accounts is accounts and their users, and who may administer
+// whom: a platform administrator every account, an account administrator
+// their own; creating users (with a one-time password), changing their
+// role, disabling, unlocking and resetting them; each account's policies
+// (Force 2FA and its grace period, trusted browsers, passkey sign-in); and
+// what a user sees of themself (Me).
+package accounts
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/factor"
+	"github.com/warden-auth/warden/server/auth/factor/recovery"
+	"github.com/warden-auth/warden/server/auth/history"
 	"github.com/warden-auth/warden/server/auth/notices"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
+
+// Store is where accounts are kept. byAdminID, where taken, scopes the
+// change to that administrator's own account in SQL (0: the command line):
+// another account's row answers domain.ErrNotFound. Lookups return
+// domain.ErrNotFound when there is none.
+type Store interface {
+	CreateAccount(ctx context.Context, name string, now time.Time) (*domain.Account, error)
+	AccountByID(ctx context.Context, id int64) (*domain.Account, error)
+	AccountByName(ctx context.Context, name string) (*domain.Account, error)
+	Accounts(ctx context.Context) ([]domain.Account, error)
+	AccountStats(ctx context.Context, accountIDs ...int64) (map[int64]domain.AccountStats, error)
+	// CreateAccountAudited and RenameAccount return domain.ErrConflict
+	// when another account has the name in any case.
+	CreateAccountAudited(ctx context.Context, name string, now time.Time, audit *domain.AuditEvent) (*domain.Account, error)
+	RenameAccount(ctx context.Context, id int64, name string, audit *domain.AuditEvent) (*domain.Account, error)
+	// SetTwoFactorPolicy sets Force 2FA and its grace period (nil: kept);
+	// switching off forgets every user's grace start.
+	SetTwoFactorPolicy(ctx context.Context, accountID int64, on bool, graceDays *int, byAdminID int64, now time.Time, audit *domain.AuditEvent) (*domain.Account, error)
+	SetRememberBrowserDays(ctx context.Context, accountID int64, days int, byAdminID int64, audit *domain.AuditEvent) (*domain.Account, error)
+	SetPasskeysAllowed(ctx context.Context, accountID int64, on bool, byAdminID int64, audit *domain.AuditEvent) error
+}
+
+// Users is where users are kept (byAdminID as for Store).
+type Users interface {
+	CountUsers(ctx context.Context) (int, error)
+	// CreateUser returns domain.ErrConflict when the username is taken.
+	CreateUser(ctx context.Context, u *domain.User, audit *domain.AuditEvent) error
+	UserByID(ctx context.Context, id int64) (*domain.User, error)
+	UserByUsername(ctx context.Context, username string) (*domain.User, error)
+	AccountUsers(ctx context.Context, f domain.UserFilter) ([]domain.UserSummary, error)
+	// ChangeUser ends every session of a user it disables.
+	ChangeUser(ctx context.Context, userID, byAdminID int64, c domain.UserChange, now time.Time, audits []*domain.AuditEvent) (*domain.User, int64, error)
+	UnlockUser(ctx context.Context, userID int64, username string, byAdminID int64, now time.Time, audit *domain.AuditEvent) error
+	// SetOneTimePassword sets a hash the user must replace at the next
+	// login and ends all their sessions; domain.ErrNotFound if the user is
+	// gone.
+	SetOneTimePassword(ctx context.Context, userID, byAdminID int64, hash string, now time.Time, audit *domain.AuditEvent) error
+}
+
+// Service administers accounts and users.
+type Service struct {
+	*core.Env
+	Store    Store
+	Users    Users
+	History  *history.Service
+	Notices  *notices.Service
+	Factors  *factor.Service
+	Recovery *recovery.Factor
+}
+
+// New returns the accounts kept in st and their users in users.
+func New(env *core.Env, st Store, users Users, h *history.Service, n *notices.Service, fs *factor.Service, r *recovery.Factor) *Service {
+	return &Service{Env: env, Store: st, Users: users, History: h, Notices: n, Factors: fs, Recovery: r}
+}
 
 // Account administration. This file is the one place that decides who may
 // see or change an account and its users:
@@ -200,7 +264,7 @@ func (s *Service) AccountUsers(ctx context.Context, admin *domain.User, q shared
 	}
 	limit := min(max(q.Limit, 1), 100)
 	// One row more than asked tells whether there is a next page.
-	users, err := s.Store.AccountUsers(ctx, domain.UserFilter{AccountID: accountID, TwoFA: q.TwoFA, Prefix: q.Prefix,
+	users, err := s.Users.AccountUsers(ctx, domain.UserFilter{AccountID: accountID, TwoFA: q.TwoFA, Prefix: q.Prefix,
 		After: q.After, Limit: limit + 1})
 	if err != nil {
 		return shared.UsersPage{}, err
@@ -224,7 +288,7 @@ func (s *Service) listedUser(sum *domain.UserSummary, a *domain.Account) shared.
 	u.Account = a
 	passwordLocked := sum.PasswordLockedUntil != nil && sum.PasswordLockedUntil.After(now)
 	out := shared.AdminUser{ID: u.ID, Username: u.Username, AccountID: a.ID, Account: a.Name, Role: u.Role,
-		TwoFA: u.TwoFactorEnabled(), TOTPEnabled: u.TwoFactorEnabled(), Methods: factorKinds(u), Disabled: u.Disabled(),
+		TwoFA: u.TwoFactorEnabled(), TOTPEnabled: u.TwoFactorEnabled(), Methods: s.Factors.Kinds(u), Disabled: u.Disabled(),
 		Locked:            passwordLocked || u.CodesLocked(now) || throttle.Stopped(u),
 		RecoveryCodesLeft: sum.RecoveryCodesLeft, LastLoginAt: core.RFC3339(u.LastLoginAt)}
 	if u.CodesLocked(now) {
@@ -246,7 +310,7 @@ func (s *Service) adminUser(ctx context.Context, u *domain.User) (shared.AdminUs
 			return shared.AdminUser{}, err
 		}
 	}
-	page, err := s.Store.AccountUsers(ctx, domain.UserFilter{AccountID: u.AccountID, Prefix: u.Username})
+	page, err := s.Users.AccountUsers(ctx, domain.UserFilter{AccountID: u.AccountID, Prefix: u.Username})
 	if err != nil {
 		return shared.AdminUser{}, err
 	}
@@ -261,7 +325,7 @@ func (s *Service) adminUser(ctx context.Context, u *domain.User) (shared.AdminUs
 // targetUser loads the user an administrator acts on; one they may not see
 // answers as if it did not exist.
 func (s *Service) targetUser(ctx context.Context, admin *domain.User, targetID int64) (*domain.User, error) {
-	target, err := s.Store.UserByID(ctx, targetID)
+	target, err := s.Users.UserByID(ctx, targetID)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil, ErrNoSuchThing
 	} else if err != nil {
@@ -303,7 +367,7 @@ func (s *Service) ChangeUser(ctx context.Context, admin *domain.User, targetID i
 	}
 	u := target
 	if p.Role != nil || p.Disabled != nil {
-		if u, _, err = s.Store.ChangeUser(ctx, target.ID, admin.ID, change, s.Now(), audits); err != nil {
+		if u, _, err = s.Users.ChangeUser(ctx, target.ID, admin.ID, change, s.Now(), audits); err != nil {
 			return shared.AdminUser{}, scoped(err)
 		}
 	}
@@ -311,7 +375,7 @@ func (s *Service) ChangeUser(ctx context.Context, admin *domain.User, targetID i
 		if err := s.Notices.SetAddress(ctx, admin, u, *p.Email, c); err != nil {
 			return shared.AdminUser{}, scoped(err)
 		}
-		if u, err = s.Store.UserByID(ctx, target.ID); err != nil {
+		if u, err = s.Users.UserByID(ctx, target.ID); err != nil {
 			return shared.AdminUser{}, err
 		}
 	}
@@ -319,7 +383,7 @@ func (s *Service) ChangeUser(ctx context.Context, admin *domain.User, targetID i
 }
 
 // UnlockUser ends a user's lockouts after wrong passwords (their username's
-// throttle) and wrong codes. A browser's own counter (device.go) stays: only
+// throttle) and wrong codes. A browser's own counter (package login's device cookies) stays: only
 // failures from that browser locked it.
 func (s *Service) UnlockUser(ctx context.Context, admin *domain.User, targetID int64, c core.Client) error {
 	target, err := s.targetUser(ctx, admin, targetID)
@@ -329,7 +393,7 @@ func (s *Service) UnlockUser(ctx context.Context, admin *domain.User, targetID i
 	if err := mayChangeUser(admin, target, domain.UserChange{}); err != nil {
 		return err
 	}
-	return scoped(s.Store.UnlockUser(ctx, target.ID, target.Username, admin.ID, s.Now(),
+	return scoped(s.Users.UnlockUser(ctx, target.ID, target.Username, admin.ID, s.Now(),
 		s.History.Audit(target.AccountID, admin, shared.AuditUserUnlocked, target, c, "")))
 }
 
@@ -339,7 +403,7 @@ func (s *Service) SetRoleByUsername(ctx context.Context, username, role string) 
 	if msg := shared.ValidateRole(role); msg != "" {
 		return nil, &shared.Error{Code: shared.EInvalid, Message: msg, Fields: map[string]string{"role": msg}}
 	}
-	target, err := s.Store.UserByUsername(ctx, shared.NormalizeUsername(username))
+	target, err := s.Users.UserByUsername(ctx, shared.NormalizeUsername(username))
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil, shared.Errorf(shared.ENotFound, "There is no user %q.", username)
 	} else if err != nil {
@@ -349,7 +413,7 @@ func (s *Service) SetRoleByUsername(ctx context.Context, username, role string) 
 	if role != target.Role {
 		audits = append(audits, s.History.Audit(target.AccountID, nil, shared.AuditRoleChanged, target, core.Client{}, target.Role+" → "+role))
 	}
-	u, _, err := s.Store.ChangeUser(ctx, target.ID, 0, domain.UserChange{Role: &role}, s.Now(), audits)
+	u, _, err := s.Users.ChangeUser(ctx, target.ID, 0, domain.UserChange{Role: &role}, s.Now(), audits)
 	return u, err
 }
 
@@ -427,22 +491,18 @@ func (s *Service) ResetTwoFactor(ctx context.Context, admin *domain.User, target
 		// policy's warning.
 		return errResetSelf
 	}
-	_, err = s.Store.RemoveTOTP(ctx, target.ID, admin.ID, true, s.Now(),
-		s.Notices.WithNotice(s.History.Audit(target.AccountID, admin, shared.AuditTwoFactorReset, target, c, ""), target, shared.NoticeTwoFactorReset, c, ""))
-	return scoped(err)
+	return scoped(s.Factors.Reset(ctx, admin, target, c))
 }
 
 // ResetTwoFactorByUsername is the command line's reset for a lost phone.
 func (s *Service) ResetTwoFactorByUsername(ctx context.Context, username string) (*domain.User, error) {
-	target, err := s.Store.UserByUsername(ctx, shared.NormalizeUsername(username))
+	target, err := s.Users.UserByUsername(ctx, shared.NormalizeUsername(username))
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil, shared.Errorf(shared.ENotFound, "There is no user %q.", username)
 	} else if err != nil {
 		return nil, err
 	}
-	_, err = s.Store.RemoveTOTP(ctx, target.ID, 0, true, s.Now(),
-		s.Notices.WithNotice(s.History.Audit(target.AccountID, nil, shared.AuditTwoFactorReset, target, core.Client{}, ""), target, shared.NoticeTwoFactorReset, core.Client{}, ""))
-	return target, err
+	return target, s.Factors.Reset(ctx, nil, target, core.Client{})
 }
 
 // Accounts lists the accounts the admin administers, with their users
@@ -501,7 +561,7 @@ func (s *Service) accountSettingsWith(ctx context.Context, a *domain.Account, st
 		}
 	}
 	if a.ForceChangedByID != nil && *a.ForceChangedByID > 0 {
-		u, err := s.Store.UserByID(ctx, *a.ForceChangedByID)
+		u, err := s.Users.UserByID(ctx, *a.ForceChangedByID)
 		switch {
 		case err == nil:
 			out.ChangedBy = u.Username
@@ -549,4 +609,24 @@ func (s *Service) AccountAudit(ctx context.Context, admin *domain.User, accountI
 		return shared.AuditPage{}, err
 	}
 	return s.History.AuditPage(ctx, accountID, q)
+}
+
+// SetPasskeysAllowed switches passkey sign-in on or off for the admin's own
+// account. Returns ENotFound for any other account.
+func (s *Service) SetPasskeysAllowed(ctx context.Context, admin *domain.User, accountID int64, on bool, c core.Client) (shared.AccountSettings, error) {
+	if err := mayAdminister(admin, accountID); err != nil {
+		return shared.AccountSettings{}, err
+	}
+	detail := "off"
+	if on {
+		detail = "on"
+	}
+	if err := s.Store.SetPasskeysAllowed(ctx, accountID, on, admin.ID, s.History.Audit(accountID, admin, shared.AuditPasskeysChanged, nil, c, detail)); err != nil {
+		return shared.AccountSettings{}, scoped(err)
+	}
+	a, err := s.Store.AccountByID(ctx, accountID)
+	if err != nil {
+		return shared.AccountSettings{}, err
+	}
+	return s.accountSettings(ctx, a)
 }

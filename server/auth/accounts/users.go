@@ -1,13 +1,15 @@
-package auth
+package accounts
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/base32"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/warden-auth/warden/server/auth/core"
-	"github.com/warden-auth/warden/server/auth/history"
+	"github.com/warden-auth/warden/server/auth/notices"
 	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
@@ -66,7 +68,7 @@ func (s *Service) CreateUserByAdmin(ctx context.Context, admin *domain.User, req
 		u.EmailPending = &req.Email
 		audit.Notice = s.Notices.LinkNotice(u, req.Email, c)
 	}
-	if err := s.Store.CreateUser(ctx, u, audit); errors.Is(err, domain.ErrConflict) {
+	if err := s.Users.CreateUser(ctx, u, audit); errors.Is(err, domain.ErrConflict) {
 		return shared.NewUserResponse{}, &shared.Error{Code: shared.EConflict, Message: "That username is taken (usernames are compared in lower case).",
 			Fields: map[string]string{"username": "The username " + u.Username + " is taken."}}
 	} else if err != nil {
@@ -102,7 +104,7 @@ func (s *Service) oneTimePassword(u *domain.User) (string, error) {
 // for a user of another account (or a platform administrator, for an account
 // administrator).
 func (s *Service) SetOneTimePassword(ctx context.Context, admin *domain.User, targetID int64, password string, c core.Client) error {
-	target, err := s.Store.UserByID(ctx, targetID)
+	target, err := s.Users.UserByID(ctx, targetID)
 	if errors.Is(err, domain.ErrNotFound) {
 		return ErrNoSuchThing
 	} else if err != nil {
@@ -124,13 +126,13 @@ func (s *Service) SetOneTimePassword(ctx context.Context, admin *domain.User, ta
 	if admin != nil {
 		byAdminID = admin.ID
 	}
-	return scoped(s.Store.SetOneTimePassword(ctx, target.ID, byAdminID, hash, s.Now(),
+	return scoped(s.Users.SetOneTimePassword(ctx, target.ID, byAdminID, hash, s.Now(),
 		s.History.Audit(target.AccountID, admin, shared.AuditPasswordSet, target, c.Clip(), "")))
 }
 
 // SetOneTimePasswordByUsername is the command line's SetOneTimePassword.
 func (s *Service) SetOneTimePasswordByUsername(ctx context.Context, username, password string) (*domain.User, error) {
-	target, err := s.Store.UserByUsername(ctx, shared.NormalizeUsername(username))
+	target, err := s.Users.UserByUsername(ctx, shared.NormalizeUsername(username))
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil, shared.Errorf(shared.ENotFound, "There is no user %q.", username)
 	} else if err != nil {
@@ -139,29 +141,122 @@ func (s *Service) SetOneTimePasswordByUsername(ctx context.Context, username, pa
 	return target, s.SetOneTimePassword(ctx, nil, target.ID, password, core.Client{})
 }
 
-// ChangeOneTimePassword replaces the one-time password of a password_change
-// session's user: the rules of ChangePassword (the current, one-time,
-// password as the proof, throttled; the new one strong and different), and
-// then the session moves on where the login would have led
-// (stage.PasswordEvent), under a new token. Returns what ChangePassword returns.
-func (s *Service) ChangeOneTimePassword(ctx context.Context, sess *domain.Session, req shared.ChangePasswordRequest, c core.Client) (*LoginResult, error) {
-	device, err := s.ChangePassword(ctx, sess, req, c)
-	if err != nil {
-		return nil, err
+// CreateUser adds a user to the named account, creating the account if it
+// does not exist. Returns EInvalid for a bad username, password or account
+// name, and EConflict if the username is taken.
+func (s *Service) CreateUser(ctx context.Context, username, password, role, accountName string) (*domain.User, error) {
+	return s.createUser(ctx, username, password, role, accountName, "", false)
+}
+
+// createUser is CreateUser; a oneTime password must also be strong
+// (passwords.Verdict), and the user must replace it at the first login.
+func (s *Service) createUser(ctx context.Context, username, password, role, accountName, email string, oneTime bool) (*domain.User, error) {
+	username = shared.NormalizeUsername(username)
+	fields := map[string]string{}
+	for field, msg := range map[string]string{
+		"username": shared.ValidateUsername(username),
+		"password": shared.ValidatePassword(password),
+		"account":  shared.ValidateAccountName(accountName),
+		"email":    shared.ValidateEmail(email),
+	} {
+		if msg != "" {
+			fields[field] = msg
+		}
 	}
-	c = c.Clip()
-	u := *sess.User
-	u.PasswordMustChange = false
+	if _, problem := passwords.Verdict(password, username, &domain.Account{Name: accountName}); oneTime && fields["password"] == "" && problem != "" {
+		fields["password"] = problem
+	}
+	if msg := shared.ValidateRole(role); msg != "" {
+		fields["role"] = msg
+	}
+	if len(fields) > 0 {
+		return nil, &shared.Error{Code: shared.EInvalid, Message: "The user cannot be created.", Fields: fields}
+	}
 	now := s.Now()
-	// The new password proved the user once more: the history shows this
-	// step as a password step. Whether the login is from a new browser was
-	// decided at its password step (Login); the step that completes the
-	// login tells.
-	res, err := s.advance(ctx, move{from: sess.Stage, event: stage.PasswordEvent(&u, now), end: sess.TokenHash, user: &u, client: c, now: now,
-		record: history.LoginEvent(u.Username, &u, shared.MethodPassword, c, now), newBrowser: sess.NewBrowser})
+	acc, err := s.Store.AccountByName(ctx, accountName)
+	if errors.Is(err, domain.ErrNotFound) {
+		acc, err = s.Store.CreateAccount(ctx, accountName, now)
+		if errors.Is(err, domain.ErrConflict) { // created meanwhile by someone else
+			acc, err = s.Store.AccountByName(ctx, accountName)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
-	res.Device = device
-	return res, nil
+	hash, err := s.Hasher.Hash(password)
+	if err != nil {
+		return nil, err
+	}
+	u := &domain.User{AccountID: acc.ID, Account: acc, Username: username, PasswordHash: hash, Role: role, CreatedAt: now,
+		PasswordMustChange: oneTime}
+	audit := s.History.Audit(acc.ID, nil, shared.AuditUserCreated, nil, core.Client{}, "role "+role)
+	if email != "" {
+		u.EmailPending = &email
+		audit.Notice = s.Notices.LinkNotice(u, email, core.Client{})
+	}
+	if err := s.Users.CreateUser(ctx, u, audit); errors.Is(err, domain.ErrConflict) {
+		return nil, shared.Errorf(shared.EConflict, "The username %q is taken.", username)
+	} else if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// DefaultAccount is the account a fresh install creates.
+const DefaultAccount = "Default"
+
+// Bootstrap creates the first administrator, a platform administrator, when there are no users at all,
+// and returns its generated password, to be shown once. It returns "" when
+// users exist.
+func (s *Service) Bootstrap(ctx context.Context) (username, password string, err error) {
+	n, err := s.Users.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return "", "", err
+	}
+	password = rand.Text() // 26 base32 characters: 130 bits
+	// It was printed to a log: the first login must replace it.
+	if _, err := s.CreateOneTimeUser(ctx, "admin", password, shared.RolePlatformAdmin, DefaultAccount, ""); err != nil {
+		if shared.ErrorCode(err) == shared.EConflict { // another server bootstrapped first
+			return "", "", nil
+		}
+		return "", "", fmt.Errorf("create the first administrator: %w", err)
+	}
+	return "admin", password, nil
+}
+
+// Me is what the signed-in user sees of themself: who they are, their 2FA,
+// and what their session may do (its effective stage, from Authenticate).
+func (s *Service) Me(ctx context.Context, sess *domain.Session, current string) (shared.Me, error) {
+	u := sess.User
+	me := shared.Me{
+		Stage:        stage.Of(current).Next,
+		Username:     u.Username,
+		Role:         u.Role,
+		Account:      u.Account.Name,
+		TOTPEnabled:  u.TwoFactorEnabled(),
+		Force2FA:     u.Account.ForceTwoFactor,
+		SecurityKeys: u.SecurityKeys,
+	}
+	if current != stage.Enrollment {
+		if deadline, ok := stage.GraceDeadline(u); ok {
+			me.TwoFADeadline = core.RFC3339(&deadline)
+		}
+	}
+	me.Email, me.EmailVerifiedAt, me.EmailPending = notices.EmailState(u)
+	unread, err := s.Notices.Unread(ctx, u.ID)
+	if err != nil {
+		return shared.Me{}, err
+	}
+	me.UnreadNotices = unread
+	if u.TOTPEnabledAt != nil {
+		me.TOTPEnabledAt = core.RFC3339(u.TOTPEnabledAt)
+	}
+	if u.TwoFactorEnabled() {
+		left, err := s.Recovery.Left(ctx, u.ID)
+		if err != nil {
+			return shared.Me{}, err
+		}
+		me.RecoveryCodesLeft = left
+	}
+	return me, nil
 }

@@ -1,11 +1,13 @@
-package auth
+package login
 
 import (
 	"context"
 	"errors"
 
 	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/history"
 	"github.com/warden-auth/warden/server/auth/passwords"
+	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
@@ -64,4 +66,31 @@ func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req 
 	changed := *u
 	changed.PasswordHash, changed.PasswordEpoch = hash, u.PasswordEpoch+1 // as Store.ChangePassword left the row
 	return s.newDevice(&changed)
+}
+
+// ChangeOneTimePassword replaces the one-time password of a password_change
+// session's user: the rules of ChangePassword (the current, one-time,
+// password as the proof, throttled; the new one strong and different), and
+// then the session moves on where the login would have led
+// (stage.PasswordEvent), under a new token. Returns what ChangePassword returns.
+func (s *Service) ChangeOneTimePassword(ctx context.Context, sess *domain.Session, req shared.ChangePasswordRequest, c core.Client) (*Result, error) {
+	device, err := s.ChangePassword(ctx, sess, req, c)
+	if err != nil {
+		return nil, err
+	}
+	c = c.Clip()
+	u := *sess.User
+	u.PasswordMustChange = false
+	now := s.Now()
+	// The new password proved the user once more: the history shows this
+	// step as a password step. Whether the login is from a new browser was
+	// decided at its password step (Login); the step that completes the
+	// login tells.
+	res, err := s.advance(ctx, move{from: sess.Stage, event: stage.PasswordEvent(&u, now), end: sess.TokenHash, user: &u, client: c, now: now,
+		record: history.LoginEvent(u.Username, &u, shared.MethodPassword, c, now), newBrowser: sess.NewBrowser})
+	if err != nil {
+		return nil, err
+	}
+	res.Device = device
+	return res, nil
 }

@@ -1,4 +1,4 @@
-package auth
+package login
 
 import (
 	"context"
@@ -43,7 +43,7 @@ type move struct {
 // it. A row that keeps the stage writes nothing and returns nil; a row to
 // stage.None only ends the session. A pair the table does not have is
 // refused, with nothing written.
-func (s *Service) advance(ctx context.Context, m move) (*LoginResult, error) {
+func (s *Service) advance(ctx context.Context, m move) (*Result, error) {
 	to, err := stage.Must(m.from, m.event)
 	switch {
 	case err != nil:
@@ -83,9 +83,9 @@ func (s *Service) advance(ctx context.Context, m move) (*LoginResult, error) {
 	if m.with != nil {
 		m.with(&step)
 	}
-	res := &LoginResult{Token: token, Session: step.Session, Next: info.Next}
+	res := &Result{Token: token, Session: step.Session, Next: info.Next}
 	if m.trust && u.Account.RememberBrowserDays > 0 {
-		if res.Trust, step.TrustBrowser, err = s.newTrust(u, c, now); err != nil {
+		if res.Trust, step.TrustBrowser, err = s.Sessions.NewTrust(u, c, now); err != nil {
 			return nil, err
 		}
 		res.TrustExpires = step.TrustBrowser.ExpiresAt
@@ -94,7 +94,7 @@ func (s *Service) advance(ctx context.Context, m move) (*LoginResult, error) {
 		return nil, err
 	}
 	if res.Next == shared.NextTOTP {
-		res.RememberDays, res.Methods = u.Account.RememberBrowserDays, factorKinds(u)
+		res.RememberDays, res.Methods = u.Account.RememberBrowserDays, s.Factors.Kinds(u)
 	}
 	return res, nil
 }
@@ -110,4 +110,34 @@ func (s *Service) lifetime(l stage.Lifetime) time.Duration {
 		return s.SessionMax
 	}
 	return 0
+}
+
+// errMustChange refuses a full session to a user whose one-time password
+// is not yet replaced.
+var errMustChange = shared.Errorf(shared.EForbidden, "Your administrator gave you a new password. "+
+	"Log in with your username and that password, and choose your own.")
+
+// completeStep moves sess, of the stage from, on event into a full session
+// (stage.Must: FactorProven, EnrollmentDone or PasskeySignIn), recording the
+// success; with trust, the browser is trusted from now on, in the same
+// step. A row that keeps the stage (a full session connecting a factor)
+// returns nil. Every step that ends in a full session but Login and
+// ChangeOneTimePassword (which route the same users themselves) comes here,
+// so its refusals hold for each: a disabled user, and a user who must first
+// replace a one-time password (a passkey, say, proves the user but not that
+// they replaced it).
+func (s *Service) completeStep(ctx context.Context, sess *domain.Session, from string, event stage.Event, u *domain.User, method string, c core.Client, trust bool, with func(*domain.LoginStep)) (*Result, error) {
+	c = c.Clip()
+	if to, err := stage.Must(from, event); err != nil || to == from {
+		return nil, err
+	}
+	switch {
+	case u.Disabled():
+		return nil, s.History.Fail(ctx, history.LoginEvent(u.Username, u, method, c, s.Now()), shared.ReasonDisabled, errDisabled)
+	case u.PasswordMustChange:
+		return nil, s.History.Fail(ctx, history.LoginEvent(u.Username, u, method, c, s.Now()), shared.ReasonMustChange, errMustChange)
+	}
+	now := s.Now()
+	return s.advance(ctx, move{from: from, event: event, end: sess.TokenHash, user: u, client: c, now: now,
+		record: history.LoginEvent(u.Username, u, method, c, now), newBrowser: sess.NewBrowser, trust: trust, with: with})
 }

@@ -1,4 +1,4 @@
-package auth
+package login_test
 
 import (
 	"context"
@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/auth/core"
-	"github.com/warden-auth/warden/server/auth/history"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/internal/authtest"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -18,7 +18,7 @@ import (
 
 // TestStages_EveryPairLeadsWhereTheDesignSaysOrIsRefused walks every
 // (stage, event) pair through the one function every step goes through
-// (advance), as the route-table test walks every route: a pair the design
+// (advance, by Walk), as the route-table test walks every route: a pair the design
 // allows leaves the user with a session of its stage and lifetime under a
 // new token, the one it came with ended (or kept, or only ended, as the
 // design says); any other pair is refused and changes nothing. The design
@@ -67,9 +67,13 @@ func TestStages_EveryPairLeadsWhereTheDesignSaysOrIsRefused(t *testing.T) {
 	}
 
 	st := storetest.Open(t, store.SQLite)
-	svc, clk := newService(t, st)
+	svc, clk := authtest.New(t, st)
 	ctx := context.Background()
-	u := mustCreate(t, svc, "walker", shared.RoleUser, "Acme")
+	u, err := svc.Accounts.CreateUser(ctx, "walker", "s3cret-password", shared.RoleUser, "Acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	browser := core.Client{IP: "198.51.100.7", UserAgent: "Mozilla/5.0 test"}
 	pairs := 0
 	for _, from := range stage.Stages {
 		for _, ev := range stage.Events {
@@ -90,7 +94,7 @@ func TestStages_EveryPairLeadsWhereTheDesignSaysOrIsRefused(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			now := clk.now
+			now := clk.T
 			if from != stage.None {
 				if err := st.CreateSession(ctx, &domain.Session{TokenHash: hash, UserID: u.ID, Stage: from, CreatedAt: now,
 					LastSeenAt: now, ExpiresAt: now.Add(time.Hour), IP: browser.IP, UserAgent: browser.UserAgent}); err != nil {
@@ -98,8 +102,7 @@ func TestStages_EveryPairLeadsWhereTheDesignSaysOrIsRefused(t *testing.T) {
 				}
 			}
 			before := sessionsOf(t, st, u.ID, now)
-			res, err := svc.advance(ctx, move{from: from, event: ev, end: hash, user: u, client: browser, now: now,
-				record: history.LoginEvent(u.Username, u, shared.MethodPassword, browser, now)})
+			res, err := svc.Login.Walk(ctx, from, ev, hash, u, browser, now)
 			after := sessionsOf(t, st, u.ID, now)
 			_, stillThere := after[string(hash)]
 
