@@ -5,24 +5,19 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 
 	"github.com/warden-auth/warden/server/auth/core"
 )
 
 // accountCommand runs `server account ...`.
-func accountCommand(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 && args[0] == "create" {
-		return createAccount(ctx, cfg, args[1:], stdout, stderr)
-	}
-	fmt.Fprint(stderr, usage)
-	return errors.New("usage: server account create --name NAME")
+func accountCommand(ctx context.Context, cfg config, args []string, sio stdio) error {
+	return subcommand(ctx, cfg, args, sio, map[string]command{"create": createAccount}, "usage: server account create --name NAME")
 }
 
 // createAccount runs `server account create --name NAME`.
-func createAccount(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
+func createAccount(ctx context.Context, cfg config, args []string, sio stdio) error {
 	fs := flag.NewFlagSet("account create", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(sio.err)
 	name := fs.String("name", "", "the new account's name")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -30,7 +25,7 @@ func createAccount(ctx context.Context, cfg config, args []string, stdout, stder
 	if *name == "" {
 		return errors.New("--name is required")
 	}
-	svc, closeStore, err := cliService(ctx, cfg, stderr)
+	svc, closeStore, err := cliService(ctx, cfg, sio.err)
 	if err != nil {
 		return err
 	}
@@ -39,6 +34,6 @@ func createAccount(ctx context.Context, cfg config, args []string, stdout, stder
 	if err != nil {
 		return cliError(err)
 	}
-	fmt.Fprintf(stdout, "Created account %q (id %d).\n", a.Name, a.ID)
+	fmt.Fprintf(sio.out, "Created account %q (id %d).\n", a.Name, a.ID)
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -16,9 +15,14 @@ import (
 )
 
 // keysCommand runs `server keys status`.
-func keysCommand(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
-	if len(args) != 1 || args[0] != "status" {
-		fmt.Fprint(stderr, usage)
+func keysCommand(ctx context.Context, cfg config, args []string, sio stdio) error {
+	return subcommand(ctx, cfg, args, sio, map[string]command{"status": keysStatus}, "usage: server keys status")
+}
+
+// keysStatus runs `server keys status`.
+func keysStatus(ctx context.Context, cfg config, args []string, sio stdio) error {
+	if len(args) != 0 {
+		fmt.Fprint(sio.err, usage)
 		return errors.New("usage: server keys status")
 	}
 	// Unlike the server, a status never makes a key: a missing one is news.
@@ -36,12 +40,12 @@ func keysCommand(ctx context.Context, cfg config, args []string, stdout, stderr 
 		return err
 	}
 	defer st.Close()
-	svc := auth.New(storesOf(st), keys, slog.New(slog.NewTextHandler(stderr, nil)))
+	svc := auth.New(storesOf(st), keys, slog.New(slog.NewTextHandler(sio.err, nil)))
 	status, err := svc.SealedKeys.Status(ctx)
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(sio.out, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "KEY ID\tSTATE\tAUTHENTICATORS\tPENDING SET-UPS\tRECOVERY CODES\tSEALED KEYS\tVERDICT")
 	for _, k := range status {
 		state, verdict := "old", "can be dropped from SECRET_KEY"

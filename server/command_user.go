@@ -14,26 +14,17 @@ import (
 )
 
 // userCommand runs `server user ...`.
-func userCommand(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	switch {
-	case len(args) > 0 && args[0] == "create":
-		return createUser(ctx, cfg, args[1:], stdin, stdout, stderr)
-	case len(args) > 0 && args[0] == "set-password":
-		return setPassword(ctx, cfg, args[1:], stdin, stdout, stderr)
-	case len(args) > 0 && args[0] == "reset-2fa":
-		return resetTwoFactor(ctx, cfg, args[1:], stdout, stderr)
-	case len(args) > 0 && args[0] == "set-role":
-		return setRole(ctx, cfg, args[1:], stdout, stderr)
-	}
-	fmt.Fprint(stderr, usage)
-	return errors.New("usage: server user create|set-password|reset-2fa|set-role --username NAME")
+func userCommand(ctx context.Context, cfg config, args []string, sio stdio) error {
+	return subcommand(ctx, cfg, args, sio, map[string]command{
+		"create": createUser, "set-password": setPassword, "reset-2fa": resetTwoFactor, "set-role": setRole,
+	}, "usage: server user create|set-password|reset-2fa|set-role --username NAME")
 }
 
 // setRole runs `server user set-role --username NAME --role ROLE`: also the
 // way to name a platform administrator when none can log in.
-func setRole(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
+func setRole(ctx context.Context, cfg config, args []string, sio stdio) error {
 	fs := flag.NewFlagSet("user set-role", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(sio.err)
 	username := fs.String("username", "", "whose role to change")
 	role := fs.String("role", "", "user, admin or platform_admin")
 	if err := fs.Parse(args); err != nil {
@@ -42,7 +33,7 @@ func setRole(ctx context.Context, cfg config, args []string, stdout, stderr io.W
 	if *username == "" || *role == "" {
 		return errors.New("--username and --role are required")
 	}
-	svc, closeStore, err := cliService(ctx, cfg, stderr)
+	svc, closeStore, err := cliService(ctx, cfg, sio.err)
 	if err != nil {
 		return err
 	}
@@ -51,7 +42,7 @@ func setRole(ctx context.Context, cfg config, args []string, stdout, stderr io.W
 	if err != nil {
 		return cliError(err)
 	}
-	fmt.Fprintf(stdout, "%q is now %s.\n", u.Username, u.Role)
+	fmt.Fprintf(sio.out, "%q is now %s.\n", u.Username, u.Role)
 	return nil
 }
 
@@ -70,9 +61,9 @@ func roleFlags(role string, admin bool) (string, error) {
 
 // resetTwoFactor runs `server user reset-2fa --username NAME`: for a user
 // who lost their phone, when no administrator can log in to do it.
-func resetTwoFactor(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
+func resetTwoFactor(ctx context.Context, cfg config, args []string, sio stdio) error {
 	fs := flag.NewFlagSet("user reset-2fa", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(sio.err)
 	username := fs.String("username", "", "whose two-factor authentication to reset")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -80,7 +71,7 @@ func resetTwoFactor(ctx context.Context, cfg config, args []string, stdout, stde
 	if *username == "" {
 		return errors.New("--username is required")
 	}
-	svc, closeStore, err := cliService(ctx, cfg, stderr)
+	svc, closeStore, err := cliService(ctx, cfg, sio.err)
 	if err != nil {
 		return err
 	}
@@ -89,15 +80,15 @@ func resetTwoFactor(ctx context.Context, cfg config, args []string, stdout, stde
 	if err != nil {
 		return cliError(err)
 	}
-	fmt.Fprintf(stdout, "Two-factor authentication of %q is reset: secret and recovery codes deleted, sessions ended.\n"+
+	fmt.Fprintf(sio.out, "Two-factor authentication of %q is reset: secret and recovery codes deleted, sessions ended.\n"+
 		"At the next login they can connect an authenticator again.\n", u.Username)
 	return nil
 }
 
 // createUser runs `server user create`.
-func createUser(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func createUser(ctx context.Context, cfg config, args []string, sio stdio) error {
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(sio.err)
 	username := fs.String("username", "", "the new user's name")
 	admin := fs.Bool("admin", false, "make the user an administrator (--role admin)")
 	roleName := fs.String("role", "", "user (the default), admin or platform_admin")
@@ -109,11 +100,11 @@ func createUser(ctx context.Context, cfg config, args []string, stdin io.Reader,
 	if *username == "" {
 		return errors.New("--username is required")
 	}
-	password, err := readPassword(stdin)
+	password, err := readPassword(sio.in)
 	if err != nil {
 		return err
 	}
-	svc, closeStore, err := cliService(ctx, cfg, stderr)
+	svc, closeStore, err := cliService(ctx, cfg, sio.err)
 	if err != nil {
 		return err
 	}
@@ -128,13 +119,13 @@ func createUser(ctx context.Context, cfg config, args []string, stdin io.Reader,
 	if err != nil {
 		return cliError(err)
 	}
-	fmt.Fprintf(stdout, "Created %s %q in account %q. The password is one-time: they choose their own at the first login.\n",
+	fmt.Fprintf(sio.out, "Created %s %q in account %q. The password is one-time: they choose their own at the first login.\n",
 		role, u.Username, u.Account.Name)
 	switch {
 	case *email != "" && svc.MailEnabled:
-		fmt.Fprintf(stdout, "A link to confirm %s goes out by mail (the server sends it); notices go there once it is confirmed.\n", *email)
+		fmt.Fprintf(sio.out, "A link to confirm %s goes out by mail (the server sends it); notices go there once it is confirmed.\n", *email)
 	case *email != "":
-		fmt.Fprintf(stdout, "%s waits for confirmation, but no mail is sent without SMTP_URL and MAIL_FROM.\n", *email)
+		fmt.Fprintf(sio.out, "%s waits for confirmation, but no mail is sent without SMTP_URL and MAIL_FROM.\n", *email)
 	}
 	return nil
 }
@@ -142,9 +133,9 @@ func createUser(ctx context.Context, cfg config, args []string, stdin io.Reader,
 // setPassword runs `server user set-password --username NAME`: a one-time
 // password from standard input, for a user who forgot theirs; their
 // sessions end.
-func setPassword(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func setPassword(ctx context.Context, cfg config, args []string, sio stdio) error {
 	fs := flag.NewFlagSet("user set-password", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(sio.err)
 	username := fs.String("username", "", "whose password to set")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -152,11 +143,11 @@ func setPassword(ctx context.Context, cfg config, args []string, stdin io.Reader
 	if *username == "" {
 		return errors.New("--username is required")
 	}
-	password, err := readPassword(stdin)
+	password, err := readPassword(sio.in)
 	if err != nil {
 		return err
 	}
-	svc, closeStore, err := cliService(ctx, cfg, stderr)
+	svc, closeStore, err := cliService(ctx, cfg, sio.err)
 	if err != nil {
 		return err
 	}
@@ -165,7 +156,7 @@ func setPassword(ctx context.Context, cfg config, args []string, stdin io.Reader
 	if err != nil {
 		return cliError(err)
 	}
-	fmt.Fprintf(stdout, "The password of %q is set, one-time: they choose their own at the next login. Their sessions have ended.\n", u.Username)
+	fmt.Fprintf(sio.out, "The password of %q is set, one-time: they choose their own at the next login. Their sessions have ended.\n", u.Username)
 	return nil
 }
 

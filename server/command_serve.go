@@ -19,59 +19,13 @@ import (
 	"github.com/warden-auth/warden/server/store"
 )
 
-// openStore opens and migrates the database.
-func openStore(ctx context.Context, cfg config) (*store.Store, []string, error) {
-	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
-	if err != nil {
-		return nil, nil, err
-	}
-	applied, err := st.Migrate(ctx)
-	if err != nil {
-		st.Close()
-		return nil, nil, err
-	}
-	return st, applied, nil
-}
-
-func migrateOnly(ctx context.Context, cfg config, stdout io.Writer) error {
-	st, applied, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if len(applied) == 0 {
-		fmt.Fprintln(stdout, "The database is up to date.")
-	}
-	for _, name := range applied {
-		fmt.Fprintln(stdout, "applied", name)
-	}
-	return nil
-}
-
-// configureMail gives svc the mail settings of cfg, and returns the SMTP
-// server to send through (nil when mail is off). The command line writes
-// mail too (a new user's link), which the servers send.
-func configureMail(svc *auth.Service, cfg config) (*mail.SMTP, error) {
-	svc.MailCaps.PerDay = cfg.MailPerDay
-	svc.LinkBase = cfg.linkBase()
-	if cfg.SMTPURL == "" && cfg.MailFrom == "" {
-		return nil, nil
-	}
-	mailer, err := mail.Parse(cfg.SMTPURL, cfg.MailFrom)
-	if err != nil {
-		return nil, err
-	}
-	svc.MailEnabled = true
-	return mailer, nil
-}
-
 // mailEvery is how often the server looks for mail to send.
 const mailEvery = 2 * time.Second
 
-// serve runs the server until ctx ends, then stops taking connections and
-// lets requests in flight finish.
-func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
-	log := slog.New(slog.NewJSONHandler(stderr, nil))
+// serveCommand runs the server (`server`, `server serve`) until ctx ends,
+// then stops taking connections and lets requests in flight finish.
+func serveCommand(ctx context.Context, cfg config, _ []string, sio stdio) error {
+	log := slog.New(slog.NewJSONHandler(sio.err, nil))
 	st, applied, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -80,9 +34,39 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	for _, name := range applied {
 		log.Info("migration applied", "name", name)
 	}
+	svc, mailer, err := serverRules(ctx, cfg, st, log, sio.out)
+	if err != nil {
+		return err
+	}
+	srv, err := httpServer(cfg, svc, log)
+	if err != nil {
+		return err
+	}
+	if cfg.DebugAddr != "" {
+		if err := serveProfiles(ctx, cfg.DebugAddr, sio.out); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(sio.out, "Listening on http://%s\n", ln.Addr())
+	go sweep(ctx, svc, log)
+	if mailer != nil {
+		go svc.Notices.MailLoop(ctx, mailer, mailEvery)
+	}
+	return serveUntilDone(ctx, srv, ln, log)
+}
+
+// serverRules are the rules as the server runs them: the key ring (made on
+// first start), the process's clock and share of memory, cfg's settings and
+// mail, the database's keys opened, and the first administrator on an empty
+// database, whose one-time password is printed to stdout once.
+func serverRules(ctx context.Context, cfg config, st *store.Store, log *slog.Logger, stdout io.Writer) (*auth.Service, *mail.SMTP, error) {
 	keys, created, err := sealing.Load(cfg.SecretKey, cfg.DataDir)
 	if err != nil {
-		return fmt.Errorf("load the secret-encryption key: %w", err)
+		return nil, nil, fmt.Errorf("load the secret-encryption key: %w", err)
 	}
 	if created {
 		log.Warn("generated a new secret-encryption key; back it up with the database, or set SECRET_KEY",
@@ -98,21 +82,26 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	svc.ReauthWindow = cfg.ReauthWindow
 	mailer, err := configureMail(svc, cfg)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if mailer != nil {
 		log.Info("notices go by e-mail too", "smtp_server", mailer.Server(), "mail_per_day", cfg.MailPerDay)
 	}
 	if err := svc.SealedKeys.Open(ctx); err != nil {
-		return err
+		return nil, nil, err
 	}
 	if name, password, err := svc.Accounts.Bootstrap(ctx); err != nil {
-		return err
+		return nil, nil, err
 	} else if name != "" {
 		fmt.Fprintf(stdout, "Created the first administrator.\n  username: %s\n  password: %s\n"+
 			"This password is shown only this once, and is one-time: the first login chooses a new one.\n", name, password)
 	}
+	return svc, mailer, nil
+}
 
+// httpServer is the API and the PWA over svc, with the timeouts that keep a
+// slow client from holding a connection.
+func httpServer(cfg config, svc *auth.Service, log *slog.Logger) (*http.Server, error) {
 	webapp.Routes()
 	h := webapp.Handler()
 	if cfg.PublicURL != nil {
@@ -120,9 +109,9 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	}
 	pages, err := httpapi.NewPages(h, cfg.WebRoot, version, webapp.NotFound)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	srv := &http.Server{
+	return &http.Server{
 		Handler: httpapi.New(httpapi.Config{Auth: svc, Log: log, Pages: pages,
 			SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, PublicURL: cfg.PublicURL}),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -131,22 +120,11 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		IdleTimeout:       90 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	if cfg.DebugAddr != "" {
-		if err := serveProfiles(ctx, cfg.DebugAddr, stdout); err != nil {
-			return err
-		}
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "Listening on http://%s\n", ln.Addr())
+	}, nil
+}
 
-	go sweep(ctx, svc, log)
-	if mailer != nil {
-		go svc.Notices.MailLoop(ctx, mailer, mailEvery)
-	}
+// serveUntilDone serves on ln until ctx ends, then shuts srv down.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Logger) error {
 	// Shutdown calls this once the listener is closed: from then on
 	// connections are refused, and only the requests in flight finish.
 	srv.RegisterOnShutdown(func() { log.Info("no longer accepting connections") })
@@ -185,10 +163,4 @@ func sweep(ctx context.Context, svc *auth.Service, log *slog.Logger) {
 		case <-tick.C:
 		}
 	}
-}
-
-// storesOf is st as each concern of auth needs it: it serves every one.
-func storesOf(st *store.Store) auth.Stores {
-	return auth.Stores{Health: st, History: st, Notices: st, Throttle: st, Keys: st, Factors: st, Recovery: st, TOTP: st,
-		WebAuthn: st, Sessions: st, Login: st, Accounts: st, Users: st}
 }
