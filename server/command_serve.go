@@ -14,6 +14,7 @@ import (
 	webapp "github.com/warden-auth/warden/app"
 	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/httpapi"
+	"github.com/warden-auth/warden/server/httpapi/pwa"
 	"github.com/warden-auth/warden/server/mail"
 	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/server/store"
@@ -107,7 +108,7 @@ func httpServer(cfg config, svc *auth.Service, log *slog.Logger) (*http.Server, 
 	if cfg.PublicURL != nil {
 		h.Domain = cfg.PublicURL.Host // the pages' og:url and og:image
 	}
-	pages, err := httpapi.NewPages(h, cfg.WebRoot, version, webapp.NotFound)
+	pages, err := pwa.New(h, cfg.WebRoot, version, webapp.NotFound)
 	if err != nil {
 		return nil, err
 	}

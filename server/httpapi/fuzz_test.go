@@ -218,7 +218,7 @@ func (w *fuzzWorld) intact(ctx context.Context, m *castMember) (bool, error) {
 // resetMember gives m a new secret, pending or connected as m wants it.
 func (w *fuzzWorld) resetMember(ctx context.Context, m *castMember) error {
 	svc, st := w.e.svc, w.e.st
-	if _, err := st.RemoveTOTP(ctx, m.user.ID, 0, false, w.now, nil); err != nil {
+	if _, err := svc.Factors.SwitchOff(ctx, m.user.ID, 0, false, nil); err != nil {
 		return err
 	}
 	u, err := st.UserByID(ctx, m.user.ID)

@@ -38,7 +38,7 @@ var hookable = map[string]bool{}
 
 func init() {
 	for _, m := range []string{"CompleteLoginStep", "ReserveCodeAttempt", "LockCodes", "SetTwoFactorPolicy",
-		"SetRememberBrowserDays", "SetPasskeysAllowed", "ChangeUser", "RequestEmail", "ConfirmEmail", "UnlockUser", "RemoveTOTP"} {
+		"SetRememberBrowserDays", "SetPasskeysAllowed", "ChangeUser", "RequestEmail", "ConfirmEmail", "UnlockUser", "SwitchOff"} {
 		hookable[m] = true
 	}
 }
@@ -152,7 +152,7 @@ func (h *hookedStore) UnlockUser(ctx context.Context, userID int64, username str
 	return h.Store.UnlockUser(ctx, userID, username, byAdminID, now, audit)
 }
 
-func (h *hookedStore) RemoveTOTP(ctx context.Context, userID int64, byAdminID int64, endSessions bool, now time.Time, audit *domain.AuditEvent) (int64, error) {
-	h.at(ctx, "RemoveTOTP")
-	return h.Store.RemoveTOTP(ctx, userID, byAdminID, endSessions, now, audit)
+func (h *hookedStore) SwitchOff(ctx context.Context, userID, byAdminID int64, endSessions bool, now time.Time) (int64, error) {
+	h.at(ctx, "SwitchOff")
+	return h.Store.SwitchOff(ctx, userID, byAdminID, endSessions, now)
 }

@@ -46,8 +46,8 @@ func (s *Server) recent(h handlerFunc) handlerFunc {
 func (s *Server) routes() []route {
 	return []route{
 		{"POST", "/api/login", public, s.handleLogin},
-		{"POST", "/api/login/totp", secondStep, s.handleLoginTOTP},
-		{"POST", "/api/login/recovery", secondStep, s.handleLoginRecovery},
+		{"POST", "/api/login/totp", secondStep, s.codeStep(shared.FactorTOTP)},
+		{"POST", "/api/login/recovery", secondStep, s.codeStep(shared.MethodRecoveryCode)},
 		{"GET", "/api/login/methods", secondStep, s.handleLoginMethods},
 		{"POST", "/api/login/key/begin", secondStep, s.handleLoginKeyBegin},
 		{"POST", "/api/login/key/finish", secondStep, s.handleLoginKeyFinish},

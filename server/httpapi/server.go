@@ -27,7 +27,7 @@ type Config struct {
 	Auth *auth.Service
 	Log  *slog.Logger
 	// Pages serves everything outside /api/: the prerendered PWA and its
-	// static files (see NewPages).
+	// static files (see package pwa).
 	Pages http.Handler
 	// SecureCookies forces Secure, __Host- cookies even when the server
 	// itself speaks plain HTTP behind a TLS-terminating proxy. Requests over

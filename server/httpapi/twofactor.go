@@ -43,26 +43,22 @@ func (s *Server) handleConnect(w http.ResponseWriter, r *request) error {
 	})
 }
 
-// handleLoginTOTP is the second login step with an authenticator code.
-func (s *Server) handleLoginTOTP(w http.ResponseWriter, r *request) error {
-	return loginStep(s, w, r, func(req shared.SecondStepRequest) (*login.Result, any, error) {
-		res, err := s.auth.Login.SecondStep(r.Context(), r.session, shared.FactorTOTP, factor.Input{Code: req.Code}, req.RememberBrowser, s.client(r.Request))
-		if err != nil {
-			return nil, nil, err
-		}
-		return res, shared.LoginResponse{Next: res.Next}, nil
-	})
-}
-
-// handleLoginRecovery is the second login step with a recovery code.
-func (s *Server) handleLoginRecovery(w http.ResponseWriter, r *request) error {
-	return loginStep(s, w, r, func(req shared.SecondStepRequest) (*login.Result, any, error) {
-		res, err := s.auth.Login.SecondStep(r.Context(), r.session, shared.MethodRecoveryCode, factor.Input{Code: req.Code}, req.RememberBrowser, s.client(r.Request))
-		if err != nil {
-			return nil, nil, err
-		}
-		return res, shared.RecoveryLoginResponse{Next: res.Next, RecoveryCodesLeft: res.CodesLeft}, nil
-	})
+// codeStep is the second login step with a typed code of kind: one from
+// the authenticator app, or a recovery code, whose answer says how many are
+// left.
+func (s *Server) codeStep(kind string) handlerFunc {
+	return func(w http.ResponseWriter, r *request) error {
+		return loginStep(s, w, r, func(req shared.SecondStepRequest) (*login.Result, any, error) {
+			res, err := s.auth.Login.SecondStep(r.Context(), r.session, kind, factor.Input{Code: req.Code}, req.RememberBrowser, s.client(r.Request))
+			switch {
+			case err != nil:
+				return nil, nil, err
+			case kind == shared.MethodRecoveryCode:
+				return res, shared.RecoveryLoginResponse{Next: res.Next, RecoveryCodesLeft: res.CodesLeft}, nil
+			}
+			return res, shared.LoginResponse{Next: res.Next}, nil
+		})
+	}
 }
 
 // handleRegenerateCodes replaces the recovery codes; a current

@@ -6,6 +6,7 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
+	"github.com/warden-auth/warden/server/store/sqldb"
 )
 
 // MigrateBefore applies the migrations named before name only: the schema
@@ -34,8 +35,8 @@ func (s *Store) DB() *bun.DB { return s.db }
 
 // Points where PauseAt holds a racing write.
 const (
-	PointCeremonyRead = pointCeremonyRead
-	PointMailClaimed  = pointMailClaimed
+	PointCeremonyRead = sqldb.PointCeremonyRead
+	PointMailClaimed  = sqldb.PointMailClaimed
 )
 
 // PauseAt runs f at point, inside the racing write's transaction (and with
@@ -47,12 +48,12 @@ func (s *Store) PauseAt(tb testing.TB, point string, f func(ctx context.Context)
 	if s.dialect != Postgres {
 		tb.Fatalf("PauseAt on %s: its transactions run one at a time", s.dialect)
 	}
-	s.pause = func(ctx context.Context, at string) {
+	s.sql.SetPause(func(ctx context.Context, at string) {
 		if at == point {
 			f(ctx)
 		}
-	}
-	tb.Cleanup(func() { s.pause = nil })
+	})
+	tb.Cleanup(func() { s.sql.SetPause(nil) })
 }
 
 // AccountNameKey is what account names are compared by.

@@ -14,6 +14,7 @@ package factor
 
 import (
 	"context"
+	"time"
 
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
@@ -48,6 +49,9 @@ type Factor interface {
 	// domain.ErrConflict instead of removing the user's last factor (that
 	// is switching 2FA off), domain.ErrNotFound for none.
 	Remove(ctx context.Context, u *domain.User, id string, c core.Client) error
+	// Wipe removes every one of the user's, when 2FA is switched off,
+	// within the transaction ctx carries (Service.SwitchOff).
+	Wipe(ctx context.Context, userID int64, now time.Time) error
 }
 
 // RP is the relying party a WebAuthn ceremony runs for: the host users

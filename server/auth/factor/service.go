@@ -14,15 +14,15 @@ import (
 	"github.com/warden-auth/warden/shared"
 )
 
-// Store is what switching 2FA off needs kept.
+// Store is what switching 2FA off needs kept, besides each factor's wipe.
 type Store interface {
-	// RemoveTOTP switches the user's 2FA off: every factor goes, the
-	// lockout is cleared, and the sessions end (all, or only those still
-	// waiting for a code), with the audit event, in one transaction.
-	// byAdminID scopes it to that administrator's account in SQL (0: the
-	// user or the command line): another account's user answers
-	// domain.ErrNotFound.
-	RemoveTOTP(ctx context.Context, userID int64, byAdminID int64, endSessions bool, now time.Time, audit *domain.AuditEvent) (int64, error)
+	domain.Tx
+	// SwitchOff clears the user's lockout and ends their sessions (all,
+	// or only those still waiting for a code) and trusted browsers, and
+	// returns how many sessions ended. byAdminID scopes it to that
+	// administrator's account in SQL (0: the user or the command line):
+	// another account's user answers domain.ErrNotFound.
+	SwitchOff(ctx context.Context, userID, byAdminID int64, endSessions bool, now time.Time) (int64, error)
 	// StartGrace starts the user's grace period at now unless it started
 	// before; domain.ErrNotFound when the account has no grace period now.
 	StartGrace(ctx context.Context, userID int64, now time.Time) (time.Time, error)
@@ -213,7 +213,7 @@ func (s *Service) switchOff(ctx context.Context, u *domain.User, confirm bool, c
 			"If you disconnect it, you must set it up again by %s.", deadline.UTC().Format("Monday 2 January 2006, 15:04 UTC"))
 	}
 	audit := s.Notices.WithNotice(s.History.Audit(u.AccountID, u, shared.AuditDisconnected, u, c, ""), u, shared.NoticeTwoFactorDisconnected, c, "")
-	if _, err = s.Store.RemoveTOTP(ctx, u.ID, 0, loggedOut, now, audit); err != nil {
+	if _, err = s.SwitchOff(ctx, u.ID, 0, loggedOut, audit); err != nil {
 		return false, err
 	}
 	if forced && !loggedOut && u.GraceStartedAt == nil {
@@ -236,8 +236,35 @@ func (s *Service) Reset(ctx context.Context, admin, target *domain.User, c core.
 		byAdminID = admin.ID
 	}
 	audit := s.Notices.WithNotice(s.History.Audit(target.AccountID, admin, shared.AuditTwoFactorReset, target, c, ""), target, shared.NoticeTwoFactorReset, c, "")
-	_, err := s.Store.RemoveTOTP(ctx, target.ID, byAdminID, true, s.Now(), audit)
+	_, err := s.SwitchOff(ctx, target.ID, byAdminID, true, audit)
 	return err
+}
+
+// SwitchOff removes every second factor of the user, each registered
+// factor wiping its own, in one transaction with what switching 2FA off
+// does besides (Store.SwitchOff: the lockout cleared, the sessions that
+// end, the trusted browsers) and the audit event (nil: none). Returns how
+// many sessions ended, and domain.ErrNotFound for a user byAdminID does not
+// administer, with nothing changed.
+func (s *Service) SwitchOff(ctx context.Context, userID, byAdminID int64, endSessions bool, audit *domain.AuditEvent) (int64, error) {
+	now := s.Now()
+	var ended int64
+	err := s.Store.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if ended, err = s.Store.SwitchOff(ctx, userID, byAdminID, endSessions, now); err != nil {
+			return err
+		}
+		for _, f := range s.factors {
+			if err := f.Wipe(ctx, userID, now); err != nil {
+				return err
+			}
+		}
+		if audit == nil {
+			return nil
+		}
+		return s.History.RecordAudit(ctx, audit)
+	})
+	return ended, err
 }
 
 // Prove checks an attempt at the factor of kind.

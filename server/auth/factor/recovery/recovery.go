@@ -31,6 +31,7 @@ type Store interface {
 	// RegenerateRecoveryCodes replaces the set, using up proof; it returns
 	// domain.ErrReplay or domain.ErrLocked as a login step would.
 	RegenerateRecoveryCodes(ctx context.Context, userID int64, proof domain.Proof, hashes []string, now time.Time, audit *domain.AuditEvent) error
+	WipeRecoveryCodes(ctx context.Context, userID int64, now time.Time) error
 }
 
 // Factor is the recovery codes.
@@ -136,6 +137,11 @@ func (f *Factor) Rename(context.Context, *domain.User, string, string) (shared.S
 
 // Remove refuses: the codes go with the last factor (switching 2FA off).
 func (f *Factor) Remove(context.Context, *domain.User, string, core.Client) error { return errNotAlone }
+
+// Wipe removes the user's codes: they go with the last factor.
+func (f *Factor) Wipe(ctx context.Context, userID int64, now time.Time) error {
+	return f.Store.WipeRecoveryCodes(ctx, userID, now)
+}
 
 // Prove checks a recovery code at the login's second step. A code is spent
 // by the login's own transaction (the proof's use), so of racing requests

@@ -38,6 +38,8 @@ type Store interface {
 	// RemoveTOTPOnly returns domain.ErrConflict instead of removing the
 	// user's last factor.
 	RemoveTOTPOnly(ctx context.Context, userID int64, now time.Time, audit *domain.AuditEvent) error
+	// WipeTOTP removes the secret and any pending one.
+	WipeTOTP(ctx context.Context, userID int64, now time.Time) error
 }
 
 // Factor is the authenticator app.
@@ -88,6 +90,11 @@ func (s *Factor) Rename(context.Context, *domain.User, string, string) (shared.S
 // Remove removes the app, unless it is u's last factor.
 func (s *Factor) Remove(ctx context.Context, u *domain.User, _ string, c core.Client) error {
 	return s.Store.RemoveTOTPOnly(ctx, u.ID, s.Now(), s.History.Audit(u.AccountID, u, shared.AuditAppRemoved, u, c, ""))
+}
+
+// Wipe removes the app's secret, and any pending one.
+func (s *Factor) Wipe(ctx context.Context, userID int64, now time.Time) error {
+	return s.Store.WipeTOTP(ctx, userID, now)
 }
 
 // Enrol confirms the pending secret with a code from the app, switches the

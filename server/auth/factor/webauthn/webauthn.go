@@ -58,6 +58,7 @@ type Store interface {
 	// nobody or someone else.
 	RemoveWebAuthnCredential(ctx context.Context, userID, id int64, now time.Time, audit *domain.AuditEvent) error
 	UserByID(ctx context.Context, id int64) (*domain.User, error)
+	WipeWebAuthnCredentials(ctx context.Context, userID int64) error
 }
 
 // Factor is the security keys and passkeys.
@@ -328,6 +329,11 @@ func (s *Factor) Rename(ctx context.Context, u *domain.User, id, name string) (s
 func (s *Factor) Remove(ctx context.Context, u *domain.User, id string, c core.Client) error {
 	n, _ := keyID(id)
 	return s.Store.RemoveWebAuthnCredential(ctx, u.ID, n, s.Now(), s.History.Audit(u.AccountID, u, shared.AuditKeyRemoved, u, c, id))
+}
+
+// Wipe removes every key of the user.
+func (s *Factor) Wipe(ctx context.Context, userID int64, _ time.Time) error {
+	return s.Store.WipeWebAuthnCredentials(ctx, userID)
 }
 
 // Enrol verifies the browser's answer to BeginAddKey and stores the key.

@@ -1,4 +1,8 @@
-package store
+// Package outbox is the store's statements for notices and their mail: the
+// outbox each mail waits in, claimed by one sender at a time across server
+// processes and counted against its recipient's daily caps, and the e-mail
+// addresses with the links that confirm them.
+package outbox
 
 import (
 	"cmp"
@@ -13,56 +17,29 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/warden-auth/warden/server/domain"
-	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/server/store/sqldb"
 	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
 )
 
-// insertNotice writes n and, when it asks for mail, an outbox row to the
-// user's confirmed address as it is at this moment (an address change tells
-// the old one by writing its notice before the change). A notice with a
-// confirmation link writes the link's row first, and its mail goes to the
-// address the link confirms. Called inside the transaction of the event the
-// notice tells of.
-func insertNotice(ctx context.Context, db bun.IDB, n *domain.Notice) error {
-	if n == nil {
-		return nil
-	}
-	c := n.Confirmation
-	if c != nil {
-		c.UserID = n.UserID
-		if _, err := db.NewInsert().Model(c).Returning("id").Exec(ctx); err != nil {
-			return err
-		}
-	}
-	if _, err := db.NewInsert().Model(n).Returning("id").Exec(ctx); err != nil {
-		return err
-	}
-	if !n.Mail {
-		return nil
-	}
-	if c != nil {
-		_, err := db.NewInsert().Model(&domain.OutboxMail{NoticeID: n.ID, ToAddress: c.Address, CreatedAt: n.CreatedAt,
-			NextAttemptAt: n.CreatedAt, ConfirmationID: &c.ID}).Exec(ctx)
-		return err
-	}
-	_, err := db.NewRaw(`INSERT INTO mail_outbox (notice_id, to_address, created_at, attempts, next_attempt_at, last_error)
-		SELECT ?, email, ?, 0, ?, '' FROM users WHERE id = ? AND email IS NOT NULL AND email <> ''`,
-		n.ID, n.CreatedAt, n.CreatedAt, n.UserID).Exec(ctx)
-	return err
-}
+// Store is the outbox's part of the store: notices, the mail they send,
+// and the e-mail addresses it goes to with the links that confirm them.
+type Store struct{ db *sqldb.DB }
+
+// New returns the outbox of db.
+func New(db *sqldb.DB) *Store { return &Store{db: db} }
 
 // Notices returns a page of the user's notices, newest first, the cursor of
 // the next page (0 on the last) and how many of all their notices are
 // unread.
 func (s *Store) Notices(ctx context.Context, userID, before int64, limit int) (notices []domain.Notice, next int64, unread int, err error) {
 	limit = min(max(limit, 1), 100)
-	q := s.db.NewSelect().Model(&notices).Where("n.user_id = ?", userID)
+	q := s.db.Conn(ctx).NewSelect().Model(&notices).Where("n.user_id = ?", userID)
 	if before > 0 {
 		q = q.Where("n.id < ?", before)
 	}
 	if err := q.OrderExpr("n.id DESC").Limit(limit + 1).Scan(ctx); err != nil {
-		return nil, 0, 0, s.wrap(err)
+		return nil, 0, 0, s.db.Wrap(err)
 	}
 	if len(notices) > limit {
 		notices = notices[:limit]
@@ -74,31 +51,16 @@ func (s *Store) Notices(ctx context.Context, userID, before int64, limit int) (n
 
 // UnreadNotices counts the user's unread notices.
 func (s *Store) UnreadNotices(ctx context.Context, userID int64) (int, error) {
-	n, err := s.db.NewSelect().Model((*domain.Notice)(nil)).Where("user_id = ?", userID).Where("read_at IS NULL").Count(ctx)
-	return n, s.wrap(err)
+	n, err := s.db.Conn(ctx).NewSelect().Model((*domain.Notice)(nil)).Where("user_id = ?", userID).Where("read_at IS NULL").Count(ctx)
+	return n, s.db.Wrap(err)
 }
 
 // MarkNoticesRead marks the user's notices up to the id upTo read. Another
 // user's ids match nothing of this user's beyond what upTo already covers.
 func (s *Store) MarkNoticesRead(ctx context.Context, userID, upTo int64, now time.Time) error {
-	_, err := s.db.NewUpdate().Model((*domain.Notice)(nil)).Set("read_at = ?", now).
+	_, err := s.db.Conn(ctx).NewUpdate().Model((*domain.Notice)(nil)).Set("read_at = ?", now).
 		Where("user_id = ?", userID).Where("id <= ?", upTo).Where("read_at IS NULL").Exec(ctx)
-	return s.wrap(err)
-}
-
-// HasLoggedInFrom reports whether the history has a successful login step
-// of the user from ip. With passwordsBefore set, a password step counts only
-// until then (a code step always).
-func (s *Store) HasLoggedInFrom(ctx context.Context, userID int64, ip string, passwordsBefore *time.Time) (bool, error) {
-	q := s.db.NewSelect().Model((*domain.LoginEvent)(nil)).
-		Where("user_id = ?", userID).Where("ip = ?", ip).Where("result = ?", shared.ResultSuccess)
-	if passwordsBefore != nil {
-		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("method <> ?", shared.MethodPassword).WhereOr("created_at <= ?", *passwordsBefore)
-		})
-	}
-	ok, err := q.Exists(ctx)
-	return ok, s.wrap(err)
+	return s.db.Wrap(err)
 }
 
 // ClaimMail claims up to limit due mails for lease: until then no other
@@ -111,13 +73,13 @@ func (s *Store) HasLoggedInFrom(ctx context.Context, userID int64, ip string, pa
 // replaced or used since its mail was written is deleted uncounted. A mail
 // that then is not sent gives its count back (MailNotSent).
 func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int, caps domain.MailCaps) (send, dropped []domain.OutboxMail, err error) {
-	err = s.tx(ctx, func(tx bun.Tx) error {
+	err = s.db.Tx(ctx, func(tx bun.Tx) error {
 		send, dropped = nil, nil // a retried transaction starts again
 		pick := tx.NewSelect().Model((*domain.OutboxMail)(nil)).Column("id").
 			Where("next_attempt_at <= ?", now).
 			Where("(claimed_until IS NULL OR claimed_until <= ?)", now).
 			OrderExpr("id").Limit(limit)
-		if s.dialect == Postgres {
+		if s.db.Dialect() == sqldb.Postgres {
 			pick = pick.For("UPDATE SKIP LOCKED")
 		}
 		var ids []int64
@@ -126,7 +88,7 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duratio
 			Where("id IN (?)", pick).Returning("id").Scan(ctx, &ids); err != nil {
 			return err
 		}
-		s.reach(ctx, pointMailClaimed)
+		s.db.Reach(ctx, sqldb.PointMailClaimed)
 		if len(ids) == 0 {
 			return nil
 		}
@@ -261,15 +223,15 @@ func releaseMail(ctx context.Context, db bun.IDB, classes []string, who string) 
 
 // MailSent removes a delivered mail from the outbox.
 func (s *Store) MailSent(ctx context.Context, id int64) error {
-	_, err := s.db.NewDelete().Model((*domain.OutboxMail)(nil)).Where("id = ?", id).Exec(ctx)
-	return s.wrap(err)
+	_, err := s.db.Conn(ctx).NewDelete().Model((*domain.OutboxMail)(nil)).Where("id = ?", id).Exec(ctx)
+	return s.db.Wrap(err)
 }
 
 // MailNotSent gives back what a claimed mail counted against its
 // recipient's caps (it did not go out), and releases it for another
 // attempt at retryAt, remembering why, or with retryAt nil drops it.
 func (s *Store) MailNotSent(ctx context.Context, m *domain.OutboxMail, retryAt *time.Time, reason string) error {
-	return s.tx(ctx, func(tx bun.Tx) error {
+	return s.db.Tx(ctx, func(tx bun.Tx) error {
 		if err := releaseMail(ctx, tx, mailClasses(m), recipientKey(m.ToAddress)); err != nil {
 			return err
 		}
@@ -289,11 +251,11 @@ func (s *Store) MailNotSent(ctx context.Context, m *domain.OutboxMail, retryAt *
 // expired by then: a link lives a day from its mail, which is retried for
 // about a day).
 func (s *Store) DeleteStaleMailRecords(ctx context.Context, now time.Time) (int64, error) {
-	n, err := s.rowsAffected(s.db.NewRaw("DELETE FROM mail_quotas WHERE window_start <= ?", now.Add(-mailQuotaWindow)).Exec(ctx))
+	n, err := s.db.RowsAffected(s.db.Conn(ctx).NewRaw("DELETE FROM mail_quotas WHERE window_start <= ?", now.Add(-mailQuotaWindow)).Exec(ctx))
 	if err != nil {
 		return n, err
 	}
-	m, err := s.rowsAffected(s.db.NewDelete().Model((*domain.EmailConfirmation)(nil)).
+	m, err := s.db.RowsAffected(s.db.Conn(ctx).NewDelete().Model((*domain.EmailConfirmation)(nil)).
 		Where("created_at < ?", now.Add(-3*24*time.Hour)).Exec(ctx))
 	return n + m, err
 }

@@ -1,4 +1,4 @@
-package store
+package outbox
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/store/sqldb"
 )
 
 // A user's e-mail address: users.email is the confirmed one, the only one
@@ -22,15 +23,15 @@ import (
 // may be asked for.
 func (s *Store) RequestEmail(ctx context.Context, userID, byAdminID int64, address string, now time.Time, limit int, window time.Duration, audit *domain.AuditEvent) (time.Time, error) {
 	var retryAt time.Time
-	err := s.tx(ctx, func(tx bun.Tx) error {
+	err := s.db.Tx(ctx, func(tx bun.Tx) error {
 		// The update locks the user's row first, so that requests at once
 		// are counted one after another.
-		res, err := byAdminOfUser(tx.NewUpdate().Model((*domain.User)(nil)).Set("email_pending = ?", address).
+		res, err := sqldb.ByAdminOfUser(tx.NewUpdate().Model((*domain.User)(nil)).Set("email_pending = ?", address).
 			Set("updated_at = ?", now).Where("u.id = ?", userID), byAdminID).Exec(ctx)
 		if err != nil {
 			return err
 		}
-		if err := affectedOne(res); err != nil {
+		if err := sqldb.AffectedOne(res); err != nil {
 			return err
 		}
 		var recent []time.Time
@@ -45,7 +46,7 @@ func (s *Store) RequestEmail(ctx context.Context, userID, byAdminID int64, addre
 		if err := spendConfirmations(ctx, tx, userID, now); err != nil {
 			return err
 		}
-		return insertAudit(ctx, tx, audit)
+		return sqldb.InsertAudit(ctx, tx, audit)
 	})
 	return retryAt, err
 }
@@ -55,19 +56,19 @@ func (s *Store) RequestEmail(ctx context.Context, userID, byAdminID int64, addre
 // event (nil: none), written first: its notice's mail goes to the
 // confirmed address being removed.
 func (s *Store) DropEmail(ctx context.Context, userID, byAdminID int64, pendingOnly bool, now time.Time, audit *domain.AuditEvent) error {
-	return s.tx(ctx, func(tx bun.Tx) error {
-		if err := insertAudit(ctx, tx, audit); err != nil {
+	return s.db.Tx(ctx, func(tx bun.Tx) error {
+		if err := sqldb.InsertAudit(ctx, tx, audit); err != nil {
 			return err
 		}
 		q := tx.NewUpdate().Model((*domain.User)(nil)).Set("email_pending = NULL").Set("updated_at = ?", now).Where("u.id = ?", userID)
 		if !pendingOnly {
 			q = q.Set("email = NULL").Set("email_verified_at = NULL")
 		}
-		res, err := byAdminOfUser(q, byAdminID).Exec(ctx)
+		res, err := sqldb.ByAdminOfUser(q, byAdminID).Exec(ctx)
 		if err != nil {
 			return err
 		}
-		if err := affectedOne(res); err != nil {
+		if err := sqldb.AffectedOne(res); err != nil {
 			return err
 		}
 		return spendConfirmations(ctx, tx, userID, now)
@@ -84,8 +85,8 @@ func spendConfirmations(ctx context.Context, tx bun.Tx, userID int64, now time.T
 // used or not. Returns ErrNotFound if none.
 func (s *Store) EmailConfirmationByToken(ctx context.Context, tokenHash []byte) (*domain.EmailConfirmation, error) {
 	c := new(domain.EmailConfirmation)
-	err := s.db.NewSelect().Model(c).Where("token_hash = ?", tokenHash).Scan(ctx)
-	return c, s.wrap(err)
+	err := s.db.Conn(ctx).NewSelect().Model(c).Where("token_hash = ?", tokenHash).Scan(ctx)
+	return c, s.db.Wrap(err)
 }
 
 // IssueEmailToken gives the link id the token of this hash, valid until
@@ -93,12 +94,12 @@ func (s *Store) EmailConfirmationByToken(ctx context.Context, tokenHash []byte) 
 // Returns ErrNotFound when the link is spent or gone: its mail is not
 // needed any more.
 func (s *Store) IssueEmailToken(ctx context.Context, id int64, tokenHash []byte, expires time.Time) error {
-	res, err := s.db.NewUpdate().Model((*domain.EmailConfirmation)(nil)).Set("token_hash = ?", tokenHash).
+	res, err := s.db.Conn(ctx).NewUpdate().Model((*domain.EmailConfirmation)(nil)).Set("token_hash = ?", tokenHash).
 		Set("expires_at = ?", expires).Where("id = ?", id).Where("spent_at IS NULL").Exec(ctx)
 	if err != nil {
-		return s.wrap(err)
+		return s.db.Wrap(err)
 	}
-	return affectedOne(res)
+	return sqldb.AffectedOne(res)
 }
 
 // ConfirmEmail uses the link c: it spends it, if it is still unused and
@@ -108,7 +109,7 @@ func (s *Store) IssueEmailToken(ctx context.Context, id int64, tokenHash []byte,
 // nothing: ErrNotFound when the link was used, replaced or has expired
 // meanwhile.
 func (s *Store) ConfirmEmail(ctx context.Context, c *domain.EmailConfirmation, now time.Time, audit *domain.AuditEvent) error {
-	return s.tx(ctx, func(tx bun.Tx) error {
+	return s.db.Tx(ctx, func(tx bun.Tx) error {
 		// The user's row first, as every change of an address takes it,
 		// so that two never wait for each other's rows in a circle.
 		res, err := tx.NewUpdate().Model((*domain.User)(nil)).Set("updated_at = ?", now).
@@ -116,7 +117,7 @@ func (s *Store) ConfirmEmail(ctx context.Context, c *domain.EmailConfirmation, n
 		if err != nil {
 			return err
 		}
-		if err := affectedOne(res); err != nil {
+		if err := sqldb.AffectedOne(res); err != nil {
 			return err
 		}
 		res, err = tx.NewUpdate().Model((*domain.EmailConfirmation)(nil)).Set("spent_at = ?", now).
@@ -124,10 +125,10 @@ func (s *Store) ConfirmEmail(ctx context.Context, c *domain.EmailConfirmation, n
 		if err != nil {
 			return err
 		}
-		if err := affectedOne(res); err != nil {
+		if err := sqldb.AffectedOne(res); err != nil {
 			return err
 		}
-		if err := insertAudit(ctx, tx, audit); err != nil {
+		if err := sqldb.InsertAudit(ctx, tx, audit); err != nil {
 			return err
 		}
 		_, err = tx.NewUpdate().Model((*domain.User)(nil)).Set("email = ?", c.Address).Set("email_verified_at = ?", now).
