@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/auth/accounts"
 	"github.com/warden-auth/warden/shared"
 )
@@ -97,14 +98,7 @@ func createUser(ctx context.Context, cfg config, args []string, sio stdio) error
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *username == "" {
-		return errors.New("--username is required")
-	}
-	password, err := readPassword(sio.in)
-	if err != nil {
-		return err
-	}
-	svc, closeStore, err := cliService(ctx, cfg, sio.err)
+	svc, password, closeStore, err := passwordCommand(ctx, cfg, sio, *username)
 	if err != nil {
 		return err
 	}
@@ -140,14 +134,7 @@ func setPassword(ctx context.Context, cfg config, args []string, sio stdio) erro
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *username == "" {
-		return errors.New("--username is required")
-	}
-	password, err := readPassword(sio.in)
-	if err != nil {
-		return err
-	}
-	svc, closeStore, err := cliService(ctx, cfg, sio.err)
+	svc, password, closeStore, err := passwordCommand(ctx, cfg, sio, *username)
 	if err != nil {
 		return err
 	}
@@ -158,6 +145,19 @@ func setPassword(ctx context.Context, cfg config, args []string, sio stdio) erro
 	}
 	fmt.Fprintf(sio.out, "The password of %q is set, one-time: they choose their own at the next login. Their sessions have ended.\n", u.Username)
 	return nil
+}
+
+// passwordCommand reads the password a command for username takes from
+// standard input, and opens the rules for it; closeStore ends them.
+func passwordCommand(ctx context.Context, cfg config, sio stdio, username string) (svc *auth.Service, password string, closeStore func() error, err error) {
+	if username == "" {
+		return nil, "", nil, errors.New("--username is required")
+	}
+	if password, err = readPassword(sio.in); err != nil {
+		return nil, "", nil, err
+	}
+	svc, closeStore, err = cliService(ctx, cfg, sio.err)
+	return svc, password, closeStore, err
 }
 
 // readPassword reads one line of standard input, so that `echo pw | server

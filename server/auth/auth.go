@@ -95,14 +95,15 @@ func New(st Stores, ring *sealing.Keyring, log *slog.Logger) *Service {
 	s.Notices = notices.New(env, st.Notices, s.History)
 	s.Throttle = throttle.New(env, st.Throttle, s.History, s.Notices)
 	s.SealedKeys = keys.New(env, st.Keys)
-	s.Factors = factor.New(env, st.Factors, s.History, s.Notices, s.Throttle)
-	s.Recovery = recovery.New(env, st.Recovery, s.History, s.Notices, s.Throttle, s.Factors)
-	s.TOTP = totp.New(env, st.TOTP, s.History, s.Notices, s.Throttle, s.Recovery)
-	s.WebAuthn = webauthn.New(env, st.WebAuthn, s.History, s.Notices, s.Throttle, s.Recovery)
+	base := factor.Base{Env: env, History: s.History, Notices: s.Notices, Throttle: s.Throttle}
+	s.Factors = factor.New(base, st.Factors)
+	s.Recovery = recovery.New(base, st.Recovery, s.Factors)
+	s.TOTP = totp.New(base, st.TOTP, s.Recovery)
+	s.WebAuthn = webauthn.New(base, st.WebAuthn, s.Recovery)
 	// The order is the user's list's: the app, then the keys.
 	s.Factors.Register(s.TOTP, s.WebAuthn, s.Recovery)
-	s.Sessions = sessions.New(env, st.Sessions, s.History, s.Notices, s.Throttle, s.Factors)
-	s.Login = login.New(env, st.Login, s.History, s.Notices, s.Throttle, s.Factors, s.Sessions, s.WebAuthn)
+	s.Sessions = sessions.New(base, st.Sessions, s.Factors)
+	s.Login = login.New(base, st.Login, s.Factors, s.Sessions, s.WebAuthn)
 	s.Accounts = accounts.New(env, st.Accounts, st.Users, s.History, s.Notices, s.Factors, s.Recovery)
 	return s
 }

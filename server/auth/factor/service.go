@@ -28,21 +28,26 @@ type Store interface {
 	StartGrace(ctx context.Context, userID int64, now time.Time) (time.Time, error)
 }
 
-// Service is the registry of the factors, and what goes through them.
-type Service struct {
+// Base is what the factors, and the steps that prove one, run with
+// besides their stores: the environment, the history, the notices and the
+// throttles.
+type Base struct {
 	*core.Env
-	Store    Store
 	History  *history.Service
 	Notices  *notices.Service
 	Throttle *throttle.Service
+}
+
+// Service is the registry of the factors, and what goes through them.
+type Service struct {
+	Base
+	Store Store
 
 	factors []Factor
 }
 
 // New returns an empty registry; Register adds the factors.
-func New(env *core.Env, st Store, h *history.Service, n *notices.Service, t *throttle.Service) *Service {
-	return &Service{Env: env, Store: st, History: h, Notices: n, Throttle: t}
-}
+func New(b Base, st Store) *Service { return &Service{Base: b, Store: st} }
 
 // Register adds factors, in the order the user's list shows them.
 func (s *Service) Register(fs ...Factor) { s.factors = append(s.factors, fs...) }

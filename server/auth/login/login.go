@@ -35,7 +35,6 @@ import (
 	"github.com/warden-auth/warden/server/auth/factor"
 	"github.com/warden-auth/warden/server/auth/factor/webauthn"
 	"github.com/warden-auth/warden/server/auth/history"
-	"github.com/warden-auth/warden/server/auth/notices"
 	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/auth/sessions"
 	"github.com/warden-auth/warden/server/auth/stage"
@@ -66,11 +65,8 @@ type Store interface {
 
 // Service runs the login's steps.
 type Service struct {
-	*core.Env
+	factor.Base
 	Store    Store
-	History  *history.Service
-	Notices  *notices.Service
-	Throttle *throttle.Service
 	Factors  *factor.Service
 	Sessions *sessions.Service
 	// Passkeys are the security keys, for a sign-in with a passkey alone.
@@ -81,9 +77,8 @@ type Service struct {
 }
 
 // New returns the login's steps, writing to st.
-func New(env *core.Env, st Store, h *history.Service, n *notices.Service, t *throttle.Service, fs *factor.Service,
-	ss *sessions.Service, keys *webauthn.Factor) *Service {
-	return &Service{Env: env, Store: st, History: h, Notices: n, Throttle: t, Factors: fs, Sessions: ss, Passkeys: keys}
+func New(b factor.Base, st Store, fs *factor.Service, ss *sessions.Service, keys *webauthn.Factor) *Service {
+	return &Service{Base: b, Store: st, Factors: fs, Sessions: ss, Passkeys: keys}
 }
 
 // errDisabled answers the right password of a user an administrator disabled.

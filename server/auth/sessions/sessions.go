@@ -12,10 +12,7 @@ import (
 
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/factor"
-	"github.com/warden-auth/warden/server/auth/history"
-	"github.com/warden-auth/warden/server/auth/notices"
 	"github.com/warden-auth/warden/server/auth/stage"
-	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -49,17 +46,14 @@ type Store interface {
 
 // Service reads and ends sessions.
 type Service struct {
-	*core.Env
-	Store    Store
-	History  *history.Service
-	Notices  *notices.Service
-	Throttle *throttle.Service
-	Factors  *factor.Service
+	factor.Base
+	Store   Store
+	Factors *factor.Service
 }
 
 // New returns the sessions kept in st.
-func New(env *core.Env, st Store, h *history.Service, n *notices.Service, t *throttle.Service, fs *factor.Service) *Service {
-	return &Service{Env: env, Store: st, History: h, Notices: n, Throttle: t, Factors: fs}
+func New(b factor.Base, st Store, fs *factor.Service) *Service {
+	return &Service{Base: b, Store: st, Factors: fs}
 }
 
 // Sweep deletes expired and idle sessions and expired trusted browsers.

@@ -15,8 +15,6 @@ import (
 
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/factor"
-	"github.com/warden-auth/warden/server/auth/history"
-	"github.com/warden-auth/warden/server/auth/notices"
 	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
@@ -36,18 +34,15 @@ type Store interface {
 
 // Factor is the recovery codes.
 type Factor struct {
-	*core.Env
-	Store    Store
-	History  *history.Service
-	Notices  *notices.Service
-	Throttle *throttle.Service
+	factor.Base
+	Store Store
 	// Factors proves the user with another factor for Regenerate.
 	Factors *factor.Service
 }
 
 // New returns the recovery codes kept in st.
-func New(env *core.Env, st Store, h *history.Service, n *notices.Service, t *throttle.Service, fs *factor.Service) *Factor {
-	return &Factor{Env: env, Store: st, History: h, Notices: n, Throttle: t, Factors: fs}
+func New(b factor.Base, st Store, fs *factor.Service) *Factor {
+	return &Factor{Base: b, Store: st, Factors: fs}
 }
 
 // Recovery codes: ten per user, each twelve characters of Crockford's base32

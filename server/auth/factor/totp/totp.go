@@ -18,8 +18,6 @@ import (
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/factor"
 	"github.com/warden-auth/warden/server/auth/factor/recovery"
-	"github.com/warden-auth/warden/server/auth/history"
-	"github.com/warden-auth/warden/server/auth/notices"
 	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
@@ -44,17 +42,14 @@ type Store interface {
 
 // Factor is the authenticator app.
 type Factor struct {
-	*core.Env
+	factor.Base
 	Store    Store
-	History  *history.Service
-	Notices  *notices.Service
-	Throttle *throttle.Service
 	Recovery *recovery.Factor // the codes the first factor brings
 }
 
 // New returns the authenticator app kept in st.
-func New(env *core.Env, st Store, h *history.Service, n *notices.Service, t *throttle.Service, r *recovery.Factor) *Factor {
-	return &Factor{Env: env, Store: st, History: h, Notices: n, Throttle: t, Recovery: r}
+func New(b factor.Base, st Store, r *recovery.Factor) *Factor {
+	return &Factor{Base: b, Store: st, Recovery: r}
 }
 
 var (
