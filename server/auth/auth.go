@@ -18,8 +18,8 @@
 //	accounts   accounts, users and who may administer whom, Me
 //
 // New wires them to the database (Stores) and to each other; a package
-// depends only on packages above it in this list (layers_test.go keeps that
-// true).
+// depends only on packages above it in this list
+// (server/internal/architecture keeps that true).
 package auth
 
 import (
