@@ -7,6 +7,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // adminAccount is the account's settings in the Administration Panel: the
@@ -47,7 +48,7 @@ func (a *adminAccount) OnMount(ctx app.Context) {
 			a.newName = a.account.Name
 		} else if a.AccountID != 0 {
 			// An address with an account id that is gone (or was never).
-			a.errMsg = "There is no such account. Go back to all accounts."
+			a.errMsg = say(words.NoSuchAccount)
 		}
 	})
 }
@@ -71,14 +72,14 @@ func (a *adminAccount) rename(ctx app.Context, e app.Event) {
 func (a *adminAccount) Render() app.UI {
 	if a.account == nil {
 		return app.Section().Class("card").ID("account-settings").Body(
-			app.H2().Text("Account settings"),
+			app.H2().Text(say(words.AccountSettings)),
 			app.If(a.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(a.errMsg) }).
-				Else(func() app.UI { return app.P().Class("muted").Text("Loading…") }),
+				Else(func() app.UI { return app.P().Class("muted").Text(say(words.Loading)) }),
 		)
 	}
 	acc := a.account
 	return app.Section().Class("card").ID("account-settings").Body(
-		app.H2().Text("Account settings: "+acc.Name),
+		app.H2().Text(say(words.AccountSettingsOf(acc.Name))),
 		a.prompt(a.ValueTo, a.Me.TOTPEnabled),
 		app.Div().Class("switch-row").Body(
 			app.Label().Class("switch").For("force-2fa").Body(
@@ -87,75 +88,61 @@ func (a *adminAccount) Render() app.UI {
 				app.Input().ID("force-2fa").Type("checkbox").Role("switch").Checked(acc.Force2FA).
 					Disabled(a.busy).OnClick(a.toggle),
 				app.Span().Class("slider").Aria("hidden", "true"),
-				app.Span().Class("switch-label").Text("Force 2FA for users"),
+				app.Span().Class("switch-label").Text(say(words.Force2FAForUsers)),
 			),
 		),
-		app.P().Class("muted").Text("While this is on, every user of the account must use two-factor authentication. "+
-			"Users without it are asked to set it up right after their password (after a grace period, if you give one), "+
-			"and can do nothing else until they have."),
+		app.P().Class("muted").Text(say(words.Force2FAHelp)),
 		app.Div().ID("account-adoption").Class("adoption-row").Body(
-			app.Span().ID("account-adoption-label").Class("adoption-label").Text("2FA adoption: "),
+			app.Span().ID("account-adoption-label").Class("adoption-label").Text(say(words.AdoptionLabel)),
 			adoption(*acc),
 		),
 		app.If(!acc.Force2FA && a.lacksOwnFactor(), func() app.UI {
 			return app.P().ID("admin-2fa-warning").Class("warning").Role("status").
-				Text("The policy applies to administrators too, and you have not connected two-factor authentication yet. " +
-					"If you switch it on, you will have to set it up right away.")
+				Text(say(words.AdminLacks2FA))
 		}),
 		app.Div().Class("field").Body(
-			app.Label().For("remember-browser-days").Text("Trust a browser for 2FA"),
+			app.Label().For("remember-browser-days").Text(say(words.TrustBrowserFor2FA)),
 			app.Select().ID("remember-browser-days").Disabled(a.busy).OnChange(a.chooseDays).Body(
 				app.Range(shared.RememberBrowserChoices).Slice(func(i int) app.UI {
 					d := shared.RememberBrowserChoices[i]
-					label := fmt.Sprintf("%d days", d)
+					label := say(words.DaysCount(d))
 					if d == 0 {
-						label = "Off"
+						label = say(words.Off)
 					}
 					return app.Option().Value(strconv.Itoa(d)).Selected(d == acc.RememberBrowserDays).Text(label)
 				}),
 			),
 		),
-		app.P().Class("muted").Text("When on, the second login step offers \"Don't ask for a code on this browser\" for that many days. "+
-			"Switching it off makes every browser ask again."),
+		app.P().Class("muted").Text(say(words.TrustBrowserHelp)),
 		app.Div().Class("switch-row").Body(
 			app.Label().Class("switch").For("passkeys-allowed").Body(
 				app.Input().ID("passkeys-allowed").Type("checkbox").Role("switch").Checked(acc.PasskeysAllowed).
 					Aria("describedby", "passkeys-allowed-hint").Disabled(a.busy).OnClick(a.togglePasskeys),
 				app.Span().Class("slider").Aria("hidden", "true"),
-				app.Span().Class("switch-label").Text("Allow sign-in with a passkey alone"),
+				app.Span().Class("switch-label").Text(say(words.AllowPasskeys)),
 			),
 		),
-		app.P().ID("passkeys-allowed-hint").Class("muted").Text("A passkey proves both the password and the second factor at once. "+
-			"When off, users with a passkey sign in with their password, then use it as their second factor."),
+		app.P().ID("passkeys-allowed-hint").Class("muted").Text(say(words.AllowPasskeysHelp)),
 		app.If(acc.Force2FA && !a.confirming, func() app.UI {
-			text := "No grace period: users without 2FA set it up at their next login."
+			text := say(words.NoGracePeriod)
 			if acc.GraceDays > 0 {
-				text = "Grace period: " + plural(acc.GraceDays, "day", "days") +
-					" from each user's first login after the switch, then the setup is mandatory."
+				text = say(words.GracePeriodDays(acc.GraceDays))
 			}
 			return app.Div().Class("grace-row").Body(
 				app.P().ID("grace-period").Text(text),
 				app.Button().ID("change-grace-days").Class("secondary").Type("button").Disabled(a.busy).
-					OnClick(a.changeGrace).Text("Change grace period"),
+					OnClick(a.changeGrace).Text(say(words.ChangeGracePeriod)),
 			)
 		}),
 		app.If(a.confirming, a.confirmation),
 		app.If(acc.ChangedAt != "", func() app.UI {
-			by := ""
-			if acc.ChangedBy != "" {
-				by = " by " + acc.ChangedBy
-			}
-			state := "off"
-			if acc.Force2FA {
-				state = "on"
-			}
-			return app.P().ID("policy-changed").Class("muted").Text(fmt.Sprintf("Switched %s %s%s.", state, localTime(acc.ChangedAt), by))
+			return app.P().ID("policy-changed").Class("muted").Text(say(policyChanged(acc)))
 		}),
 		app.If(a.Me.Role == shared.RolePlatformAdmin, func() app.UI {
 			return app.Form().Class("filters").OnSubmit(a.rename).Body(
-				field("rename-account", "Account name", "",
+				field("rename-account", say(words.AccountName), "",
 					app.Input().ID("rename-account").Type("text").MaxLength(shared.AccountNameMax).Value(attr(a.newName)).OnInput(a.ValueTo(&a.newName))),
-				app.Button().ID("rename-account-submit").Class("secondary").Type("submit").Disabled(a.busy).Text("Rename"),
+				app.Button().ID("rename-account-submit").Class("secondary").Type("submit").Disabled(a.busy).Text(say(words.Rename)),
 			)
 		}),
 		app.If(a.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(a.errMsg) }),
@@ -272,37 +259,47 @@ func (a *adminAccount) saveDays(ctx app.Context, days int) {
 	})
 }
 
+// policyChanged says when Force 2FA was last switched, which way, and by
+// whom when known.
+func policyChanged(acc *shared.AccountSettings) words.Message {
+	when := localTime(acc.ChangedAt)
+	switch {
+	case acc.Force2FA && acc.ChangedBy != "":
+		return words.PolicyOnAtBy(when, acc.ChangedBy)
+	case acc.Force2FA:
+		return words.PolicyOnAt(when)
+	case acc.ChangedBy != "":
+		return words.PolicyOffAtBy(when, acc.ChangedBy)
+	}
+	return words.PolicyOffAt(when)
+}
+
 // confirmation asks before Force 2FA goes on: how many users it asks to
 // set up 2FA, and for how long they may still skip it.
 func (a *adminAccount) confirmation() app.UI {
 	acc := a.account
 	without := max(acc.Users-acc.UsersWith2FA, 0)
-	verb := "have"
-	if without == 1 {
-		verb = "has"
-	}
-	count := fmt.Sprintf("%d of the %s of %s %s no two-factor authentication yet.", without, plural(acc.Users, "user", "users"), acc.Name, verb)
-	title, action := "Force 2FA for every user of "+acc.Name+"?", "Force 2FA"
+	count := say(words.UsersWithout2FA(without, words.UsersCount(acc.Users), acc.Name))
+	title, action := words.Force2FAFor(acc.Name), words.Force2FA
 	if acc.Force2FA {
 		// Already on: the days change, and with them every running
 		// deadline (counted from each user's own start).
-		title, action = "Change the grace period of "+acc.Name+"?", "Save grace period"
+		title, action = words.ChangeGraceOf(acc.Name), words.SaveGracePeriod
 	}
 	return app.Div().ID("force-2fa-dialog").Class("confirm-reset warning").Role("alertdialog").TabIndex(-1).
 		Aria("labelledby", "force-2fa-title").Aria("describedby", "force-2fa-count").
 		OnKeyDown(onEscape(a.cancelConfirm)).Body(
-		app.H3().ID("force-2fa-title").Text(title),
+		app.H3().ID("force-2fa-title").Text(say(title)),
 		app.P().ID("force-2fa-count").Text(count),
-		field("grace-days", "Grace period in days (0 to 30)", a.graceErr,
+		field("grace-days", say(words.GraceDaysField(shared.GraceDaysMin, shared.GraceDaysMax)), a.graceErr,
 			app.Input().ID("grace-days").Type("number").Attr("min", shared.GraceDaysMin).Attr("max", shared.GraceDaysMax).
 				Attr("step", 1).Attr("inputmode", "numeric").Required(true).Value(attr(a.graceDays)).OnInput(a.ValueTo(&a.graceDays))),
-		app.P().Class("muted").Text("With 0, they must set it up at their next login. Otherwise each of them may skip it "+
-			"for that many days from their first login after the switch; then it is mandatory."),
+		app.P().Class("muted").Text(say(words.GraceDaysHelp)),
 		app.Div().Class("actions").Body(
 			app.Button().ID("force-2fa-confirm").Class("primary").Type("button").Disabled(a.busy).
-				OnClick(a.confirm).Text(action),
+				OnClick(a.confirm).Text(say(action)),
 			app.Button().ID("force-2fa-cancel").Class("secondary").Type("button").
-				OnClick(func(ctx app.Context, e app.Event) { a.cancelConfirm(ctx) }).Text("Cancel"),
+				OnClick(func(ctx app.Context, e app.Event) { a.cancelConfirm(ctx) }).Text(say(words.Cancel)),
 		),
 	)
 }
@@ -317,7 +314,7 @@ func (a *adminAccount) confirm(ctx app.Context, e app.Event) {
 	if err != nil {
 		days = -1 // not a whole number: the range's words say what is wanted
 	}
-	if a.graceErr = shared.ValidateGraceDays(days); a.graceErr != "" {
+	if a.graceErr = say(shared.ValidateGraceDays(days)); a.graceErr != "" {
 		a.focus(ctx, "grace-days")
 		return
 	}

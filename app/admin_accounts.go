@@ -5,6 +5,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // adminAccounts is the platform administrator's first view: every account
@@ -34,16 +35,16 @@ func (a *adminAccounts) load(ctx app.Context) {
 }
 
 // accountColumns heads the accounts table.
-var accountColumns = []string{"Account", "Users", "2FA adoption", "Force 2FA", "Actions"}
+var accountColumns = []words.Message{words.Account, words.ColUsers, words.ColAdoption, words.ColForce2FA, words.ColActions}
 
 func (a *adminAccounts) Render() app.UI {
 	return app.Section().Class("card").Body(
-		app.H2().Text("Accounts"),
+		app.H2().Text(say(words.Accounts)),
 		a.prompt(a.ValueTo, a.Me != nil && a.Me.TOTPEnabled),
 		app.Form().Class("filters").OnSubmit(a.create).Body(
-			field("account-name", "New account", a.nameErr,
+			field("account-name", say(words.NewAccount), a.nameErr,
 				app.Input().ID("account-name").Type("text").MaxLength(shared.AccountNameMax).Value(attr(a.name)).OnInput(a.ValueTo(&a.name))),
-			app.Button().ID("new-account").Class("secondary").Type("submit").Disabled(a.busy).Text("Create account"),
+			app.Button().ID("new-account").Class("secondary").Type("submit").Disabled(a.busy).Text(say(words.CreateAccount)),
 		),
 		app.If(a.notice != "", func() app.UI { return app.P().Class("success").Role("status").Text(a.notice) }),
 		app.If(a.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(a.errMsg) }),
@@ -61,22 +62,22 @@ func (a *adminAccounts) Render() app.UI {
 // still inside their grace period. A list, so that it wraps on a phone.
 func adoption(acc shared.AccountSettings) app.UI {
 	if acc.Users == 0 {
-		return app.Span().Class("muted").Text("No users yet")
+		return app.Span().Class("muted").Text(say(words.NoUsersYet))
 	}
 	items := []string{
-		fmt.Sprintf("%d with 2FA (%d%%)", acc.UsersWith2FA, acc.UsersWith2FA*100/acc.Users),
-		fmt.Sprintf("%d without", max(acc.Users-acc.UsersWith2FA, 0)),
+		say(words.AdoptionWith(acc.UsersWith2FA, acc.UsersWith2FA*100/acc.Users)),
+		say(words.AdoptionWithout(max(acc.Users-acc.UsersWith2FA, 0))),
 	}
 	if acc.Force2FA && acc.GraceDays > 0 || acc.UsersInGrace > 0 {
-		items = append(items, fmt.Sprintf("%d in grace period", acc.UsersInGrace))
+		items = append(items, say(words.AdoptionInGrace(acc.UsersInGrace)))
 	}
 	return app.Ul().Class("adoption").Body(app.Range(items).Slice(func(i int) app.UI { return app.Li().Text(items[i]) }))
 }
 
 func (a *adminAccounts) row(acc shared.AccountSettings) app.UI {
-	force := onOff(acc.Force2FA)
+	force := say(onOff(acc.Force2FA))
 	if acc.Force2FA && acc.ChangedAt != "" {
-		force = "On since " + localTime(acc.ChangedAt)
+		force = say(words.OnSince(localTime(acc.ChangedAt)))
 	}
 	return tableRow(accountColumns, []app.HTMLTd{
 		app.Td().Text(acc.Name),
@@ -89,7 +90,7 @@ func (a *adminAccounts) row(acc shared.AccountSettings) app.UI {
 					if a.OnOpen != nil {
 						a.OnOpen(ctx, acc)
 					}
-				}).Text("Open"),
+				}).Text(say(words.Open)),
 		),
 	})
 }
@@ -98,7 +99,7 @@ func (a *adminAccounts) row(acc shared.AccountSettings) app.UI {
 func (a *adminAccounts) create(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	name := a.name
-	if msg := shared.ValidateAccountName(shared.NormalizeAccountName(name)); msg != "" {
+	if msg := say(shared.ValidateAccountName(shared.NormalizeAccountName(name))); msg != "" {
 		a.nameErr = msg
 		return
 	}
@@ -111,7 +112,7 @@ func (a *adminAccounts) create(ctx app.Context, e app.Event) {
 			}
 			return a.needsProof(ctx, err, func(ctx app.Context) { a.create(ctx, e) })
 		}}, func(ctx app.Context, created shared.AccountSettings) {
-		a.name, a.notice = "", "Account "+created.Name+" created."
+		a.name, a.notice = "", say(words.AccountCreated(created.Name))
 		a.load(ctx)
 	})
 }

@@ -3,6 +3,7 @@ package webapp
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // adminAudit is the account's audit log, a page at a time.
@@ -14,19 +15,19 @@ type adminAudit struct {
 
 func (a *adminAudit) Render() app.UI {
 	return app.Section().Class("card").Body(
-		app.H2().Text("Audit log"),
+		app.H2().Text(say(words.AuditLog)),
 		&pagedTable[shared.AuditEvent]{
 			ID: "audit-log", MoreID: "audit-more", Path: withAccount("/api/admin/audit", a.AccountID), Reload: a.Reload,
-			Columns: []string{"Date and time", "Who", "What", "User", "IP address", "Details"},
+			Columns: []words.Message{words.ColDateTime, words.ColWho, words.ColWhat, words.ColUser, words.ColIP, words.ColDetails},
 			Cells:   auditCells,
-			Empty:   "Nothing recorded yet.",
+			Empty:   words.NothingRecorded,
 		},
 	)
 }
 
 func auditCells(e shared.AuditEvent) []app.HTMLTd {
 	return []app.HTMLTd{
-		app.Td().Text(localTime(e.Time)), app.Td().Text(e.Actor), app.Td().Text(shared.ActionText(e.Action)),
+		app.Td().Text(localTime(e.Time)), app.Td().Text(e.Actor), app.Td().Text(say(shared.ActionWords(e.Action))),
 		app.Td().Text(e.Target), app.Td().Text(e.IP), app.Td().Text(e.Detail),
 	}
 }

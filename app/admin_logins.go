@@ -6,6 +6,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // adminLogins lists the login attempts of the account's users, filterable by
@@ -72,41 +73,41 @@ func (l *adminLogins) submit(ctx app.Context, e app.Event) {
 
 func (l *adminLogins) Render() app.UI {
 	return app.Section().Class("card").Body(
-		app.H2().Text("Login attempts"),
+		app.H2().Text(say(words.LoginAttempts)),
 		app.Form().Class("filters").OnSubmit(l.submit).Body(
-			field("logins-user", "User", l.fields["user"],
+			field("logins-user", say(words.ColUser), l.fields["user"],
 				app.Input().ID("logins-user").Type("text").Value(attr(l.user)).OnInput(l.ValueTo(&l.user))),
-			field("logins-from", "From", l.fields["from"],
+			field("logins-from", say(words.From), l.fields["from"],
 				app.Input().ID("logins-from").Type("date").Value(attr(l.from)).OnInput(l.ValueTo(&l.from))),
-			field("logins-to", "To", l.fields["to"],
+			field("logins-to", say(words.To), l.fields["to"],
 				app.Input().ID("logins-to").Type("date").Value(attr(l.to)).OnInput(l.ValueTo(&l.to))),
 			app.Label().Class("filter").For("logins-failed").Body(
 				app.Input().ID("logins-failed").Type("checkbox").Checked(l.failedOnly).
 					OnChange(func(ctx app.Context, e app.Event) { l.failedOnly = ctx.JSSrc().Get("checked").Bool() }),
-				app.Text(" Failed only"),
+				app.Text(say(words.FailedOnly)),
 			),
 			app.If(l.Platform, func() app.UI {
 				return app.Label().Class("filter").For("logins-unknown").Body(
 					app.Input().ID("logins-unknown").Type("checkbox").Checked(l.unknown).Aria("describedby", "logins-unknown-hint").
 						OnChange(func(ctx app.Context, e app.Event) { l.unknown = ctx.JSSrc().Get("checked").Bool() }),
-					app.Text(" Unknown usernames"),
+					app.Text(say(words.UnknownUsernames)),
 				)
 			}),
-			app.Button().ID("logins-apply").Class("secondary").Type("submit").Text("Apply"),
+			app.Button().ID("logins-apply").Class("secondary").Type("submit").Text(say(words.Apply)),
 		),
 		app.If(l.Platform, func() app.UI {
 			return app.P().ID("logins-unknown-hint").Class("muted").
-				Text("Unknown usernames: attempts on names no user has, in any account (password spraying shows here).")
+				Text(say(words.UnknownUsernamesHelp))
 		}),
 		&pagedTable[shared.LoginEvent]{
 			ID: "admin-logins", MoreID: "admin-logins-more", Path: l.path, Reload: l.apply,
-			Columns: []string{"Date and time", "User", "Result", "Method", "IP address", "Device", "Details"},
+			Columns: []words.Message{words.ColDateTime, words.ColUser, words.ColResult, words.ColMethod, words.ColIP, words.ColDevice, words.ColDetails},
 			Cells:   func(e shared.LoginEvent) []app.HTMLTd { return historyCells(e, true) },
-			Empty:   map[bool]string{false: "No login attempts yet.", true: "No attempts match these filters."}[l.path != l.unfiltered()],
+			Empty:   map[bool]words.Message{false: words.NoLoginAttemptsYet, true: words.NoAttemptsMatch}[l.path != l.unfiltered()],
 			Loaded: func(err error) {
 				l.fields = nil
 				if e, ok := err.(*shared.Error); ok {
-					l.fields = e.Fields
+					l.fields = sayError(e).Fields
 				}
 			},
 		},

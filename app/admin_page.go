@@ -5,6 +5,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // adminPage is the Administration Panel; the server refuses its data to
@@ -22,7 +23,7 @@ type adminPage struct {
 // OnNav reads ?account=ID; Open and "All accounts" navigate, so the
 // browser's history holds each view.
 func (p *adminPage) OnNav(ctx app.Context) {
-	ctx.Page().SetTitle("Administration · Warden")
+	ctx.Page().SetTitle(say(words.TitleAdmin))
 	p.opened = 0
 	if id, err := strconv.ParseInt(ctx.Page().URL().Query().Get("account"), 10, 64); err == nil && id > 0 {
 		p.opened = id
@@ -33,8 +34,8 @@ func (p *adminPage) Render() app.UI {
 	return shell(p.me, p.errMsg, func(me *shared.Me) app.UI {
 		if !shared.IsAdministrator(me.Role) {
 			return app.Section().Class("card").Body(
-				app.H1().Text("Administration Panel"),
-				app.P().Class("error").Role("alert").Text("You do not have access to the Administration Panel."),
+				app.H1().Text(say(words.AdminPanel)),
+				app.P().Class("error").Role("alert").Text(say(words.AdminNoAccess)),
 			)
 		}
 		var id int64 // 0: the admin's own account
@@ -43,14 +44,14 @@ func (p *adminPage) Render() app.UI {
 		}
 		if me.Role == shared.RolePlatformAdmin && id == 0 {
 			return app.Div().Body(
-				app.H1().Class("page-title").Text("Administration Panel"),
+				app.H1().Class("page-title").Text(say(words.AdminPanel)),
 				&adminAccounts{Me: me, OnOpen: p.open},
 			)
 		}
 		return app.Div().Body(
-			app.H1().Class("page-title").Text("Administration Panel"),
+			app.H1().Class("page-title").Text(say(words.AdminPanel)),
 			app.If(id != 0, func() app.UI {
-				return app.A().ID("back-to-accounts").Class("button secondary").Href("/admin").Text("← All accounts")
+				return app.A().ID("back-to-accounts").Class("button secondary").Href("/admin").Text(say(words.AllAccounts))
 			}),
 			&adminAccount{Me: me, AccountID: id, OnChanged: p.changed},
 			&adminUsers{Me: me, AccountID: id, OnChanged: p.changed},

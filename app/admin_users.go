@@ -7,6 +7,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // adminUsers lists the account's users with their 2FA state, and resets the
@@ -111,7 +112,7 @@ func (u *adminUsers) more(ctx app.Context, e app.Event) {
 
 func (u *adminUsers) Render() app.UI {
 	return app.Section().Class("card").Body(
-		app.H2().Text("Users"),
+		app.H2().Text(say(words.Users)),
 		// Right after the heading: its place never moves, so the one-time
 		// password it shows survives the list's reloads.
 		&newUserForm{Me: u.Me, AccountID: u.AccountID, OnCreated: u.changedHere},
@@ -123,21 +124,21 @@ func (u *adminUsers) Render() app.UI {
 		u.emailEditor(),
 		app.Form().Class("filters").OnSubmit(u.filter).Body(
 			app.Div().Class("field").Body(
-				app.Label().For("users-twofa").Text("2FA"),
+				app.Label().For("users-twofa").Text(say(words.TwoFA)),
 				app.Select().ID("users-twofa").OnChange(u.ValueTo(&u.twoFA)).Body(
-					app.Option().Value("").Selected(u.twoFA == "").Text("All"),
-					app.Option().Value("on").Selected(u.twoFA == "on").Text("On"),
-					app.Option().Value("off").Selected(u.twoFA == "off").Text("Off"),
+					app.Option().Value("").Selected(u.twoFA == "").Text(say(words.All)),
+					app.Option().Value("on").Selected(u.twoFA == "on").Text(say(words.On)),
+					app.Option().Value("off").Selected(u.twoFA == "off").Text(say(words.Off)),
 				),
 			),
-			field("users-q", "Username starts with", u.fields["q"],
+			field("users-q", say(words.UsernameStartsWith), u.fields["q"],
 				app.Input().ID("users-q").Type("search").Value(attr(u.prefix)).OnInput(u.ValueTo(&u.prefix))),
-			app.Button().ID("users-apply").Class("secondary").Type("submit").Text("Apply"),
+			app.Button().ID("users-apply").Class("secondary").Type("submit").Text(say(words.Apply)),
 		),
 		app.If(len(u.users) == 0 && !u.busy, func() app.UI {
-			text := "No users yet."
+			text := say(words.NoUsersYetList)
 			if len(u.applied) > 0 {
-				text = "No users match these filters."
+				text = say(words.NoUsersMatch)
 			}
 			return app.P().ID("users-empty").Class("muted").Role("status").Text(text)
 		}),
@@ -148,29 +149,30 @@ func (u *adminUsers) Render() app.UI {
 			),
 		),
 		app.If(u.next != "", func() app.UI {
-			return app.Button().ID("more-users").Class("secondary").Type("button").Disabled(u.busy).OnClick(u.more).Text("Show more users")
+			return app.Button().ID("more-users").Class("secondary").Type("button").Disabled(u.busy).OnClick(u.more).Text(say(words.ShowMoreUsers))
 		}),
 	)
 }
 
 // userColumns heads the users table.
-var userColumns = []string{"Username", "Role", "E-mail", "2FA", "Recovery codes", "Last login", "Status", "Actions"}
+var userColumns = []words.Message{words.Username, words.Role, words.ColEmail, words.TwoFA, words.ColRecoveryCodes,
+	words.ColLastLogin, words.ColStatus, words.ColActions}
 
 func (u *adminUsers) row(user shared.AdminUser) app.UI {
-	lastLogin := "Never"
+	lastLogin := say(words.Never)
 	if user.LastLoginAt != "" {
 		lastLogin = localTime(user.LastLoginAt)
 	}
-	status := "Active"
+	status := words.StatusActive
 	switch {
 	case user.Disabled:
-		status = "Disabled"
+		status = words.StatusDisabled
 	case user.LockedUntil != "":
-		status = "Code entry locked until " + localTime(user.LockedUntil)
+		status = words.StatusCodeLocked(localTime(user.LockedUntil))
 	case user.Locked:
-		status = "Locked after wrong passwords or codes"
+		status = words.StatusLocked
 	case user.TwoFADeadline != "":
-		status = "Must set up 2FA by " + localTime(user.TwoFADeadline)
+		status = words.StatusMustSetUp(localTime(user.TwoFADeadline))
 	}
 	self := u.Me != nil && user.Username == u.Me.Username
 	codes := "–"
@@ -181,31 +183,33 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 		app.Td().Text(user.Username),
 		app.Td().Body(u.roleSelect(user, self)),
 		u.emailCell(user, self || u.Me == nil || u.Me.Role == shared.RolePlatformAdmin || user.Role != shared.RolePlatformAdmin),
-		app.Td().Body(app.Span().Class(statusClass(user.TOTPEnabled)).Text(onOff(user.TOTPEnabled)),
-			app.If(len(user.Methods) > 0, func() app.UI { return app.Span().Class("muted").Text(" (" + methodNames(user.Methods) + ")") })),
+		app.Td().Body(app.Span().Class(statusClass(user.TOTPEnabled)).Text(say(onOff(user.TOTPEnabled))),
+			app.If(len(user.Methods) > 0, func() app.UI {
+				return app.Span().Class("muted").Text(say(words.MethodsOfUser(methodNames(user.Methods))))
+			})),
 		app.Td().Text(codes),
 		app.Td().Text(lastLogin),
-		app.Td().Text(status),
+		app.Td().Text(say(status)),
 		app.Td().Body(
 			app.If(user.Locked, func() app.UI {
 				return app.Button().ID("unlock-" + attr(user.Username)).Class("secondary").Type("button").Disabled(u.busy).
-					OnClick(func(ctx app.Context, e app.Event) { u.unlock(ctx, user) }).Text("Unlock")
+					OnClick(func(ctx app.Context, e app.Event) { u.unlock(ctx, user) }).Text(say(words.Unlock))
 			}),
 			app.If(!self && !user.Disabled, func() app.UI {
 				return app.Button().ID("disable-" + attr(user.Username)).Class("secondary").Type("button").Disabled(u.busy).
 					OnClick(func(ctx app.Context, e app.Event) {
 						yes := true
 						u.ask(ctx, userChange{user: user, patch: shared.UserPatch{Disabled: &yes},
-							title: "Disable " + user.Username + "?",
-							text:  user.Username + " is logged out everywhere at once and cannot log in until enabled again.",
-							label: "Disable " + user.Username})
-					}).Text("Disable")
+							title: say(words.DisableUserTitle(user.Username)),
+							text:  say(words.DisableUserText(user.Username)),
+							label: say(words.DisableUser(user.Username))})
+					}).Text(say(words.Disable))
 			}).ElseIf(!self, func() app.UI {
 				return app.Button().ID("enable-" + attr(user.Username)).Class("secondary").Type("button").Disabled(u.busy).
 					OnClick(func(ctx app.Context, e app.Event) {
 						no := false
 						u.apply(ctx, user, shared.UserPatch{Disabled: &no})
-					}).Text("Enable")
+					}).Text(say(words.Enable))
 			}),
 			app.If(user.TOTPEnabled, func() app.UI {
 				return app.Button().ID("reset-2fa-" + attr(user.Username)).Class("secondary").Type("button").
@@ -214,7 +218,7 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 						u.confirm, u.notice, u.errMsg = user.Username, "", ""
 						u.focus(ctx, "confirm-reset-dialog")
 					}).
-					Text("Reset 2FA")
+					Text(say(words.Reset2FA))
 			}),
 		),
 	})
@@ -223,20 +227,18 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 // emailCell shows a user's confirmed address and the one waiting for its
 // link, with Edit and, for one waiting, Resend (the same address again).
 func (u *adminUsers) emailCell(user shared.AdminUser, editable bool) app.HTMLTd {
-	email := user.Email
-	if email == "" {
-		email = "–"
-	} else {
-		email += " (confirmed)"
+	email := "–"
+	if user.Email != "" {
+		email = say(words.EmailConfirmedMark(user.Email))
 	}
 	return app.Td().Class("email-cell").Body(
 		app.Span().Text(email+" "),
 		app.If(user.EmailPending != "", func() app.UI {
-			return app.Span().ID(attr("email-pending-" + user.Username)).Class("muted").Text("Not confirmed yet: " + user.EmailPending + " ")
+			return app.Span().ID(attr("email-pending-" + user.Username)).Class("muted").Text(say(words.EmailNotConfirmedYet(user.EmailPending)) + " ")
 		}),
 		app.If(editable, func() app.UI {
 			return app.Button().ID(attr("email-"+user.Username)).Class("secondary small").Type("button").Disabled(u.busy).
-				Aria("label", attr("Edit the e-mail address of "+user.Username)).
+				Aria("label", attr(say(words.EditEmailOf(user.Username)))).
 				OnClick(func(ctx app.Context, e app.Event) {
 					c := user
 					typed := user.EmailPending
@@ -245,15 +247,15 @@ func (u *adminUsers) emailCell(user shared.AdminUser, editable bool) app.HTMLTd 
 					}
 					u.editing, u.typed, u.typedErr, u.notice, u.errMsg = &c, typed, "", "", ""
 					u.focus(ctx, "user-email")
-				}).Text("Edit")
+				}).Text(say(words.Edit))
 		}),
 		app.If(editable && user.EmailPending != "", func() app.UI {
 			return app.Button().ID(attr("resend-email-"+user.Username)).Class("secondary small").Type("button").Disabled(u.busy).
-				Aria("label", attr("Resend link to confirm "+user.EmailPending)).
+				Aria("label", attr(say(words.ResendLinkTo(user.EmailPending)))).
 				OnClick(func(ctx app.Context, e app.Event) {
 					addr := user.EmailPending
 					u.apply(ctx, user, shared.UserPatch{Email: &addr})
-				}).Text("Resend link")
+				}).Text(say(words.ResendLink))
 		}),
 	)
 }
@@ -274,14 +276,13 @@ func (u *adminUsers) confirmation() app.UI {
 	return app.Div().ID("confirm-reset-dialog").Class("confirm-reset warning").Role("alertdialog").TabIndex(-1).
 		Aria("labelledby", "confirm-reset-title").Aria("describedby", "confirm-reset-text").
 		OnKeyDown(onEscape(u.cancelReset)).Body(
-		app.H3().ID("confirm-reset-title").Text("Reset two-factor authentication for "+user.Username+"?"),
-		app.P().ID("confirm-reset-text").Text("The authenticator and recovery codes of "+user.Username+" stop working and they are logged out everywhere. "+
-			"They can connect a new phone at their next login."),
+		app.H3().ID("confirm-reset-title").Text(say(words.ResetTitle(user.Username))),
+		app.P().ID("confirm-reset-text").Text(say(words.ResetText(user.Username))),
 		app.Div().Class("actions").Body(
 			app.Button().ID("confirm-reset").Class("danger").Type("button").Disabled(u.busy).
-				OnClick(u.reset(*user)).Text("Reset 2FA for "+user.Username),
+				OnClick(u.reset(*user)).Text(say(words.ResetFor(user.Username))),
 			app.Button().ID("cancel-reset").Class("secondary").Type("button").
-				OnClick(func(ctx app.Context, e app.Event) { u.cancelReset(ctx) }).Text("Cancel"),
+				OnClick(func(ctx app.Context, e app.Event) { u.cancelReset(ctx) }).Text(say(words.Cancel)),
 		),
 	)
 }
@@ -301,7 +302,7 @@ func (u *adminUsers) reset(user shared.AdminUser) app.EventHandler {
 			return u.needsProof(ctx, err, func(ctx app.Context) { u.reset(user)(ctx, e) })
 		}}, func(ctx app.Context, _ struct{}) {
 			u.confirm = ""
-			u.notice = "Two-factor authentication of " + user.Username + " is reset, and they are logged out."
+			u.notice = say(words.ResetDone(user.Username))
 			u.load(ctx)
 			if u.OnChanged != nil {
 				u.OnChanged(ctx)
@@ -322,7 +323,7 @@ func (u *adminUsers) roleSelect(user shared.AdminUser, self bool) app.UI {
 	if platform {
 		roles = shared.Roles
 	}
-	return app.Select().ID("role-"+attr(user.Username)).Aria("label", attr("Role of "+user.Username)).Disabled(u.busy).
+	return app.Select().ID("role-"+attr(user.Username)).Aria("label", attr(say(words.RoleOf(user.Username)))).Disabled(u.busy).
 		OnChange(func(ctx app.Context, e app.Event) {
 			role := ctx.JSSrc().Get("value").String()
 			if role == user.Role {
@@ -332,9 +333,9 @@ func (u *adminUsers) roleSelect(user shared.AdminUser, self bool) app.UI {
 			patch := shared.UserPatch{Role: &role}
 			if rank(role) < rank(user.Role) {
 				u.ask(ctx, userChange{user: user, patch: patch,
-					title: "Make " + user.Username + " " + roleName(role) + "?",
-					text:  user.Username + " loses what the role " + roleName(user.Role) + " allows, at their next click.",
-					label: "Change the role"})
+					title: say(words.MakeRoleTitle(user.Username, roleName(role))),
+					text:  say(words.MakeRoleText(user.Username, roleName(user.Role))),
+					label: say(words.ChangeTheRole)})
 				return
 			}
 			u.apply(ctx, user, patch)
@@ -354,21 +355,21 @@ func (u *adminUsers) emailEditor() app.UI {
 	return app.Form().ID("email-dialog").Class("confirm-reset").Aria("labelledby", "email-dialog-title").
 		OnKeyDown(onEscape(u.closeEmail)).OnSubmit(func(ctx app.Context, e app.Event) {
 		e.PreventDefault()
-		if msg := shared.ValidateEmail(u.typed); msg != "" {
+		if msg := say(shared.ValidateEmail(u.typed)); msg != "" {
 			u.typedErr = msg
 			return
 		}
 		addr := u.typed
 		u.apply(ctx, *user, shared.UserPatch{Email: &addr})
 	}).Body(
-		app.H3().ID("email-dialog-title").Text("E-mail address of "+user.Username),
-		field("user-email", "Where their security notices go once they confirm it (empty: none). Their confirmed address is told when it is replaced.", u.typedErr,
+		app.H3().ID("email-dialog-title").Text(say(words.EmailOf(user.Username))),
+		field("user-email", say(words.UserEmailField), u.typedErr,
 			app.Input().ID("user-email").Type("email").MaxLength(shared.MaxEmailLength).Attr("autocomplete", "off").
 				Value(attr(u.typed)).OnInput(u.ValueTo(&u.typed))),
 		app.Div().Class("actions").Body(
-			app.Button().ID("save-email").Class("primary").Type("submit").Disabled(u.busy).Text("Save"),
+			app.Button().ID("save-email").Class("primary").Type("submit").Disabled(u.busy).Text(say(words.Save)),
 			app.Button().ID("cancel-email").Class("secondary").Type("button").
-				OnClick(func(ctx app.Context, e app.Event) { u.closeEmail(ctx) }).Text("Cancel"),
+				OnClick(func(ctx app.Context, e app.Event) { u.closeEmail(ctx) }).Text(say(words.Cancel)),
 		),
 	)
 }
@@ -412,7 +413,7 @@ func (u *adminUsers) changeConfirmation() app.UI {
 			app.Button().ID("confirm-change").Class("danger").Type("button").Disabled(u.busy).
 				OnClick(func(ctx app.Context, e app.Event) { u.apply(ctx, c.user, c.patch) }).Text(c.label),
 			app.Button().ID("cancel-change").Class("secondary").Type("button").
-				OnClick(func(ctx app.Context, e app.Event) { u.pending = nil }).Text("Cancel"),
+				OnClick(func(ctx app.Context, e app.Event) { u.pending = nil }).Text(say(words.Cancel)),
 		),
 	)
 }
@@ -423,7 +424,7 @@ func (u *adminUsers) apply(ctx app.Context, user shared.AdminUser, patch shared.
 	send(ctx, &u.apiState, apiCall{method: "PATCH", path: path, body: patch, failed: func(ctx app.Context, err error) bool {
 		u.pending = nil
 		if e, ok := err.(*shared.Error); ok && e.Fields["email"] != "" && u.editing != nil {
-			u.typedErr = e.Fields["email"]
+			u.typedErr = sayError(e).Fields["email"]
 			return true
 		}
 		return u.needsProof(ctx, err, func(ctx app.Context) { u.apply(ctx, user, patch) })
@@ -431,18 +432,17 @@ func (u *adminUsers) apply(ctx app.Context, user shared.AdminUser, patch shared.
 		u.pending = nil
 		switch {
 		case patch.Email != nil && changed.Email == "" && changed.EmailPending == "":
-			u.notice, u.editing, u.refocus = user.Username+" has no e-mail address now.", nil, "email-"+user.Username
+			u.notice, u.editing, u.refocus = say(words.UserHasNoEmail(user.Username)), nil, "email-"+user.Username
 		case patch.Email != nil && changed.EmailPending != "":
-			u.notice, u.editing, u.refocus = "A link to confirm "+changed.EmailPending+" was sent to it; security notices of "+
-				user.Username+" go there once it is opened.", nil, "email-"+user.Username
+			u.notice, u.editing, u.refocus = say(words.UserLinkSent(changed.EmailPending, user.Username)), nil, "email-"+user.Username
 		case patch.Email != nil:
-			u.notice, u.editing, u.refocus = "Security notices of "+user.Username+" go to "+changed.Email+".", nil, "email-"+user.Username
+			u.notice, u.editing, u.refocus = say(words.UserNoticesGoTo(user.Username, changed.Email)), nil, "email-"+user.Username
 		case patch.Disabled != nil && *patch.Disabled:
-			u.notice = user.Username + " is disabled and logged out everywhere."
+			u.notice = say(words.UserDisabled(user.Username))
 		case patch.Disabled != nil:
-			u.notice = user.Username + " is enabled and can log in again."
+			u.notice = say(words.UserEnabled(user.Username))
 		default:
-			u.notice = user.Username + " is now " + roleName(changed.Role) + "."
+			u.notice = say(words.UserIsNow(user.Username, roleName(changed.Role)))
 		}
 		u.changedHere(ctx)
 	})
@@ -455,7 +455,7 @@ func (u *adminUsers) unlock(ctx app.Context, user shared.AdminUser) {
 	send(ctx, &u.apiState, apiCall{method: "POST", path: path, failed: func(ctx app.Context, err error) bool {
 		return u.needsProof(ctx, err, func(ctx app.Context) { u.unlock(ctx, user) })
 	}}, func(ctx app.Context, _ struct{}) {
-		u.notice = user.Username + " is unlocked and can try again."
+		u.notice = say(words.UserUnlocked(user.Username))
 		u.changedHere(ctx)
 	})
 }
@@ -472,7 +472,7 @@ func (u *adminUsers) changedHere(ctx app.Context) {
 func methodNames(kinds []string) string {
 	names := make([]string, len(kinds))
 	for i, k := range kinds {
-		names[i] = map[string]string{shared.FactorTOTP: "app", shared.FactorSecurityKey: "security key"}[k]
+		names[i] = say(map[string]words.Message{shared.FactorTOTP: words.FactorApp, shared.FactorSecurityKey: words.FactorKey}[k])
 	}
-	return strings.Join(names, ", ")
+	return strings.Join(names, say(words.ListSeparator))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // appHeader is the top bar: the product's name, and in the upper right the
@@ -28,7 +29,7 @@ func (h *appHeader) OnMount(ctx app.Context) { h.mountedAt(ctx) }
 
 func (h *appHeader) Render() app.UI {
 	return app.Header().Class("app-header").Body(
-		app.A().Class("brand").Href("/").Text("Warden"),
+		app.A().Class("brand").Href("/").Text(say(words.ProductName)),
 		app.If(h.Me != nil, func() app.UI {
 			return app.Div().Class("account").Body(
 				app.Button().ID("avatar").Class("avatar").Type("button").
@@ -50,7 +51,7 @@ func (h *appHeader) Render() app.UI {
 		app.If(h.logoutErr != "", func() app.UI {
 			return app.Div().ID("logout-error").Class("error").Role("alert").Body(
 				app.Text(h.logoutErr+" "),
-				app.Button().ID("logout-retry").Type("button").OnClick(h.logout).Disabled(h.busy).Text("Try again"),
+				app.Button().ID("logout-retry").Type("button").OnClick(h.logout).Disabled(h.busy).Text(say(words.TryAgain)),
 			)
 		}),
 	)
@@ -58,13 +59,10 @@ func (h *appHeader) Render() app.UI {
 
 // avatarLabel is the avatar's accessible name, with the unread notices.
 func avatarLabel(unread int) string {
-	switch unread {
-	case 0:
-		return "Account menu"
-	case 1:
-		return "Account menu, 1 unread security notice"
+	if unread == 0 {
+		return say(words.AccountMenu)
 	}
-	return "Account menu, " + strconv.Itoa(unread) + " unread security notices"
+	return say(words.AccountMenuUnread(unread))
 }
 
 // menu is the open account menu, a menu as WAI-ARIA's menu button pattern
@@ -81,12 +79,12 @@ func (h *appHeader) menu() app.UI {
 				app.Strong().Text(h.Me.Username),
 				app.Span().Class("muted").Text(h.Me.Account),
 			),
-			app.Div().ID("account-menu").Role("menu").Aria("label", "Account").Body(
-				app.A().ID(items[0]).Role("menuitem").TabIndex(-1).Href("/profile").Text("My profile"),
+			app.Div().ID("account-menu").Role("menu").Aria("label", say(words.Account)).Body(
+				app.A().ID(items[0]).Role("menuitem").TabIndex(-1).Href("/profile").Text(say(words.MyProfile)),
 				app.If(len(items) == 3, func() app.UI {
-					return app.A().ID(items[1]).Role("menuitem").TabIndex(-1).Href("/admin").Text("Administration")
+					return app.A().ID(items[1]).Role("menuitem").TabIndex(-1).Href("/admin").Text(say(words.MenuAdministration))
 				}),
-				app.Button().ID(items[len(items)-1]).Role("menuitem").TabIndex(-1).Type("button").OnClick(h.logout).Text("Log out"),
+				app.Button().ID(items[len(items)-1]).Role("menuitem").TabIndex(-1).Type("button").OnClick(h.logout).Text(say(words.LogOut)),
 			),
 		),
 	)
@@ -168,7 +166,7 @@ func (h *appHeader) logout(ctx app.Context, e app.Event) {
 		return
 	}
 	logOut(ctx, &h.apiState, func(ctx app.Context, err error) bool {
-		h.logoutErr = "Logging out failed, and you are still logged in: " + errorMessage(err)
+		h.logoutErr = say(words.LogoutFailed(errorMessage(err)))
 		if logoutRetry > 0 {
 			ctx.After(logoutRetry, func(ctx app.Context) {
 				if h.logoutErr != "" {

@@ -345,7 +345,7 @@ func TestSecuritySettings_DisconnectAsksForThePasswordAndShowsTheWarning(t *test
 }
 
 func TestLoginPage_ShowsWhyTheUserWasSentBack(t *testing.T) {
-	contains(t, render(t, &loginPage{notice: notices["disconnected"]}), `id="login-notice"`, "logged out everywhere")
+	contains(t, render(t, &loginPage{notice: say(notices["disconnected"])}), `id="login-notice"`, "logged out everywhere")
 }
 
 // A form posted before the app ran comes back to the prerendered page with

@@ -5,6 +5,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // changePassword is Security settings -> Password: the current password,
@@ -31,16 +32,16 @@ type changePassword struct {
 func (c *changePassword) OnMount(ctx app.Context) { c.mountedAt(ctx) }
 
 func (c *changePassword) Render() app.UI {
-	currentLabel, submit := "Current password", "Change password"
+	currentLabel, submit := say(words.CurrentPassword), say(words.ChangePassword)
 	if c.OneTime {
-		currentLabel, submit = "One-time password", "Save and continue"
+		currentLabel, submit = say(words.OneTimePassword), say(words.SaveAndContinue)
 	}
 	return app.Div().Class("change-password").Body(
-		app.If(!c.OneTime, func() app.UI { return app.H3().Text("Password") }),
+		app.If(!c.OneTime, func() app.UI { return app.H3().Text(say(words.Password)) }),
 		app.Form().ID("password-form").Method("post").OnSubmit(c.submit).Body(
 			app.If(c.done, func() app.UI {
 				return app.P().ID("password-changed").Class("success").Role("status").
-					Text("Your password is changed. Your other sessions have ended.")
+					Text(say(words.PasswordChanged))
 			}),
 			app.If(c.errMsg != "", func() app.UI {
 				return app.P().ID("password-error").Class("form-error").Role("alert").Text(c.errMsg)
@@ -48,14 +49,14 @@ func (c *changePassword) Render() app.UI {
 			field("password-current", currentLabel, c.fields["current"],
 				app.Input().ID("password-current").Type("password").Required(true).
 					Attr("autocomplete", "current-password").Value(attr(c.current)).OnInput(c.ValueTo(&c.current))),
-			field("password-new", "New password", c.fields["new"],
+			field("password-new", say(words.NewPassword), c.fields["new"],
 				app.Input().ID("password-new").Type("password").Required(true).
 					Attr("autocomplete", "new-password").Aria("describedby", "password-rules password-strength").
 					Value(attr(c.next)).OnInput(c.typeNew)),
 			app.P().ID("password-rules").Class("muted").
-				Text("At least 8 characters. Not your username, and nothing easy to guess: a few unusual words work well."),
+				Text(say(words.PasswordRules(shared.PasswordMinChars))),
 			c.hint.render(),
-			field("password-repeat", "New password again", c.fields["repeat"],
+			field("password-repeat", say(words.NewPasswordAgain), c.fields["repeat"],
 				app.Input().ID("password-repeat").Type("password").Required(true).
 					Attr("autocomplete", "new-password").Value(attr(c.repeat)).OnInput(c.ValueTo(&c.repeat))),
 			submitButton("password-submit", submit, c.busy),
@@ -79,8 +80,7 @@ func (c *changePassword) submit(ctx app.Context, e app.Event) {
 		return
 	}
 	if c.repeat != c.next {
-		c.refused(ctx, &shared.Error{Code: shared.EInvalid, Message: "Please correct the highlighted fields.",
-			Fields: map[string]string{"repeat": "The two new passwords are not the same."}})
+		c.refused(ctx, shared.Fail(shared.EInvalid, words.CorrectTheFields).WithField("repeat", words.PasswordsDiffer))
 		return
 	}
 	call := apiCall{method: "POST", path: "/api/me/password", body: req, failed: func(ctx app.Context, err error) bool {
@@ -108,7 +108,7 @@ func (c *changePassword) submit(ctx app.Context, e app.Event) {
 func (c *changePassword) refused(ctx app.Context, err error) {
 	c.errMsg = errorMessage(err)
 	if e, ok := err.(*shared.Error); ok {
-		c.fields = e.Fields
+		c.fields = sayError(e).Fields
 	}
 	switch {
 	case c.fields["new"] != "":
@@ -135,7 +135,7 @@ type passwordHint struct {
 }
 
 // strengthWords names zxcvbn's scores.
-var strengthWords = [...]string{"Very weak", "Weak", "Fair", "Strong", "Very strong"}
+var strengthWords = [...]words.Message{words.StrengthVeryWeak, words.StrengthWeak, words.StrengthFair, words.StrengthStrong, words.StrengthVeryStrong}
 
 func (h *passwordHint) typed(ctx app.Context, password string) {
 	h.asked++
@@ -163,13 +163,12 @@ func (h *passwordHint) typed(ctx app.Context, password string) {
 func (h *passwordHint) render() app.UI {
 	text, class := "", "password-strength"
 	if h.answered && h.res.Score >= 0 && h.res.Score < len(strengthWords) {
-		text = "Strength: " + strengthWords[h.res.Score] + "."
 		if h.res.OK {
 			class += " ok"
-			text += " Good to use."
+			text = say(words.StrengthGood(strengthWords[h.res.Score]))
 		} else {
 			class += " weak"
-			text += " " + h.res.Warning
+			text = say(words.StrengthTooWeak(strengthWords[h.res.Score], h.res.Warning))
 		}
 	}
 	return app.P().ID("password-strength").Class(class).Aria("live", "polite").Text(text)

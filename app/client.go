@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // sendRequest is the app's one way to the server: it sends body (JSON, or nil
@@ -15,8 +16,8 @@ import (
 var sendRequest func(ctx context.Context, method, path string, body []byte) (status int, answer []byte, err error) = fetch
 
 var (
-	errOffline = &shared.Error{Code: shared.EUnavailable, Message: "Could not reach the server. Check your connection and try again."}
-	errTimeout = &shared.Error{Code: shared.EUnavailable, Message: "The server did not answer in time. Check your connection and try again."}
+	errOffline = shared.Fail(shared.EUnavailable, words.ErrOffline)
+	errTimeout = shared.Fail(shared.EUnavailable, words.ErrTimeout)
 )
 
 // callAPI sends in as JSON, decodes a 2xx answer into out, and returns every
@@ -58,11 +59,11 @@ func answerError(status int, body []byte, decode func([]byte, any) error) *share
 	}
 	switch {
 	case status == 401:
-		return &shared.Error{Code: shared.EUnauthenticated, Message: "Please log in."}
+		return shared.Fail(shared.EUnauthenticated, words.PleaseLogIn)
 	case status >= 500:
-		return &shared.Error{Code: shared.EUnavailable, Message: "The server is having trouble. Please try again in a moment."}
+		return shared.Fail(shared.EUnavailable, words.ServerTrouble)
 	}
-	return &shared.Error{Code: shared.EInternal, Message: "Something went wrong. Please try again."}
+	return shared.Fail(shared.EInternal, words.SomethingWentWrong)
 }
 
 // errorCode returns the code of an error from callAPI.
@@ -78,7 +79,7 @@ func errorCode(err error) string {
 func errorMessage(err error) string {
 	var e *shared.Error
 	if errors.As(err, &e) && e.Message != "" {
-		return e.Message
+		return sayError(e).Message
 	}
-	return "Something went wrong. Please try again."
+	return say(words.SomethingWentWrong)
 }

@@ -1,6 +1,9 @@
 package webapp
 
-import "github.com/maxence-charriere/go-app/v10/pkg/app"
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared/words"
+)
 
 // clipCopy is a Copy button's state: "Copied" only once the browser says
 // the text is on the clipboard (writeText's promise resolved), and a
@@ -29,18 +32,18 @@ func (c *clipCopy) write(ctx app.Context, text string) {
 }
 
 // label is the button's text: idle until a write succeeded.
-func (c *clipCopy) label(idle string) string {
+func (c *clipCopy) label(idle words.Message) string {
 	if c.copied {
-		return "Copied"
+		return say(words.Copied)
 	}
-	return idle
+	return say(idle)
 }
 
-// failure says that nothing was copied, or is nothing.
-func (c *clipCopy) failure(what string) app.UI {
+// failure says that nothing was copied (what the user should copy
+// themselves), or is nothing.
+func (c *clipCopy) failure(said words.Message) app.UI {
 	if !c.failed {
 		return nil
 	}
-	return app.P().Class("error copy-failed").Role("alert").
-		Text("Could not copy to the clipboard. Select the " + what + " and copy it yourself.")
+	return app.P().Class("error copy-failed").Role("alert").Text(say(said))
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // connectTwoFactor is Connect: the button, then the step-by-step setup
@@ -71,8 +72,8 @@ func (c *connectTwoFactor) Render() app.UI {
 		c.prompt(c.ValueTo, false), // no authenticator yet: the password is the proof
 		app.If(c.setup == nil, func() app.UI {
 			return app.Div().Body(
-				app.P().Text("Protect your account with a six-digit code from an authenticator app on your phone, asked for at every login."),
-				app.Button().ID("connect-2fa").Class("primary inline").Type("button").Disabled(c.busy).OnClick(c.startSetup).Text("Connect"),
+				app.P().Text(say(words.ConnectHelp)),
+				app.Button().ID("connect-2fa").Class("primary inline").Type("button").Disabled(c.busy).OnClick(c.startSetup).Text(say(words.Connect)),
 				app.If(c.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(c.errMsg) }),
 			)
 		}).Else(c.window),
@@ -93,42 +94,41 @@ func (c *connectTwoFactor) window() app.UI {
 	return app.Div().ID("connect-window").Class("connect-window").DataSet("secret", attr(c.setup.Secret)).OnKeyDown(onKey).Body(
 		app.Ol().Class("steps").Body(
 			app.Li().Body(
-				app.H4().Text("Install an authenticator app"),
-				app.P().Text("Use Google Authenticator, Microsoft Authenticator, Aegis, 1Password, or any app that supports time-based codes (RFC 6238)."),
+				app.H4().Text(say(words.InstallApp)),
+				app.P().Text(say(words.InstallAppHelp)),
 			),
 			app.Li().Body(
-				app.H4().Text("Add Warden to the app"),
-				app.P().Text("Scan this QR code with the app, or type the key shown below it. "+
-					"On the phone that has the app, open the link instead."),
+				app.H4().Text(say(words.AddToApp)),
+				app.P().Text(say(words.AddToAppHelp)),
 				app.Div().Class("qr-row").Body(
-					app.Img().ID("qr-code").Class("qr").Alt("QR code to add Warden to your authenticator app").
+					app.Img().ID("qr-code").Class("qr").Alt(say(words.QRCodeAlt)).
 						Src("%s", attr(qrPrefix+c.setup.QRPNG)).Width(200).Height(200),
 					// A phone cannot scan its own screen: the link hands the key to
 					// the authenticator app. target=_blank keeps go-app from taking
 					// the click for a navigation of its own (window.open).
 					app.A().ID("otpauth-link").Class("button secondary").Href("%s", attr(c.setup.OTPAuthURL)).
-						Target("_blank").Rel("noopener").Text("Open in authenticator app"),
+						Target("_blank").Rel("noopener").Text(say(words.OpenInApp)),
 					app.Div().Class("manual").Body(
-						app.P().Class("muted").Text("Key"),
+						app.P().Class("muted").Text(say(words.Key)),
 						app.Code().ID("manual-key").Class("key").Text(groupKey(c.setup.Secret)),
-						app.Button().ID("copy-key").Class("secondary").Type("button").OnClick(c.copyKey).Text(c.clip.label("Copy key")),
-						c.clip.failure("key"),
+						app.Button().ID("copy-key").Class("secondary").Type("button").OnClick(c.copyKey).Text(c.clip.label(words.CopyKey)),
+						c.clip.failure(words.CopyFailedKey),
 					),
 				),
 			),
 			app.Li().Body(
-				app.H4().Text("Enter the six-digit code"),
+				app.H4().Text(say(words.EnterSixDigitCode)),
 				app.Form().ID("connect-form").Method("post").Action("/profile/connect").DataSet("ready", c.mounted).OnSubmit(c.connect).Body(
 					app.P().ID("connect-error").Class("form-error").Role("alert").Text(c.errMsg),
-					field("connect-code", "Code from the app", "", codeInput("connect-code", c.code, c.ValueTo(&c.code)).Name("code").AutoFocus(!app.IsClient)),
+					field("connect-code", say(words.CodeFromApp), "", codeInput("connect-code", c.code, c.ValueTo(&c.code)).Name("code").AutoFocus(!app.IsClient)),
 					app.Div().Class("actions").Body(
-						submitButton("connect-submit", "Connect", c.busy).Class("inline"),
+						submitButton("connect-submit", say(words.Connect), c.busy).Class("inline"),
 						c.cancelButton(),
 					),
 				),
 				app.If(c.OnUseKey != nil && c.mounted && keysUsable(), func() app.UI {
 					return app.P().Class("alt-action").Body(
-						app.Button().ID("setup-use-key").Class("link").Type("button").OnClick(c.useKey).Text("Add a security key instead"),
+						app.Button().ID("setup-use-key").Class("link").Type("button").OnClick(c.useKey).Text(say(words.AddKeyInstead)),
 					)
 				}),
 				// Before the app runs, a forced setup's Cancel logs out
@@ -143,7 +143,7 @@ func (c *connectTwoFactor) window() app.UI {
 
 func (c *connectTwoFactor) cancelButton() app.UI {
 	b := app.Button().ID("connect-cancel").Class("secondary").Type("button").OnClick(c.cancel).
-		Text(map[bool]string{false: "Cancel", true: "Cancel and log out"}[c.Enrolling])
+		Text(say(map[bool]words.Message{false: words.Cancel, true: words.CancelAndLogOut}[c.Enrolling]))
 	if c.Enrolling && !c.mounted {
 		b = b.Type("submit").Attr("form", "setup-logout-form")
 	}

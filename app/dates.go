@@ -1,6 +1,10 @@
 package webapp
 
-import "time"
+import (
+	"time"
+
+	"github.com/warden-auth/warden/shared/words"
+)
 
 // localTime shows an RFC 3339 time in the browser's time zone.
 func localTime(rfc3339 string) string {
@@ -8,7 +12,7 @@ func localTime(rfc3339 string) string {
 	if err != nil {
 		return rfc3339
 	}
-	return t.Local().Format("2 Jan 2006, 15:04:05")
+	return say(words.DateTimeSeconds(t.Local()))
 }
 
 // formatDay shows an RFC 3339 time as a date in the browser's time zone.
@@ -17,7 +21,7 @@ func formatDay(rfc3339 string) string {
 	if err != nil {
 		return ""
 	}
-	return t.Local().Format("2 January 2006")
+	return say(words.Date(t.Local()))
 }
 
 // localMidnight is the first instant of a calendar day in the browser's
@@ -46,5 +50,5 @@ func formatDeadline(rfc3339 string) string {
 	if err != nil {
 		return ""
 	}
-	return t.Local().Format("2 January 2006, 15:04")
+	return say(words.DateTime(t.Local()))
 }

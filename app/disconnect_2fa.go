@@ -3,6 +3,7 @@ package webapp
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // disconnectTwoFactor is Disconnect: it switches 2FA off after the
@@ -22,30 +23,30 @@ func (d *disconnectTwoFactor) OnMount(ctx app.Context) { d.mountedAt(ctx) }
 
 func (d *disconnectTwoFactor) Render() app.UI {
 	return app.Div().Class("disconnect").Body(
-		app.H4().Text("Disconnect"),
+		app.H4().Text(say(words.Disconnect)),
 		app.If(!d.open, func() app.UI {
 			return app.Button().ID("disconnect-2fa").Class("secondary").Type("button").
-				OnClick(d.openForm).Text("Disconnect two-factor authentication")
+				OnClick(d.openForm).Text(say(words.Disconnect2FA))
 		}).Else(func() app.UI {
 			return app.Form().Method("post").OnSubmit(d.submit).OnKeyDown(onEscape(d.close)).Body(
-				app.P().Text("Without two-factor authentication, your password alone lets anyone into your account. Enter your password to confirm."),
+				app.P().Text(say(words.DisconnectHelp)),
 				app.P().ID("disconnect-error").Class("form-error").Role("alert").Text(d.errMsg),
-				field("disconnect-password", "Password", "", app.Input().ID("disconnect-password").Type("password").Required(true).
+				field("disconnect-password", say(words.Password), "", app.Input().ID("disconnect-password").Type("password").Required(true).
 					Attr("autocomplete", "current-password").Value(attr(d.password)).OnInput(d.ValueTo(&d.password))),
 				app.If(d.warning != "", func() app.UI {
 					return app.Div().ID("disconnect-warning").Class("warning").Role("alertdialog").TabIndex(-1).
-						Aria("label", "Warning").Aria("describedby", "disconnect-warning-text").
+						Aria("label", say(words.Warning)).Aria("describedby", "disconnect-warning-text").
 						OnKeyDown(onEscape(d.closeWarning)).Body(
 						app.P().ID("disconnect-warning-text").Text(d.warning),
 						app.Button().ID("disconnect-confirm").Class("danger").Type("button").Disabled(d.busy).
-							OnClick(d.confirm).Text("Disconnect anyway"),
+							OnClick(d.confirm).Text(say(words.DisconnectAnyway)),
 					)
 				}).Else(func() app.UI {
-					return app.Button().ID("disconnect-submit").Class("danger").Type("submit").Disabled(d.busy).Text("Disconnect")
+					return app.Button().ID("disconnect-submit").Class("danger").Type("submit").Disabled(d.busy).Text(say(words.Disconnect))
 				}),
 				app.Button().ID("disconnect-cancel").Class("secondary").Type("button").
 					OnClick(func(ctx app.Context, e app.Event) { d.close(ctx) }).
-					Text("Cancel"),
+					Text(say(words.Cancel)),
 			)
 		}),
 	)
@@ -79,7 +80,7 @@ func (d *disconnectTwoFactor) confirm(ctx app.Context, e app.Event) { d.disconne
 
 func (d *disconnectTwoFactor) disconnect(ctx app.Context, confirm bool) {
 	if d.password == "" {
-		d.errMsg = "Enter your password."
+		d.errMsg = say(words.EnterYourPassword)
 		return
 	}
 	req := shared.DisconnectRequest{Password: d.password, Confirm: confirm}

@@ -3,6 +3,7 @@ package webapp
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // emailAddress is Security settings -> E-mail: where security notices go
@@ -28,8 +29,8 @@ func (c *emailAddress) Render() app.UI {
 		value = c.shown()
 	}
 	return app.Div().Class("email-address").Body(
-		app.H3().Text("E-mail"),
-		app.P().Class("muted").Text("Security notices also go to this address once you confirm it. Leave it empty for none."),
+		app.H3().Text(say(words.Email)),
+		app.P().Class("muted").Text(say(words.EmailHelp)),
 		c.status(),
 		app.Form().ID("email-form").Method("post").OnSubmit(c.submit).Body(
 			app.If(c.changed != "", func() app.UI {
@@ -38,10 +39,10 @@ func (c *emailAddress) Render() app.UI {
 			app.If(c.errMsg != "", func() app.UI {
 				return app.P().ID("email-error").Class("form-error").Role("alert").Text(c.errMsg)
 			}),
-			field("email", "E-mail address", c.fields["email"],
+			field("email", say(words.EmailAddress), c.fields["email"],
 				app.Input().ID("email").Type("email").Attr("autocomplete", "email").MaxLength(shared.MaxEmailLength).
 					Value(attr(value)).OnInput(c.typed)),
-			submitButton("email-submit", "Save e-mail address", c.busy),
+			submitButton("email-submit", say(words.SaveEmailAddress), c.busy),
 		),
 		c.prompt(c.ValueTo, c.Me.TOTPEnabled),
 	)
@@ -59,19 +60,19 @@ func (c *emailAddress) shown() string {
 // Resend.
 func (c *emailAddress) status() app.UI {
 	me := c.Me
-	now := "Notices are not sent by e-mail now."
+	now := say(words.NoticesNotMailed)
 	if me.Email != "" {
-		now = "Notices go to " + me.Email + " (confirmed)."
+		now = say(words.NoticesGoTo(me.Email))
 	}
 	return app.Div().ID("email-status").Body(
 		app.P().Text(now),
 		app.If(me.EmailPending != "", func() app.UI {
 			return app.P().Class("notice").Body(
-				app.Span().ID("email-pending").Text(me.EmailPending+" is not confirmed yet: open the link we sent to it (it works for 24 hours). "),
+				app.Span().ID("email-pending").Text(say(words.EmailPendingFor(me.EmailPending, shared.EmailLinkHours))),
 				app.Button().ID("email-resend").Class("secondary small").Type("button").Disabled(c.busy).
-					Aria("label", attr("Send the link again to "+me.EmailPending)).
+					Aria("label", attr(say(words.SendLinkAgainTo(me.EmailPending)))).
 					OnClick(func(ctx app.Context, e app.Event) { c.save(ctx, shared.EmailRequest{Email: me.EmailPending}) }).
-					Text("Send the link again"),
+					Text(say(words.SendLinkAgain)),
 			)
 		}),
 	)
@@ -89,7 +90,7 @@ func (c *emailAddress) submit(ctx app.Context, e app.Event) {
 	}
 	req := shared.EmailRequest{Email: c.email}
 	if err := req.Valid(); err != nil {
-		c.errMsg, c.fields = errorMessage(err), err.Fields
+		c.errMsg, c.fields = errorMessage(err), sayError(err).Fields
 		c.focus(ctx, "email")
 		return
 	}
@@ -109,11 +110,11 @@ func (c *emailAddress) save(ctx app.Context, req shared.EmailRequest) {
 	}}, func(ctx app.Context, _ struct{}) {
 		switch {
 		case req.Email == "":
-			c.changed = "Your e-mail address is removed: notices are only shown here."
+			c.changed = say(words.EmailRemoved)
 		case req.Email == c.Me.Email:
-			c.changed = "Notices keep going to " + req.Email + "."
+			c.changed = say(words.NoticesKeepGoingTo(req.Email))
 		default:
-			c.changed = "We sent a link to " + req.Email + ": open it to confirm the address."
+			c.changed = say(words.LinkSentTo(req.Email))
 		}
 		c.edited = false
 		// Only the server says which address is confirmed and which waits.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // emailConfirmPage is "/email/confirm", where the link mailed to a new
@@ -23,17 +24,17 @@ type emailConfirmPage struct {
 
 // OnNav also runs on the server, for the prerendered page.
 func (p *emailConfirmPage) OnNav(ctx app.Context) {
-	ctx.Page().SetTitle("Confirm your e-mail address · Warden")
+	ctx.Page().SetTitle(say(words.TitleConfirmEmail))
 	p.onNavQuery(ctx.Page().URL().Query())
 }
 
 // onNavQuery reads the link's token, or what its form post came back with.
 func (p *emailConfirmPage) onNavQuery(q url.Values) {
-	p.token, p.done, p.errMsg = "", q.Get("done") == "1", shared.FormErrorText(q.Get("error"), 0)
+	p.token, p.done, p.errMsg = "", q.Get("done") == "1", say(shared.FormErrorWords(q.Get("error"), 0))
 	if t := q.Get("token"); shared.ValidEmailToken(t) {
 		p.token = t
 	} else if q.Has("token") {
-		p.errMsg = shared.MsgLinkInvalid
+		p.errMsg = say(words.LinkInvalid)
 	}
 }
 
@@ -48,32 +49,31 @@ func (p *emailConfirmPage) Render() app.UI {
 	case p.done:
 		body = app.Div().Body(
 			app.P().ID("email-confirmed").Class("success").Role("status").
-				Text("Your e-mail address is confirmed. Your security notices go to it from now on."),
-			app.P().Body(app.A().ID("email-confirm-home").Class("button primary").Href("/").Text("Go to Warden")),
+				Text(say(words.EmailConfirmed)),
+			app.P().Body(app.A().ID("email-confirm-home").Class("button primary").Href("/").Text(say(words.GoToWarden))),
 		)
 	case p.errMsg != "" && p.token == "":
 		body = app.Div().Body(
 			app.P().ID("email-confirm-error").Class("form-error").Role("alert").Text(p.errMsg),
-			app.P().Body(app.A().ID("email-confirm-home").Class("button secondary").Href("/profile").Text("Open your security settings")),
+			app.P().Body(app.A().ID("email-confirm-home").Class("button secondary").Href("/profile").Text(say(words.OpenSecuritySettings))),
 		)
 	case p.token == "":
-		body = app.P().ID("email-confirm-error").Class("form-error").Role("alert").Text(shared.MsgLinkInvalid)
+		body = app.P().ID("email-confirm-error").Class("form-error").Role("alert").Text(say(words.LinkInvalid))
 	default:
 		body = app.Form().ID("email-confirm-form").Method("post").Action("/email/confirm").DataSet("ready", p.mounted).
 			OnSubmit(p.submit).Body(
-			app.P().Text("Press the button to confirm that this address is yours: Warden then sends your security notices to it. "+
-				"If you did not ask for this, close this page, and nothing changes."),
+			app.P().Text(say(words.ConfirmEmailHelp)),
 			app.If(p.errMsg != "", func() app.UI {
 				return app.P().ID("email-confirm-error").Class("form-error").Role("alert").Text(p.errMsg)
 			}),
 			app.Input().Type("hidden").Name("token").Value(attr(p.token)),
-			submitButton("email-confirm-submit", "Confirm my e-mail address", p.busy),
+			submitButton("email-confirm-submit", say(words.ConfirmMyEmail), p.busy),
 		)
 	}
 	return app.Main().Class("login").Body(
 		app.Section().Class("card login-card").Body(
 			logo(),
-			app.H1().Text("Confirm your e-mail address"),
+			app.H1().Text(say(words.ConfirmYourEmail)),
 			body,
 		),
 	)

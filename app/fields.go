@@ -3,6 +3,7 @@ package webapp
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // field is a labelled input with its own error message.
@@ -33,7 +34,7 @@ func codeInput(id, value string, onInput app.EventHandler) app.HTMLInput {
 func codeRequest(typed string, errMsg *string) (shared.CodeRequest, bool) {
 	code, ok := shared.NormalizeCode(typed)
 	if !ok {
-		*errMsg = shared.CodeFormatMessage
+		*errMsg = say(words.CodeFormat)
 	}
 	return shared.CodeRequest{Code: code}, ok
 }

@@ -364,7 +364,7 @@ func TestAdminAccount_TheForce2FASwitchRevertsWhenTheChangeIsNotSaved(t *testing
 		{"network error", unreachable(), errOffline.Message},
 	} {
 		for _, was := range []bool{false, true} {
-			t.Run(fail.name+"/"+onOff(was), func(t *testing.T) {
+			t.Run(fail.name+"/"+say(onOff(was)), func(t *testing.T) {
 				api := newFakeAPI(t)
 				went := recordNavigation(t)
 				api.on("GET /api/admin/accounts", answer(200, shared.AccountsPage{Accounts: []shared.AccountSettings{{ID: 7, Name: "Acme", Force2FA: was}}}))
@@ -485,7 +485,7 @@ func TestSecuritySettings_DisconnectUnderThePolicyWarnsThenConfirmsAndLogsOut(t 
 		t.Fatalf("navigated to %q, want /login", (*went)[0])
 	}
 	// The login page says why the user is there.
-	p := &loginPage{notice: notices[u.Query().Get("notice")]}
+	p := &loginPage{notice: say(notices[u.Query().Get("notice")])}
 	contains(t, render(t, p), `id="login-notice"`, "logged out everywhere", `id="password"`)
 }
 

@@ -1,35 +1,27 @@
 package webapp
 
 import (
-	"strconv"
-
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // The words and badges the pages show for the user's facts.
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
 func roleName(role string) string {
 	switch role {
 	case shared.RolePlatformAdmin:
-		return "Platform administrator"
+		return say(words.RolePlatformAdmin)
 	case shared.RoleAdmin:
-		return "Administrator"
+		return say(words.RoleAdmin)
 	}
-	return "User"
+	return say(words.RoleUser)
 }
 
-func onOff(on bool) string {
+func onOff(on bool) words.Message {
 	if on {
-		return "On"
+		return words.On
 	}
-	return "Off"
+	return words.Off
 }
 
 func statusClass(on bool) string {

@@ -11,8 +11,8 @@ func keyAction(b app.HTMLButton) app.UI {
 	switch {
 	case usable:
 		return b
-	case why != "":
-		return app.P().Class("muted key-unavailable").Text(why)
+	case !why.IsZero():
+		return app.P().Class("muted key-unavailable").Text(say(why))
 	}
 	return nil
 }

@@ -1,6 +1,9 @@
 package webapp
 
-import "github.com/maxence-charriere/go-app/v10/pkg/app"
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared/words"
+)
 
 // leaveGuard makes the browser ask before the page is left (reload, Back to
 // another document, closing the tab) while armed says so. It listens for
@@ -30,7 +33,7 @@ func (g *leaveGuard) watch(armed func() bool) {
 	onBack := app.FuncOf(func(this app.Value, args []app.Value) any {
 		if armed() {
 			window.Get("history").Call("pushState", nil, "", here)
-			if !window.Call("confirm", leaveQuestion).Bool() {
+			if !window.Call("confirm", say(words.LeaveWithoutSaving)).Bool() {
 				return nil
 			}
 			g.stop()
@@ -51,8 +54,6 @@ func (g *leaveGuard) watch(armed func() bool) {
 		onBack.Release()
 	}
 }
-
-const leaveQuestion = "Leave without saving your recovery codes? They can never be shown again."
 
 func (g *leaveGuard) stop() {
 	if release := g.release; release != nil {

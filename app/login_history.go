@@ -3,6 +3,7 @@ package webapp
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // loginHistory lists the user's own login attempts, newest first, a page at
@@ -14,11 +15,11 @@ type loginHistory struct {
 
 func (h *loginHistory) Render() app.UI {
 	return app.Div().Class("history").Body(
-		app.H3().Text("Login history"),
-		app.P().Class("muted").Text("Every attempt to log in to your account, successful or not. If you see one you do not recognise, change your password."),
+		app.H3().Text(say(words.LoginHistory)),
+		app.P().Class("muted").Text(say(words.LoginHistoryHelp)),
 		app.Label().Class("filter").For("history-failed-only").Body(
 			app.Input().ID("history-failed-only").Type("checkbox").Checked(h.failedOnly).OnChange(h.toggleFailed),
-			app.Text(" Failed attempts only"),
+			app.Text(say(words.FailedAttemptsOnly)),
 		),
 		h.table(),
 	)
@@ -32,9 +33,9 @@ func (h *loginHistory) table() *pagedTable[shared.LoginEvent] {
 	}
 	return &pagedTable[shared.LoginEvent]{
 		ID: "login-history", MoreID: "history-more", Path: path,
-		Columns: []string{"Date and time", "Result", "Method", "IP address", "Device", "Details"},
+		Columns: []words.Message{words.ColDateTime, words.ColResult, words.ColMethod, words.ColIP, words.ColDevice, words.ColDetails},
 		Cells:   func(e shared.LoginEvent) []app.HTMLTd { return historyCells(e, false) },
-		Empty:   "No login attempts to show.",
+		Empty:   words.NoLoginAttemptsToShow,
 	}
 }
 
@@ -45,19 +46,19 @@ func (h *loginHistory) toggleFailed(ctx app.Context, e app.Event) {
 // historyCells is one attempt; withUser adds the attempted username (the
 // administrators' view).
 func historyCells(e shared.LoginEvent, withUser bool) []app.HTMLTd {
-	result, class := "Success", "badge badge-on"
+	result, class := words.ResultSuccess, "badge badge-on"
 	if e.Result != shared.ResultSuccess {
-		result, class = "Failed", "badge badge-fail"
+		result, class = words.ResultFailed, "badge badge-fail"
 	}
 	cells := []app.HTMLTd{app.Td().Body(app.Time().DateTime(e.Time).Text(localTime(e.Time)))}
 	if withUser {
 		cells = append(cells, app.Td().Text(e.Username))
 	}
 	return append(cells,
-		app.Td().Body(app.Span().Class(class).Text(result)),
-		app.Td().Text(shared.MethodText(e.Method)),
+		app.Td().Body(app.Span().Class(class).Text(say(result))),
+		app.Td().Text(say(shared.MethodWords(e.Method))),
 		app.Td().Text(e.IP),
-		app.Td().Title("%s", attr(e.UserAgent)).Text(shared.DescribeUserAgent(e.UserAgent)),
+		app.Td().Title("%s", attr(e.UserAgent)).Text(say(shared.DescribeUserAgent(e.UserAgent))),
 		app.Td().Text(historyDetail(e)),
 	)
 }
@@ -66,7 +67,7 @@ func historyCells(e shared.LoginEvent, withUser bool) []app.HTMLTd {
 // blocked says how many it stands for, and when the last came.
 func historyDetail(e shared.LoginEvent) string {
 	if e.Attempts > 0 {
-		return shared.BlockedText(e.Reason, e.Attempts) + ", the last at " + localTime(e.LastTime)
+		return say(words.BlockedUntil(shared.BlockedWords(e.Reason, e.Attempts), localTime(e.LastTime)))
 	}
-	return shared.ReasonText(e.Reason)
+	return say(shared.ReasonWords(e.Reason))
 }

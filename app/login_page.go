@@ -2,7 +2,6 @@ package webapp
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // The steps of the login page.
@@ -50,9 +50,8 @@ type loginPage struct {
 }
 
 // notices are the messages other pages send the user here with.
-var notices = map[string]string{
-	"disconnected": "Two-factor authentication is disconnected and you are logged out everywhere. " +
-		"Your account requires it: log in to set it up again.",
+var notices = map[string]words.Message{
+	"disconnected": words.NoticeDisconnectedLoggedOut,
 }
 
 // OnInit reads the address the browser opened before the first render, so
@@ -69,7 +68,7 @@ func (p *loginPage) OnInit() {
 // before the app ran comes back here with the step it reached, the error's
 // code and the username typed (never a password or a code).
 func (p *loginPage) OnNav(ctx app.Context) {
-	ctx.Page().SetTitle("Log in · Warden")
+	ctx.Page().SetTitle(say(words.TitleLogIn))
 	was := p.step
 	p.onNavQuery(ctx.Page().URL().Query())
 	if p.mounted && p.step != was {
@@ -82,7 +81,7 @@ func (p *loginPage) OnNav(ctx app.Context) {
 
 func (p *loginPage) onNavQuery(q url.Values) {
 	p.fields = nil
-	p.notice = notices[q.Get("notice")]
+	p.notice = say(notices[q.Get("notice")])
 	switch q.Get("step") {
 	case "code":
 		p.step = stepTOTP
@@ -105,7 +104,7 @@ func (p *loginPage) onNavQuery(q url.Values) {
 // came back with (formPost): its code and, for a lock, the wait.
 func formError(q url.Values) string {
 	retry, _ := strconv.Atoi(q.Get("retry"))
-	return shared.FormErrorText(q.Get("error"), retry)
+	return say(shared.FormErrorWords(q.Get("error"), retry))
 }
 
 // OnMount sends a visitor who is still signed in to the app.
@@ -187,22 +186,22 @@ func (p *loginPage) passwordForm() app.UI {
 	// method=post: even a form submitted before the app loads never puts the
 	// password into a URL.
 	return app.Form().ID("login-form").Method("post").Action("/login").DataSet("ready", p.mounted).OnSubmit(p.submitPassword).Body(
-		app.H1().Text("Log in to Warden"),
+		app.H1().Text(say(words.LogInToWarden)),
 		app.If(p.notice != "", func() app.UI { return app.P().ID("login-notice").Class("notice").Role("status").Text(p.notice) }),
 		p.errorArea(),
-		field("username", "Username", p.fields["username"],
+		field("username", say(words.Username), p.fields["username"],
 			app.Input().ID("username").Name("username").Type("text").Required(true).
 				Attr("autocomplete", "username").Attr("autocapitalize", "none").Attr("spellcheck", "false").
 				Value(attr(p.username)).OnInput(p.ValueTo(&p.username)).AutoFocus(!app.IsClient)),
-		field("password", "Password", p.fields["password"],
+		field("password", say(words.Password), p.fields["password"],
 			app.Input().ID("password").Name("password").Type("password").Required(true).
 				Attr("autocomplete", "current-password").
 				Value(attr(p.password)).OnInput(p.ValueTo(&p.password))),
-		submitButton("login-submit", "Log in", p.busy),
+		submitButton("login-submit", say(words.LogIn), p.busy),
 		app.If(p.mounted && keysUsable(), func() app.UI {
 			return app.P().Class("alt-action").Body(
 				app.Button().ID("passkey-login").Class("secondary").Type("button").Disabled(p.busy).
-					OnClick(func(ctx app.Context, e app.Event) { p.useKey(ctx, "/api/login/passkey") }).Text("Sign in with a passkey"),
+					OnClick(func(ctx app.Context, e app.Event) { p.useKey(ctx, "/api/login/passkey") }).Text(say(words.SignInWithPasskey)),
 			)
 		}),
 	)
@@ -210,42 +209,41 @@ func (p *loginPage) passwordForm() app.UI {
 
 func (p *loginPage) codeForm() app.UI {
 	return app.Form().ID("code-form").Method("post").Action("/login/code").DataSet("ready", p.mounted).OnSubmit(p.submitCode).Body(
-		app.H1().Text("Two-factor authentication"),
+		app.H1().Text(say(words.TwoFactorAuthentication)),
 		// A key is offered first: one touch, and nothing to type.
 		app.If(slices.Contains(p.methods, shared.FactorSecurityKey), func() app.UI {
 			return app.P().Body(
 				keyAction(app.Button().ID("use-security-key").Class("primary").Type("button").Disabled(p.busy).
-					OnClick(func(ctx app.Context, e app.Event) { p.useKey(ctx, "/api/login/key") }).Text("Use your security key")),
+					OnClick(func(ctx app.Context, e app.Event) { p.useKey(ctx, "/api/login/key") }).Text(say(words.UseSecurityKey))),
 			)
 		}),
-		app.P().Text("Open your authenticator app and enter the six-digit code for Warden."),
+		app.P().Text(say(words.EnterAppCode)),
 		p.errorArea(),
 		p.rememberBox(),
-		field("code", "Authentication code", p.fields["code"],
+		field("code", say(words.AuthenticationCode), p.fields["code"],
 			codeInput("code", p.code, p.typeCode).Name("code").AutoFocus(!app.IsClient)),
-		submitButton("code-submit", "Verify", p.busy),
+		submitButton("code-submit", say(words.Verify), p.busy),
 		app.P().Class("alt-action").Body(
 			// Links, not buttons: before the app runs they work too.
-			app.A().ID("use-recovery-code").Class("link").Href("/login?step=recovery").Text("Use a recovery code"),
+			app.A().ID("use-recovery-code").Class("link").Href("/login?step=recovery").Text(say(words.UseRecoveryCode)),
 		),
-		app.P().ID("lost-phone").Class("muted").Text("Lost your phone? Use one of your recovery codes, "+
-			"or ask an administrator of your account to reset two-factor authentication."),
+		app.P().ID("lost-phone").Class("muted").Text(say(words.LostYourPhone)),
 	)
 }
 
 func (p *loginPage) recoveryForm() app.UI {
 	return app.Form().ID("recovery-form").Method("post").Action("/login/recovery").DataSet("ready", p.mounted).OnSubmit(p.submitRecovery).Body(
-		app.H1().Text("Use a recovery code"),
-		app.P().Text("Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once."),
+		app.H1().Text(say(words.UseRecoveryCode)),
+		app.P().Text(say(words.EnterRecoveryCodeHelp)),
 		p.errorArea(),
-		field("recovery-code", "Recovery code", p.fields["code"],
+		field("recovery-code", say(words.RecoveryCode), p.fields["code"],
 			app.Input().ID("recovery-code").Name("code").Type("text").Required(true).
 				Attr("autocomplete", "off").Attr("autocapitalize", "none").Attr("spellcheck", "false").
 				Value(attr(p.recovery)).OnInput(p.ValueTo(&p.recovery)).AutoFocus(!app.IsClient)),
 		p.rememberBox(),
-		submitButton("recovery-submit", "Verify", p.busy),
+		submitButton("recovery-submit", say(words.Verify), p.busy),
 		app.P().Class("alt-action").Body(
-			app.A().ID("use-authenticator").Class("link").Href("/login?step=code").Text("Use the authenticator app instead"),
+			app.A().ID("use-authenticator").Class("link").Href("/login?step=code").Text(say(words.UseAuthenticatorInstead)),
 		),
 	)
 }
@@ -260,7 +258,7 @@ func (p *loginPage) rememberBox() app.UI {
 		app.Input().ID("remember-browser").Type("checkbox").Checked(p.remember).OnChange(func(ctx app.Context, e app.Event) {
 			p.remember = ctx.JSSrc().Get("checked").Bool()
 		}),
-		app.Label().For("remember-browser").Text(fmt.Sprintf(" Don't ask for a code on this browser for %d days", p.rememberDays)),
+		app.Label().For("remember-browser").Text(say(words.RememberBrowser(p.rememberDays))),
 	)
 }
 
@@ -273,13 +271,13 @@ func (p *loginPage) rememberBox() app.UI {
 func (p *loginPage) newPasswordForm() app.UI {
 	if !p.mounted {
 		return app.Div().Body(
-			app.H1().Text("Choose a new password"),
-			app.P().ID("new-password-loading").Role("status").Text("Your password was one-time. The page is getting ready…"),
+			app.H1().Text(say(words.ChooseNewPassword)),
+			app.P().ID("new-password-loading").Role("status").Text(say(words.OneTimePasswordLoading)),
 		)
 	}
 	return app.Div().Body(
-		app.H1().Text("Choose a new password"),
-		app.P().Class("muted").Text("The password you logged in with was one-time: choose your own to continue."),
+		app.H1().Text(say(words.ChooseNewPassword)),
+		app.P().Class("muted").Text(say(words.OneTimePasswordReplace)),
 		&changePassword{OneTime: true, OnChanged: p.afterNewPassword},
 	)
 }
@@ -342,7 +340,7 @@ func (p *loginPage) submitCode(ctx app.Context, e app.Event) {
 	}
 	code, ok := shared.NormalizeCode(p.code)
 	if !ok {
-		p.fail(ctx, &shared.Error{Code: shared.EInvalid, Message: shared.CodeFormatMessage})
+		p.fail(ctx, shared.Fail(shared.EInvalid, words.CodeFormat))
 		return
 	}
 	p.send(ctx, "/api/login/totp", shared.SecondStepRequest{Code: code, RememberBrowser: p.remember}, func(ctx app.Context, _ shared.LoginResponse) {
@@ -391,7 +389,7 @@ func (p *loginPage) submitRecovery(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	code := strings.TrimSpace(p.recovery)
 	if code == "" {
-		p.fail(ctx, &shared.Error{Code: shared.EInvalid, Message: "Enter one of your recovery codes."})
+		p.fail(ctx, shared.Fail(shared.EInvalid, words.EnterOneRecoveryCode))
 		return
 	}
 	p.send(ctx, "/api/login/recovery", shared.SecondStepRequest{Code: code, RememberBrowser: p.remember}, func(ctx app.Context, _ shared.LoginResponse) {
@@ -408,7 +406,7 @@ func (p *loginPage) send(ctx app.Context, path string, body any, next func(app.C
 	send(ctx, &p.apiState, apiCall{method: "POST", path: path, body: body, failed: func(ctx app.Context, err error) bool {
 		if p.step != stepPassword && p.step != "" && errorCode(err) == shared.EUnauthenticated {
 			p.step = stepPassword
-			err = &shared.Error{Message: shared.MsgSessionExpired}
+			err = shared.Fail("", words.SessionExpired)
 		}
 		p.fail(ctx, err)
 		return true
@@ -438,7 +436,7 @@ func (p *loginPage) fail(ctx app.Context, err error) {
 func (p *loginPage) showError(err error) {
 	p.errMsg = errorMessage(err)
 	if e, ok := err.(*shared.Error); ok {
-		p.fields = e.Fields
+		p.fields = sayError(e).Fields
 	}
 }
 

@@ -3,6 +3,7 @@ package webapp
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // newUserForm is the users table's "New user": a username, a role and an
@@ -37,7 +38,7 @@ func (f *newUserForm) Render() app.UI {
 				OnClick(func(ctx app.Context, e app.Event) {
 					f.open, f.role, f.usernameErr, f.emailErr, f.errMsg = true, shared.RoleUser, "", "", ""
 					f.focus(ctx, "new-user-username")
-				}).Text("New user"),
+				}).Text(say(words.NewUser)),
 		)
 	}
 	roles := []string{shared.RoleUser, shared.RoleAdmin}
@@ -46,27 +47,27 @@ func (f *newUserForm) Render() app.UI {
 	}
 	return app.Form().ID("new-user-form").Class("new-user").Aria("labelledby", "new-user-title").
 		OnKeyDown(onEscape(f.close)).OnSubmit(f.submit).Body(
-		app.H3().ID("new-user-title").Text("New user"),
+		app.H3().ID("new-user-title").Text(say(words.NewUser)),
 		f.prompt(f.ValueTo, f.Me != nil && f.Me.TOTPEnabled),
-		field("new-user-username", "Username", f.usernameErr,
+		field("new-user-username", say(words.Username), f.usernameErr,
 			app.Input().ID("new-user-username").Type("text").Required(true).MaxLength(shared.UsernameMaxLen).
 				Attr("autocomplete", "off").Attr("autocapitalize", "none").Attr("spellcheck", "false").
 				Value(attr(f.username)).OnInput(f.ValueTo(&f.username))),
 		app.Div().Class("field").Body(
-			app.Label().For("new-user-role").Text("Role"),
+			app.Label().For("new-user-role").Text(say(words.Role)),
 			app.Select().ID("new-user-role").OnChange(f.ValueTo(&f.role)).Body(
 				app.Range(roles).Slice(func(i int) app.UI {
 					return app.Option().Value(roles[i]).Selected(roles[i] == f.role).Text(roleName(roles[i]))
 				})),
 		),
-		field("new-user-email", "E-mail address (optional: where security notices go)", f.emailErr,
+		field("new-user-email", say(words.NewUserEmailField), f.emailErr,
 			app.Input().ID("new-user-email").Type("email").MaxLength(shared.MaxEmailLength).
 				Attr("autocomplete", "off").Value(attr(f.email)).OnInput(f.ValueTo(&f.email))),
 		app.If(f.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(f.errMsg) }),
 		app.Div().Class("actions").Body(
-			app.Button().ID("new-user-submit").Class("primary").Type("submit").Disabled(f.busy).Text("Create user"),
+			app.Button().ID("new-user-submit").Class("primary").Type("submit").Disabled(f.busy).Text(say(words.CreateUser)),
 			app.Button().ID("new-user-cancel").Class("secondary").Type("button").
-				OnClick(func(ctx app.Context, e app.Event) { f.close(ctx) }).Text("Cancel"),
+				OnClick(func(ctx app.Context, e app.Event) { f.close(ctx) }).Text(say(words.Cancel)),
 		),
 	)
 }
@@ -85,6 +86,7 @@ func (f *newUserForm) submit(ctx app.Context, e app.Event) {
 	}
 	f.usernameErr, f.emailErr = "", ""
 	if v := req.Valid(); v != nil {
+		v = sayError(v)
 		f.usernameErr, f.emailErr = v.Fields["username"], v.Fields["email"]
 		f.focus(ctx, firstOf(f.usernameErr, "new-user-username", "new-user-email"))
 		return
@@ -121,20 +123,19 @@ func (f *newUserForm) password() app.UI {
 	name := c.User.Username
 	return app.Div().ID("one-time-password-box").Class("success one-time").Role("region").TabIndex(-1).
 		Aria("labelledby", "one-time-password-title").Body(
-		app.H3().ID("one-time-password-title").Text(name+" is created"),
-		app.P().Text("Their one-time password, shown only this once:"),
+		app.H3().ID("one-time-password-title").Text(say(words.UserCreated(name))),
+		app.P().Text(say(words.OneTimePasswordShown)),
 		app.Code().ID("one-time-password").Class("key").Text(c.Password),
-		app.P().Text(name+" must change it at their first login. Give it to them in person or by another safe way, "+
-			"not in the same message as their username."),
-		f.clip.failure("password"),
+		app.P().Text(say(words.OneTimePasswordHandOver(name))),
+		f.clip.failure(words.CopyFailedPassword),
 		app.Div().Class("actions").Body(
 			app.Button().ID("copy-one-time-password").Class("secondary").Type("button").
-				OnClick(func(ctx app.Context, e app.Event) { f.clip.write(ctx, c.Password) }).Text(f.clip.label("Copy")),
+				OnClick(func(ctx app.Context, e app.Event) { f.clip.write(ctx, c.Password) }).Text(f.clip.label(words.Copy)),
 			app.Button().ID("one-time-password-done").Class("secondary").Type("button").
 				OnClick(func(ctx app.Context, e app.Event) {
 					f.created = nil
 					f.focus(ctx, "new-user")
-				}).Text("Done"),
+				}).Text(say(words.Done)),
 		),
 	)
 }

@@ -4,6 +4,7 @@ import (
 	"net/url"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // notFoundPage is every path no other route takes: it says so in the
@@ -12,7 +13,7 @@ import (
 type notFoundPage struct{ app.Compo }
 
 func (p *notFoundPage) OnNav(ctx app.Context) {
-	ctx.Page().SetTitle("Page not found · Warden")
+	ctx.Page().SetTitle(say(words.TitleNotFound))
 	if !app.IsClient {
 		// go-app writes the page's path into its og:url: any path leads
 		// here, so on the server it goes as a value from a request does.
@@ -24,13 +25,13 @@ func (p *notFoundPage) Render() app.UI {
 	return app.Main().Class("login").Body(
 		app.Section().Class("card login-card not-found").Body(
 			logo(),
-			app.H1().Text("Page not found"),
-			app.P().Text("There is no page at this address. It may have moved, or the link may be mistyped."),
-			app.P().Body(app.A().ID("not-found-home").Class("button primary").Href("/").Text("Go to the home page")),
+			app.H1().Text(say(words.PageNotFound)),
+			app.P().Text(say(words.PageNotFoundText)),
+			app.P().Body(app.A().ID("not-found-home").Class("button primary").Href("/").Text(say(words.GoHome))),
 		),
 	)
 }
 
 // logo is the product's mark at the top of the pages outside the app's
 // frame. go-app drops an empty alt, so the mark is named.
-func logo() app.UI { return app.Img().Class("logo").Src("/web/icon.svg").Alt("Warden") }
+func logo() app.UI { return app.Img().Class("logo").Src("/web/icon.svg").Alt(say(words.ProductName)) }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // pageSize is how many rows each request for a list asks for.
@@ -28,9 +29,9 @@ type pagedTable[T any] struct {
 	MoreID  string               // the Load more button's id
 	Path    string               // the endpoint with its filters, without limit and before
 	Reload  int                  // a change loads the first page again, as a new Path does
-	Columns []string             // the header row
+	Columns []words.Message      // the header row
 	Cells   func(T) []app.HTMLTd // one row's cells, a column each
-	Empty   string               // what an empty list says
+	Empty   words.Message        // what an empty list says
 	// Loaded, when set, hears how each first page went: nil, or why the
 	// server refused it (a filter's shared.Error names the wrong field).
 	Loaded func(err error)
@@ -103,12 +104,12 @@ func (t *pagedTable[T]) Render() app.UI {
 				app.TBody().Body(app.Range(t.rows).Slice(func(i int) app.UI { return tableRow(t.Columns, t.Cells(t.rows[i])) })),
 			),
 		),
-		app.If(len(t.rows) == 0 && !t.busy && t.errMsg == "" && t.Empty != "", func() app.UI {
-			return app.P().Class("muted").Role("status").Text(t.Empty)
+		app.If(len(t.rows) == 0 && !t.busy && t.errMsg == "" && !t.Empty.IsZero(), func() app.UI {
+			return app.P().Class("muted").Role("status").Text(say(t.Empty))
 		}),
 		app.If(t.next != "", func() app.UI {
 			return app.Button().ID(t.MoreID).Class("secondary load-more").Type("button").Disabled(t.busy).
-				OnClick(t.more).Text("Load more")
+				OnClick(t.more).Text(say(words.LoadMore))
 		}),
 	)
 }
@@ -127,18 +128,18 @@ func withAccount(path string, accountID int64) string {
 	return path + sep + "account=" + strconv.FormatInt(accountID, 10)
 }
 
-func headerRow(columns []string) app.UI {
+func headerRow(columns []words.Message) app.UI {
 	return app.THead().Body(app.Tr().Body(
-		app.Range(columns).Slice(func(i int) app.UI { return app.Th().Scope("col").Text(columns[i]) }),
+		app.Range(columns).Slice(func(i int) app.UI { return app.Th().Scope("col").Text(say(columns[i])) }),
 	))
 }
 
 // tableRow is a row whose cells carry their column's name: on a phone the
 // rows stack, and each cell shows that name beside it (styles.css).
-func tableRow(columns []string, cells []app.HTMLTd) app.UI {
+func tableRow(columns []words.Message, cells []app.HTMLTd) app.UI {
 	return app.Tr().Body(app.Range(cells).Slice(func(i int) app.UI {
-		if i < len(columns) && columns[i] != "" {
-			return cells[i].DataSet("label", columns[i])
+		if i < len(columns) && !columns[i].IsZero() {
+			return cells[i].DataSet("label", say(columns[i]))
 		}
 		return cells[i]
 	}))

@@ -6,6 +6,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 type auditTableOnClient struct {
@@ -18,7 +19,7 @@ func (c *auditTableOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMou
 func auditTable() *auditTableOnClient {
 	return &auditTableOnClient{pagedTable: pagedTable[shared.AuditEvent]{
 		ID: "audit-log", MoreID: "audit-more", Path: "/api/admin/audit",
-		Columns: []string{"Date and time", "What"}, Cells: auditCells, Empty: "Nothing recorded yet.",
+		Columns: []words.Message{words.ColDateTime, words.ColWhat}, Cells: auditCells, Empty: words.NothingRecorded,
 	}}
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // profilePage is "My profile": who the user is and their security settings.
@@ -29,7 +30,7 @@ func (p *profilePage) OnInit() {
 // OnNav reads ?setup=1, which the login page adds for a user who must set
 // up 2FA before anything else.
 func (p *profilePage) OnNav(ctx app.Context) {
-	ctx.Page().SetTitle("My profile · Warden")
+	ctx.Page().SetTitle(say(words.TitleProfile))
 	p.readURL(ctx.Page().URL())
 }
 
@@ -53,11 +54,11 @@ func (p *profilePage) Render() app.UI {
 	return shell(p.me, p.errMsg, func(me *shared.Me) app.UI {
 		return app.Div().Body(
 			app.Section().Class("card").Body(
-				app.H1().Text("My profile"),
+				app.H1().Text(say(words.MyProfile)),
 				app.Dl().Class("facts").Body(
-					app.Dt().Text("Username"), app.Dd().ID("profile-username").Text(me.Username),
-					app.Dt().Text("Account"), app.Dd().ID("profile-account").Text(me.Account),
-					app.Dt().Text("Role"), app.Dd().ID("profile-role").Text(roleName(me.Role)),
+					app.Dt().Text(say(words.Username)), app.Dd().ID("profile-username").Text(me.Username),
+					app.Dt().Text(say(words.Account)), app.Dd().ID("profile-account").Text(me.Account),
+					app.Dt().Text(say(words.Role)), app.Dd().ID("profile-role").Text(roleName(me.Role)),
 				),
 			),
 			&securitySettings{Me: me, OpenSetup: p.openSetup, Page: p.page, SetupError: p.setupErr},

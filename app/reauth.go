@@ -7,6 +7,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // reauthGate asks for the password (or a current code) when a sensitive
@@ -50,14 +51,14 @@ func (g *reauthGate) prompt(bind func(any) app.EventHandler, withCode bool) app.
 	}
 	return app.Form().ID("reauth-form").Class("card reauth").Attr("aria-labelledby", "reauth-title").OnSubmit(g.submit).
 		OnKeyDown(onEscape(func(ctx app.Context) { g.retry = nil })).Body(
-		app.H3().ID("reauth-title").Text("Confirm it is you"),
-		app.P().Text("This change protects your account, so it needs your password again."),
-		app.Label().For("reauth-password").Text("Password"),
+		app.H3().ID("reauth-title").Text(say(words.ConfirmItIsYou)),
+		app.P().Text(say(words.ReauthHelp)),
+		app.Label().For("reauth-password").Text(say(words.Password)),
 		app.Input().ID("reauth-password").Type("password").Attr("autocomplete", "current-password").
 			Value(attr(g.password)).OnInput(bind(&g.password)),
 		app.If(withCode, func() app.UI {
 			return app.Div().Body(
-				app.Label().For("reauth-code").Text("Or a code from your authenticator app"),
+				app.Label().For("reauth-code").Text(say(words.OrAppCode)),
 				app.Input().ID("reauth-code").Type("text").Attr("autocomplete", "one-time-code").Attr("inputmode", "numeric").
 					MaxLength(7).Placeholder("123 456").Value(attr(g.code)).OnInput(bind(&g.code)),
 			)
@@ -65,15 +66,15 @@ func (g *reauthGate) prompt(bind func(any) app.EventHandler, withCode bool) app.
 		app.If(g.keys, func() app.UI {
 			return app.P().Body(
 				keyAction(app.Button().ID("reauth-with-key").Class("secondary").Type("button").Disabled(g.proof.busy).
-					OnClick(g.useKey).Text("Use your security key")),
+					OnClick(g.useKey).Text(say(words.UseSecurityKey))),
 			)
 		}),
 		app.If(g.proof.errMsg != "", func() app.UI {
 			return app.P().ID("reauth-error").Class("form-error").Role("alert").Text(g.proof.errMsg)
 		}),
 		app.Div().Class("actions").Body(
-			app.Button().ID("reauth-submit").Class("primary inline").Type("submit").Disabled(g.proof.busy).Text("Confirm"),
-			app.Button().ID("reauth-cancel").Class("secondary").Type("button").OnClick(g.cancel).Text("Cancel"),
+			app.Button().ID("reauth-submit").Class("primary inline").Type("submit").Disabled(g.proof.busy).Text(say(words.Confirm)),
+			app.Button().ID("reauth-cancel").Class("secondary").Type("button").OnClick(g.cancel).Text(say(words.Cancel)),
 		),
 	)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // recoveryCodesScreen shows a fresh set of recovery codes, the only time
@@ -50,24 +51,23 @@ func (r *recoveryCodesScreen) Render() app.UI {
 				return app.P().Text(codesHeading(r.Username, now)[i])
 			}),
 		),
-		app.H3().Class("no-print").Text("Save your recovery codes"),
-		app.P().Text("If you lose your phone, each of these codes lets you log in once instead of a code from your app. "+
-			"Store them somewhere safe, such as a password manager."),
+		app.H3().Class("no-print").Text(say(words.SaveYourCodes)),
+		app.P().Text(say(words.SaveYourCodesHelp)),
 		app.P().Class("notice no-print").Role("status").
-			Text("This list will never be shown again. Each code works once."),
+			Text(say(words.CodesShownOnce)),
 		app.Ul().ID("recovery-codes").Class("codes").Body(
 			app.Range(r.Codes).Slice(func(i int) app.UI {
 				return app.Li().Body(app.Code().Text(r.Codes[i]))
 			}),
 		),
 		app.Div().Class("actions no-print").Body(
-			app.Button().ID("copy-codes").Class("secondary").Type("button").OnClick(r.copy).Text(r.clip.label("Copy")),
+			app.Button().ID("copy-codes").Class("secondary").Type("button").OnClick(r.copy).Text(r.clip.label(words.Copy)),
 			app.A().ID("download-codes").Class("button secondary").
 				Href("%s", attr("data:text/plain;charset=utf-8,"+url.PathEscape(codesFile(r.Username, r.Codes, now)))).
-				Download("%s", attr(codesFileName(r.Username))).Text("Download"),
-			app.Button().ID("print-codes").Class("secondary").Type("button").OnClick(r.print).Text("Print"),
+				Download("%s", attr(codesFileName(r.Username))).Text(say(words.Download)),
+			app.Button().ID("print-codes").Class("secondary").Type("button").OnClick(r.print).Text(say(words.Print)),
 		),
-		app.Div().Class("no-print").Body(r.clip.failure("codes")),
+		app.Div().Class("no-print").Body(r.clip.failure(words.CopyFailedCodes)),
 		// A form, so that before the app runs (the server's page after a
 		// setup posted early) the box is required by the browser itself and
 		// Continue leads on into the app (ContinueTo).
@@ -75,7 +75,7 @@ func (r *recoveryCodesScreen) Render() app.UI {
 			app.Div().Class("confirm no-print").Body(
 				app.Label().For("codes-saved").Body(
 					r.savedBox(),
-					app.Text(" I have saved these codes"),
+					app.Text(say(words.CodesSaved)),
 				),
 			),
 			r.continueButton(),
@@ -106,7 +106,7 @@ func (r *recoveryCodesScreen) continueTo() string {
 // continueButton waits for the box once the app runs; before, the box's
 // required does (a disabled button could never be enabled without the app).
 func (r *recoveryCodesScreen) continueButton() app.UI {
-	b := app.Button().ID("codes-continue").Class("primary inline no-print").Type("submit").Text("Continue")
+	b := app.Button().ID("codes-continue").Class("primary inline no-print").Type("submit").Text(say(words.Continue))
 	if r.mounted && !r.saved {
 		b = b.Disabled(true)
 	}
@@ -134,8 +134,8 @@ func (r *recoveryCodesScreen) done(ctx app.Context, e app.Event) {
 func codesFile(username string, codes []string, now time.Time) string {
 	var b strings.Builder
 	b.WriteString(strings.Join(codesHeading(username, now), "\n") + "\n\n")
-	b.WriteString("Each code works once, in place of a code from your authenticator app.\n")
-	b.WriteString("Keep this file somewhere safe.\n\n")
+	b.WriteString(say(words.CodesFileEach) + "\n")
+	b.WriteString(say(words.CodesFileKeep) + "\n\n")
 	for _, c := range codes {
 		b.WriteString(c + "\n")
 	}
@@ -145,7 +145,7 @@ func codesFile(username string, codes []string, now time.Time) string {
 // codesHeading names the product, the user and the day, on the file and on
 // the printed sheet.
 func codesHeading(username string, now time.Time) []string {
-	return []string{"Warden recovery codes", "User: " + username, "Created: " + now.Format("2 January 2006")}
+	return []string{say(words.CodesFileTitle), say(words.CodesFileUser(username)), say(words.CodesFileCreated(words.Date(now)))}
 }
 
 func codesFileName(username string) string { return "warden-recovery-codes-" + username + ".txt" }

@@ -3,6 +3,7 @@ package webapp
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // regenerateCodes is the recovery codes block of Security settings: how
@@ -29,15 +30,16 @@ func (r *regenerateCodes) Render() app.UI {
 	var warning string
 	switch {
 	case r.Left == 0:
-		warning = "You have no recovery codes left. Regenerate them now, or you cannot log in if you lose your phone."
+		warning = say(words.NoCodesLeft)
 	case r.Left <= 3:
-		warning = "Only a few recovery codes are left. Regenerate them so you can still log in if you lose your phone."
+		warning = say(words.FewCodesLeftWarning)
 	}
 	return app.Div().Class("recovery").Body(
-		app.H4().Text("Recovery codes"),
+		app.H4().Text(say(words.RecoveryCodes)),
 		app.P().Body(
-			app.Span().ID("recovery-codes-left").Text(plural(r.Left, "recovery code", "recovery codes")),
-			app.Text(" left. Each works once, in place of a code from your app."),
+			sayUI(words.CodesLeftEach(words.RecoveryCodesCount(r.Left)), shown{"Codes", func(said string) app.UI {
+				return app.Span().ID("recovery-codes-left").Text(said)
+			}})...,
 		),
 		app.If(warning != "", func() app.UI { return app.P().ID("codes-warning").Class("warning").Role("status").Text(warning) }),
 		app.If(!r.open, func() app.UI {
@@ -50,27 +52,27 @@ func (r *regenerateCodes) Render() app.UI {
 						r.focus(ctx, "regenerate-with-key")
 					}
 				}).
-				Text("Regenerate recovery codes")
+				Text(say(words.RegenerateCodes))
 		}).Else(func() app.UI {
 			return app.Form().Method("post").OnSubmit(r.submit).Body(
-				app.P().Text("Your current codes stop working as soon as the new ones are made. "+r.howToConfirm()),
+				app.P().Text(say(words.CodesStopWorking(r.howToConfirm()))),
 				app.P().ID("regenerate-error").Class("form-error").Role("alert").Text(r.errMsg),
 				app.If(!r.KeysOnly, func() app.UI {
-					return field("regenerate-code", "Code from the app", "", codeInput("regenerate-code", r.code, r.ValueTo(&r.code)))
+					return field("regenerate-code", say(words.CodeFromApp), "", codeInput("regenerate-code", r.code, r.ValueTo(&r.code)))
 				}),
 				app.Div().Class("actions").Body(
 					app.If(!r.KeysOnly, func() app.UI {
-						return app.Button().ID("regenerate-submit").Class("primary inline").Type("submit").Disabled(r.busy).Text("Make new codes")
+						return app.Button().ID("regenerate-submit").Class("primary inline").Type("submit").Disabled(r.busy).Text(say(words.MakeNewCodes))
 					}),
 					app.If(r.Keys, func() app.UI {
 						return keyAction(app.Button().ID("regenerate-with-key").Class(r.keyClass()).Type("button").Disabled(r.busy).
-							OnClick(r.useKey).Text("Use your security key"))
+							OnClick(r.useKey).Text(say(words.UseSecurityKey)))
 					}),
 					app.Button().Class("secondary").Type("button").
 						OnClick(func(ctx app.Context, e app.Event) {
 							r.open, r.errMsg = false, ""
 							r.focus(ctx, "regenerate-codes")
-						}).Text("Cancel"),
+						}).Text(say(words.Cancel)),
 				),
 			)
 		}),
@@ -91,14 +93,14 @@ func (r *regenerateCodes) submit(ctx app.Context, e app.Event) {
 		r.made)
 }
 
-func (r *regenerateCodes) howToConfirm() string {
+func (r *regenerateCodes) howToConfirm() words.Message {
 	switch {
 	case r.KeysOnly:
-		return "Touch your security key to confirm."
+		return words.ConfirmWithKey
 	case r.Keys:
-		return "Enter a code from your authenticator app, or use your security key, to confirm."
+		return words.ConfirmWithCodeOrKey
 	}
-	return "Enter a code from your authenticator app to confirm."
+	return words.ConfirmWithCode
 }
 
 // keyClass: the key is the main action when there is no code to type.

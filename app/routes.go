@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Paths lists every page route.
@@ -38,14 +39,14 @@ var navigate = app.Context.Navigate
 // forbid. The server adds Version, Resources and WasmContentLength.
 func Handler() *app.Handler {
 	return &app.Handler{
-		Name:            "Warden",
-		ShortName:       "Warden",
-		Title:           "Warden",
-		Description:     "Sign in and keep your account safe with two-factor authentication.",
+		Name:            say(words.ProductName),
+		ShortName:       say(words.ProductName),
+		Title:           say(words.ProductName),
+		Description:     say(words.AppDescription),
 		Lang:            "en",
 		BackgroundColor: "#f6f7f9",
 		ThemeColor:      "#1f3a8a",
-		LoadingLabel:    "Loading Warden… {progress}%",
+		LoadingLabel:    say(words.AppLoading),
 		Icon: app.Icon{
 			Default:  "/web/icon-192.png",
 			Large:    "/web/icon-512.png",

@@ -6,6 +6,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // secondFactors is the list of the user's second factors in Security
@@ -58,9 +59,9 @@ func (f *secondFactors) load(ctx app.Context) {
 
 func (f *secondFactors) Render() app.UI {
 	return app.Div().Class("second-factors").Body(
-		app.H4().Text("Second factors"),
+		app.H4().Text(say(words.SecondFactors)),
 		app.If(len(f.methods) == 0, func() app.UI {
-			return app.P().Class("muted").Text("No second factor yet.")
+			return app.P().Class("muted").Text(say(words.NoSecondFactor))
 		}),
 		app.Ul().ID("second-factors").Class("factor-list").Body(
 			app.Range(f.methods).Slice(func(i int) app.UI {
@@ -73,23 +74,22 @@ func (f *secondFactors) Render() app.UI {
 					app.Span().Class("muted").Text(" · "+factorKind(m)+f.added(m)+f.lastUsed(m)),
 					app.If(m.Kind == shared.FactorSecurityKey, func() app.UI {
 						return app.Button().ID("rename-factor-"+attr(m.ID)).Class("secondary").Type("button").Disabled(f.busy).
-							Aria("label", attr("Rename "+m.Name)).OnClick(func(ctx app.Context, e app.Event) { f.openRename(ctx, m) }).
-							Text("Rename")
+							Aria("label", attr(say(words.RenameNamed(m.Name)))).OnClick(func(ctx app.Context, e app.Event) { f.openRename(ctx, m) }).
+							Text(say(words.Rename))
 					}),
 					app.Button().ID("remove-factor-"+attr(m.ID)).Class("secondary").Type("button").Disabled(f.busy).
-						Aria("label", attr("Remove "+m.Name)).OnClick(func(ctx app.Context, e app.Event) { f.remove(ctx, m.ID, false) }).
-						Text("Remove"),
+						Aria("label", attr(say(words.RemoveNamed(m.Name)))).OnClick(func(ctx app.Context, e app.Event) { f.remove(ctx, m.ID, false) }).
+						Text(say(words.Remove)),
 				)
 			}),
 		),
 		app.If(f.asking, func() app.UI {
 			return app.Form().ID("remove-factor-password-form").OnSubmit(f.submitPassword).
 				OnKeyDown(onEscape(func(ctx app.Context) { f.asking, f.password = false, "" })).Body(
-				app.P().Text("This is your last second factor: removing it switches two-factor authentication off, "+
-					"and your password alone then lets anyone into your account. Enter your password to confirm."),
-				field("remove-factor-password", "Password", "", app.Input().ID("remove-factor-password").Type("password").Required(true).
+				app.P().Text(say(words.LastFactorHelp)),
+				field("remove-factor-password", say(words.Password), "", app.Input().ID("remove-factor-password").Type("password").Required(true).
 					Attr("autocomplete", "current-password").Value(attr(f.password)).OnInput(f.ValueTo(&f.password))),
-				submitButton("remove-factor-password-submit", "Remove and switch 2FA off", f.busy),
+				submitButton("remove-factor-password-submit", say(words.RemoveAndSwitchOff), f.busy),
 			)
 		}),
 		app.If(f.warning != "", func() app.UI {
@@ -97,16 +97,16 @@ func (f *secondFactors) Render() app.UI {
 				OnKeyDown(onEscape(func(ctx app.Context) { f.warning, f.password = "", "" })).Body(
 				app.P().Text(f.warning),
 				app.Button().ID("remove-factor-confirm").Class("danger").Type("button").Disabled(f.busy).
-					OnClick(func(ctx app.Context, e app.Event) { f.remove(ctx, f.pending, true) }).Text("Remove and log out"),
+					OnClick(func(ctx app.Context, e app.Event) { f.remove(ctx, f.pending, true) }).Text(say(words.RemoveAndLogOut)),
 			)
 		}),
 		app.If(!f.adding, func() app.UI {
-			return keyAction(app.Button().ID("add-security-key").Class("secondary").Type("button").OnClick(f.openAdd).Text("Add a security key"))
+			return keyAction(app.Button().ID("add-security-key").Class("secondary").Type("button").OnClick(f.openAdd).Text(say(words.AddSecurityKey)))
 		}).Else(func() app.UI {
 			return app.Form().ID("security-key-form").OnSubmit(f.submitAdd).OnKeyDown(onEscape(func(ctx app.Context) { f.adding = false })).Body(
-				field("security-key-name", "Name of the key", "", app.Input().ID("security-key-name").Type("text").Required(true).
-					MaxLength(shared.SecurityKeyNameMax).Placeholder("Blue YubiKey").Value(attr(f.name)).OnInput(f.ValueTo(&f.name))),
-				submitButton("security-key-submit", "Add and touch the key", f.busy),
+				field("security-key-name", say(words.KeyName), "", app.Input().ID("security-key-name").Type("text").Required(true).
+					MaxLength(shared.SecurityKeyNameMax).Placeholder(say(words.KeyNamePlaceholder)).Value(attr(f.name)).OnInput(f.ValueTo(&f.name))),
+				submitButton("security-key-submit", say(words.AddAndTouchKey), f.busy),
 			)
 		}),
 		app.If(f.errMsg != "", func() app.UI { return app.P().ID("factors-error").Class("form-error").Role("alert").Text(f.errMsg) }),
@@ -123,15 +123,15 @@ func (f *secondFactors) renameForm(m shared.SecondFactor) app.UI {
 	}
 	return app.Form().ID("rename-factor-form").OnSubmit(f.submitRename).
 		OnKeyDown(onEscape(func(ctx app.Context) { f.closeRename(ctx) })).Body(
-		app.Label().For("rename-factor-name").Text("New name for "+m.Name),
+		app.Label().For("rename-factor-name").Text(say(words.NewNameFor(m.Name))),
 		input,
 		app.If(f.renameErr != "", func() app.UI {
 			return app.P().ID("rename-factor-error").Class("form-error").Role("alert").Text(f.renameErr)
 		}),
 		app.Div().Class("actions").Body(
-			submitButton("rename-factor-submit", "Save name", f.busy).Class("inline"),
+			submitButton("rename-factor-submit", say(words.SaveName), f.busy).Class("inline"),
 			app.Button().ID("rename-factor-cancel").Class("secondary").Type("button").
-				OnClick(func(ctx app.Context, e app.Event) { f.closeRename(ctx) }).Text("Cancel"),
+				OnClick(func(ctx app.Context, e app.Event) { f.closeRename(ctx) }).Text(say(words.Cancel)),
 		),
 	)
 }
@@ -176,25 +176,25 @@ func (f *secondFactors) submitRename(ctx app.Context, e app.Event) {
 func factorKind(m shared.SecondFactor) string {
 	switch {
 	case m.Kind == shared.FactorTOTP:
-		return "authenticator app"
+		return say(words.FactorAuthenticatorApp)
 	case m.Passkey:
-		return "passkey"
+		return say(words.FactorPasskey)
 	}
-	return "security key"
+	return say(words.FactorKey)
 }
 
 func (f *secondFactors) added(m shared.SecondFactor) string {
 	if m.AddedAt == "" {
 		return ""
 	}
-	return " · added " + formatDay(m.AddedAt)
+	return say(words.FactorAdded(formatDay(m.AddedAt)))
 }
 
 func (f *secondFactors) lastUsed(m shared.SecondFactor) string {
 	if m.LastUsedAt == "" {
-		return " · never used"
+		return say(words.FactorNeverUsed)
 	}
-	return " · last used " + formatDay(m.LastUsedAt)
+	return say(words.FactorLastUsed(formatDay(m.LastUsedAt)))
 }
 
 func (f *secondFactors) openAdd(ctx app.Context, e app.Event) {
@@ -264,7 +264,7 @@ func errKeyDidNotAnswer(err error) error {
 	if _, ok := err.(*shared.Error); ok {
 		return err
 	}
-	return &shared.Error{Code: shared.EInvalid, Message: "The security key did not answer. Try again, and touch the key when it blinks."}
+	return shared.Fail(shared.EInvalid, words.KeyDidNotAnswer)
 }
 
 // askPassword opens the password form for removing id, the last factor.
@@ -276,7 +276,7 @@ func (f *secondFactors) askPassword(ctx app.Context, id string) {
 func (f *secondFactors) submitPassword(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	if f.password == "" {
-		f.errMsg = "Enter your password."
+		f.errMsg = say(words.EnterYourPassword)
 		return
 	}
 	f.remove(ctx, f.pending, false)

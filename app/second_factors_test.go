@@ -7,13 +7,14 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // webAuthnAs makes the page one whose browser can (usable) or cannot, and
 // why, use security keys, for the test.
-func webAuthnAs(t *testing.T, usable bool, why string) {
+func webAuthnAs(t *testing.T, usable bool, why words.Message) {
 	prev := webAuthnState
-	webAuthnState = func() (bool, string) { return usable, why }
+	webAuthnState = func() (bool, words.Message) { return usable, why }
 	t.Cleanup(func() { webAuthnState = prev })
 }
 
@@ -25,7 +26,7 @@ type factorsOnClient struct {
 func (c *factorsOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount(ctx) }
 
 func TestSecondFactors_AddAKeyThenRemoveTheLastUnderThePolicy(t *testing.T) {
-	webAuthnAs(t, true, "")
+	webAuthnAs(t, true, words.Message{})
 	api := newFakeAPI(t)
 	went := recordNavigation(t)
 	key := shared.SecondFactor{ID: "key-7", Kind: shared.FactorSecurityKey, Name: "Blue", AddedAt: "2026-11-20T10:00:00Z", Passkey: true}
@@ -148,7 +149,7 @@ func TestSecondFactors_RenameAKeyInItsRow(t *testing.T) {
 // A user with keys is offered one as the proof: the prompt gets a
 // challenge, the key answers, and the action runs again.
 func TestReauth_AUserWithKeysIsOfferedTheirKey(t *testing.T) {
-	webAuthnAs(t, true, "")
+	webAuthnAs(t, true, words.Message{})
 	api := newFakeAPI(t)
 	proved := false
 	api.on("GET /api/2fa/methods", answer(200, shared.MethodsResponse{Methods: []shared.SecondFactor{}}))
@@ -208,7 +209,7 @@ func TestReauth_AUserWithKeysIsOfferedTheirKey(t *testing.T) {
 
 // With keys only, Regenerate asks for a touch of the key, not a code.
 func TestRegenerateCodes_WithKeysOnlyTheKeyIsTheProof(t *testing.T) {
-	webAuthnAs(t, true, "")
+	webAuthnAs(t, true, words.Message{})
 	api := newFakeAPI(t)
 	api.on("POST /api/me/reauth/key/begin", answer(200, map[string]any{"publicKey": map[string]any{"challenge": "cHJvb2Y"}}))
 	api.on("POST /api/2fa/recovery-codes", answer(200, shared.ConnectResponse{RecoveryCodes: []string{"aaaa-bbbb-cccc"}}))
@@ -238,7 +239,7 @@ func TestRegenerateCodes_WithKeysOnlyTheKeyIsTheProof(t *testing.T) {
 // A page reloaded at the second step asks which factors to offer, so a key
 // is still offered first.
 func TestLogin_AReloadAtTheSecondStepStillOffersTheKey(t *testing.T) {
-	webAuthnAs(t, true, "")
+	webAuthnAs(t, true, words.Message{})
 	api := loginAPI(t)
 	api.on("GET /api/login/methods", answer(200, shared.LoginResponse{Next: shared.NextTOTP, Methods: []string{shared.FactorSecurityKey}, RememberBrowserDays: 30}))
 	p := &loginOnClient{}
@@ -265,11 +266,11 @@ func TestKeys_NotOfferedWhereThePageCannotUseThem(t *testing.T) {
 	api.on("GET /api/2fa/methods", answer(200, shared.MethodsResponse{Methods: []shared.SecondFactor{}}))
 	keyButtons := []string{`id="passkey-login"`, `id="use-security-key"`, `id="add-security-key"`}
 
-	webAuthnAs(t, true, "")
+	webAuthnAs(t, true, words.Message{})
 	login := open(t, &loginOnClient{})
 	contains(t, login.html(), `id="passkey-login"`)
 
-	webAuthnAs(t, false, shared.MsgWebAuthnAtAddress)
+	webAuthnAs(t, false, words.WebAuthnAtAddress)
 	login = open(t, &loginOnClient{})
 	contains(t, login.html(), `id="login-submit"`)
 	lacks(t, login.html(), keyButtons...)
@@ -284,7 +285,7 @@ func TestKeys_NotOfferedWhereThePageCannotUseThem(t *testing.T) {
 	contains(t, s.html(), `id="second-factors"`, "not at an IP address")
 	lacks(t, s.html(), keyButtons...)
 
-	webAuthnAs(t, false, "") // prerendering: the browser is not known yet
+	webAuthnAs(t, false, words.Message{}) // prerendering: the browser is not known yet
 	s = open(t, &factorsOnClient{})
 	s.signIn(&shared.Me{Username: "alice"})
 	lacks(t, s.html(), append(keyButtons, "key-unavailable")...)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // securityNotices is Security settings -> Security notices: what happened
@@ -27,20 +28,20 @@ func (n *securityNotices) OnMount(ctx app.Context) {
 
 func (n *securityNotices) Render() app.UI {
 	return app.Div().Class("security-notices").Body(
-		app.H3().ID("notices-title").Text("Security notices"),
-		app.P().Class("muted").Text("What happened to your account, newest first. If something here was not you, change your password."),
+		app.H3().ID("notices-title").Text(say(words.SecurityNotices)),
+		app.P().Class("muted").Text(say(words.SecurityNoticesHelp)),
 		app.If(n.errMsg != "", func() app.UI {
 			return app.P().ID("notices-error").Class("form-error").Role("alert").Text(n.errMsg)
 		}),
 		app.If(n.loaded && len(n.notices) == 0, func() app.UI {
-			return app.P().ID("notices-empty").Class("muted").Text("No security notices yet.")
+			return app.P().ID("notices-empty").Class("muted").Text(say(words.NoSecurityNotices))
 		}),
 		app.Ul().ID("notices").Class("notice-list").Aria("labelledby", "notices-title").Body(
 			app.Range(n.notices).Slice(func(i int) app.UI { return noticeItem(n.notices[i]) }),
 		),
 		app.If(n.next != "", func() app.UI {
 			return app.Button().ID("notices-more").Class("secondary").Type("button").Disabled(n.busy).
-				OnClick(func(ctx app.Context, e app.Event) { n.load(ctx, n.next) }).Text("Show older notices")
+				OnClick(func(ctx app.Context, e app.Event) { n.load(ctx, n.next) }).Text(say(words.ShowOlderNotices))
 		}),
 	)
 }
@@ -56,16 +57,16 @@ func noticeItem(nt shared.Notice) app.UI {
 	}
 	where := ""
 	if nt.IP != "" {
-		where = " · IP " + nt.IP
+		where = say(words.NoticeFromIP(nt.IP))
 	}
 	if nt.Device != "" {
 		where += " · " + nt.Device
 	}
 	return app.Li().Class(class).Body(
-		app.If(shared.NoticeWarns(nt.Kind), func() app.UI { return app.Strong().Text("Warning: ") }),
-		app.Span().Class("notice-what").Text(shared.NoticeText(nt.Kind)+"."),
-		app.If(shared.NoticeDetailText(nt.Kind, nt.Detail) != "", func() app.UI {
-			return app.Text(" " + shared.NoticeDetailText(nt.Kind, nt.Detail))
+		app.If(shared.NoticeWarns(nt.Kind), func() app.UI { return app.Strong().Text(say(words.NoticeWarning)) }),
+		app.Span().Class("notice-what").Text(say(words.NoticeSaid(shared.NoticeWords(nt.Kind)))),
+		app.If(!shared.NoticeDetailWords(nt.Kind, nt.Detail).IsZero(), func() app.UI {
+			return app.Text(" " + say(shared.NoticeDetailWords(nt.Kind, nt.Detail)))
 		}),
 		app.Div().Class("muted").Body(
 			app.Time().DateTime(nt.At).Text(localTime(nt.At)),

@@ -5,6 +5,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // securitySettings is the "Security settings" section of My profile: the
@@ -53,19 +54,19 @@ func (s *securitySettings) Render() app.UI {
 		}
 	}
 	return section.Body(
-		app.H2().Text("Security settings"),
-		app.H3().Text("Two-factor authentication"),
+		app.H2().Text(say(words.SecuritySettings)),
+		app.H3().Text(say(words.TwoFactorAuthentication)),
 		app.If(enrolling, func() app.UI {
 			return app.P().Class("notice").Role("status").
-				Text("Your account requires two-factor authentication. Connect an authenticator app or add a security key to continue.")
+				Text(say(words.AccountRequires2FA))
 		}),
-		app.P().Body(
-			app.Text("Status: "),
-			app.Span().ID("twofa-status").Class(statusClass(me.TOTPEnabled)).Text(onOff(me.TOTPEnabled)),
+		app.P().Body(append(sayUI(words.Status(onOff(me.TOTPEnabled)), shown{"State", func(said string) app.UI {
+			return app.Span().ID("twofa-status").Class(statusClass(me.TOTPEnabled)).Text(said)
+		}}),
 			app.If(me.TOTPEnabled && me.TOTPEnabledAt != "", func() app.UI {
-				return app.Span().Class("muted").Text(" since " + formatDay(me.TOTPEnabledAt))
+				return app.Span().Class("muted").Text(say(words.Since(formatDay(me.TOTPEnabledAt))))
 			}),
-		),
+		)...),
 		app.If(len(s.codes) > 0, func() app.UI {
 			return &recoveryCodesScreen{Codes: s.codes, Username: me.Username, OnDone: s.codesStored, ContinueTo: s.continueTo()}
 		}).ElseIf(!me.TOTPEnabled, func() app.UI {
@@ -85,7 +86,7 @@ func (s *securitySettings) Render() app.UI {
 		}),
 		app.If(len(s.codes) == 0, func() app.UI { return &secondFactors{OnCodes: s.showConnected, AddKey: s.addKey} }),
 		app.If(s.connected && len(s.codes) == 0, func() app.UI {
-			return app.P().Class("success").Role("status").Text("Two-factor authentication is on. From now on, every login asks for a code from your app.")
+			return app.P().Class("success").Role("status").Text(say(words.TwoFAIsOn))
 		}),
 		app.If(!enrolling, func() app.UI { return &changePassword{} }),
 		app.If(!enrolling, func() app.UI { return &emailAddress{Me: me} }),

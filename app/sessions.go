@@ -5,6 +5,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // sessionsList is the Sessions part of Security settings: where the user is
@@ -18,7 +19,7 @@ type sessionsList struct {
 	said string // what the last action did, for the status line
 }
 
-var sessionColumns = []string{"Device", "IP address", "Signed in", "Last active", "Actions"}
+var sessionColumns = []words.Message{words.ColDevice, words.ColIP, words.ColSignedIn, words.ColLastActive, words.ColActions}
 
 func (s *sessionsList) OnMount(ctx app.Context) {
 	s.mountedAt(ctx)
@@ -34,8 +35,8 @@ func (s *sessionsList) load(ctx app.Context) {
 func (s *sessionsList) Render() app.UI {
 	others := len(s.list.Sessions) > 1 || len(s.list.TrustedBrowsers) > 0
 	return app.Div().Class("sessions").Body(
-		app.H3().Text("Sessions"),
-		app.P().Class("muted").Text("Where your account is signed in. End any session you do not recognise, then change your password."),
+		app.H3().Text(say(words.Sessions)),
+		app.P().Class("muted").Text(say(words.SessionsHelp)),
 		s.prompt(s.ValueTo, true),
 		app.If(s.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(s.errMsg) }),
 		app.P().Role("status").Class("success").Text(s.said),
@@ -47,20 +48,20 @@ func (s *sessionsList) Render() app.UI {
 		),
 		app.If(others, func() app.UI {
 			return app.Button().ID("end-other-sessions").Class("secondary").Type("button").Disabled(s.busy).
-				OnClick(s.endOthers).Text("End all other sessions")
+				OnClick(s.endOthers).Text(say(words.EndAllOtherSessions))
 		}),
-		app.H3().Text("Trusted browsers"),
-		app.P().Class("muted").Text("Browsers where you chose not to be asked for a code. Logging in there needs your password only."),
+		app.H3().Text(say(words.TrustedBrowsers)),
+		app.P().Class("muted").Text(say(words.TrustedBrowsersHelp)),
 		app.If(len(s.list.TrustedBrowsers) == 0, func() app.UI {
-			return app.P().ID("trusted-browsers").Class("muted").Text("No trusted browsers.")
+			return app.P().ID("trusted-browsers").Class("muted").Text(say(words.NoTrustedBrowsers))
 		}).Else(func() app.UI {
 			return app.Ul().ID("trusted-browsers").Body(app.Range(s.list.TrustedBrowsers).Slice(func(i int) app.UI {
 				b := s.list.TrustedBrowsers[i]
 				return app.Li().Body(
-					app.Text(fmt.Sprintf("%s, %s, trusted %s until %s ", b.Device, b.IP, localTime(b.CreatedAt), formatDay(b.ExpiresAt))),
+					app.Text(say(words.TrustedBrowserLine(b.Device, b.IP, localTime(b.CreatedAt), formatDay(b.ExpiresAt)))+" "),
 					app.Button().ID(fmt.Sprintf("remove-browser-%d", b.ID)).Class("secondary inline").Type("button").Disabled(s.busy).
-						Aria("label", attr("Remove the trusted browser "+b.Device)).
-						OnClick(func(ctx app.Context, e app.Event) { s.removeBrowser(ctx, b.ID) }).Text("Remove"),
+						Aria("label", attr(say(words.RemoveTrustedBrowser(b.Device)))).
+						OnClick(func(ctx app.Context, e app.Event) { s.removeBrowser(ctx, b.ID) }).Text(say(words.Remove)),
 				)
 			}))
 		}),
@@ -71,11 +72,11 @@ func (s *sessionsList) sessionRow(sess shared.Session) app.UI {
 	device := app.Td().Text(sess.Device)
 	action := app.Td()
 	if sess.Current {
-		device = app.Td().Body(app.Text(sess.Device+" "), app.Span().Class("badge badge-on").Text("This session"))
+		device = app.Td().Body(app.Text(sess.Device+" "), app.Span().Class("badge badge-on").Text(say(words.ThisSession)))
 	} else {
 		action = app.Td().Body(app.Button().ID(fmt.Sprintf("end-session-%d", sess.ID)).Class("secondary inline").Type("button").
-			Disabled(s.busy).Aria("label", attr("End the session on "+sess.Device)).
-			OnClick(func(ctx app.Context, e app.Event) { s.end(ctx, sess.ID) }).Text("End"))
+			Disabled(s.busy).Aria("label", attr(say(words.EndSessionOn(sess.Device)))).
+			OnClick(func(ctx app.Context, e app.Event) { s.end(ctx, sess.ID) }).Text(say(words.End)))
 	}
 	return tableRow(sessionColumns, []app.HTMLTd{
 		device,
@@ -91,7 +92,7 @@ func (s *sessionsList) end(ctx app.Context, id int64) {
 	send(ctx, &s.apiState, apiCall{method: "DELETE", path: fmt.Sprintf("/api/me/sessions/%d", id), failed: func(ctx app.Context, err error) bool {
 		return s.needsProof(ctx, err, func(ctx app.Context) { s.end(ctx, id) })
 	}}, func(ctx app.Context, _ struct{}) {
-		s.said = "The session was ended."
+		s.said = say(words.SessionEnded)
 		s.load(ctx)
 	})
 }
@@ -101,7 +102,7 @@ func (s *sessionsList) endOthers(ctx app.Context, e app.Event) {
 	send(ctx, &s.apiState, apiCall{method: "POST", path: "/api/me/sessions/end-others", failed: func(ctx app.Context, err error) bool {
 		return s.needsProof(ctx, err, func(ctx app.Context) { s.endOthers(ctx, e) })
 	}}, func(ctx app.Context, res shared.EndedSessions) {
-		s.said = fmt.Sprintf("Ended %d other session(s); no browser is trusted any more.", res.Ended)
+		s.said = say(words.EndedOtherSessions(int(res.Ended)))
 		s.load(ctx)
 	})
 }
@@ -111,7 +112,7 @@ func (s *sessionsList) removeBrowser(ctx app.Context, id int64) {
 	send(ctx, &s.apiState, apiCall{method: "DELETE", path: fmt.Sprintf("/api/me/trusted-browsers/%d", id), failed: func(ctx app.Context, err error) bool {
 		return s.needsProof(ctx, err, func(ctx app.Context) { s.removeBrowser(ctx, id) })
 	}}, func(ctx app.Context, _ struct{}) {
-		s.said = "The browser is no longer trusted."
+		s.said = say(words.BrowserNoLongerTrusted)
 		s.load(ctx)
 	})
 }

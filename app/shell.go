@@ -3,6 +3,7 @@ package webapp
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // shell is the frame of every signed-in page: the header with the avatar
@@ -16,10 +17,10 @@ func shell(me *shared.Me, errMsg string, content func(me *shared.Me) app.UI) app
 		// offer to ask again rather than leave a dead page.
 		body = app.Div().Class("load-error").Body(
 			app.P().Class("error").Role("alert").Text(errMsg),
-			app.Button().ID("retry").Class("secondary").Type("button").OnClick(retryMe).Text("Try again"),
+			app.Button().ID("retry").Class("secondary").Type("button").OnClick(retryMe).Text(say(words.TryAgain)),
 		)
 	case me == nil:
-		body = app.P().Class("muted").Text("Loading…")
+		body = app.P().Class("muted").Text(say(words.Loading))
 	default:
 		body = content(me)
 	}

@@ -3,6 +3,7 @@ package webapp
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // twofaBanner asks a user inside their Force 2FA grace period to set up
@@ -30,13 +31,13 @@ func (b *twofaBanner) Render() app.UI {
 	}
 	return app.Section().ID("twofa-banner").Class("twofa-banner notice").Aria("labelledby", "twofa-banner-text").Body(
 		app.P().ID("twofa-banner-text").Body(
-			app.Text("Set up two-factor authentication by "),
-			app.Strong().ID("twofa-deadline").Text(formatDeadline(deadline)),
-			app.Text(". After that, your account asks for it before anything else."),
+			sayUI(words.SetUpBy(formatDeadline(deadline)), shown{"Deadline", func(said string) app.UI {
+				return app.Strong().ID("twofa-deadline").Text(said)
+			}})...,
 		),
 		app.Div().Class("actions").Body(
-			app.A().ID("twofa-setup-now").Class("button primary").Href("/profile?setup=1").Text("Set up now"),
-			app.Button().ID("twofa-skip").Class("secondary").Type("button").OnClick(b.skip).Text("Skip for now"),
+			app.A().ID("twofa-setup-now").Class("button primary").Href("/profile?setup=1").Text(say(words.SetUpNow)),
+			app.Button().ID("twofa-skip").Class("secondary").Type("button").OnClick(b.skip).Text(say(words.SkipForNow)),
 		),
 	)
 }

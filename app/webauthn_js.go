@@ -10,6 +10,7 @@ import (
 	"syscall/js"
 
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // The WebAuthn glue, all of it: the server's options (JSON, binary fields
@@ -33,17 +34,17 @@ var (
 // localhost) has no WebAuthn, an old browser none either, and a page opened
 // at an IP address has no relying party (browsers refuse an address as
 // one). None of it changes while the page runs: it is read once.
-var webAuthnState = sync.OnceValues(func() (bool, string) {
+var webAuthnState = sync.OnceValues(func() (bool, words.Message) {
 	w := js.Global()
 	switch {
 	case !w.Get("isSecureContext").Truthy():
-		return false, shared.MsgWebAuthnInsecure
+		return false, words.WebAuthnInsecure
 	case w.Get("PublicKeyCredential").IsUndefined():
-		return false, shared.MsgWebAuthnUnsupported
+		return false, words.WebAuthnUnsupported
 	case shared.IsAddressHost(w.Get("location").Get("hostname").String()):
-		return false, shared.MsgWebAuthnAtAddress
+		return false, words.WebAuthnAtAddress
 	}
-	return true, ""
+	return true, words.Message{}
 })
 
 func credential(call string, options []byte) (json.RawMessage, error) {

@@ -1,11 +1,12 @@
 package shared
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // AccountSettings is an account and its policy, as the Administration Panel
@@ -65,7 +66,7 @@ type UserPatch struct {
 func (p UserPatch) Valid() *Error {
 	var v validator
 	if p.Role == nil && p.Disabled == nil && p.Email == nil {
-		v.add("role", "Say what to change: role, disabled or email.")
+		v.add("role", words.PatchNothing)
 	}
 	if p.Role != nil {
 		v.check("role", ValidateRole(*p.Role))
@@ -90,13 +91,13 @@ func (r NewUserRequest) Valid() *Error {
 	var v validator
 	v.check("username", ValidateUsername(NormalizeUsername(r.Username)))
 	if r.Role == "" {
-		v.add("role", "Choose a role.")
+		v.add("role", words.ChooseRole)
 	} else {
 		v.check("role", ValidateRole(r.Role))
 	}
 	v.check("email", ValidateEmail(r.Email))
 	if r.AccountID < 0 {
-		v.add("account_id", "Expected an account id.")
+		v.add("account_id", words.ExpectedAccountID)
 	}
 	return v.err()
 }
@@ -129,27 +130,27 @@ func ParseAdminUsersQuery(get func(string) string) (AdminUsersQuery, *Error) {
 	if s := get("account"); s != "" {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id < 1 {
-			v.add("account", "Expected an account id.")
+			v.add("account", words.ExpectedAccountID)
 		}
 		q.AccountID = id
 	}
 	switch q.TwoFA = get("twofa"); q.TwoFA {
 	case "", "on", "off":
 	default:
-		v.add("twofa", "Filter 2FA by on or off.")
+		v.add("twofa", words.TwoFAFilter)
 	}
 	q.Prefix = NormalizeUsername(get("q"))
 	if len(q.Prefix) > 2*UsernameMaxLen {
-		v.add("q", "That is not the beginning of a username.")
+		v.add("q", words.NotUsernamePrefix)
 	}
-	if q.After = get("before"); q.After != "" && ValidateUsername(q.After) != "" {
-		v.add("before", "That is not a page cursor from this list.")
+	if q.After = get("before"); q.After != "" && !ValidateUsername(q.After).IsZero() {
+		v.add("before", words.NotPageCursor)
 	}
 	q.Limit = UsersPageSize
 	if s := get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 100 {
-			v.add("limit", "The limit is a number from 1 to 100.")
+			v.add("limit", words.LimitRange)
 		}
 		q.Limit = n
 	}
@@ -187,26 +188,27 @@ type SettingsRequest struct {
 func (r SettingsRequest) Valid() *Error {
 	var v validator
 	if r.Force2FA == nil && r.RememberBrowserDays == nil && r.PasskeysAllowed == nil {
-		v.add("force_2fa", "Say whether 2FA is forced: true or false.")
+		v.add("force_2fa", words.Force2FAMissing)
 	}
 	if d := r.RememberBrowserDays; d != nil && !slices.Contains(RememberBrowserChoices, *d) {
-		v.add("remember_browser_days", "Trust a browser for 0 (off), 7 or 30 days.")
+		v.add("remember_browser_days", words.RememberBrowserDays)
 	}
 	if r.GraceDays != nil {
 		v.check("grace_days", ValidateGraceDays(*r.GraceDays))
 		if r.Force2FA == nil {
-			v.add("force_2fa", "Send the grace period with force_2fa.")
+			v.add("force_2fa", words.GraceWithoutForce)
 		}
 	}
 	return v.err()
 }
 
-// ValidateGraceDays checks a grace period in days ("" when it is fine).
-func ValidateGraceDays(days int) string {
+// ValidateGraceDays checks a grace period in days (the zero Message when
+// it is fine).
+func ValidateGraceDays(days int) words.Message {
 	if days < GraceDaysMin || days > GraceDaysMax {
-		return fmt.Sprintf("The grace period is a whole number of days from %d to %d.", GraceDaysMin, GraceDaysMax)
+		return words.GraceDaysRange(GraceDaysMin, GraceDaysMax)
 	}
-	return ""
+	return words.Message{}
 }
 
 // AdminUser is a user as the Administration Panel lists them.
@@ -292,19 +294,19 @@ func ParseAdminLoginsQuery(get func(string) string) (AdminLoginsQuery, *Error) {
 	var v validator
 	h, err := ParseHistoryQuery(get)
 	if err != nil {
-		v.fields = err.Fields
+		v.fields = err.SaidFields
 	}
 	q.HistoryQuery = h
 	q.Username = NormalizeUsername(get("user"))
 	if len(q.Username) > 2*UsernameMaxLen {
-		v.add("user", "That is not a valid username.")
+		v.add("user", words.NotAUsername)
 	}
 	switch get("unknown") {
 	case "", "false":
 	case "true":
 		q.Unknown = true
 	default:
-		v.add("unknown", `The unknown filter is "true" or absent.`)
+		v.add("unknown", words.UnknownFilter)
 	}
 	for _, f := range []struct {
 		name    string
@@ -318,24 +320,24 @@ func ParseAdminLoginsQuery(get func(string) string) (AdminLoginsQuery, *Error) {
 		t, err := parseBound(s, f.dayNext)
 		switch {
 		case err != nil:
-			v.add(f.name, "Give a date as YYYY-MM-DD or an RFC 3339 time.")
+			v.add(f.name, words.DateForm)
 		case t.Year() < 1970:
 			// The zero time means "no bound": an earlier date must not
 			// pass as one.
-			v.add(f.name, "Give a date from 1970 on.")
+			v.add(f.name, words.DateFrom1970)
 		case t.Year() > 9999:
-			v.add(f.name, "Give a date before the year 10000.")
+			v.add(f.name, words.DateBefore10000)
 		}
 		*f.dst = t
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
-		v.add("to", "The end of the range must come after its start.")
+		v.add("to", words.RangeOrder)
 	}
 	// The bounds' old names: refused in words rather than ignored, which
 	// would answer a filtered question with every attempt.
 	for old, name := range map[string]string{"since": "from", "until": "to"} {
 		if get(old) != "" {
-			v.add(old, "This filter is called "+name+" now.")
+			v.add(old, words.FilterRenamed(name))
 		}
 	}
 	return q, v.err()

@@ -1,6 +1,10 @@
 package shared
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/warden-auth/warden/shared/words"
+)
 
 // What comes after a correct password (LoginResponse.Next).
 const (
@@ -24,13 +28,13 @@ const (
 var Roles = []string{RoleUser, RoleAdmin, RolePlatformAdmin}
 
 // ValidateRole checks a role's name.
-func ValidateRole(role string) string {
+func ValidateRole(role string) words.Message {
 	for _, r := range Roles {
 		if role == r {
-			return ""
+			return words.Message{}
 		}
 	}
-	return "The role is user, admin or platform_admin."
+	return words.RoleUnknown
 }
 
 // IsAdministrator reports whether role opens the Administration Panel.
@@ -109,9 +113,9 @@ func (r ReauthRequest) Valid() *Error {
 	var v validator
 	switch {
 	case r.HasCredential() && (r.Password != "" || r.Code != ""):
-		v.add("credential", "Give your password, a code or your security key, only one of them.")
+		v.add("credential", words.OneProofOnly)
 	case r.Password != "" && r.Code != "":
-		v.add("code", "Give your password or a code, not both.")
+		v.add("code", words.PasswordOrCode)
 	case r.HasCredential():
 	case r.Code != "":
 		v.check("code", validateGivenCode(r.Code))

@@ -5,7 +5,10 @@ package shared
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Error codes. The server maps each to one HTTP status in a single table
@@ -61,6 +64,50 @@ type Error struct {
 	// sheds logins: seconds until the next attempt may succeed (also sent as
 	// the Retry-After header).
 	RetryAfter int `json:"retry_after,omitempty"`
+	// Said is the message that Message says, and SaidFields those of
+	// Fields, so that In can say them in the reader's language. An error
+	// read from an answer has only the text.
+	Said       words.Message            `json:"-"`
+	SaidFields map[string]words.Message `json:"-"`
+}
+
+// Fail is an error with the code, saying m (in English until In).
+func Fail(code string, m words.Message) *Error {
+	return &Error{Code: code, Message: words.English.Say(m), Said: m}
+}
+
+// Invalid is the EInvalid error of one field, which says m both for the
+// field and as the error's message.
+func Invalid(field string, m words.Message) *Error {
+	return Fail(EInvalid, m).WithField(field, m)
+}
+
+// WithField adds m as the message of field, and returns e.
+func (e *Error) WithField(field string, m words.Message) *Error {
+	if e.Fields == nil {
+		e.Fields = map[string]string{}
+	}
+	if e.SaidFields == nil {
+		e.SaidFields = map[string]words.Message{}
+	}
+	e.Fields[field], e.SaidFields[field] = words.English.Say(m), m
+	return e
+}
+
+// In is a copy of e said in l: its message and each field's, where e knows
+// them as messages.
+func (e *Error) In(l *words.Language) *Error {
+	c := *e
+	if !e.Said.IsZero() {
+		c.Message = l.Say(e.Said)
+	}
+	if len(e.SaidFields) > 0 {
+		c.Fields = maps.Clone(e.Fields)
+		for field, m := range e.SaidFields {
+			c.Fields[field] = l.Say(m)
+		}
+	}
+	return &c
 }
 
 func (e *Error) Error() string {
@@ -90,57 +137,42 @@ func ErrorCode(err error) string {
 // past the longest lock (15 minutes).
 const maxRetryAfter = 24 * 60 * 60
 
-// Messages of the login errors, said the same by the API (auth uses these)
-// and by a page that a form post sent back with only the error's code.
-const (
-	MsgWrongCredentials = "Incorrect username or password. After repeated failures, logins to this username pause for a few minutes."
-	MsgWrongCode        = "That code is not right. Check that your phone's clock is correct and try the current code."
-	MsgSessionExpired   = "Your sign-in took too long. Please enter your password again."
-	MsgAccountDisabled  = "This user is disabled. Ask your administrator to enable it again."
-
-	MsgLinkInvalid = "This link does not work: it was used already, a newer link replaced it, or it is incomplete. " +
-		"Open the latest link we sent, whole, or send a new one from your security settings."
-	MsgLinkExpired   = "This link has expired: a link works for 24 hours. Sign in and send a new one from your security settings."
-	MsgLinkOtherUser = "This link confirms an address for another user than the one signed in here. " +
-		"Log out first to use it, or ignore it if you did not ask for it."
-)
-
-// FormErrorText is what a page shows for the code of an error that a form
+// FormErrorWords is what a page says for the code of an error that a form
 // post of it was answered with (the code is all the redirect carries: a
 // message in a URL could be anyone's words). retryAfter is in seconds. A
-// code that no answer has (a link someone made) shows nothing, and a wait
-// no lock has is not told.
-func FormErrorText(code string, retryAfter int) string {
+// code that no answer has (a link someone made) says nothing (the zero
+// Message), and a wait no lock has is not told.
+func FormErrorWords(code string, retryAfter int) words.Message {
 	if retryAfter < 0 || retryAfter > maxRetryAfter {
 		retryAfter = 0
 	}
 	if !slices.Contains(ErrorCodes, code) {
-		return ""
+		return words.Message{}
 	}
 	switch code {
 	case EWrongCredentials:
-		return MsgWrongCredentials
+		return words.WrongCredentials
 	case EWrongCode:
-		return MsgWrongCode
+		return words.WrongCode
 	case EUnauthenticated:
-		return MsgSessionExpired
+		return words.SessionExpired
 	case EAccountDisabled:
-		return MsgAccountDisabled
+		return words.AccountDisabled
 	case EInvalid:
-		return "Please check what you entered and try again."
+		return words.CheckWhatYouEntered
 	case ERateLimited:
 		if retryAfter > 60 {
-			return fmt.Sprintf("Too many failed attempts. Try again in %d minutes.", (retryAfter+59)/60)
+			return words.TooManyAttemptsMinutes((retryAfter + 59) / 60)
 		}
-		return "Too many failed attempts. Try again in a minute."
+		return words.TooManyAttempts
 	case EUnavailable:
-		return "The service is busy or temporarily unavailable. Please try again in a moment."
+		return words.ServiceUnavailable
 	case ELinkInvalid:
-		return MsgLinkInvalid
+		return words.LinkInvalid
 	case ELinkExpired:
-		return MsgLinkExpired
+		return words.LinkExpired(EmailLinkHours)
 	case ELinkOtherUser:
-		return MsgLinkOtherUser
+		return words.LinkOtherUser
 	}
-	return "Something went wrong. Please try again."
+	return words.SomethingWentWrong
 }

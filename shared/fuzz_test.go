@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // The fuzz targets below check properties, not the rules again: a second
@@ -464,7 +466,7 @@ func FuzzDescribeUserAgent(f *testing.F) {
 		f.Add(ua)
 	}
 	f.Fuzz(func(t *testing.T, ua string) {
-		got := DescribeUserAgent(ua)
+		got := words.English.Say(DescribeUserAgent(ua))
 		if (got == "Unknown device") != (ua == "") {
 			t.Fatalf("%q: %q", ua, got)
 		}
@@ -498,10 +500,10 @@ func FuzzNormalizeUsername(f *testing.F) {
 		}
 		// A name is created only in its stored form, or "Alice" and "alice"
 		// could be two people.
-		if ValidateUsername(s) == "" && n != s {
+		if ValidateUsername(s).IsZero() && n != s {
 			t.Fatalf("ValidateUsername accepts %q, which is stored as %q", s, n)
 		}
-		if ValidateUsername(n) != "" {
+		if !ValidateUsername(n).IsZero() {
 			return
 		}
 		// Accepted: 3 to 32 bytes of printable ASCII, no spaces; the same
@@ -535,11 +537,11 @@ func FuzzValidatePassword(f *testing.F) {
 		if utf8.ValidString(p) {
 			runes := []rune(p)
 			slices.Reverse(runes)
-			if back := ValidatePassword(string(runes)); (msg == "") != (back == "") {
-				t.Fatalf("%q gets %q, but reversed it gets %q", p, msg, back)
+			if back := ValidatePassword(string(runes)); msg.IsZero() != back.IsZero() {
+				t.Fatalf("%q gets %v, but reversed it gets %v", p, msg, back)
 			}
 		}
-		if msg != "" {
+		if !msg.IsZero() {
 			return
 		}
 		// Accepted: valid text, at least 8 characters (what a person types)
@@ -549,8 +551,8 @@ func FuzzValidatePassword(f *testing.F) {
 		}
 		// Nor does one more character hurt, within the cap.
 		if len(p) < 256 {
-			if msg := ValidatePassword(p + "x"); msg != "" {
-				t.Fatalf("%q is accepted but %q is refused: %s", p, p+"x", msg)
+			if msg := ValidatePassword(p + "x"); !msg.IsZero() {
+				t.Fatalf("%q is accepted but %q is refused: %v", p, p+"x", msg)
 			}
 		}
 		// A password that can be set can always be typed back in.
@@ -571,7 +573,7 @@ func FuzzValidateAccountName(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if ValidateAccountName(s) != "" {
+		if !ValidateAccountName(s).IsZero() {
 			return
 		}
 		if !utf8.ValidString(s) || blank(s) || utf8.RuneCountInString(s) > 64 || strings.ContainsFunc(s, invisible) {

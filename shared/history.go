@@ -3,6 +3,8 @@ package shared
 import (
 	"strconv"
 	"strings"
+
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // LoginEvent is one login attempt as the history shows it.
@@ -43,14 +45,14 @@ func ParseHistoryQuery(get func(string) string) (HistoryQuery, *Error) {
 	if s := get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 100 {
-			v.add("limit", "The limit is a number from 1 to 100.")
+			v.add("limit", words.LimitRange)
 		}
 		q.Limit = n
 	}
 	if s := get("before"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < 1 {
-			v.add("before", "That is not a page cursor from this list.")
+			v.add("before", words.NotPageCursor)
 		}
 		q.Before = n
 	}
@@ -59,7 +61,7 @@ func ParseHistoryQuery(get func(string) string) (HistoryQuery, *Error) {
 	case "failure":
 		q.FailedOnly = true
 	default:
-		v.add("result", `The result filter is "failure" or absent.`)
+		v.add("result", words.ResultFilter)
 	}
 	return q, v.err()
 }
@@ -67,18 +69,18 @@ func ParseHistoryQuery(get func(string) string) (HistoryQuery, *Error) {
 // DescribeUserAgent turns a User-Agent header into "Browser on OS", good
 // enough for a person to recognise their own devices. It is no full parser:
 // unknown agents are shown as "Unknown browser" with the OS if known.
-func DescribeUserAgent(ua string) string {
+func DescribeUserAgent(ua string) words.Message {
 	if ua == "" {
-		return "Unknown device"
+		return words.UnknownDevice
 	}
-	browser := "Unknown browser"
+	browser := words.UnknownBrowser
 	for _, b := range []struct{ token, name string }{
 		{"Edg/", "Edge"}, {"OPR/", "Opera"}, {"SamsungBrowser/", "Samsung Internet"}, {"Firefox/", "Firefox"},
 		{"FxiOS/", "Firefox"}, {"CriOS/", "Chrome"}, {"Chrome/", "Chrome"}, {"Chromium/", "Chromium"},
 		{"Safari/", "Safari"}, {"curl/", "curl"}, {"Go-http-client/", "Go HTTP client"},
 	} {
 		if strings.Contains(ua, b.token) {
-			browser = b.name
+			browser = words.Verbatim(b.name)
 			break
 		}
 	}
@@ -95,5 +97,5 @@ func DescribeUserAgent(ua string) string {
 	if os == "" {
 		return browser
 	}
-	return browser + " on " + os
+	return words.BrowserOn(browser, os)
 }

@@ -1,6 +1,10 @@
 package shared
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/warden-auth/warden/shared/words"
+)
 
 func TestDescribeUserAgent(t *testing.T) {
 	for ua, want := range map[string]string{
@@ -15,7 +19,7 @@ func TestDescribeUserAgent(t *testing.T) {
 		"":           "Unknown device",
 		"something":  "Unknown browser",
 	} {
-		if got := DescribeUserAgent(ua); got != want {
+		if got := words.English.Say(DescribeUserAgent(ua)); got != want {
 			t.Errorf("DescribeUserAgent(%q) = %q, want %q", ua, got, want)
 		}
 	}
@@ -57,12 +61,12 @@ func TestParseHistoryQuery(t *testing.T) {
 
 func TestReasonAndMethodTexts(t *testing.T) {
 	for _, r := range []string{"wrong_password", "unknown_user", "wrong_code", "reused_code", "locked_out", "throttled"} {
-		if txt := ReasonText(r); txt == "" || txt == r {
+		if txt := english(ReasonWords(r)); txt == "" || txt == r {
 			t.Errorf("no words for %s", r)
 		}
 	}
 	for _, m := range []string{"password", "totp", "recovery_code"} {
-		if txt := MethodText(m); txt == m {
+		if txt := english(MethodWords(m)); txt == m {
 			t.Errorf("no words for %s", m)
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Names people read beside other people's names (accounts, security keys;
@@ -18,11 +20,12 @@ import (
 // nameRule is the rule for one kind of name, with its words.
 type nameRule struct {
 	max                    int // characters
-	empty, long, invisible string
+	empty, long, invisible words.Message
 }
 
-// check returns what is wrong with s as this kind of name, or "".
-func (r nameRule) check(s string) string {
+// check returns what is wrong with s as this kind of name, or the zero
+// Message.
+func (r nameRule) check(s string) words.Message {
 	switch {
 	case strings.TrimSpace(s) == "":
 		return r.empty
@@ -31,7 +34,7 @@ func (r nameRule) check(s string) string {
 	case strings.ContainsFunc(s, invisible):
 		return r.invisible
 	}
-	return ""
+	return words.Message{}
 }
 
 // VisibleName is name without the characters names may no longer hold

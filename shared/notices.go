@@ -2,8 +2,11 @@ package shared
 
 import (
 	"net/mail"
+	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Security notices: what happened to a user's account, told to the user in
@@ -27,47 +30,43 @@ const (
 // RecoveryCodesLowAt is how few recovery codes left make a warning.
 const RecoveryCodesLowAt = 3
 
-var noticeTexts = map[string]string{
-	NoticeNewBrowserLogin:          "New sign-in from a browser or network you have not used before",
-	NoticeTwoFactorConnected:       "Two-factor authentication was connected",
-	NoticeTwoFactorDisconnected:    "Two-factor authentication was disconnected",
-	NoticeTwoFactorReset:           "An administrator reset your two-factor authentication",
-	NoticeRecoveryCodeUsed:         "A recovery code was used to sign in",
-	NoticeRecoveryCodesLow:         "You are running out of recovery codes: regenerate them",
-	NoticeRecoveryCodesRegenerated: "New recovery codes were made; the old ones no longer work",
-	NoticePasswordChanged:          "Your password was changed",
-	NoticeSessionsEnded:            "Sessions were ended",
-	NoticeSecondStepLocked:         "The code step was locked after too many wrong codes",
-	NoticeEmailChanged:             "Your e-mail address was changed",
-	NoticeEmailConfirmationSent:    "A link to confirm a new e-mail address was sent",
-	NoticeSecurityKeyAdded:         "A security key or passkey was added",
+var noticeWords = map[string]words.Message{
+	NoticeNewBrowserLogin:          words.NoticeNewBrowserLogin,
+	NoticeTwoFactorConnected:       words.NoticeTwoFactorConnected,
+	NoticeTwoFactorDisconnected:    words.NoticeTwoFactorDisconnected,
+	NoticeTwoFactorReset:           words.NoticeTwoFactorReset,
+	NoticeRecoveryCodeUsed:         words.NoticeRecoveryCodeUsed,
+	NoticeRecoveryCodesLow:         words.NoticeRecoveryCodesLow,
+	NoticeRecoveryCodesRegenerated: words.NoticeRecoveryCodesRegenerated,
+	NoticePasswordChanged:          words.NoticePasswordChanged,
+	NoticeSessionsEnded:            words.NoticeSessionsEnded,
+	NoticeSecondStepLocked:         words.NoticeSecondStepLocked,
+	NoticeEmailChanged:             words.NoticeEmailChanged,
+	NoticeEmailConfirmationSent:    words.NoticeEmailConfirmationSent,
+	NoticeSecurityKeyAdded:         words.NoticeSecurityKeyAdded,
 }
 
-// NoticeText says a notice kind for people.
-func NoticeText(kind string) string { return text(noticeTexts, kind) }
+// NoticeWords says a notice kind.
+func NoticeWords(kind string) words.Message { return said(noticeWords, kind) }
 
-// NoticeDetailText says a notice's detail for people ("" when none).
-func NoticeDetailText(kind, detail string) string {
+// NoticeDetailWords says a notice's detail (the zero Message when none).
+func NoticeDetailWords(kind, detail string) words.Message {
 	if detail == "" {
-		return ""
+		return words.Message{}
 	}
-	switch kind {
-	case NoticeRecoveryCodeUsed, NoticeRecoveryCodesLow:
-		if detail == "1" {
-			return "1 recovery code left."
-		}
-		return detail + " recovery codes left."
-	case NoticeSecurityKeyAdded:
-		return "Its name: " + detail + "."
-	case NoticeEmailConfirmationSent:
-		return "It went to " + detail + "; notices go there once it is confirmed."
-	case NoticeSessionsEnded:
-		if detail == "1" {
-			return "1 session ended."
-		}
-		return detail + " sessions ended."
+	n, err := strconv.Atoi(detail)
+	switch {
+	case kind == NoticeSecurityKeyAdded:
+		return words.NoticeKeyName(detail)
+	case kind == NoticeEmailConfirmationSent:
+		return words.NoticeLinkSentTo(detail)
+	case err != nil:
+	case kind == NoticeRecoveryCodeUsed, kind == NoticeRecoveryCodesLow:
+		return words.NoticeCodesLeft(n)
+	case kind == NoticeSessionsEnded:
+		return words.NoticeSessionsCount(n)
 	}
-	return detail
+	return words.Verbatim(detail)
 }
 
 // NoticeWarns reports whether a notice of kind asks the user to act.
@@ -102,7 +101,7 @@ type NoticesReadRequest struct {
 func (r NoticesReadRequest) Valid() *Error {
 	var v validator
 	if r.UpTo < 1 {
-		v.add("up_to", "That is not a notice from your list.")
+		v.add("up_to", words.NotANotice)
 	}
 	return v.err()
 }
@@ -128,12 +127,12 @@ const MaxEmailLength = 254
 
 // ValidateEmail checks an e-mail address as typed: one plain address
 // (name@domain), no display name, no control characters. "" (no address) is
-// allowed. It returns "" when it is fine, else why not, in words.
-func ValidateEmail(s string) string {
+// allowed. It returns the zero Message when it is fine, else why not.
+func ValidateEmail(s string) words.Message {
 	if s == "" {
-		return ""
+		return words.Message{}
 	}
-	const msg = "Enter one e-mail address, like name@example.com."
+	msg := words.EmailInvalid
 	if !utf8.ValidString(s) || len(s) > MaxEmailLength || strings.ContainsFunc(s, invisible) || strings.TrimSpace(s) != s {
 		return msg
 	}
@@ -145,7 +144,7 @@ func ValidateEmail(s string) string {
 	if !ok || local == "" || !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
 		return msg
 	}
-	return ""
+	return words.Message{}
 }
 
 // EmailConfirmRequest is the body of POST /api/email/confirm: the token of
@@ -157,7 +156,7 @@ type EmailConfirmRequest struct {
 // Valid checks the token's form.
 func (r EmailConfirmRequest) Valid() *Error {
 	if !ValidEmailToken(r.Token) {
-		return Errorf(ELinkInvalid, MsgLinkInvalid)
+		return Fail(ELinkInvalid, words.LinkInvalid)
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Limits of the user-chosen fields. Passwords are counted in characters for
@@ -27,46 +29,46 @@ func NormalizeUsername(s string) string {
 // ValidateUsername checks a username for a new user: 3 to 32 characters of
 // a-z, 0-9, '.', '_' and '-', starting with a letter or digit. It expects the
 // normalized form.
-func ValidateUsername(s string) string {
+func ValidateUsername(s string) words.Message {
 	if s == "" {
-		return "Enter a username."
+		return words.EnterUsername
 	}
 	if len(s) < UsernameMinLen || len(s) > UsernameMaxLen {
-		return "A username has 3 to 32 characters."
+		return words.UsernameLength(UsernameMinLen, UsernameMaxLen)
 	}
 	for i, c := range s {
 		switch {
 		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
 		case (c == '.' || c == '_' || c == '-') && i > 0:
 		default:
-			return "A username may contain only letters, digits, '.', '_' and '-', and starts with a letter or digit."
+			return words.UsernameCharacters
 		}
 	}
-	return ""
+	return words.Message{}
 }
 
 // validateLoginUsername is the looser check at login: any attempted name that
 // could be stored is looked up (and, if unknown, fails like a wrong
 // password); only empty and absurd input is refused outright.
-func validateLoginUsername(s string) string {
+func validateLoginUsername(s string) words.Message {
 	switch {
 	case strings.TrimSpace(s) == "":
-		return "Enter your username."
+		return words.EnterYourUsername
 	case len(s) > 2*UsernameMaxLen || !utf8.ValidString(s):
-		return "That is not a valid username."
+		return words.NotAUsername
 	case strings.ContainsFunc(s, invisible):
 		// A byte that a database or driver drops ("vic\x00" found as
 		// "vic") would let the name throttled and the name looked up
 		// differ: refused before anything is counted.
-		return "A username cannot contain control or invisible characters."
+		return words.UsernameInvisible
 	}
-	return ""
+	return words.Message{}
 }
 
 // LoginUsernameValid reports whether s could be typed at login: what a page
 // may show back in the username field after a form posted before the app
 // ran (anything else in the address is dropped, not shown).
-func LoginUsernameValid(s string) bool { return validateLoginUsername(s) == "" }
+func LoginUsernameValid(s string) bool { return validateLoginUsername(s).IsZero() }
 
 // invisible reports the characters no name people read may hold (names.go):
 // control characters (C0, DEL, C1), line and paragraph separators, format
@@ -82,25 +84,25 @@ func invisible(r rune) bool {
 }
 
 // ValidatePassword checks a new password against the rules above.
-func ValidatePassword(p string) string {
+func ValidatePassword(p string) words.Message {
 	switch {
 	case !utf8.ValidString(p):
-		return "The password must be valid text."
+		return words.PasswordNotText
 	case utf8.RuneCountInString(p) < PasswordMinChars:
-		return "Use at least 8 characters."
+		return words.PasswordTooShort(PasswordMinChars)
 	case len(p) > PasswordMaxBytes:
-		return "Use at most 256 bytes (about 256 characters)."
+		return words.PasswordTooLong(PasswordMaxBytes)
 	}
-	return ""
+	return words.Message{}
 }
 
 // ValidateNewPassword checks a password the user chooses for themselves:
 // the rules above, and not their username nor containing it in any case
 // (the first thing an attacker who knows the name tries). It says why in
-// words; "" is a password these rules accept. How easy it is to guess
+// words; the zero Message is a password these rules accept. How easy it is to guess
 // otherwise is the server's to score.
-func ValidateNewPassword(p, username string) string {
-	if msg := ValidatePassword(p); msg != "" {
+func ValidateNewPassword(p, username string) words.Message {
+	if msg := ValidatePassword(p); !msg.IsZero() {
 		return msg
 	}
 	name := NormalizeUsername(username)
@@ -108,24 +110,24 @@ func ValidateNewPassword(p, username string) string {
 	switch {
 	case name == "":
 	case strings.TrimSpace(lower) == name:
-		return "Your password cannot be your username."
+		return words.PasswordIsUsername
 	case strings.Contains(lower, name):
-		return "Your password cannot contain your username."
+		return words.PasswordHasUsername
 	}
-	return ""
+	return words.Message{}
 }
 
 // validateGivenPassword checks a password given as a proof (at login, to
 // disconnect, to confirm it is the user): present, and not absurdly long.
 // Whether it is right is the server's to say.
-func validateGivenPassword(p string) string {
+func validateGivenPassword(p string) words.Message {
 	switch {
 	case p == "":
-		return "Enter your password."
+		return words.EnterYourPassword
 	case len(p) > PasswordMaxBytes:
-		return "The password is too long."
+		return words.GivenPasswordTooLong
 	}
-	return ""
+	return words.Message{}
 }
 
 // CodeMaxBytes bounds a typed code, authenticator or recovery.
@@ -133,38 +135,37 @@ const CodeMaxBytes = 64
 
 // validateGivenCode checks a code given as a proof: present, and not absurdly
 // long. Its format is checked by the server, which counts the attempts.
-func validateGivenCode(c string) string {
+func validateGivenCode(c string) words.Message {
 	switch {
 	case strings.TrimSpace(c) == "":
-		return "Enter the code."
+		return words.EnterTheCode
 	case len(c) > CodeMaxBytes:
-		return "That code is too long."
+		return words.CodeTooLong
 	}
-	return ""
+	return words.Message{}
 }
 
 // ValidateAccountName checks the name of an account (a tenant): a name
 // people read (nameRule).
-func ValidateAccountName(s string) string { return accountNameRule.check(s) }
+func ValidateAccountName(s string) words.Message { return accountNameRule.check(s) }
 
-var accountNameRule = nameRule{max: AccountNameMax, empty: "Enter an account name.",
-	long:      "An account name has at most 64 characters.",
-	invisible: "An account name cannot contain control or invisible characters, such as tabs, line breaks, zero-width spaces or direction marks."}
+var accountNameRule = nameRule{max: AccountNameMax, empty: words.AccountNameEmpty,
+	long: words.AccountNameTooLong(AccountNameMax), invisible: words.AccountNameInvisible}
 
 // validator collects one message per field, the way a form shows them.
-type validator struct{ fields map[string]string }
+type validator struct{ fields map[string]words.Message }
 
-func (v *validator) add(field, msg string) {
+func (v *validator) add(field string, msg words.Message) {
 	if v.fields == nil {
-		v.fields = map[string]string{}
+		v.fields = map[string]words.Message{}
 	}
 	if _, seen := v.fields[field]; !seen {
 		v.fields[field] = msg
 	}
 }
 
-func (v *validator) check(field, msg string) {
-	if msg != "" {
+func (v *validator) check(field string, msg words.Message) {
+	if !msg.IsZero() {
 		v.add(field, msg)
 	}
 }
@@ -173,5 +174,9 @@ func (v *validator) err() *Error {
 	if len(v.fields) == 0 {
 		return nil
 	}
-	return &Error{Code: EInvalid, Message: "Please correct the highlighted fields.", Fields: v.fields}
+	e := Fail(EInvalid, words.CorrectTheFields)
+	for field, msg := range v.fields {
+		e.WithField(field, msg)
+	}
+	return e
 }

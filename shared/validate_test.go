@@ -3,6 +3,8 @@ package shared
 import (
 	"strings"
 	"testing"
+
+	"github.com/warden-auth/warden/shared/words"
 )
 
 func TestValidatePassword(t *testing.T) {
@@ -21,8 +23,8 @@ func TestValidatePassword(t *testing.T) {
 		{"257 bytes", strings.Repeat("x", 257), false},
 		{"invalid UTF-8", "abcdefg\xff", false},
 	} {
-		if got := ValidatePassword(tc.password); (got == "") != tc.ok {
-			t.Errorf("%s: ValidatePassword = %q, want ok=%v", tc.name, got, tc.ok)
+		if got := ValidatePassword(tc.password); got.IsZero() != tc.ok {
+			t.Errorf("%s: ValidatePassword = %v, want ok=%v", tc.name, got, tc.ok)
 		}
 	}
 }
@@ -45,8 +47,8 @@ func TestValidateUsername(t *testing.T) {
 		{"ålice", false},
 		{"alice@example.com", false},
 	} {
-		if got := ValidateUsername(tc.username); (got == "") != tc.ok {
-			t.Errorf("ValidateUsername(%q) = %q, want ok=%v", tc.username, got, tc.ok)
+		if got := ValidateUsername(tc.username); got.IsZero() != tc.ok {
+			t.Errorf("ValidateUsername(%q) = %v, want ok=%v", tc.username, got, tc.ok)
 		}
 	}
 }
@@ -95,8 +97,8 @@ func TestLoginRequest_Valid(t *testing.T) {
 
 func TestValidateAccountName(t *testing.T) {
 	for name, ok := range map[string]bool{"Acme": true, "": false, "  ": false, strings.Repeat("x", 64): true, strings.Repeat("x", 65): false} {
-		if got := ValidateAccountName(name); (got == "") != ok {
-			t.Errorf("ValidateAccountName(%q) = %q", name, got)
+		if got := ValidateAccountName(name); got.IsZero() != ok {
+			t.Errorf("ValidateAccountName(%q) = %v", name, got)
 		}
 	}
 }
@@ -109,25 +111,25 @@ func TestValidateAccountName(t *testing.T) {
 func TestNames_EveryNamePeopleReadRefusesInvisibleCharacters(t *testing.T) {
 	hidden := []rune{0x00, 0x09, 0x0a, 0x7f, 0x85, 0xad, 0x034f, 0x061c, 0x115f, 0x180e, 0x200b, 0x200c, 0x200d, 0x200e, 0x200f,
 		0x2028, 0x2029, 0x202a, 0x202e, 0x2060, 0x2066, 0x2069, 0x206f, 0x3164, 0xfeff, 0xffa0, 0x1d173, 0xe0001, 0xe0041}
-	for name, validate := range map[string]func(string) string{"account": ValidateAccountName, "key": ValidateKeyName,
-		"e-mail": func(s string) string { return ValidateEmail(strings.ToLower(s) + "@example.com") }} {
+	for name, validate := range map[string]func(string) words.Message{"account": ValidateAccountName, "key": ValidateKeyName,
+		"e-mail": func(s string) words.Message { return ValidateEmail(strings.ToLower(s) + "@example.com") }} {
 		for _, r := range hidden {
-			if got := validate("AC" + string(r) + "ME"); got == "" {
+			if got := validate("AC" + string(r) + "ME"); got.IsZero() {
 				t.Errorf("%s name with %U accepted", name, r)
 			}
 		}
 		for _, ok := range []string{"ACME", "Café", "Ａｃｍｅ"} {
-			if got := validate(ok); got != "" {
-				t.Errorf("%s name %q: %s", name, ok, got)
+			if got := validate(ok); !got.IsZero() {
+				t.Errorf("%s name %q: %v", name, ok, got)
 			}
 		}
 	}
 	for _, ok := range []string{"❤\ufe0f YubiKey", "🔑 Blue", "Desk key"} {
-		if got := ValidateKeyName(ok); got != "" {
-			t.Errorf("key name %q: %s", ok, got)
+		if got := ValidateKeyName(ok); !got.IsZero() {
+			t.Errorf("key name %q: %v", ok, got)
 		}
 	}
-	if got := validateLoginUsername("vic\u3164"); got == "" {
+	if got := validateLoginUsername("vic\u3164"); got.IsZero() {
 		t.Error("a username with a Hangul filler is tried at login")
 	}
 }
@@ -167,12 +169,12 @@ func TestValidateNewPassword_RefusesTheUsernameInAnyForm(t *testing.T) {
 		{"alice smith is here", ""},
 		{"correct horse battery", ""},
 	} {
-		if got := ValidateNewPassword(tc.password, "Alice.Smith"); got != tc.want {
+		if got := words.English.Say(ValidateNewPassword(tc.password, "Alice.Smith")); got != tc.want {
 			t.Errorf("ValidateNewPassword(%q) = %q, want %q", tc.password, got, tc.want)
 		}
 	}
-	if got := ValidateNewPassword("anything long", ""); got != "" {
-		t.Errorf("no username: %q", got)
+	if got := ValidateNewPassword("anything long", ""); !got.IsZero() {
+		t.Errorf("no username: %v", got)
 	}
 }
 
@@ -183,5 +185,26 @@ func TestChangePasswordRequest_Valid(t *testing.T) {
 	e := ChangePasswordRequest{New: "short"}.Valid()
 	if e == nil || e.Fields["current"] != "Enter your password." || e.Fields["new"] != "Use at least 8 characters." {
 		t.Fatalf("missing current, short new: %+v", e)
+	}
+}
+
+// An error made here says its message and its fields again in the reader's
+// language; one read from an answer keeps the server's words.
+func TestError_InSaysItAgainInTheReadersLanguage(t *testing.T) {
+	ru, err := words.Parse("ru", `{"CorrectTheFields": "Исправьте выделенные поля.", "EnterYourPassword": "Введите пароль."}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := ChangePasswordRequest{New: "a new password here"}.Valid()
+	said := e.In(ru)
+	if said.Message != "Исправьте выделенные поля." || said.Fields["current"] != "Введите пароль." || said.Code != EInvalid {
+		t.Errorf("said in Russian: %+v", said)
+	}
+	if e.Message != "Please correct the highlighted fields." || e.Fields["current"] != "Enter your password." {
+		t.Errorf("the English error changed: %+v", e)
+	}
+	answer := &Error{Code: EWrongCode, Message: "Неверный код.", Fields: map[string]string{"code": "Неверный код."}}
+	if got := answer.In(words.English); got.Message != answer.Message || got.Fields["code"] != "Неверный код." {
+		t.Errorf("an answer's words changed: %+v", got)
 	}
 }

@@ -1,14 +1,15 @@
 package shared
 
 import (
-	"strconv"
 	"strings"
+
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // The words the server stores and sends and the app shows: login methods,
 // results and failure reasons of login events, and audit actions. Defined
-// here once; the store writes them, the wire carries them, and MethodText,
-// ReasonText and ActionText say them to people.
+// here once; the store writes them, the wire carries them, and MethodWords,
+// ReasonWords and ActionWords name their messages (shared/words).
 
 // Login methods and results of a login event.
 const (
@@ -77,99 +78,96 @@ const (
 )
 
 var (
-	methodTexts = map[string]string{
-		MethodPassword:       "Password",
-		MethodTOTP:           "Authenticator code",
-		MethodRecoveryCode:   "Recovery code",
-		MethodTrustedBrowser: "Password on a trusted browser",
+	methodWords = map[string]words.Message{
+		MethodPassword:       words.MethodPassword,
+		MethodTOTP:           words.MethodTOTP,
+		MethodRecoveryCode:   words.MethodRecoveryCode,
+		MethodTrustedBrowser: words.MethodTrustedBrowser,
 	}
-	reasonTexts = map[string]string{
-		ReasonWrongPassword:   "Wrong password",
-		ReasonUnknownUser:     "No such user",
-		ReasonWrongCode:       "Wrong code",
-		ReasonReusedCode:      "Code already used",
-		ReasonLockedOut:       "Locked after too many wrong codes",
-		ReasonThrottled:       "Too many failed attempts",
-		ReasonMalformedCode:   "Not a code",
-		ReasonStopped:         "Authenticator blocked after too many wrong codes",
-		ReasonDisabled:        "User disabled",
-		MethodSecurityKey:     "Security key",
-		MethodPasskey:         "Passkey",
-		ReasonWrongKey:        "Security key not accepted",
-		ReasonClonedKey:       "Security key refused: its counter went back (a copy may exist)",
-		ReasonStaleKeyRequest: "Security key request expired or already used",
-		ReasonPasskeysOff:     "Passkeys are switched off for the account",
-		ReasonMustChange:      "One-time password not yet replaced",
+	reasonWords = map[string]words.Message{
+		ReasonWrongPassword:   words.ReasonWrongPassword,
+		ReasonUnknownUser:     words.ReasonUnknownUser,
+		ReasonWrongCode:       words.ReasonWrongCode,
+		ReasonReusedCode:      words.ReasonReusedCode,
+		ReasonLockedOut:       words.ReasonLockedOut,
+		ReasonThrottled:       words.ReasonThrottled,
+		ReasonMalformedCode:   words.ReasonMalformedCode,
+		ReasonStopped:         words.ReasonStopped,
+		ReasonDisabled:        words.ReasonDisabled,
+		MethodSecurityKey:     words.MethodSecurityKey,
+		MethodPasskey:         words.MethodPasskey,
+		ReasonWrongKey:        words.ReasonWrongKey,
+		ReasonClonedKey:       words.ReasonClonedKey,
+		ReasonStaleKeyRequest: words.ReasonStaleKeyRequest,
+		ReasonPasskeysOff:     words.ReasonPasskeysOff,
+		ReasonMustChange:      words.ReasonMustChange,
 	}
-	actionTexts = map[string]string{
-		AuditPolicyChanged:     "Changed Force 2FA",
-		AuditTwoFactorReset:    "Reset 2FA",
-		AuditConnected:         "Connected 2FA",
-		AuditDisconnected:      "Disconnected 2FA",
-		AuditCodesRegenerated:  "Regenerated recovery codes",
-		AuditUserCreated:       "Created the user",
-		AuditPasswordChanged:   "Changed the password",
-		AuditAccountCreated:    "Created the account",
-		AuditAccountRenamed:    "Renamed the account",
-		AuditRoleChanged:       "Changed the role",
-		AuditUserDisabled:      "Disabled the user",
-		AuditUserEnabled:       "Enabled the user",
-		AuditUserUnlocked:      "Unlocked the user",
-		AuditEmailChanged:      "Changed the e-mail address",
-		AuditEmailConfirmed:    "Confirmed the e-mail address",
-		AuditTrustPolicy:       "Changed Trust a browser for 2FA",
-		AuditSessionEnded:      "Ended a session",
-		AuditSessionsEnded:     "Ended all other sessions",
-		AuditBrowserRemoved:    "Removed a trusted browser",
-		AuditPasskeysChanged:   "Changed passkey sign-in",
-		AuditKeyAdded:          "Added a security key",
-		AuditKeyRemoved:        "Removed a security key",
-		AuditAppRemoved:        "Removed the authenticator app",
-		AuditPasswordSet:       "Set a one-time password",
-		AuditDisconnectRefused: "Disconnect refused",
-		AuditReauthRefused:     "Confirming it was them failed",
-		AuditRegenerateRefused: "Regenerating recovery codes refused",
-		AuditPasswordRefused:   "Password change refused",
+	actionWords = map[string]words.Message{
+		AuditPolicyChanged:     words.ActionPolicyChanged,
+		AuditTwoFactorReset:    words.ActionTwoFactorReset,
+		AuditConnected:         words.ActionConnected,
+		AuditDisconnected:      words.ActionDisconnected,
+		AuditCodesRegenerated:  words.ActionCodesRegenerated,
+		AuditUserCreated:       words.ActionUserCreated,
+		AuditPasswordChanged:   words.ActionPasswordChanged,
+		AuditAccountCreated:    words.ActionAccountCreated,
+		AuditAccountRenamed:    words.ActionAccountRenamed,
+		AuditRoleChanged:       words.ActionRoleChanged,
+		AuditUserDisabled:      words.ActionUserDisabled,
+		AuditUserEnabled:       words.ActionUserEnabled,
+		AuditUserUnlocked:      words.ActionUserUnlocked,
+		AuditEmailChanged:      words.ActionEmailChanged,
+		AuditEmailConfirmed:    words.ActionEmailConfirmed,
+		AuditTrustPolicy:       words.ActionTrustPolicy,
+		AuditSessionEnded:      words.ActionSessionEnded,
+		AuditSessionsEnded:     words.ActionSessionsEnded,
+		AuditBrowserRemoved:    words.ActionBrowserRemoved,
+		AuditPasskeysChanged:   words.ActionPasskeysChanged,
+		AuditKeyAdded:          words.ActionKeyAdded,
+		AuditKeyRemoved:        words.ActionKeyRemoved,
+		AuditAppRemoved:        words.ActionAppRemoved,
+		AuditPasswordSet:       words.ActionPasswordSet,
+		AuditDisconnectRefused: words.ActionDisconnectRefused,
+		AuditReauthRefused:     words.ActionReauthRefused,
+		AuditRegenerateRefused: words.ActionRegenerateRefused,
+		AuditPasswordRefused:   words.ActionPasswordRefused,
 	}
 )
 
-// MethodText names a login method for people.
-func MethodText(method string) string { return text(methodTexts, method) }
+// MethodWords names a login method.
+func MethodWords(method string) words.Message { return said(methodWords, method) }
 
-// ReasonText explains why an attempt failed ("" for a success).
-func ReasonText(reason string) string { return text(reasonTexts, reason) }
+// ReasonWords says why an attempt failed (the zero Message for a success).
+func ReasonWords(reason string) words.Message { return said(reasonWords, reason) }
 
-// BlockedText says what a history row of attempts a lock blocked stands
+// BlockedWords says what a history row of attempts a lock blocked stands
 // for: "27 attempts blocked while logins were paused".
-func BlockedText(reason string, attempts int) string {
-	n := strconv.Itoa(attempts) + " attempts"
-	if attempts == 1 {
-		n = "1 attempt"
-	}
+func BlockedWords(reason string, attempts int) words.Message {
 	if reason == ReasonLockedOut {
-		return n + " blocked while the code step was locked"
+		return words.BlockedCodeStep(attempts)
 	}
-	return n + " blocked while logins were paused"
+	return words.BlockedLogins(attempts)
 }
 
-// ActionText names an audit action for people.
-func ActionText(action string) string { return text(actionTexts, action) }
+// ActionWords names an audit action.
+func ActionWords(action string) words.Message { return said(actionWords, action) }
 
-// text says a word for people; one this version does not know (written by
-// a newer server) is shown as itself, readably.
-func text(texts map[string]string, word string) string {
-	if t, ok := texts[word]; ok {
-		return t
+// said is the message of a word the server stores; one this version does
+// not know (written by a newer server) is said as itself, readably.
+func said(known map[string]words.Message, word string) words.Message {
+	if m, ok := known[word]; ok {
+		return m
 	}
-	return strings.ReplaceAll(word, "_", " ")
+	if word == "" {
+		return words.Message{}
+	}
+	return words.Verbatim(strings.ReplaceAll(word, "_", " "))
 }
 
 // The six-digit code of an authenticator app (RFC 6238 as every app speaks
 // it), as typed or pasted.
 const (
 	CodeDigits = 6
-	// CodeFormatMessage is the one answer to anything that is not a code.
-	CodeFormatMessage = "Enter the six digits your authenticator app shows."
 )
 
 // NormalizeCode returns the six digits of a typed or pasted code. Spaces are

@@ -4,25 +4,14 @@ import (
 	"encoding/json"
 	"net/netip"
 	"strings"
+
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Kinds of second factor (SecondFactor.Kind, LoginResponse.Methods).
 const (
 	FactorTOTP        = "totp"
 	FactorSecurityKey = "security_key"
-)
-
-// Why a page cannot use security keys and passkeys, said alike by the
-// server (ENoWebAuthn) and by the app, which then offers none.
-const (
-	// MsgWebAuthnAtAddress: a relying party is a domain, and browsers
-	// refuse a page opened at an IP address as one.
-	MsgWebAuthnAtAddress = "Security keys and passkeys work only where Warden is opened by its name " +
-		"(such as localhost or login.example.com), not at an IP address."
-	// MsgWebAuthnInsecure: browsers offer WebAuthn only to secure pages
-	// (https, or localhost).
-	MsgWebAuthnInsecure    = "Security keys and passkeys need a secure connection: open Warden over https."
-	MsgWebAuthnUnsupported = "This browser cannot use security keys or passkeys."
 )
 
 // IsAddressHost reports whether host (as a URL or the Host header names it,
@@ -67,13 +56,12 @@ func (r KeyNameRequest) Valid() *Error {
 	return v.err()
 }
 
-// ValidateKeyName returns what is wrong with a security key's name, or "":
-// a name people read (nameRule).
-func ValidateKeyName(s string) string { return keyNameRule.check(s) }
+// ValidateKeyName returns what is wrong with a security key's name, or the
+// zero Message: a name people read (nameRule).
+func ValidateKeyName(s string) words.Message { return keyNameRule.check(s) }
 
-var keyNameRule = nameRule{max: SecurityKeyNameMax, empty: "Give the key a name, like \"Blue YubiKey\".",
-	long:      "A key's name has at most 64 characters.",
-	invisible: "A key's name cannot contain control or invisible characters, such as line breaks, zero-width spaces or direction marks."}
+var keyNameRule = nameRule{max: SecurityKeyNameMax, empty: words.KeyNameEmpty,
+	long: words.KeyNameTooLong(SecurityKeyNameMax), invisible: words.KeyNameInvisible}
 
 // CredentialRequest is the body of the WebAuthn finish endpoints: the
 // PublicKeyCredential as the browser gave it, in its JSON form.
@@ -85,7 +73,7 @@ type CredentialRequest struct {
 func (r CredentialRequest) Valid() *Error {
 	var v validator
 	if !hasCredential(r.Credential) {
-		v.add("credential", "Touch your security key again: its answer is missing.")
+		v.add("credential", words.KeyAnswerMissing)
 	}
 	return v.err()
 }
@@ -104,8 +92,7 @@ type RegenerateCodesRequest struct {
 func (r RegenerateCodesRequest) Valid() *Error {
 	if hasCredential(r.Credential) {
 		if r.Code != "" {
-			return &Error{Code: EInvalid, Message: "Give a code or your security key, not both.",
-				Fields: map[string]string{"code": "Give a code or your security key, not both."}}
+			return Invalid("code", words.CodeOrKey)
 		}
 		return nil
 	}

@@ -16,7 +16,7 @@ type Account struct {
 
 	ID   int64  `bun:"id,pk,autoincrement"`
 	Name string `bun:"name,notnull"`
-	// NameKey is what names are compared by (store.accountNameKey),
+	// NameKey is what names are compared by (store/sqldb.AccountNameKey),
 	// unique: the store writes it with Name.
 	NameKey          string     `bun:"name_key,notnull"`
 	ForceTwoFactor   bool       `bun:"force_2fa,notnull"`

@@ -14,6 +14,7 @@ import (
 	"github.com/warden-auth/warden/server/internal/testcode"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // flood sends n logins spread over the servers, four at a time on each
@@ -107,7 +108,7 @@ func TestHistory_ALockedNetworksAttemptsAreOneRowPerLock(t *testing.T) {
 				}
 			}
 			if len(blocked) != 1 || blocked[0].Attempts != 120 || blocked[0].LastTime != now.UTC().Format(time.RFC3339) ||
-				shared.BlockedText(blocked[0].Reason, blocked[0].Attempts) != "120 attempts blocked while logins were paused" {
+				words.English.Say(shared.BlockedWords(blocked[0].Reason, blocked[0].Attempts)) != "120 attempts blocked while logins were paused" {
 				t.Fatalf("the platform administrator's view: %+v", blocked)
 			}
 
@@ -162,7 +163,7 @@ func TestHistory_ALockedUsernamesAttemptsAreOneRowInTheirHistory(t *testing.T) {
 			words := func(events []shared.LoginEvent) string {
 				for _, ev := range events {
 					if ev.Attempts > 0 {
-						return fmt.Sprintf("%s, the last at %s", shared.BlockedText(ev.Reason, ev.Attempts), ev.LastTime)
+						return fmt.Sprintf("%s, the last at %s", words.English.Say(shared.BlockedWords(ev.Reason, ev.Attempts)), ev.LastTime)
 					}
 				}
 				return "none"

@@ -15,8 +15,11 @@ import (
 // BOM, a line separator.
 var invisibleNames = []string{"AC\u200bME", "ACME\u200d", "\u202eEMCA", "AC\u2060ME", "ACME\u3164", "\ufeffACME", "AC\u2028ME"}
 
-// lookAlikeNames of "ACME" hold only visible characters, and compare as it.
-var lookAlikeNames = []string{"ａｃｍｅ", "acme", "Acme ", "ACME\u00a0"}
+// lookAlikeNames of "ACME" hold only visible characters, and compare as it:
+// full-width, in another case, with spaces, or in letters of other scripts
+// that look the same (Cyrillic, Greek, one Greek Epsilon, a Braille blank).
+var lookAlikeNames = []string{"ａｃｍｅ", "acme", "Acme ", "ACME\u00a0",
+	"\u0410\u0421\u041c\u0415", "\u0391\u03f9\u039c\u0395", "ACM\u0395", "ACME\u2800"}
 
 // An account name a person reads in the panel cannot hide characters, and
 // cannot be one that looks like another's: created or renamed, the name is

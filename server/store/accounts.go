@@ -10,10 +10,10 @@ import (
 )
 
 // CreateAccount inserts an account. Returns ErrConflict if the name is taken
-// (names are compared by accountNameKey).
+// (names are compared by sqldb.AccountNameKey).
 func (s *Store) CreateAccount(ctx context.Context, name string, now time.Time) (*domain.Account, error) {
 	a := domain.NewAccount(name, now)
-	a.NameKey = accountNameKey(name)
+	a.NameKey = sqldb.AccountNameKey(name)
 	if _, err := s.conn(ctx).NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
 		return nil, s.wrap(err)
 	}
@@ -21,20 +21,20 @@ func (s *Store) CreateAccount(ctx context.Context, name string, now time.Time) (
 }
 
 // AccountByName returns the account whose name looks like name
-// (accountNameKey: whatever the case, width and invisible
+// (sqldb.AccountNameKey: whatever the case, width and invisible
 // characters). Returns ErrNotFound if none.
 func (s *Store) AccountByName(ctx context.Context, name string) (*domain.Account, error) {
 	a := new(domain.Account)
-	err := s.conn(ctx).NewSelect().Model(a).Where("a.name_key = ?", accountNameKey(name)).Scan(ctx)
+	err := s.conn(ctx).NewSelect().Model(a).Where("a.name_key = ?", sqldb.AccountNameKey(name)).Scan(ctx)
 	return a, s.wrap(err)
 }
 
 // CreateAccountAudited inserts an account with its audit event (which names
 // it) in one transaction. Returns ErrConflict if the name is taken
-// (accountNameKey).
+// (sqldb.AccountNameKey).
 func (s *Store) CreateAccountAudited(ctx context.Context, name string, now time.Time, audit *domain.AuditEvent) (*domain.Account, error) {
 	a := domain.NewAccount(name, now)
-	a.NameKey = accountNameKey(name)
+	a.NameKey = sqldb.AccountNameKey(name)
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
 			return err
@@ -50,10 +50,10 @@ func (s *Store) CreateAccountAudited(ctx context.Context, name string, now time.
 
 // RenameAccount renames the account and writes the audit event in one
 // transaction. Returns ErrNotFound if there is none, ErrConflict if the name
-// is another account's (accountNameKey).
+// is another account's (sqldb.AccountNameKey).
 func (s *Store) RenameAccount(ctx context.Context, id int64, name string, audit *domain.AuditEvent) (*domain.Account, error) {
 	return s.updateAccount(ctx, id, 0, func(q *bun.UpdateQuery) *bun.UpdateQuery {
-		return q.Set("name = ?", name).Set("name_key = ?", accountNameKey(name))
+		return q.Set("name = ?", name).Set("name_key = ?", sqldb.AccountNameKey(name))
 	}, nil, audit)
 }
 

@@ -6,13 +6,14 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
+	"github.com/warden-auth/warden/server/store/migrations"
 	"github.com/warden-auth/warden/server/store/sqldb"
 )
 
 // MigrateBefore applies the migrations named before name only: the schema
 // an older server left, for upgrade tests.
 func (s *Store) MigrateBefore(ctx context.Context, name string) error {
-	all, err := migrationSet(s.dialect)
+	all, err := migrations.Set(s.dialect)
 	if err != nil {
 		return err
 	}
@@ -56,5 +57,9 @@ func (s *Store) PauseAt(tb testing.TB, point string, f func(ctx context.Context)
 	tb.Cleanup(func() { s.sql.SetPause(nil) })
 }
 
+// MigrationConfusableNames is the migration that rekeys account names
+// for other scripts' look-alikes (rekeyAccountNames).
+const MigrationConfusableNames = "20261207170732"
+
 // AccountNameKey is what account names are compared by.
-var AccountNameKey = accountNameKey
+var AccountNameKey = sqldb.AccountNameKey

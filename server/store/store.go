@@ -6,18 +6,12 @@ package store
 
 import (
 	"context"
-	"embed"
-	"fmt"
-	"time"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/migrate"
+	"github.com/warden-auth/warden/server/store/migrations"
 	"github.com/warden-auth/warden/server/store/outbox"
 	"github.com/warden-auth/warden/server/store/sqldb"
 )
-
-//go:embed migrations
-var migrationFiles embed.FS
 
 // Dialect names.
 const (
@@ -78,47 +72,9 @@ var (
 	insertNotice = sqldb.InsertNotice
 )
 
-// Migrate applies every pending migration. It holds the migrator's lock so
-// that several servers starting at once apply each migration exactly once;
-// a server that finds the lock taken waits for it.
+// Migrate applies every pending migration (migrations.Run).
 func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
-	migrations, err := migrationSet(s.dialect)
-	if err != nil {
-		return nil, err
-	}
-	m := migrate.NewMigrator(s.db, migrations)
-
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		// Init is CREATE TABLE IF NOT EXISTS, which two PostgreSQL sessions
-		// can still race on; a failure there is retried like a taken lock.
-		if err = m.Init(ctx); err == nil {
-			if err = m.Lock(ctx); err == nil {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("take the migration lock: %w", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-	defer func() {
-		if uerr := m.Unlock(context.WithoutCancel(ctx)); uerr != nil && err == nil {
-			err = fmt.Errorf("release the migration lock: %w", uerr)
-		}
-	}()
-	group, err := m.Migrate(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("migrate: %w", err)
-	}
-	for _, mig := range group.Migrations {
-		applied = append(applied, mig.Name)
-	}
-	return applied, nil
+	return migrations.Run(ctx, s.db, s.dialect)
 }
 
 // tx runs fn in a transaction: ctx's, if it carries one (InTx), else a new

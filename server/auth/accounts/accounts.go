@@ -400,8 +400,8 @@ func (s *Service) UnlockUser(ctx context.Context, admin *domain.User, targetID i
 // SetRoleByUsername is the command line's role change; it answers to no one
 // but the operator, so only the role's name is checked.
 func (s *Service) SetRoleByUsername(ctx context.Context, username, role string) (*domain.User, error) {
-	if msg := shared.ValidateRole(role); msg != "" {
-		return nil, &shared.Error{Code: shared.EInvalid, Message: msg, Fields: map[string]string{"role": msg}}
+	if msg := shared.ValidateRole(role); !msg.IsZero() {
+		return nil, shared.Invalid("role", msg)
 	}
 	target, err := s.Users.UserByUsername(ctx, shared.NormalizeUsername(username))
 	if errors.Is(err, domain.ErrNotFound) {
@@ -417,7 +417,7 @@ func (s *Service) SetRoleByUsername(ctx context.Context, username, role string) 
 	return u, err
 }
 
-var errAccountTaken = shared.Errorf(shared.EConflict, "Another account already has that name, or one that looks the same (names are compared regardless of case, width and spacing).")
+var errAccountTaken = shared.Errorf(shared.EConflict, "Another account already has that name, or one that looks the same (names are compared regardless of case, width, spacing, and letters of other scripts that look the same).")
 
 // accountName validates a typed account name and returns it trimmed.
 func accountName(name string) (string, error) {

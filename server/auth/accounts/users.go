@@ -14,6 +14,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // One-time passwords: the first administrator's generated password and every
@@ -153,21 +154,21 @@ func (s *Service) CreateUser(ctx context.Context, username, password, role, acco
 func (s *Service) createUser(ctx context.Context, username, password, role, accountName, email string, oneTime bool) (*domain.User, error) {
 	username = shared.NormalizeUsername(username)
 	fields := map[string]string{}
-	for field, msg := range map[string]string{
+	for field, msg := range map[string]words.Message{
 		"username": shared.ValidateUsername(username),
 		"password": shared.ValidatePassword(password),
 		"account":  shared.ValidateAccountName(accountName),
 		"email":    shared.ValidateEmail(email),
 	} {
-		if msg != "" {
-			fields[field] = msg
+		if !msg.IsZero() {
+			fields[field] = words.English.Say(msg)
 		}
 	}
 	if _, problem := passwords.Verdict(password, username, &domain.Account{Name: accountName}); oneTime && fields["password"] == "" && problem != "" {
 		fields["password"] = problem
 	}
-	if msg := shared.ValidateRole(role); msg != "" {
-		fields["role"] = msg
+	if msg := shared.ValidateRole(role); !msg.IsZero() {
+		fields["role"] = words.English.Say(msg)
 	}
 	if len(fields) > 0 {
 		return nil, &shared.Error{Code: shared.EInvalid, Message: "The user cannot be created.", Fields: fields}

@@ -41,6 +41,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Store is what the login's steps need kept.
@@ -82,7 +83,7 @@ func New(b factor.Base, st Store, fs *factor.Service, ss *sessions.Service, keys
 }
 
 // errDisabled answers the right password of a user an administrator disabled.
-var errDisabled = shared.Errorf(shared.EAccountDisabled, shared.MsgAccountDisabled)
+var errDisabled = shared.Fail(shared.EAccountDisabled, words.AccountDisabled)
 
 // Result is a successful login step: the new session's token for the
 // cookie, the session, and what the client must do next.

@@ -10,6 +10,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // E-mail addresses. Mail goes only to an address its owner confirmed: a new
@@ -29,9 +30,9 @@ const (
 )
 
 var (
-	errLinkInvalid   = shared.Errorf(shared.ELinkInvalid, shared.MsgLinkInvalid)
-	errLinkExpired   = shared.Errorf(shared.ELinkExpired, shared.MsgLinkExpired)
-	errLinkOtherUser = shared.Errorf(shared.ELinkOtherUser, shared.MsgLinkOtherUser)
+	errLinkInvalid   = shared.Fail(shared.ELinkInvalid, words.LinkInvalid)
+	errLinkExpired   = shared.Fail(shared.ELinkExpired, words.LinkExpired(shared.EmailLinkHours))
+	errLinkOtherUser = shared.Fail(shared.ELinkOtherUser, words.LinkOtherUser)
 )
 
 // SetEmail changes the session's user's e-mail address (shared.EmailRequest

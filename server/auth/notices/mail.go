@@ -9,6 +9,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Mail of notices. A notice that goes by mail gets an outbox row in its own
@@ -109,10 +110,10 @@ func (s *Service) mailText(ctx context.Context, om *domain.OutboxMail) (subject,
 			"and press Confirm:\n\n%s\n\nThe link works once, for %d hours. If you did not ask for this, ignore this mail: "+
 			"nothing is sent to this address until it is confirmed.\n", om.Username, om.Username, link, shared.EmailLinkHours), true, nil
 	}
-	subject = "Security notice: " + shared.NoticeText(n.Kind)
+	subject = "Security notice: " + words.English.Say(shared.NoticeWords(n.Kind))
 	var b strings.Builder
-	fmt.Fprintf(&b, "Hello %s,\n\n%s.\n", om.Username, shared.NoticeText(n.Kind))
-	if d := shared.NoticeDetailText(n.Kind, n.Detail); d != "" {
+	fmt.Fprintf(&b, "Hello %s,\n\n%s.\n", om.Username, words.English.Say(shared.NoticeWords(n.Kind)))
+	if d := words.English.Say(shared.NoticeDetailWords(n.Kind, n.Detail)); d != "" {
 		fmt.Fprintf(&b, "%s\n", d)
 	}
 	fmt.Fprintf(&b, "\nWhen: %s\n", n.CreatedAt.UTC().Format("2 January 2006, 15:04 UTC"))

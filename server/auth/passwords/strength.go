@@ -9,6 +9,7 @@ import (
 
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // strengthSlots bounds how many passwords are scored at once for the
@@ -83,8 +84,8 @@ func Verdict(password, username string, account *domain.Account) (score int, pro
 		scored = scored[:scoredPrefix]
 	}
 	r := zxcvbn.PasswordStrength(string(scored), inputs)
-	if msg := shared.ValidateNewPassword(password, username); msg != "" {
-		return min(r.Score, minPasswordScore-1), msg
+	if msg := shared.ValidateNewPassword(password, username); !msg.IsZero() {
+		return min(r.Score, minPasswordScore-1), words.English.Say(msg)
 	}
 	if r.Score >= minPasswordScore {
 		return r.Score, ""

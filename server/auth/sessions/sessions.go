@@ -12,6 +12,7 @@ import (
 
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/factor"
+	"github.com/warden-auth/warden/server/auth/notices"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
@@ -155,7 +156,7 @@ func (s *Service) Sessions(ctx context.Context, current *domain.Session) (shared
 			continue // idled out: Authenticate ends it at its next request
 		}
 		out.Sessions = append(out.Sessions, shared.Session{ID: sess.ID, CreatedAt: core.RFC3339(&sess.CreatedAt),
-			LastSeenAt: core.RFC3339(&sess.LastSeenAt), IP: sess.IP, Device: shared.DescribeUserAgent(sess.UserAgent), Current: sess.ID == current.ID})
+			LastSeenAt: core.RFC3339(&sess.LastSeenAt), IP: sess.IP, Device: notices.DeviceName(sess.UserAgent), Current: sess.ID == current.ID})
 	}
 	browsers, err := s.Store.TrustedBrowsers(ctx, current.UserID, now)
 	if err != nil {
@@ -163,7 +164,7 @@ func (s *Service) Sessions(ctx context.Context, current *domain.Session) (shared
 	}
 	for _, b := range browsers {
 		out.TrustedBrowsers = append(out.TrustedBrowsers, shared.TrustedBrowser{ID: b.ID, CreatedAt: core.RFC3339(&b.CreatedAt),
-			LastUsedAt: core.RFC3339(&b.LastUsedAt), ExpiresAt: core.RFC3339(&b.ExpiresAt), IP: b.IP, Device: shared.DescribeUserAgent(b.UserAgent)})
+			LastUsedAt: core.RFC3339(&b.LastUsedAt), ExpiresAt: core.RFC3339(&b.ExpiresAt), IP: b.IP, Device: notices.DeviceName(b.UserAgent)})
 	}
 	return out, nil
 }

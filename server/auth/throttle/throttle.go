@@ -17,6 +17,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/notices"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Store is what the throttles need kept. Counters and locks live in the
@@ -309,7 +310,7 @@ func (s *Service) CheckOwnPassword(ctx context.Context, u *domain.User, password
 // ErrWrongCredentials is the one answer to a wrong password, an unknown
 // username and a locked username, so that none can be told from the others;
 // its words cover the lock.
-var ErrWrongCredentials = shared.Errorf(shared.EWrongCredentials, shared.MsgWrongCredentials)
+var ErrWrongCredentials = shared.Fail(shared.EWrongCredentials, words.WrongCredentials)
 
 // Throttles reads the counters of keys.
 func (s *Service) Throttles(ctx context.Context, keys []string) (map[string]domain.LoginThrottle, error) {

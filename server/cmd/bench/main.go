@@ -273,7 +273,7 @@ func createUser(ctx context.Context, o options, srv *serverProc, name string) (p
 // server checks a new one not to contain the name.
 func strongPassword(name string) string {
 	for {
-		if p := rand.Text(); shared.ValidateNewPassword(p, name) == "" {
+		if p := rand.Text(); shared.ValidateNewPassword(p, name).IsZero() {
 			return p
 		}
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Store is where the app's secret is kept, sealed.
@@ -171,8 +172,8 @@ func (s *Factor) Prove(ctx context.Context, a *factor.Attempt) (*factor.Proof, e
 func SealContext(userID int64) []byte { return []byte("totp:" + strconv.FormatInt(userID, 10)) }
 
 var (
-	errCodeFormat     = &shared.Error{Code: shared.EInvalid, Message: shared.CodeFormatMessage, Fields: map[string]string{"code": "Enter six digits."}}
-	errWrongCode      = shared.Errorf(shared.EWrongCode, shared.MsgWrongCode)
+	errCodeFormat     = shared.Fail(shared.EInvalid, words.CodeFormat).WithField("code", words.EnterSixDigits)
+	errWrongCode      = shared.Fail(shared.EWrongCode, words.WrongCode)
 	errReusedCode     = shared.Errorf(shared.EWrongCode, "That code was already used. Wait for your app to show a new one.")
 	errAlreadyOn      = shared.Errorf(shared.EConflict, "Two-factor authentication is already connected.")
 	errNoPendingSetup = shared.Errorf(shared.EConflict, "Start the setup again: the QR code expired.")

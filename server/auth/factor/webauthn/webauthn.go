@@ -29,6 +29,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/factor/recovery"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Store is where the keys and the ceremonies are kept.
@@ -103,7 +104,7 @@ var (
 // errNoDomain refuses a ceremony at an IP address: a relying party id is a
 // domain, and browsers refuse a page whose host is an address as one
 // (WebAuthn: its effective domain must be a valid domain).
-var errNoDomain = shared.Errorf(shared.ENoWebAuthn, "%s", shared.MsgWebAuthnAtAddress)
+var errNoDomain = shared.Fail(shared.ENoWebAuthn, words.WebAuthnAtAddress)
 
 // RelyingParty is the library configured for rp, or errNoDomain. Each
 // ceremony asks for it first, before it counts or keeps anything.
@@ -200,8 +201,8 @@ func (s *Factor) takeCeremony(ctx context.Context, kind string, sess *domain.Ses
 // same key is not added twice; a discoverable credential is preferred, so
 // the key can also be a passkey.
 func (s *Factor) BeginAddKey(ctx context.Context, sess *domain.Session, rp factor.RP, name string) (*protocol.CredentialCreation, error) {
-	if msg := shared.ValidateKeyName(name); msg != "" {
-		return nil, &shared.Error{Code: shared.EInvalid, Message: msg, Fields: map[string]string{"name": msg}}
+	if msg := shared.ValidateKeyName(name); !msg.IsZero() {
+		return nil, shared.Invalid("name", msg)
 	}
 	owner, err := s.keyOwner(ctx, sess.User)
 	if err != nil {
@@ -307,8 +308,8 @@ func (s *Factor) Rename(ctx context.Context, u *domain.User, id, name string) (s
 	if !ok {
 		return shared.SecondFactor{}, errNoSuchMethod
 	}
-	if msg := shared.ValidateKeyName(name); msg != "" {
-		return shared.SecondFactor{}, &shared.Error{Code: shared.EInvalid, Message: msg, Fields: map[string]string{"name": msg}}
+	if msg := shared.ValidateKeyName(name); !msg.IsZero() {
+		return shared.SecondFactor{}, shared.Invalid("name", msg)
 	}
 	k, err := s.Store.RenameWebAuthnCredential(ctx, u.ID, n, strings.TrimSpace(name))
 	if errors.Is(err, domain.ErrNotFound) {
