@@ -52,7 +52,7 @@ $(NPM_STAMP): test/package.json test/package-lock.json
 	cd test && npm ci --no-audit --no-fund
 	touch $@
 
-CLOCK_PACKAGES := ./server/auth ./server/store ./server/httpapi
+CLOCK_PACKAGES := ./server/auth/... ./server/store ./server/httpapi
 test: vet $(WASM).br $(NPM_STAMP) ## vet, then every test (unit, store on SQLite + PostgreSQL, HTTP, go-app, browser and axe-core), then the clock-shifted runs
 	@rm -f $(SKIP_LOG)
 	TEST_SKIP_LOG=$(SKIP_LOG) $(GO) test -count=1 -timeout 15m ./... ; rc=$$?; \

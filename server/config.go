@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"net"
 	"net/netip"
 	"net/url"
@@ -10,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/core"
 )
 
 // config is the server's environment, each value with a default that works
@@ -47,59 +48,89 @@ func loadConfig(getenv func(string) string) (config, error) {
 		DebugAddr:     getenv("DEBUG_ADDR"),
 		HistoryDays:   180,
 		ReauthWindow:  10 * time.Minute,
-		MailPerDay:    auth.DefaultMailPerDay,
+		MailPerDay:    core.DefaultMailPerDay,
 	}
-	for _, s := range strings.Split(getenv("TRUSTED_PROXIES"), ",") {
+	for _, v := range settings {
+		if err := v.parse(&cfg, getenv(v.name)); err != nil {
+			return cfg, fmt.Errorf("%s: %w", v.name, err)
+		}
+	}
+	return cfg, nil
+}
+
+// settings are the variables that need more than a default: each parses its
+// value (maybe empty) into the configuration, or says what is wrong with it.
+var settings = []struct {
+	name  string
+	parse func(cfg *config, v string) error
+}{
+	{"TRUSTED_PROXIES", parseTrustedProxies},
+	{"PUBLIC_URL", parsePublicURL},
+	{"REAUTH_WINDOW", func(cfg *config, v string) error {
+		return parseIn(v, &cfg.ReauthWindow, time.ParseDuration, time.Minute, 24*time.Hour, "is not a duration from 1m to 24h, like 10m")
+	}},
+	{"MAIL_PER_DAY", func(cfg *config, v string) error {
+		return parseIn(v, &cfg.MailPerDay, strconv.Atoi, 1, 1000, "is not a number of mails from 1 to 1000")
+	}},
+	{"LOGIN_HISTORY_DAYS", func(cfg *config, v string) error {
+		return parseIn(v, &cfg.HistoryDays, strconv.Atoi, 1, math.MaxInt, "is not a number of days of at least 1")
+	}},
+}
+
+// parseIn sets *dst to v parsed, if v is set: a value from lo to hi, else
+// an error that quotes v and says what it is not.
+func parseIn[T int | time.Duration](v string, dst *T, parse func(string) (T, error), lo, hi T, isNot string) error {
+	if v == "" {
+		return nil
+	}
+	n, err := parse(v)
+	if err != nil || n < lo || n > hi {
+		return fmt.Errorf("%q %s", v, isNot)
+	}
+	*dst = n
+	return nil
+}
+
+// parseTrustedProxies reads comma-separated CIDRs; a single address is a
+// /32 or /128.
+func parseTrustedProxies(cfg *config, v string) error {
+	for _, s := range strings.Split(v, ",") {
 		if s = strings.TrimSpace(s); s == "" {
 			continue
 		}
 		p, err := netip.ParsePrefix(s)
 		if err != nil {
-			// A single address is a /32 or /128.
 			a, aerr := netip.ParseAddr(s)
 			if aerr != nil {
-				return cfg, fmt.Errorf("TRUSTED_PROXIES: %q is not a CIDR or an IP address", s)
+				return fmt.Errorf("%q is not a CIDR or an IP address", s)
 			}
 			p = netip.PrefixFrom(a, a.BitLen())
 		}
 		cfg.TrustedProxies = append(cfg.TrustedProxies, p.Masked())
 	}
-	if s := strings.TrimSpace(getenv("PUBLIC_URL")); s != "" {
-		u, err := url.Parse(s)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
-			strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" {
-			return cfg, fmt.Errorf("PUBLIC_URL: %q is not an address like https://login.example.com (a scheme and a host, with a port if needed, and no path)", s)
-		}
-		u.Path = ""
-		// Browsers leave a scheme's own port out of Host and Origin.
-		if (u.Scheme == "https" && u.Port() == "443") || (u.Scheme == "http" && u.Port() == "80") {
-			u.Host = u.Hostname()
-		}
-		u.Host = strings.ToLower(u.Host)
-		cfg.PublicURL = u
+	return nil
+}
+
+// parsePublicURL reads an origin: a scheme and a host, with a port if
+// needed, and no path. Browsers leave a scheme's own port out of Host and
+// Origin, and so does it.
+func parsePublicURL(cfg *config, v string) error {
+	s := strings.TrimSpace(v)
+	if s == "" {
+		return nil
 	}
-	if s := getenv("REAUTH_WINDOW"); s != "" {
-		d, err := time.ParseDuration(s)
-		if err != nil || d < time.Minute || d > 24*time.Hour {
-			return cfg, fmt.Errorf("REAUTH_WINDOW: %q is not a duration from 1m to 24h, like 10m", s)
-		}
-		cfg.ReauthWindow = d
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
+		strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("%q is not an address like https://login.example.com (a scheme and a host, with a port if needed, and no path)", s)
 	}
-	if s := getenv("MAIL_PER_DAY"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 1000 {
-			return cfg, fmt.Errorf("MAIL_PER_DAY: %q is not a number of mails from 1 to 1000", s)
-		}
-		cfg.MailPerDay = n
+	u.Path = ""
+	if (u.Scheme == "https" && u.Port() == "443") || (u.Scheme == "http" && u.Port() == "80") {
+		u.Host = u.Hostname()
 	}
-	if s := getenv("LOGIN_HISTORY_DAYS"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			return cfg, fmt.Errorf("LOGIN_HISTORY_DAYS: %q is not a number of days of at least 1", s)
-		}
-		cfg.HistoryDays = n
-	}
-	return cfg, nil
+	u.Host = strings.ToLower(u.Host)
+	cfg.PublicURL = u
+	return nil
 }
 
 // historyRetention is how long login events are kept.

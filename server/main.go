@@ -1,6 +1,8 @@
 // Command server runs Warden: the HTTP API and the PWA, and the
 // administration commands (see usage). main only wires the process to run,
-// so tests can start the whole program in-process.
+// so tests can start the whole program in-process; run reads the
+// configuration (config.go) and runs a command of the table below, each in
+// a file of its own (command_*.go) with what they share in commands.go.
 package main
 
 import (
@@ -62,30 +64,37 @@ Environment:
   DEBUG_ADDR      where to serve Go's profiles (/debug/pprof/), e.g. 127.0.0.1:6060 (default: nowhere)
 `
 
+// commands are the server's commands, by the name that runs each (usage).
+var commands = map[string]command{
+	"":        serveCommand,
+	"serve":   serveCommand,
+	"migrate": migrateCommand,
+	"user":    userCommand,
+	"account": accountCommand,
+	"keys":    keysCommand,
+	"help": func(_ context.Context, _ config, _ []string, sio stdio) error {
+		fmt.Fprint(sio.out, usage)
+		return nil
+	},
+}
+
+// run loads the configuration from getenv and runs the command args name.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err
 	}
-	cmd := ""
+	name := ""
 	if len(args) > 0 {
-		cmd, args = args[0], args[1:]
+		name, args = args[0], args[1:]
 	}
-	switch cmd {
-	case "", "serve":
-		return serve(ctx, cfg, stdout, stderr)
-	case "migrate":
-		return migrateOnly(ctx, cfg, stdout)
-	case "user":
-		return userCommand(ctx, cfg, args, stdin, stdout, stderr)
-	case "account":
-		return accountCommand(ctx, cfg, args, stdout, stderr)
-	case "keys":
-		return keysCommand(ctx, cfg, args, stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
+	if name == "-h" || name == "--help" {
+		name = "help"
 	}
-	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown command %q", cmd)
+	cmd, ok := commands[name]
+	if !ok {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", name)
+	}
+	return cmd(ctx, cfg, args, stdio{in: stdin, out: stdout, err: stderr})
 }

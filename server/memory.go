@@ -15,7 +15,7 @@ import (
 // as fit under it, and no more than one per CPU (a check with p=1 runs on
 // one: a further one would only hold its 19 MiB while waiting for a CPU).
 // The rest wait for a slot in a bounded queue; past it, or past the
-// request's deadline, they get 503 with Retry-After (auth.Hasher.Admit).
+// request's deadline, they get 503 with Retry-After (passwords.Hasher.Admit).
 //
 // A check fits when the limit holds its memory twice: while it runs, and
 // as garbage until the next collection. With less room the collector runs

@@ -317,12 +317,7 @@ func ParseAdminLoginsQuery(get func(string) string) (AdminLoginsQuery, *Error) {
 		if s == "" {
 			continue
 		}
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			if t, err = time.Parse("2006-01-02", s); err == nil && f.dayNext {
-				t = t.AddDate(0, 0, 1)
-			}
-		}
+		t, err := parseBound(s, f.dayNext)
 		switch {
 		case err != nil:
 			v.add(f.name, words.DateForm)
@@ -346,6 +341,18 @@ func ParseAdminLoginsQuery(get func(string) string) (AdminLoginsQuery, *Error) {
 		}
 	}
 	return q, v.err()
+}
+
+// parseBound reads a bound of a range: an RFC 3339 instant, or a day
+// YYYY-MM-DD in UTC, which as the range's end (end) is the next day's start.
+func parseBound(s string, end bool) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		if t, err = time.Parse("2006-01-02", s); err == nil && end {
+			t = t.AddDate(0, 0, 1)
+		}
+	}
+	return t, err
 }
 
 // FormatCursor writes a keyset cursor for the wire ("" for none).

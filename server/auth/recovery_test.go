@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/factor/recovery"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/internal/testcode"
 
@@ -17,7 +18,7 @@ import (
 
 func TestNewRecoveryCodes_TenReadableUniqueCodesStoredOnlyAsKeyedHashes(t *testing.T) {
 	svc, _ := newService(t, storetest.Open(t, store.SQLite))
-	codes, hashes, err := svc.newRecoveryCodes()
+	codes, hashes, err := svc.Recovery.NewCodes()
 	if err != nil || len(codes) != 10 || len(hashes) != 10 {
 		t.Fatalf("%v %v %v", codes, hashes, err)
 	}
@@ -29,22 +30,8 @@ func TestNewRecoveryCodes_TenReadableUniqueCodesStoredOnlyAsKeyedHashes(t *testi
 		}
 		seen[c] = true
 		bare := strings.ReplaceAll(c, "-", "")
-		if strings.Contains(hashes[i], bare) || !svc.Keys.TagMatches(hashes[i], recoveryPurpose, []byte(bare)) {
+		if strings.Contains(hashes[i], bare) || !svc.Keys.TagMatches(hashes[i], recovery.Purpose, []byte(bare)) {
 			t.Errorf("hash %q of %q", hashes[i], c)
-		}
-	}
-}
-
-func TestNormalizeRecoveryCode(t *testing.T) {
-	for in, want := range map[string]string{
-		"abcd-efgh-2345": "abcdefgh2345", "ABCD EFGH 2345": "abcdefgh2345", "abcdefgh2345": "abcdefgh2345",
-		"oOiI-lLab-cdef": "00111 1abcdef", "abcd-efgh-234": "", "abcd-efgh-23456": "", "abcd-efgh-234u": "",
-		"abcd-efgh-23é5": "", "": "", "abcd_efgh_2345": "",
-	} {
-		want = strings.ReplaceAll(want, " ", "")
-		got, ok := normalizeRecoveryCode(in)
-		if ok != (want != "") || (ok && got != want) {
-			t.Errorf("normalizeRecoveryCode(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}
 }
@@ -55,8 +42,8 @@ func connectWithCodes(t *testing.T, svc *Service, c *clock) (string, []string) {
 	t.Helper()
 	ctx := context.Background()
 	u := mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
-	setup, _ := svc.SetupTOTP(ctx, u)
-	done, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), domain.StageFull, codeAt(t, setup.Secret, c.now), browser)
+	setup, _ := svc.TOTP.Setup(ctx, u)
+	done, err := connectTOTP(svc, ctx, fullSession(t, svc, "alice"), domain.StageFull, codeAt(t, setup.Secret, c.now), browser)
 	if err != nil || len(done.RecoveryCodes) != 10 {
 		t.Fatalf("connect: %+v %v", done, err)
 	}
@@ -67,18 +54,18 @@ func TestLoginWithRecoveryCode_EachCodeWorksOnce(t *testing.T) {
 	svc, c := newService(t, storetest.Open(t, store.SQLite))
 	secret, codes := connectWithCodes(t, svc, c)
 	ctx := context.Background()
-	res, left, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), strings.ToUpper(codes[3]), false, browser)
+	res, left, err := loginWithRecoveryCode(svc, ctx, passwordStep(t, svc), strings.ToUpper(codes[3]), false, browser)
 	if err != nil || left != 9 || res.Session.Stage != domain.StageFull {
 		t.Fatalf("first use: %v left=%d", err, left)
 	}
-	_, _, err = svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), codes[3], false, browser)
-	if shared.ErrorCode(err) != shared.EWrongCode || err.Error() != errUsedRecovery.Error() {
+	_, _, err = loginWithRecoveryCode(svc, ctx, passwordStep(t, svc), codes[3], false, browser)
+	if shared.ErrorCode(err) != shared.EWrongCode || err.Error() != "wrong_code: That recovery code was already used. Each code works once." {
 		t.Fatalf("second use: %v", err)
 	}
-	if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), "zzzz-zzzz-zzzz", false, browser); err.Error() != errWrongRecovery.Error() {
+	if _, _, err := loginWithRecoveryCode(svc, ctx, passwordStep(t, svc), "zzzz-zzzz-zzzz", false, browser); err.Error() != "wrong_code: That recovery code is not right." {
 		t.Fatalf("wrong code: %v", err)
 	}
-	if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), "not a code", false, browser); shared.ErrorCode(err) != shared.EInvalid {
+	if _, _, err := loginWithRecoveryCode(svc, ctx, passwordStep(t, svc), "not a code", false, browser); shared.ErrorCode(err) != shared.EInvalid {
 		t.Fatalf("malformed code: %v", err)
 	}
 	// Spend the rest: TOTP still works when none is left.
@@ -86,19 +73,19 @@ func TestLoginWithRecoveryCode_EachCodeWorksOnce(t *testing.T) {
 		if i == 3 {
 			continue
 		}
-		if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), code, false, browser); err != nil {
+		if _, _, err := loginWithRecoveryCode(svc, ctx, passwordStep(t, svc), code, false, browser); err != nil {
 			t.Fatalf("code %d: %v", i, err)
 		}
 	}
-	u, _ := svc.Store.UserByUsername(ctx, "alice")
-	if n, _ := svc.Store.RecoveryCodesLeft(ctx, u.ID); n != 0 {
+	u, _ := dbOf(svc).UserByUsername(ctx, "alice")
+	if n, _ := dbOf(svc).RecoveryCodesLeft(ctx, u.ID); n != 0 {
 		t.Fatalf("%d left after using all", n)
 	}
 	c.Advance(time.Minute)
-	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now), false, browser); err != nil {
+	if _, err := verifyTOTP(svc, ctx, passwordStep(t, svc), codeAt(t, secret, c.now), false, browser); err != nil {
 		t.Fatalf("TOTP with no recovery codes left: %v", err)
 	}
-	events, _, _ := svc.Store.LoginEvents(ctx, domain.LoginEventFilter{UserID: u.ID, Limit: 100})
+	events, _, _ := dbOf(svc).LoginEvents(ctx, domain.LoginEventFilter{UserID: u.ID, Limit: 100})
 	reasons := map[string]int{}
 	for _, e := range events {
 		if e.Method == shared.MethodRecoveryCode {
@@ -117,19 +104,19 @@ func TestLoginWithRecoveryCode_WrongCodesShareTheTOTPLockout(t *testing.T) {
 	for i := range 4 {
 		var err error
 		if i%2 == 0 {
-			_, _, err = svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), "zzzz-zzzz-zzzz", false, browser)
+			_, _, err = loginWithRecoveryCode(svc, ctx, passwordStep(t, svc), "zzzz-zzzz-zzzz", false, browser)
 		} else {
-			_, err = svc.VerifyTOTP(ctx, passwordStep(t, svc), testcode.Wrong(t, secret, c.now), false, browser)
+			_, err = verifyTOTP(svc, ctx, passwordStep(t, svc), testcode.Wrong(t, secret, c.now), false, browser)
 		}
 		if shared.ErrorCode(err) != shared.EWrongCode {
 			t.Fatalf("failure %d: %v", i+1, err)
 		}
 	}
-	_, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), "zzzz-zzzz-zzzz", false, browser)
+	_, _, err := loginWithRecoveryCode(svc, ctx, passwordStep(t, svc), "zzzz-zzzz-zzzz", false, browser)
 	if shared.ErrorCode(err) != shared.ERateLimited {
 		t.Fatalf("fifth failure: %v", err)
 	}
-	if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), codes[0], false, browser); shared.ErrorCode(err) != shared.ERateLimited {
+	if _, _, err := loginWithRecoveryCode(svc, ctx, passwordStep(t, svc), codes[0], false, browser); shared.ErrorCode(err) != shared.ERateLimited {
 		t.Fatalf("a right recovery code while locked: %v", err)
 	}
 }
@@ -138,30 +125,30 @@ func TestRegenerateRecoveryCodes_NeedsACurrentCodeAndKillsTheOldSet(t *testing.T
 	svc, c := newService(t, storetest.Open(t, store.SQLite))
 	secret, old := connectWithCodes(t, svc, c)
 	ctx := context.Background()
-	u, _ := svc.Store.UserByUsername(ctx, "alice")
-	if _, err := svc.RegenerateRecoveryCodes(ctx, u, testcode.Wrong(t, secret, c.now), browser); shared.ErrorCode(err) != shared.EWrongCode {
+	u, _ := dbOf(svc).UserByUsername(ctx, "alice")
+	if _, err := regenerate(svc, ctx, u, testcode.Wrong(t, secret, c.now), browser); shared.ErrorCode(err) != shared.EWrongCode {
 		t.Fatalf("wrong code: %v", err)
 	}
-	if _, err := svc.RegenerateRecoveryCodes(ctx, u, codeAt(t, secret, c.now), browser); shared.ErrorCode(err) != shared.EWrongCode {
+	if _, err := regenerate(svc, ctx, u, codeAt(t, secret, c.now), browser); shared.ErrorCode(err) != shared.EWrongCode {
 		t.Fatalf("the connecting (used) code: %v", err)
 	}
 	c.Advance(time.Minute)
-	fresh, err := svc.RegenerateRecoveryCodes(ctx, u, codeAt(t, secret, c.now), browser)
+	fresh, err := regenerate(svc, ctx, u, codeAt(t, secret, c.now), browser)
 	if err != nil || len(fresh) != 10 || fresh[0] == old[0] {
 		t.Fatalf("regenerate: %v %v", fresh, err)
 	}
-	if _, _, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), old[0], false, browser); shared.ErrorCode(err) != shared.EWrongCode {
+	if _, _, err := loginWithRecoveryCode(svc, ctx, passwordStep(t, svc), old[0], false, browser); shared.ErrorCode(err) != shared.EWrongCode {
 		t.Fatalf("an old code still works: %v", err)
 	}
-	if _, left, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), fresh[0], false, browser); err != nil || left != 9 {
+	if _, left, err := loginWithRecoveryCode(svc, ctx, passwordStep(t, svc), fresh[0], false, browser); err != nil || left != 9 {
 		t.Fatalf("a new code: %v left=%d", err, left)
 	}
 	// The code that regenerated is spent for login too.
-	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now), false, browser); shared.ErrorCode(err) != shared.EWrongCode {
+	if _, err := verifyTOTP(svc, ctx, passwordStep(t, svc), codeAt(t, secret, c.now), false, browser); shared.ErrorCode(err) != shared.EWrongCode {
 		t.Fatalf("the regenerating code logged in: %v", err)
 	}
 	nobody := mustCreate(t, svc, "bob", shared.RoleUser, "Acme")
-	if _, err := svc.RegenerateRecoveryCodes(ctx, nobody, "123456", browser); shared.ErrorCode(err) != shared.EConflict {
+	if _, err := regenerate(svc, ctx, nobody, "123456", browser); shared.ErrorCode(err) != shared.EConflict {
 		t.Fatalf("regenerate without 2FA: %v", err)
 	}
 }

@@ -3,11 +3,13 @@ package auth
 import (
 	"bytes"
 	"context"
+	"encoding/base32"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/keys"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/internal/testcode"
 
@@ -34,12 +36,12 @@ func withTOTP(t *testing.T, svc *Service, c *clock) string {
 	t.Helper()
 	ctx := context.Background()
 	u := mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
-	setup, err := svc.SetupTOTP(ctx, u)
+	setup, err := svc.TOTP.Setup(ctx, u)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sess := fullSession(t, svc, "alice")
-	if _, err := svc.ConnectTOTP(ctx, sess, domain.StageFull, codeAt(t, setup.Secret, c.now), browser); err != nil {
+	if _, err := connectTOTP(svc, ctx, sess, domain.StageFull, codeAt(t, setup.Secret, c.now), browser); err != nil {
 		t.Fatal(err)
 	}
 	return setup.Secret
@@ -47,7 +49,7 @@ func withTOTP(t *testing.T, svc *Service, c *clock) string {
 
 func fullSession(t *testing.T, svc *Service, username string) *domain.Session {
 	t.Helper()
-	u, err := svc.Store.UserByUsername(context.Background(), username)
+	u, err := dbOf(svc).UserByUsername(context.Background(), username)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +60,7 @@ func fullSession(t *testing.T, svc *Service, username string) *domain.Session {
 // waits for the code.
 func passwordStep(t *testing.T, svc *Service) *domain.Session {
 	t.Helper()
-	res, err := svc.Login(context.Background(), shared.LoginRequest{Username: "alice", Password: "s3cret-password"}, browser, "")
+	res, err := svc.Login.Login(context.Background(), shared.LoginRequest{Username: "alice", Password: "s3cret-password"}, browser, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +68,7 @@ func passwordStep(t *testing.T, svc *Service) *domain.Session {
 		!res.Session.ExpiresAt.Equal(svc.Now().Add(5*time.Minute)) {
 		t.Fatalf("password step: %+v", res)
 	}
-	sess, stage, err := svc.Authenticate(context.Background(), res.Token)
+	sess, stage, err := svc.Sessions.Authenticate(context.Background(), res.Token)
 	if err != nil || stage != domain.StagePasswordOK {
 		t.Fatalf("authenticate: %v %s", err, stage)
 	}
@@ -83,7 +85,7 @@ func TestVerifyTOTP_AcceptsOneStepOfDriftAndRefusesTwo(t *testing.T) {
 		ok     bool
 	}{{-60 * time.Second, false}, {-30 * time.Second, true}, {0, true}, {30 * time.Second, true}, {60 * time.Second, false}} {
 		c.Advance(2 * time.Minute) // each case in a fresh window, after the last accepted step
-		_, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now.Add(tc.offset)), false, browser)
+		_, err := verifyTOTP(svc, ctx, passwordStep(t, svc), codeAt(t, secret, c.now.Add(tc.offset)), false, browser)
 		if (err == nil) != tc.ok || (!tc.ok && shared.ErrorCode(err) != shared.EWrongCode) {
 			t.Errorf("code from %v: err=%v, want ok=%v (or wrong_code)", tc.offset, err, tc.ok)
 		}
@@ -95,22 +97,22 @@ func TestVerifyTOTP_RefusesAReplayedCodeAndEarlierSteps(t *testing.T) {
 	secret := withTOTP(t, svc, c)
 	ctx := context.Background()
 	// The code that connected cannot log in.
-	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now), false, browser); shared.ErrorCode(err) != shared.EWrongCode {
+	if _, err := verifyTOTP(svc, ctx, passwordStep(t, svc), codeAt(t, secret, c.now), false, browser); shared.ErrorCode(err) != shared.EWrongCode {
 		t.Fatalf("the connecting code logged in: %v", err)
 	}
 	c.Advance(time.Minute)
 	code := codeAt(t, secret, c.now)
-	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), code, false, browser); err != nil {
+	if _, err := verifyTOTP(svc, ctx, passwordStep(t, svc), code, false, browser); err != nil {
 		t.Fatal(err)
 	}
 	for _, replay := range []string{code, code[:3] + " " + code[3:], codeAt(t, secret, c.now.Add(-30*time.Second))} {
-		_, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), replay, false, browser)
-		if shared.ErrorCode(err) != shared.EWrongCode || err.Error() != errReusedCode.Error() {
+		_, err := verifyTOTP(svc, ctx, passwordStep(t, svc), replay, false, browser)
+		if shared.ErrorCode(err) != shared.EWrongCode || err.Error() != "wrong_code: That code was already used. Wait for your app to show a new one." {
 			t.Errorf("replay %q: %v", replay, err)
 		}
 	}
-	u, _ := svc.Store.UserByUsername(ctx, "alice")
-	events, _, _ := svc.Store.LoginEvents(ctx, domain.LoginEventFilter{UserID: u.ID, Limit: 100})
+	u, _ := dbOf(svc).UserByUsername(ctx, "alice")
+	events, _, _ := dbOf(svc).LoginEvents(ctx, domain.LoginEventFilter{UserID: u.ID, Limit: 100})
 	reasons := map[string]int{}
 	for _, e := range events {
 		if e.Method == shared.MethodTOTP {
@@ -130,7 +132,7 @@ func TestVerifyTOTP_LocksOutAfterFiveWrongCodesUntilThePeriodEnds(t *testing.T) 
 	sess := passwordStep(t, svc)
 	wrong := func() error {
 		s := passwordStep(t, svc)
-		_, err := svc.VerifyTOTP(ctx, s, testcode.Wrong(t, secret, c.now), false, browser)
+		_, err := verifyTOTP(svc, ctx, s, testcode.Wrong(t, secret, c.now), false, browser)
 		return err
 	}
 	for i := 1; i <= 4; i++ {
@@ -145,19 +147,19 @@ func TestVerifyTOTP_LocksOutAfterFiveWrongCodesUntilThePeriodEnds(t *testing.T) 
 	}
 	// Locked: even the right code is refused, and says when to come back.
 	c.Advance(30 * time.Second)
-	_, err = svc.VerifyTOTP(ctx, sess, codeAt(t, secret, c.now), false, browser)
+	_, err = verifyTOTP(svc, ctx, sess, codeAt(t, secret, c.now), false, browser)
 	if e, ok := err.(*shared.Error); !ok || e.Code != shared.ERateLimited || e.RetryAfter != 30 {
 		t.Fatalf("right code while locked: %#v", err)
 	}
 	c.Advance(31 * time.Second)
-	if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, secret, c.now), false, browser); err != nil {
+	if _, err := verifyTOTP(svc, ctx, passwordStep(t, svc), codeAt(t, secret, c.now), false, browser); err != nil {
 		t.Fatalf("right code after the lock: %v", err)
 	}
-	u, _ := svc.Store.UserByUsername(ctx, "alice")
+	u, _ := dbOf(svc).UserByUsername(ctx, "alice")
 	if u.FailedCodeCount != 0 || u.LockedUntil != nil {
 		t.Fatalf("success did not reset the count: %+v", u)
 	}
-	events, _, _ := svc.Store.LoginEvents(ctx, domain.LoginEventFilter{UserID: u.ID, Limit: 100})
+	events, _, _ := dbOf(svc).LoginEvents(ctx, domain.LoginEventFilter{UserID: u.ID, Limit: 100})
 	reasons := map[string]int{}
 	for _, e := range events {
 		if e.Method == shared.MethodTOTP {
@@ -169,24 +171,15 @@ func TestVerifyTOTP_LocksOutAfterFiveWrongCodesUntilThePeriodEnds(t *testing.T) 
 	}
 }
 
-func TestLockFor_GrowsFromOneToFifteenMinutes(t *testing.T) {
-	for failures, want := range map[int]time.Duration{5: time.Minute, 6: 2 * time.Minute, 7: 4 * time.Minute,
-		8: 8 * time.Minute, 9: 15 * time.Minute, 100: 15 * time.Minute} {
-		if got := lockFor(failures); got != want {
-			t.Errorf("lockFor(%d) = %v, want %v", failures, got, want)
-		}
-	}
-}
-
 func TestConnectTOTP_NeedsTheRightCodeAndStoresOnlyASealedSecret(t *testing.T) {
 	svc, c := newService(t, storetest.Open(t, store.SQLite))
 	ctx := context.Background()
 	u := mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
-	if _, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), domain.StageFull, "123456", browser); shared.ErrorCode(err) != shared.EConflict {
+	if _, err := connectTOTP(svc, ctx, fullSession(t, svc, "alice"), domain.StageFull, "123456", browser); shared.ErrorCode(err) != shared.EConflict {
 		t.Fatalf("connect before setup: %v", err)
 	}
-	first, _ := svc.SetupTOTP(ctx, u)
-	second, err := svc.SetupTOTP(ctx, u)
+	first, _ := svc.TOTP.Setup(ctx, u)
+	second, err := svc.TOTP.Setup(ctx, u)
 	if err != nil || first.Secret == second.Secret || len(second.Secret) != 32 || len(second.QRPNG) < 100 {
 		t.Fatalf("setup: %+v %v", second, err)
 	}
@@ -196,19 +189,19 @@ func TestConnectTOTP_NeedsTheRightCodeAndStoresOnlyASealedSecret(t *testing.T) {
 	// The replaced secret's code no longer connects; a malformed code is
 	// refused before any comparison.
 	for code, want := range map[string]string{codeAt(t, first.Secret, c.now): shared.EWrongCode, "12345": shared.EInvalid, "abcdef": shared.EInvalid} {
-		if _, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), domain.StageFull, code, browser); shared.ErrorCode(err) != want {
+		if _, err := connectTOTP(svc, ctx, fullSession(t, svc, "alice"), domain.StageFull, code, browser); shared.ErrorCode(err) != want {
 			t.Errorf("connect with %q: %v, want %s", code, err, want)
 		}
 	}
-	if _, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), domain.StageFull, codeAt(t, second.Secret, c.now), browser); err != nil {
+	if _, err := connectTOTP(svc, ctx, fullSession(t, svc, "alice"), domain.StageFull, codeAt(t, second.Secret, c.now), browser); err != nil {
 		t.Fatal(err)
 	}
-	stored, _ := svc.Store.UserByUsername(ctx, "alice")
-	raw, _ := b32.DecodeString(second.Secret)
+	stored, _ := dbOf(svc).UserByUsername(ctx, "alice")
+	raw, _ := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(second.Secret)
 	if !stored.TwoFactorEnabled() || bytes.Contains(stored.TOTPSecret, raw) || bytes.Contains(stored.TOTPSecret, []byte(second.Secret)) {
 		t.Fatal("the stored secret is not sealed")
 	}
-	if _, err := svc.SetupTOTP(ctx, stored); shared.ErrorCode(err) != shared.EConflict {
+	if _, err := svc.TOTP.Setup(ctx, stored); shared.ErrorCode(err) != shared.EConflict {
 		t.Fatalf("setup while connected: %v", err)
 	}
 }
@@ -219,19 +212,19 @@ func TestConnectTOTP_TurnsAnEnrollingSessionIntoAFullOne(t *testing.T) {
 	ctx := context.Background()
 	mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
 	forcePolicy(t, s, "Acme")
-	res, _ := svc.Login(ctx, shared.LoginRequest{Username: "alice", Password: "s3cret-password"}, browser, "")
-	sess, stage, _ := svc.Authenticate(ctx, res.Token)
-	setup, _ := svc.SetupTOTP(ctx, sess.User)
-	sess, stage, _ = svc.Authenticate(ctx, res.Token) // reload the pending secret
-	done, err := svc.ConnectTOTP(ctx, sess, stage, codeAt(t, setup.Secret, c.now), browser)
+	res, _ := svc.Login.Login(ctx, shared.LoginRequest{Username: "alice", Password: "s3cret-password"}, browser, "")
+	sess, stage, _ := svc.Sessions.Authenticate(ctx, res.Token)
+	setup, _ := svc.TOTP.Setup(ctx, sess.User)
+	sess, stage, _ = svc.Sessions.Authenticate(ctx, res.Token) // reload the pending secret
+	done, err := connectTOTP(svc, ctx, sess, stage, codeAt(t, setup.Secret, c.now), browser)
 	if err != nil || done.Session == nil || done.Session.Session.Stage != domain.StageFull || len(done.RecoveryCodes) != 10 {
 		t.Fatalf("connect while enrolling: %+v %v", done, err)
 	}
 	full := done.Session
-	if _, _, err := svc.Authenticate(ctx, res.Token); shared.ErrorCode(err) != shared.EUnauthenticated {
+	if _, _, err := svc.Sessions.Authenticate(ctx, res.Token); shared.ErrorCode(err) != shared.EUnauthenticated {
 		t.Fatal("the enrolling token survived its upgrade")
 	}
-	if _, stage, err := svc.Authenticate(ctx, full.Token); err != nil || stage != domain.StageFull {
+	if _, stage, err := svc.Sessions.Authenticate(ctx, full.Token); err != nil || stage != domain.StageFull {
 		t.Fatalf("new token: %s %v", stage, err)
 	}
 }
@@ -248,20 +241,20 @@ func TestKeyRotation_NothingNeedsTheOldKeyOnceStatusSaysItCanGo(t *testing.T) {
 		svc, c := newServiceWithKeys(t, s, mustParse(t, oldSpec))
 		restart := func(spec string) error {
 			svc.Keys = mustParse(t, spec)
-			return svc.OpenKeys(ctx)
+			return svc.SealedKeys.Open(ctx)
 		}
 		u := mustCreate(t, svc, "alice", shared.RoleUser, "Acme")
-		setup, err := svc.SetupTOTP(ctx, u)
+		setup, err := svc.TOTP.Setup(ctx, u)
 		if err != nil {
 			t.Fatal(err)
 		}
-		done, err := svc.ConnectTOTP(ctx, fullSession(t, svc, "alice"), domain.StageFull, codeAt(t, setup.Secret, c.now), browser)
+		done, err := connectTOTP(svc, ctx, fullSession(t, svc, "alice"), domain.StageFull, codeAt(t, setup.Secret, c.now), browser)
 		if err != nil {
 			t.Fatal(err)
 		}
 		need := func(id string) int {
 			t.Helper()
-			status, err := svc.KeyStatus(ctx)
+			status, err := svc.SealedKeys.Status(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -281,10 +274,10 @@ func TestKeyRotation_NothingNeedsTheOldKeyOnceStatusSaysItCanGo(t *testing.T) {
 			t.Fatalf("after the restart the old key is needed by %d values, want 1 (alice's secret)", n)
 		}
 		c.Advance(time.Minute)
-		if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, setup.Secret, c.now), false, browser); err != nil {
+		if _, err := verifyTOTP(svc, ctx, passwordStep(t, svc), codeAt(t, setup.Secret, c.now), false, browser); err != nil {
 			t.Fatal(err)
 		}
-		u, _ = svc.Store.UserByUsername(ctx, "alice")
+		u, _ = dbOf(svc).UserByUsername(ctx, "alice")
 		if svc.Keys.Stale(u.TOTPSecret) {
 			t.Fatal("the secret is still sealed under the retired key")
 		}
@@ -298,15 +291,15 @@ func TestKeyRotation_NothingNeedsTheOldKeyOnceStatusSaysItCanGo(t *testing.T) {
 			t.Fatalf("start without the old key: %v", err)
 		}
 		c.Advance(time.Minute)
-		if _, err := svc.VerifyTOTP(ctx, passwordStep(t, svc), codeAt(t, setup.Secret, c.now), false, browser); err != nil {
+		if _, err := verifyTOTP(svc, ctx, passwordStep(t, svc), codeAt(t, setup.Secret, c.now), false, browser); err != nil {
 			t.Fatalf("authenticator after dropping the old key: %v", err)
 		}
 		for i, code := range done.RecoveryCodes[:3] {
-			if _, left, err := svc.LoginWithRecoveryCode(ctx, passwordStep(t, svc), code, false, browser); err != nil || left != 9-i {
+			if _, left, err := loginWithRecoveryCode(svc, ctx, passwordStep(t, svc), code, false, browser); err != nil || left != 9-i {
 				t.Fatalf("recovery code %d after dropping the old key: %d left, %v", i+1, left, err)
 			}
 		}
-		if u, _ := svc.Store.UserByUsername(ctx, "alice"); u.FailedCodeCount != 0 {
+		if u, _ := dbOf(svc).UserByUsername(ctx, "alice"); u.FailedCodeCount != 0 {
 			t.Fatalf("%d failures counted", u.FailedCodeCount)
 		}
 	})
@@ -326,8 +319,8 @@ func TestOpenKeys_RefusesARingThatCannotOpenTheDatabase(t *testing.T) {
 		// one with its own DATA_DIR generates.
 		otherSpec, _ := sealing.Generate("k1")
 		svc.Keys = mustParse(t, otherSpec)
-		err := svc.OpenKeys(ctx)
-		if !errors.Is(err, ErrKeysDoNotOpen) || !strings.Contains(err.Error(), "same SECRET_KEY") {
+		err := svc.SealedKeys.Open(ctx)
+		if !errors.Is(err, keys.ErrDoNotOpen) || !strings.Contains(err.Error(), "same SECRET_KEY") {
 			t.Fatalf("a foreign key ring: %v", err)
 		}
 
@@ -335,12 +328,12 @@ func TestOpenKeys_RefusesARingThatCannotOpenTheDatabase(t *testing.T) {
 		// while alice's secret still needs it.
 		newSpec, _ := sealing.Generate("k2")
 		svc.Keys = mustParse(t, newSpec+","+firstSpec)
-		if err := svc.OpenKeys(ctx); err != nil {
+		if err := svc.SealedKeys.Open(ctx); err != nil {
 			t.Fatal(err)
 		}
 		svc.Keys = mustParse(t, newSpec)
-		err = svc.OpenKeys(ctx)
-		if !errors.Is(err, ErrKeysDoNotOpen) || !strings.Contains(err.Error(), `"k1"`) || !strings.Contains(err.Error(), "1 authenticator secrets") {
+		err = svc.SealedKeys.Open(ctx)
+		if !errors.Is(err, keys.ErrDoNotOpen) || !strings.Contains(err.Error(), `"k1"`) || !strings.Contains(err.Error(), "1 authenticator secrets") {
 			t.Fatalf("a dropped key that a secret needs: %v", err)
 		}
 	})

@@ -16,7 +16,7 @@ type Account struct {
 
 	ID   int64  `bun:"id,pk,autoincrement"`
 	Name string `bun:"name,notnull"`
-	// NameKey is what names are compared by (store.accountNameKey),
+	// NameKey is what names are compared by (store/sqldb.AccountNameKey),
 	// unique: the store writes it with Name.
 	NameKey          string     `bun:"name_key,notnull"`
 	ForceTwoFactor   bool       `bun:"force_2fa,notnull"`
@@ -72,7 +72,7 @@ type User struct {
 	EmailPending    *string    `bun:"email_pending"`
 	// GraceStartedAt is when the account's Force 2FA grace period began
 	// for this user: their first login (or request) without 2FA under the
-	// policy. Switching the policy off clears it (auth's twoFactorDue).
+	// policy. Switching the policy off clears it (auth/stage.MustEnroll).
 	GraceStartedAt *time.Time `bun:"twofa_grace_started_at"`
 	// SecurityKeys counts the user's WebAuthn credentials, kept by the
 	// same transactions that add and remove them, so that every read of a
@@ -179,14 +179,9 @@ type LoginStep struct {
 	Session    *Session    // the new session
 	Event      *LoginEvent // the attempt, for the history
 	LoggedInAt *time.Time  // set when the user is now fully logged in
-	// TOTPStep, when set, is the time step of the code this step accepted:
-	// it must be later than the last accepted one, or the whole step fails
-	// with ErrReplay (or ErrLocked while the user is locked out).
-	TOTPStep *int64
-	// RecoveryCodeID, when set, is the recovery code this step spends: if it
-	// was spent already (a racing request), the whole step fails with
-	// ErrReplay.
-	RecoveryCodeID *int64
+	// Proof is the second factor this step used up, if any: if it was used
+	// already (a racing request), the whole step fails.
+	Proof
 	// ClearThrottle, when set, is a login-throttle key whose failures this
 	// success forgets.
 	ClearThrottle string
@@ -201,10 +196,6 @@ type LoginStep struct {
 	// UsedTrustedBrowser, when set, is the trusted browser that spared this
 	// login its code: its last use is the session's creation.
 	UsedTrustedBrowser *int64
-	// SecurityKey, when set, is the security key this step's assertion
-	// used: its sign counter moves from Old to New, and if another request
-	// moved it first the whole step fails with ErrReplay.
-	SecurityKey *SecurityKeyUse
 }
 
 // TrustedBrowser is a browser a user chose at the second step to skip the
@@ -223,11 +214,20 @@ type TrustedBrowser struct {
 	UserAgent  string    `bun:"user_agent,notnull"`
 }
 
-// Proof is what a signed-in user proved it is them with, for a sensitive
-// action: a TOTP code's time step, which counts as used, or a security key
-// whose sign counter moves (nil both: the password, which nothing records).
+// Proof is a second factor used up by a write that relies on it (a login
+// step, a re-authentication, new recovery codes): what each factor's proof
+// writes in that transaction.
 type Proof struct {
-	TOTPStep    *int64
+	// TOTPStep, when set, is the time step of the code accepted: it must
+	// be later than the last accepted one, or the write fails with
+	// ErrReplay (or ErrLocked while the user is locked out).
+	TOTPStep *int64
+	// RecoveryCodeID, when set, is the recovery code spent: if it was
+	// spent already, the write fails with ErrReplay.
+	RecoveryCodeID *int64
+	// SecurityKey, when set, is the security key an assertion used: its
+	// sign counter moves from Old to New, and if another request moved it
+	// first the write fails with ErrReplay.
 	SecurityKey *SecurityKeyUse
 }
 

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -25,7 +25,7 @@ func (e *env) sessionAt(u *domain.User, stage string) string {
 	e.t.Helper()
 	token := rand.Text()
 	now := e.svc.Now()
-	err := e.st.CreateSession(context.Background(), &domain.Session{TokenHash: auth.HashToken(token), UserID: u.ID,
+	err := e.st.CreateSession(context.Background(), &domain.Session{TokenHash: core.HashToken(token), UserID: u.ID,
 		Stage: stage, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour), IP: "127.0.0.1", UserAgent: "test",
 		ReauthAt: &now})
 	if err != nil {

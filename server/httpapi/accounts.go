@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/accounts"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -15,7 +15,7 @@ import (
 func pathID(r *request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id < 1 {
-		return 0, auth.ErrNoSuchThing
+		return 0, accounts.ErrNoSuchThing
 	}
 	return id, nil
 }
@@ -23,7 +23,7 @@ func pathID(r *request, name string) (int64, error) {
 // handleAdminAccounts lists the accounts the admin administers: every
 // account for a platform administrator.
 func (s *Server) handleAdminAccounts(w http.ResponseWriter, r *request) error {
-	accounts, err := s.auth.Accounts(r.Context(), r.session.User)
+	accounts, err := s.auth.Accounts.Accounts(r.Context(), r.session.User)
 	if err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	settings, err := s.auth.SetAccountSettings(r.Context(), r.session.User, id, req, s.client(r.Request))
+	settings, err := s.auth.Accounts.SetAccountSettings(r.Context(), r.session.User, id, req, s.client(r.Request))
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (s *Server) handleAdminUsers(w http.ResponseWriter, r *request) error {
 	if verr != nil {
 		return verr
 	}
-	page, err := s.auth.AccountUsers(r.Context(), r.session.User, q)
+	page, err := s.auth.Accounts.AccountUsers(r.Context(), r.session.User, q)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	created, err := s.auth.CreateUserByAdmin(r.Context(), r.session.User, req, s.client(r.Request))
+	created, err := s.auth.Accounts.CreateUserByAdmin(r.Context(), r.session.User, req, s.client(r.Request))
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (s *Server) handleCreateAccount(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.auth.CreateAccount(r.Context(), r.session.User, req.Name, s.client(r.Request))
+	a, err := s.auth.Accounts.CreateAccount(r.Context(), r.session.User, req.Name, s.client(r.Request))
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (s *Server) handleRenameAccount(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.auth.RenameAccount(r.Context(), r.session.User, id, req.Name, s.client(r.Request))
+	a, err := s.auth.Accounts.RenameAccount(r.Context(), r.session.User, id, req.Name, s.client(r.Request))
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func (s *Server) handleChangeUser(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.auth.ChangeUser(r.Context(), r.session.User, id, req, s.client(r.Request))
+	u, err := s.auth.Accounts.ChangeUser(r.Context(), r.session.User, id, req, s.client(r.Request))
 	if err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ func (s *Server) handleUnlockUser(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.auth.UnlockUser(r.Context(), r.session.User, id, s.client(r.Request)); err != nil {
+	if err := s.auth.Accounts.UnlockUser(r.Context(), r.session.User, id, s.client(r.Request)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -153,7 +153,7 @@ func (s *Server) handleAdminReset(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.auth.ResetTwoFactor(r.Context(), r.session.User, id, s.client(r.Request)); err != nil {
+	if err := s.auth.Accounts.ResetTwoFactor(r.Context(), r.session.User, id, s.client(r.Request)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -170,7 +170,7 @@ func (s *Server) handleAdminLogins(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.auth.AccountLogins(r.Context(), r.session.User, account, q)
+	page, err := s.auth.Accounts.AccountLogins(r.Context(), r.session.User, account, q)
 	if err != nil {
 		return err
 	}
@@ -188,7 +188,7 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.auth.AccountAudit(r.Context(), r.session.User, account, q)
+	page, err := s.auth.Accounts.AccountAudit(r.Context(), r.session.User, account, q)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/internal/testclock"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
@@ -364,7 +364,7 @@ func TestAccounts_EveryNewAccountAllowsPasskeySignIn(t *testing.T) {
 			} else if a.decode(t, &made); !made.PasskeysAllowed {
 				t.Fatalf("the panel's new account: %+v", made)
 			}
-			if _, err := e.svc.CreateAccount(context.Background(), nil, "Hooli", auth.Client{}); err != nil {
+			if _, err := e.svc.Accounts.CreateAccount(context.Background(), nil, "Hooli", core.Client{}); err != nil {
 				t.Fatal(err)
 			}
 			e.user("ivan", shared.RoleUser, "Umbrella")

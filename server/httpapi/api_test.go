@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
@@ -251,7 +251,7 @@ func TestLogin_ABurstPastTheQueueIsShedBeforeAnyWork(t *testing.T) {
 			e := newEnv(t, dialect)
 			e.user("alice", shared.RoleUser, "Acme")
 			e.svc.Hasher.SetConcurrency(1)
-			var places []*auth.Place
+			var places []*passwords.Place
 			for len(places) < 1000 { // from networks of their own, each within its share
 				p, err := e.svc.Hasher.Admit(fmt.Sprintf("10.0.%d.%d", len(places)/200, len(places)%200))
 				if err != nil {

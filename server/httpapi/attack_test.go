@@ -19,12 +19,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/internal/racegate"
 	"github.com/warden-auth/warden/server/internal/softkey"
 	"github.com/warden-auth/warden/server/internal/testcode"
 
-	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/internal/testclock"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
@@ -87,7 +88,7 @@ func (e *env) codeAttempts(t *testing.T, username string) (counted, failedEvents
 func (e *env) assertEnded(t *testing.T, what, token string) {
 	t.Helper()
 	// A year before the clock's base: the row is found whatever its expiry.
-	sess, err := e.st.SessionByTokenHash(context.Background(), auth.HashToken(token), testclock.Base.AddDate(-1, 0, 0))
+	sess, err := e.st.SessionByTokenHash(context.Background(), core.HashToken(token), testclock.Base.AddDate(-1, 0, 0))
 	if !errors.Is(err, domain.ErrNotFound) {
 		t.Errorf("%s: the session is still stored (stage %q, err %v)", what, sess.Stage, err)
 	}
@@ -301,7 +302,7 @@ func TestAttack_HalfLoggedInSessionsReachNothingElse(t *testing.T) {
 		t.Fatalf("ursula's login under the policy: %+v", lr)
 	}
 	// A one-time password: the login's session may only replace it.
-	if _, err := e.svc.CreateOneTimeUser(context.Background(), "olga", oneTimePassword, shared.RoleUser, "Acme", ""); err != nil {
+	if _, err := e.svc.Accounts.CreateOneTimeUser(context.Background(), "olga", oneTimePassword, shared.RoleUser, "Acme", ""); err != nil {
 		t.Fatal(err)
 	}
 	chooser := e.browser()
@@ -541,8 +542,8 @@ func TestAttack_UnknownUserWrongPasswordAndLockedUsernameLookAlike(t *testing.T)
 	e := newEnv(t, store.SQLite)
 	e.fixClock() // the locks last the whole test, however slow the machine
 	e.api.trustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
-	e.svc.Hasher = auth.NewHasher(auth.OWASPParams, rand.Reader)
-	hashBytes := uint64(auth.OWASPParams.Memory) << 10
+	e.svc.Hasher = passwords.NewHasher(passwords.OWASPParams, rand.Reader)
+	hashBytes := uint64(passwords.OWASPParams.Memory) << 10
 	ip := 0
 	try := func(username, pw string) (a answer, hashes uint64) {
 		ip++ // a new address each time: the per-IP throttle is not under test
@@ -786,7 +787,7 @@ func nothingSecretComesBackOrIsStored(t *testing.T, dialect string) {
 	tokens := func(a answer) {
 		for _, ck := range (&http.Response{Header: a.header}).Cookies() {
 			if ck.Value != "" {
-				add(bytesSecret("the hash of session token "+ck.Value, auth.HashToken(ck.Value), true))
+				add(bytesSecret("the hash of session token "+ck.Value, core.HashToken(ck.Value), true))
 			}
 		}
 	}
@@ -868,7 +869,7 @@ func nothingSecretComesBackOrIsStored(t *testing.T, dialect string) {
 			c := e.browser()
 			if cl.user != nil {
 				token := e.sessionAt(cl.user, cl.stage)
-				add(bytesSecret("the hash of session token "+token, auth.HashToken(token), true))
+				add(bytesSecret("the hash of session token "+token, core.HashToken(token), true))
 				c = e.withCookie(token)
 			}
 			id := admin.AccountID

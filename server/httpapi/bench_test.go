@@ -12,13 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/internal/testclock"
 
 	"github.com/pquerna/otp/totp"
+	wtotp "github.com/warden-auth/warden/server/auth/factor/totp"
 	"github.com/warden-auth/warden/shared"
 
-	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/store"
 )
 
@@ -28,7 +29,7 @@ import (
 // hashes/s. Run: go test -run '^$' -bench 'Login|Argon2' -benchtime 200x ./server/httpapi
 
 func BenchmarkArgon2idVerify(b *testing.B) {
-	h := auth.NewHasher(auth.OWASPParams, rand.Reader)
+	h := passwords.NewHasher(passwords.OWASPParams, rand.Reader)
 	phc, _ := h.Hash(password)
 	b.SetParallelism(4) // as many goroutines as BenchmarkLoginHTTP's clients
 	b.ResetTimer()
@@ -46,7 +47,7 @@ func BenchmarkLoginHTTP(b *testing.B) {
 	for _, dialect := range []string{store.SQLite, store.Postgres} {
 		b.Run(dialect, func(b *testing.B) {
 			e := newEnv(b, dialect)
-			e.svc.Hasher = auth.NewHasher(auth.OWASPParams, rand.Reader)
+			e.svc.Hasher = passwords.NewHasher(passwords.OWASPParams, rand.Reader)
 			e.user("alice", "user", "Acme")
 			body := `{"username":"alice","password":"` + password + `"}`
 			// Eight clients on two cores: while one waits for a commit,
@@ -79,7 +80,7 @@ func BenchmarkSecondStepHTTP(b *testing.B) {
 	code, _ := totp.GenerateCode(key, now)
 	for i := range b.N {
 		u := e.user(fmt.Sprintf("user%d", i), shared.RoleUser, "Acme")
-		sealed, _ := e.svc.Keys.Seal(secret, auth.SealContext(u.ID))
+		sealed, _ := e.svc.Keys.Seal(secret, wtotp.SealContext(u.ID))
 		if err := e.st.SetPendingTOTP(ctx, u.ID, sealed, now); err != nil {
 			b.Fatal(err)
 		}

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/login"
 )
 
 const (
@@ -34,7 +34,7 @@ func (s *Server) cookiePrefix(r *http.Request) string {
 // step only (Strict), and read by no script.
 func (s *Server) setDevice(w http.ResponseWriter, r *http.Request, value string) {
 	http.SetCookie(w, &http.Cookie{
-		Name: s.cookiePrefix(r) + deviceCookieName, Value: value, Path: "/", MaxAge: int(auth.DeviceLifetime / time.Second),
+		Name: s.cookiePrefix(r) + deviceCookieName, Value: value, Path: "/", MaxAge: int(login.DeviceLifetime / time.Second),
 		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode,
 	})
 }

@@ -415,7 +415,7 @@ func TestMail_TwoSendersOnPostgresKeepTheRecipientsCapTogether(t *testing.T) {
 	e.fixClock()
 	box, m := e.mailOn(t)
 	e.svc.MailCaps = domain.MailCaps{PerDay: 7, LinksPerDay: 3}
-	other := auth.New(openMigrated(t, url, dir), e.svc.Keys, e.svc.Log)
+	other := auth.New(storesOf(openMigrated(t, url, dir)), e.svc.Keys, e.svc.Log)
 	other.Now, other.MailEnabled, other.MailCaps = e.svc.Now, true, e.svc.MailCaps
 
 	e.user("alice", shared.RoleUser, "Acme")
@@ -449,7 +449,7 @@ func TestMail_TwoSendersOnPostgresKeepTheRecipientsCapTogether(t *testing.T) {
 	for _, sender := range senders {
 		wg.Go(func() {
 			for {
-				if _, err := sender.DeliverMail(t.Context(), m); err != nil {
+				if _, err := sender.Notices.DeliverMail(t.Context(), m); err != nil {
 					t.Error(err)
 					return
 				}

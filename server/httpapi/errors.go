@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -62,7 +62,7 @@ func (s *Server) apiError(r *http.Request, err error) (*shared.Error, int) {
 	var e *shared.Error
 	switch {
 	case errors.As(err, &e):
-	case errors.Is(err, auth.ErrBusy):
+	case errors.Is(err, passwords.ErrBusy):
 		e = errBusy
 	case errors.Is(err, domain.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		s.log.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
 )
@@ -133,7 +133,7 @@ func TestAttack_ALockedNetworkIsRefusedWithoutTakingAPlace(t *testing.T) {
 			if s := e.postFrom(floodIP, shared.LoginRequest{Username: "alice", Password: password}); s != http.StatusTooManyRequests {
 				t.Fatalf("once locked: %d, want 429", s)
 			}
-			var places []*auth.Place
+			var places []*passwords.Place
 			for i := 0; ; i++ { // every place, by networks of their own
 				p, err := e.svc.Hasher.Admit(fmt.Sprintf("10.0.%d.%d", i/200, i%200))
 				if err != nil {

@@ -44,7 +44,7 @@ func (s *Server) formPost(f formRoute, api http.Handler) http.Handler {
 		}
 		var user *domain.User
 		if f.codes { // whose codes: the session is replaced by the step
-			if sess, _, err := s.auth.Authenticate(r.Context(), s.sessionToken(r)); err == nil {
+			if sess, _, err := s.auth.Sessions.Authenticate(r.Context(), s.sessionToken(r)); err == nil {
 				user = sess.User
 			}
 		}
@@ -57,20 +57,9 @@ func (s *Server) formPost(f formRoute, api http.Handler) http.Handler {
 		for _, c := range rec.header.Values("Set-Cookie") {
 			w.Header().Add("Set-Cookie", c)
 		}
-		if f.to != "" && (rec.status == http.StatusOK || rec.status == http.StatusNoContent) {
-			redirect(w, r, f.to)
+		if to := s.formLeadsTo(w, r, f, rec, user); to != "" {
+			redirect(w, r, to)
 			return
-		}
-		if rec.status == http.StatusOK && f.codes && s.connectShowsCodes(w, r, user, rec.body.Bytes()) {
-			redirect(w, r, f.page)
-			return
-		}
-		if rec.status == http.StatusOK {
-			var res shared.LoginResponse
-			if json.Unmarshal(rec.body.Bytes(), &res) == nil && nextPages[res.Next] != "" {
-				redirect(w, r, nextPages[res.Next])
-				return
-			}
 		}
 		var e shared.Error
 		if json.Unmarshal(rec.body.Bytes(), &e) != nil || e.Code == "" {
@@ -78,6 +67,25 @@ func (s *Server) formPost(f formRoute, api http.Handler) http.Handler {
 		}
 		s.redirectWithError(w, r, f, e.Code, e.RetryAfter, form)
 	})
+}
+
+// formLeadsTo is the page a form's answer leads to when it succeeded: the
+// form's own destination, the page of fresh recovery codes, or the next
+// step the answer names ("": it did not succeed).
+func (s *Server) formLeadsTo(w http.ResponseWriter, r *http.Request, f formRoute, rec *answerRecorder, user *domain.User) string {
+	ok := rec.status == http.StatusOK
+	switch {
+	case f.to != "" && (ok || rec.status == http.StatusNoContent):
+		return f.to
+	case ok && f.codes && s.connectShowsCodes(w, r, user, rec.body.Bytes()):
+		return f.page
+	case ok:
+		var res shared.LoginResponse
+		if json.Unmarshal(rec.body.Bytes(), &res) == nil {
+			return nextPages[res.Next]
+		}
+	}
+	return ""
 }
 
 // readForm reads exactly the fields of a urlencoded body, each at most once;

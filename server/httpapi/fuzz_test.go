@@ -21,11 +21,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/factor"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/internal/testclock"
 
 	"github.com/pquerna/otp/totp"
-	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -217,14 +218,14 @@ func (w *fuzzWorld) intact(ctx context.Context, m *castMember) (bool, error) {
 // resetMember gives m a new secret, pending or connected as m wants it.
 func (w *fuzzWorld) resetMember(ctx context.Context, m *castMember) error {
 	svc, st := w.e.svc, w.e.st
-	if _, err := st.RemoveTOTP(ctx, m.user.ID, 0, false, w.now, nil); err != nil {
+	if _, err := svc.Factors.SwitchOff(ctx, m.user.ID, 0, false, nil); err != nil {
 		return err
 	}
 	u, err := st.UserByID(ctx, m.user.ID)
 	if err != nil {
 		return err
 	}
-	setup, err := svc.SetupTOTP(ctx, u)
+	setup, err := svc.TOTP.Setup(ctx, u)
 	if err != nil {
 		return err
 	}
@@ -239,7 +240,7 @@ func (w *fuzzWorld) resetMember(ctx context.Context, m *castMember) error {
 	if err != nil {
 		return err
 	}
-	done, err := svc.ConnectTOTP(ctx, &domain.Session{User: u}, domain.StageFull, code, auth.Client{IP: "192.0.2.9"})
+	done, _, err := svc.Login.Enrol(ctx, &domain.Session{User: u}, domain.StageFull, shared.FactorTOTP, factor.Input{Code: code}, core.Client{IP: "192.0.2.9"})
 	if err != nil {
 		return err
 	}
@@ -258,7 +259,7 @@ func (w *fuzzWorld) resetMember(ctx context.Context, m *castMember) error {
 // returning its error: inside the fuzz function only its own t may fail.
 func (w *fuzzWorld) mint(ctx context.Context, u *domain.User, stage string) (string, *domain.Session, error) {
 	token := rand.Text()
-	sess := &domain.Session{TokenHash: auth.HashToken(token), UserID: u.ID,
+	sess := &domain.Session{TokenHash: core.HashToken(token), UserID: u.ID,
 		Stage: stage, CreatedAt: w.now, LastSeenAt: w.now, ExpiresAt: w.now.Add(time.Hour), IP: "192.0.2.1", UserAgent: "fuzz"}
 	return token, sess, w.e.st.CreateSession(ctx, sess)
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/sealing"
 	"github.com/warden-auth/warden/server/store"
@@ -71,9 +72,9 @@ func newEnvPages(t testing.TB, st *store.Store, pages http.Handler) *env {
 	logBuf := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logBuf, nil))
 	hooks := &hookedStore{Store: st}
-	svc := auth.New(hooks, sealing.Ephemeral(), log)
-	svc.Hasher = auth.NewHasher(auth.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, rand.Reader)
-	if err := svc.OpenKeys(context.Background()); err != nil {
+	svc := auth.New(hooks.stores(), sealing.Ephemeral(), log)
+	svc.Hasher = passwords.NewHasher(passwords.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, rand.Reader)
+	if err := svc.SealedKeys.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	api := New(Config{Auth: svc, Log: log, Pages: pages})
@@ -84,7 +85,7 @@ func newEnvPages(t testing.TB, st *store.Store, pages http.Handler) *env {
 
 func (e *env) user(name, role, account string) *domain.User {
 	e.t.Helper()
-	u, err := e.svc.CreateUser(context.Background(), name, password, role, account)
+	u, err := e.svc.Accounts.CreateUser(context.Background(), name, password, role, account)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ func (s *Server) handleMyLogins(w http.ResponseWriter, r *request) error {
 	if verr != nil {
 		return verr
 	}
-	page, err := s.auth.MyLogins(r.Context(), r.session, q)
+	page, err := s.auth.History.MyLogins(r.Context(), r.session, q)
 	if err != nil {
 		return err
 	}

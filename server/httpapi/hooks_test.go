@@ -9,6 +9,7 @@ import (
 	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/internal/racegate"
+	"github.com/warden-auth/warden/server/store"
 )
 
 // hookedStore is the service's store with a test's hook run before some of
@@ -18,17 +19,26 @@ import (
 // database under a request whose checks have passed. Tests only: the
 // server's own store has no such thing.
 type hookedStore struct {
-	auth.Store
+	*store.Store
 	mu     sync.Mutex
 	before map[string]func(ctx context.Context)
 }
+
+// stores is h as every concern of auth needs it.
+func (h *hookedStore) stores() auth.Stores {
+	return auth.Stores{Health: h, History: h, Notices: h, Throttle: h, Keys: h, Factors: h, Recovery: h, TOTP: h,
+		WebAuthn: h, Sessions: h, Login: h, Accounts: h, Users: h}
+}
+
+// storesOf is st, without hooks, as every concern of auth needs it.
+func storesOf(st *store.Store) auth.Stores { return (&hookedStore{Store: st}).stores() }
 
 // hookable names the store methods a hook can run before.
 var hookable = map[string]bool{}
 
 func init() {
 	for _, m := range []string{"CompleteLoginStep", "ReserveCodeAttempt", "LockCodes", "SetTwoFactorPolicy",
-		"SetRememberBrowserDays", "SetPasskeysAllowed", "ChangeUser", "RequestEmail", "ConfirmEmail", "UnlockUser", "RemoveTOTP"} {
+		"SetRememberBrowserDays", "SetPasskeysAllowed", "ChangeUser", "RequestEmail", "ConfirmEmail", "UnlockUser", "SwitchOff"} {
 		hookable[m] = true
 	}
 }
@@ -142,7 +152,7 @@ func (h *hookedStore) UnlockUser(ctx context.Context, userID int64, username str
 	return h.Store.UnlockUser(ctx, userID, username, byAdminID, now, audit)
 }
 
-func (h *hookedStore) RemoveTOTP(ctx context.Context, userID int64, byAdminID int64, endSessions bool, now time.Time, audit *domain.AuditEvent) (int64, error) {
-	h.at(ctx, "RemoveTOTP")
-	return h.Store.RemoveTOTP(ctx, userID, byAdminID, endSessions, now, audit)
+func (h *hookedStore) SwitchOff(ctx context.Context, userID, byAdminID int64, endSessions bool, now time.Time) (int64, error) {
+	h.at(ctx, "SwitchOff")
+	return h.Store.SwitchOff(ctx, userID, byAdminID, endSessions, now)
 }

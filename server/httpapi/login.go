@@ -3,15 +3,15 @@ package httpapi
 import (
 	"net/http"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/login"
 	"github.com/warden-auth/warden/shared"
 )
 
 // handleLogin is the password step. It answers what comes next and sets the
 // cookie of a new session; the session the request came with, if any, ends.
 func (s *Server) handleLogin(w http.ResponseWriter, r *request) error {
-	return loginStep(s, w, r, func(req shared.LoginRequest) (*auth.LoginResult, any, error) {
-		res, err := s.auth.Login(r.Context(), req, s.client(r.Request), s.sessionToken(r.Request))
+	return loginStep(s, w, r, func(req shared.LoginRequest) (*login.Result, any, error) {
+		res, err := s.auth.Login.Login(r.Context(), req, s.client(r.Request), s.sessionToken(r.Request))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -23,7 +23,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *request) error {
 // a recovery code, connecting): it decodes the request, runs the step, sets
 // the cookie of the session the step made, if it made one (and the device
 // cookie, if it gave one), and answers what the step says the client gets.
-func loginStep[Req validator](s *Server, w http.ResponseWriter, r *request, step func(Req) (*auth.LoginResult, any, error)) error {
+func loginStep[Req validator](s *Server, w http.ResponseWriter, r *request, step func(Req) (*login.Result, any, error)) error {
 	req, err := decode[Req](w, r.Request)
 	if err != nil {
 		return err
@@ -48,7 +48,7 @@ func loginStep[Req validator](s *Server, w http.ResponseWriter, r *request, step
 // handleLogout ends the caller's session, whatever its stage, and clears the
 // cookie. Without a session it does the same: logging out is idempotent.
 func (s *Server) handleLogout(w http.ResponseWriter, r *request) error {
-	if err := s.auth.Logout(r.Context(), s.sessionToken(r.Request)); err != nil {
+	if err := s.auth.Login.Logout(r.Context(), s.sessionToken(r.Request)); err != nil {
 		return err
 	}
 	s.clearSession(w, r.Request)
@@ -63,7 +63,7 @@ func (s *Server) handleReauth(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.auth.Reauthenticate(r.Context(), r.session, s.relyingParty(r.Request), req, s.client(r.Request)); err != nil {
+	if err := s.auth.Sessions.Reauthenticate(r.Context(), r.session, r.stage, s.relyingParty(r.Request), req, s.client(r.Request)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -71,7 +71,7 @@ func (s *Server) handleReauth(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) handleMe(w http.ResponseWriter, r *request) error {
-	me, err := s.auth.Me(r.Context(), r.session, r.stage)
+	me, err := s.auth.Accounts.Me(r.Context(), r.session, r.stage)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/notices"
 	"github.com/warden-auth/warden/server/internal/mailsink"
 	"github.com/warden-auth/warden/server/mail"
 	"github.com/warden-auth/warden/server/store/storetest"
@@ -31,9 +31,9 @@ func (e *env) mailOn(t *testing.T) (*mailsink.Box, *mail.SMTP) {
 }
 
 // deliver runs the outbox once and returns how many mails went.
-func (e *env) deliver(t *testing.T, m auth.Mailer) int {
+func (e *env) deliver(t *testing.T, m notices.Mailer) int {
 	t.Helper()
-	n, err := e.svc.DeliverMail(context.Background(), m)
+	n, err := e.svc.Notices.DeliverMail(context.Background(), m)
 	if err != nil {
 		t.Fatalf("deliver: %v; log %s", err, e.log.String())
 	}
@@ -58,7 +58,7 @@ func lastLink(t *testing.T, box *mailsink.Box, address string) string {
 
 // confirmAddress sets c's user's address and confirms it as its owner
 // would: the link is mailed through m, read from box and used.
-func (e *env) confirmAddress(t *testing.T, c *http.Client, box *mailsink.Box, m auth.Mailer, address string) {
+func (e *env) confirmAddress(t *testing.T, c *http.Client, box *mailsink.Box, m notices.Mailer, address string) {
 	t.Helper()
 	if r := e.do(c, "PUT", "/api/me/email", shared.EmailRequest{Email: address}); r.status != 204 {
 		t.Fatalf("set the address: %d %s", r.status, r.body)
@@ -147,18 +147,18 @@ func testMailServerDown(t *testing.T, dialect string) {
 	if r := e.do(a, "POST", "/api/me/password", shared.ChangePasswordRequest{Current: password, New: newPassword}); r.status != 204 {
 		t.Fatalf("change with the mail server down: %d %s", r.status, r.body)
 	}
-	if n, err := e.svc.DeliverMail(context.Background(), m); n != 0 || err != nil {
+	if n, err := e.svc.Notices.DeliverMail(context.Background(), m); n != 0 || err != nil {
 		t.Fatalf("delivered %d to a server that is down, err %v", n, err)
 	}
 	if !strings.Contains(e.log.String(), "could not be sent") || strings.Contains(e.log.String(), "s3cret-pw") {
 		t.Fatalf("log: %s", e.log.String())
 	}
 	box := mailsink.Start(t, addr)
-	if n, _ := e.svc.DeliverMail(context.Background(), m); n != 0 {
+	if n, _ := e.svc.Notices.DeliverMail(context.Background(), m); n != 0 {
 		t.Fatal("retried before its backoff")
 	}
 	*now = now.Add(time.Minute)
-	if n, err := e.svc.DeliverMail(context.Background(), plain); n != 1 || err != nil {
+	if n, err := e.svc.Notices.DeliverMail(context.Background(), plain); n != 1 || err != nil {
 		t.Fatalf("after the server came up: %d, %v", n, err)
 	}
 	if got := box.Mails(); len(got) != 1 || !strings.Contains(got[0].Data, "Your password was changed") {

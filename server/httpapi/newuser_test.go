@@ -32,7 +32,7 @@ func TestNewUser_AdministratorsCreateUsersWithAOneTimePassword(t *testing.T) {
 			e.login(aa, "aadmin", password)
 			e.login(ga, "gadmin", password)
 			e.login(gu, "gus", password)
-			acme, _ := e.svc.Store.AccountByName(t.Context(), "Acme")
+			acme, _ := e.st.AccountByName(t.Context(), "Acme")
 
 			// The platform administrator creates one in another account.
 			a := e.do(pa, "POST", "/api/admin/users", shared.NewUserRequest{Username: " Carol ", AccountID: acme.ID,
@@ -264,7 +264,7 @@ func TestAdminUsers_PagesAndDeadlines(t *testing.T) {
 
 			// A grace period's deadline shows per user once it runs.
 			days := 3
-			if _, err := e.svc.Store.SetTwoFactorPolicy(t.Context(), admin.AccountID, true, &days, admin.ID, *now, nil); err != nil {
+			if _, err := e.st.SetTwoFactorPolicy(t.Context(), admin.AccountID, true, &days, admin.ID, *now, nil); err != nil {
 				t.Fatal(err)
 			}
 			b := e.browser()

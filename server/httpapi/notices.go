@@ -4,8 +4,7 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/warden-auth/warden/server/auth"
-
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -15,7 +14,7 @@ func (s *Server) handleMyNotices(w http.ResponseWriter, r *request) error {
 	if verr != nil {
 		return verr
 	}
-	page, err := s.auth.MyNotices(r.Context(), r.session, q.Before)
+	page, err := s.auth.Notices.MyNotices(r.Context(), r.session, q.Before)
 	if err != nil {
 		return err
 	}
@@ -29,7 +28,7 @@ func (s *Server) handleNoticesRead(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.auth.MarkNoticesRead(r.Context(), r.session, req); err != nil {
+	if err := s.auth.Notices.MarkNoticesRead(r.Context(), r.session, req); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -43,7 +42,7 @@ func (s *Server) handleSetEmail(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.auth.SetEmail(r.Context(), r.session, req, s.client(r.Request)); err != nil {
+	if err := s.auth.Notices.SetEmail(r.Context(), r.session, req, s.client(r.Request)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -58,11 +57,11 @@ func (s *Server) handleConfirmEmail(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	sess, _, err := s.auth.Authenticate(r.Context(), s.sessionToken(r.Request))
-	if err != nil && !errors.Is(err, auth.ErrUnauthenticated) {
+	sess, _, err := s.auth.Sessions.Authenticate(r.Context(), s.sessionToken(r.Request))
+	if err != nil && !errors.Is(err, core.ErrUnauthenticated) {
 		return err
 	}
-	if err := s.auth.ConfirmEmail(r.Context(), req, sess, s.client(r.Request)); err != nil {
+	if err := s.auth.Notices.ConfirmEmail(r.Context(), req, sess, s.client(r.Request)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/internal/testclock"
 	"github.com/warden-auth/warden/server/internal/testcode"
@@ -147,7 +147,7 @@ func TestNotices_EachActionMakesItsNoticeExactlyOnce(t *testing.T) {
 			check("the admin's reset")
 
 			// Ending sessions (built elsewhere) puts this notice on its audit event.
-			n := e.svc.SessionsEndedNotice(alice, auth.Client{IP: "198.51.100.1", UserAgent: firefoxUA}, 2)
+			n := e.svc.Notices.SessionsEndedNotice(alice, core.Client{IP: "198.51.100.1", UserAgent: firefoxUA}, 2)
 			if err := e.st.RecordAudit(context.Background(), &domain.AuditEvent{CreatedAt: *now, AccountID: alice.AccountID, Action: "sessions_ended", Notice: n}); err != nil {
 				t.Fatal(err)
 			}
@@ -176,7 +176,7 @@ func TestNotices_ListAndReadMarksAreTheUsersOwn(t *testing.T) {
 			alice, bob := e.user("alice", shared.RoleUser, "Acme"), e.user("bob", shared.RoleUser, "Acme")
 			for i := range 23 {
 				for _, u := range []*domain.User{alice, bob} {
-					n := e.svc.SessionsEndedNotice(u, auth.Client{IP: "192.0.2.1", UserAgent: firefoxUA}, int64(i+1))
+					n := e.svc.Notices.SessionsEndedNotice(u, core.Client{IP: "192.0.2.1", UserAgent: firefoxUA}, int64(i+1))
 					if err := e.st.RecordAudit(context.Background(), &domain.AuditEvent{AccountID: u.AccountID, Action: "x", Notice: n}); err != nil {
 						t.Fatal(err)
 					}

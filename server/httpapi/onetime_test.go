@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
@@ -74,7 +74,7 @@ func TestOneTimePassword_ChangedLeadsToTheUsualNextStep(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if err := e.svc.SetOneTimePassword(ctx, nil, alice.ID, oneTimePassword, auth.Client{}); err != nil {
+				if err := e.svc.Accounts.SetOneTimePassword(ctx, nil, alice.ID, oneTimePassword, core.Client{}); err != nil {
 					t.Fatal(err)
 				}
 				if got := e.mustChange(t, "alice"); got != "true" && got != "1" {
@@ -141,7 +141,7 @@ func TestOneTimePassword_TheChangeFollowsThePasswordRules(t *testing.T) {
 			e := newEnv(t, dialect)
 			e.fixClock()
 			ctx := context.Background()
-			if _, err := e.svc.CreateOneTimeUser(ctx, "alice", oneTimePassword, shared.RoleUser, "Acme", ""); err != nil {
+			if _, err := e.svc.Accounts.CreateOneTimeUser(ctx, "alice", oneTimePassword, shared.RoleUser, "Acme", ""); err != nil {
 				t.Fatal(err)
 			}
 			c := e.loginOneTime(t, "alice")
@@ -184,16 +184,16 @@ func TestOneTimePassword_SetByAnAdministrator(t *testing.T) {
 			c := e.browser()
 			e.login(c, "alice", password)
 			token := e.sessionCookie(c).Value
-			if err := e.svc.SetOneTimePassword(ctx, eve, alice.ID, oneTimePassword, auth.Client{}); shared.ErrorCode(err) != shared.EForbidden && shared.ErrorCode(err) != shared.ENotFound {
+			if err := e.svc.Accounts.SetOneTimePassword(ctx, eve, alice.ID, oneTimePassword, core.Client{}); shared.ErrorCode(err) != shared.EForbidden && shared.ErrorCode(err) != shared.ENotFound {
 				t.Errorf("another account's admin: %v", err)
 			}
-			if err := e.svc.SetOneTimePassword(ctx, adam, alice.ID, "alicealice1", auth.Client{}); shared.ErrorCode(err) != shared.EInvalid {
+			if err := e.svc.Accounts.SetOneTimePassword(ctx, adam, alice.ID, "alicealice1", core.Client{}); shared.ErrorCode(err) != shared.EInvalid {
 				t.Errorf("a weak one-time password: %v", err)
 			}
 			if a := e.do(c, "GET", "/api/me", nil); a.status != 200 {
 				t.Fatalf("refused attempts ended the session: %d", a.status)
 			}
-			if err := e.svc.SetOneTimePassword(ctx, adam, alice.ID, oneTimePassword, auth.Client{IP: "192.0.2.1"}); err != nil {
+			if err := e.svc.Accounts.SetOneTimePassword(ctx, adam, alice.ID, oneTimePassword, core.Client{IP: "192.0.2.1"}); err != nil {
 				t.Fatal(err)
 			}
 			e.assertEnded(t, "alice's session", token)
@@ -249,7 +249,7 @@ func TestPasswordStrength_ScoresWithTheServersRules(t *testing.T) {
 // app's step that replaces it.
 func TestOneTimePassword_TheFormLeadsToTheNewPasswordStep(t *testing.T) {
 	e := newEnv(t, "sqlite")
-	if _, err := e.svc.CreateOneTimeUser(context.Background(), "alice", oneTimePassword, shared.RoleUser, "Acme", ""); err != nil {
+	if _, err := e.svc.Accounts.CreateOneTimeUser(context.Background(), "alice", oneTimePassword, shared.RoleUser, "Acme", ""); err != nil {
 		t.Fatal(err)
 	}
 	c := e.browser()
@@ -281,7 +281,7 @@ func TestOneTimePassword_LoginFromANewBrowserMakesTheNoticeWhenComplete(t *testi
 			alice, _ := e.st.UserByUsername(ctx, "alice")
 			e.loginFrom(e.browser(), "bob", password, "198.51.100.1")
 			for _, u := range []*domain.User{alice, bob} {
-				if err := e.svc.SetOneTimePassword(ctx, adam, u.ID, oneTimePassword, auth.Client{}); err != nil {
+				if err := e.svc.Accounts.SetOneTimePassword(ctx, adam, u.ID, oneTimePassword, core.Client{}); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -268,7 +268,7 @@ func TestPasskey_AnExpiredOrTamperedCeremonyIsRefused(t *testing.T) {
 			*now = now.Add(5*time.Minute - time.Second)
 			cred, _ = k.Assert(begin.body)
 			raw, _ := base64.RawURLEncoding.DecodeString(ceremony)
-			sealedCodes, err := e.svc.SealShownCodes(1, []string{"aaaa-bbbb-cccc"}) // by the same keys
+			sealedCodes, err := e.svc.Recovery.SealShown(1, []string{"aaaa-bbbb-cccc"}) // by the same keys
 			if err != nil {
 				t.Fatal(err)
 			}

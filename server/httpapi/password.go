@@ -3,7 +3,8 @@ package httpapi
 import (
 	"net/http"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/login"
+	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -17,8 +18,8 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *request) error {
 	if r.stage == domain.StagePasswordChange {
 		// The one-time password is gone: the login goes on under a new
 		// token to its next step, which the answer names.
-		return loginStep(s, w, r, func(req shared.ChangePasswordRequest) (*auth.LoginResult, any, error) {
-			res, err := s.auth.ChangeOneTimePassword(r.Context(), r.session, req, s.client(r.Request))
+		return loginStep(s, w, r, func(req shared.ChangePasswordRequest) (*login.Result, any, error) {
+			res, err := s.auth.Login.ChangeOneTimePassword(r.Context(), r.session, req, s.client(r.Request))
 			if err != nil {
 				return nil, nil, err
 			}
@@ -29,7 +30,7 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	device, err := s.auth.ChangePassword(r.Context(), r.session, req, s.client(r.Request))
+	device, err := s.auth.Login.ChangePassword(r.Context(), r.session, req, s.client(r.Request))
 	if err != nil {
 		return err
 	}
@@ -45,7 +46,7 @@ func (s *Server) handlePasswordStrength(w http.ResponseWriter, r *request) error
 	if err != nil {
 		return err
 	}
-	res, err := s.auth.PasswordStrength(r.session, req)
+	res, err := passwords.Strength(r.session, req)
 	if err != nil {
 		return err
 	}

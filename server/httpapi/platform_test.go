@@ -17,7 +17,7 @@ import (
 // secondServer is another server process on e's database: its own Service
 // (nothing cached in common) with the same keys.
 func (e *env) secondServer(t *testing.T) *env {
-	svc := auth.New(e.st, e.svc.Keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc := auth.New(storesOf(e.st), e.svc.Keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	svc.Hasher, svc.Now = e.svc.Hasher, e.svc.Now
 	api := New(Config{Auth: svc, Log: svc.Log, Pages: http.NotFoundHandler()})
 	srv := httptest.NewServer(api)

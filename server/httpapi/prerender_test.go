@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	webapp "github.com/warden-auth/warden/app"
+	"github.com/warden-auth/warden/server/httpapi/pwa"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
 	"golang.org/x/net/html"
@@ -30,7 +31,7 @@ import (
 var appRoutes sync.Once
 
 // appPages is go-app's handler over the app's own routes, as the server
-// serves it (NewPages), over a web/ folder of its own.
+// serves it (pwa.New), over a web/ folder of its own.
 func appPages(t testing.TB) http.Handler {
 	t.Helper()
 	appRoutes.Do(webapp.Routes)
@@ -41,7 +42,7 @@ func appPages(t testing.TB) http.Handler {
 	if err := os.WriteFile(filepath.Join(root, "web", "app.wasm"), []byte("\x00asm"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	pages, err := NewPages(webapp.Handler(), root, "test", webapp.NotFound)
+	pages, err := pwa.New(webapp.Handler(), root, "test", webapp.NotFound)
 	if err != nil {
 		t.Fatal(err)
 	}

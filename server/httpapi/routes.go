@@ -34,7 +34,7 @@ type route struct {
 // change) are not marked.
 func (s *Server) recent(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *request) error {
-		if err := s.auth.RequireRecentProof(r.session); err != nil {
+		if err := s.auth.Sessions.RequireRecentProof(r.session); err != nil {
 			return err
 		}
 		return h(w, r)
@@ -46,8 +46,8 @@ func (s *Server) recent(h handlerFunc) handlerFunc {
 func (s *Server) routes() []route {
 	return []route{
 		{"POST", "/api/login", public, s.handleLogin},
-		{"POST", "/api/login/totp", secondStep, s.handleLoginTOTP},
-		{"POST", "/api/login/recovery", secondStep, s.handleLoginRecovery},
+		{"POST", "/api/login/totp", secondStep, s.codeStep(shared.FactorTOTP)},
+		{"POST", "/api/login/recovery", secondStep, s.codeStep(shared.MethodRecoveryCode)},
 		{"GET", "/api/login/methods", secondStep, s.handleLoginMethods},
 		{"POST", "/api/login/key/begin", secondStep, s.handleLoginKeyBegin},
 		{"POST", "/api/login/key/finish", secondStep, s.handleLoginKeyFinish},

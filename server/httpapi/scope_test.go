@@ -50,7 +50,7 @@ func TestAdmin_AWriteTheDatabaseNoLongerAllowsIs404AndChangesNothing(t *testing.
 				{"ChangeUser", "PATCH", bobs, `{"disabled":true}`},
 				{"RequestEmail", "PATCH", bobs, `{"email":"thief@example.com"}`},
 				{"UnlockUser", "POST", bobs + "/unlock", nil},
-				{"RemoveTOTP", "POST", bobs + "/reset-2fa", nil},
+				{"SwitchOff", "POST", bobs + "/reset-2fa", nil},
 			} {
 				remove := e.hook(tc.write, func(ctx context.Context) {
 					if err := setRole(ctx, shared.RoleUser); err != nil {

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 
 	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -26,7 +27,7 @@ type Config struct {
 	Auth *auth.Service
 	Log  *slog.Logger
 	// Pages serves everything outside /api/: the prerendered PWA and its
-	// static files (see NewPages).
+	// static files (see package pwa).
 	Pages http.Handler
 	// SecureCookies forces Secure, __Host- cookies even when the server
 	// itself speaks plain HTTP behind a TLS-terminating proxy. Requests over
@@ -134,14 +135,14 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) er
 	if rt.access == public {
 		return rt.handle(w, req)
 	}
-	sess, stage, err := s.auth.Authenticate(r.Context(), s.sessionToken(r))
+	sess, stage, err := s.auth.Sessions.Authenticate(r.Context(), s.sessionToken(r))
 	if err != nil {
 		return err
 	}
 	req.session, req.stage = sess, stage
 	switch {
 	case stage == domain.StagePasswordOK && rt.access != secondStep:
-		return auth.ErrUnauthenticated
+		return core.ErrUnauthenticated
 	case stage != domain.StagePasswordOK && rt.access == secondStep:
 		return errForbidden
 	case stage == domain.StagePasswordChange && rt.access != choosing && rt.access != pastLogin:
@@ -155,8 +156,8 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) er
 }
 
 // client returns where the request comes from, for sessions and events.
-func (s *Server) client(r *http.Request) auth.Client {
-	c := auth.Client{IP: s.clientIP(r), UserAgent: r.UserAgent(), Origin: s.origin(r)}
+func (s *Server) client(r *http.Request) core.Client {
+	c := core.Client{IP: s.clientIP(r), UserAgent: r.UserAgent(), Origin: s.origin(r)}
 	if ck, err := r.Cookie(s.cookiePrefix(r) + deviceCookieName); err == nil {
 		c.Device = ck.Value
 	}

@@ -3,7 +3,7 @@ package httpapi
 import (
 	"net/http"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/sessions"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -11,7 +11,7 @@ import (
 // is decided in auth (sessions.go), in SQL.
 
 func (s *Server) handleMySessions(w http.ResponseWriter, r *request) error {
-	out, err := s.auth.Sessions(r.Context(), r.session)
+	out, err := s.auth.Sessions.Sessions(r.Context(), r.session)
 	if err != nil {
 		return err
 	}
@@ -26,7 +26,7 @@ func (s *Server) handleEndSession(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.auth.EndSession(r.Context(), r.session, id, s.client(r.Request)); err != nil {
+	if err := s.auth.Sessions.EndSession(r.Context(), r.session, id, s.client(r.Request)); err != nil {
 		return err
 	}
 	if id == r.session.ID {
@@ -37,7 +37,7 @@ func (s *Server) handleEndSession(w http.ResponseWriter, r *request) error {
 }
 
 func (s *Server) handleEndOtherSessions(w http.ResponseWriter, r *request) error {
-	n, err := s.auth.EndOtherSessions(r.Context(), r.session, s.client(r.Request))
+	n, err := s.auth.Sessions.EndOtherSessions(r.Context(), r.session, s.client(r.Request))
 	if err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func (s *Server) handleRemoveTrustedBrowser(w http.ResponseWriter, r *request) e
 	if err != nil {
 		return err
 	}
-	if err := s.auth.RemoveTrustedBrowser(r.Context(), r.session, id, s.client(r.Request)); err != nil {
+	if err := s.auth.Sessions.RemoveTrustedBrowser(r.Context(), r.session, id, s.client(r.Request)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -62,7 +62,7 @@ func (s *Server) handleRemoveTrustedBrowser(w http.ResponseWriter, r *request) e
 func sessionPathID(r *request) (int64, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		return 0, auth.ErrNoSuchSession
+		return 0, sessions.ErrNoSuchSession
 	}
 	return id, nil
 }

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/internal/testclock"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
@@ -64,7 +64,7 @@ func TestSessions_ListEndOneEndOthersAndOthersIdsAreNotFound(t *testing.T) {
 			// No token, and no hash of one, is on the wire.
 			for _, cl := range []*http.Client{a, b, c} {
 				tok := e.sessionCookie(cl).Value
-				h := auth.HashToken(tok)
+				h := core.HashToken(tok)
 				for _, secret := range []string{tok, hex.EncodeToString(h), base64.StdEncoding.EncodeToString(h), base64.RawURLEncoding.EncodeToString(h)} {
 					if strings.Contains(string(raw.body), secret) {
 						t.Fatalf("the sessions list carries a token or its hash: %s", raw.body)

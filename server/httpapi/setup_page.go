@@ -41,21 +41,21 @@ func (s *Server) setupPageData(w http.ResponseWriter, r *http.Request) *webapp.P
 	if r.URL.Query().Get("setup") != "1" {
 		return nil
 	}
-	sess, stage, err := s.auth.Authenticate(r.Context(), s.sessionToken(r))
+	sess, stage, err := s.auth.Sessions.Authenticate(r.Context(), s.sessionToken(r))
 	if err != nil {
 		return nil
 	}
-	me, err := s.auth.Me(r.Context(), sess, stage)
+	me, err := s.auth.Accounts.Me(r.Context(), sess, stage)
 	if err != nil {
 		return nil
 	}
 	switch stage {
 	case domain.StageEnrollment:
 		// As POST /api/2fa/setup: a stale session's proof is the app's to ask.
-		if s.auth.RequireRecentProof(sess) != nil {
+		if s.auth.Sessions.RequireRecentProof(sess) != nil {
 			return nil
 		}
-		setup, err := s.auth.PendingSetup(r.Context(), sess.User)
+		setup, err := s.auth.TOTP.PendingSetup(r.Context(), sess.User)
 		if err != nil {
 			s.log.Warn("prerendering a setup failed", "user_id", sess.User.ID, "err", err)
 			return nil
@@ -68,7 +68,7 @@ func (s *Server) setupPageData(w http.ResponseWriter, r *http.Request) *webapp.P
 			return nil
 		}
 		s.setShownCodes(w, r, "") // shown once
-		codes, ok := s.auth.OpenShownCodes(sess.User.ID, c.Value)
+		codes, ok := s.auth.Recovery.OpenShown(sess.User.ID, c.Value)
 		if !ok || !me.TOTPEnabled {
 			return nil
 		}
@@ -84,7 +84,7 @@ func (s *Server) connectShowsCodes(w http.ResponseWriter, r *http.Request, user 
 	if user == nil || json.Unmarshal(answer, &res) != nil || len(res.RecoveryCodes) == 0 {
 		return false
 	}
-	sealed, err := s.auth.SealShownCodes(user.ID, res.RecoveryCodes)
+	sealed, err := s.auth.Recovery.SealShown(user.ID, res.RecoveryCodes)
 	if err != nil {
 		return false
 	}

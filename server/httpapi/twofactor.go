@@ -4,7 +4,9 @@ import (
 	"encoding/base64"
 	"net/http"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/factor"
+	"github.com/warden-auth/warden/server/auth/factor/totp"
+	"github.com/warden-auth/warden/server/auth/login"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -12,7 +14,7 @@ import (
 // otpauth URI and QR code. This is the only answer that ever carries the
 // secret, and only while it is pending.
 func (s *Server) handleSetup(w http.ResponseWriter, r *request) error {
-	setup, err := s.auth.SetupTOTP(r.Context(), r.session.User)
+	setup, err := s.auth.TOTP.Setup(r.Context(), r.session.User)
 	if err != nil {
 		return err
 	}
@@ -21,7 +23,7 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *request) error {
 }
 
 // wireSetup is a setup as the app gets it, from the API or in a page.
-func wireSetup(setup *auth.TOTPSetup) shared.TOTPSetup {
+func wireSetup(setup *totp.Setup) shared.TOTPSetup {
 	return shared.TOTPSetup{
 		Secret:     setup.Secret,
 		OTPAuthURL: setup.URL,
@@ -32,35 +34,31 @@ func wireSetup(setup *auth.TOTPSetup) shared.TOTPSetup {
 // handleConnect confirms the pending secret with a code. An enrolling
 // session becomes a full one with a new cookie.
 func (s *Server) handleConnect(w http.ResponseWriter, r *request) error {
-	return loginStep(s, w, r, func(req shared.CodeRequest) (*auth.LoginResult, any, error) {
-		done, err := s.auth.ConnectTOTP(r.Context(), r.session, r.stage, req.Code, s.client(r.Request))
+	return loginStep(s, w, r, func(req shared.CodeRequest) (*login.Result, any, error) {
+		done, res, err := s.auth.Login.Enrol(r.Context(), r.session, r.stage, shared.FactorTOTP, factor.Input{Code: req.Code}, s.client(r.Request))
 		if err != nil {
 			return nil, nil, err
 		}
-		return done.Session, shared.ConnectResponse{RecoveryCodes: done.RecoveryCodes}, nil
+		return res, shared.ConnectResponse{RecoveryCodes: done.RecoveryCodes}, nil
 	})
 }
 
-// handleLoginTOTP is the second login step with an authenticator code.
-func (s *Server) handleLoginTOTP(w http.ResponseWriter, r *request) error {
-	return loginStep(s, w, r, func(req shared.SecondStepRequest) (*auth.LoginResult, any, error) {
-		res, err := s.auth.VerifyTOTP(r.Context(), r.session, req.Code, req.RememberBrowser, s.client(r.Request))
-		if err != nil {
-			return nil, nil, err
-		}
-		return res, shared.LoginResponse{Next: res.Next}, nil
-	})
-}
-
-// handleLoginRecovery is the second login step with a recovery code.
-func (s *Server) handleLoginRecovery(w http.ResponseWriter, r *request) error {
-	return loginStep(s, w, r, func(req shared.SecondStepRequest) (*auth.LoginResult, any, error) {
-		res, left, err := s.auth.LoginWithRecoveryCode(r.Context(), r.session, req.Code, req.RememberBrowser, s.client(r.Request))
-		if err != nil {
-			return nil, nil, err
-		}
-		return res, shared.RecoveryLoginResponse{Next: res.Next, RecoveryCodesLeft: left}, nil
-	})
+// codeStep is the second login step with a typed code of kind: one from
+// the authenticator app, or a recovery code, whose answer says how many are
+// left.
+func (s *Server) codeStep(kind string) handlerFunc {
+	return func(w http.ResponseWriter, r *request) error {
+		return loginStep(s, w, r, func(req shared.SecondStepRequest) (*login.Result, any, error) {
+			res, err := s.auth.Login.SecondStep(r.Context(), r.session, kind, factor.Input{Code: req.Code}, req.RememberBrowser, s.client(r.Request))
+			switch {
+			case err != nil:
+				return nil, nil, err
+			case kind == shared.MethodRecoveryCode:
+				return res, shared.RecoveryLoginResponse{Next: res.Next, RecoveryCodesLeft: res.CodesLeft}, nil
+			}
+			return res, shared.LoginResponse{Next: res.Next}, nil
+		})
+	}
 }
 
 // handleRegenerateCodes replaces the recovery codes; a current
@@ -70,12 +68,8 @@ func (s *Server) handleRegenerateCodes(w http.ResponseWriter, r *request) error 
 	if err != nil {
 		return err
 	}
-	var codes []string
-	if len(req.Credential) > 0 {
-		codes, err = s.auth.RegenerateRecoveryCodesWithKey(r.Context(), r.session, s.relyingParty(r.Request), req.Credential, s.client(r.Request))
-	} else {
-		codes, err = s.auth.RegenerateRecoveryCodes(r.Context(), r.session.User, req.Code, s.client(r.Request))
-	}
+	codes, err := s.auth.Recovery.Regenerate(r.Context(), r.session,
+		factor.Input{Code: req.Code, Credential: req.Credential, RP: s.relyingParty(r.Request)}, s.client(r.Request))
 	if err != nil {
 		return err
 	}
@@ -90,7 +84,7 @@ func (s *Server) handleDisconnect(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	loggedOut, err := s.auth.Disconnect(r.Context(), r.session, req.Password, req.Confirm, s.client(r.Request))
+	loggedOut, err := s.auth.Factors.Disconnect(r.Context(), r.session, req.Password, req.Confirm, s.client(r.Request))
 	if err != nil {
 		return err
 	}

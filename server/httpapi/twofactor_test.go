@@ -109,7 +109,7 @@ func TestTwoFactor_LockoutAnswers429WithRetryAfter(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	now := e.fixClock()
 	u := e.user("alice", shared.RoleUser, "Acme")
-	setup, _ := e.svc.SetupTOTP(t.Context(), u)
+	setup, _ := e.svc.TOTP.Setup(t.Context(), u)
 	c := e.browser()
 	e.login(c, "alice", password)
 	e.do(c, "POST", "/api/2fa/connect", shared.CodeRequest{Code: code(t, setup.Secret, *now)})

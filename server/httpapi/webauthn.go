@@ -6,7 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/factor"
+	"github.com/warden-auth/warden/server/auth/login"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -14,9 +15,9 @@ import (
 // set (publicOnly has refused other hosts), else the host the request names,
 // which is what the browser that sent it sees. Browsers give hosts in lower
 // case, and the RP id is hashed as it is.
-func (s *Server) relyingParty(r *http.Request) auth.RP {
+func (s *Server) relyingParty(r *http.Request) factor.RP {
 	if u := s.publicURL; u != nil {
-		return auth.RP{ID: strings.ToLower(u.Hostname()), Origin: u.Scheme + "://" + strings.ToLower(u.Host)}
+		return factor.RP{ID: strings.ToLower(u.Hostname()), Origin: u.Scheme + "://" + strings.ToLower(u.Host)}
 	}
 	scheme := "http"
 	if r.TLS != nil {
@@ -27,12 +28,12 @@ func (s *Server) relyingParty(r *http.Request) auth.RP {
 	if err != nil {
 		id = host
 	}
-	return auth.RP{ID: id, Origin: scheme + "://" + host}
+	return factor.RP{ID: id, Origin: scheme + "://" + host}
 }
 
 // handleMethods lists the caller's second factors.
 func (s *Server) handleMethods(w http.ResponseWriter, r *request) error {
-	methods, err := s.auth.Methods(r.Context(), r.session.User)
+	methods, err := s.auth.Factors.Methods(r.Context(), r.session.User)
 	if err != nil {
 		return err
 	}
@@ -46,7 +47,7 @@ func (s *Server) handleAddKeyBegin(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	options, err := s.auth.BeginAddKey(r.Context(), r.session, s.relyingParty(r.Request), req.Name)
+	options, err := s.auth.WebAuthn.BeginAddKey(r.Context(), r.session, s.relyingParty(r.Request), req.Name)
 	if err != nil {
 		return err
 	}
@@ -57,12 +58,13 @@ func (s *Server) handleAddKeyBegin(w http.ResponseWriter, r *request) error {
 // handleAddKeyFinish stores the new key; an enrolling session becomes a
 // full one with a new cookie.
 func (s *Server) handleAddKeyFinish(w http.ResponseWriter, r *request) error {
-	return loginStep(s, w, r, func(req shared.CredentialRequest) (*auth.LoginResult, any, error) {
-		done, err := s.auth.FinishAddKey(r.Context(), r.session, r.stage, s.relyingParty(r.Request), req.Credential, s.client(r.Request))
+	return loginStep(s, w, r, func(req shared.CredentialRequest) (*login.Result, any, error) {
+		done, res, err := s.auth.Login.Enrol(r.Context(), r.session, r.stage, shared.FactorSecurityKey,
+			factor.Input{Credential: req.Credential, RP: s.relyingParty(r.Request)}, s.client(r.Request))
 		if err != nil {
 			return nil, nil, err
 		}
-		return done.Session, shared.KeyAddedResponse{Method: done.Method, RecoveryCodes: done.RecoveryCodes}, nil
+		return res, shared.KeyAddedResponse{Method: *done.Method, RecoveryCodes: done.RecoveryCodes}, nil
 	})
 }
 
@@ -72,7 +74,7 @@ func (s *Server) handleRenameMethod(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.auth.RenameMethod(r.Context(), r.session.User, r.PathValue("id"), req.Name)
+	m, err := s.auth.Factors.RenameMethod(r.Context(), r.session.User, r.PathValue("id"), req.Name)
 	if err != nil {
 		return err
 	}
@@ -86,7 +88,7 @@ func (s *Server) handleRemoveMethod(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	loggedOut, err := s.auth.RemoveMethod(r.Context(), r.session, r.PathValue("id"), req.Password, req.Confirm, s.client(r.Request))
+	loggedOut, err := s.auth.Factors.RemoveMethod(r.Context(), r.session, r.PathValue("id"), req.Password, req.Confirm, s.client(r.Request))
 	if err != nil {
 		return err
 	}
@@ -99,7 +101,7 @@ func (s *Server) handleRemoveMethod(w http.ResponseWriter, r *request) error {
 
 // handleLoginKeyBegin answers the request options of the second step.
 func (s *Server) handleLoginKeyBegin(w http.ResponseWriter, r *request) error {
-	options, err := s.auth.BeginKeyLogin(r.Context(), r.session, s.relyingParty(r.Request))
+	options, err := s.auth.WebAuthn.BeginKeyLogin(r.Context(), r.session, s.relyingParty(r.Request))
 	if err != nil {
 		return err
 	}
@@ -109,8 +111,9 @@ func (s *Server) handleLoginKeyBegin(w http.ResponseWriter, r *request) error {
 
 // handleLoginKeyFinish is the second login step with a security key.
 func (s *Server) handleLoginKeyFinish(w http.ResponseWriter, r *request) error {
-	return loginStep(s, w, r, func(req shared.CredentialRequest) (*auth.LoginResult, any, error) {
-		res, err := s.auth.FinishKeyLogin(r.Context(), r.session, s.relyingParty(r.Request), req.Credential, s.client(r.Request))
+	return loginStep(s, w, r, func(req shared.CredentialRequest) (*login.Result, any, error) {
+		res, err := s.auth.Login.SecondStep(r.Context(), r.session, shared.FactorSecurityKey,
+			factor.Input{Credential: req.Credential, RP: s.relyingParty(r.Request)}, false, s.client(r.Request))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -121,7 +124,7 @@ func (s *Server) handleLoginKeyFinish(w http.ResponseWriter, r *request) error {
 // handleLoginPasskeyBegin answers the request options of a passkey
 // sign-in, and gives the browser its sealed ceremony to bring back.
 func (s *Server) handleLoginPasskeyBegin(w http.ResponseWriter, r *request) error {
-	begun, err := s.auth.BeginPasskeyLogin(r.Context(), s.relyingParty(r.Request), s.client(r.Request))
+	begun, err := s.auth.Login.BeginPasskeyLogin(r.Context(), s.relyingParty(r.Request), s.client(r.Request))
 	if err != nil {
 		return err
 	}
@@ -139,8 +142,8 @@ func (s *Server) handleLoginPasskeyFinish(w http.ResponseWriter, r *request) err
 		ceremony = ck.Value
 		s.setPasskeyCeremony(w, r.Request, "", time.Time{})
 	}
-	return loginStep(s, w, r, func(req shared.CredentialRequest) (*auth.LoginResult, any, error) {
-		res, err := s.auth.FinishPasskeyLogin(r.Context(), s.relyingParty(r.Request), req.Credential, ceremony, s.client(r.Request), s.sessionToken(r.Request))
+	return loginStep(s, w, r, func(req shared.CredentialRequest) (*login.Result, any, error) {
+		res, err := s.auth.Login.FinishPasskeyLogin(r.Context(), s.relyingParty(r.Request), req.Credential, ceremony, s.client(r.Request), s.sessionToken(r.Request))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -151,7 +154,7 @@ func (s *Server) handleLoginPasskeyFinish(w http.ResponseWriter, r *request) err
 // handleReauthKeyBegin answers the request options of a proof with a
 // security key, for POST /api/me/reauth or /api/2fa/recovery-codes.
 func (s *Server) handleReauthKeyBegin(w http.ResponseWriter, r *request) error {
-	options, err := s.auth.BeginKeyProof(r.Context(), r.session, s.relyingParty(r.Request))
+	options, err := s.auth.WebAuthn.BeginKeyProof(r.Context(), r.session, s.relyingParty(r.Request))
 	if err != nil {
 		return err
 	}
@@ -163,6 +166,6 @@ func (s *Server) handleReauthKeyBegin(w http.ResponseWriter, r *request) error {
 // kinds, whether the browser may be remembered), for a page reloaded at the
 // second step.
 func (s *Server) handleLoginMethods(w http.ResponseWriter, r *request) error {
-	writeJSON(w, http.StatusOK, s.auth.SecondStep(r.session.User))
+	writeJSON(w, http.StatusOK, s.auth.Factors.SecondStep(r.session.User))
 	return nil
 }

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/internal/softkey"
 	"github.com/warden-auth/warden/server/store/storetest"
@@ -461,7 +461,7 @@ func TestPasskey_RefusedWhileAOneTimePasswordWaitsToBeReplaced(t *testing.T) {
 			c := e.browser()
 			e.login(c, "alice", password)
 			k, _ := e.addKey(c, "Phone")
-			if err := e.svc.SetOneTimePassword(ctx, adam, alice.ID, oneTimePassword, auth.Client{}); err != nil {
+			if err := e.svc.Accounts.SetOneTimePassword(ctx, adam, alice.ID, oneTimePassword, core.Client{}); err != nil {
 				t.Fatal(err)
 			}
 			before, _ := e.st.UserByID(ctx, alice.ID)
@@ -508,7 +508,7 @@ func TestPasskey_RefusedForADisabledUser(t *testing.T) {
 			e.login(c, "alice", password)
 			k, _ := e.addKey(c, "Phone")
 			on := true
-			if _, err := e.svc.ChangeUser(ctx, adam, alice.ID, shared.UserPatch{Disabled: &on}, auth.Client{}); err != nil {
+			if _, err := e.svc.Accounts.ChangeUser(ctx, adam, alice.ID, shared.UserPatch{Disabled: &on}, core.Client{}); err != nil {
 				t.Fatal(err)
 			}
 			before, _ := e.st.UserByID(ctx, alice.ID)

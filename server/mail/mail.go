@@ -1,5 +1,5 @@
 // Package mail sends the server's e-mail over SMTP with go-mail. It only
-// transports: what is sent, when and how often is auth's (auth.Mailer).
+// transports: what is sent, when and how often is package notices' (auth/notices.Mailer).
 package mail
 
 import (

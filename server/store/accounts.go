@@ -6,34 +6,35 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/store/sqldb"
 )
 
 // CreateAccount inserts an account. Returns ErrConflict if the name is taken
-// (names are compared by accountNameKey).
+// (names are compared by sqldb.AccountNameKey).
 func (s *Store) CreateAccount(ctx context.Context, name string, now time.Time) (*domain.Account, error) {
 	a := domain.NewAccount(name, now)
-	a.NameKey = accountNameKey(name)
-	if _, err := s.db.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
+	a.NameKey = sqldb.AccountNameKey(name)
+	if _, err := s.conn(ctx).NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
 		return nil, s.wrap(err)
 	}
 	return a, nil
 }
 
 // AccountByName returns the account whose name looks like name
-// (accountNameKey: whatever the case, width and invisible
+// (sqldb.AccountNameKey: whatever the case, width and invisible
 // characters). Returns ErrNotFound if none.
 func (s *Store) AccountByName(ctx context.Context, name string) (*domain.Account, error) {
 	a := new(domain.Account)
-	err := s.db.NewSelect().Model(a).Where("a.name_key = ?", accountNameKey(name)).Scan(ctx)
+	err := s.conn(ctx).NewSelect().Model(a).Where("a.name_key = ?", sqldb.AccountNameKey(name)).Scan(ctx)
 	return a, s.wrap(err)
 }
 
 // CreateAccountAudited inserts an account with its audit event (which names
 // it) in one transaction. Returns ErrConflict if the name is taken
-// (accountNameKey).
+// (sqldb.AccountNameKey).
 func (s *Store) CreateAccountAudited(ctx context.Context, name string, now time.Time, audit *domain.AuditEvent) (*domain.Account, error) {
 	a := domain.NewAccount(name, now)
-	a.NameKey = accountNameKey(name)
+	a.NameKey = sqldb.AccountNameKey(name)
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
 			return err
@@ -49,10 +50,10 @@ func (s *Store) CreateAccountAudited(ctx context.Context, name string, now time.
 
 // RenameAccount renames the account and writes the audit event in one
 // transaction. Returns ErrNotFound if there is none, ErrConflict if the name
-// is another account's (accountNameKey).
+// is another account's (sqldb.AccountNameKey).
 func (s *Store) RenameAccount(ctx context.Context, id int64, name string, audit *domain.AuditEvent) (*domain.Account, error) {
 	return s.updateAccount(ctx, id, 0, func(q *bun.UpdateQuery) *bun.UpdateQuery {
-		return q.Set("name = ?", name).Set("name_key = ?", accountNameKey(name))
+		return q.Set("name = ?", name).Set("name_key = ?", sqldb.AccountNameKey(name))
 	}, nil, audit)
 }
 
@@ -65,7 +66,7 @@ func (s *Store) updateAccount(ctx context.Context, accountID, byAdminID int64, s
 	then func(tx bun.Tx) error, audit *domain.AuditEvent) (*domain.Account, error) {
 	a := &domain.Account{ID: accountID}
 	err := s.tx(ctx, func(tx bun.Tx) error {
-		res, err := byAdmin(set(tx.NewUpdate().Model(a)).WherePK(), "a.id", byAdminID).Returning("*").Exec(ctx)
+		res, err := sqldb.ByAdmin(set(tx.NewUpdate().Model(a)).WherePK(), "a.id", byAdminID).Returning("*").Exec(ctx)
 		if err != nil {
 			return err
 		}
@@ -104,7 +105,7 @@ func (s *Store) AccountStats(ctx context.Context, accountIDs ...int64) (map[int6
 		Users     int   `bun:"users"`
 		With2FA   int   `bun:"with_2fa"`
 	}
-	err := s.db.NewSelect().Model((*domain.User)(nil)).ColumnExpr("u.account_id").
+	err := s.conn(ctx).NewSelect().Model((*domain.User)(nil)).ColumnExpr("u.account_id").
 		ColumnExpr("count(*) AS users").ColumnExpr("sum(CASE WHEN "+twoFactorOn+" THEN 1 ELSE 0 END) AS with_2fa").
 		Apply(only).Group("u.account_id").Scan(ctx, &rows)
 	if err != nil {
@@ -118,7 +119,7 @@ func (s *Store) AccountStats(ctx context.Context, accountIDs ...int64) (map[int6
 		AccountID int64     `bun:"account_id"`
 		Started   time.Time `bun:"twofa_grace_started_at"`
 	}
-	err = s.db.NewSelect().Model((*domain.User)(nil)).Column("u.account_id", "u.twofa_grace_started_at").
+	err = s.conn(ctx).NewSelect().Model((*domain.User)(nil)).Column("u.account_id", "u.twofa_grace_started_at").
 		Where("NOT "+twoFactorOn).Where("u.twofa_grace_started_at IS NOT NULL").Apply(only).Scan(ctx, &starts)
 	if err != nil {
 		return nil, s.wrap(err)
@@ -134,14 +135,14 @@ func (s *Store) AccountStats(ctx context.Context, accountIDs ...int64) (map[int6
 // Accounts lists every account by id.
 func (s *Store) Accounts(ctx context.Context) ([]domain.Account, error) {
 	var as []domain.Account
-	err := s.db.NewSelect().Model(&as).Order("a.id").Scan(ctx)
+	err := s.conn(ctx).NewSelect().Model(&as).Order("a.id").Scan(ctx)
 	return as, s.wrap(err)
 }
 
 // AccountByID returns the account. Returns ErrNotFound if none.
 func (s *Store) AccountByID(ctx context.Context, id int64) (*domain.Account, error) {
 	a := new(domain.Account)
-	err := s.db.NewSelect().Model(a).Where("a.id = ?", id).Scan(ctx)
+	err := s.conn(ctx).NewSelect().Model(a).Where("a.id = ?", id).Scan(ctx)
 	return a, s.wrap(err)
 }
 
@@ -151,44 +152,14 @@ var summaryColumns = []string{"u.id", "u.account_id", "u.username", "u.role", "u
 	"u.failed_code_count", "u.locked_until", "u.last_login_at", "u.disabled_at", "u.security_keys", "u.created_at", "u.updated_at",
 	"u.email", "u.email_verified_at", "u.email_pending", "u.twofa_grace_started_at"}
 
-// byAdmin limits an admin's statement to the rows of the accounts that the
-// database says adminID administers (their own; every one for a platform
-// administrator): a second line behind the auth layer's check, so a caller
-// that forgot it still cannot reach another account. adminID 0 is the
-// command line, which is not limited. accountCol names the account column
-// of the statement's table.
-func byAdmin[Q interface {
-	Where(string, ...any) Q
-}](q Q, accountCol string, adminID int64) Q {
-	if adminID == 0 {
-		return q
-	}
-	return q.Where("EXISTS (SELECT 1 FROM users AS adm WHERE adm.id = ? AND adm.disabled_at IS NULL AND "+
-		"(adm.role = 'platform_admin' OR (adm.role = 'admin' AND adm.account_id = "+accountCol+")))", adminID)
-}
-
-// byAdminOfUser is byAdmin for a statement on users (alias u): an account
-// administrator's also leaves platform administrators alone, as the auth
-// layer's rule (mayChangeUser) does, read by the statement itself, so a
-// promotion racing the change cannot let it through.
-func byAdminOfUser[Q interface {
-	Where(string, ...any) Q
-}](q Q, adminID int64) Q {
-	if adminID == 0 {
-		return q
-	}
-	return q.Where("EXISTS (SELECT 1 FROM users AS adm WHERE adm.id = ? AND adm.disabled_at IS NULL AND "+
-		"(adm.role = 'platform_admin' OR (adm.role = 'admin' AND adm.account_id = u.account_id AND u.role <> 'platform_admin')))", adminID)
-}
-
 // AccountUsers lists the users of an account that pass the filter by
 // username, with how many recovery codes each has left and their username's
 // password lock.
 func (s *Store) AccountUsers(ctx context.Context, f domain.UserFilter) ([]domain.UserSummary, error) {
 	var users []domain.UserSummary
-	left := s.db.NewSelect().Model((*domain.RecoveryCode)(nil)).ColumnExpr("count(*)").
+	left := s.conn(ctx).NewSelect().Model((*domain.RecoveryCode)(nil)).ColumnExpr("count(*)").
 		Where("rc.user_id = u.id").Where("rc.used_at IS NULL")
-	q := s.db.NewSelect().Model(&users).ModelTableExpr("users AS u")
+	q := s.conn(ctx).NewSelect().Model(&users).ModelTableExpr("users AS u")
 	for _, col := range summaryColumns {
 		q = q.ColumnExpr(col)
 	}
@@ -232,7 +203,7 @@ func (s *Store) ChangeUser(ctx context.Context, userID, byAdminID int64, c domai
 		} else if c.Disabled != nil {
 			q = q.Set("disabled_at = NULL")
 		}
-		res, err := byAdminOfUser(q, byAdminID).Exec(ctx)
+		res, err := sqldb.ByAdminOfUser(q, byAdminID).Exec(ctx)
 		if err != nil {
 			return err
 		}
@@ -265,7 +236,7 @@ func (s *Store) ChangeUser(ctx context.Context, userID, byAdminID int64, c domai
 // is no such user for that admin.
 func (s *Store) UnlockUser(ctx context.Context, userID int64, username string, byAdminID int64, now time.Time, audit *domain.AuditEvent) error {
 	return s.tx(ctx, func(tx bun.Tx) error {
-		res, err := byAdminOfUser(tx.NewUpdate().Model((*domain.User)(nil)).
+		res, err := sqldb.ByAdminOfUser(tx.NewUpdate().Model((*domain.User)(nil)).
 			Set("failed_code_count = 0").Set("locked_until = NULL").Set("updated_at = ?", now).
 			Where("u.id = ?", userID).Where("u.username = ?", username), byAdminID).Exec(ctx)
 		if err != nil {
@@ -336,7 +307,7 @@ const graceStartSet = "twofa_grace_started_at = CASE WHEN u.twofa_grace_started_
 // ErrNotFound when none stands (the account has no grace period now).
 func (s *Store) StartGrace(ctx context.Context, userID int64, now time.Time) (time.Time, error) {
 	var started *time.Time
-	err := s.db.NewUpdate().Model((*domain.User)(nil)).Set(graceStartSet, now).Where("u.id = ?", userID).
+	err := s.conn(ctx).NewUpdate().Model((*domain.User)(nil)).Set(graceStartSet, now).Where("u.id = ?", userID).
 		Returning("twofa_grace_started_at").Scan(ctx, &started)
 	if err != nil {
 		return time.Time{}, s.wrap(err)

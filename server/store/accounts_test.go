@@ -46,7 +46,7 @@ func TestAdmin_UsersRemoveTOTPAndTheAuditLog(t *testing.T) {
 			!users[0].TwoFactorEnabled() || users[1].RecoveryCodesLeft != 0 {
 			t.Fatalf("account users: %+v %v", users, err)
 		}
-		ended, err := s.RemoveTOTP(ctx, alice.ID, 0, true, t0.Add(time.Minute), &domain.AuditEvent{CreatedAt: t0.Add(time.Minute),
+		ended, err := removeTOTP(s, ctx, alice.ID, 0, true, t0.Add(time.Minute), &domain.AuditEvent{CreatedAt: t0.Add(time.Minute),
 			AccountID: alice.AccountID, ActorName: "command line", Action: shared.AuditTwoFactorReset, TargetID: &alice.ID, TargetName: "alice"})
 		if err != nil || ended != 2 {
 			t.Fatalf("remove: ended %d, %v", ended, err)
@@ -61,7 +61,7 @@ func TestAdmin_UsersRemoveTOTPAndTheAuditLog(t *testing.T) {
 		if _, err := s.SessionByTokenHash(ctx, []byte("b1"), t0); err != nil {
 			t.Fatalf("bob's session ended: %v", err)
 		}
-		if _, err := s.RemoveTOTP(ctx, 9999, 0, true, t0, nil); !errors.Is(err, domain.ErrNotFound) {
+		if _, err := removeTOTP(s, ctx, 9999, 0, true, t0, nil); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("remove for nobody: %v", err)
 		}
 		events, next, err := s.AuditEvents(ctx, alice.AccountID, 0, 1)

@@ -3,31 +3,20 @@ package store
 import (
 	"context"
 
-	"github.com/uptrace/bun"
 	"github.com/warden-auth/warden/server/domain"
 )
-
-func insertAudit(ctx context.Context, db bun.IDB, e *domain.AuditEvent) error {
-	if e == nil {
-		return nil
-	}
-	if _, err := db.NewInsert().Model(e).Returning("id").Exec(ctx); err != nil {
-		return err
-	}
-	return insertNotice(ctx, db, e.Notice)
-}
 
 // RecordAudit stores an audit event that goes with no change: a refused
 // attempt at one.
 func (s *Store) RecordAudit(ctx context.Context, e *domain.AuditEvent) error {
-	return s.wrap(insertAudit(ctx, s.db, e))
+	return s.wrap(insertAudit(ctx, s.conn(ctx), e))
 }
 
 // AuditEvents returns a page of an account's audit log, newest first, and
 // the cursor of the next page (0 on the last).
 func (s *Store) AuditEvents(ctx context.Context, accountID, before int64, limit int) (events []domain.AuditEvent, next int64, err error) {
 	limit = min(max(limit, 1), 100)
-	q := s.db.NewSelect().Model(&events).Where("ae.account_id = ?", accountID)
+	q := s.conn(ctx).NewSelect().Model(&events).Where("ae.account_id = ?", accountID)
 	if before > 0 {
 		q = q.Where("ae.id < ?", before)
 	}

@@ -6,13 +6,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/uptrace/bun"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
 
 // RecordLoginEvent appends one attempt to the login history.
 func (s *Store) RecordLoginEvent(ctx context.Context, e *domain.LoginEvent) error {
-	_, err := s.db.NewInsert().Model(e).Returning("id").Exec(ctx)
+	_, err := s.conn(ctx).NewInsert().Model(e).Returning("id").Exec(ctx)
 	return s.wrap(err)
 }
 
@@ -20,7 +21,7 @@ func (s *Store) RecordLoginEvent(ctx context.Context, e *domain.LoginEvent) erro
 // naming the lock: the lock's first makes its row, every later one (on any
 // server process) counts into it and moves its last time, in one statement.
 func (s *Store) RecordBlockedAttempt(ctx context.Context, e *domain.LoginEvent) error {
-	_, err := s.db.NewInsert().Model(e).
+	_, err := s.conn(ctx).NewInsert().Model(e).
 		On("CONFLICT (lock_period) WHERE lock_period IS NOT NULL DO UPDATE").
 		Set("attempts = e.attempts + 1").Set("last_at = EXCLUDED.last_at").
 		Exec(ctx)
@@ -32,7 +33,7 @@ func (s *Store) RecordBlockedAttempt(ctx context.Context, e *domain.LoginEvent) 
 // costs the same however deep it is and concurrent inserts never shift it.
 func (s *Store) LoginEvents(ctx context.Context, f domain.LoginEventFilter) (events []domain.LoginEvent, next int64, err error) {
 	limit := min(max(f.Limit, 1), 100)
-	q := s.db.NewSelect().Model(&events)
+	q := s.conn(ctx).NewSelect().Model(&events)
 	// Both when both are given: an admin's look at one user is limited to
 	// the admin's account in SQL too, whatever the caller checked.
 	if f.UserID > 0 {
@@ -79,8 +80,8 @@ func (s *Store) DeleteLoginEventsBefore(ctx context.Context, before time.Time) (
 	const batch = 5000
 	var total int64
 	for {
-		ids := s.db.NewSelect().Model((*domain.LoginEvent)(nil)).Column("id").Where("created_at < ?", before).Limit(batch)
-		n, err := s.rowsAffected(s.db.NewDelete().Model((*domain.LoginEvent)(nil)).Where("id IN (?)", ids).Exec(ctx))
+		ids := s.conn(ctx).NewSelect().Model((*domain.LoginEvent)(nil)).Column("id").Where("created_at < ?", before).Limit(batch)
+		n, err := s.rowsAffected(s.conn(ctx).NewDelete().Model((*domain.LoginEvent)(nil)).Where("id IN (?)", ids).Exec(ctx))
 		total += n
 		if err != nil || n < batch {
 			return total, err
@@ -94,7 +95,7 @@ func (s *Store) RecordLoginEvents(ctx context.Context, events []domain.LoginEven
 	if len(events) == 0 {
 		return nil
 	}
-	_, err := s.db.NewInsert().Model(&events).Exec(ctx)
+	_, err := s.conn(ctx).NewInsert().Model(&events).Exec(ctx)
 	return s.wrap(err)
 }
 
@@ -102,4 +103,19 @@ func (s *Store) RecordLoginEvents(ctx context.Context, events []domain.LoginEven
 // own % and _ (and the escape) stand for themselves.
 func likePrefix(prefix string) string {
 	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(prefix) + "%"
+}
+
+// HasLoggedInFrom reports whether the history has a successful login step
+// of the user from ip. With passwordsBefore set, a password step counts only
+// until then (a code step always).
+func (s *Store) HasLoggedInFrom(ctx context.Context, userID int64, ip string, passwordsBefore *time.Time) (bool, error) {
+	q := s.conn(ctx).NewSelect().Model((*domain.LoginEvent)(nil)).
+		Where("user_id = ?", userID).Where("ip = ?", ip).Where("result = ?", shared.ResultSuccess)
+	if passwordsBefore != nil {
+		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("method <> ?", shared.MethodPassword).WhereOr("created_at <= ?", *passwordsBefore)
+		})
+	}
+	ok, err := q.Exists(ctx)
+	return ok, s.wrap(err)
 }

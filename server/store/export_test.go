@@ -6,12 +6,14 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
+	"github.com/warden-auth/warden/server/store/migrations"
+	"github.com/warden-auth/warden/server/store/sqldb"
 )
 
 // MigrateBefore applies the migrations named before name only: the schema
 // an older server left, for upgrade tests.
 func (s *Store) MigrateBefore(ctx context.Context, name string) error {
-	all, err := migrationSet(s.dialect)
+	all, err := migrations.Set(s.dialect)
 	if err != nil {
 		return err
 	}
@@ -34,8 +36,8 @@ func (s *Store) DB() *bun.DB { return s.db }
 
 // Points where PauseAt holds a racing write.
 const (
-	PointCeremonyRead = pointCeremonyRead
-	PointMailClaimed  = pointMailClaimed
+	PointCeremonyRead = sqldb.PointCeremonyRead
+	PointMailClaimed  = sqldb.PointMailClaimed
 )
 
 // PauseAt runs f at point, inside the racing write's transaction (and with
@@ -47,12 +49,12 @@ func (s *Store) PauseAt(tb testing.TB, point string, f func(ctx context.Context)
 	if s.dialect != Postgres {
 		tb.Fatalf("PauseAt on %s: its transactions run one at a time", s.dialect)
 	}
-	s.pause = func(ctx context.Context, at string) {
+	s.sql.SetPause(func(ctx context.Context, at string) {
 		if at == point {
 			f(ctx)
 		}
-	}
-	tb.Cleanup(func() { s.pause = nil })
+	})
+	tb.Cleanup(func() { s.sql.SetPause(nil) })
 }
 
 // MigrationConfusableNames is the migration that rekeys account names
@@ -60,4 +62,4 @@ func (s *Store) PauseAt(tb testing.TB, point string, f func(ctx context.Context)
 const MigrationConfusableNames = "20261207170732"
 
 // AccountNameKey is what account names are compared by.
-var AccountNameKey = accountNameKey
+var AccountNameKey = sqldb.AccountNameKey

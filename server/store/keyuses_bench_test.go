@@ -10,7 +10,7 @@ import (
 )
 
 // BenchmarkKeyUses is what every server start pays to check that its key
-// ring opens every stored secret (auth.OpenKeys): one pass over the users
+// ring opens every stored secret (keys.Service.Open): one pass over the users
 // and the recovery codes. go test -run '^$' -bench KeyUses ./server/store/
 func BenchmarkKeyUses(b *testing.B) {
 	for _, users := range []int{10_000, 100_000} {

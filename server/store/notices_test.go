@@ -56,10 +56,10 @@ func TestNotices_WrittenWithTheEventOnlyWhenItCommits(t *testing.T) {
 		// A login step refused as a replay writes none.
 		step := int64(1)
 		err := s.CompleteLoginStep(ctx, domain.LoginStep{
-			Session:  &domain.Session{TokenHash: []byte("t1"), UserID: u.ID, Stage: domain.StageFull, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)},
-			Event:    &domain.LoginEvent{CreatedAt: t0, UserID: &u.ID, Username: "alice", Method: "totp", Result: "success"},
-			TOTPStep: &step,
-			Notices:  []*domain.Notice{notice(u, shared.NoticeNewBrowserLogin, false)},
+			Session: &domain.Session{TokenHash: []byte("t1"), UserID: u.ID, Stage: domain.StageFull, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)},
+			Event:   &domain.LoginEvent{CreatedAt: t0, UserID: &u.ID, Username: "alice", Method: "totp", Result: "success"},
+			Proof:   domain.Proof{TOTPStep: &step},
+			Notices: []*domain.Notice{notice(u, shared.NoticeNewBrowserLogin, false)},
 		})
 		if !errors.Is(err, domain.ErrReplay) {
 			t.Fatalf("replayed step: %v", err)

@@ -28,13 +28,13 @@ func replaceRecoveryCodes(ctx context.Context, db bun.IDB, userID int64, hashes 
 // second use can be told apart from a wrong code).
 func (s *Store) RecoveryCodes(ctx context.Context, userID int64) ([]domain.RecoveryCode, error) {
 	var codes []domain.RecoveryCode
-	err := s.db.NewSelect().Model(&codes).Where("user_id = ?", userID).Order("id").Scan(ctx)
+	err := s.conn(ctx).NewSelect().Model(&codes).Where("user_id = ?", userID).Order("id").Scan(ctx)
 	return codes, s.wrap(err)
 }
 
 // RecoveryCodesLeft counts the user's unused codes.
 func (s *Store) RecoveryCodesLeft(ctx context.Context, userID int64) (int, error) {
-	n, err := s.db.NewSelect().Model((*domain.RecoveryCode)(nil)).Where("user_id = ?", userID).Where("used_at IS NULL").Count(ctx)
+	n, err := s.conn(ctx).NewSelect().Model((*domain.RecoveryCode)(nil)).Where("user_id = ?", userID).Where("used_at IS NULL").Count(ctx)
 	return n, s.wrap(err)
 }
 

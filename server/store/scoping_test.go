@@ -288,7 +288,7 @@ func TestScoping_ResettingAUsersTwoFactorLeavesTheOtherAccountAlone(t *testing.T
 		acme, globex := twoAccounts(t, s)
 		before := snapshot(t, s, globex)
 		target, admin := acme.users[1], acme.users[0]
-		ended, err := s.RemoveTOTP(ctx, target.ID, admin.ID, true, t0.Add(time.Minute), &domain.AuditEvent{CreatedAt: t0.Add(time.Minute),
+		ended, err := removeTOTP(s, ctx, target.ID, admin.ID, true, t0.Add(time.Minute), &domain.AuditEvent{CreatedAt: t0.Add(time.Minute),
 			AccountID: acme.account.ID, ActorID: &admin.ID, ActorName: admin.Username, Action: shared.AuditTwoFactorReset,
 			TargetID: &target.ID, TargetName: target.Username})
 		if err != nil || ended != 1 {
@@ -315,7 +315,7 @@ func TestScoping_AdminStatementsRefuseAnotherAccountInSQL(t *testing.T) {
 			if _, err := s.SetForceTwoFactor(ctx, acme.account.ID, true, by, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
 				t.Errorf("%s switched Acme's policy: %v", name, err)
 			}
-			if _, err := s.RemoveTOTP(ctx, acme.users[1].ID, by, true, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
+			if _, err := removeTOTP(s, ctx, acme.users[1].ID, by, true, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
 				t.Errorf("%s reset an Acme user's 2FA: %v", name, err)
 			}
 			if _, err := s.RequestEmail(ctx, acme.users[1].ID, by, "thief@example.com", t0.Add(time.Minute), 5, time.Hour,
@@ -396,7 +396,7 @@ func TestScoping_AccountAdminStatementsRefuseAPlatformAdminInSQL(t *testing.T) {
 		if err := s.UnlockUser(ctx, target.ID, target.Username, admin.ID, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("an account admin unlocked a platform admin: %v", err)
 		}
-		if _, err := s.RemoveTOTP(ctx, target.ID, admin.ID, true, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
+		if _, err := removeTOTP(s, ctx, target.ID, admin.ID, true, t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("an account admin reset a platform admin's 2FA: %v", err)
 		}
 		if err := s.SetOneTimePassword(ctx, target.ID, admin.ID, "$argon2id$other", t0.Add(time.Minute), nil); !errors.Is(err, domain.ErrNotFound) {

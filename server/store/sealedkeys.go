@@ -13,7 +13,7 @@ import (
 // is none yet.
 func (s *Store) SealedKey(ctx context.Context, name string) (*domain.SealedKey, error) {
 	k := new(domain.SealedKey)
-	err := s.db.NewSelect().Model(k).Where("name = ?", name).Scan(ctx)
+	err := s.conn(ctx).NewSelect().Model(k).Where("name = ?", name).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
 	}
@@ -24,7 +24,7 @@ func (s *Store) SealedKey(ctx context.Context, name string) (*domain.SealedKey, 
 // servers starting at once on an empty database, the first one's key is the
 // one everybody uses. Returns ErrConflict if the name was taken.
 func (s *Store) AddSealedKey(ctx context.Context, k *domain.SealedKey) error {
-	res, err := s.db.NewInsert().Model(k).On("CONFLICT (name) DO NOTHING").Exec(ctx)
+	res, err := s.conn(ctx).NewInsert().Model(k).On("CONFLICT (name) DO NOTHING").Exec(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Bun reads back what it inserted (RETURNING): nothing, when
 		// another server's row was there first.
@@ -43,7 +43,7 @@ func (s *Store) AddSealedKey(ctx context.Context, k *domain.SealedKey) error {
 // that of two servers re-sealing at once one wins and the other reads the
 // winner's. Returns ErrConflict if it was no longer old.
 func (s *Store) ResealKey(ctx context.Context, name string, old, resealed []byte, now time.Time) error {
-	res, err := s.db.NewUpdate().Model((*domain.SealedKey)(nil)).
+	res, err := s.conn(ctx).NewUpdate().Model((*domain.SealedKey)(nil)).
 		Set("sealed = ?", resealed).Set("sealed_at = ?", now).
 		Where("name = ?", name).Where("sealed = ?", old).Exec(ctx)
 	if err != nil {

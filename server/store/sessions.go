@@ -12,7 +12,7 @@ import (
 
 // CreateSession inserts sess (all fields but ID set by the caller).
 func (s *Store) CreateSession(ctx context.Context, sess *domain.Session) error {
-	_, err := s.db.NewInsert().Model(sess).Returning("id").Exec(ctx)
+	_, err := s.conn(ctx).NewInsert().Model(sess).Returning("id").Exec(ctx)
 	return s.wrap(err)
 }
 
@@ -21,7 +21,7 @@ func (s *Store) CreateSession(ctx context.Context, sess *domain.Session) error {
 // caller's policy). Returns ErrNotFound otherwise.
 func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash []byte, now time.Time) (*domain.Session, error) {
 	sess := new(domain.Session)
-	err := s.db.NewSelect().Model(sess).
+	err := s.conn(ctx).NewSelect().Model(sess).
 		Relation("User").Relation("User.Account").
 		Where("s.token_hash = ?", tokenHash).
 		Where("s.expires_at > ?", now).
@@ -31,27 +31,27 @@ func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash []byte, now ti
 
 // TouchSession records activity on a session, which keeps it from idling out.
 func (s *Store) TouchSession(ctx context.Context, id int64, now time.Time) error {
-	_, err := s.db.NewUpdate().Model((*domain.Session)(nil)).Set("last_seen_at = ?", now).Where("id = ?", id).Exec(ctx)
+	_, err := s.conn(ctx).NewUpdate().Model((*domain.Session)(nil)).Set("last_seen_at = ?", now).Where("id = ?", id).Exec(ctx)
 	return s.wrap(err)
 }
 
 // DeleteSession ends the session with this token hash; ending one that does
 // not exist is not an error (logout is idempotent).
 func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
-	_, err := s.db.NewDelete().Model((*domain.Session)(nil)).Where("token_hash = ?", tokenHash).Exec(ctx)
+	_, err := s.conn(ctx).NewDelete().Model((*domain.Session)(nil)).Where("token_hash = ?", tokenHash).Exec(ctx)
 	return s.wrap(err)
 }
 
 // DeleteUserSessions ends every session of the user and returns how many.
 func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) (int64, error) {
-	res, err := s.db.NewDelete().Model((*domain.Session)(nil)).Where("user_id = ?", userID).Exec(ctx)
+	res, err := s.conn(ctx).NewDelete().Model((*domain.Session)(nil)).Where("user_id = ?", userID).Exec(ctx)
 	return s.rowsAffected(res, err)
 }
 
 // DeleteExpiredSessions removes sessions past their absolute expiry or idle
 // since before idleBefore, and returns how many.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, now, idleBefore time.Time) (int64, error) {
-	res, err := s.db.NewDelete().Model((*domain.Session)(nil)).
+	res, err := s.conn(ctx).NewDelete().Model((*domain.Session)(nil)).
 		WhereOr("expires_at <= ?", now).WhereOr("last_seen_at < ?", idleBefore).Exec(ctx)
 	return s.rowsAffected(res, err)
 }
@@ -60,28 +60,12 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now, idleBefore time.
 func (s *Store) CompleteLoginStep(ctx context.Context, step domain.LoginStep) error {
 	// A new trusted browser goes with a code (so this is rare) and wants
 	// its id back, which the one statement does not scan.
-	if s.dialect == Postgres && step.TOTPStep == nil && step.RecoveryCodeID == nil && len(step.Notices) == 0 && step.TrustBrowser == nil &&
-		step.SecurityKey == nil {
+	if s.dialect == Postgres && step.Proof == (domain.Proof{}) && len(step.Notices) == 0 && step.TrustBrowser == nil {
 		return s.completeInOneStatement(ctx, step)
 	}
 	return s.tx(ctx, func(tx bun.Tx) error {
-		if step.TOTPStep != nil {
-			if err := acceptStep(ctx, tx, step.Session.UserID, *step.TOTPStep, step.Session.CreatedAt); err != nil {
-				return err
-			}
-		}
-		if step.RecoveryCodeID != nil {
-			if err := spendRecoveryCode(ctx, tx, step.Session.UserID, *step.RecoveryCodeID, step.Session.CreatedAt); err != nil {
-				return err
-			}
-		}
-		if step.SecurityKey != nil {
-			if err := useSecurityKey(ctx, tx, step.Session.UserID, *step.SecurityKey, step.Session.CreatedAt); err != nil {
-				return err
-			}
-			if err := clearCodeFailures(ctx, tx, step.Session.UserID, step.Session.CreatedAt); err != nil {
-				return err
-			}
+		if err := acceptProof(ctx, tx, step.Session.UserID, step.Proof, step.Session.CreatedAt); err != nil {
+			return err
 		}
 		if _, err := tx.NewInsert().Model(step.Session).Returning("id").Exec(ctx); err != nil {
 			return err
@@ -108,10 +92,10 @@ func (s *Store) CompleteLoginStep(ctx context.Context, step domain.LoginStep) er
 // are atomic and all run, and it saves the BEGIN and COMMIT round trips,
 // which are most of a login's database cost (docs/PERFORMANCE.md).
 func (s *Store) completeInOneStatement(ctx context.Context, step domain.LoginStep) error {
-	q := s.db.NewSelect().
-		With("new_session", s.db.NewInsert().Model(step.Session).Returning("id")).
-		With("new_event", s.db.NewInsert().Model(step.Event).Returning("id"))
-	for i, w := range sideWrites(step, s.db) {
+	q := s.conn(ctx).NewSelect().
+		With("new_session", s.conn(ctx).NewInsert().Model(step.Session).Returning("id")).
+		With("new_event", s.conn(ctx).NewInsert().Model(step.Event).Returning("id"))
+	for i, w := range sideWrites(step, s.conn(ctx)) {
 		q = q.With(fmt.Sprintf("side_%d", i), w)
 	}
 	err := q.ColumnExpr("(SELECT id FROM new_session), (SELECT id FROM new_event)").

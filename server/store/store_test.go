@@ -408,3 +408,30 @@ func TestChangePassword_ReplacesTheHashAndEndsTheOtherSessionsAtOnce(t *testing.
 		}
 	})
 }
+
+// removeTOTP switches the user's 2FA off as the rules do (package factor):
+// SwitchOff and every factor's wipe, with the audit event, in one
+// transaction.
+func removeTOTP(s *store.Store, ctx context.Context, userID, byAdminID int64, endSessions bool, now time.Time, audit *domain.AuditEvent) (int64, error) {
+	var ended int64
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if ended, err = s.SwitchOff(ctx, userID, byAdminID, endSessions, now); err != nil {
+			return err
+		}
+		for _, wipe := range []func() error{
+			func() error { return s.WipeTOTP(ctx, userID, now) },
+			func() error { return s.WipeWebAuthnCredentials(ctx, userID) },
+			func() error { return s.WipeRecoveryCodes(ctx, userID, now) },
+		} {
+			if err := wipe(); err != nil {
+				return err
+			}
+		}
+		if audit == nil {
+			return nil
+		}
+		return s.RecordAudit(ctx, audit)
+	})
+	return ended, err
+}

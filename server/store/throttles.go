@@ -14,7 +14,7 @@ import (
 // not, by key.
 func (s *Store) Throttles(ctx context.Context, keys []string) (map[string]domain.LoginThrottle, error) {
 	var rows []domain.LoginThrottle
-	err := s.db.NewSelect().Model(&rows).Where("key IN (?)", bun.In(keys)).Scan(ctx)
+	err := s.conn(ctx).NewSelect().Model(&rows).Where("key IN (?)", bun.In(keys)).Scan(ctx)
 	counters := make(map[string]domain.LoginThrottle, len(rows))
 	for _, r := range rows {
 		counters[r.Key] = r
@@ -75,7 +75,7 @@ func (s *Store) RecordLoginFailure(ctx context.Context, rules map[string]domain.
 // DeleteStaleThrottles removes counters last touched before before whose
 // lock, if any, has ended.
 func (s *Store) DeleteStaleThrottles(ctx context.Context, before, now time.Time) (int64, error) {
-	res, err := s.db.NewDelete().Model((*domain.LoginThrottle)(nil)).
+	res, err := s.conn(ctx).NewDelete().Model((*domain.LoginThrottle)(nil)).
 		Where("updated_at < ?", before).Where("(locked_until IS NULL OR locked_until <= ?)", now).Exec(ctx)
 	return s.rowsAffected(res, err)
 }
@@ -95,7 +95,7 @@ func (s *Store) UserAndThrottles(ctx context.Context, username string, keys []st
 		ThrottleLockedUntil *time.Time `bun:"throttle_locked_until"`
 	}
 	var rows []row
-	err := s.db.NewSelect().Model(&rows).
+	err := s.conn(ctx).NewSelect().Model(&rows).
 		ModelTableExpr("(SELECT 1) AS one LEFT JOIN users AS u ON u.username = ?", username).
 		Relation("Account").
 		Join("LEFT JOIN login_throttles AS lt ON lt.key IN (?)", bun.In(keys)).

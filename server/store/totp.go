@@ -8,13 +8,14 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/store/sqldb"
 )
 
 // SetPendingTOTP stores a new, not yet confirmed TOTP secret (sealed by the
 // caller), replacing any earlier pending one. Returns ErrConflict if the
 // user already has 2FA connected, and ErrNotFound if there is no such user.
 func (s *Store) SetPendingTOTP(ctx context.Context, userID int64, sealed []byte, now time.Time) error {
-	res, err := s.db.NewUpdate().Model((*domain.User)(nil)).
+	res, err := s.conn(ctx).NewUpdate().Model((*domain.User)(nil)).
 		Set("totp_pending_secret = ?", sealed).Set("updated_at = ?", now).
 		Where("id = ?", userID).Where("totp_enabled_at IS NULL").Exec(ctx)
 	if err != nil {
@@ -92,12 +93,17 @@ func (s *Store) ConnectTOTP(ctx context.Context, userID, step int64, recoveryHas
 	})
 }
 
-// acceptProof uses up what proof names, as a login step would: the TOTP
-// step, or the key's counter (ErrReplay when either was used since, ErrLocked
-// while codes are locked). A right proof forgets the wrong codes before it.
+// acceptProof uses up what proof names: the TOTP step, the recovery code,
+// or the key's counter (ErrReplay when one was used since, ErrLocked while
+// codes are locked). A right proof forgets the wrong codes before it.
 func acceptProof(ctx context.Context, db bun.IDB, userID int64, proof domain.Proof, now time.Time) error {
 	if proof.TOTPStep != nil {
 		if err := acceptStep(ctx, db, userID, *proof.TOTPStep, now); err != nil {
+			return err
+		}
+	}
+	if proof.RecoveryCodeID != nil {
+		if err := spendRecoveryCode(ctx, db, userID, *proof.RecoveryCodeID, now); err != nil {
 			return err
 		}
 	}
@@ -155,7 +161,7 @@ const MaxCountedFailures = 100
 // LockCodes with the returned count.
 func (s *Store) ReserveCodeAttempt(ctx context.Context, userID int64, now time.Time) (int, error) {
 	var count int
-	err := s.db.NewUpdate().Model((*domain.User)(nil)).
+	err := s.conn(ctx).NewUpdate().Model((*domain.User)(nil)).
 		Set("failed_code_count = CASE WHEN failed_code_count < ? THEN failed_code_count + 1 ELSE ? END", MaxCountedFailures, MaxCountedFailures).
 		Where("id = ?", userID).Where("(locked_until IS NULL OR locked_until <= ?)", now).
 		Returning("failed_code_count").Scan(ctx, &count)
@@ -245,25 +251,28 @@ func lockCodes(ctx context.Context, tx bun.Tx, userID int64, count int, now time
 // ResealTOTP replaces the user's sealed secret with the same secret sealed
 // under the current key, if it still holds old (key rotation).
 func (s *Store) ResealTOTP(ctx context.Context, userID int64, old, resealed []byte) error {
-	_, err := s.db.NewUpdate().Model((*domain.User)(nil)).Set("totp_secret = ?", resealed).
+	_, err := s.conn(ctx).NewUpdate().Model((*domain.User)(nil)).Set("totp_secret = ?", resealed).
 		Where("id = ?", userID).Where("totp_secret = ?", old).Exec(ctx)
 	return s.wrap(err)
 }
 
-// RemoveTOTP switches the user's 2FA off: the secret, any pending secret,
-// every security key, the recovery codes and trusted browsers are deleted, the lockout is cleared, and, if
-// endSessions, every session of the user ends (without it, only those still
-// waiting for a code, which could never finish); with the audit event, in one
-// transaction. The last accepted time step stays, so no code accepted before
-// can be replayed later. byAdminID is the admin who resets it, who must
-// administer the user's account (0: the user themselves or the command
-// line). Returns how many sessions ended, and ErrNotFound if there is no
-// such user, or none of that admin's account.
-func (s *Store) RemoveTOTP(ctx context.Context, userID int64, byAdminID int64, endSessions bool, now time.Time, audit *domain.AuditEvent) (int64, error) {
+// Switching 2FA off (package factor's switchOff and Reset) is one
+// transaction (InTx) of SwitchOff and each factor's wipe: WipeTOTP,
+// WipeWebAuthnCredentials, WipeRecoveryCodes.
+
+// SwitchOff is what switching the user's 2FA off does besides removing the
+// factors: the lockout is cleared, and the sessions end, all of them if
+// endSessions, else those still waiting for a code (which could never
+// finish now); every trusted browser goes (it skips a code there no longer
+// is). byAdminID is the admin who resets it, who must administer the user's
+// account (0: the user themselves or the command line). Returns how many
+// sessions ended, and ErrNotFound if there is no such user, or none of that
+// admin's account. The last accepted time step stays, so no code accepted
+// before can be replayed later.
+func (s *Store) SwitchOff(ctx context.Context, userID, byAdminID int64, endSessions bool, now time.Time) (int64, error) {
 	var ended int64
 	err := s.tx(ctx, func(tx bun.Tx) error {
-		res, err := byAdminOfUser(tx.NewUpdate().Model((*domain.User)(nil)).
-			Set("totp_secret = NULL").Set("totp_pending_secret = NULL").Set("totp_enabled_at = NULL").
+		res, err := sqldb.ByAdminOfUser(tx.NewUpdate().Model((*domain.User)(nil)).
 			Set("failed_code_count = 0").Set("locked_until = NULL").Set("updated_at = ?", now).
 			Where("u.id = ?", userID), byAdminID).Exec(ctx)
 		if err != nil {
@@ -272,33 +281,27 @@ func (s *Store) RemoveTOTP(ctx context.Context, userID int64, byAdminID int64, e
 		if err := affectedOne(res); err != nil {
 			return err
 		}
-		if err := replaceRecoveryCodes(ctx, tx, userID, nil, now); err != nil {
-			return err
-		}
-		// Every security key goes too: 2FA off means no second factor.
-		if _, err := tx.NewDelete().Model((*domain.WebAuthnCredential)(nil)).Where("user_id = ?", userID).Exec(ctx); err != nil {
-			return err
-		}
-		if _, err := tx.NewUpdate().Model((*domain.User)(nil)).Set("security_keys = 0").Where("id = ?", userID).Exec(ctx); err != nil {
-			return err
-		}
-		// Sessions waiting for a code can never finish now: they end either way.
 		del := tx.NewDelete().Model((*domain.Session)(nil)).Where("user_id = ?", userID)
 		if !endSessions {
 			del = del.Where("stage = ?", domain.StagePasswordOK)
 		}
-		res, err = del.Exec(ctx)
-		if err != nil {
+		if ended, err = s.rowsAffected(del.Exec(ctx)); err != nil {
 			return err
 		}
-		if ended, err = res.RowsAffected(); err != nil {
-			return err
-		}
-		// A trusted browser skips a code there no longer is.
-		if err := deleteTrustedBrowsers(ctx, tx, userID); err != nil {
-			return err
-		}
-		return insertAudit(ctx, tx, audit)
+		return deleteTrustedBrowsers(ctx, tx, userID)
 	})
 	return ended, err
+}
+
+// WipeTOTP removes the user's authenticator secret, and any pending one.
+func (s *Store) WipeTOTP(ctx context.Context, userID int64, now time.Time) error {
+	_, err := s.conn(ctx).NewUpdate().Model((*domain.User)(nil)).
+		Set("totp_secret = NULL").Set("totp_pending_secret = NULL").Set("totp_enabled_at = NULL").Set("updated_at = ?", now).
+		Where("id = ?", userID).Exec(ctx)
+	return s.wrap(err)
+}
+
+// WipeRecoveryCodes removes the user's recovery codes.
+func (s *Store) WipeRecoveryCodes(ctx context.Context, userID int64, now time.Time) error {
+	return s.wrap(replaceRecoveryCodes(ctx, s.conn(ctx), userID, nil, now))
 }

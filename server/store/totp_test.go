@@ -66,7 +66,7 @@ func secondStep(u *domain.User, hash string, step int64) domain.LoginStep {
 			LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), IP: "192.0.2.1", UserAgent: "ua"},
 		Event: &domain.LoginEvent{CreatedAt: t0, UserID: &u.ID, AccountID: &u.AccountID, Username: u.Username,
 			IP: "192.0.2.1", UserAgent: "ua", Method: shared.MethodTOTP, Result: shared.ResultSuccess},
-		TOTPStep: &step,
+		Proof: domain.Proof{TOTPStep: &step},
 	}
 }
 

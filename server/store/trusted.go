@@ -13,7 +13,7 @@ import (
 // oldest first.
 func (s *Store) UserSessions(ctx context.Context, userID int64, now time.Time) ([]domain.Session, error) {
 	var out []domain.Session
-	err := s.db.NewSelect().Model(&out).Where("s.user_id = ?", userID).Where("s.expires_at > ?", now).
+	err := s.conn(ctx).NewSelect().Model(&out).Where("s.user_id = ?", userID).Where("s.expires_at > ?", now).
 		Order("s.id").Scan(ctx)
 	return out, s.wrap(err)
 }
@@ -72,7 +72,7 @@ func deleteTrustedBrowsers(ctx context.Context, db bun.IDB, userID int64) error 
 // token is another user's.
 func (s *Store) TrustedBrowser(ctx context.Context, userID int64, tokenHash []byte, now time.Time) (*domain.TrustedBrowser, error) {
 	tb := new(domain.TrustedBrowser)
-	err := s.db.NewSelect().Model(tb).Where("tb.token_hash = ?", tokenHash).Where("tb.user_id = ?", userID).
+	err := s.conn(ctx).NewSelect().Model(tb).Where("tb.token_hash = ?", tokenHash).Where("tb.user_id = ?", userID).
 		Where("tb.expires_at > ?", now).Scan(ctx)
 	return tb, s.wrap(err)
 }
@@ -81,7 +81,7 @@ func (s *Store) TrustedBrowser(ctx context.Context, userID int64, tokenHash []by
 // at now, oldest first.
 func (s *Store) TrustedBrowsers(ctx context.Context, userID int64, now time.Time) ([]domain.TrustedBrowser, error) {
 	var out []domain.TrustedBrowser
-	err := s.db.NewSelect().Model(&out).Where("tb.user_id = ?", userID).Where("tb.expires_at > ?", now).
+	err := s.conn(ctx).NewSelect().Model(&out).Where("tb.user_id = ?", userID).Where("tb.expires_at > ?", now).
 		Order("tb.id").Scan(ctx)
 	return out, s.wrap(err)
 }
@@ -104,7 +104,7 @@ func (s *Store) DeleteTrustedBrowser(ctx context.Context, userID, id int64, audi
 
 // DeleteExpiredTrustedBrowsers removes trusted browsers past their expiry.
 func (s *Store) DeleteExpiredTrustedBrowsers(ctx context.Context, now time.Time) (int64, error) {
-	return s.rowsAffected(s.db.NewDelete().Model((*domain.TrustedBrowser)(nil)).Where("expires_at <= ?", now).Exec(ctx))
+	return s.rowsAffected(s.conn(ctx).NewDelete().Model((*domain.TrustedBrowser)(nil)).Where("expires_at <= ?", now).Exec(ctx))
 }
 
 // SetRememberBrowserDays sets how long the account lets a browser skip the

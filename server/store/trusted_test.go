@@ -164,7 +164,7 @@ func TestTrustedBrowsers_EndWithAPasswordChangeAnd2FAOff(t *testing.T) {
 		if _, err := s.TrustedBrowser(ctx, alice.ID, []byte("ta"), t0); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("trust outlived the password change: %v", err)
 		}
-		if _, err := s.RemoveTOTP(ctx, bob.ID, 0, false, t0, audit(bob, shared.AuditDisconnected)); err != nil {
+		if _, err := removeTOTP(s, ctx, bob.ID, 0, false, t0, audit(bob, shared.AuditDisconnected)); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.TrustedBrowser(ctx, bob.ID, []byte("tb"), t0); !errors.Is(err, domain.ErrNotFound) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/store/sqldb"
 )
 
 // CreateUser inserts u (AccountID, Username, PasswordHash, Role and
@@ -33,20 +34,20 @@ func (s *Store) CreateUser(ctx context.Context, u *domain.User, audit *domain.Au
 // normalized (shared.NormalizeUsername). Returns ErrNotFound if none.
 func (s *Store) UserByUsername(ctx context.Context, username string) (*domain.User, error) {
 	u := new(domain.User)
-	err := s.db.NewSelect().Model(u).Relation("Account").Where("u.username = ?", username).Scan(ctx)
+	err := s.conn(ctx).NewSelect().Model(u).Relation("Account").Where("u.username = ?", username).Scan(ctx)
 	return u, s.wrap(err)
 }
 
 // UserByID returns the user with its account. Returns ErrNotFound if none.
 func (s *Store) UserByID(ctx context.Context, id int64) (*domain.User, error) {
 	u := new(domain.User)
-	err := s.db.NewSelect().Model(u).Relation("Account").Where("u.id = ?", id).Scan(ctx)
+	err := s.conn(ctx).NewSelect().Model(u).Relation("Account").Where("u.id = ?", id).Scan(ctx)
 	return u, s.wrap(err)
 }
 
 // CountUsers returns how many users exist in all accounts.
 func (s *Store) CountUsers(ctx context.Context) (int, error) {
-	n, err := s.db.NewSelect().Model((*domain.User)(nil)).Count(ctx)
+	n, err := s.conn(ctx).NewSelect().Model((*domain.User)(nil)).Count(ctx)
 	return n, s.wrap(err)
 }
 
@@ -100,7 +101,7 @@ func (s *Store) ChangePassword(ctx context.Context, userID int64, old, hash stri
 // Returns ErrNotFound if the user is gone or not that admin's.
 func (s *Store) SetOneTimePassword(ctx context.Context, userID, byAdminID int64, hash string, now time.Time, audit *domain.AuditEvent) error {
 	return s.tx(ctx, func(tx bun.Tx) error {
-		res, err := byAdminOfUser(tx.NewUpdate().Model((*domain.User)(nil)).
+		res, err := sqldb.ByAdminOfUser(tx.NewUpdate().Model((*domain.User)(nil)).
 			Set("password_hash = ?", hash).Set("password_epoch = password_epoch + 1").Set("updated_at = ?", now).
 			Set("password_must_change = ?", true).Where("u.id = ?", userID), byAdminID).Exec(ctx)
 		if err != nil {

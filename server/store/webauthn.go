@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/store/sqldb"
 )
 
 // SaveCeremony keeps a WebAuthn ceremony until its finish takes it. A
@@ -43,7 +44,7 @@ func (s *Store) TakeCeremony(ctx context.Context, challenge, kind string, sessio
 		if err := q.Scan(ctx); err != nil {
 			return err
 		}
-		s.reach(ctx, pointCeremonyRead)
+		s.reach(ctx, sqldb.PointCeremonyRead)
 		res, err := tx.NewDelete().Model((*domain.WebAuthnCeremony)(nil)).Where("challenge = ?", challenge).Exec(ctx)
 		if err != nil {
 			return err
@@ -56,11 +57,11 @@ func (s *Store) TakeCeremony(ctx context.Context, challenge, kind string, sessio
 // DeleteExpiredCeremonies removes ceremonies nobody finished, and spent
 // challenges whose ceremonies have expired.
 func (s *Store) DeleteExpiredCeremonies(ctx context.Context, now time.Time) (int64, error) {
-	n, err := s.rowsAffected(s.db.NewDelete().Model((*domain.WebAuthnCeremony)(nil)).Where("expires_at <= ?", now).Exec(ctx))
+	n, err := s.rowsAffected(s.conn(ctx).NewDelete().Model((*domain.WebAuthnCeremony)(nil)).Where("expires_at <= ?", now).Exec(ctx))
 	if err != nil {
 		return n, err
 	}
-	spent, err := s.rowsAffected(s.db.NewDelete().Model((*domain.SpentChallenge)(nil)).Where("expires_at <= ?", now).Exec(ctx))
+	spent, err := s.rowsAffected(s.conn(ctx).NewDelete().Model((*domain.SpentChallenge)(nil)).Where("expires_at <= ?", now).Exec(ctx))
 	return n + spent, err
 }
 
@@ -68,7 +69,7 @@ func (s *Store) DeleteExpiredCeremonies(ctx context.Context, now time.Time) (int
 // expires. Returns ErrReplay when it was already, by any server process:
 // of two finishes with one challenge, one spends it.
 func (s *Store) SpendChallenge(ctx context.Context, challenge string, expires time.Time) error {
-	res, err := s.db.NewInsert().Model(&domain.SpentChallenge{Challenge: challenge, ExpiresAt: expires}).
+	res, err := s.conn(ctx).NewInsert().Model(&domain.SpentChallenge{Challenge: challenge, ExpiresAt: expires}).
 		On("CONFLICT (challenge) DO NOTHING").Exec(ctx)
 	if err != nil {
 		return s.wrap(err)
@@ -84,7 +85,7 @@ func (s *Store) SpendChallenge(ctx context.Context, challenge string, expires ti
 // WebAuthnCredentials returns the user's security keys, oldest first.
 func (s *Store) WebAuthnCredentials(ctx context.Context, userID int64) ([]domain.WebAuthnCredential, error) {
 	var creds []domain.WebAuthnCredential
-	err := s.db.NewSelect().Model(&creds).Where("user_id = ?", userID).Order("id").Scan(ctx)
+	err := s.conn(ctx).NewSelect().Model(&creds).Where("user_id = ?", userID).Order("id").Scan(ctx)
 	return creds, s.wrap(err)
 }
 
@@ -92,7 +93,7 @@ func (s *Store) WebAuthnCredentials(ctx context.Context, userID int64) ([]domain
 // (the authenticator's). Returns ErrNotFound if none.
 func (s *Store) WebAuthnCredentialByCredentialID(ctx context.Context, credentialID []byte) (*domain.WebAuthnCredential, error) {
 	c := new(domain.WebAuthnCredential)
-	err := s.db.NewSelect().Model(c).Where("credential_id = ?", credentialID).Scan(ctx)
+	err := s.conn(ctx).NewSelect().Model(c).Where("credential_id = ?", credentialID).Scan(ctx)
 	return c, s.wrap(err)
 }
 
@@ -138,7 +139,7 @@ func (s *Store) AddWebAuthnCredential(ctx context.Context, c *domain.WebAuthnCre
 // the user has no such key.
 func (s *Store) RenameWebAuthnCredential(ctx context.Context, userID, id int64, name string) (*domain.WebAuthnCredential, error) {
 	c := new(domain.WebAuthnCredential)
-	err := s.db.NewUpdate().Model(c).Set("name = ?", name).Where("id = ?", id).Where("user_id = ?", userID).
+	err := s.conn(ctx).NewUpdate().Model(c).Set("name = ?", name).Where("id = ?", id).Where("user_id = ?", userID).
 		Returning("*").Scan(ctx)
 	return c, s.wrap(err)
 }
@@ -225,4 +226,15 @@ func (s *Store) SetPasskeysAllowed(ctx context.Context, accountID int64, on bool
 	_, err := s.updateAccount(ctx, accountID, byAdminID,
 		func(q *bun.UpdateQuery) *bun.UpdateQuery { return q.Set("passkeys_allowed = ?", on) }, nil, audit)
 	return err
+}
+
+// WipeWebAuthnCredentials removes every security key of the user.
+func (s *Store) WipeWebAuthnCredentials(ctx context.Context, userID int64) error {
+	return s.tx(ctx, func(tx bun.Tx) error {
+		if _, err := tx.NewDelete().Model((*domain.WebAuthnCredential)(nil)).Where("user_id = ?", userID).Exec(ctx); err != nil {
+			return err
+		}
+		_, err := tx.NewUpdate().Model((*domain.User)(nil)).Set("security_keys = 0").Where("id = ?", userID).Exec(ctx)
+		return err
+	})
 }

@@ -61,7 +61,7 @@ func TestWebAuthn_TheFirstKeyBringsCodesAndTheLastCannotGoAlone(t *testing.T) {
 			t.Fatalf("race: %d conflicts, %d keys left", conflicts.Load(), got.SecurityKeys)
 		}
 		// RemoveTOTP is 2FA off: the keys go too.
-		if _, err := s.RemoveTOTP(ctx, u.ID, 0, false, t0, nil); err != nil {
+		if _, err := removeTOTP(s, ctx, u.ID, 0, false, t0, nil); err != nil {
 			t.Fatal(err)
 		}
 		got, _ = s.UserByID(ctx, u.ID)

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/warden-auth/warden/server/auth"
+	"github.com/warden-auth/warden/server/auth/passwords"
 )
 
 // loginClients is the concurrency of the login phase: enough that while one
@@ -20,15 +20,15 @@ const loginClients = 8
 // argon2id verifications per second in this process, at the same
 // concurrency and with the server's parameters. Goal: ratio >= 0.9.
 func benchLogin(ctx context.Context, o options) error {
-	h := auth.NewHasher(auth.OWASPParams, rand.Reader)
+	h := passwords.NewHasher(passwords.OWASPParams, rand.Reader)
 	rawPassword := strongPassword("")
 	phc, err := h.Hash(rawPassword)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("%d clients, each its own user; argon2id m=%d KiB, t=%d, p=%d; GODEBUG=%q for both; raw hashing and logins alternate\n"+
-		"in %d rounds; each round's ratio compares neighbours in time, and the figure is their median\n\n", loginClients, auth.OWASPParams.Memory,
-		auth.OWASPParams.Time, auth.OWASPParams.Threads, os.Getenv("GODEBUG"), loginRounds)
+		"in %d rounds; each round's ratio compares neighbours in time, and the figure is their median\n\n", loginClients, passwords.OWASPParams.Memory,
+		passwords.OWASPParams.Time, passwords.OWASPParams.Threads, os.Getenv("GODEBUG"), loginRounds)
 	fmt.Println("| database | raw argon2id verifications | logins through the API | p50 / p99 | ratio per round | ratio (median) |")
 	fmt.Println("|---|---|---|---|---|---|")
 	var cpuRows []string

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/pquerna/otp/totp"
-	"github.com/warden-auth/warden/server/auth"
+	wtotp "github.com/warden-auth/warden/server/auth/factor/totp"
 	"github.com/warden-auth/warden/server/sealing"
 )
 
@@ -113,7 +113,7 @@ func seedSecondStep(ctx context.Context, s *schema, keys *sealing.Keyring, secre
 		var sb strings.Builder
 		args := make([]any, 0, 2*len(batch))
 		for i, id := range batch {
-			sealed, err := keys.Seal(secret, auth.SealContext(id))
+			sealed, err := keys.Seal(secret, wtotp.SealContext(id))
 			if err != nil {
 				return nil, err
 			}

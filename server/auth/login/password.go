@@ -1,0 +1,96 @@
+package login
+
+import (
+	"context"
+	"errors"
+
+	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/history"
+	"github.com/warden-auth/warden/server/auth/passwords"
+	"github.com/warden-auth/warden/server/auth/stage"
+	"github.com/warden-auth/warden/server/auth/throttle"
+	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/shared"
+)
+
+// ChangePassword replaces the session's user's password. The current one is
+// the proof (wrong ones count toward the username's throttle, as at login,
+// and are audited); the new one must pass passwords.Problem. The change ends
+// every other session and every trusted browser of the user, this one
+// stays, and voids the device cookies earned before (their tag binds the
+// password epoch); the browser
+// that made the change gets device, a cookie under the new password. Returns
+// EWrongCredentials, EInvalid with fields.new saying why, or ERateLimited.
+func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req shared.ChangePasswordRequest, c core.Client) (device string, err error) {
+	if e := req.Valid(); e != nil {
+		return "", e
+	}
+	c = c.Clip()
+	u := sess.User
+	if err := s.Throttle.CheckOwnPassword(ctx, u, req.Current, c); errors.Is(err, throttle.ErrWrongPassword) {
+		if err := s.History.RecordAudit(ctx, s.History.Audit(u.AccountID, u, shared.AuditPasswordRefused, u, c, shared.ReasonWrongPassword)); err != nil {
+			return "", err
+		}
+		return "", throttle.ErrWrongPassword
+	} else if err != nil {
+		return "", err
+	}
+	msg := passwords.Problem(req.New, u)
+	if msg == "" && req.New == req.Current {
+		msg = "Choose a password other than your current one."
+	}
+	if msg != "" {
+		return "", &shared.Error{Code: shared.EInvalid, Message: "Choose another password.", Fields: map[string]string{"new": msg}}
+	}
+	hash, err := s.Hasher.Hash(req.New)
+	if err != nil {
+		return "", err
+	}
+	event := s.History.Audit(u.AccountID, u, shared.AuditPasswordChanged, u, c, "")
+	if !u.PasswordMustChange {
+		// Replacing a one-time password is the user's first choice of
+		// their own, at the login it came with: no news to tell them.
+		event = s.Notices.WithNotice(event, u, shared.NoticePasswordChanged, c, "")
+	}
+	_, err = s.Store.ChangePassword(ctx, u.ID, u.PasswordHash, hash, sess.ID, s.Now(), event)
+	if errors.Is(err, domain.ErrNotFound) {
+		// The password changed since this request read it: the proof is
+		// no longer the current password.
+		return "", throttle.ErrWrongPassword
+	}
+	if err != nil {
+		return "", err
+	}
+	// Store.ChangePassword removed every trusted browser of the user too,
+	// in the same transaction as the sessions.
+	changed := *u
+	changed.PasswordHash, changed.PasswordEpoch = hash, u.PasswordEpoch+1 // as Store.ChangePassword left the row
+	return s.newDevice(&changed)
+}
+
+// ChangeOneTimePassword replaces the one-time password of a password_change
+// session's user: the rules of ChangePassword (the current, one-time,
+// password as the proof, throttled; the new one strong and different), and
+// then the session moves on where the login would have led
+// (stage.PasswordEvent), under a new token. Returns what ChangePassword returns.
+func (s *Service) ChangeOneTimePassword(ctx context.Context, sess *domain.Session, req shared.ChangePasswordRequest, c core.Client) (*Result, error) {
+	device, err := s.ChangePassword(ctx, sess, req, c)
+	if err != nil {
+		return nil, err
+	}
+	c = c.Clip()
+	u := *sess.User
+	u.PasswordMustChange = false
+	now := s.Now()
+	// The new password proved the user once more: the history shows this
+	// step as a password step. Whether the login is from a new browser was
+	// decided at its password step (Login); the step that completes the
+	// login tells.
+	res, err := s.advance(ctx, move{from: sess.Stage, event: stage.PasswordEvent(&u, now), end: sess.TokenHash, user: &u, client: c, now: now,
+		record: history.LoginEvent(u.Username, &u, shared.MethodPassword, c, now), newBrowser: sess.NewBrowser})
+	if err != nil {
+		return nil, err
+	}
+	res.Device = device
+	return res, nil
+}

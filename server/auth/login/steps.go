@@ -1,0 +1,143 @@
+package login
+
+import (
+	"context"
+	"time"
+
+	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/history"
+	"github.com/warden-auth/warden/server/auth/stage"
+	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/shared"
+)
+
+// move is one step of the login state machine (package stage), as advance
+// runs it.
+type move struct {
+	from  string // the stage of the session the request came with (stage.None: none, or one the step ends whatever it is)
+	event stage.Event
+	end   []byte // the token hash of the session the step ends (nil: none)
+	user  *domain.User
+	// client, clipped, and now are where and when the step happens.
+	client core.Client
+	now    time.Time
+	// record is the history's row of the step; advance writes it as a
+	// success.
+	record *domain.LoginEvent
+	// newBrowser: the login is from a browser and a network the user has
+	// not used (isNewBrowser), news once the login is complete.
+	newBrowser bool
+	// trust, where the account allows it, trusts the browser from now on.
+	trust bool
+	// with adds what else the step writes in its transaction: a factor's
+	// use, a throttle to clear.
+	with func(*domain.LoginStep)
+}
+
+// advance runs m as the stage table says: it writes, in one transaction
+// (Store.CompleteLoginStep), a session of the stage the event leads to
+// under a new token, ending the one the browser came with, and the step's
+// row of the history. A step into a full session completes the login
+// (LoggedInAt), starts the grace period it was granted and tells of a new
+// browser; a step short of it carries that news to the step that completes
+// it. A row that keeps the stage writes nothing and returns nil; a row to
+// stage.None only ends the session. A pair the table does not have is
+// refused, with nothing written.
+func (s *Service) advance(ctx context.Context, m move) (*Result, error) {
+	to, err := stage.Must(m.from, m.event)
+	switch {
+	case err != nil:
+		return nil, err
+	case to == stage.None:
+		if m.end == nil {
+			return nil, nil
+		}
+		return nil, s.Store.DeleteSession(ctx, m.end)
+	case to == m.from:
+		return nil, nil
+	}
+	u, c, now := m.user, m.client, m.now
+	token, hash, err := core.NewToken(s.Rand)
+	if err != nil {
+		return nil, err
+	}
+	info := stage.Of(to)
+	step := domain.LoginStep{
+		EndSession: m.end,
+		Session: &domain.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: to, CreatedAt: now,
+			LastSeenAt: now, ExpiresAt: now.Add(s.lifetime(info.Life)), IP: c.IP, UserAgent: c.UserAgent, ReauthAt: &now},
+		Event: history.WithTime(m.record, now),
+	}
+	step.Event.Result = shared.ResultSuccess
+	if to == stage.Full {
+		step.LoggedInAt = &now
+		if m.event == stage.GraceAllows {
+			step.StartGrace = &now
+		}
+		if m.newBrowser {
+			step.Notices = append(step.Notices, s.Notices.Notice(u, shared.NoticeNewBrowserLogin, c, ""))
+		}
+	} else {
+		step.Session.NewBrowser = m.newBrowser
+	}
+	if m.with != nil {
+		m.with(&step)
+	}
+	res := &Result{Token: token, Session: step.Session, Next: info.Next}
+	if m.trust && u.Account.RememberBrowserDays > 0 {
+		if res.Trust, step.TrustBrowser, err = s.Sessions.NewTrust(u, c, now); err != nil {
+			return nil, err
+		}
+		res.TrustExpires = step.TrustBrowser.ExpiresAt
+	}
+	if err := s.Store.CompleteLoginStep(ctx, step); err != nil {
+		return nil, err
+	}
+	if res.Next == shared.NextTOTP {
+		res.RememberDays, res.Methods = u.Account.RememberBrowserDays, s.Factors.Kinds(u)
+	}
+	return res, nil
+}
+
+// lifetime is how long a session may live at most.
+func (s *Service) lifetime(l stage.Lifetime) time.Duration {
+	switch l {
+	case stage.SecondStepLife:
+		return s.SecondStepTTL
+	case stage.SetupLife:
+		return s.EnrollmentTTL
+	case stage.SessionLife:
+		return s.SessionMax
+	}
+	return 0
+}
+
+// errMustChange refuses a full session to a user whose one-time password
+// is not yet replaced.
+var errMustChange = shared.Errorf(shared.EForbidden, "Your administrator gave you a new password. "+
+	"Log in with your username and that password, and choose your own.")
+
+// completeStep moves sess, of the stage from, on event into a full session
+// (stage.Must: FactorProven, EnrollmentDone or PasskeySignIn), recording the
+// success; with trust, the browser is trusted from now on, in the same
+// step. A row that keeps the stage (a full session connecting a factor)
+// returns nil. Every step that ends in a full session but Login and
+// ChangeOneTimePassword (which route the same users themselves) comes here,
+// so its refusals hold for each: a disabled user, and a user who must first
+// replace a one-time password (a passkey, say, proves the user but not that
+// they replaced it).
+func (s *Service) completeStep(ctx context.Context, sess *domain.Session, from string, event stage.Event, u *domain.User, method string, c core.Client, trust bool, with func(*domain.LoginStep)) (*Result, error) {
+	c = c.Clip()
+	if to, err := stage.Must(from, event); err != nil || to == from {
+		return nil, err
+	}
+	switch {
+	case u.Disabled():
+		return nil, s.History.Fail(ctx, history.LoginEvent(u.Username, u, method, c, s.Now()), shared.ReasonDisabled, errDisabled)
+	case u.PasswordMustChange:
+		return nil, s.History.Fail(ctx, history.LoginEvent(u.Username, u, method, c, s.Now()), shared.ReasonMustChange, errMustChange)
+	}
+	now := s.Now()
+	return s.advance(ctx, move{from: from, event: event, end: sess.TokenHash, user: u, client: c, now: now,
+		record: history.LoginEvent(u.Username, u, method, c, now), newBrowser: sess.NewBrowser, trust: trust, with: with})
+}

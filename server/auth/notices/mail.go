@@ -1,0 +1,145 @@
+package notices
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
+)
+
+// Mail of notices. A notice that goes by mail gets an outbox row in its own
+// transaction (store.insertNotice), so a mail server that is down never
+// fails the action; DeliverMail, run by a background loop in every server
+// process, claims due rows, sends them and retries failures with backoff.
+// The claim counts each mail against its recipient's caps for the day
+// (Env.MailCaps) in the database, so every process counts together.
+
+// Mailer sends one e-mail (server/mail implements it over SMTP).
+type Mailer interface {
+	Send(ctx context.Context, to, subject, body string) error
+}
+
+// Mail delivery timing.
+const (
+	mailBatch       = 10
+	mailSendTimeout = 30 * time.Second
+	// mailLease is how long a claimed batch is its sender's: longer than
+	// sending all of it can take, so that no other process sends one twice.
+	mailLease      = mailBatch*mailSendTimeout + time.Minute
+	mailMaxRetries = 12 // past this a mail is dropped (logged): about a day of retries
+)
+
+// mailBackoff is the wait after the attempt-th failed attempt: 30 s,
+// doubling, at most 4 hours.
+func mailBackoff(attempt int) time.Duration {
+	d := 30 * time.Second
+	for i := 1; i < attempt && d < 4*time.Hour; i++ {
+		d *= 2
+	}
+	return min(d, 4*time.Hour)
+}
+
+// DeliverMail sends the mail that is due through m and returns how many
+// went out. Mail over its recipient's caps is dropped and logged (without
+// the address); a failure is logged (without the server's credentials:
+// the mailer's errors name the server, not the URL) and retried later.
+func (s *Service) DeliverMail(ctx context.Context, m Mailer) (int, error) {
+	mails, dropped, err := s.Store.ClaimMail(ctx, s.Now(), mailLease, mailBatch, s.MailCaps)
+	if err != nil {
+		return 0, err
+	}
+	for _, om := range dropped {
+		s.Log.Warn("a mail over its recipient's daily cap is dropped", "mail_id", om.ID, "user_id", om.Notice.UserID,
+			"kind", om.Notice.Kind, "per_day", s.MailCaps.PerDay)
+	}
+	sent := 0
+	for i := range mails {
+		om := &mails[i]
+		subject, body, ok, err := s.mailText(ctx, om)
+		if err != nil {
+			return sent, err
+		}
+		if !ok { // a link that was spent meanwhile
+			if err := s.Store.MailNotSent(ctx, om, nil, ""); err != nil {
+				return sent, err
+			}
+			continue
+		}
+		sendCtx, cancel := context.WithTimeout(ctx, mailSendTimeout)
+		err = m.Send(sendCtx, om.ToAddress, subject, body)
+		cancel()
+		if err == nil {
+			sent++
+			if err := s.Store.MailSent(ctx, om.ID); err != nil {
+				return sent, err
+			}
+			continue
+		}
+		var retryAt *time.Time
+		if om.Attempts >= mailMaxRetries {
+			s.Log.Error("a notice's e-mail could not be sent and is dropped", "mail_id", om.ID, "attempts", om.Attempts, "err", err)
+		} else {
+			next := s.Now().Add(mailBackoff(om.Attempts))
+			retryAt = &next
+			s.Log.Warn("a notice's e-mail could not be sent; it is tried again", "mail_id", om.ID, "attempts", om.Attempts, "next", next, "err", err)
+		}
+		if err := s.Store.MailNotSent(ctx, om, retryAt, core.Clip(err.Error(), core.MaxStoredField)); err != nil {
+			return sent, err
+		}
+	}
+	return sent, nil
+}
+
+// mailText writes the e-mail of an outbox row: a link to confirm an
+// address (ok is false when that link is no longer needed), or the notice
+// in words, when, from where, and what to do if it was not the user.
+func (s *Service) mailText(ctx context.Context, om *domain.OutboxMail) (subject, body string, ok bool, err error) {
+	n := om.Notice
+	if om.ConfirmationID != nil {
+		link, ok, err := s.confirmationLink(ctx, om)
+		if !ok || err != nil {
+			return "", "", false, err
+		}
+		return "Confirm your e-mail address for " + s.Issuer, fmt.Sprintf("Hello %s,\n\n"+
+			"This address was given for the security notices of the user %s. To confirm that it is yours, open this link "+
+			"and press Confirm:\n\n%s\n\nThe link works once, for %d hours. If you did not ask for this, ignore this mail: "+
+			"nothing is sent to this address until it is confirmed.\n", om.Username, om.Username, link, shared.EmailLinkHours), true, nil
+	}
+	subject = "Security notice: " + words.English.Say(shared.NoticeWords(n.Kind))
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello %s,\n\n%s.\n", om.Username, words.English.Say(shared.NoticeWords(n.Kind)))
+	if d := words.English.Say(shared.NoticeDetailWords(n.Kind, n.Detail)); d != "" {
+		fmt.Fprintf(&b, "%s\n", d)
+	}
+	fmt.Fprintf(&b, "\nWhen: %s\n", n.CreatedAt.UTC().Format("2 January 2006, 15:04 UTC"))
+	if n.IP != "" {
+		fmt.Fprintf(&b, "IP address: %s\n", n.IP)
+	}
+	if n.Device != "" && n.Device != DeviceName("") {
+		fmt.Fprintf(&b, "Device: %s\n", n.Device)
+	}
+	b.WriteString("\nIf this was you, there is nothing to do. If it was not, change your password at once " +
+		"and check your security settings, or ask your administrator for help.\n")
+	return subject, b.String(), true, nil
+}
+
+// MailLoop delivers mail every interval until ctx ends.
+func (s *Service) MailLoop(ctx context.Context, m Mailer, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := s.DeliverMail(ctx, m); err != nil && ctx.Err() == nil {
+			s.Log.Warn("mail delivery", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package sessions
+
+import (
+	"context"
+	"errors"
+
+	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/factor"
+	"github.com/warden-auth/warden/server/auth/stage"
+	"github.com/warden-auth/warden/server/auth/throttle"
+	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/shared"
+)
+
+// Re-authentication (DESIGN.md): a stolen session must not be enough to
+// change how the account is protected. Sensitive actions need a proof of the
+// user, the password or a current code, given within ReauthWindow; the login
+// that made the session counts. Actions that take a proof themselves
+// (Disconnect its password, Regenerate its code) need no other.
+
+var errReauthRequired = shared.Errorf(shared.EReauthRequired,
+	"For your security, confirm it is you: enter your password (or a code from your authenticator app, or use your security key).")
+
+// RequireRecentProof returns EReauthRequired unless the session's user proved
+// it is them within ReauthWindow.
+func (s *Service) RequireRecentProof(sess *domain.Session) error {
+	if sess.ReauthAt == nil || s.Now().Sub(*sess.ReauthAt) >= s.ReauthWindow {
+		return errReauthRequired
+	}
+	return nil
+}
+
+// Reauthenticate records on the session a proof of its user: the password,
+// a current authenticator code or a security key's answer to its proof
+// ceremony (used up, as at login). Wrong proofs count toward the same
+// throttles as at login, and are audited. Returns EWrongCredentials,
+// EWrongCode, EInvalid or ERateLimited. current is the session's effective
+// stage (Authenticate), which a proof keeps.
+func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, current string, rp factor.RP, req shared.ReauthRequest, c core.Client) error {
+	if _, err := stage.Must(current, stage.Reauthenticated); err != nil {
+		return err
+	}
+	c = c.Clip()
+	u := sess.User
+	now := s.Now()
+	if !req.HasCredential() && req.Password != "" {
+		if err := s.Throttle.CheckOwnPassword(ctx, u, req.Password, c); errors.Is(err, throttle.ErrWrongPassword) {
+			if err := s.History.RecordAudit(ctx, s.History.Audit(u.AccountID, u, shared.AuditReauthRefused, u, c, shared.ReasonWrongPassword)); err != nil {
+				return err
+			}
+			return throttle.ErrWrongPassword
+		} else if err != nil {
+			return err
+		}
+		return s.Store.MarkReauth(ctx, sess.ID, u.ID, domain.Proof{}, now)
+	}
+	kind := shared.FactorTOTP
+	if req.HasCredential() {
+		kind = shared.FactorSecurityKey
+	}
+	a := &factor.Attempt{Session: sess, Input: factor.Input{Code: req.Code, Credential: req.Credential, RP: rp}, Client: c,
+		Refusals: s.Factors.Audited(u, c, shared.AuditReauthRefused)}
+	p, err := s.Factors.Prove(ctx, kind, a)
+	if err != nil {
+		return err
+	}
+	return s.Factors.Used(ctx, a, p, s.Store.MarkReauth(ctx, sess.ID, u.ID, p.Use, now))
+}
