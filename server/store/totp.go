@@ -178,19 +178,9 @@ func (s *Store) ReserveCodeAttempt(ctx context.Context, userID int64, now time.T
 // ReserveCodeAttempt) and locks as LockCodes does. The count lives in the
 // database, so every server process sees the same one.
 func (s *Store) RecordCodeFailure(ctx context.Context, userID int64, now time.Time, threshold int, lockFor func(count int) time.Duration, lockNotice *domain.Notice) (domain.CodeFailure, error) {
-	var f domain.CodeFailure
-	err := s.tx(ctx, func(tx bun.Tx) error {
-		var count int
-		err := tx.NewUpdate().Model((*domain.User)(nil)).
-			Set("failed_code_count = CASE WHEN failed_code_count < ? THEN failed_code_count + 1 ELSE ? END", MaxCountedFailures, MaxCountedFailures).
-			Where("id = ?", userID).Returning("failed_code_count").Scan(ctx, &count)
-		if err != nil {
-			return err
-		}
-		f, err = lockCodes(ctx, tx, userID, count, now, threshold, lockFor, lockNotice)
-		return err
+	return s.countCodeFailure(ctx, userID, now, threshold, lockFor, lockNotice, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("failed_code_count = CASE WHEN failed_code_count < ? THEN failed_code_count + 1 ELSE ? END", MaxCountedFailures, MaxCountedFailures)
 	})
-	return f, err
 }
 
 // LockCodes is the wrong code of an attempt ReserveCodeAttempt counted as
@@ -200,17 +190,25 @@ func (s *Store) RecordCodeFailure(ctx context.Context, userID int64, now time.Ti
 // reservation: the failure then counts in the new run, as it would have
 // counted after its comparison.
 func (s *Store) LockCodes(ctx context.Context, userID int64, reserved int, now time.Time, threshold int, lockFor func(count int) time.Duration, lockNotice *domain.Notice) (domain.CodeFailure, error) {
+	return s.countCodeFailure(ctx, userID, now, threshold, lockFor, lockNotice, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("failed_code_count = CASE WHEN failed_code_count < ? AND failed_code_count < ? THEN failed_code_count + 1 ELSE failed_code_count END",
+			reserved, MaxCountedFailures)
+	})
+}
+
+// countCodeFailure sets the user's failed-code count as count says and, in
+// the same transaction, locks the codes by the count it leaves (lockCodes).
+func (s *Store) countCodeFailure(ctx context.Context, userID int64, now time.Time, threshold int, lockFor func(count int) time.Duration,
+	lockNotice *domain.Notice, count func(*bun.UpdateQuery) *bun.UpdateQuery) (domain.CodeFailure, error) {
 	var f domain.CodeFailure
 	err := s.tx(ctx, func(tx bun.Tx) error {
-		var count int
-		err := tx.NewUpdate().Model((*domain.User)(nil)).
-			Set("failed_code_count = CASE WHEN failed_code_count < ? AND failed_code_count < ? THEN failed_code_count + 1 ELSE failed_code_count END",
-				reserved, MaxCountedFailures).
-			Where("id = ?", userID).Returning("failed_code_count").Scan(ctx, &count)
+		var n int
+		err := count(tx.NewUpdate().Model((*domain.User)(nil))).
+			Where("id = ?", userID).Returning("failed_code_count").Scan(ctx, &n)
 		if err != nil {
 			return err
 		}
-		f, err = lockCodes(ctx, tx, userID, count, now, threshold, lockFor, lockNotice)
+		f, err = lockCodes(ctx, tx, userID, n, now, threshold, lockFor, lockNotice)
 		return err
 	})
 	return f, err

@@ -41,12 +41,7 @@ func (s *Store) EndOtherSessions(ctx context.Context, userID, keepSession int64,
 	var ended int64
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		var err error
-		ended, err = s.rowsAffected(tx.NewDelete().Model((*domain.Session)(nil)).
-			Where("user_id = ?", userID).Where("id <> ?", keepSession).Exec(ctx))
-		if err != nil {
-			return err
-		}
-		if err := deleteTrustedBrowsers(ctx, tx, userID); err != nil {
+		if ended, err = s.endOthers(ctx, tx, userID, keepSession); err != nil {
 			return err
 		}
 		// The notice, if any, tells how many ended; ending none is no news.
@@ -114,4 +109,16 @@ func (s *Store) DeleteExpiredTrustedBrowsers(ctx context.Context, now time.Time)
 func (s *Store) SetRememberBrowserDays(ctx context.Context, accountID int64, days int, byAdminID int64, audit *domain.AuditEvent) (*domain.Account, error) {
 	return s.updateAccount(ctx, accountID, byAdminID,
 		func(q *bun.UpdateQuery) *bun.UpdateQuery { return q.Set("remember_browser_days = ?", days) }, nil, audit)
+}
+
+// endOthers ends every session of the user but keepSession, and forgets
+// every browser the user trusted: what a password change and "End all
+// others" both do. Returns how many sessions ended.
+func (s *Store) endOthers(ctx context.Context, tx bun.Tx, userID, keepSession int64) (int64, error) {
+	ended, err := s.rowsAffected(tx.NewDelete().Model((*domain.Session)(nil)).
+		Where("user_id = ?", userID).Where("id <> ?", keepSession).Exec(ctx))
+	if err != nil {
+		return 0, err
+	}
+	return ended, deleteTrustedBrowsers(ctx, tx, userID)
 }

@@ -81,12 +81,7 @@ func (s *Store) ChangePassword(ctx context.Context, userID int64, old, hash stri
 		if err := affectedOne(res); err != nil {
 			return err
 		}
-		ended, err = s.rowsAffected(tx.NewDelete().Model((*domain.Session)(nil)).
-			Where("user_id = ?", userID).Where("id <> ?", keepSession).Exec(ctx))
-		if err != nil {
-			return err
-		}
-		if err := deleteTrustedBrowsers(ctx, tx, userID); err != nil {
+		if ended, err = s.endOthers(ctx, tx, userID, keepSession); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, audit)
