@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/warden-auth/warden/server/auth/passwords"
@@ -160,3 +161,31 @@ func perLogin(d time.Duration, n int) float64 { return float64(d) / float64(max(
 // logins. The machine's speed drifts (other tenants, turbo): each round's
 // ratio compares neighbours in time, and their median is the figure.
 const loginRounds = 8
+
+// verifyOnly verifies a password n times from loginClients goroutines, at
+// most checks at once: the login phase's raw baseline without the rest of
+// the bench, for counting its instructions (docs/bench/instructions.sh).
+func verifyOnly(n, checks int) {
+	h := passwords.NewHasher(passwords.OWASPParams, rand.Reader)
+	h.SetConcurrency(checks)
+	password := strongPassword("")
+	phc, err := h.Hash(password)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	left := make(chan struct{}, n)
+	for range n {
+		left <- struct{}{}
+	}
+	close(left)
+	var wg sync.WaitGroup
+	for range loginClients {
+		wg.Go(func() {
+			for range left {
+				h.Verify(password, phc)
+			}
+		})
+	}
+	wg.Wait()
+}

@@ -72,7 +72,14 @@ func main() {
 		"exits 1 when a phase fails, whatever its figures")
 	flag.StringVar(&o.profile, "cpuprofile", "", "write the server's CPU profile of the login phase's logins to PREFIX-postgres.pprof and\n"+
 		"PREFIX-sqlite.pprof (read them with go tool pprof bin/server FILE)")
+	verify := flag.Int("verify", 0, "only verify a password N times (the raw baseline alone, for docs/bench/instructions.sh) at\n"+
+		"-checks at once under GOMEMLIMIT, and exit")
+	checks := flag.Int("checks", 2, "with -verify: how many verifications run at once (the server's concurrent checks)")
 	flag.Parse()
+	if *verify > 0 {
+		verifyOnly(*verify, *checks)
+		return
+	}
 	if o.quick && !flagSet("duration") {
 		o.duration = 2 * time.Second
 	}
