@@ -86,7 +86,7 @@ func New(cfg Config) *Server {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errCrossOrigin)
 	}))
-	s.handler = s.recoverPanics(s.securityHeaders(s.publicOnly(cop.Handler(s.mux()))))
+	s.handler = s.withLanguage(s.recoverPanics(s.securityHeaders(s.publicOnly(cop.Handler(s.mux())))))
 	return s
 }
 

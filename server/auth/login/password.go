@@ -11,6 +11,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // ChangePassword replaces the session's user's password. The current one is
@@ -36,11 +37,11 @@ func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req 
 		return "", err
 	}
 	msg := passwords.Problem(req.New, u)
-	if msg == "" && req.New == req.Current {
-		msg = "Choose a password other than your current one."
+	if msg.IsZero() && req.New == req.Current {
+		msg = words.PasswordNotCurrent
 	}
-	if msg != "" {
-		return "", &shared.Error{Code: shared.EInvalid, Message: "Choose another password.", Fields: map[string]string{"new": msg}}
+	if !msg.IsZero() {
+		return "", shared.Fail(shared.EInvalid, words.ChooseAnotherPassword).WithField("new", msg)
 	}
 	hash, err := s.Hasher.Hash(req.New)
 	if err != nil {

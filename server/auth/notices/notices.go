@@ -13,6 +13,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/history"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Store is what notices and mail need kept.
@@ -76,7 +77,7 @@ func (s *Service) Sweep(ctx context.Context) (int64, error) {
 // Notice builds a notice of kind for u from the request c.
 func (s *Service) Notice(u *domain.User, kind string, c core.Client, detail string) *domain.Notice {
 	c = c.Clip()
-	return &domain.Notice{UserID: u.ID, CreatedAt: s.Now(), Kind: kind, IP: c.IP, Device: DeviceName(c.UserAgent),
+	return &domain.Notice{UserID: u.ID, CreatedAt: s.Now(), Kind: kind, IP: c.IP, Device: DeviceName(words.English, c.UserAgent),
 		Detail: detail, Mail: s.MailEnabled}
 }
 

@@ -8,7 +8,8 @@ import (
 // DeviceName says which browser on which system sent userAgent, for
 // notices ("Firefox on Linux"). The reading itself is shared's
 // DescribeUserAgent, the one the login history shows, so a device is named
-// the same everywhere.
-func DeviceName(userAgent string) string {
-	return words.English.Say(shared.DescribeUserAgent(userAgent))
+// the same everywhere. A notice keeps the name in English (it is stored
+// once, for every reader); the sessions' list says it in its reader's.
+func DeviceName(l *words.Language, userAgent string) string {
+	return l.Say(shared.DescribeUserAgent(userAgent))
 }
