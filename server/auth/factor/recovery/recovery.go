@@ -254,3 +254,17 @@ func (f *Factor) OpenShown(userID int64, v string) ([]string, bool) {
 func shownContext(userID int64) []byte {
 	return []byte("shown-codes:" + strconv.FormatInt(userID, 10))
 }
+
+// First is what a factor that can be a user's first one has (the
+// authenticator app, the security keys): the base all factors share, its
+// own store, and the recovery codes its enrolment brings.
+type First[S any] struct {
+	factor.Base
+	Store    S
+	Recovery *Factor // the codes the first factor brings
+}
+
+// NewFirst is the First of a factor kept in st.
+func NewFirst[S any](b factor.Base, st S, r *Factor) First[S] {
+	return First[S]{Base: b, Store: st, Recovery: r}
+}

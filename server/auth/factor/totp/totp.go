@@ -42,15 +42,11 @@ type Store interface {
 }
 
 // Factor is the authenticator app.
-type Factor struct {
-	factor.Base
-	Store    Store
-	Recovery *recovery.Factor // the codes the first factor brings
-}
+type Factor struct{ recovery.First[Store] }
 
 // New returns the authenticator app kept in st.
 func New(b factor.Base, st Store, r *recovery.Factor) *Factor {
-	return &Factor{Base: b, Store: st, Recovery: r}
+	return &Factor{recovery.NewFirst(b, st, r)}
 }
 
 var (

@@ -60,15 +60,11 @@ type Store interface {
 }
 
 // Factor is the security keys and passkeys.
-type Factor struct {
-	factor.Base
-	Store    Store
-	Recovery *recovery.Factor // the codes the first factor brings
-}
+type Factor struct{ recovery.First[Store] }
 
 // New returns the keys kept in st.
 func New(b factor.Base, st Store, r *recovery.Factor) *Factor {
-	return &Factor{Base: b, Store: st, Recovery: r}
+	return &Factor{recovery.NewFirst(b, st, r)}
 }
 
 // Ceremony kinds.
