@@ -8,9 +8,12 @@ import (
 	"github.com/warden-auth/warden/shared/words"
 )
 
-// language is the reader's language, the one the app says its words in, on
-// the server's prerendered pages and in the browser. Only English ships.
-func language() *words.Language { return words.English }
+// reading is the reader's language, the one the app says its words in: on
+// the server, the request's while its page is prerendered (PrerenderIn);
+// in the browser, the one chosen as the server chooses it (language_js.go).
+var reading = words.English
+
+func language() *words.Language { return reading }
 
 // say is m in the reader's language: the one place the app turns its
 // messages into text. Not inlined: at each of its hundreds of callers that

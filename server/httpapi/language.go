@@ -2,9 +2,11 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 
 	"golang.org/x/text/language"
 
+	webapp "github.com/warden-auth/warden/app"
 	"github.com/warden-auth/warden/shared/words"
 )
 
@@ -52,4 +54,33 @@ func (s *Server) withLanguage(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, r.WithContext(words.WithLanguage(r.Context(), languageOf(r))))
 	})
+}
+
+// handleChooseLanguage answers the language switch (POST /lang/{tag}, a
+// form that works before the app runs): the choice is remembered in the
+// lang cookie for a year, and the browser goes back with a 303 to the page
+// named by back, one of the app's pages (no other address: the switch
+// sends nobody elsewhere), with the language in its query. Cross-origin posts are refused before it runs.
+func (s *Server) handleChooseLanguage(w http.ResponseWriter, r *http.Request) {
+	tag := r.PathValue("tag")
+	if !words.Known(tag) {
+		s.writeError(w, r, errNotFound)
+		return
+	}
+	s.rememberLanguage(w, r, tag)
+	back := r.URL.Query().Get("back")
+	if !slices.Contains(webapp.Paths, back) {
+		back = "/login"
+	}
+	// The address names the language too: the service worker answers an
+	// address it keeps from its cache (go-app's worker: the cache first),
+	// and a page it kept is in the language of the day it was kept.
+	redirect(w, r, back+"?lang="+tag)
+}
+
+// rememberLanguage sets the lang cookie: read by the server and the app,
+// so not HttpOnly; it says nothing about the session.
+func (s *Server) rememberLanguage(w http.ResponseWriter, r *http.Request, tag string) {
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: tag, Path: "/", MaxAge: 365 * 24 * 60 * 60,
+		Secure: s.httpsOnly(r), SameSite: http.SameSiteLaxMode})
 }

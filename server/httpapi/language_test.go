@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/warden-auth/warden/server/domain"
@@ -58,5 +60,41 @@ func TestErrors_AreSaidInTheReadersLanguageWithTheSameCode(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The switch on the login card works before the app runs: a form post
+// sets the lang cookie and comes back to the page with a 303, and the page
+// is prerendered in that language, its <html lang> too; a post from
+// another site changes nothing, and the switch sends nobody off the site.
+func TestLanguageSwitch_ChoosesThePagesLanguageBeforeTheApp(t *testing.T) {
+	ru := words.Lookup("ru")
+	e := newEnvApp(t, storetest.Dialects[0])
+	c := e.browser()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	if _, page := e.page(t, c, "/login"); !strings.Contains(page, `<html lang="en"`) || !strings.Contains(page, words.English.Say(words.LogInToWarden)) {
+		t.Fatalf("the login page before a choice is not English")
+	}
+	a := e.do(c, "POST", "/lang/ru?back=/login", nil, "Origin", e.srv.URL)
+	if a.status != http.StatusSeeOther || a.header.Get("Location") != "/login?lang=ru" {
+		t.Fatalf("the switch answered %d to %q, want 303 to /login?lang=ru", a.status, a.header.Get("Location"))
+	}
+	_, page := e.page(t, c, "/login")
+	if !strings.Contains(page, `<html lang="ru"`) || !strings.Contains(page, ru.Say(words.LogInToWarden)) ||
+		strings.Contains(page, words.English.Say(words.LogInToWarden)) {
+		t.Errorf("after the switch the login page is not Russian:\n%s", page)
+	}
+	// Elsewhere than the app's pages, the switch comes back to the login.
+	if a := e.do(c, "POST", "/lang/en?back=https://evil.example/", nil, "Origin", e.srv.URL); a.header.Get("Location") != "/login?lang=en" {
+		t.Errorf("the switch sent the browser to %q", a.header.Get("Location"))
+	}
+	if a := e.do(c, "POST", "/lang/xx", nil, "Origin", e.srv.URL); a.status != http.StatusNotFound {
+		t.Errorf("a language with no catalog: %d, want 404", a.status)
+	}
+	// Another site cannot choose the language for this one's readers.
+	other := e.browser()
+	a = e.do(other, "POST", "/lang/ru?back=/login", nil, "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site")
+	if a.status != http.StatusForbidden || len(a.header.Values("Set-Cookie")) > 0 {
+		t.Errorf("a cross-site switch: %d %v, want 403 and no cookie", a.status, a.header.Values("Set-Cookie"))
 	}
 }

@@ -3,7 +3,12 @@ package httpapi
 import (
 	"bytes"
 	"net/http"
+	"path"
+	"strconv"
 	"strings"
+
+	webapp "github.com/warden-auth/warden/app"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // safePages serves pages, and refuses a prerendered one in which a value
@@ -16,10 +21,16 @@ import (
 func (s *Server) safePages(pages http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		pw := &pageWriter{ResponseWriter: w}
-		pages.ServeHTTP(pw, r)
+		lang := words.In(r.Context())
+		if path.Ext(r.URL.Path) == "" { // a page, not a file: prerendered in the reader's language
+			webapp.PrerenderIn(lang, func() { pages.ServeHTTP(pw, r) })
+		} else {
+			pages.ServeHTTP(pw, r)
+		}
 		if !pw.held {
 			return
 		}
+		pw.sayLanguage(lang.Tag)
 		if bytes.Contains(pw.page.Bytes(), []byte(`\"`)) {
 			s.log.Error("a prerendered page holds a value that escaped its attribute; not served", "path", r.URL.Path)
 			for _, h := range []string{"Content-Length", "ETag", "Cache-Control"} {
@@ -31,6 +42,21 @@ func (s *Server) safePages(pages http.Handler) http.Handler {
 		w.WriteHeader(pw.status)
 		w.Write(pw.page.Bytes())
 	})
+}
+
+// sayLanguage makes the page's <html lang> the language it is said in
+// (go-app writes its Handler's, once for all requests), and its
+// Content-Length the page's length after.
+func (w *pageWriter) sayLanguage(tag string) {
+	page := bytes.Replace(w.page.Bytes(), []byte(`<html lang="en"`), []byte(`<html lang="`+tag+`"`), 1)
+	w.page.Reset()
+	w.page.Write(page)
+	if w.Header().Get("Content-Length") != "" {
+		w.Header().Set("Content-Length", strconv.Itoa(len(page)))
+	}
+	// The page differs by the language chosen: no cache may give it to
+	// a reader of another.
+	w.Header().Add("Vary", "Cookie, Accept-Language")
 }
 
 // pageWriter holds back an HTML answer until it is whole; other answers

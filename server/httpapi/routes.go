@@ -136,6 +136,7 @@ func (s *Server) mux() *http.ServeMux {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errNotFound)
 	})
+	mux.HandleFunc("POST /lang/{tag}", s.handleChooseLanguage)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.Handle("GET /profile", s.setupPage(s.pages))

@@ -1,0 +1,34 @@
+//go:build js && wasm
+
+package webapp
+
+import (
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared/words"
+)
+
+// The app speaks the language the server chose for the page (the lang
+// cookie, else the browser's languages, else English), chosen again here:
+// a page the service worker kept may be in another one. The page's lang
+// attribute follows, for screen readers and hyphenation.
+func init() {
+	reading = chosenLanguage()
+	app.Window().Get("document").Get("documentElement").Set("lang", reading.Tag)
+}
+
+func chosenLanguage() *words.Language {
+	for _, c := range strings.Split(app.Window().Get("document").Get("cookie").String(), ";") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(c), "lang="); ok && words.Known(v) {
+			return words.Lookup(v)
+		}
+	}
+	asked := app.Window().Get("navigator").Get("languages")
+	for i := 0; asked.Truthy() && i < asked.Length(); i++ {
+		if l := words.Lookup(asked.Index(i).String()); l != words.English || strings.HasPrefix(asked.Index(i).String(), "en") {
+			return l
+		}
+	}
+	return words.English
+}
