@@ -7,6 +7,7 @@ import (
 	"golang.org/x/text/language"
 
 	webapp "github.com/warden-auth/warden/app"
+	"github.com/warden-auth/warden/shared"
 	"github.com/warden-auth/warden/shared/words"
 )
 
@@ -78,9 +79,22 @@ func (s *Server) handleChooseLanguage(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, back+"?lang="+tag)
 }
 
-// rememberLanguage sets the lang cookie: read by the server and the app,
-// so not HttpOnly; it says nothing about the session.
+// rememberLanguage sets the lang cookie (the app reads it: not HttpOnly).
 func (s *Server) rememberLanguage(w http.ResponseWriter, r *http.Request, tag string) {
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: tag, Path: "/", MaxAge: 365 * 24 * 60 * 60,
 		Secure: s.httpsOnly(r), SameSite: http.SameSiteLaxMode})
+}
+
+// handleSetLanguage stores the user's language, and this browser's cookie.
+func (s *Server) handleSetLanguage(w http.ResponseWriter, r *request) error {
+	req, err := decode[shared.LanguageRequest](w, r.Request)
+	if err != nil {
+		return err
+	}
+	if err := s.auth.Accounts.SetLanguage(r.Context(), r.session, req); err != nil {
+		return err
+	}
+	s.rememberLanguage(w, r.Request, req.Language)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/store/storetest"
@@ -96,5 +97,68 @@ func TestLanguageSwitch_ChoosesThePagesLanguageBeforeTheApp(t *testing.T) {
 	a = e.do(other, "POST", "/lang/ru?back=/login", nil, "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site")
 	if a.status != http.StatusForbidden || len(a.header.Values("Set-Cookie")) > 0 {
 		t.Errorf("a cross-site switch: %d %v, want 403 and no cookie", a.status, a.header.Values("Set-Cookie"))
+	}
+}
+
+// A user's choice of language is kept on the user: the API returns it, any
+// browser they sign in with reads it from then on (the lang cookie), and
+// their mail is said in it, while another user's stays English.
+func TestLanguage_TheUsersChoiceFollowsThemToEveryBrowserAndTheirMail(t *testing.T) {
+	ru := words.Lookup("ru")
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			now := e.fixClock()
+			box, m := e.mailOn(t)
+			alice := e.user("alice", shared.RoleUser, "Acme")
+			e.user("bob", shared.RoleUser, "Acme")
+			a, b := e.browser(), e.browser()
+			e.login(a, "alice", password)
+			e.login(b, "bob", password)
+			if r := e.do(a, "PUT", "/api/me/language", shared.LanguageRequest{Language: "xx"}); r.status != 400 || r.apiError(t).Fields["language"] == "" {
+				t.Fatalf("a language with no catalog: %d %s", r.status, r.body)
+			}
+			r := e.do(a, "PUT", "/api/me/language", shared.LanguageRequest{Language: "ru"})
+			if r.status != 204 || !strings.Contains(strings.Join(r.header.Values("Set-Cookie"), ";"), langCookie+"=ru") {
+				t.Fatalf("set the language: %d %v %s", r.status, r.header.Values("Set-Cookie"), r.body)
+			}
+			if u, err := e.st.UserByID(t.Context(), alice.ID); err != nil || u.Language != "ru" {
+				t.Fatalf("stored: %+v %v", u, err)
+			}
+			var me shared.Me
+			e.do(a, "GET", "/api/me", nil).decode(t, &me)
+			if me.Language != "ru" {
+				t.Errorf("/api/me says the language is %q", me.Language)
+			}
+			// Another browser, which asks for English, reads Russian once
+			// alice signs in with it.
+			other := e.browser()
+			if r := e.login(other, "alice", password); !strings.Contains(strings.Join(r.header.Values("Set-Cookie"), ";"), langCookie+"=ru") {
+				t.Errorf("signing in set no lang cookie: %v", r.header.Values("Set-Cookie"))
+			}
+			r = e.do(other, "POST", "/api/me/password", shared.ChangePasswordRequest{Current: "not it at all", New: newPassword}, "Accept-Language", "en")
+			if got := r.apiError(t); got.Code != shared.EWrongCredentials || got.Message != ru.Say(words.PasswordNotRight) {
+				t.Errorf("after signing in elsewhere: %s %q, want Russian", got.Code, got.Message)
+			}
+			// Mail: alice's in Russian, bob's in English.
+			e.confirmAddress(t, a, box, m, "alice@example.com")
+			e.confirmAddress(t, b, box, m, "bob@example.com")
+			for _, c := range []*http.Client{a, b} {
+				if r := e.do(c, "POST", "/api/me/password", shared.ChangePasswordRequest{Current: password, New: newPassword}); r.status != 204 {
+					t.Fatalf("change: %d %s", r.status, r.body)
+				}
+			}
+			*now = now.Add(time.Second)
+			e.deliver(t, m)
+			for address, l := range map[string]*words.Language{"alice@example.com": ru, "bob@example.com": words.English} {
+				got := box.To(address)
+				mail := got[len(got)-1]
+				name, _, _ := strings.Cut(address, "@")
+				if mail.Subject() != l.Say(words.MailNoticeSubject(words.NoticePasswordChanged)) ||
+					!strings.Contains(mail.Body(), l.Say(words.MailGreeting(name))) || !strings.Contains(mail.Body(), l.Say(words.MailIfNotYou)) {
+					t.Errorf("the mail to %s is not in %s:\n%s\n%s", address, l.Tag, mail.Subject(), mail.Body())
+				}
+			}
+		})
 	}
 }

@@ -63,6 +63,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/me/notices", signedIn, s.handleMyNotices},
 		{"POST", "/api/me/notices/read", signedIn, s.handleNoticesRead},
 		{"PUT", "/api/me/email", signedIn, s.recent(s.handleSetEmail)},
+		{"PUT", "/api/me/language", signedIn, s.handleSetLanguage},
 		{"POST", "/api/email/confirm", public, s.handleConfirmEmail},
 		{"GET", "/api/me/sessions", signedIn, s.handleMySessions},
 		{"DELETE", "/api/me/sessions/{id}", signedIn, s.recent(s.handleEndSession)},

@@ -61,6 +61,8 @@ type Users interface {
 	// login and ends all their sessions; domain.ErrNotFound if the user is
 	// gone.
 	SetOneTimePassword(ctx context.Context, userID, byAdminID int64, hash string, now time.Time, audit *domain.AuditEvent) error
+	// SetUserLanguage sets the language the user reads Warden in.
+	SetUserLanguage(ctx context.Context, userID int64, tag string, now time.Time) error
 }
 
 // Service administers accounts and users.

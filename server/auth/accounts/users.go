@@ -235,6 +235,7 @@ func (s *Service) Me(ctx context.Context, sess *domain.Session, current string) 
 		TOTPEnabled:  u.TwoFactorEnabled(),
 		Force2FA:     u.Account.ForceTwoFactor,
 		SecurityKeys: u.SecurityKeys,
+		Language:     u.Language,
 	}
 	if current != stage.Enrollment {
 		if deadline, ok := stage.GraceDeadline(u); ok {
@@ -258,4 +259,14 @@ func (s *Service) Me(ctx context.Context, sess *domain.Session, current string) 
 		me.RecoveryCodesLeft = left
 	}
 	return me, nil
+}
+
+// SetLanguage sets the language the session's user reads Warden in (req is
+// valid: a language there is a catalog for). Mail to them is said in it.
+func (s *Service) SetLanguage(ctx context.Context, sess *domain.Session, req shared.LanguageRequest) error {
+	if err := s.Users.SetUserLanguage(ctx, sess.User.ID, req.Language, s.Now()); err != nil {
+		return err
+	}
+	sess.User.Language = req.Language
+	return nil
 }

@@ -153,6 +153,11 @@ func (s *Service) MailLoop(ctx context.Context, m Mailer, every time.Duration) {
 	}
 }
 
-// mailLanguage is the language of a mail to its recipient: English, until
-// users have one.
-func (s *Service) mailLanguage(*domain.OutboxMail) *words.Language { return words.English }
+// mailLanguage is the language of a mail: the one its recipient chose, else
+// English (a mail has no browser to ask).
+func (s *Service) mailLanguage(om *domain.OutboxMail) *words.Language {
+	if words.Known(om.Language) {
+		return words.Lookup(om.Language)
+	}
+	return words.English
+}
