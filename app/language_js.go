@@ -32,3 +32,15 @@ func chosenLanguage() *words.Language {
 	}
 	return words.English
 }
+
+// adoptLanguage makes the user's own language the app's, when they chose
+// one and the app reads another (a browser whose cookie is gone, or set
+// before they signed in): the cookie says it from now on, and the page
+// loads again to say everything in it. False when there is nothing to do.
+func adoptLanguage(tag string) bool {
+	if !words.Known(tag) || tag == reading.Tag {
+		return false
+	}
+	app.Window().Get("document").Set("cookie", "lang="+tag+"; path=/; max-age=31536000; samesite=lax")
+	return true
+}

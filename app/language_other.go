@@ -23,3 +23,6 @@ func PrerenderIn(l *words.Language, serve func()) {
 	defer func() { reading = words.English }()
 	serve()
 }
+
+// adoptLanguage is the browser's: the server sets the cookie itself.
+func adoptLanguage(string) bool { return false }

@@ -49,3 +49,39 @@ func TestBrowser_TheLanguageSwitchWorksBeforeTheApp(t *testing.T) {
 		t.Errorf("<html lang> is %q once the app runs, want ru", lang)
 	}
 }
+
+// A user who chooses Russian in their profile reads the app in Russian at
+// once, and in every browser they sign in with: a fresh browser that asks
+// for English says Russian once they are in, and its login page after.
+func TestBrowser_TheUsersLanguageIsTheirsInEveryBrowser(t *testing.T) {
+	inst := start(t, "", t.TempDir())
+	ru := words.Lookup("ru")
+	var lang string
+	b := newBrowser(t)
+	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
+	b.run(t, "choose Russian in the profile",
+		waitPath("/"),
+		chromedp.Navigate(inst.URL+"/profile"),
+		click("#set-lang-ru"),
+		waitText("h1", ru.Say(words.MyProfile)),
+		chromedp.Evaluate(`document.documentElement.lang`, &lang),
+	)
+	if lang != "ru" {
+		t.Errorf("<html lang> is %q after choosing Russian, want ru", lang)
+	}
+	other := newBrowser(t)
+	logIn(other, t, inst.URL, "admin", inst.AdminPassword)
+	other.run(t, "another browser, once signed in",
+		waitPath("/"),
+		// The app, started in English, takes the user's language and
+		// loads the page again in it.
+		chromedp.Poll(`document.documentElement.lang === "ru" && document.querySelector("#welcome") !== null`, nil),
+		chromedp.Navigate(inst.URL+"/profile"),
+		waitText("h1", ru.Say(words.MyProfile)),
+		chromedp.Navigate(inst.URL+"/login?step=x"),
+		chromedp.Evaluate(`document.documentElement.lang`, &lang),
+	)
+	if lang != "ru" {
+		t.Errorf("<html lang> is %q in the other browser, want ru", lang)
+	}
+}
