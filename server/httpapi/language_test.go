@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/httpapi/reader"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
 	"github.com/warden-auth/warden/shared/words"
@@ -40,7 +41,7 @@ func TestErrors_AreSaidInTheReadersLanguageWithTheSameCode(t *testing.T) {
 				c := e.browser()
 				headers := []string{"Accept-Language", tc.accept}
 				if tc.cookie != "" {
-					headers = append(headers, "Cookie", langCookie+"="+tc.cookie)
+					headers = append(headers, "Cookie", reader.Cookie+"="+tc.cookie)
 				}
 				a := e.do(c, "POST", "/api/login", shared.LoginRequest{Username: u.Username, Password: "wrong password 1"}, headers...)
 				got := a.apiError(t)
@@ -85,6 +86,14 @@ func TestLanguageSwitch_ChoosesThePagesLanguageBeforeTheApp(t *testing.T) {
 		strings.Contains(page, words.English.Say(words.LogInToWarden)) {
 		t.Errorf("after the switch the login page is not Russian:\n%s", page)
 	}
+	// What go-app writes into every page from its configuration is said
+	// in Russian too: the description, the loader's label.
+	for _, m := range []words.Message{words.AppDescription, words.AppLoading} {
+		en := strings.ReplaceAll(words.English.Say(m), "{progress}", "0")
+		if strings.Contains(page, en) || !strings.Contains(page, strings.ReplaceAll(ru.Say(m), "{progress}", "0")) {
+			t.Errorf("the page says %q in English after the switch", en)
+		}
+	}
 	// Elsewhere than the app's pages, the switch comes back to the login.
 	if a := e.do(c, "POST", "/lang/en?back=https://evil.example/", nil, "Origin", e.srv.URL); a.header.Get("Location") != "/login?lang=en" {
 		t.Errorf("the switch sent the browser to %q", a.header.Get("Location"))
@@ -119,7 +128,7 @@ func TestLanguage_TheUsersChoiceFollowsThemToEveryBrowserAndTheirMail(t *testing
 				t.Fatalf("a language with no catalog: %d %s", r.status, r.body)
 			}
 			r := e.do(a, "PUT", "/api/me/language", shared.LanguageRequest{Language: "ru"})
-			if r.status != 204 || !strings.Contains(strings.Join(r.header.Values("Set-Cookie"), ";"), langCookie+"=ru") {
+			if r.status != 204 || !strings.Contains(strings.Join(r.header.Values("Set-Cookie"), ";"), reader.Cookie+"=ru") {
 				t.Fatalf("set the language: %d %v %s", r.status, r.header.Values("Set-Cookie"), r.body)
 			}
 			if u, err := e.st.UserByID(t.Context(), alice.ID); err != nil || u.Language != "ru" {
@@ -133,7 +142,7 @@ func TestLanguage_TheUsersChoiceFollowsThemToEveryBrowserAndTheirMail(t *testing
 			// Another browser, which asks for English, reads Russian once
 			// alice signs in with it.
 			other := e.browser()
-			if r := e.login(other, "alice", password); !strings.Contains(strings.Join(r.header.Values("Set-Cookie"), ";"), langCookie+"=ru") {
+			if r := e.login(other, "alice", password); !strings.Contains(strings.Join(r.header.Values("Set-Cookie"), ";"), reader.Cookie+"=ru") {
 				t.Errorf("signing in set no lang cookie: %v", r.header.Values("Set-Cookie"))
 			}
 			r = e.do(other, "POST", "/api/me/password", shared.ChangePasswordRequest{Current: "not it at all", New: newPassword}, "Accept-Language", "en")

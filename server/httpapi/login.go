@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/warden-auth/warden/server/auth/login"
+	"github.com/warden-auth/warden/server/httpapi/reader"
 	"github.com/warden-auth/warden/shared"
 	"github.com/warden-auth/warden/shared/words"
 )
@@ -42,7 +43,7 @@ func loginStep[Req validator](s *Server, w http.ResponseWriter, r *request, step
 			s.setTrust(w, r.Request, res.Trust, res.TrustExpires)
 		}
 		if u := res.Session.User; u != nil && words.Known(u.Language) {
-			s.rememberLanguage(w, r.Request, u.Language) // this browser reads what the user chose
+			reader.Remember(w, u.Language, s.httpsOnly(r.Request)) // this browser reads what the user chose
 		}
 	}
 	writeJSON(w, http.StatusOK, answer)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	webapp "github.com/warden-auth/warden/app"
+	"github.com/warden-auth/warden/server/httpapi/reader"
 	"github.com/warden-auth/warden/shared/words"
 )
 
@@ -30,7 +31,7 @@ func (s *Server) safePages(pages http.Handler) http.Handler {
 		if !pw.held {
 			return
 		}
-		pw.sayLanguage(lang.Tag)
+		pw.sayLanguage(lang)
 		if bytes.Contains(pw.page.Bytes(), []byte(`\"`)) {
 			s.log.Error("a prerendered page holds a value that escaped its attribute; not served", "path", r.URL.Path)
 			for _, h := range []string{"Content-Length", "ETag", "Cache-Control"} {
@@ -44,11 +45,10 @@ func (s *Server) safePages(pages http.Handler) http.Handler {
 	})
 }
 
-// sayLanguage makes the page's <html lang> the language it is said in
-// (go-app writes its Handler's, once for all requests), and its
-// Content-Length the page's length after.
-func (w *pageWriter) sayLanguage(tag string) {
-	page := bytes.Replace(w.page.Bytes(), []byte(`<html lang="en"`), []byte(`<html lang="`+tag+`"`), 1)
+// sayLanguage says in l what go-app wrote in English for every request
+// (reader.Page), and makes Content-Length the page's length after.
+func (w *pageWriter) sayLanguage(l *words.Language) {
+	page := reader.Page(w.page.Bytes(), l)
 	w.page.Reset()
 	w.page.Write(page)
 	if w.Header().Get("Content-Length") != "" {
