@@ -14,8 +14,8 @@ import (
 // a page the service worker kept may be in another one. The page's lang
 // attribute follows, for screen readers and hyphenation.
 func init() {
-	reading = chosenLanguage()
-	app.Window().Get("document").Get("documentElement").Set("lang", reading.Tag)
+	reading.Store(chosenLanguage())
+	app.Window().Get("document").Get("documentElement").Set("lang", language().Tag)
 }
 
 func chosenLanguage() *words.Language {
@@ -38,7 +38,7 @@ func chosenLanguage() *words.Language {
 // before they signed in): the cookie says it from now on, and the page
 // loads again to say everything in it. False when there is nothing to do.
 func adoptLanguage(tag string) bool {
-	if !words.Known(tag) || tag == reading.Tag {
+	if !words.Known(tag) || tag == language().Tag {
 		return false
 	}
 	app.Window().Get("document").Set("cookie", "lang="+tag+"; path=/; max-age=31536000; samesite=lax")

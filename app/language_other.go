@@ -19,8 +19,8 @@ var prerendering sync.Mutex
 func PrerenderIn(l *words.Language, serve func()) {
 	prerendering.Lock()
 	defer prerendering.Unlock()
-	reading = l
-	defer func() { reading = words.English }()
+	reading.Store(l)
+	defer reading.Store(words.English)
 	serve()
 }
 

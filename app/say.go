@@ -2,6 +2,7 @@ package webapp
 
 import (
 	"slices"
+	"sync/atomic"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
@@ -11,9 +12,16 @@ import (
 // reading is the reader's language, the one the app says its words in: on
 // the server, the request's while its page is prerendered (PrerenderIn);
 // in the browser, the one chosen as the server chooses it (language_js.go).
-var reading = words.English
+// Atomic: whatever a page's prerendering started may still say a word after
+// it.
+var reading atomic.Pointer[words.Language]
 
-func language() *words.Language { return reading }
+func language() *words.Language {
+	if l := reading.Load(); l != nil {
+		return l
+	}
+	return words.English
+}
 
 // say is m in the reader's language: the one place the app turns its
 // messages into text. Not inlined: at each of its hundreds of callers that
