@@ -1,6 +1,8 @@
 package main
 
 import (
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/network"
@@ -69,13 +71,18 @@ func TestBrowser_TheUsersLanguageIsTheirsInEveryBrowser(t *testing.T) {
 	if lang != "ru" {
 		t.Errorf("<html lang> is %q after choosing Russian, want ru", lang)
 	}
+	var text string
+	b.run(t, "read the profile", chromedp.Evaluate(`document.body.innerText`, &text))
+	if english := latinWords(text); len(english) > 0 {
+		t.Errorf("the profile in Russian says %q:\n%s", english, text)
+	}
 	other := newBrowser(t)
 	logIn(other, t, inst.URL, "admin", inst.AdminPassword)
 	other.run(t, "another browser, once signed in",
 		waitPath("/"),
 		// The app, started in English, takes the user's language and
 		// loads the page again in it.
-		chromedp.Poll(`document.documentElement.lang === "ru" && document.querySelector("#welcome") !== null`, nil),
+		waitTrue(`document.documentElement.lang === "ru" && document.querySelector("#welcome") !== null`),
 		chromedp.Navigate(inst.URL+"/profile"),
 		waitText("h1", ru.Say(words.MyProfile)),
 		chromedp.Navigate(inst.URL+"/login?step=x"),
@@ -84,4 +91,24 @@ func TestBrowser_TheUsersLanguageIsTheirsInEveryBrowser(t *testing.T) {
 	if lang != "ru" {
 		t.Errorf("<html lang> is %q in the other browser, want ru", lang)
 	}
+}
+
+// names are the Latin words a Russian page may show: the product, this
+// test's user and account, browsers and systems, and the short forms the
+// glossary keeps (2FA, IP).
+var names = regexp.MustCompile(`^(Warden|admin|Default|Chrome|Chromium|HeadlessChrome|Firefox|Safari|Linux|Windows|macOS|Android|iOS|IP|FA|English|UTC)$`)
+
+// latinWords are the words of text written in Latin letters that are no
+// name: English left in a Russian page.
+func latinWords(text string) []string {
+	// Names of more than a word: a program's (the tests sign in with Go's
+	// client too), and the addresses an example gives.
+	text = strings.NewReplacer("Go HTTP client", "", "login.example.com", "", "localhost", "").Replace(text)
+	var found []string
+	for _, w := range regexp.MustCompile(`[A-Za-z]{2,}`).FindAllString(text, -1) {
+		if !names.MatchString(w) {
+			found = append(found, w)
+		}
+	}
+	return found
 }
