@@ -422,7 +422,8 @@ type Notice struct {
 	CreatedAt time.Time  `bun:"created_at,notnull"`
 	Kind      string     `bun:"kind,notnull"`
 	IP        string     `bun:"ip,notnull"`
-	Device    string     `bun:"device,notnull"` // browser and OS, from the user agent
+	Device    string     `bun:"device,notnull"`     // browser and OS, from the user agent, in English
+	UserAgent string     `bun:"user_agent,notnull"` // whence Device ("" in rows older than it)
 	Detail    string     `bun:"detail,notnull"`
 	ReadAt    *time.Time `bun:"read_at"`
 	// Mail asks for the notice to go by e-mail too (mail is configured).

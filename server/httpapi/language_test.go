@@ -153,7 +153,7 @@ func TestLanguage_TheUsersChoiceFollowsThemToEveryBrowserAndTheirMail(t *testing
 			e.confirmAddress(t, a, box, m, "alice@example.com")
 			e.confirmAddress(t, b, box, m, "bob@example.com")
 			for _, c := range []*http.Client{a, b} {
-				if r := e.do(c, "POST", "/api/me/password", shared.ChangePasswordRequest{Current: password, New: newPassword}); r.status != 204 {
+				if r := e.do(c, "POST", "/api/me/password", shared.ChangePasswordRequest{Current: password, New: newPassword}, "User-Agent", firefoxUA); r.status != 204 {
 					t.Fatalf("change: %d %s", r.status, r.body)
 				}
 			}
@@ -163,7 +163,8 @@ func TestLanguage_TheUsersChoiceFollowsThemToEveryBrowserAndTheirMail(t *testing
 				got := box.To(address)
 				mail := got[len(got)-1]
 				name, _, _ := strings.Cut(address, "@")
-				if mail.Subject() != l.Say(words.MailNoticeSubject(words.NoticePasswordChanged)) ||
+				device := l.Say(words.MailDevice(l.Say(shared.DescribeUserAgent(firefoxUA))))
+				if mail.Subject() != l.Say(words.MailNoticeSubject(words.NoticePasswordChanged)) || !strings.Contains(mail.Body(), device) ||
 					!strings.Contains(mail.Body(), l.Say(words.MailGreeting(name))) || !strings.Contains(mail.Body(), l.Say(words.MailIfNotYou)) {
 					t.Errorf("the mail to %s is not in %s:\n%s\n%s", address, l.Tag, mail.Subject(), mail.Body())
 				}

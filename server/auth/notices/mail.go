@@ -114,8 +114,8 @@ func (s *Service) mailText(ctx context.Context, om *domain.OutboxMail) (subject,
 	if n.IP != "" {
 		text = append(text, words.MailIP(n.IP))
 	}
-	if n.Device != "" && n.Device != DeviceName(words.English, "") {
-		text = append(text, words.MailDevice(n.Device))
+	if d := deviceOf(l, n); d != "" && d != DeviceName(l, "") {
+		text = append(text, words.MailDevice(d))
 	}
 	text = append(text, words.Message{}, words.MailIfNotYou)
 	return l.Say(words.MailNoticeSubject(what)), lines(l, text...), true, nil
