@@ -39,6 +39,13 @@ func TestBrowser_TheLanguageSwitchWorksBeforeTheApp(t *testing.T) {
 	if lang != "ru" {
 		t.Errorf("<html lang> is %q after the switch, want ru", lang)
 	}
+	var text string
+	// The card: below it go-app's loader says why app.wasm, held back
+	// here, did not load (the browser's own words).
+	b.run(t, "read the login page", chromedp.Evaluate(`document.querySelector(".login-card").innerText`, &text))
+	if english := latinWords(text); len(english) > 0 {
+		t.Errorf("the login page in Russian says %q:\n%s", english, text)
+	}
 	b.tolerating()
 	b.run(t, "the app runs in Russian",
 		network.SetBlockedURLs(nil),
@@ -49,6 +56,10 @@ func TestBrowser_TheLanguageSwitchWorksBeforeTheApp(t *testing.T) {
 	)
 	if lang != "ru" {
 		t.Errorf("<html lang> is %q once the app runs, want ru", lang)
+	}
+	b.run(t, "read the app's login page", chromedp.Evaluate(`document.body.innerText`, &text))
+	if english := latinWords(text); len(english) > 0 {
+		t.Errorf("the app's login page in Russian says %q:\n%s", english, text)
 	}
 }
 
