@@ -87,6 +87,15 @@ func TestBrowser_TheUsersLanguageIsTheirsInEveryBrowser(t *testing.T) {
 	if english := latinWords(text); len(english) > 0 {
 		t.Errorf("the profile in Russian says %q:\n%s", english, text)
 	}
+	b.run(t, "read the panel",
+		chromedp.Navigate(inst.URL+"/admin"),
+		waitText("h1", ru.Say(words.AdminPanel)),
+		waitText("main", "Default"), // the accounts have come
+		chromedp.Evaluate(`document.body.innerText`, &text),
+	)
+	if english := latinWords(text); len(english) > 0 {
+		t.Errorf("the panel in Russian says %q:\n%s", english, text)
+	}
 	other := newBrowser(t)
 	logIn(other, t, inst.URL, "admin", inst.AdminPassword)
 	other.run(t, "another browser, once signed in",
