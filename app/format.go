@@ -7,15 +7,7 @@ import (
 
 // The words and badges the pages show for the user's facts.
 
-func roleName(role string) string {
-	switch role {
-	case shared.RolePlatformAdmin:
-		return say(words.RolePlatformAdmin)
-	case shared.RoleAdmin:
-		return say(words.RoleAdmin)
-	}
-	return say(words.RoleUser)
-}
+func roleName(role string) string { return say(shared.RoleWords(role)) }
 
 func onOff(on bool) words.Message {
 	if on {

@@ -178,6 +178,7 @@ func (p *loginPage) Render() app.UI {
 		app.Section().Class("card login-card").Body(
 			logo(),
 			form,
+			&languageSwitch{Back: "/login"},
 		),
 	)
 }

@@ -62,6 +62,7 @@ func (p *profilePage) Render() app.UI {
 				),
 			),
 			&securitySettings{Me: me, OpenSetup: p.openSetup, Page: p.page, SetupError: p.setupErr},
+			&languageSetting{},
 		)
 	})
 }

@@ -2,15 +2,26 @@ package webapp
 
 import (
 	"slices"
+	"sync/atomic"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared"
 	"github.com/warden-auth/warden/shared/words"
 )
 
-// language is the reader's language, the one the app says its words in, on
-// the server's prerendered pages and in the browser. Only English ships.
-func language() *words.Language { return words.English }
+// reading is the reader's language, the one the app says its words in: on
+// the server, the request's while its page is prerendered (PrerenderIn);
+// in the browser, the one chosen as the server chooses it (language_js.go).
+// Atomic: whatever a page's prerendering started may still say a word after
+// it.
+var reading atomic.Pointer[words.Language]
+
+func language() *words.Language {
+	if l := reading.Load(); l != nil {
+		return l
+	}
+	return words.English
+}
 
 // say is m in the reader's language: the one place the app turns its
 // messages into text. Not inlined: at each of its hundreds of callers that

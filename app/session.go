@@ -62,6 +62,8 @@ func loadMe(ctx app.Context, known *shared.Me) {
 	ctx.Async(func() {
 		me, err := request[shared.Me](ctx, "GET", "/api/me", nil)
 		switch {
+		case err == nil && adoptLanguage(me.Language):
+			ctx.Dispatch(func(ctx app.Context) { ctx.Reload() })
 		case err == nil:
 			ctx.SetState(meState, session{me: &me, status: meKnown})
 			hintSession(ctx, true)

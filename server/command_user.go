@@ -95,10 +95,7 @@ func createUser(ctx context.Context, cfg config, args []string, sio stdio) error
 	roleName := fs.String("role", "", "user (the default), admin or platform_admin")
 	account := fs.String("account", accounts.DefaultAccount, "the account (created if missing)")
 	email := fs.String("email", "", "where the user's security notices go by e-mail (optional)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	svc, password, closeStore, err := passwordCommand(ctx, cfg, sio, *username)
+	svc, password, closeStore, err := passwordCommand(ctx, cfg, sio, fs, args, username)
 	if err != nil {
 		return err
 	}
@@ -131,10 +128,7 @@ func setPassword(ctx context.Context, cfg config, args []string, sio stdio) erro
 	fs := flag.NewFlagSet("user set-password", flag.ContinueOnError)
 	fs.SetOutput(sio.err)
 	username := fs.String("username", "", "whose password to set")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	svc, password, closeStore, err := passwordCommand(ctx, cfg, sio, *username)
+	svc, password, closeStore, err := passwordCommand(ctx, cfg, sio, fs, args, username)
 	if err != nil {
 		return err
 	}
@@ -147,10 +141,15 @@ func setPassword(ctx context.Context, cfg config, args []string, sio stdio) erro
 	return nil
 }
 
-// passwordCommand reads the password a command for username takes from
-// standard input, and opens the rules for it; closeStore ends them.
-func passwordCommand(ctx context.Context, cfg config, sio stdio, username string) (svc *auth.Service, password string, closeStore func() error, err error) {
-	if username == "" {
+// passwordCommand parses a command's flags, reads the password it takes for
+// the user named by the flag username from standard input, and opens the
+// rules for it; closeStore ends them.
+func passwordCommand(ctx context.Context, cfg config, sio stdio, fs *flag.FlagSet, args []string,
+	username *string) (svc *auth.Service, password string, closeStore func() error, err error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, "", nil, err
+	}
+	if *username == "" {
 		return nil, "", nil, errors.New("--username is required")
 	}
 	if password, err = readPassword(sio.in); err != nil {

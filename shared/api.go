@@ -94,6 +94,9 @@ type Me struct {
 	// it, the stage is NextEnroll.
 	TwoFADeadline string `json:"twofa_deadline,omitempty"`
 	SecurityKeys  int    `json:"security_keys"` // how many; TOTPEnabledAt is set only with the app
+	// Language is the tag of the language the user chose to read Warden in
+	// ("": none; PUT /api/me/language sets it).
+	Language string `json:"language,omitempty"`
 }
 
 // ReauthRequest is the body of POST /api/me/reauth: the password, a
@@ -239,4 +242,19 @@ type ConnectResponse struct {
 type RecoveryLoginResponse struct {
 	Next              string `json:"next"`
 	RecoveryCodesLeft int    `json:"recovery_codes_left"`
+}
+
+// LanguageRequest is the body of PUT /api/me/language: the tag of the
+// language the user reads Warden in, one there is a catalog for.
+type LanguageRequest struct {
+	Language string `json:"language"`
+}
+
+// Valid checks that there is a catalog for the language.
+func (r LanguageRequest) Valid() *Error {
+	var v validator
+	if !words.Known(r.Language) {
+		v.check("language", words.LanguageUnknown)
+	}
+	return v.err()
 }

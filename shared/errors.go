@@ -94,6 +94,13 @@ func (e *Error) WithField(field string, m words.Message) *Error {
 	return e
 }
 
+// WithRetryAfter sets how many seconds until the next attempt may
+// succeed, and returns e.
+func (e *Error) WithRetryAfter(secs int) *Error {
+	e.RetryAfter = secs
+	return e
+}
+
 // In is a copy of e said in l: its message and each field's, where e knows
 // them as messages.
 func (e *Error) In(l *words.Language) *Error {

@@ -63,6 +63,9 @@ type User struct {
 	LockedUntil       *time.Time `bun:"locked_until"`
 	LastLoginAt       *time.Time `bun:"last_login_at"`
 	DisabledAt        *time.Time `bun:"disabled_at"` // set by an administrator: no login, no session
+	// Language is the tag of the catalog the user chose to read Warden in
+	// ("": none chosen; the browser's then).
+	Language string `bun:"language,notnull"`
 	// Email is where notices go by mail (nil: nowhere): always an address
 	// its owner confirmed, at EmailVerifiedAt, by opening the link mailed to
 	// it. EmailPending is a new address waiting for that; it gets nothing
@@ -419,7 +422,8 @@ type Notice struct {
 	CreatedAt time.Time  `bun:"created_at,notnull"`
 	Kind      string     `bun:"kind,notnull"`
 	IP        string     `bun:"ip,notnull"`
-	Device    string     `bun:"device,notnull"` // browser and OS, from the user agent
+	Device    string     `bun:"device,notnull"`     // browser and OS, from the user agent, in English
+	UserAgent string     `bun:"user_agent,notnull"` // whence Device ("" in rows older than it)
 	Detail    string     `bun:"detail,notnull"`
 	ReadAt    *time.Time `bun:"read_at"`
 	// Mail asks for the notice to go by e-mail too (mail is configured).
@@ -474,4 +478,5 @@ type OutboxMail struct {
 	ConfirmationID *int64             `bun:"confirmation_id"`
 	Confirmation   *EmailConfirmation `bun:"rel:belongs-to,join:confirmation_id=id"`
 	Username       string             `bun:"username,scanonly"` // the notice's user, read with the claim
+	Language       string             `bun:"language,scanonly"` // and the language they read ("": none chosen)
 }

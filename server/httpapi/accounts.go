@@ -6,6 +6,7 @@ import (
 
 	"github.com/warden-auth/warden/server/auth/accounts"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // The Administration Panel's routes. Who may see or change which account is
@@ -57,7 +58,7 @@ func accountParam(r *request) (int64, error) {
 	}
 	id, err := strconv.ParseInt(q, 10, 64)
 	if err != nil || id < 1 {
-		return 0, &shared.Error{Code: shared.EInvalid, Message: "The account is a number.", Fields: map[string]string{"account": "Expected an account id."}}
+		return 0, shared.Fail(shared.EInvalid, words.AccountIsNumber).WithField("account", words.ExpectedAccountID)
 	}
 	return id, nil
 }

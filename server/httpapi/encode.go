@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // maxBody is the largest request body the API reads.
@@ -34,17 +34,17 @@ func decode[T validator](w http.ResponseWriter, r *http.Request) (T, error) {
 	var v T
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
-		return v, shared.Errorf(shared.EUnsupportedMedia, "Send the request body as application/json.")
+		return v, shared.Fail(shared.EUnsupportedMedia, words.BodyNotJSON)
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		if tooLarge(err) {
-			return v, shared.Errorf(shared.ETooLarge, "The request body is larger than %d KiB.", maxBody>>10)
+			return v, shared.Fail(shared.ETooLarge, words.BodyTooLarge(maxBody>>10))
 		}
-		return v, shared.Errorf(shared.EInvalid, "The request body could not be read.")
+		return v, shared.Fail(shared.EInvalid, words.BodyUnreadable)
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return v, shared.Errorf(shared.EInvalid, "The request body is empty; send a JSON object.")
+		return v, shared.Fail(shared.EInvalid, words.BodyEmpty)
 	}
 	if err := jsonv2.Unmarshal(body, &v, jsonv2.RejectUnknownMembers(true)); err != nil {
 		return v, decodeError(err)
@@ -67,38 +67,35 @@ func decodeError(err error) *shared.Error {
 	switch {
 	case errors.As(err, &syn) && errors.Is(syn.Err, jsontext.ErrDuplicateName):
 		name := field(syn.JSONPointer)
-		return &shared.Error{Code: shared.EInvalid, Message: fmt.Sprintf("The field %q appears twice.", name),
-			Fields: map[string]string{name: "Give this field once."}}
+		return shared.Fail(shared.EInvalid, words.FieldTwice(name)).WithField(name, words.GiveFieldOnce)
 	case errors.As(err, &sem) && errors.Is(sem.Err, jsonv2.ErrUnknownName):
 		name := field(sem.JSONPointer)
-		return &shared.Error{Code: shared.EInvalid, Message: fmt.Sprintf("Unknown field %q.", name),
-			Fields: map[string]string{name: "This field is not accepted."}}
+		return shared.Fail(shared.EInvalid, words.UnknownField(name)).WithField(name, words.FieldNotAccepted)
 	case errors.As(err, &sem) && sem.JSONPointer != "" && sem.GoType != nil:
-		return &shared.Error{Code: shared.EInvalid, Message: "Please correct the highlighted fields.",
-			Fields: map[string]string{field(sem.JSONPointer): fmt.Sprintf("Expected %s.", jsonKind(sem.GoType))}}
+		return shared.Fail(shared.EInvalid, words.CorrectTheFields).WithField(field(sem.JSONPointer), expected(sem.GoType))
 	case errors.As(err, &sem) && sem.JSONKind != 0 && sem.JSONKind != '{':
-		return shared.Errorf(shared.EInvalid, "The request body must be a single JSON object.")
+		return shared.Fail(shared.EInvalid, words.BodyOneObject)
 	}
-	return shared.Errorf(shared.EInvalid, "The request body is not valid JSON.")
+	return shared.Fail(shared.EInvalid, words.BodyInvalidJSON)
 }
 
-// jsonKind names what a field takes in the words of JSON, not of Go.
-func jsonKind(t reflect.Type) string {
+// expected says what a field takes in the words of JSON, not of Go.
+func expected(t reflect.Type) words.Message {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	switch t.Kind() {
 	case reflect.Bool:
-		return "true or false"
+		return words.ExpectedTrueOrFalse
 	case reflect.String:
-		return "a string"
+		return words.ExpectedString
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
-		return "a number"
+		return words.ExpectedNumber
 	case reflect.Slice, reflect.Array:
-		return "a list"
+		return words.ExpectedList
 	}
-	return "an object"
+	return words.ExpectedObject
 }
 
 // writeJSON writes v as the JSON answer. API answers are never cached: they

@@ -9,6 +9,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // statusOf is the one table from error codes to HTTP statuses. Every code of
@@ -43,16 +44,16 @@ var statusOf = map[string]int{
 }
 
 var (
-	errNotFound         = shared.Errorf(shared.ENotFound, "There is nothing here.")
-	errMethodNotAllowed = shared.Errorf(shared.EMethodNotAllowed, "This method is not allowed here.")
-	errForbidden        = shared.Errorf(shared.EForbidden, "You do not have permission to do this.")
-	errEnrollment       = shared.Errorf(shared.EEnrollmentRequired, "Set up two-factor authentication to continue.")
-	errPasswordChange   = shared.Errorf(shared.EPasswordChange, "Choose a new password to continue.")
-	errUnavailable      = shared.Errorf(shared.EUnavailable, "The service is temporarily unavailable. Please try again in a moment.")
-	errBusy             = &shared.Error{Code: shared.EUnavailable, RetryAfter: 2, Message: "Many people are signing in right now. Please try again in a few seconds."}
-	errInternal         = shared.Errorf(shared.EInternal, "Something went wrong on our side. Please try again.")
-	errCrossOrigin      = shared.Errorf(shared.ECrossOrigin, "Requests from other sites are not allowed.")
-	errMisdirected      = shared.Errorf(shared.EMisdirected, "This server does not answer for that host name.")
+	errNotFound         = shared.Fail(shared.ENotFound, words.NothingHere)
+	errMethodNotAllowed = shared.Fail(shared.EMethodNotAllowed, words.MethodNotAllowed)
+	errForbidden        = shared.Fail(shared.EForbidden, words.NoPermission)
+	errEnrollment       = shared.Fail(shared.EEnrollmentRequired, words.SetUpTwoFactorFirst)
+	errPasswordChange   = shared.Fail(shared.EPasswordChange, words.ChooseNewPasswordFirst)
+	errUnavailable      = shared.Fail(shared.EUnavailable, words.TemporarilyUnavailable)
+	errBusy             = shared.Fail(shared.EUnavailable, words.ManySigningIn).WithRetryAfter(2)
+	errInternal         = shared.Fail(shared.EInternal, words.InternalError)
+	errCrossOrigin      = shared.Fail(shared.ECrossOrigin, words.OtherSitesRefused)
+	errMisdirected      = shared.Fail(shared.EMisdirected, words.WrongHostName)
 )
 
 // apiError turns any error into what the client may see. Only *shared.Error
@@ -93,5 +94,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		// goroutine and its buffers here) while it waits.
 		w.Header().Set("Connection", "close")
 	}
-	writeJSON(w, status, e)
+	// The one place an error is said to its reader: in the request's
+	// language, its code the same in every one.
+	writeJSON(w, status, e.In(words.In(r.Context())))
 }

@@ -4,7 +4,9 @@ import (
 	"net/http"
 
 	"github.com/warden-auth/warden/server/auth/login"
+	"github.com/warden-auth/warden/server/httpapi/reader"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // handleLogin is the password step. It answers what comes next and sets the
@@ -39,6 +41,9 @@ func loginStep[Req validator](s *Server, w http.ResponseWriter, r *request, step
 		}
 		if res.Trust != "" {
 			s.setTrust(w, r.Request, res.Trust, res.TrustExpires)
+		}
+		if u := res.Session.User; u != nil && words.Known(u.Language) {
+			reader.Remember(w, u.Language, s.httpsOnly(r.Request)) // this browser reads what the user chose
 		}
 	}
 	writeJSON(w, http.StatusOK, answer)

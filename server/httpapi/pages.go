@@ -3,7 +3,13 @@ package httpapi
 import (
 	"bytes"
 	"net/http"
+	"path"
+	"strconv"
 	"strings"
+
+	webapp "github.com/warden-auth/warden/app"
+	"github.com/warden-auth/warden/server/httpapi/reader"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // safePages serves pages, and refuses a prerendered one in which a value
@@ -16,10 +22,16 @@ import (
 func (s *Server) safePages(pages http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		pw := &pageWriter{ResponseWriter: w}
-		pages.ServeHTTP(pw, r)
+		lang := words.In(r.Context())
+		if path.Ext(r.URL.Path) == "" { // a page, not a file: prerendered in the reader's language
+			webapp.PrerenderIn(lang, func() { pages.ServeHTTP(pw, r) })
+		} else {
+			pages.ServeHTTP(pw, r)
+		}
 		if !pw.held {
 			return
 		}
+		pw.sayLanguage(lang)
 		if bytes.Contains(pw.page.Bytes(), []byte(`\"`)) {
 			s.log.Error("a prerendered page holds a value that escaped its attribute; not served", "path", r.URL.Path)
 			for _, h := range []string{"Content-Length", "ETag", "Cache-Control"} {
@@ -31,6 +43,20 @@ func (s *Server) safePages(pages http.Handler) http.Handler {
 		w.WriteHeader(pw.status)
 		w.Write(pw.page.Bytes())
 	})
+}
+
+// sayLanguage says in l what go-app wrote in English for every request
+// (reader.Page), and makes Content-Length the page's length after.
+func (w *pageWriter) sayLanguage(l *words.Language) {
+	page := reader.Page(w.page.Bytes(), l)
+	w.page.Reset()
+	w.page.Write(page)
+	if w.Header().Get("Content-Length") != "" {
+		w.Header().Set("Content-Length", strconv.Itoa(len(page)))
+	}
+	// The page differs by the language chosen: no cache may give it to
+	// a reader of another.
+	w.Header().Add("Vary", "Cookie, Accept-Language")
 }
 
 // pageWriter holds back an HTML answer until it is whole; other answers

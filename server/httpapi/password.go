@@ -46,7 +46,7 @@ func (s *Server) handlePasswordStrength(w http.ResponseWriter, r *request) error
 	if err != nil {
 		return err
 	}
-	res, err := strength.Strength(r.session, req)
+	res, err := strength.Strength(r.Context(), r.session, req)
 	if err != nil {
 		return err
 	}

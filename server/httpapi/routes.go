@@ -63,6 +63,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/me/notices", signedIn, s.handleMyNotices},
 		{"POST", "/api/me/notices/read", signedIn, s.handleNoticesRead},
 		{"PUT", "/api/me/email", signedIn, s.recent(s.handleSetEmail)},
+		{"PUT", "/api/me/language", signedIn, s.handleSetLanguage},
 		{"POST", "/api/email/confirm", public, s.handleConfirmEmail},
 		{"GET", "/api/me/sessions", signedIn, s.handleMySessions},
 		{"DELETE", "/api/me/sessions/{id}", signedIn, s.recent(s.handleEndSession)},
@@ -136,6 +137,7 @@ func (s *Server) mux() *http.ServeMux {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errNotFound)
 	})
+	mux.HandleFunc("POST /lang/{tag}", s.handleChooseLanguage)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.Handle("GET /profile", s.setupPage(s.pages))

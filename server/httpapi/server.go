@@ -19,6 +19,7 @@ import (
 	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/httpapi/reader"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -86,7 +87,7 @@ func New(cfg Config) *Server {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errCrossOrigin)
 	}))
-	s.handler = s.recoverPanics(s.securityHeaders(s.publicOnly(cop.Handler(s.mux()))))
+	s.handler = reader.Carry(s.recoverPanics(s.securityHeaders(s.publicOnly(cop.Handler(s.mux())))))
 	return s
 }
 

@@ -111,3 +111,13 @@ func (s *Store) SetOneTimePassword(ctx context.Context, userID, byAdminID int64,
 		return insertAudit(ctx, tx, audit)
 	})
 }
+
+// SetUserLanguage sets the language the user reads Warden in.
+func (s *Store) SetUserLanguage(ctx context.Context, userID int64, tag string, now time.Time) error {
+	res, err := s.conn(ctx).NewUpdate().Model((*domain.User)(nil)).Set("language = ?", tag).Set("updated_at = ?", now).
+		Where("id = ?", userID).Exec(ctx)
+	if err != nil {
+		return err
+	}
+	return affectedOne(res)
+}

@@ -55,6 +55,7 @@ var (
 	EmailInvalid         = Message{ID: "EmailInvalid"}
 	RoleUnknown          = Message{ID: "RoleUnknown"}
 	ChooseRole           = Message{ID: "ChooseRole"}
+	LanguageUnknown      = Message{ID: "LanguageUnknown"}
 )
 
 func UsernameLength(least, most int) Message {

@@ -68,6 +68,28 @@ var (
 	ActionPasswordRefused   = Message{ID: "ActionPasswordRefused"}
 )
 
+// The details of audit events, as the server stores them (data: a role, a
+// number of days, "on") said in words.
+var (
+	AuditEmailRemoved  = Message{ID: "AuditEmailRemoved"}
+	AuditEmailKept     = Message{ID: "AuditEmailKept"}
+	AuditEmailLinkSent = Message{ID: "AuditEmailLinkSent"}
+)
+
+func AuditDays(count int) Message    { return m("AuditDays", arg{"Count", count}) }
+func AuditRole(role Message) Message { return m("AuditRole", arg{"Role", role}) }
+func AuditSession(id string) Message { return m("AuditSession", arg{"ID", id}) }
+func AuditBrowser(id string) Message { return m("AuditBrowser", arg{"ID", id}) }
+func AuditRoleChange(from, to Message) Message {
+	return m("AuditRoleChange", arg{"From", from}, arg{"To", to})
+}
+
+// AuditWithGrace is Force 2FA switched (state: On or Off) with a grace
+// period of count days.
+func AuditWithGrace(state Message, count int) Message {
+	return m("AuditWithGrace", arg{"State", state}, arg{"Count", count})
+}
+
 // Devices, as a User-Agent header names them (the browser and system names
 // themselves are Verbatim).
 var (

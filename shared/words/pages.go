@@ -7,6 +7,10 @@ package words
 var (
 	ProductName    = Message{ID: "ProductName"}
 	AppDescription = Message{ID: "AppDescription"}
+	// LanguageName is the language's name in itself (English, Русский),
+	// for the switch that chooses it; ChooseLanguage labels the switch.
+	LanguageName   = Message{ID: "LanguageName"}
+	ChooseLanguage = Message{ID: "ChooseLanguage"}
 	AppLoading     = Message{ID: "AppLoading"}
 	TitleLogIn     = Message{ID: "TitleLogIn"}
 	TitleProfile   = Message{ID: "TitleProfile"}

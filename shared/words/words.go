@@ -15,6 +15,7 @@ import (
 	_ "embed" // the catalogs
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -282,3 +283,18 @@ func identifier(s string) bool {
 	}
 	return s != ""
 }
+
+// Languages are the languages there are catalogs for, English first and
+// then by tag: what a reader may choose from.
+func Languages() []*Language {
+	ls := []*Language{English}
+	for _, tag := range slices.Sorted(maps.Keys(languages)) {
+		if tag != English.Tag {
+			ls = append(ls, languages[tag])
+		}
+	}
+	return ls
+}
+
+// Known reports whether there is a catalog for the exact tag.
+func Known(tag string) bool { _, ok := languages[tag]; return ok }

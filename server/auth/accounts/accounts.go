@@ -22,6 +22,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Store is where accounts are kept. byAdminID, where taken, scopes the
@@ -60,6 +61,8 @@ type Users interface {
 	// login and ends all their sessions; domain.ErrNotFound if the user is
 	// gone.
 	SetOneTimePassword(ctx context.Context, userID, byAdminID int64, hash string, now time.Time, audit *domain.AuditEvent) error
+	// SetUserLanguage sets the language the user reads Warden in.
+	SetUserLanguage(ctx context.Context, userID int64, tag string, now time.Time) error
 }
 
 // Service administers accounts and users.
@@ -93,7 +96,7 @@ func New(env *core.Env, st Store, users Users, h *history.Service, n *notices.Se
 
 // ErrNoSuchThing is the answer for an account or user that does not exist
 // or is not the caller's to see.
-var ErrNoSuchThing = shared.Errorf(shared.ENotFound, "There is no such account or user.")
+var ErrNoSuchThing = shared.Fail(shared.ENotFound, words.NoSuchAccountOrUser)
 
 // scoped answers a write the store scoped to an administrator (byAdminID)
 // as the checks here would have: its refusal, domain.ErrNotFound, means no
@@ -108,17 +111,15 @@ func scoped(err error) error {
 }
 
 var (
-	errTwoFactorRequired = shared.Errorf(shared.ETwoFactorRequired,
-		"Connect two-factor authentication to your own account before you make it mandatory for everyone.")
-	errResetSelf = shared.Errorf(shared.EConflict,
-		"To switch off your own two-factor authentication, use Disconnect in your security settings.")
+	errTwoFactorRequired = shared.Fail(shared.ETwoFactorRequired, words.TwoFactorYoursFirst)
+	errResetSelf         = shared.Fail(shared.EConflict, words.ResetOwnTwoFactor)
 )
 
 var (
-	errPlatformOnly = shared.Errorf(shared.EForbidden, "Only a platform administrator can do this.")
-	errSelfRole     = shared.Errorf(shared.EConflict, "You cannot change your own role: ask another administrator.")
-	errSelfDisable  = shared.Errorf(shared.EConflict, "You cannot disable yourself: ask another administrator.")
-	errPlatformRole = shared.Errorf(shared.EForbidden, "Only a platform administrator can make or change a platform administrator.")
+	errPlatformOnly = shared.Fail(shared.EForbidden, words.PlatformAdminOnly)
+	errSelfRole     = shared.Fail(shared.EConflict, words.CannotChangeOwnRole)
+	errSelfDisable  = shared.Fail(shared.EConflict, words.CannotDisableYourself)
+	errPlatformRole = shared.Fail(shared.EForbidden, words.PlatformRoleOnly)
 )
 
 // mayAdminister checks that actor may administer accountID.
@@ -405,7 +406,7 @@ func (s *Service) SetRoleByUsername(ctx context.Context, username, role string) 
 	}
 	target, err := s.Users.UserByUsername(ctx, shared.NormalizeUsername(username))
 	if errors.Is(err, domain.ErrNotFound) {
-		return nil, shared.Errorf(shared.ENotFound, "There is no user %q.", username)
+		return nil, shared.Fail(shared.ENotFound, words.NoSuchUser(username))
 	} else if err != nil {
 		return nil, err
 	}
@@ -417,7 +418,7 @@ func (s *Service) SetRoleByUsername(ctx context.Context, username, role string) 
 	return u, err
 }
 
-var errAccountTaken = shared.Errorf(shared.EConflict, "Another account already has that name, or one that looks the same (names are compared regardless of case, width, spacing, and letters of other scripts that look the same).")
+var errAccountTaken = shared.Fail(shared.EConflict, words.AccountNameTaken)
 
 // accountName validates a typed account name and returns it trimmed.
 func accountName(name string) (string, error) {
@@ -498,7 +499,7 @@ func (s *Service) ResetTwoFactor(ctx context.Context, admin *domain.User, target
 func (s *Service) ResetTwoFactorByUsername(ctx context.Context, username string) (*domain.User, error) {
 	target, err := s.Users.UserByUsername(ctx, shared.NormalizeUsername(username))
 	if errors.Is(err, domain.ErrNotFound) {
-		return nil, shared.Errorf(shared.ENotFound, "There is no user %q.", username)
+		return nil, shared.Fail(shared.ENotFound, words.NoSuchUser(username))
 	} else if err != nil {
 		return nil, err
 	}
@@ -587,8 +588,7 @@ func (s *Service) AccountLogins(ctx context.Context, admin *domain.User, account
 			return shared.LoginEventPage{}, err
 		}
 		if accountID != 0 {
-			const msg = "Attempts on unknown usernames belong to no account: leave the account out."
-			return shared.LoginEventPage{}, &shared.Error{Code: shared.EInvalid, Message: msg, Fields: map[string]string{"account": msg}}
+			return shared.LoginEventPage{}, shared.Invalid("account", words.UnknownNamesNoAccount)
 		}
 		f.NoAccount = true
 		return s.History.LoginEvents(ctx, f, true)

@@ -70,8 +70,7 @@ func (s *Service) CreateUserByAdmin(ctx context.Context, admin *domain.User, req
 		audit.Notice = s.Notices.LinkNotice(u, req.Email, c)
 	}
 	if err := s.Users.CreateUser(ctx, u, audit); errors.Is(err, domain.ErrConflict) {
-		return shared.NewUserResponse{}, &shared.Error{Code: shared.EConflict, Message: "That username is taken (usernames are compared in lower case).",
-			Fields: map[string]string{"username": "The username " + u.Username + " is taken."}}
+		return shared.NewUserResponse{}, shared.Fail(shared.EConflict, words.UsernameTakenLowerCase).WithField("username", words.UsernameTaken(u.Username))
 	} else if err != nil {
 		return shared.NewUserResponse{}, err
 	}
@@ -90,7 +89,7 @@ func (s *Service) oneTimePassword(u *domain.User) (string, error) {
 			return "", err
 		}
 		p := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
-		if strength.Problem(p, u) == "" {
+		if strength.Problem(p, u).IsZero() {
 			return p, nil
 		}
 	}
@@ -116,8 +115,8 @@ func (s *Service) SetOneTimePassword(ctx context.Context, admin *domain.User, ta
 			return err
 		}
 	}
-	if problem := strength.Problem(password, target); problem != "" {
-		return &shared.Error{Code: shared.EInvalid, Message: "Choose another password.", Fields: map[string]string{"password": problem}}
+	if problem := strength.Problem(password, target); !problem.IsZero() {
+		return shared.Fail(shared.EInvalid, words.ChooseAnotherPassword).WithField("password", problem)
 	}
 	hash, err := s.Hasher.Hash(password)
 	if err != nil {
@@ -135,7 +134,7 @@ func (s *Service) SetOneTimePassword(ctx context.Context, admin *domain.User, ta
 func (s *Service) SetOneTimePasswordByUsername(ctx context.Context, username, password string) (*domain.User, error) {
 	target, err := s.Users.UserByUsername(ctx, shared.NormalizeUsername(username))
 	if errors.Is(err, domain.ErrNotFound) {
-		return nil, shared.Errorf(shared.ENotFound, "There is no user %q.", username)
+		return nil, shared.Fail(shared.ENotFound, words.NoSuchUser(username))
 	} else if err != nil {
 		return nil, err
 	}
@@ -150,28 +149,27 @@ func (s *Service) CreateUser(ctx context.Context, username, password, role, acco
 }
 
 // createUser is CreateUser; a oneTime password must also be strong
-// (strength.Verdict), and the user must replace it at the first login.
+// (passwords.Verdict), and the user must replace it at the first login.
 func (s *Service) createUser(ctx context.Context, username, password, role, accountName, email string, oneTime bool) (*domain.User, error) {
 	username = shared.NormalizeUsername(username)
-	fields := map[string]string{}
-	for field, msg := range map[string]words.Message{
+	fields := map[string]words.Message{
 		"username": shared.ValidateUsername(username),
 		"password": shared.ValidatePassword(password),
 		"account":  shared.ValidateAccountName(accountName),
 		"email":    shared.ValidateEmail(email),
-	} {
-		if !msg.IsZero() {
-			fields[field] = words.English.Say(msg)
-		}
+		"role":     shared.ValidateRole(role),
 	}
-	if _, problem := strength.Verdict(password, username, &domain.Account{Name: accountName}); oneTime && fields["password"] == "" && problem != "" {
+	if _, problem := strength.Verdict(password, username, &domain.Account{Name: accountName}); oneTime && fields["password"].IsZero() {
 		fields["password"] = problem
 	}
-	if msg := shared.ValidateRole(role); !msg.IsZero() {
-		fields["role"] = words.English.Say(msg)
+	refused := shared.Fail(shared.EInvalid, words.UserCannotBeCreated)
+	for field, msg := range fields {
+		if !msg.IsZero() {
+			refused.WithField(field, msg)
+		}
 	}
-	if len(fields) > 0 {
-		return nil, &shared.Error{Code: shared.EInvalid, Message: "The user cannot be created.", Fields: fields}
+	if len(refused.Fields) > 0 {
+		return nil, refused
 	}
 	now := s.Now()
 	acc, err := s.Store.AccountByName(ctx, accountName)
@@ -196,7 +194,7 @@ func (s *Service) createUser(ctx context.Context, username, password, role, acco
 		audit.Notice = s.Notices.LinkNotice(u, email, core.Client{})
 	}
 	if err := s.Users.CreateUser(ctx, u, audit); errors.Is(err, domain.ErrConflict) {
-		return nil, shared.Errorf(shared.EConflict, "The username %q is taken.", username)
+		return nil, shared.Fail(shared.EConflict, words.UsernameTaken(username))
 	} else if err != nil {
 		return nil, err
 	}
@@ -237,6 +235,7 @@ func (s *Service) Me(ctx context.Context, sess *domain.Session, current string) 
 		TOTPEnabled:  u.TwoFactorEnabled(),
 		Force2FA:     u.Account.ForceTwoFactor,
 		SecurityKeys: u.SecurityKeys,
+		Language:     u.Language,
 	}
 	if current != stage.Enrollment {
 		if deadline, ok := stage.GraceDeadline(u); ok {
@@ -260,4 +259,14 @@ func (s *Service) Me(ctx context.Context, sess *domain.Session, current string) 
 		me.RecoveryCodesLeft = left
 	}
 	return me, nil
+}
+
+// SetLanguage sets the language the session's user reads Warden in (req is
+// valid: a language there is a catalog for). Mail to them is said in it.
+func (s *Service) SetLanguage(ctx context.Context, sess *domain.Session, req shared.LanguageRequest) error {
+	if err := s.Users.SetUserLanguage(ctx, sess.User.ID, req.Language, s.Now()); err != nil {
+		return err
+	}
+	sess.User.Language = req.Language
+	return nil
 }

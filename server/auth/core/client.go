@@ -1,11 +1,11 @@
 package core
 
 import (
-	"fmt"
 	"math"
 	"time"
 
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Client describes where a request comes from, for sessions and events.
@@ -38,21 +38,14 @@ func Clip(s string, n int) string {
 }
 
 // ErrUnauthenticated is the answer to a request without a live session.
-var ErrUnauthenticated = shared.Errorf(shared.EUnauthenticated, "Please log in.")
+var ErrUnauthenticated = shared.Fail(shared.EUnauthenticated, words.PleaseLogIn)
 
 // RateLimited is the answer to an attempt a lock refuses until until: what
-// was too many, and when to try again (also as Retry-After).
-func RateLimited(what string, until, now time.Time) *shared.Error {
+// was too many, and in how many minutes (at least one) to try again; the
+// seconds go in Retry-After.
+func RateLimited(what words.Message, until, now time.Time) *shared.Error {
 	secs := int(math.Ceil(until.Sub(now).Seconds()))
-	return &shared.Error{Code: shared.ERateLimited, RetryAfter: secs,
-		Message: fmt.Sprintf("%s Try again in %s.", what, humanDuration(secs))}
-}
-
-func humanDuration(secs int) string {
-	if secs <= 60 {
-		return "a minute"
-	}
-	return fmt.Sprintf("%d minutes", (secs+59)/60)
+	return shared.Fail(shared.ERateLimited, words.TryAgainIn(what, max(1, (secs+59)/60))).WithRetryAfter(secs)
 }
 
 // RFC3339 is a time for the wire ("" for none).

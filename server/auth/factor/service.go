@@ -12,6 +12,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Store is what switching 2FA off needs kept, besides each factor's wipe.
@@ -63,13 +64,10 @@ func (s *Service) Get(kind string) (Factor, bool) {
 }
 
 var (
-	errNoSuchMethod       = shared.Errorf(shared.ENotFound, "You have no such second factor.")
-	errNotConnected       = shared.Errorf(shared.EConflict, "Two-factor authentication is not connected.")
-	errLastFactorPassword = &shared.Error{Code: shared.EInvalid,
-		Message: "This is your last second factor: removing it switches two-factor authentication off. Enter your password to confirm.",
-		Fields:  map[string]string{"password": "Enter your password."}}
-	errConfirmRequired = shared.Errorf(shared.EConfirmRequired, "Two-factor authentication is mandatory for your account. "+
-		"If you disconnect it, you will be logged out everywhere and must set it up again at your next login.")
+	errNoSuchMethod       = shared.Fail(shared.ENotFound, words.NoSuchFactor)
+	errNotConnected       = shared.Fail(shared.EConflict, words.TwoFactorNotConnected)
+	errLastFactorPassword = shared.Fail(shared.EInvalid, words.LastFactorConfirm).WithField("password", words.EnterYourPassword)
+	errConfirmRequired    = shared.Fail(shared.EConfirmRequired, words.MandatoryLoggedOut)
 )
 
 // Kinds lists the kinds of second factor u has, as the second step offers
@@ -214,8 +212,7 @@ func (s *Service) switchOff(ctx context.Context, u *domain.User, confirm bool, c
 	case forced && !confirm && loggedOut:
 		return false, errConfirmRequired
 	case forced && !confirm:
-		return false, shared.Errorf(shared.EConfirmRequired, "Two-factor authentication is mandatory for your account. "+
-			"If you disconnect it, you must set it up again by %s.", deadline.UTC().Format("Monday 2 January 2006, 15:04 UTC"))
+		return false, shared.Fail(shared.EConfirmRequired, words.MandatoryDisconnectBy(words.DateTime(deadline.UTC())))
 	}
 	audit := s.Notices.WithNotice(s.History.Audit(u.AccountID, u, shared.AuditDisconnected, u, c, ""), u, shared.NoticeTwoFactorDisconnected, c, "")
 	if _, err = s.SwitchOff(ctx, u.ID, 0, loggedOut, audit); err != nil {

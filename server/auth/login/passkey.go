@@ -14,6 +14,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // BeginPasskeyLogin starts a sign-in with a passkey alone (package
@@ -28,7 +29,7 @@ func (s *Service) BeginPasskeyLogin(ctx context.Context, rp factor.RP, c core.Cl
 	if until, err := s.Throttle.ThrottledUntil(ctx, []string{passwords.NetworkKey(c.Clip().IP)}, now); err != nil {
 		return nil, err
 	} else if !until.IsZero() {
-		return nil, core.RateLimited("Too many sign-in attempts from your network.", until, now)
+		return nil, core.RateLimited(words.NetworkSignIns, until, now)
 	}
 	return s.Passkeys.BeginPasskey(w, now)
 }

@@ -11,11 +11,12 @@ import (
 	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // ChangePassword replaces the session's user's password. The current one is
 // the proof (wrong ones count toward the username's throttle, as at login,
-// and are audited); the new one must pass strength.Problem. The change ends
+// and are audited); the new one must pass passwords.Problem. The change ends
 // every other session and every trusted browser of the user, this one
 // stays, and voids the device cookies earned before (their tag binds the
 // password epoch); the browser
@@ -36,11 +37,11 @@ func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req 
 		return "", err
 	}
 	msg := strength.Problem(req.New, u)
-	if msg == "" && req.New == req.Current {
-		msg = "Choose a password other than your current one."
+	if msg.IsZero() && req.New == req.Current {
+		msg = words.PasswordNotCurrent
 	}
-	if msg != "" {
-		return "", &shared.Error{Code: shared.EInvalid, Message: "Choose another password.", Fields: map[string]string{"new": msg}}
+	if !msg.IsZero() {
+		return "", shared.Fail(shared.EInvalid, words.ChooseAnotherPassword).WithField("new", msg)
 	}
 	hash, err := s.Hasher.Hash(req.New)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // SecondStep is the login's second step: a session whose password was
@@ -100,7 +101,7 @@ func (r refusals) LockedMeanwhile(ctx context.Context, u *domain.User) error {
 func (s *Service) Enrol(ctx context.Context, sess *domain.Session, current, kind string, in factor.Input, c core.Client) (*factor.Enrolled, *Result, error) {
 	f, ok := s.Factors.Get(kind)
 	if !ok {
-		return nil, nil, shared.Errorf(shared.ENotFound, "There is no such second factor.")
+		return nil, nil, shared.Fail(shared.ENotFound, words.NoSuchFactor)
 	}
 	done, err := f.Enrol(ctx, sess, in, c)
 	if err != nil {

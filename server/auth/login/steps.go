@@ -9,6 +9,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // move is one step of the login state machine (package stage), as advance
@@ -114,8 +115,7 @@ func (s *Service) lifetime(l stage.Lifetime) time.Duration {
 
 // errMustChange refuses a full session to a user whose one-time password
 // is not yet replaced.
-var errMustChange = shared.Errorf(shared.EForbidden, "Your administrator gave you a new password. "+
-	"Log in with your username and that password, and choose your own.")
+var errMustChange = shared.Fail(shared.EForbidden, words.PasswordGivenByAdmin)
 
 // completeStep moves sess, of the stage from, on event into a full session
 // (stage.Must: FactorProven, EnrollmentDone or PasskeySignIn), recording the

@@ -3,7 +3,6 @@ package notices
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/url"
 	"time"
 
@@ -78,8 +77,7 @@ func (s *Service) SetAddress(ctx context.Context, actor, target *domain.User, ad
 	audit.Notice = s.LinkNotice(target, address, c)
 	retryAt, err := s.Store.RequestEmail(ctx, target.ID, byAdminID, address, now, emailLinksPerHour, time.Hour, audit)
 	if errors.Is(err, domain.ErrLocked) {
-		return core.RateLimited(fmt.Sprintf("%d links to confirm an e-mail address were sent in the last hour: that is the most there may be.",
-			emailLinksPerHour), retryAt, now)
+		return core.RateLimited(words.EmailLinksPerHour(emailLinksPerHour), retryAt, now)
 	}
 	return err
 }

@@ -2,7 +2,6 @@ package notices
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -99,33 +98,43 @@ func (s *Service) DeliverMail(ctx context.Context, m Mailer) (int, error) {
 // address (ok is false when that link is no longer needed), or the notice
 // in words, when, from where, and what to do if it was not the user.
 func (s *Service) mailText(ctx context.Context, om *domain.OutboxMail) (subject, body string, ok bool, err error) {
-	n := om.Notice
+	n, l := om.Notice, s.mailLanguage(om)
 	if om.ConfirmationID != nil {
 		link, ok, err := s.confirmationLink(ctx, om)
 		if !ok || err != nil {
 			return "", "", false, err
 		}
-		return "Confirm your e-mail address for " + s.Issuer, fmt.Sprintf("Hello %s,\n\n"+
-			"This address was given for the security notices of the user %s. To confirm that it is yours, open this link "+
-			"and press Confirm:\n\n%s\n\nThe link works once, for %d hours. If you did not ask for this, ignore this mail: "+
-			"nothing is sent to this address until it is confirmed.\n", om.Username, om.Username, link, shared.EmailLinkHours), true, nil
+		return l.Say(words.MailConfirmSubject(s.Issuer)), lines(l, words.MailGreeting(om.Username), words.Message{},
+			words.MailAddressGivenFor(om.Username), words.Message{}, words.Verbatim(link), words.Message{},
+			words.MailLinkWorks(shared.EmailLinkHours)), true, nil
 	}
-	subject = "Security notice: " + words.English.Say(shared.NoticeWords(n.Kind))
-	var b strings.Builder
-	fmt.Fprintf(&b, "Hello %s,\n\n%s.\n", om.Username, words.English.Say(shared.NoticeWords(n.Kind)))
-	if d := words.English.Say(shared.NoticeDetailWords(n.Kind, n.Detail)); d != "" {
-		fmt.Fprintf(&b, "%s\n", d)
-	}
-	fmt.Fprintf(&b, "\nWhen: %s\n", n.CreatedAt.UTC().Format("2 January 2006, 15:04 UTC"))
+	what := shared.NoticeWords(n.Kind)
+	text := []words.Message{words.MailGreeting(om.Username), {}, words.MailNoticeWhat(what),
+		shared.NoticeDetailWords(n.Kind, n.Detail), {}, words.MailWhen(words.DateTime(n.CreatedAt.UTC()))}
 	if n.IP != "" {
-		fmt.Fprintf(&b, "IP address: %s\n", n.IP)
+		text = append(text, words.MailIP(n.IP))
 	}
-	if n.Device != "" && n.Device != DeviceName("") {
-		fmt.Fprintf(&b, "Device: %s\n", n.Device)
+	if d := deviceOf(l, n); d != "" && d != DeviceName(l, "") {
+		text = append(text, words.MailDevice(d))
 	}
-	b.WriteString("\nIf this was you, there is nothing to do. If it was not, change your password at once " +
-		"and check your security settings, or ask your administrator for help.\n")
-	return subject, b.String(), true, nil
+	text = append(text, words.Message{}, words.MailIfNotYou)
+	return l.Say(words.MailNoticeSubject(what)), lines(l, text...), true, nil
+}
+
+// lines is a mail's text: each message said in l on a line of its own, the
+// zero Message an empty line, except where it follows an empty line (a
+// notice without a detail).
+func lines(l *words.Language, ms ...words.Message) string {
+	var b strings.Builder
+	blank := false
+	for _, m := range ms {
+		if m.IsZero() && blank {
+			continue
+		}
+		blank = m.IsZero()
+		b.WriteString(l.Say(m) + "\n")
+	}
+	return b.String()
 }
 
 // MailLoop delivers mail every interval until ctx ends.
@@ -142,4 +151,13 @@ func (s *Service) MailLoop(ctx context.Context, m Mailer, every time.Duration) {
 		case <-t.C:
 		}
 	}
+}
+
+// mailLanguage is the language of a mail: the one its recipient chose, else
+// English (a mail has no browser to ask).
+func (s *Service) mailLanguage(om *domain.OutboxMail) *words.Language {
+	if words.Known(om.Language) {
+		return words.Lookup(om.Language)
+	}
+	return words.English
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/history"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Store is what notices and mail need kept.
@@ -76,8 +77,8 @@ func (s *Service) Sweep(ctx context.Context) (int64, error) {
 // Notice builds a notice of kind for u from the request c.
 func (s *Service) Notice(u *domain.User, kind string, c core.Client, detail string) *domain.Notice {
 	c = c.Clip()
-	return &domain.Notice{UserID: u.ID, CreatedAt: s.Now(), Kind: kind, IP: c.IP, Device: DeviceName(c.UserAgent),
-		Detail: detail, Mail: s.MailEnabled}
+	return &domain.Notice{UserID: u.ID, CreatedAt: s.Now(), Kind: kind, IP: c.IP, Device: DeviceName(words.English, c.UserAgent),
+		UserAgent: c.UserAgent, Detail: detail, Mail: s.MailEnabled}
 }
 
 // WithNotice puts a notice of kind for target on the audit event e.
@@ -101,7 +102,7 @@ func (s *Service) MyNotices(ctx context.Context, sess *domain.Session, before in
 	}
 	page := shared.NoticePage{Notices: make([]shared.Notice, len(notices)), Unread: unread, Next: shared.FormatCursor(next)}
 	for i, n := range notices {
-		page.Notices[i] = shared.Notice{ID: n.ID, At: core.RFC3339(&n.CreatedAt), Kind: n.Kind, IP: n.IP, Device: n.Device,
+		page.Notices[i] = shared.Notice{ID: n.ID, At: core.RFC3339(&n.CreatedAt), Kind: n.Kind, IP: n.IP, Device: deviceOf(words.In(ctx), &n),
 			Detail: n.Detail, Read: n.ReadAt != nil}
 	}
 	return page, nil

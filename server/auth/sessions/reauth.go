@@ -10,6 +10,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Re-authentication (DESIGN.md): a stolen session must not be enough to
@@ -18,8 +19,7 @@ import (
 // that made the session counts. Actions that take a proof themselves
 // (Disconnect its password, Regenerate its code) need no other.
 
-var errReauthRequired = shared.Errorf(shared.EReauthRequired,
-	"For your security, confirm it is you: enter your password (or a code from your authenticator app, or use your security key).")
+var errReauthRequired = shared.Fail(shared.EReauthRequired, words.ReauthRequired)
 
 // RequireRecentProof returns EReauthRequired unless the session's user proved
 // it is them within ReauthWindow.

@@ -16,6 +16,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Store is where sessions and trusted browsers are kept. The deletions by
@@ -140,7 +141,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (sess *domain.
 
 // ErrNoSuchSession answers an id that is not one of the caller's sessions
 // or trusted browsers.
-var ErrNoSuchSession = shared.Errorf(shared.ENotFound, "There is no such session or browser (it may have ended already).")
+var ErrNoSuchSession = shared.Fail(shared.ENotFound, words.NoSuchSession)
 
 // Sessions lists the user's live sessions, the current one marked, and
 // their trusted browsers.
@@ -156,7 +157,7 @@ func (s *Service) Sessions(ctx context.Context, current *domain.Session) (shared
 			continue // idled out: Authenticate ends it at its next request
 		}
 		out.Sessions = append(out.Sessions, shared.Session{ID: sess.ID, CreatedAt: core.RFC3339(&sess.CreatedAt),
-			LastSeenAt: core.RFC3339(&sess.LastSeenAt), IP: sess.IP, Device: notices.DeviceName(sess.UserAgent), Current: sess.ID == current.ID})
+			LastSeenAt: core.RFC3339(&sess.LastSeenAt), IP: sess.IP, Device: notices.DeviceName(words.In(ctx), sess.UserAgent), Current: sess.ID == current.ID})
 	}
 	browsers, err := s.Store.TrustedBrowsers(ctx, current.UserID, now)
 	if err != nil {
@@ -164,7 +165,7 @@ func (s *Service) Sessions(ctx context.Context, current *domain.Session) (shared
 	}
 	for _, b := range browsers {
 		out.TrustedBrowsers = append(out.TrustedBrowsers, shared.TrustedBrowser{ID: b.ID, CreatedAt: core.RFC3339(&b.CreatedAt),
-			LastUsedAt: core.RFC3339(&b.LastUsedAt), ExpiresAt: core.RFC3339(&b.ExpiresAt), IP: b.IP, Device: notices.DeviceName(b.UserAgent)})
+			LastUsedAt: core.RFC3339(&b.LastUsedAt), ExpiresAt: core.RFC3339(&b.ExpiresAt), IP: b.IP, Device: notices.DeviceName(words.In(ctx), b.UserAgent)})
 	}
 	return out, nil
 }
@@ -219,8 +220,7 @@ func (s *Service) RemoveTrustedBrowser(ctx context.Context, current *domain.Sess
 // trustTokenLen is the length of a token from core.NewToken.
 const trustTokenLen = 43
 
-var ErrRememberOff = &shared.Error{Code: shared.EInvalid, Message: "This account does not let a browser skip the code.",
-	Fields: map[string]string{"remember_browser": "Your account does not allow trusting a browser: leave it unticked."}}
+var ErrRememberOff = shared.Fail(shared.EInvalid, words.RememberOff).WithField("remember_browser", words.LeaveRememberUnticked)
 
 // TrustedBrowser returns the id of u's trusted browser whose token the
 // browser sent, if it may skip the code now; 0 if not.

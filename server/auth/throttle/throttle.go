@@ -122,7 +122,7 @@ func (l *NetworkLocks) Remember(key string, until, now time.Time) {
 
 // errNetworkLocked answers an attempt from a locked network.
 func errNetworkLocked(until, now time.Time) *shared.Error {
-	return core.RateLimited("Too many failed login attempts from your network.", until, now)
+	return core.RateLimited(words.NetworkFailedLogins, until, now)
 }
 
 // FailPassword counts a wrong password toward the throttles and records it.
@@ -168,8 +168,7 @@ func LockFor(failures int) time.Duration { return backoff(LockThreshold)(failure
 // reset ends the stop; wrong recovery codes keep counting.
 const StopAfter = 20
 
-var ErrStopped = shared.Errorf(shared.ERateLimited, "After %d wrong codes in a row, codes from the authenticator app are no longer "+
-	"accepted for this account. Log in with a recovery code, or ask your administrator to reset two-factor authentication.", StopAfter)
+var ErrStopped = shared.Fail(shared.ERateLimited, words.CodesStopped(StopAfter))
 
 // Stopped reports whether the user's authenticator codes are refused for good.
 func Stopped(u *domain.User) bool { return u.FailedCodeCount >= StopAfter }
@@ -183,7 +182,7 @@ func backoff(threshold int) func(failures int) time.Duration {
 }
 
 func LockedOut(until, now time.Time) *shared.Error {
-	return core.RateLimited("Too many wrong codes.", until, now)
+	return core.RateLimited(words.TooManyWrongCodes, until, now)
 }
 
 // CodeFailure counts a wrong code and answers with answer, or with the
@@ -274,7 +273,7 @@ func (s *Service) CountFailure(ctx context.Context, u *domain.User, c core.Clien
 }
 
 // ErrWrongPassword answers a signed-in user's wrong password.
-var ErrWrongPassword = shared.Errorf(shared.EWrongCredentials, "That password is not right.")
+var ErrWrongPassword = shared.Fail(shared.EWrongCredentials, words.PasswordNotRight)
 
 // CheckOwnPassword checks a signed-in user's password, as a proof for a
 // sensitive action. Wrong ones count toward the username's throttle, as at
@@ -292,7 +291,7 @@ func (s *Service) CheckOwnPassword(ctx context.Context, u *domain.User, password
 	if until, err := s.Store.ThrottledUntil(ctx, []string{key}, now); err != nil {
 		return err
 	} else if !until.IsZero() {
-		return core.RateLimited("Too many wrong passwords.", until, now)
+		return core.RateLimited(words.TooManyWrongPasswords, until, now)
 	}
 	ok, _, err := place.Verify(ctx, password, u.PasswordHash)
 	if err != nil {

@@ -56,7 +56,7 @@ var layers = [][]string{
 	{"server/auth/login", "server/auth/accounts"},
 	{"server/auth"},
 	{"server/store/sqldb", "app"},
-	{"server/store/outbox", "server/store/migrations", "server/httpapi/pwa"},
+	{"server/store/outbox", "server/store/migrations", "server/httpapi/pwa", "server/httpapi/reader"},
 	{"server/store", "server/httpapi"},
 	{"server", "server/cmd/...", "server/store/storetest", "server/internal/authtest", "app/wasm"},
 }

@@ -94,7 +94,7 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duratio
 		}
 		var mails []domain.OutboxMail
 		if err := tx.NewSelect().Model(&mails).Relation("Notice").Relation("Confirmation").
-			ColumnExpr("mo.*").ColumnExpr("u.username AS username").
+			ColumnExpr("mo.*").ColumnExpr("u.username AS username").ColumnExpr("u.language AS language").
 			Join("JOIN users AS u ON u.id = notice.user_id").
 			Where("mo.id IN (?)", bun.In(ids)).OrderExpr("mo.id").Scan(ctx); err != nil {
 			return err

@@ -18,6 +18,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // Store is where the codes are kept: only their keyed hashes.
@@ -57,12 +58,11 @@ const (
 )
 
 var (
-	errFormat = &shared.Error{Code: shared.EInvalid, Message: "A recovery code has 12 letters and digits, like abcd-efgh-2345.",
-		Fields: map[string]string{"code": "Check the recovery code."}}
-	errWrong     = shared.Errorf(shared.EWrongCode, "That recovery code is not right.")
-	errUsed      = shared.Errorf(shared.EWrongCode, "That recovery code was already used. Each code works once.")
-	errNotAlone  = shared.Errorf(shared.EConflict, "Recovery codes come with your first second factor.")
-	errLoginOnly = shared.Errorf(shared.EInvalid, "A recovery code is for logging in.")
+	errFormat    = shared.Fail(shared.EInvalid, words.RecoveryCodeForm).WithField("code", words.CheckRecoveryCode)
+	errWrong     = shared.Fail(shared.EWrongCode, words.RecoveryCodeWrong)
+	errUsed      = shared.Fail(shared.EWrongCode, words.RecoveryCodeUsed)
+	errNotAlone  = shared.Fail(shared.EConflict, words.RecoveryCodesFirst)
+	errLoginOnly = shared.Fail(shared.EInvalid, words.RecoveryCodeLoginOnly)
 )
 
 // NewCodes returns a fresh set for showing once and the keyed hashes that
@@ -253,4 +253,18 @@ func (f *Factor) OpenShown(userID int64, v string) ([]string, bool) {
 
 func shownContext(userID int64) []byte {
 	return []byte("shown-codes:" + strconv.FormatInt(userID, 10))
+}
+
+// First is what a factor that can be a user's first one has (the
+// authenticator app, the security keys): the base all factors share, its
+// own store, and the recovery codes its enrolment brings.
+type First[S any] struct {
+	factor.Base
+	Store    S
+	Recovery *Factor // the codes the first factor brings
+}
+
+// NewFirst is the First of a factor kept in st.
+func NewFirst[S any](b factor.Base, st S, r *Factor) First[S] {
+	return First[S]{Base: b, Store: st, Recovery: r}
 }

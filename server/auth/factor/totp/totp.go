@@ -42,20 +42,16 @@ type Store interface {
 }
 
 // Factor is the authenticator app.
-type Factor struct {
-	factor.Base
-	Store    Store
-	Recovery *recovery.Factor // the codes the first factor brings
-}
+type Factor struct{ recovery.First[Store] }
 
 // New returns the authenticator app kept in st.
 func New(b factor.Base, st Store, r *recovery.Factor) *Factor {
-	return &Factor{Base: b, Store: st, Recovery: r}
+	return &Factor{recovery.NewFirst(b, st, r)}
 }
 
 var (
-	errTOTPOff = shared.Errorf(shared.EConflict, "Connect two-factor authentication first.")
-	errAppName = shared.Errorf(shared.EInvalid, "The authenticator app keeps its name.")
+	errTOTPOff = shared.Fail(shared.EConflict, words.TOTPNotConnected)
+	errAppName = shared.Fail(shared.EInvalid, words.AppKeepsItsName)
 )
 
 // Kind names the app.
@@ -65,11 +61,11 @@ func (s *Factor) Kind() string { return shared.FactorTOTP }
 func (s *Factor) Enrolled(u *domain.User) bool { return u.TOTPConnected() }
 
 // List is the app, if connected.
-func (s *Factor) List(_ context.Context, u *domain.User) ([]shared.SecondFactor, error) {
+func (s *Factor) List(ctx context.Context, u *domain.User) ([]shared.SecondFactor, error) {
 	if !u.TOTPConnected() {
 		return nil, nil
 	}
-	return []shared.SecondFactor{{ID: shared.TOTPMethodID, Kind: shared.FactorTOTP, Name: "Authenticator app",
+	return []shared.SecondFactor{{ID: shared.TOTPMethodID, Kind: shared.FactorTOTP, Name: words.In(ctx).Say(words.FactorAuthenticatorApp),
 		AddedAt: core.RFC3339(u.TOTPEnabledAt), LastUsedAt: core.RFC3339(u.TOTPLastUsedAt)}}, nil
 }
 
@@ -174,9 +170,9 @@ func SealContext(userID int64) []byte { return []byte("totp:" + strconv.FormatIn
 var (
 	errCodeFormat     = shared.Fail(shared.EInvalid, words.CodeFormat).WithField("code", words.EnterSixDigits)
 	errWrongCode      = shared.Fail(shared.EWrongCode, words.WrongCode)
-	errReusedCode     = shared.Errorf(shared.EWrongCode, "That code was already used. Wait for your app to show a new one.")
-	errAlreadyOn      = shared.Errorf(shared.EConflict, "Two-factor authentication is already connected.")
-	errNoPendingSetup = shared.Errorf(shared.EConflict, "Start the setup again: the QR code expired.")
+	errReusedCode     = shared.Fail(shared.EWrongCode, words.CodeReused)
+	errAlreadyOn      = shared.Fail(shared.EConflict, words.TwoFactorAlreadyOn)
+	errNoPendingSetup = shared.Fail(shared.EConflict, words.SetupExpired)
 )
 
 // Setup is a new, pending authenticator secret.

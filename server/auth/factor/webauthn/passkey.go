@@ -11,6 +11,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/factor"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // A passkey sign-in's ceremony is kept by the browser: its begin is open
@@ -32,7 +33,7 @@ var (
 	ErrWrongKey = errWrongKey
 	// ErrPasskeysOff answers a key that verified, of an account whose
 	// passkey sign-in is off.
-	ErrPasskeysOff = shared.Errorf(shared.EForbidden, "Passkey sign-in is switched off for your account. Sign in with your password.")
+	ErrPasskeysOff = shared.Fail(shared.EForbidden, words.PasskeysOff)
 	// ErrClonedKey answers a key whose counter went back.
 	ErrClonedKey = errClonedKey
 )

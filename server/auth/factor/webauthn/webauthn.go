@@ -60,15 +60,11 @@ type Store interface {
 }
 
 // Factor is the security keys and passkeys.
-type Factor struct {
-	factor.Base
-	Store    Store
-	Recovery *recovery.Factor // the codes the first factor brings
-}
+type Factor struct{ recovery.First[Store] }
 
 // New returns the keys kept in st.
 func New(b factor.Base, st Store, r *recovery.Factor) *Factor {
-	return &Factor{Base: b, Store: st, Recovery: r}
+	return &Factor{recovery.NewFirst(b, st, r)}
 }
 
 // Ceremony kinds.
@@ -88,17 +84,15 @@ const (
 )
 
 var (
-	errBadCredential = &shared.Error{Code: shared.EInvalid, Message: "The security key's answer could not be read. Try again.",
-		Fields: map[string]string{"credential": "Touch your security key again."}}
-	errStaleKeyRequest = shared.Errorf(shared.EWrongCode, "That security key request expired or was already used. Try again.")
-	errWrongKey        = shared.Errorf(shared.EWrongCode, "That security key was not accepted. Use a key you added to your account.")
-	errClonedKey       = shared.Errorf(shared.EWrongCode, "That security key was refused: its counter went back, so a copy of it may exist. "+
-		"Use another factor and remove this key.")
-	errKeyTaken      = shared.Errorf(shared.EConflict, "That security key is already added.")
-	errTooManyKeys   = shared.Errorf(shared.EConflict, "You have %d security keys, the most an account can have. Remove one first.", maxSecurityKeys)
-	errNoKeys        = shared.Errorf(shared.EConflict, "You have no security key. Use a code from your authenticator app.")
-	errNoSuchMethod  = shared.Errorf(shared.ENotFound, "You have no such second factor.")
-	errKeyNotCreated = shared.Errorf(shared.EWrongCode, "The security key could not be added: its answer did not verify. Try again.")
+	errBadCredential   = shared.Fail(shared.EInvalid, words.KeyAnswerUnreadable).WithField("credential", words.TouchKeyAgain)
+	errStaleKeyRequest = shared.Fail(shared.EWrongCode, words.KeyRequestStale)
+	errWrongKey        = shared.Fail(shared.EWrongCode, words.KeyNotAccepted)
+	errClonedKey       = shared.Fail(shared.EWrongCode, words.KeyCloned)
+	errKeyTaken        = shared.Fail(shared.EConflict, words.KeyAlreadyAdded)
+	errTooManyKeys     = shared.Fail(shared.EConflict, words.TooManyKeys(maxSecurityKeys))
+	errNoKeys          = shared.Fail(shared.EConflict, words.NoSecurityKey)
+	errNoSuchMethod    = shared.Fail(shared.ENotFound, words.NoSuchFactor)
+	errKeyNotCreated   = shared.Fail(shared.EWrongCode, words.KeyNotVerified)
 )
 
 // errNoDomain refuses a ceremony at an IP address: a relying party id is a

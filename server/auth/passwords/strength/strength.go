@@ -7,6 +7,7 @@
 package strength
 
 import (
+	"context"
 	"runtime"
 	"strings"
 	"sync"
@@ -26,8 +27,7 @@ var strengthSlots = sync.OnceValue(func() chan struct{} {
 	return make(chan struct{}, max(1, runtime.NumCPU()/2))
 })
 
-var errStrengthBusy = &shared.Error{Code: shared.ERateLimited, RetryAfter: 1,
-	Message: "Too many passwords are being checked at once. Try again in a moment."}
+var errStrengthBusy = shared.Fail(shared.ERateLimited, words.StrengthBusy).WithRetryAfter(1)
 
 // Strength scores a password being typed by the session's user, with the
 // rules a new password must pass (Verdict), for the hint beside the field:
@@ -36,9 +36,9 @@ var errStrengthBusy = &shared.Error{Code: shared.ERateLimited, RetryAfter: 1,
 // caller's account. The password is neither stored nor logged. Returns
 // EInvalid for a password past the length limit, and ERateLimited while
 // every slot is busy.
-func Strength(sess *domain.Session, req shared.PasswordStrengthRequest) (shared.PasswordStrength, error) {
+func Strength(ctx context.Context, sess *domain.Session, req shared.PasswordStrengthRequest) (shared.PasswordStrength, error) {
 	if len(req.Password) > shared.PasswordMaxBytes || len(req.Username) > 2*shared.UsernameMaxLen {
-		return shared.PasswordStrength{}, shared.Errorf(shared.EInvalid, "The password or the username is too long.")
+		return shared.PasswordStrength{}, shared.Fail(shared.EInvalid, words.PasswordOrNameTooLong)
 	}
 	username := sess.User.Username
 	if req.Username != "" {
@@ -51,9 +51,10 @@ func Strength(sess *domain.Session, req shared.PasswordStrengthRequest) (shared.
 		return shared.PasswordStrength{}, errStrengthBusy
 	}
 	score, problem := Verdict(req.Password, username, sess.User.Account)
-	res := shared.PasswordStrength{Score: score, OK: problem == "", Warning: problem, Suggestions: []string{}}
+	say := words.In(ctx).Say
+	res := shared.PasswordStrength{Score: score, OK: problem.IsZero(), Warning: say(problem), Suggestions: []string{}}
 	if !res.OK {
-		res.Suggestions = append(res.Suggestions, "A few unrelated words, or a longer password, are hard to guess and easy to remember.")
+		res.Suggestions = append(res.Suggestions, say(words.PasswordAdvice))
 	}
 	return res, nil
 }
@@ -68,17 +69,18 @@ const minPasswordScore = 3
 // overrates one.
 const scoredPrefix = 100
 
-// Problem says in words why u may not choose password, "" when it may: the
+// Problem says why u may not choose password, the zero Message when it may: the
 // shared rules first (length, the username), then how easy it is to guess,
 // with u's username and account name as words an attacker tries.
-func Problem(password string, u *domain.User) string {
+func Problem(password string, u *domain.User) words.Message {
 	_, problem := Verdict(password, u.Username, u.Account)
 	return problem
 }
 
 // Verdict is zxcvbn's score of password for the user username of
-// account (nil: not known yet), and why it is refused ("" when it is not).
-func Verdict(password, username string, account *domain.Account) (score int, problem string) {
+// account (nil: not known yet), and why it is refused (the zero Message
+// when it is not).
+func Verdict(password, username string, account *domain.Account) (score int, problem words.Message) {
 	inputs := []string{username}
 	if account != nil {
 		// The name and each of its words: "Acme Tools" makes "acmetools"
@@ -91,10 +93,10 @@ func Verdict(password, username string, account *domain.Account) (score int, pro
 	}
 	r := zxcvbn.PasswordStrength(string(scored), inputs)
 	if msg := shared.ValidateNewPassword(password, username); !msg.IsZero() {
-		return min(r.Score, minPasswordScore-1), words.English.Say(msg)
+		return min(r.Score, minPasswordScore-1), msg
 	}
 	if r.Score >= minPasswordScore {
-		return r.Score, ""
+		return r.Score, words.Message{}
 	}
 	for _, m := range r.Sequence {
 		w, ok := weaknesses[m.Pattern+"/"+m.DictionaryName]
@@ -102,24 +104,22 @@ func Verdict(password, username string, account *domain.Account) (score int, pro
 			w, ok = weaknesses[m.Pattern]
 		}
 		if ok {
-			return r.Score, "This password is too easy to guess: " + w + passwordAdvice
+			return r.Score, w
 		}
 	}
 	// Nothing but characters to try one by one: too few of them.
-	return r.Score, "This password is too easy to guess: a short one is found quickly even when it looks random." + passwordAdvice
+	return r.Score, words.GuessableShort
 }
-
-const passwordAdvice = " Try a few unrelated words, or a longer password."
 
 // weaknesses says what zxcvbn found in words, by the pattern of a match (and
 // its dictionary's name for dictionary matches).
-var weaknesses = map[string]string{
-	"dictionary/passwords":   "it is, or is built on, a commonly used password.",
-	"dictionary/user_inputs": "it contains your username or your account's name.",
-	"dictionary":             "common words and names on their own are easy to guess.",
-	"spatial":                "keyboard patterns like qwerty or zxcvbn are easy to guess.",
-	"repeat":                 "repeated characters or words like aaa or abcabc are easy to guess.",
-	"sequence":               "sequences like abc or 6543 are easy to guess.",
-	"date":                   "dates and years are easy to guess.",
-	"regex":                  "recent years are easy to guess.",
+var weaknesses = map[string]words.Message{
+	"dictionary/passwords":   words.GuessableCommonPassword,
+	"dictionary/user_inputs": words.GuessableYourNames,
+	"dictionary":             words.GuessableCommonWords,
+	"spatial":                words.GuessableKeyboard,
+	"repeat":                 words.GuessableRepeats,
+	"sequence":               words.GuessableSequences,
+	"date":                   words.GuessableDates,
+	"regex":                  words.GuessableRecentYears,
 }

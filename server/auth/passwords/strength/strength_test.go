@@ -1,11 +1,13 @@
 package strength
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // A chosen password is scored with the user's own words as an attacker's
@@ -24,20 +26,20 @@ func TestPasswordProblem_RefusesWhatIsEasyToGuessAndSaysWhy(t *testing.T) {
 		{"my ALICE password", "cannot contain your username"},
 		{"short", "at least 8"},
 	} {
-		got := Problem(tc.password, u)
+		got := words.English.Say(Problem(tc.password, u))
 		if !strings.Contains(got, tc.why) || strings.Contains(strings.ToLower(got), "invalid") {
 			t.Errorf("%q: %q, want it to say %q", tc.password, got, tc.why)
 		}
 	}
 	for _, ok := range []string{"correct horse battery", "violet tractor umbrella", "Zanthorpe-Logistics! plum 7"} {
-		if got := Problem(ok, u); got != "" {
+		if got := Problem(ok, u); !got.IsZero() {
 			t.Errorf("%q refused: %q", ok, got)
 		}
 	}
 	// The scoring reads a bounded prefix: the longest password allowed is
 	// scored as fast as a short one, and still refused when its start is weak.
 	long := "password" + strings.Repeat("1", 248)
-	if got := Problem(long, u); got == "" {
+	if got := Problem(long, u); got.IsZero() {
 		t.Errorf("a weak 256-byte password accepted")
 	}
 }
@@ -47,25 +49,25 @@ func TestPasswordProblem_RefusesWhatIsEasyToGuessAndSaysWhy(t *testing.T) {
 // password past the length limit is not scored at all.
 func TestPasswordStrength_IsBoundedInSizeAndInWorkAtOnce(t *testing.T) {
 	sess := &domain.Session{User: &domain.User{Username: "alice", Account: &domain.Account{Name: "Acme"}}}
-	if _, err := Strength(sess, shared.PasswordStrengthRequest{Password: strings.Repeat("x", 257)}); shared.ErrorCode(err) != shared.EInvalid {
+	if _, err := Strength(context.Background(), sess, shared.PasswordStrengthRequest{Password: strings.Repeat("x", 257)}); shared.ErrorCode(err) != shared.EInvalid {
 		t.Errorf("257 bytes: %v", err)
 	}
 	slots := strengthSlots()
 	for range cap(slots) {
 		slots <- struct{}{}
 	}
-	_, err := Strength(sess, shared.PasswordStrengthRequest{Password: "violet tractor umbrella"})
+	_, err := Strength(context.Background(), sess, shared.PasswordStrengthRequest{Password: "violet tractor umbrella"})
 	for range cap(slots) {
 		<-slots
 	}
 	if e, ok := err.(*shared.Error); !ok || e.Code != shared.ERateLimited || e.RetryAfter < 1 {
 		t.Errorf("every slot busy: %v", err)
 	}
-	res, err := Strength(sess, shared.PasswordStrengthRequest{Password: "violet tractor umbrella\x00\u202e"})
+	res, err := Strength(context.Background(), sess, shared.PasswordStrengthRequest{Password: "violet tractor umbrella\x00\u202e"})
 	if err != nil || !res.OK || res.Score < 3 {
 		t.Errorf("a strong password with odd characters: %+v %v", res, err)
 	}
-	if res, _ := Strength(sess, shared.PasswordStrengthRequest{Password: "acme-alice"}); res.OK || res.Warning == "" {
+	if res, _ := Strength(context.Background(), sess, shared.PasswordStrengthRequest{Password: "acme-alice"}); res.OK || res.Warning == "" {
 		t.Errorf("the username and account as the password: %+v", res)
 	}
 }
