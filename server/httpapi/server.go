@@ -18,6 +18,7 @@ import (
 
 	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/idp"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -62,6 +63,7 @@ type Server struct {
 	publicURL      *url.URL
 	requestTimeout time.Duration
 	handler        http.Handler
+	oidc           *idp.Provider
 }
 
 // New returns the server with every route and middleware in place.
@@ -72,6 +74,7 @@ func New(cfg Config) *Server {
 		s.pages = http.NotFoundHandler()
 	}
 	s.pages = s.safePages(s.pages)
+	s.oidc = s.openIDProvider()
 	if s.requestTimeout <= 0 {
 		s.requestTimeout = 10 * time.Second
 	}
@@ -132,8 +135,8 @@ func (s *Server) dispatch(rts []route) http.Handler {
 // but the password change (and /api/me, which both may read).
 func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) error {
 	req := &request{Request: r}
-	if rt.access == public {
-		return rt.handle(w, req)
+	if served, err := s.serveOpen(w, req, rt); served {
+		return err
 	}
 	sess, stage, err := s.auth.Sessions.Authenticate(r.Context(), s.sessionToken(r))
 	if err != nil {

@@ -1,0 +1,180 @@
+package idp
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"net/http"
+
+	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/shared/words"
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"github.com/zitadel/oidc/v3/pkg/op"
+	"golang.org/x/text/language"
+)
+
+// The provider's paths, set here rather than left to op's defaults.
+const (
+	AuthorizePath = "/authorize"
+	CallbackPath  = "/authorize/callback" // op's: the authorize path and "/callback"
+	TokenPath     = "/oauth/token"
+	UserinfoPath  = "/userinfo"
+	KeysPath      = "/oauth/keys"
+	DiscoveryPath = oidc.DiscoveryEndpoint
+	// Not served until they are done (revocation, introspection, logout):
+	// op answers them, but no route leads there.
+	introspectPath = "/oauth/introspect"
+	revokePath     = "/oauth/revoke"
+	endSessionPath = "/oauth/logout"
+)
+
+// Provider is the OpenID Connect provider's HTTP face: op's endpoints and
+// the callback that hands a full session's sign-in to a request.
+type Provider struct {
+	s  *Service
+	op *op.Provider
+}
+
+// Provider returns the provider, its issuer the one issuer gives for a
+// request (PUBLIC_URL, or the request's own host in development).
+func (s *Service) Provider(issuer func(*http.Request) string) (*Provider, error) {
+	cfg := &op.Config{
+		CodeMethodS256:        true,
+		AuthMethodPost:        true,
+		GrantTypeRefreshToken: true,
+		SupportedUILocales:    []language.Tag{language.English, language.Russian},
+		SupportedClaims: append(append([]string(nil), op.DefaultSupportedClaims...),
+			ClaimAccountID, ClaimAccountName, ClaimRole),
+		SupportedScopes: []string{oidc.ScopeOpenID, oidc.ScopeProfile, oidc.ScopeEmail, oidc.ScopeOfflineAccess},
+	}
+	// op seals codes and access tokens under a key of its own (AES-GCM):
+	// sealedCrypto's is the database's, sealed under the key ring
+	// (keys.Named), so that every server process opens what another sealed.
+	endpoints := op.WithCustomEndpoints(op.NewEndpoint(AuthorizePath), op.NewEndpoint(TokenPath), op.NewEndpoint(UserinfoPath),
+		op.NewEndpoint(revokePath), op.NewEndpoint(endSessionPath), op.NewEndpoint(KeysPath))
+	p, err := op.NewProvider(cfg, storage{s}, func(bool) (op.IssuerFromRequest, error) { return issuer, nil },
+		endpoints, op.WithCustomIntrospectionEndpoint(op.NewEndpoint(introspectPath)),
+		op.WithCrypto(&sealedCrypto{s: s}), op.WithAllowInsecure())
+	if err != nil {
+		return nil, err
+	}
+	return &Provider{s: s, op: p}, nil
+}
+
+// ServeHTTP serves op's endpoints. An error op would answer in its own
+// words without sending the browser back (an unknown client, a redirect
+// address not registered: sending it there would make Warden an open
+// redirector) is Warden's page instead.
+func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != AuthorizePath {
+		p.op.ServeHTTP(w, r)
+		return
+	}
+	p.op.ServeHTTP(&refusalPage{ResponseWriter: w}, r)
+}
+
+// Callback completes the request named by the id query parameter with sess,
+// a full session, and sends the browser back to the client with a code. A
+// user the client is not for is sent back with access_denied.
+func (p *Provider) Callback(w http.ResponseWriter, r *http.Request, sess *domain.Session) {
+	ctx := r.Context()
+	id := r.URL.Query().Get("id")
+	row, err := p.s.Store.AuthRequest(ctx, id, p.s.Now())
+	if err != nil {
+		p.page(w, r, err, words.AppSignInExpired)
+		return
+	}
+	req, err := storage{p.s}.request(ctx, row)
+	if err != nil {
+		p.page(w, r, err, words.AppSignInRefused)
+		return
+	}
+	c, err := p.s.Clients.Client(ctx, row.ClientID)
+	if err != nil {
+		p.page(w, r, err, words.AppSignInExpired)
+		return
+	}
+	if !may(c, sess.User) {
+		op.AuthRequestError(w, r, req, oidc.ErrAccessDenied().WithDescription("this application is not for this user"), p.op)
+		return
+	}
+	if err := p.s.Store.CompleteAuthRequest(ctx, id, sess, p.s.Now()); err != nil {
+		p.page(w, r, err, words.AppSignInExpired)
+		return
+	}
+	op.AuthorizeCallback(w, r, p.op)
+}
+
+// page answers with Warden's page saying msg; a fault of the database is
+// logged.
+func (p *Provider) page(w http.ResponseWriter, r *http.Request, err error, msg words.Message) {
+	if !errors.Is(err, domain.ErrNotFound) {
+		p.s.Log.ErrorContext(r.Context(), "sign-in to an application", "err", err)
+	}
+	writePage(w, http.StatusBadRequest, msg)
+}
+
+var pageTemplate = template.Must(template.New("").Parse(`<!doctype html>
+<html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title><link rel="stylesheet" href="/web/app.css">
+<main class="page"><h1>{{.Title}}</h1><p>{{.Text}}</p><p><a href="/">{{.Home}}</a></p></main></html>
+`))
+
+func writePage(w http.ResponseWriter, status int, msg words.Message) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = pageTemplate.Execute(w, map[string]string{
+		"Title": words.English.Say(words.ProductName), "Text": words.English.Say(msg), "Home": words.English.Say(words.GoHome)})
+}
+
+// refusalPage turns op's plain-text refusal of an authorization request
+// (a 400 it does not redirect) into Warden's page.
+type refusalPage struct {
+	http.ResponseWriter
+	refused bool
+}
+
+func (rp *refusalPage) WriteHeader(status int) {
+	if status == http.StatusBadRequest && rp.Header().Get("Location") == "" {
+		rp.refused = true
+		writePage(rp.ResponseWriter, status, words.AppSignInRefused)
+		return
+	}
+	rp.ResponseWriter.WriteHeader(status)
+}
+
+func (rp *refusalPage) Write(b []byte) (int, error) {
+	if rp.refused {
+		return len(b), nil
+	}
+	return rp.ResponseWriter.Write(b)
+}
+
+// sealedCrypto is op's Crypto under the provider's key, opened from the
+// database on first use.
+type sealedCrypto struct{ s *Service }
+
+func (c *sealedCrypto) crypto() (op.Crypto, error) {
+	k, err := c.s.keys(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	return op.NewAES256GCMCrypto(k.crypto, "1"), nil
+}
+
+func (c *sealedCrypto) Encrypt(s string) (string, error) {
+	cr, err := c.crypto()
+	if err != nil {
+		return "", err
+	}
+	return cr.Encrypt(s)
+}
+
+func (c *sealedCrypto) Decrypt(s string) (string, error) {
+	cr, err := c.crypto()
+	if err != nil {
+		return "", err
+	}
+	return cr.Decrypt(s)
+}

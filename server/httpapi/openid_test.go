@@ -1,0 +1,428 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	gooidc "github.com/coreos/go-oidc/v3/oidc"
+	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/idp"
+	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/store/storetest"
+	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
+	"golang.org/x/oauth2"
+)
+
+// The relying party of these tests is go-oidc with x/oauth2, nobody's code
+// here: what it accepts, an application out there accepts.
+
+const appRedirect = "https://app.example.com/cb"
+
+// rp is an application registered with Warden, and the provider as
+// go-oidc discovered it.
+type rp struct {
+	e        *env
+	cfg      oauth2.Config
+	provider *gooidc.Provider
+}
+
+// walkClock runs the server's clock at real time (op and go-oidc check
+// expiries against it), plus a step a test adds to pass a TOTP step.
+func (e *env) walkClock() *time.Duration {
+	var ahead time.Duration
+	e.svc.Now = func() time.Time { return time.Now().Add(ahead) }
+	return &ahead
+}
+
+func (e *env) registerApp(t *testing.T, nc idp.NewClient) *rp {
+	t.Helper()
+	if nc.Name == "" {
+		nc.Name, nc.RedirectURIs = "Reports", []string{appRedirect}
+	}
+	c, secret, err := e.svc.IDP.CreateClient(context.Background(), nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := gooidc.NewProvider(context.Background(), e.srv.URL)
+	if err != nil {
+		t.Fatalf("discovery: %v", err)
+	}
+	return &rp{e: e, provider: p, cfg: oauth2.Config{ClientID: c.ID, ClientSecret: secret, Endpoint: p.Endpoint(),
+		RedirectURL: nc.RedirectURIs[0], Scopes: []string{gooidc.ScopeOpenID, "profile", "email", gooidc.ScopeOfflineAccess}}}
+}
+
+// noFollow is a client of the browser's cookies that shows each redirect.
+func noFollow(b *http.Client) *http.Client {
+	return &http.Client{Jar: b.Jar, Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// openGet sends a GET and returns the status and the Location.
+func openGet(t *testing.T, c *http.Client, u string) (int, *url.URL) {
+	t.Helper()
+	res, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	loc, _ := res.Location()
+	return res.StatusCode, loc
+}
+
+// startSignIn opens the application's authorization URL in the browser and
+// returns the callback it leads to.
+func (a *rp) startSignIn(t *testing.T, b *http.Client, opts ...oauth2.AuthCodeOption) string {
+	t.Helper()
+	status, loc := openGet(t, noFollow(b), a.cfg.AuthCodeURL("st-123", opts...))
+	if status != http.StatusFound || loc == nil || loc.Path != idp.CallbackPath {
+		t.Fatalf("/authorize: %d %v\n%s", status, loc, a.e.log.String())
+	}
+	return loc.String()
+}
+
+// finish opens the callback with the browser's session and returns the
+// code and state the application got.
+func (a *rp) finish(t *testing.T, b *http.Client, callback string) (code, state string) {
+	t.Helper()
+	status, loc := openGet(t, noFollow(b), callback)
+	if status != http.StatusFound || loc == nil || !strings.HasPrefix(loc.String(), a.cfg.RedirectURL+"?") {
+		t.Fatalf("callback: %d %v\n%s", status, loc, a.e.log.String())
+	}
+	return loc.Query().Get("code"), loc.Query().Get("state")
+}
+
+// signInWithTOTP is a user with an authenticator app signing in to the
+// application: /authorize, Warden's login with the password and a code,
+// and back. It returns the code and the PKCE verifier.
+func (a *rp) signInWithTOTP(t *testing.T, username string, ahead *time.Duration) (code, verifier string) {
+	t.Helper()
+	e, b := a.e, a.e.browser()
+	verifier = oauth2.GenerateVerifier()
+	callback := a.startSignIn(t, b, oauth2.S256ChallengeOption(verifier), gooidc.Nonce("n-456"))
+	// Without a session the callback sends the browser to the login page,
+	// to come back.
+	if status, loc := openGet(t, noFollow(b), callback); status != http.StatusSeeOther || loc.Path != "/login" || loc.Query().Get("return") != strings.TrimPrefix(callback, e.srv.URL) {
+		t.Fatalf("callback before the login: %d %v", status, loc)
+	}
+	*ahead += 30 * time.Second // the next TOTP step
+	e.loginWithCode(t, b, username, e.svc.Now())
+	code, state := a.finish(t, b, callback)
+	if state != "st-123" || code == "" {
+		t.Fatalf("code %q, state %q", code, state)
+	}
+	return code, verifier
+}
+
+// totpUser makes a user of Acme with an authenticator app.
+func (e *env) totpUser(t *testing.T, name string) *domain.User {
+	t.Helper()
+	u := e.user(name, shared.RoleUser, "Acme")
+	b := e.browser()
+	e.login(b, name, password)
+	if e.secrets == nil {
+		e.secrets = map[string]string{}
+	}
+	e.secrets[name] = e.enroll(t, b, e.svc.Now())
+	e.do(b, "POST", "/api/logout", nil)
+	return u
+}
+
+// grantOf is the grant a refresh token belongs to, from the database.
+func (e *env) grantOf(refresh string) (*domain.OIDCGrant, error) {
+	return e.st.Grant(context.Background(), core.HashToken(refresh), domain.TokenRefresh, e.svc.Now())
+}
+
+func TestOpenID_CodeFlowWithPKCEAndTOTPGivesVerifiedIdentityAndRotatingRefresh(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			ahead := e.walkClock()
+			olga := e.totpUser(t, "olga")
+			app := e.registerApp(t, idp.NewClient{})
+			ctx := context.Background()
+
+			code, verifier := app.signInWithTOTP(t, "olga", ahead)
+			tok, err := app.cfg.Exchange(ctx, code, oauth2.VerifierOption(verifier))
+			if err != nil {
+				t.Fatalf("exchange: %v\n%s", err, e.log.String())
+			}
+			raw, _ := tok.Extra("id_token").(string)
+			idt, err := app.provider.Verifier(&gooidc.Config{ClientID: app.cfg.ClientID}).Verify(ctx, raw)
+			if err != nil {
+				t.Fatalf("ID token: %v", err)
+			}
+			var claims struct {
+				Username string   `json:"preferred_username"`
+				AMR      []string `json:"amr"`
+				ACR      string   `json:"acr"`
+				Account  string   `json:"account_name"`
+				Role     string   `json:"role"`
+				AuthTime int64    `json:"auth_time"`
+			}
+			if err := idt.Claims(&claims); err != nil {
+				t.Fatal(err)
+			}
+			if idt.Nonce != "n-456" || idt.Subject == "" || idt.Subject == "olga" || claims.Username != "olga" ||
+				!slices.Equal(claims.AMR, []string{"pwd", "otp", "mfa"}) || claims.ACR != idp.ACRMultiFactor ||
+				claims.Account != "Acme" || claims.Role != shared.RoleUser || claims.AuthTime == 0 {
+				t.Fatalf("ID token claims: sub %q nonce %q %+v", idt.Subject, idt.Nonce, claims)
+			}
+
+			info, err := app.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+			if err != nil || info.Subject != idt.Subject {
+				t.Fatalf("userinfo: %v %+v", err, info)
+			}
+
+			// Refresh: a new refresh token each time; the spent one, shown
+			// again, ends the whole family.
+			old := *tok
+			old.Expiry = time.Now().Add(-time.Minute)
+			fresh, err := app.cfg.TokenSource(ctx, &old).Token()
+			if err != nil || fresh.RefreshToken == "" || fresh.RefreshToken == tok.RefreshToken || fresh.AccessToken == tok.AccessToken {
+				t.Fatalf("refresh: %v %+v", err, fresh)
+			}
+			if _, err := app.cfg.TokenSource(ctx, &old).Token(); err == nil {
+				t.Fatal("a spent refresh token was taken again")
+			}
+			if g, err := e.grantOf(fresh.RefreshToken); !errors.Is(err, domain.ErrNotFound) {
+				t.Fatalf("after the replay the family lives on: %+v %v", g, err)
+			}
+			stale := *fresh
+			stale.Expiry = time.Now().Add(-time.Minute)
+			if _, err := app.cfg.TokenSource(ctx, &stale).Token(); err == nil {
+				t.Fatal("the family's newest refresh token still works after a replay")
+			}
+			if _, err := app.provider.UserInfo(ctx, oauth2.StaticTokenSource(fresh)); err == nil {
+				t.Fatal("the family's access token still works after a replay")
+			}
+			_ = olga
+		})
+	}
+}
+
+// exchange posts a code to the token endpoint as the client id/secret and
+// returns the status.
+func (a *rp) exchange(t *testing.T, clientID, secret, code, redirect, verifier string) int {
+	t.Helper()
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect}, "client_id": {clientID}}
+	if verifier != "" {
+		form.Set("code_verifier", verifier)
+	}
+	req, _ := http.NewRequest("POST", a.e.srv.URL+idp.TokenPath, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if secret != "" {
+		req.SetBasicAuth(url.QueryEscape(clientID), url.QueryEscape(secret))
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func TestOpenID_ACodeWorksOnceAmongTwentyRacers(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			ahead := e.walkClock()
+			e.totpUser(t, "olga")
+			app := e.registerApp(t, idp.NewClient{})
+			code, verifier := app.signInWithTOTP(t, "olga", ahead)
+			statuses := e.raceAt(t, "TakeAuthCode", 20, func(int) int {
+				return app.exchange(t, app.cfg.ClientID, app.cfg.ClientSecret, code, appRedirect, verifier)
+			})
+			if n := countOf(statuses, 200); n != 1 || countOf(statuses, 400) != 19 {
+				t.Fatalf("statuses of 20 exchanges of one code: %v", statuses)
+			}
+		})
+	}
+}
+
+func countOf(statuses []int, status int) int {
+	n := 0
+	for _, s := range statuses {
+		if s == status {
+			n++
+		}
+	}
+	return n
+}
+
+func TestOpenID_ACodeIsRefusedToAnotherClientOrRedirectAndThenSpent(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			ahead := e.walkClock()
+			e.totpUser(t, "olga")
+			app := e.registerApp(t, idp.NewClient{})
+			other := e.registerApp(t, idp.NewClient{Name: "Other", RedirectURIs: []string{appRedirect}})
+
+			code, verifier := app.signInWithTOTP(t, "olga", ahead)
+			if s := app.exchange(t, other.cfg.ClientID, other.cfg.ClientSecret, code, appRedirect, verifier); s != 400 {
+				t.Fatalf("another client's exchange: %d", s)
+			}
+			// The attempt spent the code: the real client cannot use it either.
+			if s := app.exchange(t, app.cfg.ClientID, app.cfg.ClientSecret, code, appRedirect, verifier); s != 400 {
+				t.Fatalf("the code after another client tried it: %d", s)
+			}
+
+			code, verifier = app.signInWithTOTP(t, "olga", ahead)
+			if s := app.exchange(t, app.cfg.ClientID, app.cfg.ClientSecret, code, appRedirect+"/other", verifier); s != 400 {
+				t.Fatalf("another redirect_uri: %d", s)
+			}
+			code, verifier = app.signInWithTOTP(t, "olga", ahead)
+			if s := app.exchange(t, app.cfg.ClientID, "wrong-secret", code, appRedirect, verifier); s != 401 {
+				t.Fatalf("a wrong secret: %d", s)
+			}
+		})
+	}
+}
+
+func TestOpenID_PKCEIsRequiredOfAPublicClientAndItsVerifierChecked(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			ahead := e.walkClock()
+			e.totpUser(t, "olga")
+			app := e.registerApp(t, idp.NewClient{Name: "SPA", RedirectURIs: []string{appRedirect}, Public: true})
+			b := e.browser()
+			for name, opts := range map[string][]oauth2.AuthCodeOption{
+				"no challenge": nil,
+				"plain":        {oauth2.SetAuthURLParam("code_challenge", "abc"), oauth2.SetAuthURLParam("code_challenge_method", "plain")},
+			} {
+				status, loc := openGet(t, noFollow(b), app.cfg.AuthCodeURL("st-123", opts...))
+				if status != http.StatusFound || loc.Query().Get("error") != "invalid_request" || loc.Query().Get("code") != "" {
+					t.Fatalf("%s: %d %v", name, status, loc)
+				}
+			}
+			code, verifier := app.signInWithTOTP(t, "olga", ahead)
+			if s := app.exchange(t, app.cfg.ClientID, "", code, appRedirect, verifier+"x"); s != 400 {
+				t.Fatalf("a wrong verifier: %d", s)
+			}
+			code, _ = app.signInWithTOTP(t, "olga", ahead)
+			if s := app.exchange(t, app.cfg.ClientID, "", code, appRedirect, ""); s != 400 {
+				t.Fatalf("no verifier: %d", s)
+			}
+			code, verifier = app.signInWithTOTP(t, "olga", ahead)
+			if s := app.exchange(t, app.cfg.ClientID, "", code, appRedirect, verifier); s != 200 {
+				t.Fatalf("the right verifier: %d\n%s", s, e.log.String())
+			}
+		})
+	}
+}
+
+func TestOpenID_NearMissRedirectURIsAreRefusedWithoutRedirecting(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			e.walkClock()
+			app := e.registerApp(t, idp.NewClient{})
+			b := noFollow(e.browser())
+			for _, bad := range []string{
+				"https://app.example.com/cb2", "https://app.example.com/c", "https://app.example.com/cb/",
+				"https://app.example.com:8443/cb", "https://evil@app.example.com/cb", "https://app.example.com/cb#frag",
+				"http://app.example.com/cb", "https://app.example.com.evil.example/cb", "https://evil.example/cb",
+			} {
+				cfg := app.cfg
+				cfg.RedirectURL = bad
+				res, err := b.Get(cfg.AuthCodeURL("st-123", oauth2.S256ChallengeOption(oauth2.GenerateVerifier())))
+				if err != nil {
+					t.Fatal(err)
+				}
+				body := readBody(res)
+				if res.StatusCode != 400 || res.Header.Get("Location") != "" || !strings.Contains(body, htmlText(words.English.Say(words.AppSignInRefused))) {
+					t.Errorf("%s: %d %q %s", bad, res.StatusCode, res.Header.Get("Location"), body)
+				}
+			}
+			// An unknown client too.
+			cfg := app.cfg
+			cfg.ClientID = "nobody"
+			if status, loc := openGet(t, b, cfg.AuthCodeURL("st-123")); status != 400 || loc != nil {
+				t.Errorf("an unknown client: %d %v", status, loc)
+			}
+		})
+	}
+}
+
+func TestOpenID_ASessionShortOfFullGetsNoCode(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			e.walkClock()
+			u := e.user("paula", shared.RoleUser, "Acme")
+			app := e.registerApp(t, idp.NewClient{})
+			for _, stage := range []string{domain.StagePasswordOK, domain.StageEnrollment, domain.StagePasswordChange} {
+				b := e.withCookie(e.sessionAt(u, stage))
+				callback := app.startSignIn(t, b, oauth2.S256ChallengeOption(oauth2.GenerateVerifier()))
+				status, loc := openGet(t, noFollow(b), callback)
+				if status != http.StatusSeeOther || loc.Path != "/login" || loc.Query().Get("code") != "" {
+					t.Errorf("%s: %d %v", stage, status, loc)
+				}
+			}
+			// The same request, once the session is full, gets its code.
+			b := e.withCookie(e.sessionAt(u, domain.StageFull))
+			code, _ := app.finish(t, b, app.startSignIn(t, b, oauth2.S256ChallengeOption(oauth2.GenerateVerifier())))
+			if code == "" {
+				t.Fatal("a full session got no code")
+			}
+		})
+	}
+}
+
+func TestOpenID_EndingTheSessionEndsItsTokensAtOnce(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			ahead := e.walkClock()
+			e.totpUser(t, "olga")
+			app := e.registerApp(t, idp.NewClient{})
+			ctx := context.Background()
+			b := e.browser()
+			verifier := oauth2.GenerateVerifier()
+			callback := app.startSignIn(t, b, oauth2.S256ChallengeOption(verifier))
+			*ahead += 30 * time.Second
+			e.loginWithCode(t, b, "olga", e.svc.Now())
+			code, _ := app.finish(t, b, callback)
+			tok, err := app.cfg.Exchange(ctx, code, oauth2.VerifierOption(verifier))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := app.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok)); err != nil {
+				t.Fatalf("userinfo before the logout: %v", err)
+			}
+
+			e.do(b, "POST", "/api/logout", nil)
+
+			if g, err := e.grantOf(tok.RefreshToken); !errors.Is(err, domain.ErrNotFound) {
+				t.Fatalf("the grant outlived its session: %+v %v", g, err)
+			}
+			if _, err := app.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok)); err == nil {
+				t.Fatal("the access token works after the logout")
+			}
+			old := *tok
+			old.Expiry = time.Now().Add(-time.Minute)
+			if _, err := app.cfg.TokenSource(ctx, &old).Token(); err == nil {
+				t.Fatal("the refresh token works after the logout")
+			}
+		})
+	}
+}
+
+func readBody(res *http.Response) string {
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return string(b)
+}
+
+// htmlText is s as html/template writes it in text.
+func htmlText(s string) string { return template.HTMLEscapeString(s) }
