@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/shared"
 	"github.com/warden-auth/warden/shared/words"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
@@ -16,7 +17,7 @@ import (
 // The provider's paths, set here rather than left to op's defaults.
 const (
 	AuthorizePath = "/authorize"
-	CallbackPath  = "/authorize/callback" // op's: the authorize path and "/callback"
+	CallbackPath  = shared.AppSignInCallback // op's: the authorize path and "/callback"
 	TokenPath     = "/oauth/token"
 	UserinfoPath  = "/userinfo"
 	KeysPath      = "/oauth/keys"
