@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"net/http"
@@ -122,12 +123,17 @@ func (a *rp) signInWithTOTP(t *testing.T, username string, ahead *time.Duration)
 	return code, verifier
 }
 
-// totpUser makes a user of Acme with an authenticator app.
+// totpUser makes a user of Acme with an authenticator app (olga with a
+// confirmed e-mail address too).
 func (e *env) totpUser(t *testing.T, name string) *domain.User {
 	t.Helper()
 	u := e.user(name, shared.RoleUser, "Acme")
 	b := e.browser()
 	e.login(b, name, password)
+	if name == "olga" {
+		box, m := e.mailOn(t)
+		e.confirmAddress(t, b, box, m, "olga@example.com")
+	}
 	if e.secrets == nil {
 		e.secrets = map[string]string{}
 	}
@@ -162,6 +168,8 @@ func TestOpenID_CodeFlowWithPKCEAndTOTPGivesVerifiedIdentityAndRotatingRefresh(t
 			}
 			var claims struct {
 				Username string   `json:"preferred_username"`
+				Email    string   `json:"email"`
+				Verified bool     `json:"email_verified"`
 				AMR      []string `json:"amr"`
 				ACR      string   `json:"acr"`
 				Account  string   `json:"account_name"`
@@ -171,14 +179,14 @@ func TestOpenID_CodeFlowWithPKCEAndTOTPGivesVerifiedIdentityAndRotatingRefresh(t
 			if err := idt.Claims(&claims); err != nil {
 				t.Fatal(err)
 			}
-			if idt.Nonce != "n-456" || idt.Subject == "" || idt.Subject == "olga" || claims.Username != "olga" ||
+			if idt.Nonce != "n-456" || idt.Subject == "" || idt.Subject == "olga" || claims.Username != "olga" || claims.Email != "olga@example.com" || !claims.Verified ||
 				!slices.Equal(claims.AMR, []string{"pwd", "otp", "mfa"}) || claims.ACR != idp.ACRMultiFactor ||
 				claims.Account != "Acme" || claims.Role != shared.RoleUser || claims.AuthTime == 0 {
 				t.Fatalf("ID token claims: sub %q nonce %q %+v", idt.Subject, idt.Nonce, claims)
 			}
 
 			info, err := app.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok))
-			if err != nil || info.Subject != idt.Subject {
+			if err != nil || info.Subject != idt.Subject || info.Email != "olga@example.com" || !info.EmailVerified {
 				t.Fatalf("userinfo: %v %+v", err, info)
 			}
 
@@ -379,45 +387,6 @@ func TestOpenID_ASessionShortOfFullGetsNoCode(t *testing.T) {
 	}
 }
 
-func TestOpenID_EndingTheSessionEndsItsTokensAtOnce(t *testing.T) {
-	for _, dialect := range storetest.Dialects {
-		t.Run(dialect, func(t *testing.T) {
-			e := newEnv(t, dialect)
-			ahead := e.walkClock()
-			e.totpUser(t, "olga")
-			app := e.registerApp(t, idp.NewClient{})
-			ctx := context.Background()
-			b := e.browser()
-			verifier := oauth2.GenerateVerifier()
-			callback := app.startSignIn(t, b, oauth2.S256ChallengeOption(verifier))
-			*ahead += 30 * time.Second
-			e.loginWithCode(t, b, "olga", e.svc.Now())
-			code, _ := app.finish(t, b, callback)
-			tok, err := app.cfg.Exchange(ctx, code, oauth2.VerifierOption(verifier))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := app.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok)); err != nil {
-				t.Fatalf("userinfo before the logout: %v", err)
-			}
-
-			e.do(b, "POST", "/api/logout", nil)
-
-			if g, err := e.grantOf(tok.RefreshToken); !errors.Is(err, domain.ErrNotFound) {
-				t.Fatalf("the grant outlived its session: %+v %v", g, err)
-			}
-			if _, err := app.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok)); err == nil {
-				t.Fatal("the access token works after the logout")
-			}
-			old := *tok
-			old.Expiry = time.Now().Add(-time.Minute)
-			if _, err := app.cfg.TokenSource(ctx, &old).Token(); err == nil {
-				t.Fatal("the refresh token works after the logout")
-			}
-		})
-	}
-}
-
 func readBody(res *http.Response) string {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
@@ -426,3 +395,112 @@ func readBody(res *http.Response) string {
 
 // htmlText is s as html/template writes it in text.
 func htmlText(s string) string { return template.HTMLEscapeString(s) }
+
+// signIn logs olga in with pw, and with her authenticator's next code if
+// she has one connected.
+func (e *env) signIn(t *testing.T, b *http.Client, pw string, ahead *time.Duration) {
+	t.Helper()
+	var lr shared.LoginResponse
+	e.login(b, "olga", pw).decode(t, &lr)
+	if lr.Next != shared.NextTOTP {
+		return
+	}
+	*ahead += 30 * time.Second
+	if a := e.do(b, "POST", "/api/login/totp", shared.CodeRequest{Code: code(t, e.secrets["olga"], e.svc.Now())}); a.status != 200 {
+		t.Fatalf("code step: %d %s", a.status, a.body)
+	}
+}
+
+// signedInApp is olga, with pw, signed in to app in browser b: its tokens.
+func (a *rp) signedInApp(t *testing.T, b *http.Client, pw string, ahead *time.Duration) *oauth2.Token {
+	t.Helper()
+	verifier := oauth2.GenerateVerifier()
+	callback := a.startSignIn(t, b, oauth2.S256ChallengeOption(verifier))
+	a.e.signIn(t, b, pw, ahead)
+	code, _ := a.finish(t, b, callback)
+	tok, err := a.cfg.Exchange(context.Background(), code, oauth2.VerifierOption(verifier))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// assertTokensEnded checks that tok's grant is gone from the database and
+// that neither its access nor its refresh token works.
+func (a *rp) assertTokensEnded(t *testing.T, how string, tok *oauth2.Token) {
+	t.Helper()
+	ctx := context.Background()
+	if g, err := a.e.grantOf(tok.RefreshToken); !errors.Is(err, domain.ErrNotFound) {
+		t.Errorf("%s: the grant outlived its session: %+v %v", how, g, err)
+	}
+	if _, err := a.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok)); err == nil {
+		t.Errorf("%s: the access token still works", how)
+	}
+	old := *tok
+	old.Expiry = time.Now().Add(-time.Minute)
+	if _, err := a.cfg.TokenSource(ctx, &old).Token(); err == nil {
+		t.Errorf("%s: the refresh token still works", how)
+	}
+}
+
+// Whatever ends a Warden session ends what applications got from it.
+func TestOpenID_EveryWayASessionEndsEndsItsTokens(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			ahead := e.walkClock()
+			olga := e.totpUser(t, "olga")
+			e.user("adam", shared.RoleAdmin, "Acme")
+			admin := e.browser()
+			e.login(admin, "adam", password)
+			app := e.registerApp(t, idp.NewClient{})
+			pw := password
+			for _, end := range []struct {
+				how string
+				do  func(b *http.Client) answer
+			}{
+				{"logout", func(b *http.Client) answer { return e.do(b, "POST", "/api/logout", nil) }},
+				{"ended from another browser", func(b *http.Client) answer {
+					other := e.browser()
+					e.signIn(t, other, pw, ahead)
+					var list shared.Sessions
+					e.do(other, "GET", "/api/me/sessions", nil).decode(t, &list)
+					for _, s := range list.Sessions {
+						if !s.Current {
+							return e.do(other, "DELETE", fmt.Sprintf("/api/me/sessions/%d", s.ID), nil)
+						}
+					}
+					t.Fatal("no other session")
+					return answer{}
+				}},
+				{"the user's password changed elsewhere", func(b *http.Client) answer {
+					other := e.browser()
+					e.signIn(t, other, pw, ahead)
+					a := e.do(other, "POST", "/api/me/password", shared.ChangePasswordRequest{Current: pw, New: pw + " anew"})
+					pw += " anew"
+					return a
+				}},
+				{"2FA reset by the administrator", func(b *http.Client) answer {
+					return e.do(admin, "POST", fmt.Sprintf("/api/admin/users/%d/reset-2fa", olga.ID), nil)
+				}},
+				{"the user disabled", func(b *http.Client) answer {
+					yes := true
+					return e.do(admin, "PATCH", fmt.Sprintf("/api/admin/users/%d", olga.ID), shared.UserPatch{Disabled: &yes})
+				}},
+			} {
+				b := e.browser()
+				tok := app.signedInApp(t, b, pw, ahead)
+				if _, err := app.provider.UserInfo(context.Background(), oauth2.StaticTokenSource(tok)); err != nil {
+					t.Fatalf("%s: userinfo before: %v", end.how, err)
+				}
+				if a := end.do(b); a.status >= 300 {
+					t.Fatalf("%s: %d %s", end.how, a.status, a.body)
+				}
+				app.assertTokensEnded(t, end.how, tok)
+				if t.Failed() {
+					return
+				}
+			}
+		})
+	}
+}
