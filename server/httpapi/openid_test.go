@@ -504,3 +504,46 @@ func TestOpenID_EveryWayASessionEndsEndsItsTokens(t *testing.T) {
 		})
 	}
 }
+
+// A sign-in Warden no longer stands by ends its tokens before any sweep: a
+// session past its end, a user whom the account's Force 2FA sends back to
+// the setup.
+func TestOpenID_TokensEndWithTheSessionsEndAndTheForcedPolicy(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			ahead := e.walkClock()
+			e.user("olga", shared.RoleUser, "Acme")
+			root := e.user("root", shared.RoleAdmin, "Acme")
+			app := e.registerApp(t, idp.NewClient{})
+			ctx := context.Background()
+
+			tok := app.signedInApp(t, e.browser(), password, ahead)
+			*ahead += e.svc.SessionMax
+			old := *tok
+			old.Expiry = time.Now().Add(-time.Minute)
+			if _, err := app.cfg.TokenSource(ctx, &old).Token(); err == nil {
+				t.Fatal("a refresh token outlived its session's end")
+			}
+
+			tok = app.signedInApp(t, e.browser(), password, ahead)
+			if _, err := app.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok)); err != nil {
+				t.Fatalf("userinfo before the policy: %v", err)
+			}
+			admin := e.browser()
+			e.login(admin, "root", password)
+			e.enroll(t, admin, e.svc.Now())
+			if a := e.setPolicy(t, admin, root.AccountID, true); a.status != 200 {
+				t.Fatalf("Force 2FA: %d %s", a.status, a.body)
+			}
+			if _, err := app.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok)); err == nil {
+				t.Fatal("userinfo after Force 2FA sent the user back to the setup")
+			}
+			old = *tok
+			old.Expiry = time.Now().Add(-time.Minute)
+			if _, err := app.cfg.TokenSource(ctx, &old).Token(); err == nil {
+				t.Fatal("a refresh after Force 2FA sent the user back to the setup")
+			}
+		})
+	}
+}

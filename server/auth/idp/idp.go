@@ -19,6 +19,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -26,7 +27,9 @@ import (
 
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/keys"
+	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/zitadel/oidc/v3/pkg/oidc"
 )
 
 // Clients is where the registered applications are kept. Client returns
@@ -55,6 +58,7 @@ type Store interface {
 	Grant(ctx context.Context, hash []byte, kind string, now time.Time) (*domain.OIDCGrant, error)
 	UseRefreshToken(ctx context.Context, hash []byte, now time.Time) (*domain.OIDCGrant, error)
 	AddTokens(ctx context.Context, grantID int64, tokens ...*domain.OIDCToken) error
+	GrantSession(ctx context.Context, sessionID int64, now time.Time) (*domain.Session, error)
 	UserByID(ctx context.Context, id int64) (*domain.User, error)
 	SweepIDP(ctx context.Context, now time.Time) (int64, error)
 }
@@ -142,6 +146,30 @@ func (s *Service) subject(ctx context.Context, userID int64) (string, error) {
 	mac := hmac.New(sha256.New, k.subject)
 	mac.Write([]byte("user:" + strconv.FormatInt(userID, 10)))
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:18]), nil
+}
+
+// errEnded refuses a token whose sign-in Warden no longer stands by.
+var errEnded = oidc.ErrInvalidGrant().WithDescription("the sign-in has ended")
+
+// live checks that the Warden session of g still stands as a full one: not
+// expired (before the sweep deletes it, and its grants with it), its user
+// not disabled, and not put back into the 2FA setup by the account's Force
+// 2FA (the policy holds for sign-ins from before it, as for the session).
+func (s *Service) live(ctx context.Context, g *domain.OIDCGrant) error {
+	now := s.Now()
+	sess, err := s.Store.GrantSession(ctx, g.SessionID, now)
+	if errors.Is(err, domain.ErrNotFound) {
+		return errEnded
+	} else if err != nil {
+		return err
+	}
+	if sess.User.Disabled() || sess.Stage != stage.Full {
+		return errEnded
+	}
+	if ev, moved := stage.PolicyEvent(sess.User, now); moved && ev == stage.PolicyForces {
+		return errEnded
+	}
+	return nil
 }
 
 // Sweep deletes the requests and tokens that have expired.

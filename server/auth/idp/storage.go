@@ -125,6 +125,9 @@ func (st storage) tokens(ctx context.Context, req op.TokenRequest, refresh bool)
 		if r.row.SessionID == nil || r.row.UserID == nil {
 			return "", "", exp, oidc.ErrInvalidGrant()
 		}
+		if err := s.live(ctx, &domain.OIDCGrant{SessionID: *r.row.SessionID}); err != nil {
+			return "", "", exp, err
+		}
 		g := &domain.OIDCGrant{ClientID: r.row.ClientID, SessionID: *r.row.SessionID, UserID: *r.row.UserID,
 			Scopes: strings.Join(r.p.Scopes, " "), Methods: r.row.Methods, AuthTime: r.GetAuthTime(), CreatedAt: now}
 		err = s.Store.AddGrant(ctx, g, toks...)
@@ -134,8 +137,7 @@ func (st storage) tokens(ctx context.Context, req op.TokenRequest, refresh bool)
 		err = oidc.ErrUnsupportedGrantType()
 	}
 	if errors.Is(err, domain.ErrNotFound) {
-		// The session ended between the code (or refresh token) and now.
-		err = oidc.ErrInvalidGrant().WithDescription("the sign-in has ended")
+		err = errEnded // the session ended between the code (or refresh token) and now
 	}
 	return access, refreshToken, exp, err
 }
@@ -146,6 +148,9 @@ func (st storage) TokenRequestByRefreshToken(ctx context.Context, token string) 
 		st.s.Log.WarnContext(ctx, "a spent refresh token was presented again: its grant has ended")
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := st.s.live(ctx, g); err != nil {
 		return nil, err
 	}
 	sub, err := st.s.subject(ctx, g.UserID)
@@ -250,6 +255,9 @@ func (st storage) SetUserinfoFromRequest(ctx context.Context, info *oidc.UserInf
 // grant whose session has not ended.
 func (st storage) SetUserinfoFromToken(ctx context.Context, info *oidc.UserInfo, tokenID, subject, _ string) error {
 	g, err := st.s.Store.Grant(ctx, core.HashToken(tokenID), domain.TokenAccess, st.s.Now())
+	if err == nil {
+		err = st.s.live(ctx, g)
+	}
 	if err != nil {
 		return oidc.ErrAccessDenied().WithDescription("the access token is not valid")
 	}

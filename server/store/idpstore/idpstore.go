@@ -175,6 +175,15 @@ func (s *IDP) Grant(ctx context.Context, hash []byte, kind string, now time.Time
 	return g, s.db.Wrap(err)
 }
 
+// GrantSession returns the session a grant belongs to, with its user and
+// the user's account, if it has not expired at now; ErrNotFound otherwise.
+func (s *IDP) GrantSession(ctx context.Context, sessionID int64, now time.Time) (*domain.Session, error) {
+	sess := new(domain.Session)
+	err := s.conn(ctx).NewSelect().Model(sess).Relation("User").Relation("User.Account").
+		Where("s.id = ?", sessionID).Where("s.expires_at > ?", now).Scan(ctx)
+	return sess, s.db.Wrap(err)
+}
+
 // UseRefreshToken spends the refresh token of this hash and returns its
 // grant: of requests racing with one token, one gets it. A token spent
 // before is a stolen copy or a replay: its whole grant (every token of the
