@@ -185,6 +185,13 @@ func TestOpenID_CodeFlowWithPKCEAndTOTPGivesVerifiedIdentityAndRotatingRefresh(t
 				t.Fatalf("ID token claims: sub %q nonce %q %+v", idt.Subject, idt.Nonce, claims)
 			}
 
+			// A browser app may ask too: its preflight is answered, without
+			// the browser's cookies.
+			a := e.do(e.browser(), "OPTIONS", idp.UserinfoPath, nil, "Origin", "https://spa.example",
+				"Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "authorization")
+			if a.status >= 300 || a.header.Get("Access-Control-Allow-Origin") != "https://spa.example" || a.header.Get("Access-Control-Allow-Credentials") != "" {
+				t.Fatalf("preflight: %d %v", a.status, a.header)
+			}
 			info, err := app.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok))
 			if err != nil || info.Subject != idt.Subject || info.Email != "olga@example.com" || !info.EmailVerified {
 				t.Fatalf("userinfo: %v %+v", err, info)
@@ -221,6 +228,14 @@ func TestOpenID_CodeFlowWithPKCEAndTOTPGivesVerifiedIdentityAndRotatingRefresh(t
 // returns the status.
 func (a *rp) exchange(t *testing.T, clientID, secret, code, redirect, verifier string) int {
 	t.Helper()
+	status, _ := a.exchangeFrom(t, "", clientID, secret, code, redirect, verifier)
+	return status
+}
+
+// exchangeFrom is exchange sent by a page of origin (none: "") as a browser
+// sends it, and returns the answer's headers too.
+func (a *rp) exchangeFrom(t *testing.T, origin, clientID, secret, code, redirect, verifier string) (int, http.Header) {
+	t.Helper()
 	form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect}, "client_id": {clientID}}
 	if verifier != "" {
 		form.Set("code_verifier", verifier)
@@ -230,12 +245,16 @@ func (a *rp) exchange(t *testing.T, clientID, secret, code, redirect, verifier s
 	if secret != "" {
 		req.SetBasicAuth(url.QueryEscape(clientID), url.QueryEscape(secret))
 	}
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	return res.StatusCode
+	return res.StatusCode, res.Header
 }
 
 func TestOpenID_ACodeWorksOnceAmongTwentyRacers(t *testing.T) {
@@ -321,9 +340,12 @@ func TestOpenID_PKCEIsRequiredOfAPublicClientAndItsVerifierChecked(t *testing.T)
 			if s := app.exchange(t, app.cfg.ClientID, "", code, appRedirect, ""); s != 400 {
 				t.Fatalf("no verifier: %d", s)
 			}
+			// The right one, sent as a browser app sends it: from its own
+			// origin, which may read the answer but never with cookies.
 			code, verifier = app.signInWithTOTP(t, "olga", ahead)
-			if s := app.exchange(t, app.cfg.ClientID, "", code, appRedirect, verifier); s != 200 {
-				t.Fatalf("the right verifier: %d\n%s", s, e.log.String())
+			s, h := app.exchangeFrom(t, "https://spa.example", app.cfg.ClientID, "", code, appRedirect, verifier)
+			if s != 200 || h.Get("Access-Control-Allow-Origin") != "https://spa.example" || h.Get("Access-Control-Allow-Credentials") != "" {
+				t.Fatalf("the right verifier from the app's origin: %d %v\n%s", s, h, e.log.String())
 			}
 		})
 	}

@@ -86,6 +86,9 @@ func New(cfg Config) *Server {
 			panic("httpapi: PublicURL: " + err.Error()) // config.go parsed it
 		}
 	}
+	for _, p := range anyOrigin {
+		cop.AddInsecureBypassPattern(p)
+	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errCrossOrigin)
 	}))
@@ -236,7 +239,7 @@ func (s *Server) publicOnly(next http.Handler) http.Handler {
 			s.writeError(w, r, errMisdirected)
 			return
 		case r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions &&
-			r.Header.Get("Origin") != "" && r.Header.Get("Origin") != origin:
+			r.Header.Get("Origin") != "" && r.Header.Get("Origin") != origin && !slices.Contains(anyOrigin, r.Method+" "+r.URL.Path):
 			s.writeError(w, r, errCrossOrigin)
 			return
 		}

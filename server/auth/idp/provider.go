@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 
+	"github.com/rs/cors"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 	"github.com/warden-auth/warden/shared/words"
@@ -55,11 +56,21 @@ func (s *Service) Provider(issuer func(*http.Request) string) (*Provider, error)
 		op.NewEndpoint(revokePath), op.NewEndpoint(endSessionPath), op.NewEndpoint(KeysPath))
 	p, err := op.NewProvider(cfg, storage{s}, func(bool) (op.IssuerFromRequest, error) { return issuer, nil },
 		endpoints, op.WithCustomIntrospectionEndpoint(op.NewEndpoint(introspectPath)),
-		op.WithCrypto(&sealedCrypto{s: s}), op.WithAllowInsecure())
+		op.WithCrypto(&sealedCrypto{s: s}), op.WithAllowInsecure(), op.WithCORSOptions(&corsOptions))
 	if err != nil {
 		return nil, err
 	}
 	return &Provider{s: s, op: p}, nil
+}
+
+// corsOptions let a page of any origin read the answers of the endpoints
+// it may call (httpapi's anyOrigin), never with the browser's cookies: op's
+// default would allow them.
+var corsOptions = cors.Options{
+	AllowOriginFunc:  func(string) bool { return true },
+	AllowedMethods:   []string{http.MethodGet, http.MethodPost},
+	AllowedHeaders:   []string{"Authorization", "Content-Type"},
+	AllowCredentials: false,
 }
 
 // ServeHTTP serves op's endpoints. An error op would answer in its own
@@ -115,10 +126,13 @@ func (p *Provider) page(w http.ResponseWriter, r *http.Request, err error, msg w
 	writePage(w, http.StatusBadRequest, msg)
 }
 
+// pageTemplate is the app's not-found page's frame (app/not_found_page.go),
+// with the product's styles: the page needs no app.
 var pageTemplate = template.Must(template.New("").Parse(`<!doctype html>
 <html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title><link rel="stylesheet" href="/web/app.css">
-<main class="page"><h1>{{.Title}}</h1><p>{{.Text}}</p><p><a href="/">{{.Home}}</a></p></main></html>
+<title>{{.Title}}</title><link rel="stylesheet" href="/web/styles.css">
+<main class="login"><section class="card login-card not-found"><h1>{{.Title}}</h1><p>{{.Text}}</p>
+<p><a class="button primary" href="/">{{.Home}}</a></p></section></main></html>
 `))
 
 func writePage(w http.ResponseWriter, status int, msg words.Message) {
