@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/auth/idp"
 )
 
@@ -89,53 +90,45 @@ func listClients(ctx context.Context, cfg config, _ []string, sio stdio) error {
 	return nil
 }
 
-// clientID is the one argument of rotate-secret and delete: --id ID.
-func clientID(name string, args []string, sio stdio) (string, error) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+// onClient runs f for the client that `server client NAME --id ID` names,
+// with the rules over the database.
+func onClient(ctx context.Context, cfg config, name string, args []string, sio stdio, f func(svc *auth.Service, id string) error) error {
+	fs := flag.NewFlagSet("client "+name, flag.ContinueOnError)
 	fs.SetOutput(sio.err)
 	id := fs.String("id", "", "the client_id")
 	if err := fs.Parse(args); err != nil {
-		return "", err
+		return err
 	}
 	if *id == "" {
-		return "", errors.New("--id is required")
+		return errors.New("--id is required")
 	}
-	return *id, nil
+	svc, closeStore, err := cliService(ctx, cfg, sio.err)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	return f(svc, *id)
 }
 
 // rotateClientSecret runs `server client rotate-secret --id ID`.
 func rotateClientSecret(ctx context.Context, cfg config, args []string, sio stdio) error {
-	id, err := clientID("client rotate-secret", args, sio)
-	if err != nil {
-		return err
-	}
-	svc, closeStore, err := cliService(ctx, cfg, sio.err)
-	if err != nil {
-		return err
-	}
-	defer closeStore()
-	secret, err := svc.IDP.RotateSecret(ctx, id)
-	if err != nil {
-		return cliError(err)
-	}
-	fmt.Fprintf(sio.out, "client_secret: %s\nThe secret is shown this once; the old one no longer works.\n", secret)
-	return nil
+	return onClient(ctx, cfg, "rotate-secret", args, sio, func(svc *auth.Service, id string) error {
+		secret, err := svc.IDP.RotateSecret(ctx, id)
+		if err != nil {
+			return cliError(err)
+		}
+		fmt.Fprintf(sio.out, "client_secret: %s\nThe secret is shown this once; the old one no longer works.\n", secret)
+		return nil
+	})
 }
 
 // deleteClient runs `server client delete --id ID`.
 func deleteClient(ctx context.Context, cfg config, args []string, sio stdio) error {
-	id, err := clientID("client delete", args, sio)
-	if err != nil {
-		return err
-	}
-	svc, closeStore, err := cliService(ctx, cfg, sio.err)
-	if err != nil {
-		return err
-	}
-	defer closeStore()
-	if err := svc.IDP.Clients.DeleteClient(ctx, id); err != nil {
-		return cliError(err)
-	}
-	fmt.Fprintf(sio.out, "Deleted client %s; its tokens no longer work.\n", id)
-	return nil
+	return onClient(ctx, cfg, "delete", args, sio, func(svc *auth.Service, id string) error {
+		if err := svc.IDP.Clients.DeleteClient(ctx, id); err != nil {
+			return cliError(err)
+		}
+		fmt.Fprintf(sio.out, "Deleted client %s; its tokens no longer work.\n", id)
+		return nil
+	})
 }

@@ -6,7 +6,6 @@ import (
 	"html"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -82,19 +81,12 @@ func TestBrowser_AnApplicationSignsInThroughWardensLoginWithACode(t *testing.T) 
 	databaseURL, dataDir := storetest.URL(t, store.Postgres)
 	inst := start(t, databaseURL, dataDir)
 	rp := newRelyingParty(t)
-	out, err := runCLI(serverEnv(databaseURL, dataDir), "client", "create", "--name", "Reports", "--redirect-uri", rp.srv.URL+"/cb")
-	if err != nil {
-		t.Fatalf("client create: %v %s", err, out)
-	}
-	id := regexp.MustCompile(`client_id:\s+(\S+)`).FindStringSubmatch(out)
-	secret := regexp.MustCompile(`client_secret:\s+(\S+)`).FindStringSubmatch(out)
-	if id == nil || secret == nil {
-		t.Fatalf("client create printed %q", out)
-	}
+	id, secret := registerClient(t, serverEnv(databaseURL, dataDir), "--name", "Reports", "--redirect-uri", rp.srv.URL+"/cb")
+	var err error
 	if rp.provider, err = gooidc.NewProvider(context.Background(), inst.URL); err != nil {
 		t.Fatal(err)
 	}
-	rp.cfg = oauth2.Config{ClientID: id[1], ClientSecret: secret[1], Endpoint: rp.provider.Endpoint(),
+	rp.cfg = oauth2.Config{ClientID: id, ClientSecret: secret, Endpoint: rp.provider.Endpoint(),
 		RedirectURL: rp.srv.URL + "/cb", Scopes: []string{gooidc.ScopeOpenID, "profile"}}
 
 	b := newBrowser(t)

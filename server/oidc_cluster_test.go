@@ -23,12 +23,7 @@ func TestCluster_TheOpenIDProviderIsOneAcrossProcesses(t *testing.T) {
 	key, _ := sealing.Generate("k1")
 	a := startProcess(t, dbURL, dir, "SECRET_KEY", key).instance
 	b := startProcess(t, dbURL, t.TempDir(), "SECRET_KEY", key).instance
-	out, err := runCLI(serverEnv(dbURL, dir, "SECRET_KEY", key), "client", "create", "--name", "Reports", "--redirect-uri", "https://app.example.com/cb")
-	if err != nil {
-		t.Fatalf("client create: %v %s", err, out)
-	}
-	id := regexp.MustCompile(`client_id:\s+(\S+)`).FindStringSubmatch(out)
-	secret := regexp.MustCompile(`client_secret:\s+(\S+)`).FindStringSubmatch(out)
+	id, secret := registerClient(t, serverEnv(dbURL, dir, "SECRET_KEY", key), "--name", "Reports", "--redirect-uri", "https://app.example.com/cb")
 	ctx := context.Background()
 	pa, err := gooidc.NewProvider(ctx, a.URL)
 	if err != nil {
@@ -45,7 +40,7 @@ func TestCluster_TheOpenIDProviderIsOneAcrossProcesses(t *testing.T) {
 	c := newClient(t, a)
 	c.login(a.AdminPassword)
 	verifier := oauth2.GenerateVerifier()
-	cfgA := oauth2.Config{ClientID: id[1], ClientSecret: secret[1], Endpoint: pa.Endpoint(), RedirectURL: "https://app.example.com/cb",
+	cfgA := oauth2.Config{ClientID: id, ClientSecret: secret, Endpoint: pa.Endpoint(), RedirectURL: "https://app.example.com/cb",
 		Scopes: []string{gooidc.ScopeOpenID}}
 	noRedirect := &http.Client{Jar: c.http.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	location := cfgA.AuthCodeURL("st", oauth2.S256ChallengeOption(verifier))
@@ -72,7 +67,7 @@ func TestCluster_TheOpenIDProviderIsOneAcrossProcesses(t *testing.T) {
 		t.Fatalf("a's code at b: %v", err)
 	}
 	raw, _ := tok.Extra("id_token").(string)
-	if _, err := pb.Verifier(&gooidc.Config{ClientID: id[1]}).Verify(ctx, raw); err != nil {
+	if _, err := pb.Verifier(&gooidc.Config{ClientID: id}).Verify(ctx, raw); err != nil {
 		t.Fatalf("b's ID token: %v", err)
 	}
 	if _, err := pa.UserInfo(ctx, oauth2.StaticTokenSource(tok)); err != nil {

@@ -142,6 +142,16 @@ func (e *env) totpUser(t *testing.T, name string) *domain.User {
 	return u
 }
 
+// newOlgaAndApp is a test's start: a fresh server, olga with her
+// authenticator app, a confidential client, and the clock that walks.
+func newOlgaAndApp(t *testing.T, dialect string) (*env, *rp, *time.Duration) {
+	t.Helper()
+	e := newEnv(t, dialect)
+	ahead := e.walkClock()
+	e.totpUser(t, "olga")
+	return e, e.registerApp(t, idp.NewClient{}), ahead
+}
+
 // grantOf is the grant a refresh token belongs to, from the database.
 func (e *env) grantOf(refresh string) (*domain.OIDCGrant, error) {
 	return e.st.Grant(context.Background(), core.HashToken(refresh), domain.TokenRefresh, e.svc.Now())
@@ -260,38 +270,22 @@ func (a *rp) exchangeFrom(t *testing.T, origin, clientID, secret, code, redirect
 func TestOpenID_ACodeWorksOnceAmongTwentyRacers(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
-			e := newEnv(t, dialect)
-			ahead := e.walkClock()
-			e.totpUser(t, "olga")
-			app := e.registerApp(t, idp.NewClient{})
+			e, app, ahead := newOlgaAndApp(t, dialect)
 			code, verifier := app.signInWithTOTP(t, "olga", ahead)
 			statuses := e.raceAt(t, "TakeAuthCode", 20, func(int) int {
 				return app.exchange(t, app.cfg.ClientID, app.cfg.ClientSecret, code, appRedirect, verifier)
 			})
-			if n := countOf(statuses, 200); n != 1 || countOf(statuses, 400) != 19 {
+			if n := count(statuses, 200); n != 1 || count(statuses, 400) != 19 {
 				t.Fatalf("statuses of 20 exchanges of one code: %v", statuses)
 			}
 		})
 	}
 }
 
-func countOf(statuses []int, status int) int {
-	n := 0
-	for _, s := range statuses {
-		if s == status {
-			n++
-		}
-	}
-	return n
-}
-
 func TestOpenID_ACodeIsRefusedToAnotherClientOrRedirectAndThenSpent(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
-			e := newEnv(t, dialect)
-			ahead := e.walkClock()
-			e.totpUser(t, "olga")
-			app := e.registerApp(t, idp.NewClient{})
+			e, app, ahead := newOlgaAndApp(t, dialect)
 			other := e.registerApp(t, idp.NewClient{Name: "Other", RedirectURIs: []string{appRedirect}})
 
 			code, verifier := app.signInWithTOTP(t, "olga", ahead)
