@@ -160,10 +160,7 @@ func (e *env) grantOf(refresh string) (*domain.OIDCGrant, error) {
 func TestOpenID_CodeFlowWithPKCEAndTOTPGivesVerifiedIdentityAndRotatingRefresh(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
-			e := newEnv(t, dialect)
-			ahead := e.walkClock()
-			olga := e.totpUser(t, "olga")
-			app := e.registerApp(t, idp.NewClient{})
+			e, app, ahead := newOlgaAndApp(t, dialect)
 			ctx := context.Background()
 
 			code, verifier := app.signInWithTOTP(t, "olga", ahead)
@@ -229,7 +226,6 @@ func TestOpenID_CodeFlowWithPKCEAndTOTPGivesVerifiedIdentityAndRotatingRefresh(t
 			if _, err := app.provider.UserInfo(ctx, oauth2.StaticTokenSource(fresh)); err == nil {
 				t.Fatal("the family's access token still works after a replay")
 			}
-			_ = olga
 		})
 	}
 }
@@ -463,13 +459,14 @@ func (a *rp) assertTokensEnded(t *testing.T, how string, tok *oauth2.Token) {
 func TestOpenID_EveryWayASessionEndsEndsItsTokens(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
-			e := newEnv(t, dialect)
-			ahead := e.walkClock()
-			olga := e.totpUser(t, "olga")
+			e, app, ahead := newOlgaAndApp(t, dialect)
+			olga, err := e.st.UserByUsername(context.Background(), "olga")
+			if err != nil {
+				t.Fatal(err)
+			}
 			e.user("adam", shared.RoleAdmin, "Acme")
 			admin := e.browser()
 			e.login(admin, "adam", password)
-			app := e.registerApp(t, idp.NewClient{})
 			pw := password
 			for _, end := range []struct {
 				how string
