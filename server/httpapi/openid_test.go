@@ -301,6 +301,12 @@ func TestOpenID_ACodeIsRefusedToAnotherClientOrRedirectAndThenSpent(t *testing.T
 			if s := app.exchange(t, app.cfg.ClientID, "wrong-secret", code, appRedirect, verifier); s != 401 {
 				t.Fatalf("a wrong secret: %d", s)
 			}
+			// A code not exchanged within its two minutes is void.
+			code, verifier = app.signInWithTOTP(t, "olga", ahead)
+			*ahead += 2*time.Minute + time.Second
+			if s := app.exchange(t, app.cfg.ClientID, app.cfg.ClientSecret, code, appRedirect, verifier); s != 400 {
+				t.Fatalf("a code past its life: %d", s)
+			}
 		})
 	}
 }
@@ -556,6 +562,47 @@ func TestOpenID_TokensEndWithTheSessionsEndAndTheForcedPolicy(t *testing.T) {
 			old.Expiry = time.Now().Add(-time.Minute)
 			if _, err := app.cfg.TokenSource(ctx, &old).Token(); err == nil {
 				t.Fatal("a refresh after Force 2FA sent the user back to the setup")
+			}
+		})
+	}
+}
+
+// A client for users only stops answering for a user made an administrator
+// since: the rule holds for the tokens, not only the sign-in.
+func TestOpenID_AClientsRulesHoldForItsTokens(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			ahead := e.walkClock()
+			olga := e.user("olga", shared.RoleUser, "Acme")
+			e.user("adam", shared.RoleAdmin, "Acme")
+			app := e.registerApp(t, idp.NewClient{Name: "Staff", RedirectURIs: []string{appRedirect}, Roles: []string{shared.RoleUser}})
+			ctx := context.Background()
+
+			// An administrator is sent back to the application refused.
+			b := e.browser()
+			callback := app.startSignIn(t, b, oauth2.S256ChallengeOption(oauth2.GenerateVerifier()))
+			e.login(b, "adam", password)
+			status, loc := openGet(t, noFollow(b), callback)
+			if status != http.StatusFound || !strings.HasPrefix(loc.String(), appRedirect+"?") || loc.Query().Get("error") != "access_denied" || loc.Query().Get("code") != "" {
+				t.Fatalf("an administrator at a client for users: %d %v", status, loc)
+			}
+
+			tok := app.signedInApp(t, e.browser(), password, ahead)
+			if _, err := app.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok)); err != nil {
+				t.Fatalf("userinfo as a user: %v", err)
+			}
+			role := shared.RoleAdmin // by the command line: it ends no session
+			if _, _, err := e.st.ChangeUser(ctx, olga.ID, 0, domain.UserChange{Role: &role}, e.svc.Now(), nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := app.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok)); err == nil {
+				t.Fatal("userinfo as an administrator at a client for users")
+			}
+			old := *tok
+			old.Expiry = time.Now().Add(-time.Minute)
+			if _, err := app.cfg.TokenSource(ctx, &old).Token(); err == nil {
+				t.Fatal("a refresh as an administrator at a client for users")
 			}
 		})
 	}

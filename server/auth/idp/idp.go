@@ -51,7 +51,7 @@ type Store interface {
 	AddAuthRequest(ctx context.Context, r *domain.OIDCAuthRequest) error
 	AuthRequest(ctx context.Context, id string, now time.Time) (*domain.OIDCAuthRequest, error)
 	CompleteAuthRequest(ctx context.Context, id string, sess *domain.Session, now time.Time) error
-	SetAuthCode(ctx context.Context, id string, codeHash []byte) error
+	SetAuthCode(ctx context.Context, id string, codeHash []byte, until time.Time) error
 	TakeAuthCode(ctx context.Context, codeHash []byte, now time.Time) (*domain.OIDCAuthRequest, error)
 	DeleteAuthRequest(ctx context.Context, id string) error
 	AddGrant(ctx context.Context, g *domain.OIDCGrant, tokens ...*domain.OIDCToken) error
@@ -66,6 +66,7 @@ type Store interface {
 // Lifetimes.
 const (
 	requestLife = 15 * time.Minute // from /authorize to the code: the whole login, 2FA and all
+	codeLife    = 2 * time.Minute  // from the code to its exchange, a server-to-server call
 	accessLife  = 10 * time.Minute // an access token; the ID token lives as long
 	refreshLife = 30 * 24 * time.Hour
 )
@@ -151,25 +152,32 @@ func (s *Service) subject(ctx context.Context, userID int64) (string, error) {
 // errEnded refuses a token whose sign-in Warden no longer stands by.
 var errEnded = oidc.ErrInvalidGrant().WithDescription("the sign-in has ended")
 
-// live checks that the Warden session of g still stands as a full one: not
-// expired (before the sweep deletes it, and its grants with it), its user
-// not disabled, and not put back into the 2FA setup by the account's Force
-// 2FA (the policy holds for sign-ins from before it, as for the session).
-func (s *Service) live(ctx context.Context, g *domain.OIDCGrant) error {
+// live checks that a sign-in, of the Warden session sessionID to the
+// client clientID, still stands: the session not expired (before the sweep
+// deletes it, and its grants with it), its user not disabled, not sent back
+// to the 2FA setup by the account's Force 2FA (the policy holds for
+// sign-ins from before it, as for the session), and still one the client
+// is for (a role or account changed since).
+func (s *Service) live(ctx context.Context, sessionID int64, clientID string) error {
 	now := s.Now()
-	sess, err := s.Store.GrantSession(ctx, g.SessionID, now)
+	sess, err := s.Store.GrantSession(ctx, sessionID, now)
 	if errors.Is(err, domain.ErrNotFound) {
 		return errEnded
 	} else if err != nil {
 		return err
 	}
-	if sess.User.Disabled() || sess.Stage != stage.Full {
+	u := sess.User
+	if u.Disabled() || sess.Stage != stage.Full {
 		return errEnded
 	}
-	if ev, moved := stage.PolicyEvent(sess.User, now); moved && ev == stage.PolicyForces {
+	if ev, moved := stage.PolicyEvent(u, now); moved && ev == stage.PolicyForces {
 		return errEnded
 	}
-	return nil
+	c, err := s.Clients.Client(ctx, clientID)
+	if errors.Is(err, domain.ErrNotFound) || err == nil && !may(c, u) {
+		return errEnded
+	}
+	return err
 }
 
 // Sweep deletes the requests and tokens that have expired.

@@ -86,7 +86,7 @@ func (st storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRe
 }
 
 func (st storage) SaveAuthCode(ctx context.Context, id, code string) error {
-	return st.s.Store.SetAuthCode(ctx, id, core.HashToken(code))
+	return st.s.Store.SetAuthCode(ctx, id, core.HashToken(code), st.s.Now().Add(codeLife))
 }
 
 func (st storage) DeleteAuthRequest(ctx context.Context, id string) error {
@@ -125,7 +125,7 @@ func (st storage) tokens(ctx context.Context, req op.TokenRequest, refresh bool)
 		if r.row.SessionID == nil || r.row.UserID == nil {
 			return "", "", exp, oidc.ErrInvalidGrant()
 		}
-		if err := s.live(ctx, &domain.OIDCGrant{SessionID: *r.row.SessionID}); err != nil {
+		if err := s.live(ctx, *r.row.SessionID, r.row.ClientID); err != nil {
 			return "", "", exp, err
 		}
 		g := &domain.OIDCGrant{ClientID: r.row.ClientID, SessionID: *r.row.SessionID, UserID: *r.row.UserID,
@@ -150,7 +150,7 @@ func (st storage) TokenRequestByRefreshToken(ctx context.Context, token string) 
 	if err != nil {
 		return nil, err
 	}
-	if err := st.s.live(ctx, g); err != nil {
+	if err := st.s.live(ctx, g.SessionID, g.ClientID); err != nil {
 		return nil, err
 	}
 	sub, err := st.s.subject(ctx, g.UserID)
@@ -256,7 +256,7 @@ func (st storage) SetUserinfoFromRequest(ctx context.Context, info *oidc.UserInf
 func (st storage) SetUserinfoFromToken(ctx context.Context, info *oidc.UserInfo, tokenID, subject, _ string) error {
 	g, err := st.s.Store.Grant(ctx, core.HashToken(tokenID), domain.TokenAccess, st.s.Now())
 	if err == nil {
-		err = st.s.live(ctx, g)
+		err = st.s.live(ctx, g.SessionID, g.ClientID)
 	}
 	if err != nil {
 		return oidc.ErrAccessDenied().WithDescription("the access token is not valid")

@@ -100,9 +100,11 @@ func (s *IDP) CompleteAuthRequest(ctx context.Context, id string, sess *domain.S
 }
 
 // SetAuthCode gives the completed request the code of this hash, in place
-// of any earlier one. ErrNotFound for a request not completed.
-func (s *IDP) SetAuthCode(ctx context.Context, id string, codeHash []byte) error {
+// of any earlier one, to be exchanged until then. ErrNotFound for a request
+// not completed.
+func (s *IDP) SetAuthCode(ctx context.Context, id string, codeHash []byte, until time.Time) error {
 	res, err := s.conn(ctx).NewUpdate().Model((*domain.OIDCAuthRequest)(nil)).Set("code_hash = ?", codeHash).
+		Set("expires_at = ?", until).
 		Where("id = ?", id).Where("session_id IS NOT NULL").Exec(ctx)
 	if err != nil {
 		return s.db.Wrap(err)
