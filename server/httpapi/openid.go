@@ -45,7 +45,9 @@ func (s *Server) serveSigningIn(w http.ResponseWriter, r *request, rt route) err
 	sess, stage, err := s.auth.Sessions.Authenticate(r.Context(), s.sessionToken(r.Request))
 	switch {
 	case errors.Is(err, core.ErrUnauthenticated), err == nil && stage != domain.StageFull:
-		http.Redirect(w, r.Request, "/login?return="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		if !s.oidc.Silent(w, r.Request) {
+			http.Redirect(w, r.Request, "/login?return="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		}
 		return nil
 	case err != nil:
 		return err

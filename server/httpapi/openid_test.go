@@ -395,8 +395,17 @@ func TestOpenID_ASessionShortOfFullGetsNoCode(t *testing.T) {
 					t.Errorf("%s: %d %v", stage, status, loc)
 				}
 			}
-			// The same request, once the session is full, gets its code.
-			b := e.withCookie(e.sessionAt(u, domain.StageFull))
+			// An application that asked for no login page (prompt=none) is
+			// told at once that a login is required.
+			b := e.withCookie(e.sessionAt(u, domain.StagePasswordOK))
+			callback := app.startSignIn(t, b, oauth2.S256ChallengeOption(oauth2.GenerateVerifier()), oauth2.SetAuthURLParam("prompt", "none"))
+			status, loc := openGet(t, noFollow(b), callback)
+			if status != http.StatusFound || !strings.HasPrefix(loc.String(), appRedirect+"?") || loc.Query().Get("error") != "login_required" ||
+				loc.Query().Get("state") != "st-123" || loc.Query().Get("code") != "" {
+				t.Errorf("prompt=none: %d %v", status, loc)
+			}
+			// A full session's request gets its code.
+			b = e.withCookie(e.sessionAt(u, domain.StageFull))
 			code, _ := app.finish(t, b, app.startSignIn(t, b, oauth2.S256ChallengeOption(oauth2.GenerateVerifier())))
 			if code == "" {
 				t.Fatal("a full session got no code")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"slices"
 
 	"github.com/rs/cors"
 	"github.com/warden-auth/warden/server/domain"
@@ -115,6 +116,23 @@ func (p *Provider) Callback(w http.ResponseWriter, r *http.Request, sess *domain
 		return
 	}
 	op.AuthorizeCallback(w, r, p.op)
+}
+
+// Silent answers the callback for a browser without a full session when
+// its request asked for no login page (prompt=none, OpenID Connect Core
+// 3.1.2.1): the browser goes back to the client with login_required, and
+// Silent reports true. Otherwise it writes nothing: the login page is due.
+func (p *Provider) Silent(w http.ResponseWriter, r *http.Request) bool {
+	row, err := p.s.Store.AuthRequest(r.Context(), r.URL.Query().Get("id"), p.s.Now())
+	if err != nil {
+		return false
+	}
+	req, err := storage{p.s}.request(r.Context(), row)
+	if err != nil || !slices.Contains(req.p.Prompt, oidc.PromptNone) {
+		return false
+	}
+	op.AuthRequestError(w, r, req, oidc.ErrLoginRequired(), p.op)
+	return true
 }
 
 // page answers with Warden's page saying msg; a fault of the database is

@@ -23,6 +23,7 @@ type params struct {
 	ResponseMode        oidc.ResponseMode        `json:"response_mode,omitempty"`
 	CodeChallenge       string                   `json:"code_challenge,omitempty"`
 	CodeChallengeMethod oidc.CodeChallengeMethod `json:"code_challenge_method,omitempty"`
+	Prompt              []string                 `json:"prompt,omitempty"`
 }
 
 // authRequest is a stored request as op sees it.

@@ -36,7 +36,7 @@ func (st storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, 
 	}
 	p := params{RedirectURI: req.RedirectURI, Scopes: req.Scopes, State: req.State, Nonce: req.Nonce,
 		ResponseType: req.ResponseType, ResponseMode: req.ResponseMode,
-		CodeChallenge: req.CodeChallenge, CodeChallengeMethod: req.CodeChallengeMethod}
+		CodeChallenge: req.CodeChallenge, CodeChallengeMethod: req.CodeChallengeMethod, Prompt: req.Prompt}
 	b, err := json.Marshal(p)
 	if err != nil {
 		return nil, err
