@@ -154,7 +154,8 @@ func newOlgaAndApp(t *testing.T, dialect string) (*env, *rp, *time.Duration) {
 
 // grantOf is the grant a refresh token belongs to, from the database.
 func (e *env) grantOf(refresh string) (*domain.OIDCGrant, error) {
-	return e.st.Grant(context.Background(), core.HashToken(refresh), domain.TokenRefresh, e.svc.Now())
+	_, g, err := e.st.TokenGrant(context.Background(), core.HashToken(refresh))
+	return g, err
 }
 
 func TestOpenID_CodeFlowWithPKCEAndTOTPGivesVerifiedIdentityAndRotatingRefresh(t *testing.T) {

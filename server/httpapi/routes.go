@@ -104,6 +104,8 @@ func (s *Server) routes() []route {
 		{"POST", idp.TokenPath, public, s.openID},
 		{"GET", idp.UserinfoPath, public, s.openID},
 		{"POST", idp.UserinfoPath, public, s.openID},
+		{"POST", idp.RevokePath, public, s.openID},
+		{"POST", idp.IntrospectPath, public, s.openID},
 		// A browser app's preflight before it sends its access token.
 		{"OPTIONS", idp.TokenPath, public, s.openID},
 		{"OPTIONS", idp.UserinfoPath, public, s.openID},
@@ -114,7 +116,7 @@ func (s *Server) routes() []route {
 // cookie, only what their protocol authenticates by (a client's secret or
 // PKCE verifier, an access token), so cross-origin protection would guard
 // nothing there and stop the applications that run in a browser.
-var anyOrigin = []string{"POST " + idp.TokenPath, "POST " + idp.UserinfoPath}
+var anyOrigin = []string{"POST " + idp.TokenPath, "POST " + idp.UserinfoPath, "POST " + idp.RevokePath}
 
 // formRoutes are the forms a person can submit before the app has loaded
 // (forms.go): each runs the API route of its step.

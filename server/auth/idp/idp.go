@@ -44,7 +44,7 @@ type Clients interface {
 
 // Store is where the sign-ins to applications are kept (server/store's
 // idpstore). The lookups return domain.ErrNotFound for what is not there or
-// has expired; TakeAuthCode gives a code's request to one caller only;
+// (but TokenGrant's) has expired; TakeAuthCode gives a code's request to one caller only;
 // UseRefreshToken spends a refresh token once and, presented a spent one,
 // ends its grant and returns domain.ErrReplay.
 type Store interface {
@@ -55,7 +55,9 @@ type Store interface {
 	TakeAuthCode(ctx context.Context, codeHash []byte, now time.Time) (*domain.OIDCAuthRequest, error)
 	DeleteAuthRequest(ctx context.Context, id string) error
 	AddGrant(ctx context.Context, g *domain.OIDCGrant, tokens ...*domain.OIDCToken) error
-	Grant(ctx context.Context, hash []byte, kind string, now time.Time) (*domain.OIDCGrant, error)
+	TokenGrant(ctx context.Context, hash []byte) (*domain.OIDCToken, *domain.OIDCGrant, error)
+	DeleteGrant(ctx context.Context, id int64) error
+	DeleteToken(ctx context.Context, hash []byte) error
 	UseRefreshToken(ctx context.Context, hash []byte, now time.Time) (*domain.OIDCGrant, error)
 	AddTokens(ctx context.Context, grantID int64, tokens ...*domain.OIDCToken) error
 	GrantSession(ctx context.Context, sessionID int64, now time.Time) (*domain.Session, error)

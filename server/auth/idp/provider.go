@@ -18,16 +18,15 @@ import (
 
 // The provider's paths, set here rather than left to op's defaults.
 const (
-	AuthorizePath = "/authorize"
-	CallbackPath  = shared.AppSignInCallback // op's: the authorize path and "/callback"
-	TokenPath     = "/oauth/token"
-	UserinfoPath  = "/userinfo"
-	KeysPath      = "/oauth/keys"
-	DiscoveryPath = oidc.DiscoveryEndpoint
-	// Not served until they are done (revocation, introspection, logout):
-	// op answers them, but no route leads there.
-	introspectPath = "/oauth/introspect"
-	revokePath     = "/oauth/revoke"
+	AuthorizePath  = "/authorize"
+	CallbackPath   = shared.AppSignInCallback // op's: the authorize path and "/callback"
+	TokenPath      = "/oauth/token"
+	UserinfoPath   = "/userinfo"
+	KeysPath       = "/oauth/keys"
+	DiscoveryPath  = oidc.DiscoveryEndpoint
+	RevokePath     = "/oauth/revoke"     // RFC 7009
+	IntrospectPath = "/oauth/introspect" // RFC 7662
+	// Not served until it is done: op answers it, but no route leads there.
 	endSessionPath = "/oauth/logout"
 )
 
@@ -54,9 +53,9 @@ func (s *Service) Provider(issuer func(*http.Request) string) (*Provider, error)
 	// sealedCrypto's is the database's, sealed under the key ring
 	// (keys.Named), so that every server process opens what another sealed.
 	endpoints := op.WithCustomEndpoints(op.NewEndpoint(AuthorizePath), op.NewEndpoint(TokenPath), op.NewEndpoint(UserinfoPath),
-		op.NewEndpoint(revokePath), op.NewEndpoint(endSessionPath), op.NewEndpoint(KeysPath))
+		op.NewEndpoint(RevokePath), op.NewEndpoint(endSessionPath), op.NewEndpoint(KeysPath))
 	p, err := op.NewProvider(cfg, storage{s}, func(bool) (op.IssuerFromRequest, error) { return issuer, nil },
-		endpoints, op.WithCustomIntrospectionEndpoint(op.NewEndpoint(introspectPath)),
+		endpoints, op.WithCustomIntrospectionEndpoint(op.NewEndpoint(IntrospectPath)),
 		op.WithCrypto(&sealedCrypto{s: s}), op.WithAllowInsecure(), op.WithCORSOptions(&corsOptions))
 	if err != nil {
 		return nil, err

@@ -164,14 +164,6 @@ func (st storage) TerminateSession(context.Context, string, string) error {
 	return oidc.ErrRequestNotSupported()
 }
 
-func (st storage) RevokeToken(context.Context, string, string, string) *oidc.Error {
-	return oidc.ErrRequestNotSupported()
-}
-
-func (st storage) GetRefreshTokenInfo(context.Context, string, string) (string, string, error) {
-	return "", "", op.ErrInvalidRefreshToken
-}
-
 // signingKey is the provider's ES256 key.
 type signingKey struct {
 	key *ecdsa.PrivateKey
@@ -254,10 +246,7 @@ func (st storage) SetUserinfoFromRequest(ctx context.Context, info *oidc.UserInf
 // SetUserinfoFromToken answers /userinfo for a live access token: one of a
 // grant whose session has not ended.
 func (st storage) SetUserinfoFromToken(ctx context.Context, info *oidc.UserInfo, tokenID, subject, _ string) error {
-	g, err := st.s.Store.Grant(ctx, core.HashToken(tokenID), domain.TokenAccess, st.s.Now())
-	if err == nil {
-		err = st.s.live(ctx, g.SessionID, g.ClientID)
-	}
+	_, g, err := st.s.accessGrant(ctx, tokenID)
 	if err != nil {
 		return oidc.ErrAccessDenied().WithDescription("the access token is not valid")
 	}
@@ -268,10 +257,6 @@ func (st storage) SetUserinfoFromToken(ctx context.Context, info *oidc.UserInfo,
 		return oidc.ErrAccessDenied().WithDescription("the access token is not valid")
 	}
 	return nil
-}
-
-func (st storage) SetIntrospectionFromToken(context.Context, *oidc.IntrospectionResponse, string, string, string) error {
-	return oidc.ErrRequestNotSupported()
 }
 
 func (st storage) GetPrivateClaimsFromScopes(context.Context, string, string, []string) (map[string]any, error) {

@@ -166,15 +166,31 @@ func addTokens(ctx context.Context, tx bun.Tx, grantID int64, tokens []*domain.O
 	return err
 }
 
-// Grant returns the grant of the token of this hash and kind, if the token
-// has not expired at now (nor, a refresh token, been used), or ErrNotFound.
-func (s *IDP) Grant(ctx context.Context, hash []byte, kind string, now time.Time) (*domain.OIDCGrant, error) {
+// TokenGrant returns the token of this hash, whatever its state, with its
+// grant, or ErrNotFound.
+func (s *IDP) TokenGrant(ctx context.Context, hash []byte) (*domain.OIDCToken, *domain.OIDCGrant, error) {
+	t := new(domain.OIDCToken)
+	if err := s.conn(ctx).NewSelect().Model(t).Where("hash = ?", hash).Scan(ctx); err != nil {
+		return nil, nil, s.db.Wrap(err)
+	}
 	g := new(domain.OIDCGrant)
-	err := s.conn(ctx).NewSelect().Model(g).
-		Join("JOIN oidc_tokens AS ot ON ot.grant_id = og.id").
-		Where("ot.hash = ?", hash).Where("ot.kind = ?", kind).Where("ot.expires_at > ?", now).
-		Where("ot.used_at IS NULL").Scan(ctx)
-	return g, s.db.Wrap(err)
+	if err := s.conn(ctx).NewSelect().Model(g).Where("id = ?", t.GrantID).Scan(ctx); err != nil {
+		return nil, nil, s.db.Wrap(err)
+	}
+	return t, g, nil
+}
+
+// DeleteGrant ends a grant with all its tokens; one that is gone already
+// is no error.
+func (s *IDP) DeleteGrant(ctx context.Context, id int64) error {
+	_, err := s.conn(ctx).NewDelete().Model((*domain.OIDCGrant)(nil)).Where("id = ?", id).Exec(ctx)
+	return s.db.Wrap(err)
+}
+
+// DeleteToken ends one token; one that is gone already is no error.
+func (s *IDP) DeleteToken(ctx context.Context, hash []byte) error {
+	_, err := s.conn(ctx).NewDelete().Model((*domain.OIDCToken)(nil)).Where("hash = ?", hash).Exec(ctx)
+	return s.db.Wrap(err)
 }
 
 // GrantSession returns the session a grant belongs to, with its user and
