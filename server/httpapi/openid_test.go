@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -247,7 +248,16 @@ func (a *rp) exchangeFrom(t *testing.T, origin, clientID, secret, code, redirect
 	if verifier != "" {
 		form.Set("code_verifier", verifier)
 	}
-	req, _ := http.NewRequest("POST", a.e.srv.URL+idp.TokenPath, strings.NewReader(form.Encode()))
+	status, h, _ := a.postAs(t, idp.TokenPath, form, clientID, secret, origin)
+	return status, h
+}
+
+// postAs posts form to path as the client (HTTP Basic with its secret;
+// none: the client_id alone), from a page of origin (none: ""), and returns
+// the answer.
+func (a *rp) postAs(t *testing.T, path string, form url.Values, clientID, secret, origin string) (int, http.Header, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", a.e.srv.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if secret != "" {
 		req.SetBasicAuth(url.QueryEscape(clientID), url.QueryEscape(secret))
@@ -260,8 +270,9 @@ func (a *rp) exchangeFrom(t *testing.T, origin, clientID, secret, code, redirect
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
-	return res.StatusCode, res.Header
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header, body
 }
 
 func TestOpenID_ACodeWorksOnceAmongTwentyRacers(t *testing.T) {
@@ -613,6 +624,94 @@ func TestOpenID_AClientsRulesHoldForItsTokens(t *testing.T) {
 			old.Expiry = time.Now().Add(-time.Minute)
 			if _, err := app.cfg.TokenSource(ctx, &old).Token(); err == nil {
 				t.Fatal("a refresh as an administrator at a client for users")
+			}
+		})
+	}
+}
+
+// revoke asks the revocation endpoint, as the client of as, to end token.
+func (a *rp) revoke(t *testing.T, as *rp, token string) int {
+	t.Helper()
+	status, _, _ := a.postAs(t, idp.RevokePath, url.Values{"token": {token}}, as.cfg.ClientID, as.cfg.ClientSecret, "")
+	return status
+}
+
+func TestOpenID_RevocationEndsAnAccessTokenAndARefreshTokenItsGrant(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e, app, ahead := newOlgaAndApp(t, dialect)
+			other := e.registerApp(t, idp.NewClient{Name: "Other", RedirectURIs: []string{appRedirect}})
+			ctx := context.Background()
+			works := func(tok *oauth2.Token) bool {
+				_, err := app.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+				return err == nil
+			}
+			tok := app.signedInApp(t, e.browser(), password, ahead)
+
+			if s := app.revoke(t, other, tok.AccessToken); s != 401 || !works(tok) {
+				t.Fatalf("another client revoked the token: %d", s)
+			}
+			if s := app.revoke(t, app, tok.AccessToken); s != 200 || works(tok) {
+				t.Fatalf("revoke the access token: %d", s)
+			}
+			// The refresh token is another token: it still works.
+			old := *tok
+			old.Expiry = time.Now().Add(-time.Minute)
+			fresh, err := app.cfg.TokenSource(ctx, &old).Token()
+			if err != nil || !works(fresh) {
+				t.Fatalf("refresh after the access token's revocation: %v", err)
+			}
+			if s := app.revoke(t, other, fresh.RefreshToken); s != 401 {
+				t.Fatalf("another client revoked the refresh token: %d", s)
+			}
+			if s := app.revoke(t, app, fresh.RefreshToken); s != 200 || works(fresh) {
+				t.Fatalf("revoke the refresh token: %d, its access token works: %v", s, works(fresh))
+			}
+			if g, err := e.grantOf(fresh.RefreshToken); !errors.Is(err, domain.ErrNotFound) {
+				t.Fatalf("the revoked family lives on: %+v %v", g, err)
+			}
+			if s := app.revoke(t, app, "no-such-token"); s != 200 {
+				t.Fatalf("an unknown token: %d", s)
+			}
+		})
+	}
+}
+
+// introspect asks the introspection endpoint, as the client of as, about
+// token.
+func (a *rp) introspect(t *testing.T, as *rp, token string) (int, map[string]any) {
+	t.Helper()
+	status, _, body := a.postAs(t, idp.IntrospectPath, url.Values{"token": {token}}, as.cfg.ClientID, as.cfg.ClientSecret, "")
+	var out map[string]any
+	json.Unmarshal(body, &out)
+	return status, out
+}
+
+func TestOpenID_IntrospectionAnswersTheTokensClientWhileTheSignInStands(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e, app, ahead := newOlgaAndApp(t, dialect)
+			other := e.registerApp(t, idp.NewClient{Name: "Other", RedirectURIs: []string{appRedirect}})
+			b := e.browser()
+			tok := app.signedInApp(t, b, password, ahead)
+
+			s, got := app.introspect(t, app, tok.AccessToken)
+			if s != 200 || got["active"] != true || got["client_id"] != app.cfg.ClientID || got["sub"] == "" ||
+				got["username"] != nil && got["username"] != "olga" || got["preferred_username"] != "olga" || got["role"] != shared.RoleUser {
+				t.Fatalf("the token's client: %d %v", s, got)
+			}
+			if s, got := app.introspect(t, other, tok.AccessToken); s != 200 || got["active"] != false || len(got) != 1 {
+				t.Fatalf("another client: %d %v", s, got)
+			}
+			if s, got := app.introspect(t, app, tok.RefreshToken); s != 200 || got["active"] != false {
+				t.Fatalf("a refresh token: %d %v", s, got)
+			}
+			if s, _ := app.introspect(t, &rp{cfg: oauth2.Config{ClientID: app.cfg.ClientID, ClientSecret: "wrong"}}, tok.AccessToken); s != 401 {
+				t.Fatalf("a wrong secret: %d", s)
+			}
+			e.do(b, "POST", "/api/logout", nil)
+			if s, got := app.introspect(t, app, tok.AccessToken); s != 200 || got["active"] != false {
+				t.Fatalf("after the logout: %d %v", s, got)
 			}
 		})
 	}
