@@ -17,7 +17,7 @@ import (
 const appSignInKey = "appSignIn"
 
 // appSignInLife is how long a kept callback is followed: the server's
-// request lives as long (auth/idp's requestLife), so a login long after an
+// request lives as long (auth/idp's RequestLife), so a login long after an
 // abandoned sign-in goes home, not to an expired request.
 const appSignInLife = 15 * time.Minute
 

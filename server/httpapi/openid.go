@@ -13,7 +13,7 @@ import (
 // openIDProvider is Warden as the platform's OpenID Connect provider, its
 // issuer PUBLIC_URL, or in development the host a request named.
 func (s *Server) openIDProvider() *idp.Provider {
-	p, err := s.auth.IDP.Provider(s.origin)
+	p, err := s.auth.IDP.Provider(s.origin, s.cookiePrefix)
 	if err != nil {
 		panic("httpapi: the OpenID Connect provider: " + err.Error()) // its configuration is this code's
 	}

@@ -716,3 +716,32 @@ func TestOpenID_IntrospectionAnswersTheTokensClientWhileTheSignInStands(t *testi
 		})
 	}
 }
+
+// A sign-in completes only in the browser that started it: an attacker who
+// starts one and sends its callback link to a signed-in victim gets no code
+// for the victim, whose browser gets Warden's page.
+func TestOpenID_ACallbackLinkOpenedInAnotherBrowserGivesNoCode(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e, app, ahead := newOlgaAndApp(t, dialect)
+			e.user("vera", shared.RoleUser, "Acme")
+			attacker := e.browser()
+			callback := app.startSignIn(t, attacker, oauth2.S256ChallengeOption(oauth2.GenerateVerifier()))
+
+			victim := e.browser()
+			e.login(victim, "vera", password)
+			res, err := noFollow(victim).Get(callback)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if body := readBody(res); res.StatusCode != 400 || res.Header.Get("Location") != "" || !strings.Contains(body, htmlText(words.English.Say(words.AppSignInExpired))) {
+				t.Fatalf("the victim's browser: %d %q %s", res.StatusCode, res.Header.Get("Location"), body)
+			}
+			// The browser that started it completes it.
+			e.signIn(t, attacker, password, ahead)
+			if code, _ := app.finish(t, attacker, callback); code == "" {
+				t.Fatal("no code in the browser that started the sign-in")
+			}
+		})
+	}
+}

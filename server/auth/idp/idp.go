@@ -67,7 +67,7 @@ type Store interface {
 
 // Lifetimes.
 const (
-	requestLife = 15 * time.Minute // from /authorize to the code: the whole login, 2FA and all
+	RequestLife = 15 * time.Minute // from /authorize to the code: the whole login, 2FA and all
 	codeLife    = 2 * time.Minute  // from the code to its exchange, a server-to-server call
 	accessLife  = 10 * time.Minute // an access token; the ID token lives as long
 	refreshLife = 30 * 24 * time.Hour

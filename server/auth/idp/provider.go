@@ -5,7 +5,10 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/rs/cors"
 	"github.com/warden-auth/warden/server/domain"
@@ -35,11 +38,15 @@ const (
 type Provider struct {
 	s  *Service
 	op *op.Provider
+	// cookiePrefix is "__Host-" where the browser gets Secure cookies, as
+	// the HTTP layer's are (httpapi/cookie.go).
+	cookiePrefix func(*http.Request) string
 }
 
 // Provider returns the provider, its issuer the one issuer gives for a
-// request (PUBLIC_URL, or the request's own host in development).
-func (s *Service) Provider(issuer func(*http.Request) string) (*Provider, error) {
+// request (PUBLIC_URL, or the request's own host in development), its
+// cookie named with cookiePrefix's prefix.
+func (s *Service) Provider(issuer, cookiePrefix func(*http.Request) string) (*Provider, error) {
 	cfg := &op.Config{
 		CodeMethodS256:        true,
 		AuthMethodPost:        true,
@@ -60,7 +67,7 @@ func (s *Service) Provider(issuer func(*http.Request) string) (*Provider, error)
 	if err != nil {
 		return nil, err
 	}
-	return &Provider{s: s, op: p}, nil
+	return &Provider{s: s, op: p, cookiePrefix: cookiePrefix}, nil
 }
 
 // corsOptions let a page of any origin read the answers of the endpoints
@@ -82,7 +89,7 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.op.ServeHTTP(w, r)
 		return
 	}
-	p.op.ServeHTTP(&refusalPage{ResponseWriter: w}, r)
+	p.op.ServeHTTP(&refusalPage{ResponseWriter: w, p: p, r: r}, r)
 }
 
 // Callback completes the request named by the id query parameter with sess,
@@ -91,6 +98,10 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (p *Provider) Callback(w http.ResponseWriter, r *http.Request, sess *domain.Session) {
 	ctx := r.Context()
 	id := r.URL.Query().Get("id")
+	if !p.startedHere(r, id) {
+		p.page(w, r, domain.ErrNotFound, words.AppSignInExpired)
+		return
+	}
 	row, err := p.s.Store.AuthRequest(ctx, id, p.s.Now())
 	if err != nil {
 		p.page(w, r, err, words.AppSignInExpired)
@@ -122,8 +133,9 @@ func (p *Provider) Callback(w http.ResponseWriter, r *http.Request, sess *domain
 // 3.1.2.1): the browser goes back to the client with login_required, and
 // Silent reports true. Otherwise it writes nothing: the login page is due.
 func (p *Provider) Silent(w http.ResponseWriter, r *http.Request) bool {
-	row, err := p.s.Store.AuthRequest(r.Context(), r.URL.Query().Get("id"), p.s.Now())
-	if err != nil {
+	id := r.URL.Query().Get("id")
+	row, err := p.s.Store.AuthRequest(r.Context(), id, p.s.Now())
+	if err != nil || !p.startedHere(r, id) {
 		return false
 	}
 	req, err := storage{p.s}.request(r.Context(), row)
@@ -160,10 +172,14 @@ func writePage(w http.ResponseWriter, status int, msg words.Message) {
 		"Title": words.English.Say(words.ProductName), "Text": words.English.Say(msg), "Home": words.English.Say(words.GoHome)})
 }
 
-// refusalPage turns op's plain-text refusal of an authorization request
-// (a 400 it does not redirect) into Warden's page.
+// refusalPage is /authorize's answer as the browser gets it: op's
+// plain-text refusal of a request (a 400 it does not redirect) becomes
+// Warden's page, and the redirect to a new request's callback gives the
+// browser the cookie that binds the request to it (bind).
 type refusalPage struct {
 	http.ResponseWriter
+	p       *Provider
+	r       *http.Request
 	refused bool
 }
 
@@ -172,6 +188,9 @@ func (rp *refusalPage) WriteHeader(status int) {
 		rp.refused = true
 		writePage(rp.ResponseWriter, status, words.AppSignInRefused)
 		return
+	}
+	if loc, err := url.Parse(rp.Header().Get("Location")); err == nil && loc.Path == CallbackPath {
+		rp.p.bind(rp.ResponseWriter, rp.r, loc.Query().Get("id"))
 	}
 	rp.ResponseWriter.WriteHeader(status)
 }
@@ -209,4 +228,45 @@ func (c *sealedCrypto) Decrypt(s string) (string, error) {
 		return "", err
 	}
 	return cr.Decrypt(s)
+}
+
+// signInCookieName names the application sign-ins this browser started:
+// the ids of their requests, the latest few. Only the browser that started
+// a sign-in completes it, so a link to another's callback, sent to a
+// signed-in victim, gives nobody a code for the victim.
+const signInCookieName = "warden_signin"
+
+// signInsKept is how many sign-ins one browser may have under way at once
+// (tabs): an older one's callback is refused.
+const signInsKept = 5
+
+// bind gives the browser the cookie of the request id, beside those it
+// started before.
+func (p *Provider) bind(w http.ResponseWriter, r *http.Request, id string) {
+	ids := append(p.started(r), id)
+	if len(ids) > signInsKept {
+		ids = ids[len(ids)-signInsKept:]
+	}
+	prefix := p.cookiePrefix(r)
+	http.SetCookie(w, &http.Cookie{
+		Name: prefix + signInCookieName, Value: strings.Join(ids, "."), Path: "/",
+		MaxAge: int(RequestLife / time.Second), HttpOnly: true, Secure: prefix != "",
+		// Lax: the application's link to /authorize is a navigation from
+		// its own site, and so is the way back to the callback.
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// started are the ids of the sign-ins the browser started.
+func (p *Provider) started(r *http.Request) []string {
+	c, err := r.Cookie(p.cookiePrefix(r) + signInCookieName)
+	if err != nil || c.Value == "" {
+		return nil
+	}
+	return strings.Split(c.Value, ".")
+}
+
+// startedHere reports whether the browser started the sign-in id.
+func (p *Provider) startedHere(r *http.Request, id string) bool {
+	return id != "" && slices.Contains(p.started(r), id)
 }

@@ -46,7 +46,7 @@ func (st storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, 
 		return nil, err
 	}
 	now := s.Now()
-	row := &domain.OIDCAuthRequest{ID: id, ClientID: c.ID, Params: string(b), CreatedAt: now, ExpiresAt: now.Add(requestLife)}
+	row := &domain.OIDCAuthRequest{ID: id, ClientID: c.ID, Params: string(b), CreatedAt: now, ExpiresAt: now.Add(RequestLife)}
 	if err := s.Store.AddAuthRequest(ctx, row); err != nil {
 		return nil, err
 	}
