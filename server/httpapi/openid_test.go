@@ -58,6 +58,19 @@ func (e *env) registerApp(t *testing.T, nc idp.NewClient) *rp {
 	if err != nil {
 		t.Fatalf("discovery: %v", err)
 	}
+	var doc struct {
+		ResponseTypes []string `json:"response_types_supported"`
+		GrantTypes    []string `json:"grant_types_supported"`
+		PKCE          []string `json:"code_challenge_methods_supported"`
+		EndSession    string   `json:"end_session_endpoint"`
+		Revocation    string   `json:"revocation_endpoint"`
+	}
+	// Discovery says what Warden does, and nothing it does not.
+	if err := p.Claims(&doc); err != nil || !slices.Equal(doc.ResponseTypes, []string{"code"}) ||
+		!slices.Equal(doc.GrantTypes, []string{"authorization_code", "refresh_token"}) || !slices.Equal(doc.PKCE, []string{"S256"}) ||
+		doc.EndSession != "" || doc.Revocation != e.srv.URL+idp.RevokePath {
+		t.Fatalf("discovery: %+v %v", doc, err)
+	}
 	return &rp{e: e, provider: p, cfg: oauth2.Config{ClientID: c.ID, ClientSecret: secret, Endpoint: p.Endpoint(),
 		RedirectURL: nc.RedirectURIs[0], Scopes: []string{gooidc.ScopeOpenID, "profile", "email", gooidc.ScopeOfflineAccess}}}
 }

@@ -2,9 +2,11 @@ package idp
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"html/template"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -85,11 +87,34 @@ var corsOptions = cors.Options{
 // address not registered: sending it there would make Warden an open
 // redirector) is Warden's page instead.
 func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != AuthorizePath {
+	switch r.URL.Path {
+	case AuthorizePath:
+		p.op.ServeHTTP(&refusalPage{ResponseWriter: w, p: p, r: r}, r)
+	case DiscoveryPath:
+		p.discovery(w, r)
+	default:
 		p.op.ServeHTTP(w, r)
+	}
+}
+
+// discovery is op's discovery document, saying only what Warden does: op
+// names every flow and endpoint it has (the implicit flow, the device
+// flow, logout), whatever its storage and routes serve.
+func (p *Provider) discovery(w http.ResponseWriter, r *http.Request) {
+	rec := httptest.NewRecorder()
+	p.op.ServeHTTP(rec, r)
+	var doc map[string]any
+	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &doc) != nil {
+		http.Error(w, "discovery failed", http.StatusInternalServerError)
 		return
 	}
-	p.op.ServeHTTP(&refusalPage{ResponseWriter: w, p: p, r: r}, r)
+	doc["response_types_supported"] = []string{string(oidc.ResponseTypeCode)}
+	doc["grant_types_supported"] = []oidc.GrantType{oidc.GrantTypeCode, oidc.GrantTypeRefreshToken}
+	doc["code_challenge_methods_supported"] = []oidc.CodeChallengeMethod{oidc.CodeChallengeMethodS256}
+	delete(doc, "end_session_endpoint")
+	delete(doc, "device_authorization_endpoint")
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(doc)
 }
 
 // Callback completes the request named by the id query parameter with sess,
