@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/warden-auth/warden/server/auth/login"
-	"github.com/warden-auth/warden/server/auth/passwords"
+	"github.com/warden-auth/warden/server/auth/passwords/strength"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
 )
@@ -46,7 +46,7 @@ func (s *Server) handlePasswordStrength(w http.ResponseWriter, r *request) error
 	if err != nil {
 		return err
 	}
-	res, err := passwords.Strength(r.session, req)
+	res, err := strength.Strength(r.session, req)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/notices"
-	"github.com/warden-auth/warden/server/auth/passwords"
+	"github.com/warden-auth/warden/server/auth/passwords/strength"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
@@ -90,7 +90,7 @@ func (s *Service) oneTimePassword(u *domain.User) (string, error) {
 			return "", err
 		}
 		p := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
-		if passwords.Problem(p, u) == "" {
+		if strength.Problem(p, u) == "" {
 			return p, nil
 		}
 	}
@@ -116,7 +116,7 @@ func (s *Service) SetOneTimePassword(ctx context.Context, admin *domain.User, ta
 			return err
 		}
 	}
-	if problem := passwords.Problem(password, target); problem != "" {
+	if problem := strength.Problem(password, target); problem != "" {
 		return &shared.Error{Code: shared.EInvalid, Message: "Choose another password.", Fields: map[string]string{"password": problem}}
 	}
 	hash, err := s.Hasher.Hash(password)
@@ -150,7 +150,7 @@ func (s *Service) CreateUser(ctx context.Context, username, password, role, acco
 }
 
 // createUser is CreateUser; a oneTime password must also be strong
-// (passwords.Verdict), and the user must replace it at the first login.
+// (strength.Verdict), and the user must replace it at the first login.
 func (s *Service) createUser(ctx context.Context, username, password, role, accountName, email string, oneTime bool) (*domain.User, error) {
 	username = shared.NormalizeUsername(username)
 	fields := map[string]string{}
@@ -164,7 +164,7 @@ func (s *Service) createUser(ctx context.Context, username, password, role, acco
 			fields[field] = words.English.Say(msg)
 		}
 	}
-	if _, problem := passwords.Verdict(password, username, &domain.Account{Name: accountName}); oneTime && fields["password"] == "" && problem != "" {
+	if _, problem := strength.Verdict(password, username, &domain.Account{Name: accountName}); oneTime && fields["password"] == "" && problem != "" {
 		fields["password"] = problem
 	}
 	if msg := shared.ValidateRole(role); !msg.IsZero() {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/history"
-	"github.com/warden-auth/warden/server/auth/passwords"
+	"github.com/warden-auth/warden/server/auth/passwords/strength"
 	"github.com/warden-auth/warden/server/auth/stage"
 	"github.com/warden-auth/warden/server/auth/throttle"
 	"github.com/warden-auth/warden/server/domain"
@@ -15,7 +15,7 @@ import (
 
 // ChangePassword replaces the session's user's password. The current one is
 // the proof (wrong ones count toward the username's throttle, as at login,
-// and are audited); the new one must pass passwords.Problem. The change ends
+// and are audited); the new one must pass strength.Problem. The change ends
 // every other session and every trusted browser of the user, this one
 // stays, and voids the device cookies earned before (their tag binds the
 // password epoch); the browser
@@ -35,7 +35,7 @@ func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req 
 	} else if err != nil {
 		return "", err
 	}
-	msg := passwords.Problem(req.New, u)
+	msg := strength.Problem(req.New, u)
 	if msg == "" && req.New == req.Current {
 		msg = "Choose a password other than your current one."
 	}

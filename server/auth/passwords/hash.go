@@ -1,7 +1,7 @@
 // Package passwords is how passwords are kept and checked: argon2id hashes
-// in PHC strings, the admission of the checks (each holds argon2id's
-// memory) shared among client networks, and the strength rules a chosen
-// password must pass (zxcvbn), which the hint beside the field uses too.
+// in PHC strings, and the admission of the checks (each holds argon2id's
+// memory) shared among client networks. The strength rules a chosen
+// password must pass are package strength's.
 package passwords
 
 import (

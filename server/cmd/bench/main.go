@@ -72,7 +72,14 @@ func main() {
 		"exits 1 when a phase fails, whatever its figures")
 	flag.StringVar(&o.profile, "cpuprofile", "", "write the server's CPU profile of the login phase's logins to PREFIX-postgres.pprof and\n"+
 		"PREFIX-sqlite.pprof (read them with go tool pprof bin/server FILE)")
+	verify := flag.Int("verify", 0, "only verify a password N times (the raw baseline alone, for docs/bench/instructions.sh) at\n"+
+		"-checks at once under GOMEMLIMIT, and exit")
+	checks := flag.Int("checks", 2, "with -verify: how many verifications run at once (the server's concurrent checks)")
 	flag.Parse()
+	if *verify > 0 {
+		verifyOnly(*verify, *checks)
+		return
+	}
 	if o.quick && !flagSet("duration") {
 		o.duration = 2 * time.Second
 	}
@@ -215,7 +222,8 @@ type serverProc struct {
 	cmd      *exec.Cmd
 	URL      string
 	env      []string // the bench's settings of it (its database)
-	profiles string   // with -cpuprofile: the base URL of its runtime profiles
+	profiles string   // the base URL of its runtime profiles (DEBUG_ADDR)
+	output   *logBuffer
 	done     chan struct{}
 }
 
@@ -293,20 +301,20 @@ func startServer(o options, env ...string) (*serverProc, error) {
 	}
 	cmd := exec.Command(o.server)
 	cmd.Env = serverEnv(o, append(env, "ADDR="+addr)...)
-	var profiles string
-	if o.profile != "" {
-		debug, err := freeAddr()
-		if err != nil {
-			return nil, err
-		}
-		cmd.Env, profiles = append(cmd.Env, "DEBUG_ADDR="+debug), "http://"+debug+"/debug/pprof/"
+	// Its runtime's profiles, on loopback: the CPU profile of -cpuprofile,
+	// and the count of its collections (gcCycles).
+	debug, err := freeAddr()
+	if err != nil {
+		return nil, err
 	}
-	var output strings.Builder
-	cmd.Stdout, cmd.Stderr = &output, &output
+	cmd.Env = append(cmd.Env, "DEBUG_ADDR="+debug)
+	profiles := "http://" + debug + "/debug/pprof/"
+	output := new(logBuffer)
+	cmd.Stdout, cmd.Stderr = output, output
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w (run make build)", o.server, err)
 	}
-	p := &serverProc{cmd: cmd, URL: "http://" + addr, env: env, profiles: profiles, done: make(chan struct{})}
+	p := &serverProc{cmd: cmd, URL: "http://" + addr, env: env, profiles: profiles, output: output, done: make(chan struct{})}
 	go func() { cmd.Wait(); close(p.done) }()
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		select {

@@ -44,7 +44,7 @@ var layers = [][]string{
 	{"shared", "server/domain", "server/sealing", "server/mail",
 		"server/internal/testclock", "server/internal/testcode", "server/internal/racegate",
 		"server/internal/softkey", "server/internal/mailsink"},
-	{"server/auth/stage", "server/auth/passwords"},
+	{"server/auth/stage", "server/auth/passwords", "server/auth/passwords/strength"},
 	{"server/auth/core"},
 	{"server/auth/history", "server/auth/keys"},
 	{"server/auth/notices"},

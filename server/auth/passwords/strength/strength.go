@@ -1,4 +1,10 @@
-package passwords
+// Package strength is the rules a chosen password must pass: zxcvbn's score
+// with the user's own words as an attacker's first guesses, and why a
+// password is refused, in words. It is apart from package passwords (the
+// hashes and their checks) so that a program that only hashes, the bench's
+// raw baseline, does not carry zxcvbn's dictionaries: some 7 MB of maps of
+// strings that every garbage collection marks (docs/PERFORMANCE.md).
+package strength
 
 import (
 	"runtime"
