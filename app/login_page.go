@@ -71,6 +71,10 @@ func (p *loginPage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle(say(words.TitleLogIn))
 	was := p.step
 	p.onNavQuery(ctx.Page().URL().Query())
+	if app.IsClient {
+		// An application's sign-in sent the browser here (app_signin.go).
+		keepAppSignIn(ctx, ctx.Page().URL().Query().Get("return"))
+	}
 	if p.mounted && p.step != was {
 		p.focus(ctx, stepField(p.step)) // a step's link was followed
 	}

@@ -6,6 +6,7 @@ package webapp
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/warden-auth/warden/shared/words"
@@ -29,10 +30,19 @@ func Routes() {
 	app.RouteWithRegexp("^/", func() app.Composer { return &notFoundPage{} })
 }
 
-// navigate is how pages send the user elsewhere: ctx.Navigate. go-app's
-// test engine has no routes and keeps no record of a navigation, so tests
-// replace it to see where the app went.
-var navigate = app.Context.Navigate
+// navigate is how pages send the user elsewhere: ctx.Navigate, but home
+// is the application's sign-in that sent the browser to the login, if one
+// waits (appSignIn). go-app's test engine has no routes and keeps no
+// record of a navigation, so tests replace it to see where the app went.
+var navigate = func(ctx app.Context, u string) {
+	if isHome(u) && resumeAppSignIn(ctx) {
+		return
+	}
+	ctx.Navigate(u)
+}
+
+// isHome reports whether u is the home page, with or without a query.
+func isHome(u string) bool { return u == "/" || strings.HasPrefix(u, "/?") }
 
 // Handler returns the PWA's configuration. Icons and styles are local files:
 // go-app's defaults point at remote URLs, which the CSP and offline use both

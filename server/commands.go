@@ -73,7 +73,7 @@ func configureMail(svc *auth.Service, cfg config) (*mail.SMTP, error) {
 // storesOf is st as each concern of auth needs it: it serves every one.
 func storesOf(st *store.Store) auth.Stores {
 	return auth.Stores{Health: st, History: st, Notices: st, Throttle: st, Keys: st, Factors: st, Recovery: st, TOTP: st,
-		WebAuthn: st, Sessions: st, Login: st, Accounts: st, Users: st}
+		WebAuthn: st, Sessions: st, Login: st, Accounts: st, Users: st, IDP: st, IDPClients: st}
 }
 
 // cliService opens the store for a command of the command line (user,

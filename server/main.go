@@ -44,6 +44,14 @@ Usage:
                               change a user's role
   server user reset-2fa --username NAME
                               switch a user's 2FA off (lost phone) and end their sessions
+  server client create --name NAME --redirect-uri URI [--redirect-uri URI...] [--account NAME] [--public] [--role ROLE...]
+                              register an application that signs its users in with Warden (OpenID Connect);
+                              a confidential one's secret is shown once, a public one must use PKCE
+  server client list          the registered applications
+  server client rotate-secret --id ID
+                              give a client a new secret (shown once); the old one and its tokens stop working
+  server client delete --id ID
+                              remove a client and its tokens
   server keys status          per key id of SECRET_KEY, how many stored values still need it
   server help                 show this help
 
@@ -72,6 +80,7 @@ var commands = map[string]command{
 	"user":    userCommand,
 	"account": accountCommand,
 	"keys":    keysCommand,
+	"client":  clientCommand,
 	"help": func(_ context.Context, _ config, _ []string, sio stdio) error {
 		fmt.Fprint(sio.out, usage)
 		return nil

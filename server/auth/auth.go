@@ -16,6 +16,8 @@
 //	login      the login's steps: password, second step, passkey, one-time
 //	           password, enrollment
 //	accounts   accounts, users and who may administer whom, Me
+//	idp        Warden as the platform's OpenID Connect provider: clients,
+//	           sign-ins to applications, their tokens
 //
 // New wires them to the database (Stores) and to each other; a package
 // depends only on packages above it in this list
@@ -33,6 +35,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/factor/totp"
 	"github.com/warden-auth/warden/server/auth/factor/webauthn"
 	"github.com/warden-auth/warden/server/auth/history"
+	"github.com/warden-auth/warden/server/auth/idp"
 	"github.com/warden-auth/warden/server/auth/keys"
 	"github.com/warden-auth/warden/server/auth/login"
 	"github.com/warden-auth/warden/server/auth/notices"
@@ -58,6 +61,9 @@ type Stores struct {
 	Login    login.Store
 	Accounts accounts.Store
 	Users    accounts.Users
+	// IDP and IDPClients are the OpenID Connect provider's.
+	IDP        idp.Store
+	IDPClients idp.Clients
 }
 
 // Health is whether the database answers.
@@ -84,6 +90,8 @@ type Service struct {
 	Sessions   *sessions.Service
 	Login      *login.Service
 	Accounts   *accounts.Service
+	// IDP is Warden as the platform's OpenID Connect provider.
+	IDP *idp.Service
 }
 
 // New returns the rules over st with the production defaults
@@ -105,17 +113,19 @@ func New(st Stores, ring *sealing.Keyring, log *slog.Logger) *Service {
 	s.Sessions = sessions.New(base, st.Sessions, s.Factors)
 	s.Login = login.New(base, st.Login, s.Factors, s.Sessions, s.WebAuthn)
 	s.Accounts = accounts.New(env, st.Accounts, st.Users, s.History, s.Notices, s.Factors, s.Recovery)
+	s.IDP = idp.New(env, st.IDP, st.IDPClients, s.SealedKeys)
 	return s
 }
 
 // Sweep deletes expired and idle sessions, stale throttle counters, login
 // events past their retention, expired trusted browsers, WebAuthn ceremonies
-// nobody finished, and past days' mail counters and e-mail links, and
+// nobody finished, past days' mail counters and e-mail links, and
+// authorization requests and tokens of applications past their end, and
 // returns how many rows it removed.
 func (s *Service) Sweep(ctx context.Context) (int64, error) {
 	var total int64
 	for _, sweep := range []func(context.Context) (int64, error){
-		s.Sessions.Sweep, s.Throttle.Sweep, s.History.Sweep, s.WebAuthn.Sweep, s.Notices.Sweep,
+		s.Sessions.Sweep, s.Throttle.Sweep, s.History.Sweep, s.WebAuthn.Sweep, s.Notices.Sweep, s.IDP.Sweep,
 	} {
 		n, err := sweep(ctx)
 		total += n

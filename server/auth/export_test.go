@@ -16,7 +16,7 @@ import (
 // storesOf is st as every concern needs it.
 func storesOf(st *store.Store) Stores {
 	return Stores{Health: st, History: st, Notices: st, Throttle: st, Keys: st, Factors: st, Recovery: st, TOTP: st,
-		WebAuthn: st, Sessions: st, Login: st, Accounts: st, Users: st}
+		WebAuthn: st, Sessions: st, Login: st, Accounts: st, Users: st, IDP: st, IDPClients: st}
 }
 
 // dbs are the tests' services' databases.

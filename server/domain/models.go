@@ -172,6 +172,10 @@ type Session struct {
 	// in from this browser or IP before; the step that completes the login
 	// makes the notice.
 	NewBrowser bool `bun:"new_browser,notnull"`
+	// Methods are what this sign-in proved: the methods of the login's
+	// steps (shared.Method*), in order, space-separated. An application
+	// signed in through Warden is told them (amr, acr).
+	Methods string `bun:"methods,notnull"`
 }
 
 // LoginStep is everything a successful login step writes. It is applied in

@@ -90,6 +90,11 @@ func TestRouteTable_EachStageAndRoleReachesOnlyItsRoutes(t *testing.T) {
 				if c.token != "" {
 					cl = e.withCookie(c.token)
 				}
+				if rt.access == signingIn {
+					full, _, _ := c.allowed(signedIn)
+					e.checkSigningIn(t, noFollow(cl), rt, full)
+					return
+				}
 				a := e.do(cl, rt.method, path, "{}")
 				ok, status, code := c.allowed(rt.access)
 				if ok {
@@ -183,5 +188,17 @@ func TestPanicsBecomeAGeneric500(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/x", nil))
 	if rec.Code != 500 || strings.Contains(rec.Body.String(), "secret detail") || strings.Contains(rec.Body.String(), "goroutine") {
 		t.Fatalf("panic answer: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// checkSigningIn checks a signingIn route (a page of an application's
+// sign-in): a full session passes, any other caller is sent to the login
+// page to come back.
+func (e *env) checkSigningIn(t *testing.T, c *http.Client, rt route, full bool) {
+	t.Helper()
+	status, loc := openGet(t, c, e.srv.URL+rt.pattern+"?id=none")
+	toLogin := status == http.StatusSeeOther && loc != nil && loc.Path == "/login" && loc.Query().Get("return") == rt.pattern+"?id=none"
+	if full == toLogin {
+		t.Fatalf("full %v: %d %v", full, status, loc)
 	}
 }

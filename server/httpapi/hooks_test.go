@@ -27,7 +27,7 @@ type hookedStore struct {
 // stores is h as every concern of auth needs it.
 func (h *hookedStore) stores() auth.Stores {
 	return auth.Stores{Health: h, History: h, Notices: h, Throttle: h, Keys: h, Factors: h, Recovery: h, TOTP: h,
-		WebAuthn: h, Sessions: h, Login: h, Accounts: h, Users: h}
+		WebAuthn: h, Sessions: h, Login: h, Accounts: h, Users: h, IDP: h, IDPClients: h}
 }
 
 // storesOf is st, without hooks, as every concern of auth needs it.
@@ -38,7 +38,7 @@ var hookable = map[string]bool{}
 
 func init() {
 	for _, m := range []string{"CompleteLoginStep", "ReserveCodeAttempt", "LockCodes", "SetTwoFactorPolicy",
-		"SetRememberBrowserDays", "SetPasskeysAllowed", "ChangeUser", "RequestEmail", "ConfirmEmail", "UnlockUser", "SwitchOff"} {
+		"SetRememberBrowserDays", "SetPasskeysAllowed", "ChangeUser", "RequestEmail", "ConfirmEmail", "UnlockUser", "SwitchOff", "TakeAuthCode"} {
 		hookable[m] = true
 	}
 }
@@ -155,4 +155,9 @@ func (h *hookedStore) UnlockUser(ctx context.Context, userID int64, username str
 func (h *hookedStore) SwitchOff(ctx context.Context, userID, byAdminID int64, endSessions bool, now time.Time) (int64, error) {
 	h.at(ctx, "SwitchOff")
 	return h.Store.SwitchOff(ctx, userID, byAdminID, endSessions, now)
+}
+
+func (h *hookedStore) TakeAuthCode(ctx context.Context, codeHash []byte, now time.Time) (*domain.OIDCAuthRequest, error) {
+	h.at(ctx, "TakeAuthCode")
+	return h.Store.TakeAuthCode(ctx, codeHash, now)
 }

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/warden-auth/warden/server/auth/idp"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -18,6 +19,10 @@ const (
 	enrolling                // a session that must set up 2FA, or a full one
 	signedIn                 // a full session
 	adminOnly                // a full session of an administrator (either kind; auth decides which account)
+	// signingIn is a page of a sign-in to another application: a full
+	// session; any other is sent to the login page, which leads back here
+	// once the session is full (an application gets no code for less).
+	signingIn
 )
 
 type route struct {
@@ -89,8 +94,30 @@ func (s *Server) routes() []route {
 		{"POST", "/api/admin/users/{id}/reset-2fa", adminOnly, s.recent(s.handleAdminReset)},
 		{"GET", "/api/admin/logins", adminOnly, s.handleAdminLogins},
 		{"GET", "/api/admin/audit", adminOnly, s.handleAdminAudit},
+		// Warden as the platform's OpenID Connect provider (auth/idp): the
+		// protocol's endpoints are public, each checking what its protocol
+		// asks (a client's secret, PKCE, an access token).
+		{"GET", idp.DiscoveryPath, public, s.openID},
+		{"GET", idp.KeysPath, public, s.openID},
+		{"GET", idp.AuthorizePath, public, s.openID},
+		{"POST", idp.AuthorizePath, public, s.openID},
+		{"GET", idp.CallbackPath, signingIn, s.handleAuthorizeCallback},
+		{"POST", idp.TokenPath, public, s.openID},
+		{"GET", idp.UserinfoPath, public, s.openID},
+		{"POST", idp.UserinfoPath, public, s.openID},
+		{"POST", idp.RevokePath, public, s.openID},
+		{"POST", idp.IntrospectPath, public, s.openID},
+		// A browser app's preflight before it sends its access token.
+		{"OPTIONS", idp.TokenPath, public, s.openID},
+		{"OPTIONS", idp.UserinfoPath, public, s.openID},
 	}
 }
+
+// anyOrigin are the routes a page of any origin may call: they take no
+// cookie, only what their protocol authenticates by (a client's secret or
+// PKCE verifier, an access token), so cross-origin protection would guard
+// nothing there and stop the applications that run in a browser.
+var anyOrigin = []string{"POST " + idp.TokenPath, "POST " + idp.UserinfoPath, "POST " + idp.RevokePath}
 
 // formRoutes are the forms a person can submit before the app has loaded
 // (forms.go): each runs the API route of its step.

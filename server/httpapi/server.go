@@ -18,6 +18,7 @@ import (
 
 	"github.com/warden-auth/warden/server/auth"
 	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/auth/idp"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/httpapi/reader"
 	"github.com/warden-auth/warden/shared"
@@ -63,6 +64,7 @@ type Server struct {
 	publicURL      *url.URL
 	requestTimeout time.Duration
 	handler        http.Handler
+	oidc           *idp.Provider
 }
 
 // New returns the server with every route and middleware in place.
@@ -73,6 +75,7 @@ func New(cfg Config) *Server {
 		s.pages = http.NotFoundHandler()
 	}
 	s.pages = s.safePages(s.pages)
+	s.oidc = s.openIDProvider()
 	if s.requestTimeout <= 0 {
 		s.requestTimeout = 10 * time.Second
 	}
@@ -83,6 +86,9 @@ func New(cfg Config) *Server {
 		if err := cop.AddTrustedOrigin(s.publicURL.Scheme + "://" + s.publicURL.Host); err != nil {
 			panic("httpapi: PublicURL: " + err.Error()) // config.go parsed it
 		}
+	}
+	for _, p := range anyOrigin {
+		cop.AddInsecureBypassPattern(p)
 	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errCrossOrigin)
@@ -133,8 +139,8 @@ func (s *Server) dispatch(rts []route) http.Handler {
 // but the password change (and /api/me, which both may read).
 func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) error {
 	req := &request{Request: r}
-	if rt.access == public {
-		return rt.handle(w, req)
+	if served, err := s.serveOpen(w, req, rt); served {
+		return err
 	}
 	sess, stage, err := s.auth.Sessions.Authenticate(r.Context(), s.sessionToken(r))
 	if err != nil {
@@ -234,7 +240,7 @@ func (s *Server) publicOnly(next http.Handler) http.Handler {
 			s.writeError(w, r, errMisdirected)
 			return
 		case r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions &&
-			r.Header.Get("Origin") != "" && r.Header.Get("Origin") != origin:
+			r.Header.Get("Origin") != "" && r.Header.Get("Origin") != origin && !slices.Contains(anyOrigin, r.Method+" "+r.URL.Path):
 			s.writeError(w, r, errCrossOrigin)
 			return
 		}

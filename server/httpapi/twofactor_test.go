@@ -78,7 +78,9 @@ func TestTwoFactor_ConnectThenEveryLoginNeedsTheCode(t *testing.T) {
 	passwordCookie := e.sessionCookie(c).Value
 	// A session waiting for its code reaches nothing else.
 	for _, rt := range e.api.routes() {
-		if rt.access != public && rt.access != secondStep {
+		if rt.access == signingIn {
+			e.checkSigningIn(t, noFollow(c), rt, false)
+		} else if rt.access != public && rt.access != secondStep {
 			if a := record(e.do(c, rt.method, rt.pattern, "{}")); a.status != 401 || a.apiError(t).Code != shared.EUnauthenticated {
 				t.Errorf("%s %s with the password only: %d %s", rt.method, rt.pattern, a.status, a.body)
 			}

@@ -25,8 +25,9 @@ func TestMigrateRoles_KeepsDataAndPromotesTheDefaultAccountsFirstAdmin(t *testin
 			ctx := context.Background()
 			s, ids := oldInstall(t, d, []oldUser{{"Acme", "tenant", "admin"}, {"Default", "root", "admin"},
 				{"Default", "second", "admin"}, {"Default", "ursula", "user"}})
-			if err := s.CreateSession(ctx, &domain.Session{TokenHash: []byte("tok"), UserID: ids[3], Stage: domain.StageFull,
-				CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), IP: "ip", UserAgent: "ua"}); err != nil {
+			// The old schema's columns only (oldInstall).
+			if _, err := s.DB().NewRaw("INSERT INTO sessions (token_hash, user_id, stage, created_at, last_seen_at, expires_at, ip, user_agent) "+
+				"VALUES (?, ?, ?, ?, ?, ?, 'ip', 'ua')", []byte("tok"), ids[3], domain.StageFull, t0, t0, t0.Add(time.Hour)).Exec(ctx); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.Migrate(ctx); err != nil {

@@ -8,6 +8,7 @@ import (
 	"context"
 
 	"github.com/uptrace/bun"
+	"github.com/warden-auth/warden/server/store/idpstore"
 	"github.com/warden-auth/warden/server/store/migrations"
 	"github.com/warden-auth/warden/server/store/outbox"
 	"github.com/warden-auth/warden/server/store/sqldb"
@@ -21,9 +22,11 @@ const (
 
 // Store is the database. It is safe for concurrent use. The outbox's
 // statements (notices, their mail, e-mail addresses) are a package of their
-// own (outbox), embedded here.
+// own (outbox), embedded here, and so are the OpenID Connect provider's
+// (idpstore).
 type Store struct {
 	*outbox.Store
+	*idpstore.IDP
 	sql     *sqldb.DB
 	db      *bun.DB // the pool: conn(ctx) is where a statement runs
 	dialect string
@@ -37,7 +40,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{Store: outbox.New(d), sql: d, db: d.Bun(), dialect: d.Dialect()}, nil
+	return &Store{Store: outbox.New(d), IDP: idpstore.New(d), sql: d, db: d.Bun(), dialect: d.Dialect()}, nil
 }
 
 // Dialect returns Postgres or SQLite.

@@ -73,9 +73,14 @@ var (
 	OpenMyProfile        = Message{ID: "OpenMyProfile"}
 	PageNotFound         = Message{ID: "PageNotFound"}
 	PageNotFoundText     = Message{ID: "PageNotFoundText"}
-	GoHome               = Message{ID: "GoHome"}
-	SetUpNow             = Message{ID: "SetUpNow"}
-	SkipForNow           = Message{ID: "SkipForNow"}
+	// The page an application's sign-in request ends on when Warden
+	// refuses it without sending the browser back (an unknown client, a
+	// redirect address not registered), or finds it expired or used.
+	AppSignInRefused = Message{ID: "AppSignInRefused"}
+	AppSignInExpired = Message{ID: "AppSignInExpired"}
+	GoHome           = Message{ID: "GoHome"}
+	SetUpNow         = Message{ID: "SetUpNow"}
+	SkipForNow       = Message{ID: "SkipForNow"}
 )
 
 func SignedInAs(username string, account string) Message {

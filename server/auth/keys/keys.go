@@ -111,6 +111,14 @@ func (s *Service) Status(ctx context.Context) ([]Status, error) {
 	return out, nil
 }
 
+// Named returns the raw key (sealing.TagKeySize random bytes) the database
+// keeps sealed under name, making it on first use: one key for every
+// server process on the database, re-sealed like the others after a
+// rotation of the ring.
+func (s *Service) Named(ctx context.Context, name string) ([]byte, error) {
+	return s.openSealedKey(ctx, name)
+}
+
 func (s *Service) openSealedKey(ctx context.Context, name string) ([]byte, error) {
 	k, err := s.Store.SealedKey(ctx, name)
 	if errors.Is(err, domain.ErrNotFound) {

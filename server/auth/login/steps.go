@@ -2,6 +2,8 @@ package login
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/warden-auth/warden/server/auth/core"
@@ -30,6 +32,9 @@ type move struct {
 	newBrowser bool
 	// trust, where the account allows it, trusts the browser from now on.
 	trust bool
+	// proven is what the sign-in proved before this step (the ended
+	// session's Methods); the new session adds the step's method to it.
+	proven string
 	// with adds what else the step writes in its transaction: a factor's
 	// use, a throttle to clear.
 	with func(*domain.LoginStep)
@@ -66,7 +71,8 @@ func (s *Service) advance(ctx context.Context, m move) (*Result, error) {
 	step := domain.LoginStep{
 		EndSession: m.end,
 		Session: &domain.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: to, CreatedAt: now,
-			LastSeenAt: now, ExpiresAt: now.Add(s.lifetime(info.Life)), IP: c.IP, UserAgent: c.UserAgent, ReauthAt: &now},
+			LastSeenAt: now, ExpiresAt: now.Add(s.lifetime(info.Life)), IP: c.IP, UserAgent: c.UserAgent, ReauthAt: &now,
+			Methods: withMethod(m.proven, m.record.Method)},
 		Event: history.WithTime(m.record, now),
 	}
 	step.Event.Result = shared.ResultSuccess
@@ -98,6 +104,15 @@ func (s *Service) advance(ctx context.Context, m move) (*Result, error) {
 		res.RememberDays, res.Methods = u.Account.RememberBrowserDays, s.Factors.Kinds(u)
 	}
 	return res, nil
+}
+
+// withMethod is proven with method added once, in the order proven.
+func withMethod(proven, method string) string {
+	methods := strings.Fields(proven)
+	if method == "" || slices.Contains(methods, method) {
+		return proven
+	}
+	return strings.Join(append(methods, method), " ")
 }
 
 // lifetime is how long a session may live at most.
@@ -138,6 +153,6 @@ func (s *Service) completeStep(ctx context.Context, sess *domain.Session, from s
 		return nil, s.History.Fail(ctx, history.LoginEvent(u.Username, u, method, c, s.Now()), shared.ReasonMustChange, errMustChange)
 	}
 	now := s.Now()
-	return s.advance(ctx, move{from: from, event: event, end: sess.TokenHash, user: u, client: c, now: now,
+	return s.advance(ctx, move{from: from, event: event, end: sess.TokenHash, proven: sess.Methods, user: u, client: c, now: now,
 		record: history.LoginEvent(u.Username, u, method, c, now), newBrowser: sess.NewBrowser, trust: trust, with: with})
 }

@@ -53,10 +53,10 @@ var layers = [][]string{
 	{"server/auth/factor/recovery"},
 	{"server/auth/factor/totp", "server/auth/factor/webauthn"},
 	{"server/auth/sessions"},
-	{"server/auth/login", "server/auth/accounts"},
+	{"server/auth/login", "server/auth/accounts", "server/auth/idp"},
 	{"server/auth"},
 	{"server/store/sqldb", "app"},
-	{"server/store/outbox", "server/store/migrations", "server/httpapi/pwa", "server/httpapi/reader"},
+	{"server/store/outbox", "server/store/idpstore", "server/store/migrations", "server/httpapi/pwa", "server/httpapi/reader"},
 	{"server/store", "server/httpapi"},
 	{"server", "server/cmd/...", "server/store/storetest", "server/internal/authtest", "app/wasm"},
 }

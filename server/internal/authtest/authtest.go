@@ -21,7 +21,7 @@ import (
 // Stores is st as every concern needs it.
 func Stores(st *store.Store) auth.Stores {
 	return auth.Stores{Health: st, History: st, Notices: st, Throttle: st, Keys: st, Factors: st, Recovery: st, TOTP: st,
-		WebAuthn: st, Sessions: st, Login: st, Accounts: st, Users: st}
+		WebAuthn: st, Sessions: st, Login: st, Accounts: st, Users: st, IDP: st, IDPClients: st}
 }
 
 // Cheap keeps tests' password hashes fast.
