@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/warden-auth/warden/server/auth/accounts"
+	"github.com/warden-auth/warden/server/httpapi/body"
 	"github.com/warden-auth/warden/shared"
 	"github.com/warden-auth/warden/shared/words"
 )
@@ -28,7 +29,7 @@ func (s *Server) handleAdminAccounts(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, accounts)
+	body.WriteJSON(w, http.StatusOK, accounts)
 	return nil
 }
 
@@ -37,7 +38,7 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	req, err := decode[shared.SettingsRequest](w, r.Request)
+	req, err := body.Decode[shared.SettingsRequest](w, r.Request)
 	if err != nil {
 		return err
 	}
@@ -45,7 +46,7 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, settings)
+	body.WriteJSON(w, http.StatusOK, settings)
 	return nil
 }
 
@@ -72,13 +73,13 @@ func (s *Server) handleAdminUsers(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page)
+	body.WriteJSON(w, http.StatusOK, page)
 	return nil
 }
 
 // handleCreateUser creates a user with a one-time password, answered once.
 func (s *Server) handleCreateUser(w http.ResponseWriter, r *request) error {
-	req, err := decode[shared.NewUserRequest](w, r.Request)
+	req, err := body.Decode[shared.NewUserRequest](w, r.Request)
 	if err != nil {
 		return err
 	}
@@ -86,12 +87,12 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, created)
+	body.WriteJSON(w, http.StatusCreated, created)
 	return nil
 }
 
 func (s *Server) handleCreateAccount(w http.ResponseWriter, r *request) error {
-	req, err := decode[shared.AccountRequest](w, r.Request)
+	req, err := body.Decode[shared.AccountRequest](w, r.Request)
 	if err != nil {
 		return err
 	}
@@ -99,7 +100,7 @@ func (s *Server) handleCreateAccount(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, a)
+	body.WriteJSON(w, http.StatusCreated, a)
 	return nil
 }
 
@@ -108,7 +109,7 @@ func (s *Server) handleRenameAccount(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	req, err := decode[shared.AccountRequest](w, r.Request)
+	req, err := body.Decode[shared.AccountRequest](w, r.Request)
 	if err != nil {
 		return err
 	}
@@ -116,7 +117,7 @@ func (s *Server) handleRenameAccount(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, a)
+	body.WriteJSON(w, http.StatusOK, a)
 	return nil
 }
 
@@ -125,7 +126,7 @@ func (s *Server) handleChangeUser(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	req, err := decode[shared.UserPatch](w, r.Request)
+	req, err := body.Decode[shared.UserPatch](w, r.Request)
 	if err != nil {
 		return err
 	}
@@ -133,7 +134,7 @@ func (s *Server) handleChangeUser(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, u)
+	body.WriteJSON(w, http.StatusOK, u)
 	return nil
 }
 
@@ -175,7 +176,7 @@ func (s *Server) handleAdminLogins(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page)
+	body.WriteJSON(w, http.StatusOK, page)
 	return nil
 }
 
@@ -193,6 +194,6 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page)
+	body.WriteJSON(w, http.StatusOK, page)
 	return nil
 }

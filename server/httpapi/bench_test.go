@@ -17,6 +17,7 @@ import (
 	"github.com/warden-auth/warden/server/internal/testclock"
 
 	"github.com/pquerna/otp/totp"
+
 	wtotp "github.com/warden-auth/warden/server/auth/factor/totp"
 	"github.com/warden-auth/warden/shared"
 

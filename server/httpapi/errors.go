@@ -8,6 +8,7 @@ import (
 
 	"github.com/warden-auth/warden/server/auth/passwords"
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/httpapi/body"
 	"github.com/warden-auth/warden/shared"
 	"github.com/warden-auth/warden/shared/words"
 )
@@ -96,5 +97,5 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	// The one place an error is said to its reader: in the request's
 	// language, its code the same in every one.
-	writeJSON(w, status, e.In(words.In(r.Context())))
+	body.WriteJSON(w, status, e.In(words.In(r.Context())))
 }

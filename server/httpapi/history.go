@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/warden-auth/warden/server/httpapi/body"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -17,6 +18,6 @@ func (s *Server) handleMyLogins(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page)
+	body.WriteJSON(w, http.StatusOK, page)
 	return nil
 }

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/warden-auth/warden/server/httpapi/body"
 	"github.com/warden-auth/warden/server/httpapi/reader"
 	"github.com/warden-auth/warden/shared"
 	"github.com/warden-auth/warden/shared/words"
@@ -24,7 +25,7 @@ func (s *Server) handleChooseLanguage(w http.ResponseWriter, r *http.Request) {
 
 // handleSetLanguage stores the user's language, and this browser's cookie.
 func (s *Server) handleSetLanguage(w http.ResponseWriter, r *request) error {
-	req, err := decode[shared.LanguageRequest](w, r.Request)
+	req, err := body.Decode[shared.LanguageRequest](w, r.Request)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/warden-auth/warden/server/auth/login"
+	"github.com/warden-auth/warden/server/httpapi/body"
 	"github.com/warden-auth/warden/server/httpapi/reader"
 	"github.com/warden-auth/warden/shared"
 	"github.com/warden-auth/warden/shared/words"
@@ -25,8 +26,8 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *request) error {
 // a recovery code, connecting): it decodes the request, runs the step, sets
 // the cookie of the session the step made, if it made one (and the device
 // cookie, if it gave one), and answers what the step says the client gets.
-func loginStep[Req validator](s *Server, w http.ResponseWriter, r *request, step func(Req) (*login.Result, any, error)) error {
-	req, err := decode[Req](w, r.Request)
+func loginStep[Req body.Validator](s *Server, w http.ResponseWriter, r *request, step func(Req) (*login.Result, any, error)) error {
+	req, err := body.Decode[Req](w, r.Request)
 	if err != nil {
 		return err
 	}
@@ -46,7 +47,7 @@ func loginStep[Req validator](s *Server, w http.ResponseWriter, r *request, step
 			reader.Remember(w, u.Language, s.httpsOnly(r.Request)) // this browser reads what the user chose
 		}
 	}
-	writeJSON(w, http.StatusOK, answer)
+	body.WriteJSON(w, http.StatusOK, answer)
 	return nil
 }
 
@@ -64,7 +65,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *request) error {
 // handleReauth takes the password, a current code or a security key again, so the session
 // may take sensitive actions for the next REAUTH_WINDOW.
 func (s *Server) handleReauth(w http.ResponseWriter, r *request) error {
-	req, err := decode[shared.ReauthRequest](w, r.Request)
+	req, err := body.Decode[shared.ReauthRequest](w, r.Request)
 	if err != nil {
 		return err
 	}
@@ -80,6 +81,6 @@ func (s *Server) handleMe(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, me)
+	body.WriteJSON(w, http.StatusOK, me)
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/warden-auth/warden/server/auth/core"
+	"github.com/warden-auth/warden/server/httpapi/body"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -18,13 +19,13 @@ func (s *Server) handleMyNotices(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page)
+	body.WriteJSON(w, http.StatusOK, page)
 	return nil
 }
 
 // handleNoticesRead marks the caller's notices read up to an id.
 func (s *Server) handleNoticesRead(w http.ResponseWriter, r *request) error {
-	req, err := decode[shared.NoticesReadRequest](w, r.Request)
+	req, err := body.Decode[shared.NoticesReadRequest](w, r.Request)
 	if err != nil {
 		return err
 	}
@@ -38,7 +39,7 @@ func (s *Server) handleNoticesRead(w http.ResponseWriter, r *request) error {
 // handleSetEmail changes the caller's e-mail address (a sensitive action:
 // recent proof): a new one gets a link to confirm it.
 func (s *Server) handleSetEmail(w http.ResponseWriter, r *request) error {
-	req, err := decode[shared.EmailRequest](w, r.Request)
+	req, err := body.Decode[shared.EmailRequest](w, r.Request)
 	if err != nil {
 		return err
 	}
@@ -53,7 +54,7 @@ func (s *Server) handleSetEmail(w http.ResponseWriter, r *request) error {
 // needs no session (the link may be opened anywhere), but a session of
 // another user may not use it.
 func (s *Server) handleConfirmEmail(w http.ResponseWriter, r *request) error {
-	req, err := decode[shared.EmailConfirmRequest](w, r.Request)
+	req, err := body.Decode[shared.EmailConfirmRequest](w, r.Request)
 	if err != nil {
 		return err
 	}

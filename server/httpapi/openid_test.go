@@ -15,13 +15,14 @@ import (
 	"time"
 
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/idp"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
 	"github.com/warden-auth/warden/shared/words"
-	"golang.org/x/oauth2"
 )
 
 // The relying party of these tests is go-oidc with x/oauth2, nobody's code

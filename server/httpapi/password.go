@@ -6,6 +6,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/login"
 	"github.com/warden-auth/warden/server/auth/passwords/strength"
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/httpapi/body"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -26,7 +27,7 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *request) error {
 			return res, shared.LoginResponse{Next: res.Next}, nil
 		})
 	}
-	req, err := decode[shared.ChangePasswordRequest](w, r.Request)
+	req, err := body.Decode[shared.ChangePasswordRequest](w, r.Request)
 	if err != nil {
 		return err
 	}
@@ -42,7 +43,7 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *request) error {
 // handlePasswordStrength scores a password being typed, for the hint beside
 // a new-password field. The password is in the body only, which nothing logs.
 func (s *Server) handlePasswordStrength(w http.ResponseWriter, r *request) error {
-	req, err := decode[shared.PasswordStrengthRequest](w, r.Request)
+	req, err := body.Decode[shared.PasswordStrengthRequest](w, r.Request)
 	if err != nil {
 		return err
 	}
@@ -50,6 +51,6 @@ func (s *Server) handlePasswordStrength(w http.ResponseWriter, r *request) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, res)
+	body.WriteJSON(w, http.StatusOK, res)
 	return nil
 }

@@ -16,11 +16,12 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/net/html"
+
 	webapp "github.com/warden-auth/warden/app"
 	"github.com/warden-auth/warden/server/httpapi/pwa"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
-	"golang.org/x/net/html"
 )
 
 // The prerendered pages hold values from the request (the query, the path)

@@ -20,6 +20,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/idp"
 	"github.com/warden-auth/warden/server/domain"
+	"github.com/warden-auth/warden/server/httpapi/body"
 	"github.com/warden-auth/warden/server/httpapi/reader"
 	"github.com/warden-auth/warden/shared"
 )
@@ -295,7 +296,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	body.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // handleReady reports whether the database answers, for load balancers.
@@ -304,8 +305,8 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	if err := s.auth.Ready(ctx); err != nil {
 		s.log.Warn("not ready", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+		body.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	body.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }

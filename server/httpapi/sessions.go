@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/warden-auth/warden/server/auth/sessions"
+	"github.com/warden-auth/warden/server/httpapi/body"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -15,7 +16,7 @@ func (s *Server) handleMySessions(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, out)
+	body.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -41,7 +42,7 @@ func (s *Server) handleEndOtherSessions(w http.ResponseWriter, r *request) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, shared.EndedSessions{Ended: n})
+	body.WriteJSON(w, http.StatusOK, shared.EndedSessions{Ended: n})
 	return nil
 }
 

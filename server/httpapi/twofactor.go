@@ -7,6 +7,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/factor"
 	"github.com/warden-auth/warden/server/auth/factor/totp"
 	"github.com/warden-auth/warden/server/auth/login"
+	"github.com/warden-auth/warden/server/httpapi/body"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -18,7 +19,7 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, wireSetup(setup))
+	body.WriteJSON(w, http.StatusOK, wireSetup(setup))
 	return nil
 }
 
@@ -64,7 +65,7 @@ func (s *Server) codeStep(kind string) handlerFunc {
 // handleRegenerateCodes replaces the recovery codes; a current
 // authenticator code or a security key proves it is the user.
 func (s *Server) handleRegenerateCodes(w http.ResponseWriter, r *request) error {
-	req, err := decode[shared.RegenerateCodesRequest](w, r.Request)
+	req, err := body.Decode[shared.RegenerateCodesRequest](w, r.Request)
 	if err != nil {
 		return err
 	}
@@ -73,14 +74,14 @@ func (s *Server) handleRegenerateCodes(w http.ResponseWriter, r *request) error 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, shared.ConnectResponse{RecoveryCodes: codes})
+	body.WriteJSON(w, http.StatusOK, shared.ConnectResponse{RecoveryCodes: codes})
 	return nil
 }
 
 // handleDisconnect switches the caller's 2FA off. When the account forces
 // 2FA and the user confirmed, every session ends, this one included.
 func (s *Server) handleDisconnect(w http.ResponseWriter, r *request) error {
-	req, err := decode[shared.DisconnectRequest](w, r.Request)
+	req, err := body.Decode[shared.DisconnectRequest](w, r.Request)
 	if err != nil {
 		return err
 	}
@@ -91,6 +92,6 @@ func (s *Server) handleDisconnect(w http.ResponseWriter, r *request) error {
 	if loggedOut {
 		s.clearSession(w, r.Request)
 	}
-	writeJSON(w, http.StatusOK, shared.DisconnectResponse{LoggedOut: loggedOut})
+	body.WriteJSON(w, http.StatusOK, shared.DisconnectResponse{LoggedOut: loggedOut})
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/warden-auth/warden/server/internal/testcode"
 
 	"github.com/pquerna/otp/totp"
+
 	"github.com/warden-auth/warden/server/internal/testclock"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"

@@ -8,6 +8,7 @@ import (
 
 	"github.com/warden-auth/warden/server/auth/factor"
 	"github.com/warden-auth/warden/server/auth/login"
+	"github.com/warden-auth/warden/server/httpapi/body"
 	"github.com/warden-auth/warden/shared"
 )
 
@@ -37,13 +38,13 @@ func (s *Server) handleMethods(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, shared.MethodsResponse{Methods: methods})
+	body.WriteJSON(w, http.StatusOK, shared.MethodsResponse{Methods: methods})
 	return nil
 }
 
 // handleAddKeyBegin answers the creation options for a new key.
 func (s *Server) handleAddKeyBegin(w http.ResponseWriter, r *request) error {
-	req, err := decode[shared.KeyNameRequest](w, r.Request)
+	req, err := body.Decode[shared.KeyNameRequest](w, r.Request)
 	if err != nil {
 		return err
 	}
@@ -51,7 +52,7 @@ func (s *Server) handleAddKeyBegin(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, options)
+	body.WriteJSON(w, http.StatusOK, options)
 	return nil
 }
 
@@ -70,7 +71,7 @@ func (s *Server) handleAddKeyFinish(w http.ResponseWriter, r *request) error {
 
 // handleRenameMethod renames a security key.
 func (s *Server) handleRenameMethod(w http.ResponseWriter, r *request) error {
-	req, err := decode[shared.KeyNameRequest](w, r.Request)
+	req, err := body.Decode[shared.KeyNameRequest](w, r.Request)
 	if err != nil {
 		return err
 	}
@@ -78,13 +79,13 @@ func (s *Server) handleRenameMethod(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, m)
+	body.WriteJSON(w, http.StatusOK, m)
 	return nil
 }
 
 // handleRemoveMethod removes a second factor; the last one as Disconnect.
 func (s *Server) handleRemoveMethod(w http.ResponseWriter, r *request) error {
-	req, err := decode[shared.RemoveMethodRequest](w, r.Request)
+	req, err := body.Decode[shared.RemoveMethodRequest](w, r.Request)
 	if err != nil {
 		return err
 	}
@@ -95,7 +96,7 @@ func (s *Server) handleRemoveMethod(w http.ResponseWriter, r *request) error {
 	if loggedOut {
 		s.clearSession(w, r.Request)
 	}
-	writeJSON(w, http.StatusOK, shared.DisconnectResponse{LoggedOut: loggedOut})
+	body.WriteJSON(w, http.StatusOK, shared.DisconnectResponse{LoggedOut: loggedOut})
 	return nil
 }
 
@@ -105,7 +106,7 @@ func (s *Server) handleLoginKeyBegin(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, options)
+	body.WriteJSON(w, http.StatusOK, options)
 	return nil
 }
 
@@ -129,7 +130,7 @@ func (s *Server) handleLoginPasskeyBegin(w http.ResponseWriter, r *request) erro
 		return err
 	}
 	s.setPasskeyCeremony(w, r.Request, begun.Ceremony, begun.Expires)
-	writeJSON(w, http.StatusOK, begun.Options)
+	body.WriteJSON(w, http.StatusOK, begun.Options)
 	return nil
 }
 
@@ -158,7 +159,7 @@ func (s *Server) handleReauthKeyBegin(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, options)
+	body.WriteJSON(w, http.StatusOK, options)
 	return nil
 }
 
@@ -166,6 +167,6 @@ func (s *Server) handleReauthKeyBegin(w http.ResponseWriter, r *request) error {
 // kinds, whether the browser may be remembered), for a page reloaded at the
 // second step.
 func (s *Server) handleLoginMethods(w http.ResponseWriter, r *request) error {
-	writeJSON(w, http.StatusOK, s.auth.Factors.SecondStep(r.session.User))
+	body.WriteJSON(w, http.StatusOK, s.auth.Factors.SecondStep(r.session.User))
 	return nil
 }

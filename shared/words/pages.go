@@ -76,11 +76,14 @@ var (
 	// The page an application's sign-in request ends on when Warden
 	// refuses it without sending the browser back (an unknown client, a
 	// redirect address not registered), or finds it expired or used.
-	AppSignInRefused = Message{ID: "AppSignInRefused"}
-	AppSignInExpired = Message{ID: "AppSignInExpired"}
-	GoHome           = Message{ID: "GoHome"}
-	SetUpNow         = Message{ID: "SetUpNow"}
-	SkipForNow       = Message{ID: "SkipForNow"}
+	AppSignInRefused        = Message{ID: "AppSignInRefused"}
+	AppSignInExpired        = Message{ID: "AppSignInExpired"}
+	ClientNeedsName         = Message{ID: "ClientNeedsName"}
+	ClientNeedsRedirectURI  = Message{ID: "ClientNeedsRedirectURI"}
+	PublicClientHasNoSecret = Message{ID: "PublicClientHasNoSecret"}
+	GoHome                  = Message{ID: "GoHome"}
+	SetUpNow                = Message{ID: "SetUpNow"}
+	SkipForNow              = Message{ID: "SkipForNow"}
 )
 
 func SignedInAs(username string, account string) Message {
@@ -108,3 +111,8 @@ var (
 	CopyFailedPassword = Message{ID: "CopyFailedPassword"}
 	CopyFailedCodes    = Message{ID: "CopyFailedCodes"}
 )
+
+// What a new application client is refused for.
+func RedirectURIMalformed(uri string) Message { return m("RedirectURIMalformed", arg{"URI", uri}) }
+func RedirectURINotHTTPS(uri string) Message  { return m("RedirectURINotHTTPS", arg{"URI", uri}) }
+func NoSuchRole(role string) Message          { return m("NoSuchRole", arg{"Role", role}) }

@@ -11,6 +11,7 @@ import (
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
 )
@@ -55,25 +56,25 @@ func (s *Service) CreateClient(ctx context.Context, nc NewClient) (*domain.OIDCC
 // 3.1.2) or user information, and plain http but to this machine.
 func checkClient(nc NewClient) error {
 	if strings.TrimSpace(nc.Name) == "" {
-		return shared.Errorf(shared.EInvalid, "A client needs a name.")
+		return shared.Fail(shared.EInvalid, words.ClientNeedsName)
 	}
 	if len(nc.RedirectURIs) == 0 {
-		return shared.Errorf(shared.EInvalid, "A client needs at least one redirect URI.")
+		return shared.Fail(shared.EInvalid, words.ClientNeedsRedirectURI)
 	}
 	for _, r := range nc.RedirectURIs {
 		u, err := url.Parse(r)
 		switch {
 		case err != nil, !u.IsAbs(), u.Host == "", u.Fragment != "", strings.Contains(r, "#"), u.User != nil:
-			return shared.Errorf(shared.EInvalid, "A redirect URI must be an absolute http(s) address without a fragment or user name: %s", r)
+			return shared.Fail(shared.EInvalid, words.RedirectURIMalformed(r))
 		case u.Scheme == "https":
 		case u.Scheme == "http" && isLoopback(u.Hostname()):
 		default:
-			return shared.Errorf(shared.EInvalid, "A redirect URI must use https (http only to localhost): %s", r)
+			return shared.Fail(shared.EInvalid, words.RedirectURINotHTTPS(r))
 		}
 	}
 	for _, role := range nc.Roles {
 		if !slices.Contains(shared.Roles, role) {
-			return shared.Errorf(shared.EInvalid, "There is no role %s.", role)
+			return shared.Fail(shared.EInvalid, words.NoSuchRole(role))
 		}
 	}
 	return nil
@@ -91,7 +92,7 @@ func (s *Service) RotateSecret(ctx context.Context, id string) (string, error) {
 		return "", err
 	}
 	if c.Public() {
-		return "", shared.Errorf(shared.EInvalid, "A public client has no secret.")
+		return "", shared.Fail(shared.EInvalid, words.PublicClientHasNoSecret)
 	}
 	secret, err := s.newSecret()
 	if err != nil {

@@ -56,7 +56,7 @@ var layers = [][]string{
 	{"server/auth/login", "server/auth/accounts", "server/auth/idp"},
 	{"server/auth"},
 	{"server/store/sqldb", "app"},
-	{"server/store/outbox", "server/store/idpstore", "server/store/migrations", "server/httpapi/pwa", "server/httpapi/reader"},
+	{"server/store/outbox", "server/store/idpstore", "server/store/migrations", "server/httpapi/pwa", "server/httpapi/reader", "server/httpapi/body"},
 	{"server/store", "server/httpapi"},
 	{"server", "server/cmd/...", "server/store/storetest", "server/internal/authtest", "app/wasm"},
 }

@@ -1,4 +1,6 @@
-package httpapi
+// Package body reads a request's JSON body strictly and writes JSON answers:
+// one home for how every API route parses and answers.
+package body
 
 import (
 	"bytes"
@@ -11,6 +13,7 @@ import (
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/warden-auth/warden/shared"
 	"github.com/warden-auth/warden/shared/words"
 )
@@ -18,10 +21,10 @@ import (
 // maxBody is the largest request body the API reads.
 const maxBody = 64 << 10
 
-// validator is a request type that checks its own fields (shared/).
-type validator interface{ Valid() *shared.Error }
+// Validator is a request type that checks its own fields (shared/).
+type Validator interface{ Valid() *shared.Error }
 
-// decode reads exactly one JSON object of type T from the body and validates
+// Decode reads exactly one JSON object of type T from the body and validates
 // it. Every way a body can be wrong is a 4xx with a message a person can act
 // on: not JSON, too large, unknown fields, trailing data, invalid fields.
 //
@@ -30,7 +33,7 @@ type validator interface{ Valid() *shared.Error }
 // refused, where encoding/json takes the last duplicate and folds case. A
 // proxy or WAF in front reads such a body one way, this server another; a
 // body with one meaning has no such gap.
-func decode[T validator](w http.ResponseWriter, r *http.Request) (T, error) {
+func Decode[T Validator](w http.ResponseWriter, r *http.Request) (T, error) {
 	var v T
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
@@ -98,9 +101,9 @@ func expected(t reflect.Type) words.Message {
 	return words.ExpectedObject
 }
 
-// writeJSON writes v as the JSON answer. API answers are never cached: they
+// WriteJSON writes v as the JSON answer. API answers are never cached: they
 // carry personal data.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
