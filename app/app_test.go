@@ -23,6 +23,13 @@ func render(t *testing.T, c app.Composer) string {
 	return app.HTMLString(c)
 }
 
+// shownText is the text of rendered html without the test engine's line
+// breaks and indentation (a space that starts a text goes with them), and
+// without the tags (an address's <wbr>s, a name's <strong>).
+func shownText(html string) string {
+	return regexp.MustCompile(`<[^>]*>`).ReplaceAllString(regexp.MustCompile(`\n\s*`).ReplaceAllString(html, ""), "")
+}
+
 func contains(t *testing.T, html string, want ...string) {
 	t.Helper()
 	for _, w := range want {

@@ -50,7 +50,7 @@ func TestPagedTable_LoadsAPageThenAppendsTheNextByItsCursorUntilTheLast(t *testi
 	sameRequests(t, api.sent(), "GET /api/admin/audit?limit=20")
 	html := s.html()
 	contains(t, html, `id="audit-log"`, `<th scope="col">Date and time</th>`, `<th scope="col">What</th>`, `id="audit-more"`, "Load more",
-		`<td data-label="What">`) // what a phone shows beside each value, the rows stacked
+		`<td class="data" data-label="What">`) // what a phone shows beside each value, the rows stacked
 	if got := rowsOf(html); strings.Join(got, ",") != "3,2" {
 		t.Fatalf("rows after the first page: %q", got)
 	}

@@ -80,7 +80,7 @@ func (s *sessionsList) sessionRow(sess shared.Session) app.UI {
 	}
 	return tableRow(sessionColumns, []app.HTMLTd{
 		device,
-		app.Td().Text(sess.IP),
+		dataCell(sess.IP),
 		app.Td().Body(app.Time().DateTime(sess.CreatedAt).Text(localTime(sess.CreatedAt))),
 		app.Td().Body(app.Time().DateTime(sess.LastSeenAt).Text(localTime(sess.LastSeenAt))),
 		action,

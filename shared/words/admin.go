@@ -73,7 +73,6 @@ func AdoptionWith(with int, percent int) Message {
 }
 func AdoptionWithout(without int) Message   { return m("AdoptionWithout", arg{"Count", without}) }
 func AdoptionInGrace(users int) Message     { return m("AdoptionInGrace", arg{"Count", users}) }
-func OnSince(when string) Message           { return m("OnSince", arg{"When", when}) }
 func AccountCreated(account string) Message { return m("AccountCreated", arg{"Account", account}) }
 
 // Login attempts.
