@@ -278,13 +278,43 @@ func TestCodesFile_NamesTheProductTheUserAndTheDate(t *testing.T) {
 func TestSecuritySettings_RecoveryCodesCountAndWarning(t *testing.T) {
 	for left, warn := range map[int]bool{10: false, 4: false, 3: true, 0: true} {
 		html := render(t, &securitySettings{Me: &shared.Me{Username: "alice", TOTPEnabled: true, RecoveryCodesLeft: left}})
-		contains(t, html, `id="recovery-codes-left"`, `id="regenerate-codes"`, `id="login-history"`)
+		contains(t, html, `id="recovery-codes-left"`, `id="regenerate-codes"`)
 		if got := strings.Contains(html, `id="codes-warning"`); got != warn {
 			t.Errorf("%d left: warning shown = %v", left, got)
 		}
 	}
-	// While enrolling, the history (refused by the server until then) is not asked for.
-	lacks(t, render(t, &securitySettings{Me: &shared.Me{Username: "bob", Force2FA: true, Stage: shared.NextEnroll}}), `id="login-history"`)
+}
+
+// My profile is a section at a time, each at its address, with the
+// sections' navigation marking the one shown; while enrolling, only the
+// setup (the server refuses the rest until then), with no navigation.
+func TestProfilePage_ShowsTheSectionItsAddressNames(t *testing.T) {
+	me := &shared.Me{Username: "alice", TOTPEnabled: true, RecoveryCodesLeft: 10}
+	for path, want := range map[string]string{
+		"/profile": `id="twofa-status"`, "/profile/password": `id="password-current"`, "/profile/email": `id="email-form"`,
+		"/profile/sessions": `id="sessions"`, "/profile/notices": `id="notices-title"`, "/profile/history": `id="login-history"`,
+	} {
+		p := &profilePage{section: path}
+		p.me, p.status = me, meKnown
+		html := render(t, p)
+		contains(t, html, want, `aria-current="page"`, `id="nav-history"`)
+		for _, s := range profileSections {
+			if strings.Contains(html, `href="`+s.href+`"`) != true {
+				t.Errorf("%s: no link to %s", path, s.href)
+			}
+		}
+		if n := strings.Count(html, `aria-current="page"`); n != 1 {
+			t.Errorf("%s: %d sections marked current", path, n)
+		}
+		if path != "/profile" {
+			lacks(t, html, `id="twofa-status"`)
+		}
+	}
+	p := &profilePage{section: "/profile"}
+	p.me, p.status = &shared.Me{Username: "bob", Force2FA: true, Stage: shared.NextEnroll}, meKnown
+	html := render(t, p)
+	contains(t, html, `id="connect-2fa"`)
+	lacks(t, html, `id="login-history"`, `class="section-nav"`)
 }
 
 func TestLoginHistory_RowsSayWhatHappenedInWords(t *testing.T) {

@@ -37,7 +37,7 @@ func (c *changePassword) Render() app.UI {
 		currentLabel, submit = say(words.OneTimePassword), say(words.SaveAndContinue)
 	}
 	return app.Div().Class("change-password").Body(
-		app.If(!c.OneTime, func() app.UI { return app.H3().Text(say(words.Password)) }),
+		app.If(!c.OneTime, func() app.UI { return app.H2().Text(say(words.Password)) }),
 		app.Form().ID("password-form").Method("post").OnSubmit(c.submit).Body(
 			app.If(c.done, func() app.UI {
 				return app.P().ID("password-changed").Class("success").Role("status").

@@ -29,7 +29,7 @@ func (c *emailAddress) Render() app.UI {
 		value = c.shown()
 	}
 	return app.Div().Class("email-address").Body(
-		app.H3().Text(say(words.Email)),
+		app.H2().Text(say(words.Email)),
 		app.P().Class("muted").Text(say(words.EmailHelp)),
 		c.status(),
 		app.Form().ID("email-form").Method("post").OnSubmit(c.submit).Body(

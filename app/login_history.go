@@ -15,7 +15,7 @@ type loginHistory struct {
 
 func (h *loginHistory) Render() app.UI {
 	return app.Div().Class("history").Body(
-		app.H3().Text(say(words.LoginHistory)),
+		app.H2().Text(say(words.LoginHistory)),
 		app.P().Class("muted").Text(say(words.LoginHistoryHelp)),
 		app.Label().Class("filter").For("history-failed-only").Body(
 			app.Input().ID("history-failed-only").Type("checkbox").Checked(h.failedOnly).OnChange(h.toggleFailed),

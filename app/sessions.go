@@ -35,7 +35,7 @@ func (s *sessionsList) load(ctx app.Context) {
 func (s *sessionsList) Render() app.UI {
 	others := len(s.list.Sessions) > 1 || len(s.list.TrustedBrowsers) > 0
 	return app.Div().Class("sessions").Body(
-		app.H3().Text(say(words.Sessions)),
+		app.H2().Text(say(words.Sessions)),
 		app.P().Class("muted").Text(say(words.SessionsHelp)),
 		s.prompt(s.ValueTo, true),
 		app.If(s.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(s.errMsg) }),
@@ -50,7 +50,7 @@ func (s *sessionsList) Render() app.UI {
 			return app.Button().ID("end-other-sessions").Class("secondary").Type("button").Disabled(s.busy).
 				OnClick(s.endOthers).Text(say(words.EndAllOtherSessions))
 		}),
-		app.H3().Text(say(words.TrustedBrowsers)),
+		app.H2().Text(say(words.TrustedBrowsers)),
 		app.P().Class("muted").Text(say(words.TrustedBrowsersHelp)),
 		app.If(len(s.list.TrustedBrowsers) == 0, func() app.UI {
 			return app.P().ID("trusted-browsers").Class("muted").Text(say(words.NoTrustedBrowsers))

@@ -317,9 +317,24 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 		click("#menu-profile"),
 		waitPath("/profile"),
 		waitText("#twofa-status", "Off"),
-		waitText("#login-history tbody", "Wrong password"),
 	)
 	c.check(t, "security settings")
+	// My profile's other sections, each at its address, reached by its
+	// navigation.
+	for _, s := range []struct{ nav, path, ready string }{
+		{"password", "/profile/password", "#password-current"},
+		{"sessions", "/profile/sessions", "#sessions tbody tr"},
+		{"notices", "/profile/notices", "#notices-title"},
+		{"history", "/profile/history", "#login-history tbody tr"},
+		{"email", "/profile/email", "#email"},
+	} {
+		b.run(t, "the "+s.nav+" section",
+			click("#nav-"+s.nav),
+			waitPath(s.path),
+			chromedp.WaitVisible(s.ready, chromedp.ByQuery),
+		)
+		c.check(t, s.nav+" section")
+	}
 	b.run(t, "a new e-mail address waiting for its link",
 		setInput("email", longUsername+"@example.com"),
 		click("#email-submit"),
@@ -329,6 +344,8 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	c.check(t, "e-mail address waiting for its link")
 	var manualKey string
 	b.run(t, "the Connect window",
+		click("#nav-security"),
+		waitPath("/profile"),
 		click("#connect-2fa"),
 		chromedp.WaitVisible("#qr-code", chromedp.ByID),
 		chromedp.Text("#manual-key", &manualKey, chromedp.ByID),

@@ -524,6 +524,8 @@ func TestBrowser_RecoveryCodesAreShownOnceAndLogInOnce(t *testing.T) {
 	b.run(t, "the history shows both",
 		chromedp.Navigate(inst.URL+"/profile"),
 		waitText("#recovery-codes-left", "9 recovery codes"),
+		click("#nav-history"),
+		waitPath("/profile/history"),
 		waitText("#login-history tbody", "Recovery code"),
 		chromedp.Evaluate(`[...document.querySelectorAll("#login-history tbody tr")].map(tr => tr.innerText.replace(/\s+/g, " "))`, &rows),
 	)

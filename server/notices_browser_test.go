@@ -49,6 +49,8 @@ func TestBrowser_ANoticeShowsOnTheAvatarUntilTheListIsSeen(t *testing.T) {
 		click("#avatar"),
 		click("#menu-profile"),
 		waitPath("/profile"),
+		click("#nav-notices"),
+		waitPath("/profile/notices"),
 		waitText("#notices", "A link to confirm a new e-mail address was sent"),
 		waitText("#notices", "127.0.0.1"),
 		chromedp.WaitNotPresent("#notice-count", chromedp.ByID),
@@ -63,8 +65,8 @@ func TestBrowser_ANoticeShowsOnTheAvatarUntilTheListIsSeen(t *testing.T) {
 	}
 	var email string
 	b.run(t, "the address waiting for its link is in the E-mail field",
-		chromedp.Navigate(inst.URL+"/profile"),
-		waitText("#notices", "e-mail"),
+		chromedp.Navigate(inst.URL+"/profile/email"),
+		waitTrue(`document.getElementById("email")?.value !== ""`),
 		chromedp.Value("#email", &email, chromedp.ByID),
 	)
 	if email != "admin@example.com" {

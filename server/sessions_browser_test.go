@@ -25,7 +25,7 @@ func TestBrowser_EndAnotherSessionThenTrustThisBrowser(t *testing.T) {
 	var device string
 	b.run(t, "see both sessions",
 		waitPath("/"),
-		chromedp.Navigate(inst.URL+"/profile"),
+		chromedp.Navigate(inst.URL+"/profile/sessions"),
 		chromedp.WaitVisible(`#sessions button[id^="end-session-"]`, chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelectorAll("#sessions tbody tr").length`, &rows),
 		chromedp.Text(`#sessions tbody tr:first-child td:first-child`, &device, chromedp.ByQuery),
@@ -43,7 +43,7 @@ func TestBrowser_EndAnotherSessionThenTrustThisBrowser(t *testing.T) {
 		t.Fatalf("the ended session answers %d, want 401", got)
 	}
 
-	b.run(t, "connect an authenticator", click("#connect-2fa"))
+	b.run(t, "connect an authenticator", click("#nav-security"), waitPath("/profile"), click("#connect-2fa"))
 	secret := connectInBrowser(b, t)
 	connected := time.Now()
 	var days string
@@ -78,7 +78,7 @@ func TestBrowser_EndAnotherSessionThenTrustThisBrowser(t *testing.T) {
 	b.run(t, "the next login asks for the password only",
 		waitPath("/"),
 		waitText("#welcome", "admin"),
-		chromedp.Navigate(inst.URL+"/profile"),
+		chromedp.Navigate(inst.URL+"/profile/sessions"),
 		waitText("#trusted-browsers", "Chrome"),
 		chromedp.WaitVisible(`#trusted-browsers button[id^="remove-browser-"]`, chromedp.ByQuery),
 	)

@@ -200,6 +200,7 @@ func FactorLastUsed(day string) Message { return m("FactorLastUsed", arg{"Day", 
 // Security settings.
 var (
 	SecuritySettings   = Message{ID: "SecuritySettings"}
+	SectionSecurity    = Message{ID: "SectionSecurity"}
 	AccountRequires2FA = Message{ID: "AccountRequires2FA"}
 	TwoFAIsOn          = Message{ID: "TwoFAIsOn"}
 	LeaveWithoutSaving = Message{ID: "LeaveWithoutSaving"}
