@@ -154,7 +154,24 @@ func TestHomeAndAdminPages(t *testing.T) {
 	a.me = &shared.Me{Username: "root", Account: "Acme", Role: shared.RoleAdmin}
 	html := render(t, a)
 	lacks(t, html, "You do not have access")
-	contains(t, html, "Administration Panel", `id="users-table"`, `id="admin-logins"`, `id="audit-log"`)
+	contains(t, html, "Administration Panel", `id="account-settings"`, `href="/admin?tab=users"`, `href="/admin?tab=audit"`)
+	lacks(t, html, `id="users-table"`, `id="admin-logins"`, `id="audit-log"`)
+	// Each tab is a screen of its own, at its address, marked current.
+	for tab, want := range map[string]string{tabUsers: `id="users-table"`, tabLogins: `id="admin-logins"`, tabAudit: `id="audit-log"`} {
+		a = &adminPage{tab: tab}
+		a.me = &shared.Me{Username: "root", Account: "Acme", Role: shared.RoleAdmin}
+		html = render(t, a)
+		contains(t, html, want)
+		if n := strings.Count(html, `aria-current="page"`); n != 1 || !regexp.MustCompile(`<a [^>]*id="tab-`+tab+`"[^>]*>`).MatchString(html) ||
+			!strings.Contains(regexp.MustCompile(`<a [^>]*id="tab-`+tab+`"[^>]*>`).FindString(html), `aria-current="page"`) {
+			t.Errorf("tab %s: not the one marked current (%d marked)", tab, n)
+		}
+		lacks(t, html, `id="account-settings"`)
+	}
+	// A platform administrator's opened account keeps its id in each tab.
+	a = &adminPage{opened: 2, tab: tabAudit}
+	a.me = &shared.Me{Username: "root", Account: "Acme", Role: shared.RolePlatformAdmin}
+	contains(t, render(t, a), `href="/admin?account=2&tab=users"`, `href="/admin?account=2"`, `id="back-to-accounts"`)
 }
 
 func TestInitials(t *testing.T) {

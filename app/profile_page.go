@@ -56,16 +56,18 @@ func (p *profilePage) readURL(u *url.URL) {
 
 func (p *profilePage) Render() app.UI {
 	return shell(p.me, p.errMsg, func(me *shared.Me) app.UI {
-		if me.Stage == shared.NextEnroll {
-			// The setup is all this session may do: no other section.
-			return p.security(me)
+		// While enrolling the setup is all this session may do: no other
+		// section. The setup keeps its place in the page when the
+		// enrolment ends (its codes are still on screen), so only the
+		// navigation comes and goes.
+		enrolling := me.Stage == shared.NextEnroll
+		layout, nav := "settings", sectionNav(words.MyProfile, profileSections, p.section)
+		if enrolling {
+			layout, nav = "settings alone", app.Div()
 		}
 		return app.Div().Body(
 			app.H1().Class("page-title").Text(say(words.MyProfile)),
-			app.Div().Class("settings").Body(
-				sectionNav(words.MyProfile, profileSections, p.section),
-				app.Div().Class("settings-main").Body(p.content(me)),
-			),
+			app.Div().Class(layout).Body(nav, app.Div().Class("settings-main").Body(p.content(me))),
 		)
 	})
 }
@@ -84,7 +86,8 @@ func (p *profilePage) content(me *shared.Me) app.UI {
 		c = &securityNotices{}
 	case "/profile/history":
 		c = &loginHistory{}
-	default:
+	}
+	if c == nil || me.Stage == shared.NextEnroll { // /profile, or enrolling
 		return p.security(me)
 	}
 	return app.Section().Class("card").Body(c)

@@ -369,12 +369,19 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	c.check(t, "2FA on")
 	b.run(t, "the administration panel",
 		chromedp.Navigate(inst.URL+"/admin"),
-		waitText("#users-table", longUsername),
-		waitText("#admin-logins tbody", "Wrong password"),
-		waitText("#audit-log tbody", longUsername),
+		chromedp.WaitVisible(`label[for="force-2fa"]`, chromedp.ByQuery),
 	)
 	c.check(t, "administration panel")
 	edgeContrast(b, t, "the switch's off track", "#force-2fa + .slider", "backgroundColor", "#account-settings")
+	// The account's other tabs, each at its address.
+	for _, tab := range []struct{ id, table, text string }{
+		{"logins", "#admin-logins tbody", "Wrong password"},
+		{"audit", "#audit-log tbody", longUsername},
+		{"users", "#users-table", longUsername},
+	} {
+		b.run(t, "the "+tab.id+" tab", click("#tab-"+tab.id), waitText(tab.table, tab.text))
+		c.check(t, tab.id+" tab")
+	}
 	resetButton := "reset-2fa-" + longUsername
 	b.run(t, "the Reset 2FA confirmation",
 		click("#"+resetButton),
@@ -406,6 +413,7 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	c.check(t, "one-time password")
 	b.run(t, "Done hides the password", click("#one-time-password-done"), focusIs("new-user"))
 	b.run(t, "the Force 2FA confirmation",
+		click("#tab-settings"),
 		click(`label[for="force-2fa"]`),
 		waitText("#force-2fa-count", "no two-factor authentication yet"),
 	)
@@ -477,6 +485,7 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	c.check(t, "accounts")
 	b.run(t, "the attempts on unknown usernames",
 		click("#open-account-1"),
+		click("#tab-logins"),
 		waitText("#admin-logins tbody", longUsername),
 		click("#logins-unknown"),
 		click("#logins-apply"),
@@ -666,7 +675,7 @@ func TestA11y_FocusFollowsEachStepAndTheKeysWork(t *testing.T) {
 	)
 	resetButton := "reset-2fa-" + longUsername
 	b.run(t, "the reset confirmation takes the focus; Escape closes it",
-		chromedp.Navigate(inst.URL+"/admin"),
+		chromedp.Navigate(inst.URL+"/admin?tab=users"),
 		click("#"+resetButton),
 		chromedp.WaitVisible("#confirm-reset-dialog", chromedp.ByID),
 		focusIs("confirm-reset-dialog"),

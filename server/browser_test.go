@@ -592,7 +592,9 @@ func TestBrowser_ForcedTwoFactorStory(t *testing.T) {
 		click("#menu-admin"),
 		waitPath("/admin"),
 		click("#open-account-1"), // the platform admin opens their own account
+		click("#tab-users"),
 		waitText("#users-table", "ursula"),
+		click("#tab-settings"),
 		click(`label[for="force-2fa"]`),
 		click("#force-2fa-confirm"), // no grace period: the setup at the next login
 		waitText("#policy-changed", "by admin"),

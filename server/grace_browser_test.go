@@ -32,7 +32,9 @@ func TestBrowser_ForceTwoFactorWithAGracePeriodShowsTheBannerThenForcesTheSetup(
 		click("#menu-admin"),
 		click("#open-account-1"), // the platform admin opens their own account
 		waitPath("/admin"),
+		click("#tab-users"),
 		waitText("#users-table", "ursula"),
+		click("#tab-settings"),
 		click(`label[for="force-2fa"]`),
 		waitText("#force-2fa-count", "1 of the 2 users of Default has no two-factor authentication yet."),
 		focusIs("force-2fa-dialog"),

@@ -53,6 +53,7 @@ func TestBrowser_EndAnotherSessionThenTrustThisBrowser(t *testing.T) {
 		chromedp.WaitVisible("#remember-browser-days", chromedp.ByID),
 		chromedp.Evaluate(`(() => { const s = document.getElementById("remember-browser-days"); s.value = "30";
 			s.dispatchEvent(new Event("change", {bubbles: true})); return true })()`, nil),
+		click("#tab-audit"),
 		waitText("#audit-log", "Changed Trust a browser for 2FA"),
 		chromedp.Navigate(inst.URL+"/admin"),
 		click("#open-account-1"), // the platform admin opens their own account

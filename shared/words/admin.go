@@ -15,6 +15,7 @@ var (
 // An account's settings.
 var (
 	NoSuchAccount      = Message{ID: "NoSuchAccount"}
+	SectionSettings    = Message{ID: "SectionSettings"}
 	AccountSettings    = Message{ID: "AccountSettings"}
 	Force2FAForUsers   = Message{ID: "Force2FAForUsers"}
 	Force2FAHelp       = Message{ID: "Force2FAHelp"}
