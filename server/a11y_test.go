@@ -342,11 +342,26 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 		chromedp.WaitVisible("#email-resend", chromedp.ByID),
 	)
 	c.check(t, "e-mail address waiting for its link")
-	var manualKey string
-	b.run(t, "the Connect window",
+	// As if the login were longer ago than REAUTH_WINDOW: Connect asks
+	// who it is first, in a dialog over the page.
+	forgetProofs(t, inst.env["DATA_DIR"])
+	b.run(t, "the re-authentication dialog",
 		click("#nav-security"),
 		waitPath("/profile"),
 		click("#connect-2fa"),
+		focusIs("reauth-password"),
+	)
+	c.check(t, "re-authentication dialog")
+	b.run(t, "a wrong password in the dialog",
+		setInput("reauth-password", "not the password"),
+		click("#reauth-submit"),
+		waitText("#reauth-error", "not right"),
+	)
+	c.check(t, "re-authentication refused")
+	var manualKey string
+	b.run(t, "the Connect window",
+		setInput("reauth-password", password),
+		click("#reauth-submit"),
 		chromedp.WaitVisible("#qr-code", chromedp.ByID),
 		chromedp.Text("#manual-key", &manualKey, chromedp.ByID),
 	)

@@ -346,10 +346,15 @@ func setInput(id, value string) chromedp.Action {
 }
 
 // forgetProofs makes every session's proof of its user too old for a
-// sensitive action, as time past REAUTH_WINDOW would.
+// sensitive action, as time past REAUTH_WINDOW would: databaseURL is a
+// PostgreSQL URL, or else the data directory of a server on SQLite.
 func forgetProofs(t *testing.T, databaseURL string) {
 	t.Helper()
-	db, err := sql.Open("pgx", databaseURL)
+	driver, dsn := "pgx", databaseURL
+	if !strings.HasPrefix(databaseURL, "postgres") {
+		driver, dsn = "sqlite", filepath.Join(databaseURL, "warden.db")
+	}
+	db, err := sql.Open(driver, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
