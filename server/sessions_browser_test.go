@@ -33,8 +33,19 @@ func TestBrowser_EndAnotherSessionThenTrustThisBrowser(t *testing.T) {
 	if rows != 2 || !strings.Contains(device, "Go HTTP client") {
 		t.Fatalf("%d session rows, the first %q", rows, device)
 	}
+	b.run(t, "End asks first; Cancel leaves the session running",
+		click(`#sessions button[id^="end-session-"]`),
+		chromedp.WaitVisible("#end-session-dialog", chromedp.ByID),
+		focusIs("end-session-dialog"),
+		click("#end-session-cancel"),
+		chromedp.WaitNotPresent("#end-session-dialog", chromedp.ByID),
+	)
+	if got := meStatus(t, elsewhere, inst.URL); got != 200 {
+		t.Fatalf("a cancelled End ended the session: it answers %d", got)
+	}
 	b.run(t, "end the other session",
 		click(`#sessions button[id^="end-session-"]`),
+		click("#end-session-confirm"),
 		waitText(".sessions [role=status]", "The session was ended."),
 		chromedp.WaitNotPresent(`#sessions button[id^="end-session-"]`, chromedp.ByQuery),
 		waitText("#sessions", "This session"),
