@@ -58,7 +58,7 @@ var (
 func RemoveTrustedBrowser(device string) Message {
 	return m("RemoveTrustedBrowser", arg{"Device", device})
 }
-func EndSessionOn(device string) Message   { return m("EndSessionOn", arg{"Device", device}) }
+func EndSessionOn(device string) Message { return m("EndSessionOn", arg{"Device", device}) }
 func EndSessionQuestion(device string) Message {
 	return m("EndSessionQuestion", arg{"Device", device})
 }
