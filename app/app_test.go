@@ -120,7 +120,14 @@ func TestHeader_MenuOffersAdministrationOnlyToAdmins(t *testing.T) {
 	}
 	closed := render(t, &appHeader{Me: &shared.Me{Username: "bob", Role: shared.RoleAdmin}})
 	contains(t, closed, `aria-expanded="false"`)
-	lacks(t, closed, `id="menu-profile"`, `id="menu-admin"`)
+	lacks(t, closed, `id="menu-profile"`, `id="menu-admin"`, `id="menu-notices"`)
+	// The avatar's red count leads somewhere: the menu offers the unread
+	// notices, between My profile and the panel (and the arrows go there).
+	h := &appHeader{Me: &shared.Me{Username: "bob", Role: shared.RoleAdmin, UnreadNotices: 2}, open: true}
+	contains(t, render(t, h), `id="menu-notices"`, `href="/profile/notices"`, "2 unread security notices")
+	if got := strings.Join(h.menuItems(), " "); got != "menu-profile menu-notices menu-admin menu-logout" {
+		t.Errorf("the menu's items: %s", got)
+	}
 }
 
 func TestPages_ShowNothingUntilTheUserIsKnown(t *testing.T) {

@@ -45,11 +45,10 @@ func TestBrowser_ANoticeShowsOnTheAvatarUntilTheListIsSeen(t *testing.T) {
 	if label != "Account menu, 1 unread security notice" {
 		t.Errorf("the avatar's name: %q", label)
 	}
-	b.run(t, "open the list: the count goes away",
+	b.run(t, "the count leads to the list through the menu; the count goes away",
 		click("#avatar"),
-		click("#menu-profile"),
-		waitPath("/profile"),
-		click("#nav-notices"),
+		waitText("#menu-notices", "1 unread security notice"),
+		click("#menu-notices"),
 		waitPath("/profile/notices"),
 		waitText("#notices", "A link to confirm a new e-mail address was sent"),
 		waitText("#notices", "127.0.0.1"),
