@@ -338,7 +338,9 @@ func TestProfilePage_ShowsTheSectionItsAddressNames(t *testing.T) {
 	p.me, p.status = &shared.Me{Username: "bob", Force2FA: true, Stage: shared.NextEnroll}, meKnown
 	html := render(t, p)
 	contains(t, html, `id="connect-2fa"`)
-	lacks(t, html, `id="login-history"`, `class="section-nav"`)
+	// A security key is offered once, in the setup's window, not again
+	// below it.
+	lacks(t, html, `id="login-history"`, `class="section-nav"`, `id="add-security-key"`)
 }
 
 func TestLoginHistory_RowsSayWhatHappenedInWords(t *testing.T) {

@@ -1,6 +1,7 @@
 package webapp
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -91,4 +92,23 @@ func TestTwoFABanner_SaysTheDeadlineLinksToTheSetupAndSkipHidesItForTheSession(t
 	lacks(t, render(t, &twofaBanner{Me: &shared.Me{Stage: shared.NextEnroll, TwoFADeadline: me.TwoFADeadline}}), `id="twofa-banner"`)
 	// Every signed-in page carries it.
 	contains(t, app.HTMLString(shell(me, "", func(*shared.Me) app.UI { return app.P().Text("page") })), "twofa")
+}
+
+// The confirmation opens under the switch, before the other settings, and
+// says so when every user already has 2FA (not "0 of the 1 user have").
+func TestAdminAccount_TheConfirmationOpensUnderTheSwitchInWholeSentences(t *testing.T) {
+	api := newFakeAPI(t)
+	api.on("GET /api/admin/accounts", answer(200, shared.AccountsPage{Accounts: []shared.AccountSettings{{ID: 7, Name: "Acme", Users: 1, UsersWith2FA: 1}}}))
+	root := shared.Me{Stage: shared.NextDone, Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true}
+	api.on("GET /api/me", answer(200, root))
+	a := &adminAccountOnClient{adminAccount: adminAccount{Me: &root}}
+	s := open(t, a)
+	s.do(func(ctx app.Context) { a.toggle(ctx, noEvent) })
+	html := s.html()
+	contains(t, html, "Every user of Acme has two-factor authentication already.")
+	lacks(t, html, "0 of the")
+	dialog, trust := strings.Index(html, `id="force-2fa-dialog"`), strings.Index(html, `id="remember-browser-days"`)
+	if dialog < 0 || trust < 0 || dialog > trust {
+		t.Errorf("the confirmation is not under the switch (at %d, the next setting at %d)", dialog, trust)
+	}
 }

@@ -83,7 +83,11 @@ func (s *securitySettings) Render() app.UI {
 				&disconnectTwoFactor{},
 			)
 		}),
-		app.If(len(s.codes) == 0, func() app.UI { return &secondFactors{OnCodes: s.showConnected, AddKey: s.addKey} }),
+		// The forced setup offers a key once, in its window ("Add a
+		// security key instead"); the factors' list comes with that choice.
+		app.If(len(s.codes) == 0 && (!enrolling || s.addKey), func() app.UI {
+			return &secondFactors{OnCodes: s.showConnected, AddKey: s.addKey}
+		}),
 		app.If(s.connected && len(s.codes) == 0, func() app.UI {
 			return app.P().Class("success").Role("status").Text(say(words.TwoFAIsOn))
 		}),

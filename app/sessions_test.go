@@ -2,6 +2,7 @@ package webapp
 
 import (
 	"encoding/json"
+	"regexp"
 	"testing"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -78,7 +79,10 @@ func TestSessions_EndAsksFirstAndTrustedBrowsersAreATable(t *testing.T) {
 	c := &sessionsOnClient{}
 	s := open(t, c)
 	html := s.html()
-	contains(t, html, `<table id="trusted-browsers" class="history-table">`, `data-label="Trusted until"`, `id="remove-browser-2"`)
+	contains(t, html, `data-label="Trusted until"`, `id="remove-browser-2"`)
+	if !regexp.MustCompile(`<table [^>]*id="trusted-browsers"`).MatchString(html) {
+		t.Error("the trusted browsers are not a table")
+	}
 	lacks(t, html, `id="end-session-dialog"`)
 	s.do(func(ctx app.Context) { c.ending = &list.Sessions[1] })
 	contains(t, s.html(), `id="end-session-dialog"`, `role="alertdialog"`, "End the session on Safari on iOS?", `id="end-session-confirm"`)

@@ -50,8 +50,9 @@ func UsersCount(users int) Message { return m("UsersCount", arg{"Count", users})
 func UsersWithout2FA(without int, users Message, account string) Message {
 	return m("UsersWithout2FA", arg{"Count", without}, arg{"Users", users}, arg{"Account", account})
 }
-func Force2FAFor(account string) Message   { return m("Force2FAFor", arg{"Account", account}) }
-func ChangeGraceOf(account string) Message { return m("ChangeGraceOf", arg{"Account", account}) }
+func EveryUserHas2FA(account string) Message { return m("EveryUserHas2FA", arg{"Account", account}) }
+func Force2FAFor(account string) Message     { return m("Force2FAFor", arg{"Account", account}) }
+func ChangeGraceOf(account string) Message   { return m("ChangeGraceOf", arg{"Account", account}) }
 func GraceDaysField(least int, most int) Message {
 	return m("GraceDaysField", arg{"Min", least}, arg{"Max", most})
 }
