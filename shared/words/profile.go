@@ -205,6 +205,7 @@ func FactorLastUsed(day string) Message { return m("FactorLastUsed", arg{"Day", 
 var (
 	SecuritySettings   = Message{ID: "SecuritySettings"}
 	SectionSecurity    = Message{ID: "SectionSecurity"}
+	ShowPassword       = Message{ID: "ShowPassword"}
 	AccountRequires2FA = Message{ID: "AccountRequires2FA"}
 	TwoFAIsOn          = Message{ID: "TwoFAIsOn"}
 	LeaveWithoutSaving = Message{ID: "LeaveWithoutSaving"}
