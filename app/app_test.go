@@ -235,7 +235,7 @@ func TestSecuritySettings_ConnectWindowShowsTheStepsQRAndKey(t *testing.T) {
 
 func TestSecuritySettings_OnShowsSinceWhenAndNoConnect(t *testing.T) {
 	html := render(t, &securitySettings{Me: &shared.Me{Username: "alice", TOTPEnabled: true, TOTPEnabledAt: "2026-11-23T10:00:00Z"}})
-	contains(t, html, ">On<", "since 23 November 2026")
+	contains(t, html, ">On<", "since 23 Nov 2026")
 	lacks(t, html, `id="connect-2fa"`, `id="connect-window"`)
 	forced := render(t, &securitySettings{Me: &shared.Me{Username: "bob", Force2FA: true, Stage: shared.NextEnroll}})
 	contains(t, forced, "requires two-factor authentication")

@@ -334,6 +334,14 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 			chromedp.WaitVisible(s.ready, chromedp.ByQuery),
 		)
 		c.check(t, s.nav+" section")
+		if s.nav == "password" {
+			b.run(t, "a new password's strength",
+				setInput("password-new", "correct horse battery staple 9"),
+				waitText("#password-strength", "Good to use"),
+				click("#password-show"),
+			)
+			c.check(t, "password strength")
+		}
 	}
 	b.run(t, "a new e-mail address waiting for its link",
 		setInput("email", longUsername+"@example.com"),

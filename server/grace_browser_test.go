@@ -67,7 +67,7 @@ func TestBrowser_ForceTwoFactorWithAGracePeriodShowsTheBannerThenForcesTheSetup(
 	// (the test's, here).
 	want := []string{}
 	for _, at := range []time.Time{loggedIn, time.Now()} {
-		want = append(want, at.Add(72*time.Hour).Format("2 January 2006, 15:04"))
+		want = append(want, at.Add(72*time.Hour).Format("2 Jan 2006, 15:04"))
 	}
 	if deadline != want[0] && deadline != want[1] {
 		t.Errorf("the banner's deadline %q, want %q", deadline, want)
