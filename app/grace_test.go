@@ -23,11 +23,7 @@ func TestAdminAccount_SwitchingOnAsksWithTheCountAndTheGracePeriodFirst(t *testi
 	api.on("GET /api/admin/accounts", answer(200, shared.AccountsPage{Accounts: []shared.AccountSettings{{ID: 7, Name: "Acme", Users: 5, UsersWith2FA: 2}}}))
 	api.on("PUT /api/admin/accounts/7/settings", answer(200, shared.AccountSettings{ID: 7, Name: "Acme", Force2FA: true, GraceDays: 3,
 		Users: 5, UsersWith2FA: 2, ChangedBy: "root", ChangedAt: "2026-11-23T10:00:00Z"}))
-	root := shared.Me{Stage: shared.NextDone, Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true}
-	api.on("GET /api/me", answer(200, root))
-	a := &adminAccountOnClient{adminAccount: adminAccount{Me: &root}}
-	s := open(t, a)
-	s.do(func(ctx app.Context) { a.toggle(ctx, noEvent) })
+	a, s := switchOnAsRoot(t, api)
 	html := s.html()
 	contains(t, html, `id="force-2fa-dialog"`, `role="alertdialog"`, "3 of the 5 users of Acme have no two-factor authentication yet.",
 		`id="grace-days"`, `type="number"`, `<label for="grace-days">`, `id="force-2fa-confirm"`)
@@ -99,11 +95,7 @@ func TestTwoFABanner_SaysTheDeadlineLinksToTheSetupAndSkipHidesItForTheSession(t
 func TestAdminAccount_TheConfirmationOpensUnderTheSwitchInWholeSentences(t *testing.T) {
 	api := newFakeAPI(t)
 	api.on("GET /api/admin/accounts", answer(200, shared.AccountsPage{Accounts: []shared.AccountSettings{{ID: 7, Name: "Acme", Users: 1, UsersWith2FA: 1}}}))
-	root := shared.Me{Stage: shared.NextDone, Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true}
-	api.on("GET /api/me", answer(200, root))
-	a := &adminAccountOnClient{adminAccount: adminAccount{Me: &root}}
-	s := open(t, a)
-	s.do(func(ctx app.Context) { a.toggle(ctx, noEvent) })
+	_, s := switchOnAsRoot(t, api)
 	html := s.html()
 	contains(t, html, "Every user of Acme has two-factor authentication already.")
 	lacks(t, html, "0 of the")
@@ -111,4 +103,16 @@ func TestAdminAccount_TheConfirmationOpensUnderTheSwitchInWholeSentences(t *test
 	if dialog < 0 || trust < 0 || dialog > trust {
 		t.Errorf("the confirmation is not under the switch (at %d, the next setting at %d)", dialog, trust)
 	}
+}
+
+// switchOnAsRoot opens the account's settings as its administrator and
+// clicks Force 2FA's switch.
+func switchOnAsRoot(t *testing.T, api *fakeAPI) (*adminAccountOnClient, *screen) {
+	t.Helper()
+	root := shared.Me{Stage: shared.NextDone, Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true}
+	api.on("GET /api/me", answer(200, root))
+	a := &adminAccountOnClient{adminAccount: adminAccount{Me: &root}}
+	s := open(t, a)
+	s.do(func(ctx app.Context) { a.toggle(ctx, noEvent) })
+	return a, s
 }
