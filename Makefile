@@ -61,6 +61,15 @@ test: vet $(WASM).br $(NPM_STAMP) ## vet, then every test (unit, store on SQLite
 		for (k in n) printf " %d tests needing %s (%s);", n[k], k, substr(why[k], 1, 100); print " set CI=true to make these fail"}' $(SKIP_LOG); fi; \
 	rm -f $(SKIP_LOG); exit $$rc
 
+# Every screen of the accessibility walk (server/a11y_test.go) at each size,
+# photographed whole into SCREENSHOTS (each PNG's height is the page's, and
+# the test log names each with it).
+SCREENSHOTS ?= screenshots
+.PHONY: screenshots
+screenshots: $(WASM).br $(NPM_STAMP) ## photograph every screen at 1280x900 and 390x844 into SCREENSHOTS (default ./screenshots)
+	mkdir -p $(SCREENSHOTS)
+	cd server && SCREENSHOTS=$(abspath $(SCREENSHOTS)) $(GO) test -count=1 -v -run 'TestA11y_EveryScreenAtBothSizes' . | grep -E 'screenshot|^(ok|FAIL|---)'
+
 test-clocks: ## the fixed-clock tests with their base moved 5 years ahead and 5 years back
 	TEST_CLOCK_YEARS=5 $(GO) test -count=1 -timeout 10m $(CLOCK_PACKAGES)
 	TEST_CLOCK_YEARS=-5 $(GO) test -count=1 -timeout 10m $(CLOCK_PACKAGES)

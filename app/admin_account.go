@@ -92,6 +92,24 @@ func (a *adminAccount) Render() app.UI {
 			),
 		),
 		app.P().Class("muted").Text(say(words.Force2FAHelp)),
+		// What belongs to the switch sits under it: who changed it and
+		// when, its confirmation (opened here, where the click was, in view
+		// on a phone) and its grace period.
+		app.If(acc.ChangedAt != "", func() app.UI {
+			return app.P().ID("policy-changed").Class("muted").Text(say(policyChanged(acc)))
+		}),
+		app.If(a.confirming, a.confirmation),
+		app.If(acc.Force2FA && !a.confirming, func() app.UI {
+			text := say(words.NoGracePeriod)
+			if acc.GraceDays > 0 {
+				text = say(words.GracePeriodDays(acc.GraceDays))
+			}
+			return app.Div().Class("grace-row").Body(
+				app.P().ID("grace-period").Text(text),
+				app.Button().ID("change-grace-days").Class("secondary").Type("button").Disabled(a.busy).
+					OnClick(a.changeGrace).Text(say(words.ChangeGracePeriod)),
+			)
+		}),
 		app.Div().ID("account-adoption").Class("adoption-row").Body(
 			app.Span().ID("account-adoption-label").Class("adoption-label").Text(say(words.AdoptionLabel)),
 			adoption(*acc),
@@ -123,21 +141,6 @@ func (a *adminAccount) Render() app.UI {
 			),
 		),
 		app.P().ID("passkeys-allowed-hint").Class("muted").Text(say(words.AllowPasskeysHelp)),
-		app.If(acc.Force2FA && !a.confirming, func() app.UI {
-			text := say(words.NoGracePeriod)
-			if acc.GraceDays > 0 {
-				text = say(words.GracePeriodDays(acc.GraceDays))
-			}
-			return app.Div().Class("grace-row").Body(
-				app.P().ID("grace-period").Text(text),
-				app.Button().ID("change-grace-days").Class("secondary").Type("button").Disabled(a.busy).
-					OnClick(a.changeGrace).Text(say(words.ChangeGracePeriod)),
-			)
-		}),
-		app.If(a.confirming, a.confirmation),
-		app.If(acc.ChangedAt != "", func() app.UI {
-			return app.P().ID("policy-changed").Class("muted").Text(say(policyChanged(acc)))
-		}),
 		app.If(a.Me.Role == shared.RolePlatformAdmin, func() app.UI {
 			return app.Form().Class("filters").OnSubmit(a.rename).Body(
 				field("rename-account", say(words.AccountName), "",
@@ -280,6 +283,10 @@ func (a *adminAccount) confirmation() app.UI {
 	acc := a.account
 	without := max(acc.Users-acc.UsersWith2FA, 0)
 	count := say(words.UsersWithout2FA(without, words.UsersCount(acc.Users), acc.Name))
+	if without == 0 {
+		// "0 of the 1 user have" says nothing: every user is ready.
+		count = say(words.EveryUserHas2FA(acc.Name))
+	}
 	title, action := words.Force2FAFor(acc.Name), words.Force2FA
 	if acc.Force2FA {
 		// Already on: the days change, and with them every running

@@ -75,15 +75,16 @@ func adoption(acc shared.AccountSettings) app.UI {
 }
 
 func (a *adminAccounts) row(acc shared.AccountSettings) app.UI {
-	force := say(onOff(acc.Force2FA))
-	if acc.Force2FA && acc.ChangedAt != "" {
-		force = say(words.OnSince(localTime(acc.ChangedAt)))
-	}
 	return tableRow(accountColumns, []app.HTMLTd{
 		app.Td().Text(acc.Name),
 		app.Td().Text(fmt.Sprint(acc.Users)),
 		app.Td().Body(adoption(acc)),
-		app.Td().Body(app.Span().Class(statusClass(acc.Force2FA)).Text(force)),
+		// The badge says on or off; since when is beside it, in words
+		// that may wrap (a badge keeps to one line).
+		app.Td().Body(app.Span().Class(statusClass(acc.Force2FA)).Text(say(onOff(acc.Force2FA))),
+			app.If(acc.Force2FA && acc.ChangedAt != "", func() app.UI {
+				return app.Span().Class("muted").Text(" " + say(words.Since(formatDay(acc.ChangedAt))))
+			})),
 		app.Td().Body(
 			app.Button().ID(fmt.Sprintf("open-account-%d", acc.ID)).Class("secondary").Type("button").
 				OnClick(func(ctx app.Context, e app.Event) {

@@ -1,6 +1,7 @@
 package webapp
 
 import (
+	"net/url"
 	"strconv"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -18,6 +19,55 @@ type adminPage struct {
 	// /admin?account=ID so that a reload and Back keep it. An account
 	// administrator has no view: the panel is their own account.
 	opened int64
+	// tab is the account's tab in the address (?tab=users|logins|audit;
+	// none: its settings), so each is a screen a person can link to.
+	tab string
+}
+
+// The tabs of an account in the panel.
+const (
+	tabSettings = ""
+	tabUsers    = "users"
+	tabLogins   = "logins"
+	tabAudit    = "audit"
+)
+
+// accountTabs are the tabs of the account with id (0: the admin's own),
+// each at its address.
+func accountTabs(id int64) []section {
+	href := func(tab string) string {
+		q := url.Values{}
+		if id != 0 {
+			q.Set("account", strconv.FormatInt(id, 10))
+		}
+		if tab != tabSettings {
+			q.Set("tab", tab)
+		}
+		if len(q) == 0 {
+			return "/admin"
+		}
+		return "/admin?" + q.Encode()
+	}
+	return []section{
+		{href(tabSettings), "tab-settings", words.SectionSettings},
+		{href(tabUsers), "tab-users", words.Users},
+		{href(tabLogins), "tab-logins", words.LoginAttempts},
+		{href(tabAudit), "tab-audit", words.AuditLog},
+	}
+}
+
+// tabIndex is the place of a tab among accountTabs (an unknown one: the
+// settings).
+func tabIndex(tab string) int {
+	switch tab {
+	case tabUsers:
+		return 1
+	case tabLogins:
+		return 2
+	case tabAudit:
+		return 3
+	}
+	return 0
 }
 
 // OnNav reads ?account=ID; Open and "All accounts" navigate, so the
@@ -25,9 +75,11 @@ type adminPage struct {
 func (p *adminPage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle(say(words.TitleAdmin))
 	p.opened = 0
-	if id, err := strconv.ParseInt(ctx.Page().URL().Query().Get("account"), 10, 64); err == nil && id > 0 {
+	q := ctx.Page().URL().Query()
+	if id, err := strconv.ParseInt(q.Get("account"), 10, 64); err == nil && id > 0 {
 		p.opened = id
 	}
+	p.tab = q.Get("tab")
 }
 
 func (p *adminPage) Render() app.UI {
@@ -48,17 +100,31 @@ func (p *adminPage) Render() app.UI {
 				&adminAccounts{Me: me, OnOpen: p.open},
 			)
 		}
+		tabs := accountTabs(id)
 		return app.Div().Body(
 			app.H1().Class("page-title").Text(say(words.AdminPanel)),
 			app.If(id != 0, func() app.UI {
-				return app.A().ID("back-to-accounts").Class("button secondary").Href("/admin").Text(say(words.AllAccounts))
+				return app.P().Body(app.A().ID("back-to-accounts").Class("button secondary").Href("/admin").Text(say(words.AllAccounts)))
 			}),
-			&adminAccount{Me: me, AccountID: id, OnChanged: p.changed},
-			&adminUsers{Me: me, AccountID: id, OnChanged: p.changed},
-			&adminLogins{AccountID: id, Platform: me.Role == shared.RolePlatformAdmin},
-			&adminAudit{AccountID: id, Reload: p.changes},
+			app.Div().Class("settings").Body(
+				sectionNav(words.AdminPanel, tabs, tabs[tabIndex(p.tab)].href),
+				app.Div().Class("settings-main").Body(p.tabContent(me, id)),
+			),
 		)
 	})
+}
+
+// tabContent is the account's tab the address names.
+func (p *adminPage) tabContent(me *shared.Me, id int64) app.UI {
+	switch tabIndex(p.tab) {
+	case 1:
+		return &adminUsers{Me: me, AccountID: id, OnChanged: p.changed}
+	case 2:
+		return &adminLogins{AccountID: id, Platform: me.Role == shared.RolePlatformAdmin}
+	case 3:
+		return &adminAudit{AccountID: id, Reload: p.changes}
+	}
+	return &adminAccount{Me: me, AccountID: id, OnChanged: p.changed}
 }
 
 // open shows one account's settings, users, logins and audit log.

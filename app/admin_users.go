@@ -180,7 +180,7 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 		codes = fmt.Sprint(user.RecoveryCodesLeft)
 	}
 	return tableRow(userColumns, []app.HTMLTd{
-		app.Td().Text(user.Username),
+		dataCell(user.Username),
 		app.Td().Body(u.roleSelect(user, self)),
 		u.emailCell(user, self || u.Me == nil || u.Me.Role == shared.RolePlatformAdmin || user.Role != shared.RolePlatformAdmin),
 		app.Td().Body(app.Span().Class(statusClass(user.TOTPEnabled)).Text(say(onOff(user.TOTPEnabled))),
@@ -227,14 +227,15 @@ func (u *adminUsers) row(user shared.AdminUser) app.UI {
 // emailCell shows a user's confirmed address and the one waiting for its
 // link, with Edit and, for one waiting, Resend (the same address again).
 func (u *adminUsers) emailCell(user shared.AdminUser, editable bool) app.HTMLTd {
-	email := "–"
+	email := []app.UI{app.Text("–")}
 	if user.Email != "" {
-		email = say(words.EmailConfirmedMark(user.Email))
+		email = sayUI(words.EmailConfirmedMark(user.Email), shown{"Address", address})
 	}
 	return app.Td().Class("email-cell").Body(
-		app.Span().Text(email+" "),
+		app.Span().Body(append(email, app.Text(" "))...),
 		app.If(user.EmailPending != "", func() app.UI {
-			return app.Span().ID(attr("email-pending-" + user.Username)).Class("muted").Text(say(words.EmailNotConfirmedYet(user.EmailPending)) + " ")
+			return app.Span().ID(attr("email-pending-" + user.Username)).Class("muted").
+				Body(append(sayUI(words.EmailNotConfirmedYet(user.EmailPending), shown{"Address", address}), app.Text(" "))...)
 		}),
 		app.If(editable, func() app.UI {
 			return app.Button().ID(attr("email-"+user.Username)).Class("secondary small").Type("button").Disabled(u.busy).

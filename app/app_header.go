@@ -70,7 +70,7 @@ func avatarLabel(unread int) string {
 // between its items, Escape closes it and gives the focus back to the
 // avatar, Tab or a click anywhere else closes it.
 func (h *appHeader) menu() app.UI {
-	items := h.menuItems()
+	links := h.menuLinks()
 	return app.Div().Body(
 		// A click outside the menu lands here, and closes it.
 		app.Div().ID("menu-backdrop").Class("menu-backdrop").OnClick(func(ctx app.Context, e app.Event) { h.open = false }),
@@ -80,22 +80,39 @@ func (h *appHeader) menu() app.UI {
 				app.Span().Class("muted").Text(h.Me.Account),
 			),
 			app.Div().ID("account-menu").Role("menu").Aria("label", say(words.Account)).Body(
-				app.A().ID(items[0]).Role("menuitem").TabIndex(-1).Href("/profile").Text(say(words.MyProfile)),
-				app.If(len(items) == 3, func() app.UI {
-					return app.A().ID(items[1]).Role("menuitem").TabIndex(-1).Href("/admin").Text(say(words.MenuAdministration))
+				app.Range(links).Slice(func(i int) app.UI {
+					return app.A().ID(links[i].id).Role("menuitem").TabIndex(-1).Href(links[i].href).Text(links[i].label)
 				}),
-				app.Button().ID(items[len(items)-1]).Role("menuitem").TabIndex(-1).Type("button").OnClick(h.logout).Text(say(words.LogOut)),
+				app.Button().ID("menu-logout").Role("menuitem").TabIndex(-1).Type("button").OnClick(h.logout).Text(say(words.LogOut)),
 			),
 		),
 	)
 }
 
-// menuItems are the ids of the menu's items, in order.
-func (h *appHeader) menuItems() []string {
-	if shared.IsAdministrator(h.Me.Role) {
-		return []string{"menu-profile", "menu-admin", "menu-logout"}
+// menuLink is a page the account menu leads to.
+type menuLink struct{ id, href, label string }
+
+// menuLinks are the menu's pages, in order: My profile; the unread
+// security notices, where the avatar's red count leads; the panel.
+func (h *appHeader) menuLinks() []menuLink {
+	links := []menuLink{{"menu-profile", "/profile", say(words.MyProfile)}}
+	if n := h.Me.UnreadNotices; n > 0 {
+		links = append(links, menuLink{"menu-notices", "/profile/notices", say(words.UnreadNoticesItem(n))})
 	}
-	return []string{"menu-profile", "menu-logout"}
+	if shared.IsAdministrator(h.Me.Role) {
+		links = append(links, menuLink{"menu-admin", "/admin", say(words.MenuAdministration)})
+	}
+	return links
+}
+
+// menuItems are the ids of the menu's items, in order: its pages, then Log
+// out.
+func (h *appHeader) menuItems() []string {
+	var ids []string
+	for _, l := range h.menuLinks() {
+		ids = append(ids, l.id)
+	}
+	return append(ids, "menu-logout")
 }
 
 func (h *appHeader) toggle(ctx app.Context, e app.Event) {

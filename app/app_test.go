@@ -23,6 +23,13 @@ func render(t *testing.T, c app.Composer) string {
 	return app.HTMLString(c)
 }
 
+// shownText is the text of rendered html without the test engine's line
+// breaks and indentation (a space that starts a text goes with them), and
+// without the tags (an address's <wbr>s, a name's <strong>).
+func shownText(html string) string {
+	return regexp.MustCompile(`<[^>]*>`).ReplaceAllString(regexp.MustCompile(`\n\s*`).ReplaceAllString(html, ""), "")
+}
+
 func contains(t *testing.T, html string, want ...string) {
 	t.Helper()
 	for _, w := range want {
@@ -113,7 +120,14 @@ func TestHeader_MenuOffersAdministrationOnlyToAdmins(t *testing.T) {
 	}
 	closed := render(t, &appHeader{Me: &shared.Me{Username: "bob", Role: shared.RoleAdmin}})
 	contains(t, closed, `aria-expanded="false"`)
-	lacks(t, closed, `id="menu-profile"`, `id="menu-admin"`)
+	lacks(t, closed, `id="menu-profile"`, `id="menu-admin"`, `id="menu-notices"`)
+	// The avatar's red count leads somewhere: the menu offers the unread
+	// notices, between My profile and the panel (and the arrows go there).
+	h := &appHeader{Me: &shared.Me{Username: "bob", Role: shared.RoleAdmin, UnreadNotices: 2}, open: true}
+	contains(t, render(t, h), `id="menu-notices"`, `href="/profile/notices"`, "2 unread security notices")
+	if got := strings.Join(h.menuItems(), " "); got != "menu-profile menu-notices menu-admin menu-logout" {
+		t.Errorf("the menu's items: %s", got)
+	}
 }
 
 func TestPages_ShowNothingUntilTheUserIsKnown(t *testing.T) {
@@ -147,7 +161,24 @@ func TestHomeAndAdminPages(t *testing.T) {
 	a.me = &shared.Me{Username: "root", Account: "Acme", Role: shared.RoleAdmin}
 	html := render(t, a)
 	lacks(t, html, "You do not have access")
-	contains(t, html, "Administration Panel", `id="users-table"`, `id="admin-logins"`, `id="audit-log"`)
+	contains(t, html, "Administration Panel", `id="account-settings"`, `href="/admin?tab=users"`, `href="/admin?tab=audit"`)
+	lacks(t, html, `id="users-table"`, `id="admin-logins"`, `id="audit-log"`)
+	// Each tab is a screen of its own, at its address, marked current.
+	for tab, want := range map[string]string{tabUsers: `id="users-table"`, tabLogins: `id="admin-logins"`, tabAudit: `id="audit-log"`} {
+		a = &adminPage{tab: tab}
+		a.me = &shared.Me{Username: "root", Account: "Acme", Role: shared.RoleAdmin}
+		html = render(t, a)
+		contains(t, html, want)
+		if n := strings.Count(html, `aria-current="page"`); n != 1 || !regexp.MustCompile(`<a [^>]*id="tab-`+tab+`"[^>]*>`).MatchString(html) ||
+			!strings.Contains(regexp.MustCompile(`<a [^>]*id="tab-`+tab+`"[^>]*>`).FindString(html), `aria-current="page"`) {
+			t.Errorf("tab %s: not the one marked current (%d marked)", tab, n)
+		}
+		lacks(t, html, `id="account-settings"`)
+	}
+	// A platform administrator's opened account keeps its id in each tab.
+	a = &adminPage{opened: 2, tab: tabAudit}
+	a.me = &shared.Me{Username: "root", Account: "Acme", Role: shared.RolePlatformAdmin}
+	contains(t, render(t, a), `href="/admin?account=2&tab=users"`, `href="/admin?account=2"`, `id="back-to-accounts"`)
 }
 
 func TestInitials(t *testing.T) {
@@ -204,7 +235,7 @@ func TestSecuritySettings_ConnectWindowShowsTheStepsQRAndKey(t *testing.T) {
 
 func TestSecuritySettings_OnShowsSinceWhenAndNoConnect(t *testing.T) {
 	html := render(t, &securitySettings{Me: &shared.Me{Username: "alice", TOTPEnabled: true, TOTPEnabledAt: "2026-11-23T10:00:00Z"}})
-	contains(t, html, ">On<", "since 23 November 2026")
+	contains(t, html, ">On<", "since 23 Nov 2026")
 	lacks(t, html, `id="connect-2fa"`, `id="connect-window"`)
 	forced := render(t, &securitySettings{Me: &shared.Me{Username: "bob", Force2FA: true, Stage: shared.NextEnroll}})
 	contains(t, forced, "requires two-factor authentication")
@@ -271,13 +302,45 @@ func TestCodesFile_NamesTheProductTheUserAndTheDate(t *testing.T) {
 func TestSecuritySettings_RecoveryCodesCountAndWarning(t *testing.T) {
 	for left, warn := range map[int]bool{10: false, 4: false, 3: true, 0: true} {
 		html := render(t, &securitySettings{Me: &shared.Me{Username: "alice", TOTPEnabled: true, RecoveryCodesLeft: left}})
-		contains(t, html, `id="recovery-codes-left"`, `id="regenerate-codes"`, `id="login-history"`)
+		contains(t, html, `id="recovery-codes-left"`, `id="regenerate-codes"`)
 		if got := strings.Contains(html, `id="codes-warning"`); got != warn {
 			t.Errorf("%d left: warning shown = %v", left, got)
 		}
 	}
-	// While enrolling, the history (refused by the server until then) is not asked for.
-	lacks(t, render(t, &securitySettings{Me: &shared.Me{Username: "bob", Force2FA: true, Stage: shared.NextEnroll}}), `id="login-history"`)
+}
+
+// My profile is a section at a time, each at its address, with the
+// sections' navigation marking the one shown; while enrolling, only the
+// setup (the server refuses the rest until then), with no navigation.
+func TestProfilePage_ShowsTheSectionItsAddressNames(t *testing.T) {
+	me := &shared.Me{Username: "alice", TOTPEnabled: true, RecoveryCodesLeft: 10}
+	for path, want := range map[string]string{
+		"/profile": `id="twofa-status"`, "/profile/password": `id="password-current"`, "/profile/email": `id="email-form"`,
+		"/profile/sessions": `id="sessions"`, "/profile/notices": `id="notices-title"`, "/profile/history": `id="login-history"`,
+	} {
+		p := &profilePage{section: path}
+		p.me, p.status = me, meKnown
+		html := render(t, p)
+		contains(t, html, want, `aria-current="page"`, `id="nav-history"`)
+		for _, s := range profileSections {
+			if strings.Contains(html, `href="`+s.href+`"`) != true {
+				t.Errorf("%s: no link to %s", path, s.href)
+			}
+		}
+		if n := strings.Count(html, `aria-current="page"`); n != 1 {
+			t.Errorf("%s: %d sections marked current", path, n)
+		}
+		if path != "/profile" {
+			lacks(t, html, `id="twofa-status"`)
+		}
+	}
+	p := &profilePage{section: "/profile"}
+	p.me, p.status = &shared.Me{Username: "bob", Force2FA: true, Stage: shared.NextEnroll}, meKnown
+	html := render(t, p)
+	contains(t, html, `id="connect-2fa"`)
+	// A security key is offered once, in the setup's window, not again
+	// below it.
+	lacks(t, html, `id="login-history"`, `class="section-nav"`, `id="add-security-key"`)
 }
 
 func TestLoginHistory_RowsSayWhatHappenedInWords(t *testing.T) {

@@ -1,6 +1,7 @@
 package webapp
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -27,6 +28,7 @@ type changePassword struct {
 	fields                map[string]string // why a field was refused
 	done                  bool
 	hint                  passwordHint
+	show                  bool // the new password is shown as it is typed
 }
 
 func (c *changePassword) OnMount(ctx app.Context) { c.mountedAt(ctx) }
@@ -36,39 +38,63 @@ func (c *changePassword) Render() app.UI {
 	if c.OneTime {
 		currentLabel, submit = say(words.OneTimePassword), say(words.SaveAndContinue)
 	}
+	newType := "password"
+	if c.show {
+		newType = "text"
+	}
 	return app.Div().Class("change-password").Body(
-		app.If(!c.OneTime, func() app.UI { return app.H3().Text(say(words.Password)) }),
+		app.If(!c.OneTime, func() app.UI { return app.H2().Text(say(words.Password)) }),
 		app.Form().ID("password-form").Method("post").OnSubmit(c.submit).Body(
 			app.If(c.done, func() app.UI {
 				return app.P().ID("password-changed").Class("success").Role("status").
 					Text(say(words.PasswordChanged))
 			}),
-			app.If(c.errMsg != "", func() app.UI {
+			// One sentence per refusal: a field's reason is said at the
+			// field, and the form's own line only when no field has one.
+			app.If(c.errMsg != "" && len(c.fields) == 0, func() app.UI {
 				return app.P().ID("password-error").Class("form-error").Role("alert").Text(c.errMsg)
 			}),
 			field("password-current", currentLabel, c.fields["current"],
 				app.Input().ID("password-current").Type("password").Required(true).
-					Attr("autocomplete", "current-password").Value(attr(c.current)).OnInput(c.ValueTo(&c.current))),
+					Attr("autocomplete", "current-password").Value(attr(c.current)).OnInput(c.typed("current", &c.current))),
 			field("password-new", say(words.NewPassword), c.fields["new"],
-				app.Input().ID("password-new").Type("password").Required(true).
+				app.Input().ID("password-new").Type(newType).Required(true).
 					Attr("autocomplete", "new-password").Aria("describedby", "password-rules password-strength").
 					Value(attr(c.next)).OnInput(c.typeNew)),
+			app.Button().ID("password-show").Class("secondary small show-password").Type("button").
+				Aria("pressed", strconv.FormatBool(c.show)).Aria("controls", "password-new password-repeat").
+				OnClick(func(ctx app.Context, e app.Event) { c.show = !c.show }).Text(say(words.ShowPassword)),
 			app.P().ID("password-rules").Class("muted").
 				Text(say(words.PasswordRules(shared.PasswordMinChars))),
 			c.hint.render(),
 			field("password-repeat", say(words.NewPasswordAgain), c.fields["repeat"],
-				app.Input().ID("password-repeat").Type("password").Required(true).
-					Attr("autocomplete", "new-password").Value(attr(c.repeat)).OnInput(c.ValueTo(&c.repeat))),
+				app.Input().ID("password-repeat").Type(newType).Required(true).
+					Attr("autocomplete", "new-password").Value(attr(c.repeat)).OnInput(c.typed("repeat", &c.repeat))),
 			submitButton("password-submit", submit, c.busy),
 		),
 	)
 }
 
 // typeNew follows the new password and asks the server how strong it is
-// once typing pauses.
+// once typing pauses; the reason it was refused goes, as it may no longer
+// hold (no "too common" beside "Very strong").
 func (c *changePassword) typeNew(ctx app.Context, e app.Event) {
-	c.next = ctx.JSSrc().Get("value").String()
+	c.typed("new", &c.next)(ctx, e)
 	c.hint.typed(ctx, c.next)
+}
+
+// typed follows a field, and forgets why it was refused: the refusal was
+// of what it held before.
+func (c *changePassword) typed(name string, value *string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		*value = ctx.JSSrc().Get("value").String()
+		if c.fields[name] != "" {
+			delete(c.fields, name)
+			if len(c.fields) == 0 {
+				c.errMsg = ""
+			}
+		}
+	}
 }
 
 func (c *changePassword) submit(ctx app.Context, e app.Event) {
@@ -171,5 +197,17 @@ func (h *passwordHint) render() app.UI {
 			text = say(words.StrengthTooWeak(strengthWords[h.res.Score], h.res.Warning))
 		}
 	}
-	return app.P().ID("password-strength").Class(class).Aria("live", "polite").Text(text)
+	// The meter shows the same score to the eye (the words say it to
+	// everyone): a bar of four, filled as far as the score goes.
+	meter := "strength-meter"
+	if h.answered && h.res.Score >= 0 && h.res.Score < len(strengthWords) {
+		meter += " fill-" + strconv.Itoa(max(h.res.Score, 1))
+		if h.res.OK {
+			meter += " ok"
+		}
+	}
+	return app.Div().Body(
+		app.Div().Class(meter).Aria("hidden", "true").Body(app.Span(), app.Span(), app.Span(), app.Span()),
+		app.P().ID("password-strength").Class(class).Aria("live", "polite").Text(text),
+	)
 }

@@ -6,6 +6,9 @@ import (
 	"github.com/warden-auth/warden/shared/words"
 )
 
+// The app says every date in one format per language, the month short
+// ("7 Dec 2026"; tables of events add the time to the second).
+
 // localTime shows an RFC 3339 time in the browser's time zone.
 func localTime(rfc3339 string) string {
 	t, err := time.Parse(time.RFC3339, rfc3339)
@@ -21,7 +24,7 @@ func formatDay(rfc3339 string) string {
 	if err != nil {
 		return ""
 	}
-	return say(words.Date(t.Local()))
+	return say(words.ShortDate(t.Local()))
 }
 
 // localMidnight is the first instant of a calendar day in the browser's
@@ -50,5 +53,5 @@ func formatDeadline(rfc3339 string) string {
 	if err != nil {
 		return ""
 	}
-	return say(words.DateTime(t.Local()))
+	return say(words.ShortDateTime(t.Local()))
 }

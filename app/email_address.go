@@ -29,7 +29,7 @@ func (c *emailAddress) Render() app.UI {
 		value = c.shown()
 	}
 	return app.Div().Class("email-address").Body(
-		app.H3().Text(say(words.Email)),
+		app.H2().Text(say(words.Email)),
 		app.P().Class("muted").Text(say(words.EmailHelp)),
 		c.status(),
 		app.Form().ID("email-form").Method("post").OnSubmit(c.submit).Body(
@@ -60,15 +60,15 @@ func (c *emailAddress) shown() string {
 // Resend.
 func (c *emailAddress) status() app.UI {
 	me := c.Me
-	now := say(words.NoticesNotMailed)
+	now := []app.UI{app.Text(say(words.NoticesNotMailed))}
 	if me.Email != "" {
-		now = say(words.NoticesGoTo(me.Email))
+		now = sayUI(words.NoticesGoTo(me.Email), shown{"Address", address})
 	}
 	return app.Div().ID("email-status").Body(
-		app.P().Text(now),
+		app.P().Body(now...),
 		app.If(me.EmailPending != "", func() app.UI {
 			return app.P().Class("notice").Body(
-				app.Span().ID("email-pending").Text(say(words.EmailPendingFor(me.EmailPending, shared.EmailLinkHours))),
+				app.Span().ID("email-pending").Body(sayUI(words.EmailPendingFor(me.EmailPending, shared.EmailLinkHours), shown{"Address", address})...),
 				app.Button().ID("email-resend").Class("secondary small").Type("button").Disabled(c.busy).
 					Aria("label", attr(say(words.SendLinkAgainTo(me.EmailPending)))).
 					OnClick(func(ctx app.Context, e app.Event) { c.save(ctx, shared.EmailRequest{Email: me.EmailPending}) }).

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -791,6 +792,14 @@ func TestChangePassword_RefusalsAreShownAtTheirFieldAndAChangeClearsTheForm(t *t
 	want, _ := json.Marshal(shared.ChangePasswordRequest{Current: "old secret 1", New: "a new long secret"})
 	sameRequests(t, api.sent(), "POST /api/me/password "+string(want))
 	contains(t, s.html(), `id="password-new-error"`, "This is one of the most common passwords.")
+	// One sentence per refusal: the field says why, the form says no more.
+	lacks(t, s.html(), `id="password-error"`, "Please correct the highlighted fields.")
+	// Show password shows both new fields as typed, and says it is pressed.
+	s.do(func(ctx app.Context) { c.show = true })
+	if n := strings.Count(s.html(), `type="text"`); n != 2 || strings.Contains(s.html(), `aria-pressed="false"`) {
+		t.Errorf("Show password: %d fields shown as text", n)
+	}
+	s.do(func(ctx app.Context) { c.show = false })
 
 	api.on("POST /api/me/password", answer(401, shared.Errorf(shared.EWrongCredentials, "That password is not right.")))
 	s.do(func(ctx app.Context) { c.submit(ctx, noEvent) })

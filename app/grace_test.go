@@ -1,6 +1,7 @@
 package webapp
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -22,11 +23,7 @@ func TestAdminAccount_SwitchingOnAsksWithTheCountAndTheGracePeriodFirst(t *testi
 	api.on("GET /api/admin/accounts", answer(200, shared.AccountsPage{Accounts: []shared.AccountSettings{{ID: 7, Name: "Acme", Users: 5, UsersWith2FA: 2}}}))
 	api.on("PUT /api/admin/accounts/7/settings", answer(200, shared.AccountSettings{ID: 7, Name: "Acme", Force2FA: true, GraceDays: 3,
 		Users: 5, UsersWith2FA: 2, ChangedBy: "root", ChangedAt: "2026-11-23T10:00:00Z"}))
-	root := shared.Me{Stage: shared.NextDone, Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true}
-	api.on("GET /api/me", answer(200, root))
-	a := &adminAccountOnClient{adminAccount: adminAccount{Me: &root}}
-	s := open(t, a)
-	s.do(func(ctx app.Context) { a.toggle(ctx, noEvent) })
+	a, s := switchOnAsRoot(t, api)
 	html := s.html()
 	contains(t, html, `id="force-2fa-dialog"`, `role="alertdialog"`, "3 of the 5 users of Acme have no two-factor authentication yet.",
 		`id="grace-days"`, `type="number"`, `<label for="grace-days">`, `id="force-2fa-confirm"`)
@@ -91,4 +88,31 @@ func TestTwoFABanner_SaysTheDeadlineLinksToTheSetupAndSkipHidesItForTheSession(t
 	lacks(t, render(t, &twofaBanner{Me: &shared.Me{Stage: shared.NextEnroll, TwoFADeadline: me.TwoFADeadline}}), `id="twofa-banner"`)
 	// Every signed-in page carries it.
 	contains(t, app.HTMLString(shell(me, "", func(*shared.Me) app.UI { return app.P().Text("page") })), "twofa")
+}
+
+// The confirmation opens under the switch, before the other settings, and
+// says so when every user already has 2FA (not "0 of the 1 user have").
+func TestAdminAccount_TheConfirmationOpensUnderTheSwitchInWholeSentences(t *testing.T) {
+	api := newFakeAPI(t)
+	api.on("GET /api/admin/accounts", answer(200, shared.AccountsPage{Accounts: []shared.AccountSettings{{ID: 7, Name: "Acme", Users: 1, UsersWith2FA: 1}}}))
+	_, s := switchOnAsRoot(t, api)
+	html := s.html()
+	contains(t, html, "Every user of Acme has two-factor authentication already.")
+	lacks(t, html, "0 of the")
+	dialog, trust := strings.Index(html, `id="force-2fa-dialog"`), strings.Index(html, `id="remember-browser-days"`)
+	if dialog < 0 || trust < 0 || dialog > trust {
+		t.Errorf("the confirmation is not under the switch (at %d, the next setting at %d)", dialog, trust)
+	}
+}
+
+// switchOnAsRoot opens the account's settings as its administrator and
+// clicks Force 2FA's switch.
+func switchOnAsRoot(t *testing.T, api *fakeAPI) (*adminAccountOnClient, *screen) {
+	t.Helper()
+	root := shared.Me{Stage: shared.NextDone, Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true}
+	api.on("GET /api/me", answer(200, root))
+	a := &adminAccountOnClient{adminAccount: adminAccount{Me: &root}}
+	s := open(t, a)
+	s.do(func(ctx app.Context) { a.toggle(ctx, noEvent) })
+	return a, s
 }

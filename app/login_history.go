@@ -15,7 +15,7 @@ type loginHistory struct {
 
 func (h *loginHistory) Render() app.UI {
 	return app.Div().Class("history").Body(
-		app.H3().Text(say(words.LoginHistory)),
+		app.H2().Text(say(words.LoginHistory)),
 		app.P().Class("muted").Text(say(words.LoginHistoryHelp)),
 		app.Label().Class("filter").For("history-failed-only").Body(
 			app.Input().ID("history-failed-only").Type("checkbox").Checked(h.failedOnly).OnChange(h.toggleFailed),
@@ -52,13 +52,13 @@ func historyCells(e shared.LoginEvent, withUser bool) []app.HTMLTd {
 	}
 	cells := []app.HTMLTd{app.Td().Body(app.Time().DateTime(e.Time).Text(localTime(e.Time)))}
 	if withUser {
-		cells = append(cells, app.Td().Text(e.Username))
+		cells = append(cells, dataCell(e.Username))
 	}
 	return append(cells,
 		app.Td().Body(app.Span().Class(class).Text(say(result))),
 		app.Td().Text(say(shared.MethodWords(e.Method))),
-		app.Td().Text(e.IP),
-		app.Td().Title("%s", attr(e.UserAgent)).Text(say(shared.DescribeUserAgent(e.UserAgent))),
+		dataCell(e.IP),
+		dataCell("").Title("%s", attr(e.UserAgent)).Text(say(shared.DescribeUserAgent(e.UserAgent))),
 		app.Td().Text(historyDetail(e)),
 	)
 }

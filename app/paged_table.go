@@ -134,6 +134,12 @@ func headerRow(columns []words.Message) app.UI {
 	))
 }
 
+// dataCell is a cell of data a person did not write in words (a username,
+// an address, an IP, an audit's detail): it may break anywhere when its
+// column is narrow, where a cell of words keeps each word whole
+// (styles.css, .history-table td.data).
+func dataCell(text string) app.HTMLTd { return app.Td().Class("data").Text(text) }
+
 // tableRow is a row whose cells carry their column's name: on a phone the
 // rows stack, and each cell shows that name beside it (styles.css).
 func tableRow(columns []words.Message, cells []app.HTMLTd) app.UI {

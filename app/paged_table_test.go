@@ -50,7 +50,7 @@ func TestPagedTable_LoadsAPageThenAppendsTheNextByItsCursorUntilTheLast(t *testi
 	sameRequests(t, api.sent(), "GET /api/admin/audit?limit=20")
 	html := s.html()
 	contains(t, html, `id="audit-log"`, `<th scope="col">Date and time</th>`, `<th scope="col">What</th>`, `id="audit-more"`, "Load more",
-		`<td data-label="What">`) // what a phone shows beside each value, the rows stacked
+		`<td class="data" data-label="What">`) // what a phone shows beside each value, the rows stacked
 	if got := rowsOf(html); strings.Join(got, ",") != "3,2" {
 		t.Fatalf("rows after the first page: %q", got)
 	}
@@ -125,8 +125,8 @@ func TestAdminLogins_MarksTheRefusedFilterAndSaysNoAttemptsMatch(t *testing.T) {
 	contains(t, render(t, &adminLogins{path: "/api/admin/logins"}), "No login attempts yet.")
 }
 
-// A change the admin makes on the page (the switch, a reset) loads the audit
-// log again, which records it.
+// A change the admin makes while the audit log shows loads it again, which
+// records it.
 func TestAdminPage_TheAuditLogFollowsTheAdminsOwnChanges(t *testing.T) {
 	api := newFakeAPI(t)
 	for _, path := range []string{"/api/admin/audit?limit=20", "/api/admin/logins?limit=20"} {
@@ -134,6 +134,7 @@ func TestAdminPage_TheAuditLogFollowsTheAdminsOwnChanges(t *testing.T) {
 	}
 	api.on("GET /api/me", answer(200, shared.Me{Username: "root", Role: shared.RoleAdmin, TOTPEnabled: true}))
 	c := &adminOnClient{}
+	c.tab = tabAudit
 	s := open(t, c)
 	contains(t, s.html(), `id="audit-log"`)
 	api.sent()

@@ -42,22 +42,26 @@ func (g *reauthGate) needsProof(ctx app.Context, err error, retry func(ctx app.C
 	return true
 }
 
-// prompt is the inline form, or nothing when no action waits for a proof.
-// bind is the embedding component's ValueTo; withCode offers a code from the
-// authenticator app as the other proof.
+// prompt is the dialog that asks for the proof, over the page whose action
+// asked for it (which stays as it was beneath), or nothing when no action
+// waits for a proof. bind is the embedding component's ValueTo; withCode
+// offers a code from the authenticator app as the other proof.
 func (g *reauthGate) prompt(bind func(any) app.EventHandler, withCode bool) app.UI {
 	if g.retry == nil {
 		return nil
 	}
-	return app.Form().ID("reauth-form").Class("card reauth").Attr("aria-labelledby", "reauth-title").OnSubmit(g.submit).
+	return app.Div().Class("dialog-backdrop").Body(app.Form().ID("reauth-form").Class("card reauth dialog").Role("dialog").
+		Aria("modal", "true").Aria("labelledby", "reauth-title").Aria("describedby", "reauth-help").OnSubmit(g.submit).
 		OnKeyDown(onEscape(func(ctx app.Context) { g.retry = nil })).Body(
-		app.H3().ID("reauth-title").Text(say(words.ConfirmItIsYou)),
-		app.P().Text(say(words.ReauthHelp)),
-		app.Label().For("reauth-password").Text(say(words.Password)),
-		app.Input().ID("reauth-password").Type("password").Attr("autocomplete", "current-password").
-			Value(attr(g.password)).OnInput(bind(&g.password)),
+		app.H2().ID("reauth-title").Text(say(words.ConfirmItIsYou)),
+		app.P().ID("reauth-help").Class("muted").Text(say(words.ReauthHelp)),
+		app.Div().Class("field").Body(
+			app.Label().For("reauth-password").Text(say(words.Password)),
+			app.Input().ID("reauth-password").Type("password").Attr("autocomplete", "current-password").
+				Value(attr(g.password)).OnInput(bind(&g.password)),
+		),
 		app.If(withCode, func() app.UI {
-			return app.Div().Body(
+			return app.Div().Class("field").Body(
 				app.Label().For("reauth-code").Text(say(words.OrAppCode)),
 				app.Input().ID("reauth-code").Type("text").Attr("autocomplete", "one-time-code").Attr("inputmode", "numeric").
 					MaxLength(7).Placeholder("123 456").Value(attr(g.code)).OnInput(bind(&g.code)),
@@ -76,7 +80,7 @@ func (g *reauthGate) prompt(bind func(any) app.EventHandler, withCode bool) app.
 			app.Button().ID("reauth-submit").Class("primary inline").Type("submit").Disabled(g.proof.busy).Text(say(words.Confirm)),
 			app.Button().ID("reauth-cancel").Class("secondary").Type("button").OnClick(g.cancel).Text(say(words.Cancel)),
 		),
-	)
+	))
 }
 
 func (g *reauthGate) submit(ctx app.Context, e app.Event) {

@@ -12,8 +12,8 @@ import (
 	"github.com/warden-auth/warden/shared/words"
 )
 
-// Paths lists every page route.
-var Paths = []string{"/", "/login", "/profile", "/admin", "/email/confirm"}
+// Paths lists every page route: My profile is one per section.
+var Paths = append([]string{"/", "/login", "/admin", "/email/confirm"}, profilePaths()...)
 
 // NotFound reports whether path is none of the pages: the server answers it
 // with the not-found page and a 404.
@@ -23,7 +23,9 @@ func NotFound(path string) bool { return !slices.Contains(Paths, path) }
 func Routes() {
 	app.Route("/", func() app.Composer { return &homePage{} })
 	app.Route("/login", func() app.Composer { return &loginPage{} })
-	app.Route("/profile", func() app.Composer { return &profilePage{} })
+	for _, p := range profilePaths() {
+		app.Route(p, func() app.Composer { return &profilePage{} })
+	}
 	app.Route("/admin", func() app.Composer { return &adminPage{} })
 	app.Route("/email/confirm", func() app.Composer { return &emailConfirmPage{} })
 	// Last: go-app tries the exact routes first, then these in order.

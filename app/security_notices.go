@@ -28,7 +28,7 @@ func (n *securityNotices) OnMount(ctx app.Context) {
 
 func (n *securityNotices) Render() app.UI {
 	return app.Div().Class("security-notices").Body(
-		app.H3().ID("notices-title").Text(say(words.SecurityNotices)),
+		app.H2().ID("notices-title").Text(say(words.SecurityNotices)),
 		app.P().Class("muted").Text(say(words.SecurityNoticesHelp)),
 		app.If(n.errMsg != "", func() app.UI {
 			return app.P().ID("notices-error").Class("form-error").Role("alert").Text(n.errMsg)

@@ -8,10 +8,9 @@ import (
 	"github.com/warden-auth/warden/shared/words"
 )
 
-// securitySettings is the "Security settings" section of My profile: the
-// state of two-factor authentication and, by that state, Connect, or the
-// recovery codes and Disconnect; then the password, the sessions and the
-// login history. The flows change
+// securitySettings is the "Security" section of My profile: the state of
+// two-factor authentication and, by that state, Connect, or the recovery
+// codes and Disconnect, and the second factors. The flows change
 // the user in the app state, and the page renders this again with it.
 type securitySettings struct {
 	app.Compo
@@ -84,15 +83,14 @@ func (s *securitySettings) Render() app.UI {
 				&disconnectTwoFactor{},
 			)
 		}),
-		app.If(len(s.codes) == 0, func() app.UI { return &secondFactors{OnCodes: s.showConnected, AddKey: s.addKey} }),
+		// The forced setup offers a key once, in its window ("Add a
+		// security key instead"); the factors' list comes with that choice.
+		app.If(len(s.codes) == 0 && (!enrolling || s.addKey), func() app.UI {
+			return &secondFactors{OnCodes: s.showConnected, AddKey: s.addKey}
+		}),
 		app.If(s.connected && len(s.codes) == 0, func() app.UI {
 			return app.P().Class("success").Role("status").Text(say(words.TwoFAIsOn))
 		}),
-		app.If(!enrolling, func() app.UI { return &changePassword{} }),
-		app.If(!enrolling, func() app.UI { return &emailAddress{Me: me} }),
-		app.If(!enrolling, func() app.UI { return &securityNotices{} }),
-		app.If(!enrolling, func() app.UI { return &sessionsList{} }),
-		app.If(!enrolling, func() app.UI { return &loginHistory{} }),
 	)
 }
 

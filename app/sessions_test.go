@@ -2,6 +2,7 @@ package webapp
 
 import (
 	"encoding/json"
+	"regexp"
 	"testing"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -19,13 +20,7 @@ func (c *sessionsOnClient) OnPreRender(ctx app.Context) { c.ctx = ctx; c.OnMount
 // for the password past the window, then ends the session and lists again.
 func TestSessions_EndAsksForAProofThenEndsAndListsAgain(t *testing.T) {
 	api := newFakeAPI(t)
-	list := shared.Sessions{
-		Sessions: []shared.Session{
-			{ID: 4, CreatedAt: "2026-12-01T10:00:00Z", LastSeenAt: "2026-12-01T10:05:00Z", IP: "192.0.2.1", Device: "Firefox on Linux", Current: true},
-			{ID: 9, CreatedAt: "2026-12-01T11:00:00Z", LastSeenAt: "2026-12-01T11:00:00Z", IP: "198.51.100.7", Device: "Safari on iOS"},
-		},
-		TrustedBrowsers: []shared.TrustedBrowser{{ID: 2, CreatedAt: "2026-12-01T09:00:00Z", ExpiresAt: "2026-12-31T09:00:00Z", IP: "192.0.2.1", Device: "Firefox on Linux"}},
-	}
+	list := twoSessionsAndABrowser()
 	api.on("GET /api/me/sessions", func([]byte) (int, any, error) { return 200, list, nil })
 	proved := false
 	api.on("DELETE /api/me/sessions/9", func([]byte) (int, any, error) {
@@ -59,6 +54,27 @@ func TestSessions_EndAsksForAProofThenEndsAndListsAgain(t *testing.T) {
 	contains(t, html, "The session was ended.")
 	sameRequests(t, api.sent(), "GET /api/me/sessions", "DELETE /api/me/sessions/9",
 		`POST /api/me/reauth {"password":"alice's password"}`, "DELETE /api/me/sessions/9", "GET /api/me/sessions")
+	// Only the current session is left: nothing else to end.
+	lacks(t, html, `id="end-other-sessions"`)
+}
+
+// End asks first, naming the browser, and ends nothing until it is
+// confirmed; the trusted browsers are a table like the sessions.
+func TestSessions_EndAsksFirstAndTrustedBrowsersAreATable(t *testing.T) {
+	api := newFakeAPI(t)
+	list := twoSessionsAndABrowser()
+	api.on("GET /api/me/sessions", answer(200, list))
+	c := &sessionsOnClient{}
+	s := open(t, c)
+	html := s.html()
+	contains(t, html, `data-label="Trusted until"`, `id="remove-browser-2"`)
+	if !regexp.MustCompile(`<table [^>]*id="trusted-browsers"`).MatchString(html) {
+		t.Error("the trusted browsers are not a table")
+	}
+	lacks(t, html, `id="end-session-dialog"`)
+	s.do(func(ctx app.Context) { c.ending = &list.Sessions[1] })
+	contains(t, s.html(), `id="end-session-dialog"`, `role="alertdialog"`, "End the session on Safari on iOS?", `id="end-session-confirm"`)
+	sameRequests(t, api.sent(), "GET /api/me/sessions")
 }
 
 // The second step offers to trust the browser only when the password
@@ -75,4 +91,16 @@ func TestLogin_TheRememberBoxShowsOnlyWhereTheAccountAllowsIt(t *testing.T) {
 	contains(t, s.html(), `id="remember-browser"`, `for="remember-browser"`, "Don&#39;t ask for a code on this browser for 30 days")
 	s.do(func(ctx app.Context) { p.remember, p.code = true, "123456"; p.submitCode(ctx, noEvent) })
 	sameRequests(t, api.sent(), `POST /api/login/totp {"code":"123456","remember_browser":true}`)
+}
+
+// twoSessionsAndABrowser is this session on Firefox, another on Safari, and
+// Firefox trusted.
+func twoSessionsAndABrowser() shared.Sessions {
+	return shared.Sessions{
+		Sessions: []shared.Session{
+			{ID: 4, CreatedAt: "2026-12-01T10:00:00Z", LastSeenAt: "2026-12-01T10:05:00Z", IP: "192.0.2.1", Device: "Firefox on Linux", Current: true},
+			{ID: 9, CreatedAt: "2026-12-01T11:00:00Z", LastSeenAt: "2026-12-01T11:00:00Z", IP: "198.51.100.7", Device: "Safari on iOS"},
+		},
+		TrustedBrowsers: []shared.TrustedBrowser{{ID: 2, CreatedAt: "2026-12-01T09:00:00Z", ExpiresAt: "2026-12-31T09:00:00Z", IP: "192.0.2.1", Device: "Firefox on Linux"}},
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -82,12 +83,65 @@ const overflowCheck = `(() => {
 	return out;
 })()`
 
-// a11yChecker looks at screens with axe-core and for overflow, at every size.
+// brokenWords lists the words the page shows split across two lines: a
+// person reads "Succes" then "s". A word may break after a hyphen, a slash,
+// an @, a dot or an underscore (an e-mail at its parts), and a token of 20
+// characters or more (a 32-letter username, a key) may break anywhere, as
+// no word of a language is that long. Text read only by screen readers
+// (clipped) is not drawn and is not looked at.
+const brokenWords = `(() => {
+	const out = [];
+	const clipped = new Map();
+	const hidden = el => {
+		if (!el || el === document.body) return false;
+		if (clipped.has(el)) return clipped.get(el);
+		const cs = getComputedStyle(el);
+		const h = cs.clipPath !== "none" || cs.clip !== "auto" || cs.visibility === "hidden" || hidden(el.parentElement);
+		clipped.set(el, h);
+		return h;
+	};
+	const lines = range => new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top + r.height / 2))).size;
+	const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+	for (let node; (node = walker.nextNode());) {
+		const el = node.parentElement;
+		if (!el || el.closest("script, style, .key, code") || el.getClientRects().length === 0 || hidden(el)) continue;
+		for (const m of node.data.matchAll(/\S+/g)) {
+			const word = m[0];
+			if (word.length < 2 || word.length >= 20) continue;
+			const r = document.createRange();
+			r.setStart(node, m.index);
+			r.setEnd(node, m.index + word.length);
+			if (lines(r) < 2) continue;
+			// Where does it break? After a sensible character, it may.
+			let bad = false;
+			for (let i = 1; i < word.length && !bad; i++) {
+				const a = document.createRange(), b = document.createRange();
+				a.setStart(node, m.index + i - 1); a.setEnd(node, m.index + i);
+				b.setStart(node, m.index + i); b.setEnd(node, m.index + i + 1);
+				const ra = a.getClientRects()[0], rb = b.getClientRects()[0];
+				if (ra && rb && rb.top >= ra.bottom - 1 && !"-/@._".includes(word[i - 1])) bad = true;
+			}
+			if (bad) out.push(JSON.stringify(word) + " in " + el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className ? "." + String(el.className).trim().replace(/\s+/g, ".") : ""));
+		}
+	}
+	return out;
+})()`
+
+// emptyStatus lists the status and alert regions drawn with nothing in
+// them: an empty coloured box above a table says nothing.
+const emptyStatus = `Array.from(document.querySelectorAll("[role=status], [role=alert], .success, .notice, .warning, .error"))
+	.filter(el => el.getClientRects().length > 0 && el.offsetHeight > 2 && el.textContent.trim() === "" && !el.querySelector("img, svg, input, button"))
+	.map(el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + "." + String(el.className).trim().replace(/\s+/g, "."))`
+
+// a11yChecker looks at screens with axe-core, for overflow, for words
+// broken inside and for empty status boxes, at every size; with
+// SCREENSHOTS=dir it also photographs each (make screenshots).
 type a11yChecker struct {
 	b       *browser
 	axe     string
 	checked int
 	failed  int
+	shots   int
 }
 
 // check looks at the screen as it is now at each size, then leaves the
@@ -96,7 +150,7 @@ func (c *a11yChecker) check(t *testing.T, screen string) {
 	t.Helper()
 	for _, size := range screenSizes {
 		var violations string
-		var overflow []string
+		var overflow, broken, empty []string
 		var present bool
 		c.b.run(t, screen+" at "+size.name,
 			setSize(size),
@@ -111,6 +165,8 @@ func (c *a11yChecker) check(t *testing.T, screen string) {
 		actions = append(actions,
 			chromedp.Evaluate(axeRun, &violations, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
 			chromedp.Evaluate(overflowCheck, &overflow),
+			chromedp.Evaluate(brokenWords, &broken),
+			chromedp.Evaluate(emptyStatus, &empty),
 		)
 		c.b.run(t, "axe on "+screen+" at "+size.name, actions...)
 		var found []axeViolation
@@ -118,9 +174,16 @@ func (c *a11yChecker) check(t *testing.T, screen string) {
 			t.Fatalf("axe's answer: %v: %s", err, violations)
 		}
 		c.checked++
-		if len(found) > 0 || len(overflow) > 0 {
+		if len(found) > 0 || len(overflow) > 0 || len(broken) > 0 || len(empty) > 0 {
 			c.failed++
 		}
+		for _, w := range broken {
+			t.Errorf("%s at %s (%dx%d): a word broken across lines: %s", screen, size.name, size.width, size.height, w)
+		}
+		for _, e := range empty {
+			t.Errorf("%s at %s (%dx%d): an empty status box: %s", screen, size.name, size.width, size.height, e)
+		}
+		c.photograph(t, screen, size)
 		for _, v := range found {
 			t.Errorf("%s at %s (%dx%d): axe %s (%s): %s\n\t%s", screen, size.name, size.width, size.height,
 				v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n\t"))
@@ -130,6 +193,28 @@ func (c *a11yChecker) check(t *testing.T, screen string) {
 		}
 	}
 	c.b.run(t, "back to "+screenSizes[0].name, setSize(screenSizes[0]))
+}
+
+// photograph saves the whole page as SCREENSHOTS/NN-screen-size.png and
+// logs its height, when SCREENSHOTS names a folder (make screenshots).
+func (c *a11yChecker) photograph(t *testing.T, screen string, size screenSize) {
+	t.Helper()
+	dir := os.Getenv("SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	var png []byte
+	var height int64
+	c.b.run(t, "photograph "+screen,
+		chromedp.Evaluate(`document.documentElement.scrollHeight`, &height),
+		chromedp.FullScreenshot(&png, 100),
+	)
+	c.shots++
+	name := fmt.Sprintf("%02d-%s-%s.png", c.shots, strings.NewReplacer(" ", "-", "/", "-", "'", "").Replace(screen), size.name)
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot %s: %d px tall", name, height)
 }
 
 // edgeContrast checks that the colour prop of the element sel (a field's
@@ -232,9 +317,32 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 		click("#menu-profile"),
 		waitPath("/profile"),
 		waitText("#twofa-status", "Off"),
-		waitText("#login-history tbody", "Wrong password"),
 	)
 	c.check(t, "security settings")
+	// My profile's other sections, each at its address, reached by its
+	// navigation.
+	for _, s := range []struct{ nav, path, ready string }{
+		{"password", "/profile/password", "#password-current"},
+		{"sessions", "/profile/sessions", "#sessions tbody tr"},
+		{"notices", "/profile/notices", "#notices-title"},
+		{"history", "/profile/history", "#login-history tbody tr"},
+		{"email", "/profile/email", "#email"},
+	} {
+		b.run(t, "the "+s.nav+" section",
+			click("#nav-"+s.nav),
+			waitPath(s.path),
+			chromedp.WaitVisible(s.ready, chromedp.ByQuery),
+		)
+		c.check(t, s.nav+" section")
+		if s.nav == "password" {
+			b.run(t, "a new password's strength",
+				setInput("password-new", "correct horse battery staple 9"),
+				waitText("#password-strength", "Good to use"),
+				click("#password-show"),
+			)
+			c.check(t, "password strength")
+		}
+	}
 	b.run(t, "a new e-mail address waiting for its link",
 		setInput("email", longUsername+"@example.com"),
 		click("#email-submit"),
@@ -242,9 +350,26 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 		chromedp.WaitVisible("#email-resend", chromedp.ByID),
 	)
 	c.check(t, "e-mail address waiting for its link")
+	// As if the login were longer ago than REAUTH_WINDOW: Connect asks
+	// who it is first, in a dialog over the page.
+	forgetProofs(t, inst.env["DATA_DIR"])
+	b.run(t, "the re-authentication dialog",
+		click("#nav-security"),
+		waitPath("/profile"),
+		click("#connect-2fa"),
+		focusIs("reauth-password"),
+	)
+	c.check(t, "re-authentication dialog")
+	b.run(t, "a wrong password in the dialog",
+		setInput("reauth-password", "not the password"),
+		click("#reauth-submit"),
+		waitText("#reauth-error", "not right"),
+	)
+	c.check(t, "re-authentication refused")
 	var manualKey string
 	b.run(t, "the Connect window",
-		click("#connect-2fa"),
+		setInput("reauth-password", password),
+		click("#reauth-submit"),
 		chromedp.WaitVisible("#qr-code", chromedp.ByID),
 		chromedp.Text("#manual-key", &manualKey, chromedp.ByID),
 	)
@@ -267,12 +392,19 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	c.check(t, "2FA on")
 	b.run(t, "the administration panel",
 		chromedp.Navigate(inst.URL+"/admin"),
-		waitText("#users-table", longUsername),
-		waitText("#admin-logins tbody", "Wrong password"),
-		waitText("#audit-log tbody", longUsername),
+		chromedp.WaitVisible(`label[for="force-2fa"]`, chromedp.ByQuery),
 	)
 	c.check(t, "administration panel")
 	edgeContrast(b, t, "the switch's off track", "#force-2fa + .slider", "backgroundColor", "#account-settings")
+	// The account's other tabs, each at its address.
+	for _, tab := range []struct{ id, table, text string }{
+		{"logins", "#admin-logins tbody", "Wrong password"},
+		{"audit", "#audit-log tbody", longUsername},
+		{"users", "#users-table", longUsername},
+	} {
+		b.run(t, "the "+tab.id+" tab", click("#tab-"+tab.id), waitText(tab.table, tab.text))
+		c.check(t, tab.id+" tab")
+	}
 	resetButton := "reset-2fa-" + longUsername
 	b.run(t, "the Reset 2FA confirmation",
 		click("#"+resetButton),
@@ -304,6 +436,7 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	c.check(t, "one-time password")
 	b.run(t, "Done hides the password", click("#one-time-password-done"), focusIs("new-user"))
 	b.run(t, "the Force 2FA confirmation",
+		click("#tab-settings"),
 		click(`label[for="force-2fa"]`),
 		waitText("#force-2fa-count", "no two-factor authentication yet"),
 	)
@@ -375,6 +508,7 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	c.check(t, "accounts")
 	b.run(t, "the attempts on unknown usernames",
 		click("#open-account-1"),
+		click("#tab-logins"),
 		waitText("#admin-logins tbody", longUsername),
 		click("#logins-unknown"),
 		click("#logins-apply"),
@@ -564,7 +698,7 @@ func TestA11y_FocusFollowsEachStepAndTheKeysWork(t *testing.T) {
 	)
 	resetButton := "reset-2fa-" + longUsername
 	b.run(t, "the reset confirmation takes the focus; Escape closes it",
-		chromedp.Navigate(inst.URL+"/admin"),
+		chromedp.Navigate(inst.URL+"/admin?tab=users"),
 		click("#"+resetButton),
 		chromedp.WaitVisible("#confirm-reset-dialog", chromedp.ByID),
 		focusIs("confirm-reset-dialog"),

@@ -346,10 +346,15 @@ func setInput(id, value string) chromedp.Action {
 }
 
 // forgetProofs makes every session's proof of its user too old for a
-// sensitive action, as time past REAUTH_WINDOW would.
+// sensitive action, as time past REAUTH_WINDOW would: databaseURL is a
+// PostgreSQL URL, or else the data directory of a server on SQLite.
 func forgetProofs(t *testing.T, databaseURL string) {
 	t.Helper()
-	db, err := sql.Open("pgx", databaseURL)
+	driver, dsn := "pgx", databaseURL
+	if !strings.HasPrefix(databaseURL, "postgres") {
+		driver, dsn = "sqlite", filepath.Join(databaseURL, "warden.db")
+	}
+	db, err := sql.Open(driver, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -524,6 +529,8 @@ func TestBrowser_RecoveryCodesAreShownOnceAndLogInOnce(t *testing.T) {
 	b.run(t, "the history shows both",
 		chromedp.Navigate(inst.URL+"/profile"),
 		waitText("#recovery-codes-left", "9 recovery codes"),
+		click("#nav-history"),
+		waitPath("/profile/history"),
 		waitText("#login-history tbody", "Recovery code"),
 		chromedp.Evaluate(`[...document.querySelectorAll("#login-history tbody tr")].map(tr => tr.innerText.replace(/\s+/g, " "))`, &rows),
 	)
@@ -590,7 +597,9 @@ func TestBrowser_ForcedTwoFactorStory(t *testing.T) {
 		click("#menu-admin"),
 		waitPath("/admin"),
 		click("#open-account-1"), // the platform admin opens their own account
+		click("#tab-users"),
 		waitText("#users-table", "ursula"),
+		click("#tab-settings"),
 		click(`label[for="force-2fa"]`),
 		click("#force-2fa-confirm"), // no grace period: the setup at the next login
 		waitText("#policy-changed", "by admin"),

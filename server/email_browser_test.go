@@ -24,7 +24,7 @@ func TestBrowser_ANewAddressIsConfirmedFromTheLinkInTheMail(t *testing.T) {
 	const address = "admin@example.com"
 	b.run(t, "set the address",
 		waitPath("/"),
-		chromedp.Navigate(inst.URL+"/profile"),
+		chromedp.Navigate(inst.URL+"/profile/email"),
 		waitText("#email-status", "Notices are not sent by e-mail now."),
 		setInput("email", address),
 		click("#email-submit"),
@@ -68,7 +68,7 @@ func TestBrowser_ANewAddressIsConfirmedFromTheLinkInTheMail(t *testing.T) {
 		t.Fatalf("after the button: %+v", m)
 	}
 	b.run(t, "the settings say so",
-		chromedp.Navigate(inst.URL+"/profile"),
+		chromedp.Navigate(inst.URL+"/profile/email"),
 		waitText("#email-status", "Notices go to "+address+" (confirmed)."),
 		chromedp.WaitNotPresent("#email-resend", chromedp.ByID),
 	)

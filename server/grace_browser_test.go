@@ -32,7 +32,9 @@ func TestBrowser_ForceTwoFactorWithAGracePeriodShowsTheBannerThenForcesTheSetup(
 		click("#menu-admin"),
 		click("#open-account-1"), // the platform admin opens their own account
 		waitPath("/admin"),
+		click("#tab-users"),
 		waitText("#users-table", "ursula"),
+		click("#tab-settings"),
 		click(`label[for="force-2fa"]`),
 		waitText("#force-2fa-count", "1 of the 2 users of Default has no two-factor authentication yet."),
 		focusIs("force-2fa-dialog"),
@@ -65,7 +67,7 @@ func TestBrowser_ForceTwoFactorWithAGracePeriodShowsTheBannerThenForcesTheSetup(
 	// (the test's, here).
 	want := []string{}
 	for _, at := range []time.Time{loggedIn, time.Now()} {
-		want = append(want, at.Add(72*time.Hour).Format("2 January 2006, 15:04"))
+		want = append(want, at.Add(72*time.Hour).Format("2 Jan 2006, 15:04"))
 	}
 	if deadline != want[0] && deadline != want[1] {
 		t.Errorf("the banner's deadline %q, want %q", deadline, want)

@@ -53,6 +53,8 @@ func TestBrowser_PlatformAdminCreatesAUserWhoGetsAGracePeriod(t *testing.T) {
 	)
 	var oneTime string
 	b.run(t, "New user: the form, then the one-time password once",
+		click("#tab-users"),
+		waitPath("/admin"),
 		click("#new-user"),
 		focusIs("new-user-username"),
 		setInput("new-user-username", "Nora"),
@@ -79,6 +81,7 @@ func TestBrowser_PlatformAdminCreatesAUserWhoGetsAGracePeriod(t *testing.T) {
 		focusIs("email-nora"),
 	)
 	b.run(t, "force 2FA with three days of grace, then log out",
+		click("#tab-settings"),
 		click(`label[for="force-2fa"]`),
 		waitText("#force-2fa-count", "1 of the 1 user of Initech has no two-factor authentication yet."),
 		setInput("grace-days", "3"),

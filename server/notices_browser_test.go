@@ -45,10 +45,11 @@ func TestBrowser_ANoticeShowsOnTheAvatarUntilTheListIsSeen(t *testing.T) {
 	if label != "Account menu, 1 unread security notice" {
 		t.Errorf("the avatar's name: %q", label)
 	}
-	b.run(t, "open the list: the count goes away",
+	b.run(t, "the count leads to the list through the menu; the count goes away",
 		click("#avatar"),
-		click("#menu-profile"),
-		waitPath("/profile"),
+		waitText("#menu-notices", "1 unread security notice"),
+		click("#menu-notices"),
+		waitPath("/profile/notices"),
 		waitText("#notices", "A link to confirm a new e-mail address was sent"),
 		waitText("#notices", "127.0.0.1"),
 		chromedp.WaitNotPresent("#notice-count", chromedp.ByID),
@@ -63,8 +64,8 @@ func TestBrowser_ANoticeShowsOnTheAvatarUntilTheListIsSeen(t *testing.T) {
 	}
 	var email string
 	b.run(t, "the address waiting for its link is in the E-mail field",
-		chromedp.Navigate(inst.URL+"/profile"),
-		waitText("#notices", "e-mail"),
+		chromedp.Navigate(inst.URL+"/profile/email"),
+		waitTrue(`document.getElementById("email")?.value !== ""`),
 		chromedp.Value("#email", &email, chromedp.ByID),
 	)
 	if email != "admin@example.com" {

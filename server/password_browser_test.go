@@ -52,7 +52,7 @@ func TestBrowser_ChangeThePasswordAndTheOtherSessionEnds(t *testing.T) {
 	logIn(b, t, inst.URL, "admin", inst.AdminPassword)
 	b.run(t, "change the password",
 		waitPath("/"),
-		chromedp.Navigate(inst.URL+"/profile"),
+		chromedp.Navigate(inst.URL+"/profile/password"),
 		chromedp.WaitVisible("#password-current", chromedp.ByID),
 		chromedp.SendKeys("#password-current", inst.AdminPassword, chromedp.ByID),
 		chromedp.SendKeys("#password-new", newPassword, chromedp.ByID),

@@ -35,22 +35,27 @@ func TestBrowser_PlatformAdminCreatesAndOpensAnAccount(t *testing.T) {
 		waitText("#accounts-table", "Initech"),
 		click("#open-account-2"),
 		waitText("#account-settings h2", "Initech"),
-		waitText("#users-table", "ivan"),
 		jsBool(`document.getElementById("passkeys-allowed").checked`, &passkeysOn),
+		click("#tab-users"),
+		waitText("#users-table", "ivan"),
 	)
 	if !passkeysOn {
 		t.Error(`an account made in the panel has "Allow sign-in with a passkey alone" off (README: on by default)`)
 	}
 	b.run(t, "rename it",
+		click("#tab-settings"),
+		chromedp.WaitVisible("#rename-account", chromedp.ByID),
 		setInput("rename-account", "Initrode"),
 		click("#rename-account-submit"),
 		waitText("#account-settings h2", "Initrode"),
 	)
 	b.run(t, "disable ivan, after a confirmation",
+		click("#tab-users"),
 		click("#disable-ivan"),
 		waitText("#confirm-change-dialog", "Disable ivan?"),
 		click("#confirm-change"),
 		waitText("#users-table", "Disabled"),
+		click("#tab-audit"),
 		waitText("#audit-log", "Disabled the user"),
 	)
 	b.run(t, "back to every account",
@@ -69,6 +74,7 @@ func TestBrowser_PlatformAdminCreatesAndOpensAnAccount(t *testing.T) {
 	}
 	b.run(t, "the sprayed name shows under Unknown usernames",
 		click("#open-account-2"),
+		click("#tab-logins"),
 		waitText("#admin-logins", "ivan"),
 		click("#logins-unknown"),
 		click("#logins-apply"),

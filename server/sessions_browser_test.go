@@ -25,7 +25,7 @@ func TestBrowser_EndAnotherSessionThenTrustThisBrowser(t *testing.T) {
 	var device string
 	b.run(t, "see both sessions",
 		waitPath("/"),
-		chromedp.Navigate(inst.URL+"/profile"),
+		chromedp.Navigate(inst.URL+"/profile/sessions"),
 		chromedp.WaitVisible(`#sessions button[id^="end-session-"]`, chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelectorAll("#sessions tbody tr").length`, &rows),
 		chromedp.Text(`#sessions tbody tr:first-child td:first-child`, &device, chromedp.ByQuery),
@@ -33,8 +33,19 @@ func TestBrowser_EndAnotherSessionThenTrustThisBrowser(t *testing.T) {
 	if rows != 2 || !strings.Contains(device, "Go HTTP client") {
 		t.Fatalf("%d session rows, the first %q", rows, device)
 	}
+	b.run(t, "End asks first; Cancel leaves the session running",
+		click(`#sessions button[id^="end-session-"]`),
+		chromedp.WaitVisible("#end-session-dialog", chromedp.ByID),
+		focusIs("end-session-dialog"),
+		click("#end-session-cancel"),
+		chromedp.WaitNotPresent("#end-session-dialog", chromedp.ByID),
+	)
+	if got := meStatus(t, elsewhere, inst.URL); got != 200 {
+		t.Fatalf("a cancelled End ended the session: it answers %d", got)
+	}
 	b.run(t, "end the other session",
 		click(`#sessions button[id^="end-session-"]`),
+		click("#end-session-confirm"),
 		waitText(".sessions [role=status]", "The session was ended."),
 		chromedp.WaitNotPresent(`#sessions button[id^="end-session-"]`, chromedp.ByQuery),
 		waitText("#sessions", "This session"),
@@ -43,7 +54,7 @@ func TestBrowser_EndAnotherSessionThenTrustThisBrowser(t *testing.T) {
 		t.Fatalf("the ended session answers %d, want 401", got)
 	}
 
-	b.run(t, "connect an authenticator", click("#connect-2fa"))
+	b.run(t, "connect an authenticator", click("#nav-security"), waitPath("/profile"), click("#connect-2fa"))
 	secret := connectInBrowser(b, t)
 	connected := time.Now()
 	var days string
@@ -53,6 +64,7 @@ func TestBrowser_EndAnotherSessionThenTrustThisBrowser(t *testing.T) {
 		chromedp.WaitVisible("#remember-browser-days", chromedp.ByID),
 		chromedp.Evaluate(`(() => { const s = document.getElementById("remember-browser-days"); s.value = "30";
 			s.dispatchEvent(new Event("change", {bubbles: true})); return true })()`, nil),
+		click("#tab-audit"),
 		waitText("#audit-log", "Changed Trust a browser for 2FA"),
 		chromedp.Navigate(inst.URL+"/admin"),
 		click("#open-account-1"), // the platform admin opens their own account
@@ -78,7 +90,7 @@ func TestBrowser_EndAnotherSessionThenTrustThisBrowser(t *testing.T) {
 	b.run(t, "the next login asks for the password only",
 		waitPath("/"),
 		waitText("#welcome", "admin"),
-		chromedp.Navigate(inst.URL+"/profile"),
+		chromedp.Navigate(inst.URL+"/profile/sessions"),
 		waitText("#trusted-browsers", "Chrome"),
 		chromedp.WaitVisible(`#trusted-browsers button[id^="remove-browser-"]`, chromedp.ByQuery),
 	)

@@ -15,6 +15,7 @@ var (
 // An account's settings.
 var (
 	NoSuchAccount      = Message{ID: "NoSuchAccount"}
+	SectionSettings    = Message{ID: "SectionSettings"}
 	AccountSettings    = Message{ID: "AccountSettings"}
 	Force2FAForUsers   = Message{ID: "Force2FAForUsers"}
 	Force2FAHelp       = Message{ID: "Force2FAHelp"}
@@ -49,8 +50,9 @@ func UsersCount(users int) Message { return m("UsersCount", arg{"Count", users})
 func UsersWithout2FA(without int, users Message, account string) Message {
 	return m("UsersWithout2FA", arg{"Count", without}, arg{"Users", users}, arg{"Account", account})
 }
-func Force2FAFor(account string) Message   { return m("Force2FAFor", arg{"Account", account}) }
-func ChangeGraceOf(account string) Message { return m("ChangeGraceOf", arg{"Account", account}) }
+func EveryUserHas2FA(account string) Message { return m("EveryUserHas2FA", arg{"Account", account}) }
+func Force2FAFor(account string) Message     { return m("Force2FAFor", arg{"Account", account}) }
+func ChangeGraceOf(account string) Message   { return m("ChangeGraceOf", arg{"Account", account}) }
 func GraceDaysField(least int, most int) Message {
 	return m("GraceDaysField", arg{"Min", least}, arg{"Max", most})
 }
@@ -73,7 +75,6 @@ func AdoptionWith(with int, percent int) Message {
 }
 func AdoptionWithout(without int) Message   { return m("AdoptionWithout", arg{"Count", without}) }
 func AdoptionInGrace(users int) Message     { return m("AdoptionInGrace", arg{"Count", users}) }
-func OnSince(when string) Message           { return m("OnSince", arg{"When", when}) }
 func AccountCreated(account string) Message { return m("AccountCreated", arg{"Account", account}) }
 
 // Login attempts.

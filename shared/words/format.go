@@ -44,6 +44,18 @@ func DateTimeSeconds(t time.Time) Message {
 		arg{"Second", fmt.Sprintf("%02d", t.Second())})}
 }
 
+// ShortDate is a day as the app shows every date, its month short as in
+// DateTimeSeconds: "2 Jan 2006". One format per language on every screen.
+func ShortDate(t time.Time) Message {
+	return Message{ID: "FormatDate", args: day(t, monthsShort)}
+}
+
+// ShortDateTime is a day and a time of day, its month short: "2 Jan 2006,
+// 15:04".
+func ShortDateTime(t time.Time) Message {
+	return Message{ID: "FormatDateTime", args: append(day(t, monthsShort), clock(t)...)}
+}
+
 func day(t time.Time, months [12]Message) []arg {
 	// The year is a string: no language groups its digits ("2026").
 	return []arg{{"Day", t.Day()}, {"Month", months[t.Month()-1]}, {"Year", strconv.Itoa(t.Year())}}

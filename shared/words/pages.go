@@ -64,6 +64,7 @@ var (
 )
 
 func AccountMenuUnread(unread int) Message { return m("AccountMenuUnread", arg{"Count", unread}) }
+func UnreadNoticesItem(unread int) Message { return m("UnreadNoticesItem", arg{"Count", unread}) }
 func LogoutFailed(why string) Message      { return m("LogoutFailed", arg{"Reason", why}) }
 
 // The home and not-found pages, and the Force 2FA grace banner.

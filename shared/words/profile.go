@@ -39,6 +39,10 @@ func NoticeFromIP(ip string) Message  { return m("NoticeFromIP", arg{"IP", ip}) 
 var (
 	ColSignedIn            = Message{ID: "ColSignedIn"}
 	ColLastActive          = Message{ID: "ColLastActive"}
+	ColTrustedSince        = Message{ID: "ColTrustedSince"}
+	ColTrustedUntil        = Message{ID: "ColTrustedUntil"}
+	EndSession             = Message{ID: "EndSession"}
+	EndSessionConsequence  = Message{ID: "EndSessionConsequence"}
 	Sessions               = Message{ID: "Sessions"}
 	SessionsHelp           = Message{ID: "SessionsHelp"}
 	EndAllOtherSessions    = Message{ID: "EndAllOtherSessions"}
@@ -51,13 +55,13 @@ var (
 	BrowserNoLongerTrusted = Message{ID: "BrowserNoLongerTrusted"}
 )
 
-func TrustedBrowserLine(device string, ip string, since string, until string) Message {
-	return m("TrustedBrowserLine", arg{"Device", device}, arg{"IP", ip}, arg{"Since", since}, arg{"Until", until})
-}
 func RemoveTrustedBrowser(device string) Message {
 	return m("RemoveTrustedBrowser", arg{"Device", device})
 }
-func EndSessionOn(device string) Message   { return m("EndSessionOn", arg{"Device", device}) }
+func EndSessionOn(device string) Message { return m("EndSessionOn", arg{"Device", device}) }
+func EndSessionQuestion(device string) Message {
+	return m("EndSessionQuestion", arg{"Device", device})
+}
 func EndedOtherSessions(ended int) Message { return m("EndedOtherSessions", arg{"Count", ended}) }
 
 // Connecting an authenticator app.
@@ -200,6 +204,8 @@ func FactorLastUsed(day string) Message { return m("FactorLastUsed", arg{"Day", 
 // Security settings.
 var (
 	SecuritySettings   = Message{ID: "SecuritySettings"}
+	SectionSecurity    = Message{ID: "SectionSecurity"}
+	ShowPassword       = Message{ID: "ShowPassword"}
 	AccountRequires2FA = Message{ID: "AccountRequires2FA"}
 	TwoFAIsOn          = Message{ID: "TwoFAIsOn"}
 	LeaveWithoutSaving = Message{ID: "LeaveWithoutSaving"}
