@@ -25,7 +25,7 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, " ") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
-// createClient runs `server client create --name NAME --redirect-uri URI... [--account NAME] [--public] [--role ROLE...]`.
+// createClient runs `server client create --name NAME --redirect-uri URI... [--account NAME] [--public] [--role ROLE...] [--require ACR]`.
 func createClient(ctx context.Context, cfg config, args []string, sio stdio) error {
 	fs := flag.NewFlagSet("client create", flag.ContinueOnError)
 	fs.SetOutput(sio.err)
@@ -36,6 +36,7 @@ func createClient(ctx context.Context, cfg config, args []string, sio stdio) err
 	account := fs.String("account", "", "the account whose users may use it (default: every account's)")
 	fs.BoolVar(&nc.Public, "public", false, "no secret: a browser or native app, which must use PKCE (S256)")
 	fs.Var(&roles, "role", "a role that may use it (repeat for more; default: every role)")
+	fs.StringVar(&nc.MinACR, "require", "", "the proof every sign-in must give: "+idp.ACRMultiFactor+" (2FA) or "+idp.ACRPhishingResistant+" (a security key or passkey)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

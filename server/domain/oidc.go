@@ -24,7 +24,11 @@ type OIDCClient struct {
 	// public client, which must use PKCE.
 	SecretHash []byte `bun:"secret_hash" json:"-"`
 	// Roles are the roles that may use it, space-separated; empty: every role.
-	Roles     string    `bun:"roles,notnull"`
+	Roles string `bun:"roles,notnull"`
+	// MinACR is the proof every sign-in to it must have given (an acr of
+	// server/auth/idp: a second factor, a phishing-resistant one); empty:
+	// any.
+	MinACR    string    `bun:"min_acr,notnull"`
 	CreatedAt time.Time `bun:"created_at,notnull"`
 }
 

@@ -23,6 +23,10 @@ type NewClient struct {
 	RedirectURIs []string // matched exactly
 	Public       bool     // no secret: a browser or native app, which must use PKCE
 	Roles        []string // the roles that may use it; none: every role
+	// MinACR is the proof every sign-in to it must give (ACRMultiFactor:
+	// "require 2FA"; ACRPhishingResistant: a security key or passkey);
+	// empty: what the account's policy asks.
+	MinACR string
 }
 
 // CreateClient registers an application and returns it with its secret
@@ -37,7 +41,7 @@ func (s *Service) CreateClient(ctx context.Context, nc NewClient) (*domain.OIDCC
 		return nil, "", err
 	}
 	c := &domain.OIDCClient{ID: id[:22], AccountID: nc.AccountID, Name: strings.TrimSpace(nc.Name),
-		RedirectURIs: strings.Join(nc.RedirectURIs, "\n"), Roles: strings.Join(nc.Roles, " "), CreatedAt: s.Now()}
+		RedirectURIs: strings.Join(nc.RedirectURIs, "\n"), Roles: strings.Join(nc.Roles, " "), MinACR: nc.MinACR, CreatedAt: s.Now()}
 	var secret string
 	if !nc.Public {
 		if secret, err = s.newSecret(); err != nil {
@@ -71,6 +75,9 @@ func checkClient(nc NewClient) error {
 		default:
 			return shared.Fail(shared.EInvalid, words.RedirectURINotHTTPS(r))
 		}
+	}
+	if !CheckACR(nc.MinACR) {
+		return shared.Fail(shared.EInvalid, words.ACRUnknown)
 	}
 	for _, role := range nc.Roles {
 		if !slices.Contains(shared.Roles, role) {

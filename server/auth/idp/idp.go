@@ -50,7 +50,7 @@ type Clients interface {
 type Store interface {
 	AddAuthRequest(ctx context.Context, r *domain.OIDCAuthRequest) error
 	AuthRequest(ctx context.Context, id string, now time.Time) (*domain.OIDCAuthRequest, error)
-	CompleteAuthRequest(ctx context.Context, id string, sess *domain.Session, now time.Time) error
+	CompleteAuthRequest(ctx context.Context, id string, sess *domain.Session, methods string, authTime, now time.Time) error
 	SetAuthCode(ctx context.Context, id string, codeHash []byte, until time.Time) error
 	TakeAuthCode(ctx context.Context, codeHash []byte, now time.Time) (*domain.OIDCAuthRequest, error)
 	DeleteAuthRequest(ctx context.Context, id string) error

@@ -111,6 +111,7 @@ func (p *Provider) discovery(w http.ResponseWriter, r *http.Request) {
 	doc["response_types_supported"] = []string{string(oidc.ResponseTypeCode)}
 	doc["grant_types_supported"] = []oidc.GrantType{oidc.GrantTypeCode, oidc.GrantTypeRefreshToken}
 	doc["code_challenge_methods_supported"] = []oidc.CodeChallengeMethod{oidc.CodeChallengeMethodS256}
+	doc["acr_values_supported"] = []string{ACRPassword, ACRMultiFactor, ACRPhishingResistant}
 	delete(doc, "end_session_endpoint")
 	delete(doc, "device_authorization_endpoint")
 	w.Header().Set("Content-Type", "application/json")
@@ -146,11 +147,29 @@ func (p *Provider) Callback(w http.ResponseWriter, r *http.Request, sess *domain
 		op.AuthRequestError(w, r, req, oidc.ErrAccessDenied().WithDescription("this application is not for this user"), p.op)
 		return
 	}
-	if err := p.s.Store.CompleteAuthRequest(ctx, id, sess, p.s.Now()); err != nil {
+	pr, ok := proofFor(sess, c, row, req.p, p.s.Now())
+	if !ok {
+		p.askProof(w, r, req, c)
+		return
+	}
+	if err := p.s.Store.CompleteAuthRequest(ctx, id, sess, methodsOf(pr.methods), pr.at, p.s.Now()); err != nil {
 		p.page(w, r, err, words.AppSignInExpired)
 		return
 	}
 	op.AuthorizeCallback(w, r, p.op)
+}
+
+// askProof answers the callback of a full session whose sign-in falls
+// short of what the request needs (proofFor): no code, and the page that
+// says what proof to give Warden before opening the callback again
+// (shared.AppSignInProof), or login_required to the client that asked for
+// no page (prompt=none).
+func (p *Provider) askProof(w http.ResponseWriter, r *http.Request, req *authRequest, c *domain.OIDCClient) {
+	if slices.Contains(req.p.Prompt, oidc.PromptNone) {
+		op.AuthRequestError(w, r, req, oidc.ErrLoginRequired().WithDescription("a fresh or stronger sign-in is needed"), p.op)
+		return
+	}
+	writePage(w, http.StatusForbidden, proofWords(c, req.p))
 }
 
 // Silent answers the callback for a browser without a full session when

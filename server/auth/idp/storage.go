@@ -36,7 +36,8 @@ func (st storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, 
 	}
 	p := params{RedirectURI: req.RedirectURI, Scopes: req.Scopes, State: req.State, Nonce: req.Nonce,
 		ResponseType: req.ResponseType, ResponseMode: req.ResponseMode,
-		CodeChallenge: req.CodeChallenge, CodeChallengeMethod: req.CodeChallengeMethod, Prompt: req.Prompt}
+		CodeChallenge: req.CodeChallenge, CodeChallengeMethod: req.CodeChallengeMethod, Prompt: req.Prompt,
+		MaxAge: req.MaxAge, ACRValues: req.ACRValues}
 	b, err := json.Marshal(p)
 	if err != nil {
 		return nil, err

@@ -84,13 +84,14 @@ func (s *IDP) AuthRequest(ctx context.Context, id string, now time.Time) (*domai
 }
 
 // CompleteAuthRequest binds the request to the full session sess, which
-// signed its user in: from now on it goes with that session. A request
+// signed its user in with methods at authTime (its login, or a later
+// re-authentication): from now on it goes with that session. A request
 // another session completed is not taken over: ErrNotFound, as for one
 // that does not exist or has expired.
-func (s *IDP) CompleteAuthRequest(ctx context.Context, id string, sess *domain.Session, now time.Time) error {
+func (s *IDP) CompleteAuthRequest(ctx context.Context, id string, sess *domain.Session, methods string, authTime, now time.Time) error {
 	res, err := s.conn(ctx).NewUpdate().Model((*domain.OIDCAuthRequest)(nil)).
 		Set("session_id = ?", sess.ID).Set("user_id = ?", sess.UserID).
-		Set("methods = ?", sess.Methods).Set("auth_time = ?", sess.CreatedAt).
+		Set("methods = ?", methods).Set("auth_time = ?", authTime).
 		Where("id = ?", id).Where("expires_at > ?", now).
 		Where("(session_id IS NULL OR session_id = ?)", sess.ID).Exec(ctx)
 	if err != nil {
