@@ -46,7 +46,7 @@ func (c *OIDCClient) AllowsRole(role string) bool {
 
 // OIDCAuthRequest is an authorization request on its way through the login.
 // A full session completes it (SessionID, UserID, Methods, AuthTime); its
-// code, kept as a hash, is exchanged once, which deletes it.
+// code, kept as a hash, is exchanged once, which spends it.
 type OIDCAuthRequest struct {
 	bun.BaseModel `bun:"table:oidc_auth_requests,alias:oar"`
 
@@ -58,8 +58,11 @@ type OIDCAuthRequest struct {
 	Methods   string     `bun:"methods,notnull"`
 	AuthTime  *time.Time `bun:"auth_time"`
 	CodeHash  []byte     `bun:"code_hash" json:"-"`
-	CreatedAt time.Time  `bun:"created_at,notnull"`
-	ExpiresAt time.Time  `bun:"expires_at,notnull"`
+	// CodeUsedAt is when its code was exchanged: the spent code is kept,
+	// so that one presented again revokes what it gave.
+	CodeUsedAt *time.Time `bun:"code_used_at"`
+	CreatedAt  time.Time  `bun:"created_at,notnull"`
+	ExpiresAt  time.Time  `bun:"expires_at,notnull"`
 }
 
 // OIDCGrant is what one code exchange gave a client, with every token
@@ -75,6 +78,9 @@ type OIDCGrant struct {
 	Methods   string    `bun:"methods,notnull"` // what the sign-in proved (Session.Methods)
 	AuthTime  time.Time `bun:"auth_time,notnull"`
 	CreatedAt time.Time `bun:"created_at,notnull"`
+	// RequestID is the authorization request whose code made it; a replay
+	// of that code ends it.
+	RequestID string `bun:"request_id,nullzero"`
 }
 
 // Token kinds.

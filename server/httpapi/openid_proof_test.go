@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -66,7 +67,8 @@ func (a *rp) refusedProof(t *testing.T, b *http.Client, callback string, msg wor
 	if res.StatusCode != http.StatusForbidden || res.Header.Get("Location") != "" || !strings.Contains(body, htmlText(words.English.Say(msg))) {
 		t.Fatalf("callback short of the proof: %d %v\n%s", res.StatusCode, res.Header.Get("Location"), body)
 	}
-	if got := storetest.Rows(t, a.e.st, "SELECT count(*) FROM oidc_auth_requests WHERE session_id IS NOT NULL OR code_hash IS NOT NULL"); got[0][0] != "0" {
+	u, _ := url.Parse(callback)
+	if got := storetest.Rows(t, a.e.st, "SELECT count(*) FROM oidc_auth_requests WHERE id = ? AND session_id IS NULL AND code_hash IS NULL", u.Query().Get("id")); got[0][0] != "1" {
 		t.Fatalf("a request short of its proof was completed: %v", got)
 	}
 }

@@ -75,11 +75,17 @@ func (st storage) AuthRequestByID(ctx context.Context, id string) (op.AuthReques
 	return st.request(ctx, row)
 }
 
-// AuthRequestByCode takes the code's request away: a code works once, and
-// a request whose exchange then fails (a wrong verifier, another client)
-// is spent all the same.
+// AuthRequestByCode spends the code: a code works once, and a request
+// whose exchange then fails (a wrong verifier, another client) is spent all
+// the same. The spent code is kept as long as an access token lives: shown
+// again, it ends the grant it gave (RFC 6749 4.1.2).
 func (st storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRequest, error) {
-	row, err := st.s.Store.TakeAuthCode(ctx, core.HashToken(code), st.s.Now())
+	now := st.s.Now()
+	row, err := st.s.Store.TakeAuthCode(ctx, core.HashToken(code), now, now.Add(accessLife))
+	if errors.Is(err, domain.ErrReplay) {
+		st.s.Log.WarnContext(ctx, "a spent authorization code was presented again: its grant has ended")
+		return nil, oidc.ErrInvalidGrant().WithDescription("the code was used already")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +136,8 @@ func (st storage) tokens(ctx context.Context, req op.TokenRequest, refresh bool)
 			return "", "", exp, err
 		}
 		g := &domain.OIDCGrant{ClientID: r.row.ClientID, SessionID: *r.row.SessionID, UserID: *r.row.UserID,
-			Scopes: strings.Join(r.p.Scopes, " "), Methods: r.row.Methods, AuthTime: r.GetAuthTime(), CreatedAt: now}
+			Scopes: strings.Join(r.p.Scopes, " "), Methods: r.row.Methods, AuthTime: r.GetAuthTime(), CreatedAt: now,
+			RequestID: r.row.ID}
 		err = s.Store.AddGrant(ctx, g, toks...)
 	case *refreshRequest:
 		err = s.Store.AddTokens(ctx, r.g.ID, toks...)
