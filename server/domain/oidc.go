@@ -20,6 +20,10 @@ type OIDCClient struct {
 	Name      string `bun:"name,notnull"`
 	// RedirectURIs are matched exactly, one per line.
 	RedirectURIs string `bun:"redirect_uris,notnull"`
+	// PostLogoutRedirectURIs are where it may have the browser sent after
+	// Warden signed the user out at its request, one per line, matched
+	// exactly.
+	PostLogoutRedirectURIs string `bun:"post_logout_redirect_uris,notnull"`
 	// SecretHash is the SHA-256 of a confidential client's secret; nil for a
 	// public client, which must use PKCE.
 	SecretHash []byte `bun:"secret_hash" json:"-"`
@@ -34,6 +38,9 @@ type OIDCClient struct {
 
 // Redirects lists the client's redirect URIs.
 func (c *OIDCClient) Redirects() []string { return strings.Fields(c.RedirectURIs) }
+
+// PostLogouts lists the client's post-logout redirect URIs.
+func (c *OIDCClient) PostLogouts() []string { return strings.Fields(c.PostLogoutRedirectURIs) }
 
 // Public reports whether the client has no secret.
 func (c *OIDCClient) Public() bool { return c.SecretHash == nil }

@@ -200,3 +200,64 @@ func TestOpenID_MaxAgeAndPromptLoginAskForAFreshProof(t *testing.T) {
 		})
 	}
 }
+
+// An application's logout, through the end_session_endpoint go-oidc
+// discovered: with its ID token as the hint, the browser's Warden session
+// ends, and every application's tokens with it; the browser goes back to
+// the registered address, exactly, with the state.
+func TestOpenID_AnAppsLogoutEndsTheWardenSessionAndEveryGrant(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			ahead := e.walkClock()
+			olga := e.totpUser(t, "olga")
+			const bye = "https://app.example.com/bye"
+			app := e.registerApp(t, idp.NewClient{Name: "Reports", RedirectURIs: []string{appRedirect}, PostLogoutRedirectURIs: []string{bye}})
+			other := e.registerApp(t, idp.NewClient{})
+			b := e.browser()
+			tok := app.signedInApp(t, b, password, ahead)
+			verifier := oauth2.GenerateVerifier()
+			code, _ := other.finish(t, b, other.startSignIn(t, b, oauth2.S256ChallengeOption(verifier)))
+			otherTok, err := other.cfg.Exchange(context.Background(), code, oauth2.VerifierOption(verifier))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				EndSession string `json:"end_session_endpoint"`
+			}
+			if err := app.provider.Claims(&doc); err != nil || doc.EndSession == "" {
+				t.Fatalf("discovery: %+v %v", doc, err)
+			}
+			hint, _ := tok.Extra("id_token").(string)
+			logout := func(v url.Values) (int, *url.URL) { return openGet(t, noFollow(b), doc.EndSession+"?"+v.Encode()) }
+
+			// Near misses of the registered address, and no hint at all,
+			// are refused without sending the browser anywhere, and end
+			// nothing.
+			for _, bad := range []string{bye + "/", "https://app.example.com/bye?x=1", "https://evil.example/bye", "https://app.example.com:444/bye", appRedirect} {
+				if status, loc := logout(url.Values{"id_token_hint": {hint}, "post_logout_redirect_uri": {bad}, "state": {"s-1"}}); status != http.StatusBadRequest || loc != nil {
+					t.Errorf("post_logout_redirect_uri %s: %d %v", bad, status, loc)
+				}
+			}
+			if status, loc := logout(url.Values{"client_id": {app.cfg.ClientID}, "post_logout_redirect_uri": {bye}}); status < 400 || loc != nil {
+				t.Errorf("a logout without a hint: %d %v", status, loc)
+			}
+			if a := e.do(b, "GET", "/api/me", nil); a.status != 200 {
+				t.Fatalf("a refused logout ended the session: %d", a.status)
+			}
+
+			status, loc := logout(url.Values{"id_token_hint": {hint}, "post_logout_redirect_uri": {bye}, "state": {"s-789"}})
+			if status != http.StatusFound || loc == nil || loc.String() != bye+"?state=s-789" {
+				t.Fatalf("logout: %d %v\n%s", status, loc, e.log.String())
+			}
+			if a := e.do(b, "GET", "/api/me", nil); a.status != 401 {
+				t.Fatalf("the Warden session outlived the logout: %d", a.status)
+			}
+			if got := storetest.Rows(t, e.st, "SELECT (SELECT count(*) FROM sessions WHERE user_id = ?) + (SELECT count(*) FROM oidc_grants)", olga.ID); got[0][0] != "0" {
+				t.Fatalf("sessions and grants left after the logout: %v", got)
+			}
+			app.assertTokensEnded(t, "the app's logout", tok)
+			other.assertTokensEnded(t, "another app, after the first's logout", otherTok)
+		})
+	}
+}

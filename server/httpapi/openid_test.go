@@ -69,7 +69,7 @@ func (e *env) registerApp(t *testing.T, nc idp.NewClient) *rp {
 	// Discovery says what Warden does, and nothing it does not.
 	if err := p.Claims(&doc); err != nil || !slices.Equal(doc.ResponseTypes, []string{"code"}) ||
 		!slices.Equal(doc.GrantTypes, []string{"authorization_code", "refresh_token"}) || !slices.Equal(doc.PKCE, []string{"S256"}) ||
-		doc.EndSession != "" || doc.Revocation != e.srv.URL+idp.RevokePath {
+		doc.EndSession != e.srv.URL+idp.EndSessionPath || doc.Revocation != e.srv.URL+idp.RevokePath {
 		t.Fatalf("discovery: %+v %v", doc, err)
 	}
 	return &rp{e: e, provider: p, cfg: oauth2.Config{ClientID: c.ID, ClientSecret: secret, Endpoint: p.Endpoint(),

@@ -168,8 +168,28 @@ func (st storage) TokenRequestByRefreshToken(ctx context.Context, token string) 
 	return &refreshRequest{g: g, subject: sub, scopes: strings.Fields(g.Scopes)}, nil
 }
 
-func (st storage) TerminateSession(context.Context, string, string) error {
-	return oidc.ErrRequestNotSupported()
+// errNoHint refuses a logout that names no user: a page of any site could
+// send the browser there and sign the user out.
+var errNoHint = oidc.ErrInvalidRequest().WithDescription("id_token_hint is required")
+
+// TerminateSession ends the browser's Warden session (EndSession) if it is
+// the session of the user the ID token hint names (subject): the user's
+// other applications are signed out with it, their grants ended. The
+// session of another user, or none, is left as it is: the hint's user is
+// not signed in here.
+func (st storage) TerminateSession(ctx context.Context, subject, _ string) error {
+	lo, _ := ctx.Value(logoutKey{}).(*logout)
+	if lo == nil || subject == "" {
+		return errNoHint
+	}
+	if lo.sess == nil {
+		return nil
+	}
+	sub, err := st.s.subject(ctx, lo.sess.UserID)
+	if err != nil || sub != subject {
+		return err
+	}
+	return lo.end(ctx)
 }
 
 // signingKey is the provider's ES256 key.
