@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,7 +14,6 @@ import (
 	"github.com/warden-auth/warden/server/auth/idp"
 	"github.com/warden-auth/warden/server/store/storetest"
 	"github.com/warden-auth/warden/shared"
-	"github.com/warden-auth/warden/shared/words"
 )
 
 // idClaims are what an ID token says of the sign-in.
@@ -54,21 +52,18 @@ func (a *rp) claimsOf(t *testing.T, code, verifier string) idClaims {
 	return c
 }
 
-// refusedProof opens callback in b and checks that it is the page asking
-// for the proof msg, with no code, and that the request is still nobody's
-// in the database.
-func (a *rp) refusedProof(t *testing.T, b *http.Client, callback string, msg words.Message) {
+// refusedProof opens callback in b and checks that it sends the browser to
+// the app's page that takes the proof need, to come back, with no code,
+// and that the request is still nobody's in the database.
+func (a *rp) refusedProof(t *testing.T, b *http.Client, callback, need string) {
 	t.Helper()
-	res, err := noFollow(b).Get(callback)
-	if err != nil {
-		t.Fatal(err)
+	status, loc := openGet(t, noFollow(b), callback)
+	cb, _ := url.Parse(callback)
+	if status != http.StatusSeeOther || loc == nil || loc.Path != shared.AppSignInConfirm || loc.Query().Get("need") != need ||
+		loc.Query().Get("return") != cb.RequestURI() || !shared.AppSignInReturn(loc.Query().Get("return")) {
+		t.Fatalf("callback short of the proof: %d %v", status, loc)
 	}
-	body := readBody(res)
-	if res.StatusCode != http.StatusForbidden || res.Header.Get("Location") != "" || !strings.Contains(body, htmlText(words.English.Say(msg))) {
-		t.Fatalf("callback short of the proof: %d %v\n%s", res.StatusCode, res.Header.Get("Location"), body)
-	}
-	u, _ := url.Parse(callback)
-	if got := storetest.Rows(t, a.e.st, "SELECT count(*) FROM oidc_auth_requests WHERE id = ? AND session_id IS NULL AND code_hash IS NULL", u.Query().Get("id")); got[0][0] != "1" {
+	if got := storetest.Rows(t, a.e.st, "SELECT count(*) FROM oidc_auth_requests WHERE id = ? AND session_id IS NULL AND code_hash IS NULL", cb.Query().Get("id")); got[0][0] != "1" {
 		t.Fatalf("a request short of its proof was completed: %v", got)
 	}
 }
@@ -101,9 +96,9 @@ func TestOpenID_ATrustedBrowserGetsNoCodeForAnAppRequiring2FAUntilTheCode(t *tes
 
 			strict := e.registerApp(t, idp.NewClient{MinACR: idp.ACRMultiFactor})
 			callback := strict.startSignIn(t, b, oauth2.S256ChallengeOption(oauth2.GenerateVerifier()))
-			strict.refusedProof(t, b, callback, words.AppSignInNeedsSecondFactor)
+			strict.refusedProof(t, b, callback, shared.AppSignInNeedSecond)
 			asking := plain.startSignIn(t, b, oauth2.S256ChallengeOption(oauth2.GenerateVerifier()), oauth2.SetAuthURLParam("acr_values", idp.ACRMultiFactor))
-			plain.refusedProof(t, b, asking, words.AppSignInNeedsSecondFactor)
+			plain.refusedProof(t, b, asking, shared.AppSignInNeedSecond)
 			// Asking again for no page is told login_required.
 			silent := strict.startSignIn(t, b, oauth2.S256ChallengeOption(oauth2.GenerateVerifier()), oauth2.SetAuthURLParam("prompt", "none"))
 			if status, loc := openGet(t, noFollow(b), silent); status != http.StatusFound || loc.Query().Get("error") != "login_required" || loc.Query().Get("code") != "" {
@@ -113,7 +108,7 @@ func TestOpenID_ATrustedBrowserGetsNoCodeForAnAppRequiring2FAUntilTheCode(t *tes
 			if a := e.do(b, "POST", "/api/me/reauth", shared.ReauthRequest{Password: password}); a.status != http.StatusNoContent {
 				t.Fatalf("reauth with the password: %d %s", a.status, a.body)
 			}
-			strict.refusedProof(t, b, callback, words.AppSignInNeedsSecondFactor)
+			strict.refusedProof(t, b, callback, shared.AppSignInNeedSecond)
 
 			// The code, given to Warden: the same request gets its code, and
 			// the ID token says both factors.
@@ -144,12 +139,12 @@ func TestOpenID_APhishingResistantAppRefusesAnAuthenticatorCode(t *testing.T) {
 			b := e.browser()
 			e.signIn(t, b, password, ahead)
 			callback := app.startSignIn(t, b, oauth2.S256ChallengeOption(oauth2.GenerateVerifier()))
-			app.refusedProof(t, b, callback, words.AppSignInNeedsKey)
+			app.refusedProof(t, b, callback, shared.AppSignInNeedKey)
 			*ahead += 30 * time.Second
 			if a := e.do(b, "POST", "/api/me/reauth", shared.ReauthRequest{Code: code(t, e.secrets["olga"], e.svc.Now())}); a.status != http.StatusNoContent {
 				t.Fatalf("reauth with the code: %d %s", a.status, a.body)
 			}
-			app.refusedProof(t, b, callback, words.AppSignInNeedsKey)
+			app.refusedProof(t, b, callback, shared.AppSignInNeedKey)
 			// A client may not name a proof Warden does not know.
 			if _, _, err := e.svc.IDP.CreateClient(context.Background(), idp.NewClient{Name: "X", RedirectURIs: []string{appRedirect}, MinACR: "urn:other:gold"}); err == nil {
 				t.Fatal("a client with an unknown acr was registered")
@@ -173,7 +168,7 @@ func TestOpenID_MaxAgeAndPromptLoginAskForAFreshProof(t *testing.T) {
 			}
 			*ahead += 6 * time.Minute
 			callback := app.startSignIn(t, b, oauth2.S256ChallengeOption(oauth2.GenerateVerifier()), oauth2.SetAuthURLParam("max_age", "300"))
-			app.refusedProof(t, b, callback, words.AppSignInNeedsProof)
+			app.refusedProof(t, b, callback, shared.AppSignInNeedFresh)
 
 			// The password again: a code, dated now, for the password.
 			reauthAt := e.svc.Now().Unix()
@@ -189,7 +184,7 @@ func TestOpenID_MaxAgeAndPromptLoginAskForAFreshProof(t *testing.T) {
 
 			// prompt=login: a proof from before the request is not one.
 			callback = app.startSignIn(t, b, oauth2.S256ChallengeOption(oauth2.GenerateVerifier()), oauth2.SetAuthURLParam("prompt", "login"))
-			app.refusedProof(t, b, callback, words.AppSignInNeedsProof)
+			app.refusedProof(t, b, callback, shared.AppSignInNeedFresh)
 			*ahead += time.Second
 			if a := e.do(b, "POST", "/api/me/reauth", shared.ReauthRequest{Password: password}); a.status != http.StatusNoContent {
 				t.Fatalf("reauth: %d %s", a.status, a.body)

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/warden-auth/warden/server/domain"
-	"github.com/warden-auth/warden/shared/words"
+	"github.com/warden-auth/warden/shared"
 )
 
 // What a sign-in to an application must have proved, and when: the
@@ -73,16 +73,16 @@ func fresh(at time.Time, row *domain.OIDCAuthRequest, p params, now time.Time) b
 	return !at.Before(row.CreatedAt) || p.MaxAge == nil || now.Sub(at) <= time.Duration(*p.MaxAge)*time.Second
 }
 
-// proofWords is what the page asking for the proof says: what kind of
-// proof the request needs.
-func proofWords(c *domain.OIDCClient, p params) words.Message {
+// proofNeed is what the page asking for the proof says the request needs
+// (shared.AppSignInConfirm's need).
+func proofNeed(c *domain.OIDCClient, p params) string {
 	switch needed(c, p.ACRValues) {
 	case strength(ACRPhishingResistant):
-		return words.AppSignInNeedsKey
+		return shared.AppSignInNeedKey
 	case strength(ACRMultiFactor):
-		return words.AppSignInNeedsSecondFactor
+		return shared.AppSignInNeedSecond
 	}
-	return words.AppSignInNeedsProof
+	return shared.AppSignInNeedFresh
 }
 
 // methodsOf lists a proof's methods once each, in order.

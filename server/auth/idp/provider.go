@@ -180,16 +180,16 @@ func (p *Provider) Callback(w http.ResponseWriter, r *http.Request, sess *domain
 }
 
 // askProof answers the callback of a full session whose sign-in falls
-// short of what the request needs (proofFor): no code, and the page that
-// says what proof to give Warden before opening the callback again
-// (shared.AppSignInProof), or login_required to the client that asked for
-// no page (prompt=none).
+// short of what the request needs (proofFor): no code, but the app's page
+// that takes the proof and comes back (shared.AppSignInConfirm), or
+// login_required to the client that asked for no page (prompt=none).
 func (p *Provider) askProof(w http.ResponseWriter, r *http.Request, req *authRequest, c *domain.OIDCClient) {
 	if slices.Contains(req.p.Prompt, oidc.PromptNone) {
 		op.AuthRequestError(w, r, req, oidc.ErrLoginRequired().WithDescription("a fresh or stronger sign-in is needed"), p.op)
 		return
 	}
-	writePage(w, http.StatusForbidden, proofWords(c, req.p))
+	q := url.Values{"need": {proofNeed(c, req.p)}, "return": {r.URL.RequestURI()}}
+	http.Redirect(w, r, shared.AppSignInConfirm+"?"+q.Encode(), http.StatusSeeOther)
 }
 
 // Silent answers the callback for a browser without a full session when
