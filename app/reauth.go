@@ -26,6 +26,9 @@ type reauthGate struct {
 	password string
 	code     string
 	keys     bool // the user has security keys: offer one as the proof
+	// help says why the proof is asked for; none: a change that protects
+	// the account.
+	help words.Message
 }
 
 // needsProof reports whether err asks for a proof of the user, and if so
@@ -54,7 +57,7 @@ func (g *reauthGate) prompt(bind func(any) app.EventHandler, withCode bool) app.
 		Aria("modal", "true").Aria("labelledby", "reauth-title").Aria("describedby", "reauth-help").OnSubmit(g.submit).
 		OnKeyDown(onEscape(func(ctx app.Context) { g.retry = nil })).Body(
 		app.H2().ID("reauth-title").Text(say(words.ConfirmItIsYou)),
-		app.P().ID("reauth-help").Class("muted").Text(say(words.ReauthHelp)),
+		app.P().ID("reauth-help").Class("muted").Text(say(g.why())),
 		app.Div().Class("field").Body(
 			app.Label().For("reauth-password").Text(say(words.Password)),
 			app.Input().ID("reauth-password").Type("password").Attr("autocomplete", "current-password").
@@ -148,6 +151,14 @@ func proveWithKey(ctx context.Context) (json.RawMessage, error) {
 		return nil, errKeyDidNotAnswer(err)
 	}
 	return cred, nil
+}
+
+// why is what the prompt says of why it asks.
+func (g *reauthGate) why() words.Message {
+	if g.help.ID == "" {
+		return words.ReauthHelp
+	}
+	return g.help
 }
 
 func (g *reauthGate) cancel(ctx app.Context, e app.Event) { g.retry = nil }

@@ -9,11 +9,12 @@ import (
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/warden-auth/warden/shared"
 	"github.com/warden-auth/warden/shared/words"
 )
 
 // Paths lists every page route: My profile is one per section.
-var Paths = append([]string{"/", "/login", "/admin", "/email/confirm"}, profilePaths()...)
+var Paths = append([]string{"/", "/login", "/admin", "/email/confirm", shared.AppSignInConfirm}, profilePaths()...)
 
 // NotFound reports whether path is none of the pages: the server answers it
 // with the not-found page and a 404.
@@ -28,6 +29,7 @@ func Routes() {
 	}
 	app.Route("/admin", func() app.Composer { return &adminPage{} })
 	app.Route("/email/confirm", func() app.Composer { return &emailConfirmPage{} })
+	app.Route(shared.AppSignInConfirm, func() app.Composer { return &appSignInConfirmPage{} })
 	// Last: go-app tries the exact routes first, then these in order.
 	app.RouteWithRegexp("^/", func() app.Composer { return &notFoundPage{} })
 }

@@ -40,7 +40,8 @@ func TestCLI_ClientsAreCreatedListedRotatedAndDeleted(t *testing.T) {
 				t.Fatalf("account create: %q %v", out, err)
 			}
 			id, secret := registerClient(t, env, "--name", "Reports", "--redirect-uri", "https://reports.example.com/cb",
-				"--account", "Initech", "--role", "admin")
+				"--account", "Initech", "--role", "admin", "--require", "urn:warden:acr:mfa",
+				"--post-logout-redirect-uri", "https://reports.example.com/bye")
 			pub, err := runCLI(env, "client", "create", "--name", "SPA", "--public", "--redirect-uri", "http://localhost:5173/cb")
 			if err != nil || strings.Contains(pub, "client_secret") {
 				t.Fatalf("public client: %q %v", pub, err)
@@ -49,6 +50,12 @@ func TestCLI_ClientsAreCreatedListedRotatedAndDeleted(t *testing.T) {
 				if out, err := runCLI(env, "client", "create", "--name", "Bad", "--redirect-uri", bad); err == nil {
 					t.Errorf("%s was registered: %q", bad, out)
 				}
+				if out, err := runCLI(env, "client", "create", "--name", "Bad", "--redirect-uri", "https://app.example.com/cb", "--post-logout-redirect-uri", bad); err == nil {
+					t.Errorf("%s was registered as a post-logout address: %q", bad, out)
+				}
+			}
+			if out, err := runCLI(env, "client", "create", "--name", "Bad", "--redirect-uri", "https://app.example.com/cb", "--require", "gold"); err == nil {
+				t.Errorf("an unknown acr was registered: %q", out)
 			}
 			list, err := runCLI(env, "client", "list")
 			if err != nil || !strings.Contains(list, id+"\tReports\tconfidential\taccount ") || !strings.Contains(list, "\tSPA\tpublic\tevery account\tevery role\thttp://localhost:5173/cb") ||
@@ -62,7 +69,8 @@ func TestCLI_ClientsAreCreatedListedRotatedAndDeleted(t *testing.T) {
 			}
 			defer st.Close()
 			c, err := st.Client(context.Background(), id)
-			if err != nil || string(c.SecretHash) != string(core.HashToken(secret)) || c.Roles != "admin" || c.AccountID == nil {
+			if err != nil || string(c.SecretHash) != string(core.HashToken(secret)) || c.Roles != "admin" || c.AccountID == nil ||
+				c.MinACR != "urn:warden:acr:mfa" || c.PostLogoutRedirectURIs != "https://reports.example.com/bye" {
 				t.Fatalf("stored: %+v %v", c, err)
 			}
 			rotated, err := runCLI(env, "client", "rotate-secret", "--id", id)

@@ -25,21 +25,24 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, " ") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
-// createClient runs `server client create --name NAME --redirect-uri URI... [--account NAME] [--public] [--role ROLE...]`.
+// createClient runs `server client create --name NAME --redirect-uri URI... [--account NAME] [--public] [--role ROLE...] [--require ACR] [--post-logout-redirect-uri URI...]`.
 func createClient(ctx context.Context, cfg config, args []string, sio stdio) error {
 	fs := flag.NewFlagSet("client create", flag.ContinueOnError)
 	fs.SetOutput(sio.err)
 	var nc idp.NewClient
 	var redirects, roles listFlag
 	fs.StringVar(&nc.Name, "name", "", "the application's name")
+	var postLogouts listFlag
+	fs.Var(&postLogouts, "post-logout-redirect-uri", "an address its logout may send the browser back to (exact; repeat for more)")
 	fs.Var(&redirects, "redirect-uri", "an address the application receives its code at (exact; repeat for more)")
 	account := fs.String("account", "", "the account whose users may use it (default: every account's)")
 	fs.BoolVar(&nc.Public, "public", false, "no secret: a browser or native app, which must use PKCE (S256)")
 	fs.Var(&roles, "role", "a role that may use it (repeat for more; default: every role)")
+	fs.StringVar(&nc.MinACR, "require", "", "the proof every sign-in must give: "+idp.ACRMultiFactor+" (2FA) or "+idp.ACRPhishingResistant+" (a security key or passkey)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	nc.RedirectURIs, nc.Roles = redirects, roles
+	nc.RedirectURIs, nc.PostLogoutRedirectURIs, nc.Roles = redirects, postLogouts, roles
 	svc, closeStore, err := cliService(ctx, cfg, sio.err)
 	if err != nil {
 		return err

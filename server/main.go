@@ -44,7 +44,7 @@ Usage:
                               change a user's role
   server user reset-2fa --username NAME
                               switch a user's 2FA off (lost phone) and end their sessions
-  server client create --name NAME --redirect-uri URI [--redirect-uri URI...] [--account NAME] [--public] [--role ROLE...]
+  server client create --name NAME --redirect-uri URI [--redirect-uri URI...] [--account NAME] [--public] [--role ROLE...] [--require ACR] [--post-logout-redirect-uri URI...]
                               register an application that signs its users in with Warden (OpenID Connect);
                               a confidential one's secret is shown once, a public one must use PKCE
   server client list          the registered applications

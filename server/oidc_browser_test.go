@@ -14,6 +14,8 @@ import (
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
+	"github.com/warden-auth/warden/shared"
+	"github.com/warden-auth/warden/shared/words"
 	"golang.org/x/oauth2"
 )
 
@@ -112,4 +114,22 @@ func TestBrowser_AnApplicationSignsInThroughWardensLoginWithACode(t *testing.T) 
 		waitPath("/cb"),
 		waitText("#who", "admin pwd otp mfa"),
 	)
+
+	// The application asks again with prompt=login: Warden's page says so
+	// and takes the password again, and the ID token says that proof.
+	var who string
+	b.run(t, "a fresh login asked for is the password again, on Warden's page, and back",
+		chromedp.Navigate(rp.cfg.AuthCodeURL("st-789", oauth2.S256ChallengeOption(rp.verifier), gooidc.Nonce("n-789"),
+			oauth2.SetAuthURLParam("prompt", "login"))),
+		waitPath(shared.AppSignInConfirm),
+		waitText("#reauth-form", words.English.Say(words.AppSignInNeedsProof)),
+		chromedp.SendKeys("#reauth-password", inst.AdminPassword, chromedp.ByID),
+		click("#reauth-submit"),
+		waitPath("/cb"),
+		waitText("#who", "admin"),
+		chromedp.Text("#who", &who, chromedp.ByQuery),
+	)
+	if who != "admin pwd" {
+		t.Fatalf("the application signed in %q after the fresh login", who)
+	}
 }

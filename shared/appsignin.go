@@ -23,3 +23,17 @@ func AppSignInReturn(path string) bool {
 	}
 	return true
 }
+
+// AppSignInConfirm is the app's page where an application's sign-in goes
+// when the session falls short of the proof the application asks for: it
+// takes the proof (a re-authentication) and returns to the callback. Its
+// ?need= says what kind of proof (AppSignInNeed*), ?return= the callback.
+const AppSignInConfirm = "/signin/confirm"
+
+// What an application's sign-in needs of the user (AppSignInConfirm's
+// ?need=).
+const (
+	AppSignInNeedFresh  = "fresh" // the password again (max_age, prompt=login)
+	AppSignInNeedSecond = "mfa"   // a second factor in this sign-in
+	AppSignInNeedKey    = "key"   // a security key or passkey
+)

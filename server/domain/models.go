@@ -176,6 +176,10 @@ type Session struct {
 	// steps (shared.Method*), in order, space-separated. An application
 	// signed in through Warden is told them (amr, acr).
 	Methods string `bun:"methods,notnull"`
+	// ReauthMethods are what the re-authentications up to ReauthAt proved
+	// (shared.Method*, space-separated): those given within ReauthWindow
+	// of the one before add up. Empty: none since the login.
+	ReauthMethods string `bun:"reauth_methods,notnull"`
 }
 
 // LoginStep is everything a successful login step writes. It is applied in

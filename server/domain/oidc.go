@@ -20,16 +20,27 @@ type OIDCClient struct {
 	Name      string `bun:"name,notnull"`
 	// RedirectURIs are matched exactly, one per line.
 	RedirectURIs string `bun:"redirect_uris,notnull"`
+	// PostLogoutRedirectURIs are where it may have the browser sent after
+	// Warden signed the user out at its request, one per line, matched
+	// exactly.
+	PostLogoutRedirectURIs string `bun:"post_logout_redirect_uris,notnull"`
 	// SecretHash is the SHA-256 of a confidential client's secret; nil for a
 	// public client, which must use PKCE.
 	SecretHash []byte `bun:"secret_hash" json:"-"`
 	// Roles are the roles that may use it, space-separated; empty: every role.
-	Roles     string    `bun:"roles,notnull"`
+	Roles string `bun:"roles,notnull"`
+	// MinACR is the proof every sign-in to it must have given (an acr of
+	// server/auth/idp: a second factor, a phishing-resistant one); empty:
+	// any.
+	MinACR    string    `bun:"min_acr,notnull"`
 	CreatedAt time.Time `bun:"created_at,notnull"`
 }
 
 // Redirects lists the client's redirect URIs.
 func (c *OIDCClient) Redirects() []string { return strings.Fields(c.RedirectURIs) }
+
+// PostLogouts lists the client's post-logout redirect URIs.
+func (c *OIDCClient) PostLogouts() []string { return strings.Fields(c.PostLogoutRedirectURIs) }
 
 // Public reports whether the client has no secret.
 func (c *OIDCClient) Public() bool { return c.SecretHash == nil }
@@ -42,7 +53,7 @@ func (c *OIDCClient) AllowsRole(role string) bool {
 
 // OIDCAuthRequest is an authorization request on its way through the login.
 // A full session completes it (SessionID, UserID, Methods, AuthTime); its
-// code, kept as a hash, is exchanged once, which deletes it.
+// code, kept as a hash, is exchanged once, which spends it.
 type OIDCAuthRequest struct {
 	bun.BaseModel `bun:"table:oidc_auth_requests,alias:oar"`
 
@@ -54,8 +65,11 @@ type OIDCAuthRequest struct {
 	Methods   string     `bun:"methods,notnull"`
 	AuthTime  *time.Time `bun:"auth_time"`
 	CodeHash  []byte     `bun:"code_hash" json:"-"`
-	CreatedAt time.Time  `bun:"created_at,notnull"`
-	ExpiresAt time.Time  `bun:"expires_at,notnull"`
+	// CodeUsedAt is when its code was exchanged: the spent code is kept,
+	// so that one presented again revokes what it gave.
+	CodeUsedAt *time.Time `bun:"code_used_at"`
+	CreatedAt  time.Time  `bun:"created_at,notnull"`
+	ExpiresAt  time.Time  `bun:"expires_at,notnull"`
 }
 
 // OIDCGrant is what one code exchange gave a client, with every token
@@ -71,6 +85,9 @@ type OIDCGrant struct {
 	Methods   string    `bun:"methods,notnull"` // what the sign-in proved (Session.Methods)
 	AuthTime  time.Time `bun:"auth_time,notnull"`
 	CreatedAt time.Time `bun:"created_at,notnull"`
+	// RequestID is the authorization request whose code made it; a replay
+	// of that code ends it.
+	RequestID string `bun:"request_id,nullzero"`
 }
 
 // Token kinds.

@@ -157,7 +157,7 @@ func (h *hookedStore) SwitchOff(ctx context.Context, userID, byAdminID int64, en
 	return h.Store.SwitchOff(ctx, userID, byAdminID, endSessions, now)
 }
 
-func (h *hookedStore) TakeAuthCode(ctx context.Context, codeHash []byte, now time.Time) (*domain.OIDCAuthRequest, error) {
+func (h *hookedStore) TakeAuthCode(ctx context.Context, codeHash []byte, now, keepUntil time.Time) (*domain.OIDCAuthRequest, error) {
 	h.at(ctx, "TakeAuthCode")
-	return h.Store.TakeAuthCode(ctx, codeHash, now)
+	return h.Store.TakeAuthCode(ctx, codeHash, now, keepUntil)
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -60,5 +61,27 @@ func (s *Server) serveSigningIn(w http.ResponseWriter, r *request, rt route) err
 // caller's full session (auth/idp): a code, sent back to the application.
 func (s *Server) handleAuthorizeCallback(w http.ResponseWriter, r *request) error {
 	s.oidc.Callback(w, r.Request, r.session)
+	return nil
+}
+
+// handleAppLogout is an application's logout (auth/idp's EndSession): the
+// browser's Warden session, if it is the user's the application names,
+// ends as at Warden's own logout.
+func (s *Server) handleAppLogout(w http.ResponseWriter, r *request) error {
+	token := s.sessionToken(r.Request)
+	sess, _, err := s.auth.Sessions.Authenticate(r.Context(), token)
+	if errors.Is(err, core.ErrUnauthenticated) {
+		sess, err = nil, nil
+	}
+	if err != nil {
+		return err
+	}
+	s.oidc.EndSession(w, r.Request, sess, func(ctx context.Context) error {
+		if err := s.auth.Login.Logout(ctx, token); err != nil {
+			return err
+		}
+		s.clearSession(w, r.Request)
+		return nil
+	})
 	return nil
 }

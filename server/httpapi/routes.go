@@ -107,6 +107,7 @@ func (s *Server) routes() []route {
 		{"POST", idp.UserinfoPath, public, s.openID},
 		{"POST", idp.RevokePath, public, s.openID},
 		{"POST", idp.IntrospectPath, public, s.openID},
+		{"GET", idp.EndSessionPath, public, s.handleAppLogout},
 		// A browser app's preflight before it sends its access token.
 		{"OPTIONS", idp.TokenPath, public, s.openID},
 		{"OPTIONS", idp.UserinfoPath, public, s.openID},

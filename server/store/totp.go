@@ -116,16 +116,17 @@ func acceptProof(ctx context.Context, db bun.IDB, userID int64, proof domain.Pro
 	return nil
 }
 
-// MarkReauth records on the session that its user proved it is them at now;
-// the proof counts as used, as at login (acceptProof). Returns ErrNotFound if
-// the session is gone.
-func (s *Store) MarkReauth(ctx context.Context, sessionID, userID int64, proof domain.Proof, now time.Time) error {
+// MarkReauth records on the session that its user proved it is them at now,
+// and what the re-authentications proved so far (methods); the proof counts
+// as used, as at login (acceptProof). Returns ErrNotFound if the session is
+// gone.
+func (s *Store) MarkReauth(ctx context.Context, sessionID, userID int64, proof domain.Proof, methods string, now time.Time) error {
 	return s.tx(ctx, func(tx bun.Tx) error {
 		if err := acceptProof(ctx, tx, userID, proof, now); err != nil {
 			return err
 		}
 		res, err := tx.NewUpdate().Model((*domain.Session)(nil)).Set("reauth_at = ?", now).
-			Where("id = ?", sessionID).Where("user_id = ?", userID).Exec(ctx)
+			Set("reauth_methods = ?", methods).Where("id = ?", sessionID).Where("user_id = ?", userID).Exec(ctx)
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/warden-auth/warden/server/domain"
 	"github.com/warden-auth/warden/server/store"
 	"github.com/warden-auth/warden/server/store/storetest"
+	"github.com/warden-auth/warden/shared"
 )
 
 func key(u *domain.User, id string) *domain.WebAuthnCredential {
@@ -191,11 +192,11 @@ func TestWebAuthn_AKeyProofMovesItsCounterOnceForReauthAndRegenerate(t *testing.
 			t.Fatal(err)
 		}
 		proof := domain.Proof{SecurityKey: &domain.SecurityKeyUse{ID: creds[0].ID, Old: 0, New: 3}}
-		if err := s.MarkReauth(ctx, sess.ID, u.ID, proof, t0); err != nil {
+		if err := s.MarkReauth(ctx, sess.ID, u.ID, proof, shared.MethodSecurityKey, t0); err != nil {
 			t.Fatal(err)
 		}
 		// The same reading of the counter again: a replay, on both routes.
-		if err := s.MarkReauth(ctx, sess.ID, u.ID, proof, t0); !errors.Is(err, domain.ErrReplay) {
+		if err := s.MarkReauth(ctx, sess.ID, u.ID, proof, shared.MethodSecurityKey, t0); !errors.Is(err, domain.ErrReplay) {
 			t.Fatalf("reauth with a stale counter: %v", err)
 		}
 		if err := s.RegenerateRecoveryCodes(ctx, u.ID, proof, []string{"k:x"}, t0, nil); !errors.Is(err, domain.ErrReplay) {

@@ -77,14 +77,20 @@ var (
 	// The page an application's sign-in request ends on when Warden
 	// refuses it without sending the browser back (an unknown client, a
 	// redirect address not registered), or finds it expired or used.
-	AppSignInRefused        = Message{ID: "AppSignInRefused"}
-	AppSignInExpired        = Message{ID: "AppSignInExpired"}
-	ClientNeedsName         = Message{ID: "ClientNeedsName"}
-	ClientNeedsRedirectURI  = Message{ID: "ClientNeedsRedirectURI"}
-	PublicClientHasNoSecret = Message{ID: "PublicClientHasNoSecret"}
-	GoHome                  = Message{ID: "GoHome"}
-	SetUpNow                = Message{ID: "SetUpNow"}
-	SkipForNow              = Message{ID: "SkipForNow"}
+	AppSignInRefused = Message{ID: "AppSignInRefused"}
+	AppSignInExpired = Message{ID: "AppSignInExpired"}
+	// The page of an application's sign-in that needs a fresher or
+	// stronger proof than the session's (auth/idp's proofFor).
+	AppSignInNeedsProof        = Message{ID: "AppSignInNeedsProof"}
+	AppSignInNeedsSecondFactor = Message{ID: "AppSignInNeedsSecondFactor"}
+	AppSignInNeedsKey          = Message{ID: "AppSignInNeedsKey"}
+	ACRUnknown                 = Message{ID: "ACRUnknown"}
+	ClientNeedsName            = Message{ID: "ClientNeedsName"}
+	ClientNeedsRedirectURI     = Message{ID: "ClientNeedsRedirectURI"}
+	PublicClientHasNoSecret    = Message{ID: "PublicClientHasNoSecret"}
+	GoHome                     = Message{ID: "GoHome"}
+	SetUpNow                   = Message{ID: "SetUpNow"}
+	SkipForNow                 = Message{ID: "SkipForNow"}
 )
 
 func SignedInAs(username string, account string) Message {

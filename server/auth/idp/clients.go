@@ -21,8 +21,15 @@ type NewClient struct {
 	Name         string
 	AccountID    *int64   // nil: every account's users (a platform-wide client)
 	RedirectURIs []string // matched exactly
-	Public       bool     // no secret: a browser or native app, which must use PKCE
-	Roles        []string // the roles that may use it; none: every role
+	// PostLogoutRedirectURIs are where its logout may send the browser
+	// back to, matched exactly; none: Warden's page.
+	PostLogoutRedirectURIs []string
+	Public                 bool     // no secret: a browser or native app, which must use PKCE
+	Roles                  []string // the roles that may use it; none: every role
+	// MinACR is the proof every sign-in to it must give (ACRMultiFactor:
+	// "require 2FA"; ACRPhishingResistant: a security key or passkey);
+	// empty: what the account's policy asks.
+	MinACR string
 }
 
 // CreateClient registers an application and returns it with its secret
@@ -37,7 +44,8 @@ func (s *Service) CreateClient(ctx context.Context, nc NewClient) (*domain.OIDCC
 		return nil, "", err
 	}
 	c := &domain.OIDCClient{ID: id[:22], AccountID: nc.AccountID, Name: strings.TrimSpace(nc.Name),
-		RedirectURIs: strings.Join(nc.RedirectURIs, "\n"), Roles: strings.Join(nc.Roles, " "), CreatedAt: s.Now()}
+		RedirectURIs:           strings.Join(nc.RedirectURIs, "\n"),
+		PostLogoutRedirectURIs: strings.Join(nc.PostLogoutRedirectURIs, "\n"), Roles: strings.Join(nc.Roles, " "), MinACR: nc.MinACR, CreatedAt: s.Now()}
 	var secret string
 	if !nc.Public {
 		if secret, err = s.newSecret(); err != nil {
@@ -61,21 +69,34 @@ func checkClient(nc NewClient) error {
 	if len(nc.RedirectURIs) == 0 {
 		return shared.Fail(shared.EInvalid, words.ClientNeedsRedirectURI)
 	}
-	for _, r := range nc.RedirectURIs {
-		u, err := url.Parse(r)
-		switch {
-		case err != nil, !u.IsAbs(), u.Host == "", u.Fragment != "", strings.Contains(r, "#"), u.User != nil:
-			return shared.Fail(shared.EInvalid, words.RedirectURIMalformed(r))
-		case u.Scheme == "https":
-		case u.Scheme == "http" && isLoopback(u.Hostname()):
-		default:
-			return shared.Fail(shared.EInvalid, words.RedirectURINotHTTPS(r))
+	for _, r := range slices.Concat(nc.RedirectURIs, nc.PostLogoutRedirectURIs) {
+		if err := checkRedirect(r); err != nil {
+			return err
 		}
+	}
+	if !CheckACR(nc.MinACR) {
+		return shared.Fail(shared.EInvalid, words.ACRUnknown)
 	}
 	for _, role := range nc.Roles {
 		if !slices.Contains(shared.Roles, role) {
 			return shared.Fail(shared.EInvalid, words.NoSuchRole(role))
 		}
+	}
+	return nil
+}
+
+// checkRedirect refuses a redirect address that is not absolute http(s),
+// has a fragment or user information, or is plain http but to this
+// machine.
+func checkRedirect(r string) error {
+	u, err := url.Parse(r)
+	switch {
+	case err != nil, !u.IsAbs(), u.Host == "", u.Fragment != "", strings.Contains(r, "#"), u.User != nil:
+		return shared.Fail(shared.EInvalid, words.RedirectURIMalformed(r))
+	case u.Scheme == "https":
+	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	default:
+		return shared.Fail(shared.EInvalid, words.RedirectURINotHTTPS(r))
 	}
 	return nil
 }
@@ -114,7 +135,7 @@ var _ op.Client = client{}
 
 func (c client) GetID() string                    { return c.c.ID }
 func (c client) RedirectURIs() []string           { return c.c.Redirects() }
-func (c client) PostLogoutRedirectURIs() []string { return nil }
+func (c client) PostLogoutRedirectURIs() []string { return c.c.PostLogouts() }
 func (c client) ApplicationType() op.ApplicationType {
 	// Web: redirect URIs match exactly, no loopback port is let go.
 	return op.ApplicationTypeWeb

@@ -44,15 +44,16 @@ type Clients interface {
 
 // Store is where the sign-ins to applications are kept (server/store's
 // idpstore). The lookups return domain.ErrNotFound for what is not there or
-// (but TokenGrant's) has expired; TakeAuthCode gives a code's request to one caller only;
+// (but TokenGrant's) has expired; TakeAuthCode gives a code's request to one caller only,
+// and presented a spent code, ends the grant it made and returns domain.ErrReplay;
 // UseRefreshToken spends a refresh token once and, presented a spent one,
 // ends its grant and returns domain.ErrReplay.
 type Store interface {
 	AddAuthRequest(ctx context.Context, r *domain.OIDCAuthRequest) error
 	AuthRequest(ctx context.Context, id string, now time.Time) (*domain.OIDCAuthRequest, error)
-	CompleteAuthRequest(ctx context.Context, id string, sess *domain.Session, now time.Time) error
+	CompleteAuthRequest(ctx context.Context, id string, sess *domain.Session, methods string, authTime, now time.Time) error
 	SetAuthCode(ctx context.Context, id string, codeHash []byte, until time.Time) error
-	TakeAuthCode(ctx context.Context, codeHash []byte, now time.Time) (*domain.OIDCAuthRequest, error)
+	TakeAuthCode(ctx context.Context, codeHash []byte, now, keepUntil time.Time) (*domain.OIDCAuthRequest, error)
 	DeleteAuthRequest(ctx context.Context, id string) error
 	AddGrant(ctx context.Context, g *domain.OIDCGrant, tokens ...*domain.OIDCToken) error
 	TokenGrant(ctx context.Context, hash []byte) (*domain.OIDCToken, *domain.OIDCGrant, error)

@@ -31,8 +31,7 @@ const (
 	DiscoveryPath  = oidc.DiscoveryEndpoint
 	RevokePath     = "/oauth/revoke"     // RFC 7009
 	IntrospectPath = "/oauth/introspect" // RFC 7662
-	// Not served until it is done: op answers it, but no route leads there.
-	endSessionPath = "/oauth/logout"
+	EndSessionPath = "/oauth/logout"     // RP-initiated logout (EndSession)
 )
 
 // Provider is the OpenID Connect provider's HTTP face: op's endpoints and
@@ -57,12 +56,15 @@ func (s *Service) Provider(issuer, cookiePrefix func(*http.Request) string) (*Pr
 		SupportedClaims: append(append([]string(nil), op.DefaultSupportedClaims...),
 			ClaimAccountID, ClaimAccountName, ClaimRole),
 		SupportedScopes: []string{oidc.ScopeOpenID, oidc.ScopeProfile, oidc.ScopeEmail, oidc.ScopeOfflineAccess},
+		// A logout without a registered address to go back to ends on
+		// Warden's own page.
+		DefaultLogoutRedirectURI: "/",
 	}
 	// op seals codes and access tokens under a key of its own (AES-GCM):
 	// sealedCrypto's is the database's, sealed under the key ring
 	// (keys.Named), so that every server process opens what another sealed.
 	endpoints := op.WithCustomEndpoints(op.NewEndpoint(AuthorizePath), op.NewEndpoint(TokenPath), op.NewEndpoint(UserinfoPath),
-		op.NewEndpoint(RevokePath), op.NewEndpoint(endSessionPath), op.NewEndpoint(KeysPath))
+		op.NewEndpoint(RevokePath), op.NewEndpoint(EndSessionPath), op.NewEndpoint(KeysPath))
 	p, err := op.NewProvider(cfg, storage{s}, func(bool) (op.IssuerFromRequest, error) { return issuer, nil },
 		endpoints, op.WithCustomIntrospectionEndpoint(op.NewEndpoint(IntrospectPath)),
 		op.WithCrypto(&sealedCrypto{s: s}), op.WithAllowInsecure(), op.WithCORSOptions(&corsOptions))
@@ -111,10 +113,29 @@ func (p *Provider) discovery(w http.ResponseWriter, r *http.Request) {
 	doc["response_types_supported"] = []string{string(oidc.ResponseTypeCode)}
 	doc["grant_types_supported"] = []oidc.GrantType{oidc.GrantTypeCode, oidc.GrantTypeRefreshToken}
 	doc["code_challenge_methods_supported"] = []oidc.CodeChallengeMethod{oidc.CodeChallengeMethodS256}
-	delete(doc, "end_session_endpoint")
+	doc["acr_values_supported"] = []string{ACRPassword, ACRMultiFactor, ACRPhishingResistant}
 	delete(doc, "device_authorization_endpoint")
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(doc)
+}
+
+// logoutKey carries the browser's Warden session, and what ends it, from
+// EndSession to op's TerminateSession.
+type logoutKey struct{}
+
+type logout struct {
+	sess *domain.Session // nil: the browser has none
+	end  func(context.Context) error
+}
+
+// EndSession serves RP-initiated logout (OpenID Connect RP-Initiated Logout
+// 1.0) with op: the id_token_hint checked against the provider's key, the
+// post_logout_redirect_uri matched exactly against the client's, the state
+// sent back. The browser's session sess (nil: none) is ended by end, which
+// ends every grant of it, when it is the session of the hint's user.
+func (p *Provider) EndSession(w http.ResponseWriter, r *http.Request, sess *domain.Session, end func(context.Context) error) {
+	ctx := context.WithValue(r.Context(), logoutKey{}, &logout{sess: sess, end: end})
+	p.op.ServeHTTP(w, r.WithContext(ctx))
 }
 
 // Callback completes the request named by the id query parameter with sess,
@@ -146,11 +167,29 @@ func (p *Provider) Callback(w http.ResponseWriter, r *http.Request, sess *domain
 		op.AuthRequestError(w, r, req, oidc.ErrAccessDenied().WithDescription("this application is not for this user"), p.op)
 		return
 	}
-	if err := p.s.Store.CompleteAuthRequest(ctx, id, sess, p.s.Now()); err != nil {
+	pr, ok := proofFor(sess, c, row, req.p, p.s.Now())
+	if !ok {
+		p.askProof(w, r, req, c)
+		return
+	}
+	if err := p.s.Store.CompleteAuthRequest(ctx, id, sess, methodsOf(pr.methods), pr.at, p.s.Now()); err != nil {
 		p.page(w, r, err, words.AppSignInExpired)
 		return
 	}
 	op.AuthorizeCallback(w, r, p.op)
+}
+
+// askProof answers the callback of a full session whose sign-in falls
+// short of what the request needs (proofFor): no code, but the app's page
+// that takes the proof and comes back (shared.AppSignInConfirm), or
+// login_required to the client that asked for no page (prompt=none).
+func (p *Provider) askProof(w http.ResponseWriter, r *http.Request, req *authRequest, c *domain.OIDCClient) {
+	if slices.Contains(req.p.Prompt, oidc.PromptNone) {
+		op.AuthRequestError(w, r, req, oidc.ErrLoginRequired().WithDescription("a fresh or stronger sign-in is needed"), p.op)
+		return
+	}
+	q := url.Values{"need": {proofNeed(c, req.p)}, "return": {r.URL.RequestURI()}}
+	http.Redirect(w, r, shared.AppSignInConfirm+"?"+q.Encode(), http.StatusSeeOther)
 }
 
 // Silent answers the callback for a browser without a full session when

@@ -24,6 +24,8 @@ type params struct {
 	CodeChallenge       string                   `json:"code_challenge,omitempty"`
 	CodeChallengeMethod oidc.CodeChallengeMethod `json:"code_challenge_method,omitempty"`
 	Prompt              []string                 `json:"prompt,omitempty"`
+	MaxAge              *uint                    `json:"max_age,omitempty"`    // seconds
+	ACRValues           []string                 `json:"acr_values,omitempty"` // what the client would accept
 }
 
 // authRequest is a stored request as op sees it.

@@ -36,7 +36,8 @@ func (st storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, 
 	}
 	p := params{RedirectURI: req.RedirectURI, Scopes: req.Scopes, State: req.State, Nonce: req.Nonce,
 		ResponseType: req.ResponseType, ResponseMode: req.ResponseMode,
-		CodeChallenge: req.CodeChallenge, CodeChallengeMethod: req.CodeChallengeMethod, Prompt: req.Prompt}
+		CodeChallenge: req.CodeChallenge, CodeChallengeMethod: req.CodeChallengeMethod, Prompt: req.Prompt,
+		MaxAge: req.MaxAge, ACRValues: req.ACRValues}
 	b, err := json.Marshal(p)
 	if err != nil {
 		return nil, err
@@ -74,11 +75,17 @@ func (st storage) AuthRequestByID(ctx context.Context, id string) (op.AuthReques
 	return st.request(ctx, row)
 }
 
-// AuthRequestByCode takes the code's request away: a code works once, and
-// a request whose exchange then fails (a wrong verifier, another client)
-// is spent all the same.
+// AuthRequestByCode spends the code: a code works once, and a request
+// whose exchange then fails (a wrong verifier, another client) is spent all
+// the same. The spent code is kept as long as an access token lives: shown
+// again, it ends the grant it gave (RFC 6749 4.1.2).
 func (st storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRequest, error) {
-	row, err := st.s.Store.TakeAuthCode(ctx, core.HashToken(code), st.s.Now())
+	now := st.s.Now()
+	row, err := st.s.Store.TakeAuthCode(ctx, core.HashToken(code), now, now.Add(accessLife))
+	if errors.Is(err, domain.ErrReplay) {
+		st.s.Log.WarnContext(ctx, "a spent authorization code was presented again: its grant has ended")
+		return nil, oidc.ErrInvalidGrant().WithDescription("the code was used already")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +136,8 @@ func (st storage) tokens(ctx context.Context, req op.TokenRequest, refresh bool)
 			return "", "", exp, err
 		}
 		g := &domain.OIDCGrant{ClientID: r.row.ClientID, SessionID: *r.row.SessionID, UserID: *r.row.UserID,
-			Scopes: strings.Join(r.p.Scopes, " "), Methods: r.row.Methods, AuthTime: r.GetAuthTime(), CreatedAt: now}
+			Scopes: strings.Join(r.p.Scopes, " "), Methods: r.row.Methods, AuthTime: r.GetAuthTime(), CreatedAt: now,
+			RequestID: r.row.ID}
 		err = s.Store.AddGrant(ctx, g, toks...)
 	case *refreshRequest:
 		err = s.Store.AddTokens(ctx, r.g.ID, toks...)
@@ -160,8 +168,28 @@ func (st storage) TokenRequestByRefreshToken(ctx context.Context, token string) 
 	return &refreshRequest{g: g, subject: sub, scopes: strings.Fields(g.Scopes)}, nil
 }
 
-func (st storage) TerminateSession(context.Context, string, string) error {
-	return oidc.ErrRequestNotSupported()
+// errNoHint refuses a logout that names no user: a page of any site could
+// send the browser there and sign the user out.
+var errNoHint = oidc.ErrInvalidRequest().WithDescription("id_token_hint is required")
+
+// TerminateSession ends the browser's Warden session (EndSession) if it is
+// the session of the user the ID token hint names (subject): the user's
+// other applications are signed out with it, their grants ended. The
+// session of another user, or none, is left as it is: the hint's user is
+// not signed in here.
+func (st storage) TerminateSession(ctx context.Context, subject, _ string) error {
+	lo, _ := ctx.Value(logoutKey{}).(*logout)
+	if lo == nil || subject == "" {
+		return errNoHint
+	}
+	if lo.sess == nil {
+		return nil
+	}
+	sub, err := st.s.subject(ctx, lo.sess.UserID)
+	if err != nil || sub != subject {
+		return err
+	}
+	return lo.end(ctx)
 }
 
 // signingKey is the provider's ES256 key.

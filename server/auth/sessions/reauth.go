@@ -3,6 +3,8 @@ package sessions
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 
 	"github.com/warden-auth/warden/server/auth/core"
 	"github.com/warden-auth/warden/server/auth/factor"
@@ -52,7 +54,7 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, curr
 		} else if err != nil {
 			return err
 		}
-		return s.Store.MarkReauth(ctx, sess.ID, u.ID, domain.Proof{}, now)
+		return s.Store.MarkReauth(ctx, sess.ID, u.ID, domain.Proof{}, s.reauthMethods(sess, shared.MethodPassword), now)
 	}
 	kind := shared.FactorTOTP
 	if req.HasCredential() {
@@ -64,5 +66,30 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *domain.Session, curr
 	if err != nil {
 		return err
 	}
-	return s.Factors.Used(ctx, a, p, s.Store.MarkReauth(ctx, sess.ID, u.ID, p.Use, now))
+	return s.Factors.Used(ctx, a, p, s.Store.MarkReauth(ctx, sess.ID, u.ID, p.Use, s.reauthMethods(sess, proofMethod(p.Use)), now))
+}
+
+// reauthMethods are what the session's re-authentications proved with
+// method, given now: added to the earlier ones when the latest was within
+// ReauthWindow (a password, then a code: both), alone otherwise. An
+// application that asks for a fresh proof is told these (auth/idp).
+func (s *Service) reauthMethods(sess *domain.Session, method string) string {
+	if sess.ReauthMethods == "" || sess.ReauthAt == nil || s.Now().Sub(*sess.ReauthAt) >= s.ReauthWindow {
+		return method
+	}
+	if slices.Contains(strings.Fields(sess.ReauthMethods), method) {
+		return sess.ReauthMethods
+	}
+	return sess.ReauthMethods + " " + method
+}
+
+// proofMethod names the second factor a proof used.
+func proofMethod(p domain.Proof) string {
+	switch {
+	case p.SecurityKey != nil:
+		return shared.MethodSecurityKey
+	case p.RecoveryCodeID != nil:
+		return shared.MethodRecoveryCode
+	}
+	return shared.MethodTOTP
 }

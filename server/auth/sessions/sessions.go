@@ -34,8 +34,9 @@ type Store interface {
 	// has no grace period now.
 	StartGrace(ctx context.Context, userID int64, now time.Time) (time.Time, error)
 	// MarkReauth records a proof of the user on the session, using it up
-	// as a login step would.
-	MarkReauth(ctx context.Context, sessionID, userID int64, proof domain.Proof, now time.Time) error
+	// as a login step would, and what the re-authentications proved so far
+	// (Session.ReauthMethods).
+	MarkReauth(ctx context.Context, sessionID, userID int64, proof domain.Proof, methods string, now time.Time) error
 	UserSessions(ctx context.Context, userID int64, now time.Time) ([]domain.Session, error)
 	DeleteUserSession(ctx context.Context, userID, id int64, audit *domain.AuditEvent) error
 	// EndOtherSessions also removes every trusted browser of the user.

@@ -84,13 +84,14 @@ func (s *IDP) AuthRequest(ctx context.Context, id string, now time.Time) (*domai
 }
 
 // CompleteAuthRequest binds the request to the full session sess, which
-// signed its user in: from now on it goes with that session. A request
+// signed its user in with methods at authTime (its login, or a later
+// re-authentication): from now on it goes with that session. A request
 // another session completed is not taken over: ErrNotFound, as for one
 // that does not exist or has expired.
-func (s *IDP) CompleteAuthRequest(ctx context.Context, id string, sess *domain.Session, now time.Time) error {
+func (s *IDP) CompleteAuthRequest(ctx context.Context, id string, sess *domain.Session, methods string, authTime, now time.Time) error {
 	res, err := s.conn(ctx).NewUpdate().Model((*domain.OIDCAuthRequest)(nil)).
 		Set("session_id = ?", sess.ID).Set("user_id = ?", sess.UserID).
-		Set("methods = ?", sess.Methods).Set("auth_time = ?", sess.CreatedAt).
+		Set("methods = ?", methods).Set("auth_time = ?", authTime).
 		Where("id = ?", id).Where("expires_at > ?", now).
 		Where("(session_id IS NULL OR session_id = ?)", sess.ID).Exec(ctx)
 	if err != nil {
@@ -112,33 +113,78 @@ func (s *IDP) SetAuthCode(ctx context.Context, id string, codeHash []byte, until
 	return sqldb.AffectedOne(res)
 }
 
-// TakeAuthCode deletes and returns the completed request whose code has
-// this hash, if it has not expired at now: of requests racing with one
-// code, one gets it and the others ErrNotFound.
-func (s *IDP) TakeAuthCode(ctx context.Context, codeHash []byte, now time.Time) (*domain.OIDCAuthRequest, error) {
+// TakeAuthCode spends the code of this hash and returns its completed
+// request, if it has not expired at now; the spent code is kept until
+// keepUntil. Of requests racing with one code, one gets it. A code spent
+// before is a replay (a stolen copy, or the client's own retry): its
+// request is deleted with the grant the code made, every token of it
+// (RFC 6749 4.1.2), and it returns ErrReplay. ErrNotFound for a code
+// unknown or expired.
+func (s *IDP) TakeAuthCode(ctx context.Context, codeHash []byte, now, keepUntil time.Time) (*domain.OIDCAuthRequest, error) {
 	s.db.Reach(ctx, sqldb.PointCodeTaken)
-	var rs []domain.OIDCAuthRequest
-	err := s.conn(ctx).NewDelete().Model(&rs).Where("code_hash = ?", codeHash).
+	r := new(domain.OIDCAuthRequest)
+	err := s.conn(ctx).NewUpdate().Model(r).Set("code_used_at = ?", now).Set("expires_at = ?", keepUntil).
+		Where("code_hash = ?", codeHash).Where("code_used_at IS NULL").
 		Where("expires_at > ?", now).Where("session_id IS NOT NULL").Returning("*").Scan(ctx)
-	if err = s.db.Wrap(err); err != nil && !errors.Is(err, domain.ErrNotFound) {
-		return nil, err
+	if err = s.db.Wrap(err); errors.Is(err, domain.ErrNotFound) {
+		return nil, s.endReplayed(ctx, codeHash)
 	}
-	if len(rs) == 0 {
-		return nil, domain.ErrNotFound
-	}
-	return &rs[0], nil
+	return r, err
 }
 
-// DeleteAuthRequest removes the request, if it is still there.
+// endReplayed deletes the request of a spent code, and the grant its code
+// made, and returns ErrReplay; ErrNotFound when there is no such request
+// (unknown, swept, or ended by another replay). The request's row goes
+// first: a grant being made from it at the same time (AddGrant) waits for
+// it, and then finds it gone.
+func (s *IDP) endReplayed(ctx context.Context, codeHash []byte) error {
+	replayed := false
+	err := s.db.Tx(ctx, func(tx bun.Tx) error {
+		var rs []domain.OIDCAuthRequest
+		err := tx.NewDelete().Model(&rs).Where("code_hash = ?", codeHash).Where("code_used_at IS NOT NULL").
+			Returning("id").Scan(ctx)
+		if err != nil && !errors.Is(s.db.Wrap(err), domain.ErrNotFound) {
+			return err
+		}
+		if len(rs) == 0 {
+			return domain.ErrNotFound
+		}
+		_, err = tx.NewDelete().Model((*domain.OIDCGrant)(nil)).Where("request_id = ?", rs[0].ID).Exec(ctx)
+		replayed = err == nil
+		return err
+	})
+	if err == nil && replayed {
+		return domain.ErrReplay
+	}
+	return s.db.Wrap(err)
+}
+
+// DeleteAuthRequest removes the request, if it is still there, unless its
+// code was spent: that one is kept until it expires (TakeAuthCode).
 func (s *IDP) DeleteAuthRequest(ctx context.Context, id string) error {
-	_, err := s.conn(ctx).NewDelete().Model((*domain.OIDCAuthRequest)(nil)).Where("id = ?", id).Exec(ctx)
+	_, err := s.conn(ctx).NewDelete().Model((*domain.OIDCAuthRequest)(nil)).Where("id = ?", id).
+		Where("code_used_at IS NULL").Exec(ctx)
 	return s.db.Wrap(err)
 }
 
 // AddGrant stores g (its ID set) with its first tokens, in one
-// transaction. ErrNotFound when its session has ended meanwhile.
+// transaction. ErrNotFound when its session has ended meanwhile, or the
+// request whose code made it (g.RequestID) was ended by a replay of the
+// code.
 func (s *IDP) AddGrant(ctx context.Context, g *domain.OIDCGrant, tokens ...*domain.OIDCToken) error {
 	return s.db.Tx(ctx, func(tx bun.Tx) error {
+		if g.RequestID != "" {
+			// The request's row is locked until the grant commits: a replay
+			// of its code (endReplayed) waits, and then ends the grant too.
+			res, err := tx.NewUpdate().Model((*domain.OIDCAuthRequest)(nil)).Set("code_used_at = code_used_at").
+				Where("id = ?", g.RequestID).Where("code_used_at IS NOT NULL").Exec(ctx)
+			if err != nil {
+				return err
+			}
+			if err := sqldb.AffectedOne(res); err != nil {
+				return err
+			}
+		}
 		// The session is read in the transaction: a grant is never made for
 		// one that just ended (its foreign key would say so less clearly).
 		n, err := tx.NewSelect().Model((*domain.Session)(nil)).Where("id = ?", g.SessionID).Count(ctx)

@@ -49,7 +49,7 @@ type DB struct {
 const (
 	PointCeremonyRead = "ceremony read" // TakeCeremony found it, and has not deleted it yet
 	PointMailClaimed  = "mail claimed"  // ClaimMail claimed its mails, and has not committed
-	PointCodeTaken    = "code taken"    // TakeAuthCode is about to delete the code's request
+	PointCodeTaken    = "code taken"    // TakeAuthCode is about to spend the code
 )
 
 // Reach is a point of a racing write where a test may hold it.
