@@ -2,8 +2,10 @@
 SHELL := /bin/bash
 GO ?= go
 WASM := web/app.wasm
-WASM_SRC := $(shell find app shared -name '*.go' -not -name '*_test.go') go.mod go.sum
-SERVER_SRC := $(shell find server shared app -name '*.go' -not -name '*_test.go') go.mod go.sum $(shell find server -name '*.sql')
+# The catalogs of words are embedded in both: a changed translation builds again.
+CATALOGS := $(wildcard shared/words/catalog/*.json)
+WASM_SRC := $(shell find app shared -name '*.go' -not -name '*_test.go') go.mod go.sum $(CATALOGS)
+SERVER_SRC := $(shell find server shared app -name '*.go' -not -name '*_test.go') go.mod go.sum $(shell find server -name '*.sql') $(CATALOGS)
 
 .PHONY: help run build wasm test test-clocks vet clean migrate new-migration
 
