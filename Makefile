@@ -68,7 +68,7 @@ test: vet $(WASM).br $(NPM_STAMP) ## vet, then every test (unit, store on SQLite
 # the test log names each with it).
 SCREENSHOTS ?= screenshots
 .PHONY: screenshots
-screenshots: $(WASM).br $(NPM_STAMP) ## photograph every screen at 1280x900 and 390x844 into SCREENSHOTS (default ./screenshots)
+screenshots: $(WASM).br $(NPM_STAMP) ## photograph every screen at 1280x900 and 390x844, in English and Russian, into SCREENSHOTS (default ./screenshots)
 	mkdir -p $(SCREENSHOTS)
 	cd server && SCREENSHOTS=$(abspath $(SCREENSHOTS)) $(GO) test -count=1 -v -run 'TestA11y_EveryScreenAtBothSizes' . | grep -E 'screenshot|^(ok|FAIL|---)'
 
