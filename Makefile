@@ -2,8 +2,10 @@
 SHELL := /bin/bash
 GO ?= go
 WASM := web/app.wasm
-WASM_SRC := $(shell find app shared -name '*.go' -not -name '*_test.go') go.mod go.sum
-SERVER_SRC := $(shell find server shared app -name '*.go' -not -name '*_test.go') go.mod go.sum $(shell find server -name '*.sql')
+# The catalogs of words are embedded in both: a changed translation builds again.
+CATALOGS := $(wildcard shared/words/catalog/*.json)
+WASM_SRC := $(shell find app shared -name '*.go' -not -name '*_test.go') go.mod go.sum $(CATALOGS)
+SERVER_SRC := $(shell find server shared app -name '*.go' -not -name '*_test.go') go.mod go.sum $(shell find server -name '*.sql') $(CATALOGS)
 
 .PHONY: help run build wasm test test-clocks vet clean migrate new-migration
 
@@ -66,7 +68,7 @@ test: vet $(WASM).br $(NPM_STAMP) ## vet, then every test (unit, store on SQLite
 # the test log names each with it).
 SCREENSHOTS ?= screenshots
 .PHONY: screenshots
-screenshots: $(WASM).br $(NPM_STAMP) ## photograph every screen at 1280x900 and 390x844 into SCREENSHOTS (default ./screenshots)
+screenshots: $(WASM).br $(NPM_STAMP) ## photograph every screen at 1280x900 and 390x844, in English and Russian, into SCREENSHOTS (default ./screenshots)
 	mkdir -p $(SCREENSHOTS)
 	cd server && SCREENSHOTS=$(abspath $(SCREENSHOTS)) $(GO) test -count=1 -v -run 'TestA11y_EveryScreenAtBothSizes' . | grep -E 'screenshot|^(ok|FAIL|---)'
 

@@ -27,7 +27,7 @@ func (a *adminAudit) Render() app.UI {
 
 func auditCells(e shared.AuditEvent) []app.HTMLTd {
 	return []app.HTMLTd{
-		app.Td().Text(localTime(e.Time)), dataCell(e.Actor), app.Td().Text(say(shared.ActionWords(e.Action))),
+		app.Td().Text(localTime(e.Time)), dataCell(say(shared.ActorWords(e.Actor))), app.Td().Text(say(shared.ActionWords(e.Action))),
 		dataCell(e.Target), dataCell(e.IP), app.Td().Text(say(shared.AuditDetailWords(e.Action, e.Detail))),
 	}
 }

@@ -106,7 +106,7 @@ func (p *adminPage) Render() app.UI {
 			app.If(id != 0, func() app.UI {
 				return app.P().Body(app.A().ID("back-to-accounts").Class("button secondary").Href("/admin").Text(say(words.AllAccounts)))
 			}),
-			app.Div().Class("settings").Body(
+			app.Div().Class("settings panel").Body(
 				sectionNav(words.AdminPanel, tabs, tabs[tabIndex(p.tab)].href),
 				app.Div().Class("settings-main").Body(p.tabContent(me, id)),
 			),

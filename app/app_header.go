@@ -79,7 +79,7 @@ func (h *appHeader) menu() app.UI {
 				app.Strong().Text(h.Me.Username),
 				app.Span().Class("muted").Text(h.Me.Account),
 			),
-			app.Div().ID("account-menu").Role("menu").Aria("label", say(words.Account)).Body(
+			app.Div().ID("account-menu").Role("menu").Aria("label", say(words.AccountMenu)).Body(
 				app.Range(links).Slice(func(i int) app.UI {
 					return app.A().ID(links[i].id).Role("menuitem").TabIndex(-1).Href(links[i].href).Text(links[i].label)
 				}),

@@ -23,7 +23,7 @@ func (d *disconnectTwoFactor) OnMount(ctx app.Context) { d.mountedAt(ctx) }
 
 func (d *disconnectTwoFactor) Render() app.UI {
 	return app.Div().Class("disconnect").Body(
-		app.H4().Text(say(words.Disconnect)),
+		app.H4().Text(say(words.DisconnectTitle)),
 		app.If(!d.open, func() app.UI {
 			return app.Button().ID("disconnect-2fa").Class("secondary").Type("button").
 				OnClick(d.openForm).Text(say(words.Disconnect2FA))

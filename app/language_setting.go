@@ -21,11 +21,11 @@ func (s *languageSetting) Render() app.UI {
 	return app.Section().ID("language-setting").Class("card").Body(
 		app.H2().Text(say(words.ChooseLanguage)),
 		app.If(s.errMsg != "", func() app.UI { return app.P().Class("error").Role("alert").Text(s.errMsg) }),
-		app.Div().Role("group").Aria("label", attr(say(words.ChooseLanguage))).Body(
+		app.Div().Class("language-choice").Role("group").Aria("label", attr(say(words.ChooseLanguage))).Body(
 			app.Range(words.Languages()).Slice(func(i int) app.UI {
 				l := words.Languages()[i]
 				if l == language() {
-					return app.Span().Attr("lang", l.Tag).Aria("current", "true").Text(l.Say(words.LanguageName) + " ")
+					return app.Span().Attr("lang", l.Tag).Aria("current", "true").Text(l.Say(words.LanguageName))
 				}
 				return app.Button().ID("set-lang-"+l.Tag).Class("link").Type("button").Attr("lang", l.Tag).
 					Disabled(s.busy).OnClick(func(ctx app.Context, _ app.Event) { s.choose(ctx, l.Tag) }).Text(l.Say(words.LanguageName))

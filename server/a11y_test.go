@@ -9,16 +9,19 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/warden-auth/warden/server/internal/testcode"
 	"github.com/warden-auth/warden/server/store/storetest"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // screenSize is a window the accessibility test looks at every screen in.
@@ -73,7 +76,7 @@ const axeRun = `(async () => {
 const overflowCheck = `(() => {
 	const out = [];
 	const root = document.documentElement;
-	if (root.scrollWidth > window.innerWidth) out.push("the page is " + root.scrollWidth + " px wide in a " + window.innerWidth + " px window");
+	if (root.scrollWidth > root.clientWidth) out.push("the page is " + root.scrollWidth + " px wide in a " + root.clientWidth + " px window");
 	const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className ? "." + String(el.className).trim().replace(/\s+/g, ".") : "");
 	for (const el of document.querySelectorAll(".card, .table-wrap, .app-header, .menu, table")) {
 		if (el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1) {
@@ -139,6 +142,8 @@ const emptyStatus = `Array.from(document.querySelectorAll("[role=status], [role=
 type a11yChecker struct {
 	b       *browser
 	axe     string
+	lang    *words.Language
+	names   []string // the users' names the screens show, which are no English
 	checked int
 	failed  int
 	shots   int
@@ -149,7 +154,7 @@ type a11yChecker struct {
 func (c *a11yChecker) check(t *testing.T, screen string) {
 	t.Helper()
 	for _, size := range screenSizes {
-		var violations string
+		var violations, text string
 		var overflow, broken, empty []string
 		var present bool
 		c.b.run(t, screen+" at "+size.name,
@@ -167,6 +172,7 @@ func (c *a11yChecker) check(t *testing.T, screen string) {
 			chromedp.Evaluate(overflowCheck, &overflow),
 			chromedp.Evaluate(brokenWords, &broken),
 			chromedp.Evaluate(emptyStatus, &empty),
+			chromedp.Evaluate(shownText, &text),
 		)
 		c.b.run(t, "axe on "+screen+" at "+size.name, actions...)
 		var found []axeViolation
@@ -174,7 +180,8 @@ func (c *a11yChecker) check(t *testing.T, screen string) {
 			t.Fatalf("axe's answer: %v: %s", err, violations)
 		}
 		c.checked++
-		if len(found) > 0 || len(overflow) > 0 || len(broken) > 0 || len(empty) > 0 {
+		english := c.english(text)
+		if len(found) > 0 || len(overflow) > 0 || len(broken) > 0 || len(empty) > 0 || len(english) > 0 {
 			c.failed++
 		}
 		for _, w := range broken {
@@ -182,6 +189,9 @@ func (c *a11yChecker) check(t *testing.T, screen string) {
 		}
 		for _, e := range empty {
 			t.Errorf("%s at %s (%dx%d): an empty status box: %s", screen, size.name, size.width, size.height, e)
+		}
+		if len(english) > 0 {
+			t.Errorf("%s at %s (%dx%d): English in %s: %q", screen, size.name, size.width, size.height, c.lang.Tag, english)
 		}
 		c.photograph(t, screen, size)
 		for _, v := range found {
@@ -193,6 +203,50 @@ func (c *a11yChecker) check(t *testing.T, screen string) {
 		}
 	}
 	c.b.run(t, "back to "+screenSizes[0].name, setSize(screenSizes[0]))
+}
+
+// shownText is what a person reads on the page: its drawn text (and what
+// only screen readers read), the names its controls give screen readers,
+// their placeholders and tooltips, and the tab's title. Codes and keys
+// (code, .key) are no words of a language.
+const shownText = `(() => {
+	const parts = [document.title];
+	const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+	for (let n; (n = walker.nextNode());) {
+		const el = n.parentElement;
+		if (!el || el.closest("script, style, code, .key") || el.getClientRects().length === 0) continue;
+		// A text after a <wbr> (an address cut where it may wrap) goes on
+		// the same word.
+		if (n.previousSibling && n.previousSibling.nodeName === "WBR") parts[parts.length - 1] += n.data;
+		else parts.push(n.data);
+	}
+	// A User-Agent as the browser sent it (product/version, a tooltip of
+	// the history) is data, not words.
+	const userAgent = /^[\w.-]+\/\d/;
+	for (const el of document.querySelectorAll("[aria-label], [placeholder], [title], img[alt]")) {
+		if (el.getClientRects().length === 0) continue;
+		for (const a of ["aria-label", "placeholder", "title", "alt"]) {
+			if (el.hasAttribute(a) && !(a === "title" && userAgent.test(el.getAttribute(a)))) parts.push(el.getAttribute(a));
+		}
+	}
+	return parts.join("\n");
+})()`
+
+// emailAddress is an address as the screens show one.
+var emailAddress = regexp.MustCompile(`\S+@\S+`)
+
+// english is the English left in text when the walk is in another
+// language: Latin words that are no name (latinWords), once the users'
+// names and e-mail addresses are out.
+func (c *a11yChecker) english(text string) []string {
+	if c.lang == words.English {
+		return nil
+	}
+	text = emailAddress.ReplaceAllString(text, "")
+	for _, n := range c.names {
+		text = strings.ReplaceAll(text, n, "")
+	}
+	return latinWords(text)
 }
 
 // photograph saves the whole page as SCREENSHOTS/NN-screen-size.png and
@@ -210,7 +264,7 @@ func (c *a11yChecker) photograph(t *testing.T, screen string, size screenSize) {
 		chromedp.FullScreenshot(&png, 100),
 	)
 	c.shots++
-	name := fmt.Sprintf("%02d-%s-%s.png", c.shots, strings.NewReplacer(" ", "-", "/", "-", "'", "").Replace(screen), size.name)
+	name := fmt.Sprintf("%s-%02d-%s-%s.png", c.lang.Tag, c.shots, strings.NewReplacer(" ", "-", "/", "-", "'", "").Replace(screen), size.name)
 	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -265,10 +319,13 @@ func luminance(css string) (float64, error) {
 
 // setSize emulates the window of size, as a phone for a phone.
 // laidOutAt waits until the page has the size's width and has drawn two
-// frames at it: its resize handlers ran and its layout is the new one.
+// frames at it: its resize handlers ran and its layout is the new one. The
+// width is the layout's (clientWidth): a phone zooms out of a page wider
+// than itself, and its innerWidth is then the page's, which the overflow
+// check reports.
 func laidOutAt(size screenSize) chromedp.Action {
 	return chromedp.ActionFunc(func(ctx context.Context) error {
-		if err := waitTrue(fmt.Sprintf("window.innerWidth === %d", size.width)).Do(ctx); err != nil {
+		if err := waitTrue(fmt.Sprintf("window.innerWidth === %[1]d || document.documentElement.clientWidth === %[1]d", size.width)).Do(ctx); err != nil {
 			return err
 		}
 		var drawn bool
@@ -288,24 +345,71 @@ func setSize(size screenSize) chromedp.Action {
 // TestA11y_EveryScreenAtBothSizes walks through every screen as a user with
 // the longest possible username, and checks each at a desktop and a phone
 // size: no serious or critical axe-core violation, nothing wider than the
-// window or its card.
+// window or its card, no word broken inside. It walks in English, then in
+// Russian (longer words), where no English may show either. One browser
+// serves both walks; each has its own server, as a walk changes its data.
 func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
-	inst, b := startWithLongAdmin(t)
-	password := longPassword
-	c := &a11yChecker{b: b, axe: loadAxe(t)}
-	defer func() { t.Logf("%d of %d screen checks fall short", c.failed, c.checked) }()
+	b := newBrowser(t)
+	axe := loadAxe(t)
+	for _, tag := range []string{"en", "ru"} {
+		t.Run(tag, func(t *testing.T) { walkEveryScreen(t, b, axe, words.Lookup(tag)) })
+	}
+}
 
+// fixedPart is the longest run of full's words that none of its
+// parameters' values (vars) is in: what a screen says of a message
+// whatever the values.
+func fixedPart(full string, vars ...string) string {
+	pieces := []string{full}
+	for _, v := range vars {
+		var next []string
+		for _, p := range pieces {
+			next = append(next, strings.Split(p, v)...)
+		}
+		pieces = next
+	}
+	longest := ""
+	for _, p := range pieces {
+		if p = strings.TrimSpace(p); len(p) > len(longest) {
+			longest = p
+		}
+	}
+	return longest
+}
+
+// walkEveryScreen is the walk of TestA11y_EveryScreenAtBothSizes in lang,
+// chosen on the login card's switch as a person would.
+func walkEveryScreen(t *testing.T, b *browser, axe string, lang *words.Language) {
+	inst := start(t, "", t.TempDir())
+	addUser(t, inst, inst.env["DATA_DIR"], longUsername, longPassword, "--admin")
+	password := longPassword
+	say := lang.Say
+	graceUser := strings.Repeat("g", len(longUsername))
+	sprayed := strings.Repeat("s", len(longUsername))
+	newUser := strings.Repeat("n", len(longUsername))
+	c := &a11yChecker{b: b, axe: axe, lang: lang, names: []string{longUsername, graceUser, sprayed, newUser}}
+	defer func() { t.Logf("%s: %d of %d screen checks fall short", lang.Tag, c.failed, c.checked) }()
+
+	b.tolerating()
 	b.run(t, "open /login",
+		network.ClearBrowserCookies(),
 		chromedp.Navigate(inst.URL+"/login"),
 		chromedp.WaitEnabled("#login-submit", chromedp.ByID),
 	)
+	if lang != words.English {
+		b.run(t, "choose "+lang.Tag+" on the login card",
+			click("#lang-"+lang.Tag),
+			waitText("#login-submit", say(words.LogIn)),
+			chromedp.WaitEnabled("#login-submit", chromedp.ByID),
+		)
+	}
 	c.check(t, "login")
 	edgeContrast(b, t, "the username field's border", "#username", "borderTopColor", ".login-card")
 	b.run(t, "wrong password",
 		chromedp.SendKeys("#username", longUsername, chromedp.ByID),
 		chromedp.SendKeys("#password", "not the password", chromedp.ByID),
 		click("#login-submit"),
-		waitText("#login-error", "Incorrect username or password"),
+		waitText("#login-error", say(words.WrongCredentials)),
 	)
 	c.check(t, "wrong password")
 	logIn(b, t, inst.URL, longUsername, password)
@@ -316,7 +420,7 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	b.run(t, "security settings",
 		click("#menu-profile"),
 		waitPath("/profile"),
-		waitText("#twofa-status", "Off"),
+		waitText("#twofa-status", say(words.Off)),
 	)
 	c.check(t, "security settings")
 	// My profile's other sections, each at its address, reached by its
@@ -337,7 +441,7 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 		if s.nav == "password" {
 			b.run(t, "a new password's strength",
 				setInput("password-new", "correct horse battery staple 9"),
-				waitText("#password-strength", "Good to use"),
+				waitText("#password-strength", fixedPart(say(words.StrengthGood(words.StrengthStrong)), say(words.StrengthStrong))),
 				click("#password-show"),
 			)
 			c.check(t, "password strength")
@@ -346,7 +450,7 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	b.run(t, "a new e-mail address waiting for its link",
 		setInput("email", longUsername+"@example.com"),
 		click("#email-submit"),
-		waitText("#email-changed", "We sent a link"),
+		waitText("#email-changed", fixedPart(say(words.LinkSentTo("@")), "@")),
 		chromedp.WaitVisible("#email-resend", chromedp.ByID),
 	)
 	c.check(t, "e-mail address waiting for its link")
@@ -363,7 +467,7 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	b.run(t, "a wrong password in the dialog",
 		setInput("reauth-password", "not the password"),
 		click("#reauth-submit"),
-		waitText("#reauth-error", "not right"),
+		waitText("#reauth-error", say(words.PasswordNotRight)),
 	)
 	c.check(t, "re-authentication refused")
 	var manualKey string
@@ -387,7 +491,7 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 		chromedp.WaitEnabled("#codes-continue", chromedp.ByID),
 		click("#codes-continue"),
 		chromedp.WaitNotPresent("#recovery-codes", chromedp.ByID),
-		waitText("#twofa-status", "On"),
+		waitText("#twofa-status", say(words.On)),
 	)
 	c.check(t, "2FA on")
 	b.run(t, "the administration panel",
@@ -398,7 +502,7 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	edgeContrast(b, t, "the switch's off track", "#force-2fa + .slider", "backgroundColor", "#account-settings")
 	// The account's other tabs, each at its address.
 	for _, tab := range []struct{ id, table, text string }{
-		{"logins", "#admin-logins tbody", "Wrong password"},
+		{"logins", "#admin-logins tbody", say(words.ReasonWrongPassword)},
 		{"audit", "#audit-log tbody", longUsername},
 		{"users", "#users-table", longUsername},
 	} {
@@ -427,8 +531,8 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 		focusIs("new-user"),
 		click("#new-user"),
 		focusIs("new-user-username"),
-		setInput("new-user-username", strings.Repeat("n", len(longUsername))),
-		setInput("new-user-email", strings.Repeat("n", len(longUsername))+"@example.com"),
+		setInput("new-user-username", newUser),
+		setInput("new-user-email", newUser+"@example.com"),
 		click("#new-user-submit"),
 		chromedp.WaitVisible("#one-time-password", chromedp.ByID),
 		focusIs("one-time-password-box"),
@@ -438,35 +542,35 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	b.run(t, "the Force 2FA confirmation",
 		click("#tab-settings"),
 		click(`label[for="force-2fa"]`),
-		waitText("#force-2fa-count", "no two-factor authentication yet"),
+		waitText("#force-2fa-count", say(words.UsersWithout2FA(2, words.UsersCount(3), "Default"))),
 	)
 	c.check(t, "Force 2FA confirmation")
 	b.run(t, "Force 2FA with a grace period",
 		setInput("grace-days", "3"),
 		click("#force-2fa-confirm"),
-		waitText("#grace-period", "3 days"),
-		waitText("#policy-changed", "by "),
+		waitText("#grace-period", say(words.GracePeriodDays(3))),
+		waitText("#policy-changed", longUsername),
 	)
 	b.run(t, "the account settings under Force 2FA",
-		waitText("#account-adoption", "1 with 2FA"),
+		waitText("#account-adoption", say(words.AdoptionWith(1, 33))),
 		chromedp.WaitVisible("#change-grace-days", chromedp.ByID),
 		chromedp.WaitVisible(`label[for="passkeys-allowed"]`, chromedp.ByQuery),
 	)
 	c.check(t, "account settings under Force 2FA")
 	b.run(t, "the grace period's change",
 		click("#change-grace-days"),
-		waitText("#force-2fa-title", "Change the grace period"),
+		waitText("#force-2fa-title", say(words.ChangeGraceOf("Default"))),
 	)
 	c.check(t, "grace period change")
 	b.run(t, "Escape closes it",
 		key(kb.Escape),
 		chromedp.WaitNotPresent("#force-2fa-dialog", chromedp.ByID),
 		focusIs("change-grace-days"),
-		waitText("#grace-period", "3 days"),
+		waitText("#grace-period", say(words.GracePeriodDays(3))),
 	)
 	b.run(t, "the Disconnect warning, under Force 2FA",
 		chromedp.Navigate(inst.URL+"/profile"),
-		waitText("#twofa-status", "On"),
+		waitText("#twofa-status", say(words.On)),
 		click("#disconnect-2fa"),
 		chromedp.SendKeys("#disconnect-password", password, chromedp.ByID),
 		click("#disconnect-submit"),
@@ -481,11 +585,10 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 		key(kb.Escape),
 		chromedp.WaitNotPresent("#disconnect-password", chromedp.ByID),
 		focusIs("disconnect-2fa"),
-		waitText("#twofa-status", "On"),
+		waitText("#twofa-status", say(words.On)),
 	)
 	b.run(t, "log out", click("#avatar"), click("#menu-logout"), waitPath("/login"))
 	// A user without 2FA inside the grace period, with a name as long.
-	graceUser := strings.Repeat("g", len(longUsername))
 	addUser(t, inst, inst.env["DATA_DIR"], graceUser, password)
 	logIn(b, t, inst.URL, graceUser, password)
 	b.run(t, "the grace period's banner", waitPath("/"), chromedp.WaitVisible("#twofa-banner", chromedp.ByID))
@@ -493,7 +596,6 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	b.run(t, "log out", click("#avatar"), click("#menu-logout"), waitPath("/login"))
 	// The platform administrator: every account, and a password sprayed at
 	// a name no user has, under Unknown usernames.
-	sprayed := strings.Repeat("s", len(longUsername))
 	res, err := http.Post(inst.URL+"/api/login", "application/json", strings.NewReader(`{"username":"`+sprayed+`","password":"Winter2026!"}`))
 	if err != nil {
 		t.Fatal(err)
@@ -503,7 +605,7 @@ func TestA11y_EveryScreenAtBothSizes(t *testing.T) {
 	b.run(t, "the accounts",
 		waitPath("/"),
 		chromedp.Navigate(inst.URL+"/admin"),
-		waitText("#accounts-table", "in grace period"),
+		waitText("#accounts-table", say(words.AdoptionInGrace(2))),
 	)
 	c.check(t, "accounts")
 	b.run(t, "the attempts on unknown usernames",

@@ -114,16 +114,18 @@ func TestBrowser_TheUsersLanguageIsTheirsInEveryBrowser(t *testing.T) {
 }
 
 // names are the Latin words a Russian page may show: the product, this
-// test's user and account, browsers and systems, and the short forms the
-// glossary keeps (2FA, IP).
-var names = regexp.MustCompile(`^(Warden|admin|Default|Chrome|Chromium|HeadlessChrome|Firefox|Safari|Linux|Windows|macOS|Android|iOS|IP|FA|English|UTC)$`)
+// test's user and account, browsers and systems, the authenticator apps
+// the Connect window names, and the short forms and terms the glossary
+// keeps (2FA, IP, QR-код, RFC 6238, «ключ доступа (passkey)»).
+var names = regexp.MustCompile(`^(Warden|admin|Default|Chrome|Chromium|HeadlessChrome|Firefox|Safari|Linux|Windows|macOS|Android|iOS|IP|FA|English|UTC|Aegis|QR|RFC|passkey)$`)
 
 // latinWords are the words of text written in Latin letters that are no
 // name: English left in a Russian page.
 func latinWords(text string) []string {
 	// Names of more than a word: a program's (the tests sign in with Go's
 	// client too), and the addresses an example gives.
-	text = strings.NewReplacer("Go HTTP client", "", "login.example.com", "", "localhost", "").Replace(text)
+	text = strings.NewReplacer("Go HTTP client", "", "login.example.com", "", "localhost", "",
+		"Google Authenticator", "", "Microsoft Authenticator", "", "1Password", "").Replace(text)
 	var found []string
 	for _, w := range regexp.MustCompile(`[A-Za-z]{2,}`).FindAllString(text, -1) {
 		if !names.MatchString(w) {

@@ -149,6 +149,19 @@ func BlockedWords(reason string, attempts int) words.Message {
 	return words.BlockedLogins(attempts)
 }
 
+// ActorCommandLine is the audit log's actor when an operator's command,
+// not a user, did the action; no username has a space in it.
+const ActorCommandLine = "command line"
+
+// ActorWords is an audit entry's actor: a user's name as it is, the
+// command line in words.
+func ActorWords(actor string) words.Message {
+	if actor == ActorCommandLine {
+		return words.ActorCommandLine
+	}
+	return words.Verbatim(actor)
+}
+
 // ActionWords names an audit action.
 func ActionWords(action string) words.Message { return said(actionWords, action) }
 

@@ -66,6 +66,7 @@ var (
 	ActionReauthRefused     = Message{ID: "ActionReauthRefused"}
 	ActionRegenerateRefused = Message{ID: "ActionRegenerateRefused"}
 	ActionPasswordRefused   = Message{ID: "ActionPasswordRefused"}
+	ActorCommandLine        = Message{ID: "ActorCommandLine"}
 )
 
 // The details of audit events, as the server stores them (data: a role, a

@@ -135,6 +135,7 @@ func StrengthTooWeak(strength Message, warning string) Message {
 // Disconnecting two-factor authentication.
 var (
 	Disconnect       = Message{ID: "Disconnect"}
+	DisconnectTitle  = Message{ID: "DisconnectTitle"}
 	Disconnect2FA    = Message{ID: "Disconnect2FA"}
 	DisconnectHelp   = Message{ID: "DisconnectHelp"}
 	Warning          = Message{ID: "Warning"}

@@ -198,7 +198,7 @@ func TestSay_GroupsFromTheLanguagesMinimum(t *testing.T) {
 			t.Errorf("%s, minimum %d: %d is %q, want %q", c.l.Tag, c.l.minGroup, c.n, got, c.want)
 		}
 	}
-	if got, want := ru.Say(Date(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))), "2 декабря 2026 г."; got != want {
+	if got, want := ru.Say(Date(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))), "2 декабря 2026 г."; got != want {
 		t.Errorf("%q, want %q", got, want)
 	}
 	for _, bad := range []string{"0", "", "one", "-1"} {
@@ -245,10 +245,10 @@ func TestRussian_SaysCountsAndDates(t *testing.T) {
 		{AccountMenuUnread(11), "Меню учётной записи, 11 непрочитанных уведомлений безопасности"},
 		{CodesLeftEach(RecoveryCodesCount(22)), "Осталось: 22 кода восстановления. Каждый код действует один раз вместо кода из приложения."},
 		{AdoptionWith(3, 60), "3 с 2FA (60\u00a0%)"},
-		{Date(time.Date(2026, 12, 2, 23, 59, 0, 0, time.UTC)), "2 декабря 2026 г."},
-		{DateTime(time.Date(2026, 5, 1, 21, 7, 0, 0, time.UTC)), "1 мая 2026 г., 21:07"},
-		{DateTimeSeconds(time.Date(2027, 2, 9, 0, 0, 5, 0, time.UTC)), "9 февр. 2027 г., 00:00:05"},
-		{CodesFileCreated(Date(time.Date(2026, 9, 30, 12, 0, 0, 0, time.UTC))), "Дата создания: 30 сентября 2026 г."},
+		{Date(time.Date(2026, 12, 2, 23, 59, 0, 0, time.UTC)), "2 декабря 2026 г."},
+		{DateTime(time.Date(2026, 5, 1, 21, 7, 0, 0, time.UTC)), "1 мая 2026 г., 21:07"},
+		{DateTimeSeconds(time.Date(2027, 2, 9, 0, 0, 5, 0, time.UTC)), "9 февр. 2027 г., 00:00:05"},
+		{CodesFileCreated(Date(time.Date(2026, 9, 30, 12, 0, 0, 0, time.UTC))), "Дата создания: 30 сентября 2026 г."},
 		{BrowserOn(Verbatim("Firefox"), "Linux"), "Firefox на Linux"},
 		{BrowserOn(UnknownBrowser, "Linux"), "Неизвестный браузер на Linux"},
 	} {

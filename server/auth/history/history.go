@@ -104,7 +104,7 @@ func (s *Service) Blocked(ctx context.Context, e *domain.LoginEvent, key string,
 // Audit builds an audit event for an action by actor (nil: the command
 // line) on target (nil: the account itself).
 func (s *Service) Audit(accountID int64, actor *domain.User, action string, target *domain.User, c core.Client, detail string) *domain.AuditEvent {
-	e := &domain.AuditEvent{CreatedAt: s.Now(), AccountID: accountID, ActorName: "command line", Action: action,
+	e := &domain.AuditEvent{CreatedAt: s.Now(), AccountID: accountID, ActorName: shared.ActorCommandLine, Action: action,
 		IP: core.Clip(c.IP, 64), Detail: detail}
 	if actor != nil {
 		e.ActorID, e.ActorName = &actor.ID, actor.Username
