@@ -7,6 +7,7 @@ import (
 
 	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
+	"github.com/warden-auth/warden/shared/words"
 )
 
 // virtualAuthenticator gives the browser's tab a platform authenticator of
@@ -136,7 +137,7 @@ func TestBrowser_AddASecurityKeyLogInWithItAndSignInWithThePasskey(t *testing.T)
 		click("#rename-factor-submit"),
 		waitText("#rename-factor-error", "name"),
 	)
-	c := &a11yChecker{b: b, axe: loadAxe(t)}
+	c := &a11yChecker{b: b, axe: loadAxe(t), lang: words.English}
 	c.check(t, "a key's name refused")
 	b.run(t, "rename the key with a good name",
 		setInput("rename-factor-name", "Desk key"),
