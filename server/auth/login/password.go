@@ -87,7 +87,7 @@ func (s *Service) ChangeOneTimePassword(ctx context.Context, sess *domain.Sessio
 	// step as a password step. Whether the login is from a new browser was
 	// decided at its password step (Login); the step that completes the
 	// login tells.
-	res, err := s.advance(ctx, move{from: sess.Stage, event: stage.PasswordEvent(&u, now), end: sess.TokenHash, proven: sess.Methods, user: &u, client: c, now: now,
+	res, err := s.advance(ctx, move{from: sess.Stage, event: stage.PasswordEvent(&u, now), end: sess.TokenHash, proven: sess.Methods, signIn: sess.LoginEventID, user: &u, client: c, now: now,
 		record: history.LoginEvent(u.Username, &u, shared.MethodPassword, c, now), newBrowser: sess.NewBrowser})
 	if err != nil {
 		return nil, err
