@@ -15,8 +15,10 @@ import (
 // counts toward the password throttle. A change ends the other sessions.
 //
 // With OneTime it is the login's step after a one-time password: the
-// current password is that one, and the server's answer names the login's
-// next step, which OnChanged takes.
+// server's answer names the login's next step, which OnChanged takes. The
+// login just proved the one-time password, so the form does not ask for
+// it again; only if the server does (the session is no longer that proof:
+// it waited too long) does the field show.
 type changePassword struct {
 	app.Compo
 	apiState
@@ -29,7 +31,11 @@ type changePassword struct {
 	done                  bool
 	hint                  passwordHint
 	show                  bool // the new password is shown as it is typed
+	askCurrent            bool // OneTime: the server asked for the one-time password after all
 }
+
+// withCurrent: the form asks for the current password.
+func (c *changePassword) withCurrent() bool { return !c.OneTime || c.askCurrent }
 
 func (c *changePassword) OnMount(ctx app.Context) { c.mountedAt(ctx) }
 
@@ -54,9 +60,11 @@ func (c *changePassword) Render() app.UI {
 			app.If(c.errMsg != "" && len(c.fields) == 0, func() app.UI {
 				return app.P().ID("password-error").Class("form-error").Role("alert").Text(c.errMsg)
 			}),
-			field("password-current", currentLabel, c.fields["current"],
-				app.Input().ID("password-current").Type("password").Required(true).
-					Attr("autocomplete", "current-password").Value(attr(c.current)).OnInput(c.typed("current", &c.current))),
+			app.If(c.withCurrent(), func() app.UI {
+				return field("password-current", currentLabel, c.fields["current"],
+					app.Input().ID("password-current").Type("password").Required(true).
+						Attr("autocomplete", "current-password").Value(attr(c.current)).OnInput(c.typed("current", &c.current)))
+			}),
 			field("password-new", say(words.NewPassword), c.fields["new"],
 				app.Input().ID("password-new").Type(newType).Required(true).
 					Attr("autocomplete", "new-password").Aria("describedby", "password-rules password-strength").
@@ -101,7 +109,11 @@ func (c *changePassword) submit(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	c.done, c.fields = false, nil
 	req := shared.ChangePasswordRequest{Current: c.current, New: c.next}
-	if err := req.Valid(); err != nil {
+	valid := req.Valid
+	if !c.withCurrent() {
+		valid = req.ValidWithoutCurrent
+	}
+	if err := valid(); err != nil {
 		c.refused(ctx, err)
 		return
 	}
@@ -135,6 +147,9 @@ func (c *changePassword) refused(ctx app.Context, err error) {
 	c.errMsg = errorMessage(err)
 	if e, ok := err.(*shared.Error); ok {
 		c.fields = sayError(e).Fields
+	}
+	if c.fields["current"] != "" {
+		c.askCurrent = true
 	}
 	switch {
 	case c.fields["new"] != "":

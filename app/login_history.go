@@ -47,8 +47,12 @@ func (h *loginHistory) toggleFailed(ctx app.Context, e app.Event) {
 // administrators' view).
 func historyCells(e shared.LoginEvent, withUser bool) []app.HTMLTd {
 	result, class := words.ResultSuccess, "badge badge-on"
-	if e.Result != shared.ResultSuccess {
+	switch {
+	case e.Result != shared.ResultSuccess:
 		result, class = words.ResultFailed, "badge badge-fail"
+	case e.Pending:
+		// The password alone is no sign-in: never shown as a success.
+		result, class = words.ResultPending, "badge badge-off"
 	}
 	cells := []app.HTMLTd{app.Td().Body(app.Time().DateTime(e.Time).Text(localTime(e.Time)))}
 	if withUser {
@@ -56,7 +60,7 @@ func historyCells(e shared.LoginEvent, withUser bool) []app.HTMLTd {
 	}
 	return append(cells,
 		app.Td().Body(app.Span().Class(class).Text(say(result))),
-		app.Td().Text(say(shared.MethodWords(e.Method))),
+		app.Td().Text(say(shared.SignInWords(e))),
 		dataCell(e.IP),
 		dataCell("").Title("%s", attr(e.UserAgent)).Text(say(shared.DescribeUserAgent(e.UserAgent))),
 		app.Td().Text(historyDetail(e)),
@@ -66,8 +70,11 @@ func historyCells(e shared.LoginEvent, withUser bool) []app.HTMLTd {
 // historyDetail says why an attempt failed; a row of attempts a lock
 // blocked says how many it stands for, and when the last came.
 func historyDetail(e shared.LoginEvent) string {
-	if e.Attempts > 0 {
+	switch {
+	case e.Attempts > 0:
 		return say(words.BlockedUntil(shared.BlockedWords(e.Reason, e.Attempts), localTime(e.LastTime)))
+	case e.Pending:
+		return say(words.SignInNotCompleted)
 	}
 	return say(shared.ReasonWords(e.Reason))
 }

@@ -145,6 +145,26 @@ func (r ChangePasswordRequest) Valid() *Error {
 	return v.err()
 }
 
+// ValidWithoutCurrent is Valid for the replacement of a one-time password
+// in the session its login just made: that login proved it, so the
+// current one may be left out (given, it is checked as ever). Whether the
+// session may do without is the server's to say.
+func (r ChangePasswordRequest) ValidWithoutCurrent() *Error {
+	if r.Current != "" {
+		return r.Valid()
+	}
+	var v validator
+	v.check("new", ValidatePassword(r.New))
+	return v.err()
+}
+
+// OneTimeChangeRequest is the body of POST /api/me/password in a
+// password_change session: a ChangePasswordRequest whose current password
+// may be left out (ValidWithoutCurrent).
+type OneTimeChangeRequest ChangePasswordRequest
+
+func (r OneTimeChangeRequest) Valid() *Error { return ChangePasswordRequest(r).ValidWithoutCurrent() }
+
 // PasswordStrengthRequest is the body of POST /api/password/strength: a
 // password being typed, scored for the caller (or, for an administrator
 // choosing one, for Username).

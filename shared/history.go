@@ -22,6 +22,12 @@ type LoginEvent struct {
 	// the first one's and LastTime the last one's (RFC 3339, UTC).
 	Attempts int    `json:"attempts,omitempty"`
 	LastTime string `json:"last_time,omitempty"`
+	// A successful row is a whole sign-in: Methods are its steps' methods
+	// in order (Method is the last one's), and Pending says it is not
+	// complete (the password was right; the second step or the password
+	// change never came, or not yet). Failed rows are one step each.
+	Methods []string `json:"methods,omitempty"`
+	Pending bool     `json:"pending,omitempty"`
 }
 
 // LoginEventPage answers GET /api/me/logins: a page of events, newest first,

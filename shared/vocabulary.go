@@ -137,6 +137,19 @@ var (
 // MethodWords names a login method.
 func MethodWords(method string) words.Message { return said(methodWords, method) }
 
+// SignInWords says the methods of a history row: a sign-in's steps in
+// order ("Password + Authenticator code"), or the one step's method.
+func SignInWords(e LoginEvent) words.Message {
+	if len(e.Methods) < 2 {
+		return MethodWords(e.Method)
+	}
+	said := MethodWords(e.Methods[0])
+	for _, m := range e.Methods[1:] {
+		said = words.MethodsJoined(said, MethodWords(m))
+	}
+	return said
+}
+
 // ReasonWords says why an attempt failed (the zero Message for a success).
 func ReasonWords(reason string) words.Message { return said(reasonWords, reason) }
 

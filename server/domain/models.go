@@ -180,16 +180,26 @@ type Session struct {
 	// (shared.Method*, space-separated): those given within ReauthWindow
 	// of the one before add up. Empty: none since the login.
 	ReauthMethods string `bun:"reauth_methods,notnull"`
+	// LoginEventID is the history's row of the sign-in this session is a
+	// step of, while it is not complete (PasswordOK, PasswordChange,
+	// Enrollment): the step that continues it updates that row instead of
+	// adding one (LoginStep).
+	LoginEventID *int64 `bun:"login_event_id"`
 }
 
 // LoginStep is everything a successful login step writes. It is applied in
 // one transaction: a login never leaves a session without its event, and
 // costs one commit instead of four.
 type LoginStep struct {
-	EndSession []byte      // token hash of the session this step replaces, if any
-	Session    *Session    // the new session
-	Event      *LoginEvent // the attempt, for the history
-	LoggedInAt *time.Time  // set when the user is now fully logged in
+	EndSession []byte   // token hash of the session this step replaces, if any
+	Session    *Session // the new session
+	// Event is the attempt, for the history. A step that continues a
+	// sign-in (Event.ID set: the ended session's LoginEventID) updates that
+	// row (Method, Methods, Pending) instead of adding one; a step into a
+	// stage short of full (Event.Pending) leaves its row's id to the new
+	// session.
+	Event      *LoginEvent
+	LoggedInAt *time.Time // set when the user is now fully logged in
 	// Proof is the second factor this step used up, if any: if it was used
 	// already (a racing request), the whole step fails.
 	Proof
@@ -317,6 +327,13 @@ type LoginEvent struct {
 	Attempts   int        `bun:"attempts,nullzero,notnull,default:1"`
 	LastAt     *time.Time `bun:"last_at"`
 	LockPeriod *string    `bun:"lock_period"`
+	// A successful row stands for a whole sign-in, not a step: Methods
+	// are its steps' methods, in order, space-separated (Method is the
+	// last one's), and Pending says it is not complete yet (the password
+	// was right, the second step or the password change is still due, or
+	// never came). A failed row is one step.
+	Methods string `bun:"methods,notnull"`
+	Pending bool   `bun:"pending,notnull"`
 }
 
 // LoginEventFilter selects a page of login events, newest first.

@@ -317,3 +317,77 @@ func TestOneTimePassword_LoginFromANewBrowserMakesTheNoticeWhenComplete(t *testi
 		})
 	}
 }
+
+// The forced change does not ask again for the one-time password the login
+// proved seconds before: the password_change session is that proof, within
+// ReauthWindow of its login. As an attacker would try it: the same change
+// without the current password is refused to a full session, and to a
+// password_change session past the window; a password_change session
+// changes its own user's password only; and the new password still may
+// not be the one-time one. The database says what changed.
+func TestOneTimePassword_TheLoginIsTheProofForAShortTime(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			now := e.fixClock()
+			ctx := context.Background()
+			oneTime := func(name string) {
+				u := e.user(name, shared.RoleUser, "Acme")
+				if err := e.svc.Accounts.SetOneTimePassword(ctx, nil, u.ID, oneTimePassword, core.Client{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			refusedForCurrent := func(what string, a answer) {
+				t.Helper()
+				if a.status != 400 || a.apiError(t).Fields["current"] == "" {
+					t.Errorf("%s without the current password: %d %s", what, a.status, a.body)
+				}
+			}
+
+			// A full session: the current password, as ever.
+			e.user("bob", shared.RoleUser, "Acme")
+			full := e.browser()
+			e.login(full, "bob", password)
+			before := e.passwordRow(t, "bob")
+			refusedForCurrent("a full session", e.changePassword(full, "", newPassword))
+			if e.passwordRow(t, "bob") != before {
+				t.Errorf("a full session changed the password without the current one")
+			}
+
+			// Mallory's password_change session changes hers, not alice's.
+			oneTime("alice")
+			oneTime("mallory")
+			aliceBefore := e.passwordRow(t, "alice")
+			m := e.loginOneTime(t, "mallory")
+			if a := e.changePassword(m, "", oneTimePassword); a.status != 400 || a.apiError(t).Fields["new"] == "" {
+				t.Errorf("the one-time password as the new one: %d %s", a.status, a.body)
+			}
+			var lr shared.LoginResponse
+			if a := e.changePassword(m, "", newPassword); a.status != 200 {
+				t.Fatalf("mallory's change without the current password: %d %s", a.status, a.body)
+			} else if a.decode(t, &lr); lr.Next != shared.NextDone {
+				t.Errorf("next: %q", lr.Next)
+			}
+			if e.passwordRow(t, "alice") != aliceBefore || e.mustChange(t, "alice") == "false" || e.mustChange(t, "alice") == "0" {
+				t.Errorf("mallory's change touched alice: %s", e.mustChange(t, "alice"))
+			}
+			if got := e.mustChange(t, "mallory"); got != "false" && got != "0" {
+				t.Errorf("mallory's flag after the change: %s", got)
+			}
+			if a := e.login(e.browser(), "mallory", newPassword); a.status != 200 {
+				t.Errorf("mallory's new password: %d %s", a.status, a.body)
+			}
+
+			// Past the window, the session is no proof any more.
+			c := e.loginOneTime(t, "alice")
+			*now = now.Add(e.svc.ReauthWindow)
+			refusedForCurrent("a password_change session past the window", e.changePassword(c, "", newPassword))
+			if e.passwordRow(t, "alice") != aliceBefore {
+				t.Errorf("the change past the window went through")
+			}
+			if a := e.changePassword(c, oneTimePassword, newPassword); a.status != 200 {
+				t.Errorf("with the current password past the window: %d %s", a.status, a.body)
+			}
+		})
+	}
+}

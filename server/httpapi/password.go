@@ -19,8 +19,10 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *request) error {
 	if r.stage == domain.StagePasswordChange {
 		// The one-time password is gone: the login goes on under a new
 		// token to its next step, which the answer names.
-		return loginStep(s, w, r, func(req shared.ChangePasswordRequest) (*login.Result, any, error) {
-			res, err := s.auth.Login.ChangeOneTimePassword(r.Context(), r.session, req, s.client(r.Request))
+		// Shortly after the login, the current (one-time) password may be
+		// left out: the session is its proof (the service decides).
+		return loginStep(s, w, r, func(req shared.OneTimeChangeRequest) (*login.Result, any, error) {
+			res, err := s.auth.Login.ChangeOneTimePassword(r.Context(), r.session, shared.ChangePasswordRequest(req), s.client(r.Request))
 			if err != nil {
 				return nil, nil, err
 			}

@@ -60,17 +60,22 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now, idleBefore time.
 func (s *Store) CompleteLoginStep(ctx context.Context, step domain.LoginStep) error {
 	// A new trusted browser goes with a code (so this is rare) and wants
 	// its id back, which the one statement does not scan.
-	if s.dialect == Postgres && step.Proof == (domain.Proof{}) && len(step.Notices) == 0 && step.TrustBrowser == nil {
+	// (A step that continues a sign-in updates its row: that is no
+	// insert the one statement could make.)
+	if s.dialect == Postgres && step.Proof == (domain.Proof{}) && len(step.Notices) == 0 && step.TrustBrowser == nil && step.Event.ID == 0 {
 		return s.completeInOneStatement(ctx, step)
 	}
 	return s.tx(ctx, func(tx bun.Tx) error {
 		if err := acceptProof(ctx, tx, step.Session.UserID, step.Proof, step.Session.CreatedAt); err != nil {
 			return err
 		}
-		if _, err := tx.NewInsert().Model(step.Session).Returning("id").Exec(ctx); err != nil {
+		if err := writeSignInRow(ctx, tx, step.Event, step.Session.UserID); err != nil {
 			return err
 		}
-		if _, err := tx.NewInsert().Model(step.Event).Returning("id").Exec(ctx); err != nil {
+		if step.Event.Pending {
+			step.Session.LoginEventID = &step.Event.ID
+		}
+		if _, err := tx.NewInsert().Model(step.Session).Returning("id").Exec(ctx); err != nil {
 			return err
 		}
 		for _, q := range sideWrites(step, tx) {
@@ -92,15 +97,43 @@ func (s *Store) CompleteLoginStep(ctx context.Context, step domain.LoginStep) er
 // are atomic and all run, and it saves the BEGIN and COMMIT round trips,
 // which are most of a login's database cost (docs/PERFORMANCE.md).
 func (s *Store) completeInOneStatement(ctx context.Context, step domain.LoginStep) error {
+	session := s.conn(ctx).NewInsert().Model(step.Session).Returning("id")
+	if step.Event.Pending {
+		// A data-modifying WITH clause sees what an earlier one returns.
+		session = session.Value("login_event_id", "(SELECT id FROM new_event)")
+	}
 	q := s.conn(ctx).NewSelect().
-		With("new_session", s.conn(ctx).NewInsert().Model(step.Session).Returning("id")).
-		With("new_event", s.conn(ctx).NewInsert().Model(step.Event).Returning("id"))
+		With("new_event", s.conn(ctx).NewInsert().Model(step.Event).Returning("id")).
+		With("new_session", session)
 	for i, w := range sideWrites(step, s.conn(ctx)) {
 		q = q.With(fmt.Sprintf("side_%d", i), w)
 	}
 	err := q.ColumnExpr("(SELECT id FROM new_session), (SELECT id FROM new_event)").
 		Scan(ctx, &step.Session.ID, &step.Event.ID)
+	if err == nil && step.Event.Pending {
+		step.Session.LoginEventID = &step.Event.ID
+	}
 	return s.wrap(err)
+}
+
+// writeSignInRow writes e, the row of a successful step: a step that
+// continues a sign-in (e.ID set) updates the sign-in's row, one of userID's;
+// a row gone meanwhile (the history's retention) is added again, and so is
+// every other step's.
+func writeSignInRow(ctx context.Context, tx bun.Tx, e *domain.LoginEvent, userID int64) error {
+	if e.ID != 0 {
+		res, err := tx.NewUpdate().Model(e).Column("method", "methods", "pending").
+			Where("e.id = ?", e.ID).Where("e.user_id = ?", userID).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			return err
+		}
+		e.ID = 0
+	}
+	_, err := tx.NewInsert().Model(e).Returning("id").Exec(ctx)
+	return err
 }
 
 // sideWrites are the step's writes besides its session and event.

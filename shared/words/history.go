@@ -13,6 +13,12 @@ var (
 	MethodPasskey        = Message{ID: "MethodPasskey"}
 )
 
+// MethodsJoined is a sign-in of several steps: "Password + Authenticator
+// code".
+func MethodsJoined(first, then Message) Message {
+	return m("MethodsJoined", arg{"First", first}, arg{"Then", then})
+}
+
 // Why an attempt failed.
 var (
 	ReasonWrongPassword   = Message{ID: "ReasonWrongPassword"}

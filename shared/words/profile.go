@@ -17,6 +17,8 @@ var (
 	NoLoginAttemptsToShow = Message{ID: "NoLoginAttemptsToShow"}
 	ResultSuccess         = Message{ID: "ResultSuccess"}
 	ResultFailed          = Message{ID: "ResultFailed"}
+	ResultPending         = Message{ID: "ResultPending"}
+	SignInNotCompleted    = Message{ID: "SignInNotCompleted"}
 )
 
 func BlockedUntil(blocked Message, last string) Message {

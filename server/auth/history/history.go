@@ -7,6 +7,7 @@ package history
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/warden-auth/warden/server/auth/core"
@@ -132,7 +133,7 @@ func (s *Service) LoginEvents(ctx context.Context, f domain.LoginEventFilter, wi
 	for i, e := range events {
 		page.Events[i] = shared.LoginEvent{
 			ID: e.ID, Time: core.RFC3339(&e.CreatedAt), Result: e.Result, Method: e.Method,
-			Reason: e.Reason, IP: e.IP, UserAgent: e.UserAgent,
+			Reason: e.Reason, IP: e.IP, UserAgent: e.UserAgent, Methods: strings.Fields(e.Methods), Pending: e.Pending,
 		}
 		if e.LockPeriod != nil {
 			page.Events[i].Attempts, page.Events[i].LastTime = e.Attempts, core.RFC3339(e.LastAt)

@@ -26,19 +26,28 @@ func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req 
 	if e := req.Valid(); e != nil {
 		return "", e
 	}
-	c = c.Clip()
+	return s.changePassword(ctx, sess, req, c.Clip(), false)
+}
+
+// changePassword is ChangePassword with req checked; proven: sess is the
+// proof of its user's current password (justProven), which req leaves
+// out.
+func (s *Service) changePassword(ctx context.Context, sess *domain.Session, req shared.ChangePasswordRequest, c core.Client, proven bool) (device string, err error) {
 	u := sess.User
-	if err := s.Throttle.CheckOwnPassword(ctx, u, req.Current, c); errors.Is(err, throttle.ErrWrongPassword) {
-		if err := s.History.RecordAudit(ctx, s.History.Audit(u.AccountID, u, shared.AuditPasswordRefused, u, c, shared.ReasonWrongPassword)); err != nil {
+	if !proven {
+		if err := s.checkCurrent(ctx, u, req.Current, c); err != nil {
 			return "", err
 		}
-		return "", throttle.ErrWrongPassword
-	} else if err != nil {
-		return "", err
 	}
 	msg := strength.Problem(req.New, u)
-	if msg.IsZero() && req.New == req.Current {
-		msg = words.PasswordNotCurrent
+	if msg.IsZero() {
+		same, err := s.isCurrent(ctx, u, req, c)
+		if err != nil {
+			return "", err
+		}
+		if same {
+			msg = words.PasswordNotCurrent
+		}
 	}
 	if !msg.IsZero() {
 		return "", shared.Fail(shared.EInvalid, words.ChooseAnotherPassword).WithField("new", msg)
@@ -69,13 +78,59 @@ func (s *Service) ChangePassword(ctx context.Context, sess *domain.Session, req 
 	return s.newDevice(&changed)
 }
 
+// checkCurrent checks current is u's password: wrong ones count toward the
+// username's throttle, as at login, and are audited.
+func (s *Service) checkCurrent(ctx context.Context, u *domain.User, current string, c core.Client) error {
+	err := s.Throttle.CheckOwnPassword(ctx, u, current, c)
+	if errors.Is(err, throttle.ErrWrongPassword) {
+		if err := s.History.RecordAudit(ctx, s.History.Audit(u.AccountID, u, shared.AuditPasswordRefused, u, c, shared.ReasonWrongPassword)); err != nil {
+			return err
+		}
+	}
+	return err
+}
+
+// isCurrent reports whether req's new password is u's current one: the
+// given current one, or, when req leaves it out, the stored hash's.
+func (s *Service) isCurrent(ctx context.Context, u *domain.User, req shared.ChangePasswordRequest, c core.Client) (bool, error) {
+	if req.Current != "" {
+		return req.New == req.Current, nil
+	}
+	place, err := s.Hasher.Admit(c.IP)
+	if err != nil {
+		return false, err
+	}
+	defer place.Done()
+	same, _, err := place.Verify(ctx, req.New, u.PasswordHash)
+	return same, err
+}
+
+// justProven reports whether sess may replace its user's password without
+// the current one: a session of a stage made by that password's check
+// (stage.Info.MadeByPassword: password_change, whose login the one-time
+// password just proved), within ReauthWindow of it. Past it, or in any
+// other stage, the current password is asked as ever.
+func (s *Service) justProven(sess *domain.Session) bool {
+	return stage.Of(sess.Stage).MadeByPassword && s.Now().Sub(sess.CreatedAt) < s.ReauthWindow
+}
+
 // ChangeOneTimePassword replaces the one-time password of a password_change
 // session's user: the rules of ChangePassword (the current, one-time,
-// password as the proof, throttled; the new one strong and different), and
+// password as the proof, throttled; the new one strong and different),
+// but shortly after the login the session is the proof (justProven) and
+// the current password may be left out; and
 // then the session moves on where the login would have led
 // (stage.PasswordEvent), under a new token. Returns what ChangePassword returns.
 func (s *Service) ChangeOneTimePassword(ctx context.Context, sess *domain.Session, req shared.ChangePasswordRequest, c core.Client) (*Result, error) {
-	device, err := s.ChangePassword(ctx, sess, req, c)
+	proven := req.Current == "" && s.justProven(sess)
+	valid := req.Valid
+	if proven {
+		valid = req.ValidWithoutCurrent
+	}
+	if e := valid(); e != nil {
+		return nil, e
+	}
+	device, err := s.changePassword(ctx, sess, req, c.Clip(), proven)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +142,7 @@ func (s *Service) ChangeOneTimePassword(ctx context.Context, sess *domain.Sessio
 	// step as a password step. Whether the login is from a new browser was
 	// decided at its password step (Login); the step that completes the
 	// login tells.
-	res, err := s.advance(ctx, move{from: sess.Stage, event: stage.PasswordEvent(&u, now), end: sess.TokenHash, proven: sess.Methods, user: &u, client: c, now: now,
+	res, err := s.advance(ctx, move{from: sess.Stage, event: stage.PasswordEvent(&u, now), end: sess.TokenHash, proven: sess.Methods, signIn: sess.LoginEventID, user: &u, client: c, now: now,
 		record: history.LoginEvent(u.Username, &u, shared.MethodPassword, c, now), newBrowser: sess.NewBrowser})
 	if err != nil {
 		return nil, err

@@ -35,6 +35,10 @@ type move struct {
 	// proven is what the sign-in proved before this step (the ended
 	// session's Methods); the new session adds the step's method to it.
 	proven string
+	// signIn is the history's row of the sign-in the ended session is a
+	// step of (its LoginEventID), if it is not complete: the step updates
+	// it rather than add a row, so that a sign-in is one row.
+	signIn *int64
 	// with adds what else the step writes in its transaction: a factor's
 	// use, a throttle to clear.
 	with func(*domain.LoginStep)
@@ -68,14 +72,14 @@ func (s *Service) advance(ctx context.Context, m move) (*Result, error) {
 		return nil, err
 	}
 	info := stage.Of(to)
+	methods := withMethod(m.proven, m.record.Method)
 	step := domain.LoginStep{
 		EndSession: m.end,
 		Session: &domain.Session{TokenHash: hash, UserID: u.ID, User: u, Stage: to, CreatedAt: now,
 			LastSeenAt: now, ExpiresAt: now.Add(s.lifetime(info.Life)), IP: c.IP, UserAgent: c.UserAgent, ReauthAt: &now,
-			Methods: withMethod(m.proven, m.record.Method)},
-		Event: history.WithTime(m.record, now),
+			Methods: methods},
+		Event: m.signInRow(to, methods),
 	}
-	step.Event.Result = shared.ResultSuccess
 	if to == stage.Full {
 		step.LoggedInAt = &now
 		if m.event == stage.GraceAllows {
@@ -104,6 +108,18 @@ func (s *Service) advance(ctx context.Context, m move) (*Result, error) {
 		res.RememberDays, res.Methods = u.Account.RememberBrowserDays, s.Factors.Kinds(u)
 	}
 	return res, nil
+}
+
+// signInRow is the history's row of m's success leading to the stage to:
+// the sign-in's, so far (methods), pending until it is complete; a step
+// that continues a sign-in updates the row its first step wrote.
+func (m move) signInRow(to string, methods string) *domain.LoginEvent {
+	e := history.WithTime(m.record, m.now)
+	e.Result, e.Methods, e.Pending = shared.ResultSuccess, methods, to != stage.Full
+	if m.from != stage.None && m.signIn != nil {
+		e.ID = *m.signIn
+	}
+	return e
 }
 
 // withMethod is proven with method added once, in the order proven.
@@ -153,6 +169,6 @@ func (s *Service) completeStep(ctx context.Context, sess *domain.Session, from s
 		return nil, s.History.Fail(ctx, history.LoginEvent(u.Username, u, method, c, s.Now()), shared.ReasonMustChange, errMustChange)
 	}
 	now := s.Now()
-	return s.advance(ctx, move{from: from, event: event, end: sess.TokenHash, proven: sess.Methods, user: u, client: c, now: now,
+	return s.advance(ctx, move{from: from, event: event, end: sess.TokenHash, proven: sess.Methods, signIn: sess.LoginEventID, user: u, client: c, now: now,
 		record: history.LoginEvent(u.Username, u, method, c, now), newBrowser: sess.NewBrowser, trust: trust, with: with})
 }

@@ -87,14 +87,20 @@ const (
 type Info struct {
 	Next string
 	Life Lifetime
+	// MadeByPassword: a session of the stage is made by the step that
+	// checked the password it is about, at its CreatedAt (the one-time
+	// password a password_change session must replace). Shortly after,
+	// the session is that proof, and the replacement need not ask for
+	// it again (login.ChangeOneTimePassword).
+	MadeByPassword bool
 }
 
 var info = map[string]Info{
-	None:           {"", NoLifetime},
-	PasswordOK:     {shared.NextTOTP, SecondStepLife},
-	PasswordChange: {shared.NextChangePassword, SetupLife},
-	Enrollment:     {shared.NextEnroll, SetupLife},
-	Full:           {shared.NextDone, SessionLife},
+	None:           {"", NoLifetime, false},
+	PasswordOK:     {shared.NextTOTP, SecondStepLife, false},
+	PasswordChange: {shared.NextChangePassword, SetupLife, true},
+	Enrollment:     {shared.NextEnroll, SetupLife, false},
+	Full:           {shared.NextDone, SessionLife, false},
 }
 
 // Of returns what stage s means.
